@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { runNv } from './_spawn.ts';
+import { run } from '../src/index.ts';
+import { createProgressBar, formatTable, jsonReplacer } from '../src/context.ts';
+import { listErrorCodes } from '../src/error-tables.ts';
+import pkg from '../package.json' with { type: 'json' };
+
+function memoryStream(isTTY = false): Writable & { text: string; isTTY: boolean; columns: number } {
+  const s = new Writable({
+    write(chunk, _enc, cb) {
+      s.text += String(chunk);
+      cb();
+    },
+  }) as Writable & { text: string; isTTY: boolean; columns: number };
+  s.text = '';
+  s.isTTY = isTTY;
+  s.columns = 80;
+  return s;
+}
+
+async function runInProcess(args: string[], env: Record<string, string> = {}) {
+  const stdout = memoryStream();
+  const stderr = memoryStream();
+  const code = await run(args, { stdout, stderr, env, cwd: process.cwd() });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('nv (spawned from source)', () => {
+  it('--help lists the commands with an example and exits 0', async () => {
+    const r = await runNv(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: nv');
+    expect(r.stdout).toContain('errors');
+    expect(r.stdout).toMatch(/Examples?:\n\s+\$ nv /);
+  });
+  it('--version prints the package version', async () => {
+    const r = await runNv(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+  it('--json with an unknown command prints only a JSON error and exits 2', async () => {
+    const r = await runNv(['--json', 'no-such-command']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'NV_USAGE', message: "unknown command 'no-such-command'", path: null, offset: null } });
+  });
+  it('an unknown option is a usage error (2) with a human message on stderr', async () => {
+    const r = await runNv(['errors', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("unknown option '--bogus'");
+  });
+  it('no command at all shows help on stderr and exits 2', async () => {
+    const r = await runNv([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: nv');
+  });
+  it('nv errors --json lists every code with meaning and fix', async () => {
+    const r = await runNv(['errors', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { codes: Array<{ code: string; meaning: string; fix: string }> };
+    expect(doc.codes.map((c) => c.code)).toContain('NV_TRUNCATED');
+    expect(doc.codes.length).toBe(listErrorCodes().length);
+  });
+  it('an unknown error code is a usage error with NV_USAGE', async () => {
+    const r = await runNv(['--json', 'errors', 'NV_NOPE']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error.code).toBe('NV_USAGE');
+  });
+  it('--help of a subcommand shows its own example', async () => {
+    const r = await runNv(['errors', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('$ nv errors NV_TRUNCATED --json');
+  });
+});
+
+describe('run() in process', () => {
+  it('human output has no colour codes when stdout is not a TTY', async () => {
+    const r = await runInProcess(['errors', 'NV_LIMIT']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('NV_LIMIT');
+    expect(r.stdout).not.toContain('\x1b[');
+  });
+  it('the error codes are unique across packages', () => {
+    const codes = listErrorCodes().map((c) => c.code);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});
+
+describe('output helpers', () => {
+  it('jsonReplacer renders bigint and bytes', () => {
+    expect(JSON.stringify({ a: 1n << 64n, b: new Uint8Array([0, 255]) }, jsonReplacer)).toBe('{"a":"18446744073709551616","b":"00ff"}');
+  });
+  it('formatTable aligns columns', () => {
+    expect(formatTable([['a', 'bb'], ['ccc', 'd']], ['x', 'y'])).toBe('x    y\n───  ──\na    bb\nccc  d\n');
+  });
+  it('the progress bar stays silent off a TTY and for work under a second', () => {
+    const off = memoryStream(false);
+    const bar = createProgressBar({ stdout: memoryStream(), stderr: off, env: {}, cwd: '/' });
+    bar.start('x', 10);
+    bar.update(5);
+    bar.end();
+    expect(off.text).toBe('');
+    let t = 0;
+    const tty = memoryStream(true);
+    const bar2 = createProgressBar({ stdout: memoryStream(), stderr: tty, env: { NO_COLOR: '1' }, cwd: '/' }, () => t);
+    bar2.start('packing', 100, 'bytes');
+    t = 500;
+    bar2.update(10);
+    expect(tty.text).toBe('');
+    t = 1500;
+    bar2.update(50);
+    expect(tty.text).toContain('packing');
+    expect(tty.text).toContain(' 50%');
+    expect(tty.text).not.toContain('\x1b[36m');
+    bar2.end();
+    expect(tty.text.endsWith('\r\x1b[2K')).toBe(true);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * `@nv/core/node`: Node-only file helpers. Atomic writes (same-folder temp file, fsync, rename), the
+ * refuse-to-overwrite rule, size-capped reads, and mapping of OS errors to `NvError` codes.
+ * @module
+ */
+import { constants as fsConstants } from 'node:fs';
+import { access, lstat, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { delimiter, dirname, basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { NvError } from './errors.ts';
+import { checkLimit } from './errors.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
+
+/** Turns a Node `fs` error into an `NvError` naming the path (`NV_NOT_FOUND`, `NV_EXISTS` or `NV_IO`). */
+export function toNvIoError(error: unknown, path: string): NvError {
+  if (NvError.isInstance(error)) return error.withPath(path);
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'ENOENT') return new NvError('NV_NOT_FOUND', `${path}: no such file or folder`, { path, cause: error });
+  if (code === 'EEXIST') return new NvError('NV_EXISTS', `${path} already exists; pass --force to replace it`, { path, cause: error });
+  if (code === 'EISDIR') return new NvError('NV_IO', `${path} is a folder, a file was expected`, { path, cause: error });
+  if (code === 'ENOTDIR') return new NvError('NV_IO', `${path}: a part of the path is not a folder`, { path, cause: error });
+  if (code === 'EACCES' || code === 'EPERM') return new NvError('NV_IO', `${path}: permission denied`, { path, cause: error });
+  if (code === 'ENOSPC') return new NvError('NV_IO', `${path}: no space left on the device`, { path, cause: error });
+  const detail = error instanceof Error ? error.message : String(error);
+  return new NvError('NV_IO', `${path}: ${detail}`, { path, cause: error });
+}
+
+/** Options for writing output files. */
+export interface WriteOptions {
+  /** Replace an existing output (the CLI's `--force`). Default false. */
+  readonly force?: boolean;
+  /** File mode for a new file, e.g. `0o600` for private keys. Default `0o644`. */
+  readonly mode?: number;
+}
+
+/**
+ * Throws `NV_EXISTS` if `path` exists and `force` is not set. Call it before expensive work so a user
+ * learns at once, not after minutes of computing.
+ */
+export async function assertCanWrite(path: string, force = false): Promise<void> {
+  if (force) return;
+  try {
+    await lstat(path);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return;
+    throw toNvIoError(error, path);
+  }
+  throw new NvError('NV_EXISTS', `${path} already exists; pass --force to replace it`, { path });
+}
+
+function tempNameFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Writes a file atomically: a temporary file in the same folder is written and fsynced, then renamed over
+ * `path`. A reader never sees a partial file; on any failure the temporary file is removed.
+ * Accepts bytes or an (async) iterable of chunks, so large outputs stream with bounded memory.
+ *
+ * @throws NvError `NV_EXISTS` (no `force`), `NV_IO`, `NV_NOT_FOUND` (missing folder).
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: WriteOptions = {},
+): Promise<void> {
+  await assertCanWrite(path, options.force);
+  const tmp = tempNameFor(path);
+  let handle;
+  try {
+    handle = await open(tmp, 'wx', options.mode ?? 0o644);
+  } catch (error) {
+    throw toNvIoError(error, dirname(path));
+  }
+  let ok = false;
+  try {
+    if (typeof data === 'string' || data instanceof Uint8Array) {
+      await handle.writeFile(data);
+    } else {
+      for await (const chunk of data as AsyncIterable<Uint8Array>) await handle.write(chunk);
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    // Re-check just before the rename: another process may have created the file meanwhile.
+    if (!options.force) await assertCanWrite(path, false);
+    await rename(tmp, path);
+    ok = true;
+  } catch (error) {
+    throw toNvIoError(error, path);
+  } finally {
+    if (handle) await handle.close().catch(() => undefined);
+    if (!ok) await rm(tmp, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Builds a whole output folder atomically: `fill` writes into a fresh temporary folder beside `dir`, which
+ * is renamed to `dir` only when `fill` succeeds. With `force`, an existing `dir` is replaced.
+ *
+ * @throws NvError `NV_EXISTS` when `dir` exists (non-empty) and `force` is not set.
+ */
+export async function writeDirectoryAtomic<T>(dir: string, fill: (tempDir: string) => Promise<T>, options: { force?: boolean } = {}): Promise<T> {
+  let existing = false;
+  try {
+    const s = await stat(dir);
+    existing = true;
+    if (!s.isDirectory()) throw new NvError('NV_EXISTS', `${dir} exists and is not a folder`, { path: dir });
+    const { readdir } = await import('node:fs/promises');
+    const isEmpty = (await readdir(dir)).length === 0;
+    if (!isEmpty && !options.force) throw new NvError('NV_EXISTS', `${dir} already exists and is not empty; pass --force to replace it`, { path: dir });
+  } catch (error) {
+    if (NvError.isInstance(error)) throw error;
+    if ((error as { code?: string }).code !== 'ENOENT') throw toNvIoError(error, dir);
+  }
+  const tmp = tempNameFor(dir);
+  try {
+    await mkdir(tmp, { recursive: false });
+  } catch (error) {
+    throw toNvIoError(error, dirname(dir));
+  }
+  try {
+    const result = await fill(tmp);
+    if (existing) await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+    return result;
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw NvError.isInstance(error) ? error : toNvIoError(error, dir);
+  }
+}
+
+/**
+ * Reads a whole file after checking its size against `maxBytes` (default: the core input limit), so a
+ * wrong path to a 30 GiB dump fails at once with `NV_LIMIT` instead of exhausting memory.
+ */
+export async function readFileLimited(path: string, maxBytes: number = DEFAULT_LIMITS.maxInputBytes): Promise<Uint8Array<ArrayBuffer>> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new NvError('NV_IO', `${path} is a folder, a file was expected`, { path });
+    size = s.size;
+  } catch (error) {
+    throw toNvIoError(error, path);
+  }
+  checkLimit(`size of ${path}`, size, maxBytes, { path });
+  try {
+    const buf = await readFile(path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) as Uint8Array<ArrayBuffer>;
+  } catch (error) {
+    throw toNvIoError(error, path);
+  }
+}
+
+/** Absolute path of an executable on `PATH`, or `undefined`. Used to find reference tools (openssl, tar). */
+export async function findExecutable(name: string, searchPath: string = process.env['PATH'] ?? ''): Promise<string | undefined> {
+  for (const dir of searchPath.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      await access(candidate, fsConstants.X_OK);
+      return candidate;
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { bytesToHex, createSha256, encodeUtf8, sha1, sha256, sha256Hex } from '../src/index.ts';
+import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+
+describe('hashes', () => {
+  it('known answers (FIPS 180-2 "abc")', () => {
+    expect(sha256Hex(encodeUtf8('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(bytesToHex(sha1(encodeUtf8('abc')))).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
+    expect(sha256Hex(new Uint8Array(0))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+  it('incremental digest equals one-shot and node:crypto for any chunking', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 8 }), (chunks) => {
+        const h = createSha256();
+        const node = createHash('sha256');
+        for (const c of chunks) {
+          h.update(c);
+          node.update(c);
+        }
+        const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+        let at = 0;
+        for (const c of chunks) {
+          all.set(c, at);
+          at += c.length;
+        }
+        const d = bytesToHex(h.digest());
+        expect(d).toBe(node.digest('hex'));
+        expect(d).toBe(bytesToHex(sha256(all)));
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});

@@ -1,0 +1,5 @@
+/**
+ * `@nv/device-sim`: nothing is exported yet; see the package README for what is planned.
+ * @module
+ */
+export {};

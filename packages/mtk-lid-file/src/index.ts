@@ -1,0 +1,5 @@
+/**
+ * `@nv/mtk-lid-file`: nothing is exported yet; see the package README for what is planned.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * `@nv/qcom-fsg-sign`: nothing is exported yet; see the package README for what is planned.
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * `@nv/qcom-fsg-sign/node`: Node-only helpers. Nothing is exported yet.
+ * @module
+ */
+export {};

@@ -1,0 +1,29 @@
+/**
+ * Shared helpers for differential tests against Debian tools (openssl, GNU tar, gzip, readelf).
+ * Use as `describe.skipIf(!hasTool('openssl'))('… (needs Debian openssl)', …)`: the skip is visible.
+ * With `NV_REQUIRE_TOOLS=1` (set in CI) a missing tool is a failure instead of a skip.
+ */
+import { execFileSync } from 'node:child_process';
+
+const cache = new Map<string, boolean>();
+
+/** True when `name` runs; throws under `NV_REQUIRE_TOOLS=1` when it does not. */
+export function hasTool(name: string): boolean {
+  let found = cache.get(name);
+  if (found === undefined) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${JSON.stringify(name)}`], { stdio: 'ignore' });
+      found = true;
+    } catch {
+      found = false;
+    }
+    cache.set(name, found);
+  }
+  if (!found && process.env['NV_REQUIRE_TOOLS'] === '1') {
+    throw new Error(`${name} is required (NV_REQUIRE_TOOLS=1) but not installed: apt-get install -y ${name === 'readelf' ? 'binutils' : name}`);
+  }
+  return found;
+}
+
+/** Number of fast-check runs: 200 normally, `NV_FUZZ_RUNS` for the long fuzz job. */
+export const FUZZ_RUNS: number = Number(process.env['NV_FUZZ_RUNS'] ?? 200);
