@@ -1,7 +1,21 @@
-import { CORE_ERROR_CODES, type ErrorCodeTable } from '@nv/core';
+import { CORE_ERROR_CODES, type ErrorCodeTable } from '@nv/core/errors';
+import { EFS_ERROR_CODES } from '@nv/qcom-efs/errors';
+import { FSG_ERROR_CODES } from '@nv/qcom-fsg-sign/errors';
+import { MBN_ERROR_CODES } from '@nv/qcom-mbn/errors';
+import { LTABLE_ERROR_CODES } from '@nv/mtk-nvram-ltable/errors';
+import { LID_ERROR_CODES } from '@nv/mtk-lid-file/errors';
+import { SIM_ERROR_CODES } from '@nv/device-sim/errors';
 
-/** Every package's error table, in package order. A package adds its table here when it declares one. */
-const TABLES: ReadonlyArray<readonly [string, ErrorCodeTable]> = [['@nv/core', CORE_ERROR_CODES]];
+/** Every package's error table, in package order (imported from the light `./errors` subpaths). */
+const TABLES: ReadonlyArray<readonly [string, ErrorCodeTable]> = [
+  ['@nv/core', CORE_ERROR_CODES],
+  ['@nv/qcom-efs', EFS_ERROR_CODES],
+  ['@nv/qcom-fsg-sign', FSG_ERROR_CODES],
+  ['@nv/qcom-mbn', MBN_ERROR_CODES],
+  ['@nv/mtk-nvram-ltable', LTABLE_ERROR_CODES],
+  ['@nv/mtk-lid-file', LID_ERROR_CODES],
+  ['@nv/device-sim', SIM_ERROR_CODES],
+];
 
 /** One row per code across all packages. */
 export function listErrorCodes(): Array<{ code: string; package: string; meaning: string; fix: string }> {

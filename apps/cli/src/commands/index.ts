@@ -1,8 +1,14 @@
 import type { CommandRegistrar } from './registry.ts';
 import { registerErrors } from './errors.ts';
+import { registerQcomEfs } from './qcom-efs.ts';
+import { registerQcomFsg } from './qcom-fsg.ts';
+import { registerQcomMbn } from './qcom-mbn.ts';
+import { registerMtkLtable } from './mtk-ltable.ts';
+import { registerMtkLid } from './mtk-lid.ts';
+import { registerSim } from './sim.ts';
 
 /**
- * Every command group, in help order. A package's commands join the CLI by adding their registrar here;
- * only implemented commands are listed.
+ * Every command group, in help order; each file belongs to one package's commands. A registrar that
+ * declares nothing adds nothing to help (only implemented commands appear).
  */
-export const REGISTRARS: readonly CommandRegistrar[] = [registerErrors];
+export const REGISTRARS: readonly CommandRegistrar[] = [registerQcomEfs, registerQcomFsg, registerQcomMbn, registerMtkLtable, registerMtkLid, registerSim, registerErrors];

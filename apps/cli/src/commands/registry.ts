@@ -13,3 +13,13 @@ export function withExample<T extends { addHelpText(position: 'after', text: str
   command.addHelpText('after', `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   return command;
 }
+
+/**
+ * The sub-command `name` of `parent`, created on first use. Groups such as `nv qcom` and `nv mtk` are shared
+ * by several packages' registrars; a group appears in help only once something registers under it.
+ */
+export function commandGroup(parent: Command, name: string, description: string, example: string): Command {
+  const existing = parent.commands.find((c) => c.name() === name);
+  if (existing) return existing as unknown as Command;
+  return withExample(parent.command(name).description(description), example) as unknown as Command;
+}
