@@ -10,6 +10,7 @@ export function libraryConfig(entry: Record<string, string>, overrides: UserConf
     dts: true,
     sourcemap: true,
     clean: true,
+    fixedExtension: true,
     ...overrides,
   }) as UserConfig;
 }
