@@ -1,4 +1,5 @@
 import type { CommandRegistrar } from './registry.ts';
+import { registerCompletion } from './completion.ts';
 import { registerErrors } from './errors.ts';
 import { registerQcomEfs } from './qcom-efs.ts';
 import { registerQcomFsg } from './qcom-fsg.ts';
@@ -11,4 +12,4 @@ import { registerSim } from './sim.ts';
  * Every command group, in help order; each file belongs to one package's commands. A registrar that
  * declares nothing adds nothing to help (only implemented commands appear).
  */
-export const REGISTRARS: readonly CommandRegistrar[] = [registerQcomEfs, registerQcomFsg, registerQcomMbn, registerMtkLtable, registerMtkLid, registerSim, registerErrors];
+export const REGISTRARS: readonly CommandRegistrar[] = [registerQcomEfs, registerQcomFsg, registerQcomMbn, registerMtkLtable, registerMtkLid, registerSim, registerErrors, registerCompletion];
