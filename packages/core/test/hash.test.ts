@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { bytesToHex, createSha256, encodeUtf8, sha1, sha256, sha256Hex } from '../src/index.ts';
+import { createNodeSha256 } from '../src/node.ts';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 
 describe('hashes', () => {
@@ -15,9 +16,11 @@ describe('hashes', () => {
       fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 8 }), (chunks) => {
         const h = createSha256();
         const node = createHash('sha256');
+        const ours = createNodeSha256();
         for (const c of chunks) {
           h.update(c);
           node.update(c);
+          ours.update(c);
         }
         const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
         let at = 0;
@@ -28,6 +31,7 @@ describe('hashes', () => {
         const d = bytesToHex(h.digest());
         expect(d).toBe(node.digest('hex'));
         expect(d).toBe(bytesToHex(sha256(all)));
+        expect(bytesToHex(ours.digest())).toBe(d);
       }),
       { numRuns: FUZZ_RUNS },
     );
