@@ -6,10 +6,11 @@ import { registerQcomFsg } from './qcom-fsg.ts';
 import { registerQcomMbn } from './qcom-mbn.ts';
 import { registerMtkLtable } from './mtk-ltable.ts';
 import { registerMtkLid } from './mtk-lid.ts';
-import { registerSim } from './sim.ts';
+import { registerSimMtk } from './sim-mtk.ts';
+import { registerSimQcom } from './sim-qcom.ts';
 
 /**
  * Every command group, in help order; each file belongs to one package's commands. A registrar that
  * declares nothing adds nothing to help (only implemented commands appear).
  */
-export const REGISTRARS: readonly CommandRegistrar[] = [registerQcomEfs, registerQcomFsg, registerQcomMbn, registerMtkLtable, registerMtkLid, registerSim, registerErrors, registerCompletion];
+export const REGISTRARS: readonly CommandRegistrar[] = [registerQcomEfs, registerQcomFsg, registerQcomMbn, registerMtkLtable, registerMtkLid, registerSimQcom, registerSimMtk, registerErrors, registerCompletion];

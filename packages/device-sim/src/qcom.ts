@@ -1,0 +1,5 @@
+/**
+ * `@nv/device-sim/qcom`: the simulated Qualcomm device. Nothing is exported yet.
+ * @module
+ */
+export {};
