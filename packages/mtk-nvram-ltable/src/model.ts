@@ -1,0 +1,66 @@
+/**
+ * The LID table model (spec §3.2).
+ * @module
+ */
+import type { LtableEnumSet, LtableGeneration } from './enums.ts';
+
+/** How a LID's default value is given (§6 macro table). ZERO/FF/SPECIAL are shared arrays compared by pointer (§11). */
+export type LtableDefaultKind = 'zero' | 'ff' | 'special' | 'bytes' | 'func' | 'custpack' | 'secupack' | 'symbol';
+
+/** Every default kind. */
+export const LTABLE_DEFAULT_KINDS: readonly LtableDefaultKind[] = ['zero', 'ff', 'special', 'bytes', 'func', 'custpack', 'secupack', 'symbol'];
+
+/** A LID default value. */
+export interface LtableDefault {
+  readonly kind: LtableDefaultKind;
+  /** The C symbol (array, function or pack) when there is one. */
+  readonly symbol?: string;
+  /** Lower-case hex of the bytes for `bytes`. */
+  readonly hex?: string;
+}
+
+/** Planner tags (§3.2); user-assignable, `calibration-result` is implied for CALIBRAT without another class tag. */
+export type LtableTag = 'calibration-result' | 'rf-driver-param' | 'barcode' | 'ca-combo' | 'rf-band' | 'imei' | 'sim-lock';
+
+/** Every tag. */
+export const LTABLE_TAGS: readonly LtableTag[] = ['calibration-result', 'rf-driver-param', 'barcode', 'ca-combo', 'rf-band', 'imei', 'sim-lock'];
+
+/** One LID table row (§3.1/§3.2). Numbers and symbolic names always agree (import checks it). */
+export interface LtableEntry {
+  /** LID number; null when the enum value cannot be computed (moly-a numbers depend on build features, §5). */
+  lid: number | null;
+  /** LID symbol, e.g. `NVRAM_EF_IMEI_IMEISV_LID`. Entries of two tables are paired by it. */
+  name: string;
+  /** Record size in bytes. */
+  size: number;
+  /** Number of records (1 = transparent item). */
+  records: number;
+  /** Category bits (u32). */
+  category: number;
+  /** Category names of the enum set (`['USER']` for 0). */
+  categories: readonly string[];
+  /** Attribute bits (u16 on moly-a/maui, u32 on moly-b). */
+  attr: number;
+  /** Attribute names of the enum set (`['AVERAGE']` for 0). */
+  attributes: readonly string[];
+  /** 4-character file prefix. */
+  prefix: string;
+  /** 3 decimal digits. */
+  verno: string;
+  /** Description string, or null (NULL on phones). */
+  description?: string | null;
+  /** Default value. */
+  default: LtableDefault;
+  /** Planner tags. */
+  tags: readonly LtableTag[];
+  /** Where the entry was read (C import), if known. */
+  source?: { readonly file: string; readonly line: number };
+}
+
+/** A LID table of one generation. */
+export interface Ltable {
+  generation: LtableGeneration;
+  /** Enum set that decoded the numbers; defaults to the generation for moly-a/moly-b, required for maui. */
+  enumSet?: LtableEnumSet;
+  entries: LtableEntry[];
+}
