@@ -1,0 +1,322 @@
+/**
+ * Upgrade planner (§9): the §9.3 decision table as data rows; the first matching row gives the outcome.
+ * @module
+ */
+import { NvError } from '@nv/core';
+import type { LtableGeneration } from './enums.ts';
+import type { Ltable, LtableEntry, LtableDefault } from './model.ts';
+import { fileIdentity, type LtablePlatform } from './effective.ts';
+
+/** CLI/upgrade modes (§9.1). `ota` behaves as `download-only`. */
+export type LtableUpgradeMode = 'format-all' | 'firmware-upgrade' | 'factory-reset' | 'download-only' | 'ota';
+/** Every mode. */
+export const LTABLE_UPGRADE_MODES: readonly LtableUpgradeMode[] = ['format-all', 'firmware-upgrade', 'factory-reset', 'download-only', 'ota'];
+/** Mode groups of the decision table: FA, FU, FR, DO (download-only and ota). */
+export type LtableModeGroup = 'FA' | 'FU' | 'FR' | 'DO';
+/** Planner classes (§9.3). */
+export type LtableClass = 'user' | 'cal' | 'rfdrv' | 'imp' | 'l4' | 'rf';
+/** Change facts the rows test (§9.5 step 2). */
+export type LtableChange =
+  | 'added' | 'removed' | 'paired' | 'verUp' | 'verDown' | 'verReused' | 'sizeChanged' | 'defChanged' | 'attrChanged'
+  | 'catChanged' | 'prefixChanged' | 'multipleChanged' | 'identityChanged' | 'confToggled' | 'resetOnVersion'
+  | 'unchanged' | 'binEmpty' | 'l4Gone';
+/** What happens to a LID's data (§9.3 outcomes). */
+export type LtableAction = 'keep' | 'reset' | 'restore' | 'stale' | 'lost' | 'assert' | 'migrate' | 'orphan' | 'delete';
+/** Severity of a planner finding. */
+export type LtableSeverity = 'info' | 'warning' | 'error';
+
+/** Outcome of one row, possibly different per generation and for `RESERVE_BACKWARD` / the default-change-reset feature. */
+export interface LtableRowOutcome {
+  readonly action: LtableAction;
+  /** What happens to the old file when the data gets a new identity. */
+  readonly oldFile?: 'orphan' | 'deleted';
+  readonly code?: string;
+  readonly severity?: LtableSeverity;
+  readonly blocked?: boolean;
+}
+
+/** One decision-table row. A row matches when mode, class and every condition match. */
+export interface LtableDecisionRow {
+  /** Spec row number (`"11"`), or a sub-row (`"11b"`), or `"X1"`… for rows added by this package (README, Decisions). */
+  readonly id: string;
+  readonly modes: readonly LtableModeGroup[];
+  /** Classes of the entry (any overlap matches); `'any'` for every class. */
+  readonly classes: readonly LtableClass[] | 'any';
+  /** Every listed change must hold. */
+  readonly all?: readonly LtableChange[];
+  /** At least one listed change must hold. */
+  readonly any?: readonly LtableChange[];
+  /** None of the listed changes may hold. */
+  readonly none?: readonly LtableChange[];
+  /** Generations the row applies to (default all). */
+  readonly generations?: readonly LtableGeneration[];
+  readonly outcome: LtableRowOutcome;
+  /** Outcome overrides per generation. */
+  readonly byGeneration?: Partial<Record<LtableGeneration, LtableRowOutcome>>;
+  /** Override when the new entry has `RESERVE_BACKWARD` (moly-b). */
+  readonly reserveBackward?: LtableRowOutcome;
+  /** Override with the default-change-reset build feature (moly-b, {@link LtablePlanOptions.defaultChangeReset}). */
+  readonly defaultChangeReset?: LtableRowOutcome;
+  /** Why, in words (becomes the action's reason). */
+  readonly reason: string;
+  /** What to do instead (blocked and warning rows). */
+  readonly advice?: string;
+}
+
+const ALL_MODES: readonly LtableModeGroup[] = ['FA', 'FU', 'FR', 'DO'];
+const FU_FR: readonly LtableModeGroup[] = ['FU', 'FR'];
+const FU_FR_DO: readonly LtableModeGroup[] = ['FU', 'FR', 'DO'];
+
+/**
+ * The §9.3 decision table, in order. Rows `X…` are additions (README, Decisions): removed LIDs outside DO and
+ * identity changes of unit data. Row 24 (AP files) is not about LIDs and is not in this table.
+ */
+export const LTABLE_DECISION_TABLE: readonly LtableDecisionRow[] = [
+  { id: '1', modes: ['FA'], classes: ['cal', 'imp', 'l4'], none: ['removed'], outcome: { action: 'lost', code: 'NV_LTABLE_PLAN_IDENTITY_RESET', severity: 'warning' }, reason: 'Format All erases every partition: unit-specific calibration, IMEI/barcode or SIM-lock data is replaced by defaults', advice: 're-calibrate, re-write IMEI/barcode, re-apply the SIM lock, then trigger a bin-region backup' },
+  { id: '2', modes: ['FA'], classes: 'any', none: ['removed'], outcome: { action: 'reset' }, reason: 'Format All erases every partition: regenerated from the new default' },
+  { id: 'X1', modes: ['FA', 'FU', 'FR'], classes: 'any', all: ['removed'], outcome: { action: 'delete' }, reason: 'LID removed: its file is erased with its partition (a bin-region copy is no longer in the table)' },
+  { id: '3', modes: FU_FR_DO, classes: ['rf'], all: ['paired'], any: ['defChanged', 'sizeChanged', 'verUp'], outcome: { action: 'assert', code: 'NV_LTABLE_PLAN_NEEDS_FORMAT_ALL', severity: 'error', blocked: true }, reason: 'CA-combination/RF-band item changed: a per-LID change leaves it inconsistent with calibration and capability LIDs', advice: 'ship this change with Format All + Download (and re-calibrate), or revert it' },
+  { id: '4', modes: FU_FR_DO, classes: ['imp', 'l4'], all: ['paired', 'verUp'], outcome: { action: 'assert', code: 'NV_LTABLE_PLAN_VERNO_FORBIDDEN', severity: 'error', blocked: true }, reason: 'VERNO bump on an IMPORTANT/IMPORTANT_L4 item: the modem asserts to protect IMEI and SIM lock', advice: 'revert the VERNO; IMEI and SIM-lock items must keep their version' },
+  { id: '5', modes: FU_FR_DO, classes: ['cal'], all: ['paired', 'verUp'], outcome: { action: 'lost', code: 'NV_LTABLE_PLAN_CALIBRATION_LOSS', severity: 'error', blocked: true }, reason: 'VERNO bump on calibration results/barcode: the item is regenerated from its default, the unit data is lost', advice: 'revert the VERNO; calibration and barcode cannot be recreated outside the factory' },
+  { id: '6', modes: FU_FR_DO, classes: ['cal', 'imp', 'l4'], all: ['paired', 'sizeChanged'], none: ['verUp'], outcome: { action: 'assert', code: 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT', severity: 'error', blocked: true }, byGeneration: { 'moly-a': { action: 'lost', code: 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT', severity: 'error', blocked: true } }, reason: 'record size/count of a protected item changed: moly-b asserts; moly-a gets checksum errors and the bin-region copy has the old size too (reset or assert, inferred)', advice: 'keep the structure; add a new LID for new fields' },
+  { id: '7', modes: ['DO'], classes: ['l4'], any: ['l4Gone'], outcome: { action: 'assert', code: 'NV_LTABLE_PLAN_L4_LOST', severity: 'error', blocked: true }, reason: 'an IMPORTANT_L4 (SIM-lock) file disappears: moly-b asserts on the SML/SIM_LOCK loss check', advice: 'keep the LID and its category' },
+  { id: 'X2', modes: FU_FR_DO, classes: ['cal', 'imp', 'l4'], all: ['paired', 'identityChanged'], outcome: { action: 'lost', code: 'NV_LTABLE_PLAN_IDENTITY_CHANGE', severity: 'error', blocked: true }, reason: 'folder, prefix or copy count of unit data changed: the modem looks for a new file name and regenerates it from the default', advice: 'keep category, prefix and MULTIPLE of calibration/IMEI/SIM-lock items' },
+  { id: '8', modes: FU_FR_DO, classes: ['rfdrv'], all: ['paired', 'verUp'], outcome: { action: 'reset' }, reason: 'VERNO bump on an RF-driver parameter: the sanctioned way to apply its new default' },
+  { id: '9', modes: FU_FR, classes: ['user'], all: ['paired'], outcome: { action: 'reset' }, reason: 'nvdata is erased: regenerated from the new default (a default change takes effect without a VERNO bump)' },
+  { id: '10', modes: FU_FR, classes: ['cal', 'rfdrv', 'imp'], all: ['paired', 'binEmpty'], outcome: { action: 'lost', code: 'NV_LTABLE_PLAN_BIN_REGION_EMPTY', severity: 'warning' }, reason: 'the bin region is empty: nothing to restore, the item is regenerated from its default', advice: 'back the unit up to the bin region before upgrading, or re-calibrate afterwards' },
+  { id: '11a', modes: FU_FR, classes: ['rfdrv'], all: ['paired', 'defChanged'], none: ['verUp'], outcome: { action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' }, reason: 'restored from the bin region: the new RF-driver default does not take effect', advice: 'bump the VERNO so the new default is applied' },
+  { id: '11b', modes: FU_FR, classes: ['cal', 'imp'], all: ['paired', 'defChanged'], none: ['verUp'], outcome: { action: 'stale', code: 'NV_LTABLE_PLAN_STALE', severity: 'info' }, reason: 'restored from the bin region: the old unit data is kept although the default changed' },
+  { id: '11', modes: FU_FR, classes: ['cal', 'rfdrv', 'imp'], all: ['paired'], none: ['verUp'], outcome: { action: 'restore' }, reason: 'nvdata is erased; the AP restores CALIBRAT/NVD_IMEI from the bin region' },
+  { id: '12a', modes: FU_FR, classes: ['l4'], all: ['paired', 'defChanged'], none: ['verUp'], outcome: { action: 'stale', code: 'NV_LTABLE_PLAN_STALE', severity: 'warning' }, reason: 'protect_f/s are not erased: the old SIM-lock data is kept although the default changed' },
+  { id: '12', modes: FU_FR, classes: ['l4'], all: ['paired'], none: ['verUp'], outcome: { action: 'keep' }, reason: 'protect_f/s are not erased' },
+  { id: '13', modes: ALL_MODES, classes: 'any', all: ['added'], outcome: { action: 'reset' }, reason: 'new LID: created from its default on first access' },
+  { id: 'X4', modes: ['DO'], classes: ['cal', 'imp', 'l4'], all: ['paired', 'resetOnVersion'], outcome: { action: 'lost', code: 'NV_LTABLE_PLAN_CALIBRATION_LOSS', severity: 'error', blocked: true }, reason: 'SW_VERNO_RESET/OTA_RESET on unit data: calibration, IMEI or SIM-lock data would be reset on every version change', advice: 'remove SW_VERNO_RESET/OTA_RESET from calibration, IMPORTANT and IMPORTANT_L4 items' },
+  { id: '14', modes: ['DO'], classes: 'any', all: ['paired', 'resetOnVersion'], outcome: { action: 'reset' }, reason: 'SW_VERNO_RESET (moly-a) / OTA_RESET (moly-b): reset on every version change' },
+  { id: '15', modes: ['DO'], classes: 'any', all: ['paired', 'unchanged'], outcome: { action: 'keep' }, reason: 'unchanged: the file survives the version check' },
+  { id: '16', modes: ['DO'], classes: ['user'], all: ['paired'], any: ['verDown', 'verReused'], outcome: { action: 'keep', code: 'NV_LTABLE_PLAN_VERNO_REUSED', severity: 'warning' }, byGeneration: { 'moly-b': { action: 'reset', oldFile: 'deleted', code: 'NV_LTABLE_PLAN_VERNO_REUSED', severity: 'warning' } }, reason: 'the VERNO names an older file: moly-a keeps orphans and picks the old data back up (inferred); moly-b deleted it, so the item is reset', advice: 'use a VERNO never used before for this prefix' },
+  { id: '17', modes: ['DO'], classes: ['user'], all: ['paired', 'verUp'], outcome: { action: 'reset', oldFile: 'orphan' }, byGeneration: { 'moly-b': { action: 'reset', oldFile: 'deleted' } }, reserveBackward: { action: 'migrate', oldFile: 'deleted' }, reason: 'VERNO bump: the new file name is missing, the item is regenerated from the new default' },
+  { id: '18', modes: ['DO'], classes: 'any', all: ['paired', 'confToggled'], none: ['verUp'], outcome: { action: 'keep', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'error', blocked: true }, byGeneration: { 'moly-b': { action: 'reset', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' } }, reason: 'CONFIDENTIAL/MSP toggled without a VERNO bump: moly-a checksums the stored bytes, so the data is silently mis-decoded (inferred); moly-b checksum fails and resets (inferred)', advice: 'bump the VERNO when changing CONFIDENTIAL or MSP' },
+  { id: '19', modes: ['DO'], classes: ['user'], all: ['paired', 'identityChanged'], outcome: { action: 'reset', oldFile: 'orphan' }, byGeneration: { 'moly-b': { action: 'reset', oldFile: 'deleted' } }, reason: 'category, prefix or effective MULTIPLE changed: new file identity, regenerated from the default' },
+  { id: '20', modes: ['DO'], classes: ['user'], all: ['paired', 'sizeChanged'], none: ['verUp'], outcome: { action: 'reset', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' }, reserveBackward: { action: 'migrate', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' }, reason: 'size changed without a VERNO bump: read with the new size, checksum errors, reset on first failing read (inferred)', advice: 'bump the VERNO with every structure change' },
+  { id: '21', modes: ['DO'], classes: ['user', 'rfdrv'], all: ['paired', 'defChanged'], none: ['verUp'], outcome: { action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' }, defaultChangeReset: { action: 'reset', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' }, reason: 'default changed without a VERNO bump: the old data survives, the new default does not take effect', advice: 'bump the VERNO so the new default is applied' },
+  { id: '22', modes: ['DO'], classes: ['cal', 'imp', 'l4'], all: ['paired', 'defChanged'], none: ['verUp'], outcome: { action: 'stale', code: 'NV_LTABLE_PLAN_STALE', severity: 'info' }, reason: 'default changed: unit data is kept on purpose' },
+  { id: '23', modes: ['DO'], classes: 'any', all: ['removed'], outcome: { action: 'orphan', code: 'NV_LTABLE_PLAN_REMOVED', severity: 'info' }, byGeneration: { 'moly-b': { action: 'delete', code: 'NV_LTABLE_PLAN_REMOVED', severity: 'info' } }, reason: 'LID removed: moly-a keeps the orphan file, moly-b deletes it' },
+  { id: 'X3', modes: ['DO'], classes: 'any', all: ['paired'], outcome: { action: 'keep' }, reason: 'no change that the version check acts on: the file survives' },
+];
+
+/** Options of {@link planUpgrade}. */
+export interface LtablePlanOptions {
+  /** Bin region state for FU/FR (§9.1): `empty` after a Format All without a later backup. Default `present`. */
+  readonly binRegion?: 'present' | 'empty';
+  /** VERNOs used before, per LID name (`--history`): an ↑V to one of them is a reuse (row 16). */
+  readonly history?: Readonly<Record<string, readonly string[]>>;
+  /** Platform for the §7 rewrites. */
+  readonly platform?: LtablePlatform;
+  /** moly-b structure/default-change-reset build feature (row 21). */
+  readonly defaultChangeReset?: boolean;
+}
+
+/** One LID's fate. */
+export interface LtablePlanAction {
+  readonly lid: number | null;
+  readonly name: string;
+  readonly action: LtableAction;
+  readonly reason: string;
+  /** Decision-table row that decided. */
+  readonly row: string;
+  readonly classes: readonly LtableClass[];
+  readonly changes: readonly LtableChange[];
+  readonly oldFile?: 'orphan' | 'deleted';
+  readonly code?: string;
+  readonly severity?: LtableSeverity;
+}
+
+/** A change that must not ship. */
+export interface LtablePlanBlocked {
+  readonly lid: number | null;
+  readonly name: string;
+  readonly reason: string;
+  readonly code: string;
+  readonly advice: string;
+  readonly row: string;
+}
+
+/** Result of {@link planUpgrade}: `{actions, blocked}` as in cli.md, plus the inputs' mode and generation. */
+export interface LtablePlan {
+  readonly generation: LtableGeneration;
+  readonly mode: LtableUpgradeMode;
+  readonly actions: LtablePlanAction[];
+  readonly blocked: LtablePlanBlocked[];
+}
+
+/** The decision-table group of a mode. @throws NV_LTABLE_PLAN_BAD_MODE */
+export function modeGroup(mode: string): LtableModeGroup {
+  switch (mode) {
+    case 'format-all': return 'FA';
+    case 'firmware-upgrade': return 'FU';
+    case 'factory-reset': return 'FR';
+    case 'download-only':
+    case 'ota': return 'DO';
+    default: throw new NvError('NV_LTABLE_PLAN_BAD_MODE', `unknown upgrade mode ${JSON.stringify(mode)}; use one of ${LTABLE_UPGRADE_MODES.join(', ')}`);
+  }
+}
+
+/**
+ * Planner classes of one entry (§9.3): a primary class by category/tags, plus `rf` for `ca-combo`/`rf-band` tags.
+ * CALIBRAT without `rf-driver-param` is `cal` (the `calibration-result` default, §3.2); `barcode` makes any entry `cal`.
+ * @example entryClasses({ categories: ['CALIBRAT'], tags: ['rf-driver-param'] }) // ['rfdrv']
+ */
+export function entryClasses(entry: Pick<LtableEntry, 'categories' | 'tags'>): LtableClass[] {
+  const cats = entry.categories;
+  const out: LtableClass[] = [];
+  if (cats.includes('CALIBRAT')) out.push(entry.tags.includes('rf-driver-param') && !entry.tags.includes('barcode') && !entry.tags.includes('calibration-result') ? 'rfdrv' : 'cal');
+  else if (cats.includes('IMPORTANT')) out.push('imp');
+  else if (cats.includes('IMPORTANT_L4')) out.push('l4');
+  else if (entry.tags.includes('barcode') || entry.tags.includes('calibration-result')) out.push('cal');
+  else if (entry.tags.includes('imei')) out.push('imp');
+  else if (entry.tags.includes('sim-lock')) out.push('l4');
+  else out.push('user');
+  if (entry.tags.includes('ca-combo') || entry.tags.includes('rf-band')) out.push('rf');
+  return out;
+}
+
+function defaultsEqual(a: LtableDefault, b: LtableDefault): boolean {
+  return a.kind === b.kind && (a.symbol ?? '') === (b.symbol ?? '') && (a.hex ?? '') === (b.hex ?? '');
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
+
+/**
+ * Change facts between an old and a new entry (§9.5 step 2). Either side may be undefined (added / removed).
+ * @example classifyChange(old, { ...old, verno: '002' }, 'moly-b') // includes 'verUp'
+ */
+export function classifyChange(
+  oldE: LtableEntry | undefined,
+  newE: LtableEntry | undefined,
+  generation: LtableGeneration,
+  options: LtablePlanOptions = {},
+): LtableChange[] {
+  const out = new Set<LtableChange>();
+  if (options.binRegion === 'empty') out.add('binEmpty');
+  if (oldE === undefined && newE === undefined) throw new TypeError('classifyChange needs an old or a new entry');
+  if (oldE === undefined) return [...out.add('added')];
+  if (newE === undefined) {
+    out.add('removed');
+    if (oldE.categories.includes('IMPORTANT_L4')) out.add('l4Gone');
+    return [...out];
+  }
+  out.add('paired');
+  const platform = options.platform ?? {};
+  const o = fileIdentity(oldE, generation, platform);
+  const n = fileIdentity(newE, generation, platform);
+  const ov = Number(oldE.verno);
+  const nv = Number(newE.verno);
+  if (oldE.verno !== newE.verno) {
+    const reused = options.history?.[newE.name]?.includes(newE.verno) === true;
+    // §9.3 legend: ↑V means "verno changed" (either direction); ↓V is the downward special case of row 16.
+    out.add('verUp');
+    if (Number.isFinite(ov) && Number.isFinite(nv) && nv < ov) out.add('verDown');
+    if (reused) out.add('verReused');
+  }
+  if (oldE.size !== newE.size || oldE.records !== newE.records) out.add('sizeChanged');
+  if (!defaultsEqual(oldE.default, newE.default)) out.add('defChanged');
+  if (oldE.attr !== newE.attr || !sameSet(o.effective.attributes, n.effective.attributes)) out.add('attrChanged');
+  if (oldE.category !== newE.category) out.add('catChanged');
+  if (oldE.prefix !== newE.prefix) out.add('prefixChanged');
+  const om = o.effective.attributes.includes('MULTIPLE');
+  const nm = n.effective.attributes.includes('MULTIPLE');
+  if (om !== nm) out.add('multipleChanged');
+  if (o.location.folder !== n.location.folder || o.location.partition !== n.location.partition || oldE.prefix !== newE.prefix || om !== nm) out.add('identityChanged');
+  if (oldE.categories.includes('IMPORTANT_L4') && !newE.categories.includes('IMPORTANT_L4')) out.add('l4Gone');
+  for (const bit of ['CONFIDENTIAL', 'MSP']) if (o.effective.attributes.includes(bit) !== n.effective.attributes.includes(bit)) out.add('confToggled');
+  const resetBit = generation === 'moly-b' ? 'OTA_RESET' : generation === 'moly-a' ? 'SW_VERNO_RESET' : '';
+  if (resetBit !== '' && newE.attributes.includes(resetBit)) out.add('resetOnVersion');
+  if (!['verUp', 'verDown', 'sizeChanged', 'defChanged', 'attrChanged', 'catChanged', 'prefixChanged', 'identityChanged'].some((c) => out.has(c as LtableChange))) out.add('unchanged');
+  return [...out];
+}
+
+/** True when `row` matches mode group, classes and changes. */
+export function rowMatches(row: LtableDecisionRow, group: LtableModeGroup, classes: readonly LtableClass[], changes: readonly LtableChange[], generation: LtableGeneration): boolean {
+  if (!row.modes.includes(group)) return false;
+  if (row.generations !== undefined && !row.generations.includes(generation)) return false;
+  if (row.classes !== 'any' && !row.classes.some((c) => classes.includes(c))) return false;
+  if (row.all !== undefined && !row.all.every((c) => changes.includes(c))) return false;
+  if (row.any !== undefined && !row.any.some((c) => changes.includes(c))) return false;
+  if (row.none !== undefined && row.none.some((c) => changes.includes(c))) return false;
+  return true;
+}
+
+/**
+ * The first row of {@link LTABLE_DECISION_TABLE} that matches, and its resolved outcome.
+ * @example decide('DO', ['user'], ['paired', 'unchanged'], 'moly-b', false, false).row.id // '15'
+ */
+export function decide(
+  group: LtableModeGroup,
+  classes: readonly LtableClass[],
+  changes: readonly LtableChange[],
+  generation: LtableGeneration,
+  reserveBackward: boolean,
+  defaultChangeReset: boolean,
+): { row: LtableDecisionRow; outcome: LtableRowOutcome } {
+  for (const row of LTABLE_DECISION_TABLE) {
+    if (!rowMatches(row, group, classes, changes, generation)) continue;
+    let outcome = row.byGeneration?.[generation] ?? row.outcome;
+    if (generation === 'moly-b' && reserveBackward && row.reserveBackward !== undefined) outcome = row.reserveBackward;
+    if (generation === 'moly-b' && defaultChangeReset && row.defaultChangeReset !== undefined) outcome = row.defaultChangeReset;
+    return { row, outcome };
+  }
+  /* c8 ignore next */
+  throw new Error(`decision table has no row for ${group} ${classes.join('+')} ${changes.join(',')}`);
+}
+
+/**
+ * Plans an upgrade (§9.5): pairs entries by name then prefix, classifies each change and applies the first matching
+ * decision-table row. Actions are in the new table's order, then removed LIDs.
+ * @throws NV_LTABLE_PLAN_BAD_MODE; NV_LTABLE_PLAN_GEN_MISMATCH when the tables' generations differ.
+ * @example planUpgrade(oldTable, newTable, 'firmware-upgrade').blocked
+ */
+export function planUpgrade(oldTable: Ltable, newTable: Ltable, mode: LtableUpgradeMode, options: LtablePlanOptions = {}): LtablePlan {
+  const group = modeGroup(mode);
+  if (oldTable.generation !== newTable.generation) {
+    throw new NvError('NV_LTABLE_PLAN_GEN_MISMATCH', `old table is ${oldTable.generation}, new table is ${newTable.generation}: plan between tables of one generation`);
+  }
+  const generation = newTable.generation;
+  const byName = new Map<string, LtableEntry>();
+  const byPrefix = new Map<string, LtableEntry>();
+  for (const e of oldTable.entries) {
+    if (!byName.has(e.name)) byName.set(e.name, e);
+    if (!byPrefix.has(e.prefix)) byPrefix.set(e.prefix, e);
+  }
+  const newNames = new Set(newTable.entries.map((e) => e.name));
+  const used = new Set<LtableEntry>();
+  const actions: LtablePlanAction[] = [];
+  const blocked: LtablePlanBlocked[] = [];
+  const emit = (oldE: LtableEntry | undefined, newE: LtableEntry | undefined): void => {
+    const subject = (newE ?? oldE) as LtableEntry;
+    const classes = [...new Set([...(oldE ? entryClasses(oldE) : []), ...(newE ? entryClasses(newE) : [])])];
+    const changes = classifyChange(oldE, newE, generation, options);
+    const { row, outcome } = decide(group, classes, changes, generation, newE?.attributes.includes('RESERVE_BACKWARD') === true, options.defaultChangeReset === true);
+    const action: LtablePlanAction = {
+      lid: subject.lid, name: subject.name, action: outcome.action, reason: row.reason, row: row.id, classes, changes,
+      ...(outcome.oldFile !== undefined ? { oldFile: outcome.oldFile } : {}),
+      ...(outcome.code !== undefined ? { code: outcome.code } : {}),
+      ...(outcome.severity !== undefined ? { severity: outcome.severity } : {}),
+    };
+    actions.push(action);
+    if (outcome.blocked === true) {
+      blocked.push({ lid: subject.lid, name: subject.name, reason: row.reason, code: outcome.code ?? `NV_LTABLE_PLAN_ROW_${row.id}`, advice: row.advice ?? '', row: row.id });
+    }
+  };
+  for (const n of newTable.entries) {
+    // Pair by name, then by prefix when the name is new (a renamed symbol keeps its file).
+    let o = byName.get(n.name);
+    if (o === undefined || used.has(o)) {
+      const p = byPrefix.get(n.prefix);
+      o = p !== undefined && !used.has(p) && !newNames.has(p.name) ? p : undefined;
+    }
+    if (o !== undefined) used.add(o);
+    emit(o, n);
+  }
+  for (const o of oldTable.entries) if (!used.has(o)) emit(o, undefined);
+  return { generation, mode, actions, blocked };
+}
