@@ -1,0 +1,237 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { NvError } from '@nv/core';
+import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import {
+  LTABLE_DECISION_TABLE, LTABLE_UPGRADE_MODES, createLtableEntry, planUpgrade, sampleLtable, entryClasses,
+  type Ltable, type LtableEntry, type LtableEntryInit, type LtableUpgradeMode, type LtablePlanOptions,
+} from '../src/index.ts';
+import { arbEntry, arbDefault } from './arb.ts';
+
+type Gen = 'moly-a' | 'moly-b';
+// One entry per planner class (§12).
+const BASE: Record<string, LtableEntryInit> = {
+  user: { name: 'NVRAM_EF_USER_LID', size: 16, prefix: 'US01', verno: '005', categories: ['USER'] },
+  cal: { name: 'NVRAM_EF_CAL_LID', size: 64, prefix: 'CA01', verno: '002', categories: ['CALIBRAT'], tags: ['calibration-result'] },
+  rfdrv: { name: 'NVRAM_EF_RFDRV_LID', size: 32, prefix: 'RD01', verno: '001', categories: ['CALIBRAT'], tags: ['rf-driver-param'] },
+  imp: { name: 'NVRAM_EF_IMEI_LID', size: 10, prefix: 'LD0B', verno: '001', categories: ['IMPORTANT'], attributes: ['WRITEPROTECT'] },
+  l4: { name: 'NVRAM_EF_SML_LID', size: 128, prefix: 'MP0E', verno: '000', categories: ['IMPORTANT_L4'] },
+  rf: { name: 'NVRAM_EF_CA_LID', size: 256, prefix: 'CA0C', verno: '000', categories: ['USER'], tags: ['ca-combo'] },
+};
+
+const hit = new Set<string>();
+function one(gen: Gen, cls: string, mode: LtableUpgradeMode, change: (e: LtableEntryInit) => LtableEntryInit | undefined, opts: LtablePlanOptions = {}, base?: LtableEntryInit) {
+  const b = base ?? (BASE[cls] as LtableEntryInit);
+  const oldT: Ltable = { generation: gen, enumSet: gen, entries: [createLtableEntry(b, gen)] };
+  const n = change(b);
+  const newT: Ltable = { generation: gen, enumSet: gen, entries: n ? [createLtableEntry(n, gen)] : [] };
+  const plan = planUpgrade(oldT, newT, mode, opts);
+  expect(plan.actions).toHaveLength(1);
+  const a = plan.actions[0]!;
+  hit.add(a.row);
+  return { a, blocked: plan.blocked };
+}
+const same = (e: LtableEntryInit): LtableEntryInit => e;
+const bump = (e: LtableEntryInit): LtableEntryInit => ({ ...e, verno: String(Number(e.verno ?? '0') + 1).padStart(3, '0') });
+const newDef = (e: LtableEntryInit): LtableEntryInit => ({ ...e, default: { kind: 'ff' } });
+const grow = (e: LtableEntryInit): LtableEntryInit => ({ ...e, size: e.size + 4 });
+
+describe('decision table rows (§9.3), hand-derived expectations', () => {
+  it('rows 1, 2: Format All', () => {
+    for (const cls of ['cal', 'imp', 'l4']) {
+      const { a, blocked } = one('moly-b', cls, 'format-all', same);
+      expect([a.row, a.action, a.code, a.severity]).toEqual(['1', 'lost', 'NV_LTABLE_PLAN_IDENTITY_RESET', 'warning']);
+      expect(blocked).toEqual([]);
+    }
+    for (const cls of ['user', 'rfdrv', 'rf']) expect(one('moly-a', cls, 'format-all', bump).a).toMatchObject({ row: '2', action: 'reset' });
+  });
+  it('row X1: removed outside DO is deleted', () => {
+    for (const m of ['format-all', 'firmware-upgrade', 'factory-reset'] as const) expect(one('moly-b', 'cal', m, () => undefined).a).toMatchObject({ row: 'X1', action: 'delete' });
+  });
+  it('row 3: CA/RF-band changes need Format All', () => {
+    for (const [m, ch] of [['firmware-upgrade', newDef], ['factory-reset', grow], ['ota', bump], ['download-only', newDef]] as const) {
+      const { a, blocked } = one('moly-b', 'rf', m, ch);
+      expect(a.row).toBe('3');
+      expect(blocked).toEqual([expect.objectContaining({ code: 'NV_LTABLE_PLAN_NEEDS_FORMAT_ALL', name: 'NVRAM_EF_CA_LID' })]);
+      expect(blocked[0]?.advice).toMatch(/Format All/);
+    }
+  });
+  it('row 4: VERNO bump on IMPORTANT / IMPORTANT_L4 asserts', () => {
+    for (const cls of ['imp', 'l4']) {
+      const { a, blocked } = one('moly-b', cls, 'download-only', bump);
+      expect([a.row, a.action]).toEqual(['4', 'assert']);
+      expect(blocked[0]?.code).toBe('NV_LTABLE_PLAN_VERNO_FORBIDDEN');
+    }
+    // ↓V is a VERNO change too (§9.3 legend "↑V verno changed").
+    expect(one('moly-a', 'imp', 'firmware-upgrade', (e) => ({ ...e, verno: '000' })).a.row).toBe('4');
+  });
+  it('row 5: VERNO bump on calibration / barcode is blocked', () => {
+    const { a, blocked } = one('moly-b', 'cal', 'factory-reset', bump);
+    expect([a.row, a.action]).toEqual(['5', 'lost']);
+    expect(blocked[0]?.code).toBe('NV_LTABLE_PLAN_CALIBRATION_LOSS');
+    const barcode = { name: 'NVRAM_EF_BARCODE_NUM_LID', size: 64, prefix: 'MP09', verno: '000', categories: ['CALIBRAT'], tags: ['barcode' as const] };
+    expect(one('moly-a', 'cal', 'ota', bump, {}, barcode).a.row).toBe('5');
+  });
+  it('row 6: size change on protected items', () => {
+    expect(one('moly-b', 'imp', 'download-only', grow).a).toMatchObject({ row: '6', action: 'assert', code: 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT' });
+    expect(one('moly-a', 'cal', 'firmware-upgrade', (e) => ({ ...e, records: 2 })).a).toMatchObject({ row: '6', action: 'lost' });
+  });
+  it('row 7: an IMPORTANT_L4 file disappearing in DO', () => {
+    expect(one('moly-b', 'l4', 'download-only', () => undefined).blocked[0]?.code).toBe('NV_LTABLE_PLAN_L4_LOST');
+    expect(one('moly-b', 'l4', 'ota', (e) => ({ ...e, categories: ['USER'] })).a).toMatchObject({ row: '7', action: 'assert' });
+  });
+  it('row X2: identity change of unit data', () => {
+    const { a, blocked } = one('moly-b', 'cal', 'firmware-upgrade', (e) => ({ ...e, prefix: 'CA02' }));
+    expect([a.row, a.action]).toEqual(['X2', 'lost']);
+    expect(blocked[0]?.code).toBe('NV_LTABLE_PLAN_IDENTITY_CHANGE');
+    expect(one('moly-b', 'imp', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a.row).toBe('X2');
+  });
+  it('row 8: VERNO bump on an RF-driver parameter resets it (sanctioned)', () => {
+    for (const m of ['firmware-upgrade', 'factory-reset', 'ota'] as const) expect(one('moly-b', 'rfdrv', m, (e) => bump(newDef(e)))).toMatchObject({ a: { row: '8', action: 'reset' }, blocked: [] });
+  });
+  it('row 9: FU/FR reset user data', () => {
+    expect(one('moly-a', 'user', 'firmware-upgrade', newDef).a).toMatchObject({ row: '9', action: 'reset' });
+    expect(one('moly-b', 'user', 'factory-reset', same).a).toMatchObject({ row: '9', action: 'reset' });
+  });
+  it('row 10: bin region empty', () => {
+    for (const cls of ['cal', 'rfdrv', 'imp']) expect(one('moly-b', cls, 'firmware-upgrade', same, { binRegion: 'empty' }).a).toMatchObject({ row: '10', action: 'lost', code: 'NV_LTABLE_PLAN_BIN_REGION_EMPTY' });
+  });
+  it('row 11: restore from bin region; Δdef ⇒ stale', () => {
+    expect(one('moly-b', 'rfdrv', 'firmware-upgrade', newDef).a).toMatchObject({ row: '11a', action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' });
+    expect(one('moly-b', 'cal', 'factory-reset', newDef).a).toMatchObject({ row: '11b', action: 'stale', severity: 'info' });
+    expect(one('moly-a', 'imp', 'firmware-upgrade', same).a).toMatchObject({ row: '11', action: 'restore' });
+  });
+  it('row 12: IMPORTANT_L4 kept in FU/FR', () => {
+    expect(one('moly-b', 'l4', 'factory-reset', newDef).a).toMatchObject({ row: '12a', action: 'stale' });
+    expect(one('moly-b', 'l4', 'firmware-upgrade', same).a).toMatchObject({ row: '12', action: 'keep' });
+  });
+  it('row 13: added LIDs', () => {
+    for (const m of ['firmware-upgrade', 'ota'] as const) {
+      const plan = planUpgrade({ generation: 'moly-b', entries: [] }, { generation: 'moly-b', entries: [createLtableEntry(BASE['cal'] as LtableEntryInit, 'moly-b')] }, m);
+      expect(plan.actions[0]).toMatchObject({ row: '13', action: 'reset' });
+      hit.add('13');
+    }
+  });
+  it('row X4 and 14: reset on every version change', () => {
+    expect(one('moly-b', 'user', 'ota', same, {}, { ...(BASE['user'] as LtableEntryInit), attributes: ['OTA_RESET'] }).a).toMatchObject({ row: '14', action: 'reset' });
+    expect(one('moly-a', 'user', 'download-only', same, {}, { ...(BASE['user'] as LtableEntryInit), attributes: ['SW_VERNO_RESET'] }).a).toMatchObject({ row: '14', action: 'reset' });
+    const { a, blocked } = one('moly-b', 'cal', 'ota', same, {}, { ...(BASE['cal'] as LtableEntryInit), attributes: ['OTA_RESET'] });
+    expect([a.row, blocked[0]?.code]).toEqual(['X4', 'NV_LTABLE_PLAN_CALIBRATION_LOSS']);
+  });
+  it('row 15: unchanged in DO is kept', () => {
+    for (const cls of Object.keys(BASE)) expect(one('moly-b', cls, 'download-only', same).a).toMatchObject({ row: '15', action: 'keep' });
+  });
+  it('row 16: VERNO going back or reused', () => {
+    expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, verno: '004' })).a).toMatchObject({ row: '16', action: 'keep', code: 'NV_LTABLE_PLAN_VERNO_REUSED' });
+    expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, verno: '004' })).a).toMatchObject({ row: '16', action: 'reset', oldFile: 'deleted' });
+    expect(one('moly-a', 'user', 'ota', bump, { history: { NVRAM_EF_USER_LID: ['006'] } }).a.row).toBe('16');
+  });
+  it('row 17: VERNO bump on user data in DO', () => {
+    expect(one('moly-a', 'user', 'ota', bump).a).toMatchObject({ row: '17', action: 'reset', oldFile: 'orphan' });
+    expect(one('moly-b', 'user', 'ota', bump).a).toMatchObject({ row: '17', action: 'reset', oldFile: 'deleted' });
+    expect(one('moly-b', 'user', 'ota', bump, {}, { ...(BASE['user'] as LtableEntryInit), attributes: ['RESERVE_BACKWARD'] }).a).toMatchObject({ row: '17', action: 'migrate' });
+  });
+  it('row 18: CONFIDENTIAL/MSP toggled without bump', () => {
+    const r = one('moly-a', 'user', 'ota', (e) => ({ ...e, attributes: ['CONFIDENTIAL'] }));
+    expect([r.a.row, r.a.action, r.a.severity, r.blocked[0]?.code]).toEqual(['18', 'keep', 'error', 'NV_LTABLE_PLAN_VERNO_REQUIRED']);
+    expect(one('moly-b', 'cal', 'download-only', (e) => ({ ...e, attributes: ['MSP'] })).a).toMatchObject({ row: '18', action: 'reset', severity: 'warning' });
+  });
+  it('row 19: new identity of user data', () => {
+    expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, prefix: 'US02' })).a).toMatchObject({ row: '19', action: 'reset', oldFile: 'orphan' });
+    expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a).toMatchObject({ row: '19', oldFile: 'deleted' });
+    // moly-a on eMMC drops MULTIPLE (§7): adding it changes nothing on disk.
+    expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a.row).toBe('X3');
+  });
+  it('row 20: size change without bump', () => {
+    expect(one('moly-a', 'user', 'ota', grow).a).toMatchObject({ row: '20', action: 'reset', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED' });
+    expect(one('moly-b', 'user', 'ota', grow, {}, { ...(BASE['user'] as LtableEntryInit), attributes: ['RESERVE_BACKWARD'] }).a).toMatchObject({ row: '20', action: 'migrate' });
+  });
+  it('row 21: default change without bump is stale', () => {
+    expect(one('moly-b', 'rfdrv', 'ota', newDef).a).toMatchObject({ row: '21', action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED' });
+    expect(one('moly-b', 'user', 'ota', newDef, { defaultChangeReset: true }).a).toMatchObject({ row: '21', action: 'reset' });
+  });
+  it('row 22: unit data keeps its value when the default changes', () => {
+    for (const cls of ['cal', 'imp', 'l4']) expect(one('moly-b', cls, 'download-only', newDef).a).toMatchObject({ row: '22', action: 'stale', severity: 'info' });
+  });
+  it('row 23: removed LIDs in DO', () => {
+    expect(one('moly-a', 'user', 'ota', () => undefined).a).toMatchObject({ row: '23', action: 'orphan' });
+    expect(one('moly-b', 'cal', 'ota', () => undefined).a).toMatchObject({ row: '23', action: 'delete' });
+  });
+  it('row X3: other changes in DO keep the file', () => {
+    expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, attributes: ['WRITEPROTECT'] })).a).toMatchObject({ row: 'X3', action: 'keep' });
+  });
+  it('every decision-table row was reached by the tests above', () => {
+    expect([...hit].sort()).toEqual(LTABLE_DECISION_TABLE.map((r) => r.id).sort());
+  });
+});
+
+describe('planner (§9.5)', () => {
+  it('rejects a bad mode and mixed generations', () => {
+    const t = sampleLtable();
+    expect(() => planUpgrade(t, t, 'flash' as LtableUpgradeMode)).toThrow(expect.objectContaining({ code: 'NV_LTABLE_PLAN_BAD_MODE' }));
+    expect(() => planUpgrade(sampleLtable('moly-a'), t, 'ota')).toThrow(NvError);
+  });
+  it('pairs a renamed symbol by prefix', () => {
+    const t = sampleLtable();
+    const n = { ...t, entries: t.entries.map((e) => (e.name === 'NVRAM_EF_SMS_SETTING_LID' ? { ...e, name: 'NVRAM_EF_SMS_SETTING2_LID' } : e)) };
+    const p = planUpgrade(t, n, 'ota');
+    expect(p.actions).toHaveLength(t.entries.length);
+    expect(p.actions.find((a) => a.name === 'NVRAM_EF_SMS_SETTING2_LID')?.action).toBe('keep');
+  });
+  it('sample table, same table: golden actions per mode (hand-derived)', () => {
+    const t = sampleLtable();
+    const act = (m: LtableUpgradeMode) => Object.fromEntries(planUpgrade(t, t, m).actions.map((a) => [a.name.replace(/^NVRAM_EF_|_LID$/g, ''), a.action]));
+    expect(act('ota')).toEqual({ SYS: 'keep', NVRAM_LOCK: 'keep', IMEI_IMEISV: 'keep', CSSD: 'keep', BARCODE_NUM: 'keep', FT_RF_CAL: 'keep', EL1_RF_DRV_PARAM: 'keep', EL1_CA_COMBO: 'keep', SML: 'keep', SIM_LOCK: 'keep', L4_SETTING: 'keep', UL1_TX_POWER_OFFSET: 'reset', CUST_HW_CONFIG: 'keep', SMS_SETTING: 'keep' });
+    expect(act('firmware-upgrade')).toEqual({ SYS: 'reset', NVRAM_LOCK: 'restore', IMEI_IMEISV: 'restore', CSSD: 'restore', BARCODE_NUM: 'restore', FT_RF_CAL: 'restore', EL1_RF_DRV_PARAM: 'restore', EL1_CA_COMBO: 'reset', SML: 'keep', SIM_LOCK: 'keep', L4_SETTING: 'reset', UL1_TX_POWER_OFFSET: 'reset', CUST_HW_CONFIG: 'reset', SMS_SETTING: 'reset' });
+    expect(act('format-all')).toEqual({ SYS: 'reset', NVRAM_LOCK: 'lost', IMEI_IMEISV: 'lost', CSSD: 'lost', BARCODE_NUM: 'lost', FT_RF_CAL: 'lost', EL1_RF_DRV_PARAM: 'reset', EL1_CA_COMBO: 'reset', SML: 'lost', SIM_LOCK: 'lost', L4_SETTING: 'reset', UL1_TX_POWER_OFFSET: 'reset', CUST_HW_CONFIG: 'reset', SMS_SETTING: 'reset' });
+    for (const m of LTABLE_UPGRADE_MODES) expect(planUpgrade(t, t, m).blocked).toEqual([]);
+  });
+});
+
+describe('planner properties', () => {
+  const gen = fc.constantFrom<Gen>('moly-a', 'moly-b');
+  it('plan(t, t, mode) keeps what each mode keeps', () => {
+    fc.assert(
+      fc.property(gen.chain((g) => fc.tuple(fc.constant(g), arbEntry(g, 1))), fc.constantFrom(...LTABLE_UPGRADE_MODES), ([g, e], mode) => {
+        const t: Ltable = { generation: g, entries: [e] };
+        const p = planUpgrade(t, t, mode);
+        const a = p.actions[0]!;
+        const cls = entryClasses(e);
+        if (mode === 'download-only' || mode === 'ota') {
+          const resetBit = g === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET';
+          if (!e.attributes.includes(resetBit)) expect(a.action).toBe('keep');
+        } else if (mode === 'format-all') expect(['reset', 'lost']).toContain(a.action);
+        else if (cls.includes('l4')) expect(a.action).toBe('keep');
+        else if (cls.includes('user') && !cls.includes('cal')) expect(a.action).toBe('reset');
+        else expect(a.action).toBe('restore');
+        if (mode !== 'download-only' && mode !== 'ota') expect(p.blocked).toEqual([]);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+  it('never plans a reset of calibration data outside Format All; any loss is blocked or due to an empty bin region', () => {
+    const mutate = (e: LtableEntry): fc.Arbitrary<LtableEntry> =>
+      fc.record({ v: fc.boolean(), s: fc.boolean(), d: fc.option(arbDefault, { nil: undefined }), p: fc.boolean() }).map((m) => ({
+        ...e,
+        verno: m.v ? String((Number(e.verno) + 1) % 1000).padStart(3, '0') : e.verno,
+        size: m.s ? e.size + 1 : e.size,
+        default: m.d ?? e.default,
+        prefix: m.p ? 'ZZ99' : e.prefix,
+      }));
+    fc.assert(
+      fc.property(
+        gen.chain((g) => fc.tuple(fc.constant(g), arbEntry(g, 2).filter((e) => entryClasses(e).includes('cal')).chain((e) => fc.tuple(fc.constant(e), mutate(e))))),
+        fc.constantFrom<LtableUpgradeMode>('firmware-upgrade', 'factory-reset', 'download-only', 'ota'),
+        fc.constantFrom<'present' | 'empty'>('present', 'empty'),
+        ([g, [o, n]], mode, bin) => {
+          const p = planUpgrade({ generation: g, entries: [o] }, { generation: g, entries: [n] }, mode, { binRegion: bin });
+          const a = p.actions[0]!;
+          expect(a.action).not.toBe('reset');
+          if (a.action === 'lost') expect(p.blocked.length > 0 || bin === 'empty').toBe(true);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});
+
