@@ -27,3 +27,5 @@ export type {
 export { LTABLE_UPGRADE_MODES, LTABLE_DECISION_TABLE, modeGroup, entryClasses, classifyChange, rowMatches, decide, planUpgrade } from './plan.ts';
 export type { LtableEntryInit } from './sample.ts';
 export { createLtableEntry, MOLY_B_LID_GROUPS, sampleLtable } from './sample.ts';
+export type { LtableFinding, LtableLintResult, LtableLintOptions } from './lint.ts';
+export { lintLtable } from './lint.ts';
