@@ -29,3 +29,5 @@ export type { LtableEntryInit } from './sample.ts';
 export { createLtableEntry, MOLY_B_LID_GROUPS, sampleLtable } from './sample.ts';
 export type { LtableFinding, LtableLintResult, LtableLintOptions } from './lint.ts';
 export { lintLtable } from './lint.ts';
+export type { LtableStoredFile, LtableBootTrigger, LtableBootInput, LtableBootOutcome, LtableBootResult } from './boot.ts';
+export { bootCheck, storedFilesOf } from './boot.ts';
