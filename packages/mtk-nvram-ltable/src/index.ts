@@ -31,3 +31,7 @@ export type { LtableFinding, LtableLintResult, LtableLintOptions } from './lint.
 export { lintLtable } from './lint.ts';
 export type { LtableStoredFile, LtableBootTrigger, LtableBootInput, LtableBootOutcome, LtableBootResult } from './boot.ts';
 export { bootCheck, storedFilesOf } from './boot.ts';
+export type { LtableCSource, LtableCImportOptions, LtableCImportResult } from './c-import.ts';
+export { LTABLE_MAX_C_CHARS, importLtableC } from './c-import.ts';
+export type { LtableCExportOptions } from './c-export.ts';
+export { ltableToC } from './c-export.ts';

@@ -137,6 +137,11 @@ function readEntry(v: unknown, i: number, enumSet: LtableEnumSet, generation: Lt
     lid, name, size, records, category: cat.value, categories: cat.names, attr: attr.value, attributes: attr.names,
     prefix, verno, description: typeof d === 'string' ? d : null, default: def, tags,
   };
+  const unr = v['unresolved'];
+  if (unr !== undefined && unr !== null) {
+    if (!isObj(unr) || Object.values(unr).some((x) => typeof x !== 'string')) throw bad(`${at}.unresolved`, 'must map field names to expression text', name);
+    entry.unresolved = { ...(unr as Record<string, string>) };
+  }
   const src = v['source'];
   if (src !== undefined && src !== null) {
     if (!isObj(src) || typeof src['file'] !== 'string' || typeof src['line'] !== 'number' || !Number.isInteger(src['line'])) throw bad(`${at}.source`, 'must be {file: string, line: integer}', name);
@@ -188,6 +193,7 @@ export function ltableEntryToJson(e: LtableEntry): Record<string, unknown> {
     attr: e.attr, attributes: [...e.attributes], prefix: e.prefix, verno: e.verno, description: e.description ?? null,
     default: { ...e.default }, tags: [...e.tags],
   };
+  if (e.unresolved !== undefined) out['unresolved'] = { ...e.unresolved };
   if (e.source !== undefined) out['source'] = { file: e.source.file, line: e.source.line };
   return out;
 }

@@ -53,6 +53,8 @@ export interface LtableEntry {
   default: LtableDefault;
   /** Planner tags. */
   tags: readonly LtableTag[];
+  /** C expressions that could not be evaluated, by field (`size`, `records`, `verno`, `prefix`, `lid`); the field holds 0/''/null (§10 `NV_LTABLE_UNRESOLVED`). */
+  unresolved?: Readonly<Record<string, string>>;
   /** Where the entry was read (C import), if known. */
   source?: { readonly file: string; readonly line: number };
 }

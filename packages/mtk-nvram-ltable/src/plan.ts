@@ -163,13 +163,14 @@ export function modeGroup(mode: string): LtableModeGroup {
 
 /**
  * Planner classes of one entry (§9.3): a primary class by category/tags, plus `rf` for `ca-combo`/`rf-band` tags.
- * CALIBRAT without `rf-driver-param` is `cal` (the `calibration-result` default, §3.2); `barcode` makes any entry `cal`.
+ * CALIBRAT is `rfdrv` with `rf-driver-param` (an explicit tag wins over the `calibration-result` default), else `cal`;
+ * `barcode` always makes an entry `cal`.
  * @example entryClasses({ categories: ['CALIBRAT'], tags: ['rf-driver-param'] }) // ['rfdrv']
  */
 export function entryClasses(entry: Pick<LtableEntry, 'categories' | 'tags'>): LtableClass[] {
   const cats = entry.categories;
   const out: LtableClass[] = [];
-  if (cats.includes('CALIBRAT')) out.push(entry.tags.includes('rf-driver-param') && !entry.tags.includes('barcode') && !entry.tags.includes('calibration-result') ? 'rfdrv' : 'cal');
+  if (cats.includes('CALIBRAT')) out.push(entry.tags.includes('rf-driver-param') && !entry.tags.includes('barcode') ? 'rfdrv' : 'cal');
   else if (cats.includes('IMPORTANT')) out.push('imp');
   else if (cats.includes('IMPORTANT_L4')) out.push('l4');
   else if (entry.tags.includes('barcode') || entry.tags.includes('calibration-result')) out.push('cal');

@@ -43,6 +43,7 @@ export const LTABLE_JSON_SCHEMA: Readonly<Record<string, unknown>> = {
           },
         },
         tags: { type: 'array', items: { enum: ['calibration-result', 'rf-driver-param', 'barcode', 'ca-combo', 'rf-band', 'imei', 'sim-lock'] } },
+        unresolved: { type: 'object', additionalProperties: { type: 'string' } },
         source: { type: 'object', required: ['file', 'line'], properties: { file: { type: 'string' }, line: { type: 'integer' } } },
       },
     },

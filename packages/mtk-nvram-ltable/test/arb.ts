@@ -36,7 +36,7 @@ export function arbEntry(gen: 'moly-a' | 'moly-b', i: number): fc.Arbitrary<Ltab
       createLtableEntry(
         {
           name: `NVRAM_EF_T${i}_LID`, lid: gen === 'moly-b' ? 0xf100 | i : i, size: r.size, records: r.records, categories: r.cats, attributes: r.attrs,
-          prefix: `T${i.toString(36).padStart(3, '0')}`, verno: r.verno, default: r.def, tags: r.tags, description: r.desc,
+          prefix: `T${i.toString(36).padStart(3, '0')}`, verno: r.verno, default: r.def.symbol !== undefined ? { ...r.def, symbol: `${r.def.symbol}_${i}` } : r.def, tags: r.tags, description: r.desc,
         },
         gen,
       ),

@@ -1,0 +1,916 @@
+/**
+ * Import of LID tables from C source (§6): a small hand-written preprocessor, tokenizer and initializer-list
+ * parser (pure: no wasm, no Node). See the README for why not tree-sitter.
+ * @module
+ */
+import { NvError } from '@nv/core';
+import { LTABLE_ENUMS, LTABLE_ENUM_SETS, LTABLE_GENERATIONS, bitValue, defaultEnumSet, type LtableEnumSet, type LtableGeneration } from './enums.ts';
+import { LTABLE_MAX_ENTRIES, valueToNames } from './json.ts';
+import { LTABLE_TAGS, type Ltable, type LtableDefault, type LtableEntry, type LtableTag } from './model.ts';
+import type { LtableFinding } from './lint.ts';
+
+/** Hard limit on one C source text (16 Mi characters). */
+export const LTABLE_MAX_C_CHARS: number = 16 * 1024 * 1024;
+const MAX_EXPANSION_DEPTH = 64;
+const MAX_EXPANDED_TOKENS = 100_000;
+const MAX_EXPR_DEPTH = 200;
+const MAX_COND_DEPTH = 256;
+
+/** One C source file. */
+export interface LtableCSource {
+  /** File name used in positions and `source.file`. */
+  readonly name: string;
+  readonly text: string;
+}
+
+/** Options of {@link importLtableC}. */
+export interface LtableCImportOptions {
+  /** Generation; default: `NV_LTABLE_GENERATION` in the source, else detected from the names used (moly-b when undecidable; maui for MAUI order). */
+  readonly generation?: LtableGeneration;
+  /** Enum set (required for maui). */
+  readonly enumSet?: LtableEnumSet;
+  /** `-D` macros: `{NAME: 'value'}` (value `''` or `'1'` for a plain `-D NAME`). */
+  readonly defines?: Readonly<Record<string, string>>;
+  /** Struct sizes for `sizeof(T)`. */
+  readonly structSizes?: Readonly<Record<string, number>>;
+  /** Planner tags per LID name; replace the automatic ones (`calibration-result` for CALIBRAT, `barcode` for the barcode LID). */
+  readonly tags?: Readonly<Record<string, readonly LtableTag[]>>;
+}
+
+/** Result of {@link importLtableC}: the table and the warnings (`NV_LTABLE_UNRESOLVED`, `NV_LTABLE_SMART_QUOTES`). */
+export interface LtableCImportResult {
+  readonly table: Ltable;
+  readonly warnings: LtableFinding[];
+}
+
+type TokKind = 'id' | 'num' | 'str' | 'chr' | 'p';
+interface Tok {
+  readonly k: TokKind;
+  readonly t: string;
+  readonly line: number;
+  readonly col: number;
+  readonly off: number;
+}
+interface Macro {
+  readonly params: readonly string[] | null;
+  readonly body: readonly Tok[];
+}
+
+class Ctx {
+  readonly macros = new Map<string, Macro>();
+  readonly warnings: LtableFinding[] = [];
+  readonly arrays = new Map<string, Uint8Array | null>();
+  readonly enums = new Map<string, number>();
+  file = '';
+  readonly options: LtableCImportOptions;
+  constructor(options: LtableCImportOptions) {
+    this.options = options;
+  }
+  err(code: string, message: string, at: { line: number; col: number; off: number }): NvError {
+    return new NvError(code, `${this.file}:${at.line}:${at.col}: ${message}`, { offset: at.off, path: this.file, data: { line: at.line, column: at.col } });
+  }
+  warn(code: string, message: string, at: { line: number; col: number }, name?: string): void {
+    this.warnings.push({ severity: 'warning', code, message: `${this.file}:${at.line}:${at.col}: ${message}`, file: this.file, line: at.line, column: at.col, ...(name !== undefined ? { name } : {}) });
+  }
+}
+
+// --- Lexing -------------------------------------------------------------------------------------------------
+
+/** Replaces comments by spaces (keeping newlines, so positions stay), normalizes curly quotes. */
+function stripComments(ctx: Ctx, src: string): string {
+  const out: string[] = [];
+  let i = 0;
+  let line = 1;
+  let col = 1;
+  let smartWarned = false;
+  const n = src.length;
+  const push = (c: string): void => {
+    out.push(c);
+    if (c === '\n') (line++, (col = 1));
+    else col++;
+  };
+  while (i < n) {
+    const c = src[i] as string;
+    if (c === '\u201c' || c === '\u201d') {
+      if (!smartWarned) ctx.warn('NV_LTABLE_SMART_QUOTES', 'curly quotes normalized to "', { line, col });
+      smartWarned = true;
+      push('"');
+      i++;
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '*') {
+      const start = { line, col, off: i };
+      const end = src.indexOf('*/', i + 2);
+      if (end < 0) throw ctx.err('NV_LTABLE_SYNTAX', 'unterminated /* comment', start);
+      for (let j = i; j < end + 2; j++) push(src[j] === '\n' ? '\n' : ' ');
+      i = end + 2;
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '/') {
+      while (i < n && src[i] !== '\n') (push(' '), i++);
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const start = { line, col, off: i };
+      push(c);
+      i++;
+      for (;;) {
+        if (i >= n || src[i] === '\n') throw ctx.err('NV_LTABLE_SYNTAX', `unterminated ${c === '"' ? 'string' : 'character'} literal`, start);
+        let d = src[i] as string;
+        if (d === '\u201c' || d === '\u201d') d = '"';
+        if (d === '\\' && i + 1 < n) {
+          push(d);
+          push(src[i + 1] as string);
+          i += 2;
+          continue;
+        }
+        push(d);
+        i++;
+        if (d === c) break;
+      }
+      continue;
+    }
+    push(c);
+    i++;
+  }
+  return out.join('');
+}
+
+const PUNCT3 = ['<<=', '>>=', '...'];
+const PUNCT2 = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '##', '->', '++', '--', '+=', '-=', '*=', '/=', '|=', '&=', '^=', '%='];
+
+function tokenize(ctx: Ctx, text: string, line0: number, col0: number, off0: number): Tok[] {
+  const toks: Tok[] = [];
+  let i = 0;
+  let line = line0;
+  let col = col0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i] as string;
+    if (c === '\n') {
+      i++;
+      line++;
+      col = 1;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\\') {
+      i++;
+      col++;
+      continue;
+    }
+    const at = { line, col, off: off0 + i };
+    let len: number;
+    let k: TokKind;
+    if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z_0-9]/.test(text[j] as string)) j++;
+      len = j - i;
+      k = 'id';
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+      let j = i + 1;
+      while (j < n && /[0-9A-Za-z_.]/.test(text[j] as string)) j++;
+      len = j - i;
+      k = 'num';
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < n && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      if (j >= n) throw ctx.err('NV_LTABLE_SYNTAX', 'unterminated literal', at);
+      len = j + 1 - i;
+      k = c === '"' ? 'str' : 'chr';
+    } else {
+      const three = text.slice(i, i + 3);
+      const two = text.slice(i, i + 2);
+      len = PUNCT3.includes(three) ? 3 : PUNCT2.includes(two) ? 2 : 1;
+      k = 'p';
+    }
+    toks.push({ k, t: text.slice(i, i + len), ...at });
+    i += len;
+    col += len;
+  }
+  return toks;
+}
+
+// --- Preprocessing ------------------------------------------------------------------------------------------
+
+/** Runs the directives: returns the active text (inactive and directive lines blanked) and fills ctx.macros. */
+function preprocess(ctx: Ctx, text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  // Stack of conditionals: active = this branch is taken; done = some branch was taken; parentActive.
+  const stack: { active: boolean; done: boolean; parent: boolean; line: number }[] = [];
+  let offset = 0;
+  const activeNow = (): boolean => stack.length === 0 || (stack[stack.length - 1] as { active: boolean }).active;
+  for (let li = 0; li < lines.length; li++) {
+    let raw = lines[li] as string;
+    const lineNo = li + 1;
+    const startOff = offset;
+    let consumed = 1;
+    // Line splicing for directives.
+    const trimmed = raw.trimStart();
+    if (trimmed.startsWith('#')) {
+      while (raw.endsWith('\\') && li + consumed < lines.length) {
+        raw = `${raw.slice(0, -1)} ${lines[li + consumed] as string}`;
+        consumed++;
+      }
+      const m = /^\s*#\s*([A-Za-z_]*)(.*)$/s.exec(raw) as RegExpExecArray;
+      const dir = m[1] as string;
+      const rest = m[2] as string;
+      const restCol = raw.length - rest.length + 1;
+      const at = { line: lineNo, col: raw.indexOf('#') + 1, off: startOff };
+      const cond = (): boolean => evalCondition(ctx, tokenize(ctx, rest, lineNo, restCol, startOff + restCol - 1), at);
+      switch (dir) {
+        case 'if':
+        case 'ifdef':
+        case 'ifndef': {
+          if (stack.length >= MAX_COND_DEPTH) throw new NvError('NV_LIMIT', `${ctx.file}:${lineNo}: #if nesting over ${MAX_COND_DEPTH}`);
+          const parent = activeNow();
+          let v = false;
+          if (parent) {
+            const name = rest.trim().split(/\s+/)[0] ?? '';
+            v = dir === 'if' ? cond() : dir === 'ifdef' ? ctx.macros.has(name) : !ctx.macros.has(name);
+          }
+          stack.push({ active: parent && v, done: parent && v, parent, line: lineNo });
+          break;
+        }
+        case 'elif': {
+          const top = stack[stack.length - 1];
+          if (!top) throw ctx.err('NV_LTABLE_SYNTAX', '#elif without #if', at);
+          const v = top.parent && !top.done && cond();
+          top.active = v;
+          if (v) top.done = true;
+          break;
+        }
+        case 'else': {
+          const top = stack[stack.length - 1];
+          if (!top) throw ctx.err('NV_LTABLE_SYNTAX', '#else without #if', at);
+          top.active = top.parent && !top.done;
+          top.done = true;
+          break;
+        }
+        case 'endif':
+          if (!stack.pop()) throw ctx.err('NV_LTABLE_SYNTAX', '#endif without #if', at);
+          break;
+        case 'define':
+          if (activeNow()) defineMacro(ctx, rest, lineNo, restCol, startOff + restCol - 1, at);
+          break;
+        case 'undef':
+          if (activeNow()) ctx.macros.delete(rest.trim());
+          break;
+        default:
+          break; // #include, #pragma, #error, #line, null directive: ignored.
+      }
+      for (let k = 0; k < consumed; k++) out.push(' '.repeat((lines[li + k] as string).length));
+      for (let k = 0; k < consumed; k++) offset += (lines[li + k] as string).length + 1;
+      li += consumed - 1;
+      continue;
+    }
+    out.push(activeNow() ? raw : ' '.repeat(raw.length));
+    offset += raw.length + 1;
+  }
+  const open = stack[stack.length - 1];
+  if (open) throw ctx.err('NV_LTABLE_SYNTAX', '#if without #endif', { line: open.line, col: 1, off: 0 });
+  return out.join('\n');
+}
+
+const BUILTIN_MACROS = new Set(['VER', 'VER_LID']);
+
+function defineBuiltins(ctx: Ctx): void {
+  const at = { line: 0, col: 0, off: 0 };
+  ctx.macros.set('VER', { params: ['L'], body: [{ k: 'id', t: 'L', ...at }, { k: 'p', t: '##', ...at }, { k: 'id', t: '_VERNO', ...at }] });
+  ctx.macros.set('VER_LID', { params: ['L'], body: [{ k: 'id', t: 'L', ...at }, { k: 'p', t: '##', ...at }, { k: 'id', t: '_VERNO', ...at }] });
+}
+
+function defineMacro(ctx: Ctx, rest: string, line: number, col: number, off: number, at: { line: number; col: number; off: number }): void {
+  const m = /^\s*([A-Za-z_][A-Za-z_0-9]*)(\(([^)]*)\))?/.exec(rest);
+  if (!m) throw ctx.err('NV_LTABLE_SYNTAX', '#define without a name', at);
+  const name = m[1] as string;
+  // VER()/VER_LID() always mean the §6 (non-auto-gen) expansion; a source definition would add fields.
+  if (BUILTIN_MACROS.has(name)) return;
+  const params = m[2] !== undefined ? (m[3] as string).split(',').map((s) => s.trim()).filter((s) => s !== '') : null;
+  const bodyStart = m[0].length;
+  const body = tokenize(ctx, rest.slice(bodyStart), line, col + bodyStart, off + bodyStart);
+  ctx.macros.set(name, { params, body });
+}
+
+/** Expands macros in a token list (object-like and function-like, `#` and `##`), with a recursion guard. */
+function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new Set(), depth = 0): Tok[] {
+  if (depth > MAX_EXPANSION_DEPTH) throw new NvError('NV_LIMIT', `${ctx.file}: macro expansion deeper than ${MAX_EXPANSION_DEPTH}`);
+  const out: Tok[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const tk = toks[i] as Tok;
+    const mac = tk.k === 'id' && !hide.has(tk.t) ? ctx.macros.get(tk.t) : undefined;
+    if (!mac) {
+      out.push(tk);
+      continue;
+    }
+    const innerHide = new Set(hide).add(tk.t);
+    if (mac.params === null) {
+      out.push(...expand(ctx, mac.body.map((b) => ({ ...b, line: tk.line, col: tk.col, off: tk.off })), innerHide, depth + 1));
+    } else {
+      if (toks[i + 1]?.t !== '(') {
+        out.push(tk);
+        continue;
+      }
+      const args: Tok[][] = [[]];
+      let d = 0;
+      let j = i + 2;
+      for (; j < toks.length; j++) {
+        const a = toks[j] as Tok;
+        if (a.t === '(') d++;
+        if (a.t === ')') {
+          if (d === 0) break;
+          d--;
+        }
+        if (a.t === ',' && d === 0) args.push([]);
+        else (args[args.length - 1] as Tok[]).push(a);
+      }
+      if (j >= toks.length) throw ctx.err('NV_LTABLE_SYNTAX', `unbalanced parentheses in ${tk.t}(…)`, tk);
+      const body: Tok[] = [];
+      for (let b = 0; b < mac.body.length; b++) {
+        const bt = mac.body[b] as Tok;
+        const pi = mac.params.indexOf(bt.t);
+        if (bt.t === '#' && b + 1 < mac.body.length && mac.params.includes((mac.body[b + 1] as Tok).t)) {
+          const arg = args[mac.params.indexOf((mac.body[b + 1] as Tok).t)] ?? [];
+          body.push({ k: 'str', t: JSON.stringify(arg.map((a) => a.t).join(' ')), line: tk.line, col: tk.col, off: tk.off });
+          b++;
+          continue;
+        }
+        if (bt.t === '##' && body.length > 0 && b + 1 < mac.body.length) {
+          const next = mac.body[b + 1] as Tok;
+          const ni = mac.params.indexOf(next.t);
+          const right = ni >= 0 ? (args[ni] ?? []).map((a) => a.t).join('') : next.t;
+          const left = body.pop() as Tok;
+          body.push({ ...left, k: 'id', t: left.t + right });
+          b++;
+          continue;
+        }
+        if (pi >= 0) {
+          // Operand of ## is pasted unexpanded; other uses are pre-expanded.
+          const pasted = mac.body[b + 1]?.t === '##';
+          body.push(...(pasted ? (args[pi] ?? []) : expand(ctx, args[pi] ?? [], hide, depth + 1)).map((a) => ({ ...a, line: tk.line, col: tk.col, off: tk.off })));
+        } else body.push({ ...bt, line: tk.line, col: tk.col, off: tk.off });
+      }
+      out.push(...expand(ctx, body, innerHide, depth + 1));
+      i = j;
+    }
+    if (out.length > MAX_EXPANDED_TOKENS) throw new NvError('NV_LIMIT', `${ctx.file}:${tk.line}: macro expansion over ${MAX_EXPANDED_TOKENS} tokens`);
+  }
+  return out;
+}
+
+// --- Integer expressions ------------------------------------------------------------------------------------
+
+class Unresolved extends Error {}
+
+const TYPE_WORDS = new Set(['kal_uint8', 'kal_uint16', 'kal_uint32', 'kal_int8', 'kal_int16', 'kal_int32', 'uint8_t', 'uint16_t', 'uint32_t', 'int8_t', 'int16_t', 'int32_t', 'unsigned', 'signed', 'int', 'char', 'short', 'long', 'const', 'void', 'kal_char', 'nvram_lid_enum', 'nvram_lid_core_enum']);
+
+function parseIntLiteral(t: string): number | undefined {
+  const s = t.replace(/[uUlL]+$/, '');
+  let v: number;
+  if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
+  else if (/^0[0-7]*$/.test(s)) v = parseInt(s, 8); // leading 0 = octal (§6.5: 013 = 11)
+  else if (/^[1-9][0-9]*$/.test(s)) v = parseInt(s, 10);
+  else return undefined;
+  return Number.isSafeInteger(v) ? v : undefined;
+}
+
+/** Recursive-descent evaluator of C integer constant expressions over expanded tokens. */
+function evalExpr(ctx: Ctx, toks: readonly Tok[], opts: { defined?: boolean; unknownIsZero?: boolean; names?: (id: string) => number | undefined }): number {
+  let p = 0;
+  let depth = 0;
+  const peek = (): string | undefined => toks[p]?.t;
+  const take = (t: string): void => {
+    if (peek() !== t) throw new Unresolved(`expected ${t}`);
+    p++;
+  };
+  const deeper = <T>(f: () => T): T => {
+    if (++depth > MAX_EXPR_DEPTH) throw new NvError('NV_LIMIT', `${ctx.file}: expression nested deeper than ${MAX_EXPR_DEPTH}`);
+    try {
+      return f();
+    } finally {
+      depth--;
+    }
+  };
+  const primary = (): number =>
+    deeper(() => {
+      const tk = toks[p];
+      if (!tk) throw new Unresolved('unexpected end');
+      if (tk.t === '(') {
+        // Cast: (type words [*]) operand.
+        let q = p + 1;
+        while (q < toks.length && (TYPE_WORDS.has((toks[q] as Tok).t) || (toks[q] as Tok).t === '*')) q++;
+        if (q > p + 1 && toks[q]?.t === ')') {
+          p = q + 1;
+          return unary();
+        }
+        p++;
+        const v = cond();
+        take(')');
+        return v;
+      }
+      p++;
+      if (tk.k === 'num') {
+        const v = parseIntLiteral(tk.t);
+        if (v === undefined) throw new Unresolved(`not an integer: ${tk.t}`);
+        return v;
+      }
+      if (tk.k === 'chr') {
+        const body = tk.t.slice(1, -1);
+        if (body.length === 1) return body.charCodeAt(0);
+        throw new Unresolved(`character ${tk.t}`);
+      }
+      if (tk.k === 'id') {
+        if (tk.t === 'defined' && opts.defined === true) {
+          const paren = peek() === '(';
+          if (paren) p++;
+          const name = toks[p]?.t ?? '';
+          p++;
+          if (paren) take(')');
+          return ctx.macros.has(name) ? 1 : 0;
+        }
+        if (tk.t === 'sizeof') {
+          take('(');
+          const words: string[] = [];
+          while (p < toks.length && peek() !== ')') words.push((toks[p++] as Tok).t);
+          take(')');
+          const size = ctx.options.structSizes?.[words.filter((w) => w !== 'struct' && w !== 'const').join(' ')];
+          if (size === undefined) throw new Unresolved(`sizeof(${words.join(' ')}) needs a struct size`);
+          return size;
+        }
+        const named = opts.names?.(tk.t) ?? ctx.enums.get(tk.t);
+        if (named !== undefined) return named;
+        if (opts.unknownIsZero === true) {
+          if (peek() === '(') throw new Unresolved(`function-like macro ${tk.t} is not defined`);
+          return 0;
+        }
+        throw new Unresolved(`${tk.t} is not defined`);
+      }
+      throw new Unresolved(`unexpected ${tk.t}`);
+    });
+  const unary = (): number =>
+    deeper(() => {
+      const t = peek();
+      if (t === '-') return (p++, -unary());
+      if (t === '+') return (p++, unary());
+      if (t === '~') return (p++, ~unary() >>> 0);
+      if (t === '!') return (p++, unary() === 0 ? 1 : 0);
+      return primary();
+    });
+  const levels: readonly (readonly string[])[] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  const apply = (op: string, a: number, b: number): number => {
+    switch (op) {
+      case '||': return a !== 0 || b !== 0 ? 1 : 0;
+      case '&&': return a !== 0 && b !== 0 ? 1 : 0;
+      case '|': return (a | b) >>> 0;
+      case '^': return (a ^ b) >>> 0;
+      case '&': return (a & b) >>> 0;
+      case '==': return a === b ? 1 : 0;
+      case '!=': return a !== b ? 1 : 0;
+      case '<': return a < b ? 1 : 0;
+      case '>': return a > b ? 1 : 0;
+      case '<=': return a <= b ? 1 : 0;
+      case '>=': return a >= b ? 1 : 0;
+      case '<<': return b >= 32 || b < 0 ? 0 : (a << b) >>> 0;
+      case '>>': return b >= 32 || b < 0 ? 0 : a >>> b;
+      case '+': return a + b;
+      case '-': return a - b;
+      case '*': return a * b;
+      case '/': if (b === 0) throw new Unresolved('division by zero'); return Math.trunc(a / b);
+      default: if (b === 0) throw new Unresolved('division by zero'); return a % b;
+    }
+  };
+  const binary = (level: number): number =>
+    deeper(() => {
+      if (level >= levels.length) return unary();
+      let a = binary(level + 1);
+      const ops = levels[level] as readonly string[];
+      while (ops.includes(peek() ?? '')) {
+        const op = (toks[p++] as Tok).t;
+        a = apply(op, a, binary(level + 1));
+      }
+      return a;
+    });
+  const cond = (): number =>
+    deeper(() => {
+      const c = binary(0);
+      if (peek() !== '?') return c;
+      p++;
+      const a = cond();
+      take(':');
+      const b = cond();
+      return c !== 0 ? a : b;
+    });
+  if (toks.length === 0) throw new Unresolved('empty expression');
+  const v = cond();
+  if (p !== toks.length) throw new Unresolved(`unexpected ${(toks[p] as Tok).t}`);
+  if (!Number.isSafeInteger(v)) throw new Unresolved('value out of range');
+  return v;
+}
+
+function evalCondition(ctx: Ctx, toks: Tok[], at: { line: number; col: number; off: number }): boolean {
+  // Protect `defined X` operands from expansion.
+  const prot: Tok[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const tk = toks[i] as Tok;
+    if (tk.t === 'defined') {
+      const paren = toks[i + 1]?.t === '(';
+      const nameTok = toks[i + (paren ? 2 : 1)];
+      const v = nameTok !== undefined && ctx.macros.has(nameTok.t) ? '1' : '0';
+      prot.push({ ...tk, k: 'num', t: v });
+      i += paren ? 3 : 1;
+      continue;
+    }
+    prot.push(tk);
+  }
+  try {
+    return evalExpr(ctx, expand(ctx, prot), { unknownIsZero: true }) !== 0;
+  } catch (e) {
+    if (e instanceof Unresolved) throw ctx.err('NV_LTABLE_SYNTAX', `cannot evaluate #if: ${e.message}`, at);
+    throw e;
+  }
+}
+
+// --- Declarations -------------------------------------------------------------------------------------------
+
+const ENTRY_TYPES = new Set(['ltable_entry_struct', 'nvram_ltable_entry_struct']);
+const BYTE_TYPES = new Set(['kal_uint8', 'uint8_t', 'kal_char', 'char']);
+
+/** Index of the token closing the bracket opened at `i`. */
+function closing(ctx: Ctx, toks: readonly Tok[], i: number): number {
+  const open = (toks[i] as Tok).t;
+  const close = open === '{' ? '}' : open === '(' ? ')' : ']';
+  let d = 0;
+  for (let j = i; j < toks.length; j++) {
+    const t = (toks[j] as Tok).t;
+    if (t === '{' || t === '(' || t === '[') d++;
+    else if (t === '}' || t === ')' || t === ']') {
+      d--;
+      if (d === 0) {
+        if (t !== close) throw ctx.err('NV_LTABLE_SYNTAX', `expected ${close}, found ${t}`, toks[j] as Tok);
+        return j;
+      }
+    }
+  }
+  throw ctx.err('NV_LTABLE_SYNTAX', `unbalanced ${open}`, toks[i] as Tok);
+}
+
+/** Splits tokens at top-level commas (empty parts dropped: `,{` tolerated). */
+function splitTop(toks: readonly Tok[]): Tok[][] {
+  const parts: Tok[][] = [[]];
+  let d = 0;
+  for (const tk of toks) {
+    if (tk.t === '{' || tk.t === '(' || tk.t === '[') d++;
+    if (tk.t === '}' || tk.t === ')' || tk.t === ']') d--;
+    if (tk.t === ',' && d === 0) parts.push([]);
+    else (parts[parts.length - 1] as Tok[]).push(tk);
+  }
+  return parts;
+}
+
+function collectEnums(ctx: Ctx, toks: readonly Tok[]): void {
+  for (let i = 0; i < toks.length; i++) {
+    if ((toks[i] as Tok).t !== 'enum') continue;
+    let j = i + 1;
+    if (toks[j]?.k === 'id') j++;
+    if (toks[j]?.t !== '{') continue;
+    const end = closing(ctx, toks, j);
+    let next: number | null = 0;
+    for (const part of splitTop(toks.slice(j + 1, end))) {
+      if (part.length === 0 || (part[0] as Tok).k !== 'id') continue;
+      const name = (part[0] as Tok).t;
+      if (part[1]?.t === '=') {
+        try {
+          next = evalExpr(ctx, expand(ctx, part.slice(2)), {});
+        } catch (e) {
+          if (!(e instanceof Unresolved)) throw e;
+          next = null;
+        }
+      }
+      if (next !== null) {
+        ctx.enums.set(name, next);
+        next++;
+      }
+    }
+    i = end;
+  }
+}
+
+function collectArrays(ctx: Ctx, toks: readonly Tok[]): void {
+  // `[static] [const] <type> [const] NAME[ … ] = { … };` with a byte element type.
+  for (let i = 0; i + 3 < toks.length; i++) {
+    const tk = toks[i] as Tok;
+    if (tk.k !== 'id' || toks[i + 1]?.t !== '[') continue;
+    let b = i - 1;
+    let byteType = false;
+    while (b >= 0 && (toks[b] as Tok).k === 'id' && ['const', 'static', 'volatile', ...BYTE_TYPES].includes((toks[b] as Tok).t)) {
+      if (BYTE_TYPES.has((toks[b] as Tok).t)) byteType = true;
+      b--;
+    }
+    if ((toks[b + 1]?.t ?? '') === 'unsigned') byteType = true;
+    const close = closing(ctx, toks, i + 1);
+    if (toks[close + 1]?.t !== '=' || toks[close + 2]?.t !== '{') continue;
+    const end = closing(ctx, toks, close + 2);
+    const body = toks.slice(close + 3, end);
+    if (!byteType || body.some((t) => t.t === '{')) {
+      if (!ENTRY_TYPES.has((toks[i - 1] as Tok | undefined)?.t ?? '')) ctx.arrays.set(tk.t, null);
+      i = end;
+      continue;
+    }
+    const bytes: number[] = [];
+    let ok = true;
+    for (const part of splitTop(body)) {
+      if (part.length === 0) continue;
+      try {
+        bytes.push(evalExpr(ctx, expand(ctx, part), {}) & 0xff);
+      } catch (e) {
+        if (!(e instanceof Unresolved)) throw e;
+        ok = false;
+        break;
+      }
+    }
+    ctx.arrays.set(tk.t, ok ? Uint8Array.from(bytes) : null);
+    i = end;
+  }
+}
+
+// --- Entries -------------------------------------------------------------------------------------------------
+
+const text = (toks: readonly Tok[]): string => toks.map((t) => t.t).join(' ');
+
+function unquote(ctx: Ctx, toks: readonly Tok[]): string | undefined {
+  if (toks.length === 0 || toks.some((t) => t.k !== 'str' && t.t !== '(' && t.t !== ')')) return undefined;
+  let s = '';
+  for (const t of toks) {
+    if (t.k !== 'str') continue;
+    const v = cUnescape(t.t.slice(1, -1));
+    if (v === undefined) throw ctx.err('NV_LTABLE_SYNTAX', `cannot read string ${t.t}`, t);
+    s += v;
+  }
+  return s;
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+
+/** C string-literal body → text (\x and octal as code units, \u/\U as code points); undefined when malformed. */
+function cUnescape(body: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const d = body[++i];
+    if (d === undefined) return undefined;
+    const simple = SIMPLE_ESCAPES[d];
+    if (simple !== undefined) {
+      out += simple;
+      continue;
+    }
+    let m: RegExpExecArray | null;
+    if ((m = /^x([0-9a-fA-F]{1,2})/.exec(body.slice(i)))) out += String.fromCharCode(parseInt(m[1] as string, 16));
+    else if ((m = /^([0-7]{1,3})/.exec(body.slice(i)))) out += String.fromCharCode(parseInt(m[1] as string, 8) & 0xff);
+    else if ((m = /^u([0-9a-fA-F]{4})/.exec(body.slice(i))) ?? (m = /^U([0-9a-fA-F]{8})/.exec(body.slice(i)))) {
+      const cp = parseInt(m[1] as string, 16);
+      if (cp > 0x10ffff) return undefined;
+      out += String.fromCodePoint(cp);
+    } else return undefined;
+    i += (m[0] as string).length - 1;
+  }
+  return out;
+}
+
+function toHex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+interface RawEntry {
+  readonly fields: Tok[][];
+  readonly at: Tok;
+  readonly file: string;
+  readonly maui: boolean;
+}
+
+function layoutOf(ctx: Ctx, fields: readonly Tok[][], at: Tok): boolean {
+  const n = fields.length;
+  if (n < 8 || n > 10) throw ctx.err('NV_LTABLE_FIELD_COUNT', `entry has ${n} fields; a LID entry has 8 to 10`, at);
+  if (n === 8) return false;
+  const f5 = text(fields[4] as Tok[]);
+  if (/NVRAM_ATTR_/.test(f5)) return true;
+  if (/NVRAM_CATEGORY_/.test(f5)) return false;
+  const f2 = text(fields[1] as Tok[]);
+  const f3 = text(fields[2] as Tok[]);
+  if (/_TOTAL\b/.test(f2) && /_SIZE\b/.test(f3)) return false;
+  if (/_SIZE\b/.test(f2) && /_TOTAL\b/.test(f3)) return true;
+  if (ctx.options.generation !== undefined) return ctx.options.generation === 'maui';
+  throw ctx.err('NV_LTABLE_LAYOUT_UNKNOWN', 'cannot tell MOLY (LID, records, size, default, category, attr) from MAUI (LID, size, records, default, attr, category) order; pass a generation', at);
+}
+
+function findTables(ctx: Ctx, toks: readonly Tok[], file: string, out: RawEntry[]): number {
+  let tables = 0;
+  for (let i = 0; i < toks.length; i++) {
+    if (!ENTRY_TYPES.has((toks[i] as Tok).t)) continue;
+    let j = i + 1;
+    while (toks[j]?.t === 'const' || toks[j]?.t === '*') j++;
+    if (toks[j]?.k !== 'id' || toks[j + 1]?.t !== '[') continue;
+    const close = closing(ctx, toks, j + 1);
+    if (toks[close + 1]?.t !== '=') continue;
+    if (toks[close + 2]?.t !== '{') throw ctx.err('NV_LTABLE_SYNTAX', 'expected { after =', (toks[close + 2] ?? toks[close + 1]) as Tok);
+    const end = closing(ctx, toks, close + 2);
+    tables++;
+    for (const part of splitTop(toks.slice(close + 3, end))) {
+      if (part.length === 0) continue;
+      const first = part[0] as Tok;
+      if (first.t !== '{' || closing(ctx, part, 0) !== part.length - 1) throw ctx.err('NV_LTABLE_SYNTAX', `expected {…} entry, found ${first.t}`, first);
+      const fields = splitTop(part.slice(1, -1)).filter((f) => f.length > 0);
+      if (out.length >= LTABLE_MAX_ENTRIES) throw new NvError('NV_LIMIT', `more than ${LTABLE_MAX_ENTRIES} entries`, { path: file });
+      out.push({ fields, at: first, file, maui: layoutOf(ctx, fields, first) });
+    }
+    i = end;
+  }
+  return tables;
+}
+
+const MOLY_A_ONLY = /NVRAM_(ATTR_(SW_VERNO_RESET|FACTORY_RESET|ZIP_DEFAULT|NOT_ZIP_DEFAULT|AUTO_RECOVER)|CATEGORY_IMPORTANT_C)\b/;
+const MOLY_B_ONLY = /NVRAM_(ATTR_(OTA_RESET|GEN_DEFAULT|RESERVE_BACKWARD|FAULT_ASSERT|RAW_DATA|CHKSUM_\w+|MCF_OTA\w*)|CATEGORY_(IMPORTANT_L1|RESERVED))\b/;
+
+function bitsOf(ctx: Ctx, kind: 'attributes' | 'categories', toks: readonly Tok[], enumSet: LtableEnumSet, entryName: string): number {
+  const bits = LTABLE_ENUMS[enumSet][kind];
+  const prefix = kind === 'attributes' ? 'NVRAM_ATTR_' : 'NVRAM_CATEGORY_';
+  const names = (id: string): number | undefined => {
+    if (!id.startsWith(prefix)) return undefined;
+    const name = id.slice(prefix.length);
+    if (name === 'ALL') return kind === 'attributes' ? (enumSet === 'moly-b' ? 0xffffffff : 0xffff) : 0xffff;
+    const v = bitValue(bits, name);
+    if (v !== undefined) return v;
+    const tk = toks.find((t) => t.t === id) as Tok;
+    const other = LTABLE_ENUM_SETS.find((s) => bitValue(LTABLE_ENUMS[s][kind], name) !== undefined);
+    if (other !== undefined) throw ctx.err('NV_LTABLE_GEN_MISMATCH', `${entryName}: ${id} is a ${other} name, not valid under ${enumSet}`, tk);
+    throw ctx.err(kind === 'attributes' ? 'NV_LTABLE_UNKNOWN_ATTR' : 'NV_LTABLE_UNKNOWN_CATEGORY', `${entryName}: ${id} is not in the ${enumSet} enum`, tk);
+  };
+  // Enum names are resolved from the enum set, never from headers (§4.2): protect them from macro expansion.
+  const saved = new Map<string, Macro>();
+  for (const [k, v] of ctx.macros) if (k.startsWith(prefix)) saved.set(k, v);
+  for (const k of saved.keys()) ctx.macros.delete(k);
+  try {
+    return evalExpr(ctx, expand(ctx, toks), { names }) >>> 0;
+  } catch (e) {
+    if (e instanceof Unresolved) throw ctx.err(kind === 'attributes' ? 'NV_LTABLE_UNKNOWN_ATTR' : 'NV_LTABLE_UNKNOWN_CATEGORY', `${entryName}: cannot evaluate ${kind === 'attributes' ? 'attr' : 'category'} ${JSON.stringify(text(toks))}: ${e.message}`, toks[0] ?? ({ line: 0, col: 0, off: 0 } as Tok));
+    throw e;
+  } finally {
+    for (const [k, v] of saved) ctx.macros.set(k, v);
+  }
+}
+
+function readDefault(ctx: Ctx, toks: readonly Tok[]): LtableDefault {
+  const t = toks.map((x) => x.t);
+  const one = t.length === 1 ? (t[0] as string) : undefined;
+  if (one === 'NVRAM_EF_ZERO_DEFAULT') return { kind: 'zero' };
+  if (one === 'NVRAM_EF_FF_DEFAULT' || one === 'NULL') return { kind: 'ff' };
+  if (one === 'NVRAM_EF_SPECIAL_DEFAULT') return { kind: 'special' };
+  const call = /^(\w+)\s*\(\s*(.*?)\s*\)$/.exec(t.join(' '));
+  const arg = call?.[2]?.replace(/\s+/g, '') ?? '';
+  const kind = call?.[1];
+  if (kind === 'NVRAM_DEFAULT_FUNC') return { kind: 'func', symbol: arg };
+  if (kind === 'NVRAM_CUSTPACK') return { kind: 'custpack', symbol: arg };
+  if (kind === 'NVRAM_SECUPACK') return { kind: 'secupack', symbol: arg };
+  let symbol: string | undefined;
+  if (kind === 'NVRAM_NORMAL' || kind === 'NVRAM_NORMAL_NOT_GEN') symbol = arg;
+  else if (one !== undefined && /^[A-Za-z_]\w*$/.test(one)) symbol = one;
+  else {
+    // (kal_uint8 const*)X and similar casts.
+    const last = toks[toks.length - 1];
+    if (t[0] === '(' && last?.k === 'id') symbol = last.t;
+  }
+  if (symbol === undefined || !/^[A-Za-z_]\w*$/.test(symbol)) return { kind: 'symbol', symbol: t.join(' ') };
+  // The importer keeps shared arrays by their pointer identity (§11): a macro that names one is followed.
+  const mac = ctx.macros.get(symbol);
+  if (mac && mac.params === null && mac.body.length === 1 && (mac.body[0] as Tok).k === 'id') return readDefault(ctx, mac.body);
+  const bytes = ctx.arrays.get(symbol);
+  return bytes ? { kind: 'bytes', symbol, hex: toHex(bytes) } : { kind: 'symbol', symbol };
+}
+
+function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: LtableEnumSet): LtableEntry {
+  ctx.file = raw.file;
+  const f = raw.fields as Tok[][];
+  const [lidF, aF, bF, defF] = f as [Tok[], Tok[], Tok[], Tok[]];
+  const recordsF = raw.maui ? bF : aF;
+  const sizeF = raw.maui ? aF : bF;
+  const catF = (raw.maui ? f[5] : f[4]) as Tok[];
+  const attrF = (raw.maui ? f[4] : f[5]) as Tok[];
+  const prefixF = f[6] as Tok[];
+  const vernoF = f[7] as Tok[];
+  const descF = f[8];
+  const unresolved: Record<string, string> = {};
+  const name = lidF.length === 1 && (lidF[0] as Tok).k === 'id' ? (lidF[0] as Tok).t : text(lidF);
+  const num = (field: string, toks: Tok[]): number => {
+    try {
+      return evalExpr(ctx, expand(ctx, toks), {});
+    } catch (e) {
+      if (!(e instanceof Unresolved)) throw e;
+      unresolved[field] = text(toks);
+      ctx.warn('NV_LTABLE_UNRESOLVED', `${name}: ${field} ${JSON.stringify(text(toks))} cannot be evaluated (${e.message}); text kept`, toks[0] ?? raw.at, name);
+      return 0;
+    }
+  };
+  let lid: number | null;
+  try {
+    lid = evalExpr(ctx, expand(ctx, lidF), {});
+  } catch (e) {
+    if (!(e instanceof Unresolved)) throw e;
+    lid = null; // moly-a numbers depend on build features (§5): null without a warning.
+  }
+  const records = num('records', recordsF);
+  const size = num('size', sizeF);
+  const category = bitsOf(ctx, 'categories', catF, enumSet, name);
+  const attr = bitsOf(ctx, 'attributes', attrF, enumSet, name);
+  const str = (field: string, toks: Tok[]): string => {
+    const expanded = expand(ctx, toks);
+    const s = unquote(ctx, expanded);
+    if (s !== undefined) return s;
+    unresolved[field] = text(toks);
+    ctx.warn('NV_LTABLE_UNRESOLVED', `${name}: ${field} ${JSON.stringify(text(toks))} is not a string literal after macro expansion; text kept`, toks[0] ?? raw.at, name);
+    return '';
+  };
+  const prefix = str('prefix', prefixF);
+  const verno = str('verno', vernoF);
+  let description: string | null = null;
+  if (descF !== undefined && !(descF.length === 1 && ['NULL', '0'].includes((descF[0] as Tok).t))) {
+    const s = unquote(ctx, expand(ctx, descF));
+    description = s ?? text(descF);
+  }
+  const categories = valueToNames('categories', category, enumSet, name);
+  const tagMacro = ctx.macros.get(`${name}_NV_TAGS`);
+  let tags: LtableTag[];
+  const given = ctx.options.tags?.[name];
+  if (given !== undefined) tags = [...given];
+  else if (tagMacro !== undefined) {
+    const s = unquote(ctx, tagMacro.body) ?? '';
+    tags = s.split(',').filter((x): x is LtableTag => (LTABLE_TAGS as readonly string[]).includes(x));
+  } else {
+    tags = [];
+    if (name === 'NVRAM_EF_BARCODE_NUM_LID') tags.push('barcode');
+    else if (categories.includes('CALIBRAT') && gen !== 'maui') tags.push('calibration-result');
+  }
+  const entry: LtableEntry = {
+    lid, name, size, records, category, categories, attr, attributes: valueToNames('attributes', attr, enumSet, name), prefix, verno,
+    description, default: readDefault(ctx, defF), tags,
+  };
+  if (Object.keys(unresolved).length > 0) entry.unresolved = unresolved;
+  entry.source = { file: raw.file, line: raw.at.line };
+  return entry;
+}
+
+/**
+ * Imports LID tables from C sources (§6): every `ltable_entry_struct name[] = {…};` of every file, in order, merged
+ * into one table. Files are preprocessed in order with shared macros, so give headers first.
+ * @throws NV_LTABLE_SYNTAX, NV_LTABLE_FIELD_COUNT, NV_LTABLE_LAYOUT_UNKNOWN, NV_LTABLE_UNKNOWN_ATTR,
+ *   NV_LTABLE_UNKNOWN_CATEGORY, NV_LTABLE_GEN_MISMATCH, NV_LTABLE_ENUMSET_REQUIRED (message `file:line:col:`,
+ *   `data: {line, column}`, `offset` = character offset), NV_LIMIT.
+ * @example importLtableC([{ name: 'nvram_ltable.c', text }], { generation: 'moly-b' }).table.entries.length
+ */
+export function importLtableC(sources: readonly LtableCSource[] | string, options: LtableCImportOptions = {}): LtableCImportResult {
+  const files: readonly LtableCSource[] = typeof sources === 'string' ? [{ name: 'input.c', text: sources }] : sources;
+  const ctx = new Ctx(options);
+  defineBuiltins(ctx);
+  for (const [k, v] of Object.entries(options.defines ?? {})) ctx.macros.set(k, { params: null, body: tokenize(ctx, v === '' ? '1' : v, 0, 0, 0) });
+  const raws: RawEntry[] = [];
+  let tables = 0;
+  for (const src of files) {
+    ctx.file = src.name;
+    if (src.text.length > LTABLE_MAX_C_CHARS) throw new NvError('NV_LIMIT', `${src.name}: ${src.text.length} characters is over the limit of ${LTABLE_MAX_C_CHARS}`, { path: src.name });
+    const active = preprocess(ctx, stripComments(ctx, src.text));
+    const toks = tokenize(ctx, active, 1, 1, 0);
+    collectEnums(ctx, toks);
+    collectArrays(ctx, toks);
+    tables += findTables(ctx, toks, src.name, raws);
+  }
+  if (tables === 0) throw new NvError('NV_LTABLE_SYNTAX', `no LID table (ltable_entry_struct NAME[] = {…};) found in ${files.map((f) => f.name).join(', ')}`, { path: files[0]?.name });
+  // Generation: option, then NV_LTABLE_GENERATION in the source, then detection.
+  const hint = (macro: string): string | undefined => {
+    const m = ctx.macros.get(macro);
+    return m ? unquote(ctx, m.body) : undefined;
+  };
+  let gen: LtableGeneration | undefined = options.generation;
+  const hinted = hint('NV_LTABLE_GENERATION');
+  if (gen === undefined && hinted !== undefined && (LTABLE_GENERATIONS as readonly string[]).includes(hinted)) gen = hinted as LtableGeneration;
+  if (gen === undefined) {
+    if (raws.some((r) => r.maui)) gen = 'maui';
+    else {
+      const all = raws.map((r) => `${text(r.fields[4] as Tok[])} ${text(r.fields[5] as Tok[])}`).join(' ');
+      gen = MOLY_A_ONLY.test(all) && !MOLY_B_ONLY.test(all) ? 'moly-a' : 'moly-b';
+    }
+  }
+  const hintedSet = hint('NV_LTABLE_ENUM_SET');
+  const enumSet = options.enumSet ?? (hintedSet !== undefined && (LTABLE_ENUM_SETS as readonly string[]).includes(hintedSet) ? (hintedSet as LtableEnumSet) : defaultEnumSet(gen));
+  if (enumSet === undefined) throw new NvError('NV_LTABLE_ENUMSET_REQUIRED', 'a maui table needs an enum set (maui-1, maui-2 or maui-3; spec §4.3)');
+  if (LTABLE_ENUMS[enumSet].generation !== gen) throw new NvError('NV_LTABLE_GEN_MISMATCH', `enum set ${enumSet} is not a ${gen} enum set`);
+  for (const r of raws) {
+    if (r.maui !== (gen === 'maui')) {
+      ctx.file = r.file;
+      throw ctx.err('NV_LTABLE_LAYOUT_UNKNOWN', `entry is in ${r.maui ? 'MAUI' : 'MOLY'} order but the table is ${gen}`, r.at);
+    }
+  }
+  const entries = raws.map((r) => buildEntry(ctx, r, gen, enumSet));
+  return { table: { generation: gen, enumSet, entries }, warnings: ctx.warnings };
+}
