@@ -76,116 +76,143 @@ class Ctx {
 
 // --- Lexing -------------------------------------------------------------------------------------------------
 
+/** Line and column (1-based) of a character offset. */
+function position(text: string, off: number): { line: number; col: number; off: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < off; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: off - lineStart + 1, off };
+}
+
+const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
+
 /** Replaces comments by spaces (keeping newlines, so positions stay), normalizes curly quotes. */
 function stripComments(ctx: Ctx, src: string): string {
   const out: string[] = [];
+  const special = /[/"'\u201c\u201d]/g;
   let i = 0;
-  let line = 1;
-  let col = 1;
   let smartWarned = false;
   const n = src.length;
-  const push = (c: string): void => {
-    out.push(c);
-    if (c === '\n') (line++, (col = 1));
-    else col++;
+  const smart = (at: number): void => {
+    if (!smartWarned) ctx.warn('NV_LTABLE_SMART_QUOTES', 'curly quotes normalized to "', position(src, at));
+    smartWarned = true;
   };
   while (i < n) {
-    const c = src[i] as string;
+    special.lastIndex = i;
+    const m = special.exec(src);
+    if (!m) {
+      out.push(src.slice(i));
+      break;
+    }
+    const j = m.index;
+    out.push(src.slice(i, j));
+    const c = m[0];
+    i = j;
     if (c === '\u201c' || c === '\u201d') {
-      if (!smartWarned) ctx.warn('NV_LTABLE_SMART_QUOTES', 'curly quotes normalized to "', { line, col });
-      smartWarned = true;
-      push('"');
+      smart(j);
+      out.push('"');
       i++;
       continue;
     }
-    if (c === '/' && src[i + 1] === '*') {
-      const start = { line, col, off: i };
-      const end = src.indexOf('*/', i + 2);
-      if (end < 0) throw ctx.err('NV_LTABLE_SYNTAX', 'unterminated /* comment', start);
-      for (let j = i; j < end + 2; j++) push(src[j] === '\n' ? '\n' : ' ');
-      i = end + 2;
-      continue;
-    }
-    if (c === '/' && src[i + 1] === '/') {
-      while (i < n && src[i] !== '\n') (push(' '), i++);
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      const start = { line, col, off: i };
-      push(c);
-      i++;
-      for (;;) {
-        if (i >= n || src[i] === '\n') throw ctx.err('NV_LTABLE_SYNTAX', `unterminated ${c === '"' ? 'string' : 'character'} literal`, start);
-        let d = src[i] as string;
-        if (d === '\u201c' || d === '\u201d') d = '"';
-        if (d === '\\' && i + 1 < n) {
-          push(d);
-          push(src[i + 1] as string);
-          i += 2;
-          continue;
-        }
-        push(d);
+    if (c === '/') {
+      if (src[j + 1] === '*') {
+        const end = src.indexOf('*/', j + 2);
+        if (end < 0) throw ctx.err('NV_LTABLE_SYNTAX', 'unterminated /* comment', position(src, j));
+        out.push(blank(src.slice(j, end + 2)));
+        i = end + 2;
+      } else if (src[j + 1] === '/') {
+        let end = src.indexOf('\n', j);
+        if (end < 0) end = n;
+        out.push(' '.repeat(end - j));
+        i = end;
+      } else {
+        out.push('/');
         i++;
-        if (d === c) break;
       }
       continue;
     }
-    push(c);
-    i++;
+    // String or character literal: copy to the closing quote (escapes honoured), curly quotes inside normalized.
+    let k = j + 1;
+    for (;;) {
+      if (k >= n || src[k] === '\n') throw ctx.err('NV_LTABLE_SYNTAX', `unterminated ${c === '"' ? 'string' : 'character'} literal`, position(src, j));
+      const d = src[k] as string;
+      if (d === '\\' && k + 1 < n) {
+        k += 2;
+        continue;
+      }
+      if (d === '\u201c' || d === '\u201d') {
+        if (c === '"') break;
+        smart(k);
+      }
+      k++;
+      if (d === c) break;
+    }
+    let lit = src.slice(j, k);
+    if (/[\u201c\u201d]/.test(lit)) {
+      smart(j);
+      lit = lit.replace(/[\u201c\u201d]/g, '"');
+      if (!lit.endsWith(c) || lit.length < 2) {
+        lit += '"';
+        k++;
+      }
+    }
+    out.push(lit);
+    i = k;
   }
   return out.join('');
 }
 
 const PUNCT3 = ['<<=', '>>=', '...'];
-const PUNCT2 = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '##', '->', '++', '--', '+=', '-=', '*=', '/=', '|=', '&=', '^=', '%='];
+const PUNCT2 = new Set(['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '##', '->', '++', '--', '+=', '-=', '*=', '/=', '|=', '&=', '^=', '%=']);
+const ID_RE = /[A-Za-z_][A-Za-z_0-9]*/y;
+const NUM_RE = /[0-9.][0-9A-Za-z_.]*/y;
 
 function tokenize(ctx: Ctx, text: string, line0: number, col0: number, off0: number): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
   let line = line0;
-  let col = col0;
+  let lineStart = 1 - col0; // col = i - lineStart + 1
   const n = text.length;
   while (i < n) {
-    const c = text[i] as string;
-    if (c === '\n') {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
       i++;
       line++;
-      col = 1;
+      lineStart = i;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\\') {
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 92) {
       i++;
-      col++;
       continue;
     }
-    const at = { line, col, off: off0 + i };
+    const col = i - lineStart + 1;
     let len: number;
     let k: TokKind;
-    if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[A-Za-z_0-9]/.test(text[j] as string)) j++;
-      len = j - i;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) {
+      ID_RE.lastIndex = i;
+      ID_RE.test(text);
+      len = ID_RE.lastIndex - i;
       k = 'id';
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
-      let j = i + 1;
-      while (j < n && /[0-9A-Za-z_.]/.test(text[j] as string)) j++;
-      len = j - i;
+    } else if ((c >= 48 && c <= 57) || (c === 46 && /[0-9]/.test(text[i + 1] ?? ''))) {
+      NUM_RE.lastIndex = i;
+      NUM_RE.test(text);
+      len = NUM_RE.lastIndex - i;
       k = 'num';
-    } else if (c === '"' || c === "'") {
+    } else if (c === 34 || c === 39) {
       let j = i + 1;
-      while (j < n && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
-      if (j >= n) throw ctx.err('NV_LTABLE_SYNTAX', 'unterminated literal', at);
+      while (j < n && text.charCodeAt(j) !== c) j += text.charCodeAt(j) === 92 ? 2 : 1;
+      if (j >= n) throw ctx.err('NV_LTABLE_SYNTAX', 'unterminated literal', { line, col, off: off0 + i });
       len = j + 1 - i;
-      k = c === '"' ? 'str' : 'chr';
+      k = c === 34 ? 'str' : 'chr';
     } else {
-      const three = text.slice(i, i + 3);
-      const two = text.slice(i, i + 2);
-      len = PUNCT3.includes(three) ? 3 : PUNCT2.includes(two) ? 2 : 1;
+      len = PUNCT3.includes(text.slice(i, i + 3)) ? 3 : PUNCT2.has(text.slice(i, i + 2)) ? 2 : 1;
       k = 'p';
     }
-    toks.push({ k, t: text.slice(i, i + len), ...at });
+    toks.push({ k, t: text.slice(i, i + len), line, col, off: off0 + i });
     i += len;
-    col += len;
   }
   return toks;
 }
@@ -293,19 +320,21 @@ function defineMacro(ctx: Ctx, rest: string, line: number, col: number, off: num
 }
 
 /** Expands macros in a token list (object-like and function-like, `#` and `##`), with a recursion guard. */
-function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new Set(), depth = 0): Tok[] {
+function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new Set(), depth = 0, keepPrefix?: string): Tok[] {
   if (depth > MAX_EXPANSION_DEPTH) throw new NvError('NV_LIMIT', `${ctx.file}: macro expansion deeper than ${MAX_EXPANSION_DEPTH}`);
+  if (!toks.some((t) => t.k === 'id' && ctx.macros.has(t.t))) return toks as Tok[];
   const out: Tok[] = [];
   for (let i = 0; i < toks.length; i++) {
     const tk = toks[i] as Tok;
-    const mac = tk.k === 'id' && !hide.has(tk.t) ? ctx.macros.get(tk.t) : undefined;
+    // keepPrefix: enum names resolved from the enum set, never from headers (§4.2).
+    const mac = tk.k === 'id' && !hide.has(tk.t) && (keepPrefix === undefined || !tk.t.startsWith(keepPrefix)) ? ctx.macros.get(tk.t) : undefined;
     if (!mac) {
       out.push(tk);
       continue;
     }
     const innerHide = new Set(hide).add(tk.t);
     if (mac.params === null) {
-      out.push(...expand(ctx, mac.body.map((b) => ({ ...b, line: tk.line, col: tk.col, off: tk.off })), innerHide, depth + 1));
+      out.push(...expand(ctx, mac.body.map((b) => ({ ...b, line: tk.line, col: tk.col, off: tk.off })), innerHide, depth + 1, keepPrefix));
     } else {
       if (toks[i + 1]?.t !== '(') {
         out.push(tk);
@@ -347,10 +376,10 @@ function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new 
         if (pi >= 0) {
           // Operand of ## is pasted unexpanded; other uses are pre-expanded.
           const pasted = mac.body[b + 1]?.t === '##';
-          body.push(...(pasted ? (args[pi] ?? []) : expand(ctx, args[pi] ?? [], hide, depth + 1)).map((a) => ({ ...a, line: tk.line, col: tk.col, off: tk.off })));
+          body.push(...(pasted ? (args[pi] ?? []) : expand(ctx, args[pi] ?? [], hide, depth + 1, keepPrefix)).map((a) => ({ ...a, line: tk.line, col: tk.col, off: tk.off })));
         } else body.push({ ...bt, line: tk.line, col: tk.col, off: tk.off });
       }
-      out.push(...expand(ctx, body, innerHide, depth + 1));
+      out.push(...expand(ctx, body, innerHide, depth + 1, keepPrefix));
       i = j;
     }
     if (out.length > MAX_EXPANDED_TOKENS) throw new NvError('NV_LIMIT', `${ctx.file}:${tk.line}: macro expansion over ${MAX_EXPANDED_TOKENS} tokens`);
@@ -376,6 +405,11 @@ function parseIntLiteral(t: string): number | undefined {
 
 /** Recursive-descent evaluator of C integer constant expressions over expanded tokens. */
 function evalExpr(ctx: Ctx, toks: readonly Tok[], opts: { defined?: boolean; unknownIsZero?: boolean; names?: (id: string) => number | undefined }): number {
+  if (toks.length === 1 && (toks[0] as Tok).k === 'num') {
+    // Fast path for the common single literal (byte arrays, sizes).
+    const v = parseIntLiteral((toks[0] as Tok).t);
+    if (v !== undefined) return v;
+  }
   let p = 0;
   let depth = 0;
   const peek = (): string | undefined => toks[p]?.t;
@@ -749,16 +783,11 @@ function bitsOf(ctx: Ctx, kind: 'attributes' | 'categories', toks: readonly Tok[
     throw ctx.err(kind === 'attributes' ? 'NV_LTABLE_UNKNOWN_ATTR' : 'NV_LTABLE_UNKNOWN_CATEGORY', `${entryName}: ${id} is not in the ${enumSet} enum`, tk);
   };
   // Enum names are resolved from the enum set, never from headers (§4.2): protect them from macro expansion.
-  const saved = new Map<string, Macro>();
-  for (const [k, v] of ctx.macros) if (k.startsWith(prefix)) saved.set(k, v);
-  for (const k of saved.keys()) ctx.macros.delete(k);
   try {
-    return evalExpr(ctx, expand(ctx, toks), { names }) >>> 0;
+    return evalExpr(ctx, expand(ctx, toks, new Set(), 0, prefix), { names }) >>> 0;
   } catch (e) {
     if (e instanceof Unresolved) throw ctx.err(kind === 'attributes' ? 'NV_LTABLE_UNKNOWN_ATTR' : 'NV_LTABLE_UNKNOWN_CATEGORY', `${entryName}: cannot evaluate ${kind === 'attributes' ? 'attr' : 'category'} ${JSON.stringify(text(toks))}: ${e.message}`, toks[0] ?? ({ line: 0, col: 0, off: 0 } as Tok));
     throw e;
-  } finally {
-    for (const [k, v] of saved) ctx.macros.set(k, v);
   }
 }
 
