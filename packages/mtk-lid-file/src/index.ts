@@ -1,5 +1,16 @@
 /**
- * `@nv/mtk-lid-file`: nothing is exported yet; see the package README for what is planned.
+ * `@nv/mtk-lid-file`: MediaTek LID files of both generations (names, headers, checksums, ciphers, copies,
+ * defaults, external read/write), LID_BIT descriptions, AP-side files and the nvram bin region. Pure functions.
  * @module
  */
-export {};
+export { LID_ERROR_CODES } from './errors.ts';
+export type { AesKey } from './crypto.ts';
+export { md5, aesExpandKey, aesEcbEncrypt, aesEcbDecrypt, aesCbcEncrypt, rc4KeySchedule, rc4Xor } from './crypto.ts';
+export { LID_ZERO_CHECKSUM, cs2, cs2Raw, cs2Accepts, chk8, chk8View, ldiHeaderChecksum } from './checksum.ts';
+export type { LidCopy, LidFileName, LidFolder } from './names.ts';
+export { parseLidFileName, isLidFileName, composeLidFileName, lidFileNamesOf, lidFolder } from './names.ts';
+export type { LidGeneration, LidEntry, LidKey, LdiHeader, LidRecord, LidDecoded, LidCodecOptions, LidEncodeOptions, LidNamedFile, LidReconcileResult } from './lid-file.ts';
+export {
+  LID_MAX_FILE_BYTES, LDI_HEADER_SIZE, sectionSizeA, sectionSizeB, lidFileSize, decodeLdiHeader, encodeLdiHeader, detectLidGeneration,
+  decodeLidFile, encodeLidFile, encodeLidFiles, reconcileCopies,
+} from './lid-file.ts';

@@ -1,0 +1,83 @@
+/**
+ * LID checksums: gen-A `cs2` (§4), gen-B `chk8` and its 2-byte API view (§5.2), gen-B header checksum (§5.1).
+ * @module
+ */
+import { md5 } from './crypto.ts';
+
+/** The value gen A stores instead of a zero sum, and gen B stores (LE) for an all-zero record. */
+export const LID_ZERO_CHECKSUM = 0xcdef;
+
+/**
+ * Raw gen-A byte sums: `lo` = Σ even-offset bytes, `hi` = Σ odd-offset bytes (mod 256), as `lo | hi << 8`,
+ * without the zero replacement (this is what the FF-default pointer path stores, §4).
+ * @example cs2Raw(Uint8Array.of(1, 2, 3)) // 0x0204
+ */
+export function cs2Raw(record: Uint8Array): number {
+  let lo = 0, hi = 0;
+  const n = record.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    lo += record[i]!;
+    hi += record[i + 1]!;
+  }
+  if (i < n) lo += record[i]!;
+  return (lo & 0xff) | ((hi & 0xff) << 8);
+}
+
+/**
+ * Gen-A record checksum (§4): byte sums with 0 replaced by `0xCDEF`; stored little-endian.
+ * @example cs2(new Uint8Array(10)) // 0xCDEF
+ */
+export function cs2(record: Uint8Array): number {
+  const c = cs2Raw(record);
+  return c === 0 ? LID_ZERO_CHECKSUM : c;
+}
+
+/**
+ * True when `stored` is an acceptable gen-A checksum of `record`: `cs2`, or `0x0000` for an all-`FF` record whose
+ * sums are zero (FF-default pointer path, §4).
+ * @example cs2Accepts(new Uint8Array(512).fill(0xff), 0) // true
+ */
+export function cs2Accepts(record: Uint8Array, stored: number): boolean {
+  if (stored === cs2(record)) return true;
+  return stored === 0 && cs2Raw(record) === 0 && record.every((b) => b === 0xff);
+}
+
+/**
+ * Gen-B 8-byte record checksum (§5.2): `EF CD 00…` for an all-zero record, else MD5 folded (`m[i] ^ m[i+8]`).
+ * @example bytesToHex(chk8(new Uint8Array(10).fill(0xff))) // '21364f4123fc17c1'
+ */
+export function chk8(record: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(8);
+  if (record.every((b) => b === 0)) {
+    out[0] = 0xef;
+    out[1] = 0xcd;
+    return out;
+  }
+  const m = md5(record);
+  for (let i = 0; i < 8; i++) out[i] = m[i]! ^ m[i + 8]!;
+  return out;
+}
+
+/**
+ * The 2-byte API view of a `chk8` (§5.2; never stored): sum of the four LE u16 mod 2¹⁶, `0xCDEF` → `0xCEDF`.
+ * @example chk8View(chk8(new Uint8Array(10).fill(0xff))) // 0x34AA
+ */
+export function chk8View(c: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i + 1 < 8; i += 2) s += (c[i] ?? 0) | ((c[i + 1] ?? 0) << 8);
+  s &= 0xffff;
+  return s === 0xcdef ? 0xcedf : s;
+}
+
+/**
+ * Gen-B header checksum as devices compute it (§5.1): `hi = byte[1]`, `lo = byte[0] + Σ byte[0…29]` (mod 256).
+ * @throws RangeError when `header` is shorter than 30 bytes.
+ * @example ldiHeaderChecksum(header) // 0x44A2 for the §16 IMEI header
+ */
+export function ldiHeaderChecksum(header: Uint8Array): number {
+  if (header.length < 30) throw new RangeError('a gen-B header checksum needs 30 bytes');
+  let lo = header[0]!;
+  for (let i = 0; i < 30; i++) lo += header[i]!;
+  return (header[1]! << 8) | (lo & 0xff);
+}
