@@ -55,7 +55,10 @@ const FOLDER_ROWS: readonly { readonly cat: string; readonly a: string | null; r
   { cat: 'CUSTOM_SENSITIVE', a: 'NVD_CUST', b: 'NVD_CUST' },
 ];
 
-/** The folder-selecting category names of §2.2 present in `categories`, in row order. */
+/**
+ * The folder-selecting category names of §2.2 present in `categories`, in row order.
+ * @example folderCategories(['CALIBRAT', 'IMPORTANT'], 'moly-b') // ['CALIBRAT', 'IMPORTANT']
+ */
 export function folderCategories(categories: readonly string[], generation: LtableGeneration): string[] {
   return FOLDER_ROWS.filter((r) => (generation === 'moly-a' ? r.a : r.b) !== null && categories.includes(r.cat)).map((r) => r.cat);
 }
@@ -79,7 +82,10 @@ export function locationOf(categories: readonly string[], generation: LtableGene
   return { partition: 'nvdata', folder: 'NVD_DATA', by: 'USER' };
 }
 
-/** True for the SYS LID (INTERNAL category or the `NVRAM_EF_SYS_LID` symbol). */
+/**
+ * True for the SYS LID (INTERNAL category or the `NVRAM_EF_SYS_LID` symbol).
+ * @example isSysLid({ name: 'NVRAM_EF_SYS_LID', categories: [] }) // true
+ */
 export function isSysLid(entry: Pick<LtableEntry, 'name' | 'categories'>): boolean {
   return entry.name === 'NVRAM_EF_SYS_LID' || entry.categories.includes('INTERNAL');
 }

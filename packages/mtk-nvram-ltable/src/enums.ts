@@ -132,7 +132,10 @@ export const LTABLE_ENUMS: Readonly<Record<LtableEnumSet, LtableEnumDefinition>>
 /** `ALL` masks (§4.1/§4.2) — the largest value each field may hold. */
 export const LTABLE_ATTR_MASK: Readonly<Record<LtableGeneration, number>> = { maui: 0xffff, 'moly-a': 0xffff, 'moly-b': 0xffffffff };
 
-/** Generation of an enum set. */
+/**
+ * Generation of an enum set.
+ * @example generationOfEnumSet('maui-2') // 'maui'
+ */
 export function generationOfEnumSet(enumSet: LtableEnumSet): LtableGeneration {
   return LTABLE_ENUMS[enumSet].generation;
 }
@@ -157,12 +160,18 @@ export function decodeBits(bits: readonly LtableEnumBit[], value: number): { nam
   return { names, unknown: rest };
 }
 
-/** Value of one symbolic name in `bits`, or undefined. */
+/**
+ * Value of one symbolic name in `bits`, or undefined.
+ * @example bitValue(LTABLE_ENUMS['moly-b'].attributes, 'OTA_RESET') // 0x40
+ */
 export function bitValue(bits: readonly LtableEnumBit[], name: string): number | undefined {
   return bits.find((x) => x.name === name)?.value;
 }
 
-/** The enum set a generation uses by default (MAUI has none: §4.3 requires `--enum-set`). */
+/**
+ * The enum set a generation uses by default (MAUI has none: §4.3 requires `--enum-set`).
+ * @example defaultEnumSet('moly-a') // 'moly-a'
+ */
 export function defaultEnumSet(generation: LtableGeneration): LtableEnumSet | undefined {
   return generation === 'maui' ? undefined : generation;
 }

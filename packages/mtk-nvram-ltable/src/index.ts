@@ -26,7 +26,7 @@ export type {
 } from './plan.ts';
 export { LTABLE_UPGRADE_MODES, LTABLE_DECISION_TABLE, modeGroup, entryClasses, classifyChange, rowMatches, decide, planUpgrade } from './plan.ts';
 export type { LtableEntryInit } from './sample.ts';
-export { createLtableEntry, MOLY_B_LID_GROUPS, sampleLtable } from './sample.ts';
+export { createLtableEntry, MOLY_B_LID_GROUPS, sampleLtable, sampleLtableUpgrade } from './sample.ts';
 export type { LtableFinding, LtableLintResult, LtableLintOptions } from './lint.ts';
 export { lintLtable } from './lint.ts';
 export type { LtableStoredFile, LtableBootTrigger, LtableBootInput, LtableBootOutcome, LtableBootResult } from './boot.ts';

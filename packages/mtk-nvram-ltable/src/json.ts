@@ -11,7 +11,11 @@ export const LTABLE_MAX_ENTRIES = 65_536;
 /** Hard limit on JSON text length accepted by {@link parseLtableJson} (64 MiB). */
 export const LTABLE_MAX_JSON_CHARS: number = 64 * 1024 * 1024;
 
-/** The enum set that decodes `table`: its own, or the generation's default. @throws NV_LTABLE_ENUMSET_REQUIRED for maui without one. */
+/**
+ * The enum set that decodes `table`: its own, or the generation's default.
+ * @throws NV_LTABLE_ENUMSET_REQUIRED for maui without one.
+ * @example enumSetOf({ generation: 'moly-b' }) // 'moly-b'
+ */
 export function enumSetOf(table: Pick<Ltable, 'generation' | 'enumSet'>): LtableEnumSet {
   const set = table.enumSet ?? defaultEnumSet(table.generation);
   if (set === undefined) throw new NvError('NV_LTABLE_ENUMSET_REQUIRED', 'a maui table needs an enum set (maui-1, maui-2 or maui-3): the MAUI category values differ per build (spec §4.3)');
@@ -186,7 +190,10 @@ export function parseLtableJson(text: string): Ltable {
   return ltableFromJson(value);
 }
 
-/** The JSON-ready form of one entry (§3.2 field order). */
+/**
+ * The JSON-ready form of one entry (§3.2 field order).
+ * @example ltableEntryToJson(sampleLtable().entries[0]).prefix // 'MT00'
+ */
 export function ltableEntryToJson(e: LtableEntry): Record<string, unknown> {
   const out: Record<string, unknown> = {
     lid: e.lid, name: e.name, size: e.size, records: e.records, category: e.category, categories: [...e.categories],
@@ -207,7 +214,11 @@ export function ltableToJson(t: Ltable): { generation: LtableGeneration; enumSet
   return { generation: t.generation, enumSet: enumSetOf(t), entries: t.entries.map(ltableEntryToJson) };
 }
 
-/** JSON text of a table, 2-space indented with a trailing newline. */
+/**
+ * JSON text of a table, 2-space indented with a trailing newline.
+ * @throws NV_LTABLE_ENUMSET_REQUIRED for a maui table without enum set.
+ * @example parseLtableJson(serializeLtableJson(t)) // equals t
+ */
 export function serializeLtableJson(t: Ltable): string {
   return `${JSON.stringify(ltableToJson(t), null, 2)}\n`;
 }

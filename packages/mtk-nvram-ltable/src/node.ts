@@ -42,7 +42,9 @@ export async function readLtableFiles(paths: readonly string[], options: LtableR
     try {
       return { table: parseLtableJson(t.text), warnings: [] };
     } catch (error) {
-      throw NvError.isInstance(error) ? error.withPath(t.name) : error;
+      if (!NvError.isInstance(error)) throw error;
+      // Keep the JSON path of the field; name the file in the message and data.
+      throw new NvError(error.code, `${t.name}: ${error.message}`, { path: error.path ?? t.name, offset: error.offset, data: { ...error.data, file: t.name }, cause: error });
     }
   }
   return importLtableC(texts, options);

@@ -149,7 +149,11 @@ export interface LtablePlan {
   readonly blocked: LtablePlanBlocked[];
 }
 
-/** The decision-table group of a mode. @throws NV_LTABLE_PLAN_BAD_MODE */
+/**
+ * The decision-table group of a mode.
+ * @throws NV_LTABLE_PLAN_BAD_MODE
+ * @example modeGroup('ota') // 'DO'
+ */
 export function modeGroup(mode: string): LtableModeGroup {
   switch (mode) {
     case 'format-all': return 'FA';
@@ -236,7 +240,10 @@ export function classifyChange(
   return [...out];
 }
 
-/** True when `row` matches mode group, classes and changes. */
+/**
+ * True when `row` matches mode group, classes and changes.
+ * @example rowMatches(LTABLE_DECISION_TABLE[1], 'FA', ['user'], ['paired'], 'moly-b') // true (row 2)
+ */
 export function rowMatches(row: LtableDecisionRow, group: LtableModeGroup, classes: readonly LtableClass[], changes: readonly LtableChange[], generation: LtableGeneration): boolean {
   if (!row.modes.includes(group)) return false;
   if (row.generations !== undefined && !row.generations.includes(generation)) return false;

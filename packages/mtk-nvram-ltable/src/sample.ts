@@ -85,3 +85,30 @@ export function sampleLtable(generation: 'moly-a' | 'moly-b' = 'moly-b'): Ltable
   ];
   return { generation, enumSet: set, entries: rows.map((r) => createLtableEntry(r, set)) };
 }
+
+/**
+ * A newer version of {@link sampleLtable} for demos and simulators. `safe`: VERNO bumps with new defaults on user
+ * items (one with RESERVE_BACKWARD on moly-b), a new RF-driver default with its VERNO bump, an OTA_RESET item with a
+ * new default, and one added LID — no mode is blocked. `dangerous`: additionally bumps the RF calibration VERNO,
+ * grows the IMEI record and changes the CA-combination default — blocked in every mode but Format All.
+ * @example planUpgrade(sampleLtable(), sampleLtableUpgrade('dangerous'), 'firmware-upgrade').blocked.length // 3
+ */
+export function sampleLtableUpgrade(kind: 'safe' | 'dangerous' = 'safe', generation: 'moly-a' | 'moly-b' = 'moly-b'): Ltable {
+  const t = sampleLtable(generation);
+  const set = t.enumSet as LtableEnumSet;
+  const patch = (name: string, f: (e: LtableEntry) => LtableEntry): void => {
+    t.entries = t.entries.map((e) => (e.name === name ? f(e) : e));
+  };
+  const up = (v: string): string => String(Number(v) + 1).padStart(3, '0');
+  patch('NVRAM_EF_SMS_SETTING_LID', (e) => ({ ...e, verno: up(e.verno), default: { kind: 'ff' } }));
+  patch('NVRAM_EF_L4_SETTING_LID', (e) => ({ ...e, verno: up(e.verno), default: { kind: 'bytes', symbol: 'L4_SETTING_DEFAULT', hex: hex(32, 2) + hex(32, 3) } }));
+  patch('NVRAM_EF_EL1_RF_DRV_PARAM_LID', (e) => ({ ...e, verno: up(e.verno), default: { kind: 'bytes', symbol: 'EL1_RF_DRV_DEFAULT', hex: hex(256, 0x22) } }));
+  patch('NVRAM_EF_UL1_TX_POWER_OFFSET_LID', (e) => ({ ...e, default: { kind: 'ff' } }));
+  t.entries.push(createLtableEntry({ name: 'NVRAM_EF_VOLTE_SETTING_LID', lid: generation === 'moly-b' ? 0xef50 : t.entries.length, size: 96, categories: ['USER'], prefix: 'LD50', verno: '000' }, set));
+  if (kind === 'dangerous') {
+    patch('NVRAM_EF_FT_RF_CAL_LID', (e) => ({ ...e, verno: up(e.verno) }));
+    patch('NVRAM_EF_IMEI_IMEISV_LID', (e) => ({ ...e, size: 12, default: { kind: 'bytes', symbol: 'NVRAM_EF_IMEI_DEFAULT', hex: hex(24, 0) } }));
+    patch('NVRAM_EF_EL1_CA_COMBO_LID', (e) => ({ ...e, default: { kind: 'symbol', symbol: 'EL1_CA_COMBO_DEFAULT_V2' } }));
+  }
+  return t;
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { NvError } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
-  LTABLE_DECISION_TABLE, LTABLE_UPGRADE_MODES, createLtableEntry, planUpgrade, sampleLtable, entryClasses,
+  LTABLE_DECISION_TABLE, LTABLE_UPGRADE_MODES, createLtableEntry, planUpgrade, sampleLtable, sampleLtableUpgrade, entryClasses,
   type Ltable, type LtableEntry, type LtableEntryInit, type LtableUpgradeMode, type LtablePlanOptions,
 } from '../src/index.ts';
 import { arbEntry, arbDefault } from './arb.ts';
@@ -244,5 +244,27 @@ describe('README', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const inside = readme.split('<!-- decision-table:start -->\n')[1]?.split('\n<!-- decision-table:end -->')[0];
     expect(inside).toBe(decisionTableMarkdown());
+  });
+});
+
+describe('sample upgrade (for nv demo and the simulator)', () => {
+  it('safe upgrade is blocked in no mode; dangerous one in every mode but Format All', () => {
+    for (const g of ['moly-a', 'moly-b'] as const) {
+      for (const m of LTABLE_UPGRADE_MODES) {
+        expect(planUpgrade(sampleLtable(g), sampleLtableUpgrade('safe', g), m).blocked).toEqual([]);
+        const d = planUpgrade(sampleLtable(g), sampleLtableUpgrade('dangerous', g), m);
+        expect(d.blocked.map((b) => [b.name, b.code])).toEqual(
+          m === 'format-all'
+            ? []
+            : [
+                ['NVRAM_EF_IMEI_IMEISV_LID', 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT'],
+                ['NVRAM_EF_FT_RF_CAL_LID', 'NV_LTABLE_PLAN_CALIBRATION_LOSS'],
+                ['NVRAM_EF_EL1_CA_COMBO_LID', 'NV_LTABLE_PLAN_NEEDS_FORMAT_ALL'],
+              ],
+        );
+      }
+    }
+    const ota = Object.fromEntries(planUpgrade(sampleLtable(), sampleLtableUpgrade('safe'), 'ota').actions.map((a) => [a.name, a.action]));
+    expect([ota['NVRAM_EF_SMS_SETTING_LID'], ota['NVRAM_EF_L4_SETTING_LID'], ota['NVRAM_EF_EL1_RF_DRV_PARAM_LID'], ota['NVRAM_EF_VOLTE_SETTING_LID'], ota['NVRAM_EF_UL1_TX_POWER_OFFSET_LID']]).toEqual(['migrate', 'reset', 'reset', 'reset', 'reset']);
   });
 });
