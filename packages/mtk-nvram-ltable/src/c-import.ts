@@ -747,12 +747,14 @@ function findTables(ctx: Ctx, toks: readonly Tok[], file: string, out: RawEntry[
     let j = i + 1;
     while (toks[j]?.t === 'const' || toks[j]?.t === '*') j++;
     if (toks[j]?.k !== 'id' || toks[j + 1]?.t !== '[') continue;
-    const close = closing(ctx, toks, j + 1);
-    if (toks[close + 1]?.t !== '=') continue;
-    if (toks[close + 2]?.t !== '{') throw ctx.err('NV_LTABLE_SYNTAX', 'expected { after =', (toks[close + 2] ?? toks[close + 1]) as Tok);
-    const end = closing(ctx, toks, close + 2);
+    let eq = closing(ctx, toks, j + 1) + 1;
+    // Linker-section attributes between the declarator and `=` (§3.1): `__attribute__((section("…")))`, macros.
+    while (toks[eq]?.k === 'id') eq = toks[eq + 1]?.t === '(' ? closing(ctx, toks, eq + 1) + 1 : eq + 1;
+    if (toks[eq]?.t !== '=') continue;
+    if (toks[eq + 1]?.t !== '{') throw ctx.err('NV_LTABLE_SYNTAX', 'expected { after =', (toks[eq + 1] ?? toks[eq]) as Tok);
+    const end = closing(ctx, toks, eq + 1);
     tables++;
-    for (const part of splitTop(toks.slice(close + 3, end))) {
+    for (const part of splitTop(toks.slice(eq + 2, end))) {
       if (part.length === 0) continue;
       const first = part[0] as Tok;
       if (first.t !== '{' || closing(ctx, part, 0) !== part.length - 1) throw ctx.err('NV_LTABLE_SYNTAX', `expected {…} entry, found ${first.t}`, first);

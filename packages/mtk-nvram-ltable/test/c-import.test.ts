@@ -115,6 +115,11 @@ describe('C import (§6)', () => {
     );
   });
 
+  it('skips linker-section attributes and tolerates leading/trailing commas', () => {
+    const src = '#define NVRAM_SECTION __attribute__((section("_nvram_ltable")))\nstatic const ltable_entry_struct t[] NVRAM_SECTION __attribute__ ((used)) = {\n ,{ A_LID, 1, 4, NVRAM_EF_ZERO_DEFAULT, NVRAM_CATEGORY_USER, NVRAM_ATTR_AVERAGE, "AB01", "000" },\n};';
+    expect(importLtableC(src).table.entries.map((e) => [e.name, e.prefix])).toEqual([['A_LID', 'AB01']]);
+  });
+
   it('recursive macros and deep nesting hit limits, not the stack', () => {
     expect(() => importLtableC('#define A A\nltable_entry_struct t[] = {{ A, 1, 1, NULL, NVRAM_CATEGORY_USER, NVRAM_ATTR_AVERAGE, "AB01", "000" }};')).not.toThrow();
     const deep = `#if ${'('.repeat(5000)}1${')'.repeat(5000)}\n#endif\nltable_entry_struct t[] = {};`;
