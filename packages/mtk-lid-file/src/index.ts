@@ -14,3 +14,9 @@ export {
   LID_MAX_FILE_BYTES, LDI_HEADER_SIZE, sectionSizeA, sectionSizeB, lidFileSize, decodeLdiHeader, encodeLdiHeader, detectLidGeneration,
   decodeLidFile, encodeLidFile, encodeLidFiles, reconcileCopies,
 } from './lid-file.ts';
+export type { LidKeyTables } from './keys.ts';
+export { LID_DEFAULT_KEY_SEED, deriveLidKey, lidKeyFromBytes } from './keys.ts';
+export type { LidEntryWithDefault, LidDefaultOptions } from './defaults.ts';
+export { defaultRecords } from './defaults.ts';
+export type { LidStore, LidApiOptions, LidApiEvent, LidReadResult, LidWriteResult } from './store.ts';
+export { lidStoreNames, externalRead, externalWrite, externalReset } from './store.ts';

@@ -36,6 +36,8 @@ export interface LidEntry {
   readonly categories?: readonly string[];
   readonly prefix?: string;
   readonly verno?: string;
+  /** Planner tags (`imei`, `sim-lock` need the secure external API, §13). */
+  readonly tags?: readonly string[];
 }
 
 /**
@@ -305,7 +307,6 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   checkLimit('record size', e.size, LID_MAX_FILE_BYTES, { path });
   const expected = lidFileSize(e, generation, bind);
   if (bytes.length !== expected) {
-    if (bytes.length < expected) throw new NvError('NV_LID_BAD_SIZE', `file is ${bytes.length} bytes, the entry needs ${expected} (${e.records} records of ${e.size})`, { offset: expected, path, data: { expected, actual: bytes.length } });
     throw new NvError('NV_LID_BAD_SIZE', `file is ${bytes.length} bytes, the entry needs ${expected} (${e.records} records of ${e.size})`, { offset: expected, path, data: { expected, actual: bytes.length } });
   }
   if (has(e, 'MSP') && bind) throw new NvError('NV_LID_HW_BOUND', `this LID is MSP (chip-bound hardware cipher): only its size (${expected} bytes) could be checked`, { path, data: { size: expected } });
