@@ -234,8 +234,8 @@ export function classifyChange(
   if (o.location.folder !== n.location.folder || o.location.partition !== n.location.partition || oldE.prefix !== newE.prefix || om !== nm) out.add('identityChanged');
   if (oldE.categories.includes('IMPORTANT_L4') && !newE.categories.includes('IMPORTANT_L4')) out.add('l4Gone');
   for (const bit of ['CONFIDENTIAL', 'MSP']) if (o.effective.attributes.includes(bit) !== n.effective.attributes.includes(bit)) out.add('confToggled');
-  const resetBit = generation === 'moly-b' ? 'OTA_RESET' : generation === 'moly-a' ? 'SW_VERNO_RESET' : '';
-  if (resetBit !== '' && newE.attributes.includes(resetBit)) out.add('resetOnVersion');
+  // moly-a SW_VERNO_RESET / moly-b OTA_RESET attribute; MAUI resets the SYSTEM category on a version change (§4.3).
+  if (generation === 'maui' ? newE.categories.includes('SYSTEM') : newE.attributes.includes(generation === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET')) out.add('resetOnVersion');
   if (!['verUp', 'verDown', 'sizeChanged', 'defChanged', 'attrChanged', 'catChanged', 'prefixChanged', 'identityChanged'].some((c) => out.has(c as LtableChange))) out.add('unchanged');
   return [...out];
 }

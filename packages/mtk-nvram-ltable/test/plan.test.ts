@@ -6,7 +6,7 @@ import {
   LTABLE_DECISION_TABLE, LTABLE_UPGRADE_MODES, createLtableEntry, planUpgrade, sampleLtable, sampleLtableUpgrade, entryClasses,
   type Ltable, type LtableEntry, type LtableEntryInit, type LtableUpgradeMode, type LtablePlanOptions,
 } from '../src/index.ts';
-import { arbEntry, arbDefault } from './arb.ts';
+import { arbEntry, arbDefault, arbTable } from './arb.ts';
 
 type Gen = 'moly-a' | 'moly-b';
 // One entry per planner class (§12).
@@ -118,6 +118,11 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
     const { a, blocked } = one('moly-b', 'cal', 'ota', same, {}, { ...(BASE['cal'] as LtableEntryInit), attributes: ['OTA_RESET'] });
     expect([a.row, blocked[0]?.code]).toEqual(['X4', 'NV_LTABLE_PLAN_CALIBRATION_LOSS']);
   });
+  it('row 14 on maui: the SYSTEM category resets on a version change', () => {
+    const t = (cats: string[]): Ltable => ({ generation: 'maui', enumSet: 'maui-1', entries: [createLtableEntry({ name: 'NVRAM_EF_M_LID', size: 4, prefix: 'CT01', categories: cats }, 'maui-1')] });
+    expect(planUpgrade(t(['SYSTEM']), t(['SYSTEM']), 'ota').actions[0]).toMatchObject({ row: '14', action: 'reset' });
+    expect(planUpgrade(t(['FACTORY']), t(['FACTORY']), 'ota').actions[0]).toMatchObject({ row: '15', action: 'keep' });
+  });
   it('row 15: unchanged in DO is kept', () => {
     for (const cls of Object.keys(BASE)) expect(one('moly-b', cls, 'download-only', same).a).toMatchObject({ row: '15', action: 'keep' });
   });
@@ -192,18 +197,21 @@ describe('planner properties', () => {
   const gen = fc.constantFrom<Gen>('moly-a', 'moly-b');
   it('plan(t, t, mode) keeps what each mode keeps', () => {
     fc.assert(
-      fc.property(gen.chain((g) => fc.tuple(fc.constant(g), arbEntry(g, 1))), fc.constantFrom(...LTABLE_UPGRADE_MODES), ([g, e], mode) => {
-        const t: Ltable = { generation: g, entries: [e] };
+      fc.property(arbTable(undefined, 6), fc.constantFrom(...LTABLE_UPGRADE_MODES), (t, mode) => {
+        const g = t.generation;
         const p = planUpgrade(t, t, mode);
-        const a = p.actions[0]!;
-        const cls = entryClasses(e);
-        if (mode === 'download-only' || mode === 'ota') {
-          const resetBit = g === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET';
-          if (!e.attributes.includes(resetBit)) expect(a.action).toBe('keep');
-        } else if (mode === 'format-all') expect(['reset', 'lost']).toContain(a.action);
-        else if (cls.includes('l4')) expect(a.action).toBe('keep');
-        else if (cls.includes('user') && !cls.includes('cal')) expect(a.action).toBe('reset');
-        else expect(a.action).toBe('restore');
+        expect(p.actions.map((a) => a.name)).toEqual(t.entries.map((e) => e.name));
+        for (const [i, e] of t.entries.entries()) {
+          const a = p.actions[i]!;
+          const cls = entryClasses(e);
+          if (mode === 'download-only' || mode === 'ota') {
+            const resetBit = g === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET';
+            if (!e.attributes.includes(resetBit)) expect(a.action).toBe('keep');
+          } else if (mode === 'format-all') expect(['reset', 'lost']).toContain(a.action);
+          else if (cls.includes('l4')) expect(a.action).toBe('keep');
+          else if (cls.includes('user') && !cls.includes('cal')) expect(a.action).toBe('reset');
+          else expect(a.action).toBe('restore');
+        }
         if (mode !== 'download-only' && mode !== 'ota') expect(p.blocked).toEqual([]);
       }),
       { numRuns: FUZZ_RUNS },
