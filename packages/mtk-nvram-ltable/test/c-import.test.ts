@@ -122,6 +122,8 @@ describe('C import (§6)', () => {
 
   it('recursive macros and deep nesting hit limits, not the stack', () => {
     expect(() => importLtableC('#define A A\nltable_entry_struct t[] = {{ A, 1, 1, NULL, NVRAM_CATEGORY_USER, NVRAM_ATTR_AVERAGE, "AB01", "000" }};')).not.toThrow();
+    const bomb = Array.from({ length: 40 }, (_, i) => `#define M${i} M${i + 1} M${i + 1}`).join('\n');
+    expect(fail(`${bomb}\nltable_entry_struct t[] = {{ M0, 1, 1, NULL, NVRAM_CATEGORY_USER, NVRAM_ATTR_AVERAGE, "AB01", "000" }};`).code).toBe('NV_LIMIT');
     const deep = `#if ${'('.repeat(5000)}1${')'.repeat(5000)}\n#endif\nltable_entry_struct t[] = {};`;
     expect(fail(deep).code).toBe('NV_LIMIT');
   });
