@@ -1,5 +1,35 @@
 /**
- * `@nv/qcom-mbn`: nothing is exported yet; see the package README for what is planned.
+ * `@nv/qcom-mbn`: Qualcomm MCFG carrier configuration (`mcfg_sw.mbn`, `mcfg_hw.mbn`): MCFG XML ↔ ELF MBN,
+ * byte-exact both ways, lint and diff. Pure: `Uint8Array` and plain objects in and out.
+ * Spec: shared/specs/qcom-mbn.md.
  * @module
  */
-export {};
+export { MBN_ERROR_CODES, MBN_ERROR_CODES as MBN_ERRORS } from './errors.ts';
+export { MAX_NV_ID, MCFG_ATTR, VERSION_RECORD_ID } from './model.ts';
+export type { FileResolver, McfgContainer, McfgFile, McfgFinding, McfgItem, McfgXmlDocument, McfgXmlElement, McfgXmlItemCommon, McfgXmlMember } from './model.ts';
+export { encodeMember, memberWidth } from './member.ts';
+export { MAX_XML_CHARS, NV_XML_NAMESPACE, parseMcfgXml, writeMcfgXml } from './xml.ts';
+export type { ParseMcfgXmlOptions } from './xml.ts';
+export { TLV_NAMES, decodeTrailer, encodeTrailer } from './trailer.ts';
+export type { McfgPlmn, McfgTlv, McfgTrailer, McfgTrailerInput } from './trailer.ts';
+export { CANONICAL_DATA_OFFSET, CANONICAL_HASH_OFFSET, openContainer, rewrapContainer, wrapCanonical } from './elf.ts';
+export type { HashOptions, HashSegmentInfo, OpenedContainer, Sha384 } from './elf.ts';
+export {
+  NO_FILES,
+  buildItems,
+  buildMbn,
+  elementToItems,
+  encodeItem,
+  encodeMcfgSegment,
+  isDuplicateAllowed,
+  isForbiddenEfsPath,
+  isForbiddenNvId,
+  isTrimmed,
+  itemKey,
+  wrapSegment,
+} from './build.ts';
+export type { BuildMbnOptions, ItemBuildContext, McfgSegmentParts } from './build.ts';
+export { parseMbn } from './parse.ts';
+export type { ParseMbnOptions } from './parse.ts';
+export { toXml } from './to-xml.ts';
+export type { ToXmlOptions, ToXmlResult } from './to-xml.ts';
