@@ -85,6 +85,7 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
     expect([a.row, a.action]).toEqual(['X2', 'lost']);
     expect(blocked[0]?.code).toBe('NV_LTABLE_PLAN_IDENTITY_CHANGE');
     expect(one('moly-b', 'imp', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a.row).toBe('X2');
+    expect(one('moly-b', 'cal', 'firmware-upgrade', (e) => ({ ...e, categories: ['CALIBRAT', 'BACKUP_SDS'] })).blocked[0]?.code).toBe('NV_LTABLE_PLAN_IDENTITY_CHANGE');
   });
   it('row 8: VERNO bump on an RF-driver parameter resets it (sanctioned)', () => {
     for (const m of ['firmware-upgrade', 'factory-reset', 'ota'] as const) expect(one('moly-b', 'rfdrv', m, (e) => bump(newDef(e)))).toMatchObject({ a: { row: '8', action: 'reset' }, blocked: [] });
@@ -144,6 +145,8 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
   it('row 19: new identity of user data', () => {
     expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, prefix: 'US02' })).a).toMatchObject({ row: '19', action: 'reset', oldFile: 'orphan' });
     expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a).toMatchObject({ row: '19', oldFile: 'deleted' });
+    // A category change without a folder change still changes the gen-B header category (§8: deleted).
+    expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, categories: ['USER', 'BACKUP_SDS'] })).a).toMatchObject({ row: '19', action: 'reset' });
     // moly-a on eMMC drops MULTIPLE (§7): adding it changes nothing on disk.
     expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a.row).toBe('X3');
   });
