@@ -1,5 +1,31 @@
 /**
- * `@nv/device-sim/qcom`: the simulated Qualcomm device. Nothing is exported yet.
+ * `@nv/device-sim/qcom`: the simulated Qualcomm device — partitions, EFS key and fuses, first boot from the signed
+ * FSG golden copy with the modem's checks in order, online/offline runtime state, QCN backup/restore, and the MCFG
+ * framework (PDC load, activation, autoselect by ICCID/PLMN, refresh on SIM change). See README.qcom.md.
  * @module
  */
-export {};
+export {
+  QCOM_DEFAULT_PARTITION_SIZE, QCOM_DUMMY_ROOT_HASH, QCOM_ONLINE_RUNTIME_PATHS, QCOM_PARTITIONS,
+  backupQcn, bootQcom, createQcomDevice, currentEfsKey, efsEntries, erasePartition, flashPartition, installModemBuild,
+  nvFingerprint, readModem, restoreQcn, syncEfs, writeEfsFile, writeNvItem,
+} from './qcom-device.ts';
+export type {
+  CreateQcomDeviceOptions, QcomBootError, QcomBootOptions, QcomBootResult, QcomBootSource, QcomDevice, QcomDeviceState,
+  QcomFuses, QcomModemBuild, QcomPartitionName, QcomSimCard, QcomStoredConfig,
+} from './qcom-device.ts';
+export { MODEMST_MAGIC, deriveEfsKey, openModemst, sealModemst } from './qcom-cipher.ts';
+export type { ModemstStatus, OpenedModemst } from './qcom-cipher.ts';
+export { QCOM_EFS_MODES, cloneEfs, createEfs, decodeEfs, efsDelete, efsNvItems, efsWrite, encodeEfs, listEfs, nvItemPath, nvKeyOfPath } from './qcom-efs-store.ts';
+export type { QcomEfs, QcomEfsKind, QcomEfsListing, QcomEfsNode } from './qcom-efs-store.ts';
+export type {
+  QcomFormats, QcomFsgAuthentication, QcomFsgCheck, QcomFsgLocated, QcomFsgTrust, QcomTarEntry,
+} from './qcom-formats.ts';
+export {
+  MCFG_ATTR, MCFG_AUTOSELECT, MCFG_RESTORE_FACTORY_VERSION, activateConfig, autoselectPath, checkIccid, insertSim,
+  markRestoreFactory, mcfgConfigFromJson, mcfgConfigToJson, mcfgVersionPath, parsePlmn, pdcLoad, selectMcfg,
+} from './qcom-mcfg.ts';
+export type {
+  QcomMcfgActivation, QcomMcfgApplied, QcomMcfgConfig, QcomMcfgConfigJson, QcomMcfgItem, QcomMcfgItemAction,
+  QcomMcfgOutcome, QcomMcfgSelection, QcomMcfgTrailer, QcomPdcLoadResult, QcomSimChange,
+} from './qcom-mcfg.ts';
+export { QCOM_SIM_ERROR_CODES } from './errors-qcom.ts';

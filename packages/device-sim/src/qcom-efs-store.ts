@@ -1,0 +1,170 @@
+/**
+ * The simulated modem's EFS: a flat map of absolute paths to nodes, and the views the simulator reports
+ * (NV items by id, EFS file listing). The tar and QCN formats are parsed by `@nv/qcom-efs`; this module only holds
+ * the modem's in-memory file system and its (simulator-private) serialisation inside a modemst copy.
+ * @module
+ */
+import { ByteReader, ByteWriter, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
+
+/** Kind of an EFS node (`qcom-efs.md` §2.1: item files carry the `S_IFITM` type bits 0160000). */
+export type QcomEfsKind = 'item' | 'file' | 'dir' | 'symlink';
+
+/** One node of the simulated EFS. */
+export interface QcomEfsNode {
+  /** Node kind. */
+  kind: QcomEfsKind;
+  /** Full `st_mode` with type bits (`0o160777` item, `0o100777` file, `0o40777` dir, `0o120777` symlink). */
+  mode: number;
+  /** File content (empty for dirs and symlinks). */
+  data: Uint8Array;
+  /** Symlink target. */
+  target?: string;
+}
+
+/** The modem's EFS: absolute path → node. `/` always exists. */
+export type QcomEfs = Map<string, QcomEfsNode>;
+
+/** Default modes per kind (`qcom-efs.md` §2.1). */
+export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = Object.freeze({
+  item: 0o160777,
+  file: 0o100777,
+  dir: 0o40777,
+  symlink: 0o120777,
+});
+
+/** An EFS holding only `/`. */
+export function createEfs(): QcomEfs {
+  return new Map([['/', { kind: 'dir', mode: QCOM_EFS_MODES.dir, data: new Uint8Array(0) }]]);
+}
+
+/** Deep copy of an EFS (node data copied). */
+export function cloneEfs(efs: QcomEfs): QcomEfs {
+  const out: QcomEfs = new Map();
+  for (const [p, n] of efs) out.set(p, { ...n, data: n.data.slice() });
+  return out;
+}
+
+/** Writes a file (item if ≤ 128 B unless `kind` says otherwise), creating ancestors as dirs like `efs_put` with auto-mkdir. */
+export function efsWrite(efs: QcomEfs, path: string, data: Uint8Array, kind?: 'item' | 'file'): void {
+  const k = kind ?? (data.length <= 128 ? 'item' : 'file');
+  const parts = path.split('/').filter((s) => s !== '');
+  let dir = '';
+  for (const part of parts.slice(0, -1)) {
+    dir += '/' + part;
+    if (!efs.has(dir)) efs.set(dir, { kind: 'dir', mode: QCOM_EFS_MODES.dir, data: new Uint8Array(0) });
+  }
+  efs.set(path, { kind: k, mode: QCOM_EFS_MODES[k], data: data.slice() });
+}
+
+/** Removes a file; returns whether it existed. */
+export function efsDelete(efs: QcomEfs, path: string): boolean {
+  const n = efs.get(path);
+  if (n === undefined || n.kind === 'dir') return false;
+  return efs.delete(path);
+}
+
+/** The EFS path of a legacy NV item (`qcom-efs.md` §2.1): `/nvm/num/<id>[_<k>]`, `/nvm/context<n>/<id>[_<k>]` for subscription n ≥ 1. */
+export function nvItemPath(id: number, index = 0, subscription = 0): string {
+  const base = subscription === 0 ? '/nvm/num/' : `/nvm/context${subscription}/`;
+  return `${base}${id}${index > 0 ? `_${index}` : ''}`;
+}
+
+/** Key of an NV item in reports: `"<id>"`, `"<id>_<k>"`, with `"@<sub>"` for subscription ≥ 1; RFNV ids ≥ 20000 too. */
+export function nvKeyOfPath(path: string): string | undefined {
+  let m = /^\/nvm\/num\/(\d+)(_\d+)?$/.exec(path);
+  if (m) return `${m[1]}${m[2] ?? ''}`;
+  m = /^\/nvm\/context(\d+)\/(\d+)(_\d+)?$/.exec(path);
+  if (m) return `${m[2]}${m[3] ?? ''}@${m[1]}`;
+  m = /^\/nv\/item_files\/rfnv\/(\d{8})$/.exec(path);
+  if (m) return String(Number(m[1]));
+  return undefined;
+}
+
+/** NV items the modem holds: key (see {@link nvKeyOfPath}) → value as lower-case hex. */
+export function efsNvItems(efs: QcomEfs): Record<string, string> {
+  const out: Record<string, string> = {};
+  const keys = [...efs.keys()].sort();
+  for (const p of keys) {
+    const node = efs.get(p);
+    const key = nvKeyOfPath(p);
+    if (node && key !== undefined && node.kind !== 'dir' && node.kind !== 'symlink') out[key] = bytesToHex(node.data);
+  }
+  return out;
+}
+
+/** One row of an EFS listing. */
+export interface QcomEfsListing {
+  path: string;
+  kind: QcomEfsKind;
+  mode: number;
+  size: number;
+  sha256: string;
+  target?: string;
+}
+
+/** Every non-directory node, sorted bytewise by path. */
+export function listEfs(efs: QcomEfs): QcomEfsListing[] {
+  const out: QcomEfsListing[] = [];
+  for (const p of [...efs.keys()].sort()) {
+    const n = efs.get(p);
+    if (n === undefined || n.kind === 'dir') continue;
+    out.push({ path: p, kind: n.kind, mode: n.mode, size: n.data.length, sha256: sha256Hex(n.data), ...(n.target !== undefined ? { target: n.target } : {}) });
+  }
+  return out;
+}
+
+const KIND_CODES: readonly QcomEfsKind[] = ['item', 'file', 'dir', 'symlink'];
+/** Hard limits on a decoded copy (simulator-private format). */
+const MAX_NODES = 65_536;
+const MAX_PATH = 1024;
+const MAX_FILE = 16 * 1024 * 1024;
+
+/**
+ * Serialises an EFS (simulator-private, documented in README.qcom.md): u32 count, then per node sorted by path
+ * u8 kind, u32 mode, u16 path length, path, u32 data length, data, u16 target length, target.
+ */
+export function encodeEfs(efs: QcomEfs): Uint8Array {
+  const w = new ByteWriter(4096);
+  const paths = [...efs.keys()].sort();
+  w.u32le(paths.length);
+  for (const p of paths) {
+    const n = efs.get(p) as QcomEfsNode;
+    const pb = encodeLatin1(p);
+    const tb = encodeLatin1(n.target ?? '');
+    w.u8(KIND_CODES.indexOf(n.kind)).u32le(n.mode >>> 0).u16le(pb.length).bytes(pb).u32le(n.data.length).bytes(n.data).u16le(tb.length).bytes(tb);
+  }
+  return w.finish();
+}
+
+/** Inverse of {@link encodeEfs}. @throws NvError `NV_SIM_QCOM_COPY_CORRUPT` on malformed records. */
+export function decodeEfs(bytes: Uint8Array, where: { path?: string; baseOffset?: number } = {}): QcomEfs {
+  const base = where.baseOffset ?? 0;
+  const r = new ByteReader(bytes, { base, ...(where.path !== undefined ? { path: where.path } : {}) });
+  const fail = (msg: string): never => {
+    throw new NvError('NV_SIM_QCOM_COPY_CORRUPT', `${where.path ?? 'modemst'}: ${msg}`, { offset: base + r.offset, path: where.path });
+  };
+  try {
+    const count = r.u32le('node count');
+    if (count > MAX_NODES) fail(`${count} nodes, over ${MAX_NODES}`);
+    const efs: QcomEfs = new Map();
+    for (let i = 0; i < count; i++) {
+      const kind = KIND_CODES[r.u8('kind')];
+      if (kind === undefined) fail('unknown node kind');
+      const mode = r.u32le('mode');
+      const plen = r.u16le('path length');
+      if (plen === 0 || plen > MAX_PATH) fail(`path length ${plen}`);
+      const path = decodeLatin1(r.bytesView(plen, 'path'));
+      const dlen = r.u32le('data length');
+      if (dlen > MAX_FILE || dlen > r.remaining) fail(`data length ${dlen}`);
+      const data = r.copy(dlen, 'data');
+      const tlen = r.u16le('target length');
+      const target = decodeLatin1(r.bytesView(tlen, 'target'));
+      efs.set(path, { kind: kind as QcomEfsKind, mode, data, ...(kind === 'symlink' ? { target } : {}) });
+    }
+    if (!efs.has('/')) fail('no root directory');
+    return efs;
+  } catch (e) {
+    if (NvError.isInstance(e) && e.code === 'NV_SIM_QCOM_COPY_CORRUPT') throw e;
+    throw new NvError('NV_SIM_QCOM_COPY_CORRUPT', `${where.path ?? 'modemst'}: ${(e as Error).message}`, { offset: base + r.offset, path: where.path, cause: e });
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * What the simulated Qualcomm device needs from the format packages. Each format is parsed in exactly one place
+ * (architecture.md): the `.img`/`.mbn` container and signature checks by `@nv/qcom-fsg-sign`, the device tar/tar.gz
+ * and QCN by `@nv/qcom-efs`. The device calls them through this interface so that its state machine (which copy,
+ * which root first, what happens on each failure) stays independent of their internals.
+ * @module
+ */
+
+/** One check of the modem's FSG verification, in the modem's order (`qcom-fsg-sign.md` §4). */
+export interface QcomFsgCheck {
+  /** Check name (`IMG_SECTOR`, `DUMMY_ROOT`, `CHAIN_SIZE`, … `UNTAR`). */
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** secboot return value when the check is one of secboot's (§4 steps 4–16). */
+  secboot?: number;
+  /** `NV_FSG_*` / `NV_EFS_*` / `NV_SIM_QCOM_*` code when it failed. */
+  code?: string;
+}
+
+/** Trust constants the modem checks an FSG image against (`fs_signed_img_param.c`). */
+export interface QcomFsgTrust {
+  /** `FS_SIGNED_IMG_ROOT_HASH`, 64 hex digits. */
+  rootHash: string;
+  /** `FS_SIGNED_IMG_MSM_HW_ID`. */
+  hwId: bigint;
+  /** `FS_SIGNED_IMG_SOFTWARE_ID`. */
+  swId: bigint;
+}
+
+/** Outcome of secboot's authentication of the `.mbn` (§4 steps 4–16). */
+export interface QcomFsgAuthentication {
+  ok: boolean;
+  checks: QcomFsgCheck[];
+}
+
+/** The `.mbn` found after the unauthenticated 512-byte sector of an fsg partition. */
+export interface QcomFsgLocated {
+  mbn: Uint8Array;
+  /** `code_size` from the MBN header: the payload is `mbn[40 : 40 + codeSize]`. */
+  codeSize: number;
+}
+
+/** One entry of the device tar as the modem restores it (`qcom-efs.md` §2.7). */
+export interface QcomTarEntry {
+  path: string;
+  kind: 'item' | 'file' | 'dir' | 'symlink';
+  mode: number;
+  data: Uint8Array;
+  target?: string;
+}
+
+/** Format functions the device calls. Bind them from the format packages (see `QCOM_PACKAGE_FORMATS` when present). */
+export interface QcomFormats {
+  /**
+   * Finds the `.mbn` at offset 512 of an fsg partition. Must throw an `NvError` (`NV_FSG_IMG_SECTOR_MISSING` for a bare
+   * `.mbn`, `NV_FSG_EMPTY`, `NV_FSG_NOT_MBN`, …) when the partition does not start with the `.img` sector.
+   */
+  locateFsg(partition: Uint8Array): QcomFsgLocated;
+  /** secboot's checks of the `.mbn` against a root hash + HW_ID + SW_ID, in order; stops at the first failure or not. */
+  authenticate(mbn: Uint8Array, trust: QcomFsgTrust): QcomFsgAuthentication;
+  /** Reads the tar or tar.gz payload the way the modem untars it. Throws `NvError` (`NV_EFS_*`) where the modem fails. */
+  readPayload(payload: Uint8Array): QcomTarEntry[];
+  /** EFS entries → QCN bytes (QPST backup). Optional: needed only by `backupQcn`. */
+  toQcn?(entries: readonly QcomTarEntry[]): Uint8Array;
+  /** QCN bytes → EFS entries (QPST restore). Optional: needed only by `restoreQcn`. */
+  fromQcn?(qcn: Uint8Array): QcomTarEntry[];
+}

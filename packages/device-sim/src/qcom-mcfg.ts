@@ -1,0 +1,359 @@
+/**
+ * The simulated modem's MCFG framework (`qcom-mbn.md` §6): PDC LOAD checks, activation with the item attribute
+ * semantics, autoselect by ICCID/PLMN and refresh on SIM change. It works on a parsed model of an MCFG file
+ * ({@link QcomMcfgConfig}); the MBN bytes are parsed by `@nv/qcom-mbn` only.
+ * @module
+ */
+import { NvError, bytesEqual, bytesToHex, hexToBytes } from '@nv/core';
+import { efsDelete, efsWrite, nvItemPath, type QcomEfs } from './qcom-efs-store.ts';
+import { syncEfs, type QcomDevice } from './qcom-device.ts';
+
+/** Attribute bits (`qcom-mbn.md` §3.8). */
+export const MCFG_ATTR: Readonly<{ C: 0x01; M: 0x02; W: 0x04; R: 0x08; S: 0x10; I: 0x20; D: 0x40; U: 0x80 }> = Object.freeze({ C: 0x01, M: 0x02, W: 0x04, R: 0x08, S: 0x10, I: 0x20, D: 0x40, U: 0x80 } as const);
+/** Stored version meaning "apply in restore-factory mode" (§3.6). */
+export const MCFG_RESTORE_FACTORY_VERSION = 0xfacd0000;
+
+/** One MCFG item (trailer excluded). `data` is the whole body data: [mask if S] [index if I] value. */
+export interface QcomMcfgItem {
+  /** Item type (`mcfgVariant`): 1/3 NV, 2/4/5 EFS, others opaque. */
+  type: number;
+  attrib: number;
+  /** NV id (types 1, 3). */
+  nvId?: number;
+  /** EFS path (types 2, 4, 5). */
+  path?: string;
+  data: Uint8Array;
+}
+
+/** Decoded trailer TLVs the device uses (§3.12). */
+export interface QcomMcfgTrailer {
+  /** TLV 1, config version. */
+  configVersion?: number;
+  /** TLV 5. */
+  baseVersion?: number;
+  /** TLV 3. */
+  name?: string;
+  /** TLV 4: IIN list. */
+  iins?: { wildcard: boolean; values: number[] };
+  /** TLV 6: PLMN list. */
+  plmns?: { wildcard: boolean; list: { mcc: number; mnc: number }[] };
+  /** TLV 10: IIN prefixes. */
+  iinPrefixes?: string[];
+}
+
+/** An MCFG config as the modem sees it (a projection of `@nv/qcom-mbn`'s parsed file). */
+export interface QcomMcfgConfig {
+  /** `"MCFG"` magic present. */
+  magicOk: boolean;
+  /** Header format (3 or 4). */
+  format: number;
+  /** 0 HW, 1 SW. */
+  configType: number;
+  /** Header version AABBCCDD. */
+  version: number;
+  /** First record is 4995 with length 4. */
+  versionRecordOk: boolean;
+  carrierIndex: number;
+  /** Data-segment hash matches. */
+  hashOk: boolean;
+  /** Undefined when no trailer was found. */
+  trailer?: QcomMcfgTrailer;
+  items: QcomMcfgItem[];
+}
+
+/** JSON form of {@link QcomMcfgConfig} (item data as hex), as stored in the device state. */
+export type QcomMcfgConfigJson = Omit<QcomMcfgConfig, 'items'> & { items: (Omit<QcomMcfgItem, 'data'> & { data: string })[] };
+
+/** Config → JSON form. */
+export function mcfgConfigToJson(c: QcomMcfgConfig): QcomMcfgConfigJson {
+  return { ...c, items: c.items.map((i) => ({ ...i, data: bytesToHex(i.data) })) };
+}
+
+/** JSON form → config. */
+export function mcfgConfigFromJson(c: QcomMcfgConfigJson): QcomMcfgConfig {
+  return { ...c, items: c.items.map((i) => ({ ...i, data: hexToBytes(i.data) })) };
+}
+
+/** PDC / activation / selection outcome codes (`qcom-mbn.md` §6.6). */
+export type QcomMcfgOutcome =
+  | 'NV_SIM_MCFG_DUP_ID' | 'NV_SIM_MCFG_NO_SPACE' | 'NV_SIM_MCFG_NO_TRAILER' | 'NV_SIM_MCFG_NO_VERSION_TLV'
+  | 'NV_SIM_MCFG_INCOMPATIBLE' | 'NV_SIM_MCFG_HASH' | 'NV_SIM_MCFG_HEADER_INVALID' | 'NV_SIM_MCFG_NOOP_SAME_VERSION'
+  | 'NV_SIM_MCFG_APPLIED' | 'NV_SIM_MCFG_LOADED' | 'NV_SIM_MCFG_SELECTED_BY_IIN' | 'NV_SIM_MCFG_SELECTED_BY_PLMN'
+  | 'NV_SIM_MCFG_SELECTED_WILDCARD' | 'NV_SIM_MCFG_NO_MATCH';
+
+/** Result of PDC LOAD. */
+export interface QcomPdcLoadResult {
+  id: string;
+  ok: boolean;
+  outcome: QcomMcfgOutcome;
+  detail: string;
+}
+
+/**
+ * QMI PDC LOAD (§6.1): id unique → space → trailer found → TLV 1 present → TLV 1 family = modem family.
+ * Only the trailer's version is checked here; the header's is checked at activation.
+ * @example pdcLoad(dev, 'tmo', config).outcome === 'NV_SIM_MCFG_LOADED'
+ */
+export function pdcLoad(device: QcomDevice, id: string, config: QcomMcfgConfig): QcomPdcLoadResult {
+  const pdc = device.state.pdc;
+  const r = (ok: boolean, outcome: QcomMcfgOutcome, detail: string): QcomPdcLoadResult => ({ id, ok, outcome, detail });
+  if (id.length === 0 || id.length > 124) throw new RangeError('PDC config id must be 1…124 characters');
+  if (pdc.configs.some((c) => c.id === id)) return r(false, 'NV_SIM_MCFG_DUP_ID', `a config with id ${id} is already loaded`);
+  if (pdc.configs.length >= pdc.capacity) return r(false, 'NV_SIM_MCFG_NO_SPACE', `PDC storage holds ${pdc.capacity} configs`);
+  if (config.trailer === undefined) return r(false, 'NV_SIM_MCFG_NO_TRAILER', 'no MCFG_TRL trailer');
+  if (config.trailer.configVersion === undefined) return r(false, 'NV_SIM_MCFG_NO_VERSION_TLV', 'trailer has no TLV 1 (config version)');
+  const family = (config.trailer.configVersion >>> 24) & 0x1f;
+  if (family !== device.state.build.mcfgFamily) {
+    return r(false, 'NV_SIM_MCFG_INCOMPATIBLE', `trailer family 0x${family.toString(16)} ≠ modem family 0x${device.state.build.mcfgFamily.toString(16)}`);
+  }
+  pdc.configs.push({ id, config: mcfgConfigToJson(config) });
+  return r(true, 'NV_SIM_MCFG_LOADED', `loaded ${config.configType === 0 ? 'HW' : 'SW'} config ${hex8(config.version)}`);
+}
+
+/** What activation did to one item (§6.6 `APPLIED`). */
+export type QcomMcfgItemAction =
+  | 'written' | 'skipped-write-once' | 'skipped-restore' | 'skipped-subs' | 'skipped-unchanged' | 'deleted' | 'muxed' | 'skipped-muxed' | 'bad-item';
+
+/** One applied item. */
+export interface QcomMcfgApplied {
+  /** `nv:<id>[#index]` or `efs:<path>` (same keys as `diffMbn`). */
+  key: string;
+  /** Where it landed in EFS (after subscription mapping). */
+  target: string;
+  action: QcomMcfgItemAction;
+}
+
+/** Result of activating a config on one subscription. */
+export interface QcomMcfgActivation {
+  id: string;
+  subscription: number;
+  outcome: QcomMcfgOutcome;
+  detail: string;
+  /** Applied in restore-factory mode (stored version was 0xFACD0000). */
+  restoreFactory: boolean;
+  applied: QcomMcfgApplied[];
+}
+
+const hex8 = (v: number): string => `0x${(v >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+const subSuffix = (sub: number): string => (sub >= 1 ? `_Subscription${String(sub).padStart(2, '0')}` : '');
+
+/** Where the simulator keeps the stored (active) MCFG versions in EFS (names chosen by the simulator). */
+export function mcfgVersionPath(configType: number, subscription: number): string {
+  return configType === 0 ? '/nv/item_files/mcfg/mcfg_hw_version' : `/nv/item_files/mcfg/mcfg_sw_version${subSuffix(subscription)}`;
+}
+
+function u32(v: number): Uint8Array {
+  return new Uint8Array([v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
+}
+function readU32(b: Uint8Array | undefined): number | undefined {
+  return b && b.length === 4 ? ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0 : undefined;
+}
+
+/** Writes the "restore factory" marker for a subscription's stored SW version (or the HW one), as the force-load bitmask does. */
+export function markRestoreFactory(device: QcomDevice, configType: 0 | 1, subscription = 0): void {
+  const efs = need(device);
+  efsWrite(efs, mcfgVersionPath(configType, subscription), u32(MCFG_RESTORE_FACTORY_VERSION), 'item');
+  syncEfs(device);
+}
+
+function need(device: QcomDevice): QcomEfs {
+  if (!device.efs) throw new TypeError('boot the device before using MCFG (no EFS in memory)');
+  return device.efs;
+}
+
+const KNOWN_TYPES = new Set([1, 2, 3, 4, 5, 6]);
+
+/**
+ * Activates a loaded config on a subscription (§6.2): hash → header → compat on the **header** family → stored
+ * version (equal → no-op; `0xFACD0000` on sub 0 → restore-factory mode) → wipe policyman state → apply items →
+ * store the header version and mark active. HW configs apply once, on sub 0 (inferred, §6.3).
+ * @example activateConfig(dev, 'tmo', 0).applied
+ */
+export function activateConfig(device: QcomDevice, id: string, subscription = 0): QcomMcfgActivation {
+  if (!Number.isInteger(subscription) || subscription < 0 || subscription > 3) throw new RangeError('subscription must be 0…3');
+  const efs = need(device);
+  const stored = device.state.pdc.configs.find((c) => c.id === id);
+  if (!stored) throw new TypeError(`no config ${id} is loaded (NV_SIM_MCFG_NOT_LOADED)`);
+  const c = mcfgConfigFromJson(stored.config);
+  const sub = c.configType === 0 ? 0 : subscription;
+  const res = (outcome: QcomMcfgOutcome, detail: string, applied: QcomMcfgApplied[] = [], restoreFactory = false): QcomMcfgActivation => ({ id, subscription: sub, outcome, detail, restoreFactory, applied });
+  const build = device.state.build;
+  if (!c.hashOk) return res('NV_SIM_MCFG_HASH', 'data-segment hash mismatch');
+  if (!c.magicOk || c.format !== build.mcfgFormat || c.configType > 1) {
+    return res('NV_SIM_MCFG_HEADER_INVALID', `magic ${c.magicOk ? 'ok' : 'bad'}, format ${c.format} (modem ${build.mcfgFormat}), type ${c.configType}`);
+  }
+  if (c.configType === 1) {
+    const bad = c.items.find((it) => !KNOWN_TYPES.has(it.type) || (it.attrib & (MCFG_ATTR.C | MCFG_ATTR.D | MCFG_ATTR.M)) === 0);
+    if (bad) return res('NV_SIM_MCFG_HEADER_INVALID', `item type ${bad.type} attrib 0x${bad.attrib.toString(16)} maps to no action: the SW config is invalid`);
+  }
+  if (!c.versionRecordOk) return res('NV_SIM_MCFG_HEADER_INVALID', 'first record is not 4995/4');
+  const family = (c.version >>> 24) & 0xff;
+  if (family !== build.mcfgFamily) return res('NV_SIM_MCFG_INCOMPATIBLE', `header family 0x${family.toString(16)} ≠ modem family 0x${build.mcfgFamily.toString(16)}`);
+
+  const versionPath = mcfgVersionPath(c.configType, sub);
+  const current = readU32(efs.get(versionPath)?.data);
+  const restoreFactory = current === MCFG_RESTORE_FACTORY_VERSION && sub === 0;
+  if (current === c.version) return res('NV_SIM_MCFG_NOOP_SAME_VERSION', `stored version ${hex8(current)} = header version: nothing applied`);
+
+  // §6.2 step 5: wipe policyman state (SW: this subscription; HW: global).
+  for (const p of [...efs.keys()]) {
+    if (!p.startsWith('/policyman/')) continue;
+    const perSub = /_Subscription\d\d$/.test(p);
+    if (c.configType === 0 || (sub === 0 ? !perSub : p.endsWith(subSuffix(sub)))) efsDelete(efs, p);
+  }
+  const applied = c.items.map((it) => applyItem(efs, it, sub, restoreFactory, c));
+  efsWrite(efs, versionPath, u32(c.version), 'item');
+  if (c.configType === 0) device.state.pdc.active.hw = id;
+  else device.state.pdc.active.sw[String(sub)] = id;
+  syncEfs(device);
+  return res('NV_SIM_MCFG_APPLIED', `applied ${hex8(c.version)}${restoreFactory ? ' in restore-factory mode' : ''}`, applied, restoreFactory);
+}
+
+function applyItem(efs: QcomEfs, it: QcomMcfgItem, sub: number, restoreFactory: boolean, c: QcomMcfgConfig): QcomMcfgApplied {
+  const a = it.attrib;
+  let off = 0;
+  let mask = 0x07;
+  if (a & MCFG_ATTR.S && !(it.type === 1 && it.nvId === 257)) mask = it.data[off++] ?? 0;
+  const index = a & MCFG_ATTR.I ? (it.data[off++] ?? 0) : 0;
+  const value = it.data.subarray(Math.min(off, it.data.length));
+  const isNv = it.type === 1 || it.type === 3;
+  const key = isNv ? `nv:${it.nvId ?? '?'}${a & MCFG_ATTR.I ? `#${index}` : ''}` : `efs:${it.path ?? '?'}`;
+  const target = isNv ? nvItemPath(it.nvId ?? 0, index, sub) : `${it.path ?? ''}${it.type === 5 ? '' : subSuffix(sub)}`;
+  const out = (action: QcomMcfgItemAction): QcomMcfgApplied => ({ key, target, action });
+  if (restoreFactory && !(a & MCFG_ATTR.R)) return out('skipped-restore');
+  if (sub >= 1 && !(a & MCFG_ATTR.S)) return out('skipped-subs');
+  if (a & MCFG_ATTR.S) {
+    if (mask > 0x0f) return out('bad-item');
+    if (!(mask & (1 << sub))) return out('skipped-subs');
+  }
+  if (a & MCFG_ATTR.C) {
+    const existing = efs.get(target);
+    if (a & MCFG_ATTR.W && sub === 0 && !restoreFactory && existing) return out('skipped-write-once');
+    if (a & MCFG_ATTR.U && existing && bytesEqual(existing.data, value)) return out('skipped-unchanged');
+    if (a & MCFG_ATTR.M && c.configType === 1) {
+      // Muxed: the value is kept per carrier index and written only when that index's copy changes.
+      const muxPath = `/nv/item_files/mcfg/mux/${c.carrierIndex}${target}`;
+      const muxed = efs.get(muxPath);
+      if (muxed && bytesEqual(muxed.data, value) && existing && bytesEqual(existing.data, value)) return out('skipped-muxed');
+      efsWrite(efs, muxPath, value);
+      efsWrite(efs, target, value);
+      return out('muxed');
+    }
+    efsWrite(efs, target, value);
+    return out('written');
+  }
+  if (a & MCFG_ATTR.D) {
+    efsDelete(efs, target);
+    return out('deleted');
+  }
+  if (a & MCFG_ATTR.M) {
+    const muxed = efs.get(`/nv/item_files/mcfg/mux/${c.carrierIndex}${target}`);
+    if (!muxed) return out('skipped-muxed');
+    efsWrite(efs, target, muxed.data);
+    return out('muxed');
+  }
+  return out('bad-item');
+}
+
+/** Autoselect bits of `mcfg_autoselect_by_uim` (§6.4). */
+export const MCFG_AUTOSELECT: Readonly<{ ICCID: 0x01; FLEXMAP: 0x02; PLMN: 0x04; LOGGING: 0x08; UPDATE_ONLY: 0x40; REFRESH: 0x80 }> = Object.freeze({ ICCID: 0x01, FLEXMAP: 0x02, PLMN: 0x04, LOGGING: 0x08, UPDATE_ONLY: 0x40, REFRESH: 0x80 } as const);
+
+/** The autoselect NV path for a slot (slot 0 plain, slot n `_Subscription0n`). */
+export function autoselectPath(slot: number): string {
+  return `/nv/item_files/mcfg/mcfg_autoselect_by_uim${subSuffix(slot)}`;
+}
+
+/** Result of autoselect. */
+export interface QcomMcfgSelection {
+  slot: number;
+  outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN' | 'NV_SIM_MCFG_SELECTED_BY_PLMN' | 'NV_SIM_MCFG_SELECTED_WILDCARD' | 'NV_SIM_MCFG_NO_MATCH';
+  /** Chosen config id. */
+  selected: string | null;
+  /** Config name (TLV 3) of the chosen config. */
+  name?: string;
+  /** Effective autoselect value. */
+  autoselect: number;
+  detail: string;
+}
+
+/**
+ * Checks an ICCID (18–22 digits, optional trailing F).
+ * @throws NvError `NV_SIM_MCFG_BAD_ICCID`.
+ */
+export function checkIccid(iccid: string): string {
+  if (!/^\d{18,22}[Ff]?$/.test(iccid)) {
+    throw mkErr('NV_SIM_MCFG_BAD_ICCID', `ICCID ${JSON.stringify(iccid)} is not 18–22 digits`);
+  }
+  return iccid.replace(/[Ff]$/, '');
+}
+
+function mkErr(code: string, message: string): NvError {
+  return new NvError(code, message);
+}
+
+/** Parses `MCC-MNC`. @throws NvError `NV_SIM_MCFG_BAD_PLMN`. */
+export function parsePlmn(plmn: string): { mcc: number; mnc: number } {
+  const m = /^(\d{3})-?(\d{2,3})$/.exec(plmn);
+  if (!m) throw mkErr('NV_SIM_MCFG_BAD_PLMN', `PLMN ${JSON.stringify(plmn)} is not MCC-MNC`);
+  return { mcc: Number(m[1]), mnc: Number(m[2]) };
+}
+
+const ccdd = (v: number | undefined): number => (v ?? 0) & 0xffff;
+
+/**
+ * The config autoselect would pick for a SIM (§6.4), without activating it. Decision (open question §9.5): a direct
+ * ICCID match beats a direct PLMN match, which beats any wildcard; within a class the higher (CC, DD) of TLV 1 wins,
+ * ties go to the first loaded.
+ * @example selectMcfg(dev, { iccid: '8901260123456789012' }).selected
+ */
+export function selectMcfg(device: QcomDevice, card: { iccid: string; plmn?: string }, slot = 0): QcomMcfgSelection {
+  const iccid = checkIccid(card.iccid);
+  const plmn = card.plmn !== undefined ? parsePlmn(card.plmn) : undefined;
+  const raw = device.efs?.get(autoselectPath(slot))?.data[0];
+  const autoselect = raw ?? device.state.build.autoselectDefault;
+  const base = { slot, autoselect };
+  if (autoselect === 0xde || (autoselect & (MCFG_AUTOSELECT.ICCID | MCFG_AUTOSELECT.PLMN)) === 0) {
+    return { ...base, outcome: 'NV_SIM_MCFG_NO_MATCH', selected: null, detail: `autoselect is off (0x${autoselect.toString(16)})` };
+  }
+  type Cand = { id: string; rank: number; ver: number; name?: string; how: QcomMcfgSelection['outcome'] };
+  const cands: Cand[] = [];
+  for (const { id, config } of device.state.pdc.configs) {
+    if (config.configType !== 1 || !config.trailer) continue;
+    const t = config.trailer;
+    const ver = ccdd(t.configVersion);
+    const name = t.name;
+    const add = (rank: number, how: Cand['how']): void => void cands.push({ id, rank, ver, how, ...(name !== undefined ? { name } : {}) });
+    const iinDirect = (t.iins?.values ?? []).some((v) => iccid.startsWith(String(v))) ||
+      (t.iinPrefixes ?? []).some((p) => p.length > 0 && iccid.length > p.length && iccid.toLowerCase().startsWith(p.toLowerCase()));
+    if (iinDirect) add(3, 'NV_SIM_MCFG_SELECTED_BY_IIN');
+    else if (plmn && (t.plmns?.list ?? []).some((p) => p.mcc === plmn.mcc && p.mnc === plmn.mnc)) add(2, 'NV_SIM_MCFG_SELECTED_BY_PLMN');
+    else if (t.iins?.wildcard || t.plmns?.wildcard) add(1, 'NV_SIM_MCFG_SELECTED_WILDCARD');
+  }
+  let best: Cand | undefined;
+  for (const c of cands) if (!best || c.rank > best.rank || (c.rank === best.rank && c.ver > best.ver)) best = c;
+  if (!best) return { ...base, outcome: 'NV_SIM_MCFG_NO_MATCH', selected: null, detail: 'no loaded SW config matches the ICCID or PLMN' };
+  return { ...base, outcome: best.how, selected: best.id, ...(best.name !== undefined ? { name: best.name } : {}), detail: `version CC.DD 0x${best.ver.toString(16).padStart(4, '0')}` };
+}
+
+/** Result of a SIM change. */
+export interface QcomSimChange {
+  selection: QcomMcfgSelection;
+  /** Activation when the pick differs from the active config. */
+  activation?: QcomMcfgActivation;
+  /** How the modem takes the new config: slot REFRESH (autoselect bit 0x80) or a modem reset. */
+  switchedBy?: 'refresh' | 'reset';
+}
+
+/**
+ * A SIM is inserted or swapped in `slot`: autoselect runs and, if the pick differs from the active SW config of that
+ * subscription, the modem activates it (refresh or reset).
+ * @example insertSim(dev, 0, { iccid: '8901260123456789012', plmn: '310-260' })
+ */
+export function insertSim(device: QcomDevice, slot: number, card: { iccid: string; plmn?: string }): QcomSimChange {
+  if (!Number.isInteger(slot) || slot < 0 || slot > 1) throw new RangeError('slot must be 0 or 1');
+  const selection = selectMcfg(device, card, slot);
+  device.state.slots[slot] = { iccid: card.iccid, ...(card.plmn !== undefined ? { plmn: card.plmn } : {}) };
+  if (selection.selected === null || device.state.pdc.active.sw[String(slot)] === selection.selected) return { selection };
+  const activation = activateConfig(device, selection.selected, slot);
+  return { selection, activation, switchedBy: selection.autoselect & MCFG_AUTOSELECT.REFRESH ? 'refresh' : 'reset' };
+}
