@@ -1,5 +1,19 @@
 /**
- * `@nv/device-sim/mtk`: the simulated MediaTek device. Nothing is exported yet.
+ * `@nv/device-sim/mtk`: the simulated MediaTek device — nvdata category folders, protect_f/protect_s, the nvram
+ * bin region, boot-time version check, upgrades per mode, external record read/write, and the comparison with the
+ * `@nv/mtk-nvram-ltable` upgrade planner. See README.mtk.md for what it models and what it does not.
  * @module
  */
-export {};
+export type { MtkPartition, MtkStoredLid, MtkAssert, MtkDevice, MtkLidOutcome, MtkBootResult, MtkDeviceOptions, MtkLidLocation } from './mtk-device.ts';
+export {
+  MTK_PARTITIONS, mtkLidLocations, isMtkUnitData, createMtkDevice, personalizeMtkDevice, cloneMtkDevice, backupMtkBinRegion,
+  restoreMtkBinRegion, bootMtkDevice, readMtkRecord, writeMtkRecord, resetMtkRecords, corruptMtkLid, peekMtkLid, mtkLidEquals,
+} from './mtk-device.ts';
+export { mtkDefaultRecords, mtkRng, fnv1a } from './mtk-default.ts';
+export type { MtkUpgradeMode, MtkUpgradeOptions, MtkUpgradeOutcome, MtkUpgradeLid, MtkUpgradeReport } from './mtk-upgrade.ts';
+export { MTK_UPGRADE_MODES, upgradeMtkDevice } from './mtk-upgrade.ts';
+export type { MtkPlanMismatch, MtkPlanComparison } from './mtk-compare.ts';
+export { compareMtkPlan } from './mtk-compare.ts';
+export { MTK_SIM_ERROR_CODES } from './errors-mtk.ts';
+export type { MtkStateFile } from './mtk-state.ts';
+export { MTK_STATE_FILE, MTK_STATE_FORMAT, MTK_STATE_MAX_JSON, MTK_STATE_MAX_FILES, mtkDeviceToFiles, mtkDeviceFromFiles } from './mtk-state.ts';

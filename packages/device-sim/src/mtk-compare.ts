@@ -1,0 +1,78 @@
+/**
+ * Planner vs simulator: does the upgrade plan of `@nv/mtk-nvram-ltable` say what the simulated device did?
+ * @module
+ */
+import type { LtablePlan } from '@nv/mtk-nvram-ltable';
+import type { MtkUpgradeOutcome, MtkUpgradeReport } from './mtk-upgrade.ts';
+
+/** One LID where the plan and the device disagree. */
+export interface MtkPlanMismatch {
+  readonly name: string;
+  /** Planned action (`keep`, `reset`, `restore`, …) and decision-table row. */
+  readonly planned: string;
+  readonly row: string;
+  /** What the simulated device did (`asserted` when it stopped). */
+  readonly simulated: string;
+}
+
+/** Result of {@link compareMtkPlan}. */
+export interface MtkPlanComparison {
+  readonly agree: boolean;
+  readonly mismatches: MtkPlanMismatch[];
+  /** LIDs the comparison leaves out, with the reason (policy rows that are not device behaviour). */
+  readonly skipped: { readonly name: string; readonly row: string; readonly reason: string }[];
+}
+
+// Planned action → device outcomes that agree with it.
+const AGREES: Readonly<Record<string, readonly MtkUpgradeOutcome[]>> = {
+  keep: ['kept'],
+  stale: ['kept', 'restored'],
+  restore: ['restored'],
+  reset: ['reset'],
+  lost: ['lost'],
+  migrate: ['migrated'],
+};
+
+/**
+ * Compares a plan with the report of the same upgrade on the simulated device. Rules: if the device asserted, the
+ * plan must hold an `assert` action; a planned `assert` needs a device assert, except the policy rows that are not
+ * device behaviour (row 3, CA/RF-band items: the device just applies the change; row 7 on moly-a: the spec names the
+ * SML/SIM_LOCK loss assert for moly-b only); every other planned action must match the device's outcome
+ * (`keep`→kept, `stale`→kept|restored, `restore`→restored, `reset`→reset, `lost`→lost, `migrate`→migrated; a
+ * blocked `keep` of row 18 on moly-a →garbled); `orphan`/`delete` (removed LIDs) need the LID gone from the table.
+ * @example compareMtkPlan(planUpgrade(old, next, 'ota'), upgradeMtkDevice(device, next, 'ota')).agree
+ */
+export function compareMtkPlan(plan: LtablePlan, report: MtkUpgradeReport): MtkPlanComparison {
+  const mismatches: MtkPlanMismatch[] = [];
+  const skipped: { name: string; row: string; reason: string }[] = [];
+  const policy = (row: string): string | undefined =>
+    row === '3' ? 'row 3 is a policy (use Format All for CA/RF-band changes), not device behaviour'
+      : row === '7' && plan.generation === 'moly-a' ? 'row 7: the SML/SIM_LOCK loss assert is documented for moly-b only'
+        : undefined;
+  const asserts = plan.actions.filter((a) => a.action === 'assert' && policy(a.row) === undefined);
+  // A policy row may still plan an assert (row 3 on some planner versions): it does not explain a device assert.
+  if (report.asserted !== undefined) {
+    if (asserts.length === 0) mismatches.push({ name: report.asserted.name, planned: 'no assert', row: '-', simulated: `asserted: ${report.asserted.reason}` });
+    return { agree: mismatches.length === 0, mismatches, skipped };
+  }
+  const byName = new Map(report.lids.map((l) => [l.name, l]));
+  for (const a of plan.actions) {
+    const why = policy(a.row);
+    if (why !== undefined && (a.row === '3' || a.action === 'assert')) {
+      skipped.push({ name: a.name, row: a.row, reason: why });
+      continue;
+    }
+    if (a.action === 'assert') {
+      mismatches.push({ name: a.name, planned: 'assert', row: a.row, simulated: byName.get(a.name)?.outcome ?? 'absent' });
+      continue;
+    }
+    if (a.action === 'orphan' || a.action === 'delete') {
+      if (byName.has(a.name)) mismatches.push({ name: a.name, planned: a.action, row: a.row, simulated: byName.get(a.name)?.outcome ?? 'absent' });
+      continue;
+    }
+    const got = byName.get(a.name)?.outcome;
+    const ok = got !== undefined && ((AGREES[a.action] ?? []).includes(got) || (a.action === 'keep' && a.row === '18' && got === 'garbled'));
+    if (!ok) mismatches.push({ name: a.name, planned: a.action, row: a.row, simulated: got ?? 'absent' });
+  }
+  return { agree: mismatches.length === 0, mismatches, skipped };
+}

@@ -1,0 +1,115 @@
+/**
+ * Firmware upgrades of the simulated MediaTek device (ltable spec §9.1): what each mode does to the partitions,
+ * then the boot of the new firmware (§8), and the report of what happened to every LID's data.
+ * @module
+ */
+import { NvError } from '@nv/core';
+import type { Ltable, LtableEntry, LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
+import { bootMtkDevice, MTK_PARTITIONS, mtkLidLocations, type MtkAssert, type MtkDevice, type MtkLidOutcome } from './mtk-device.ts';
+
+/** Upgrade modes (`--mode`), as cli.md and ltable §9.1 name them. */
+export type MtkUpgradeMode = LtableUpgradeMode;
+/** Every upgrade mode. */
+export const MTK_UPGRADE_MODES: readonly MtkUpgradeMode[] = ['format-all', 'firmware-upgrade', 'factory-reset', 'download-only', 'ota'];
+
+/** Options of {@link upgradeMtkDevice}. */
+export interface MtkUpgradeOptions {
+  /** Build id of the new firmware (default `build-<n>`: every upgrade is a new build, so the SYS check fires). */
+  readonly firmware?: string;
+}
+
+/** What happened to one LID's data. `lost`: unit data (calibration, IMEI, barcode, SIM lock) replaced by a default. */
+export type MtkUpgradeOutcome = MtkLidOutcome | 'lost';
+
+/** Per-LID line of {@link MtkUpgradeReport}. */
+export interface MtkUpgradeLid {
+  readonly name: string;
+  readonly lid: number | null;
+  readonly outcome: MtkUpgradeOutcome;
+  readonly reason: string;
+}
+
+/**
+ * Result of {@link upgradeMtkDevice}: cli.md's `{kept[], reset[], migrated[], lost[], asserted?}` (LID names) plus
+ * `restored[]` (back from the bin region), `garbled[]` (read with the wrong cipher mode), `removed[]` (LIDs of the
+ * old table only), and the files the modem deleted or left orphaned. Every LID of the new table is in exactly one
+ * of kept / restored / reset / migrated / lost / garbled, unless the modem asserted.
+ */
+export interface MtkUpgradeReport {
+  readonly mode: MtkUpgradeMode;
+  readonly generation: Ltable['generation'];
+  readonly from: string;
+  readonly to: string;
+  readonly kept: string[];
+  readonly restored: string[];
+  readonly reset: string[];
+  readonly migrated: string[];
+  readonly lost: string[];
+  readonly garbled: string[];
+  readonly removed: string[];
+  readonly deleted: string[];
+  readonly orphans: string[];
+  readonly erased: string[];
+  readonly asserted?: MtkAssert;
+  readonly lids: MtkUpgradeLid[];
+}
+
+/**
+ * Flashes the firmware of `newTable` in `mode` and boots it (ltable §9.1):
+ * `format-all` erases nvdata, protect_f/s and the bin region; `firmware-upgrade` erases nvdata; `factory-reset`
+ * erases nvdata and sets the factory-reset flag; `download-only`/`ota` erase nothing. Mutates `device`.
+ * @throws NV_SIM_MTK_GEN_MISMATCH when the generations differ; NV_SIM_MTK_UNSUPPORTED_GENERATION; NV_LTABLE_PLAN_BAD_MODE-like
+ *   NV_BAD_INPUT for an unknown mode.
+ * @example const report = upgradeMtkDevice(device, newTable, 'firmware-upgrade'); report.lost
+ */
+export function upgradeMtkDevice(device: MtkDevice, newTable: Ltable, mode: MtkUpgradeMode, options: MtkUpgradeOptions = {}): MtkUpgradeReport {
+  if (!MTK_UPGRADE_MODES.includes(mode)) throw new NvError('NV_BAD_INPUT', `unknown upgrade mode ${JSON.stringify(mode)}; use one of ${MTK_UPGRADE_MODES.join(', ')}`);
+  if (newTable.generation !== device.table.generation) {
+    throw new NvError('NV_SIM_MTK_GEN_MISMATCH', `the device runs a ${device.table.generation} firmware, the new table is ${newTable.generation}`);
+  }
+  const oldTable = device.table;
+  const from = device.firmware;
+  // Unit data before the upgrade, by LID name and by prefix (a renamed symbol keeps its file).
+  const unitNames = new Set<string>();
+  const unitPrefixes = new Set<string>();
+  for (const e of oldTable.entries) {
+    const f = mtkLidLocations(device, e).map((l) => device.partitions[l.partition][l.path]).find((x) => x !== undefined);
+    if (f?.unit === true) (unitNames.add(e.name), unitPrefixes.add(e.prefix));
+  }
+  const erased: string[] = [];
+  const erase = (what: 'nvdata' | 'protect_f' | 'protect_s'): void => {
+    device.partitions[what] = {};
+    erased.push(what);
+  };
+  if (mode === 'format-all') {
+    for (const p of MTK_PARTITIONS) erase(p);
+    device.binRegion = null;
+    erased.push('nvram');
+  }
+  if (mode === 'firmware-upgrade' || mode === 'factory-reset') erase('nvdata');
+  // SYS lives on nvdata (NVD_CORE / IMPORTNT, §2.2): erasing nvdata forgets the installed version.
+  if (erased.includes('nvdata')) device.sys = null;
+  if (mode === 'factory-reset') device.factoryResetFlag = true;
+  device.builds += 1;
+  device.table = newTable;
+  device.firmware = options.firmware ?? `build-${device.builds}`;
+
+  const boot = bootMtkDevice(device);
+  const newNames = new Set(newTable.entries.map((e) => e.name));
+  const newPrefixes = new Set(newTable.entries.map((e) => e.prefix));
+  const removed = oldTable.entries.filter((e) => !newNames.has(e.name) && !newPrefixes.has(e.prefix)).map((e) => e.name);
+  const lids: MtkUpgradeLid[] = boot.lids.map((l) => {
+    const e = newTable.entries.find((x) => x.name === l.name) as LtableEntry;
+    const wasUnit = unitNames.has(e.name) || unitPrefixes.has(e.prefix);
+    if (l.outcome === 'reset' && wasUnit) return { ...l, outcome: 'lost', reason: `${l.reason}; the unit-specific data is lost` };
+    return l;
+  });
+  const names = (o: MtkUpgradeOutcome): string[] => lids.filter((l) => l.outcome === o).map((l) => l.name);
+  return {
+    mode, generation: newTable.generation, from, to: device.firmware,
+    kept: names('kept'), restored: names('restored'), reset: names('reset'), migrated: names('migrated'), lost: names('lost'), garbled: names('garbled'),
+    removed, deleted: boot.deleted, orphans: boot.orphans, erased,
+    ...(boot.asserted !== undefined ? { asserted: boot.asserted } : {}),
+    lids,
+  };
+}
