@@ -24,6 +24,13 @@ export interface CliContext {
   note(text: string): void;
   /** A progress reporter: a bar on a TTY stderr for work over about a second, silent otherwise. */
   progress(): ProgressReporter;
+  /**
+   * Marks the run as a domain failure (exit 1) while still printing the normal result, e.g. a lint with
+   * errors or a failed verification prints `{ok:false, …}` and exits 1.
+   */
+  fail(): void;
+  /** The exit code the run ends with if nothing throws: 0, or 1 after {@link CliContext.fail}. */
+  readonly exitCode: 0 | 1;
 }
 
 /** A failure of the command line itself (exit 2), carrying a typed error for `--json`. */
@@ -89,7 +96,14 @@ export function createProgressBar(io: CliIo, now: () => number = Date.now): Prog
 /** Builds the context for one run. */
 export function createContext(io: CliIo, flags: { json: boolean; verbose: boolean }): CliContext {
   const color = createColors(!flags.json && colorEnabled(io.stdout, io.env));
+  let exitCode: 0 | 1 = 0;
   return {
+    get exitCode() {
+      return exitCode;
+    },
+    fail() {
+      exitCode = 1;
+    },
     io,
     json: flags.json,
     verbose: flags.verbose,

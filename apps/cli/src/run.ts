@@ -42,7 +42,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_OK;
+    return context?.exitCode ?? EXIT_OK;
   } catch (error) {
     return report(error, io, wantsJson, verbose);
   }

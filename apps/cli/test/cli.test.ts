@@ -87,6 +87,19 @@ describe('run() in process', () => {
   });
 });
 
+describe('context', () => {
+  it('fail() keeps the printed result and turns the exit code to 1', async () => {
+    const { createContext } = await import('../src/context.ts');
+    const stdout = memoryStream();
+    const ctx = createContext({ stdout, stderr: memoryStream(), env: {}, cwd: '/' }, { json: true, verbose: false });
+    expect(ctx.exitCode).toBe(0);
+    ctx.result({ ok: false, findings: [] }, () => 'x');
+    ctx.fail();
+    expect(ctx.exitCode).toBe(1);
+    expect(JSON.parse(stdout.text)).toEqual({ ok: false, findings: [] });
+  });
+});
+
 describe('output helpers', () => {
   it('jsonReplacer renders bigint and bytes', () => {
     expect(JSON.stringify({ a: 1n << 64n, b: new Uint8Array([0, 255]) }, jsonReplacer)).toBe('{"a":"18446744073709551616","b":"00ff"}');
