@@ -1,0 +1,68 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NvError, bytesToHex, hexToBytes, sha256Hex } from '@nv/core';
+import { bootQcom, createQcomDevice, flashPartition, pdcLoad, writeNvItem, QCOM_SIM_ERROR_CODES } from '../src/qcom.ts';
+import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '../src/node-qcom.ts';
+import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
+
+const make = (seed: string) => {
+  const dev = createQcomDevice({ trust: { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, formats: fakeFormats, partitionSize: 64 * 1024, seed });
+  flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n })));
+  return dev;
+};
+
+describe('determinism and state folders', () => {
+  it('the same seed and steps give byte-identical partitions; another seed another key', () => {
+    const a = make('s1');
+    const b = make('s1');
+    const c = make('s2');
+    for (const d of [a, b, c]) {
+      bootQcom(d, { online: true });
+      writeNvItem(d, 6828, hexToBytes('01'));
+    }
+    expect(sha256Hex(a.state.partitions.modemst1)).toBe(sha256Hex(b.state.partitions.modemst1));
+    expect(sha256Hex(a.state.partitions.modemst1)).not.toBe(sha256Hex(c.state.partitions.modemst1));
+  });
+
+  it('saves to a folder and loads back: the next boot uses modemst with the same NVs and MCFG store', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nv-sim-qcom-'));
+    try {
+      const dev = make('persist');
+      const first = bootQcom(dev);
+      writeNvItem(dev, 24998, hexToBytes('aabb'));
+      pdcLoad(dev, 'x', { magicOk: true, format: 3, configType: 1, version: 0x05010501, versionRecordOk: true, carrierIndex: 0, hashOk: true, trailer: { configVersion: 0x05010501 }, items: [{ type: 1, attrib: 0x19, nvId: 71, data: hexToBytes('0701') }] });
+      expect(await hasQcomDevice(dir)).toBe(false);
+      await saveQcomDevice(dev, dir);
+      expect(await hasQcomDevice(dir)).toBe(true);
+      const back = await loadQcomDevice(dir, fakeFormats);
+      expect(bytesToHex(back.state.partitions.fsg)).toBe(bytesToHex(dev.state.partitions.fsg));
+      const r = bootQcom(back);
+      expect(r.source).toMatch(/^modemst/);
+      expect(r.nv).toEqual({ ...first.nv, '24998': 'aabb' });
+      expect(back.state.pdc.configs.map((c) => c.id)).toEqual(['x']);
+      await writeFile(join(dir, 'device.json'), '{"version":2}');
+      await expect(loadQcomDevice(dir, fakeFormats)).rejects.toMatchObject({ code: 'NV_SIM_QCOM_STATE' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('flashing an image larger than the partition is an NvError', () => {
+    const dev = make('big');
+    expect(() => flashPartition(dev, 'fsg', new Uint8Array(64 * 1024 + 1))).toThrow(NvError);
+  });
+
+  it('error table: every code has the NV_SIM_QCOM_/NV_SIM_MCFG_ prefix', () => {
+    for (const code of Object.keys(QCOM_SIM_ERROR_CODES)) expect(code).toMatch(/^NV_SIM_(QCOM|MCFG)_[A-Z0-9_]+$/);
+  });
+
+  it('a scenario (preload, online boot, MCFG) runs well under 100 ms at 1.5 MiB partitions', () => {
+    // Not a timing assertion: it checks that default-size partitions work end to end.
+    const dev = createQcomDevice({ trust: { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, formats: fakeFormats });
+    flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n })));
+    expect(dev.state.partitions.modemst1.length).toBe(0x180000);
+    expect(bootQcom(dev, { online: true }).verified).toBe(true);
+  });
+});
