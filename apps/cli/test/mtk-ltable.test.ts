@@ -59,19 +59,18 @@ describe('nv mtk ltable', () => {
     expect(JSON.parse(ok.stdout).entries[1].categories).toEqual(['SYSTEM', 'FACTORY']);
   });
 
-  it('lint: ok shape, and exit 1 with findings in the error data', async () => {
+  it('lint: {ok, findings} shape, exit 1 when a finding is an error', async () => {
     const ok = await runNv(['mtk', 'ltable', 'lint', 'old.json', '--json'], { cwd: dir });
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual({ ok: true, findings: [] });
     const bad = await runNv(['mtk', 'ltable', 'lint', 'dup.json', '--json'], { cwd: dir });
     expect(bad.code).toBe(1);
-    const err = JSON.parse(bad.stdout).error;
-    expect(err.code).toBe('NV_LTABLE_LINT_FAILED');
-    expect(err.data.ok).toBe(false);
-    expect(err.data.findings.map((f: { code: string }) => f.code)).toEqual(['NV_LTABLE_DUP_PREFIX', 'NV_LTABLE_BAD_VERNO']);
+    const doc = JSON.parse(bad.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.findings.map((f: { code: string }) => f.code)).toEqual(['NV_LTABLE_DUP_PREFIX', 'NV_LTABLE_BAD_VERNO']);
     const human = await runNv(['mtk', 'ltable', 'lint', 'dup.json'], { cwd: dir });
     expect(human.code).toBe(1);
-    expect(human.stderr).toContain('NV_LTABLE_DUP_PREFIX');
+    expect(human.stdout).toContain('NV_LTABLE_DUP_PREFIX');
   });
 
   it('plan: {actions, blocked} shape per mode', async () => {
@@ -88,14 +87,15 @@ describe('nv mtk ltable', () => {
   it('plan: blocked changes exit 1 (or 0 with --allow-blocked); bad mode is a usage error', async () => {
     const r = await runNv(['mtk', 'ltable', 'plan', '--from', 'old.json', '--to', 'new-bad.json', '--mode', 'firmware-upgrade', '--json'], { cwd: dir });
     expect(r.code).toBe(1);
-    const err = JSON.parse(r.stdout).error;
-    expect(err.code).toBe('NV_LTABLE_PLAN_BLOCKED');
-    expect(err.data.blocked).toEqual([expect.objectContaining({ lid: 0x05c1, name: 'NVRAM_EF_FT_RF_CAL_LID', code: 'NV_LTABLE_PLAN_CALIBRATION_LOSS', row: '5', advice: expect.stringContaining('revert the VERNO') })]);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.blocked).toEqual([expect.objectContaining({ lid: 0x05c1, name: 'NVRAM_EF_FT_RF_CAL_LID', code: 'NV_LTABLE_PLAN_CALIBRATION_LOSS', row: '5', advice: expect.stringContaining('revert the VERNO') })]);
     const allowed = await runNv(['mtk', 'ltable', 'plan', '--from', 'old.json', '--to', 'new-bad.json', '--mode', 'firmware-upgrade', '--allow-blocked', '--json'], { cwd: dir });
     expect(allowed.code).toBe(0);
     expect(JSON.parse(allowed.stdout).blocked).toHaveLength(1);
     const human = await runNv(['mtk', 'ltable', 'plan', '--from', 'old.json', '--to', 'new-bad.json', '--mode', 'ota'], { cwd: dir });
-    expect(human.stderr).toContain('BLOCKED NVRAM_EF_FT_RF_CAL_LID');
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain('BLOCKED NVRAM_EF_FT_RF_CAL_LID');
     const bad = await runNv(['mtk', 'ltable', 'plan', '--from', 'old.json', '--to', 'old.json', '--mode', 'flash', '--json'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(JSON.parse(bad.stdout).error.code).toBe('NV_USAGE');

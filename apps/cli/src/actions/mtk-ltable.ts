@@ -94,12 +94,8 @@ export async function ltableLint(ctx: CliContext, files: string[], flags: Ltable
   const findings = [...warnings, ...result.findings];
   const human = (): string =>
     findings.length === 0 ? `ok: ${table.entries.length} entries, no findings\n` : formatTable(findings.map((f) => [f.severity, f.code, f.message]), ['severity', 'code', 'message']);
-  if (!result.ok) {
-    if (!ctx.json) ctx.note(human());
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    throw new NvError('NV_LTABLE_LINT_FAILED', `${errors} lint error${errors === 1 ? '' : 's'} in ${files.join(', ')}`, { path: files[0], data: { ok: false, findings } });
-  }
-  ctx.result({ ok: true, findings }, human);
+  ctx.result({ ok: result.ok, findings }, human);
+  if (!result.ok) ctx.fail();
 }
 
 /** `nv mtk ltable plan` */
@@ -133,9 +129,7 @@ export async function ltablePlan(
     for (const b of plan.blocked) s += `BLOCKED ${b.name}: ${b.code}: ${b.reason}. Advice: ${b.advice}\n`;
     return s;
   };
-  if (plan.blocked.length > 0 && flags.allowBlocked !== true) {
-    if (!ctx.json) ctx.note(human());
-    throw new NvError('NV_LTABLE_PLAN_BLOCKED', `${plan.blocked.length} blocked change${plan.blocked.length === 1 ? '' : 's'}: ${plan.blocked.map((b) => `${b.name} (${b.code})`).join(', ')}`, { data: json });
-  }
   ctx.result(json, human);
+  // A blocked change is a failed check: the plan is printed as usual and the run exits 1.
+  if (plan.blocked.length > 0 && flags.allowBlocked !== true) ctx.fail();
 }
