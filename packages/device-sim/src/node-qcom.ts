@@ -43,7 +43,7 @@ export async function hasQcomDevice(dir: string): Promise<boolean> {
  * @example const dev = await loadQcomDevice('./state', formats); bootQcom(dev)
  * @throws NvError `NV_SIM_QCOM_STATE` (malformed), `NV_NOT_FOUND`/`NV_IO`.
  */
-export async function loadQcomDevice(dir: string, formats: QcomFormats): Promise<QcomDevice> {
+export async function loadQcomDevice(dir: string, formats?: QcomFormats): Promise<QcomDevice> {
   const jsonPath = join(dir, 'device.json');
   const raw = await readFileLimited(jsonPath, 64 * 1024 * 1024);
   let parsed: unknown;
@@ -58,5 +58,6 @@ export async function loadQcomDevice(dir: string, formats: QcomFormats): Promise
   }
   const partitions = {} as Record<QcomPartitionName, Uint8Array>;
   for (const p of QCOM_PARTITIONS) partitions[p] = await readFileLimited(join(dir, `${p}.bin`), MAX_PARTITION);
-  return { state: { ...(s as Omit<QcomDeviceState, 'partitions'>), partitions }, formats };
+  const state = { ...(s as Omit<QcomDeviceState, 'partitions'>), partitions };
+  return formats ? { state, formats } : { state };
 }

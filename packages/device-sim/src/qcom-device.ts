@@ -87,8 +87,8 @@ export interface QcomDevice {
   state: QcomDeviceState;
   /** EFS in memory after a boot; undefined before boot. */
   efs?: QcomEfs;
-  /** Format functions (from the format packages). */
-  formats: QcomFormats;
+  /** Format functions (from the format packages); needed for FSG boots and QCN backup/restore. */
+  formats?: QcomFormats;
 }
 
 /** Options of {@link createQcomDevice}. */
@@ -126,7 +126,7 @@ function checkId(v: bigint, what: string): bigint {
  * const dev = createQcomDevice({ trust: { rootHash, hwId: 0x009600E100000000n, swId: 0n }, formats });
  * @throws {RangeError} on a malformed root hash or id.
  */
-export function createQcomDevice(options: CreateQcomDeviceOptions & { formats: QcomFormats }): QcomDevice {
+export function createQcomDevice(options: CreateQcomDeviceOptions & { formats?: QcomFormats }): QcomDevice {
   const size = options.partitionSize ?? QCOM_DEFAULT_PARTITION_SIZE;
   if (!Number.isInteger(size) || size < 4096 || size > 64 * 1024 * 1024) throw new RangeError('partitionSize must be 4 KiB…64 MiB');
   const partitions = {} as Record<QcomPartitionName, Uint8Array>;
@@ -153,7 +153,7 @@ export function createQcomDevice(options: CreateQcomDeviceOptions & { formats: Q
     pdc: { capacity: options.pdcCapacity ?? 8, configs: [], active: { sw: {} } },
     slots: [null, null],
   };
-  return { state, formats: options.formats };
+  return options.formats ? { state, formats: options.formats } : { state };
 }
 
 /** Flashes an image to a partition (rest of the partition zero-filled, as `fastboot flash` leaves it, inferred). */
@@ -205,6 +205,11 @@ export function syncEfs(device: QcomDevice, both = false): void {
     next.set(sealed, 0);
     device.state.partitions[t] = next;
   }
+}
+
+function formatsOf(device: QcomDevice): QcomFormats {
+  if (!device.formats) throw new TypeError('this operation needs the format functions: create the device with { formats }');
+  return device.formats;
 }
 
 function requireEfs(device: QcomDevice): QcomEfs {
@@ -356,7 +361,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   }
   let located;
   try {
-    located = device.formats.locateFsg(fsg);
+    located = formatsOf(device).locateFsg(fsg);
     checks.push({ name: 'IMG_SECTOR', ok: true, detail: `.mbn of ${located.mbn.length} bytes at 512` });
   } catch (e) {
     if (!NvError.isInstance(e)) throw e;
@@ -369,7 +374,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   let authenticated = false;
   const swId = BigInt(state.build.swId);
   if (state.fuses.blown) {
-    const a = device.formats.authenticate(located.mbn, { rootHash: state.fuses.rootHash as string, hwId: BigInt(state.fuses.hwId as string), swId });
+    const a = formatsOf(device).authenticate(located.mbn, { rootHash: state.fuses.rootHash as string, hwId: BigInt(state.fuses.hwId as string), swId });
     fusedRoot = a.ok;
     const failed = a.checks.find((c) => !c.ok);
     checks.push({ name: 'FUSED_ROOT', ok: a.ok, detail: a.ok ? 'verified with the fused root and HW_ID' : `fused root failed at ${failed?.name ?? '?'}: trying the configured root` , ...(failed?.code ? { code: failed.code } : {}) });
@@ -382,7 +387,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
       return withFused(refuse('DUMMY_ROOT', 'NV_FSG_DUMMY_ROOT', 'the modem build is configured with the public QDST root (d58522cd…): it refuses the golden copy'), fusedRoot);
     }
     checks.push({ name: 'DUMMY_ROOT', ok: true, detail: 'configured root is not the dummy root' });
-    const a = device.formats.authenticate(located.mbn, { rootHash: state.build.rootHash, hwId: BigInt(state.build.hwId), swId });
+    const a = formatsOf(device).authenticate(located.mbn, { rootHash: state.build.rootHash, hwId: BigInt(state.build.hwId), swId });
     checks.push(...a.checks);
     if (!a.ok) {
       const failed = a.checks.find((c) => !c.ok);
@@ -405,7 +410,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   // §4 step 19: untar into a fresh EFS.
   let entries: QcomTarEntry[];
   try {
-    entries = device.formats.readPayload(code);
+    entries = formatsOf(device).readPayload(code);
   } catch (e) {
     if (!NvError.isInstance(e)) throw e;
     const crash = CRASH_CODES.has(e.code);
@@ -488,8 +493,9 @@ export function installModemBuild(
  */
 export function backupQcn(device: QcomDevice): Uint8Array {
   const efs = requireEfs(device);
-  if (!device.formats.toQcn) throw new TypeError('formats.toQcn is not bound');
-  return device.formats.toQcn(efsEntries(efs).filter((e) => e.kind === 'item' || e.kind === 'file'));
+  const f = formatsOf(device);
+  if (!f.toQcn) throw new TypeError('formats.toQcn is not bound');
+  return f.toQcn(efsEntries(efs).filter((e) => e.kind === 'item' || e.kind === 'file'));
 }
 
 /**
@@ -498,8 +504,9 @@ export function backupQcn(device: QcomDevice): Uint8Array {
  */
 export function restoreQcn(device: QcomDevice, qcn: Uint8Array): string[] {
   const efs = requireEfs(device);
-  if (!device.formats.fromQcn) throw new TypeError('formats.fromQcn is not bound');
-  const entries = device.formats.fromQcn(qcn);
+  const f = formatsOf(device);
+  if (!f.fromQcn) throw new TypeError('formats.fromQcn is not bound');
+  const entries = f.fromQcn(qcn);
   const paths: string[] = [];
   for (const e of entries) {
     if (e.kind !== 'item' && e.kind !== 'file') continue;

@@ -29,3 +29,4 @@ export type {
   QcomMcfgOutcome, QcomMcfgSelection, QcomMcfgTrailer, QcomPdcLoadResult, QcomSimChange,
 } from './qcom-mcfg.ts';
 export { QCOM_SIM_ERROR_CODES } from './errors-qcom.ts';
+export { mcfgConfigFromMbn } from './qcom-mcfg-mbn.ts';
