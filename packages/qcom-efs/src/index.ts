@@ -1,5 +1,32 @@
 /**
- * `@nv/qcom-efs`: nothing is exported yet; see the package README for what is planned.
+ * `@nv/qcom-efs`: Qualcomm static NV offline — EFS tree model, the device tar/tar.gz (`fs_image.tar.gz`),
+ * QCN (MS-CFB) read/write, QCN ↔ EFS tree, NvSource/NvDefinition compile and the preload lint
+ * (`qcom-efs.md`). Pure and browser-safe; Node file helpers are in `@nv/qcom-efs/node`.
  * @module
  */
-export {};
+export { EFS_ERROR_CODES } from './errors.ts';
+export {
+  DEFAULT_MODES,
+  DEVICE_MTIME,
+  MAX_ITEM_BYTES,
+  S_IFDIR,
+  S_IFITM,
+  S_IFLNK,
+  S_IFMT,
+  S_IFREG,
+  compareBytewise,
+  defaultKind,
+  deviceOrder,
+  normalizeEfsPath,
+  normalizeEfsTree,
+  parentPath,
+} from './tree.ts';
+export type { EfsEntry, EfsEntryType, EfsTree, EfsWarning, NormalizeOptions } from './tree.ts';
+export { TAR_BLOCK, decodeTar, efsTarChunks, encodeEfsTar, encodeTarHeader, tarToEfsTree } from './tar.ts';
+export type { TarDecodeOptions, TarEncodeOptions, TarFormat, TarMember } from './tar.ts';
+export { GZIP_HEADER, MAX_EFS_INFLATED_BYTES, crc32, decodeGzip, encodeGzip, gzipTrailer } from './gzip.ts';
+export type { DeflateBackend, GunzipOptions, GzipOptions } from './gzip.ts';
+export { listEfsTree, readEfsImage } from './image.ts';
+export type { EfsImage, EfsListEntry, ReadEfsImageOptions, SignedUnwrapper } from './image.ts';
+export { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
+export type { EfsManifest, ManifestEntry } from './manifest.ts';

@@ -1,5 +1,225 @@
 /**
- * `@nv/qcom-efs/node`: Node-only helpers. Nothing is exported yet.
+ * `@nv/qcom-efs/node`: node:zlib backend, host folders ↔ EFS trees (with the `.nv-efs.json` manifest), and
+ * streaming `fs_image.tar.gz` pack.
  * @module
  */
-export {};
+import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { NvError } from '@nv/core';
+import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
+import { GZIP_HEADER, crc32, gzipTrailer, type DeflateBackend, type GzipOptions } from './gzip.ts';
+import { readEfsImage, type EfsImage, type ReadEfsImageOptions } from './image.ts';
+import { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
+import { efsTarChunks, type TarEncodeOptions } from './tar.ts';
+import { DEFAULT_MODES, DEVICE_MTIME, defaultKind, normalizeEfsPath, normalizeEfsTree, type EfsEntry, type EfsTree, type EfsWarning } from './tree.ts';
+
+/**
+ * node:zlib as the deflate backend (stack.md §1: byte-identical output, `maxOutputLength` → `NV_LIMIT`).
+ * @example decodeGzip(bytes, NODE_DEFLATE)
+ */
+export const NODE_DEFLATE: DeflateBackend = {
+  deflateRaw(data, { level, memLevel }) {
+    const out = deflateRawSync(data, { level, memLevel, windowBits: 15 });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
+  inflateRaw(data, maxOutputBytes) {
+    try {
+      const r = inflateRawSync(data, { info: true, maxOutputLength: Math.max(1, maxOutputBytes) } as Parameters<typeof inflateRawSync>[1] & { info: true }) as unknown as {
+        buffer: Buffer;
+        engine: { bytesWritten: number };
+      };
+      return { data: new Uint8Array(r.buffer.buffer, r.buffer.byteOffset, r.buffer.byteLength), consumed: r.engine.bytesWritten };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new NvError('NV_LIMIT', `the gzip data inflates to more than ${maxOutputBytes} bytes`, { data: { what: 'maxInflatedBytes', max: maxOutputBytes }, cause: error });
+      }
+      throw error;
+    }
+  },
+};
+
+/** Options of {@link readEfsFolder}. */
+export interface ReadFolderOptions {
+  /** mtime for entries the manifest does not list (default 315964800). */
+  readonly mtime?: number;
+}
+
+/**
+ * Reads a host folder into an EFS tree (§3.9): `.nv-efs.json` gives kinds/modes/owners/symlinks; unlisted files
+ * get {@link defaultKind}. Host symlinks are refused (EFS symlinks live only in the manifest).
+ * @throws NvError `NV_EFS_BAD_MANIFEST`, `NV_EFS_BAD_PATH`, `NV_EFS_UNSAFE_PATH`, `NV_IO`
+ * @example const { tree } = await readEfsFolder('efs/');
+ */
+export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}): Promise<{ tree: EfsTree; warnings: EfsWarning[] }> {
+  const root = resolve(dir);
+  const mtime = options.mtime ?? DEVICE_MTIME;
+  let manifest: ReturnType<typeof decodeManifest> | undefined;
+  try {
+    const bytes = await readFile(join(root, MANIFEST_NAME));
+    manifest = decodeManifest(bytes, join(dir, MANIFEST_NAME));
+  } catch (error) {
+    if (NvError.isInstance(error)) throw error;
+    if ((error as { code?: string }).code !== 'ENOENT') throw toNvIoError(error, join(dir, MANIFEST_NAME));
+  }
+  const entries: EfsEntry[] = [];
+  const meta = (path: string) => manifest?.entries[path];
+  const walk = async (host: string, efs: string, depth: number): Promise<void> => {
+    if (depth > 64) throw new NvError('NV_LIMIT', `${host}: folders nested deeper than 64`, { path: host });
+    let names: string[];
+    try {
+      names = (await readdir(host)).sort();
+    } catch (error) {
+      throw toNvIoError(error, host);
+    }
+    for (const name of names) {
+      if (efs === '/' && name === MANIFEST_NAME) continue;
+      const hostPath = join(host, name);
+      const efsPath = normalizeEfsPath(efs === '/' ? `/${name}` : `${efs}/${name}`);
+      const st = await lstat(hostPath).catch((e: unknown) => {
+        throw toNvIoError(e, hostPath);
+      });
+      const m = meta(efsPath);
+      if (st.isSymbolicLink()) throw new NvError('NV_EFS_UNSAFE_PATH', `${hostPath} is a host symlink; EFS symlinks are listed only in ${MANIFEST_NAME} (§3.9)`, { path: hostPath });
+      if (st.isDirectory()) {
+        entries.push({ path: efsPath, type: 'dir', mode: m?.mode ?? DEFAULT_MODES.dir, uid: m?.uid ?? 0, gid: m?.gid ?? 0, mtime: m?.mtime ?? mtime });
+        await walk(hostPath, efsPath, depth + 1);
+      } else if (st.isFile()) {
+        const data = await readFileLimited(hostPath, 64 * 1024 * 1024);
+        const type = m?.type === 'item' || m?.type === 'file' ? m.type : defaultKind(efsPath, data.length);
+        entries.push({ path: efsPath, type, mode: m?.mode ?? DEFAULT_MODES[type], uid: m?.uid ?? 0, gid: m?.gid ?? 0, mtime: m?.mtime ?? mtime, data });
+      }
+    }
+  };
+  await walk(root, '/', 0);
+  const warnings: EfsWarning[] = [];
+  if (manifest !== undefined) {
+    const seen = new Set(entries.map((e) => e.path));
+    for (const [path, m] of Object.entries(manifest.entries)) {
+      if (m.type === 'symlink') entries.push({ path, type: 'symlink', mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime, target: m.target ?? '' });
+      else if (m.type === 'dir' && !seen.has(path)) entries.push({ path, type: 'dir', mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime });
+      else if (path === '/') entries.push({ path, type: 'dir', mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime });
+    }
+  }
+  return { tree: normalizeEfsTree({ entries }, { mtime }), warnings };
+}
+
+/**
+ * Writes an EFS tree into a new host folder (unpack, §3.9): `/` maps to `dir`, the manifest is written, symlinks
+ * are recorded only in the manifest; refuses paths that escape or collide case-insensitively. Atomic: on failure
+ * no folder is left.
+ * @throws NvError `NV_EFS_UNSAFE_PATH`, `NV_EXISTS`, `NV_IO`
+ * @example await writeEfsFolder('out/', tree);
+ */
+export async function writeEfsFolder(dir: string, tree: EfsTree, options: { force?: boolean } = {}): Promise<{ files: number }> {
+  const target = resolve(dir);
+  const norm = normalizeEfsTree(tree);
+  const lower = new Map<string, string>();
+  for (const e of norm.entries) {
+    const key = e.path.toLowerCase();
+    const other = lower.get(key);
+    if (other !== undefined && other !== e.path) throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} and ${other} differ only in case; they would collide on a case-insensitive host`, { path: e.path });
+    lower.set(key, e.path);
+    if (key === `/${MANIFEST_NAME}`) throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} would overwrite the manifest`, { path: e.path });
+  }
+  let files = 0;
+  await writeDirectoryAtomic(
+    target,
+    async (tmp) => {
+      const sorted = [...norm.entries].sort((a, b) => (a.path < b.path ? -1 : 1));
+      for (const e of sorted) {
+        if (e.path === '/') continue;
+        const host = resolve(tmp, `.${e.path}`);
+        if (!host.startsWith(tmp + sep)) throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} escapes the output folder`, { path: e.path });
+        if (e.type === 'dir') await mkdir(host, { recursive: true });
+        else if (e.type === 'item' || e.type === 'file') {
+          await writeFile(host, e.data as Uint8Array, { flag: 'wx', mode: 0o644 });
+          files++;
+        }
+      }
+      await writeFile(join(tmp, MANIFEST_NAME), encodeManifest(norm), { flag: 'wx' });
+    },
+    options,
+  );
+  return { files };
+}
+
+/**
+ * The gzip of a chunk stream, streamed through node:zlib with the packer's fixed header (§3.11).
+ * @example await writeFileAtomic('f.tar.gz', gzipChunks(efsTarChunks(tree)));
+ */
+export async function* gzipChunks(chunks: Iterable<Uint8Array>, options: GzipOptions = {}, stats: { inBytes: number; outBytes: number } = { inBytes: 0, outBytes: 0 }): AsyncGenerator<Uint8Array, void, undefined> {
+  const deflate = createDeflateRaw({ level: options.level ?? 6, memLevel: options.memLevel ?? 8, windowBits: 15 });
+  let crc = 0;
+  let size = 0;
+  yield GZIP_HEADER;
+  let out = GZIP_HEADER.length;
+  const feeder = (async () => {
+    for (const c of chunks) {
+      crc = crc32(c, crc);
+      size += c.length;
+      if (!deflate.write(c)) await new Promise<void>((r) => deflate.once('drain', () => r()));
+    }
+    deflate.end();
+  })();
+  for await (const piece of deflate as AsyncIterable<Buffer>) {
+    out += piece.length;
+    yield new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
+  }
+  await feeder;
+  yield gzipTrailer(crc, size);
+  out += 8;
+  if (options.pad512 === true && out % 512 !== 0) {
+    const pad = 512 - (out % 512);
+    out += pad;
+    yield new Uint8Array(pad);
+  }
+  stats.inBytes = size;
+  stats.outBytes = out;
+}
+
+/**
+ * Packs an EFS tree into `fs_image.tar.gz` (or a plain `.tar` with `gzip: false`), streaming tar → deflate → file.
+ * @throws NvError `NV_EFS_BAD_PATH`, `NV_EFS_TAR_NAME_TOO_LONG`, `NV_EXISTS`, `NV_IO`
+ * @example await writeEfsImageFile('fs_image.tar.gz', tree);
+ */
+export async function writeEfsImageFile(
+  path: string,
+  tree: EfsTree,
+  options: TarEncodeOptions & GzipOptions & { force?: boolean; gzip?: boolean } = {},
+): Promise<{ entries: number; tarBytes: number; gzBytes: number; warnings: EfsWarning[] }> {
+  const warnings: EfsWarning[] = [];
+  let entries = 0;
+  let tarBytes = 0;
+  const counted = function* (): Generator<Uint8Array> {
+    for (const c of efsTarChunks(tree, options, warnings)) {
+      entries++;
+      tarBytes += c.length;
+      yield c;
+    }
+    entries--; // the end blocks
+  };
+  // Validate before touching the file system (efsTarChunks throws on bad names as it goes).
+  normalizeEfsTree(tree, options);
+  const stats = { inBytes: 0, outBytes: 0 };
+  if (options.gzip === false) {
+    await writeFileAtomic(path, counted(), { force: options.force === true });
+    return { entries, tarBytes, gzBytes: 0, warnings };
+  }
+  await writeFileAtomic(path, gzipChunks(counted(), options, stats), { force: options.force === true });
+  return { entries, tarBytes, gzBytes: stats.outBytes, warnings };
+}
+
+/**
+ * Reads an EFS image file (tar, tar.gz, or signed containers with `unwrapSigned`).
+ * @throws NvError as {@link readEfsImage}, `NV_IO`, `NV_LIMIT`
+ * @example const { chain, tree } = await readEfsImageFile('fs_image.tar.gz');
+ */
+export async function readEfsImageFile(path: string, options: ReadEfsImageOptions = {}): Promise<EfsImage> {
+  const bytes = await readFileLimited(path);
+  try {
+    return readEfsImage(bytes, NODE_DEFLATE, options);
+  } catch (error) {
+    throw NvError.isInstance(error) ? error.withPath(path) : error;
+  }
+}

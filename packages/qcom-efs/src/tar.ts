@@ -1,0 +1,329 @@
+/**
+ * The device tar (`qcom-efs.md` §2.7, §3.10, §3.12): old V7 headers with absolute names, written by hand
+ * because tar-stream always writes ustar magic and its own number format (stack.md §1).
+ * @module
+ */
+import { NvError, encodeLatin1, decodeLatin1, resolveLimits, enforceLimit, type Limits } from '@nv/core';
+import {
+  DEVICE_MTIME,
+  MAX_ITEM_BYTES,
+  S_IFITM,
+  S_IFMT,
+  deviceOrder,
+  type EfsEntry,
+  type EfsTree,
+  type EfsWarning,
+  type NormalizeOptions,
+} from './tree.ts';
+
+/** Tar block size. */
+export const TAR_BLOCK = 512;
+
+/** Header flavour: `v7` as the device writes (default), or POSIX `ustar` to reach names over 99 B with `prefix`. */
+export type TarFormat = 'v7' | 'ustar';
+
+/** Options of {@link encodeEfsTar}. */
+export interface TarEncodeOptions extends NormalizeOptions {
+  /** Header flavour (default `v7`, §3.10 (1)). */
+  readonly format?: TarFormat;
+}
+
+function octal(value: number, width: number, field: string, path: string): string {
+  if (!Number.isInteger(value) || value < 0 || value >= 8 ** width) throw new RangeError(`${path}: ${field} ${value} does not fit ${width} octal digits`);
+  return value.toString(8).padStart(width, '0');
+}
+
+function putString(h: Uint8Array, at: number, text: string): void {
+  h.set(encodeLatin1(text), at);
+}
+
+/**
+ * One 512-B header (§2.7): name, `%07o\0` mode/uid/gid, `%011o\0` size/mtime, `%06o\0 ` checksum, typeflag,
+ * linkname; everything after 257 is NUL in V7.
+ * @throws NvError `NV_EFS_TAR_NAME_TOO_LONG`
+ * @example encodeTarHeader({ path: '/', type: 'dir', mode: 0o40777, uid: 0, gid: 0, mtime: 315964800 })
+ */
+export function encodeTarHeader(entry: EfsEntry, format: TarFormat = 'v7'): Uint8Array<ArrayBuffer> {
+  const h = new Uint8Array(TAR_BLOCK);
+  const name = encodeLatin1(entry.path);
+  let prefix: Uint8Array | undefined;
+  let base = name;
+  if (name.length > 99) {
+    if (format === 'v7') {
+      throw new NvError('NV_EFS_TAR_NAME_TOO_LONG', `${entry.path} is ${name.length} bytes; the device tar holds at most 99 (use format "ustar" to split it into prefix + name, §2.7)`, { path: entry.path });
+    }
+    // ustar: split at a '/' so that prefix ≤ 155 and name ≤ 99.
+    let split = -1;
+    for (let i = Math.min(155, name.length - 1); i > 0; i--) {
+      if (name[i] === 0x2f && name.length - i - 1 <= 99 && name.length - i - 1 > 0) {
+        split = i;
+        break;
+      }
+    }
+    if (split < 0) throw new NvError('NV_EFS_TAR_NAME_TOO_LONG', `${entry.path} cannot be split into a 155-B prefix and a 99-B name`, { path: entry.path });
+    prefix = name.subarray(0, split);
+    base = name.subarray(split + 1);
+  }
+  h.set(base, 0);
+  const size = entry.type === 'item' || entry.type === 'file' ? (entry.data?.length ?? 0) : 0;
+  putString(h, 100, `${octal(entry.mode, 7, 'mode', entry.path)}\0`);
+  putString(h, 108, `${octal(entry.uid, 7, 'uid', entry.path)}\0`);
+  putString(h, 116, `${octal(entry.gid, 7, 'gid', entry.path)}\0`);
+  putString(h, 124, `${octal(size, 11, 'size', entry.path)}\0`);
+  putString(h, 136, `${octal(entry.mtime, 11, 'mtime', entry.path)}\0`);
+  h[156] = entry.type === 'dir' ? 0x35 : entry.type === 'symlink' ? 0x32 : 0x30;
+  if (entry.type === 'symlink') {
+    const target = encodeLatin1(entry.target ?? '');
+    if (target.length > 100) throw new NvError('NV_EFS_TAR_NAME_TOO_LONG', `symlink target of ${entry.path} is over 100 bytes`, { path: entry.path });
+    h.set(target, 157);
+  }
+  if (format === 'ustar') {
+    putString(h, 257, 'ustar\u0000' + '00');
+    if (prefix !== undefined) h.set(prefix, 345);
+  }
+  h.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of h) sum += b;
+  putString(h, 148, `${octal(sum, 6, 'checksum', entry.path)}\0 `);
+  return h;
+}
+
+/**
+ * The device tar as chunks (one header, then the entry's zero-padded frames), in device order, ending with
+ * two zero blocks (§3.10). Lets the Node entry stream into gzip without building the whole tar.
+ * @throws NvError `NV_EFS_BAD_PATH`, `NV_EFS_TAR_NAME_TOO_LONG`
+ * @example for (const chunk of efsTarChunks(tree)) sink.write(chunk);
+ */
+export function* efsTarChunks(tree: EfsTree, options: TarEncodeOptions = {}, warnings: EfsWarning[] = []): Generator<Uint8Array, void, undefined> {
+  const { entries, warnings: w } = deviceOrder(tree, options);
+  warnings.push(...w);
+  const format = options.format ?? 'v7';
+  for (const e of entries) {
+    if (e.type === 'item' && (e.data?.length ?? 0) > MAX_ITEM_BYTES) {
+      warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${e.path} has the item bit but ${e.data?.length} bytes; the modem stores it as a regular file (§5 #8)`, path: e.path });
+    }
+    const header = encodeTarHeader(e, format);
+    const data = e.type === 'item' || e.type === 'file' ? (e.data as Uint8Array) : undefined;
+    if (data === undefined || data.length === 0) {
+      yield header;
+      continue;
+    }
+    const padded = Math.ceil(data.length / TAR_BLOCK) * TAR_BLOCK;
+    const chunk = new Uint8Array(TAR_BLOCK + padded);
+    chunk.set(header, 0);
+    chunk.set(data, TAR_BLOCK);
+    yield chunk;
+  }
+  yield new Uint8Array(2 * TAR_BLOCK);
+}
+
+/**
+ * Encodes an EFS tree as the device tar (§3.10): `/` first, breadth-first bytewise order, V7 headers, two zero blocks.
+ * @throws NvError `NV_EFS_BAD_PATH`, `NV_EFS_TAR_NAME_TOO_LONG`
+ * @example const { tar } = encodeEfsTar({ entries: [] }); // 1 536 B: `/` + two zero blocks
+ */
+export function encodeEfsTar(tree: EfsTree, options: TarEncodeOptions = {}): { tar: Uint8Array<ArrayBuffer>; entries: number; warnings: EfsWarning[] } {
+  const warnings: EfsWarning[] = [];
+  const chunks = [...efsTarChunks(tree, options, warnings)];
+  let total = 0;
+  for (const c of chunks) total += c.length;
+  const tar = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    tar.set(c, at);
+    at += c.length;
+  }
+  return { tar, entries: chunks.length - 1, warnings };
+}
+
+/** One raw tar member as read (§3.12). */
+export interface TarMember {
+  /** Normalised absolute path (`/` for the root). */
+  readonly path: string;
+  /** Raw typeflag character (`'0'`, `'5'`, `'2'`, `'\0'` or an unsupported one). */
+  readonly typeflag: string;
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtime: number;
+  readonly size: number;
+  readonly linkname: string;
+  /** Offset of the header in the tar. */
+  readonly headerOffset: number;
+  /** The bytes (a view into the tar). */
+  readonly data: Uint8Array;
+}
+
+/** Options of {@link decodeTar}. */
+export interface TarDecodeOptions {
+  /** `true` (default): unsupported typeflags are errors; `false` (`ls`): warnings and the member is kept. */
+  readonly strictTypeflag?: boolean;
+  /** Offset of the tar in the outer file, added to error offsets. */
+  readonly baseOffset?: number;
+  readonly limits?: Partial<Limits>;
+}
+
+function isZeroBlock(b: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + TAR_BLOCK; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+function parseOctal(b: Uint8Array, at: number, len: number, field: string, offset: number): number {
+  if (((b[at] as number) & 0x80) !== 0) {
+    throw new NvError('NV_EFS_BAD_TAR_NUMBER', `tar ${field} uses base-256, which the modem cannot read (§2.7)`, { offset: offset + at });
+  }
+  let i = at;
+  const end = at + len;
+  while (i < end && b[i] === 0x20) i++;
+  let value = 0;
+  let digits = 0;
+  while (i < end && (b[i] as number) >= 0x30 && (b[i] as number) <= 0x37) {
+    value = value * 8 + ((b[i] as number) - 0x30);
+    i++;
+    digits++;
+  }
+  // The rest must be NUL/space terminators.
+  for (; i < end; i++) {
+    if (b[i] !== 0 && b[i] !== 0x20) {
+      throw new NvError('NV_EFS_BAD_TAR_NUMBER', `tar ${field} is not octal: ${JSON.stringify(decodeLatin1(b.subarray(at, end)))}`, { offset: offset + at });
+    }
+  }
+  if (digits === 0 && field !== 'mtime' && field !== 'uid' && field !== 'gid' && field !== 'size') {
+    throw new NvError('NV_EFS_BAD_TAR_NUMBER', `tar ${field} is empty`, { offset: offset + at });
+  }
+  return value;
+}
+
+function cString(b: Uint8Array, at: number, len: number): string {
+  let end = at;
+  while (end < at + len && b[end] !== 0) end++;
+  return decodeLatin1(b.subarray(at, end));
+}
+
+const ACCEPTED_TYPEFLAGS = new Set(['0', '\0', '5', '2']);
+
+/**
+ * Reads a tar (§3.12) with the device's rules: checksums, octal numbers (leading spaces, NUL/space ends; base-256
+ * refused), zero padding, typeflags `0`/NUL/`5`/`2`, POSIX `prefix` only with `ustar\0` `00`, two zero blocks.
+ * Extra zero blocks after the end are accepted; anything else after it is an error.
+ * @throws NvError `NV_EFS_BAD_TAR_CHECKSUM`, `NV_EFS_BAD_TAR_NUMBER`, `NV_EFS_BAD_TAR_TYPEFLAG`, `NV_EFS_BAD_TAR_PADDING`, `NV_EFS_BAD_TAR_END`, `NV_TRUNCATED`, `NV_LIMIT`
+ * @example const { members } = decodeTar(tarBytes);
+ */
+export function decodeTar(tar: Uint8Array, options: TarDecodeOptions = {}): { members: TarMember[]; warnings: EfsWarning[] } {
+  const limits = resolveLimits(options.limits);
+  const base = options.baseOffset ?? 0;
+  const strict = options.strictTypeflag ?? true;
+  const members: TarMember[] = [];
+  const warnings: EfsWarning[] = [];
+  let at = 0;
+  let ended = false;
+  while (at + TAR_BLOCK <= tar.length) {
+    if (isZeroBlock(tar, at)) {
+      if (at + 2 * TAR_BLOCK <= tar.length && isZeroBlock(tar, at + TAR_BLOCK)) {
+        ended = true;
+        at += 2 * TAR_BLOCK;
+        break;
+      }
+      throw new NvError('NV_EFS_BAD_TAR_END', 'a single zero block is not the end of a tar: two are needed (§2.7)', { offset: base + at });
+    }
+    enforceLimit(limits, 'maxEntries', members.length + 1, { offset: base + at });
+    const h = tar.subarray(at, at + TAR_BLOCK);
+    const stored = parseOctal(h, 148, 8, 'checksum', base + at);
+    let sum = 0;
+    for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (h[i] as number);
+    if (sum !== stored) {
+      throw new NvError('NV_EFS_BAD_TAR_CHECKSUM', `tar header checksum is ${stored.toString(8)} but the header sums to ${sum.toString(8)}; the modem asserts on it (§5 #3)`, { offset: base + at + 148 });
+    }
+    const mode = parseOctal(h, 100, 8, 'mode', base + at);
+    const uid = parseOctal(h, 108, 8, 'uid', base + at);
+    const gid = parseOctal(h, 116, 8, 'gid', base + at);
+    const size = parseOctal(h, 124, 12, 'size', base + at);
+    const mtime = parseOctal(h, 136, 12, 'mtime', base + at);
+    const typeflag = String.fromCharCode(h[156] as number);
+    const linkname = cString(h, 157, 100);
+    let name = cString(h, 0, 100);
+    const magic = decodeLatin1(h.subarray(257, 265));
+    const prefix = cString(h, 345, 155);
+    if (prefix !== '') {
+      if (magic === 'ustar\u000000') name = `${prefix}/${name}`;
+      else warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `entry ${name} has a prefix but no POSIX magic; the modem ignores the prefix (§2.7)`, offset: base + at + 345 });
+    }
+    if (members.length === 0 && name === '') throw new NvError('NV_EFS_BAD_TAR_END', 'the first tar entry has an empty name (not a tar, §3.12)', { offset: base + at });
+    const isData = typeflag === '0' || typeflag === '\0';
+    if (!ACCEPTED_TYPEFLAGS.has(typeflag)) {
+      const message = `tar typeflag ${JSON.stringify(typeflag)} of ${name}: the modem accepts only 0, NUL, 5 and 2 (long names, pax, hard links, devices and FIFOs are fatal, §5 #5)`;
+      if (strict) throw new NvError('NV_EFS_BAD_TAR_TYPEFLAG', message, { offset: base + at + 156, path: name });
+      warnings.push({ code: 'NV_EFS_BAD_TAR_TYPEFLAG', message, path: name, offset: base + at + 156 });
+    }
+    // Only regular files carry data on the device (dirs/symlinks have size 0, §2.7); other flags' data is skipped.
+    const dataStart = at + TAR_BLOCK;
+    const frames = Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
+    enforceLimit(limits, 'maxInflatedBytes', size, { offset: base + at + 124 });
+    if (dataStart + frames > tar.length) {
+      throw new NvError('NV_TRUNCATED', `tar entry ${name} needs ${size} bytes of data; the tar ends first`, { offset: base + tar.length, path: name });
+    }
+    for (let i = dataStart + size; i < dataStart + frames; i++) {
+      if (tar[i] !== 0) throw new NvError('NV_EFS_BAD_TAR_PADDING', `frame padding after ${name} is not zero; the modem asserts on it (§5 #4)`, { offset: base + i, path: name });
+    }
+    const data = isData ? tar.subarray(dataStart, dataStart + size) : new Uint8Array(0);
+    members.push({ path: name, typeflag, mode, uid, gid, mtime, size, linkname, headerOffset: base + at, data });
+    at = dataStart + frames;
+  }
+  if (!ended) throw new NvError('NV_EFS_BAD_TAR_END', 'the tar has no end (two zero blocks); it was cut short (§2.7)', { offset: base + at });
+  for (let i = at; i < tar.length; i++) {
+    if (tar[i] !== 0) throw new NvError('NV_EFS_BAD_TAR_END', 'data after the two zero blocks that end the tar', { offset: base + i });
+  }
+  return { members, warnings };
+}
+
+/**
+ * Reads a device tar into an EFS tree (§3.12): trailing `/` stripped, names rooted at `/`, type `item` iff
+ * size ≤ 128 and (`S_ISITM(mode)` or the name starts `efs_item_files/`, prefix stripped, inferred); a path seen
+ * twice keeps the last; `/safe/sfs` is skipped.
+ * @throws NvError as {@link decodeTar}, and `NV_EFS_BAD_PATH`
+ * @example const { tree } = tarToEfsTree(tarBytes);
+ */
+export function tarToEfsTree(tar: Uint8Array, options: TarDecodeOptions = {}): { tree: EfsTree; warnings: EfsWarning[]; members: TarMember[] } {
+  const { members, warnings } = decodeTar(tar, options);
+  const byPath = new Map<string, EfsEntry>();
+  for (const m of members) {
+    let name = m.path;
+    let itemByName = false;
+    if (name.startsWith('efs_item_files/')) {
+      name = name.slice('efs_item_files'.length);
+      itemByName = true;
+    }
+    while (name.startsWith('./')) name = name.slice(2);
+    if (!name.startsWith('/')) name = `/${name}`;
+    if (name.length > 1 && name.endsWith('/')) name = name.slice(0, -1);
+    const path = normalizeName(name, m.headerOffset);
+    if (path === '/safe/sfs' || path.startsWith('/safe/sfs/')) {
+      warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${path} skipped (/safe/sfs is never part of an EFS image)`, path, offset: m.headerOffset });
+      continue;
+    }
+    let entry: EfsEntry;
+    const perm = m.mode & 0o7777;
+    if (m.typeflag === '5') entry = { path, type: 'dir', mode: (m.mode & ~S_IFMT) | 0o040000, uid: m.uid, gid: m.gid, mtime: m.mtime };
+    else if (m.typeflag === '2') entry = { path, type: 'symlink', mode: perm | 0o120000, uid: m.uid, gid: m.gid, mtime: m.mtime, target: m.linkname };
+    else if (m.typeflag === '0' || m.typeflag === '\0') {
+      const item = m.size <= MAX_ITEM_BYTES && ((m.mode & S_IFMT) === S_IFITM || itemByName);
+      if (!item && (m.mode & S_IFMT) === S_IFITM) {
+        warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${path} has the item mode but ${m.size} bytes (> 128): the modem stores it as a regular file (§5 #8)`, path, offset: m.headerOffset });
+      }
+      entry = { path, type: item ? 'item' : 'file', mode: perm | (item ? S_IFITM : 0o100000), uid: m.uid, gid: m.gid, mtime: m.mtime, data: m.data };
+    } else continue; // unsupported typeflag, already warned in non-strict mode
+    if (byPath.has(path)) warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${path} appears twice in the tar; the last one wins`, path, offset: m.headerOffset });
+    byPath.set(path, entry);
+  }
+  if (!byPath.has('/')) byPath.set('/', { path: '/', type: 'dir', mode: 0o040777, uid: 0, gid: 0, mtime: DEVICE_MTIME });
+  return { tree: { entries: [...byPath.values()] }, warnings, members };
+}
+
+function normalizeName(name: string, offset: number): string {
+  if (name === '/') return '/';
+  if (!/^[\x20-\x7e]*$/.test(name)) throw new NvError('NV_EFS_BAD_PATH', `tar name ${JSON.stringify(name)} has a non-ASCII or control character`, { offset, path: name });
+  for (const part of name.slice(1).split('/')) {
+    if (part === '' || part === '.' || part === '..') throw new NvError('NV_EFS_BAD_PATH', `tar name ${JSON.stringify(name)} has an empty, "." or ".." part`, { offset, path: name });
+  }
+  return name;
+}

@@ -1,0 +1,190 @@
+/**
+ * The EFS tree model (`qcom-efs.md` §2.1, §3.9): absolute EFS paths with kind, full `st_mode`, owner,
+ * mtime and bytes. JSON-ready except for the `Uint8Array` data.
+ * @module
+ */
+import { NvError, encodeLatin1 } from '@nv/core';
+
+/** File kinds an EFS holds (§2.1): `item` = EFS item file (≤ 128 B, type bits `0160000`). */
+export type EfsEntryType = 'item' | 'file' | 'dir' | 'symlink';
+
+/** One EFS path. */
+export interface EfsEntry {
+  /** Absolute EFS path (`/nvm/num/10`); the root is `/`. */
+  readonly path: string;
+  readonly type: EfsEntryType;
+  /** Full `st_mode` including the type bits (`0o160777`, `0o100777`, `0o40777`, `0o120777`). */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  /** Seconds since 1970 (device: 315964800 = 1980-01-06). */
+  readonly mtime: number;
+  /** File/item bytes; absent for dirs and symlinks. */
+  readonly data?: Uint8Array | undefined;
+  /** Symlink target. */
+  readonly target?: string | undefined;
+}
+
+/** A whole EFS: entries in any order (pack sorts them into device order). */
+export interface EfsTree {
+  readonly entries: readonly EfsEntry[];
+}
+
+/** A warning with a stable code (§4 "W"). */
+export interface EfsWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly path?: string | undefined;
+  readonly offset?: number | undefined;
+}
+
+/** Type bits of `st_mode` (§2.1). */
+export const S_IFMT = 0o170000;
+/** EFS item file type bits (§2.1). */
+export const S_IFITM = 0o160000;
+/** Regular file type bits. */
+export const S_IFREG = 0o100000;
+/** Directory type bits. */
+export const S_IFDIR = 0o040000;
+/** Symlink type bits. */
+export const S_IFLNK = 0o120000;
+/** The mtime the device dumper writes: 1980-01-06, the GPS epoch (§2.7). */
+export const DEVICE_MTIME = 315964800;
+/** Largest item file (§2.1). */
+export const MAX_ITEM_BYTES = 128;
+
+/** Default mode for each kind (§2.1, §3.7). */
+export const DEFAULT_MODES: Readonly<Record<EfsEntryType, number>> = Object.freeze({
+  item: 0o160777,
+  file: 0o100777,
+  dir: 0o040777,
+  symlink: 0o120777,
+});
+
+/**
+ * Checks an absolute EFS path (§4 `NV_EFS_BAD_PATH`): leading `/`, no empty/`.`/`..` parts, printable ASCII, no NUL.
+ * Returns it without a trailing `/` (the root stays `/`).
+ * @throws NvError `NV_EFS_BAD_PATH`
+ * @example normalizeEfsPath('/nvm/num/10/') // '/nvm/num/10'
+ */
+export function normalizeEfsPath(path: string): string {
+  if (typeof path !== 'string') throw new TypeError('path must be a string');
+  const bad = (why: string): never => {
+    throw new NvError('NV_EFS_BAD_PATH', `EFS path ${JSON.stringify(path)} ${why}`, { path });
+  };
+  if (!path.startsWith('/')) bad('is not absolute (must start with /)');
+  if (path === '/') return '/';
+  const p = path.endsWith('/') ? path.slice(0, -1) : path;
+  if (!/^[\x20-\x7e]*$/.test(p)) bad('has a non-ASCII or control character');
+  for (const part of p.slice(1).split('/')) {
+    if (part === '' || part === '.' || part === '..') bad(`has an empty, "." or ".." part`);
+  }
+  return p;
+}
+
+/** Parent of an absolute path (`/a/b` → `/a`, `/a` → `/`). */
+export function parentPath(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+/**
+ * The kind a file gets when nothing says otherwise (§3.7 (3), inferred): regular if larger than 128 B, under
+ * `/nv/item_files/conf/` or `/nv/item_store/`, or ending `.xml`/`.conf`/`.bl`; else an item.
+ * @example defaultKind('/nvm/num/10', 2) // 'item'
+ */
+export function defaultKind(path: string, sizeBytes: number): 'item' | 'file' {
+  if (sizeBytes > MAX_ITEM_BYTES) return 'file';
+  if (path.startsWith('/nv/item_files/conf/') || path.startsWith('/nv/item_store/')) return 'file';
+  if (/\.(xml|conf|bl)$/i.test(path)) return 'file';
+  return 'item';
+}
+
+/** Options of {@link normalizeEfsTree}. */
+export interface NormalizeOptions {
+  /** mtime of directories that have to be added (default {@link DEVICE_MTIME}). */
+  readonly mtime?: number;
+}
+
+/**
+ * Normalises a tree (§3.10 (1)): validates paths, adds `/` and every missing ancestor as `040777` dirs, checks
+ * that no path is both a file and a dir, and that modes carry the type bits of their kind. Later duplicates win.
+ * @throws NvError `NV_EFS_BAD_PATH`
+ * @example normalizeEfsTree({ entries: [{ path: '/a/b', type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) }] })
+ */
+export function normalizeEfsTree(tree: EfsTree, options: NormalizeOptions = {}): EfsTree {
+  const mtime = options.mtime ?? DEVICE_MTIME;
+  const byPath = new Map<string, EfsEntry>();
+  for (const e of tree.entries) {
+    const path = normalizeEfsPath(e.path);
+    if (!['item', 'file', 'dir', 'symlink'].includes(e.type)) throw new TypeError(`unknown entry type ${String(e.type)}`);
+    const typeBits = e.type === 'item' ? S_IFITM : e.type === 'file' ? S_IFREG : e.type === 'dir' ? S_IFDIR : S_IFLNK;
+    const mode = (e.mode & 0o7777) | typeBits;
+    if ((e.type === 'item' || e.type === 'file') && !(e.data instanceof Uint8Array)) throw new TypeError(`${path}: a ${e.type} needs data`);
+    if (e.type === 'symlink' && typeof e.target !== 'string') throw new TypeError(`${path}: a symlink needs a target`);
+    if (path === '/' && e.type !== 'dir') throw new NvError('NV_EFS_BAD_PATH', 'the root / must be a directory', { path });
+    byPath.set(path, { ...e, path, mode });
+  }
+  if (!byPath.has('/')) byPath.set('/', { path: '/', type: 'dir', mode: DEFAULT_MODES.dir, uid: 0, gid: 0, mtime });
+  for (const path of [...byPath.keys()]) {
+    let p = parentPath(path);
+    while (path !== '/') {
+      const parent = byPath.get(p);
+      if (parent === undefined) byPath.set(p, { path: p, type: 'dir', mode: DEFAULT_MODES.dir, uid: 0, gid: 0, mtime });
+      else if (parent.type !== 'dir') throw new NvError('NV_EFS_BAD_PATH', `${p} is a ${parent.type} but also the folder of ${path}`, { path: p });
+      if (p === '/') break;
+      p = parentPath(p);
+    }
+  }
+  return { entries: [...byPath.values()] };
+}
+
+/** Bytewise comparison of ASCII strings (§3.10: `.efs_private` < `CGPS_ME` < `apn_throttle`). */
+export function compareBytewise(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Entries in the device's order (§3.10 (2)): `/`, then breadth-first, each folder's children sorted bytewise.
+ * `/safe/sfs` and below are skipped as the device dumper does (warning `NV_EFS_TAR_SUSPECT_ENTRY`).
+ * @throws NvError `NV_EFS_BAD_PATH`
+ * @example deviceOrder(tree).entries.map((e) => e.path)
+ */
+export function deviceOrder(tree: EfsTree, options: NormalizeOptions = {}): { entries: EfsEntry[]; warnings: EfsWarning[] } {
+  const norm = normalizeEfsTree(tree, options);
+  const children = new Map<string, EfsEntry[]>();
+  let root: EfsEntry | undefined;
+  for (const e of norm.entries) {
+    if (e.path === '/') {
+      root = e;
+      continue;
+    }
+    const p = parentPath(e.path);
+    let list = children.get(p);
+    if (list === undefined) children.set(p, (list = []));
+    list.push(e);
+  }
+  const warnings: EfsWarning[] = [];
+  const out: EfsEntry[] = [root as EfsEntry];
+  const queue = ['/'];
+  for (let qi = 0; qi < queue.length; qi++) {
+    const list = children.get(queue[qi] as string) ?? [];
+    const names = list.map((e) => ({ e, key: encodeLatin1(e.path.slice(e.path.lastIndexOf('/') + 1)) }));
+    names.sort((x, y) => compareBytes(x.key, y.key));
+    for (const { e } of names) {
+      if (e.path === '/safe/sfs') {
+        warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: '/safe/sfs and its contents are skipped, as the device dumper does (§3.10)', path: e.path });
+        continue;
+      }
+      out.push(e);
+      if (e.type === 'dir') queue.push(e.path);
+    }
+  }
+  return { entries: out, warnings };
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
