@@ -1,0 +1,171 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { bytesToHex, sha256 } from '@nv/core';
+import {
+  MBN_ERRORS,
+  diffMbn,
+  encodeMcfgSegment,
+  encodeTrailer,
+  lintMbn,
+  lintMcfgXml,
+  parseMbn,
+  rehashMbn,
+  sampleMcfgXml,
+  wrapCanonical,
+  type LintOptions,
+  type McfgItem,
+  type McfgSegmentParts,
+} from '../src/index.ts';
+
+const katMbn = new Uint8Array(readFileSync(new URL('./vectors/kat-4.5.mbn', import.meta.url)));
+const kat = parseMbn(katMbn);
+const { trailerPad: _pad, ...katParts } = kat;
+const parts: McfgSegmentParts = { ...katParts, items: kat.items.map(({ offset: _o, ...i }) => i) };
+const tlv = (id: number, value: readonly number[]): number[] => [id, value.length & 0xff, value.length >> 8, ...value];
+const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+const baseTlvs = (extra: number[] = [], version = 0x0501050d): Uint8Array => Uint8Array.from([...tlv(0, [0, 1]), ...tlv(1, le32(version)), ...tlv(4, [0, 1, ...le32(8901260)]), ...extra]);
+const file = (over: Partial<McfgSegmentParts>): Uint8Array => wrapCanonical(encodeMcfgSegment({ ...parts, trailerTlvs: baseTlvs(), ...over }));
+const withItem = (item: Partial<McfgItem>): Uint8Array => file({ items: [...parts.items, { kind: 'nv', type: 1, attrib: 0x09, spOps: 0, spare: 0, nvId: 10, data: Uint8Array.of(1), ...item }] });
+const patch = (b: Uint8Array, at: number, value: number, width: 1 | 2 | 4 = 4): Uint8Array => {
+  const c = b.slice();
+  for (let i = 0; i < width; i++) c[at + i] = (value >>> (8 * i)) & 0xff;
+  return c;
+};
+const rehashed = (b: Uint8Array): Uint8Array => {
+  const c = b.slice();
+  c.set(sha256(c.subarray(0x2000)), 0x1000 + 0x28 + 64);
+  return c;
+};
+/** A v3 hash segment that claims a signature (sig size word), as a fake-signed container. */
+const signed = patch(katMbn, 0x1000 + 28, 256);
+
+interface Row {
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  bad: () => Uint8Array;
+  options?: LintOptions;
+}
+
+const S = 0x2000; // segment start in the canonical layout
+const rows: Row[] = [
+  { code: 'NV_MBN_NOT_ELF', severity: 'error', bad: () => Uint8Array.of(1, 2, 3, 4, 5) },
+  { code: 'NV_MBN_ELF_CLASS', severity: 'error', bad: () => patch(katMbn, 4, 2, 1) },
+  { code: 'NV_MBN_PHDR_BOUNDS', severity: 'error', bad: () => patch(katMbn, 0x34 + 0x40 + 16, 0x10000) },
+  { code: 'NV_MBN_NO_HASH_SEGMENT', severity: 'error', bad: () => patch(katMbn, 0x34 + 0x20 + 24, 0) },
+  { code: 'NV_MBN_NO_DATA_SEGMENT', severity: 'error', bad: () => patch(katMbn, 0x34 + 0x40, 0) },
+  { code: 'NV_MBN_HASH_VERSION', severity: 'error', bad: () => patch(katMbn, 0x1004, 4) },
+  { code: 'NV_MBN_HASH_MISMATCH', severity: 'error', bad: () => patch(katMbn, 0x1000 + 0x28 + 64, 0) },
+  { code: 'NV_MBN_HEADER_HASH_MISMATCH', severity: 'warning', bad: () => patch(katMbn, 0x1000 + 0x28, 0) },
+  { code: 'NV_MBN_SIGNATURE_STALE', severity: 'warning', bad: () => patch(signed, 0x1000 + 0x28 + 64, 0) },
+  { code: 'NV_MBN_NONCANONICAL_CONTAINER', severity: 'info', bad: () => signed },
+  { code: 'NV_MBN_TRAILING_BYTES', severity: 'warning', bad: () => Uint8Array.from([...katMbn, 0, 0, 0, 0]) },
+  { code: 'NV_MBN_BAD_MAGIC', severity: 'error', bad: () => rehashed(patch(katMbn, S, 0x4746434e)) },
+  { code: 'NV_MBN_FORMAT', severity: 'error', bad: () => file({ format: 5 }) },
+  { code: 'NV_MBN_FORMAT', severity: 'error', bad: () => file({ format: 4 }), options: { target: 'jo' } },
+  { code: 'NV_MBN_CONFIG_TYPE', severity: 'error', bad: () => file({ configType: 2 }) },
+  { code: 'NV_MBN_SPARE_NONZERO', severity: 'warning', bad: () => file({ spareCrc: 1 }) },
+  { code: 'NV_MBN_VERSION_RECORD', severity: 'error', bad: () => rehashed(patch(katMbn, S + 16, 4996, 2)) },
+  { code: 'NV_MBN_ITEM_COUNT', severity: 'error', bad: () => rehashed(patch(katMbn, S + 8, 3)) },
+  { code: 'NV_MBN_ITEM_TRUNCATED', severity: 'error', bad: () => rehashed(patch(katMbn, S + 24, 4)) },
+  { code: 'NV_MBN_ITEM_LENGTH', severity: 'error', bad: () => withItem({ kind: 'opaque', type: 1, data: Uint8Array.of(10, 0, 9, 0, 1) }) },
+  { code: 'NV_MBN_ITEM_TYPE_UNKNOWN', severity: 'warning', bad: () => withItem({ kind: 'opaque', type: 12, attrib: 0xff, data: Uint8Array.of(0, 1, 0, 3) }) },
+  { code: 'NV_MBN_ITEM_TYPE_UNKNOWN', severity: 'error', bad: () => withItem({ kind: 'opaque', type: 13, attrib: 0xff, data: Uint8Array.of(0) }), options: { target: 'jo' } },
+  { code: 'NV_MBN_ATTR_NO_ACTION', severity: 'error', bad: () => withItem({ attrib: 0x08 }) },
+  { code: 'NV_MBN_ATTR_CONFLICT', severity: 'warning', bad: () => withItem({ attrib: 0x41 }) },
+  { code: 'NV_MBN_SUBS_MASK', severity: 'error', bad: () => withItem({ attrib: 0x19, data: Uint8Array.of(0x10, 1) }) },
+  { code: 'NV_MBN_INDEX_MISSING', severity: 'error', bad: () => withItem({ attrib: 0x39, data: Uint8Array.of(7) }) },
+  { code: 'NV_MBN_NV_ID_RANGE', severity: 'error', bad: () => withItem({ nvId: 7233 }) },
+  { code: 'NV_MBN_FORBIDDEN_ITEM', severity: 'error', bad: () => withItem({ nvId: 453 }) },
+  { code: 'NV_MBN_FORBIDDEN_ITEM', severity: 'error', bad: () => withItem({ kind: 'efs', type: 2, nvId: undefined, path: '/nv/item_files/rfnv/00020000' }) },
+  { code: 'NV_MBN_DUPLICATE', severity: 'warning', bad: () => withItem({ nvId: 71 }) },
+  { code: 'NV_MBN_DUPLICATE', severity: 'error', bad: () => file({ format: 4, items: [...parts.items, parts.items[0]!] }) },
+  { code: 'NV_MBN_EFS_TAGS', severity: 'error', bad: () => withItem({ kind: 'opaque', type: 2, data: Uint8Array.of(3, 0, 2, 0, 0x2f, 0, 2, 0, 0, 0) }) },
+  { code: 'NV_MBN_EFS_PATH', severity: 'error', bad: () => withItem({ kind: 'efs', type: 2, nvId: undefined, path: 'nv/relative' }) },
+  { code: 'NV_MBN_EFS_PATH', severity: 'warning', bad: () => withItem({ kind: 'efs', type: 4, nvId: undefined, path: `/nv/item_files/${'x'.repeat(100)}` }) },
+  { code: 'NV_MBN_DELETE_DATA', severity: 'warning', bad: () => withItem({ attrib: 0x40, data: Uint8Array.of(1, 2) }) },
+  { code: 'NV_MBN_PRL', severity: 'error', bad: () => withItem({ nvId: 257, data: Uint8Array.of(0, 1, 0, 0x40, 0, 0, 0, 1, 0, 9, 1, 2, 3, 4, 5, 6, 7) }) },
+  { code: 'NV_MBN_TRAILER_OFFSET', severity: 'error', bad: () => rehashed(patch(katMbn, katMbn.length - 4, 0x1000)) },
+  { code: 'NV_MBN_TRAILER_MARKER', severity: 'error', bad: () => rehashed(patch(katMbn, S + 24 + 107 + 4, 0x0b, 1)) },
+  { code: 'NV_MBN_TRAILER_MAGIC', severity: 'error', bad: () => rehashed(patch(katMbn, S + 24 + 107 + 12, 0x4e, 1)) },
+  { code: 'NV_MBN_TRAILER_LENGTH', severity: 'error', bad: () => rehashed(patch(katMbn, S + 24 + 107 + 10, 0x51, 2)) },
+  { code: 'NV_MBN_TRAILER_PAD', severity: 'warning', bad: () => file({ trailerPad: Uint8Array.of(0, 0, 0, 0, 0) }) },
+  { code: 'NV_MBN_TRAILER_PAYLOAD_BYTE', severity: 'warning', bad: () => file({ trailerTlvs: baseTlvs(tlv(9, new Array(250).fill(0x41))) }), options: { target: 'jo' } },
+  { code: 'NV_MBN_TLV_TRUNCATED', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs([3, 9, 0, 0x41]) }) },
+  { code: 'NV_MBN_TLV_FORMAT', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs().slice(5) }) },
+  { code: 'NV_MBN_TLV_FORMAT', severity: 'error', bad: () => file({ trailerTlvs: Uint8Array.from([...tlv(0, [0, 2]), ...baseTlvs().slice(5)]) }) },
+  { code: 'NV_MBN_TLV_VERSION_MISSING', severity: 'error', bad: () => file({ trailerTlvs: Uint8Array.from([...tlv(0, [0, 1]), ...tlv(4, [0, 1, ...le32(8901260)])]) }) },
+  { code: 'NV_MBN_COMPAT', severity: 'error', bad: () => file({ version: 0x0a01050d, trailerTlvs: baseTlvs([], 0x0a01050d) }), options: { target: 'jo' } },
+  { code: 'NV_MBN_COMPAT', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs([], 0x0801050d) }), options: { family: 5 } },
+  { code: 'NV_MBN_VERSION_MISMATCH', severity: 'warning', bad: () => file({ trailerTlvs: baseTlvs([], 0x0501050e) }) },
+  { code: 'NV_MBN_IIN_LIST', severity: 'error', bad: () => file({ trailerTlvs: Uint8Array.from([...baseTlvs().slice(0, 12), ...tlv(4, [0, 2, 1, 2, 3, 4])]) }) },
+  { code: 'NV_MBN_PLMN_LIST', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs(tlv(6, [0, 1, ...[0xe8, 0x03, 1, 0]])) }) },
+  { code: 'NV_MBN_NAME', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs(tlv(3, [0x41, 0, 0x42])) }) },
+  { code: 'NV_MBN_IIN_STRING', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs(tlv(10, [...'8986;0D'].map((c) => c.charCodeAt(0)))) }) },
+  { code: 'NV_MBN_TLV_DUPLICATE', severity: 'warning', bad: () => file({ trailerTlvs: baseTlvs(tlv(1, le32(0x0501050d))) }) },
+  { code: 'NV_MBN_TLV_UNKNOWN', severity: 'info', bad: () => file({ trailerTlvs: baseTlvs(tlv(42, [1])) }) },
+  { code: 'NV_MBN_NO_SELECTOR', severity: 'warning', bad: () => file({ trailerTlvs: baseTlvs().slice(0, 12) }) },
+];
+
+describe('lint: every §5 rule has a failing fixture (and the clean file passes)', () => {
+  it('the §4.5 vector and the sample are clean for target jo', () => {
+    expect(lintMbn(katMbn, { target: 'jo' })).toEqual({ ok: true, findings: [] });
+    expect(lintMbn(file({}), { target: 'jo' })).toEqual({ ok: true, findings: [] });
+    expect(lintMcfgXml(sampleMcfgXml(), undefined, { target: 'jo' })).toEqual({ ok: true, findings: [] });
+    expect(lintMcfgXml(sampleMcfgXml({ format: 4, version: 0x0a01050d }), undefined, { target: 'v4' })).toEqual({ ok: true, findings: [] });
+  });
+  for (const row of rows) {
+    it(`${row.code} (${row.severity}${row.options ? `, ${JSON.stringify(row.options)}` : ''})`, () => {
+      expect(MBN_ERRORS[row.code]).toBeDefined();
+      const result = lintMbn(row.bad(), row.options);
+      const hit = result.findings.find((f) => f.code === row.code);
+      expect(hit, JSON.stringify(result.findings)).toBeDefined();
+      expect(hit!.severity).toBe(row.severity);
+      if (row.severity === 'error') expect(result.ok).toBe(false);
+    });
+  }
+});
+
+describe('lint of MCFG XML', () => {
+  it('reports parse and build errors and builder warnings as findings', () => {
+    expect(lintMcfgXml('<NvData><oops></NvData>').findings[0]!.code).toBe('NV_MBN_XML_SYNTAX');
+    expect(lintMcfgXml('<Foo/>').findings[0]!.code).toBe('NV_MBN_XML_ROOT');
+    const dup = sampleMcfgXml().replace('<NvTrlRecord>', '<NvItemData id="71" mcfgAttributes="0x09" mcfgVariant="1"><Member sizeOf="1" type="uint8">1</Member></NvItemData><NvTrlRecord>');
+    expect(lintMcfgXml(dup).findings.map((f) => [f.code, f.severity])).toContainEqual(['NV_MBN_DUPLICATE', 'warning']);
+    expect(lintMcfgXml(sampleMcfgXml().replace('<NvData>', '<NvData xmlns:nv="urn:nv:mcfg:1" nv:spareCrc="0">')).findings[0]).toMatchObject({ code: 'NV_MBN_XML_EXTENSION', severity: 'info' });
+    expect(lintMcfgXml(sampleMcfgXml().replace('0x54 0x4d', '0x54 0x1ff')).findings.map((f) => f.code)).toContain('NV_MBN_XML_MEMBER_OVERFLOW');
+  });
+});
+
+describe('rehash after edits (§4.4)', () => {
+  it('an edited version gets a valid hash; a signed container keeps its layout and warns', () => {
+    const edited = rehashMbn({ ...kat, version: 0x0501050e });
+    expect(lintMbn(edited).findings.map((f) => f.code)).toEqual(['NV_MBN_VERSION_MISMATCH']);
+    const s = rehashMbn({ ...parseMbn(signed), version: 0x0501050e });
+    expect(bytesToHex(s.subarray(0, 0x1000))).toBe(bytesToHex(signed.subarray(0, 0x1000)));
+    expect(lintMbn(s).findings.map((f) => f.code)).toEqual(['NV_MBN_NONCANONICAL_CONTAINER', 'NV_MBN_VERSION_MISMATCH']);
+  });
+});
+
+describe('diff', () => {
+  it('reports added, removed and changed items with decoded values and header/trailer fields', () => {
+    const b = parseMbn(
+      wrapCanonical(
+        encodeMcfgSegment({
+          ...parts,
+          version: 0x0501050e,
+          items: [{ ...parts.items[0]!, data: Uint8Array.of(0x41, 0x54, 0x54, 0) }, parts.items[1]!, { kind: 'nv', type: 1, attrib: 0x09, spOps: 0, spare: 0, nvId: 6873, data: Uint8Array.of(1) }],
+          trailerTlvs: encodeTrailer({ version: 0x0501050e, name: 'Commercial-ATT', plmns: { list: [{ mcc: 310, mnc: 410 }] } }),
+        }),
+      ),
+    );
+    const d = diffMbn(kat, b);
+    expect(d.added).toEqual([{ key: 'nv:6873', type: 1, attributes: 9, size: 1, hex: '01', int: 1 }]);
+    expect(d.removed.map((r) => r.key)).toEqual(['efs:/nv/item_files/ims/qp_ims_dpl_config']);
+    expect(d.changed).toContainEqual({ key: 'header:version', from: '0x0501050D', to: '0x0501050E' });
+    expect(d.changed).toContainEqual({ key: 'trailer:name', from: 'Commercial-TMO', to: 'Commercial-ATT' });
+    const nv71 = d.changed.find((c) => c.key === 'nv:71');
+    expect(nv71).toMatchObject({ from: { text: 'TMO' }, to: { text: 'ATT', int: 0x545441 } });
+    expect(d.changed.some((c) => c.key.startsWith('nv:848'))).toBe(false);
+    expect(diffMbn(kat, kat)).toEqual({ added: [], removed: [], changed: [] });
+  });
+});
