@@ -1,5 +1,6 @@
 import type { CommandRegistrar } from './registry.ts';
 import { registerCompletion } from './completion.ts';
+import { registerDemo } from './demo.ts';
 import { registerErrors } from './errors.ts';
 import { registerQcomEfs } from './qcom-efs.ts';
 import { registerQcomFsg } from './qcom-fsg.ts';
@@ -13,4 +14,15 @@ import { registerSimQcom } from './sim-qcom.ts';
  * Every command group, in help order; each file belongs to one package's commands. A registrar that
  * declares nothing adds nothing to help (only implemented commands appear).
  */
-export const REGISTRARS: readonly CommandRegistrar[] = [registerQcomEfs, registerQcomFsg, registerQcomMbn, registerMtkLtable, registerMtkLid, registerSimQcom, registerSimMtk, registerErrors, registerCompletion];
+export const REGISTRARS: readonly CommandRegistrar[] = [
+  registerDemo,
+  registerQcomEfs,
+  registerQcomFsg,
+  registerQcomMbn,
+  registerMtkLtable,
+  registerMtkLid,
+  registerSimQcom,
+  registerSimMtk,
+  registerErrors,
+  registerCompletion,
+];

@@ -1,0 +1,19 @@
+import type { CommandRegistrar } from './registry.ts';
+import { withExample } from './registry.ts';
+
+/** `nv demo`: the README's main job. */
+export const registerDemo: CommandRegistrar = (program, context) => {
+  withExample(
+    program
+      .command('demo')
+      .description('run the whole flow end to end on built-in sample data and report each step')
+      .option('--out <dir>', 'keep every artefact in this folder (created atomically)')
+      .option('--force', 'replace an existing --out folder')
+      .action(async (flags) => {
+        const { demo } = await import('../actions/demo.ts');
+        await demo(context(), flags);
+      }),
+    'nv demo',
+    'nv demo --out demo-out --json',
+  );
+};
