@@ -262,11 +262,11 @@ export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where:
       ctx.warn({ severity: 'warning', code: 'NV_MBN_XML_DIR_ORDER', message: `${where}: files are taken in byte order, the vendor tool uses readdir order`, path: where });
       const out: McfgItem[] = [];
       const queue: string[] = [''];
-      const join = (a: string, b: string): string => (a === '' ? b : `${a}/${b}`);
+      const join = (a: string, b: string): string => (a === '' ? b : b === '' ? a : `${a}/${b}`);
       const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
       while (queue.length > 0) {
         const rel = queue.shift()!;
-        const listing = ctx.resolver.listDir(join(el.buildPath, rel).replace(/^\/+/, el.buildPath.startsWith('/') ? '/' : ''));
+        const listing = ctx.resolver.listDir(join(el.buildPath, rel));
         if (!listing) throw new NvError('NV_MBN_XML_FILE_MISSING', `${where}: folder "${join(el.buildPath, rel)}" could not be listed`, { path: where });
         for (const name of [...listing.files].sort(byteOrder)) {
           if (out.length >= MAX_DIR_FILES) throw new NvError('NV_LIMIT', `${where}: more than ${MAX_DIR_FILES} files`, { path: where });

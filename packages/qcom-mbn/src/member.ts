@@ -74,7 +74,7 @@ export function encodeMember(member: McfgXmlMember, dialect: 1 | 2, path?: strin
     const masked = BigInt.asUintN(Number(bits), value);
     const unsigned = member.type.startsWith('u');
     const min = unsigned || isHex ? 0n : -(1n << (bits - 1n));
-    const max = unsigned || isHex ? (1n << bits) - 1n : (1n << bits) - 1n;
+    const max = unsigned || isHex ? (1n << bits) - 1n : (1n << (bits - 1n)) - 1n;
     if (value < min || value > max) overflow = true;
     for (let b = 0; b < width; b++) out[o + b] = Number((masked >> BigInt(8 * b)) & 0xffn);
   });
