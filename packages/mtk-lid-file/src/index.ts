@@ -22,3 +22,9 @@ export type { LidStore, LidApiOptions, LidApiEvent, LidReadResult, LidWriteResul
 export { lidStoreNames, externalRead, externalWrite, externalReset } from './store.ts';
 export type { LidBitValue, LidBitField, LidBitLid, LidBitWarning, LidBitResult, LidBitOptions, LidBitFieldValue } from './lid-bit.ts';
 export { LID_BIT_MAX_CHARS, parseLidBit, decodeLidBitRecord, encodeLidBitRecord } from './lid-bit.ts';
+export type { ApFileCheck, FileVerEntry } from './ap.ts';
+export { apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer } from './ap.ts';
+export type { BinRegionOptions, BinRegionTitle, BinRegionFile, BinRegionWarning, BinRegionInspection } from './bin-region.ts';
+export {
+  BIN_REGION_MAX_BYTES, BIN_REGION_BLOCK_SIZE, binRegionChecksum, scanBinRegionTitles, inspectBinRegion, unpackBinRegion, extractBinRegionFile, patchBinRegionFile,
+} from './bin-region.ts';
