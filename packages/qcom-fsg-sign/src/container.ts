@@ -1,0 +1,388 @@
+/**
+ * MBN v3 40-byte header (spec §2.1), the 512-byte `.img` sector (§2.3) and input recognition (§2.2).
+ * Pure and browser-safe.
+ * @module
+ */
+import { NvError, ByteWriter, bytesEqual, encodeLatin1 } from '@nv/core';
+import type { FsgFinding } from './errors.ts';
+
+/** Size of the MBN v3 header. */
+export const MBN_HEADER_SIZE = 40;
+/** Size of the `.img` sector the modem skips (§2.3). */
+export const IMG_SECTOR_SIZE = 512;
+/** Image id of an FSG image (`image_id` of the inner MBN header). */
+export const MBN_IMAGE_ID_EFS_TAR = 27;
+/** Fixed certificate chain size written by `sign` (QDST: 3 slots of 2 KiB, §3.4). */
+export const CERT_CHAIN_SIZE = 6144;
+/** ASCII magic at 0x28 of the `.img` sector (§2.3; 20 bytes, no NUL). */
+export const IMG_MAGIC: Uint8Array = encodeLatin1('IMGEFS- SIGNED_IMAGE');
+/** Image ids of the `.img` sector per partition (§2.3). */
+export const IMG_PARTITION_IDS: Readonly<Record<ImgPartition, number>> = Object.freeze({ FSG: 20, FS1: 16, FS2: 17 });
+
+/** Which partition an `.img` is built for: FSG (golden copy), FS1 (modemst1), FS2 (modemst2). */
+export type ImgPartition = 'FSG' | 'FS1' | 'FS2';
+
+/** The ten u32 LE words of an MBN v3 header (§2.1). */
+export interface MbnHeader {
+  imageId: number;
+  version: number;
+  imageSrc: number;
+  imageDest: number;
+  imageSize: number;
+  codeSize: number;
+  signaturePtr: number;
+  signatureSize: number;
+  certChainPtr: number;
+  certChainSize: number;
+}
+
+const FIELDS = ['imageId', 'version', 'imageSrc', 'imageDest', 'imageSize', 'codeSize', 'signaturePtr', 'signatureSize', 'certChainPtr', 'certChainSize'] as const;
+
+function u32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
+}
+
+/**
+ * Reads the 40-byte MBN v3 header at `offset` (no checks beyond length).
+ * @throws NvError `NV_TRUNCATED` when fewer than 40 bytes are left.
+ * @example
+ * parseMbnHeader(mbn).codeSize
+ */
+export function parseMbnHeader(bytes: Uint8Array, offset = 0, path?: string): MbnHeader {
+  if (offset < 0 || offset + MBN_HEADER_SIZE > bytes.length) {
+    throw new NvError('NV_TRUNCATED', `need 40 bytes for the MBN v3 header at ${offset}, have ${Math.max(0, bytes.length - offset)}`, { offset, path });
+  }
+  const h = {} as MbnHeader;
+  FIELDS.forEach((f, i) => {
+    h[f] = u32(bytes, offset + 4 * i);
+  });
+  return h;
+}
+
+/**
+ * Encodes an MBN v3 header (40 bytes, u32 LE).
+ * @throws RangeError when a field is not a u32.
+ * @example
+ * encodeMbnHeader(signingHeader(141, 256)) // 1b000000 03000000 28000000 …
+ */
+export function encodeMbnHeader(header: MbnHeader): Uint8Array<ArrayBuffer> {
+  const w = new ByteWriter(MBN_HEADER_SIZE);
+  for (const f of FIELDS) {
+    const v = header[f];
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`MBN header ${f} must be a u32, got ${v}`);
+    w.u32le(v);
+  }
+  return w.finish();
+}
+
+/**
+ * The header `sign` writes: `(27, 3, 40, 0, code+k+chain, code, code, k, code+k, chain)` (§3.8 step 4).
+ * @throws RangeError when sizes are not u32 or the sum overflows.
+ * @example
+ * signingHeader(141, 256).imageSize // 6541
+ */
+export function signingHeader(codeSize: number, signatureSize: number, certChainSize: number = CERT_CHAIN_SIZE): MbnHeader {
+  const imageSize = codeSize + signatureSize + certChainSize;
+  if (imageSize + MBN_HEADER_SIZE > 0xffffffff) throw new RangeError(`image of ${imageSize} bytes does not fit a u32 size`);
+  return {
+    imageId: MBN_IMAGE_ID_EFS_TAR, version: 3, imageSrc: MBN_HEADER_SIZE, imageDest: 0, imageSize, codeSize,
+    signaturePtr: codeSize, signatureSize, certChainPtr: codeSize + signatureSize, certChainSize,
+  };
+}
+
+/** File offsets (relative to the header start) of the parts of an MBN v3 image. */
+export interface MbnLayout {
+  codeOffset: number;
+  signatureOffset: number;
+  certChainOffset: number;
+  /** 40 + image_size: the length of the `.mbn`. */
+  totalSize: number;
+}
+
+/** True when the §2.1 pointer arithmetic holds (sizes exact or SecTools align4). */
+export function mbnArithmeticHolds(h: MbnHeader): boolean {
+  if (h.version !== 3 || h.imageSrc !== MBN_HEADER_SIZE || h.codeSize === 0) return false;
+  if (h.signaturePtr !== h.imageDest + h.codeSize) return false;
+  if (h.certChainPtr !== h.signaturePtr + h.signatureSize) return false;
+  const sum = h.codeSize + h.signatureSize + h.certChainSize;
+  const aligned = Math.ceil(sum / 4) * 4;
+  return h.imageSize === sum || h.imageSize === aligned;
+}
+
+/**
+ * Layout of an MBN v3 image; pointers count from the header end (file offset = 40 + ptr − dest, §2.1).
+ * @throws NvError `NV_FSG_HEADER_SIZES` when the arithmetic does not hold.
+ * @example
+ * mbnLayout(parseMbnHeader(mbn)).signatureOffset
+ */
+export function mbnLayout(h: MbnHeader, base = 0, path?: string): MbnLayout {
+  if (!mbnArithmeticHolds(h)) {
+    throw new NvError('NV_FSG_HEADER_SIZES', `MBN v3 header sizes do not add up: code ${h.codeSize}, signature_ptr ${h.signaturePtr}, signature ${h.signatureSize}, cert_chain_ptr ${h.certChainPtr}, chain ${h.certChainSize}, image_size ${h.imageSize}`, { offset: base, path, data: { ...h } });
+  }
+  return {
+    codeOffset: MBN_HEADER_SIZE,
+    signatureOffset: MBN_HEADER_SIZE + h.signaturePtr - h.imageDest,
+    certChainOffset: MBN_HEADER_SIZE + h.certChainPtr - h.imageDest,
+    totalSize: MBN_HEADER_SIZE + h.imageSize,
+  };
+}
+
+/**
+ * `verify`'s header findings (§2.1 table).
+ * @example
+ * checkMbnHeader(parseMbnHeader(mbn), mbn.length)
+ */
+export function checkMbnHeader(h: MbnHeader, available: number, base = 0): FsgFinding[] {
+  const out: FsgFinding[] = [];
+  const f = (severity: FsgFinding['severity'], code: string, message: string, field: number): void => {
+    out.push({ severity, code, message, offset: base + 4 * field });
+  };
+  if (h.imageId !== MBN_IMAGE_ID_EFS_TAR) f('warning', 'NV_FSG_HEADER_FIELD', `image_id is ${h.imageId}, expected 27 (the modem ignores it, inferred)`, 0);
+  if (h.version !== 3) f('warning', 'NV_FSG_HEADER_FIELD', `header_vsn_num is ${h.version}, expected 3`, 1);
+  if (h.imageSrc !== MBN_HEADER_SIZE) f('error', 'NV_FSG_HEADER_FIELD', `image_src is ${h.imageSrc}, must be 40`, 2);
+  if (h.imageDest !== 0) f('error', 'NV_FSG_HEADER_FIELD', `image_dest_ptr is 0x${h.imageDest.toString(16)}, must be 0`, 3);
+  if (!mbnArithmeticHolds({ ...h, version: 3, imageSrc: MBN_HEADER_SIZE })) f('error', 'NV_FSG_HEADER_SIZES', `sizes do not add up: image_size ${h.imageSize} vs code ${h.codeSize} + signature ${h.signatureSize} + chain ${h.certChainSize}, signature_ptr ${h.signaturePtr}, cert_chain_ptr ${h.certChainPtr}`, 4);
+  else if (MBN_HEADER_SIZE + h.imageSize > available) f('error', 'NV_FSG_HEADER_SIZES', `the header says the image is ${MBN_HEADER_SIZE + h.imageSize} bytes, only ${available} are there`, 4);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// .img sector (§2.3)
+
+/** The fields of a 512-byte `.img` sector. */
+export interface ImgSector {
+  imageId: number;
+  version: number;
+  imageSrc: number;
+  /** image_dest_ptr: `<P>_RAM_ADDR + 512`, or 0. */
+  dest: number;
+  imageSize: number;
+  codeSize: number;
+  /** True when the 16 bytes at 0x18 and the fill after the magic are all zero. */
+  fillZero: boolean;
+  /** True when the magic is at 0x28. */
+  magicOk: boolean;
+}
+
+/**
+ * Encodes the `.img` sector for an `.mbn` of `mbnSize` bytes (§2.3).
+ * @throws RangeError for ids/sizes/dest outside u32.
+ * @example
+ * encodeImgSector({ mbnSize: 6581 }) // 14000000 03000000 d8010000 00000000 b5190000 b5190000 …
+ */
+export function encodeImgSector(options: { mbnSize: number; dest?: number; partition?: ImgPartition }): Uint8Array<ArrayBuffer> {
+  const { mbnSize, dest = 0, partition = 'FSG' } = options;
+  const id = IMG_PARTITION_IDS[partition];
+  if (id === undefined) throw new RangeError(`partition must be FSG, FS1 or FS2, got ${String(partition)}`);
+  const out = new Uint8Array(IMG_SECTOR_SIZE);
+  const dv = new DataView(out.buffer);
+  for (const [i, v] of [id, 3, IMG_SECTOR_SIZE - MBN_HEADER_SIZE, dest, mbnSize, mbnSize].entries()) {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`.img sector word ${i} must be a u32, got ${v}`);
+    dv.setUint32(4 * i, v, true);
+  }
+  out.set(IMG_MAGIC, 0x28);
+  return out;
+}
+
+/**
+ * Reads a `.img` sector (no checks; see {@link checkImgSector}).
+ * @throws NvError `NV_TRUNCATED` when fewer than 512 bytes.
+ * @example
+ * parseImgSector(img).dest
+ */
+export function parseImgSector(bytes: Uint8Array, path?: string): ImgSector {
+  if (bytes.length < IMG_SECTOR_SIZE) throw new NvError('NV_TRUNCATED', `need 512 bytes for the .img sector, have ${bytes.length}`, { offset: 0, path });
+  let fillZero = true;
+  for (let i = 0x18; i < 0x28; i++) if (bytes[i] !== 0) fillZero = false;
+  for (let i = 0x28 + IMG_MAGIC.length; i < IMG_SECTOR_SIZE; i++) if (bytes[i] !== 0) fillZero = false;
+  return {
+    imageId: u32(bytes, 0), version: u32(bytes, 4), imageSrc: u32(bytes, 8), dest: u32(bytes, 12), imageSize: u32(bytes, 16), codeSize: u32(bytes, 20),
+    fillZero, magicOk: bytesEqual(bytes.subarray(0x28, 0x28 + IMG_MAGIC.length), IMG_MAGIC),
+  };
+}
+
+/**
+ * `verify`'s `IMG_SECTOR` warnings (§2.3): non-zero fill, sizes ≠ len(.mbn), id not 16/17/20.
+ * @example
+ * checkImgSector(parseImgSector(img), mbnLength)
+ */
+export function checkImgSector(s: ImgSector, mbnSize: number): FsgFinding[] {
+  const out: FsgFinding[] = [];
+  const w = (message: string, offset: number): void => {
+    out.push({ severity: 'warning', code: 'NV_FSG_IMG_SECTOR', message, offset });
+  };
+  if (![16, 17, 20].includes(s.imageId)) w(`.img sector image id is ${s.imageId}, expected 20 (FSG), 16 (FS1) or 17 (FS2)`, 0);
+  if (s.version !== 3 || s.imageSrc !== 472) w(`.img sector words 1,2 are ${s.version},${s.imageSrc}, expected 3,472`, 4);
+  if (s.imageSize !== mbnSize || s.codeSize !== mbnSize) w(`.img sector sizes are ${s.imageSize}/${s.codeSize}, the .mbn is ${mbnSize} bytes`, 16);
+  if (!s.fillZero) w('.img sector fill is not all zero', 0x18);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input recognition (§2.2)
+
+/** The three containers of a signed FSG image. */
+export type SignedImageContainer = 'mbn' | 'img' | 'fsg';
+
+function magicAt40(bytes: Uint8Array): boolean {
+  return bytes.length >= 0x28 + IMG_MAGIC.length && bytesEqual(bytes.subarray(0x28, 0x28 + IMG_MAGIC.length), IMG_MAGIC);
+}
+
+function looksLikeMbn(bytes: Uint8Array, at: number): boolean {
+  if (bytes.length < at + MBN_HEADER_SIZE) return false;
+  return mbnArithmeticHolds(parseMbnHeader(bytes, at));
+}
+
+/**
+ * Recognises a signed FSG image (§2.2 rows 1–2): `'img'` (sector + `.mbn`, nothing after it), `'fsg'` (a partition
+ * dump: sector + `.mbn` + fill), `'mbn'` (bare MBN v3). `undefined` for anything else. Never throws.
+ * @example
+ * detectSignedImage(bytes) // 'img'
+ */
+export function detectSignedImage(bytes: Uint8Array): SignedImageContainer | undefined {
+  if (magicAt40(bytes)) {
+    if (!looksLikeMbn(bytes, IMG_SECTOR_SIZE)) return undefined;
+    const h = parseMbnHeader(bytes, IMG_SECTOR_SIZE);
+    return bytes.length > IMG_SECTOR_SIZE + MBN_HEADER_SIZE + h.imageSize ? 'fsg' : 'img';
+  }
+  return looksLikeMbn(bytes, 0) ? 'mbn' : undefined;
+}
+
+function u32be(bytes: Uint8Array, at: number): number {
+  return (((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number)) >>> 0;
+}
+
+/** True when a ustar/v7 tar header at 0 has a valid checksum (§2.2 row 5, §4 step 18). */
+export function isTarHeader(bytes: Uint8Array): boolean {
+  if (bytes.length < 512 || bytes[0] === 0) return false;
+  const text = String.fromCharCode(...bytes.subarray(148, 156)).replace(/[\0 ]+$/, '').trim();
+  if (!/^[0-7]{1,8}$/.test(text)) return false;
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : (bytes[i] as number);
+  return sum === parseInt(text, 8);
+}
+
+/** True for a gzip member header the modem's gunzip accepts: `1F 8B 08`, reserved flags 0 (§4 step 18). */
+export function isGzipHeader(bytes: Uint8Array): boolean {
+  return bytes.length >= 10 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8 && ((bytes[3] as number) & 0xe0) === 0;
+}
+
+function elfMbnVersion(bytes: Uint8Array): number | undefined {
+  // ELF32/64 LE: find the PT_NULL program header whose (p_flags>>24)&7 = 2 (hash segment); MBN version at +4 of its data.
+  try {
+    const is64 = bytes[4] === 2;
+    const le = bytes[5] === 1;
+    if (!le) return undefined;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const phoff = is64 ? Number(dv.getBigUint64(32, true)) : dv.getUint32(28, true);
+    const phentsize = dv.getUint16(is64 ? 54 : 42, true);
+    const phnum = Math.min(dv.getUint16(is64 ? 56 : 44, true), 64);
+    for (let i = 0; i < phnum; i++) {
+      const p = phoff + i * phentsize;
+      const type = dv.getUint32(p, true);
+      const flags = dv.getUint32(is64 ? p + 4 : p + 24, true);
+      const off = is64 ? Number(dv.getBigUint64(p + 8, true)) : dv.getUint32(p + 4, true);
+      if (type === 0 && ((flags >>> 24) & 7) === 2) return dv.getUint32(off + 4, true);
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Throws the §2.2 error for bytes that are not a signed image (rows 3–7).
+ * @throws NvError `NV_FSG_ELF_UNSUPPORTED`, `NV_FSG_MBN80_UNSUPPORTED`, `NV_FSG_UNSIGNED`, `NV_FSG_EMPTY`, `NV_FSG_NOT_MBN`.
+ */
+function rejectUnrecognised(bytes: Uint8Array, path?: string): never {
+  if (bytes.length >= 4 && u32be(bytes, 0) === 0x7f454c46) {
+    const v = elfMbnVersion(bytes);
+    const ver = v === undefined ? 'unknown MBN version' : `MBN v${v}${v >= 6 ? ' (SHA-384)' : ''}`;
+    throw new NvError('NV_FSG_ELF_UNSUPPORTED', `this is an ELF image (${ver}), not a 40-byte MBN v3 FSG image; use SecTools v2 EFS-TAR or \`nv qcom mbn\``, { offset: 0, path, data: { mbnVersion: v ?? null } });
+  }
+  if (bytes.length >= 8 && u32(bytes, 4) === 0x73d71034) {
+    throw new NvError('NV_FSG_MBN80_UNSUPPORTED', 'this file has the legacy 80-byte MBN header (magic 0x73D71034 at 4), not the 40-byte MBN v3 header', { offset: 4, path });
+  }
+  if ((bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8) || isTarHeader(bytes)) {
+    throw new NvError('NV_FSG_UNSIGNED', 'this is a plain tar/gzip, not a signed image; sign it with `nv qcom fsg sign`', { offset: 0, path });
+  }
+  if (bytes.length > 0 && (bytes.every((b) => b === 0) || bytes.every((b) => b === 0xff))) {
+    throw new NvError('NV_FSG_EMPTY', `the file is all 0x${bytes[0] === 0 ? '00' : 'FF'} (an erased partition)`, { offset: 0, path });
+  }
+  throw new NvError('NV_FSG_NOT_MBN', 'no MBN v3 header and no .img sector (IMGEFS- SIGNED_IMAGE at 0x28); the file may be device-encrypted EFS (modemst1/2) or another format', { offset: 0, path });
+}
+
+/** The result of {@link unwrapSignedImage}. */
+export interface UnwrappedImage {
+  container: SignedImageContainer;
+  /** Absolute offset of the code (tar.gz) in the input. */
+  codeOffset: number;
+  /** The signed payload (fs_image.tar.gz with its tail), a view into the input. */
+  code: Uint8Array;
+}
+
+/** Everything {@link locateSignedImage} finds: the unwrap result plus the MBN bounds. */
+export interface LocatedImage extends UnwrappedImage {
+  /** Absolute offset of the MBN v3 header (0 or 512). */
+  mbnOffset: number;
+  /** The `.mbn` (40 + image_size bytes), a view. */
+  mbn: Uint8Array;
+  header: MbnHeader;
+  /** Bytes after the `.mbn` in an `fsg` dump. */
+  trailingBytes: number;
+}
+
+/**
+ * Finds the `.mbn` in a bare `.mbn`, `.img` or `fsg` dump (§2.2) and checks its bounds.
+ * @throws NvError §2.2 codes, `NV_FSG_HEADER_SIZES`, `NV_TRUNCATED`.
+ * @example
+ * locateSignedImage(bytes).mbn
+ */
+export function locateSignedImage(bytes: Uint8Array, path?: string): LocatedImage {
+  let mbnOffset: number;
+  if (magicAt40(bytes)) {
+    mbnOffset = IMG_SECTOR_SIZE;
+    if (bytes.length < IMG_SECTOR_SIZE + MBN_HEADER_SIZE) throw new NvError('NV_TRUNCATED', `.img sector found but the file ends at ${bytes.length}, before the MBN header at 512`, { offset: bytes.length, path });
+    const h = parseMbnHeader(bytes, mbnOffset, path);
+    if (!mbnArithmeticHolds(h)) throw new NvError('NV_FSG_NOT_MBN', 'the .img sector is there but no MBN v3 header at offset 512', { offset: mbnOffset, path, data: { ...h } });
+  } else if (looksLikeMbn(bytes, 0)) {
+    mbnOffset = 0;
+  } else {
+    rejectUnrecognised(bytes, path);
+  }
+  const header = parseMbnHeader(bytes, mbnOffset, path);
+  const layout = mbnLayout(header, mbnOffset, path);
+  const end = mbnOffset + layout.totalSize;
+  if (end > bytes.length) throw new NvError('NV_TRUNCATED', `the MBN header says the image ends at ${end}, the file has ${bytes.length} bytes`, { offset: bytes.length, path, data: { expected: end } });
+  const container: SignedImageContainer = mbnOffset === 0 ? 'mbn' : end < bytes.length ? 'fsg' : 'img';
+  const codeOffset = mbnOffset + MBN_HEADER_SIZE;
+  return {
+    container, codeOffset, code: bytes.subarray(codeOffset, codeOffset + header.codeSize),
+    mbnOffset, mbn: bytes.subarray(mbnOffset, end), header, trailingBytes: bytes.length - end,
+  };
+}
+
+/**
+ * Returns the signed payload (fs_image.tar.gz incl. its tail) of a `.mbn`, `.img` or `fsg` dump, as a view.
+ * Does not verify the signature (see `verifySignedImage`).
+ * @throws NvError `NV_FSG_ELF_UNSUPPORTED`, `NV_FSG_MBN80_UNSUPPORTED`, `NV_FSG_UNSIGNED`, `NV_FSG_EMPTY`,
+ *   `NV_FSG_NOT_MBN`, `NV_FSG_HEADER_SIZES`, `NV_TRUNCATED`.
+ * @example
+ * const { container, codeOffset, code } = unwrapSignedImage(bytes);
+ */
+export function unwrapSignedImage(bytes: Uint8Array): UnwrappedImage {
+  const { container, codeOffset, code } = locateSignedImage(bytes);
+  return { container, codeOffset, code };
+}
+
+/**
+ * For partition images (`sim`, `--as-partition`): a bare `.mbn` is an error, the modem skips 512 bytes (§2.2 row 2).
+ * @throws NvError `NV_FSG_IMG_SECTOR_MISSING` and the {@link unwrapSignedImage} codes.
+ * @example
+ * unwrapPartitionImage(fsgDump).code
+ */
+export function unwrapPartitionImage(bytes: Uint8Array, path?: string): LocatedImage {
+  const located = locateSignedImage(bytes, path);
+  if (located.container === 'mbn') throw new NvError('NV_FSG_IMG_SECTOR_MISSING', 'this is a bare .mbn; the modem skips the first 512 bytes of fsg, so wrap it with `nv qcom fsg img` first', { offset: 0, path });
+  return located;
+}

@@ -1,0 +1,91 @@
+/**
+ * IDs (§3.1) and the HMAC-like image hash (§3.2). Pure and browser-safe.
+ * @module
+ */
+import { NvError, concatBytes, sha1, sha256 } from '@nv/core';
+
+/** The hash the modem uses for the image: SHA-256 with OU `07 0001 SHA256`, else SHA-1. */
+export type ImageHashAlgorithm = 'sha256' | 'sha1';
+
+const U64_MAX = 0xffffffffffffffffn;
+
+/**
+ * Parses a 64-bit ID (decimal or `0x` hex) as bigint (§3.1).
+ * @throws NvError `NV_FSG_ID_FORMAT`.
+ * @example
+ * parseId('0x009600E100000000', 'HW_ID') // 0x009600E100000000n
+ */
+export function parseId(text: string | bigint | number, what = 'ID', max: bigint = U64_MAX): bigint {
+  let v: bigint | undefined;
+  if (typeof text === 'bigint') v = text;
+  else if (typeof text === 'number') v = Number.isSafeInteger(text) ? BigInt(text) : undefined;
+  else {
+    const t = text.trim();
+    if (/^0[xX][0-9a-fA-F]{1,16}$/.test(t) || /^\d{1,20}$/.test(t)) v = BigInt(t);
+  }
+  if (v === undefined || v < 0n || v > max) {
+    throw new NvError('NV_FSG_ID_FORMAT', `${what} "${String(text)}" is not decimal or 0x hex in 0…0x${max.toString(16).toUpperCase()}`, { data: { what } });
+  }
+  return v;
+}
+
+/**
+ * `HW_ID = msm_part<<32 | oem_id<<16 | model_id` (§3.1).
+ * @example
+ * composeHwId(0x009600E1, 0, 0) // 0x009600E100000000n
+ */
+export function composeHwId(msmPart: number, oemId: number, modelId: number): bigint {
+  return (BigInt(msmPart >>> 0) << 32n) | (BigInt(oemId & 0xffff) << 16n) | BigInt(modelId & 0xffff);
+}
+
+/** `%016X` of a 64-bit ID (OU text, §3.1). */
+export function formatId(v: bigint, digits = 16): string {
+  return v.toString(16).toUpperCase().padStart(digits, '0');
+}
+
+function be64(v: bigint): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, v & U64_MAX, false);
+  return out;
+}
+
+/** `Si = BE64(SW_ID ⊕ 0x3636363636363636)` (§3.2 step 3). */
+export function innerPad(swId: bigint): Uint8Array<ArrayBuffer> {
+  return be64(swId ^ 0x3636363636363636n);
+}
+
+/** `So = BE64(HW_ID ⊕ 0x5C5C5C5C5C5C5C5C)` (§3.2 step 3). */
+export function outerPad(hwId: bigint): Uint8Array<ArrayBuffer> {
+  return be64(hwId ^ 0x5c5c5c5c5c5c5c5cn);
+}
+
+/** Intermediate values of the image hash, for inspection and tests. */
+export interface ImageHashSteps {
+  h1: Uint8Array;
+  h2: Uint8Array;
+  h3: Uint8Array;
+}
+
+/**
+ * The §3.2 image hash: `H3 = H(So ‖ H(Si ‖ H(signed)))` where `signed` = header ‖ code.
+ * `digest` lets Node pass a faster SHA-256 for `signed` (same result).
+ * @example
+ * bytesToHex(imageHash(encodeLatin1('abc'), 0n, 0x009600E100000000n)) // 'aac7b9ad…'
+ */
+export function imageHash(signed: Uint8Array, swId: bigint, hwId: bigint, algorithm: ImageHashAlgorithm = 'sha256', digest?: (data: Uint8Array) => Uint8Array): Uint8Array {
+  return imageHashSteps(signed, swId, hwId, algorithm, digest).h3;
+}
+
+/** {@link imageHash} with its intermediate values. */
+export function imageHashSteps(signed: Uint8Array, swId: bigint, hwId: bigint, algorithm: ImageHashAlgorithm = 'sha256', digest?: (data: Uint8Array) => Uint8Array): ImageHashSteps {
+  const H = algorithm === 'sha256' ? sha256 : sha1;
+  const h1 = digest !== undefined && algorithm === 'sha256' ? digest(signed) : H(signed);
+  const h2 = H(concatBytes(innerPad(swId), h1));
+  const h3 = H(concatBytes(outerPad(hwId), h2));
+  return { h1, h2, h3 };
+}
+
+/** SecTools drops a zero byte of Si/So when the top byte of the ID is 0x36/0x5C (§4 `ID_PAD_QUIRK`, inferred). */
+export function hasIdPadQuirk(swId: bigint, hwId: bigint): boolean {
+  return swId >> 56n === 0x36n || hwId >> 56n === 0x5cn;
+}
