@@ -34,6 +34,10 @@ export const MTK_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', {
     meaning: 'The nvram bin region is empty: there is nothing to restore from it.',
     fix: 'Back the unit up to the bin region (the META/ATE/SN-writer trigger) before relying on a restore.',
   },
+  NV_SIM_MTK_TABLE_MISMATCH: {
+    meaning: 'The --from table is not the table of the firmware installed on the simulated device in --state.',
+    fix: 'Pass the table the state was created or last upgraded with, or start from a new state folder.',
+  },
   NV_SIM_MTK_BAD_STATE: {
     meaning: 'The saved simulator state folder is missing a file, has a bad device.json or files that disagree with it.',
     fix: 'Recreate the state with nv sim mtk init.',

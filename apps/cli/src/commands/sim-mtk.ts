@@ -1,4 +1,86 @@
+import { Option } from '@commander-js/extra-typings';
 import type { CommandRegistrar } from './registry.ts';
+import { commandGroup, withExample } from './registry.ts';
+import { integerArg } from '../options.ts';
 
-/** `nv sim mtk …` commands. None is implemented yet, so none is declared (help lists only working commands). */
-export const registerSimMtk: CommandRegistrar = () => {};
+const MODES = ['format-all', 'firmware-upgrade', 'factory-reset', 'download-only', 'ota'] as const;
+const GENERATIONS = ['moly-a', 'moly-b'] as const;
+
+/** `nv sim mtk …`: the simulated MediaTek device of `@nv/device-sim/mtk` (init, upgrade, read, write). */
+export const registerSimMtk: CommandRegistrar = (program, context) => {
+  const sim = commandGroup(program, 'sim', 'Simulated devices: prove a flow keeps every NV item', 'nv sim mtk upgrade --state dev --from old.json --to new.json --mode ota');
+  const mtk = withExample(
+    sim.command('mtk').description('simulated MediaTek device: nvdata folders, protect_f/s, nvram bin region, boot-time checks, upgrades'),
+    'nv sim mtk init --ltable table.json --state dev',
+  );
+  const tableOptions = <T extends { addOption(o: Option): T }>(cmd: T): T =>
+    cmd
+      .addOption(new Option('--generation <gen>', 'generation of C tables (JSON tables carry it)').choices(GENERATIONS))
+      .addOption(new Option('--storage <kind>', 'boot storage for the boot-time rewrites (new devices)').choices(['emmc', 'nand'] as const).default('emmc' as const))
+      .addOption(new Option('--seed <n>', 'seed of the unit data of a new device (decimal or 0x hex)').argParser(integerArg('--seed', { min: 0, max: 0xffffffff })).default(1));
+
+  withExample(
+    tableOptions(
+      mtk
+        .command('init')
+        .description('create a device state folder from an LID table: every LID written, unit data personalized, bin region backed up')
+        .requiredOption('--ltable <table>', 'LID table (JSON, or C with --generation)')
+        .requiredOption('--state <dir>', 'state folder to create')
+        .option('--blank', 'leave LIDs at their defaults and the bin region blank (no factory step)')
+        .option('--force', 'replace an existing state folder'),
+    ).action(async (opts) => {
+      const { simMtkInit } = await import('../actions/sim-mtk.ts');
+      await simMtkInit(context(), opts);
+    }),
+    'nv sim mtk init --ltable table.json --state dev',
+    'nv sim mtk init --ltable nvram_ltable.c --generation moly-b --state dev --seed 7 --json',
+  );
+
+  withExample(
+    tableOptions(
+      mtk
+        .command('upgrade')
+        .description('flash the --to firmware in --mode, boot it, and report what happened to every LID (and whether the planner agrees)')
+        .requiredOption('--state <dir>', 'device state folder (created from --from when missing or empty; updated in place)')
+        .requiredOption('--from <old>', 'table of the firmware on the device')
+        .requiredOption('--to <new>', 'table of the new firmware')
+        .addOption(new Option('--mode <mode>', 'upgrade mode').choices(MODES).makeOptionMandatory())
+        .option('--firmware <id>', 'build id of the new firmware (default: build-<n>)'),
+    ).action(async (opts) => {
+      const { simMtkUpgrade } = await import('../actions/sim-mtk.ts');
+      await simMtkUpgrade(context(), opts);
+    }),
+    'nv sim mtk upgrade --state dev --from old.json --to new.json --mode firmware-upgrade',
+    'nv sim mtk upgrade --state dev --from old.json --to new.json --mode ota --json',
+  );
+
+  withExample(
+    mtk
+      .command('read')
+      .description('nvram_external_read_data: one record of a LID (1-based), with the modem\'s read-error recovery')
+      .requiredOption('--state <dir>', 'device state folder')
+      .requiredOption('--lid <name-or-number>', 'LID symbol or number')
+      .requiredOption('--record <i>', 'record index, from 1', integerArg('--record', { min: 1, max: 0xffff }))
+      .action(async (opts) => {
+        const { simMtkRead } = await import('../actions/sim-mtk.ts');
+        await simMtkRead(context(), opts);
+      }),
+    'nv sim mtk read --state dev --lid NVRAM_EF_IMEI_IMEISV_LID --record 1',
+  );
+
+  withExample(
+    mtk
+      .command('write')
+      .description('nvram_external_write_data: write one record of a LID (both copies of MULTIPLE)')
+      .requiredOption('--state <dir>', 'device state folder')
+      .requiredOption('--lid <name-or-number>', 'LID symbol or number')
+      .requiredOption('--record <i>', 'record index, from 1', integerArg('--record', { min: 1, max: 0xffff }))
+      .requiredOption('--hex <bytes>', 'the record, hex (exactly the LID record size)')
+      .option('--backup', 'trigger a bin-region backup afterwards (as the SN writer does)')
+      .action(async (opts) => {
+        const { simMtkWrite } = await import('../actions/sim-mtk.ts');
+        await simMtkWrite(context(), opts);
+      }),
+    'nv sim mtk write --state dev --lid NVRAM_EF_BARCODE_NUM_LID --record 1 --hex 3031… --backup',
+  );
+};

@@ -1,0 +1,155 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { readFileLimited, toNvIoError, writeDirectoryAtomic } from '@nv/core/node';
+import { planUpgrade, type Ltable, type LtableGeneration, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
+import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
+import {
+  MTK_STATE_FILE, MTK_STATE_MAX_JSON, backupMtkBinRegion, compareMtkPlan, createMtkDevice, mtkDeviceFromFiles, mtkDeviceToFiles,
+  readMtkRecord, upgradeMtkDevice, writeMtkRecord, type MtkDevice,
+} from '@nv/device-sim/mtk';
+import { formatTable, type CliContext } from '../context.ts';
+import { usage } from '../options.ts';
+
+interface TableFlags {
+  generation?: string;
+  storage?: 'emmc' | 'nand';
+  seed?: number;
+}
+
+async function readTable(ctx: CliContext, path: string, flags: TableFlags): Promise<Ltable> {
+  const { table, warnings } = await readLtableFiles([ctx.resolvePath(path)], flags.generation !== undefined ? { generation: flags.generation as LtableGeneration } : {});
+  for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
+  return table;
+}
+
+// The state folder: the pure mtkDeviceToFiles/FromFiles layout, written atomically (a temporary folder renamed).
+async function saveState(dir: string, device: MtkDevice, force: boolean): Promise<void> {
+  await writeDirectoryAtomic(
+    dir,
+    async (tmp) => {
+      for (const f of mtkDeviceToFiles(device)) {
+        const target = join(tmp, ...f.path.split('/'));
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, f.bytes);
+      }
+    },
+    { force },
+  );
+}
+
+async function stateExists(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length > 0;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return false;
+    throw toNvIoError(error, dir);
+  }
+}
+
+async function loadState(dir: string): Promise<MtkDevice> {
+  const jsonPath = join(dir, MTK_STATE_FILE);
+  const json = await readFileLimited(jsonPath, MTK_STATE_MAX_JSON);
+  const files = new Map<string, Uint8Array>();
+  let listed: unknown;
+  try {
+    listed = (JSON.parse(new TextDecoder().decode(json)) as { files?: unknown }).files;
+  } catch {
+    listed = undefined; // mtkDeviceFromFiles names the problem.
+  }
+  if (Array.isArray(listed)) {
+    for (const m of listed as { where?: unknown; path?: unknown }[]) {
+      if (typeof m?.where !== 'string' || typeof m.path !== 'string' || `${m.where}/${m.path}`.includes('..')) continue;
+      const rel = `${m.where}/${m.path}`;
+      try {
+        files.set(rel, new Uint8Array(await readFile(join(dir, ...rel.split('/')))));
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'ENOENT') throw toNvIoError(error, join(dir, rel));
+      }
+    }
+  }
+  try {
+    return mtkDeviceFromFiles(json, (p) => files.get(p));
+  } catch (error) {
+    if (!NvError.isInstance(error)) throw error;
+    throw new NvError(error.code, error.message, { path: join(dir, ...(error.path ?? MTK_STATE_FILE).split('/')), offset: error.offset, data: error.data, cause: error.cause });
+  }
+}
+
+// Tables agree when every LID has the same identity and structure (C and JSON imports of one table differ only in `source`).
+const tableKey = (t: Ltable): string =>
+  JSON.stringify([t.generation, t.entries.map((e) => [e.name, e.lid, e.prefix, e.verno, e.size, e.records, e.category, e.attr, e.default.kind, e.default.symbol ?? '', e.default.hex ?? ''])]);
+
+const lidArg = (text: string): string | number => (/^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : text);
+
+/** `nv sim mtk init` */
+export async function simMtkInit(ctx: CliContext, flags: TableFlags & { ltable: string; state: string; blank?: boolean; force?: boolean }): Promise<void> {
+  const table = await readTable(ctx, flags.ltable, flags);
+  const device = createMtkDevice(table, { seed: flags.seed ?? 1, platform: { storage: flags.storage ?? 'emmc' }, personalize: flags.blank !== true });
+  await saveState(ctx.resolvePath(flags.state), device, flags.force === true);
+  const files = (['nvdata', 'protect_f', 'protect_s'] as const).flatMap((p) => Object.keys(device.partitions[p]).sort().map((path) => `${p}:${path}`));
+  const binRegion = device.binRegion === null ? [] : Object.keys(device.binRegion).sort();
+  ctx.result({ state: flags.state, generation: table.generation, firmware: device.firmware, seed: device.seed, lids: table.entries.length, files, binRegion }, () =>
+    `${files.join('\n')}\nbin region: ${binRegion.length === 0 ? 'blank' : binRegion.join(', ')}\n${table.entries.length} LIDs (${table.generation}) in ${flags.state}\n`,
+  );
+}
+
+/** `nv sim mtk upgrade` */
+export async function simMtkUpgrade(ctx: CliContext, flags: TableFlags & { state: string; from: string; to: string; mode: string; firmware?: string }): Promise<void> {
+  const from = await readTable(ctx, flags.from, flags);
+  const to = await readTable(ctx, flags.to, flags);
+  const dir = ctx.resolvePath(flags.state);
+  let device: MtkDevice;
+  if (await stateExists(dir)) {
+    device = await loadState(dir);
+    if (tableKey(device.table) !== tableKey(from)) {
+      throw new NvError('NV_SIM_MTK_TABLE_MISMATCH', `${flags.from} is not the table of the firmware on the device in ${flags.state} (${device.firmware})`, { path: flags.from });
+    }
+  } else {
+    device = createMtkDevice(from, { seed: flags.seed ?? 1, platform: { storage: flags.storage ?? 'emmc' } });
+    ctx.note(`new device created from ${flags.from} (seed ${flags.seed ?? 1})`);
+  }
+  if (device.asserted !== null) ctx.note(`the device had asserted before (${device.asserted.reason}); flashing new firmware`);
+  const mode = flags.mode as LtableUpgradeMode;
+  const report = upgradeMtkDevice(device, to, mode, flags.firmware !== undefined ? { firmware: flags.firmware } : {});
+  const plan = planUpgrade(from, to, mode, { platform: device.platform });
+  const cmp = compareMtkPlan(plan, report);
+  await saveState(dir, device, true);
+  const json = { ...report, planner: { agree: cmp.agree, mismatches: cmp.mismatches, skipped: cmp.skipped, blocked: plan.blocked } };
+  ctx.result(json, () => {
+    if (report.asserted !== undefined) return `ASSERT ${report.asserted.name}: ${report.asserted.reason}\nplanner ${cmp.agree ? 'agrees' : 'disagrees'}\n`;
+    let s = formatTable(report.lids.map((l) => [l.name, l.outcome, l.reason]), ['lid', 'outcome', 'reason']);
+    if (report.removed.length > 0) s += `removed LIDs: ${report.removed.join(', ')}\n`;
+    if (report.deleted.length > 0) s += `deleted files: ${report.deleted.join(', ')}\n`;
+    if (report.orphans.length > 0) s += `orphan files: ${report.orphans.join(', ')}\n`;
+    s += `kept ${report.kept.length}, restored ${report.restored.length}, reset ${report.reset.length}, migrated ${report.migrated.length}, LOST ${report.lost.length}\n`;
+    s += cmp.agree ? 'planner agrees\n' : cmp.mismatches.map((m) => `planner disagrees on ${m.name}: planned ${m.planned} (row ${m.row}), device ${m.simulated}\n`).join('');
+    return s;
+  });
+}
+
+/** `nv sim mtk read` */
+export async function simMtkRead(ctx: CliContext, flags: { state: string; lid: string; record: number }): Promise<void> {
+  const dir = ctx.resolvePath(flags.state);
+  const device = await loadState(dir);
+  let record: Uint8Array;
+  try {
+    record = readMtkRecord(device, lidArg(flags.lid), flags.record);
+  } finally {
+    // A read can repair, reset or assert: the device keeps that.
+    await saveState(dir, device, true);
+  }
+  ctx.result({ lid: flags.lid, record: flags.record, size: record.length, hex: bytesToHex(record) }, () => `${bytesToHex(record)}\n`);
+}
+
+/** `nv sim mtk write` */
+export async function simMtkWrite(ctx: CliContext, flags: { state: string; lid: string; record: number; hex: string; backup?: boolean }): Promise<void> {
+  if (!/^([0-9a-f]{2})*$/i.test(flags.hex)) usage(`--hex ${flags.hex}: expected an even number of hex digits`);
+  const dir = ctx.resolvePath(flags.state);
+  const device = await loadState(dir);
+  const bytes = hexToBytes(flags.hex);
+  writeMtkRecord(device, lidArg(flags.lid), flags.record, bytes);
+  const backedUp = flags.backup === true ? backupMtkBinRegion(device) : [];
+  await saveState(dir, device, true);
+  ctx.result({ lid: flags.lid, record: flags.record, size: bytes.length, binRegion: backedUp }, () => `wrote record ${flags.record} of ${flags.lid} (${bytes.length} bytes)${flags.backup === true ? ', bin region backed up' : ''}\n`);
+}
