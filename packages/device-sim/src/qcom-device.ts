@@ -521,3 +521,41 @@ export function restoreQcn(device: QcomDevice, qcn: Uint8Array): string[] {
 export function nvFingerprint(nv: Record<string, string>): string {
   return bytesToHex(sha256(encodeLatin1(JSON.stringify(Object.entries(nv).sort())))).slice(0, 16);
 }
+
+/** A device state split for storage: JSON text (everything but partitions) and the raw partitions. */
+export interface QcomSerializedState {
+  json: string;
+  partitions: Record<QcomPartitionName, Uint8Array>;
+}
+
+/** Splits a device's persistent state for storage (see `node-qcom.ts` for the folder layout). */
+export function serializeQcomState(device: QcomDevice): QcomSerializedState {
+  const { partitions, ...rest } = device.state;
+  return { json: `${JSON.stringify(rest, null, 2)}\n`, partitions: { ...partitions } };
+}
+
+/**
+ * Rebuilds a device from {@link serializeQcomState} output. The EFS is not in memory until the next boot.
+ * @throws NvError `NV_SIM_QCOM_STATE` when the JSON is not a version-1 device or a partition is missing.
+ */
+export function deserializeQcomState(json: string, partitions: Partial<Record<QcomPartitionName, Uint8Array>>, formats?: QcomFormats, path?: string): QcomDevice {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (cause) {
+    throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'} is not valid JSON`, { path, cause });
+  }
+  const s = parsed as Partial<QcomDeviceState>;
+  const ok = typeof s === 'object' && s !== null && s.version === 1 && typeof s.seed === 'string' && typeof s.build === 'object' && s.build !== null &&
+    typeof s.build.rootHash === 'string' && typeof s.fuses === 'object' && s.fuses !== null && typeof s.pdc === 'object' && s.pdc !== null &&
+    Array.isArray(s.pdc.configs) && Array.isArray(s.slots) && typeof s.bootCount === 'number' && typeof s.generation === 'number';
+  if (!ok) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'} is not a version-1 simulated Qualcomm device`, { path });
+  const parts = {} as Record<QcomPartitionName, Uint8Array>;
+  for (const p of QCOM_PARTITIONS) {
+    const b = partitions[p];
+    if (!b) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: partition ${p} is missing`, { path });
+    parts[p] = b;
+  }
+  const state = { ...(s as Omit<QcomDeviceState, 'partitions'>), partitions: parts };
+  return formats ? { state, formats } : { state };
+}

@@ -7,11 +7,11 @@
 export {
   QCOM_DEFAULT_PARTITION_SIZE, QCOM_DUMMY_ROOT_HASH, QCOM_ONLINE_RUNTIME_PATHS, QCOM_PARTITIONS,
   backupQcn, bootQcom, createQcomDevice, currentEfsKey, efsEntries, erasePartition, flashPartition, installModemBuild,
-  nvFingerprint, readModem, restoreQcn, syncEfs, writeEfsFile, writeNvItem,
+  deserializeQcomState, nvFingerprint, readModem, restoreQcn, serializeQcomState, syncEfs, writeEfsFile, writeNvItem,
 } from './qcom-device.ts';
 export type {
   CreateQcomDeviceOptions, QcomBootError, QcomBootOptions, QcomBootResult, QcomBootSource, QcomDevice, QcomDeviceState,
-  QcomFuses, QcomModemBuild, QcomPartitionName, QcomSimCard, QcomStoredConfig,
+  QcomFuses, QcomModemBuild, QcomPartitionName, QcomSerializedState, QcomSimCard, QcomStoredConfig,
 } from './qcom-device.ts';
 export { MODEMST_MAGIC, deriveEfsKey, openModemst, sealModemst } from './qcom-cipher.ts';
 export type { ModemstStatus, OpenedModemst } from './qcom-cipher.ts';

@@ -1,0 +1,100 @@
+import { basename, join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { decodeUtf8, encodeUtf8 } from '@nv/core';
+import { readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
+import {
+  QCOM_PARTITIONS, autoselectPath, bootQcom, createQcomDevice, deserializeQcomState, insertSim, mcfgConfigFromMbn, pdcLoad,
+  serializeQcomState, writeEfsFile, type QcomDevice, type QcomFormats, type QcomPartitionName, type QcomPdcLoadResult,
+} from '@nv/device-sim/qcom';
+import { formatTable, type CliContext } from '../context.ts';
+import { usage } from '../options.ts';
+
+const MAX_PARTITION = 64 * 1024 * 1024;
+
+/** Same folder layout as `@nv/device-sim` node-qcom.ts: device.json + <partition>.bin. */
+async function loadState(ctx: CliContext, dir: string, formats?: QcomFormats): Promise<QcomDevice | undefined> {
+  const jsonPath = join(ctx.resolvePath(dir), 'device.json');
+  try {
+    if (!(await stat(jsonPath)).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const json = decodeUtf8(await readFileLimited(jsonPath, 64 * 1024 * 1024), { path: jsonPath });
+  const parts = {} as Record<QcomPartitionName, Uint8Array>;
+  for (const p of QCOM_PARTITIONS) parts[p] = await readFileLimited(join(ctx.resolvePath(dir), `${p}.bin`), MAX_PARTITION);
+  return deserializeQcomState(json, parts, formats, jsonPath);
+}
+
+async function saveState(ctx: CliContext, dev: QcomDevice, dir: string): Promise<void> {
+  const abs = ctx.resolvePath(dir);
+  try {
+    await mkdir(abs, { recursive: true });
+  } catch (e) {
+    throw toNvIoError(e, abs);
+  }
+  const s = serializeQcomState(dev);
+  for (const p of QCOM_PARTITIONS) await writeFileAtomic(join(abs, `${p}.bin`), s.partitions[p], { force: true });
+  await writeFileAtomic(join(abs, 'device.json'), encodeUtf8(s.json), { force: true });
+}
+
+/** Flags of `nv sim qcom mcfg`. */
+export interface SimQcomMcfgFlags {
+  mbn?: string[];
+  iccid: string;
+  plmn?: string;
+  slot: number;
+  autoselect?: number;
+  family: number;
+  format: number;
+  state?: string;
+}
+
+/** `nv sim qcom mcfg`: load MBNs over PDC, insert a SIM, report the selection and what the modem wrote. */
+export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Promise<void> {
+  const mbns = flags.mbn ?? [];
+  if (mbns.length === 0) usage('give at least one --mbn <file>');
+  let dev = flags.state !== undefined ? await loadState(ctx, flags.state) : undefined;
+  if (dev === undefined) {
+    dev = createQcomDevice({ trust: { rootHash: '0'.repeat(64), hwId: 0n, swId: 0n }, build: { mcfgFamily: flags.family, mcfgFormat: flags.format }, partitionSize: 256 * 1024 });
+  }
+  bootQcom(dev); // from modemst when the saved device has a sane copy, else an empty EFS (fsg erased)
+  if (flags.autoselect !== undefined || dev.efs?.get(autoselectPath(flags.slot)) === undefined) {
+    writeEfsFile(dev, autoselectPath(flags.slot), new Uint8Array([flags.autoselect ?? 0x81]), 'item');
+  }
+  const loaded: ({ file: string } & QcomPdcLoadResult)[] = [];
+  const used = new Set(dev.state.pdc.configs.map((c) => c.id));
+  for (const file of mbns) {
+    const bytes = await readFileLimited(ctx.resolvePath(file));
+    let id = basename(file);
+    for (let n = 2; used.has(id); n++) id = `${basename(file)}#${n}`;
+    used.add(id);
+    const r = pdcLoad(dev, id, mcfgConfigFromMbn(bytes, file));
+    loaded.push({ file, ...r });
+  }
+  const change = insertSim(dev, flags.slot, { iccid: flags.iccid, ...(flags.plmn !== undefined ? { plmn: flags.plmn } : {}) });
+  if (flags.state !== undefined) await saveState(ctx, dev, flags.state);
+  const active = dev.state.pdc.active.sw[String(flags.slot)] ?? null;
+  const result = {
+    selected: change.selection.selected,
+    ...(change.selection.name !== undefined ? { name: change.selection.name } : {}),
+    outcome: change.selection.outcome,
+    detail: change.selection.detail,
+    autoselect: change.selection.autoselect,
+    active,
+    activation: change.activation ? { id: change.activation.id, outcome: change.activation.outcome, detail: change.activation.detail, restoreFactory: change.activation.restoreFactory } : null,
+    switchedBy: change.switchedBy ?? null,
+    applied: change.activation?.applied ?? [],
+    loaded,
+  };
+  ctx.result(result, () => {
+    const lines = [
+      `loaded:   ${loaded.map((l) => `${l.id} ${l.outcome.replace('NV_SIM_MCFG_', '')}`).join(', ')}`,
+      `selected: ${result.selected ?? '(none)'}${result.name ? ` (${result.name})` : ''} — ${result.outcome.replace('NV_SIM_MCFG_', '')}: ${result.detail}`,
+    ];
+    if (change.activation) lines.push(`activation: ${change.activation.outcome.replace('NV_SIM_MCFG_', '')} — ${change.activation.detail}`);
+    if (result.applied.length > 0) lines.push(formatTable(result.applied.map((a) => [a.key, a.target, a.action]), ['item', 'target', 'action']));
+    return lines.join('\n');
+  });
+  if (change.activation && change.activation.outcome !== 'NV_SIM_MCFG_APPLIED' && change.activation.outcome !== 'NV_SIM_MCFG_NOOP_SAME_VERSION') ctx.fail();
+}
+
