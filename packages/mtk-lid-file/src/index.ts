@@ -28,3 +28,5 @@ export type { BinRegionOptions, BinRegionTitle, BinRegionFile, BinRegionWarning,
 export {
   BIN_REGION_MAX_BYTES, BIN_REGION_BLOCK_SIZE, binRegionChecksum, scanBinRegionTitles, inspectBinRegion, unpackBinRegion, extractBinRegionFile, patchBinRegionFile,
 } from './bin-region.ts';
+export type { LidVerifyFile, LidVerifyResult, LidVerifyOptions } from './verify.ts';
+export { verifyLidFiles } from './verify.ts';

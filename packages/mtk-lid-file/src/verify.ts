@@ -1,0 +1,105 @@
+/**
+ * Verify a set of LID files (`verify(dir)`, §7): every checksum, header checks, A/B copy comparison.
+ * @module
+ */
+import { NvError, bytesEqual } from '@nv/core';
+import { detectLidGeneration, decodeLidFile, type LidEntry, type LidGeneration } from './lid-file.ts';
+import { lidKeyFromBytes } from './keys.ts';
+import { isLidFileName, parseLidFileName } from './names.ts';
+
+/** One file verdict (the `cli.md` shape plus details). */
+export interface LidVerifyFile {
+  path: string;
+  ok: boolean;
+  /** 1-based indexes of records whose checksum failed. */
+  badRecords: number[];
+  generation?: LidGeneration;
+  /** Why it is not ok, or a note (`NV_LID_KEY_REQUIRED` when a confidential gen-B file was checked by header only). */
+  code?: string;
+  message?: string;
+}
+
+/** Result of {@link verifyLidFiles}. */
+export interface LidVerifyResult {
+  ok: boolean;
+  files: LidVerifyFile[];
+}
+
+/** Options of {@link verifyLidFiles}. */
+export interface LidVerifyOptions {
+  /** Table entries; a file uses the entry with its prefix (VERNO must match: else `NV_LID_NAME_MISMATCH`). */
+  readonly entries?: readonly LidEntry[];
+  /** Raw key bytes (16 for gen B; RC4 key or 256-byte state for gen A). */
+  readonly key?: Uint8Array;
+  readonly generation?: LidGeneration;
+  readonly bindToChip?: boolean;
+}
+
+/**
+ * Verifies LID files: decode each (never stopping at the first bad record), then compare `A`/`B` pairs
+ * (`NV_LID_COPY_MISMATCH` on copy B). Files whose name is not a LID name are checked without a table entry.
+ * @example verifyLidFiles([{ path: 'NVD_IMEI/LD0B_001', bytes }]).ok
+ */
+export function verifyLidFiles(files: readonly { path: string; bytes: Uint8Array }[], options: LidVerifyOptions = {}): LidVerifyResult {
+  const out: LidVerifyFile[] = [];
+  for (const f of files) {
+    const base = f.path.slice(Math.max(f.path.lastIndexOf('/'), f.path.lastIndexOf('\\')) + 1);
+    const v: LidVerifyFile = { path: f.path, ok: false, badRecords: [] };
+    try {
+      let entry: LidEntry | undefined;
+      if (isLidFileName(base) && options.entries) {
+        const n = parseLidFileName(base);
+        entry = options.entries.find((e) => e.prefix === n.prefix);
+        if (entry && entry.verno !== undefined && entry.verno !== n.verno) {
+          throw new NvError('NV_LID_NAME_MISMATCH', `${base}: the table has VERNO ${entry.verno} for prefix ${n.prefix}`, { path: f.path });
+        }
+        if (entry && (n.copy === '_') === entry.attributes.includes('MULTIPLE')) {
+          throw new NvError('NV_LID_NAME_MISMATCH', `${base}: copy letter "${n.copy}" disagrees with ${entry.attributes.includes('MULTIPLE') ? 'a MULTIPLE' : 'a single-copy'} entry`, { path: f.path });
+        }
+      }
+      const gen = options.generation ?? detectLidGeneration(f.bytes, entry, { path: f.path, ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }) }).generation;
+      const d = decodeLidFile(f.bytes, entry, {
+        path: f.path, generation: gen, allowEncrypted: true,
+        ...(options.key ? { key: lidKeyFromBytes(options.key, gen) } : {}),
+        ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }),
+      });
+      v.generation = gen;
+      const recordsChecked = d.decrypted || gen === 'A';
+      v.badRecords = recordsChecked ? d.badRecords : [];
+      v.ok = v.badRecords.length === 0 && d.headerChecksumOk !== false;
+      if (d.headerChecksumOk === false) (v.code = 'NV_LID_BAD_HEADER_CHECKSUM'), (v.message = 'gen-B header checksum is wrong (the upgrade scan would skip this file)');
+      else if (v.badRecords.length) (v.code = 'NV_LID_BAD_CHECKSUM'), (v.message = `records ${v.badRecords.join(', ')} fail their checksum`);
+      else if (!recordsChecked) (v.code = 'NV_LID_KEY_REQUIRED'), (v.message = 'confidential: only the header was checked (give --key)');
+    } catch (error) {
+      if (!NvError.isInstance(error)) throw error;
+      v.code = error.code;
+      v.message = error.message;
+      v.ok = error.code === 'NV_LID_HW_BOUND'; // size matched; nothing else can be checked offline
+    }
+    out.push(v);
+  }
+  // A/B pairs: same folder, same prefix + verno.
+  const byKey = new Map<string, { a?: number; b?: number }>();
+  files.forEach((f, i) => {
+    const slash = Math.max(f.path.lastIndexOf('/'), f.path.lastIndexOf('\\'));
+    const base = f.path.slice(slash + 1);
+    if (!isLidFileName(base)) return;
+    const n = parseLidFileName(base);
+    if (n.copy === '_') return;
+    const key = `${f.path.slice(0, slash + 1)}${n.prefix}${n.verno}`;
+    const pair = byKey.get(key) ?? {};
+    if (n.copy === 'A') pair.a = i;
+    else pair.b = i;
+    byKey.set(key, pair);
+  });
+  for (const { a, b } of byKey.values()) {
+    if (a === undefined || b === undefined) continue;
+    if (!bytesEqual(files[a]!.bytes, files[b]!.bytes)) {
+      const v = out[b]!;
+      v.ok = false;
+      v.code ??= 'NV_LID_COPY_MISMATCH';
+      if (v.code === 'NV_LID_COPY_MISMATCH') v.message = `differs from copy A ${files[a]!.path}`;
+    }
+  }
+  return { ok: out.every((f) => f.ok), files: out };
+}
