@@ -2,32 +2,31 @@
  * Default record bytes as the simulated modem writes them on a reset (mtk-lid-file §9), and a seeded PRNG.
  * @module
  */
-import { hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { defaultRecords } from '@nv/mtk-lid-file';
 import type { LtableEntry } from '@nv/mtk-nvram-ltable';
 
 /**
- * The bytes of every record of `entry` after a reset (`records × size`), per mtk-lid-file §9: ZERO ⇒ `00`, FF/NULL ⇒
- * `FF`, an array ⇒ its first `size` bytes per record (`MULTI_DEFAULT`: record *i* takes slice *i*). Defaults that
- * only exist inside a firmware image (`func`, `custpack`, `secupack`, `special`, `symbol`, or an array shorter than
- * needed) get a deterministic stand-in derived from the symbol: a simulator cannot know them, it only needs them
- * to differ from unit data and from other defaults (README.mtk.md, Decisions).
- * @example mtkDefaultRecords({ size: 2, records: 2, default: { kind: 'ff' }, attributes: [], name: 'X' }) // FF FF FF FF
+ * The bytes of every record of `entry` after a reset (`records × size`): `defaultRecords` of `@nv/mtk-lid-file`
+ * (lid-file §9: ZERO, FF/NULL, arrays, MULTI_DEFAULT slices). Defaults that only exist inside a firmware image
+ * (`func`, `custpack`, `secupack`, `special`, `symbol`) or arrays shorter than needed cannot be evaluated offline
+ * (`NV_LID_DEFAULT_UNAVAILABLE` / `NV_LID_DEFAULT_TOO_SHORT`): the simulator then uses a deterministic stand-in
+ * derived from the symbol — it only needs them to differ from unit data and from other defaults (README.mtk.md).
+ * @example mtkDefaultRecords({ size: 2, records: 2, default: { kind: 'ff' }, attributes: [], name: 'X', lid: null }) // FF FF FF FF
  */
-export function mtkDefaultRecords(entry: Pick<LtableEntry, 'size' | 'records' | 'default' | 'attributes' | 'name'>): Uint8Array {
+export function mtkDefaultRecords(entry: Pick<LtableEntry, 'size' | 'records' | 'default' | 'attributes' | 'name' | 'lid'> & { readonly categories?: readonly string[] }): Uint8Array {
   const total = entry.size * entry.records;
-  const out = new Uint8Array(total);
-  const d = entry.default;
-  if (d.kind === 'zero') return out;
-  if (d.kind === 'ff') return out.fill(0xff);
-  if (d.kind === 'bytes' && d.hex !== undefined) {
-    const bytes = hexToBytes(d.hex);
-    const multi = entry.attributes.includes('MULTI_DEFAULT');
-    if (bytes.length >= (multi ? total : entry.size)) {
-      for (let i = 0; i < entry.records; i++) out.set(bytes.subarray(multi ? i * entry.size : 0, (multi ? i * entry.size : 0) + entry.size), i * entry.size);
-      return out;
-    }
+  try {
+    const records = defaultRecords(entry);
+    const out = new Uint8Array(total);
+    records.forEach((r, i) => out.set(r, i * entry.size));
+    return out;
+  } catch (error) {
+    if (!NvError.isInstance(error) || (error.code !== 'NV_LID_DEFAULT_UNAVAILABLE' && error.code !== 'NV_LID_DEFAULT_TOO_SHORT')) throw error;
   }
+  const d = entry.default;
   // Stand-in: a byte stream seeded by kind + symbol (+ hex), stable across runs.
+  const out = new Uint8Array(total);
   const rng = mtkRng(fnv1a(`${d.kind}:${d.symbol ?? entry.name}:${d.hex ?? ''}`));
   for (let i = 0; i < total; i++) out[i] = rng() & 0xff;
   return out;
