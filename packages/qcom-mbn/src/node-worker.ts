@@ -1,0 +1,40 @@
+/**
+ * Worker thread of {@link inspectCorpus} (`./node`): reads and inspects the files it is sent.
+ * Messages in: `{ paths: string[] }` or `{ done: true }`; out: `{ results: CorpusEntry[] }`.
+ * @module
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
+import { NvError } from '@nv/core';
+import { inspectMbn } from './inspect.ts';
+import type { CorpusEntry } from './node.ts';
+
+const MAX_FILE = 64 * 1024 * 1024;
+const sha384 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha384').update(d).digest());
+
+/** Inspects one file; never throws (errors become entries). */
+export function inspectOne(path: string): CorpusEntry {
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_FILE) return { path, ok: false, error: { code: 'NV_LIMIT', message: `file is ${size} bytes, over ${MAX_FILE}` } };
+    const bytes = new Uint8Array(readFileSync(path));
+    return { path, ok: true, summary: inspectMbn(bytes, { sha384, path }) };
+  } catch (error) {
+    if (NvError.isInstance(error)) return { path, ok: false, error: { code: error.code, message: error.message } };
+    const e = error as NodeJS.ErrnoException;
+    return { path, ok: false, error: { code: e.code === 'ENOENT' ? 'NV_NOT_FOUND' : 'NV_IO', message: e.message } };
+  }
+}
+
+// Only when started by inspectCorpus (a test runner's own worker thread must not be hijacked).
+if (parentPort && (workerData as { nvMbnCorpusWorker?: boolean } | null)?.nvMbnCorpusWorker === true) {
+  const port = parentPort;
+  port.on('message', (msg: { paths?: string[]; done?: boolean }) => {
+    if (msg.done) {
+      port.close();
+      return;
+    }
+    port.postMessage({ results: (msg.paths ?? []).map(inspectOne) });
+  });
+}
