@@ -1,8 +1,8 @@
 /**
  * The simulated EFS encryption of modemst copies. Real modems encrypt modemst1/modemst2 with a key derived from a
  * hardware secret that differs between fused and unfused secure boot (`qcom-fsg-sign.md` §7, `qcom-efs.md` §5 #15).
- * The simulator uses a stand-in cipher, NOT a real one: keystream = SHA-256(key ‖ "ks" ‖ u32be counter) blocks XORed
- * with the plaintext, plus a SHA-256 integrity tag over key ‖ header ‖ plaintext. What matters for the simulation is
+ * The simulator uses a stand-in cipher, NOT a real one: an xorshift128 keystream seeded with SHA-256(key ‖ "ks") XORed
+ * with the plaintext, plus an integrity tag SHA-256(key ‖ "tag" ‖ header ‖ 64-bit FNV-1a² digest of the plaintext ‖ length). What matters for the simulation is
  * that a copy sealed under one key is "not sane" under another, exactly like a real copy after a key change.
  * @module
  */
@@ -22,17 +22,36 @@ export function deriveEfsKey(seed: string, fused: boolean, fusedRootHash = ''): 
 }
 
 function keystreamXor(key: Uint8Array, data: Uint8Array): Uint8Array {
+  // xorshift128 seeded from SHA-256(key ‖ "ks"): fast, deterministic, and different for every key.
+  const seed = new DataView(sha256(concatBytes(key, encodeLatin1('ks'))).buffer);
+  let x = seed.getUint32(0) | 1, y = seed.getUint32(4), z = seed.getUint32(8), w = seed.getUint32(12);
   const out = new Uint8Array(data.length);
-  const block = new Uint8Array(key.length + 6);
-  block.set(key, 0);
-  block.set([0x6b, 0x73], key.length); // "ks"
-  for (let off = 0, ctr = 0; off < data.length; off += 32, ctr++) {
-    new DataView(block.buffer).setUint32(key.length + 2, ctr, false);
-    const ks = sha256(block);
-    const n = Math.min(32, data.length - off);
-    for (let i = 0; i < n; i++) out[off + i] = (data[off + i] as number) ^ (ks[i] as number);
+  for (let i = 0; i < data.length; i += 4) {
+    const t = x ^ (x << 11);
+    x = y; y = z; z = w;
+    w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+    for (let j = 0; j < 4 && i + j < data.length; j++) out[i + j] = (data[i + j] as number) ^ ((w >>> (8 * j)) & 0xff);
   }
   return out;
+}
+
+/** Two FNV-1a lanes (64 bits): each byte step is a bijection, so any single-byte change changes the result. */
+function digest64(data: Uint8Array): Uint8Array {
+  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    a = Math.imul(a ^ v, 0x01000193);
+    b = Math.imul(b ^ v, 0x5bd1e995);
+    b = (b << 13) | (b >>> 19);
+  }
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setUint32(0, a >>> 0, true);
+  new DataView(out.buffer).setUint32(4, b >>> 0, true);
+  return out;
+}
+
+function tagOf(key: Uint8Array, header: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  return sha256(concatBytes(key, encodeLatin1('tag'), header, digest64(plaintext), encodeLatin1(String(plaintext.length))));
 }
 
 /**
@@ -43,7 +62,7 @@ export function sealModemst(key: Uint8Array, plaintext: Uint8Array, generation: 
   const w = new ByteWriter(HEADER + TAG + plaintext.length);
   w.fixedString(MODEMST_MAGIC, 8).u32le(1).u32le(generation >>> 0).u32le(plaintext.length);
   const header = w.finish();
-  const tag = sha256(concatBytes(key, encodeLatin1('tag'), header, plaintext));
+  const tag = tagOf(key, header, plaintext);
   return concatBytes(header, tag, keystreamXor(key, plaintext));
 }
 
@@ -68,7 +87,7 @@ export function openModemst(key: Uint8Array, partition: Uint8Array): OpenedModem
   if (len > partition.length - HEADER - TAG) return { status: 'not-efs', generation };
   const tag = partition.subarray(HEADER, HEADER + TAG);
   const plaintext = keystreamXor(key, partition.subarray(HEADER + TAG, HEADER + TAG + len));
-  const expect = sha256(concatBytes(key, encodeLatin1('tag'), partition.subarray(0, HEADER), plaintext));
+  const expect = tagOf(key, partition.subarray(0, HEADER), plaintext);
   if (!bytesEqual(tag, expect)) return { status: 'tag-mismatch', generation };
   return { status: 'sane', generation, plaintext };
 }
