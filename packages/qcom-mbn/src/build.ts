@@ -366,7 +366,7 @@ export function buildMbn(doc: McfgXmlDocument, resolver: FileResolver = NO_FILES
 /** Wraps a segment as `container` says: undefined → canonical, `bare` → none, else the named sidecar prefix. */
 export function wrapSegment(segment: Uint8Array, container: string | undefined, suffix: string | undefined, resolver: FileResolver, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
   const tail = suffix === undefined ? new Uint8Array(0) : sidecar(resolver, suffix);
-  if (container === undefined) return tail.length === 0 ? wrapCanonical(segment) : concatBytes(wrapCanonical(segment), tail);
+  if (container === undefined) return tail.length === 0 ? wrapCanonical(segment, options) : concatBytes(wrapCanonical(segment, options), tail);
   if (container === 'bare') return concatBytes(segment, tail);
   return rewrapContainer(sidecar(resolver, container), segment, tail, options);
 }

@@ -14,6 +14,8 @@ export type Sha384 = (data: Uint8Array) => Uint8Array;
 export interface HashOptions {
   /** SHA-384 for hash segments v6/v7; without it those digests are neither verified nor recomputed. */
   readonly sha384?: Sha384;
+  /** A faster SHA-256 (same digests), e.g. node:crypto's; default `@nv/core` sha256. */
+  readonly sha256?: Sha384;
 }
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
@@ -35,7 +37,8 @@ const wr32 = (b: Uint8Array, o: number, v: number): void => {
  * The canonical unsigned JO file around an MCFG segment (§3.1–§3.4): ELF header, 3 program headers,
  * v3 hash segment (SHA-256 of headers, empty self slot, SHA-256 of the segment), segment at 0x2000.
  */
-export function wrapCanonical(segment: Uint8Array): Uint8Array<ArrayBuffer> {
+export function wrapCanonical(segment: Uint8Array, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
+  const h = options.sha256 ?? sha256;
   const n = segment.length;
   const a = (n & ~0xfff) + 0x1000; // §3.3: adds a page even when n is page-aligned
   const out = new Uint8Array(CANONICAL_DATA_OFFSET + n);
@@ -62,8 +65,8 @@ export function wrapCanonical(segment: Uint8Array): Uint8Array<ArrayBuffer> {
   phdr(2, [1, CANONICAL_DATA_OFFSET, 0, 0, n, n, 6, 4]);
   const hs = CANONICAL_HASH_OFFSET;
   [0, 3, 0, a + 0x28, 0x60, 0x60, a + 0x88, 0, a + 0x88, 0].forEach((v, j) => wr32(out, hs + 4 * j, v));
-  out.set(sha256(out.subarray(0, 0x94)), hs + 0x28);
-  out.set(sha256(segment), hs + 0x28 + 64);
+  out.set(h(out.subarray(0, 0x94)), hs + 0x28);
+  out.set(h(segment), hs + 0x28 + 64);
   out.set(segment, CANONICAL_DATA_OFFSET);
   return out;
 }
@@ -180,7 +183,7 @@ export function openContainer(bytes: Uint8Array, options: HashOptions = {}): Ope
 }
 
 function digestFn(hash: HashSegmentInfo, options: HashOptions): ((d: Uint8Array) => Uint8Array) | undefined {
-  return hash.digestSize === 32 ? sha256 : options.sha384;
+  return hash.digestSize === 32 ? (options.sha256 ?? sha256) : options.sha384;
 }
 
 function verifySlots(bytes: Uint8Array, hash: HashSegmentInfo, phdrs: OpenedContainer['phdrs'], dataIndex: number, options: HashOptions, findings: McfgFinding[]): void {

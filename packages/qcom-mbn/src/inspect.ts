@@ -110,7 +110,7 @@ export function rehashMbn(file: McfgFile | Uint8Array, options: HashOptions = {}
   const suffix = f.container.suffix ?? new Uint8Array(0);
   if (f.container.kind === 'bare') return wrapSegment(segment, 'bare', undefined, { readFile: () => undefined });
   if (f.container.canonical || f.container.prefix === undefined) {
-    const w = wrapCanonical(segment);
+    const w = wrapCanonical(segment, options);
     if (suffix.length === 0) return w;
     const out = new Uint8Array(w.length + suffix.length);
     out.set(w);

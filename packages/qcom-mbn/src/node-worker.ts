@@ -12,6 +12,7 @@ import type { CorpusEntry } from './node.ts';
 
 const MAX_FILE = 64 * 1024 * 1024;
 const sha384 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha384').update(d).digest());
+const sha256 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(d).digest());
 
 /** Inspects one file; never throws (errors become entries). */
 export function inspectOne(path: string): CorpusEntry {
@@ -19,7 +20,7 @@ export function inspectOne(path: string): CorpusEntry {
     const size = statSync(path).size;
     if (size > MAX_FILE) return { path, ok: false, error: { code: 'NV_LIMIT', message: `file is ${size} bytes, over ${MAX_FILE}` } };
     const bytes = new Uint8Array(readFileSync(path));
-    return { path, ok: true, summary: inspectMbn(bytes, { sha384, path }) };
+    return { path, ok: true, summary: inspectMbn(bytes, { sha384, sha256, path }) };
   } catch (error) {
     if (NvError.isInstance(error)) return { path, ok: false, error: { code: error.code, message: error.message } };
     const e = error as NodeJS.ErrnoException;

@@ -134,7 +134,7 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
     container = { kind: 'bare', canonical: false, dataOffset: 0, ...(n < bytes.length ? { suffix: bytes.slice(n) } : {}) };
   } else {
     const end = base + n;
-    const canonical = base === CANONICAL_DATA_OFFSET && end === bytes.length && bytesEqual(bytes.subarray(0, base), wrapCanonical(seg).subarray(0, base));
+    const canonical = base === CANONICAL_DATA_OFFSET && end === bytes.length && bytesEqual(bytes.subarray(0, base), wrapCanonical(seg, options).subarray(0, base));
     if (!canonical) findings.push({ severity: 'info', code: 'NV_MBN_NONCANONICAL_CONTAINER', message: `the ELF wrapper is not the canonical unsigned layout (hash v${opened.hash?.version ?? '?'}, data at 0x${base.toString(16)}); kept as found` });
     if (end < bytes.length) findings.push({ severity: 'warning', code: 'NV_MBN_TRAILING_BYTES', message: `${bytes.length - end} bytes follow the MCFG data segment`, offset: end });
     container = {
