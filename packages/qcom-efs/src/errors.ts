@@ -71,4 +71,5 @@ export const EFS_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_EFS_', {
   NV_EFS_LINT_NOT_IN_DEFINITION: { meaning: "A numbered item of the preload is missing from the NvDefinition (W).", fix: "Check the item id, or add it to the definition." },
   NV_EFS_BAD_MANIFEST: { meaning: "The `.nv-efs.json` manifest is not valid JSON of version 1 or has a bad entry (E).", fix: "Fix or delete the manifest; unlisted files get their default kind." },
   NV_EFS_BAD_NV_INFO: { meaning: "An NV info table (sizes JSON) entry is malformed (E).", fix: "Give a JSON list or object of {id, size, arraySize}." },
+  NV_EFS_STORE_GUESSED: { meaning: "An EFS file is in no conf list and no backup list, so its QCN store was guessed (EFS_Backup) (W).", fix: "List the path in /nv/item_files/conf/<module>.conf or under a folder of a .bl file if another store is wanted." },
 });

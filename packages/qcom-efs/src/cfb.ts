@@ -1,0 +1,353 @@
+/**
+ * Microsoft Compound File Binary (MS-CFB) reader and writer for QCN files (`qcom-efs.md` §2.2, §3.5).
+ * Written by hand: the `cfb` package's writer adds an undeletable `\x01Sh33tJ5` stream (stack.md §1), and an own
+ * reader gives stable error codes, hard limits and runs in the browser inspector.
+ * @module
+ */
+import { NvError, resolveLimits, enforceLimit, type Limits } from '@nv/core';
+
+/** One stream or storage, addressed by its `/`-joined path below the root (`00000000/default/Feature_Mask`). */
+export interface CfbEntry {
+  readonly path: string;
+  readonly type: 'storage' | 'stream';
+  /** Stream bytes (absent for storages). */
+  readonly data?: Uint8Array;
+}
+
+/** Options of {@link encodeCfb}. */
+export interface CfbWriteOptions {
+  /** FILETIME (100-ns units since 1601, as bigint) for storages' creation/modified times; default 0 (§3.5). */
+  readonly filetime?: bigint;
+}
+
+const SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+const FREESECT = 0xffffffff;
+const ENDOFCHAIN = 0xfffffffe;
+const FATSECT = 0xfffffffd;
+const NOSTREAM = 0xffffffff;
+const SECTOR = 512;
+const MINI = 64;
+const CUTOFF = 4096;
+
+interface Node {
+  name: string;
+  type: 'storage' | 'stream' | 'root';
+  children: Node[];
+  data: Uint8Array;
+  id: number;
+  left: number;
+  right: number;
+  child: number;
+  red: boolean;
+  start: number;
+}
+
+/** CFB sibling order: shorter names first, then by upper-cased UTF-16 code units (MS-CFB 2.6.4). */
+export function compareCfbNames(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  const ua = a.toUpperCase();
+  const ub = b.toUpperCase();
+  return ua < ub ? -1 : ua > ub ? 1 : 0;
+}
+
+function checkName(name: string, path: string): void {
+  if (name.length === 0 || name.length > 31 || /[/\\:!]/.test(name)) throw new RangeError(`CFB name ${JSON.stringify(name)} of ${path} must be 1-31 characters without / \\ : !`);
+}
+
+/**
+ * Writes a CFB v3 file (§3.5): 512-B sectors, 64-B mini sectors, cutoff 4096, `Root Entry`, zero CLSIDs,
+ * balanced red-black sibling trees, deterministic layout (header, FAT, directory, mini FAT, mini stream, big streams).
+ * @throws RangeError on invalid names or a file needing more than 109 FAT sectors (≈ 7 MB)
+ * @example encodeCfb([{ path: 'File_Version', type: 'stream', data: Uint8Array.of(2, 0, 0, 0, 0, 0) }])
+ */
+export function encodeCfb(entries: readonly CfbEntry[], options: CfbWriteOptions = {}): Uint8Array<ArrayBuffer> {
+  const root: Node = { name: 'Root Entry', type: 'root', children: [], data: new Uint8Array(0), id: 0, left: NOSTREAM, right: NOSTREAM, child: NOSTREAM, red: false, start: ENDOFCHAIN };
+  const find = (parent: Node, name: string): Node | undefined => parent.children.find((c) => c.name.toUpperCase() === name.toUpperCase());
+  for (const e of entries) {
+    const parts = e.path.split('/');
+    let at = root;
+    parts.forEach((name, i) => {
+      checkName(name, e.path);
+      const last = i === parts.length - 1;
+      let n = find(at, name);
+      if (n === undefined) {
+        n = { name, type: last ? e.type : 'storage', children: [], data: new Uint8Array(0), id: 0, left: NOSTREAM, right: NOSTREAM, child: NOSTREAM, red: false, start: ENDOFCHAIN };
+        at.children.push(n);
+      } else if (last && n.type !== e.type) {
+        throw new RangeError(`${e.path} is both a stream and a storage`);
+      } else if (!last && n.type === 'stream') {
+        throw new RangeError(`${parts.slice(0, i + 1).join('/')} is a stream and a storage`);
+      }
+      if (last && e.type === 'stream') n.data = e.data ?? new Uint8Array(0);
+      at = n;
+    });
+  }
+  // Number the nodes: root 0, then depth-first.
+  const all: Node[] = [];
+  const number = (n: Node): void => {
+    n.id = all.length;
+    all.push(n);
+    n.children.sort((a, b) => compareCfbNames(a.name, b.name));
+    for (const c of n.children) number(c);
+  };
+  number(root);
+  // Balanced tree from the sorted siblings; nodes below the last complete level are red (valid red-black tree).
+  const link = (n: Node): void => {
+    const kids = n.children;
+    const full = Math.floor(Math.log2(kids.length + 1));
+    const build = (lo: number, hi: number, depth: number): number => {
+      if (lo > hi) return NOSTREAM;
+      const mid = (lo + hi + 1) >> 1;
+      const k = kids[mid] as Node;
+      k.red = depth >= full;
+      k.left = build(lo, mid - 1, depth + 1);
+      k.right = build(mid + 1, hi, depth + 1);
+      return k.id;
+    };
+    n.child = build(0, kids.length - 1, 0);
+    for (const c of kids) link(c);
+  };
+  link(root);
+  // Mini stream and big streams.
+  const streams = all.filter((n) => n.type === 'stream');
+  const small = streams.filter((n) => n.data.length > 0 && n.data.length < CUTOFF);
+  const big = streams.filter((n) => n.data.length >= CUTOFF);
+  const miniFat: number[] = [];
+  let miniSize = 0;
+  for (const n of small) {
+    const count = Math.ceil(n.data.length / MINI);
+    n.start = miniSize / MINI;
+    for (let i = 0; i < count; i++) miniFat.push(i === count - 1 ? ENDOFCHAIN : n.start + i + 1);
+    miniSize += count * MINI;
+  }
+  const dirSectors = Math.ceil((all.length * 128) / SECTOR);
+  const miniFatSectors = Math.ceil((miniFat.length * 4) / SECTOR);
+  const miniStreamSectors = Math.ceil(miniSize / SECTOR);
+  const bigSectors = big.reduce((s, n) => s + Math.ceil(n.data.length / SECTOR), 0);
+  const payload = dirSectors + miniFatSectors + miniStreamSectors + bigSectors;
+  let fatSectors = 1;
+  while (fatSectors * (SECTOR / 4) < payload + fatSectors) fatSectors++;
+  if (fatSectors > 109) throw new RangeError(`the compound file would need ${fatSectors} FAT sectors; at most 109 (no DIFAT) are written`);
+  const total = fatSectors + payload;
+  const fat = new Array<number>(fatSectors * (SECTOR / 4)).fill(FREESECT);
+  let next = 0;
+  for (let i = 0; i < fatSectors; i++) fat[next++] = FATSECT;
+  const chain = (count: number): number => {
+    if (count === 0) return ENDOFCHAIN;
+    const start = next;
+    for (let i = 0; i < count; i++) {
+      fat[next] = i === count - 1 ? ENDOFCHAIN : next + 1;
+      next++;
+    }
+    return start;
+  };
+  const dirStart = chain(dirSectors);
+  const miniFatStart = chain(miniFatSectors);
+  root.start = chain(miniStreamSectors);
+  for (const n of big) n.start = chain(Math.ceil(n.data.length / SECTOR));
+  const out = new Uint8Array(SECTOR * (1 + total));
+  const v = new DataView(out.buffer);
+  out.set(SIGNATURE, 0);
+  v.setUint16(0x18, 0x003e, true);
+  v.setUint16(0x1a, 3, true);
+  v.setUint16(0x1c, 0xfffe, true);
+  v.setUint16(0x1e, 9, true);
+  v.setUint16(0x20, 6, true);
+  v.setUint32(0x2c, fatSectors, true);
+  v.setUint32(0x30, dirStart, true);
+  v.setUint32(0x38, CUTOFF, true);
+  v.setUint32(0x3c, miniFatSectors === 0 ? ENDOFCHAIN : miniFatStart, true);
+  v.setUint32(0x40, miniFatSectors, true);
+  v.setUint32(0x44, ENDOFCHAIN, true);
+  v.setUint32(0x48, 0, true);
+  for (let i = 0; i < 109; i++) v.setUint32(0x4c + 4 * i, i < fatSectors ? i : FREESECT, true);
+  const sec = (s: number): number => SECTOR * (1 + s);
+  fat.forEach((x, i) => v.setUint32(sec(0) + 4 * i, x, true));
+  const filetime = options.filetime ?? 0n;
+  for (let i = 0; i < dirSectors * 4; i++) {
+    const at = sec(dirStart) + 128 * i;
+    const n = all[i];
+    if (n === undefined) {
+      v.setUint32(at + 0x44, NOSTREAM, true);
+      v.setUint32(at + 0x48, NOSTREAM, true);
+      v.setUint32(at + 0x4c, NOSTREAM, true);
+      continue;
+    }
+    for (let c = 0; c < n.name.length; c++) v.setUint16(at + 2 * c, n.name.charCodeAt(c), true);
+    v.setUint16(at + 0x40, 2 * (n.name.length + 1), true);
+    out[at + 0x42] = n.type === 'root' ? 5 : n.type === 'storage' ? 1 : 2;
+    out[at + 0x43] = n.red ? 0 : 1;
+    v.setUint32(at + 0x44, n.left, true);
+    v.setUint32(at + 0x48, n.right, true);
+    v.setUint32(at + 0x4c, n.type === 'stream' ? NOSTREAM : n.child, true);
+    if (n.type === 'storage') {
+      v.setBigUint64(at + 0x64, filetime, true);
+      v.setBigUint64(at + 0x6c, filetime, true);
+    }
+    const size = n.type === 'root' ? miniSize : n.type === 'stream' ? n.data.length : 0;
+    v.setUint32(at + 0x74, n.type === 'storage' ? 0 : size === 0 ? ENDOFCHAIN : n.start, true);
+    v.setUint32(at + 0x78, size, true);
+  }
+  miniFat.forEach((x, i) => v.setUint32(sec(miniFatStart) + 4 * i, x, true));
+  for (let i = miniFat.length; i < miniFatSectors * (SECTOR / 4); i++) v.setUint32(sec(miniFatStart) + 4 * i, FREESECT, true);
+  for (const n of small) out.set(n.data, sec(root.start) + n.start * MINI);
+  for (const n of big) out.set(n.data, sec(n.start));
+  return out;
+}
+
+/**
+ * Reads a CFB v3/v4 file into streams and storages (§3.5): chains are followed with loop and bounds checks.
+ * @throws NvError `NV_EFS_BAD_QCN_SIGNATURE`, `NV_EFS_QCN_CORRUPT`, `NV_TRUNCATED`, `NV_LIMIT`
+ * @example decodeCfb(bytes).find((e) => e.path === 'File_Version')
+ */
+export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits> } = {}): CfbEntry[] {
+  const limits = resolveLimits(options.limits);
+  enforceLimit(limits, 'maxInputBytes', bytes.length);
+  if (bytes.length < 512 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
+    throw new NvError('NV_EFS_BAD_QCN_SIGNATURE', 'not a QCN: the compound-file signature D0 CF 11 E0 A1 B1 1A E1 is missing', { offset: 0 });
+  }
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const corrupt = (msg: string, offset?: number): never => {
+    throw new NvError('NV_EFS_QCN_CORRUPT', msg, { offset });
+  };
+  const major = v.getUint16(0x1a, true);
+  const shift = v.getUint16(0x1e, true);
+  if (!((major === 3 && shift === 9) || (major === 4 && shift === 12))) corrupt(`compound-file version ${major} with sector shift ${shift} is not 3/9 or 4/12`, 0x1a);
+  if (v.getUint16(0x20, true) !== 6) corrupt('mini sector shift is not 6', 0x20);
+  const size = 1 << shift;
+  const sectorCount = Math.floor((bytes.length - size) / size) + ((bytes.length - size) % size > 0 ? 1 : 0);
+  const sectorAt = (s: number): number => {
+    if (s >= sectorCount) corrupt(`sector ${s} is past the end of the file`);
+    return size * (s + 1);
+  };
+  const u32 = (at: number): number => {
+    if (at + 4 > bytes.length) throw new NvError('NV_TRUNCATED', 'compound file cut short', { offset: bytes.length });
+    return v.getUint32(at, true);
+  };
+  // FAT sector list from the header DIFAT and the DIFAT chain.
+  const numFat = v.getUint32(0x2c, true);
+  if (numFat > sectorCount) corrupt(`the header claims ${numFat} FAT sectors in a file of ${sectorCount} sectors`, 0x2c);
+  const fatSectors: number[] = [];
+  for (let i = 0; i < 109 && fatSectors.length < numFat; i++) fatSectors.push(v.getUint32(0x4c + 4 * i, true));
+  let difat = v.getUint32(0x44, true);
+  const seenDifat = new Set<number>();
+  while (fatSectors.length < numFat && difat !== ENDOFCHAIN && difat !== FREESECT) {
+    if (seenDifat.has(difat)) corrupt('the DIFAT chain loops');
+    seenDifat.add(difat);
+    const at = sectorAt(difat);
+    for (let i = 0; i < size / 4 - 1 && fatSectors.length < numFat; i++) fatSectors.push(u32(at + 4 * i));
+    difat = u32(at + size - 4);
+  }
+  if (fatSectors.length < numFat) corrupt('the DIFAT lists fewer FAT sectors than the header claims');
+  const fat = new Uint32Array(fatSectors.length * (size / 4));
+  fatSectors.forEach((s, i) => {
+    const at = sectorAt(s);
+    for (let j = 0; j < size / 4; j++) fat[i * (size / 4) + j] = u32(at + 4 * j);
+  });
+  const chainOf = (start: number, what: string): number[] => {
+    const out: number[] = [];
+    let s = start;
+    while (s !== ENDOFCHAIN) {
+      if (s >= fat.length || s >= sectorCount) corrupt(`${what}: chain leaves the file at sector ${s}`);
+      if (out.length > sectorCount) corrupt(`${what}: the sector chain loops`);
+      out.push(s);
+      s = fat[s] as number;
+    }
+    return out;
+  };
+  const readChain = (start: number, length: number, what: string): Uint8Array => {
+    const chain = chainOf(start, what);
+    if (chain.length * size < length) corrupt(`${what}: ${length} bytes claimed, the chain holds ${chain.length * size}`);
+    const out = new Uint8Array(length);
+    let got = 0;
+    for (const s of chain) {
+      if (got >= length) break;
+      const at = sectorAt(s);
+      const n = Math.min(size, length - got, bytes.length - at);
+      if (n < Math.min(size, length - got)) throw new NvError('NV_TRUNCATED', `${what} runs past the end of the file`, { offset: bytes.length });
+      out.set(bytes.subarray(at, at + n), got);
+      got += n;
+    }
+    return out;
+  };
+  const dirChain = chainOf(v.getUint32(0x30, true), 'directory');
+  enforceLimit(limits, 'maxEntries', dirChain.length * (size / 128));
+  const dir = readChain(v.getUint32(0x30, true), dirChain.length * size, 'directory');
+  const dv = new DataView(dir.buffer);
+  const entryCount = dir.length / 128;
+  const entry = (i: number) => {
+    if (i >= entryCount) corrupt(`directory entry ${i} does not exist`);
+    const at = 128 * i;
+    const nameLen = dv.getUint16(at + 0x40, true);
+    if (nameLen > 64 || nameLen % 2 !== 0) corrupt(`directory entry ${i} has a name length of ${nameLen}`);
+    let name = '';
+    for (let c = 0; c < Math.max(0, nameLen / 2 - 1); c++) name += String.fromCharCode(dv.getUint16(at + 2 * c, true));
+    return {
+      name,
+      type: dir[at + 0x42] as number,
+      left: dv.getUint32(at + 0x44, true),
+      right: dv.getUint32(at + 0x48, true),
+      child: dv.getUint32(at + 0x4c, true),
+      start: dv.getUint32(at + 0x74, true),
+      size: major === 3 ? dv.getUint32(at + 0x78, true) : Number(dv.getBigUint64(at + 0x78, true)),
+    };
+  };
+  const rootEntry = entry(0);
+  if (rootEntry.type !== 5) corrupt('the first directory entry is not the root');
+  const miniCutoff = v.getUint32(0x38, true);
+  const miniStream = rootEntry.size > 0 ? readChain(rootEntry.start, checkedSize(rootEntry.size, limits), 'mini stream') : new Uint8Array(0);
+  const miniFatStart = v.getUint32(0x3c, true);
+  const miniFatBytes = miniFatStart === ENDOFCHAIN || miniFatStart === FREESECT ? new Uint8Array(0) : readChain(miniFatStart, chainOf(miniFatStart, 'mini FAT').length * size, 'mini FAT');
+  const miniFat = new DataView(miniFatBytes.buffer);
+  const readMini = (start: number, length: number, what: string): Uint8Array => {
+    const out = new Uint8Array(length);
+    let s = start;
+    let got = 0;
+    let steps = 0;
+    while (got < length) {
+      if (s === ENDOFCHAIN || s * 4 + 4 > miniFatBytes.length || (s + 1) * MINI > miniStream.length) corrupt(`${what}: mini chain leaves the mini stream at ${s}`);
+      if (++steps > miniStream.length / MINI + 1) corrupt(`${what}: the mini chain loops`);
+      const n = Math.min(MINI, length - got);
+      out.set(miniStream.subarray(s * MINI, s * MINI + n), got);
+      got += n;
+      s = miniFat.getUint32(s * 4, true);
+    }
+    return out;
+  };
+  const result: CfbEntry[] = [];
+  const visited = new Set<number>([0]);
+  // In-order walk of each storage's sibling tree (iterative: writers may chain siblings as a long list).
+  const walk = (top: number, prefix: string, depth: number): void => {
+    if (depth > limits.maxDepth) corrupt('the storage tree is nested too deep');
+    const stack: number[] = [];
+    let id = top;
+    while (id !== NOSTREAM || stack.length > 0) {
+      while (id !== NOSTREAM) {
+        if (visited.has(id)) corrupt(`directory entry ${id} is reached twice (the tree loops)`);
+        visited.add(id);
+        enforceLimit(limits, 'maxEntries', visited.size);
+        stack.push(id);
+        id = entry(id).left;
+      }
+      const cur = stack.pop() as number;
+      const e = entry(cur);
+      const path = prefix === '' ? e.name : `${prefix}/${e.name}`;
+      if (e.type === 1) {
+        result.push({ path, type: 'storage' });
+        walk(e.child, path, depth + 1);
+      } else if (e.type === 2) {
+        const length = checkedSize(e.size, limits);
+        const data = length === 0 ? new Uint8Array(0) : length < miniCutoff ? readMini(e.start, length, path) : readChain(e.start, length, path);
+        result.push({ path, type: 'stream', data });
+      } else if (e.type !== 0) corrupt(`directory entry ${cur} (${path}) has type ${e.type}`);
+      id = e.right;
+    }
+  };
+  walk(rootEntry.child, '', 0);
+  return result;
+}
+
+function checkedSize(n: number, limits: Limits): number {
+  enforceLimit(limits, 'maxInputBytes', n);
+  return n;
+}
