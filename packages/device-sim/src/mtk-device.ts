@@ -569,7 +569,7 @@ export function resetMtkRecords(device: MtkDevice, lid: string | number, index: 
 
 /**
  * Damages a stored file as flash wear or a bad tool would: a record checksum (`record`, 1-based), the gen-B
- * header checksum (`header`), or drops the file (`remove`). Returns the damaged `partition:path`s.
+ * header checksum (`header`, moly-b only), or drops the file (`remove`). Returns the damaged `partition:path`s.
  * @throws NV_SIM_MTK_UNKNOWN_LID; RangeError for a record outside the file.
  * @example corruptMtkLid(device, 'NVRAM_EF_FT_RF_CAL_LID', { record: 1 })
  */
@@ -581,7 +581,8 @@ export function corruptMtkLid(device: MtkDevice, lid: string | number, damage: {
     const f = device.partitions[l.partition][l.path];
     if (f === undefined) continue;
     if (damage.remove === true) delete device.partitions[l.partition][l.path];
-    if (damage.header === true) f.headerOk = false;
+    // Only gen-B (moly-b) files have a header; gen A has nothing to damage there.
+    if (damage.header === true && device.table.generation === 'moly-b') f.headerOk = false;
     if (damage.record !== undefined) {
       if (damage.record < 1 || damage.record > f.records) throw new RangeError(`record ${damage.record} is outside 1…${f.records}`);
       if (!f.bad.includes(damage.record)) f.bad.push(damage.record);

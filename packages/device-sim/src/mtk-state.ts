@@ -1,11 +1,14 @@
 /**
- * The simulated MediaTek device as a folder: `device.json` (table, SYS record, flags, per-file metadata) plus one
- * file per stored LID holding its plain records (`nvdata/md/NVRAM/<folder>/<name>`, `protect_f/md/<name>`,
- * `protect_s/md/<name>`, `nvram/<folder>/<name>` for the bin-region copies). Pure: bytes in, bytes out; the Node
- * entry (`node-mtk.ts`) reads and writes the folder.
+ * The simulated MediaTek device as a folder: `device.json` (table, SYS record, flags, per-file bookkeeping) plus one
+ * real LID file per stored copy, encoded by `@nv/mtk-lid-file` (gen A for moly-a, gen B with its `LDI` header for
+ * moly-b; confidential LIDs ciphered with {@link MTK_SIM_KEY}): `nvdata/md/NVRAM/<folder>/<name>`,
+ * `protect_f/md/<name>`, `protect_s/md/<name>`, and `nvram/<folder>/<name>` for the bin-region copies. The files are
+ * the source of truth on load: `nv mtk lid decode/verify` can inspect them, and a byte edited in one shows up as a
+ * checksum error on the simulated device. Pure: bytes in, bytes out; `node-mtk.ts` reads and writes the folder.
  * @module
  */
-import { NvError, decodeUtf8, encodeUtf8 } from '@nv/core';
+import { NvError, decodeUtf8, encodeUtf8, hexToBytes } from '@nv/core';
+import { LDI_HEADER_SIZE, decodeLidFile, encodeLidFile, lidKeyFromBytes, sectionSizeA, sectionSizeB, type LidEntry, type LidGeneration } from '@nv/mtk-lid-file';
 import { ltableFromJson, ltableToJson } from '@nv/mtk-nvram-ltable';
 import { MTK_PARTITIONS, type MtkDevice, type MtkPartition, type MtkStoredLid } from './mtk-device.ts';
 
@@ -17,6 +20,12 @@ export const MTK_STATE_FORMAT = 'nv-sim-mtk';
 export const MTK_STATE_MAX_JSON: number = 64 * 1024 * 1024;
 /** Most LID files accepted in one state. */
 export const MTK_STATE_MAX_FILES: number = 100_000;
+
+/**
+ * The simulated device's key for CONFIDENTIAL LIDs (16 synthetic bytes `00…0f`; gen A uses them as the RC4 key, gen B
+ * as the AES-128 key). Not a vendor key: real devices use the key of their build (mtk-lid-file §6).
+ */
+export const MTK_SIM_KEY: string = '000102030405060708090a0b0c0d0e0f';
 
 /** One file of a state folder. */
 export interface MtkStateFile {
@@ -35,8 +44,32 @@ const PATH_RE: Readonly<Record<Where, RegExp>> = {
 
 const meta = (where: Where, path: string, f: MtkStoredLid): Record<string, unknown> => ({
   where, path, name: f.name, lid: f.lid, recordSize: f.recordSize, records: f.records, attr: f.attr, category: f.category,
-  headerOk: f.headerOk, ciphered: f.ciphered, bad: f.bad, unit: f.unit, bytes: f.data.length,
+  ciphered: f.ciphered, unit: f.unit,
 });
+
+const fileGen = (device: Pick<MtkDevice, 'table'>): LidGeneration => (device.table.generation === 'moly-b' ? 'B' : 'A');
+const lidEntry = (f: Pick<MtkStoredLid, 'lid' | 'recordSize' | 'records' | 'attr' | 'category' | 'ciphered' | 'name'>): LidEntry => ({
+  lid: f.lid ?? 0, name: f.name, size: f.recordSize, records: f.records, attr: f.attr, category: f.category, attributes: f.ciphered ? ['CONFIDENTIAL'] : [],
+});
+// The simulated chip has no MSP hardware cipher: files are written as if MSP were not bound to the chip (README.mtk.md).
+const codec = (gen: LidGeneration) => ({ generation: gen, key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), gen), bindToChip: false });
+
+/** A stored LID as its on-flash bytes, with damaged checksums for bad records and a damaged gen-B header checksum. */
+function lidBytes(gen: LidGeneration, f: MtkStoredLid): Uint8Array {
+  const entry = lidEntry(f);
+  const records = Array.from({ length: f.records }, (_, i) => f.data.slice(i * f.recordSize, (i + 1) * f.recordSize));
+  const out = encodeLidFile(records, entry, codec(gen));
+  const base = gen === 'B' ? LDI_HEADER_SIZE : 0;
+  const section = gen === 'B' ? sectionSizeB(f.recordSize, entry.attributes, false) : sectionSizeA(f.recordSize, entry.attributes, false);
+  for (const i of f.bad) {
+    // Gen A / plain gen B: flip the stored checksum; ciphered gen B: flip the first ciphertext byte (the block decrypts
+    // to other bytes, so chk8 fails).
+    const at = base + (i - 1) * section + (gen === 'B' && f.ciphered ? 0 : f.recordSize);
+    out[at] = (out[at] as number) ^ 0x01;
+  }
+  if (gen === 'B' && !f.headerOk) out[30] = (out[30] as number) ^ 0xff;
+  return out;
+}
 
 /**
  * The files of a state folder for `device` (`device.json` first).
@@ -47,7 +80,7 @@ export function mtkDeviceToFiles(device: MtkDevice): MtkStateFile[] {
   const list: Record<string, unknown>[] = [];
   const add = (where: Where, path: string, f: MtkStoredLid): void => {
     list.push(meta(where, path, f));
-    files.push({ path: `${where}/${path}`, bytes: f.data });
+    files.push({ path: `${where}/${path}`, bytes: lidBytes(fileGen(device), f) });
   };
   for (const p of MTK_PARTITIONS) for (const path of Object.keys(device.partitions[p]).sort()) add(p, path, device.partitions[p][path] as MtkStoredLid);
   if (device.binRegion !== null) for (const key of Object.keys(device.binRegion).sort()) add('nvram', key, device.binRegion[key] as MtkStoredLid);
@@ -110,15 +143,23 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
     const rel = `${where}/${path}`;
     const data = read(rel);
     if (data === undefined) throw bad(`${rel} is listed in ${MTK_STATE_FILE} but missing`, rel);
-    if (data.length !== m['bytes']) throw bad(`${rel} has ${data.length} bytes, ${MTK_STATE_FILE} says ${String(m['bytes'])}`, rel);
-    const badList = m['bad'];
-    if (!Array.isArray(badList) || badList.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 1)) throw bad(`${rel}: bad must be a list of record indexes`);
     const lid = m['lid'];
-    const stored: MtkStoredLid = {
+    const book = {
       name: typeof m['name'] === 'string' ? m['name'] : '', lid: lid === null ? null : int(lid, `${rel} lid`, 0xffff),
-      recordSize: int(m['recordSize'], `${rel} recordSize`), records: int(m['records'], `${rel} records`, 0xffff),
-      attr: int(m['attr'], `${rel} attr`), category: int(m['category'], `${rel} category`),
-      headerOk: m['headerOk'] !== false, ciphered: m['ciphered'] === true, data: data.slice(), bad: badList as number[], unit: m['unit'] === true,
+      recordSize: int(m['recordSize'], `${rel} recordSize`, 0xffffff), records: int(m['records'], `${rel} records`, 0xffff),
+      attr: int(m['attr'], `${rel} attr`), category: int(m['category'], `${rel} category`), ciphered: m['ciphered'] === true,
+    };
+    const gen = fileGen(device);
+    // The file decides: gen-B header fields, record bytes, checksum state (lid-file decode).
+    const decoded = decodeLidFile(data, lidEntry(book), { ...codec(gen), path: rel });
+    const h = decoded.header;
+    const recordSize = h?.recordSize ?? book.recordSize;
+    const records = h?.totalRecords ?? book.records;
+    const bytes = new Uint8Array(recordSize * records);
+    decoded.records.forEach((r) => bytes.set(r.bytes.subarray(0, recordSize), (r.index - 1) * recordSize));
+    const stored: MtkStoredLid = {
+      name: book.name, lid: book.lid === null ? null : (h?.lid ?? book.lid), recordSize, records, attr: h?.attr ?? book.attr, category: h?.category ?? book.category,
+      headerOk: decoded.headerChecksumOk !== false, ciphered: book.ciphered, data: bytes, bad: [...decoded.badRecords], unit: m['unit'] === true,
     };
     if (where === 'nvram') {
       if (device.binRegion === null) throw bad(`${rel}: the bin region is blank but lists files`, rel);

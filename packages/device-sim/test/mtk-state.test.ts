@@ -6,13 +6,26 @@ import { join } from 'node:path';
 import { NvError, encodeUtf8 } from '@nv/core';
 import { sampleLtable } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import { createMtkDevice, upgradeMtkDevice, corruptMtkLid, mtkDeviceToFiles, mtkDeviceFromFiles, MTK_STATE_FILE } from '../src/mtk.ts';
+import { createMtkDevice, upgradeMtkDevice, corruptMtkLid, mtkDeviceToFiles, mtkDeviceFromFiles, cloneMtkDevice, bootMtkDevice, MTK_STATE_FILE, type MtkDevice, type MtkStoredLid } from '../src/mtk.ts';
 import { saveMtkDevice, loadMtkDevice } from '../src/node-mtk.ts';
+import { MTK_UPGRADE_MODES } from '../src/mtk.ts';
+import { arbTablePair } from './mtk-arb.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
+// A record with a broken checksum has no defined content on flash: compare devices with those records blanked.
+function norm(d: MtkDevice): MtkDevice {
+  const c = cloneMtkDevice(d);
+  const blank = (f: MtkStoredLid): void => {
+    for (const i of f.bad) f.data.fill(0, (i - 1) * f.recordSize, i * f.recordSize);
+    f.bad.sort((a, b) => a - b);
+  };
+  for (const p of ['nvdata', 'protect_f', 'protect_s'] as const) Object.values(c.partitions[p]).forEach(blank);
+  Object.values(c.binRegion ?? {}).forEach(blank);
+  return c;
+}
 const fromFiles = (files: { path: string; bytes: Uint8Array }[]) => {
   const map = new Map(files.map((f) => [f.path, f.bytes]));
   return mtkDeviceFromFiles(map.get(MTK_STATE_FILE)!, (p) => map.get(p));
@@ -25,16 +38,43 @@ describe('state folder (pure)', () => {
       corruptMtkLid(d, 'NVRAM_EF_FT_RF_CAL_LID', { record: 2 });
       corruptMtkLid(d, 'NVRAM_EF_SML_LID', { header: true });
       d.factoryResetFlag = true;
-      expect(fromFiles(mtkDeviceToFiles(d))).toEqual(d);
+      expect(norm(fromFiles(mtkDeviceToFiles(d)))).toEqual(norm(d));
       upgradeMtkDevice(d, sampleLtable(gen), 'format-all');
       expect(d.binRegion).toBeNull();
-      expect(fromFiles(mtkDeviceToFiles(d))).toEqual(d);
+      expect(norm(fromFiles(mtkDeviceToFiles(d)))).toEqual(norm(d));
     }
     const a = createMtkDevice(sampleLtable('moly-b'));
     corruptMtkLid(a, 'NVRAM_EF_SML_LID', { header: true });
     upgradeMtkDevice(a, sampleLtable('moly-b'), 'ota');
     expect(a.asserted).not.toBeNull();
-    expect(fromFiles(mtkDeviceToFiles(a))).toEqual(a);
+    expect(norm(fromFiles(mtkDeviceToFiles(a)))).toEqual(norm(a));
+  });
+
+  it('round-trips devices after random upgrades (fast-check)', () => {
+    fc.assert(
+      fc.property(arbTablePair(), fc.constantFrom(...MTK_UPGRADE_MODES), (pair, mode) => {
+        const d = createMtkDevice(pair.old, { seed: 2 });
+        upgradeMtkDevice(d, pair.next, mode);
+        expect(norm(fromFiles(mtkDeviceToFiles(d)))).toEqual(norm(d));
+      }),
+      { numRuns: Math.max(1, Math.floor(FUZZ_RUNS / 4)) },
+    );
+  });
+
+  it('a byte edited in a stored LID file is a checksum error on the device (moly-a and moly-b)', () => {
+    for (const gen of ['moly-a', 'moly-b'] as const) {
+      const d = createMtkDevice(sampleLtable(gen), { seed: 4 });
+      const cal = d.partitions.nvdata['md/NVRAM/CALIBRAT/FT02_002']!.data.slice();
+      const files = mtkDeviceToFiles(d);
+      const f = files.find((x) => x.path === 'nvdata/md/NVRAM/CALIBRAT/FT02_002')!;
+      const at = gen === 'moly-b' ? 64 + 1032 + 5 : 1026 + 5;
+      f.bytes[at] = f.bytes[at]! ^ 0x80; // a data byte of record 2 (sections of 1032 / 1026 bytes)
+      const loaded = fromFiles(files);
+      expect(loaded.partitions.nvdata['md/NVRAM/CALIBRAT/FT02_002']!.bad).toEqual([2]);
+      const boot = bootMtkDevice(loaded);
+      expect(boot.lids.find((l) => l.name === 'NVRAM_EF_FT_RF_CAL_LID')?.outcome).toBe('restored');
+      expect(loaded.partitions.nvdata['md/NVRAM/CALIBRAT/FT02_002']!.data).toEqual(cal);
+    }
   });
 
   it('a mutated device.json or missing file gives NvError, never another exception', () => {
@@ -57,7 +97,7 @@ describe('state folder (pure)', () => {
     doc.files[0].path = '../../etc/passwd';
     expect(() => mtkDeviceFromFiles(encodeUtf8(JSON.stringify(doc)), (p) => map.get(p))).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }));
     expect(() => mtkDeviceFromFiles(json, () => undefined)).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }));
-    expect(() => mtkDeviceFromFiles(json, (p) => (p.startsWith('nvdata/') ? new Uint8Array(1) : map.get(p)))).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }));
+    expect(() => mtkDeviceFromFiles(json, (p) => (p.startsWith('nvdata/') ? new Uint8Array(1) : map.get(p)))).toThrow(expect.objectContaining({ code: 'NV_TRUNCATED', path: 'nvdata/md/NVRAM/CALIBRAT/EL1D_003' }));
   });
 });
 
@@ -69,14 +109,19 @@ describe('state folder (Node)', () => {
     const d = createMtkDevice(sampleLtable('moly-b'), { seed: 3 });
     await saveMtkDevice(dir, d);
     expect((await readdir(dir)).sort()).toEqual(['device.json', 'nvdata', 'nvram', 'protect_f', 'protect_s']);
-    expect((await readFile(join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001'))).length).toBe(20);
+    // Real gen-B LID files: LDI header + 2 confidential sections of 10 + 8 bytes padded to 32.
+    const imei = await readFile(join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001'));
+    expect(imei.length).toBe(64 + 2 * 32);
+    expect(imei.subarray(0, 6).toString('hex')).toBe('4c44490010ef');
     expect(await loadMtkDevice(dir)).toEqual(d);
     await expect(saveMtkDevice(dir, d)).rejects.toMatchObject({ code: 'NV_EXISTS' });
     upgradeMtkDevice(d, sampleLtable('moly-b'), 'firmware-upgrade');
     await saveMtkDevice(dir, d, { force: true });
     expect(await loadMtkDevice(dir)).toEqual(d);
     await writeFile(join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001'), new Uint8Array(3));
-    await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_SIM_MTK_BAD_STATE', path: join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001') });
+    await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_TRUNCATED', path: join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001') });
+    await rm(join(dir, 'device.json'));
+    await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
     await expect(loadMtkDevice(join(root, 'nope'))).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
   });
 });
