@@ -9,7 +9,7 @@ import {
   QCOM_EFS_MODES, createEfs, decodeEfs, efsNvItems, efsWrite, encodeEfs, listEfs,
   type QcomEfs, type QcomEfsListing,
 } from './qcom-efs-store.ts';
-import type { QcomFormats, QcomFsgCheck, QcomFsgTrust, QcomTarEntry } from './qcom-formats.ts';
+import type { QcomFormats, QcomFsgCheck, QcomFsgTrust, QcomNvInfo, QcomTarEntry } from './qcom-formats.ts';
 
 /** Partitions of the simulated device. */
 export type QcomPartitionName = 'modemst1' | 'modemst2' | 'fsg' | 'fsc';
@@ -80,6 +80,11 @@ export interface QcomDeviceState {
   pdc: { capacity: number; configs: QcomStoredConfig[]; active: { hw?: string; sw: Record<string, string> } };
   /** SIM slots (index = slot = subscription). */
   slots: (QcomSimCard | null)[];
+  /**
+   * Internal sizes of the legacy NV items this modem build knows (`qcom-efs.md` §3.6), learned from every item that
+   * was ever in its EFS. Part of the software, so it survives an EFS loss; QPST backup/restore uses it.
+   */
+  nvInfo?: Record<string, { size: number; arraySize: number }>;
 }
 
 /** A powered simulated device: its persistent state plus the EFS in modem RAM after boot. */
@@ -185,6 +190,7 @@ export function currentEfsKey(state: QcomDeviceState): Uint8Array {
  */
 export function syncEfs(device: QcomDevice, both = false): void {
   const efs = requireEfs(device);
+  learnNvInfo(device.state, efs);
   const key = currentEfsKey(device.state);
   const plain = encodeEfs(efs);
   const targets: QcomPartitionName[] = [];
@@ -205,6 +211,25 @@ export function syncEfs(device: QcomDevice, both = false): void {
     next.set(sealed, 0);
     device.state.partitions[t] = next;
   }
+}
+
+const NUM_RE = /^\/nvm\/(?:num|context\d{1,2})\/(\d{1,5})(?:_(\d{1,3}))?$/;
+
+function learnNvInfo(state: QcomDeviceState, efs: QcomEfs): void {
+  const table = (state.nvInfo ??= {});
+  for (const [p, n] of efs) {
+    if (n.kind === 'dir' || n.kind === 'symlink') continue;
+    const m = NUM_RE.exec(p);
+    if (!m) continue;
+    const k = m[2] === undefined ? 0 : Number(m[2]) + 1;
+    const prev = table[m[1] as string];
+    table[m[1] as string] = { size: n.data.length, arraySize: Math.max(prev?.arraySize ?? 0, k) };
+  }
+}
+
+/** The modem's NV size table as `{id, size, arraySize}` rows, sorted by id. */
+export function modemNvInfo(state: QcomDeviceState): QcomNvInfo[] {
+  return Object.entries(state.nvInfo ?? {}).map(([id, v]) => ({ id: Number(id), ...v })).sort((a, b) => a.id - b.id);
 }
 
 function formatsOf(device: QcomDevice): QcomFormats {
@@ -495,7 +520,8 @@ export function backupQcn(device: QcomDevice): Uint8Array {
   const efs = requireEfs(device);
   const f = formatsOf(device);
   if (!f.toQcn) throw new TypeError('formats.toQcn is not bound');
-  return f.toQcn(efsEntries(efs).filter((e) => e.kind === 'item' || e.kind === 'file'));
+  learnNvInfo(device.state, efs);
+  return f.toQcn(efsEntries(efs), modemNvInfo(device.state));
 }
 
 /**
@@ -506,7 +532,7 @@ export function restoreQcn(device: QcomDevice, qcn: Uint8Array): string[] {
   const efs = requireEfs(device);
   const f = formatsOf(device);
   if (!f.fromQcn) throw new TypeError('formats.fromQcn is not bound');
-  const entries = f.fromQcn(qcn);
+  const entries = f.fromQcn(qcn, modemNvInfo(device.state));
   const paths: string[] = [];
   for (const e of entries) {
     if (e.kind !== 'item' && e.kind !== 'file') continue;

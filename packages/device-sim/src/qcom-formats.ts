@@ -50,6 +50,13 @@ export interface QcomTarEntry {
   target?: string;
 }
 
+/** Internal size of a legacy NV item as the modem knows it (`qcom-efs.md` §3.6); `arraySize` 0 = not indexed. */
+export interface QcomNvInfo {
+  id: number;
+  size: number;
+  arraySize: number;
+}
+
 /** Format functions the device calls. Bind them from the format packages (see `QCOM_PACKAGE_FORMATS` when present). */
 export interface QcomFormats {
   /**
@@ -61,8 +68,8 @@ export interface QcomFormats {
   authenticate(mbn: Uint8Array, trust: QcomFsgTrust): QcomFsgAuthentication;
   /** Reads the tar or tar.gz payload the way the modem untars it. Throws `NvError` (`NV_EFS_*`) where the modem fails. */
   readPayload(payload: Uint8Array): QcomTarEntry[];
-  /** EFS entries → QCN bytes (QPST backup). Optional: needed only by `backupQcn`. */
-  toQcn?(entries: readonly QcomTarEntry[]): Uint8Array;
-  /** QCN bytes → EFS entries (QPST restore). Optional: needed only by `restoreQcn`. */
-  fromQcn?(qcn: Uint8Array): QcomTarEntry[];
+  /** EFS entries → QCN bytes (QPST backup). `nvInfo` = the modem's internal legacy NV sizes. Optional: only `backupQcn`. */
+  toQcn?(entries: readonly QcomTarEntry[], nvInfo: readonly QcomNvInfo[]): Uint8Array;
+  /** QCN bytes → EFS entries (QPST restore) with the modem's NV sizes. Optional: only `restoreQcn`. */
+  fromQcn?(qcn: Uint8Array, nvInfo: readonly QcomNvInfo[]): QcomTarEntry[];
 }

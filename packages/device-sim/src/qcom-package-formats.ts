@@ -1,10 +1,11 @@
 /**
  * Binds {@link QcomFormats} to the format packages: `@nv/qcom-fsg-sign` finds the `.mbn` behind the `.img` sector,
- * `@nv/qcom-efs` inflates and untars the payload the way the modem does (strict typeflags). Signature checks come
+ * `@nv/qcom-efs` inflates and untars the payload the way the modem does (strict typeflags) and reads/writes QCN
+ * backups with the modem's NV size table. Signature checks come
  * from `@nv/qcom-fsg-sign`'s verifier, passed in as `authenticate`.
  * @module
  */
-import { decodeGzip, tarToEfsTree, type DeflateBackend } from '@nv/qcom-efs';
+import { DEVICE_MTIME, decodeGzip, decodeQcn, efsTreeToQcn, encodeQcn, qcnToEfsTree, tarToEfsTree, type DeflateBackend, type EfsEntry } from '@nv/qcom-efs';
 import { isGzipHeader, unwrapPartitionImage } from '@nv/qcom-fsg-sign';
 import type { QcomFormats, QcomTarEntry } from './qcom-formats.ts';
 
@@ -14,9 +15,6 @@ export interface PackageQcomFormatsOptions {
   deflate: DeflateBackend;
   /** secboot's checks (§4 steps 4–16), from `@nv/qcom-fsg-sign`. */
   authenticate: QcomFormats['authenticate'];
-  /** QCN writer/reader (`@nv/qcom-efs`), for backup/restore. */
-  toQcn?: QcomFormats['toQcn'];
-  fromQcn?: QcomFormats['fromQcn'];
 }
 
 /**
@@ -41,7 +39,19 @@ export function packageQcomFormats(options: PackageQcomFormatsOptions): QcomForm
         ...(e.target !== undefined ? { target: e.target } : {}),
       }));
     },
-    ...(options.toQcn ? { toQcn: options.toQcn } : {}),
-    ...(options.fromQcn ? { fromQcn: options.fromQcn } : {}),
+    toQcn(entries, nvInfo) {
+      const tree = {
+        entries: entries.map((e): EfsEntry => ({
+          path: e.path, type: e.kind, mode: e.mode, uid: 0, gid: 0, mtime: DEVICE_MTIME,
+          ...(e.kind === 'item' || e.kind === 'file' ? { data: e.data } : {}),
+          ...(e.target !== undefined ? { target: e.target } : {}),
+        })),
+      };
+      return encodeQcn(efsTreeToQcn(tree, { nvInfo }).qcn);
+    },
+    fromQcn(qcn, nvInfo) {
+      const { tree } = qcnToEfsTree(decodeQcn(qcn).qcn, { nvInfo });
+      return tree.entries.map((e): QcomTarEntry => ({ path: e.path, kind: e.type, mode: e.mode, data: e.data ?? new Uint8Array(0) }));
+    },
   };
 }

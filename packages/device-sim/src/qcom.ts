@@ -7,7 +7,7 @@
 export {
   QCOM_DEFAULT_PARTITION_SIZE, QCOM_DUMMY_ROOT_HASH, QCOM_ONLINE_RUNTIME_PATHS, QCOM_PARTITIONS,
   backupQcn, bootQcom, createQcomDevice, currentEfsKey, efsEntries, erasePartition, flashPartition, installModemBuild,
-  deserializeQcomState, nvFingerprint, readModem, restoreQcn, serializeQcomState, syncEfs, writeEfsFile, writeNvItem,
+  deserializeQcomState, modemNvInfo, nvFingerprint, readModem, restoreQcn, serializeQcomState, syncEfs, writeEfsFile, writeNvItem,
 } from './qcom-device.ts';
 export type {
   CreateQcomDeviceOptions, QcomBootError, QcomBootOptions, QcomBootResult, QcomBootSource, QcomDevice, QcomDeviceState,
@@ -18,7 +18,7 @@ export type { ModemstStatus, OpenedModemst } from './qcom-cipher.ts';
 export { QCOM_EFS_MODES, cloneEfs, createEfs, decodeEfs, efsDelete, efsNvItems, efsWrite, encodeEfs, listEfs, nvItemPath, nvKeyOfPath } from './qcom-efs-store.ts';
 export type { QcomEfs, QcomEfsKind, QcomEfsListing, QcomEfsNode } from './qcom-efs-store.ts';
 export type {
-  QcomFormats, QcomFsgAuthentication, QcomFsgCheck, QcomFsgLocated, QcomFsgTrust, QcomTarEntry,
+  QcomFormats, QcomNvInfo, QcomFsgAuthentication, QcomFsgCheck, QcomFsgLocated, QcomFsgTrust, QcomTarEntry,
 } from './qcom-formats.ts';
 export {
   MCFG_ATTR, MCFG_AUTOSELECT, MCFG_RESTORE_FACTORY_VERSION, activateConfig, autoselectPath, checkIccid, insertSim,

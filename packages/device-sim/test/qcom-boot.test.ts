@@ -148,14 +148,14 @@ describe('scenario: temporary NVs from online mode (qcom-efs.md §5 #12)', () =>
     flashPreload(dev);
     const r = bootQcom(dev, { online: true });
     expect(r.runtimeWrites).toEqual(QCOM_ONLINE_RUNTIME_PATHS);
-    const qcnPaths = fakeFormats.fromQcn!(backupQcn(dev)).map((e) => e.path);
+    const qcnPaths = fakeFormats.fromQcn!(backupQcn(dev), []).map((e) => e.path);
     for (const p of QCOM_ONLINE_RUNTIME_PATHS) expect(qcnPaths).toContain(p);
   });
   it('protection: dumped offline, the QCN holds only the preload', () => {
     const dev = device();
     flashPreload(dev);
     bootQcom(dev, { online: false });
-    const qcnPaths = fakeFormats.fromQcn!(backupQcn(dev)).map((e) => e.path);
+    const qcnPaths = fakeFormats.fromQcn!(backupQcn(dev), []).map((e) => e.path);
     expect(qcnPaths.filter((p) => p.startsWith('/policyman/'))).toEqual([]);
     expect(qcnPaths).toContain('/nvm/num/10');
   });
@@ -177,7 +177,7 @@ describe('scenario: factory-info NVs in a shared preload', () => {
     flashPreload(unitA);
     bootQcom(unitA);
     writeNvItem(unitA, IMEI, hexToBytes('083a5a2010325476')); // written by the factory station on unit A only
-    const dump = fakeFormats.fromQcn!(backupQcn(unitA));
+    const dump = fakeFormats.fromQcn!(backupQcn(unitA), []);
     const toPreload = (entries: typeof dump): FakeEntry[] => entries.map((e) => ({ path: e.path, kind: e.kind, data: Buffer.from(e.data).toString('hex') }));
     const unitB = device({ seed: 'B' });
     flashPreload(unitB, toPreload(dump));

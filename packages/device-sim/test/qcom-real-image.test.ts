@@ -8,7 +8,8 @@ import { encodeEfsTar, encodeGzip, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
 import { hasTool } from '../../../scripts/test-tools.ts';
-import { bootQcom, createQcomDevice, flashPartition, packageQcomFormats, type QcomFormats } from '../src/qcom.ts';
+import { backupQcn, bootQcom, createQcomDevice, flashPartition, installModemBuild, packageQcomFormats, restoreQcn, writeNvItem, type QcomFormats } from '../src/qcom.ts';
+import { decodeQcn } from '@nv/qcom-efs';
 
 // secboot's checks (§4 steps 4–16) come from @nv/qcom-fsg-sign's verifier, which is not committed yet: this stub
 // accepts every image, so these tests cover steps 0, 1, 17, 18 and 19 with real container and tar bytes.
@@ -68,6 +69,40 @@ describe('first boot from a real .img (qcom-fsg-sign containers, qcom-efs tar/gz
     const dev = device();
     flashPartition(dev, 'fsg', img(encodeGzip(bad, NODE_DEFLATE)));
     expect(bootQcom(dev)).toMatchObject({ crashed: true, error: { code: 'NV_EFS_BAD_TAR_CHECKSUM' } });
+  });
+});
+
+describe('scenario: fused vs non-fused key on upgrade, with a real QCN (@nv/qcom-efs)', () => {
+  function calibrated() {
+    const tree = { entries: [e('/', 'dir'), e('/nvm/num/10', 'item', '1f00'), e('/nvm/num/10_1', 'item', '0d00'), e('/nv/item_files/rfnv/00024997', 'item', '0102030405060708')] };
+    const dev = device();
+    flashPartition(dev, 'fsg', img(encodeGzip(encodeEfsTar(tree).tar, NODE_DEFLATE)));
+    bootQcom(dev);
+    writeNvItem(dev, 6828, hexToBytes('01'));           // factory-station NV
+    writeNvItem(dev, 24998, hexToBytes('aabbccdd'));    // per-unit RF calibration (RFNV)
+    return dev;
+  }
+  it('damage: blowing the fuses changes the EFS key; the next boot restores only the preload', () => {
+    const dev = calibrated();
+    installModemBuild(dev, { blowFuses: { rootHash: trust.rootHash, hwId: trust.hwId } });
+    const r = bootQcom(dev);
+    expect(r.copies).toEqual({ modemst1: 'tag-mismatch', modemst2: 'tag-mismatch' });
+    expect(r.source).toBe('fsg');
+    expect(r.nv).toEqual({ '10': '1f00', '10_1': '0d00', '24997': '0102030405060708' });
+  });
+  it('protection: a QPST-style QCN backup before and restore after keeps every NV', () => {
+    const dev = calibrated();
+    const before = bootQcom(dev).nv;
+    const qcn = backupQcn(dev);
+    expect([...qcn.subarray(0, 8)]).toEqual([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    expect(decodeQcn(qcn).qcn.items.map((i) => i.id).sort((a, b) => a - b)).toEqual([10, 10, 6828]);
+    installModemBuild(dev, { blowFuses: { rootHash: trust.rootHash, hwId: trust.hwId } });
+    bootQcom(dev);
+    restoreQcn(dev, qcn);
+    const after = bootQcom(dev);
+    expect(after.source).toMatch(/^modemst/);
+    expect(after.nv).toEqual(before);
+    expect(after.nv['24998']).toBe('aabbccdd');
   });
 });
 
