@@ -54,7 +54,16 @@ const lidEntry = (f: Pick<MtkStoredLid, 'lid' | 'recordSize' | 'records' | 'attr
 // The simulated chip has no MSP hardware cipher: files are written as if MSP were not bound to the chip (README.mtk.md).
 const codec = (gen: LidGeneration) => ({ generation: gen, key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), gen), bindToChip: false });
 
-/** A stored LID as its on-flash bytes, with damaged checksums for bad records and a damaged gen-B header checksum. */
+/**
+ * A stored LID as its on-flash bytes (encoded by `@nv/mtk-lid-file`: gen A for moly-a, gen B for moly-b), with
+ * damaged checksums for bad records and a damaged header checksum when `headerOk` is false.
+ * A LID without a number (null) is written with LID 0 in the gen-B header.
+ * @example mtkStoredLidBytes(device, device.partitions.nvdata['md/NVRAM/NVD_IMEI/LD0B_001']!)
+ */
+export function mtkStoredLidBytes(device: Pick<MtkDevice, 'table'>, f: MtkStoredLid): Uint8Array {
+  return lidBytes(fileGen(device), f);
+}
+
 function lidBytes(gen: LidGeneration, f: MtkStoredLid): Uint8Array {
   const entry = lidEntry(f);
   const records = Array.from({ length: f.records }, (_, i) => f.data.slice(i * f.recordSize, (i + 1) * f.recordSize));

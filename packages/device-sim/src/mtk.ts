@@ -16,4 +16,4 @@ export type { MtkPlanMismatch, MtkPlanComparison } from './mtk-compare.ts';
 export { compareMtkPlan } from './mtk-compare.ts';
 export { MTK_SIM_ERROR_CODES } from './errors-mtk.ts';
 export type { MtkStateFile } from './mtk-state.ts';
-export { MTK_STATE_FILE, MTK_STATE_FORMAT, MTK_STATE_MAX_JSON, MTK_STATE_MAX_FILES, MTK_SIM_KEY, mtkDeviceToFiles, mtkDeviceFromFiles } from './mtk-state.ts';
+export { MTK_STATE_FILE, MTK_STATE_FORMAT, MTK_STATE_MAX_JSON, MTK_STATE_MAX_FILES, MTK_SIM_KEY, mtkStoredLidBytes, mtkDeviceToFiles, mtkDeviceFromFiles } from './mtk-state.ts';

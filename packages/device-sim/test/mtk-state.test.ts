@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, encodeUtf8 } from '@nv/core';
 import { sampleLtable } from '@nv/mtk-nvram-ltable';
-import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import { createMtkDevice, upgradeMtkDevice, corruptMtkLid, mtkDeviceToFiles, mtkDeviceFromFiles, cloneMtkDevice, bootMtkDevice, MTK_STATE_FILE, type MtkDevice, type MtkStoredLid } from '../src/mtk.ts';
+import { execFileSync } from 'node:child_process';
+import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
+import { createMtkDevice, upgradeMtkDevice, corruptMtkLid, mtkDeviceToFiles, mtkDeviceFromFiles, cloneMtkDevice, bootMtkDevice, mtkStoredLidBytes, MTK_STATE_FILE, type MtkDevice, type MtkStoredLid } from '../src/mtk.ts';
 import { saveMtkDevice, loadMtkDevice } from '../src/node-mtk.ts';
 import { MTK_UPGRADE_MODES } from '../src/mtk.ts';
 import { arbTablePair } from './mtk-arb.ts';
@@ -123,5 +124,28 @@ describe('state folder (Node)', () => {
     await rm(join(dir, 'device.json'));
     await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
     await expect(loadMtkDevice(join(root, 'nope'))).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
+  });
+});
+
+describe.skipIf(!hasTool('python3'))('stored LID files against python3 hashlib (needs Debian python3)', () => {
+  it('gen-B sections of a plain LID carry chk8 = MD5 folded (lid-file §5.2), header magic and LID', () => {
+    const d = createMtkDevice(sampleLtable('moly-b'), { seed: 21 });
+    const f = d.partitions.nvdata['md/NVRAM/CALIBRAT/FT02_002']!;
+    const bytes = mtkStoredLidBytes(d, f);
+    const script = [
+      'import sys, hashlib',
+      'b = sys.stdin.buffer.read()',
+      'assert b[:4] == b"LDI\\0"',
+      'lid, total, size = int.from_bytes(b[4:6], "little"), int.from_bytes(b[6:8], "little"), int.from_bytes(b[8:12], "little")',
+      'sec = size + 8',
+      'ok = []',
+      'for i in range(total):',
+      '    s = b[64 + i*sec: 64 + (i+1)*sec]',
+      '    m = hashlib.md5(s[:size]).digest()',
+      '    ok.append(bytes(m[k] ^ m[k+8] for k in range(8)) == s[size:])',
+      'print(hex(lid), total, size, len(b), all(ok))',
+    ].join('\n');
+    const out = execFileSync('python3', ['-c', script], { input: Buffer.from(bytes) }).toString().trim();
+    expect(out).toBe(`0x5c1 4 1024 ${64 + 4 * 1032} True`);
   });
 });
