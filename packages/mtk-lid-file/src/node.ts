@@ -3,11 +3,12 @@
  * @module
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { NvError, bytesEqual } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import { BIN_REGION_MAX_BYTES, inspectBinRegion, scanBinRegionTitles, unpackBinRegion, binRegionChecksum, type BinRegionInspection, type BinRegionOptions } from './bin-region.ts';
 import { LID_MAX_FILE_BYTES } from './lid-file.ts';
+import { isLidFileName } from './names.ts';
 import { verifyLidFiles, type LidVerifyOptions, type LidVerifyResult } from './verify.ts';
 
 const MAX_FILES = 100_000;
@@ -65,7 +66,7 @@ export async function writeLidFolderChanges(dir: string, store: ReadonlyMap<stri
 }
 
 /**
- * Verifies one LID file or every file under a directory (recursively), A/B pairs included.
+ * Verifies one LID file, or every LID-named file under a directory (recursively), A/B pairs included.
  * @throws NvError `NV_NOT_FOUND`/`NV_IO`, `NV_LIMIT`.
  * @example (await verifyLidPath('nvdata/md/NVRAM')).ok
  */
@@ -77,8 +78,11 @@ export async function verifyLidPath(path: string, options: LidVerifyOptions = {}
     throw toNvIoError(error, path);
   }
   const paths: string[] = [];
-  if (st.isDirectory()) await listFiles(path, paths);
-  else paths.push(path);
+  // A folder holds other files too (AllMap, APCFG…): only LID-named files are checked there; a single file always.
+  if (st.isDirectory()) {
+    await listFiles(path, paths);
+    paths.splice(0, paths.length, ...paths.filter((p) => isLidFileName(basename(p))));
+  } else paths.push(path);
   const files: { path: string; bytes: Uint8Array }[] = [];
   for (const p of paths) files.push({ path: p, bytes: await readFileLimited(p, LID_MAX_FILE_BYTES) });
   return verifyLidFiles(files, options);
