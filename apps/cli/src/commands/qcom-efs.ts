@@ -1,4 +1,82 @@
+import { Option } from '@commander-js/extra-typings';
+import { integerArg } from '../options.ts';
 import type { CommandRegistrar } from './registry.ts';
+import { commandGroup, withExample } from './registry.ts';
 
-/** Commands of `@nv/qcom-efs`. None is implemented yet, so none is declared (help lists only working commands). */
-export const registerQcomEfs: CommandRegistrar = () => {};
+/** Commands of `@nv/qcom-efs`: `nv qcom qcn inspect|to-efs`, `nv qcom efs pack|ls|unpack`. */
+export const registerQcomEfs: CommandRegistrar = (program, context) => {
+  const qcom = commandGroup(program, 'qcom', 'Qualcomm: QCN, EFS images, FSG signing, MCFG', 'nv qcom efs ls fs_image.tar.gz');
+
+  const qcn = withExample(qcom.command('qcn').description('QCN backups (OLE2 compound files): inspect, expand into an EFS tree'), 'nv qcom qcn inspect backup.qcn');
+  withExample(
+    qcn
+      .command('inspect')
+      .description('list what a QCN holds: file version, numbered items, EFS store files, streams')
+      .argument('<file.qcn>', 'QCN backup')
+      .action(async (file) => {
+        const { qcnInspect } = await import('../actions/qcom-efs.ts');
+        await qcnInspect(context(), file);
+      }),
+    'nv qcom qcn inspect backup.qcn --json',
+  );
+  withExample(
+    qcn
+      .command('to-efs')
+      .description('expand a QCN into the EFS file tree (/nvm/num/<id>, item files) plus the .nv-efs.json manifest')
+      .argument('<file.qcn>', 'QCN backup')
+      .requiredOption('-o, --output <dir>', 'new folder for the EFS tree')
+      .option('--nv-info <sizes.json>', 'internal legacy NV sizes: {"<id>": {"size": n, "arraySize": k}}')
+      .option('--reference <tree>', 'a folder, tar or tar.gz of the same build whose /nvm/num sizes are used')
+      .option('--skip-unknown', 'skip numbered items of unknown size (warning) instead of failing')
+      .option('--relative-root <path>', 'EFS folder for relative EFS_Backup paths (default: skip them)')
+      .option('--force', 'replace an existing output folder')
+      .action(async (file, opts) => {
+        const { qcnToEfs } = await import('../actions/qcom-efs.ts');
+        await qcnToEfs(context(), file, opts);
+      }),
+    'nv qcom qcn to-efs backup.qcn --nv-info sizes.json -o efs/',
+  );
+
+  const efs = withExample(qcom.command('efs').description('EFS images (fs_image.tar.gz): pack a tree, list, unpack'), 'nv qcom efs pack efs/ -o fs_image.tar.gz');
+  withExample(
+    efs
+      .command('pack')
+      .description('EFS tree folder → device tar.gz (V7 tar, absolute names, device order, gzip header 1F8B0800000000000 0FF)')
+      .argument('<dir>', 'EFS tree folder (with optional .nv-efs.json manifest)')
+      .requiredOption('-o, --output <file>', 'fs_image.tar.gz to write')
+      .addOption(new Option('--format <format>', 'tar header flavour (ustar reaches names over 99 bytes)').choices(['v7', 'ustar'] as const))
+      .option('--tar', 'write a plain tar (also valid FSG content)')
+      .option('--pad512', 'zero-pad the gzip to a multiple of 512 bytes like device dumps')
+      .addOption(new Option('--mtime <seconds>', 'mtime of entries the manifest does not list (default 315964800)').argParser(integerArg('--mtime', { min: 0, max: 8 ** 11 - 1 })))
+      .option('--force', 'replace an existing output file')
+      .action(async (dir, opts) => {
+        const { efsPack } = await import('../actions/qcom-efs.ts');
+        await efsPack(context(), dir, opts);
+      }),
+    'nv qcom efs pack efs/ -o fs_image.tar.gz',
+  );
+  withExample(
+    efs
+      .command('ls')
+      .description('list the entries of a tar, tar.gz or EFS tree folder')
+      .argument('<file>', 'tar, tar.gz or folder')
+      .action(async (file) => {
+        const { efsLs } = await import('../actions/qcom-efs.ts');
+        await efsLs(context(), file);
+      }),
+    'nv qcom efs ls fs_image.tar.gz --json',
+  );
+  withExample(
+    efs
+      .command('unpack')
+      .description('extract into a new folder plus .nv-efs.json (refuses "..", escaping links and case collisions)')
+      .argument('<file>', 'tar or tar.gz')
+      .requiredOption('-o, --output <dir>', 'new folder')
+      .option('--force', 'replace an existing output folder')
+      .action(async (file, opts) => {
+        const { efsUnpack } = await import('../actions/qcom-efs.ts');
+        await efsUnpack(context(), file, opts);
+      }),
+    'nv qcom efs unpack fs_image.tar.gz -o efs/',
+  );
+};

@@ -1,0 +1,146 @@
+import { NvError, sha256Hex } from '@nv/core';
+import { readFileLimited, assertCanWrite } from '@nv/core/node';
+import {
+  decodeCfb,
+  decodeQcn,
+  listEfsTree,
+  nvInfoFromTree,
+  parseNvInfo,
+  qcnToEfsTree,
+  type EfsTree,
+  type EfsWarning,
+  type NvInfoEntry,
+  type TarFormat,
+} from '@nv/qcom-efs';
+import { readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '@nv/qcom-efs/node';
+import { stat } from 'node:fs/promises';
+import { formatTable, type CliContext } from '../context.ts';
+
+function warn(ctx: CliContext, warnings: readonly EfsWarning[]): void {
+  for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A tree from a folder (with manifest) or any EFS image file. */
+async function readTree(ctx: CliContext, input: string): Promise<{ tree: EfsTree; container: string; warnings: EfsWarning[] }> {
+  const path = ctx.resolvePath(input);
+  if (await isFolder(path)) {
+    const { tree, warnings } = await readEfsFolder(path);
+    return { tree, container: 'folder', warnings };
+  }
+  const image = await readEfsImageFile(path, { strictTypeflag: false });
+  return { tree: image.tree, container: image.chain.join('>'), warnings: image.warnings };
+}
+
+/** `nv qcom efs pack` */
+export async function efsPack(ctx: CliContext, dir: string, flags: { output: string; force?: boolean; format?: TarFormat; tar?: boolean; pad512?: boolean; mtime?: number }): Promise<void> {
+  const out = ctx.resolvePath(flags.output);
+  await assertCanWrite(out, flags.force === true);
+  const { tree, warnings: rw } = await readEfsFolder(ctx.resolvePath(dir), flags.mtime !== undefined ? { mtime: flags.mtime } : {});
+  const r = await writeEfsImageFile(out, tree, {
+    force: flags.force === true,
+    gzip: flags.tar !== true,
+    pad512: flags.pad512 === true,
+    ...(flags.format !== undefined ? { format: flags.format } : {}),
+  });
+  warn(ctx, [...rw, ...r.warnings]);
+  ctx.result({ entries: r.entries, tarBytes: r.tarBytes, gzBytes: r.gzBytes, output: flags.output, warnings: [...rw, ...r.warnings] }, () =>
+    `${flags.output}: ${r.entries} entries, tar ${r.tarBytes} B${flags.tar === true ? '' : `, gzip ${r.gzBytes} B`}\n`,
+  );
+}
+
+/** `nv qcom efs ls` */
+export async function efsLs(ctx: CliContext, file: string): Promise<void> {
+  const { tree, container, warnings } = await readTree(ctx, file);
+  warn(ctx, warnings);
+  const entries = listEfsTree(tree);
+  ctx.result({ container, entries, warnings }, () =>
+    `${container}\n${formatTable(
+      entries.map((e) => [e.mode, e.type, String(e.size), e.target !== undefined ? `${e.path} -> ${e.target}` : e.path]),
+      ['mode', 'type', 'size', 'path'],
+    )}`,
+  );
+}
+
+/** `nv qcom efs unpack` */
+export async function efsUnpack(ctx: CliContext, file: string, flags: { output: string; force?: boolean }): Promise<void> {
+  const { tree, container, warnings } = await readTree(ctx, file);
+  warn(ctx, warnings);
+  const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, { force: flags.force === true });
+  ctx.result({ files, entries: tree.entries.length, container, output: flags.output, warnings }, () => `${flags.output}: ${files} files from ${container}\n`);
+}
+
+async function readNvInfo(ctx: CliContext, flags: { nvInfo?: string; reference?: string }): Promise<NvInfoEntry[]> {
+  const out: NvInfoEntry[] = [];
+  if (flags.reference !== undefined) out.push(...nvInfoFromTree((await readTree(ctx, flags.reference)).tree));
+  if (flags.nvInfo !== undefined) {
+    const bytes = await readFileLimited(ctx.resolvePath(flags.nvInfo), 16 * 1024 * 1024);
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (cause) {
+      throw new NvError('NV_EFS_BAD_NV_INFO', `${flags.nvInfo} is not valid JSON`, { path: flags.nvInfo, cause });
+    }
+    // The user's table wins over the reference tree (§3.6).
+    const user = parseNvInfo(json);
+    const ids = new Set(user.map((e) => e.id));
+    return [...out.filter((e) => !ids.has(e.id)), ...user];
+  }
+  return out;
+}
+
+async function readQcnFile(ctx: CliContext, file: string) {
+  const bytes = await readFileLimited(ctx.resolvePath(file), 256 * 1024 * 1024);
+  try {
+    return { bytes, ...decodeQcn(bytes) };
+  } catch (error) {
+    throw NvError.isInstance(error) ? error.withPath(file) : error;
+  }
+}
+
+/** `nv qcom qcn inspect` */
+export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
+  const { bytes, qcn, warnings } = await readQcnFile(ctx, file);
+  warn(ctx, warnings);
+  const items = qcn.items.map((i) => ({ id: i.id, index: i.index, subscription: i.subscription, size: i.payload.length, sha256: sha256Hex(i.payload) }));
+  const efs = qcn.efs.map((f) => ({ store: f.store, path: f.path, size: f.data.length, sha256: sha256Hex(f.data) }));
+  const streams = decodeCfb(bytes)
+    .filter((e) => e.type === 'stream')
+    .map((e) => ({ path: e.path, size: e.data?.length ?? 0 }));
+  const json = {
+    fileVersion: qcn.fileVersion === undefined ? null : qcn.fileVersion.join('.'),
+    model: qcn.model,
+    propertyInfo: qcn.propertyInfo ?? null,
+    items,
+    efs,
+    streams,
+    unknownStreams: qcn.extra.map((e) => e.path),
+    warnings,
+  };
+  ctx.result(json, () =>
+    [
+      `QCN ${file}: file version ${json.fileVersion ?? '?'}, model ${qcn.model}${qcn.propertyInfo ? `, by ${qcn.propertyInfo.producer}` : ''}`,
+      `${items.length} numbered items, ${efs.length} EFS files, ${streams.length} streams`,
+      formatTable(items.map((i) => [String(i.id), String(i.index), String(i.subscription)]), ['id', 'index', 'sub']).trimEnd(),
+      formatTable(efs.map((f) => [f.store, String(f.size), f.path]), ['store', 'size', 'path']),
+    ].join('\n'),
+  );
+}
+
+/** `nv qcom qcn to-efs` */
+export async function qcnToEfs(ctx: CliContext, file: string, flags: { output: string; force?: boolean; nvInfo?: string; reference?: string; skipUnknown?: boolean; relativeRoot?: string }): Promise<void> {
+  const { qcn, warnings: qw } = await readQcnFile(ctx, file);
+  const nvInfo = await readNvInfo(ctx, flags);
+  const { tree, warnings } = qcnToEfsTree(qcn, { nvInfo, skipUnknown: flags.skipUnknown === true, ...(flags.relativeRoot !== undefined ? { relativeRoot: flags.relativeRoot } : {}) });
+  const all = [...qw, ...warnings];
+  warn(ctx, all);
+  const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, { force: flags.force === true });
+  ctx.result({ files, entries: tree.entries.length, output: flags.output, warnings: all }, () => `${flags.output}: ${files} files (manifest .nv-efs.json)\n`);
+}
