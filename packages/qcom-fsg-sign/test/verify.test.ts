@@ -1,0 +1,147 @@
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NvError, concatBytes, encodeLatin1, sha256, bytesToHex, hexToBytes } from '@nv/core';
+import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import {
+  DUMMY_ROOT_SHA256, KNOWN_ROOTS, findKnownRoot, inspectSignedImage, parseEfsImageMeta, rootHashC, rootHashes, splitChain,
+  verifySignedImage, type VerifyOptions,
+} from '../src/index.ts';
+
+const dir = join(import.meta.dirname, 'vectors');
+const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(join(dir, name)));
+const ROOT = readFileSync(join(dir, 'root-sha256.txt'), 'utf8').trim();
+const HW = 0x009600e100000000n;
+const BUILD: VerifyOptions = { rootHash: ROOT, hwId: HW, swId: 0n };
+const fail = (bytes: Uint8Array, o: VerifyOptions = BUILD): string | undefined => verifySignedImage(bytes, o).modemResult.code;
+
+describe('verify the OpenSSL §6 vectors (made by scripts/make-vectors.sh)', () => {
+  it('accepts the OpenSSL-signed .mbn and .img, checks in the modem order', () => {
+    for (const f of ['fs.mbn', 'fs.mbn.img']) {
+      const r = verifySignedImage(vec(f), BUILD);
+      expect(r.ok).toBe(true);
+      expect(r.checks.map((c) => c.step)).toEqual([1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
+      expect(r.checks.map((c) => c.name)).toEqual(['img-sector', 'header', 'fuse', 'dummy-root', 'sizes', 'chain-parse', 'ou-options', 'sw-type', 'sw-version', 'cert-hash', 'cert-structure', 'cert-signature', 'root', 'hw-id', 'image-signature', 'debug', 'crash-dump', 'size', 'payload']);
+      expect(r.rootHash).toBe(ROOT);
+      expect(r.hash).toBe(readFileSync(join(dir, 'h3.txt'), 'utf8').trim());
+      // The project's committed test keys are flagged like any public test key.
+      expect(r.findings.map((x) => `${x.severity}:${x.code}`)).toContain('warning:NV_FSG_KNOWN_TEST_ROOT');
+      expect(verifySignedImage(vec(f), { ...BUILD, strict: true }).ok).toBe(false);
+    }
+  });
+  it('names every §6 mutation', () => {
+    expect(fail(vec('lower.mbn'))).toBe('NV_FSG_OU_FORMAT');
+    expect(fail(vec('e257.mbn'))).toBe('NV_FSG_BAD_EXPONENT');
+    expect(fail(vec('pathlen0.mbn'))).toBe('NV_FSG_CERT_STRUCTURE');
+    expect(fail(vec('zeropad.mbn'))).toBe('NV_FSG_CHAIN_PADDING');
+    expect(fail(vec('digestinfo.mbn'))).toBe('NV_FSG_IMAGE_SIGNATURE');
+    const good = vec('fs.mbn');
+    const flipped = good.slice();
+    flipped[100] = (flipped[100] as number) ^ 1;
+    expect(fail(flipped)).toBe('NV_FSG_IMAGE_SIGNATURE');
+    expect(fail(good, { ...BUILD, hwId: HW + 1n })).toBe('NV_FSG_HWID_MISMATCH');
+    expect(fail(good, { ...BUILD, swId: 0x1bn })).toBe('NV_FSG_SWID_TYPE_MISMATCH');
+    expect(fail(good, { ...BUILD, swId: 1n << 32n })).toBe('NV_FSG_SWID_ROLLBACK');
+    expect(fail(good, { ...BUILD, rootHash: DUMMY_ROOT_SHA256 })).toBe('NV_FSG_DUMMY_ROOT');
+    expect(fail(good, { ...BUILD, rootHash: DUMMY_ROOT_SHA256, allowDummyKey: true })).toBe('NV_FSG_UNTRUSTED_ROOT');
+    expect(fail(good, { ...BUILD, rootHash: 'a16984e397f7a16a5649597cb07811e30aa2fb1ba951c38ca46053f4a574dd7f' })).toBe('NV_FSG_UNTRUSTED_ROOT');
+    expect(fail(good, { ...BUILD, asPartition: true })).toBe('NV_FSG_IMG_SECTOR_MISSING');
+    expect(fail(vec('fs.mbn.img'), { ...BUILD, asPartition: true })).toBeUndefined();
+    const meta = parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_SIZE,1064\r\n'));
+    expect(fail(good, { ...BUILD, meta })).toBe('NV_FSG_TOO_LARGE'); // 40+512 < 1064−512 is false (strict)
+    expect(fail(good, { ...BUILD, meta: parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_SIZE,1065\r\n')) })).toBeUndefined();
+  });
+  it('fuse (step 2): a fused pass skips 3–16; a fused failure falls back to the software root', () => {
+    const good = vec('fs.mbn');
+    const pass = verifySignedImage(good, { ...BUILD, rootHash: DUMMY_ROOT_SHA256, fuseRootHash: ROOT, fuseHwId: HW });
+    expect(pass.ok).toBe(true);
+    expect(pass.checks.find((c) => c.name === 'dummy-root')?.skipped).toBe(true);
+    const fallback = verifySignedImage(good, { ...BUILD, fuseRootHash: 'a16984e397f7a16a5649597cb07811e30aa2fb1ba951c38ca46053f4a574dd7f', fuseHwId: HW });
+    expect(fallback.ok).toBe(true);
+    expect(fallback.checks.find((c) => c.name === 'fuse')).toMatchObject({ ok: false, code: 'NV_FSG_UNTRUSTED_ROOT' });
+  });
+  it('a cert signature byte flip → CERT_SIGNATURE', () => {
+    const good = vec('fs.mbn');
+    const r = inspectSignedImage(good);
+    const att = r.certs[0];
+    if (!att) throw new Error('no cert');
+    const b = good.slice();
+    const last = att.offset + att.size - 1;
+    b[last] = (b[last] as number) ^ 1;
+    expect(fail(b)).toBe('NV_FSG_CERT_SIGNATURE');
+  });
+  it('inspect shows header, certs, OUs, root and the C lines', () => {
+    const r = inspectSignedImage(vec('fs.mbn.img'));
+    expect(r.container).toBe('img');
+    expect(r.header.codeSize).toBe(512);
+    expect(r.certs.map((c) => c.subject)).toEqual([expect.stringContaining('CN=Ex FSG Attestation'), 'O=Ex, CN=Ex FSG Attestation CA', 'O=Ex, CN=Ex FSG Root CA']);
+    expect(r.ou).toMatchObject({ swId: '0x0000000000000000', hwId: '0x009600E100000000', debug: '0x0000000000000002', hash: 'sha256', swSize: 552 });
+    expect(r.rootHash).toBe(ROOT);
+    expect(r.cLines).toContain('#define FS_SIGNED_IMG_MSM_HW_ID 0x009600E100000000');
+    expect(r.findings.map((f) => f.code)).toContain('NV_FSG_KNOWN_TEST_ROOT');
+  });
+  it('every single-byte flip in header, code, signature and chain is rejected (sampled)', () => {
+    const good = vec('fs.mbn');
+    fc.assert(fc.property(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 }), (i, x) => {
+      const b = good.slice();
+      b[i] = (b[i] as number) ^ x;
+      try {
+        const r = verifySignedImage(b, BUILD);
+        expect(r.ok).toBe(false);
+      } catch (e) {
+        expect(NvError.isInstance(e)).toBe(true);
+      }
+    }), { numRuns: Math.min(FUZZ_RUNS, 150) });
+  });
+  it('fuzz: chain parser on mutated chains returns or throws NvError', () => {
+    const good = vec('fs.mbn');
+    const chain = good.subarray(40 + 512 + 256);
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(chain.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat(chain.length), (flips, cut) => {
+      const b = chain.slice(0, cut);
+      for (const [i, v] of flips) if (i < b.length) b[i] = v;
+      try {
+        splitChain(b);
+      } catch (e) {
+        expect(NvError.isInstance(e)).toBe(true);
+      }
+    }), { numRuns: FUZZ_RUNS });
+  });
+  it('truncated files throw NvError', () => {
+    const good = vec('fs.mbn.img');
+    for (const n of [0, 30, 100, 520, 600, 3000, good.length - 1]) {
+      expect(() => verifySignedImage(good.subarray(0, n), BUILD)).toThrow(NvError);
+    }
+  });
+});
+
+describe('known roots (§5) and root hash (§3.7)', () => {
+  it('holds every hash of §5 and Appendix A, and matches known-roots.json', () => {
+    const spec = readFileSync(join(import.meta.dirname, '../../../../shared/specs/qcom-fsg-sign.md'), 'utf8');
+    const section = spec.slice(spec.indexOf('## 5.'));
+    const hashes = new Set([...section.matchAll(/\b[0-9a-f]{64}(?:[0-9a-f]{32})?\b/g)].map((m) => m[0]));
+    hashes.delete('a16984e397f7a16a5649597cb07811e30aa2fb1ba951c38ca46053f4a574dd7f');
+    expect(hashes.size).toBeGreaterThan(90);
+    for (const h of hashes) expect(findKnownRoot(h), h).toBeDefined();
+    expect(findKnownRoot('a16984e397f7a16a5649597cb07811e30aa2fb1ba951c38ca46053f4a574dd7f')).toBeUndefined();
+    const json = JSON.parse(readFileSync(join(import.meta.dirname, '../known-roots.json'), 'utf8')) as unknown[];
+    expect(json).toEqual(KNOWN_ROOTS.map((r) => ({ ...r })));
+    expect(findKnownRoot(ROOT)?.kind).toBe('test');
+    expect(findKnownRoot(DUMMY_ROOT_SHA256)?.kind).toBe('dummy');
+  });
+  it('root hash of one DER and of several (MRC concatenation), C fragment', () => {
+    const a = encodeLatin1('A');
+    const b = encodeLatin1('B');
+    expect(rootHashes([a]).rootHash).toBe(bytesToHex(sha256(a)));
+    expect(rootHashes([a, b])).toEqual({ roots: [bytesToHex(sha256(a)), bytesToHex(sha256(b))], rootHash: bytesToHex(sha256(concatBytes(a, b))) });
+    const c = rootHashC(ROOT, HW, 0x1bn);
+    const lines = c.trimEnd().split('\n');
+    expect(lines[0]).toBe('#define FS_SIGNED_IMG_ROOT_HASH \\');
+    expect(lines[1]).toBe(`  {${ROOT.slice(0, 16).match(/../g)?.map((x) => `0x${x}`).join(', ')}, \\`);
+    expect(lines[4]).toMatch(/}$/);
+    expect(lines[5]).toBe('#define FS_SIGNED_IMG_MSM_HW_ID 0x009600E100000000');
+    expect(lines[6]).toBe('#define FS_SIGNED_IMG_SOFTWARE_ID 0x000000000000001B');
+    const bytes = [...c.matchAll(/0x([0-9a-f]{2})\b(?![0-9A-F])/g)].slice(0, 32).map((m) => m[1]).join('');
+    expect(bytes).toBe(bytesToHex(hexToBytes(ROOT)));
+  });
+});
