@@ -9,6 +9,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NvError, checkLimit, encodeUtf8, type ProgressReporter } from '@nv/core';
 import { writeFileAtomic } from '@nv/core/node';
@@ -139,11 +140,11 @@ export async function expandCorpus(inputs: readonly string[], maxFiles = 1_000_0
 function startWorker(): Worker {
   const workerData = { nvMbnCorpusWorker: true };
   if (import.meta.url.endsWith('.ts')) {
-    // Running from source (tests, `pnpm nv`): Node 20 does not apply --import loaders to a worker's entry,
-    // so an eval bootstrap loads tsx first, then the TypeScript worker.
-    const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api');
+    // Running from source (tests, `pnpm nv`): Node 20 applies neither --import nor the main thread's hooks to a
+    // worker, so an eval bootstrap registers tsx's ESM hooks in the worker, then loads the TypeScript entry.
+    const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
     const entry = new URL('./node-worker.ts', import.meta.url).href;
-    const code = `require(${JSON.stringify(tsxApi)}).register(); import(${JSON.stringify(entry)});`;
+    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
     return new Worker(code, { eval: true, execArgv: ['--conditions=@nv/source'], workerData });
   }
   return new Worker(new URL('./node-worker.mjs', import.meta.url), { workerData });

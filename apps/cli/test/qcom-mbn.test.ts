@@ -1,0 +1,116 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildMbn, parseMcfgXml, sampleMcfgXml } from '@nv/qcom-mbn';
+import { runNv } from './_spawn.ts';
+
+const KAT_XML = new URL('../../../packages/qcom-mbn/test/vectors/kat-4.5.xml', import.meta.url);
+const KAT_MBN = new URL('../../../packages/qcom-mbn/test/vectors/kat-4.5.mbn', import.meta.url);
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nv-cli-mbn-'));
+  writeFileSync(join(dir, 'kat.xml'), readFileSync(KAT_XML));
+  writeFileSync(join(dir, 'att.mbn'), buildMbn(parseMcfgXml(sampleMcfgXml({ name: 'Commercial-ATT', version: 0x0501030a, plmns: [{ mcc: 310, mnc: 410 }] }))));
+  writeFileSync(join(dir, 'junk.mbn'), 'not an mbn');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const json = (stdout: string): Record<string, unknown> => JSON.parse(stdout) as Record<string, unknown>;
+
+describe('nv qcom mbn', () => {
+  it('build --json: {items, version, size}; the output equals the §4.5 vector; refuses to overwrite without --force', async () => {
+    const r = await runNv(['qcom', 'mbn', 'build', 'kat.xml', '-o', 'kat.mbn', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(json(r.stdout)).toMatchObject({ items: 3, version: '0x0501050D', size: 8420 });
+    expect(Buffer.compare(readFileSync(join(dir, 'kat.mbn')), readFileSync(KAT_MBN))).toBe(0);
+    const again = await runNv(['qcom', 'mbn', 'build', 'kat.xml', '-o', 'kat.mbn', '--json'], { cwd: dir });
+    expect(again.code).toBe(1);
+    expect(json(again.stdout)).toMatchObject({ error: { code: 'NV_EXISTS' } });
+  });
+
+  it('build of bad XML fails with its code and leaves no output file', async () => {
+    writeFileSync(join(dir, 'bad.xml'), '<NvData><NvItemData id="0x47"/></NvData>');
+    const r = await runNv(['qcom', 'mbn', 'build', 'bad.xml', '-o', 'bad.mbn', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(json(r.stdout)).toMatchObject({ error: { code: 'NV_MBN_XML_ATTR' } });
+    expect(existsSync(join(dir, 'bad.mbn'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('bad.mbn'))).toEqual([]);
+  });
+
+  it('inspect --json: one file gives {format, type, version, carrierIndex, items, trailer}', async () => {
+    const r = await runNv(['qcom', 'mbn', 'inspect', KAT_MBN.pathname, '--json']);
+    expect(r.code).toBe(0);
+    const s = json(r.stdout);
+    expect(s).toMatchObject({ format: 3, type: 1, version: '0x0501050D', carrierIndex: 1, trailer: { name: 'Commercial-TMO', version: '0x0501050D', mccmnc: ['310-410'] } });
+    expect(s['items']).toEqual([
+      { type: 1, attributes: 9, id: 71, size: 13 },
+      { type: 1, attributes: 0x29, id: 848, size: 3 },
+      { type: 2, attributes: 9, path: '/nv/item_files/ims/qp_ims_dpl_config', size: 14 },
+    ]);
+    expect((s['trailer'] as { iccids: string[] }).iccids).toContain('8901260');
+  });
+
+  it('inspect of a folder runs the corpus path: {files:[…], total, failed}', async () => {
+    const corpus = join(dir, 'corpus');
+    mkdirSync(corpus);
+    for (let i = 0; i < 40; i++) writeFileSync(join(corpus, `m${i}.mbn`), i === 3 ? new Uint8Array(8) : readFileSync(KAT_MBN));
+    const r = await runNv(['qcom', 'mbn', 'inspect', corpus, '--workers', '2', '--json']);
+    expect(r.code).toBe(0);
+    const out = json(r.stdout) as { files: { path: string; ok: boolean; error?: { code: string } }[]; total: number; failed: number };
+    expect(out.total).toBe(40);
+    expect(out.failed).toBe(1);
+    expect(out.files.find((f) => f.path.endsWith('/m3.mbn'))).toMatchObject({ ok: false, error: { code: 'NV_MBN_NOT_ELF' } });
+  });
+
+  it('inspect of a non-MBN file: exit 1 with NV_MBN_NOT_ELF', async () => {
+    const r = await runNv(['qcom', 'mbn', 'inspect', 'junk.mbn', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(json(r.stdout)).toMatchObject({ error: { code: 'NV_MBN_NOT_ELF' } });
+  });
+
+  it('to-xml --json: {items}; building the XML gives back the same bytes', async () => {
+    const r = await runNv(['qcom', 'mbn', 'to-xml', 'att.mbn', '-o', 'att.xml', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(json(r.stdout)).toMatchObject({ items: 6, rawItems: 0 });
+    const b = await runNv(['qcom', 'mbn', 'build', 'att.xml', '-o', 'att2.mbn', '--json'], { cwd: dir });
+    expect(b.code).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, 'att2.mbn')), readFileSync(join(dir, 'att.mbn')))).toBe(0);
+  });
+
+  it('diff --json: {added, removed, changed} with decoded values', async () => {
+    const r = await runNv(['qcom', 'mbn', 'diff', KAT_MBN.pathname, 'att.mbn', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const d = json(r.stdout) as { added: { key: string }[]; removed: { key: string }[]; changed: { key: string; from: unknown; to: unknown }[] };
+    expect(d.added.map((a) => a.key)).toEqual(['nv:6873', 'nv:4398', 'efs:/nv/item_files/modem/mmode/lte_bandpref']);
+    expect(d.removed).toEqual([]);
+    expect(d.changed).toContainEqual({ key: 'trailer:name', from: 'Commercial-TMO', to: 'Commercial-ATT' });
+    expect(d.changed.map((c) => c.key)).toContain('efs:/nv/item_files/ims/qp_ims_dpl_config');
+  });
+
+  it('lint --json: {ok, findings:[{severity, code, message}]}; errors exit 1; XML input is linted too', async () => {
+    const ok = await runNv(['qcom', 'mbn', 'lint', KAT_MBN.pathname, '--target', 'jo', '--json']);
+    expect(ok.code).toBe(0);
+    expect(json(ok.stdout)).toEqual({ ok: true, findings: [] });
+    const bad = readFileSync(KAT_MBN);
+    bad[0x2000 + 4] = 4; // format 4 on a JO target, and the data hash no longer matches
+    writeFileSync(join(dir, 'bad-format.mbn'), bad);
+    const r = await runNv(['qcom', 'mbn', 'lint', 'bad-format.mbn', '--target', 'jo', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const out = json(r.stdout) as { ok: boolean; findings: { severity: string; code: string; message: string }[] };
+    expect(out.ok).toBe(false);
+    expect(out.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['NV_MBN_HASH_MISMATCH', 'NV_MBN_FORMAT']));
+    for (const f of out.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['severity', 'code', 'message']));
+    const x = await runNv(['qcom', 'mbn', 'lint', 'kat.xml', '--json'], { cwd: dir });
+    expect(x.code).toBe(0);
+    expect(json(x.stdout)).toEqual({ ok: true, findings: [] });
+  });
+
+  it('usage errors exit 2', async () => {
+    const r = await runNv(['qcom', 'mbn', 'lint', 'kat.xml', '--target', 'x', '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    const b = await runNv(['qcom', 'mbn', 'build', 'kat.xml', '--json'], { cwd: dir });
+    expect(b.code).toBe(2);
+  });
+});
