@@ -30,3 +30,4 @@ export {
 } from './bin-region.ts';
 export type { LidVerifyFile, LidVerifyResult, LidVerifyOptions } from './verify.ts';
 export { verifyLidFiles } from './verify.ts';
+export { lidGenerationOf, effectiveLidEntry } from './entry.ts';

@@ -123,3 +123,20 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
     );
   });
 });
+
+describe('fuzz: AP parsers only throw NvError', () => {
+  it('checkApFile / parseFileVer', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.option(fc.integer({ min: -3, max: 410 })), fc.boolean(), (b, size, old) => {
+        for (const fn of [() => checkApFile(b, size ?? undefined), () => parseFileVer(b, old ? 'old' : 'new')]) {
+          try {
+            fn();
+          } catch (error) {
+            if (!NvError.isInstance(error)) throw error;
+          }
+        }
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});

@@ -96,3 +96,16 @@ describe('external read/write/reset (§8, §13)', () => {
     expect(codeOf(() => externalReset(new Map(), e, 2, 3, { generation: 'A' }))).toBe('NV_LID_BAD_RECORD_INDEX');
   });
 });
+
+describe('ltable integration', () => {
+  it('effective entry and generation from an @nv/mtk-nvram-ltable entry', async () => {
+    const { createLtableEntry } = await import('@nv/mtk-nvram-ltable');
+    const { effectiveLidEntry, lidGenerationOf, lidStoreNames } = await import('../src/index.ts');
+    const e = createLtableEntry({ name: 'NVRAM_EF_X_LID', lid: 0x42, size: 4, records: 1, attributes: ['MULTIPLE'], categories: ['USER'], prefix: 'XX01', verno: '001' }, 'moly-a');
+    expect(lidGenerationOf('moly-b')).toBe('B');
+    expect(lidGenerationOf('moly-a')).toBe('A');
+    // moly-a on eMMC drops MULTIPLE (boot-time rewrite): one file.
+    expect(lidStoreNames(effectiveLidEntry(e, 'moly-a'))).toEqual(['XX01_001']);
+    expect(lidStoreNames(effectiveLidEntry(e, 'moly-a', { storage: 'nand' }))).toEqual(['XX01A001', 'XX01B001']);
+  });
+});
