@@ -6,8 +6,8 @@ import { createLtableEntry, type Ltable, type LtableEntry, type LtableEntryInit,
 type Gen = 'moly-a' | 'moly-b';
 export type Kind = 'user' | 'cust' | 'l1' | 'cal' | 'barcode' | 'rfdrv' | 'imp' | 'l4' | 'rf';
 const KINDS: readonly Kind[] = ['user', 'cust', 'l1', 'cal', 'barcode', 'rfdrv', 'imp', 'l4', 'rf'];
-export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward';
-const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward'];
+export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category';
+const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category'];
 
 export function kindInit(kind: Kind, gen: Gen, i: number, size: number, records: number, verno: number, multiple: boolean, defHex: string | null): LtableEntryInit {
   const cats: Record<Kind, string[]> = {
@@ -64,6 +64,7 @@ export function arbTablePair(gen?: Gen, kinds: readonly Kind[] = KINDS, changes:
           case 'conf': n = r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'CONFIDENTIAL') } : init; break;
           case 'multiple': n = r.kind === 'user' || r.kind === 'cust' ? { ...init, attributes: toggle(attrs, 'MULTIPLE') } : init; break;
           case 'reserveBackward': n = g === 'moly-b' && r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'RESERVE_BACKWARD'), verno: String(r.verno + 1).padStart(3, '0') } : init; break;
+          case 'category': n = r.kind === 'user' || r.kind === 'cust' || r.kind === 'l1' ? { ...init, categories: r.kind === 'user' ? ['CUSTOM_SENSITIVE'] : ['USER'] } : init; break;
           default: break;
         }
         if (n !== null) newEntries.push(createLtableEntry(n, set));

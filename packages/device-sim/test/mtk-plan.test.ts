@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { bytesToHex } from '@nv/core';
-import { planUpgrade, sampleLtable, sampleLtableUpgrade, type LtablePlan } from '@nv/mtk-nvram-ltable';
+import { planUpgrade, sampleLtable, sampleLtableUpgrade, type LtablePlan, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   createMtkDevice, upgradeMtkDevice, compareMtkPlan, cloneMtkDevice, peekMtkLid, mtkDefaultRecords, MTK_UPGRADE_MODES,
@@ -14,17 +14,29 @@ import { arbTablePair } from './mtk-arb.ts';
  * Disagreements that are planner/spec questions, not simulator bugs (README.mtk.md, "Planner divergences"):
  * D1 — record size/count change of an RF-driver CALIBRAT item: §8 asserts (moly-b) / fails the read (moly-a) for
  *      every CALIBRAT LID, §9.3 row 6 lists only cal/imp/l4;
- * D2 — Format All plans LOST (row 1) for a unit-data LID that is new in this firmware: there was nothing to lose.
+ * D2 — Format All plans LOST (row 1) for a unit-data LID that is new in this firmware: there was nothing to lose;
+ * D3 — empty bin region: row 10 calls the regenerated RF-driver parameters LOST, the device calls them reset
+ *      (they are driver defaults, not unit data) — a label, same bytes;
+ * D4 — empty bin region under FU/FR: rows 4/6 plan ASSERT for an IMPORTANT/CALIBRAT change, but the old file is
+ *      gone with nvdata and has no backup, so nothing is there to assert on: the device regenerates it (LOST);
+ *      blocked either way;
+ * D5 — row 18 (CONFIDENTIAL/MSP toggled, moly-a: keep, blocked) is matched before row 19 when the toggle comes with
+ *      a new folder (USER → CUSTOM_SENSITIVE): the old file is not read at all, the device resets the item.
  */
 function knownDivergence(plan: LtablePlan, report: MtkUpgradeReport, m: MtkPlanMismatch): string | undefined {
   const asserted = report.asserted;
+  const action = (name: string) => plan.actions.find((x) => x.name === name);
   const rfdrvSize = (name: string): boolean => {
-    const a = plan.actions.find((x) => x.name === name);
+    const a = action(name);
     return a !== undefined && a.classes.includes('rfdrv') && a.changes.includes('sizeChanged');
   };
+  const a = action(m.name);
   if (m.planned === 'no assert' && asserted !== undefined && rfdrvSize(asserted.name)) return 'D1';
   if (rfdrvSize(m.name) && m.simulated === 'reset') return 'D1';
-  if (plan.mode === 'format-all' && m.planned === 'lost' && m.simulated === 'reset' && plan.actions.find((x) => x.name === m.name)?.changes.includes('added')) return 'D2';
+  if (plan.mode === 'format-all' && m.planned === 'lost' && m.simulated === 'reset' && a?.changes.includes('added')) return 'D2';
+  if (a?.row === '10' && a.classes.includes('rfdrv') && m.simulated === 'reset') return 'D3';
+  if ((a?.row === '4' || a?.row === '6') && a.changes.includes('binEmpty') && m.simulated === 'lost') return 'D4';
+  if (a?.row === '18' && a.changes.includes('identityChanged') && m.simulated === 'reset') return 'D5';
   return undefined;
 }
 
@@ -53,6 +65,30 @@ describe('planner vs simulated device', () => {
       }),
       { numRuns: FUZZ_RUNS },
     );
+  });
+
+  it('agree with an empty bin region (row 10) on random tables (fast-check)', () => {
+    fc.assert(
+      fc.property(arbTablePair(), fc.constantFrom<LtableUpgradeMode>('firmware-upgrade', 'factory-reset', 'download-only'), (pair, mode) => {
+        const device = createMtkDevice(pair.old, { seed: 5 });
+        device.binRegion = null; // calibrated, but the backup was never triggered
+        const report = upgradeMtkDevice(device, pair.next, mode);
+        const plan = planUpgrade(pair.old, pair.next, mode, { binRegion: 'empty' });
+        expect(compareMtkPlan(plan, report).mismatches.filter((m) => knownDivergence(plan, report, m) === undefined)).toEqual([]);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('the random tables reach most decision-table rows (the property is not vacuous)', () => {
+    const rows = new Set<string>();
+    const asserts = { device: 0 };
+    for (const [pair, mode] of fc.sample(fc.tuple(arbTablePair(), fc.constantFrom(...MTK_UPGRADE_MODES)), { numRuns: 400, seed: 42 })) {
+      for (const a of planUpgrade(pair.old, pair.next, mode).actions) rows.add(a.row);
+      if (upgradeMtkDevice(createMtkDevice(pair.old), pair.next, mode).asserted !== undefined) asserts.device++;
+    }
+    for (const r of ['1', '2', 'X1', '3', '4', '5', '6', '8', '9', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21', '22', '23']) expect(rows).toContain(r);
+    expect(asserts.device).toBeGreaterThan(10);
   });
 
   for (const gen of ['moly-a', 'moly-b'] as const) {
