@@ -167,3 +167,21 @@ describe('mutation fuzz of the parser: only NvError, never a hang', () => {
     );
   });
 });
+
+describe('XML parser fuzz: only NvError', () => {
+  const base = sampleMcfgXml({ format: 4 });
+  it('random edits of a valid document parse, build and lint or throw NvError', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat({ max: 20 }), fc.string({ maxLength: 12 }), (at, del, insert) => {
+        const i = at % base.length;
+        const text = base.slice(0, i) + insert + base.slice(i + del);
+        try {
+          buildMbn(parseMcfgXml(text));
+        } catch (error) {
+          if (!NvError.isInstance(error)) throw error;
+        }
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});
