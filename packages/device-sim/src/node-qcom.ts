@@ -9,6 +9,17 @@ import { encodeUtf8, decodeUtf8 } from '@nv/core';
 import { readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
 import { QCOM_PARTITIONS, deserializeQcomState, serializeQcomState, type QcomDevice, type QcomPartitionName } from './qcom-device.ts';
 import type { QcomFormats } from './qcom-formats.ts';
+import { NODE_DEFLATE } from '@nv/qcom-efs/node';
+import { packageQcomFormats } from './qcom-package-formats.ts';
+
+/**
+ * The device's format functions in Node: `@nv/qcom-fsg-sign` containers and verifier, `@nv/qcom-efs` gzip (node:zlib),
+ * tar and QCN.
+ * @example const dev = createQcomDevice({ trust, formats: nodeQcomFormats() });
+ */
+export function nodeQcomFormats(): QcomFormats {
+  return packageQcomFormats({ deflate: NODE_DEFLATE });
+}
 
 const MAX_PARTITION = 64 * 1024 * 1024;
 

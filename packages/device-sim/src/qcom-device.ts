@@ -399,7 +399,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   let authenticated = false;
   const swId = BigInt(state.build.swId);
   if (state.fuses.blown) {
-    const a = formatsOf(device).authenticate(located.mbn, { rootHash: state.fuses.rootHash as string, hwId: BigInt(state.fuses.hwId as string), swId });
+    const a = safeAuthenticate(device, located.mbn, { rootHash: state.fuses.rootHash as string, hwId: BigInt(state.fuses.hwId as string), swId });
     fusedRoot = a.ok;
     const failed = a.checks.find((c) => !c.ok);
     checks.push({ name: 'FUSED_ROOT', ok: a.ok, detail: a.ok ? 'verified with the fused root and HW_ID' : `fused root failed at ${failed?.name ?? '?'}: trying the configured root` , ...(failed?.code ? { code: failed.code } : {}) });
@@ -412,7 +412,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
       return withFused(refuse('DUMMY_ROOT', 'NV_FSG_DUMMY_ROOT', 'the modem build is configured with the public QDST root (d58522cd…): it refuses the golden copy'), fusedRoot);
     }
     checks.push({ name: 'DUMMY_ROOT', ok: true, detail: 'configured root is not the dummy root' });
-    const a = formatsOf(device).authenticate(located.mbn, { rootHash: state.build.rootHash, hwId: BigInt(state.build.hwId), swId });
+    const a = safeAuthenticate(device, located.mbn, { rootHash: state.build.rootHash, hwId: BigInt(state.build.hwId), swId });
     checks.push(...a.checks);
     if (!a.ok) {
       const failed = a.checks.find((c) => !c.ok);
@@ -447,6 +447,16 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   syncEfs(device, true);
   const writes = online ? writeOnlineState(device) : [];
   return finish(device, { ...base, source: 'fsg', verified: true, checks, crashed: false, runtimeWrites: writes, ...(fusedRoot !== undefined ? { fusedRoot } : {}) });
+}
+
+/** secboot refuses what it cannot parse: a parser NvError becomes a failed check (secboot 1, failure). */
+function safeAuthenticate(device: QcomDevice, mbn: Uint8Array, trust: QcomFsgTrust): ReturnType<QcomFormats['authenticate']> {
+  try {
+    return formatsOf(device).authenticate(mbn, trust);
+  } catch (e) {
+    if (!NvError.isInstance(e)) throw e;
+    return { ok: false, checks: [{ name: 'AUTH_PARSE', ok: false, detail: e.message, code: e.code, secboot: SECBOOT_FAILURE }] };
+  }
 }
 
 function withFused(r: QcomBootResult, fusedRoot: boolean | undefined): QcomBootResult {

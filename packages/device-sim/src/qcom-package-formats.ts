@@ -6,20 +6,39 @@
  * @module
  */
 import { DEVICE_MTIME, decodeGzip, decodeQcn, efsTreeToQcn, encodeQcn, qcnToEfsTree, tarToEfsTree, type DeflateBackend, type EfsEntry } from '@nv/qcom-efs';
-import { isGzipHeader, unwrapPartitionImage } from '@nv/qcom-fsg-sign';
-import type { QcomFormats, QcomTarEntry } from './qcom-formats.ts';
+import { isGzipHeader, unwrapPartitionImage, verifySignedImage } from '@nv/qcom-fsg-sign';
+import type { QcomFormats, QcomFsgCheck, QcomTarEntry } from './qcom-formats.ts';
 
 /** Options of {@link packageQcomFormats}. */
 export interface PackageQcomFormatsOptions {
   /** Raw-deflate backend for the gzip payload (`NODE_DEFLATE` from `@nv/qcom-efs/node` in Node). */
   deflate: DeflateBackend;
-  /** secboot's checks (§4 steps 4–16), from `@nv/qcom-fsg-sign`. */
-  authenticate: QcomFormats['authenticate'];
+  /** secboot's checks (§4 steps 4–16); default {@link fsgAuthenticate} (`@nv/qcom-fsg-sign`). */
+  authenticate?: QcomFormats['authenticate'];
 }
 
 /**
+ * secboot's authentication (§4 steps 4–16) by `@nv/qcom-fsg-sign`'s `verifySignedImage`. The device runs steps 0–3
+ * and 17–19 itself, so the dummy-root rule is left to the device and no fuse options are passed here.
+ * @example fsgAuthenticate(mbn, { rootHash, hwId: 0x009600E100000000n, swId: 0n }).ok
+ */
+export const fsgAuthenticate: QcomFormats['authenticate'] = (mbn, trust) => {
+  const r = verifySignedImage(mbn, { rootHash: trust.rootHash, hwId: trust.hwId, swId: trust.swId, allowDummyKey: true });
+  const checks = r.checks
+    .filter((c) => c.step >= 4 && c.step <= 16)
+    .map((c): QcomFsgCheck => ({
+      name: c.name,
+      ok: c.ok,
+      detail: c.detail,
+      ...(c.code !== undefined ? { code: c.code } : {}),
+      ...(c.secboot !== undefined ? { secboot: c.secboot } : {}),
+    }));
+  return { ok: checks.every((c) => c.ok), checks };
+};
+
+/**
  * The device's format functions backed by the real parsers.
- * @example const formats = packageQcomFormats({ deflate: NODE_DEFLATE, authenticate });
+ * @example const formats = packageQcomFormats({ deflate: NODE_DEFLATE });
  */
 export function packageQcomFormats(options: PackageQcomFormatsOptions): QcomFormats {
   return {
@@ -27,7 +46,7 @@ export function packageQcomFormats(options: PackageQcomFormatsOptions): QcomForm
       const located = unwrapPartitionImage(partition, 'fsg');
       return { mbn: located.mbn, codeSize: located.header.codeSize };
     },
-    authenticate: options.authenticate,
+    authenticate: options.authenticate ?? fsgAuthenticate,
     readPayload(payload) {
       const tar = isGzipHeader(payload) ? decodeGzip(payload, options.deflate).data : payload;
       const { tree } = tarToEfsTree(tar, { strictTypeflag: true });

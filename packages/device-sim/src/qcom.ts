@@ -30,5 +30,5 @@ export type {
 } from './qcom-mcfg.ts';
 export { QCOM_SIM_ERROR_CODES } from './errors-qcom.ts';
 export { mcfgConfigFromMbn } from './qcom-mcfg-mbn.ts';
-export { packageQcomFormats } from './qcom-package-formats.ts';
+export { fsgAuthenticate, packageQcomFormats } from './qcom-package-formats.ts';
 export type { PackageQcomFormatsOptions } from './qcom-package-formats.ts';
