@@ -170,3 +170,27 @@ describe('download-only: RESERVE_BACKWARD migrates a user item across a VERNO bu
     expect(d.partitions.nvdata['md/NVRAM/NVD_DATA/MP2A_001']).toBeDefined();
   });
 });
+
+describe('VERNO reused (row 16)', () => {
+  it('moly-a picks the orphan of an older VERNO back up (old data returns); moly-b deleted it (reset)', () => {
+    for (const gen of ['moly-a', 'moly-b'] as const) {
+      const v1 = sampleLtable(gen);
+      const v2 = withChange(gen, 'NVRAM_EF_L4_SETTING_LID', (e) => ({ ...e, verno: bump(e.verno) }));
+      const device = createMtkDevice(v1, { seed: 6 });
+      const first = data(device, 'NVRAM_EF_L4_SETTING_LID');
+      upgradeMtkDevice(device, v2, 'ota');
+      const back = upgradeMtkDevice(device, sampleLtable(gen), 'ota');
+      const plan = planUpgrade(v2, sampleLtable(gen), 'ota', { history: { NVRAM_EF_L4_SETTING_LID: ['004'] } });
+      const planned = plan.actions.find((a) => a.name === 'NVRAM_EF_L4_SETTING_LID')!;
+      expect(planned.row).toBe('16');
+      if (gen === 'moly-a') {
+        expect(back.kept).toContain('NVRAM_EF_L4_SETTING_LID');
+        expect(data(device, 'NVRAM_EF_L4_SETTING_LID')).toBe(first);
+        expect(planned.action).toBe('keep');
+      } else {
+        expect(back.reset).toContain('NVRAM_EF_L4_SETTING_LID');
+        expect(planned.action).toBe('reset');
+      }
+    }
+  });
+});
