@@ -334,3 +334,97 @@ export function patchBinRegionFile(bytes: Uint8Array, name: string, body: Uint8A
   put(allFile, next, 0);
   return out;
 }
+
+/** Options of {@link buildBinRegion}. */
+export interface BinRegionBuildOptions extends BinRegionOptions {
+  /** Usable blocks N (default: the fewest that hold map + files + bitmap). The image has N + log + reserved blocks. */
+  readonly blocks?: number;
+  /** Blocks marked bad in the bitmap (never written with data). */
+  readonly badBlocks?: readonly number[];
+  /** Byte of unwritten flash (default 0xFF). */
+  readonly fill?: number;
+  /** Content of bad blocks (default `fill`). */
+  readonly badBlockFill?: number;
+  /** The i16 per-group counts of the title header (default `[files, 0, 0, 0, 0, 0]`; 6 variants exist, §11). */
+  readonly groupCounts?: readonly number[];
+  readonly commonFileNum?: number;
+  readonly customFileNum?: number;
+}
+
+/**
+ * Builds a bin-region partition image (writer side inferred from the reader, §11): header + AllMap in the first
+ * good block, AllFile from the next good block, bad blocks skipped, bitmap ×3 + `0xAABBCCDD` at block N−1.
+ * Titles use the classic layout `{nameSize, start, size, name[128]}` (names or full paths up to 127 bytes).
+ * @throws RangeError for names over 127 bytes, bad blocks out of range, or too few blocks.
+ * @example buildBinRegion([{ name: 'WIFI', bytes: encodeApFile(wifi) }], { blockSize: 0x1000 })
+ */
+export function buildBinRegion(files: readonly { name: string; bytes: Uint8Array }[], options: BinRegionBuildOptions = {}): Uint8Array<ArrayBuffer> {
+  const blk = options.blockSize ?? BIN_REGION_BLOCK_SIZE;
+  const fill = options.fill ?? 0xff;
+  const counts = options.groupCounts ?? [files.length, 0, 0, 0, 0, 0];
+  const datSize = files.reduce((s, f) => s + f.bytes.length, 0);
+  const allFile = new Uint8Array(datSize);
+  const titles = new Uint8Array(files.length * 140);
+  const tv = new DataView(titles.buffer);
+  let at = 0;
+  files.forEach((f, i) => {
+    const name = new TextEncoder().encode(f.name);
+    if (name.length === 0 || name.length > 127) throw new RangeError(`bin-region name "${f.name}" must be 1…127 bytes`);
+    tv.setInt32(i * 140, name.length, true);
+    tv.setUint32(i * 140 + 4, at, true);
+    tv.setUint32(i * 140 + 8, f.bytes.length, true);
+    titles.set(name, i * 140 + 12);
+    allFile.set(f.bytes, at);
+    at += f.bytes.length;
+  });
+  const head = 12 + counts.length * 2 + 8;
+  const map = new Uint8Array(head + titles.length);
+  const mv = new DataView(map.buffer);
+  mv.setUint32(0, binRegionChecksum(allFile), true);
+  mv.setUint32(4, options.commonFileNum ?? files.length, true);
+  mv.setUint32(8, options.customFileNum ?? 0, true);
+  counts.forEach((c, i) => mv.setInt16(12 + 2 * i, c, true));
+  mv.setInt32(12 + counts.length * 2, datSize, true);
+  mv.setUint32(16 + counts.length * 2, TITLE_FLAG, true);
+  map.set(titles, head);
+  const bad = new Set(options.badBlocks ?? []);
+  const mapBlocks = Math.ceil((12 + map.length) / blk);
+  const datBlocks = Math.ceil(datSize / blk);
+  const n = options.blocks ?? mapBlocks + datBlocks + bad.size + 1;
+  if (3 * n + 4 > blk) throw new RangeError(`the bitmap of ${n} blocks does not fit a ${blk}-byte block`);
+  for (const b of bad) if (!Number.isInteger(b) || b < 0 || b >= n - 1) throw new RangeError(`bad block ${b} is outside 0…${n - 2}`);
+  const total = n + (options.logBlocks ?? 8) + (options.reservedBlocks ?? 8);
+  const img = new Uint8Array(total * blk).fill(fill);
+  for (const b of bad) img.fill(options.badBlockFill ?? fill, b * blk, (b + 1) * blk);
+  const lay = { bad: new Set([...bad, n - 1]) };
+  const put = (data: Uint8Array, from: number, skip: number): number => {
+    let got = 0, b = from, first = true;
+    while (got < data.length || first) {
+      while (lay.bad.has(b)) b++;
+      if (b >= n - 1 && got < data.length) throw new RangeError(`${n} blocks are too few for ${12 + map.length} + ${datSize} bytes`);
+      const o = b * blk + (first ? skip : 0);
+      const take = Math.min(data.length - got, (b + 1) * blk - o);
+      img.set(data.subarray(got, got + take), o);
+      got += take;
+      first = false;
+      b++;
+    }
+    return b;
+  };
+  let first = 0;
+  while (lay.bad.has(first)) first++;
+  const hv = new DataView(img.buffer, first * blk, 12);
+  hv.setUint32(0, map.length, true);
+  hv.setUint32(4, datSize, true);
+  hv.setUint32(8, 0, true);
+  const next = put(map, first, 12);
+  if (datSize > 0) put(allFile, next, 0);
+  const bitmap = new Uint8Array(n);
+  for (const b of bad) bitmap[b] = 1;
+  const bm = (n - 1) * blk;
+  img.set(bitmap, bm);
+  img.set(bitmap, bm + n);
+  img.set(bitmap, bm + 2 * n);
+  new DataView(img.buffer).setUint32(bm + 3 * n, BITMAP_MAGIC, true);
+  return img;
+}

@@ -329,7 +329,11 @@ function semi(p: Parser, after: string): void {
   p.warnings.push({ code: 'NV_LID_BIT_MISSING_SEMI', message: `missing ";" after ${after}`, line: t.line, column: t.column });
 }
 
-function parseBody(p: Parser, root: CStruct, parent: { name: string; r: Resolved } | undefined, out: LidBitField[]): void {
+// Nesting deeper than any real description: refuse before the call stack does.
+const MAX_DEPTH = 64;
+
+function parseBody(p: Parser, root: CStruct, parent: { name: string; r: Resolved } | undefined, out: LidBitField[], depth: number): void {
+  if (depth > MAX_DEPTH) p.fail(`items nested deeper than ${MAX_DEPTH} levels`);
   p.expect('{');
   let bit = 0;
   while (!p.is('}')) {
@@ -352,12 +356,12 @@ function parseBody(p: Parser, root: CStruct, parent: { name: string; r: Resolved
         out.push(f);
       }
       bit += bits;
-    } else parseItem(p, root, out);
+    } else parseItem(p, root, out, depth + 1);
   }
   p.expect('}');
 }
 
-function parseItem(p: Parser, root: CStruct, out: LidBitField[]): void {
+function parseItem(p: Parser, root: CStruct, out: LidBitField[], depth = 0): void {
   const { name, r } = parsePath(p, root);
   let description = '';
   if (p.is(':')) {
@@ -366,7 +370,7 @@ function parseItem(p: Parser, root: CStruct, out: LidBitField[]): void {
   } else if (!p.is('{')) p.fail(`expected ":" or "{" after "${name}", found ${describe(p.peek())}`);
   const f: LidBitField = { name, offset: r.offset, bit: 0, bits: r.size * 8, description, type: r.type };
   out.push(f);
-  if (p.is('{')) parseBody(p, root, { name, r }, out);
+  if (p.is('{')) parseBody(p, root, { name, r }, out, depth);
   semi(p, `"${name}"`);
 }
 

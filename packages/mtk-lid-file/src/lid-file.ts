@@ -247,7 +247,8 @@ export function detectLidGeneration(bytes: Uint8Array, entry?: LidEntry, options
     if (lidFileSize(entry, 'A', bind) === len && len > 0) return { generation: 'A', entry };
   } else {
     const fits: LidEntry[] = [];
-    for (let s = 3; s <= len && fits.length < 2; s++) {
+    // Records are a u16 count: only sections of at least len / 0xFFFF bytes are candidates.
+    for (let s = Math.max(3, Math.ceil(len / 0xffff)); s <= len && fits.length < 2; s++) {
       if (len % s !== 0) continue;
       const size = s - 2;
       let ok = true;

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { NvError, bytesToHex, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 import {
-  apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer, binRegionChecksum, inspectBinRegion, extractBinRegionFile, patchBinRegionFile, unpackBinRegion,
+  apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer, binRegionChecksum, inspectBinRegion, extractBinRegionFile, patchBinRegionFile, unpackBinRegion, buildBinRegion,
 } from '../src/index.ts';
 
 describe('AP files (§10)', () => {
@@ -105,6 +105,24 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
     const badHeader = image.slice();
     new DataView(badHeader.buffer).setUint32(4, 0x7fffffff, true);
     expect(() => inspectBinRegion(badHeader, opts)).toThrow(expect.objectContaining({ code: 'NV_LID_BIN_BAD_HEADER' }) as Error);
+  });
+  it('buildBinRegion reproduces the python-built image byte for byte', () => {
+    const vec = (n: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${n}`, import.meta.url)));
+    const wifi = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7 + 3) & 0xff);
+    const files = [
+      { name: '/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001', bytes: vec('genb-imei-confidential.bin') },
+      { name: 'MT79_000', bytes: vec('gena-demo.bin') },
+      { name: 'WIFI', bytes: encodeApFile(wifi) },
+      { name: 'BT_Addr', bytes: hexToBytes('010203040506aa00') },
+      { name: 'FILE_VER', bytes: encodeFileVer([{ name: 'WIFI', ver: '001' }]) },
+    ];
+    const built = buildBinRegion(files, { blockSize: 0x1000, blocks: 8, badBlocks: [2], badBlockFill: 0x5a, groupCounts: [1, 1, 1, 1, 1, 0], commonFileNum: 4, customFileNum: 1 });
+    expect(built.length).toBe(image.length);
+    expect(bytesToHex(built) === bytesToHex(image)).toBe(true);
+    // Default geometry: fewest blocks, round trip through inspect/extract.
+    const small = buildBinRegion(files, { blockSize: 0x1000 });
+    expect(inspectBinRegion(small, opts)).toMatchObject({ checksum: { ok: true }, badBlocks: [] });
+    expect(extractBinRegionFile(small, 'WIFI', opts)).toEqual(files[2]!.bytes);
   });
   it('fuzz: mutated images only throw NvError', () => {
     fc.assert(

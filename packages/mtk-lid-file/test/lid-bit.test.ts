@@ -102,3 +102,10 @@ describe('LID_BIT (§12)', () => {
     );
   });
 });
+
+describe('LID_BIT limits', () => {
+  it('deep nesting is a syntax error, not a stack overflow', () => {
+    const deep = `typedef struct { kal_uint8 a; } s;\nBEGIN_NVRAM_DATA\nLID_BIT "001" X s * 1 { ${'a { '.repeat(5000)}`;
+    expect(() => parseLidBit(deep)).toThrow(expect.objectContaining({ code: 'NV_LID_BIT_SYNTAX' }) as Error);
+  });
+});
