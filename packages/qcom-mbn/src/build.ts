@@ -19,12 +19,22 @@ const FORBIDDEN_NV_RANGES: readonly (readonly [number, number])[] = (
     return [a!, b ?? a!] as const;
   });
 
-/** True when the vendor generator refuses NV `id` (§2.4). */
+/**
+ * True when the vendor generator refuses NV `id` (§2.4).
+ *
+ * @example
+ * isForbiddenNvId(453); // true
+ */
 export function isForbiddenNvId(id: number): boolean {
   return FORBIDDEN_NV_RANGES.some(([a, b]) => id >= a && id <= b);
 }
 
-/** True when the vendor generator refuses EFS `path` (§2.4). */
+/**
+ * True when the vendor generator refuses EFS `path` (§2.4).
+ *
+ * @example
+ * isForbiddenEfsPath('/nv/item_files/rfnv/00020000'); // true
+ */
 export function isForbiddenEfsPath(path: string): boolean {
   return path.startsWith('/nv/item_files/rfnv/') || path === '/nv/item_files/mcfg/mcfg_autoselect_by_uim';
 }
@@ -46,19 +56,34 @@ const MAX_EFS_DATA = 0xffff;
 const MAX_GROUP_DEPTH = 8;
 const MAX_DIR_FILES = 100_000;
 
-/** Key of an item for duplicate checks and diff: `nv:<id>`, `efs:<path>`, or undefined for opaque items. */
+/**
+ * Key of an item for duplicate checks and diff: `nv:<id>`, `efs:<path>`, or undefined for opaque items.
+ *
+ * @example
+ * itemKey(parseMbn(bytes).items[0]!); // 'nv:71'
+ */
 export function itemKey(item: McfgItem): string | undefined {
   if (item.kind === 'nv') return `nv:${item.nvId}`;
   if (item.kind === 'efs') return `efs:${item.path}`;
   return undefined;
 }
 
-/** True when an item may repeat its key (§2.3: attr 0x20 or 0x10, or variant 3/4). */
+/**
+ * True when an item may repeat its key (§2.3: attr 0x20 or 0x10, or variant 3/4).
+ *
+ * @example
+ * isDuplicateAllowed({ attrib: 0x19, type: 1 }); // true (S bit)
+ */
 export function isDuplicateAllowed(item: Pick<McfgItem, 'attrib' | 'type'>): boolean {
   return (item.attrib & (MCFG_ATTR.S | MCFG_ATTR.I)) !== 0 || item.type === 3 || item.type === 4;
 }
 
-/** Encodes one item with its 8-byte prefix (§3.7–§3.10). */
+/**
+ * Encodes one item with its 8-byte prefix (§3.7–§3.10).
+ *
+ * @example
+ * encodeItem({ kind: 'nv', type: 1, attrib: 0x09, spOps: 0, spare: 0, nvId: 71, data: Uint8Array.of(1) });
+ */
 export function encodeItem(item: McfgItem): Uint8Array<ArrayBuffer> {
   const data = item.data;
   if (item.kind === 'opaque') {
@@ -109,6 +134,9 @@ export interface McfgSegmentParts {
 /**
  * Encodes the MCFG segment (§4.1 steps 2–5): header, version record, items, trailer, pad, back-pointer.
  * @throws RangeError when a header field does not fit its width
+ *
+ * @example
+ * const seg = encodeMcfgSegment({ format: 3, configType: 1, carrierIndex: 0, version: 0x0501050d, items: [], trailerTlvs: encodeTrailer({ version: 0x0501050d }) });
  */
 export function encodeMcfgSegment(parts: McfgSegmentParts): Uint8Array<ArrayBuffer> {
   const u16 = (v: number, what: string): number[] => {
@@ -154,7 +182,12 @@ function concatMembers(members: readonly McfgXmlMember[], ctx: ItemBuildContext,
   );
 }
 
-/** §2.3 trimming rule: which dialect drops the value and keeps only mask/index bytes. */
+/**
+ * §2.3 trimming rule: which dialect drops the value and keeps only mask/index bytes.
+ *
+ * @example
+ * isTrimmed(0x18, 1); // true: dialect 1 trims when C is clear
+ */
 export function isTrimmed(attrib: number, dialect: 1 | 2): boolean {
   const d = (attrib & MCFG_ATTR.D) !== 0;
   const c = (attrib & MCFG_ATTR.C) !== 0;
@@ -214,6 +247,9 @@ function efsTarget(path: string, where: string): string {
  * Turns one XML element into binary items (§2.4 steps 1–2), before duplicate handling.
  * Exposed for `toXml`, which re-encodes every item to prove the round trip.
  * @throws NvError many `NV_MBN_XML_*` and item codes
+ *
+ * @example
+ * elementToItems(doc.elements[0]!, { dialect: 1, resolver: NO_FILES, warn: () => {}, depth: 0 }, 'item 0');
  */
 export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where: string): McfgItem[] {
   switch (el.kind) {
@@ -311,6 +347,9 @@ export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where:
  * Builds the item list of a document (§2.4): elements in order, trimming, zero-size drop, de-duplication
  * (dialect 1 drops later copies with a warning, dialect 2 fails).
  * @throws NvError `NV_MBN_DUPLICATE` and the {@link elementToItems} codes
+ *
+ * @example
+ * const items = buildItems(parseMcfgXml(xml), NO_FILES, { onWarning: console.warn });
  */
 export function buildItems(doc: McfgXmlDocument, resolver: FileResolver = NO_FILES, options: BuildMbnOptions = {}): McfgItem[] {
   const dialect = options.dialect ?? doc.dialect;
@@ -363,7 +402,12 @@ export function buildMbn(doc: McfgXmlDocument, resolver: FileResolver = NO_FILES
   return wrapSegment(segment, doc.container, doc.suffix, resolver, options);
 }
 
-/** Wraps a segment as `container` says: undefined → canonical, `bare` → none, else the named sidecar prefix. */
+/**
+ * Wraps a segment as `container` says: undefined → canonical, `bare` → none, else the named sidecar prefix.
+ *
+ * @example
+ * const mbn = wrapSegment(segment, undefined, undefined, NO_FILES); // canonical JO wrapper
+ */
 export function wrapSegment(segment: Uint8Array, container: string | undefined, suffix: string | undefined, resolver: FileResolver, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
   const tail = suffix === undefined ? new Uint8Array(0) : sidecar(resolver, suffix);
   if (container === undefined) return tail.length === 0 ? wrapCanonical(segment, options) : concatBytes(wrapCanonical(segment, options), tail);

@@ -35,7 +35,12 @@ export interface McfgDiff {
   readonly changed: readonly McfgDiffChange[];
 }
 
-/** Diff key of an item: `nv:<id>[#index]`, `efs:<path>`, with `/t<type>` for non-default types (3, 4, 5 …), `raw:<type>` for opaque. */
+/**
+ * Diff key of an item: `nv:<id>[#index]`, `efs:<path>`, with `/t<type>` for non-default types (3, 4, 5 …), `raw:<type>` for opaque.
+ *
+ * @example
+ * diffKey(item); // 'nv:848#0'
+ */
 export function diffKey(item: McfgItem): string {
   const index = item.attrib & MCFG_ATTR.I ? item.data[item.attrib & MCFG_ATTR.S ? 1 : 0] : undefined;
   const idx = index === undefined ? '' : `#${index}`;
@@ -44,7 +49,12 @@ export function diffKey(item: McfgItem): string {
   return `raw:${item.type}`;
 }
 
-/** Decodes an item's value for display. */
+/**
+ * Decodes an item's value for display.
+ *
+ * @example
+ * describeItem(item).text; // 'TMO'
+ */
 export function describeItem(item: McfgItem): McfgDiffValue {
   let o = 0;
   let mask: number | undefined;

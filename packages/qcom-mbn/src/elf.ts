@@ -19,8 +19,9 @@ export interface HashOptions {
 }
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
-/** Offset of the hash segment and of the MCFG data in the canonical layout (§3.1). */
+/** Offset of the hash segment in the canonical layout (§3.1). */
 export const CANONICAL_HASH_OFFSET: number = 0x1000;
+/** Offset of the MCFG data segment in the canonical layout (§3.1). */
 export const CANONICAL_DATA_OFFSET: number = 0x2000;
 const MAX_PHDRS = 64;
 
@@ -36,6 +37,9 @@ const wr32 = (b: Uint8Array, o: number, v: number): void => {
 /**
  * The canonical unsigned JO file around an MCFG segment (§3.1–§3.4): ELF header, 3 program headers,
  * v3 hash segment (SHA-256 of headers, empty self slot, SHA-256 of the segment), segment at 0x2000.
+ *
+ * @example
+ * const mbn = wrapCanonical(encodeMcfgSegment(parts));
  */
 export function wrapCanonical(segment: Uint8Array, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
   const h = options.sha256 ?? sha256;
@@ -140,6 +144,9 @@ function readHashHeader(bytes: Uint8Array, off: number, size: number, findings: 
  * Finds the MCFG segment in a file: ELF path (§3.3 lookup, as the modem does) or a bare `MCFG` segment.
  * Structural failures throw; hash problems become findings.
  * @throws NvError `NV_MBN_NOT_ELF`, `NV_MBN_ELF_CLASS`, `NV_MBN_PHDR_BOUNDS`, `NV_MBN_NO_DATA_SEGMENT`, `NV_TRUNCATED`
+ *
+ * @example
+ * const { dataOffset, dataSize, hash } = openContainer(bytes);
  */
 export function openContainer(bytes: Uint8Array, options: HashOptions = {}): OpenedContainer {
   const findings: McfgFinding[] = [];
@@ -208,6 +215,9 @@ function verifySlots(bytes: Uint8Array, hash: HashSegmentInfo, phdrs: OpenedCont
  * Puts a new MCFG segment into an existing container prefix (`bytes[0, dataOffset)`), updating the data
  * program header's sizes and recomputing slot 0 and the data slot (§4.4).
  * @throws NvError `NV_MBN_CONTAINER`, `NV_MBN_HASH_UNSUPPORTED` and the {@link openContainer} codes
+ *
+ * @example
+ * const mbn = rewrapContainer(file.container.prefix!, newSegment);
  */
 export function rewrapContainer(prefix: Uint8Array, segment: Uint8Array, suffix: Uint8Array = new Uint8Array(0), options: HashOptions = {}): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(prefix.length + segment.length + suffix.length);

@@ -82,6 +82,9 @@ export function summarizeMcfg(file: McfgFile): McfgSummary {
 /**
  * Parses and summarises MBN bytes in one call (used by the corpus workers).
  * @throws NvError the {@link parseMbn} codes
+ *
+ * @example
+ * inspectMbn(bytes).trailer.name;
  */
 export function inspectMbn(bytes: Uint8Array, options: HashOptions & { path?: string } = {}): McfgSummary {
   return summarizeMcfg(parseMbn(bytes, options));

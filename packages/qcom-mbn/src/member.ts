@@ -9,7 +9,12 @@ import type { McfgXmlMember } from './model.ts';
 const TYPE_RE = /^(u?)int(\d+)$/;
 const MAX_MEMBER_BYTES = 1 << 20;
 
-/** Bytes per element of a Member type, or `undefined` for `string`. */
+/**
+ * Bytes per element of a Member type, or `undefined` for `string`.
+ *
+ * @example
+ * memberWidth('uint216', 1); // 27
+ */
 export function memberWidth(type: string, dialect: 1 | 2, path?: string): number | undefined {
   if (type === 'string') {
     if (dialect === 1) throw new NvError('NV_MBN_XML_MEMBER_TYPE', `Member type "string" exists only in dialect 2 (McfgXmlVersion="2.0"); the JO generator writes no bytes for it`, { path });
@@ -26,6 +31,9 @@ export function memberWidth(type: string, dialect: 1 | 2, path?: string): number
 /**
  * Encodes one `Member` to bytes (§2.2). Returns the bytes and whether some value was masked (lint W).
  * @throws NvError `NV_MBN_XML_MEMBER_TYPE`, `NV_MBN_XML_MEMBER_VALUE`
+ *
+ * @example
+ * encodeMember({ type: 'int8', value: '180' }, 1).bytes; // [0xB4], overflow: true
  */
 export function encodeMember(member: McfgXmlMember, dialect: 1 | 2, path?: string): { bytes: Uint8Array; overflow: boolean } {
   const width = memberWidth(member.type, dialect, path);
@@ -81,12 +89,22 @@ export function encodeMember(member: McfgXmlMember, dialect: 1 | 2, path?: strin
   return { bytes: out, overflow };
 }
 
-/** One `uint8` member holding `bytes` as decimal values (the canonical `to-xml` form, §4.3). */
+/**
+ * One `uint8` member holding `bytes` as decimal values (the canonical `to-xml` form, §4.3).
+ *
+ * @example
+ * bytesMember(Uint8Array.of(1, 2)); // { type: 'uint8', sizeOf: 2, value: '1 2' }
+ */
 export function bytesMember(bytes: Uint8Array, name?: string): McfgXmlMember {
   return { type: 'uint8', sizeOf: bytes.length, value: Array.from(bytes, String).join(' '), ...(name === undefined ? {} : { name }) };
 }
 
-/** A little-endian unsigned member of `width` bytes holding `value` (decimal text). */
+/**
+ * A little-endian unsigned member of `width` bytes holding `value` (decimal text).
+ *
+ * @example
+ * uintMember(4, 2, 'length'); // { type: 'uint16', sizeOf: 1, value: '4', name: 'length' }
+ */
 export function uintMember(value: number, width: 1 | 2 | 4, name?: string): McfgXmlMember {
   return { type: `uint${width * 8}`, sizeOf: 1, value: String(value), ...(name === undefined ? {} : { name }) };
 }

@@ -14,7 +14,12 @@ const MAX_FILE = 64 * 1024 * 1024;
 const sha384 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha384').update(d).digest());
 const sha256 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(d).digest());
 
-/** Inspects one file; never throws (errors become entries). */
+/**
+ * Inspects one file; never throws (errors become entries).
+ *
+ * @example
+ * inspectOne('mcfg_sw.mbn').summary?.trailer.name;
+ */
 export function inspectOne(path: string): CorpusEntry {
   try {
     const size = statSync(path).size;

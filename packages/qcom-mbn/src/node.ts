@@ -21,12 +21,22 @@ import type { ToXmlResult } from './to-xml.ts';
 /** Largest file a resolver reads (EFS files are ≤ 64 KiB; containers and group XML are small). */
 const MAX_RESOLVED_BYTES = 64 * 1024 * 1024;
 
-/** SHA-384 through node:crypto, for hash segments v6/v7. */
+/**
+ * SHA-384 through node:crypto, for hash segments v6/v7.
+ *
+ * @example
+ * nodeSha384(bytes).length; // 48
+ */
 export function nodeSha384(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha384').update(data).digest());
 }
 
-/** SHA-256 through node:crypto (same digests as `@nv/core`, faster). */
+/**
+ * SHA-256 through node:crypto (same digests as `@nv/core`, faster).
+ *
+ * @example
+ * nodeSha256(bytes).length; // 32
+ */
 export function nodeSha256(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(data).digest());
 }
@@ -70,6 +80,9 @@ export function createFileResolver(baseDir: string): FileResolver {
  * Writes `to-xml` output: the XML at `xmlPath` and each sidecar under the XML's folder, each atomically.
  * Sidecar names come from `toXml` and never leave the folder.
  * @throws NvError `NV_EXISTS` without `force`, `NV_IO`, `NV_BAD_INPUT` for an escaping sidecar name
+ *
+ * @example
+ * await writeToXmlOutput(toXml(parseMbn(bytes), { name: 'tmo' }), 'tmo.xml', { force: true });
  */
 export async function writeToXmlOutput(result: ToXmlResult, xmlPath: string, options: { force?: boolean } = {}): Promise<string[]> {
   const dir = dirname(resolve(xmlPath));
@@ -109,6 +122,9 @@ export interface CorpusOptions {
  * Expands files and folders (recursively, `*.mbn` in folders; files named directly are taken whatever their name),
  * sorted bytewise per folder.
  * @throws NvError `NV_NOT_FOUND`, `NV_LIMIT`
+ *
+ * @example
+ * const paths = await expandCorpus(['firmware/']);
  */
 export async function expandCorpus(inputs: readonly string[], maxFiles = 1_000_000): Promise<string[]> {
   const out: string[] = [];

@@ -269,7 +269,12 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** `0x` + upper-case hex of `digits` digits (§4.3 canonical attributes). */
+/**
+ * `0x` + upper-case hex of `digits` digits (§4.3 canonical attributes).
+ *
+ * @example
+ * hexUpper(0x19, 2); // '0x19'
+ */
 export function hexUpper(value: number, digits: number): string {
   return `0x${(value >>> 0).toString(16).toUpperCase().padStart(digits, '0')}`;
 }
