@@ -49,7 +49,6 @@ export const FSG_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_FSG_', {
   NV_FSG_KEY_SIZE: c('An RSA key is not 2048 or 4096 bits.', 'Create keys with `nv qcom fsg keygen` (RSA-2048 or --key-bits 4096).'),
   NV_FSG_KEY_MISMATCH: c('A private key does not belong to its certificate.', 'Use the key and certificate files written together by `nv qcom fsg keygen`.'),
   NV_FSG_KEYS_DIR: c('The keys folder is missing a file (ca.key.pem, ca.crt.pem, root.crt.pem) or a file is not a PEM of the expected kind.', 'Point --keys at the folder written by `nv qcom fsg keygen`.'),
-  NV_FSG_NOT_EMPTY: c('The output folder for keygen is not empty.', 'Choose an empty or new folder, or pass --force.'),
   NV_FSG_SW_SIZE_MISMATCH: c('The SW_SIZE OU differs from 40 + code_size (the modem does not check it, inferred).', 'Informational; re-sign with `nv qcom fsg sign` to make it consistent.'),
   NV_FSG_ID_PAD_QUIRK: c('SW_ID or HW_ID has top byte 0x36/0x5C: SecTools drops a zero byte of Si/So, so SecTools images with these IDs fail (inferred). Images from this toolkit are correct.', 'No action needed for images signed by `nv`.'),
   NV_FSG_CERT_EXPIRED: c('A certificate is outside its validity dates; the modem does not check dates (no trusted clock, inferred).', 'Informational.'),
