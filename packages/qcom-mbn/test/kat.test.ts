@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, sha256Hex } from '@nv/core';
 import { hasTool } from '../../../scripts/test-tools.ts';
-import { buildMbn, decodeTrailer, parseMbn, parseMcfgXml, toXml, wrapCanonical } from '../src/index.ts';
+import { buildMbn, decodeTrailer, parseMbn, parseMcfgXml, sampleMcfgXml, toXml, wrapCanonical } from '../src/index.ts';
 
 const vectors = new URL('./vectors/', import.meta.url);
 const katMbn = new Uint8Array(readFileSync(new URL('kat-4.5.mbn', vectors)));
@@ -91,6 +91,28 @@ describe.skipIf(!hasTool('readelf'))('readelf -h -l -W agrees with our ELF field
         ['NULL', '0x001000', '0x00001000', '0x00001000', '0x00088', '0x01000', '0x1000'],
         ['LOAD', '0x002000', '0x00000000', '0x00000000', '0x000e4', '0x000e4', 'RW', '0x4'],
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a format-4 HW file over one page: A jumps to the next page (§3.3)', () => {
+    const big = Array.from({ length: 5000 }, (_, i) => i & 0xff).join(' ');
+    const xml = sampleMcfgXml({ format: 4, type: 0, version: 0x0a010800 }).replace('<NvTrlRecord>', `<NvEfsItemData fullpathname="/nv/item_files/big" mcfgAttributes="0x01"><Member sizeOf="5000" type="uint8">${big}</Member></NvEfsItemData><NvTrlRecord>`);
+    const mbn = buildMbn(parseMcfgXml(xml));
+    const n = mbn.length - 0x2000;
+    expect(n).toBeGreaterThan(0x1000);
+    const a = (n & ~0xfff) + 0x1000;
+    const dir = mkdtempSync(join(tmpdir(), 'nv-mbn-'));
+    try {
+      const file = join(dir, 'hw.mbn');
+      writeFileSync(file, mbn);
+      const out = execFileSync('readelf', ['-h', '-l', '-W', file], { encoding: 'utf8' });
+      const rows = out.split('\n').filter((l) => /^\s+(NULL|LOAD)\s/.test(l)).map((l) => l.trim().split(/\s+/));
+      const h5 = (v: number): string => `0x${v.toString(16).padStart(5, '0')}`;
+      expect(rows[1]).toEqual(['NULL', '0x001000', `0x${a.toString(16).padStart(8, '0')}`, `0x${a.toString(16).padStart(8, '0')}`, '0x00088', '0x01000', '0x1000']);
+      expect(rows[2]).toEqual(['LOAD', '0x002000', '0x00000000', '0x00000000', h5(n), h5(n), 'RW', '0x4']);
+      expect(parseMbn(mbn)).toMatchObject({ format: 4, configType: 0, findings: [] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
