@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildMbn, encodeTrailer, parseMcfgXml, type McfgTrailerInput } from '@nv/qcom-mbn';
@@ -74,5 +75,62 @@ describe('nv sim qcom mcfg', () => {
     const r = await runNv(['sim', 'qcom', 'mcfg', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('$ nv sim qcom');
+  });
+});
+
+// The OpenSSL-made §6 vector of @nv/qcom-fsg-sign (test keys of the project; root eee6…, SW_ID 0, HW_ID 0x009600E100000000).
+const VECTORS = fileURLToPath(new URL('../../../packages/qcom-fsg-sign/test/vectors/', import.meta.url));
+const ROOT = 'eee6b2421976cc4ea6ae5ff632c80e92c9cda5617f13b31a7bbacf5a8f6d3d6d';
+const BASE = ['--root-hash', ROOT, '--hw-id', '0x009600E100000000', '--sw-id', '0'];
+
+describe('nv sim qcom boot', () => {
+  beforeAll(async () => {
+    await copyFile(join(VECTORS, 'fs.mbn.img'), join(dir, 'fs.img'));
+    await copyFile(join(VECTORS, 'fs.mbn'), join(dir, 'fs.mbn'));
+  });
+
+  it('--json: restores the golden copy and lists NV items and EFS files', async () => {
+    const r = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', ...BASE], { cwd: dir });
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ source: 'fsg', verified: true, crashed: false, nv: { '20000': '68656c6c6f' } });
+    expect(j.error).toBeUndefined();
+    expect(j.efs).toEqual([{ path: '/nv/item_files/rfnv/00020000', kind: 'file', mode: 0o100644, size: 5, sha256: '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824' }]);
+  });
+
+  it('refusal: a wrong HW_ID prints the result with the modem error and exits 1', async () => {
+    const r = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--root-hash', ROOT, '--hw-id', '0x009600E100000001', '--sw-id', '0'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ source: 'fsg', verified: false, error: { code: 'NV_FSG_HWID_MISMATCH', secboot: 15 }, nv: {}, efs: [] });
+    const bare = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.mbn', ...BASE], { cwd: dir });
+    expect(bare.code).toBe(1);
+    expect(JSON.parse(bare.stdout).error.code).toBe('NV_FSG_IMG_SECTOR_MISSING');
+  });
+
+  it('--state: the second boot uses modemst and ignores fsg; the folder holds the partitions', async () => {
+    const st = join(dir, 'phone');
+    const a = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', ...BASE, '--state', st], { cwd: dir });
+    expect(JSON.parse(a.stdout).source).toBe('fsg');
+    const b = await runNv(['--json', 'sim', 'qcom', 'boot', ...BASE, '--state', st], { cwd: dir });
+    const jb = JSON.parse(b.stdout);
+    expect(jb.source).toMatch(/^modemst/);
+    expect(jb).toMatchObject({ copies: { modemst1: 'sane', modemst2: 'sane' }, nv: { '20000': '68656c6c6f' } });
+    // A modemst copy taken from the state folder boots a fresh device only under the same seed (device key).
+    const c = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--modemst1', join(st, 'modemst2.bin'), ...BASE, '--seed', 'other'], { cwd: dir });
+    expect(JSON.parse(c.stdout)).toMatchObject({ source: 'fsg', copies: { modemst1: 'tag-mismatch' } });
+    const human = await runNv(['sim', 'qcom', 'boot', ...BASE, '--state', st], { cwd: dir });
+    expect(human.stdout).toContain('source:   modemst');
+  });
+
+  it('usage errors exit 2 (bad root hash, bad id); a missing file exits 1 with NV_NOT_FOUND', async () => {
+    const badRoot = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--root-hash', 'abc', '--hw-id', '0', '--sw-id', '0'], { cwd: dir });
+    expect(badRoot.code).toBe(2);
+    expect(JSON.parse(badRoot.stdout).error.code).toBe('NV_USAGE');
+    const badId = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--root-hash', ROOT, '--hw-id', 'zz', '--sw-id', '0'], { cwd: dir });
+    expect(badId.code).toBe(2);
+    expect(JSON.parse(badId.stdout).error.code).toBe('NV_BAD_NUMBER');
+    const missing = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'nope.img', ...BASE], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).error.code).toBe('NV_NOT_FOUND');
   });
 });

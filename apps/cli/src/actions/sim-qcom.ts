@@ -1,12 +1,13 @@
 import { basename, join } from 'node:path';
 import { mkdir, stat } from 'node:fs/promises';
-import { decodeUtf8, encodeUtf8 } from '@nv/core';
+import { NvError, decodeUtf8, encodeUtf8, parseBigInteger } from '@nv/core';
+import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
 import {
-  QCOM_PARTITIONS, autoselectPath, bootQcom, createQcomDevice, deserializeQcomState, insertSim, mcfgConfigFromMbn, pdcLoad,
+  QCOM_DEFAULT_PARTITION_SIZE, QCOM_PARTITIONS, autoselectPath, bootQcom, flashPartition, installModemBuild, packageQcomFormats, createQcomDevice, deserializeQcomState, insertSim, mcfgConfigFromMbn, pdcLoad,
   serializeQcomState, writeEfsFile, type QcomDevice, type QcomFormats, type QcomPartitionName, type QcomPdcLoadResult,
 } from '@nv/device-sim/qcom';
-import { formatTable, type CliContext } from '../context.ts';
+import { UsageFailure, formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 
 const MAX_PARTITION = 64 * 1024 * 1024;
@@ -98,3 +99,81 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
   if (change.activation && change.activation.outcome !== 'NV_SIM_MCFG_APPLIED' && change.activation.outcome !== 'NV_SIM_MCFG_NOOP_SAME_VERSION') ctx.fail();
 }
 
+/** Flags of `nv sim qcom boot`. */
+export interface SimQcomBootFlags {
+  fsg?: string;
+  modemst1?: string;
+  modemst2?: string;
+  rootHash: string;
+  hwId: string;
+  swId: string;
+  fused?: boolean;
+  fuseRootHash?: string;
+  fuseHwId?: string;
+  online?: boolean;
+  goldenRamSize?: number;
+  allowDummyKey?: boolean;
+  seed?: string;
+  state?: string;
+}
+
+function bigId(text: string, what: string): bigint {
+  try {
+    return parseBigInteger(text, { what, min: 0n, max: 0xffff_ffff_ffff_ffffn });
+  } catch (e) {
+    if (NvError.isInstance(e)) throw new UsageFailure(e);
+    throw e;
+  }
+}
+
+function rootHashArg(text: string, what: string): string {
+  const h = text.replace(/^0x/i, '').replace(/[:\s]/g, '');
+  if (!/^[0-9a-fA-F]{64}$/.test(h)) usage(`${what} must be 64 hex digits (SHA-256 of the root certificate DER)`);
+  return h.toLowerCase();
+}
+
+/** `nv sim qcom boot`: flash fsg (and optional modemst copies), boot the simulated modem, report what it restored. */
+export async function simQcomBoot(ctx: CliContext, flags: SimQcomBootFlags): Promise<void> {
+  const trust = { rootHash: rootHashArg(flags.rootHash, '--root-hash'), hwId: bigId(flags.hwId, '--hw-id'), swId: bigId(flags.swId, '--sw-id') };
+  const fuse = flags.fused || flags.fuseRootHash !== undefined || flags.fuseHwId !== undefined
+    ? { rootHash: flags.fuseRootHash !== undefined ? rootHashArg(flags.fuseRootHash, '--fuse-root-hash') : trust.rootHash, hwId: flags.fuseHwId !== undefined ? bigId(flags.fuseHwId, '--fuse-hw-id') : trust.hwId }
+    : undefined;
+  if (flags.fsg === undefined && flags.state === undefined) usage('give --fsg <img> (or --state <dir> of a simulated device that has one)');
+  const formats = packageQcomFormats({ deflate: NODE_DEFLATE });
+  const images: Partial<Record<'fsg' | 'modemst1' | 'modemst2', Uint8Array>> = {};
+  for (const p of ['fsg', 'modemst1', 'modemst2'] as const) {
+    const f = flags[p];
+    if (f !== undefined) images[p] = await readFileLimited(ctx.resolvePath(f), MAX_PARTITION);
+  }
+  let dev = flags.state !== undefined ? await loadState(ctx, flags.state, formats) : undefined;
+  if (dev === undefined) {
+    const size = Math.max(QCOM_DEFAULT_PARTITION_SIZE, ...Object.values(images).map((b) => Math.ceil(b.length / 4096) * 4096));
+    dev = createQcomDevice({
+      trust, formats, partitionSize: size, ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      build: { allowDummyKey: flags.allowDummyKey === true, goldenRamSize: flags.goldenRamSize ?? 0 },
+      ...(fuse ? { fuses: fuse } : {}),
+    });
+  } else {
+    installModemBuild(dev, { trust, ...(fuse && !dev.state.fuses.blown ? { blowFuses: fuse } : {}) });
+    dev.state.build.allowDummyKey = flags.allowDummyKey === true;
+    if (flags.goldenRamSize !== undefined) dev.state.build.goldenRamSize = flags.goldenRamSize;
+  }
+  for (const [p, bytes] of Object.entries(images) as ['fsg' | 'modemst1' | 'modemst2', Uint8Array][]) {
+    try {
+      flashPartition(dev, p, bytes);
+    } catch (e) {
+      throw NvError.isInstance(e) ? e.withPath(flags[p] as string) : e;
+    }
+  }
+  const r = bootQcom(dev, { online: flags.online === true });
+  if (flags.state !== undefined) await saveState(ctx, dev, flags.state);
+  ctx.result(r, () => {
+    const lines = [`source:   ${r.source}${r.verified ? ' (signature verified)' : ''}`, `copies:   modemst1 ${r.copies.modemst1}, modemst2 ${r.copies.modemst2}`];
+    if (r.error) lines.push(`${r.crashed ? 'CRASHED' : 'refused'}: ${r.error.code} at ${r.error.check} — ${r.error.message}`);
+    if (r.checks.length > 0) lines.push(formatTable(r.checks.map((c) => [c.ok ? 'ok' : 'FAIL', c.name, c.detail]), ['', 'check', 'detail']));
+    lines.push(`NV items: ${Object.keys(r.nv).length}, EFS files: ${r.efs.length}`);
+    if (r.efs.length > 0) lines.push(formatTable(r.efs.map((f) => [f.kind, String(f.size), f.path])));
+    return lines.join('\n');
+  });
+  if (r.error !== undefined) ctx.fail();
+}
