@@ -36,3 +36,7 @@ export { EFS_BACKUP_HEADER, QCN_PAYLOAD_BYTES, QCN_RECORD_BYTES, QCN_STORES, dec
 export type { Qcn, QcnEfsFile, QcnItem, QcnPropertyInfo, QcnStore, QcnWriteOptions } from './qcn.ts';
 export { efsTreeToQcn, nvInfoFromTree, parseNvInfo, qcnToEfsTree } from './qcn-efs.ts';
 export type { EfsToQcnOptions, NvInfoEntry, QcnToEfsOptions } from './qcn-efs.ts';
+export { MAX_XML_BYTES, XINCLUDE_NS, joinPath, loadXml, parseXml, resolveCaseInsensitive } from './xml.ts';
+export type { XmlElement, XmlResolver } from './xml.ts';
+export { PRIMITIVES, compileNvFiles, compileNvSource, layoutSize, parseNvDefinition } from './compile.ts';
+export type { CompileOptions, CompileResult, NvDataType, NvDefinition, NvItemDefinition, NvMember } from './compile.ts';

@@ -5,9 +5,12 @@
  */
 import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { NvError } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
+import { compileNvFiles, type CompileOptions, type CompileResult } from './compile.ts';
+import type { XmlResolver } from './xml.ts';
 import { GZIP_HEADER, crc32, gzipTrailer, type DeflateBackend, type GzipOptions } from './gzip.ts';
 import { readEfsImage, type EfsImage, type ReadEfsImageOptions } from './image.ts';
 import { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
@@ -222,4 +225,41 @@ export async function readEfsImageFile(path: string, options: ReadEfsImageOption
   } catch (error) {
     throw NvError.isInstance(error) ? error.withPath(path) : error;
   }
+}
+
+/**
+ * The file-system resolver for XML includes (§3.1 (3)): reads UTF-8 files (≤ 16 MiB) and lists folders.
+ * @example compileNvFiles('master.xml', 'def.xml', nodeXmlResolver())
+ */
+export function nodeXmlResolver(): XmlResolver {
+  return {
+    read(path) {
+      try {
+        const st = statSync(path);
+        if (!st.isFile()) return undefined;
+        if (st.size > 16 * 1024 * 1024) throw new NvError('NV_LIMIT', `${path} is over 16 MiB`, { path });
+        return readFileSync(path, 'utf8');
+      } catch (error) {
+        if (NvError.isInstance(error)) throw error;
+        return undefined;
+      }
+    },
+    list(dir) {
+      try {
+        return readdirSync(dir);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Compiles a master NvSource (with includes) and an NvDefinition from files into a QCN model, with node:zlib for
+ * `compressed` items. Encode it with `encodeQcn`.
+ * @throws NvError the compiler's codes, `NV_NOT_FOUND`
+ * @example const { qcn } = compileNvSourceFiles('master.xml', 'NvDefinition.xml');
+ */
+export function compileNvSourceFiles(masterPath: string, definitionPath: string, options: CompileOptions = {}): CompileResult {
+  return compileNvFiles(masterPath, definitionPath, nodeXmlResolver(), { deflate: NODE_DEFLATE, ...options });
 }
