@@ -12,7 +12,12 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'nv-cli-mbn-'));
   writeFileSync(join(dir, 'kat.xml'), readFileSync(KAT_XML));
-  writeFileSync(join(dir, 'att.mbn'), buildMbn(parseMcfgXml(sampleMcfgXml({ name: 'Commercial-ATT', version: 0x0501030a, plmns: [{ mcc: 310, mnc: 410 }] }))));
+  writeFileSync(
+    join(dir, 'att.mbn'),
+    buildMbn(
+      parseMcfgXml(sampleMcfgXml({ name: 'Commercial-ATT', version: 0x0501030a, plmns: [{ mcc: 310, mnc: 410 }] })),
+    ),
+  );
   writeFileSync(join(dir, 'junk.mbn'), 'not an mbn');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,7 +48,13 @@ describe('nv qcom mbn', () => {
     const r = await runNv(['qcom', 'mbn', 'inspect', KAT_MBN.pathname, '--json']);
     expect(r.code).toBe(0);
     const s = json(r.stdout);
-    expect(s).toMatchObject({ format: 3, type: 1, version: '0x0501050D', carrierIndex: 1, trailer: { name: 'Commercial-TMO', version: '0x0501050D', mccmnc: ['310-410'] } });
+    expect(s).toMatchObject({
+      format: 3,
+      type: 1,
+      version: '0x0501050D',
+      carrierIndex: 1,
+      trailer: { name: 'Commercial-TMO', version: '0x0501050D', mccmnc: ['310-410'] },
+    });
     expect(s['items']).toEqual([
       { type: 1, attributes: 9, id: 71, size: 13 },
       { type: 1, attributes: 0x29, id: 848, size: 3 },
@@ -55,13 +66,21 @@ describe('nv qcom mbn', () => {
   it('inspect of a folder runs the corpus path: {files:[…], total, failed}', async () => {
     const corpus = join(dir, 'corpus');
     mkdirSync(corpus);
-    for (let i = 0; i < 40; i++) writeFileSync(join(corpus, `m${i}.mbn`), i === 3 ? new Uint8Array(8) : readFileSync(KAT_MBN));
+    for (let i = 0; i < 40; i++)
+      writeFileSync(join(corpus, `m${i}.mbn`), i === 3 ? new Uint8Array(8) : readFileSync(KAT_MBN));
     const r = await runNv(['qcom', 'mbn', 'inspect', corpus, '--workers', '2', '--json']);
     expect(r.code).toBe(0);
-    const out = json(r.stdout) as { files: { path: string; ok: boolean; error?: { code: string } }[]; total: number; failed: number };
+    const out = json(r.stdout) as {
+      files: { path: string; ok: boolean; error?: { code: string } }[];
+      total: number;
+      failed: number;
+    };
     expect(out.total).toBe(40);
     expect(out.failed).toBe(1);
-    expect(out.files.find((f) => f.path.endsWith('/m3.mbn'))).toMatchObject({ ok: false, error: { code: 'NV_MBN_NOT_ELF' } });
+    expect(out.files.find((f) => f.path.endsWith('/m3.mbn'))).toMatchObject({
+      ok: false,
+      error: { code: 'NV_MBN_NOT_ELF' },
+    });
   });
 
   it('inspect of a non-MBN file: exit 1 with NV_MBN_NOT_ELF', async () => {
@@ -82,7 +101,11 @@ describe('nv qcom mbn', () => {
   it('diff --json: {added, removed, changed} with decoded values', async () => {
     const r = await runNv(['qcom', 'mbn', 'diff', KAT_MBN.pathname, 'att.mbn', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
-    const d = json(r.stdout) as { added: { key: string }[]; removed: { key: string }[]; changed: { key: string; from: unknown; to: unknown }[] };
+    const d = json(r.stdout) as {
+      added: { key: string }[];
+      removed: { key: string }[];
+      changed: { key: string; from: unknown; to: unknown }[];
+    };
     expect(d.added.map((a) => a.key)).toEqual(['nv:6873', 'nv:4398', 'efs:/nv/item_files/modem/mmode/lte_bandpref']);
     expect(d.removed).toEqual([]);
     expect(d.changed).toContainEqual({ key: 'trailer:name', from: 'Commercial-TMO', to: 'Commercial-ATT' });
@@ -101,7 +124,8 @@ describe('nv qcom mbn', () => {
     const out = json(r.stdout) as { ok: boolean; findings: { severity: string; code: string; message: string }[] };
     expect(out.ok).toBe(false);
     expect(out.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['NV_MBN_HASH_MISMATCH', 'NV_MBN_FORMAT']));
-    for (const f of out.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['severity', 'code', 'message']));
+    for (const f of out.findings)
+      expect(Object.keys(f)).toEqual(expect.arrayContaining(['severity', 'code', 'message']));
     const x = await runNv(['qcom', 'mbn', 'lint', 'kat.xml', '--json'], { cwd: dir });
     expect(x.code).toBe(0);
     expect(json(x.stdout)).toEqual({ ok: true, findings: [] });

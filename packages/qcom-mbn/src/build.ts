@@ -4,7 +4,17 @@
  */
 import { NvError, concatBytes, encodeLatin1 } from '@nv/core';
 import { encodeMember } from './member.ts';
-import { MAX_NV_ID, MCFG_ATTR, VERSION_RECORD_ID, type FileResolver, type McfgFinding, type McfgItem, type McfgXmlDocument, type McfgXmlElement, type McfgXmlMember } from './model.ts';
+import {
+  MAX_NV_ID,
+  MCFG_ATTR,
+  VERSION_RECORD_ID,
+  type FileResolver,
+  type McfgFinding,
+  type McfgItem,
+  type McfgXmlDocument,
+  type McfgXmlElement,
+  type McfgXmlMember,
+} from './model.ts';
 import { parseMcfgXml } from './xml.ts';
 import { rewrapContainer, wrapCanonical, type HashOptions } from './elf.ts';
 
@@ -92,7 +102,10 @@ export function encodeItem(item: McfgItem): Uint8Array<ArrayBuffer> {
     out.set(data, 8);
     return out;
   }
-  if (data.length > 0xffff) throw new NvError('NV_MBN_EFS_TOO_LARGE', `item data of ${data.length} bytes is over 65,535`, { path: itemKey(item) });
+  if (data.length > 0xffff)
+    throw new NvError('NV_MBN_EFS_TOO_LARGE', `item data of ${data.length} bytes is over 65,535`, {
+      path: itemKey(item),
+    });
   if (item.kind === 'nv') {
     const out = new Uint8Array(12 + data.length);
     prefix(out, out.length, item);
@@ -115,7 +128,19 @@ export function encodeItem(item: McfgItem): Uint8Array<ArrayBuffer> {
 }
 
 function prefix(out: Uint8Array, length: number, item: McfgItem): void {
-  out.set([length & 0xff, (length >>> 8) & 0xff, (length >>> 16) & 0xff, length >>> 24, item.type, item.attrib, item.spOps, item.spare], 0);
+  out.set(
+    [
+      length & 0xff,
+      (length >>> 8) & 0xff,
+      (length >>> 16) & 0xff,
+      length >>> 24,
+      item.type,
+      item.attrib,
+      item.spOps,
+      item.spare,
+    ],
+    0,
+  );
 }
 
 /** The parts of an MCFG segment (§3.5, §3.11). */
@@ -150,18 +175,41 @@ export function encodeMcfgSegment(parts: McfgSegmentParts): Uint8Array<ArrayBuff
   const total = 24 + sigma + recordLength;
   const pad = parts.trailerPad ?? new Uint8Array(4 - (total % 4));
   const header = Uint8Array.from([
-    0x4d, 0x43, 0x46, 0x47,
+    0x4d,
+    0x43,
+    0x46,
+    0x47,
     ...u16(parts.format, 'format'),
     ...u16(parts.configType, 'config type'),
     ...u32(parts.items.length + 1),
     ...u16(parts.carrierIndex, 'carrier index'),
     ...u16(parts.spareCrc ?? 0, 'spare'),
-    ...u16(VERSION_RECORD_ID, 'record id'), 4, 0,
+    ...u16(VERSION_RECORD_ID, 'record id'),
+    4,
+    0,
     ...u32(parts.version >>> 0),
   ]);
   const payloadLength = recordLength - 16;
-  const trailerHead = Uint8Array.from([...u32(recordLength), 0x0a, 0, 0, 0, 0xa1, 0, payloadLength & 0xff, (payloadLength >> 8) & 0xff, ...encodeLatin1('MCFG_TRL')]);
-  return concatBytes(header, ...items, trailerHead, parts.trailerTlvs, pad, Uint8Array.from(u32(recordLength + pad.length)));
+  const trailerHead = Uint8Array.from([
+    ...u32(recordLength),
+    0x0a,
+    0,
+    0,
+    0,
+    0xa1,
+    0,
+    payloadLength & 0xff,
+    (payloadLength >> 8) & 0xff,
+    ...encodeLatin1('MCFG_TRL'),
+  ]);
+  return concatBytes(
+    header,
+    ...items,
+    trailerHead,
+    parts.trailerTlvs,
+    pad,
+    Uint8Array.from(u32(recordLength + pad.length)),
+  );
 }
 
 /** Context of {@link elementToItems}. */
@@ -176,7 +224,13 @@ function concatMembers(members: readonly McfgXmlMember[], ctx: ItemBuildContext,
   return concatBytes(
     ...members.map((m, i) => {
       const { bytes, overflow } = encodeMember(m, ctx.dialect, `${path}/Member[${i}]`);
-      if (overflow) ctx.warn({ severity: 'warning', code: 'NV_MBN_XML_MEMBER_OVERFLOW', message: `${path}: Member ${i} value "${m.value.trim().slice(0, 40)}" does not fit ${m.type} and was masked`, path });
+      if (overflow)
+        ctx.warn({
+          severity: 'warning',
+          code: 'NV_MBN_XML_MEMBER_OVERFLOW',
+          message: `${path}: Member ${i} value "${m.value.trim().slice(0, 40)}" does not fit ${m.type} and was masked`,
+          path,
+        });
       return bytes;
     }),
   );
@@ -194,17 +248,31 @@ export function isTrimmed(attrib: number, dialect: 1 | 2): boolean {
   return dialect === 1 ? d || !c : d && !c;
 }
 
-function finish(kind: 'nv' | 'efs', type: number, attrib: number, raw: Uint8Array, key: { nvId?: number; path?: string }, ctx: ItemBuildContext, where: string): McfgItem | undefined {
+function finish(
+  kind: 'nv' | 'efs',
+  type: number,
+  attrib: number,
+  raw: Uint8Array,
+  key: { nvId?: number; path?: string },
+  ctx: ItemBuildContext,
+  where: string,
+): McfgItem | undefined {
   let data = raw;
   const trimmed = isTrimmed(attrib, ctx.dialect);
   if (trimmed) {
     const keep = (attrib & MCFG_ATTR.S ? 1 : 0) + (attrib & MCFG_ATTR.I ? 1 : 0);
     data = raw.subarray(0, keep);
   } else if (data.length === 0) {
-    ctx.warn({ severity: 'warning', code: 'NV_MBN_DELETE_DATA', message: `${where}: item has no data and is dropped (§2.4)`, path: where });
+    ctx.warn({
+      severity: 'warning',
+      code: 'NV_MBN_DELETE_DATA',
+      message: `${where}: item has no data and is dropped (§2.4)`,
+      path: where,
+    });
     return undefined;
   }
-  if (data.length > MAX_EFS_DATA) throw new NvError('NV_MBN_EFS_TOO_LARGE', `${where}: ${data.length} bytes of data, over 65,535`, { path: where });
+  if (data.length > MAX_EFS_DATA)
+    throw new NvError('NV_MBN_EFS_TOO_LARGE', `${where}: ${data.length} bytes of data, over 65,535`, { path: where });
   return { kind, type, attrib, spOps: 0, spare: 0, ...key, data: data.slice() };
 }
 
@@ -212,10 +280,16 @@ function attrChecks(attrib: number, mask: number | undefined, ctx: ItemBuildCont
   if (ctx.dialect !== 2) return;
   // §2.3 dialect-2 attribute checks.
   if (attrib === 0 || ((attrib & MCFG_ATTR.C) === 0 && (attrib & (MCFG_ATTR.D | MCFG_ATTR.M)) === 0)) {
-    throw new NvError('NV_MBN_ATTR_NO_ACTION', `${where}: mcfgAttributes 0x${attrib.toString(16)} has none of C (0x01), D (0x40), M (0x02)`, { path: where });
+    throw new NvError(
+      'NV_MBN_ATTR_NO_ACTION',
+      `${where}: mcfgAttributes 0x${attrib.toString(16)} has none of C (0x01), D (0x40), M (0x02)`,
+      { path: where },
+    );
   }
   if (attrib & MCFG_ATTR.S && (mask === undefined || (mask & 7) === 0)) {
-    throw new NvError('NV_MBN_SUBS_MASK', `${where}: the S bit (0x10) needs subscription_mask with a bit in 0x07`, { path: where });
+    throw new NvError('NV_MBN_SUBS_MASK', `${where}: the S bit (0x10) needs subscription_mask with a bit in 0x07`, {
+      path: where,
+    });
   }
 }
 
@@ -233,13 +307,17 @@ function resolve(ctx: ItemBuildContext, path: string, where: string): Uint8Array
     if (NvError.isInstance(cause) && cause.code !== 'NV_NOT_FOUND') throw cause;
     bytes = undefined;
   }
-  if (bytes === undefined) throw new NvError('NV_MBN_XML_FILE_MISSING', `${where}: buildPath "${path}" could not be read`, { path: where });
+  if (bytes === undefined)
+    throw new NvError('NV_MBN_XML_FILE_MISSING', `${where}: buildPath "${path}" could not be read`, { path: where });
   return bytes;
 }
 
 function efsTarget(path: string, where: string): string {
   if (path.includes('\0')) throw new NvError('NV_MBN_EFS_PATH', `${where}: EFS path contains NUL`, { path: where });
-  if (isForbiddenEfsPath(path)) throw new NvError('NV_MBN_FORBIDDEN_ITEM', `${where}: EFS path ${path} must not be in an MCFG (§2.4)`, { path: where });
+  if (isForbiddenEfsPath(path))
+    throw new NvError('NV_MBN_FORBIDDEN_ITEM', `${where}: EFS path ${path} must not be in an MCFG (§2.4)`, {
+      path: where,
+    });
   return path;
 }
 
@@ -254,10 +332,20 @@ function efsTarget(path: string, where: string): string {
 export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where: string): McfgItem[] {
   switch (el.kind) {
     case 'RawItem':
-      return [{ kind: 'opaque', type: el.type, attrib: el.attrib, spOps: el.spOps, spare: el.spare, data: el.body.slice() }];
+      return [
+        { kind: 'opaque', type: el.type, attrib: el.attrib, spOps: el.spOps, spare: el.spare, data: el.body.slice() },
+      ];
     case 'NvItemData': {
-      if (el.id > MAX_NV_ID) throw new NvError('NV_MBN_NV_ID_RANGE', `${where}: NV ${el.id} is over ${MAX_NV_ID}; use an EFS item under /nv/item_files/`, { path: where });
-      if (isForbiddenNvId(el.id)) throw new NvError('NV_MBN_FORBIDDEN_ITEM', `${where}: NV ${el.id} is on the forbidden list (§2.4)`, { path: where });
+      if (el.id > MAX_NV_ID)
+        throw new NvError(
+          'NV_MBN_NV_ID_RANGE',
+          `${where}: NV ${el.id} is over ${MAX_NV_ID}; use an EFS item under /nv/item_files/`,
+          { path: where },
+        );
+      if (isForbiddenNvId(el.id))
+        throw new NvError('NV_MBN_FORBIDDEN_ITEM', `${where}: NV ${el.id} is on the forbidden list (§2.4)`, {
+          path: where,
+        });
       const attrib = el.attributes ?? 0;
       attrChecks(attrib, el.subscriptionMask, ctx, where);
       const data = withMask(attrib, el.subscriptionMask, concatMembers(el.members, ctx, where), ctx);
@@ -274,28 +362,60 @@ export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where:
     case 'NvEfsFile': {
       const attrib = el.attributes ?? 0;
       attrChecks(attrib, el.subscriptionMask, ctx, where);
-      if (attrib & MCFG_ATTR.I) throw new NvError('NV_MBN_XML_EFS_META', `${where}: the index bit 0x20 is refused on NvEfsFile`, { path: where });
+      if (attrib & MCFG_ATTR.I)
+        throw new NvError('NV_MBN_XML_EFS_META', `${where}: the index bit 0x20 is refused on NvEfsFile`, {
+          path: where,
+        });
       const meta = el.members.map((m, i) => {
         const { bytes } = encodeMember(m, ctx.dialect, `${where}/Member[${i}]`);
-        if (bytes.length !== 1) throw new NvError('NV_MBN_XML_EFS_META', `${where}: NvEfsFile metadata Member ${i} must be one byte (a single uint8)`, { path: where });
+        if (bytes.length !== 1)
+          throw new NvError(
+            'NV_MBN_XML_EFS_META',
+            `${where}: NvEfsFile metadata Member ${i} must be one byte (a single uint8)`,
+            { path: where },
+          );
         return bytes;
       });
       let body = concatBytes(...meta);
       if (!isTrimmed(attrib, ctx.dialect)) {
         const source = el.buildPath !== '' ? el.buildPath : (el.targetPath.split('/').pop() ?? '');
         const file = resolve(ctx, source, where);
-        if (file.length > MAX_EFS_DATA) throw new NvError('NV_MBN_EFS_TOO_LARGE', `${where}: file ${source} has ${file.length} bytes, over 65,535 (the vendor tool truncates silently)`, { path: where });
+        if (file.length > MAX_EFS_DATA)
+          throw new NvError(
+            'NV_MBN_EFS_TOO_LARGE',
+            `${where}: file ${source} has ${file.length} bytes, over 65,535 (the vendor tool truncates silently)`,
+            { path: where },
+          );
         body = concatBytes(body, file);
       }
-      const item = finish('efs', el.variant || 2, attrib, withMask(attrib, el.subscriptionMask, body, ctx), { path: efsTarget(el.targetPath, where) }, ctx, where);
+      const item = finish(
+        'efs',
+        el.variant || 2,
+        attrib,
+        withMask(attrib, el.subscriptionMask, body, ctx),
+        { path: efsTarget(el.targetPath, where) },
+        ctx,
+        where,
+      );
       return item ? [item] : [];
     }
     case 'NvEfsDir': {
       const attrib = el.attributes ?? 0;
-      if (ctx.dialect === 1 && attrib & MCFG_ATTR.S) throw new NvError('NV_MBN_XML_DIALECT', `${where}: NvEfsDir cannot carry a subscription mask in dialect 1`, { path: where });
+      if (ctx.dialect === 1 && attrib & MCFG_ATTR.S)
+        throw new NvError('NV_MBN_XML_DIALECT', `${where}: NvEfsDir cannot carry a subscription mask in dialect 1`, {
+          path: where,
+        });
       attrChecks(attrib, el.subscriptionMask, ctx, where);
-      if (!ctx.resolver.listDir) throw new NvError('NV_MBN_XML_FILE_MISSING', `${where}: NvEfsDir needs a resolver that lists folders`, { path: where });
-      ctx.warn({ severity: 'warning', code: 'NV_MBN_XML_DIR_ORDER', message: `${where}: files are taken in byte order, the vendor tool uses readdir order`, path: where });
+      if (!ctx.resolver.listDir)
+        throw new NvError('NV_MBN_XML_FILE_MISSING', `${where}: NvEfsDir needs a resolver that lists folders`, {
+          path: where,
+        });
+      ctx.warn({
+        severity: 'warning',
+        code: 'NV_MBN_XML_DIR_ORDER',
+        message: `${where}: files are taken in byte order, the vendor tool uses readdir order`,
+        path: where,
+      });
       const out: McfgItem[] = [];
       const queue: string[] = [''];
       const join = (a: string, b: string): string => (a === '' ? b : b === '' ? a : `${a}/${b}`);
@@ -303,14 +423,35 @@ export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where:
       while (queue.length > 0) {
         const rel = queue.shift()!;
         const listing = ctx.resolver.listDir(join(el.buildPath, rel));
-        if (!listing) throw new NvError('NV_MBN_XML_FILE_MISSING', `${where}: folder "${join(el.buildPath, rel)}" could not be listed`, { path: where });
+        if (!listing)
+          throw new NvError(
+            'NV_MBN_XML_FILE_MISSING',
+            `${where}: folder "${join(el.buildPath, rel)}" could not be listed`,
+            { path: where },
+          );
         for (const name of [...listing.files].sort(byteOrder)) {
-          if (out.length >= MAX_DIR_FILES) throw new NvError('NV_LIMIT', `${where}: more than ${MAX_DIR_FILES} files`, { path: where });
+          if (out.length >= MAX_DIR_FILES)
+            throw new NvError('NV_LIMIT', `${where}: more than ${MAX_DIR_FILES} files`, { path: where });
           const file = resolve(ctx, join(join(el.buildPath, rel), name), where);
-          if (file.length > MAX_EFS_DATA) throw new NvError('NV_MBN_EFS_TOO_LARGE', `${where}: ${join(rel, name)} has ${file.length} bytes, over 65,535`, { path: where });
-          let target = `${el.targetPath.replace(/\/+$/, '')}/${join(rel, name)}`.replace(/\\/g, '/').replace(/\s/g, '_');
+          if (file.length > MAX_EFS_DATA)
+            throw new NvError(
+              'NV_MBN_EFS_TOO_LARGE',
+              `${where}: ${join(rel, name)} has ${file.length} bytes, over 65,535`,
+              { path: where },
+            );
+          let target = `${el.targetPath.replace(/\/+$/, '')}/${join(rel, name)}`
+            .replace(/\\/g, '/')
+            .replace(/\s/g, '_');
           if (!target.startsWith('/')) target = `/${target}`;
-          const item = finish('efs', el.variant || 2, attrib, withMask(attrib, el.subscriptionMask, file, ctx), { path: efsTarget(target, where) }, ctx, where);
+          const item = finish(
+            'efs',
+            el.variant || 2,
+            attrib,
+            withMask(attrib, el.subscriptionMask, file, ctx),
+            { path: efsTarget(target, where) },
+            ctx,
+            where,
+          );
           if (item) out.push(item);
         }
         for (const d of [...listing.dirs].sort(byteOrder)) queue.push(join(rel, d));
@@ -320,22 +461,36 @@ export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where:
     }
     case 'NvPrlFile': {
       const prl = resolve(ctx, el.buildPath, where);
-      if (prl.length < 4) throw new NvError('NV_MBN_PRL', `${where}: PRL file has ${prl.length} bytes, too short`, { path: where });
+      if (prl.length < 4)
+        throw new NvError('NV_MBN_PRL', `${where}: PRL file has ${prl.length} bytes, too short`, { path: where });
       const length = (prl[0]! << 8) | prl[1]!; // §3.9: big-endian u16 at 0
-      if (length < 4 || length > prl.length) throw new NvError('NV_MBN_PRL', `${where}: PRL length header ${length} does not fit the ${prl.length}-byte file`, { path: where });
+      if (length < 4 || length > prl.length)
+        throw new NvError(
+          'NV_MBN_PRL',
+          `${where}: PRL length header ${length} does not fit the ${prl.length}-byte file`,
+          { path: where },
+        );
       const bits = length * 8;
-      const data = concatBytes(Uint8Array.of(0, prl[3]!, prl[2]!, bits & 0xff, (bits >>> 8) & 0xff, (bits >>> 16) & 0xff, bits >>> 24, 1), prl.subarray(0, length));
+      const data = concatBytes(
+        Uint8Array.of(0, prl[3]!, prl[2]!, bits & 0xff, (bits >>> 8) & 0xff, (bits >>> 16) & 0xff, bits >>> 24, 1),
+        prl.subarray(0, length),
+      );
       const attrib = el.attributes ?? 0;
       const item = finish('nv', 1, attrib, data, { nvId: 257 }, ctx, where);
       return item ? [item] : [];
     }
     case 'GroupFile': {
-      if (ctx.depth >= MAX_GROUP_DEPTH) throw new NvError('NV_LIMIT', `${where}: GroupFile nesting deeper than ${MAX_GROUP_DEPTH}`, { path: where });
+      if (ctx.depth >= MAX_GROUP_DEPTH)
+        throw new NvError('NV_LIMIT', `${where}: GroupFile nesting deeper than ${MAX_GROUP_DEPTH}`, { path: where });
       const text = new TextDecoder('utf-8').decode(resolve(ctx, el.buildPath, where));
       const group = parseMcfgXml(text, { dialect: ctx.dialect, path: el.buildPath, fragment: true });
       const want = Number.parseInt(el.version.replace(/^0x/i, ''), 16);
       if (!(want === group.config.version)) {
-        throw new NvError('NV_MBN_XML_GROUP_VERSION', `${where}: GroupFile version "${el.version}" differs from the group's NvConfigurationData version 0x${group.config.version.toString(16)}`, { path: where });
+        throw new NvError(
+          'NV_MBN_XML_GROUP_VERSION',
+          `${where}: GroupFile version "${el.version}" differs from the group's NvConfigurationData version 0x${group.config.version.toString(16)}`,
+          { path: where },
+        );
       }
       const inner: ItemBuildContext = { ...ctx, depth: ctx.depth + 1 };
       return group.elements.flatMap((e, i) => elementToItems(e, inner, `${el.buildPath}/${e.kind}[${i}]`));
@@ -351,7 +506,11 @@ export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where:
  * @example
  * const items = buildItems(parseMcfgXml(xml), NO_FILES, { onWarning: console.warn });
  */
-export function buildItems(doc: McfgXmlDocument, resolver: FileResolver = NO_FILES, options: BuildMbnOptions = {}): McfgItem[] {
+export function buildItems(
+  doc: McfgXmlDocument,
+  resolver: FileResolver = NO_FILES,
+  options: BuildMbnOptions = {},
+): McfgItem[] {
   const dialect = options.dialect ?? doc.dialect;
   const ctx: ItemBuildContext = { dialect, resolver, warn: options.onWarning ?? (() => {}), depth: 0 };
   const seen = new Set<string>();
@@ -362,8 +521,16 @@ export function buildItems(doc: McfgXmlDocument, resolver: FileResolver = NO_FIL
       const key = el.kind === 'RawItem' ? undefined : itemKey(item);
       if (key !== undefined) {
         if (seen.has(key) && !isDuplicateAllowed(item)) {
-          if (dialect === 2) throw new NvError('NV_MBN_DUPLICATE', `${where}: ${key} appears twice (dialect 2 refuses duplicates)`, { path: key });
-          ctx.warn({ severity: 'warning', code: 'NV_MBN_DUPLICATE', message: `${where}: ${key} appears twice; the later one is dropped (dialect 1)`, path: key });
+          if (dialect === 2)
+            throw new NvError('NV_MBN_DUPLICATE', `${where}: ${key} appears twice (dialect 2 refuses duplicates)`, {
+              path: key,
+            });
+          ctx.warn({
+            severity: 'warning',
+            code: 'NV_MBN_DUPLICATE',
+            message: `${where}: ${key} appears twice; the later one is dropped (dialect 1)`,
+            path: key,
+          });
           continue;
         }
         seen.add(key);
@@ -384,7 +551,11 @@ export function buildItems(doc: McfgXmlDocument, resolver: FileResolver = NO_FIL
  * @throws NvError `NV_MBN_XML_*`, `NV_MBN_DUPLICATE`, `NV_MBN_FORBIDDEN_ITEM`, `NV_MBN_NV_ID_RANGE`, `NV_MBN_EFS_TOO_LARGE`,
  *   `NV_MBN_ATTR_NO_ACTION`, `NV_MBN_SUBS_MASK`, `NV_MBN_CONTAINER`, `NV_MBN_HASH_UNSUPPORTED`
  */
-export function buildMbn(doc: McfgXmlDocument, resolver: FileResolver = NO_FILES, options: BuildMbnOptions = {}): Uint8Array<ArrayBuffer> {
+export function buildMbn(
+  doc: McfgXmlDocument,
+  resolver: FileResolver = NO_FILES,
+  options: BuildMbnOptions = {},
+): Uint8Array<ArrayBuffer> {
   const dialect = options.dialect ?? doc.dialect;
   const items = buildItems(doc, resolver, { ...options, dialect });
   const ctx: ItemBuildContext = { dialect, resolver, warn: options.onWarning ?? (() => {}), depth: 0 };
@@ -408,9 +579,16 @@ export function buildMbn(doc: McfgXmlDocument, resolver: FileResolver = NO_FILES
  * @example
  * const mbn = wrapSegment(segment, undefined, undefined, NO_FILES); // canonical JO wrapper
  */
-export function wrapSegment(segment: Uint8Array, container: string | undefined, suffix: string | undefined, resolver: FileResolver, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
+export function wrapSegment(
+  segment: Uint8Array,
+  container: string | undefined,
+  suffix: string | undefined,
+  resolver: FileResolver,
+  options: HashOptions = {},
+): Uint8Array<ArrayBuffer> {
   const tail = suffix === undefined ? new Uint8Array(0) : sidecar(resolver, suffix);
-  if (container === undefined) return tail.length === 0 ? wrapCanonical(segment, options) : concatBytes(wrapCanonical(segment, options), tail);
+  if (container === undefined)
+    return tail.length === 0 ? wrapCanonical(segment, options) : concatBytes(wrapCanonical(segment, options), tail);
   if (container === 'bare') return concatBytes(segment, tail);
   return rewrapContainer(sidecar(resolver, container), segment, tail, options);
 }
@@ -422,6 +600,11 @@ function sidecar(resolver: FileResolver, name: string): Uint8Array {
   } catch (cause) {
     throw new NvError('NV_MBN_CONTAINER', `sidecar ${name} could not be read`, { path: name, cause });
   }
-  if (bytes === undefined) throw new NvError('NV_MBN_CONTAINER', `sidecar ${name} is missing; keep the files written by to-xml next to the XML`, { path: name });
+  if (bytes === undefined)
+    throw new NvError(
+      'NV_MBN_CONTAINER',
+      `sidecar ${name} is missing; keep the files written by to-xml next to the XML`,
+      { path: name },
+    );
   return bytes;
 }

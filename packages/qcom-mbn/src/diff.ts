@@ -61,7 +61,12 @@ export function describeItem(item: McfgItem): McfgDiffValue {
   if (item.kind !== 'opaque' && item.attrib & MCFG_ATTR.S && item.data.length > 0) mask = item.data[o++];
   if (item.kind !== 'opaque' && item.attrib & MCFG_ATTR.I) o++;
   const v = item.data.subarray(Math.min(o, item.data.length));
-  const out: { -readonly [K in keyof McfgDiffValue]: McfgDiffValue[K] } = { type: item.type, attributes: item.attrib, size: item.data.length, hex: bytesToHex(v) };
+  const out: { -readonly [K in keyof McfgDiffValue]: McfgDiffValue[K] } = {
+    type: item.type,
+    attributes: item.attrib,
+    size: item.data.length,
+    hex: bytesToHex(v),
+  };
   if (mask !== undefined) out.mask = mask;
   if (v.length === 1 || v.length === 2 || v.length === 4) out.int = v.reduce((s, b, i) => s + b * 2 ** (8 * i), 0);
   const text = decodeLatin1(v).replace(/\0+$/, '');
@@ -95,7 +100,8 @@ export function diffMbn(a: McfgFile, b: McfgFile): McfgDiff {
   const field = (key: string, x: string | number | undefined, y: string | number | undefined): void => {
     if (x !== y) changed.push({ key, from: x ?? null, to: y ?? null });
   };
-  const hex8 = (v: number | undefined): string | undefined => (v === undefined ? undefined : `0x${v.toString(16).toUpperCase().padStart(8, '0')}`);
+  const hex8 = (v: number | undefined): string | undefined =>
+    v === undefined ? undefined : `0x${v.toString(16).toUpperCase().padStart(8, '0')}`;
   field('header:format', a.format, b.format);
   field('header:type', a.configType, b.configType);
   field('header:carrierIndex', a.carrierIndex, b.carrierIndex);
@@ -103,7 +109,12 @@ export function diffMbn(a: McfgFile, b: McfgFile): McfgDiff {
   for (const [key, item] of ka) {
     const other = kb.get(key);
     if (!other) removed.push({ key, ...describeItem(item) });
-    else if (other.attrib !== item.attrib || other.spOps !== item.spOps || other.spare !== item.spare || !bytesEqual(other.data, item.data)) {
+    else if (
+      other.attrib !== item.attrib ||
+      other.spOps !== item.spOps ||
+      other.spare !== item.spare ||
+      !bytesEqual(other.data, item.data)
+    ) {
       changed.push({ key, from: describeItem(item), to: describeItem(other) });
     }
   }
@@ -114,10 +125,23 @@ export function diffMbn(a: McfgFile, b: McfgFile): McfgDiff {
   field('trailer:baseVersion', hex8(ta.baseVersion), hex8(tb.baseVersion));
   field('trailer:name', ta.name, tb.name);
   field('trailer:category', ta.category, tb.category);
-  field('trailer:mccMnc', ta.mccMnc && `${ta.mccMnc.mcc}-${ta.mccMnc.mnc}`, tb.mccMnc && `${tb.mccMnc.mcc}-${tb.mccMnc.mnc}`);
-  field('trailer:iins', ta.iins && `${ta.iins.wildcard ? '*,' : ''}${ta.iins.list.join(',')}`, tb.iins && `${tb.iins.wildcard ? '*,' : ''}${tb.iins.list.join(',')}`);
-  field('trailer:plmns', ta.plmns && ta.plmns.list.map((p) => `${p.mcc}-${p.mnc}`).join(','), tb.plmns && tb.plmns.list.map((p) => `${p.mcc}-${p.mnc}`).join(','));
+  field(
+    'trailer:mccMnc',
+    ta.mccMnc && `${ta.mccMnc.mcc}-${ta.mccMnc.mnc}`,
+    tb.mccMnc && `${tb.mccMnc.mcc}-${tb.mccMnc.mnc}`,
+  );
+  field(
+    'trailer:iins',
+    ta.iins && `${ta.iins.wildcard ? '*,' : ''}${ta.iins.list.join(',')}`,
+    tb.iins && `${tb.iins.wildcard ? '*,' : ''}${tb.iins.list.join(',')}`,
+  );
+  field(
+    'trailer:plmns',
+    ta.plmns && ta.plmns.list.map((p) => `${p.mcc}-${p.mnc}`).join(','),
+    tb.plmns && tb.plmns.list.map((p) => `${p.mcc}-${p.mnc}`).join(','),
+  );
   field('trailer:iinPrefixes', ta.iinPrefixes?.join(','), tb.iinPrefixes?.join(','));
-  if (!bytesEqual(a.trailerTlvs, b.trailerTlvs) && !changed.some((c) => c.key.startsWith('trailer:'))) field('trailer:tlvs', bytesToHex(a.trailerTlvs), bytesToHex(b.trailerTlvs));
+  if (!bytesEqual(a.trailerTlvs, b.trailerTlvs) && !changed.some((c) => c.key.startsWith('trailer:')))
+    field('trailer:tlvs', bytesToHex(a.trailerTlvs), bytesToHex(b.trailerTlvs));
   return { added, removed, changed };
 }

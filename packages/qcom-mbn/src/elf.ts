@@ -25,7 +25,8 @@ export const CANONICAL_HASH_OFFSET: number = 0x1000;
 export const CANONICAL_DATA_OFFSET: number = 0x2000;
 const MAX_PHDRS = 64;
 
-const rd32 = (b: Uint8Array, o: number): number => ((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0);
+const rd32 = (b: Uint8Array, o: number): number =>
+  (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 const rd16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
 const wr32 = (b: Uint8Array, o: number, v: number): void => {
   b[o] = v & 0xff;
@@ -97,19 +98,39 @@ export interface OpenedContainer {
   readonly findings: McfgFinding[];
 }
 
-function readHashHeader(bytes: Uint8Array, off: number, size: number, findings: McfgFinding[]): HashSegmentInfo | undefined {
+function readHashHeader(
+  bytes: Uint8Array,
+  off: number,
+  size: number,
+  findings: McfgFinding[],
+): HashSegmentInfo | undefined {
   if (size < 8 || off + 8 > bytes.length) {
-    findings.push({ severity: 'error', code: 'NV_MBN_HASH_VERSION', message: `hash segment of ${size} bytes is too short for a header`, offset: off });
+    findings.push({
+      severity: 'error',
+      code: 'NV_MBN_HASH_VERSION',
+      message: `hash segment of ${size} bytes is too short for a header`,
+      offset: off,
+    });
     return undefined;
   }
   const version = rd32(bytes, off + 4);
   const words = version === 7 ? 16 : version === 6 ? 12 : 10;
   if (![3, 5, 6, 7].includes(version)) {
-    findings.push({ severity: 'error', code: 'NV_MBN_HASH_VERSION', message: `hash segment version ${version} is not 3, 5, 6 or 7`, offset: off + 4 });
+    findings.push({
+      severity: 'error',
+      code: 'NV_MBN_HASH_VERSION',
+      message: `hash segment version ${version} is not 3, 5, 6 or 7`,
+      offset: off + 4,
+    });
     return undefined;
   }
   if (size < 4 * words || off + 4 * words > bytes.length) {
-    findings.push({ severity: 'error', code: 'NV_MBN_PHDR_BOUNDS', message: `hash segment v${version} header runs past the segment`, offset: off });
+    findings.push({
+      severity: 'error',
+      code: 'NV_MBN_PHDR_BOUNDS',
+      message: `hash segment v${version} header runs past the segment`,
+      offset: off,
+    });
     return undefined;
   }
   const w = (i: number): number => rd32(bytes, off + 4 * i);
@@ -134,7 +155,12 @@ function readHashHeader(bytes: Uint8Array, off: number, size: number, findings: 
     signed = w(6) > 0 || w(7) > 0 || w(8) > 0 || w(9) > 0;
   }
   if (table > size || tableSize > size - table || off + table + tableSize > bytes.length) {
-    findings.push({ severity: 'error', code: 'NV_MBN_PHDR_BOUNDS', message: `hash table (${tableSize} bytes at +${table}) runs past the hash segment`, offset: off });
+    findings.push({
+      severity: 'error',
+      code: 'NV_MBN_PHDR_BOUNDS',
+      message: `hash table (${tableSize} bytes at +${table}) runs past the hash segment`,
+      offset: off,
+    });
     return undefined;
   }
   return { version, tableOffset: off + table, tableSize, digestSize: version >= 6 ? 48 : 32, signed };
@@ -155,59 +181,135 @@ export function openContainer(bytes: Uint8Array, options: HashOptions = {}): Ope
     if (bytes.length >= 4 && bytes[0] === 0x4d && bytes[1] === 0x43 && bytes[2] === 0x46 && bytes[3] === 0x47) {
       return { kind: 'bare', dataOffset: 0, dataSize: bytes.length, phdrs: [], hashIndex: -1, dataIndex: -1, findings };
     }
-    throw new NvError('NV_MBN_NOT_ELF', 'the input is neither an ELF MBN nor a bare MCFG segment (no \\x7fELF or "MCFG" magic)', { offset: 0 });
+    throw new NvError(
+      'NV_MBN_NOT_ELF',
+      'the input is neither an ELF MBN nor a bare MCFG segment (no \\x7fELF or "MCFG" magic)',
+      { offset: 0 },
+    );
   }
-  if (bytes.length < 52) throw new NvError('NV_TRUNCATED', `ELF header needs 52 bytes, the file has ${bytes.length}`, { offset: bytes.length });
-  if (bytes[4] !== 1 || bytes[5] !== 1) throw new NvError('NV_MBN_ELF_CLASS', `ELF class ${bytes[4]} / data ${bytes[5]}: an MCFG MBN is ELF32 little-endian`, { offset: 4 });
+  if (bytes.length < 52)
+    throw new NvError('NV_TRUNCATED', `ELF header needs 52 bytes, the file has ${bytes.length}`, {
+      offset: bytes.length,
+    });
+  if (bytes[4] !== 1 || bytes[5] !== 1)
+    throw new NvError(
+      'NV_MBN_ELF_CLASS',
+      `ELF class ${bytes[4]} / data ${bytes[5]}: an MCFG MBN is ELF32 little-endian`,
+      { offset: 4 },
+    );
   const phoff = rd32(bytes, 0x1c);
   const phentsize = rd16(bytes, 0x2a);
   const phnum = rd16(bytes, 0x2c);
-  if (phnum === 0 || phnum > MAX_PHDRS || phentsize < 32 || phoff > bytes.length || phnum * phentsize > bytes.length - phoff) {
-    throw new NvError('NV_MBN_PHDR_BOUNDS', `program headers (${phnum} × ${phentsize} at ${phoff}) do not fit in the ${bytes.length}-byte file`, { offset: 0x1c });
+  if (
+    phnum === 0 ||
+    phnum > MAX_PHDRS ||
+    phentsize < 32 ||
+    phoff > bytes.length ||
+    phnum * phentsize > bytes.length - phoff
+  ) {
+    throw new NvError(
+      'NV_MBN_PHDR_BOUNDS',
+      `program headers (${phnum} × ${phentsize} at ${phoff}) do not fit in the ${bytes.length}-byte file`,
+      { offset: 0x1c },
+    );
   }
   const phdrs = [];
   for (let i = 0; i < phnum; i++) {
     const o = phoff + i * phentsize;
-    const p = { type: rd32(bytes, o), offset: rd32(bytes, o + 4), filesz: rd32(bytes, o + 16), memsz: rd32(bytes, o + 20), flags: rd32(bytes, o + 24) };
+    const p = {
+      type: rd32(bytes, o),
+      offset: rd32(bytes, o + 4),
+      filesz: rd32(bytes, o + 16),
+      memsz: rd32(bytes, o + 20),
+      flags: rd32(bytes, o + 24),
+    };
     if (p.filesz > 0 && (p.offset > bytes.length || p.filesz > bytes.length - p.offset)) {
-      throw new NvError('NV_MBN_PHDR_BOUNDS', `program header ${i}: segment ${p.offset}+${p.filesz} is outside the ${bytes.length}-byte file`, { offset: o + 4 });
+      throw new NvError(
+        'NV_MBN_PHDR_BOUNDS',
+        `program header ${i}: segment ${p.offset}+${p.filesz} is outside the ${bytes.length}-byte file`,
+        { offset: o + 4 },
+      );
     }
     phdrs.push(p);
   }
   const segType = (f: number): number => (f >>> 24) & 7;
   const hashIndex = phdrs.findIndex((p) => segType(p.flags) === 2);
-  const dataIndex = phdrs.findIndex((p) => p.type === 1 && segType(p.flags) !== 2 && ((p.flags >>> 20) & 1) === 0 && ![3, 4].includes((p.flags >>> 21) & 7));
-  if (dataIndex < 0) throw new NvError('NV_MBN_NO_DATA_SEGMENT', 'no PT_LOAD program header holds the MCFG data (§3.3 lookup)', { offset: phoff });
+  const dataIndex = phdrs.findIndex(
+    (p) =>
+      p.type === 1 && segType(p.flags) !== 2 && ((p.flags >>> 20) & 1) === 0 && ![3, 4].includes((p.flags >>> 21) & 7),
+  );
+  if (dataIndex < 0)
+    throw new NvError('NV_MBN_NO_DATA_SEGMENT', 'no PT_LOAD program header holds the MCFG data (§3.3 lookup)', {
+      offset: phoff,
+    });
   const data = phdrs[dataIndex]!;
   let hash: HashSegmentInfo | undefined;
-  if (hashIndex < 0) findings.push({ severity: 'error', code: 'NV_MBN_NO_HASH_SEGMENT', message: 'no program header is a hash segment ((flags >> 24) & 7 = 2)', offset: phoff });
+  if (hashIndex < 0)
+    findings.push({
+      severity: 'error',
+      code: 'NV_MBN_NO_HASH_SEGMENT',
+      message: 'no program header is a hash segment ((flags >> 24) & 7 = 2)',
+      offset: phoff,
+    });
   else {
     const hp = phdrs[hashIndex]!;
     hash = readHashHeader(bytes, hp.offset, hp.filesz, findings);
     if (hash) verifySlots(bytes, hash, phdrs, dataIndex, options, findings);
   }
-  return { kind: 'elf', dataOffset: data.offset, dataSize: data.filesz, phdrs, hashIndex, dataIndex, ...(hash ? { hash } : {}), findings };
+  return {
+    kind: 'elf',
+    dataOffset: data.offset,
+    dataSize: data.filesz,
+    phdrs,
+    hashIndex,
+    dataIndex,
+    ...(hash ? { hash } : {}),
+    findings,
+  };
 }
 
 function digestFn(hash: HashSegmentInfo, options: HashOptions): ((d: Uint8Array) => Uint8Array) | undefined {
   return hash.digestSize === 32 ? (options.sha256 ?? sha256) : options.sha384;
 }
 
-function verifySlots(bytes: Uint8Array, hash: HashSegmentInfo, phdrs: OpenedContainer['phdrs'], dataIndex: number, options: HashOptions, findings: McfgFinding[]): void {
+function verifySlots(
+  bytes: Uint8Array,
+  hash: HashSegmentInfo,
+  phdrs: OpenedContainer['phdrs'],
+  dataIndex: number,
+  options: HashOptions,
+  findings: McfgFinding[],
+): void {
   const fn = digestFn(hash, options);
   const slots = Math.floor(hash.tableSize / hash.digestSize);
   if (!fn) {
-    findings.push({ severity: 'info', code: 'NV_MBN_HASH_UNSUPPORTED', message: `hash segment v${hash.version} uses SHA-384; digests not verified (use the ./node entry)`, offset: hash.tableOffset });
+    findings.push({
+      severity: 'info',
+      code: 'NV_MBN_HASH_UNSUPPORTED',
+      message: `hash segment v${hash.version} uses SHA-384; digests not verified (use the ./node entry)`,
+      offset: hash.tableOffset,
+    });
     return;
   }
-  const slot = (i: number): Uint8Array => bytes.subarray(hash.tableOffset + i * hash.digestSize, hash.tableOffset + (i + 1) * hash.digestSize);
+  const slot = (i: number): Uint8Array =>
+    bytes.subarray(hash.tableOffset + i * hash.digestSize, hash.tableOffset + (i + 1) * hash.digestSize);
   const d = phdrs[dataIndex]!;
   if (dataIndex >= slots || !bytesEqual(slot(dataIndex), fn(bytes.subarray(d.offset, d.offset + d.filesz)))) {
-    findings.push({ severity: 'error', code: 'NV_MBN_HASH_MISMATCH', message: `hash slot ${dataIndex} does not match the MCFG data segment; the modem rejects this file`, offset: hash.tableOffset + dataIndex * hash.digestSize });
+    findings.push({
+      severity: 'error',
+      code: 'NV_MBN_HASH_MISMATCH',
+      message: `hash slot ${dataIndex} does not match the MCFG data segment; the modem rejects this file`,
+      offset: hash.tableOffset + dataIndex * hash.digestSize,
+    });
   }
   const p0 = phdrs[0]!;
   if (slots > 0 && p0.filesz <= bytes.length && !bytesEqual(slot(0), fn(bytes.subarray(0, p0.filesz)))) {
-    findings.push({ severity: 'warning', code: 'NV_MBN_HEADER_HASH_MISMATCH', message: 'hash slot 0 does not match the ELF headers (not checked on the device)', offset: hash.tableOffset });
+    findings.push({
+      severity: 'warning',
+      code: 'NV_MBN_HEADER_HASH_MISMATCH',
+      message: 'hash slot 0 does not match the ELF headers (not checked on the device)',
+      offset: hash.tableOffset,
+    });
   }
 }
 
@@ -219,13 +321,19 @@ function verifySlots(bytes: Uint8Array, hash: HashSegmentInfo, phdrs: OpenedCont
  * @example
  * const mbn = rewrapContainer(file.container.prefix!, newSegment);
  */
-export function rewrapContainer(prefix: Uint8Array, segment: Uint8Array, suffix: Uint8Array = new Uint8Array(0), options: HashOptions = {}): Uint8Array<ArrayBuffer> {
+export function rewrapContainer(
+  prefix: Uint8Array,
+  segment: Uint8Array,
+  suffix: Uint8Array = new Uint8Array(0),
+  options: HashOptions = {},
+): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(prefix.length + segment.length + suffix.length);
   out.set(prefix, 0);
   out.set(segment, prefix.length);
   out.set(suffix, prefix.length + segment.length);
   if (prefix.length === 0) return out; // bare segment
-  if (prefix.length < 52 || !ELF_MAGIC.every((b, i) => prefix[i] === b)) throw new NvError('NV_MBN_CONTAINER', 'the container prefix is not an ELF header');
+  if (prefix.length < 52 || !ELF_MAGIC.every((b, i) => prefix[i] === b))
+    throw new NvError('NV_MBN_CONTAINER', 'the container prefix is not an ELF header');
   const phoff = rd32(out, 0x1c);
   const phentsize = rd16(out, 0x2a);
   const phnum = rd16(out, 0x2c);
@@ -236,23 +344,41 @@ export function rewrapContainer(prefix: Uint8Array, segment: Uint8Array, suffix:
   for (let i = 0; i < phnum && dataIndex < 0; i++) {
     const o = phoff + i * phentsize;
     const flags = rd32(out, o + 24);
-    if (rd32(out, o) === 1 && ((flags >>> 24) & 7) !== 2 && ((flags >>> 20) & 1) === 0 && ![3, 4].includes((flags >>> 21) & 7)) dataIndex = i;
+    if (
+      rd32(out, o) === 1 &&
+      ((flags >>> 24) & 7) !== 2 &&
+      ((flags >>> 20) & 1) === 0 &&
+      ![3, 4].includes((flags >>> 21) & 7)
+    )
+      dataIndex = i;
   }
   if (dataIndex < 0) throw new NvError('NV_MBN_CONTAINER', 'the container prefix has no data program header');
   const po = phoff + dataIndex * phentsize;
-  if (rd32(out, po + 4) !== prefix.length) throw new NvError('NV_MBN_CONTAINER', `the container's data segment starts at ${rd32(out, po + 4)}, not after the ${prefix.length}-byte prefix`);
+  if (rd32(out, po + 4) !== prefix.length)
+    throw new NvError(
+      'NV_MBN_CONTAINER',
+      `the container's data segment starts at ${rd32(out, po + 4)}, not after the ${prefix.length}-byte prefix`,
+    );
   wr32(out, po + 16, segment.length);
   wr32(out, po + 20, segment.length);
   let opened: OpenedContainer;
   try {
     opened = openContainer(out.subarray(0, prefix.length + segment.length), {});
   } catch (cause) {
-    throw new NvError('NV_MBN_CONTAINER', `the container prefix is not a usable MBN wrapper: ${(cause as Error).message}`, { cause });
+    throw new NvError(
+      'NV_MBN_CONTAINER',
+      `the container prefix is not a usable MBN wrapper: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   const hash = opened.hash;
   if (!hash) return out;
   const fn = digestFn(hash, options);
-  if (!fn) throw new NvError('NV_MBN_HASH_UNSUPPORTED', `hash segment v${hash.version} needs SHA-384; use the ./node entry or pass sha384`);
+  if (!fn)
+    throw new NvError(
+      'NV_MBN_HASH_UNSUPPORTED',
+      `hash segment v${hash.version} needs SHA-384; use the ./node entry or pass sha384`,
+    );
   const slots = Math.floor(hash.tableSize / hash.digestSize);
   if (opened.dataIndex < slots) out.set(fn(segment), hash.tableOffset + opened.dataIndex * hash.digestSize);
   const p0 = opened.phdrs[0]!;

@@ -6,7 +6,17 @@
  */
 export { MBN_ERROR_CODES, MBN_ERROR_CODES as MBN_ERRORS } from './errors.ts';
 export { MAX_NV_ID, MCFG_ATTR, VERSION_RECORD_ID } from './model.ts';
-export type { FileResolver, McfgContainer, McfgFile, McfgFinding, McfgItem, McfgXmlDocument, McfgXmlElement, McfgXmlItemCommon, McfgXmlMember } from './model.ts';
+export type {
+  FileResolver,
+  McfgContainer,
+  McfgFile,
+  McfgFinding,
+  McfgItem,
+  McfgXmlDocument,
+  McfgXmlElement,
+  McfgXmlItemCommon,
+  McfgXmlMember,
+} from './model.ts';
 export { encodeMember, memberWidth } from './member.ts';
 export { MAX_XML_CHARS, NV_XML_NAMESPACE, parseMcfgXml, writeMcfgXml } from './xml.ts';
 export type { ParseMcfgXmlOptions } from './xml.ts';

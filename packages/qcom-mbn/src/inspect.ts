@@ -18,8 +18,19 @@ export interface McfgSummary {
   readonly family: number;
   readonly carrier: number;
   readonly carrierIndex: number;
-  readonly container: { readonly kind: string; readonly canonical: boolean; readonly hashVersion: number | null; readonly signed: boolean };
-  readonly items: readonly { readonly type: number; readonly attributes: number; readonly id?: number; readonly path?: string; readonly size: number }[];
+  readonly container: {
+    readonly kind: string;
+    readonly canonical: boolean;
+    readonly hashVersion: number | null;
+    readonly signed: boolean;
+  };
+  readonly items: readonly {
+    readonly type: number;
+    readonly attributes: number;
+    readonly id?: number;
+    readonly path?: string;
+    readonly size: number;
+  }[];
   readonly trailer: {
     readonly name?: string;
     readonly version?: string;
@@ -46,7 +57,9 @@ const hex8 = (v: number): string => `0x${v.toString(16).toUpperCase().padStart(8
  */
 export function summarizeMcfg(file: McfgFile): McfgSummary {
   const t = decodeTrailer(file.trailerTlvs);
-  const mccmnc = [...(t.mccMnc ? [t.mccMnc] : []), ...(t.plmns?.list ?? [])].map((p) => `${p.mcc}-${String(p.mnc).padStart(2, '0')}`);
+  const mccmnc = [...(t.mccMnc ? [t.mccMnc] : []), ...(t.plmns?.list ?? [])].map(
+    (p) => `${p.mcc}-${String(p.mnc).padStart(2, '0')}`,
+  );
   return {
     format: file.format,
     type: file.configType,
@@ -55,7 +68,12 @@ export function summarizeMcfg(file: McfgFile): McfgSummary {
     family: (file.version >>> 24) & 0x1f,
     carrier: (file.version >>> 8) & 0xff,
     carrierIndex: file.carrierIndex,
-    container: { kind: file.container.kind, canonical: file.container.canonical, hashVersion: file.container.hashVersion ?? null, signed: file.container.signed ?? false },
+    container: {
+      kind: file.container.kind,
+      canonical: file.container.canonical,
+      hashVersion: file.container.hashVersion ?? null,
+      signed: file.container.signed ?? false,
+    },
     items: file.items.map((i) => ({
       type: i.type,
       attributes: i.attrib,

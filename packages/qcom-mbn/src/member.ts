@@ -17,13 +17,22 @@ const MAX_MEMBER_BYTES = 1 << 20;
  */
 export function memberWidth(type: string, dialect: 1 | 2, path?: string): number | undefined {
   if (type === 'string') {
-    if (dialect === 1) throw new NvError('NV_MBN_XML_MEMBER_TYPE', `Member type "string" exists only in dialect 2 (McfgXmlVersion="2.0"); the JO generator writes no bytes for it`, { path });
+    if (dialect === 1)
+      throw new NvError(
+        'NV_MBN_XML_MEMBER_TYPE',
+        `Member type "string" exists only in dialect 2 (McfgXmlVersion="2.0"); the JO generator writes no bytes for it`,
+        { path },
+      );
     return undefined;
   }
   const m = TYPE_RE.exec(type);
   const bits = m ? Number(m[2]) : NaN;
   if (!m || bits === 0 || bits % 8 !== 0 || bits > 4096) {
-    throw new NvError('NV_MBN_XML_MEMBER_TYPE', `Member type "${type}" is not u?int<bits> with bits a positive multiple of 8`, { path });
+    throw new NvError(
+      'NV_MBN_XML_MEMBER_TYPE',
+      `Member type "${type}" is not u?int<bits> with bits a positive multiple of 8`,
+      { path },
+    );
   }
   return bits / 8;
 }
@@ -35,7 +44,11 @@ export function memberWidth(type: string, dialect: 1 | 2, path?: string): number
  * @example
  * encodeMember({ type: 'int8', value: '180' }, 1).bytes; // [0xB4], overflow: true
  */
-export function encodeMember(member: McfgXmlMember, dialect: 1 | 2, path?: string): { bytes: Uint8Array; overflow: boolean } {
+export function encodeMember(
+  member: McfgXmlMember,
+  dialect: 1 | 2,
+  path?: string,
+): { bytes: Uint8Array; overflow: boolean } {
   const width = memberWidth(member.type, dialect, path);
   const sizeOf = member.sizeOf;
   if (sizeOf !== undefined && (!Number.isInteger(sizeOf) || sizeOf < 0 || sizeOf > MAX_MEMBER_BYTES)) {
@@ -45,7 +58,8 @@ export function encodeMember(member: McfgXmlMember, dialect: 1 | 2, path?: strin
     // d2 string: ASCII, zero-padded to sizeOf; longer is an error.
     const text = member.value;
     const n = sizeOf ?? text.length;
-    if (text.length > n) throw new NvError('NV_MBN_XML_MEMBER_VALUE', `string "${text}" is longer than sizeOf ${n}`, { path });
+    if (text.length > n)
+      throw new NvError('NV_MBN_XML_MEMBER_VALUE', `string "${text}" is longer than sizeOf ${n}`, { path });
     const out = new Uint8Array(n);
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -56,7 +70,8 @@ export function encodeMember(member: McfgXmlMember, dialect: 1 | 2, path?: strin
   }
   const tokens = member.value.split(/\s+/).filter((t) => t !== '');
   const count = Math.max(tokens.length, sizeOf ?? tokens.length);
-  if (count * width > MAX_MEMBER_BYTES) throw new NvError('NV_LIMIT', `Member of ${count} × ${width} bytes is over ${MAX_MEMBER_BYTES}`, { path });
+  if (count * width > MAX_MEMBER_BYTES)
+    throw new NvError('NV_LIMIT', `Member of ${count} × ${width} bytes is over ${MAX_MEMBER_BYTES}`, { path });
   const out = new Uint8Array(count * width);
   let overflow = false;
   tokens.forEach((token, i) => {
@@ -69,7 +84,11 @@ export function encodeMember(member: McfgXmlMember, dialect: 1 | 2, path?: strin
     } else if (/^-?\d+$/.test(token)) {
       value = BigInt(token);
     } else {
-      throw new NvError('NV_MBN_XML_MEMBER_VALUE', `Member value "${token}" is not 0x-hex (lower-case x), decimal or -decimal`, { path });
+      throw new NvError(
+        'NV_MBN_XML_MEMBER_VALUE',
+        `Member value "${token}" is not 0x-hex (lower-case x), decimal or -decimal`,
+        { path },
+      );
     }
     if (width > 4 && !isHex) {
       // Decimal in wide fields: low 32 bits, then zero fill (§2.2, inferred).
@@ -96,7 +115,12 @@ export function encodeMember(member: McfgXmlMember, dialect: 1 | 2, path?: strin
  * bytesMember(Uint8Array.of(1, 2)); // { type: 'uint8', sizeOf: 2, value: '1 2' }
  */
 export function bytesMember(bytes: Uint8Array, name?: string): McfgXmlMember {
-  return { type: 'uint8', sizeOf: bytes.length, value: Array.from(bytes, String).join(' '), ...(name === undefined ? {} : { name }) };
+  return {
+    type: 'uint8',
+    sizeOf: bytes.length,
+    value: Array.from(bytes, String).join(' '),
+    ...(name === undefined ? {} : { name }),
+  };
 }
 
 /**

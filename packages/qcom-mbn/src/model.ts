@@ -131,8 +131,20 @@ export type McfgXmlElement =
   | ({ readonly kind: 'NvEfsFile'; readonly targetPath: string; readonly buildPath: string } & McfgXmlItemCommon)
   | ({ readonly kind: 'NvEfsDir'; readonly targetPath: string; readonly buildPath: string } & McfgXmlItemCommon)
   | { readonly kind: 'GroupFile'; readonly buildPath: string; readonly version: string; readonly attributes?: number }
-  | { readonly kind: 'NvPrlFile'; readonly buildPath: string; readonly attributes?: number; readonly prlVersion?: string }
-  | { readonly kind: 'RawItem'; readonly type: number; readonly attrib: number; readonly spOps: number; readonly spare: number; readonly body: Uint8Array };
+  | {
+      readonly kind: 'NvPrlFile';
+      readonly buildPath: string;
+      readonly attributes?: number;
+      readonly prlVersion?: string;
+    }
+  | {
+      readonly kind: 'RawItem';
+      readonly type: number;
+      readonly attrib: number;
+      readonly spOps: number;
+      readonly spare: number;
+      readonly body: Uint8Array;
+    };
 
 /** An MCFG XML document (§2). */
 export interface McfgXmlDocument {

@@ -23,7 +23,8 @@ const sha256 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256'
 export function inspectOne(path: string): CorpusEntry {
   try {
     const size = statSync(path).size;
-    if (size > MAX_FILE) return { path, ok: false, error: { code: 'NV_LIMIT', message: `file is ${size} bytes, over ${MAX_FILE}` } };
+    if (size > MAX_FILE)
+      return { path, ok: false, error: { code: 'NV_LIMIT', message: `file is ${size} bytes, over ${MAX_FILE}` } };
     const bytes = new Uint8Array(readFileSync(path));
     return { path, ok: true, summary: inspectMbn(bytes, { sha384, sha256, path }) };
   } catch (error) {

@@ -68,7 +68,10 @@ export function createFileResolver(baseDir: string): FileResolver {
     listDir(p) {
       try {
         const entries = readdirSync(full(p), { withFileTypes: true });
-        return { files: entries.filter((e) => e.isFile()).map((e) => e.name), dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name) };
+        return {
+          files: entries.filter((e) => e.isFile()).map((e) => e.name),
+          dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name),
+        };
       } catch {
         return undefined;
       }
@@ -84,13 +87,18 @@ export function createFileResolver(baseDir: string): FileResolver {
  * @example
  * await writeToXmlOutput(toXml(parseMbn(bytes), { name: 'tmo' }), 'tmo.xml', { force: true });
  */
-export async function writeToXmlOutput(result: ToXmlResult, xmlPath: string, options: { force?: boolean } = {}): Promise<string[]> {
+export async function writeToXmlOutput(
+  result: ToXmlResult,
+  xmlPath: string,
+  options: { force?: boolean } = {},
+): Promise<string[]> {
   const dir = dirname(resolve(xmlPath));
   const written: string[] = [];
   for (const [name, bytes] of Object.entries(result.files)) {
     const target = resolve(dir, name);
     const rel = relative(dir, target);
-    if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) throw new NvError('NV_BAD_INPUT', `sidecar ${name} would be written outside ${dir}`, { path: name });
+    if (rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..'))
+      throw new NvError('NV_BAD_INPUT', `sidecar ${name} would be written outside ${dir}`, { path: name });
     await mkdir(dirname(target), { recursive: true });
     await writeFileAtomic(target, bytes, { force: options.force ?? false });
     written.push(target);
@@ -130,13 +138,16 @@ export async function expandCorpus(inputs: readonly string[], maxFiles = 1_000_0
   const out: string[] = [];
   const walk = async (dir: string, depth: number): Promise<void> => {
     if (depth > 64) throw new NvError('NV_LIMIT', `folder nesting deeper than 64 at ${dir}`, { path: dir });
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p, depth + 1);
       else if (e.isFile() && e.name.toLowerCase().endsWith('.mbn')) {
         out.push(p);
-        if (out.length > maxFiles) throw new NvError('NV_LIMIT', `more than ${maxFiles} files in the corpus`, { path: dir });
+        if (out.length > maxFiles)
+          throw new NvError('NV_LIMIT', `more than ${maxFiles} files in the corpus`, { path: dir });
       }
     }
   };
@@ -158,7 +169,11 @@ function startWorker(): Worker {
   if (import.meta.url.endsWith('.ts')) {
     // Running from source (tests, `pnpm nv`): Node 20 applies neither --import nor the main thread's hooks to a
     // worker, so an eval bootstrap registers tsx's ESM hooks in the worker, then loads the TypeScript entry.
-    const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const api = pathToFileURL(
+      createRequire(import.meta.url)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href;
     const entry = new URL('./node-worker.ts', import.meta.url).href;
     const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
     return new Worker(code, { eval: true, execArgv: ['--conditions=@nv/source'], workerData });
@@ -193,29 +208,33 @@ export async function inspectCorpus(inputs: readonly string[], options: CorpusOp
   let next = 0;
   let done = 0;
   await Promise.all(
-    Array.from({ length: workers }, () =>
-      new Promise<void>((resolvePromise, reject) => {
-        const worker = startWorker();
-        let start = 0;
-        const send = (): void => {
-          if (next >= paths.length) {
-            worker.postMessage({ done: true });
-            return;
-          }
-          start = next;
-          next = Math.min(paths.length, next + batch);
-          worker.postMessage({ paths: paths.slice(start, next) });
-        };
-        worker.on('message', (msg: { results: CorpusEntry[] }) => {
-          msg.results.forEach((r, i) => (results[start + i] = r));
-          done += msg.results.length;
-          progress?.update(done);
+    Array.from(
+      { length: workers },
+      () =>
+        new Promise<void>((resolvePromise, reject) => {
+          const worker = startWorker();
+          let start = 0;
+          const send = (): void => {
+            if (next >= paths.length) {
+              worker.postMessage({ done: true });
+              return;
+            }
+            start = next;
+            next = Math.min(paths.length, next + batch);
+            worker.postMessage({ paths: paths.slice(start, next) });
+          };
+          worker.on('message', (msg: { results: CorpusEntry[] }) => {
+            msg.results.forEach((r, i) => (results[start + i] = r));
+            done += msg.results.length;
+            progress?.update(done);
+            send();
+          });
+          worker.on('error', (error) =>
+            reject(new NvError('NV_INTERNAL', `corpus worker failed: ${error.message}`, { cause: error })),
+          );
+          worker.on('exit', () => resolvePromise());
           send();
-        });
-        worker.on('error', (error) => reject(new NvError('NV_INTERNAL', `corpus worker failed: ${error.message}`, { cause: error })));
-        worker.on('exit', () => resolvePromise());
-        send();
-      }),
+        }),
     ),
   );
   progress?.end();

@@ -16,7 +16,8 @@ export interface ParseMbnOptions extends HashOptions {
   readonly path?: string;
 }
 
-const rd32 = (b: Uint8Array, o: number): number => ((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0);
+const rd32 = (b: Uint8Array, o: number): number =>
+  (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 const rd16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
 
 /** Decodes the body of one item (§3.9, §3.10); inconsistent NV/EFS bodies stay opaque with a finding. */
@@ -30,13 +31,30 @@ function decodeItem(seg: Uint8Array, at: number, length: number, base: number, f
       const nvId = rd16(body, 0);
       const dlen = rd16(body, 2);
       if (length === 12 + dlen) return { kind: 'nv', ...common, nvId, data: body.slice(4) };
-      findings.push({ severity: 'error', code: 'NV_MBN_ITEM_LENGTH', message: `NV item ${nvId}: item length ${length} ≠ 12 + data length ${dlen}; kept opaque`, offset: base + at, path: `nv:${nvId}` });
-    } else findings.push({ severity: 'error', code: 'NV_MBN_ITEM_LENGTH', message: `NV item of ${length} bytes is too short for its id and length`, offset: base + at });
+      findings.push({
+        severity: 'error',
+        code: 'NV_MBN_ITEM_LENGTH',
+        message: `NV item ${nvId}: item length ${length} ≠ 12 + data length ${dlen}; kept opaque`,
+        offset: base + at,
+        path: `nv:${nvId}`,
+      });
+    } else
+      findings.push({
+        severity: 'error',
+        code: 'NV_MBN_ITEM_LENGTH',
+        message: `NV item of ${length} bytes is too short for its id and length`,
+        offset: base + at,
+      });
     return opaque();
   }
   if (type === 2 || type === 4 || type === 5 || type === 6) {
     const fail = (message: string): McfgItem => {
-      findings.push({ severity: 'error', code: 'NV_MBN_EFS_TAGS', message: `EFS item: ${message}; kept opaque`, offset: base + at });
+      findings.push({
+        severity: 'error',
+        code: 'NV_MBN_EFS_TAGS',
+        message: `EFS item: ${message}; kept opaque`,
+        offset: base + at,
+      });
       return opaque();
     };
     if (body.length < 9) return fail(`body of ${body.length} bytes is too short`);
@@ -44,13 +62,20 @@ function decodeItem(seg: Uint8Array, at: number, length: number, base: number, f
     const plen = rd16(body, 2);
     if (plen < 1 || 4 + plen + 4 > body.length) return fail(`path length ${plen} does not fit`);
     const pathBytes = body.subarray(4, 4 + plen - 1);
-    if (body[4 + plen - 1] !== 0 || pathBytes.includes(0)) return fail('path is not NUL-terminated at its declared length');
+    if (body[4 + plen - 1] !== 0 || pathBytes.includes(0))
+      return fail('path is not NUL-terminated at its declared length');
     const t = 4 + plen;
     if (rd16(body, t) !== 2) return fail('second tag is not 2 (data)');
     const dlen = rd16(body, t + 2);
     const path = decodeLatin1(pathBytes);
     if (length !== 17 + pathBytes.length + dlen) {
-      findings.push({ severity: 'error', code: 'NV_MBN_ITEM_LENGTH', message: `EFS item ${path}: item length ${length} ≠ 17 + path + data ${dlen}; kept opaque`, offset: base + at, path: `efs:${path}` });
+      findings.push({
+        severity: 'error',
+        code: 'NV_MBN_ITEM_LENGTH',
+        message: `EFS item ${path}: item length ${length} ≠ 17 + path + data ${dlen}; kept opaque`,
+        offset: base + at,
+        path: `efs:${path}`,
+      });
       return opaque();
     }
     return { kind: 'efs', ...common, path, data: body.slice(t + 4) };
@@ -82,24 +107,50 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
   const base = opened.dataOffset;
   const seg = bytes.subarray(base, base + opened.dataSize);
   const n = seg.length;
-  const err = (code: string, message: string, offset: number): NvError => new NvError(code, message, { offset: base + offset, ...where });
-  if (n < 4 || seg[0] !== 0x4d || seg[1] !== 0x43 || seg[2] !== 0x46 || seg[3] !== 0x47) throw err('NV_MBN_BAD_MAGIC', 'the data segment does not start with "MCFG"', 0);
-  if (n < 24 + 24 + 4) throw err('NV_TRUNCATED', `the MCFG segment has ${n} bytes, too short for header, version record and trailer`, n);
+  const err = (code: string, message: string, offset: number): NvError =>
+    new NvError(code, message, { offset: base + offset, ...where });
+  if (n < 4 || seg[0] !== 0x4d || seg[1] !== 0x43 || seg[2] !== 0x46 || seg[3] !== 0x47)
+    throw err('NV_MBN_BAD_MAGIC', 'the data segment does not start with "MCFG"', 0);
+  if (n < 24 + 24 + 4)
+    throw err('NV_TRUNCATED', `the MCFG segment has ${n} bytes, too short for header, version record and trailer`, n);
   const format = rd16(seg, 4);
   const configType = rd16(seg, 6);
   const itemCount = rd32(seg, 8);
   const carrierIndex = rd16(seg, 12);
   const spareCrc = rd16(seg, 14);
-  if (format !== 3 && format !== 4) findings.push({ severity: 'error', code: 'NV_MBN_FORMAT', message: `MCFG format ${format} is not 3 or 4`, offset: base + 4 });
-  if (configType > 1) findings.push({ severity: 'error', code: 'NV_MBN_CONFIG_TYPE', message: `config type ${configType} is neither 0 (HW) nor 1 (SW)`, offset: base + 6 });
-  if (spareCrc !== 0) findings.push({ severity: 'warning', code: 'NV_MBN_SPARE_NONZERO', message: `header spare is 0x${spareCrc.toString(16)}, not 0`, offset: base + 14 });
+  if (format !== 3 && format !== 4)
+    findings.push({
+      severity: 'error',
+      code: 'NV_MBN_FORMAT',
+      message: `MCFG format ${format} is not 3 or 4`,
+      offset: base + 4,
+    });
+  if (configType > 1)
+    findings.push({
+      severity: 'error',
+      code: 'NV_MBN_CONFIG_TYPE',
+      message: `config type ${configType} is neither 0 (HW) nor 1 (SW)`,
+      offset: base + 6,
+    });
+  if (spareCrc !== 0)
+    findings.push({
+      severity: 'warning',
+      code: 'NV_MBN_SPARE_NONZERO',
+      message: `header spare is 0x${spareCrc.toString(16)}, not 0`,
+      offset: base + 14,
+    });
   if (rd16(seg, 16) !== VERSION_RECORD_ID || rd16(seg, 18) !== 4) {
-    throw err('NV_MBN_VERSION_RECORD', `first record is id ${rd16(seg, 16)} length ${rd16(seg, 18)}, not the version record 4995/4`, 16);
+    throw err(
+      'NV_MBN_VERSION_RECORD',
+      `first record is id ${rd16(seg, 16)} length ${rd16(seg, 18)}, not the version record 4995/4`,
+      16,
+    );
   }
   const version = rd32(seg, 20);
   const back = rd32(seg, n - 4);
   const trailerStart = n - back;
-  if (back > n - 24 || trailerStart > n - 24) throw err('NV_MBN_TRAILER_OFFSET', `the trailer back-pointer ${back} points outside the ${n}-byte segment`, n - 4);
+  if (back > n - 24 || trailerStart > n - 24)
+    throw err('NV_MBN_TRAILER_OFFSET', `the trailer back-pointer ${back} points outside the ${n}-byte segment`, n - 4);
   if (itemCount === 0) throw err('NV_MBN_ITEM_COUNT', 'item count is 0; it must be 1 + the number of items', 8);
   checkLimit('MCFG item count', itemCount - 1, Math.floor((n - 24) / 8), { offset: base + 8, ...where });
   const items: McfgItem[] = [];
@@ -107,36 +158,79 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
   for (let i = 0; i < itemCount - 1; i++) {
     if (pos + 8 > n - 4) throw err('NV_MBN_ITEM_TRUNCATED', `item ${i} starts at ${pos}, past the segment end`, pos);
     const length = rd32(seg, pos);
-    if (length < 8 || length > n - 4 - pos) throw err('NV_MBN_ITEM_TRUNCATED', `item ${i} has length ${length}, which is under 8 or past the segment end`, pos);
+    if (length < 8 || length > n - 4 - pos)
+      throw err(
+        'NV_MBN_ITEM_TRUNCATED',
+        `item ${i} has length ${length}, which is under 8 or past the segment end`,
+        pos,
+      );
     items.push(decodeItem(seg, pos, length, base, findings));
     pos += length;
   }
   if (pos !== trailerStart) {
-    throw err('NV_MBN_ITEM_COUNT', `walking ${itemCount - 1} items ends at ${pos} but the back-pointer puts the trailer at ${trailerStart}`, 8);
+    throw err(
+      'NV_MBN_ITEM_COUNT',
+      `walking ${itemCount - 1} items ends at ${pos} but the back-pointer puts the trailer at ${trailerStart}`,
+      8,
+    );
   }
   const t = trailerStart;
   const recordLength = rd32(seg, t);
   if (seg[t + 4] !== 0x0a || seg[t + 5] !== 0 || seg[t + 6] !== 0 || seg[t + 7] !== 0 || rd16(seg, t + 8) !== 0xa1) {
     throw err('NV_MBN_TRAILER_MARKER', 'the trailer item is not type 0A 00 00 00 with record A1', t + 4);
   }
-  if (decodeLatin1(seg.subarray(t + 12, t + 20)) !== 'MCFG_TRL') throw err('NV_MBN_TRAILER_MAGIC', 'the trailer does not carry "MCFG_TRL"', t + 12);
+  if (decodeLatin1(seg.subarray(t + 12, t + 20)) !== 'MCFG_TRL')
+    throw err('NV_MBN_TRAILER_MAGIC', 'the trailer does not carry "MCFG_TRL"', t + 12);
   if (recordLength < 24 || recordLength > back || rd16(seg, t + 10) !== recordLength - 16) {
-    throw err('NV_MBN_TRAILER_LENGTH', `trailer record_length ${recordLength}, payload length ${rd16(seg, t + 10)} and back-pointer ${back} disagree`, t);
+    throw err(
+      'NV_MBN_TRAILER_LENGTH',
+      `trailer record_length ${recordLength}, payload length ${rd16(seg, t + 10)} and back-pointer ${back} disagree`,
+      t,
+    );
   }
   const trailerTlvs = seg.slice(t + 20, t + recordLength - 4);
   const trailerPad = seg.slice(t + recordLength - 4, n - 4);
-  if (trailerPad.length < 1 || trailerPad.length > 4 || trailerPad.some((b) => b !== 0) || (t + recordLength + trailerPad.length) % 4 !== 0) {
-    findings.push({ severity: 'warning', code: 'NV_MBN_TRAILER_PAD', message: `trailer pad is ${trailerPad.length} bytes (${Array.from(trailerPad, (b) => b.toString(16)).join(' ')}); expected 1…4 zero bytes to a 4-byte boundary`, offset: base + t + recordLength - 4 });
+  if (
+    trailerPad.length < 1 ||
+    trailerPad.length > 4 ||
+    trailerPad.some((b) => b !== 0) ||
+    (t + recordLength + trailerPad.length) % 4 !== 0
+  ) {
+    findings.push({
+      severity: 'warning',
+      code: 'NV_MBN_TRAILER_PAD',
+      message: `trailer pad is ${trailerPad.length} bytes (${Array.from(trailerPad, (b) => b.toString(16)).join(' ')}); expected 1…4 zero bytes to a 4-byte boundary`,
+      offset: base + t + recordLength - 4,
+    });
   }
   findings.push(...decodeTrailer(trailerTlvs, base + t + 20).findings);
   let container: McfgContainer;
   if (opened.kind === 'bare') {
-    container = { kind: 'bare', canonical: false, dataOffset: 0, ...(n < bytes.length ? { suffix: bytes.slice(n) } : {}) };
+    container = {
+      kind: 'bare',
+      canonical: false,
+      dataOffset: 0,
+      ...(n < bytes.length ? { suffix: bytes.slice(n) } : {}),
+    };
   } else {
     const end = base + n;
-    const canonical = base === CANONICAL_DATA_OFFSET && end === bytes.length && bytesEqual(bytes.subarray(0, base), wrapCanonical(seg, options).subarray(0, base));
-    if (!canonical) findings.push({ severity: 'info', code: 'NV_MBN_NONCANONICAL_CONTAINER', message: `the ELF wrapper is not the canonical unsigned layout (hash v${opened.hash?.version ?? '?'}, data at 0x${base.toString(16)}); kept as found` });
-    if (end < bytes.length) findings.push({ severity: 'warning', code: 'NV_MBN_TRAILING_BYTES', message: `${bytes.length - end} bytes follow the MCFG data segment`, offset: end });
+    const canonical =
+      base === CANONICAL_DATA_OFFSET &&
+      end === bytes.length &&
+      bytesEqual(bytes.subarray(0, base), wrapCanonical(seg, options).subarray(0, base));
+    if (!canonical)
+      findings.push({
+        severity: 'info',
+        code: 'NV_MBN_NONCANONICAL_CONTAINER',
+        message: `the ELF wrapper is not the canonical unsigned layout (hash v${opened.hash?.version ?? '?'}, data at 0x${base.toString(16)}); kept as found`,
+      });
+    if (end < bytes.length)
+      findings.push({
+        severity: 'warning',
+        code: 'NV_MBN_TRAILING_BYTES',
+        message: `${bytes.length - end} bytes follow the MCFG data segment`,
+        offset: end,
+      });
     container = {
       kind: 'elf',
       canonical,
@@ -146,5 +240,18 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
       ...(end < bytes.length ? { suffix: bytes.slice(end) } : {}),
     };
   }
-  return { format, configType, itemCount, carrierIndex, spareCrc, version, items, trailerTlvs, trailerPad, container, findings, segmentSize: n };
+  return {
+    format,
+    configType,
+    itemCount,
+    carrierIndex,
+    spareCrc,
+    version,
+    items,
+    trailerTlvs,
+    trailerPad,
+    container,
+    findings,
+    segmentSize: n,
+  };
 }

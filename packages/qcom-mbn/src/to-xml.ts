@@ -7,7 +7,15 @@
 import { bytesEqual, concatBytes, decodeLatin1, NvError } from '@nv/core';
 import { elementToItems, encodeItem, isDuplicateAllowed, itemKey, type ItemBuildContext } from './build.ts';
 import { bytesMember, encodeMember, uintMember } from './member.ts';
-import { MCFG_ATTR, type FileResolver, type McfgFile, type McfgItem, type McfgXmlDocument, type McfgXmlElement, type McfgXmlMember } from './model.ts';
+import {
+  MCFG_ATTR,
+  type FileResolver,
+  type McfgFile,
+  type McfgItem,
+  type McfgXmlDocument,
+  type McfgXmlElement,
+  type McfgXmlMember,
+} from './model.ts';
 import { TLV_NAMES, decodeTrailer } from './trailer.ts';
 import { hexUpper, writeMcfgXml } from './xml.ts';
 
@@ -32,7 +40,16 @@ const SAFE_PATH = /^[\x20-\x7e]*$/;
 const SIDECAR_PATH = /^(\/[A-Za-z0-9_.+@=,-]+)+$/;
 
 function sameItem(a: McfgItem, b: McfgItem): boolean {
-  return a.kind === b.kind && a.type === b.type && a.attrib === b.attrib && a.spOps === b.spOps && a.spare === b.spare && a.nvId === b.nvId && a.path === b.path && bytesEqual(a.data, b.data);
+  return (
+    a.kind === b.kind &&
+    a.type === b.type &&
+    a.attrib === b.attrib &&
+    a.spOps === b.spOps &&
+    a.spare === b.spare &&
+    a.nvId === b.nvId &&
+    a.path === b.path &&
+    bytesEqual(a.data, b.data)
+  );
 }
 
 function valueMembers(item: McfgItem, dialect: 1 | 2): { members: McfgXmlMember[]; subscriptionMask?: number } {
@@ -53,18 +70,37 @@ function valueMembers(item: McfgItem, dialect: 1 | 2): { members: McfgXmlMember[
   return { members, ...(subscriptionMask === undefined ? {} : { subscriptionMask }) };
 }
 
-function candidate(item: McfgItem, dialect: 1 | 2, name: string, inlineLimit: number, files: Record<string, Uint8Array>): McfgXmlElement | undefined {
+function candidate(
+  item: McfgItem,
+  dialect: 1 | 2,
+  name: string,
+  inlineLimit: number,
+  files: Record<string, Uint8Array>,
+): McfgXmlElement | undefined {
   if (item.kind === 'opaque' || item.spOps !== 0 || item.spare !== 0) return undefined;
   const attributes = item.attrib;
   if (item.kind === 'nv') {
     const { members, subscriptionMask } = valueMembers(item, dialect);
-    return { kind: 'NvItemData', id: item.nvId!, attributes, ...(item.type === 0 ? {} : { variant: item.type }), ...(subscriptionMask === undefined ? {} : { subscriptionMask }), members };
+    return {
+      kind: 'NvItemData',
+      id: item.nvId!,
+      attributes,
+      ...(item.type === 0 ? {} : { variant: item.type }),
+      ...(subscriptionMask === undefined ? {} : { subscriptionMask }),
+      members,
+    };
   }
   const path = item.path!;
   if (!SAFE_PATH.test(path)) return undefined;
   const variant = item.type === 2 ? {} : { variant: item.type };
   const s = item.attrib & MCFG_ATTR.S ? 1 : 0;
-  if (item.data.length > inlineLimit && SIDECAR_PATH.test(path) && !path.split('/').includes('..') && (item.attrib & MCFG_ATTR.I) === 0 && item.data.length > s) {
+  if (
+    item.data.length > inlineLimit &&
+    SIDECAR_PATH.test(path) &&
+    !path.split('/').includes('..') &&
+    (item.attrib & MCFG_ATTR.I) === 0 &&
+    item.data.length > s
+  ) {
     const buildPath = `${name}.files${path}`;
     if (files[buildPath] !== undefined) return undefined;
     files[buildPath] = item.data.slice(s);
@@ -80,10 +116,20 @@ function candidate(item: McfgItem, dialect: 1 | 2, name: string, inlineLimit: nu
     };
   }
   const { members, subscriptionMask } = valueMembers(item, dialect);
-  return { kind: 'NvEfsItemData', path, attributes, ...variant, ...(subscriptionMask === undefined ? {} : { subscriptionMask }), members };
+  return {
+    kind: 'NvEfsItemData',
+    path,
+    attributes,
+    ...variant,
+    ...(subscriptionMask === undefined ? {} : { subscriptionMask }),
+    members,
+  };
 }
 
-function trailerMembers(tlvBytes: Uint8Array, dialect: 1 | 2): { members: McfgXmlMember[]; comments: Map<number, string> } {
+function trailerMembers(
+  tlvBytes: Uint8Array,
+  dialect: 1 | 2,
+): { members: McfgXmlMember[]; comments: Map<number, string> } {
   const t = decodeTrailer(tlvBytes);
   const members: McfgXmlMember[] = [];
   const comments = new Map<number, string>();
@@ -91,17 +137,24 @@ function trailerMembers(tlvBytes: Uint8Array, dialect: 1 | 2): { members: McfgXm
   for (const tlv of t.tlvs) {
     const v = tlv.value;
     let text = `TLV ${tlv.id} ${TLV_NAMES[tlv.id] ?? 'unknown'}`;
-    const isText = v.length > 0 && /^[\x20-\x7e]*$/.test(decodeLatin1(v)) && !decodeLatin1(v).startsWith(' ') && !decodeLatin1(v).endsWith(' ');
+    const isText =
+      v.length > 0 &&
+      /^[\x20-\x7e]*$/.test(decodeLatin1(v)) &&
+      !decodeLatin1(v).startsWith(' ') &&
+      !decodeLatin1(v).endsWith(' ');
     if ([1, 5, 7].includes(tlv.id) && v.length === 4) text += `: ${hexUpper(u32(v), 8)}`;
     else if ([3, 9, 10].includes(tlv.id) && isText) text += `: "${decodeLatin1(v)}"`;
     else if (tlv.id === 4 && t.iins) text += `: ${t.iins.wildcard ? 'wildcard, ' : ''}${t.iins.list.join(', ')}`;
-    else if (tlv.id === 6 && t.plmns) text += `: ${t.plmns.wildcard ? 'wildcard, ' : ''}${t.plmns.list.map((p) => `${p.mcc}-${p.mnc}`).join(', ')}`;
+    else if (tlv.id === 6 && t.plmns)
+      text += `: ${t.plmns.wildcard ? 'wildcard, ' : ''}${t.plmns.list.map((p) => `${p.mcc}-${p.mnc}`).join(', ')}`;
     else if (tlv.id === 2 && t.mccMnc) text += `: ${t.mccMnc.mcc}-${t.mccMnc.mnc}`;
     comments.set(members.length, text);
     members.push(uintMember(tlv.id, 1, 'id'), uintMember(v.length, 2, 'length'));
     if (v.length === 0) continue;
-    if ([1, 5, 7].includes(tlv.id) && v.length === 4) members.push({ name: 'value', type: 'uint32', sizeOf: 1, value: String(u32(v)) });
-    else if (dialect === 2 && [3, 9, 10].includes(tlv.id) && isText && !decodeLatin1(v).includes('  ')) members.push({ name: 'value', type: 'string', sizeOf: v.length, value: decodeLatin1(v) });
+    if ([1, 5, 7].includes(tlv.id) && v.length === 4)
+      members.push({ name: 'value', type: 'uint32', sizeOf: 1, value: String(u32(v)) });
+    else if (dialect === 2 && [3, 9, 10].includes(tlv.id) && isText && !decodeLatin1(v).includes('  '))
+      members.push({ name: 'value', type: 'string', sizeOf: v.length, value: decodeLatin1(v) });
     else members.push(bytesMember(v, 'value'));
   }
   if (t.rest !== undefined && t.rest.length > 0) {
@@ -148,12 +201,25 @@ export function toXml(file: McfgFile, options: ToXmlOptions = {}): ToXmlResult {
       if (made?.kind === 'NvEfsFile') delete files[made.buildPath];
       rawItems++;
       const body = item.kind === 'opaque' ? item.data : encodeItem(item).subarray(8);
-      el = { kind: 'RawItem', type: item.type, attrib: item.attrib, spOps: item.spOps, spare: item.spare, body: body.slice() };
+      el = {
+        kind: 'RawItem',
+        type: item.type,
+        attrib: item.attrib,
+        spOps: item.spOps,
+        spare: item.spare,
+        body: body.slice(),
+      };
     }
     elements.push(el);
   });
   const { members, comments } = trailerMembers(file.trailerTlvs, dialect);
-  const expectedPad = 4 - ((24 + file.items.reduce((s, it) => s + (it.kind === 'opaque' ? 8 + it.data.length : encodeItem(it).length), 0) + 24 + file.trailerTlvs.length) % 4);
+  const expectedPad =
+    4 -
+    ((24 +
+      file.items.reduce((s, it) => s + (it.kind === 'opaque' ? 8 + it.data.length : encodeItem(it).length), 0) +
+      24 +
+      file.trailerTlvs.length) %
+      4);
   const padCanonical = file.trailerPad.length === expectedPad && file.trailerPad.every((b) => b === 0);
   let container: string | undefined;
   let suffix: string | undefined;
@@ -179,7 +245,8 @@ export function toXml(file: McfgFile, options: ToXmlOptions = {}): ToXmlResult {
     ...(suffix === undefined ? {} : { suffix }),
   };
   const check = concatBytes(...members.map((m) => elementToTrailerBytes(m, dialect)));
-  if (!bytesEqual(check, file.trailerTlvs)) throw new NvError('NV_MBN_ROUNDTRIP', 'the trailer TLVs did not re-encode identically; please report this file');
+  if (!bytesEqual(check, file.trailerTlvs))
+    throw new NvError('NV_MBN_ROUNDTRIP', 'the trailer TLVs did not re-encode identically; please report this file');
   return { xml: writeMcfgXml(document, comments), files, document, rawItems };
 }
 

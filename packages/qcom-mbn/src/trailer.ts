@@ -66,7 +66,8 @@ export const TLV_NAMES: Readonly<Record<number, string>> = Object.freeze({
 });
 
 const u16 = (b: Uint8Array, o: number): number => (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
-const u32 = (b: Uint8Array, o: number): number => ((b[o] ?? 0) | ((b[o + 1] ?? 0) << 8) | ((b[o + 2] ?? 0) << 16) | ((b[o + 3] ?? 0) << 24)) >>> 0;
+const u32 = (b: Uint8Array, o: number): number =>
+  ((b[o] ?? 0) | ((b[o + 1] ?? 0) << 8) | ((b[o + 2] ?? 0) << 16) | ((b[o + 3] ?? 0) << 24)) >>> 0;
 
 /**
  * Splits TLV bytes and decodes the known ids; problems become findings, never exceptions.
@@ -78,7 +79,13 @@ const u32 = (b: Uint8Array, o: number): number => ((b[o] ?? 0) | ((b[o + 1] ?? 0
  */
 export function decodeTrailer(tlvBytes: Uint8Array, base = 0): McfgTrailer {
   const findings: McfgFinding[] = [];
-  const f = (severity: McfgFinding['severity'], code: string, message: string, offset: number, path = 'trailer'): void => {
+  const f = (
+    severity: McfgFinding['severity'],
+    code: string,
+    message: string,
+    offset: number,
+    path = 'trailer',
+  ): void => {
     findings.push({ severity, code, message, offset: base + offset, path });
   };
   const tlvs: McfgTlv[] = [];
@@ -87,7 +94,12 @@ export function decodeTrailer(tlvBytes: Uint8Array, base = 0): McfgTrailer {
   while (o < tlvBytes.length) {
     if (o + 3 > tlvBytes.length || o + 3 + u16(tlvBytes, o + 1) > tlvBytes.length) {
       rest = tlvBytes.slice(o);
-      f('error', 'NV_MBN_TLV_TRUNCATED', `trailer TLV at +${o} runs past the trailer (${tlvBytes.length - o} bytes left)`, o);
+      f(
+        'error',
+        'NV_MBN_TLV_TRUNCATED',
+        `trailer TLV at +${o} runs past the trailer (${tlvBytes.length - o} bytes left)`,
+        o,
+      );
       break;
     }
     const len = u16(tlvBytes, o + 1);
@@ -99,20 +111,41 @@ export function decodeTrailer(tlvBytes: Uint8Array, base = 0): McfgTrailer {
   for (const t of tlvs) {
     const v = t.value;
     const path = `tlv:${t.id}`;
-    if (seen.has(t.id)) f('warning', 'NV_MBN_TLV_DUPLICATE', `trailer TLV ${t.id} appears more than once; the first is used`, t.offset, path);
+    if (seen.has(t.id))
+      f(
+        'warning',
+        'NV_MBN_TLV_DUPLICATE',
+        `trailer TLV ${t.id} appears more than once; the first is used`,
+        t.offset,
+        path,
+      );
     if (t.id > 10) f('info', 'NV_MBN_TLV_UNKNOWN', `trailer TLV ${t.id} is unknown; devices skip it`, t.offset, path);
     if (seen.has(t.id)) continue;
     seen.add(t.id);
     switch (t.id) {
       case 0:
         if (v.length === 2) out['formatVersion'] = { minor: v[0]!, major: v[1]! };
-        if (v.length !== 2 || v[1] !== 1) f('error', 'NV_MBN_TLV_FORMAT', `TLV 0 (format) must be 00 01, found ${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join(' ')}`, t.offset, path);
+        if (v.length !== 2 || v[1] !== 1)
+          f(
+            'error',
+            'NV_MBN_TLV_FORMAT',
+            `TLV 0 (format) must be 00 01, found ${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+            t.offset,
+            path,
+          );
         break;
       case 1:
       case 5:
       case 7:
         if (v.length === 4) out[t.id === 1 ? 'version' : t.id === 5 ? 'baseVersion' : 'category'] = u32(v, 0);
-        else f('error', 'NV_MBN_TRAILER_LENGTH', `TLV ${t.id} (${TLV_NAMES[t.id]}) must be 4 bytes, is ${v.length}`, t.offset, path);
+        else
+          f(
+            'error',
+            'NV_MBN_TRAILER_LENGTH',
+            `TLV ${t.id} (${TLV_NAMES[t.id]}) must be 4 bytes, is ${v.length}`,
+            t.offset,
+            path,
+          );
         break;
       case 2:
         if (v.length === 4) out['mccMnc'] = { mcc: u16(v, 0), mnc: u16(v, 2) };
@@ -121,7 +154,8 @@ export function decodeTrailer(tlvBytes: Uint8Array, base = 0): McfgTrailer {
       case 3: {
         const name = decodeLatin1(v);
         out['name'] = name;
-        if (v.length > 63 || !/^[\x20-\x7e]*$/.test(name)) f('error', 'NV_MBN_NAME', `TLV 3 (name) must be printable ASCII of at most 63 bytes`, t.offset, path);
+        if (v.length > 63 || !/^[\x20-\x7e]*$/.test(name))
+          f('error', 'NV_MBN_NAME', `TLV 3 (name) must be printable ASCII of at most 63 bytes`, t.offset, path);
         break;
       }
       case 4:
@@ -129,14 +163,21 @@ export function decodeTrailer(tlvBytes: Uint8Array, base = 0): McfgTrailer {
         const count = v[1] ?? 0;
         const code = t.id === 4 ? 'NV_MBN_IIN_LIST' : 'NV_MBN_PLMN_LIST';
         if (v.length < 2 || v.length !== 2 + 4 * count || count > 32) {
-          f('error', code, `TLV ${t.id} (${TLV_NAMES[t.id]}): length ${v.length} must be 2 + 4 × count (count ${count} ≤ 32)`, t.offset, path);
+          f(
+            'error',
+            code,
+            `TLV ${t.id} (${TLV_NAMES[t.id]}): length ${v.length} must be 2 + 4 × count (count ${count} ≤ 32)`,
+            t.offset,
+            path,
+          );
           break;
         }
         const wildcard = ((v[0] ?? 0) & 1) === 1;
         if (t.id === 4) out['iins'] = { wildcard, list: Array.from({ length: count }, (_, i) => u32(v, 2 + 4 * i)) };
         else {
           const list = Array.from({ length: count }, (_, i) => ({ mcc: u16(v, 2 + 4 * i), mnc: u16(v, 4 + 4 * i) }));
-          if (list.some((p) => p.mcc > 999 || p.mnc > 999)) f('error', code, `TLV 6 (PLMN list) has an MCC or MNC over 999`, t.offset, path);
+          if (list.some((p) => p.mcc > 999 || p.mnc > 999))
+            f('error', code, `TLV 6 (PLMN list) has an MCC or MNC over 999`, t.offset, path);
           out['plmns'] = { wildcard, list };
         }
         break;
@@ -149,7 +190,14 @@ export function decodeTrailer(tlvBytes: Uint8Array, base = 0): McfgTrailer {
         break;
       case 10: {
         const s = decodeLatin1(v);
-        if (v.length > 127 || !/^[0-9A-Fa-f,]*$/.test(s)) f('error', 'NV_MBN_IIN_STRING', `TLV 10 (IIN prefixes) must be hex digits and commas, at most 127 bytes`, t.offset, path);
+        if (v.length > 127 || !/^[0-9A-Fa-f,]*$/.test(s))
+          f(
+            'error',
+            'NV_MBN_IIN_STRING',
+            `TLV 10 (IIN prefixes) must be hex digits and commas, at most 127 bytes`,
+            t.offset,
+            path,
+          );
         out['iinPrefixes'] = s
           .split(',')
           .map((p) => p.trim().toUpperCase())
@@ -192,7 +240,8 @@ export function encodeTrailer(input: McfgTrailerInput): Uint8Array<ArrayBuffer> 
     return Array.from({ length: n }, (_, i) => Math.floor(v / 2 ** (8 * i)) & 0xff);
   };
   const ascii = (s: string, max: number, code: string, re: RegExp): number[] => {
-    if (s.length > max || !re.test(s)) throw new NvError(code, `trailer string "${s}" must match ${re} and have at most ${max} characters`);
+    if (s.length > max || !re.test(s))
+      throw new NvError(code, `trailer string "${s}" must match ${re} and have at most ${max} characters`);
     return Array.from(s, (c) => c.charCodeAt(0));
   };
   const list = <T>(l: readonly T[], code: string, each: (x: T) => number[], wildcard?: boolean): number[] => {
@@ -203,14 +252,23 @@ export function encodeTrailer(input: McfgTrailerInput): Uint8Array<ArrayBuffer> 
   if (input.version !== undefined) tlv(1, le(input.version, 4));
   if (input.mccMnc !== undefined) tlv(2, [...le(input.mccMnc.mcc, 2), ...le(input.mccMnc.mnc, 2)]);
   if (input.name !== undefined) tlv(3, ascii(input.name, 63, 'NV_MBN_NAME', /^[\x20-\x7e]*$/));
-  if (input.iins !== undefined) tlv(4, list(input.iins.list, 'NV_MBN_IIN_LIST', (x) => le(x, 4), input.iins.wildcard));
+  if (input.iins !== undefined)
+    tlv(
+      4,
+      list(input.iins.list, 'NV_MBN_IIN_LIST', (x) => le(x, 4), input.iins.wildcard),
+    );
   if (input.baseVersion !== undefined) tlv(5, le(input.baseVersion, 4));
   if (input.plmns !== undefined) {
-    for (const p of input.plmns.list) if (p.mcc > 999 || p.mnc > 999) throw new NvError('NV_MBN_PLMN_LIST', `MCC/MNC ${p.mcc}/${p.mnc} is over 999`);
-    tlv(6, list(input.plmns.list, 'NV_MBN_PLMN_LIST', (p) => [...le(p.mcc, 2), ...le(p.mnc, 2)], input.plmns.wildcard));
+    for (const p of input.plmns.list)
+      if (p.mcc > 999 || p.mnc > 999) throw new NvError('NV_MBN_PLMN_LIST', `MCC/MNC ${p.mcc}/${p.mnc} is over 999`);
+    tlv(
+      6,
+      list(input.plmns.list, 'NV_MBN_PLMN_LIST', (p) => [...le(p.mcc, 2), ...le(p.mnc, 2)], input.plmns.wildcard),
+    );
   }
   if (input.category !== undefined) tlv(7, le(input.category, 4));
-  if (input.iinPrefixes !== undefined) tlv(10, ascii(input.iinPrefixes.join(','), 127, 'NV_MBN_IIN_STRING', /^[0-9A-Fa-f,]*$/));
+  if (input.iinPrefixes !== undefined)
+    tlv(10, ascii(input.iinPrefixes.join(','), 127, 'NV_MBN_IIN_STRING', /^[0-9A-Fa-f,]*$/));
   for (const x of input.extra ?? []) tlv(le(x.id, 1)[0]!, Array.from(x.value));
   return Uint8Array.from(parts);
 }

@@ -63,7 +63,11 @@ function decimal(value: string | undefined, what: string, path: string, required
   }
   // §2.2: decimal only; the vendor reads "0x47" as 0, we refuse it.
   if (!/^\s*\d+\s*$/.test(value) || value.trim().length > 10) {
-    throw new NvError('NV_MBN_XML_ATTR', `${path}: ${what}="${value}" must be a decimal number (this field is never hex)`, { path });
+    throw new NvError(
+      'NV_MBN_XML_ATTR',
+      `${path}: ${what}="${value}" must be a decimal number (this field is never hex)`,
+      { path },
+    );
   }
   return Number(value.trim());
 }
@@ -72,7 +76,8 @@ function hexAttr(value: string | undefined, what: string, path: string): number 
   if (value === undefined) return undefined;
   // §2.2: always hex, 0x optional ("19" = 0x19), low 8 bits.
   const m = /^\s*(?:0[xX])?([0-9a-fA-F]{1,8})\s*$/.exec(value);
-  if (!m) throw new NvError('NV_MBN_XML_ATTR', `${path}: ${what}="${value}" must be hexadecimal (0x optional)`, { path });
+  if (!m)
+    throw new NvError('NV_MBN_XML_ATTR', `${path}: ${what}="${value}" must be hexadecimal (0x optional)`, { path });
   return Number.parseInt(m[1]!, 16) & 0xff;
 }
 
@@ -82,7 +87,12 @@ function parseMember(node: Node, path: string): McfgXmlMember {
   const type = a['type'];
   if (type === undefined) throw new NvError('NV_MBN_XML_ATTR', `${path}: Member needs a type (e.g. uint8)`, { path });
   const value = textOf(node, 'Member');
-  return { type, value, ...(sizeOf === undefined ? {} : { sizeOf }), ...(a['name'] === undefined ? {} : { name: a['name'] }) };
+  return {
+    type,
+    value,
+    ...(sizeOf === undefined ? {} : { sizeOf }),
+    ...(a['name'] === undefined ? {} : { name: a['name'] }),
+  };
 }
 
 function parseMembers(node: Node, tag: string, path: string): McfgXmlMember[] {
@@ -90,7 +100,8 @@ function parseMembers(node: Node, tag: string, path: string): McfgXmlMember[] {
   for (const child of childrenOf(node, tag)) {
     const t = tagOf(child);
     if (t === undefined || t === '#text' || t === '#comment') continue;
-    if (t !== 'Member') throw new NvError('NV_MBN_XML_UNKNOWN_ELEMENT', `${path}: <${t}> is not allowed here (only <Member>)`, { path });
+    if (t !== 'Member')
+      throw new NvError('NV_MBN_XML_UNKNOWN_ELEMENT', `${path}: <${t}> is not allowed here (only <Member>)`, { path });
     out.push(parseMember(child, `${path}/Member[${out.length}]`));
   }
   return out;
@@ -107,19 +118,27 @@ function parseMembers(node: Node, tag: string, path: string): McfgXmlMember[] {
 export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): McfgXmlDocument {
   if (typeof text !== 'string') throw new TypeError('parseMcfgXml expects a string');
   const docPath = options.path ?? 'NvData';
-  if (text.length > MAX_XML_CHARS) throw new NvError('NV_LIMIT', `XML is ${text.length} characters, over ${MAX_XML_CHARS}`, { path: options.path });
+  if (text.length > MAX_XML_CHARS)
+    throw new NvError('NV_LIMIT', `XML is ${text.length} characters, over ${MAX_XML_CHARS}`, { path: options.path });
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    throw new NvError('NV_MBN_XML_SYNTAX', `XML is malformed at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`, {
-      path: options.path,
-      data: { line: valid.err.line, col: valid.err.col },
-    });
+    throw new NvError(
+      'NV_MBN_XML_SYNTAX',
+      `XML is malformed at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`,
+      {
+        path: options.path,
+        data: { line: valid.err.line, col: valid.err.col },
+      },
+    );
   }
   let tree: Node[];
   try {
     tree = parser.parse(text) as Node[];
   } catch (cause) {
-    throw new NvError('NV_MBN_XML_SYNTAX', `XML could not be parsed: ${(cause as Error).message}`, { path: options.path, cause });
+    throw new NvError('NV_MBN_XML_SYNTAX', `XML could not be parsed: ${(cause as Error).message}`, {
+      path: options.path,
+      cause,
+    });
   }
   const roots = tree.filter((n) => {
     const t = tagOf(n);
@@ -127,7 +146,11 @@ export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): M
   });
   const root = roots[0];
   if (roots.length !== 1 || root === undefined || tagOf(root) !== 'NvData') {
-    throw new NvError('NV_MBN_XML_ROOT', `the root element must be <NvData>, found ${roots.map((r) => `<${tagOf(r)}>`).join(', ') || 'none'}`, { path: options.path });
+    throw new NvError(
+      'NV_MBN_XML_ROOT',
+      `the root element must be <NvData>, found ${roots.map((r) => `<${tagOf(r)}>`).join(', ') || 'none'}`,
+      { path: options.path },
+    );
   }
   const ra = attrs(root);
   const xmlVersion = ra['McfgXmlVersion'];
@@ -154,7 +177,12 @@ export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): M
     const tag = tagOf(node);
     if (tag === undefined || tag === '#comment') continue;
     if (tag === '#text') {
-      if (String(node['#text']).trim() !== '') throw new NvError('NV_MBN_XML_UNKNOWN_ELEMENT', `text "${String(node['#text']).trim().slice(0, 40)}" directly inside <NvData>`, { path: docPath });
+      if (String(node['#text']).trim() !== '')
+        throw new NvError(
+          'NV_MBN_XML_UNKNOWN_ELEMENT',
+          `text "${String(node['#text']).trim().slice(0, 40)}" directly inside <NvData>`,
+          { path: docPath },
+        );
       continue;
     }
     const a = attrs(node);
@@ -164,7 +192,11 @@ export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): M
       const variant = decimal(a['mcfgVariant'], 'mcfgVariant', path);
       const subscriptionMask = hexAttr(a['subscription_mask'], 'subscription_mask', path);
       if (subscriptionMask !== undefined && dialect === 1) {
-        throw new NvError('NV_MBN_XML_DIALECT', `${path}: subscription_mask is a dialect-2 attribute; in dialect 1 the mask is the first Member (or set McfgXmlVersion="2.0")`, { path });
+        throw new NvError(
+          'NV_MBN_XML_DIALECT',
+          `${path}: subscription_mask is a dialect-2 attribute; in dialect 1 the mask is the first Member (or set McfgXmlVersion="2.0")`,
+          { path },
+        );
       }
       return {
         ...(attributes === undefined ? {} : { attributes }),
@@ -179,10 +211,14 @@ export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): M
     };
     switch (tag) {
       case 'NvConfigurationData': {
-        if (config !== undefined) throw new NvError('NV_MBN_XML_CONFIG', `NvConfigurationData appears more than once`, { path });
+        if (config !== undefined)
+          throw new NvError('NV_MBN_XML_CONFIG', `NvConfigurationData appears more than once`, { path });
         const v = a['version'];
         const m = v === undefined ? null : /^\s*(?:0[xX])?([0-9a-fA-F]{1,8})\s*$/.exec(v);
-        if (!m) throw new NvError('NV_MBN_XML_CONFIG', `${path}: version="${v ?? ''}" must be a hex u32 such as 0x0501050D`, { path });
+        if (!m)
+          throw new NvError('NV_MBN_XML_CONFIG', `${path}: version="${v ?? ''}" must be a hex u32 such as 0x0501050D`, {
+            path,
+          });
         let type: number;
         let carrierIndex: number;
         try {
@@ -191,23 +227,45 @@ export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): M
         } catch (cause) {
           throw new NvError('NV_MBN_XML_CONFIG', (cause as Error).message, { path, cause });
         }
-        if (carrierIndex > 0xffff || type > 0xffff) throw new NvError('NV_MBN_XML_CONFIG', `${path}: type and carrierIndex must fit in 16 bits`, { path });
+        if (carrierIndex > 0xffff || type > 0xffff)
+          throw new NvError('NV_MBN_XML_CONFIG', `${path}: type and carrierIndex must fit in 16 bits`, { path });
         config = { carrierIndex, version: Number.parseInt(m[1]!, 16), type };
         break;
       }
       case 'NvItemData':
-        elements.push({ kind: 'NvItemData', id: decimal(a['id'], 'id', path, true), ...common(), members: parseMembers(node, tag, path) });
+        elements.push({
+          kind: 'NvItemData',
+          id: decimal(a['id'], 'id', path, true),
+          ...common(),
+          members: parseMembers(node, tag, path),
+        });
         break;
       case 'NvEfsItemData':
-        elements.push({ kind: 'NvEfsItemData', path: required('fullpathname'), ...common(), members: parseMembers(node, tag, path) });
+        elements.push({
+          kind: 'NvEfsItemData',
+          path: required('fullpathname'),
+          ...common(),
+          members: parseMembers(node, tag, path),
+        });
         break;
       case 'NvEfsFile':
       case 'NvEfsDir':
-        elements.push({ kind: tag, targetPath: required('targetPath'), buildPath: a['buildPath'] ?? '', ...common(), members: parseMembers(node, tag, path) });
+        elements.push({
+          kind: tag,
+          targetPath: required('targetPath'),
+          buildPath: a['buildPath'] ?? '',
+          ...common(),
+          members: parseMembers(node, tag, path),
+        });
         break;
       case 'GroupFile': {
         const attributes = hexAttr(a['mcfgAttributes'], 'mcfgAttributes', path);
-        elements.push({ kind: 'GroupFile', buildPath: required('buildPath'), version: a['version'] ?? '', ...(attributes === undefined ? {} : { attributes }) });
+        elements.push({
+          kind: 'GroupFile',
+          buildPath: required('buildPath'),
+          version: a['version'] ?? '',
+          ...(attributes === undefined ? {} : { attributes }),
+        });
         break;
       }
       case 'NvPrlFile': {
@@ -235,10 +293,18 @@ export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): M
         }
         const byte = (name: string, radixHex: boolean): number => {
           const v = radixHex ? hexAttr(a[name], name, path) : decimal(a[name], name, path);
-          if (v === undefined || v > 0xff) throw new NvError('NV_MBN_XML_ATTR', `${path}: ${name} must be a byte`, { path });
+          if (v === undefined || v > 0xff)
+            throw new NvError('NV_MBN_XML_ATTR', `${path}: ${name} must be a byte`, { path });
           return v;
         };
-        elements.push({ kind: 'RawItem', type: byte('type', false), attrib: byte('attrib', true), spOps: byte('spOps', false), spare: byte('spare', false), body });
+        elements.push({
+          kind: 'RawItem',
+          type: byte('type', false),
+          attrib: byte('attrib', true),
+          spOps: byte('spOps', false),
+          spare: byte('spare', false),
+          body,
+        });
         break;
       }
       default:
@@ -248,7 +314,9 @@ export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): M
   if (config === undefined) throw new NvError('NV_MBN_XML_CONFIG', 'NvConfigurationData is missing', { path: docPath });
   if (options.fragment === true && trailerCount === 0) trailer = [];
   else if (trailerCount !== 1 || trailer === undefined) {
-    throw new NvError('NV_MBN_XML_TRAILER_COUNT', `the XML must have exactly one NvTrlRecord, found ${trailerCount}`, { path: docPath });
+    throw new NvError('NV_MBN_XML_TRAILER_COUNT', `the XML must have exactly one NvTrlRecord, found ${trailerCount}`, {
+      path: docPath,
+    });
   }
   return {
     dialect,
@@ -308,7 +376,13 @@ function commentSafe(s: string): string {
  * const xml = writeMcfgXml(parseMcfgXml(text));
  */
 export function writeMcfgXml(doc: McfgXmlDocument, trailerComments: ReadonlyMap<number, string> = new Map()): string {
-  const ext = doc.format !== undefined || doc.spareCrc !== undefined || doc.trailerPad !== undefined || doc.container !== undefined || doc.suffix !== undefined || doc.elements.some((e) => e.kind === 'RawItem');
+  const ext =
+    doc.format !== undefined ||
+    doc.spareCrc !== undefined ||
+    doc.trailerPad !== undefined ||
+    doc.container !== undefined ||
+    doc.suffix !== undefined ||
+    doc.elements.some((e) => e.kind === 'RawItem');
   let rootAttrs = '';
   if (doc.dialect === 2) rootAttrs += ` McfgXmlVersion="${esc(doc.xmlVersion ?? '2.0')}"`;
   else if (doc.xmlVersion !== undefined) rootAttrs += ` McfgXmlVersion="${esc(doc.xmlVersion)}"`;
@@ -320,7 +394,9 @@ export function writeMcfgXml(doc: McfgXmlDocument, trailerComments: ReadonlyMap<
   if (doc.suffix !== undefined) rootAttrs += ` nv:suffix="${esc(doc.suffix)}"`;
   const out: string[] = ['<?xml version="1.0" encoding="utf-8"?>', `<NvData${rootAttrs}>`];
   const c = doc.config;
-  out.push(`\t<NvConfigurationData carrierIndex="${c.carrierIndex}" version="${hexUpper(c.version, 8)}" type="${c.type}"/>`);
+  out.push(
+    `\t<NvConfigurationData carrierIndex="${c.carrierIndex}" version="${hexUpper(c.version, 8)}" type="${c.type}"/>`,
+  );
   const withMembers = (open: string, tag: string, members: readonly McfgXmlMember[]): void => {
     if (members.length === 0) out.push(`\t${open}/>`);
     else {
@@ -339,10 +415,16 @@ export function writeMcfgXml(doc: McfgXmlDocument, trailerComments: ReadonlyMap<
         break;
       case 'NvEfsFile':
       case 'NvEfsDir':
-        withMembers(`<${e.kind} targetPath="${esc(e.targetPath)}" buildPath="${esc(e.buildPath)}"${itemAttrs(e)}`, e.kind, e.members);
+        withMembers(
+          `<${e.kind} targetPath="${esc(e.targetPath)}" buildPath="${esc(e.buildPath)}"${itemAttrs(e)}`,
+          e.kind,
+          e.members,
+        );
         break;
       case 'GroupFile':
-        out.push(`\t<GroupFile buildPath="${esc(e.buildPath)}" version="${esc(e.version)}"${e.attributes === undefined ? '' : ` mcfgAttributes="${hexUpper(e.attributes, 2)}"`}/>`);
+        out.push(
+          `\t<GroupFile buildPath="${esc(e.buildPath)}" version="${esc(e.version)}"${e.attributes === undefined ? '' : ` mcfgAttributes="${hexUpper(e.attributes, 2)}"`}/>`,
+        );
         break;
       case 'NvPrlFile':
         out.push(
@@ -350,7 +432,9 @@ export function writeMcfgXml(doc: McfgXmlDocument, trailerComments: ReadonlyMap<
         );
         break;
       case 'RawItem':
-        out.push(`\t<nv:RawItem type="${e.type}" attrib="${hexUpper(e.attrib, 2)}" spOps="${e.spOps}" spare="${e.spare}">${bytesToHex(e.body)}</nv:RawItem>`);
+        out.push(
+          `\t<nv:RawItem type="${e.type}" attrib="${hexUpper(e.attrib, 2)}" spOps="${e.spOps}" spare="${e.spare}">${bytesToHex(e.body)}</nv:RawItem>`,
+        );
         break;
     }
   }

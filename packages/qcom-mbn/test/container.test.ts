@@ -63,15 +63,26 @@ describe('non-canonical containers (hash v5, v6, v7; data at 0x3000) are kept an
       const file = container(version, segment);
       const f = parseMbn(file, NODE_HASH_OPTIONS);
       expect(f.findings.map((x) => x.code)).toEqual(['NV_MBN_NONCANONICAL_CONTAINER']);
-      expect(f.container).toMatchObject({ kind: 'elf', canonical: false, hashVersion: version, dataOffset: 0x3000, signed: false });
+      expect(f.container).toMatchObject({
+        kind: 'elf',
+        canonical: false,
+        hashVersion: version,
+        dataOffset: 0x3000,
+        signed: false,
+      });
       const t = toXml(f, { name: 'c' });
       expect(t.xml).toContain('nv:container="c.files/container.bin"');
       const resolver: FileResolver = { readFile: (p) => t.files[p] };
       expect(hex(buildMbn(parseMcfgXml(t.xml), resolver, NODE_HASH_OPTIONS))).toBe(hex(file));
       const edited = rehashMbn({ ...f, version: 0x0501050e }, NODE_HASH_OPTIONS);
-      expect(lintMbn(edited, NODE_HASH_OPTIONS).findings.map((x) => x.code)).toEqual(['NV_MBN_NONCANONICAL_CONTAINER', 'NV_MBN_VERSION_MISMATCH']);
+      expect(lintMbn(edited, NODE_HASH_OPTIONS).findings.map((x) => x.code)).toEqual([
+        'NV_MBN_NONCANONICAL_CONTAINER',
+        'NV_MBN_VERSION_MISMATCH',
+      ]);
       // Independent check of the new data slot.
-      expect(lintMbn(container(version, edited.subarray(0x3000)), NODE_HASH_OPTIONS).findings.map((x) => x.code)).toEqual(['NV_MBN_NONCANONICAL_CONTAINER', 'NV_MBN_VERSION_MISMATCH']);
+      expect(
+        lintMbn(container(version, edited.subarray(0x3000)), NODE_HASH_OPTIONS).findings.map((x) => x.code),
+      ).toEqual(['NV_MBN_NONCANONICAL_CONTAINER', 'NV_MBN_VERSION_MISMATCH']);
     });
   }
 
@@ -89,6 +100,8 @@ describe('non-canonical containers (hash v5, v6, v7; data at 0x3000) are kept an
     expect(parseMbn(file).container.signed).toBe(true);
     const tampered = file.slice();
     tampered[0x3000 + 20]! ^= 1;
-    expect(lintMbn(tampered).findings.map((x) => x.code)).toEqual(expect.arrayContaining(['NV_MBN_HASH_MISMATCH', 'NV_MBN_SIGNATURE_STALE']));
+    expect(lintMbn(tampered).findings.map((x) => x.code)).toEqual(
+      expect.arrayContaining(['NV_MBN_HASH_MISMATCH', 'NV_MBN_SIGNATURE_STALE']),
+    );
   });
 });

@@ -27,7 +27,14 @@ describe('§4.5 known-answer vector (hand-assembled by scripts/make-vectors.py)'
   it('parseMbn decodes header, items and trailer', () => {
     const f = parseMbn(katMbn);
     expect(f.findings).toEqual([]);
-    expect({ format: f.format, type: f.configType, count: f.itemCount, carrier: f.carrierIndex, version: f.version, n: f.segmentSize }).toEqual({
+    expect({
+      format: f.format,
+      type: f.configType,
+      count: f.itemCount,
+      carrier: f.carrierIndex,
+      version: f.version,
+      n: f.segmentSize,
+    }).toEqual({
       format: 3,
       type: 1,
       count: 4,
@@ -35,7 +42,13 @@ describe('§4.5 known-answer vector (hand-assembled by scripts/make-vectors.py)'
       version: 0x0501050d,
       n: 0xe4,
     });
-    expect(f.container).toMatchObject({ kind: 'elf', canonical: true, dataOffset: 0x2000, hashVersion: 3, signed: false });
+    expect(f.container).toMatchObject({
+      kind: 'elf',
+      canonical: true,
+      dataOffset: 0x2000,
+      hashVersion: 3,
+      signed: false,
+    });
     expect(f.items.map((i) => [i.kind, i.type, i.attrib, i.nvId ?? i.path, hex(i.data)])).toEqual([
       ['nv', 1, 0x09, 71, '544d4f00000000000000000000'],
       ['nv', 1, 0x29, 848, '000000'],
@@ -85,7 +98,10 @@ describe.skipIf(!hasTool('readelf'))('readelf -h -l -W agrees with our ELF field
       expect(out).toMatch(/Flags:\s+0x5/);
       expect(out).toMatch(/Number of program headers:\s+3/);
       expect(out).toMatch(/Start of program headers:\s+52 \(bytes into file\)/);
-      const rows = out.split('\n').filter((l) => /^\s+(NULL|LOAD)\s/.test(l)).map((l) => l.trim().split(/\s+/));
+      const rows = out
+        .split('\n')
+        .filter((l) => /^\s+(NULL|LOAD)\s/.test(l))
+        .map((l) => l.trim().split(/\s+/));
       expect(rows).toEqual([
         ['NULL', '0x000000', '0x00000000', '0x00000000', '0x00094', '0x00000', '0'],
         ['NULL', '0x001000', '0x00001000', '0x00001000', '0x00088', '0x01000', '0x1000'],
@@ -98,7 +114,10 @@ describe.skipIf(!hasTool('readelf'))('readelf -h -l -W agrees with our ELF field
 
   it('a format-4 HW file over one page: A jumps to the next page (§3.3)', () => {
     const big = Array.from({ length: 5000 }, (_, i) => i & 0xff).join(' ');
-    const xml = sampleMcfgXml({ format: 4, type: 0, version: 0x0a010800 }).replace('<NvTrlRecord>', `<NvEfsItemData fullpathname="/nv/item_files/big" mcfgAttributes="0x01"><Member sizeOf="5000" type="uint8">${big}</Member></NvEfsItemData><NvTrlRecord>`);
+    const xml = sampleMcfgXml({ format: 4, type: 0, version: 0x0a010800 }).replace(
+      '<NvTrlRecord>',
+      `<NvEfsItemData fullpathname="/nv/item_files/big" mcfgAttributes="0x01"><Member sizeOf="5000" type="uint8">${big}</Member></NvEfsItemData><NvTrlRecord>`,
+    );
     const mbn = buildMbn(parseMcfgXml(xml));
     const n = mbn.length - 0x2000;
     expect(n).toBeGreaterThan(0x1000);
@@ -108,9 +127,20 @@ describe.skipIf(!hasTool('readelf'))('readelf -h -l -W agrees with our ELF field
       const file = join(dir, 'hw.mbn');
       writeFileSync(file, mbn);
       const out = execFileSync('readelf', ['-h', '-l', '-W', file], { encoding: 'utf8' });
-      const rows = out.split('\n').filter((l) => /^\s+(NULL|LOAD)\s/.test(l)).map((l) => l.trim().split(/\s+/));
+      const rows = out
+        .split('\n')
+        .filter((l) => /^\s+(NULL|LOAD)\s/.test(l))
+        .map((l) => l.trim().split(/\s+/));
       const h5 = (v: number): string => `0x${v.toString(16).padStart(5, '0')}`;
-      expect(rows[1]).toEqual(['NULL', '0x001000', `0x${a.toString(16).padStart(8, '0')}`, `0x${a.toString(16).padStart(8, '0')}`, '0x00088', '0x01000', '0x1000']);
+      expect(rows[1]).toEqual([
+        'NULL',
+        '0x001000',
+        `0x${a.toString(16).padStart(8, '0')}`,
+        `0x${a.toString(16).padStart(8, '0')}`,
+        '0x00088',
+        '0x01000',
+        '0x1000',
+      ]);
       expect(rows[2]).toEqual(['LOAD', '0x002000', '0x00000000', '0x00000000', h5(n), h5(n), 'RW', '0x4']);
       expect(parseMbn(mbn)).toMatchObject({ format: 4, configType: 0, findings: [] });
     } finally {

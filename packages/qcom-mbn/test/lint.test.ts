@@ -23,9 +23,17 @@ const { trailerPad: _pad, ...katParts } = kat;
 const parts: McfgSegmentParts = { ...katParts, items: kat.items.map(({ offset: _o, ...i }) => i) };
 const tlv = (id: number, value: readonly number[]): number[] => [id, value.length & 0xff, value.length >> 8, ...value];
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
-const baseTlvs = (extra: number[] = [], version = 0x0501050d): Uint8Array => Uint8Array.from([...tlv(0, [0, 1]), ...tlv(1, le32(version)), ...tlv(4, [0, 1, ...le32(8901260)]), ...extra]);
-const file = (over: Partial<McfgSegmentParts>): Uint8Array => wrapCanonical(encodeMcfgSegment({ ...parts, trailerTlvs: baseTlvs(), ...over }));
-const withItem = (item: Partial<McfgItem>): Uint8Array => file({ items: [...parts.items, { kind: 'nv', type: 1, attrib: 0x09, spOps: 0, spare: 0, nvId: 10, data: Uint8Array.of(1), ...item }] });
+const baseTlvs = (extra: number[] = [], version = 0x0501050d): Uint8Array =>
+  Uint8Array.from([...tlv(0, [0, 1]), ...tlv(1, le32(version)), ...tlv(4, [0, 1, ...le32(8901260)]), ...extra]);
+const file = (over: Partial<McfgSegmentParts>): Uint8Array =>
+  wrapCanonical(encodeMcfgSegment({ ...parts, trailerTlvs: baseTlvs(), ...over }));
+const withItem = (item: Partial<McfgItem>): Uint8Array =>
+  file({
+    items: [
+      ...parts.items,
+      { kind: 'nv', type: 1, attrib: 0x09, spOps: 0, spare: 0, nvId: 10, data: Uint8Array.of(1), ...item },
+    ],
+  });
 const patch = (b: Uint8Array, at: number, value: number, width: 1 | 2 | 4 = 4): Uint8Array => {
   const c = b.slice();
   for (let i = 0; i < width; i++) c[at + i] = (value >>> (8 * i)) & 0xff;
@@ -67,41 +75,125 @@ const rows: Row[] = [
   { code: 'NV_MBN_VERSION_RECORD', severity: 'error', bad: () => rehashed(patch(katMbn, S + 16, 4996, 2)) },
   { code: 'NV_MBN_ITEM_COUNT', severity: 'error', bad: () => rehashed(patch(katMbn, S + 8, 3)) },
   { code: 'NV_MBN_ITEM_TRUNCATED', severity: 'error', bad: () => rehashed(patch(katMbn, S + 24, 4)) },
-  { code: 'NV_MBN_ITEM_LENGTH', severity: 'error', bad: () => withItem({ kind: 'opaque', type: 1, data: Uint8Array.of(10, 0, 9, 0, 1) }) },
-  { code: 'NV_MBN_ITEM_TYPE_UNKNOWN', severity: 'warning', bad: () => withItem({ kind: 'opaque', type: 12, attrib: 0xff, data: Uint8Array.of(0, 1, 0, 3) }) },
-  { code: 'NV_MBN_ITEM_TYPE_UNKNOWN', severity: 'error', bad: () => withItem({ kind: 'opaque', type: 13, attrib: 0xff, data: Uint8Array.of(0) }), options: { target: 'jo' } },
+  {
+    code: 'NV_MBN_ITEM_LENGTH',
+    severity: 'error',
+    bad: () => withItem({ kind: 'opaque', type: 1, data: Uint8Array.of(10, 0, 9, 0, 1) }),
+  },
+  {
+    code: 'NV_MBN_ITEM_TYPE_UNKNOWN',
+    severity: 'warning',
+    bad: () => withItem({ kind: 'opaque', type: 12, attrib: 0xff, data: Uint8Array.of(0, 1, 0, 3) }),
+  },
+  {
+    code: 'NV_MBN_ITEM_TYPE_UNKNOWN',
+    severity: 'error',
+    bad: () => withItem({ kind: 'opaque', type: 13, attrib: 0xff, data: Uint8Array.of(0) }),
+    options: { target: 'jo' },
+  },
   { code: 'NV_MBN_ATTR_NO_ACTION', severity: 'error', bad: () => withItem({ attrib: 0x08 }) },
   { code: 'NV_MBN_ATTR_CONFLICT', severity: 'warning', bad: () => withItem({ attrib: 0x41 }) },
   { code: 'NV_MBN_SUBS_MASK', severity: 'error', bad: () => withItem({ attrib: 0x19, data: Uint8Array.of(0x10, 1) }) },
   { code: 'NV_MBN_INDEX_MISSING', severity: 'error', bad: () => withItem({ attrib: 0x39, data: Uint8Array.of(7) }) },
   { code: 'NV_MBN_NV_ID_RANGE', severity: 'error', bad: () => withItem({ nvId: 7233 }) },
   { code: 'NV_MBN_FORBIDDEN_ITEM', severity: 'error', bad: () => withItem({ nvId: 453 }) },
-  { code: 'NV_MBN_FORBIDDEN_ITEM', severity: 'error', bad: () => withItem({ kind: 'efs', type: 2, nvId: undefined, path: '/nv/item_files/rfnv/00020000' }) },
+  {
+    code: 'NV_MBN_FORBIDDEN_ITEM',
+    severity: 'error',
+    bad: () => withItem({ kind: 'efs', type: 2, nvId: undefined, path: '/nv/item_files/rfnv/00020000' }),
+  },
   { code: 'NV_MBN_DUPLICATE', severity: 'warning', bad: () => withItem({ nvId: 71 }) },
-  { code: 'NV_MBN_DUPLICATE', severity: 'error', bad: () => file({ format: 4, items: [...parts.items, parts.items[0]!] }) },
-  { code: 'NV_MBN_EFS_TAGS', severity: 'error', bad: () => withItem({ kind: 'opaque', type: 2, data: Uint8Array.of(3, 0, 2, 0, 0x2f, 0, 2, 0, 0, 0) }) },
-  { code: 'NV_MBN_EFS_PATH', severity: 'error', bad: () => withItem({ kind: 'efs', type: 2, nvId: undefined, path: 'nv/relative' }) },
-  { code: 'NV_MBN_EFS_PATH', severity: 'warning', bad: () => withItem({ kind: 'efs', type: 4, nvId: undefined, path: `/nv/item_files/${'x'.repeat(100)}` }) },
+  {
+    code: 'NV_MBN_DUPLICATE',
+    severity: 'error',
+    bad: () => file({ format: 4, items: [...parts.items, parts.items[0]!] }),
+  },
+  {
+    code: 'NV_MBN_EFS_TAGS',
+    severity: 'error',
+    bad: () => withItem({ kind: 'opaque', type: 2, data: Uint8Array.of(3, 0, 2, 0, 0x2f, 0, 2, 0, 0, 0) }),
+  },
+  {
+    code: 'NV_MBN_EFS_PATH',
+    severity: 'error',
+    bad: () => withItem({ kind: 'efs', type: 2, nvId: undefined, path: 'nv/relative' }),
+  },
+  {
+    code: 'NV_MBN_EFS_PATH',
+    severity: 'warning',
+    bad: () => withItem({ kind: 'efs', type: 4, nvId: undefined, path: `/nv/item_files/${'x'.repeat(100)}` }),
+  },
   { code: 'NV_MBN_DELETE_DATA', severity: 'warning', bad: () => withItem({ attrib: 0x40, data: Uint8Array.of(1, 2) }) },
-  { code: 'NV_MBN_PRL', severity: 'error', bad: () => withItem({ nvId: 257, data: Uint8Array.of(0, 1, 0, 0x40, 0, 0, 0, 1, 0, 9, 1, 2, 3, 4, 5, 6, 7) }) },
+  {
+    code: 'NV_MBN_PRL',
+    severity: 'error',
+    bad: () => withItem({ nvId: 257, data: Uint8Array.of(0, 1, 0, 0x40, 0, 0, 0, 1, 0, 9, 1, 2, 3, 4, 5, 6, 7) }),
+  },
   { code: 'NV_MBN_TRAILER_OFFSET', severity: 'error', bad: () => rehashed(patch(katMbn, katMbn.length - 4, 0x1000)) },
   { code: 'NV_MBN_TRAILER_MARKER', severity: 'error', bad: () => rehashed(patch(katMbn, S + 24 + 107 + 4, 0x0b, 1)) },
   { code: 'NV_MBN_TRAILER_MAGIC', severity: 'error', bad: () => rehashed(patch(katMbn, S + 24 + 107 + 12, 0x4e, 1)) },
   { code: 'NV_MBN_TRAILER_LENGTH', severity: 'error', bad: () => rehashed(patch(katMbn, S + 24 + 107 + 10, 0x51, 2)) },
   { code: 'NV_MBN_TRAILER_PAD', severity: 'warning', bad: () => file({ trailerPad: Uint8Array.of(0, 0, 0, 0, 0) }) },
-  { code: 'NV_MBN_TRAILER_PAYLOAD_BYTE', severity: 'warning', bad: () => file({ trailerTlvs: baseTlvs(tlv(9, new Array(250).fill(0x41))) }), options: { target: 'jo' } },
+  {
+    code: 'NV_MBN_TRAILER_PAYLOAD_BYTE',
+    severity: 'warning',
+    bad: () => file({ trailerTlvs: baseTlvs(tlv(9, new Array(250).fill(0x41))) }),
+    options: { target: 'jo' },
+  },
   { code: 'NV_MBN_TLV_TRUNCATED', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs([3, 9, 0, 0x41]) }) },
   { code: 'NV_MBN_TLV_FORMAT', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs().slice(5) }) },
-  { code: 'NV_MBN_TLV_FORMAT', severity: 'error', bad: () => file({ trailerTlvs: Uint8Array.from([...tlv(0, [0, 2]), ...baseTlvs().slice(5)]) }) },
-  { code: 'NV_MBN_TLV_VERSION_MISSING', severity: 'error', bad: () => file({ trailerTlvs: Uint8Array.from([...tlv(0, [0, 1]), ...tlv(4, [0, 1, ...le32(8901260)])]) }) },
-  { code: 'NV_MBN_COMPAT', severity: 'error', bad: () => file({ version: 0x0a01050d, trailerTlvs: baseTlvs([], 0x0a01050d) }), options: { target: 'jo' } },
-  { code: 'NV_MBN_COMPAT', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs([], 0x0801050d) }), options: { family: 5 } },
+  {
+    code: 'NV_MBN_TLV_FORMAT',
+    severity: 'error',
+    bad: () => file({ trailerTlvs: Uint8Array.from([...tlv(0, [0, 2]), ...baseTlvs().slice(5)]) }),
+  },
+  {
+    code: 'NV_MBN_TLV_VERSION_MISSING',
+    severity: 'error',
+    bad: () => file({ trailerTlvs: Uint8Array.from([...tlv(0, [0, 1]), ...tlv(4, [0, 1, ...le32(8901260)])]) }),
+  },
+  {
+    code: 'NV_MBN_COMPAT',
+    severity: 'error',
+    bad: () => file({ version: 0x0a01050d, trailerTlvs: baseTlvs([], 0x0a01050d) }),
+    options: { target: 'jo' },
+  },
+  {
+    code: 'NV_MBN_COMPAT',
+    severity: 'error',
+    bad: () => file({ trailerTlvs: baseTlvs([], 0x0801050d) }),
+    options: { family: 5 },
+  },
   { code: 'NV_MBN_VERSION_MISMATCH', severity: 'warning', bad: () => file({ trailerTlvs: baseTlvs([], 0x0501050e) }) },
-  { code: 'NV_MBN_IIN_LIST', severity: 'error', bad: () => file({ trailerTlvs: Uint8Array.from([...baseTlvs().slice(0, 12), ...tlv(4, [0, 2, 1, 2, 3, 4])]) }) },
-  { code: 'NV_MBN_PLMN_LIST', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs(tlv(6, [0, 1, ...[0xe8, 0x03, 1, 0]])) }) },
+  {
+    code: 'NV_MBN_IIN_LIST',
+    severity: 'error',
+    bad: () => file({ trailerTlvs: Uint8Array.from([...baseTlvs().slice(0, 12), ...tlv(4, [0, 2, 1, 2, 3, 4])]) }),
+  },
+  {
+    code: 'NV_MBN_PLMN_LIST',
+    severity: 'error',
+    bad: () => file({ trailerTlvs: baseTlvs(tlv(6, [0, 1, ...[0xe8, 0x03, 1, 0]])) }),
+  },
   { code: 'NV_MBN_NAME', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs(tlv(3, [0x41, 0, 0x42])) }) },
-  { code: 'NV_MBN_IIN_STRING', severity: 'error', bad: () => file({ trailerTlvs: baseTlvs(tlv(10, [...'8986;0D'].map((c) => c.charCodeAt(0)))) }) },
-  { code: 'NV_MBN_TLV_DUPLICATE', severity: 'warning', bad: () => file({ trailerTlvs: baseTlvs(tlv(1, le32(0x0501050d))) }) },
+  {
+    code: 'NV_MBN_IIN_STRING',
+    severity: 'error',
+    bad: () =>
+      file({
+        trailerTlvs: baseTlvs(
+          tlv(
+            10,
+            [...'8986;0D'].map((c) => c.charCodeAt(0)),
+          ),
+        ),
+      }),
+  },
+  {
+    code: 'NV_MBN_TLV_DUPLICATE',
+    severity: 'warning',
+    bad: () => file({ trailerTlvs: baseTlvs(tlv(1, le32(0x0501050d))) }),
+  },
   { code: 'NV_MBN_TLV_UNKNOWN', severity: 'info', bad: () => file({ trailerTlvs: baseTlvs(tlv(42, [1])) }) },
   { code: 'NV_MBN_NO_SELECTOR', severity: 'warning', bad: () => file({ trailerTlvs: baseTlvs().slice(0, 12) }) },
 ];
@@ -111,7 +203,10 @@ describe('lint: every §5 rule has a failing fixture (and the clean file passes)
     expect(lintMbn(katMbn, { target: 'jo' })).toEqual({ ok: true, findings: [] });
     expect(lintMbn(file({}), { target: 'jo' })).toEqual({ ok: true, findings: [] });
     expect(lintMcfgXml(sampleMcfgXml(), undefined, { target: 'jo' })).toEqual({ ok: true, findings: [] });
-    expect(lintMcfgXml(sampleMcfgXml({ format: 4, version: 0x0a01050d }), undefined, { target: 'v4' })).toEqual({ ok: true, findings: [] });
+    expect(lintMcfgXml(sampleMcfgXml({ format: 4, version: 0x0a01050d }), undefined, { target: 'v4' })).toEqual({
+      ok: true,
+      findings: [],
+    });
   });
   for (const row of rows) {
     it(`${row.code} (${row.severity}${row.options ? `, ${JSON.stringify(row.options)}` : ''})`, () => {
@@ -129,10 +224,17 @@ describe('lint of MCFG XML', () => {
   it('reports parse and build errors and builder warnings as findings', () => {
     expect(lintMcfgXml('<NvData><oops></NvData>').findings[0]!.code).toBe('NV_MBN_XML_SYNTAX');
     expect(lintMcfgXml('<Foo/>').findings[0]!.code).toBe('NV_MBN_XML_ROOT');
-    const dup = sampleMcfgXml().replace('<NvTrlRecord>', '<NvItemData id="71" mcfgAttributes="0x09" mcfgVariant="1"><Member sizeOf="1" type="uint8">1</Member></NvItemData><NvTrlRecord>');
+    const dup = sampleMcfgXml().replace(
+      '<NvTrlRecord>',
+      '<NvItemData id="71" mcfgAttributes="0x09" mcfgVariant="1"><Member sizeOf="1" type="uint8">1</Member></NvItemData><NvTrlRecord>',
+    );
     expect(lintMcfgXml(dup).findings.map((f) => [f.code, f.severity])).toContainEqual(['NV_MBN_DUPLICATE', 'warning']);
-    expect(lintMcfgXml(sampleMcfgXml().replace('<NvData>', '<NvData xmlns:nv="urn:nv:mcfg:1" nv:spareCrc="0">')).findings[0]).toMatchObject({ code: 'NV_MBN_XML_EXTENSION', severity: 'info' });
-    expect(lintMcfgXml(sampleMcfgXml().replace('0x54 0x4d', '0x54 0x1ff')).findings.map((f) => f.code)).toContain('NV_MBN_XML_MEMBER_OVERFLOW');
+    expect(
+      lintMcfgXml(sampleMcfgXml().replace('<NvData>', '<NvData xmlns:nv="urn:nv:mcfg:1" nv:spareCrc="0">')).findings[0],
+    ).toMatchObject({ code: 'NV_MBN_XML_EXTENSION', severity: 'info' });
+    expect(lintMcfgXml(sampleMcfgXml().replace('0x54 0x4d', '0x54 0x1ff')).findings.map((f) => f.code)).toContain(
+      'NV_MBN_XML_MEMBER_OVERFLOW',
+    );
   });
 });
 
@@ -142,7 +244,10 @@ describe('rehash after edits (§4.4)', () => {
     expect(lintMbn(edited).findings.map((f) => f.code)).toEqual(['NV_MBN_VERSION_MISMATCH']);
     const s = rehashMbn({ ...parseMbn(signed), version: 0x0501050e });
     expect(bytesToHex(s.subarray(0, 0x1000))).toBe(bytesToHex(signed.subarray(0, 0x1000)));
-    expect(lintMbn(s).findings.map((f) => f.code)).toEqual(['NV_MBN_NONCANONICAL_CONTAINER', 'NV_MBN_VERSION_MISMATCH']);
+    expect(lintMbn(s).findings.map((f) => f.code)).toEqual([
+      'NV_MBN_NONCANONICAL_CONTAINER',
+      'NV_MBN_VERSION_MISMATCH',
+    ]);
   });
 });
 
@@ -153,8 +258,16 @@ describe('diff', () => {
         encodeMcfgSegment({
           ...parts,
           version: 0x0501050e,
-          items: [{ ...parts.items[0]!, data: Uint8Array.of(0x41, 0x54, 0x54, 0) }, parts.items[1]!, { kind: 'nv', type: 1, attrib: 0x09, spOps: 0, spare: 0, nvId: 6873, data: Uint8Array.of(1) }],
-          trailerTlvs: encodeTrailer({ version: 0x0501050e, name: 'Commercial-ATT', plmns: { list: [{ mcc: 310, mnc: 410 }] } }),
+          items: [
+            { ...parts.items[0]!, data: Uint8Array.of(0x41, 0x54, 0x54, 0) },
+            parts.items[1]!,
+            { kind: 'nv', type: 1, attrib: 0x09, spOps: 0, spare: 0, nvId: 6873, data: Uint8Array.of(1) },
+          ],
+          trailerTlvs: encodeTrailer({
+            version: 0x0501050e,
+            name: 'Commercial-ATT',
+            plmns: { list: [{ mcc: 310, mnc: 410 }] },
+          }),
         }),
       ),
     );

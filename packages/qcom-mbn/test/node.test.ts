@@ -26,12 +26,18 @@ describe('./node', () => {
     await withDir(async (dir) => {
       mkdirSync(join(dir, 'src'));
       writeFileSync(join(dir, 'src', 'conf.bin'), new Uint8Array(700).fill(3));
-      const xml = sampleMcfgXml().replace('<NvTrlRecord>', '<NvEfsFile targetPath="/nv/item_files/big.bin" buildPath="src/conf.bin" mcfgAttributes="0x09"/><NvTrlRecord>');
+      const xml = sampleMcfgXml().replace(
+        '<NvTrlRecord>',
+        '<NvEfsFile targetPath="/nv/item_files/big.bin" buildPath="src/conf.bin" mcfgAttributes="0x09"/><NvTrlRecord>',
+      );
       const mbn = buildMbn(parseMcfgXml(xml), createFileResolver(dir));
       const t = toXml(parseMbn(mbn), { name: 'out' });
       const written = await writeToXmlOutput(t, join(dir, 'x', 'out.xml'));
       expect(written.map((p) => p.slice(dir.length))).toEqual(['/x/out.xml', '/x/out.files/nv/item_files/big.bin']);
-      const again = buildMbn(parseMcfgXml(readFileSync(join(dir, 'x', 'out.xml'), 'utf8')), createFileResolver(join(dir, 'x')));
+      const again = buildMbn(
+        parseMcfgXml(readFileSync(join(dir, 'x', 'out.xml'), 'utf8')),
+        createFileResolver(join(dir, 'x')),
+      );
       expect(bytesToHex(again)).toBe(bytesToHex(mbn));
       await expect(writeToXmlOutput(t, join(dir, 'x', 'out.xml'))).rejects.toMatchObject({ code: 'NV_EXISTS' });
     });
@@ -43,7 +49,12 @@ describe('./node', () => {
       for (let i = 0; i < 120; i++) {
         const p = join(dir, `c${i % 3}`, `f${String(i).padStart(3, '0')}.mbn`);
         mkdirSync(dirname(p), { recursive: true });
-        writeFileSync(p, i % 10 === 0 ? new Uint8Array([1, 2, 3]) : buildMbn(parseMcfgXml(sampleMcfgXml({ version: 0x05010500 + i, name: `C${i}` }))));
+        writeFileSync(
+          p,
+          i % 10 === 0
+            ? new Uint8Array([1, 2, 3])
+            : buildMbn(parseMcfgXml(sampleMcfgXml({ version: 0x05010500 + i, name: `C${i}` }))),
+        );
         paths.push(p);
       }
       writeFileSync(join(dir, 'c0', 'notes.txt'), 'not an mbn');

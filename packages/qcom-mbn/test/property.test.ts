@@ -28,9 +28,32 @@ const bytes = (max: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ maxLeng
 const pathArb = fc.stringMatching(/^\/nv\/item_files\/[a-z0-9_]{1,12}(\/[a-z0-9_.]{1,12}){0,2}$/);
 
 const itemArb: fc.Arbitrary<McfgItem> = fc.oneof(
-  fc.record({ kind: fc.constant('nv' as const), type: fc.constantFrom(0, 1, 3), attrib: fc.integer({ min: 0, max: 255 }), spOps: fc.constantFrom(0, 0, 0, 1), spare: fc.constant(0), nvId: fc.integer({ min: 0, max: 0xffff }), data: bytes(40) }),
-  fc.record({ kind: fc.constant('efs' as const), type: fc.constantFrom(2, 4, 5, 6), attrib: fc.integer({ min: 0, max: 255 }), spOps: fc.constant(0), spare: fc.constantFrom(0, 0, 0, 7), path: pathArb, data: bytes(700) }),
-  fc.record({ kind: fc.constant('opaque' as const), type: fc.constantFrom(7, 8, 9, 11, 12, 13, 16, 23, 27, 200), attrib: fc.integer({ min: 0, max: 255 }), spOps: fc.constant(0), spare: fc.constant(0), data: bytes(30) }),
+  fc.record({
+    kind: fc.constant('nv' as const),
+    type: fc.constantFrom(0, 1, 3),
+    attrib: fc.integer({ min: 0, max: 255 }),
+    spOps: fc.constantFrom(0, 0, 0, 1),
+    spare: fc.constant(0),
+    nvId: fc.integer({ min: 0, max: 0xffff }),
+    data: bytes(40),
+  }),
+  fc.record({
+    kind: fc.constant('efs' as const),
+    type: fc.constantFrom(2, 4, 5, 6),
+    attrib: fc.integer({ min: 0, max: 255 }),
+    spOps: fc.constant(0),
+    spare: fc.constantFrom(0, 0, 0, 7),
+    path: pathArb,
+    data: bytes(700),
+  }),
+  fc.record({
+    kind: fc.constant('opaque' as const),
+    type: fc.constantFrom(7, 8, 9, 11, 12, 13, 16, 23, 27, 200),
+    attrib: fc.integer({ min: 0, max: 255 }),
+    spOps: fc.constant(0),
+    spare: fc.constant(0),
+    data: bytes(30),
+  }),
 );
 
 const tlvArb = fc
@@ -63,8 +86,26 @@ describe('random binary models (fast-check)', () => {
     fc.assert(
       fc.property(fileArb, (m) => {
         const f = parseMbn(makeFile(m));
-        expect(f.items.map((i) => ({ ...i, offset: undefined, data: hex(i.data) }))).toEqual(m.items.map((i) => ({ offset: undefined, ...i, data: hex(i.data) })));
-        expect([f.format, f.configType, f.carrierIndex, f.spareCrc, f.version, hex(f.trailerTlvs), f.itemCount]).toEqual([m.format, m.configType, m.carrierIndex, m.spareCrc, m.version, hex(m.trailerTlvs), m.items.length + 1]);
+        expect(f.items.map((i) => ({ ...i, offset: undefined, data: hex(i.data) }))).toEqual(
+          m.items.map((i) => ({ offset: undefined, ...i, data: hex(i.data) })),
+        );
+        expect([
+          f.format,
+          f.configType,
+          f.carrierIndex,
+          f.spareCrc,
+          f.version,
+          hex(f.trailerTlvs),
+          f.itemCount,
+        ]).toEqual([
+          m.format,
+          m.configType,
+          m.carrierIndex,
+          m.spareCrc,
+          m.version,
+          hex(m.trailerTlvs),
+          m.items.length + 1,
+        ]);
         expect(f.segmentSize % 4).toBe(0);
         expect(f.trailerPad.length).toBeGreaterThanOrEqual(1);
         expect(f.trailerPad.length).toBeLessThanOrEqual(4);
@@ -87,25 +128,61 @@ describe('random binary models (fast-check)', () => {
 });
 
 const memberArb = fc.oneof(
-  fc.record({ type: fc.constantFrom('uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'uint64', 'uint216'), sizeOf: fc.integer({ min: 0, max: 6 }), value: fc.array(fc.oneof(fc.integer({ min: -200, max: 70000 }).map(String), fc.integer({ min: 0, max: 0xffffffff }).map((v) => `0x${v.toString(16)}`)), { maxLength: 6 }).map((v) => v.join(' ')) }),
+  fc.record({
+    type: fc.constantFrom('uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'uint64', 'uint216'),
+    sizeOf: fc.integer({ min: 0, max: 6 }),
+    value: fc
+      .array(
+        fc.oneof(
+          fc.integer({ min: -200, max: 70000 }).map(String),
+          fc.integer({ min: 0, max: 0xffffffff }).map((v) => `0x${v.toString(16)}`),
+        ),
+        { maxLength: 6 },
+      )
+      .map((v) => v.join(' ')),
+  }),
 );
 const attrArb = fc.integer({ min: 0, max: 255 });
 const okId = fc.integer({ min: 0, max: 7232 }).filter((id) => !isForbiddenNvId(id));
 const elementArb = (dialect: 1 | 2): fc.Arbitrary<McfgXmlElement> =>
-  fc.oneof(
-    fc.record({ kind: fc.constant('NvItemData' as const), id: okId, attributes: attrArb, variant: fc.constantFrom(1, 3), members: fc.array(memberArb, { maxLength: 3 }) }),
-    fc.record({ kind: fc.constant('NvEfsItemData' as const), path: pathArb, attributes: attrArb, variant: fc.constantFrom(2, 4, 5), members: fc.array(memberArb, { maxLength: 3 }) }),
-  ).map((e) => (dialect === 2 && e.attributes & 0x10 ? { ...e, subscriptionMask: 7 } : e));
+  fc
+    .oneof(
+      fc.record({
+        kind: fc.constant('NvItemData' as const),
+        id: okId,
+        attributes: attrArb,
+        variant: fc.constantFrom(1, 3),
+        members: fc.array(memberArb, { maxLength: 3 }),
+      }),
+      fc.record({
+        kind: fc.constant('NvEfsItemData' as const),
+        path: pathArb,
+        attributes: attrArb,
+        variant: fc.constantFrom(2, 4, 5),
+        members: fc.array(memberArb, { maxLength: 3 }),
+      }),
+    )
+    .map((e) => (dialect === 2 && e.attributes & 0x10 ? { ...e, subscriptionMask: 7 } : e));
 
 describe('random XML documents (fast-check)', () => {
   for (const dialect of [1, 2] as const) {
     it(`dialect ${dialect}: parseMcfgXml(writeMcfgXml(doc)) = doc, and parse(build(doc)) has buildItems(doc)`, () => {
       fc.assert(
         fc.property(
-          fc.record({ carrierIndex: fc.integer({ min: 0, max: 0xffff }), version: fc.integer({ min: 0, max: 0xffffffff }), type: fc.constantFrom(0, 1) }),
+          fc.record({
+            carrierIndex: fc.integer({ min: 0, max: 0xffff }),
+            version: fc.integer({ min: 0, max: 0xffffffff }),
+            type: fc.constantFrom(0, 1),
+          }),
           fc.array(elementArb(dialect), { maxLength: 8 }),
           (config, elements) => {
-            const doc: McfgXmlDocument = { dialect, ...(dialect === 2 ? { xmlVersion: '2.0' } : {}), config, elements, trailer: [{ type: 'uint8', sizeOf: 5, value: '0 2 0 0 1' }] };
+            const doc: McfgXmlDocument = {
+              dialect,
+              ...(dialect === 2 ? { xmlVersion: '2.0' } : {}),
+              config,
+              elements,
+              trailer: [{ type: 'uint8', sizeOf: 5, value: '0 2 0 0 1' }],
+            };
             expect(parseMcfgXml(writeMcfgXml(doc))).toEqual(doc);
             let items: McfgItem[];
             try {
@@ -116,7 +193,9 @@ describe('random XML documents (fast-check)', () => {
               return;
             }
             const f = parseMbn(buildMbn(doc));
-            expect(f.items.map((i) => [i.kind, i.type, i.attrib, i.nvId, i.path, hex(i.data)])).toEqual(items.map((i) => [i.kind, i.type, i.attrib, i.nvId, i.path, hex(i.data)]));
+            expect(f.items.map((i) => [i.kind, i.type, i.attrib, i.nvId, i.path, hex(i.data)])).toEqual(
+              items.map((i) => [i.kind, i.type, i.attrib, i.nvId, i.path, hex(i.data)]),
+            );
             expect(f.format).toBe(dialect === 1 ? 3 : 4);
           },
         ),
@@ -135,7 +214,10 @@ describe('mutation fuzz of the parser: only NvError, never a hang', () => {
   const mutation = fc.record({
     seed: fc.integer({ min: 0, max: seeds.length - 1 }),
     flips: fc.array(fc.record({ at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }), { maxLength: 4 }),
-    words: fc.array(fc.record({ at: fc.nat(), value: fc.constantFrom(0, 1, 7, 0xff, 0xffff, 0x7fffffff, 0xffffffff) }), { maxLength: 2 }),
+    words: fc.array(
+      fc.record({ at: fc.nat(), value: fc.constantFrom(0, 1, 7, 0xff, 0xffff, 0x7fffffff, 0xffffffff) }),
+      { maxLength: 2 },
+    ),
     cut: fc.option(fc.nat(), { nil: undefined }),
     focus: fc.boolean(),
   });

@@ -1,9 +1,19 @@
 import { describe, it, expect } from 'vitest';
 import { NvError, bytesToHex } from '@nv/core';
-import { buildItems, buildMbn, encodeMember, parseMbn, parseMcfgXml, toXml, type FileResolver, type McfgFinding } from '../src/index.ts';
+import {
+  buildItems,
+  buildMbn,
+  encodeMember,
+  parseMbn,
+  parseMcfgXml,
+  toXml,
+  type FileResolver,
+  type McfgFinding,
+} from '../src/index.ts';
 
 const hex = (b: Uint8Array): string => bytesToHex(b);
-const member = (type: string, value: string, sizeOf?: number, dialect: 1 | 2 = 1): string => hex(encodeMember({ type, value, ...(sizeOf === undefined ? {} : { sizeOf }) }, dialect).bytes);
+const member = (type: string, value: string, sizeOf?: number, dialect: 1 | 2 = 1): string =>
+  hex(encodeMember({ type, value, ...(sizeOf === undefined ? {} : { sizeOf }) }, dialect).bytes);
 const code = (fn: () => unknown): string => {
   try {
     fn();
@@ -17,8 +27,17 @@ const doc = (body: string, root = '<NvData>'): string =>
   `${root}<NvConfigurationData carrierIndex="0" version="0x0501050D" type="1"/>${body}<NvTrlRecord><Member sizeOf="5" type="uint8">0 2 0 0 1</Member></NvTrlRecord></NvData>`;
 const D2 = '<NvData McfgXmlVersion="2.0">';
 const items = (xml: string, resolver?: FileResolver, warnings: McfgFinding[] = []): string[][] =>
-  buildItems(parseMcfgXml(xml), resolver, { onWarning: (f) => warnings.push(f) }).map((i) => [i.kind, String(i.type), i.attrib.toString(16), String(i.nvId ?? i.path), hex(i.data)]);
-const files = (map: Record<string, Uint8Array>, dirs: Record<string, { files: string[]; dirs: string[] }> = {}): FileResolver => ({
+  buildItems(parseMcfgXml(xml), resolver, { onWarning: (f) => warnings.push(f) }).map((i) => [
+    i.kind,
+    String(i.type),
+    i.attrib.toString(16),
+    String(i.nvId ?? i.path),
+    hex(i.data),
+  ]);
+const files = (
+  map: Record<string, Uint8Array>,
+  dirs: Record<string, { files: string[]; dirs: string[] }> = {},
+): FileResolver => ({
   readFile: (p) => map[p],
   listDir: (p) => dirs[p],
 });
@@ -45,8 +64,16 @@ describe('§2.2 value encodings', () => {
     expect(code(() => member('uint8', '1.5'))).toBe('NV_MBN_XML_MEMBER_VALUE');
   });
   it('attributes: mcfgAttributes is hex without 0x; decimal-only fields refuse 0x; version is LE', () => {
-    expect(items(doc('<NvItemData id="10" mcfgAttributes="19" mcfgVariant="1"><Member sizeOf="1" type="uint8">7</Member><Member sizeOf="1" type="uint8">1</Member></NvItemData>'))).toEqual([['nv', '1', '19', '10', '0701']]);
-    expect(code(() => parseMcfgXml(doc('<NvItemData id="0x47" mcfgAttributes="1" mcfgVariant="1"/>')))).toBe('NV_MBN_XML_ATTR');
+    expect(
+      items(
+        doc(
+          '<NvItemData id="10" mcfgAttributes="19" mcfgVariant="1"><Member sizeOf="1" type="uint8">7</Member><Member sizeOf="1" type="uint8">1</Member></NvItemData>',
+        ),
+      ),
+    ).toEqual([['nv', '1', '19', '10', '0701']]);
+    expect(code(() => parseMcfgXml(doc('<NvItemData id="0x47" mcfgAttributes="1" mcfgVariant="1"/>')))).toBe(
+      'NV_MBN_XML_ATTR',
+    );
     expect(code(() => parseMcfgXml(doc('<NvItemData id="10" mcfgAttributes="zz"/>')))).toBe('NV_MBN_XML_ATTR');
     const f = parseMbn(buildMbn(parseMcfgXml(doc(''))));
     expect(f.version).toBe(0x0501050d);
@@ -59,32 +86,74 @@ describe('§2.1 document structure', () => {
     expect(code(() => parseMcfgXml('<Nv/>'))).toBe('NV_MBN_XML_ROOT');
     expect(code(() => parseMcfgXml('<NvData><NvTrlRecord/></NvData>'))).toBe('NV_MBN_XML_CONFIG');
     expect(code(() => parseMcfgXml(doc('<NvConfigurationData type="1" version="1"/>')))).toBe('NV_MBN_XML_CONFIG');
-    expect(code(() => parseMcfgXml(doc('<NvConfigurationData type="0x1" version="1"/>'.slice(0, 0) + '<NvEfsData fullpathname="/a"/>')))).toBe('NV_MBN_XML_UNKNOWN_ELEMENT');
+    expect(
+      code(() =>
+        parseMcfgXml(
+          doc('<NvConfigurationData type="0x1" version="1"/>'.slice(0, 0) + '<NvEfsData fullpathname="/a"/>'),
+        ),
+      ),
+    ).toBe('NV_MBN_XML_UNKNOWN_ELEMENT');
     expect(code(() => parseMcfgXml(doc('<NvTrlRecord/>')))).toBe('NV_MBN_XML_TRAILER_COUNT');
-    expect(code(() => parseMcfgXml('<NvData><NvConfigurationData type="1" version="1"/></NvData>'))).toBe('NV_MBN_XML_TRAILER_COUNT');
-    expect(code(() => parseMcfgXml(doc('<NvItemData id="1" mcfgAttributes="0x19" subscription_mask="7"/>')))).toBe('NV_MBN_XML_DIALECT');
+    expect(code(() => parseMcfgXml('<NvData><NvConfigurationData type="1" version="1"/></NvData>'))).toBe(
+      'NV_MBN_XML_TRAILER_COUNT',
+    );
+    expect(code(() => parseMcfgXml(doc('<NvItemData id="1" mcfgAttributes="0x19" subscription_mask="7"/>')))).toBe(
+      'NV_MBN_XML_DIALECT',
+    );
   });
   it('comments and whitespace are ignored; the trailer is last whatever its position; NvConfigurationData anywhere', () => {
-    const a = '<NvData>\n<!-- c -->\n<NvTrlRecord><Member sizeOf="5" type="uint8">0 2 0 0 1</Member></NvTrlRecord><NvItemData id="10" mcfgAttributes="1" mcfgVariant="1"><Member type="uint8">5</Member></NvItemData><NvConfigurationData version="0501050D" type="1"/></NvData>';
-    const b = doc('<NvItemData id="10" mcfgAttributes="0x01" mcfgVariant="1"><Member sizeOf="1" type="uint8">5</Member></NvItemData>');
+    const a =
+      '<NvData>\n<!-- c -->\n<NvTrlRecord><Member sizeOf="5" type="uint8">0 2 0 0 1</Member></NvTrlRecord><NvItemData id="10" mcfgAttributes="1" mcfgVariant="1"><Member type="uint8">5</Member></NvItemData><NvConfigurationData version="0501050D" type="1"/></NvData>';
+    const b = doc(
+      '<NvItemData id="10" mcfgAttributes="0x01" mcfgVariant="1"><Member sizeOf="1" type="uint8">5</Member></NvItemData>',
+    );
     expect(hex(buildMbn(parseMcfgXml(a)))).toBe(hex(buildMbn(parseMcfgXml(b))));
   });
   it('absent mcfgVariant: NV type 0 (as the vendor), EFS type 2', () => {
-    expect(items(doc('<NvItemData id="10" mcfgAttributes="1"><Member type="uint8">5</Member></NvItemData><NvEfsItemData fullpathname="/a" mcfgAttributes="1" mcfgVariant="0"><Member type="uint8">5</Member></NvEfsItemData>'))).toEqual([
+    expect(
+      items(
+        doc(
+          '<NvItemData id="10" mcfgAttributes="1"><Member type="uint8">5</Member></NvItemData><NvEfsItemData fullpathname="/a" mcfgAttributes="1" mcfgVariant="0"><Member type="uint8">5</Member></NvEfsItemData>',
+        ),
+      ),
+    ).toEqual([
       ['nv', '0', '1', '10', '05'],
       ['efs', '2', '1', '/a', '05'],
     ]);
   });
   it('forbidden items and NV id range', () => {
-    expect(code(() => items(doc('<NvItemData id="69" mcfgAttributes="1" mcfgVariant="1"><Member type="uint8">5</Member></NvItemData>')))).toBe('NV_MBN_FORBIDDEN_ITEM');
-    expect(code(() => items(doc('<NvItemData id="7233" mcfgAttributes="1" mcfgVariant="1"><Member type="uint8">5</Member></NvItemData>')))).toBe('NV_MBN_NV_ID_RANGE');
-    expect(code(() => items(doc('<NvEfsItemData fullpathname="/nv/item_files/mcfg/mcfg_autoselect_by_uim" mcfgAttributes="1"><Member type="uint8">5</Member></NvEfsItemData>')))).toBe('NV_MBN_FORBIDDEN_ITEM');
+    expect(
+      code(() =>
+        items(
+          doc('<NvItemData id="69" mcfgAttributes="1" mcfgVariant="1"><Member type="uint8">5</Member></NvItemData>'),
+        ),
+      ),
+    ).toBe('NV_MBN_FORBIDDEN_ITEM');
+    expect(
+      code(() =>
+        items(
+          doc('<NvItemData id="7233" mcfgAttributes="1" mcfgVariant="1"><Member type="uint8">5</Member></NvItemData>'),
+        ),
+      ),
+    ).toBe('NV_MBN_NV_ID_RANGE');
+    expect(
+      code(() =>
+        items(
+          doc(
+            '<NvEfsItemData fullpathname="/nv/item_files/mcfg/mcfg_autoselect_by_uim" mcfgAttributes="1"><Member type="uint8">5</Member></NvEfsItemData>',
+          ),
+        ),
+      ),
+    ).toBe('NV_MBN_FORBIDDEN_ITEM');
   });
 });
 
 describe('§2.3 dialect rows', () => {
-  const nv = (attr: string, extra = '', members = '<Member type="uint8">7</Member><Member type="uint8">2</Member><Member type="uint16">0x1234</Member>'): string =>
-    `<NvItemData id="10" mcfgAttributes="${attr}" mcfgVariant="1"${extra}>${members}</NvItemData>`;
+  const nv = (
+    attr: string,
+    extra = '',
+    members = '<Member type="uint8">7</Member><Member type="uint8">2</Member><Member type="uint16">0x1234</Member>',
+  ): string => `<NvItemData id="10" mcfgAttributes="${attr}" mcfgVariant="1"${extra}>${members}</NvItemData>`;
   it('subs mask: d1 first Member, d2 subscription_mask attribute prepended', () => {
     expect(items(doc(nv('0x19')))).toEqual([['nv', '1', '19', '10', '07023412']]);
     expect(items(doc(nv('0x19', ' subscription_mask="0x03"'), D2))).toEqual([['nv', '1', '19', '10', '0307023412']]);
@@ -103,7 +172,9 @@ describe('§2.3 dialect rows', () => {
   });
   it('duplicates: d1 drops the later one, d2 fails; allowed with 0x10/0x20 or variant 3/4', () => {
     const warnings: McfgFinding[] = [];
-    expect(items(doc(nv('0x01') + nv('0x01', '', '<Member type="uint8">9</Member>')), undefined, warnings)).toEqual([['nv', '1', '1', '10', '07023412']]);
+    expect(items(doc(nv('0x01') + nv('0x01', '', '<Member type="uint8">9</Member>')), undefined, warnings)).toEqual([
+      ['nv', '1', '1', '10', '07023412'],
+    ]);
     expect(warnings.map((w) => w.code)).toEqual(['NV_MBN_DUPLICATE']);
     expect(code(() => items(doc(nv('0x01') + nv('0x01'), D2)))).toBe('NV_MBN_DUPLICATE');
     expect(items(doc(nv('0x19') + nv('0x19'))).length).toBe(2);
@@ -121,48 +192,99 @@ describe('§2.3 dialect rows', () => {
 describe('§2.4 file elements', () => {
   it('NvEfsFile: metadata bytes ++ file; empty buildPath = last part of targetPath; limits', () => {
     const r = files({ 'conf.bin': Uint8Array.of(1, 2, 3), big: new Uint8Array(65536) });
-    expect(items(doc('<NvEfsFile targetPath="/nv/item_files/x/conf.bin" buildPath="" mcfgAttributes="0x19"><Member sizeOf="1" type="uint8">7</Member></NvEfsFile>'), r)).toEqual([['efs', '2', '19', '/nv/item_files/x/conf.bin', '07010203']]);
-    expect(items(doc('<NvEfsFile targetPath="/a" buildPath="conf.bin" mcfgAttributes="0x19" subscription_mask="3"/>', D2), r)).toEqual([['efs', '2', '19', '/a', '03010203']]);
-    expect(code(() => items(doc('<NvEfsFile targetPath="/a" buildPath="big" mcfgAttributes="1"/>'), r))).toBe('NV_MBN_EFS_TOO_LARGE');
-    expect(code(() => items(doc('<NvEfsFile targetPath="/a" buildPath="nope" mcfgAttributes="1"/>'), r))).toBe('NV_MBN_XML_FILE_MISSING');
-    expect(code(() => items(doc('<NvEfsFile targetPath="/a" buildPath="conf.bin" mcfgAttributes="0x21"/>'), r))).toBe('NV_MBN_XML_EFS_META');
-    expect(code(() => items(doc('<NvEfsFile targetPath="/a" buildPath="conf.bin" mcfgAttributes="0x01"><Member type="uint16">7</Member></NvEfsFile>'), r))).toBe('NV_MBN_XML_EFS_META');
+    expect(
+      items(
+        doc(
+          '<NvEfsFile targetPath="/nv/item_files/x/conf.bin" buildPath="" mcfgAttributes="0x19"><Member sizeOf="1" type="uint8">7</Member></NvEfsFile>',
+        ),
+        r,
+      ),
+    ).toEqual([['efs', '2', '19', '/nv/item_files/x/conf.bin', '07010203']]);
+    expect(
+      items(
+        doc('<NvEfsFile targetPath="/a" buildPath="conf.bin" mcfgAttributes="0x19" subscription_mask="3"/>', D2),
+        r,
+      ),
+    ).toEqual([['efs', '2', '19', '/a', '03010203']]);
+    expect(code(() => items(doc('<NvEfsFile targetPath="/a" buildPath="big" mcfgAttributes="1"/>'), r))).toBe(
+      'NV_MBN_EFS_TOO_LARGE',
+    );
+    expect(code(() => items(doc('<NvEfsFile targetPath="/a" buildPath="nope" mcfgAttributes="1"/>'), r))).toBe(
+      'NV_MBN_XML_FILE_MISSING',
+    );
+    expect(code(() => items(doc('<NvEfsFile targetPath="/a" buildPath="conf.bin" mcfgAttributes="0x21"/>'), r))).toBe(
+      'NV_MBN_XML_EFS_META',
+    );
+    expect(
+      code(() =>
+        items(
+          doc(
+            '<NvEfsFile targetPath="/a" buildPath="conf.bin" mcfgAttributes="0x01"><Member type="uint16">7</Member></NvEfsFile>',
+          ),
+          r,
+        ),
+      ),
+    ).toBe('NV_MBN_XML_EFS_META');
     // D set: the file is not read at all.
-    expect(items(doc('<NvEfsFile targetPath="/a" buildPath="nope" mcfgAttributes="0x40"/>'), r)).toEqual([['efs', '2', '40', '/a', '']]);
+    expect(items(doc('<NvEfsFile targetPath="/a" buildPath="nope" mcfgAttributes="0x40"/>'), r)).toEqual([
+      ['efs', '2', '40', '/a', ''],
+    ]);
   });
   it('NvEfsDir: files, then sub-folders breadth-first, byte order, targets normalised', () => {
     const r = files(
       { 'd/b': Uint8Array.of(2), 'd/A': Uint8Array.of(1), 'd/s p/x': Uint8Array.of(3), 'd/s p/z/y': Uint8Array.of(4) },
-      { d: { files: ['b', 'A'], dirs: ['s p'] }, 'd/s p': { files: ['x'], dirs: ['z'] }, 'd/s p/z': { files: ['y'], dirs: [] } },
+      {
+        d: { files: ['b', 'A'], dirs: ['s p'] },
+        'd/s p': { files: ['x'], dirs: ['z'] },
+        'd/s p/z': { files: ['y'], dirs: [] },
+      },
     );
     const warnings: McfgFinding[] = [];
-    expect(items(doc('<NvEfsDir targetPath="nv/item_files/t" buildPath="d" mcfgAttributes="0x01"/>'), r, warnings).map((i) => [i[3], i[4]])).toEqual([
+    expect(
+      items(doc('<NvEfsDir targetPath="nv/item_files/t" buildPath="d" mcfgAttributes="0x01"/>'), r, warnings).map(
+        (i) => [i[3], i[4]],
+      ),
+    ).toEqual([
       ['/nv/item_files/t/A', '01'],
       ['/nv/item_files/t/b', '02'],
       ['/nv/item_files/t/s_p/x', '03'],
       ['/nv/item_files/t/s_p/z/y', '04'],
     ]);
     expect(warnings.map((w) => w.code)).toEqual(['NV_MBN_XML_DIR_ORDER']);
-    expect(code(() => items(doc('<NvEfsDir targetPath="/t" buildPath="d" mcfgAttributes="0x11"/>'), r))).toBe('NV_MBN_XML_DIALECT');
+    expect(code(() => items(doc('<NvEfsDir targetPath="/t" buildPath="d" mcfgAttributes="0x11"/>'), r))).toBe(
+      'NV_MBN_XML_DIALECT',
+    );
   });
   it('GroupFile inlines its items and checks the version; NvPrlFile builds NV 257', () => {
-    const group = new TextEncoder().encode('<NvData><NvConfigurationData type="1" version="0x0501050d"/><NvItemData id="11" mcfgAttributes="1" mcfgVariant="1"><Member type="uint8">9</Member></NvItemData></NvData>');
+    const group = new TextEncoder().encode(
+      '<NvData><NvConfigurationData type="1" version="0x0501050d"/><NvItemData id="11" mcfgAttributes="1" mcfgVariant="1"><Member type="uint8">9</Member></NvItemData></NvData>',
+    );
     const prl = Uint8Array.of(0x00, 0x06, 0x12, 0x34, 0xaa, 0xbb);
     const r = files({ 'g.xml': group, 'p.prl': prl });
-    expect(items(doc('<GroupFile buildPath="g.xml" version="0x0501050D"/>'), r)).toEqual([['nv', '1', '1', '11', '09']]);
-    expect(code(() => items(doc('<GroupFile buildPath="g.xml" version="0x0501050E"/>'), r))).toBe('NV_MBN_XML_GROUP_VERSION');
-    expect(items(doc('<NvPrlFile buildPath="p.prl" mcfgAttributes="0x01"/>'), r)).toEqual([['nv', '1', '1', '257', '003412300000000100061234aabb']]);
+    expect(items(doc('<GroupFile buildPath="g.xml" version="0x0501050D"/>'), r)).toEqual([
+      ['nv', '1', '1', '11', '09'],
+    ]);
+    expect(code(() => items(doc('<GroupFile buildPath="g.xml" version="0x0501050E"/>'), r))).toBe(
+      'NV_MBN_XML_GROUP_VERSION',
+    );
+    expect(items(doc('<NvPrlFile buildPath="p.prl" mcfgAttributes="0x01"/>'), r)).toEqual([
+      ['nv', '1', '1', '257', '003412300000000100061234aabb'],
+    ]);
   });
 });
 
 describe('to-xml sidecars and raw items', () => {
   it('EFS data over 512 B goes to <name>.files/<targetPath>; odd items become nv:RawItem; both rebuild identically', () => {
     const big = Array.from({ length: 600 }, (_, i) => i & 0xff).join(' ');
-    const xml = doc(`<NvEfsItemData fullpathname="/nv/item_files/big" mcfgAttributes="0x19"><Member type="uint8">7</Member><Member sizeOf="600" type="uint8">${big}</Member></NvEfsItemData>`);
+    const xml = doc(
+      `<NvEfsItemData fullpathname="/nv/item_files/big" mcfgAttributes="0x19"><Member type="uint8">7</Member><Member sizeOf="600" type="uint8">${big}</Member></NvEfsItemData>`,
+    );
     const x = buildMbn(parseMcfgXml(xml));
     const t = toXml(parseMbn(x), { name: 'carrier' });
     expect(Object.keys(t.files)).toEqual(['carrier.files/nv/item_files/big']);
-    expect(t.xml).toContain('<NvEfsFile targetPath="/nv/item_files/big" buildPath="carrier.files/nv/item_files/big" mcfgAttributes="0x19">');
+    expect(t.xml).toContain(
+      '<NvEfsFile targetPath="/nv/item_files/big" buildPath="carrier.files/nv/item_files/big" mcfgAttributes="0x19">',
+    );
     expect(hex(buildMbn(parseMcfgXml(t.xml), files(t.files)))).toBe(hex(x));
     // A delete that carries data cannot come from XML (the builder trims it): kept raw.
     const f = parseMbn(x);

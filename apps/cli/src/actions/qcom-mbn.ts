@@ -2,7 +2,17 @@ import { dirname, basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { NvError, bytesEqual, decodeUtf8 } from '@nv/core';
 import { readFileLimited, writeFileAtomic } from '@nv/core/node';
-import { buildMbn, diffMbn, lintMbn, lintMcfgXml, parseMbn, parseMcfgXml, summarizeMcfg, toXml, type McfgFinding } from '@nv/qcom-mbn';
+import {
+  buildMbn,
+  diffMbn,
+  lintMbn,
+  lintMcfgXml,
+  parseMbn,
+  parseMcfgXml,
+  summarizeMcfg,
+  toXml,
+  type McfgFinding,
+} from '@nv/qcom-mbn';
 import { NODE_HASH_OPTIONS, createFileResolver, inspectCorpus, writeToXmlOutput } from '@nv/qcom-mbn/node';
 import { formatTable, type CliContext } from '../context.ts';
 
@@ -16,28 +26,48 @@ const hex2 = (v: number): string => `0x${v.toString(16).toUpperCase().padStart(2
 const findingLine = (f: McfgFinding): string => `${f.severity.padEnd(7)} ${f.code}  ${f.message}`;
 
 /** `nv qcom mbn build`. */
-export async function mbnBuild(ctx: CliContext, xmlPath: string, flags: { output: string; force?: boolean; buildRoot?: string; dialect?: number; format?: number }): Promise<void> {
+export async function mbnBuild(
+  ctx: CliContext,
+  xmlPath: string,
+  flags: { output: string; force?: boolean; buildRoot?: string; dialect?: number; format?: number },
+): Promise<void> {
   const abs = ctx.resolvePath(xmlPath);
   const text = decodeUtf8(await readFileLimited(abs, MAX_MBN), { path: abs });
-  const doc = parseMcfgXml(text, { path: xmlPath, ...(flags.dialect === undefined ? {} : { dialect: flags.dialect as 1 | 2 }) });
-  const warnings: McfgFinding[] = [];
-  const bytes = buildMbn(doc, createFileResolver(flags.buildRoot !== undefined ? ctx.resolvePath(flags.buildRoot) : dirname(abs)), {
-    ...NODE_HASH_OPTIONS,
-    ...(flags.format === undefined ? {} : { format: flags.format }),
-    onWarning: (f) => warnings.push(f),
+  const doc = parseMcfgXml(text, {
+    path: xmlPath,
+    ...(flags.dialect === undefined ? {} : { dialect: flags.dialect as 1 | 2 }),
   });
+  const warnings: McfgFinding[] = [];
+  const bytes = buildMbn(
+    doc,
+    createFileResolver(flags.buildRoot !== undefined ? ctx.resolvePath(flags.buildRoot) : dirname(abs)),
+    {
+      ...NODE_HASH_OPTIONS,
+      ...(flags.format === undefined ? {} : { format: flags.format }),
+      onWarning: (f) => warnings.push(f),
+    },
+  );
   await writeFileAtomic(ctx.resolvePath(flags.output), bytes, { force: flags.force ?? false });
   const file = parseMbn(bytes, NODE_HASH_OPTIONS);
   for (const w of warnings) ctx.note(`warning: ${w.code} ${w.message}`);
   ctx.result(
-    { items: file.items.length, version: `0x${file.version.toString(16).toUpperCase().padStart(8, '0')}`, size: bytes.length, format: file.format, output: flags.output, warnings },
-    () => `wrote ${flags.output}: ${bytes.length} bytes, ${file.items.length} items, format ${file.format}, version 0x${file.version.toString(16).toUpperCase().padStart(8, '0')}`,
+    {
+      items: file.items.length,
+      version: `0x${file.version.toString(16).toUpperCase().padStart(8, '0')}`,
+      size: bytes.length,
+      format: file.format,
+      output: flags.output,
+      warnings,
+    },
+    () =>
+      `wrote ${flags.output}: ${bytes.length} bytes, ${file.items.length} items, format ${file.format}, version 0x${file.version.toString(16).toUpperCase().padStart(8, '0')}`,
   );
 }
 
 /** `nv qcom mbn inspect`: one file → its summary; several files or a folder → `{files:[…]}` via worker threads. */
 export async function mbnInspect(ctx: CliContext, inputs: string[], flags: { workers?: number }): Promise<void> {
-  const single = inputs.length === 1 && (await stat(ctx.resolvePath(inputs[0]!)).catch(() => undefined))?.isFile() === true;
+  const single =
+    inputs.length === 1 && (await stat(ctx.resolvePath(inputs[0]!)).catch(() => undefined))?.isFile() === true;
   if (single) {
     const s = summarizeMcfg(parseMbn(await readInput(ctx, inputs[0]!), { ...NODE_HASH_OPTIONS, path: inputs[0]! }));
     ctx.result(s, () => {
@@ -49,35 +79,76 @@ export async function mbnInspect(ctx: CliContext, inputs: string[], flags: { wor
         t.iccids ? `IINs ${t.iccids.join(',')}` : '',
         t.mccmnc ? `PLMNs ${t.mccmnc.join(',')}` : '',
       ].filter(Boolean);
-      const rows = s.items.map((i) => [String(i.type), hex2(i.attributes), i.id !== undefined ? `NV ${i.id}` : (i.path ?? '(opaque)'), String(i.size)]);
+      const rows = s.items.map((i) => [
+        String(i.type),
+        hex2(i.attributes),
+        i.id !== undefined ? `NV ${i.id}` : (i.path ?? '(opaque)'),
+        String(i.size),
+      ]);
       return `${head}\n${trailer.join('  ')}\n${formatTable(rows, ['type', 'attr', 'item', 'size'])}${s.findings.map(findingLine).join('\n')}`;
     });
     return;
   }
-  const entries = await inspectCorpus(inputs.map((p) => ctx.resolvePath(p)), { ...(flags.workers === undefined ? {} : { workers: flags.workers }), progress: ctx.progress() });
+  const entries = await inspectCorpus(
+    inputs.map((p) => ctx.resolvePath(p)),
+    { ...(flags.workers === undefined ? {} : { workers: flags.workers }), progress: ctx.progress() },
+  );
   const failed = entries.filter((e) => !e.ok).length;
-  ctx.result({ files: entries.map((e) => ({ path: e.path, ok: e.ok, ...(e.summary ?? {}), ...(e.error ? { error: e.error } : {}) })), total: entries.length, failed }, () =>
-    formatTable(
-      entries.map((e) => [e.path, e.ok ? (e.summary!.trailer.name ?? '') : e.error!.code, e.ok ? e.summary!.version : '', e.ok ? String(e.summary!.format) : '', e.ok ? e.summary!.typeName : '']),
-      ['file', 'name / error', 'version', 'format', 'type'],
-    ) + `${entries.length} files, ${failed} failed\n`,
+  ctx.result(
+    {
+      files: entries.map((e) => ({
+        path: e.path,
+        ok: e.ok,
+        ...(e.summary ?? {}),
+        ...(e.error ? { error: e.error } : {}),
+      })),
+      total: entries.length,
+      failed,
+    },
+    () =>
+      formatTable(
+        entries.map((e) => [
+          e.path,
+          e.ok ? (e.summary!.trailer.name ?? '') : e.error!.code,
+          e.ok ? e.summary!.version : '',
+          e.ok ? String(e.summary!.format) : '',
+          e.ok ? e.summary!.typeName : '',
+        ]),
+        ['file', 'name / error', 'version', 'format', 'type'],
+      ) + `${entries.length} files, ${failed} failed\n`,
   );
 }
 
 /** `nv qcom mbn to-xml`: decompile and prove the round trip before writing anything. */
-export async function mbnToXml(ctx: CliContext, input: string, flags: { output: string; force?: boolean }): Promise<void> {
+export async function mbnToXml(
+  ctx: CliContext,
+  input: string,
+  flags: { output: string; force?: boolean },
+): Promise<void> {
   const bytes = await readInput(ctx, input);
   const file = parseMbn(bytes, { ...NODE_HASH_OPTIONS, path: input });
   const name = basename(flags.output).replace(/\.xml$/i, '');
   const result = toXml(file, { name });
   const rebuilt = buildMbn(parseMcfgXml(result.xml), { readFile: (p) => result.files[p] }, NODE_HASH_OPTIONS);
-  const reference = file.findings.some((f) => f.code === 'NV_MBN_HASH_MISMATCH' || f.code === 'NV_MBN_HEADER_HASH_MISMATCH') ? undefined : bytes;
+  const reference = file.findings.some(
+    (f) => f.code === 'NV_MBN_HASH_MISMATCH' || f.code === 'NV_MBN_HEADER_HASH_MISMATCH',
+  )
+    ? undefined
+    : bytes;
   if (reference !== undefined && !bytesEqual(rebuilt, reference)) {
-    throw new NvError('NV_MBN_ROUNDTRIP', `the decompiled XML does not rebuild ${input} byte for byte; nothing was written (please report this file)`, { path: input });
+    throw new NvError(
+      'NV_MBN_ROUNDTRIP',
+      `the decompiled XML does not rebuild ${input} byte for byte; nothing was written (please report this file)`,
+      { path: input },
+    );
   }
   if (reference === undefined) ctx.note('warning: the input hashes are stale; building the XML gives a re-hashed file');
   const written = await writeToXmlOutput(result, ctx.resolvePath(flags.output), { force: flags.force ?? false });
-  ctx.result({ items: file.items.length, rawItems: result.rawItems, files: written.slice(1), output: flags.output }, () => `wrote ${flags.output}: ${file.items.length} items (${result.rawItems} raw), ${written.length - 1} sidecar files`);
+  ctx.result(
+    { items: file.items.length, rawItems: result.rawItems, files: written.slice(1), output: flags.output },
+    () =>
+      `wrote ${flags.output}: ${file.items.length} items (${result.rawItems} raw), ${written.length - 1} sidecar files`,
+  );
 }
 
 /** `nv qcom mbn diff`. */
@@ -85,26 +156,63 @@ export async function mbnDiff(ctx: CliContext, a: string, b: string): Promise<vo
   const fa = parseMbn(await readInput(ctx, a), { ...NODE_HASH_OPTIONS, path: a });
   const fb = parseMbn(await readInput(ctx, b), { ...NODE_HASH_OPTIONS, path: b });
   const d = diffMbn(fa, fb);
-  const show = (v: unknown): string => (v === null ? '-' : typeof v === 'object' ? ((v as { text?: string; hex: string }).text ?? (v as { hex: string }).hex) : String(v));
-  ctx.result(d, () =>
-    formatTable(
-      [...d.added.map((x) => ['+', x.key, x.text ?? x.hex]), ...d.removed.map((x) => ['-', x.key, x.text ?? x.hex]), ...d.changed.map((c) => ['~', c.key, `${show(c.from)} → ${show(c.to)}`])],
-      ['', 'key', 'value'],
-    ) + `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed\n`,
+  const show = (v: unknown): string =>
+    v === null
+      ? '-'
+      : typeof v === 'object'
+        ? ((v as { text?: string; hex: string }).text ?? (v as { hex: string }).hex)
+        : String(v);
+  ctx.result(
+    d,
+    () =>
+      formatTable(
+        [
+          ...d.added.map((x) => ['+', x.key, x.text ?? x.hex]),
+          ...d.removed.map((x) => ['-', x.key, x.text ?? x.hex]),
+          ...d.changed.map((c) => ['~', c.key, `${show(c.from)} → ${show(c.to)}`]),
+        ],
+        ['', 'key', 'value'],
+      ) + `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed\n`,
   );
 }
 
 /** `nv qcom mbn lint`: MBN or XML (by content); exit 1 when there is an error finding. */
-export async function mbnLint(ctx: CliContext, input: string, flags: { target?: 'jo' | 'v4'; family?: number; buildRoot?: string }): Promise<void> {
+export async function mbnLint(
+  ctx: CliContext,
+  input: string,
+  flags: { target?: 'jo' | 'v4'; family?: number; buildRoot?: string },
+): Promise<void> {
   const abs = ctx.resolvePath(input);
   const bytes = await readFileLimited(abs, MAX_MBN);
   let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
-  const options = { ...NODE_HASH_OPTIONS, ...(flags.target === undefined ? {} : { target: flags.target }), ...(flags.family === undefined ? {} : { family: flags.family }) };
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 ||
+      bytes[i] === 0x0a ||
+      bytes[i] === 0x0d ||
+      bytes[i] === 0x09 ||
+      bytes[i] === 0xef ||
+      bytes[i] === 0xbb ||
+      bytes[i] === 0xbf)
+  )
+    i++;
+  const options = {
+    ...NODE_HASH_OPTIONS,
+    ...(flags.target === undefined ? {} : { target: flags.target }),
+    ...(flags.family === undefined ? {} : { family: flags.family }),
+  };
   const result =
     bytes[i] === 0x3c
-      ? lintMcfgXml(decodeUtf8(bytes.subarray(i), { path: abs }), createFileResolver(flags.buildRoot !== undefined ? ctx.resolvePath(flags.buildRoot) : dirname(abs)), options)
+      ? lintMcfgXml(
+          decodeUtf8(bytes.subarray(i), { path: abs }),
+          createFileResolver(flags.buildRoot !== undefined ? ctx.resolvePath(flags.buildRoot) : dirname(abs)),
+          options,
+        )
       : lintMbn(bytes, options);
   if (!result.ok) ctx.fail();
-  ctx.result(result, () => (result.findings.length === 0 ? `${input}: no findings` : `${result.findings.map(findingLine).join('\n')}\n${result.ok ? 'ok' : 'errors found'}`));
+  ctx.result(result, () =>
+    result.findings.length === 0
+      ? `${input}: no findings`
+      : `${result.findings.map(findingLine).join('\n')}\n${result.ok ? 'ok' : 'errors found'}`,
+  );
 }

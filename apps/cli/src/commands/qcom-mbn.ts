@@ -5,7 +5,12 @@ import { integerArg } from '../options.ts';
 
 /** `nv qcom mbn …`: MCFG carrier configuration of `@nv/qcom-mbn` (build, inspect, to-xml, diff, lint). */
 export const registerQcomMbn: CommandRegistrar = (program, context) => {
-  const qcom = commandGroup(program, 'qcom', 'Qualcomm: QCN, EFS, FSG signing, MCFG', 'nv qcom mbn inspect mcfg_sw.mbn');
+  const qcom = commandGroup(
+    program,
+    'qcom',
+    'Qualcomm: QCN, EFS, FSG signing, MCFG',
+    'nv qcom mbn inspect mcfg_sw.mbn',
+  );
   const mbn = withExample(
     qcom.command('mbn').description('MCFG carrier configuration (mcfg_sw.mbn / mcfg_hw.mbn): XML ↔ MBN, byte-exact'),
     'nv qcom mbn to-xml mcfg_sw.mbn -o mcfg_sw.xml && nv qcom mbn build mcfg_sw.xml -o rebuilt.mbn',
@@ -18,8 +23,16 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
       .requiredOption('-o, --output <file>', 'MBN to write')
       .option('--force', 'overwrite the output')
       .option('--build-root <dir>', 'folder that buildPath attributes are relative to (default: the XML folder)')
-      .addOption(new Option('--dialect <n>', 'XML dialect (default: McfgXmlVersion)').argParser(integerArg('--dialect', { min: 1, max: 2 })))
-      .addOption(new Option('--format <n>', 'MCFG header format (default: 3 for dialect 1, 4 for dialect 2)').argParser(integerArg('--format', { min: 0, max: 0xffff }))),
+      .addOption(
+        new Option('--dialect <n>', 'XML dialect (default: McfgXmlVersion)').argParser(
+          integerArg('--dialect', { min: 1, max: 2 }),
+        ),
+      )
+      .addOption(
+        new Option('--format <n>', 'MCFG header format (default: 3 for dialect 1, 4 for dialect 2)').argParser(
+          integerArg('--format', { min: 0, max: 0xffff }),
+        ),
+      ),
     'nv qcom mbn build mcfg_sw.xml -o mcfg_sw.mbn',
   ).action(async (xml, opts) => {
     const { mbnBuild } = await import('../actions/qcom-mbn.ts');
@@ -28,9 +41,15 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
   withExample(
     mbn
       .command('inspect')
-      .description('header, version, items and trailer of MCFG MBNs; folders are searched for *.mbn and inspected in parallel')
+      .description(
+        'header, version, items and trailer of MCFG MBNs; folders are searched for *.mbn and inspected in parallel',
+      )
       .argument('<files...>', 'MBN files or folders')
-      .addOption(new Option('--workers <n>', 'worker threads for many files (default: cores)').argParser(integerArg('--workers', { min: 0, max: 64 }))),
+      .addOption(
+        new Option('--workers <n>', 'worker threads for many files (default: cores)').argParser(
+          integerArg('--workers', { min: 0, max: 64 }),
+        ),
+      ),
     'nv qcom mbn inspect mcfg_sw.mbn --json',
     'nv qcom mbn inspect firmware/ --json',
   ).action(async (files, opts) => {
@@ -40,7 +59,9 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
   withExample(
     mbn
       .command('to-xml')
-      .description('decompile an MBN to MCFG XML (+ <name>.files/ sidecars); build of the result gives back the same bytes')
+      .description(
+        'decompile an MBN to MCFG XML (+ <name>.files/ sidecars); build of the result gives back the same bytes',
+      )
       .argument('<mcfg.mbn>', 'MBN file')
       .requiredOption('-o, --output <file>', 'XML to write')
       .option('--force', 'overwrite the outputs'),
@@ -50,7 +71,11 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
     await mbnToXml(context(), file, opts);
   });
   withExample(
-    mbn.command('diff').description('item-level differences (NV by id and index, EFS by path) with decoded values').argument('<a.mbn>', 'old').argument('<b.mbn>', 'new'),
+    mbn
+      .command('diff')
+      .description('item-level differences (NV by id and index, EFS by path) with decoded values')
+      .argument('<a.mbn>', 'old')
+      .argument('<b.mbn>', 'new'),
     'nv qcom mbn diff tmo.mbn att.mbn --json',
   ).action(async (a, b) => {
     const { mbnDiff } = await import('../actions/qcom-mbn.ts');
@@ -61,8 +86,17 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
       .command('lint')
       .description('structural and semantic checks of an MBN or MCFG XML (exit 1 on errors)')
       .argument('<file>', 'MBN or MCFG XML')
-      .addOption(new Option('--target <t>', 'modem generation: jo (format 3, family 5) or v4 (format 4)').choices(['jo', 'v4'] as const))
-      .addOption(new Option('--family <AA>', 'family byte the modem accepts (5 = JO)').argParser(integerArg('--family', { min: 0, max: 255 })))
+      .addOption(
+        new Option('--target <t>', 'modem generation: jo (format 3, family 5) or v4 (format 4)').choices([
+          'jo',
+          'v4',
+        ] as const),
+      )
+      .addOption(
+        new Option('--family <AA>', 'family byte the modem accepts (5 = JO)').argParser(
+          integerArg('--family', { min: 0, max: 255 }),
+        ),
+      )
       .option('--build-root <dir>', 'folder that buildPath attributes are relative to (XML input)'),
     'nv qcom mbn lint mcfg_sw.mbn --target jo',
     'nv qcom mbn lint mcfg_sw.xml --json',
