@@ -100,20 +100,29 @@ interface Layout {
   warnings: BinRegionWarning[];
 }
 
-function layoutOf(bytes: Uint8Array, options: BinRegionOptions): Layout {
+/** Random access to a partition image (a `Uint8Array`, or a file read block by block in Node). */
+export interface BinRegionSource {
+  readonly size: number;
+  /** `length` bytes at `offset` (always inside `size`). */
+  read(offset: number, length: number): Uint8Array;
+}
+
+const sourceOf = (bytes: Uint8Array): BinRegionSource => ({ size: bytes.length, read: (o, l) => bytes.subarray(o, o + l) });
+
+function layoutOf(src: BinRegionSource, options: BinRegionOptions): Layout {
   const blk = options.blockSize ?? BIN_REGION_BLOCK_SIZE;
   if (!Number.isInteger(blk) || blk < 64) throw new RangeError('blockSize must be an integer ≥ 64');
-  const total = Math.floor(bytes.length / blk);
+  const total = Math.floor(src.size / blk);
   const n = total - (options.logBlocks ?? 8) - (options.reservedBlocks ?? 8);
-  if (n < 2) throw new NvError('NV_LID_BIN_BAD_HEADER', `a ${bytes.length}-byte partition has ${total} blocks of ${blk}: too few for a bin region`, { path: options.path, offset: bytes.length });
+  if (n < 2) throw new NvError('NV_LID_BIN_BAD_HEADER', `a ${src.size}-byte partition has ${total} blocks of ${blk}: too few for a bin region`, { path: options.path, offset: src.size });
   const warnings: BinRegionWarning[] = [];
   const len = 3 * n + 4;
   for (let b = n - 1; b >= 0 && len <= blk; b--) {
-    const at = b * blk;
-    const dv = new DataView(bytes.buffer, bytes.byteOffset + at, len);
+    const blkBytes = src.read(b * blk, len);
+    const dv = new DataView(blkBytes.buffer, blkBytes.byteOffset, len);
     if (dv.getUint32(3 * n, true) !== BITMAP_MAGIC) continue;
-    const m0 = bytes.subarray(at, at + n);
-    if (!m0.every((v, i) => v === bytes[at + n + i] && v === bytes[at + 2 * n + i])) continue;
+    const m0 = blkBytes.subarray(0, n);
+    if (!m0.every((v, i) => v === blkBytes[n + i] && v === blkBytes[2 * n + i])) continue;
     const bad = new Set<number>();
     m0.forEach((v, i) => v !== 0 && bad.add(i));
     bad.add(b); // the bitmap block holds no data
@@ -124,7 +133,7 @@ function layoutOf(bytes: Uint8Array, options: BinRegionOptions): Layout {
 }
 
 /** Gathers `length` bytes from good blocks starting at good block `from`; returns the bytes and the next block. */
-function gather(bytes: Uint8Array, lay: Layout, from: number, skip: number, length: number, path?: string): { data: Uint8Array; next: number } {
+function gather(src: BinRegionSource, lay: Layout, from: number, skip: number, length: number, path?: string): { data: Uint8Array; next: number } {
   const out = new Uint8Array(length);
   let got = 0;
   let b = from;
@@ -134,7 +143,7 @@ function gather(bytes: Uint8Array, lay: Layout, from: number, skip: number, leng
     if (b >= lay.n) throw new NvError('NV_LID_BIN_BAD_HEADER', `the bin region needs ${length} bytes from block ${from} but runs out of good blocks`, { path, offset: b * lay.blk });
     const at = b * lay.blk + (first ? skip : 0);
     const take = Math.min(length - got, (b + 1) * lay.blk - at);
-    out.set(bytes.subarray(at, at + take), got);
+    out.set(src.read(at, take), got);
     got += take;
     first = false;
     b++;
@@ -150,23 +159,110 @@ interface Parsed {
   allFile: Uint8Array;
 }
 
-function parse(bytes: Uint8Array, options: BinRegionOptions): Parsed {
+/** Where the pieces of a bin region are (see {@link readBinRegionMap}). */
+export interface BinRegionMap {
+  blockSize: number;
+  /** Usable blocks N. */
+  blocks: number;
+  /** Bad blocks from the bitmap (the bitmap block excluded). */
+  badBlocks: number[];
+  bitmapBlock?: number;
+  mapSize: number;
+  datSize: number;
+  allMap: Uint8Array;
+  /** Absolute [offset, length] runs that hold AllFile, in order. */
+  dataRuns: [number, number][];
+  warnings: BinRegionWarning[];
+}
+
+function mapOf(src: BinRegionSource, options: BinRegionOptions): { lay: Layout; mapSize: number; datSize: number; map: Uint8Array; next: number } {
   const path = options.path;
-  const lay = layoutOf(bytes, options);
+  const lay = layoutOf(src, options);
   let first = 0;
   while (first < lay.n && lay.bad.has(first)) first++;
   if (first >= lay.n) throw new NvError('NV_LID_BIN_BAD_HEADER', 'no good block in the bin region', { path });
   const at = first * lay.blk;
-  const dv = new DataView(bytes.buffer, bytes.byteOffset + at, 12);
+  const hb = src.read(at, 12);
+  const dv = new DataView(hb.buffer, hb.byteOffset, 12);
   const mapSize = dv.getUint32(0, true);
   const datSize = dv.getUint32(4, true);
   const capacity = (lay.n - lay.bad.size) * lay.blk;
   if (mapSize < 12 || mapSize + 12 + datSize > capacity) {
     throw new NvError('NV_LID_BIN_BAD_HEADER', `mapSize ${mapSize} / datSize ${datSize} do not fit the ${capacity} usable bytes of the partition`, { path, offset: at, data: { mapSize, datSize } });
   }
-  const m = gather(bytes, lay, first, 12, mapSize, path);
-  const f = gather(bytes, lay, m.next, 0, datSize, path);
-  return { lay, mapSize, datSize, map: m.data, allFile: f.data };
+  const m = gather(src, lay, first, 12, mapSize, path);
+  return { lay, mapSize, datSize, map: m.data, next: m.next };
+}
+
+function parse(bytes: Uint8Array, options: BinRegionOptions): Parsed {
+  const src = sourceOf(bytes);
+  const m = mapOf(src, options);
+  const f = gather(src, m.lay, m.next, 0, m.datSize, options.path);
+  return { lay: m.lay, mapSize: m.mapSize, datSize: m.datSize, map: m.map, allFile: f.data };
+}
+
+/**
+ * Reads bitmap, header and AllMap through a {@link BinRegionSource} and says where AllFile lies, without reading it
+ * (for streaming readers).
+ * @throws NvError `NV_LID_BIN_BAD_HEADER`.
+ * @example readBinRegionMap({ size, read }, { blockSize: 0x20000 }).dataRuns
+ */
+export function readBinRegionMap(src: BinRegionSource, options: BinRegionOptions = {}): BinRegionMap {
+  checkLimit('bin region size', src.size, BIN_REGION_MAX_BYTES, { path: options.path });
+  const m = mapOf(src, options);
+  const runs: [number, number][] = [];
+  let left = m.datSize;
+  for (let b = m.next; left > 0; b++) {
+    while (b < m.lay.n && m.lay.bad.has(b)) b++;
+    if (b >= m.lay.n) throw new NvError('NV_LID_BIN_BAD_HEADER', `AllFile (${m.datSize} bytes) runs out of good blocks`, { path: options.path });
+    const take = Math.min(left, m.lay.blk);
+    runs.push([b * m.lay.blk, take]);
+    left -= take;
+  }
+  const out: BinRegionMap = {
+    blockSize: m.lay.blk, blocks: m.lay.n, badBlocks: [...m.lay.bad].filter((b) => b !== m.lay.bitmapBlock).sort((a, b) => a - b),
+    mapSize: m.mapSize, datSize: m.datSize, allMap: m.map, dataRuns: runs, warnings: m.lay.warnings,
+  };
+  if (m.lay.bitmapBlock !== undefined) out.bitmapBlock = m.lay.bitmapBlock;
+  return out;
+}
+
+/** An incremental ulCheckSum (same result as {@link binRegionChecksum} over the concatenated chunks). */
+export interface BinRegionChecksum {
+  update(chunk: Uint8Array): void;
+  digest(): number;
+}
+
+/**
+ * Incremental ulCheckSum for streamed AllFile data.
+ * @example const c = createBinRegionChecksum(); c.update(a); c.update(b); c.digest()
+ */
+export function createBinRegionChecksum(): BinRegionChecksum {
+  let s = 0, k = 0, length = 0;
+  const pending: number[] = [];
+  return {
+    update(chunk: Uint8Array): void {
+      length += chunk.length;
+      let i = 0;
+      while (pending.length > 0 && pending.length < 4 && i < chunk.length) pending.push(chunk[i++]!);
+      const word = (a: number, b: number, c: number, d: number): void => {
+        const w = (a | (b << 8) | (c << 16) | (d << 24)) >>> 0;
+        s = k % 2 === 0 ? (s ^ w) >>> 0 : (s + w) >>> 0;
+        k++;
+      };
+      if (pending.length === 4) {
+        word(pending[0]!, pending[1]!, pending[2]!, pending[3]!);
+        pending.length = 0;
+      }
+      for (; i + 4 <= chunk.length; i += 4) word(chunk[i]!, chunk[i + 1]!, chunk[i + 2]!, chunk[i + 3]!);
+      for (; i < chunk.length; i++) pending.push(chunk[i]!);
+    },
+    digest(): number {
+      let tail = 0;
+      for (let i = pending.length - 1; i >= 0; i--) tail = tail * 256 + pending[i]!;
+      return ((s + tail) >>> 0 ^ length) >>> 0;
+    },
+  };
 }
 
 const NAME_CHAR = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x2f || b === 0x2e || b === 0x2d;

@@ -24,9 +24,9 @@ export type { LidBitValue, LidBitField, LidBitLid, LidBitWarning, LidBitResult, 
 export { LID_BIT_MAX_CHARS, parseLidBit, decodeLidBitRecord, encodeLidBitRecord } from './lid-bit.ts';
 export type { ApFileCheck, FileVerEntry } from './ap.ts';
 export { apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer } from './ap.ts';
-export type { BinRegionOptions, BinRegionBuildOptions, BinRegionTitle, BinRegionFile, BinRegionWarning, BinRegionInspection } from './bin-region.ts';
+export type { BinRegionSource, BinRegionMap, BinRegionChecksum, BinRegionOptions, BinRegionBuildOptions, BinRegionTitle, BinRegionFile, BinRegionWarning, BinRegionInspection } from './bin-region.ts';
 export {
-  BIN_REGION_MAX_BYTES, BIN_REGION_BLOCK_SIZE, binRegionChecksum, scanBinRegionTitles, inspectBinRegion, unpackBinRegion, extractBinRegionFile, patchBinRegionFile, buildBinRegion,
+  BIN_REGION_MAX_BYTES, BIN_REGION_BLOCK_SIZE, binRegionChecksum, createBinRegionChecksum, readBinRegionMap, scanBinRegionTitles, inspectBinRegion, unpackBinRegion, extractBinRegionFile, patchBinRegionFile, buildBinRegion,
 } from './bin-region.ts';
 export type { LidVerifyFile, LidVerifyResult, LidVerifyOptions } from './verify.ts';
 export { verifyLidFiles } from './verify.ts';

@@ -2,11 +2,12 @@
  * `@nv/mtk-lid-file/node`: folders of LID files on disk, and the bin-region partition as a file.
  * @module
  */
-import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { NvError, bytesEqual } from '@nv/core';
+import { readSync } from 'node:fs';
+import { appendFile, mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { NvError, bytesEqual, checkLimit } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
-import { BIN_REGION_MAX_BYTES, inspectBinRegion, scanBinRegionTitles, unpackBinRegion, binRegionChecksum, type BinRegionInspection, type BinRegionOptions } from './bin-region.ts';
+import { BIN_REGION_MAX_BYTES, createBinRegionChecksum, inspectBinRegion, readBinRegionMap, scanBinRegionTitles, type BinRegionInspection, type BinRegionOptions } from './bin-region.ts';
 import { LID_MAX_FILE_BYTES } from './lid-file.ts';
 import { isLidFileName } from './names.ts';
 import { verifyLidFiles, type LidVerifyOptions, type LidVerifyResult } from './verify.ts';
@@ -103,28 +104,70 @@ export async function inspectBinRegionFile(path: string, options: BinRegionOptio
 }
 
 /**
- * Extracts every backed-up file of a bin-region image into `outDir` (created atomically; full paths become
- * sub-folders, never escaping `outDir`), after verifying ulCheckSum.
- * @throws NvError `NV_LID_BIN_BAD_CHECKSUM`, `NV_LID_BIN_EMPTY`, and as `inspectBinRegion`.
+ * Extracts every backed-up file of a bin-region image into `outDir`, streaming: the image is read block by block
+ * (never whole), AllFile blocks are appended to their files while ulCheckSum is computed; on a bad checksum the
+ * folder is not created. Full paths become sub-folders that never escape `outDir`.
+ * @throws NvError `NV_LID_BIN_BAD_CHECKSUM`, `NV_LID_BIN_EMPTY`, `NV_LID_BIN_BAD_HEADER`, `NV_LID_BIN_BAD_TITLE`, `NV_EXISTS`, `NV_IO`.
  * @example await extractBinRegion('nvram.bin', 'out')
  */
 export async function extractBinRegion(path: string, outDir: string, options: BinRegionOptions & { force?: boolean } = {}): Promise<{ files: string[] }> {
-  const bytes = await readFileLimited(path, BIN_REGION_MAX_BYTES);
-  const { allMap, allFile } = unpackBinRegion(bytes, { path, ...options });
-  if (new DataView(allMap.buffer, allMap.byteOffset, 4).getUint32(0, true) !== binRegionChecksum(allFile)) {
-    throw new NvError('NV_LID_BIN_BAD_CHECKSUM', 'ulCheckSum does not match AllFile: the backup is corrupt', { path });
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (error) {
+    throw toNvIoError(error, path);
   }
-  const titles = scanBinRegionTitles(allMap, allFile.length, path);
-  return writeDirectoryAtomic(outDir, async (tmp) => {
-    const files: string[] = [];
-    for (const t of titles) {
-      const rel = t.name.split('/').filter((s) => s !== '' && s !== '.' && s !== '..').join('/');
-      if (rel === '') continue;
-      const target = join(tmp, rel);
-      await mkdir(join(target, '..'), { recursive: true });
-      await writeFileAtomic(target, allFile.subarray(t.start, t.start + t.size), { force: true });
-      files.push(rel);
+  try {
+    const size = (await fh.stat()).size;
+    checkLimit('bin region size', size, BIN_REGION_MAX_BYTES, { path });
+    // Blank check, streamed.
+    const chunk = new Uint8Array(1 << 20);
+    let zero = true, ff = true;
+    for (let o = 0; o < size && (zero || ff); o += chunk.length) {
+      const { bytesRead } = await fh.read(chunk, 0, Math.min(chunk.length, size - o), o);
+      for (let i = 0; i < bytesRead && (zero || ff); i++) {
+        if (chunk[i] !== 0) zero = false;
+        if (chunk[i] !== 0xff) ff = false;
+      }
     }
-    return { files };
-  }, options.force === undefined ? {} : { force: options.force });
+    if (zero || ff) throw new NvError('NV_LID_BIN_EMPTY', 'the bin region is blank: nothing to restore', { path });
+    const fd = fh.fd;
+    const src = {
+      size,
+      read(offset: number, length: number): Uint8Array {
+        const b = new Uint8Array(length);
+        readSync(fd, b, 0, length, offset);
+        return b;
+      },
+    };
+    const map = readBinRegionMap(src, { path, ...options });
+    const titles = scanBinRegionTitles(map.allMap, map.datSize, path);
+    const stored = new DataView(map.allMap.buffer, map.allMap.byteOffset, 4).getUint32(0, true);
+    return await writeDirectoryAtomic(outDir, async (tmp) => {
+      const targets = titles.map((t) => t.name.split('/').filter((x) => x !== '' && x !== '.' && x !== '..').join('/'));
+      for (const rel of targets) {
+        if (rel === '') continue;
+        await mkdir(dirname(join(tmp, rel)), { recursive: true });
+        await writeFile(join(tmp, rel), new Uint8Array());
+      }
+      const sum = createBinRegionChecksum();
+      let at = 0;
+      for (const [offset, length] of map.dataRuns) {
+        const block = new Uint8Array(length);
+        const { bytesRead } = await fh.read(block, 0, length, offset);
+        if (bytesRead !== length) throw new NvError('NV_TRUNCATED', `bin region ends inside AllFile at ${offset + bytesRead}`, { path, offset: offset + bytesRead });
+        sum.update(block);
+        for (let i = 0; i < titles.length; i++) {
+          const t = titles[i]!;
+          const lo = Math.max(t.start, at), hi = Math.min(t.start + t.size, at + length);
+          if (lo < hi && targets[i] !== '') await appendFile(join(tmp, targets[i]!), block.subarray(lo - at, hi - at));
+        }
+        at += length;
+      }
+      if (sum.digest() !== stored) throw new NvError('NV_LID_BIN_BAD_CHECKSUM', `ulCheckSum is 0x${stored.toString(16)}, AllFile gives 0x${sum.digest().toString(16)}: the backup is corrupt`, { path });
+      return { files: targets.filter((r) => r !== '') };
+    }, options.force === undefined ? {} : { force: options.force });
+  } finally {
+    await fh.close();
+  }
 }

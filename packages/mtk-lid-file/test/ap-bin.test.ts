@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { NvError, bytesToHex, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 import {
-  apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer, binRegionChecksum, inspectBinRegion, extractBinRegionFile, patchBinRegionFile, unpackBinRegion, buildBinRegion,
+  apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer, binRegionChecksum, inspectBinRegion, extractBinRegionFile, patchBinRegionFile, unpackBinRegion, buildBinRegion, createBinRegionChecksum,
 } from '../src/index.ts';
 
 describe('AP files (§10)', () => {
@@ -153,6 +153,24 @@ describe('fuzz: AP parsers only throw NvError', () => {
             if (!NvError.isInstance(error)) throw error;
           }
         }
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});
+
+describe('incremental ulCheckSum', () => {
+  it('equals the one-shot checksum for any chunking', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat({ max: 200 }), { maxLength: 6 }), (data, cuts) => {
+        const c = createBinRegionChecksum();
+        let prev = 0;
+        for (const cut of [...cuts.map((x) => x % (data.length + 1))].sort((a, b) => a - b)) {
+          c.update(data.subarray(prev, cut));
+          prev = cut;
+        }
+        c.update(data.subarray(prev));
+        expect(c.digest()).toBe(binRegionChecksum(data));
       }),
       { numRuns: FUZZ_RUNS },
     );

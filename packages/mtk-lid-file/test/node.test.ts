@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexToBytes } from '@nv/core';
@@ -57,5 +57,13 @@ describe.skipIf(!hasTool('python3'))('bin region file (needs python3)', () => {
     expect(r.files).toEqual(['mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001', 'MT79_000', 'WIFI', 'BT_Addr', 'FILE_VER']);
     expect(readFileSync(join(out, 'mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001')).length).toBe(384);
     await expect(extractBinRegion(img, out, { blockSize: 0x1000 })).rejects.toMatchObject({ code: 'NV_EXISTS' });
+    expect(readFileSync(join(out, 'WIFI')).length).toBe(5002);
+    const bad = join(dir, 'bad.bin');
+    execFileSync('python3', [new URL('../scripts/make-bin-region.py', import.meta.url).pathname, bad, '--corrupt']);
+    await expect(extractBinRegion(bad, join(dir, 'never'), { blockSize: 0x1000 })).rejects.toMatchObject({ code: 'NV_LID_BIN_BAD_CHECKSUM' });
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    const blank = join(dir, 'blank.bin');
+    writeFileSync(blank, new Uint8Array(0x1000 * 24).fill(0xff));
+    await expect(extractBinRegion(blank, join(dir, 'never'), { blockSize: 0x1000 })).rejects.toMatchObject({ code: 'NV_LID_BIN_EMPTY' });
   });
 });
