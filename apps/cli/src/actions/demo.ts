@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { writeDirectoryAtomic } from '@nv/core/node';
 import type { CliContext } from '../context.ts';
 import { DemoRunner, type DemoStep } from '../demo/runner.ts';
+import { runMcfgFlow } from '../demo/mcfg.ts';
 import { runMtkFlow } from '../demo/mtk.ts';
 
 /** The flows of the demo, in the order the story is told. */
-const FLOWS: ReadonlyArray<(run: DemoRunner) => Promise<void>> = [runMtkFlow];
+const FLOWS: ReadonlyArray<(run: DemoRunner) => Promise<void>> = [runMcfgFlow, runMtkFlow];
 
 function printStep(ctx: CliContext, step: DemoStep, index: number): void {
   if (ctx.json) return;
