@@ -75,7 +75,7 @@ export interface MtkDevice {
 }
 
 /** Final state of one LID's data after a boot. */
-export type MtkLidOutcome = 'kept' | 'restored' | 'reset' | 'migrated' | 'garbled';
+export type MtkLidOutcome = 'kept' | 'restored' | 'reset' | 'migrated' | 'garbled' | 'failed';
 
 /** Result of {@link bootMtkDevice}. */
 export interface MtkBootResult {
@@ -436,7 +436,7 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
 
   // 6. First read of every LID.
   for (const e of entries) {
-    const r = readLid(device, e, outcome.get(e));
+    const r = readLid(device, e);
     if ('assert' in r) return stop(r.assert);
     if (r.outcome !== undefined) outcome.set(e, { outcome: r.outcome, reason: r.reason });
   }
@@ -465,18 +465,23 @@ function migrated(e: LtableEntry, old: MtkStoredLid): Uint8Array {
 
 type ReadResult = { assert: MtkAssert } | { outcome?: MtkLidOutcome; reason: string };
 
-/** lid-file §8: verify every copy, repair from a good copy, bin-region restore (gen B), else reset or assert. */
-function readLid(device: MtkDevice, e: LtableEntry, prior: { outcome: MtkLidOutcome } | undefined): ReadResult {
+/**
+ * lid-file §8: verify the requested records (`index`, or all) of every copy, repair a bad copy from a good one, gen-B
+ * CALIBRAT/IMPORTANT ask the AP for the bin-region copy (failure ⇒ "bin-region restore fail", or assert with
+ * FAULT_ASSERT; no reset), else FAULT_ASSERT asserts, INTERNAL fails, everything else is reset to its defaults.
+ */
+function readLid(device: MtkDevice, e: LtableEntry, index?: number): ReadResult {
   const b = device.table.generation === 'moly-b';
   const locs = mtkLidLocations(device, e);
   const wantCipher = isCiphered(effectiveAttrs(device, e));
   const ok = (f: MtkStoredLid | undefined): f is MtkStoredLid =>
-    f !== undefined && f.bad.length === 0 && f.data.length === e.size * e.records && (!b || (f.recordSize === e.size && f.records === e.records && f.ciphered === wantCipher));
+    f !== undefined && (index === undefined ? f.bad.length === 0 : !f.bad.includes(index)) && f.data.length === e.size * e.records &&
+    (!b || (f.recordSize === e.size && f.records === e.records && f.ciphered === wantCipher));
   const files = locs.map((l) => device.partitions[l.partition][l.path]);
   const good = files.find(ok);
   if (good !== undefined) {
     locs.forEach((l, i) => {
-      if (!ok(files[i])) device.partitions[l.partition][l.path] = { ...good, data: good.data.slice(), bad: [] };
+      if (!ok(files[i])) device.partitions[l.partition][l.path] = { ...good, data: good.data.slice(), bad: [...good.bad] };
     });
     if (!b && good.ciphered !== wantCipher) {
       // Gen A checksums the stored bytes: they pass, but are decoded with the wrong cipher mode (§9.3 row 18).
@@ -487,18 +492,20 @@ function readLid(device: MtkDevice, e: LtableEntry, prior: { outcome: MtkLidOutc
       }
       return { outcome: 'garbled', reason: 'CONFIDENTIAL/MSP changed: gen-A checksum of the stored bytes passes, the data is decoded with the wrong cipher' };
     }
-    return prior === undefined ? { reason: 'valid' } : { reason: 'valid' };
+    return { reason: 'valid' };
   }
-  if (b && (has(e.categories, 'CALIBRAT') || has(e.categories, 'IMPORTANT')) && device.binRegion !== null) {
+  if (b && (has(e.categories, 'CALIBRAT') || has(e.categories, 'IMPORTANT'))) {
     const l0 = locs[0] as MtkLidLocation;
-    const copy = device.binRegion[`${l0.folder}/${l0.file}`];
+    const copy = device.binRegion?.[`${l0.folder}/${l0.file}`];
     if (ok(copy)) {
-      for (const l of locs) device.partitions[l.partition][l.path] = { ...copy, data: copy.data.slice(), bad: [] };
+      for (const l of locs) device.partitions[l.partition][l.path] = { ...copy, data: copy.data.slice(), bad: [...copy.bad] };
       return { outcome: 'restored', reason: 'read failed: the AP restored the file from the bin region' };
     }
+    if (has(e.attributes, 'FAULT_ASSERT')) return { assert: { name: e.name, reason: `read of ${e.name} failed, the bin-region restore failed and the LID has FAULT_ASSERT: the modem asserts` } };
+    return { outcome: 'failed', reason: 'read failed and the bin-region restore failed: the LID is unreadable (its unit data is not reset)' };
   }
   if (b && has(e.attributes, 'FAULT_ASSERT')) return { assert: { name: e.name, reason: `read of ${e.name} failed and the LID has FAULT_ASSERT: the modem asserts` } };
-  if (has(e.categories, 'INTERNAL')) return { reason: 'read failed; INTERNAL LIDs are not reset on a read error' };
+  if (has(e.categories, 'INTERNAL')) return { outcome: 'failed', reason: 'read failed; INTERNAL LIDs are not reset on a read error' };
   resetLid(device, e);
   return { outcome: 'reset', reason: 'read failed (checksum or size): every record reset to the default' };
 }
@@ -518,25 +525,27 @@ function checkIndex(e: LtableEntry, index: number, amount = 1): void {
 
 /**
  * `nvram_external_read_data` (lid-file §13): one record (1-based), verified; a failing read runs the §8
- * recovery (copy repair, bin-region restore, reset to default, or assert).
+ * recovery (copy repair, bin-region restore, reset to default, or assert). Only the requested record is verified.
  * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_ASSERTED, NV_SIM_MTK_READ_FAILED
  * @example readMtkRecord(device, 'NVRAM_EF_IMEI_IMEISV_LID', 1)
  */
 export function readMtkRecord(device: MtkDevice, lid: string | number, index: number): Uint8Array {
   const e = findEntry(device, lid);
   checkIndex(e, index);
-  const r = readLid(device, e, undefined);
+  const r = readLid(device, e, index);
   if ('assert' in r) {
     device.asserted = r.assert;
     throw new NvError('NV_SIM_MTK_ASSERTED', r.assert.reason, { data: { lid: e.name } });
   }
-  const f = device.partitions[(mtkLidLocations(device, e)[0] as MtkLidLocation).partition][(mtkLidLocations(device, e)[0] as MtkLidLocation).path];
-  if (f === undefined || f.data.length !== e.size * e.records) throw new NvError('NV_SIM_MTK_READ_FAILED', `${e.name}: ${r.reason}`, { data: { lid: e.name } });
+  const l0 = mtkLidLocations(device, e)[0] as MtkLidLocation;
+  const f = device.partitions[l0.partition][l0.path];
+  if (r.outcome === 'failed' || f === undefined || f.data.length !== e.size * e.records) throw new NvError('NV_SIM_MTK_READ_FAILED', `${e.name}: ${r.reason}`, { data: { lid: e.name } });
   return f.data.slice((index - 1) * e.size, index * e.size);
 }
 
 /**
- * `nvram_external_write_data` (lid-file §13): writes one record to every copy, checksum recomputed.
+ * `nvram_external_write_data` (lid-file §13): writes one record to every copy, checksums recomputed. The other
+ * records come from a copy without checksum errors, else from the defaults (the next read would have reset them).
  * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_BAD_BUFFER_SIZE, NV_SIM_MTK_ASSERTED
  * @example writeMtkRecord(device, 'NVRAM_EF_BARCODE_NUM_LID', 1, barcode)
  */
@@ -544,15 +553,12 @@ export function writeMtkRecord(device: MtkDevice, lid: string | number, index: n
   const e = findEntry(device, lid);
   checkIndex(e, index);
   if (record.length !== e.size) throw new NvError('NV_SIM_MTK_BAD_BUFFER_SIZE', `${e.name} records are ${e.size} bytes, got ${record.length}`, { data: { lid: e.name } });
-  const current = readLid(device, e, undefined);
-  if ('assert' in current) {
-    device.asserted = current.assert;
-    throw new NvError('NV_SIM_MTK_ASSERTED', current.assert.reason, { data: { lid: e.name } });
-  }
-  const first = device.partitions[(mtkLidLocations(device, e)[0] as MtkLidLocation).partition][(mtkLidLocations(device, e)[0] as MtkLidLocation).path];
-  const data = first !== undefined && first.data.length === e.size * e.records ? first.data.slice() : mtkDefaultRecords(e);
+  const good = mtkLidLocations(device, e)
+    .map((l) => device.partitions[l.partition][l.path])
+    .find((f) => f !== undefined && f.bad.length === 0 && f.data.length === e.size * e.records);
+  const data = good !== undefined ? good.data.slice() : mtkDefaultRecords(e);
   data.set(record, (index - 1) * e.size);
-  writeAll(device, e, data, options.unit ?? isMtkUnitData(e));
+  writeAll(device, e, data, options.unit ?? good?.unit ?? isMtkUnitData(e));
 }
 
 /**

@@ -8,7 +8,7 @@
  * @module
  */
 import { NvError, decodeUtf8, encodeUtf8, hexToBytes } from '@nv/core';
-import { LDI_HEADER_SIZE, decodeLidFile, encodeLidFile, lidKeyFromBytes, sectionSizeA, sectionSizeB, type LidEntry, type LidGeneration } from '@nv/mtk-lid-file';
+import { LDI_HEADER_SIZE, aesEcbDecrypt, aesEcbEncrypt, decodeLidFile, encodeLidFile, lidKeyFromBytes, sectionSizeA, sectionSizeB, type LidEntry, type LidGeneration } from '@nv/mtk-lid-file';
 import { ltableFromJson, ltableToJson } from '@nv/mtk-nvram-ltable';
 import { MTK_PARTITIONS, type MtkDevice, type MtkPartition, type MtkStoredLid } from './mtk-device.ts';
 
@@ -70,11 +70,16 @@ function lidBytes(gen: LidGeneration, f: MtkStoredLid): Uint8Array {
   const out = encodeLidFile(records, entry, codec(gen));
   const base = gen === 'B' ? LDI_HEADER_SIZE : 0;
   const section = gen === 'B' ? sectionSizeB(f.recordSize, entry.attributes, false) : sectionSizeA(f.recordSize, entry.attributes, false);
+  const key = hexToBytes(MTK_SIM_KEY);
   for (const i of f.bad) {
-    // Gen A / plain gen B: flip the stored checksum; ciphered gen B: flip the first ciphertext byte (the block decrypts
-    // to other bytes, so chk8 fails).
-    const at = base + (i - 1) * section + (gen === 'B' && f.ciphered ? 0 : f.recordSize);
-    out[at] = (out[at] as number) ^ 0x01;
+    // Flip the first stored checksum byte. Gen B ciphers the whole section (checksum included): decrypt, flip, re-encrypt
+    // so that the padding stays valid and only chk8 fails (lid-file §5.3).
+    const off = base + (i - 1) * section;
+    if (gen === 'B' && f.ciphered) {
+      const plain = aesEcbDecrypt(key, out.subarray(off, off + section));
+      plain[f.recordSize] = (plain[f.recordSize] as number) ^ 0x01;
+      out.set(aesEcbEncrypt(key, plain), off);
+    } else out[off + f.recordSize] = (out[off + f.recordSize] as number) ^ 0x01;
   }
   if (gen === 'B' && !f.headerOk) out[30] = (out[30] as number) ^ 0xff;
   return out;

@@ -31,9 +31,9 @@ export interface MtkUpgradeLid {
 
 /**
  * Result of {@link upgradeMtkDevice}: cli.md's `{kept[], reset[], migrated[], lost[], asserted?}` (LID names) plus
- * `restored[]` (back from the bin region), `garbled[]` (read with the wrong cipher mode), `removed[]` (LIDs of the
- * old table only), and the files the modem deleted or left orphaned. Every LID of the new table is in exactly one
- * of kept / restored / reset / migrated / lost / garbled, unless the modem asserted.
+ * `restored[]` (back from the bin region), `garbled[]` (read with the wrong cipher mode), `failed[]` (unreadable:
+ * checksum error and no bin-region copy), `removed[]` (LIDs of the old table only), and the files the modem deleted or left orphaned. Every LID of the new table is in exactly one
+ * of kept / restored / reset / migrated / lost / garbled / failed, unless the modem asserted.
  */
 export interface MtkUpgradeReport {
   readonly mode: MtkUpgradeMode;
@@ -46,6 +46,7 @@ export interface MtkUpgradeReport {
   readonly migrated: string[];
   readonly lost: string[];
   readonly garbled: string[];
+  readonly failed: string[];
   readonly removed: string[];
   readonly deleted: string[];
   readonly orphans: string[];
@@ -107,7 +108,7 @@ export function upgradeMtkDevice(device: MtkDevice, newTable: Ltable, mode: MtkU
   const names = (o: MtkUpgradeOutcome): string[] => lids.filter((l) => l.outcome === o).map((l) => l.name);
   return {
     mode, generation: newTable.generation, from, to: device.firmware,
-    kept: names('kept'), restored: names('restored'), reset: names('reset'), migrated: names('migrated'), lost: names('lost'), garbled: names('garbled'),
+    kept: names('kept'), restored: names('restored'), reset: names('reset'), migrated: names('migrated'), lost: names('lost'), garbled: names('garbled'), failed: names('failed'),
     removed, deleted: boot.deleted, orphans: boot.orphans, erased,
     ...(boot.asserted !== undefined ? { asserted: boot.asserted } : {}),
     lids,

@@ -115,7 +115,16 @@ describe('nvram_external_* (lid-file §13)', () => {
 
     corruptMtkLid(d, 'NVRAM_EF_SMS_SETTING_LID', { record: 2 });
     const sms = entry(sampleLtable(), 'NVRAM_EF_SMS_SETTING_LID');
+    const before = bytesToHex(readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 1)); // only the requested record is verified
+    expect(before).not.toBe(bytesToHex(mtkDefaultRecords(sms).subarray(0, 176)));
+    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 2))).toBe(bytesToHex(mtkDefaultRecords(sms).subarray(176, 352)));
     expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 1))).toBe(bytesToHex(mtkDefaultRecords(sms).subarray(0, 176)));
+
+    // Gen B CALIBRAT without a bin-region copy: "bin-region restore fail", the read fails, nothing is reset.
+    d.binRegion = null;
+    corruptMtkLid(d, 'NVRAM_EF_BARCODE_NUM_LID', { record: 1 });
+    expect(code(() => readMtkRecord(d, 'NVRAM_EF_BARCODE_NUM_LID', 1))).toBe('NV_SIM_MTK_READ_FAILED');
+    expect(peekMtkLid(d, 'NVRAM_EF_BARCODE_NUM_LID')!.bad).toEqual([1]);
   });
 
   it('FAULT_ASSERT LIDs assert on a failing read, and the modem then refuses access', () => {
