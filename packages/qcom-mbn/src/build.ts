@@ -57,6 +57,8 @@ export interface BuildMbnOptions extends HashOptions {
   readonly format?: number;
   /** Receives warnings (dropped duplicates, masked values, directory order …). */
   readonly onWarning?: (finding: McfgFinding) => void;
+  /** `jo`: emulate the JO generator's leading-whitespace quirk (§2.2, inferred): an extra leading 0 element. */
+  readonly quirks?: 'jo';
 }
 
 /** A resolver that has no files (inline-only XML). */
@@ -218,12 +220,25 @@ export interface ItemBuildContext {
   readonly resolver: FileResolver;
   readonly warn: (f: McfgFinding) => void;
   readonly depth: number;
+  /** `jo`: emulate the dialect-1 generator's untrimmed leading whitespace (an extra leading 0 element, §2.2). */
+  readonly quirks?: 'jo';
 }
 
 function concatMembers(members: readonly McfgXmlMember[], ctx: ItemBuildContext, path: string): Uint8Array {
   return concatBytes(
     ...members.map((m, i) => {
-      const { bytes, overflow } = encodeMember(m, ctx.dialect, `${path}/Member[${i}]`);
+      let member = m;
+      if (ctx.dialect === 1 && m.type !== 'string' && /^\s/.test(m.value)) {
+        // §2.2: the dialect-1 generator does not trim, so leading whitespace yields an extra leading 0 element.
+        ctx.warn({
+          severity: 'warning',
+          code: 'NV_MBN_XML_MEMBER_WS',
+          message: `${path}: Member ${i} starts with whitespace; the JO generator adds a leading 0 element${ctx.quirks === 'jo' ? ' (emulated)' : ' (not emulated without --quirks=jo)'}`,
+          path,
+        });
+        if (ctx.quirks === 'jo') member = { ...m, value: `0 ${m.value}` };
+      }
+      const { bytes, overflow } = encodeMember(member, ctx.dialect, `${path}/Member[${i}]`);
       if (overflow)
         ctx.warn({
           severity: 'warning',
@@ -512,7 +527,13 @@ export function buildItems(
   options: BuildMbnOptions = {},
 ): McfgItem[] {
   const dialect = options.dialect ?? doc.dialect;
-  const ctx: ItemBuildContext = { dialect, resolver, warn: options.onWarning ?? (() => {}), depth: 0 };
+  const ctx: ItemBuildContext = {
+    dialect,
+    resolver,
+    warn: options.onWarning ?? (() => {}),
+    depth: 0,
+    ...(options.quirks === undefined ? {} : { quirks: options.quirks }),
+  };
   const seen = new Set<string>();
   const out: McfgItem[] = [];
   doc.elements.forEach((el, i) => {
@@ -558,7 +579,13 @@ export function buildMbn(
 ): Uint8Array<ArrayBuffer> {
   const dialect = options.dialect ?? doc.dialect;
   const items = buildItems(doc, resolver, { ...options, dialect });
-  const ctx: ItemBuildContext = { dialect, resolver, warn: options.onWarning ?? (() => {}), depth: 0 };
+  const ctx: ItemBuildContext = {
+    dialect,
+    resolver,
+    warn: options.onWarning ?? (() => {}),
+    depth: 0,
+    ...(options.quirks === undefined ? {} : { quirks: options.quirks }),
+  };
   const trailerTlvs = concatMembers(doc.trailer, ctx, 'NvTrlRecord');
   const segment = encodeMcfgSegment({
     format: options.format ?? doc.format ?? (dialect === 1 ? 3 : 4),

@@ -295,3 +295,20 @@ describe('to-xml sidecars and raw items', () => {
     expect(t2.xml).toContain('xmlns:nv="urn:nv:mcfg:1"');
   });
 });
+
+describe('§2.2 leading whitespace (dialect 1)', () => {
+  it('warns NV_MBN_XML_MEMBER_WS; --quirks=jo adds the extra leading 0 element the JO generator writes', () => {
+    const xml = doc(
+      '<NvItemData id="10" mcfgAttributes="1" mcfgVariant="1"><Member sizeOf="2" type="uint8">\n 5 6</Member></NvItemData>',
+    );
+    const warnings: McfgFinding[] = [];
+    expect(
+      buildItems(parseMcfgXml(xml), undefined, { onWarning: (f) => warnings.push(f) }).map((i) => hex(i.data)),
+    ).toEqual(['0506']);
+    expect(warnings.map((w) => w.code)).toEqual(['NV_MBN_XML_MEMBER_WS']);
+    expect(buildItems(parseMcfgXml(xml), undefined, { quirks: 'jo' }).map((i) => hex(i.data))).toEqual(['000506']);
+    expect(
+      buildItems(parseMcfgXml(xml.replace('<NvData>', D2)), undefined, { quirks: 'jo' }).map((i) => hex(i.data)),
+    ).toEqual(['0506']);
+  });
+});

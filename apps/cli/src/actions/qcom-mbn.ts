@@ -29,7 +29,7 @@ const findingLine = (f: McfgFinding): string => `${f.severity.padEnd(7)} ${f.cod
 export async function mbnBuild(
   ctx: CliContext,
   xmlPath: string,
-  flags: { output: string; force?: boolean; buildRoot?: string; dialect?: number; format?: number },
+  flags: { output: string; force?: boolean; buildRoot?: string; dialect?: number; format?: number; quirks?: 'jo' },
 ): Promise<void> {
   const abs = ctx.resolvePath(xmlPath);
   const text = decodeUtf8(await readFileLimited(abs, MAX_MBN), { path: abs });
@@ -44,6 +44,7 @@ export async function mbnBuild(
     {
       ...NODE_HASH_OPTIONS,
       ...(flags.format === undefined ? {} : { format: flags.format }),
+      ...(flags.quirks === undefined ? {} : { quirks: flags.quirks }),
       onWarning: (f) => warnings.push(f),
     },
   );
