@@ -116,13 +116,19 @@ export interface LidCodecOptions {
 
 const has = (e: LidEntry, a: string): boolean => e.attributes.includes(a);
 
-/** Gen-A section length: record + 2 + pad (pad only for MSP bound to the chip, §4). */
+/**
+ * Gen-A section length: record + 2 + pad (pad only for MSP bound to the chip, §4).
+ * @example sectionSizeA(10, []) // 12
+ */
 export function sectionSizeA(size: number, attributes: readonly string[], bindToChip = true): number {
   const pad = attributes.includes('MSP') && bindToChip ? (16 - ((size + 2) % 16)) % 16 : 0;
   return size + 2 + pad;
 }
 
-/** Gen-B section length: record + 8 + pad (pad for CONFIDENTIAL, or MSP bound to the chip, §5). */
+/**
+ * Gen-B section length: record + 8 + pad (pad for CONFIDENTIAL, or MSP bound to the chip, §5).
+ * @example sectionSizeB(10, ['CONFIDENTIAL']) // 32
+ */
 export function sectionSizeB(size: number, attributes: readonly string[], bindToChip = true): number {
   const padded = attributes.includes('CONFIDENTIAL') || (attributes.includes('MSP') && bindToChip);
   return size + 8 + (padded ? (16 - ((size + 8) % 16)) % 16 : 0);
@@ -321,6 +327,10 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   const section = generation === 'A' ? sectionSizeA(e.size, e.attributes, bind) : sectionSizeB(e.size, e.attributes, bind);
   const records: LidRecord[] = [];
   const badRecords: number[] = [];
+  // §5.3: non-zero pad after decryption means a wrong key when every padded section shows it; a single corrupt
+  // section garbles only its own pad, so that record just fails (decode never stops at the first bad record).
+  let badPads = 0;
+  let firstBadPad: number | undefined;
   for (let i = 0; i < e.records; i++) {
     const off = base + i * section;
     let sec = bytes.subarray(off, off + section);
@@ -333,18 +343,27 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
       ok = cs2Accepts(cipherText, stored[0]! | (stored[1]! << 8)); // §4: checksum covers ciphertext
       rec = cipher?.rc4 ? cipher.rc4(cipherText) : cipherText.slice();
     } else {
+      let padOk = true;
       if (cipher?.aes) {
         sec = aesEcbDecrypt(cipher.aes, sec);
         for (let p = e.size + 8; p < section; p++) {
-          if (sec[p] !== 0) throw new NvError('NV_LID_BAD_PADDING', `record ${i + 1}: pad byte ${p - e.size - 8} is 0x${sec[p]!.toString(16)} after decryption: wrong key`, { offset: off + p, path, data: { record: i + 1 } });
+          if (sec[p] !== 0) {
+            padOk = false;
+            firstBadPad ??= off + p;
+            break;
+          }
         }
+        if (!padOk) badPads++;
       }
       rec = sec.slice(0, e.size);
       stored = sec.subarray(e.size, e.size + 8);
-      ok = confidential && !cipher ? false : bytesEqual(stored, chk8(rec));
+      ok = padOk && (confidential && !cipher ? false : bytesEqual(stored, chk8(rec)));
     }
     records.push({ index: i + 1, bytes: rec, checksumOk: ok, checksum: bytesToHex(stored), offset: off });
     if (!ok) badRecords.push(i + 1);
+  }
+  if (badPads > 0 && badPads === e.records) {
+    throw new NvError('NV_LID_BAD_PADDING', `every section has non-zero pad bytes after decryption: wrong key`, { offset: firstBadPad, path, data: { records: e.records } });
   }
   const out: LidDecoded = { generation, recordSize: e.size, sectionSize: section, decrypted: !confidential || cipher !== undefined, records, badRecords };
   if (header) {

@@ -191,6 +191,17 @@ describe('properties', () => {
       }
     });
   }
+  it('gen B confidential: every single-byte corruption fails exactly its record (no file-wide padding error)', () => {
+    const entry: LidEntry = { lid: 0x42, size: 10, records: 3, attr: 8, category: 0, attributes: ['CONFIDENTIAL'] };
+    const records = [hexToBytes('00010121436587f00000'), new Uint8Array(10), new Uint8Array(10).fill(0xff)];
+    const good = encodeLidFile(records, entry, { generation: 'B', key: AES_DEFAULT });
+    for (let off = 64; off < good.length; off++) {
+      const bad = good.slice();
+      bad[off] = bad[off]! ^ 0x5a;
+      const d = decodeLidFile(bad, entry, { key: AES_DEFAULT });
+      expect(d.badRecords, `offset ${off}`).toEqual([Math.floor((off - 64) / 32) + 1]);
+    }
+  });
   it('fuzz: mutated files only throw NvError', () => {
     const files = ['genb-imei-confidential.bin', 'gena-imei-confidential.bin', 'gena-edge.bin', 'genb-plain.bin', 'gena-demo.bin'].map(vec);
     fc.assert(
