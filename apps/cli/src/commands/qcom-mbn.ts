@@ -24,6 +24,11 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
       .option('--force', 'overwrite the output')
       .option('--build-root <dir>', 'folder that buildPath attributes are relative to (default: the XML folder)')
       .addOption(
+        new Option('--quirks <q>', 'emulate the JO generator: leading whitespace in a Member adds a 0 element').choices(
+          ['jo'] as const,
+        ),
+      )
+      .addOption(
         new Option('--dialect <n>', 'XML dialect (default: McfgXmlVersion)').argParser(
           integerArg('--dialect', { min: 1, max: 2 }),
         ),
