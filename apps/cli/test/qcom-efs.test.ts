@@ -44,7 +44,11 @@ beforeAll(async () => {
   await writeFile(join(dir, 'efs/.nv-efs.json'), JSON.stringify({ version: 1, entries: { '/lnk': { type: 'symlink', mode: 0o120777, mtime: 0, uid: 0, gid: 0, target: '/nvm/num/10' } } }));
   await writeFile(join(dir, 'evil.tar'), cat(v7('/', 0o40777, '5'), v7('/../evil', 0o100777, '0', Uint8Array.of(1)), new Uint8Array(1024)));
   await writeFile(join(dir, 'case.tar'), cat(v7('/', 0o40777, '5'), v7('/A', 0o100777, '0', Uint8Array.of(1)), v7('/a', 0o100777, '0', Uint8Array.of(2)), new Uint8Array(1024)));
-  await writeFile(join(dir, 'sizes.json'), JSON.stringify({ '10': { size: 2, arraySize: 2 }, '5': 2 }));
+  await writeFile(join(dir, 'def.xml'), '<NvDefinition><NvItem id="10" name="a" maxIndex="1"><Member type="uint8" name="nam"/><Member type="uint16"/></NvItem><NvItem id="550" name="imei"><Member type="uint8" sizeOf="9"/></NvItem><NvEfsItem fullpathname="/nv/item_files/x" name="x"><Member type="uint8"/></NvEfsItem></NvDefinition>');
+  await writeFile(join(dir, 'master.xml'), '<NvSource xmlns:xi="http://www.w3.org/2001/XInclude"><NvItem id="10" encoding="dec">0,31</NvItem><xi:include href="INC.xml#xpointer(/NvSource/*)"/></NvSource>');
+  await writeFile(join(dir, 'inc.xml'), '<NvSource><NvItem id="550" encoding="hex">8 a 1 2 3 4 5 6 7</NvItem><NvEfsItem fullpathname="/nv/item_files/x" useProvisioningStore="true">7</NvEfsItem><NvItem id="99">1</NvItem></NvSource>');
+  await writeFile(join(dir, 'loop.xml'), '<NvSource xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="loop.xml#xpointer(/NvSource/*)"/></NvSource>');
+  await writeFile(join(dir, 'sizes.json'), JSON.stringify({ '10': { size: 2, arraySize: 2 }, '5': 2, '550': 9, '99': 1 }));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -127,5 +131,46 @@ describe('nv qcom qcn', () => {
     const r = await runNv(['qcom', 'qcn', 'inspect', join(VEC, 'small.tar'), '--json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error.code).toBe('NV_EFS_BAD_QCN_SIGNATURE');
+  });
+});
+
+describe('nv qcom nv compile → qcn to-efs → efs pack → efs lint', () => {
+  it('runs the whole offline flow with cli.md shapes', async () => {
+    const c = await runNv(['qcom', 'nv', 'compile', 'master.xml', '--definition', 'def.xml', '-o', 'out.qcn', '--json'], { cwd: dir });
+    expect(c.code).toBe(0);
+    const cj = JSON.parse(c.stdout);
+    expect(cj).toMatchObject({ items: 3, efsItems: 1 });
+    expect(cj.warnings.map((w: { code: string }) => w.code)).toEqual(['NV_EFS_XML_NO_DEFINITION']);
+    const t = await runNv(['qcom', 'qcn', 'to-efs', 'out.qcn', '--nv-info', 'sizes.json', '-o', 'tree', '--json'], { cwd: dir });
+    expect(t.code).toBe(0);
+    expect([...(await readFile(join(dir, 'tree/nvm/num/10')))]).toEqual([0x1f, 0]);
+    const p = await runNv(['qcom', 'efs', 'pack', 'tree', '-o', 'tree.tar.gz', '--json'], { cwd: dir });
+    expect(p.code).toBe(0);
+    const l = await runNv(['qcom', 'efs', 'lint', 'tree.tar.gz', '--definition', 'def.xml', '--json'], { cwd: dir });
+    expect(l.code).toBe(0);
+    const lj = JSON.parse(l.stdout);
+    expect(lj.ok).toBe(true);
+    expect(lj.findings.map((f: { code: string; id?: number }) => `${f.code} ${f.id}`).sort()).toEqual(['NV_EFS_LINT_FACTORY_DATA 550', 'NV_EFS_LINT_NOT_IN_DEFINITION 99']);
+    const s = await runNv(['qcom', 'efs', 'lint', 'out.qcn', '--strip-factory', '-o', 'clean.qcn', '--json'], { cwd: dir });
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout).removed).toEqual([550]);
+    const again = await runNv(['qcom', 'efs', 'lint', 'clean.qcn', '--json'], { cwd: dir });
+    expect(JSON.parse(again.stdout)).toEqual({ ok: true, findings: [] });
+  });
+  it('lint exits 1 with ok:false on errors; compile errors name the file; usage errors exit 2', async () => {
+    await writeFile(join(dir, 'sizes-bad.json'), JSON.stringify({ '10': { size: 3, arraySize: 2 } }));
+    const l = await runNv(['qcom', 'efs', 'lint', 'tree', '--nv-info', 'sizes-bad.json', '--json'], { cwd: dir });
+    expect(l.code).toBe(1);
+    const lj = JSON.parse(l.stdout);
+    expect(lj.ok).toBe(false);
+    expect(lj.findings.find((f: { severity: string }) => f.severity === 'error')).toMatchObject({ code: 'NV_EFS_NV_SIZE_MISMATCH', path: '/nvm/num/10', id: 10 });
+    const loop = await runNv(['qcom', 'nv', 'compile', 'loop.xml', '--definition', 'def.xml', '-o', 'loop.qcn', '--json'], { cwd: dir });
+    expect(loop.code).toBe(1);
+    const err = JSON.parse(loop.stdout).error;
+    expect(err.code).toBe('NV_EFS_XML_INCLUDE_CYCLE');
+    expect(err.message).toMatch(/loop\.xml → .*loop\.xml/);
+    expect((await readdir(dir)).includes('loop.qcn')).toBe(false);
+    const u = await runNv(['qcom', 'efs', 'lint', 'out.qcn', '--strip-factory', '--json'], { cwd: dir });
+    expect(u.code).toBe(2);
   });
 });

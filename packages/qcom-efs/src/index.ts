@@ -40,3 +40,5 @@ export { MAX_XML_BYTES, XINCLUDE_NS, joinPath, loadXml, parseXml, resolveCaseIns
 export type { XmlElement, XmlResolver } from './xml.ts';
 export { PRIMITIVES, compileNvFiles, compileNvSource, layoutSize, parseNvDefinition } from './compile.ts';
 export type { CompileOptions, CompileResult, NvDataType, NvDefinition, NvItemDefinition, NvMember } from './compile.ts';
+export { FACTORY_NV_IDS, lintEfsTree, lintQcn, stripFactoryFromQcn, stripFactoryFromTree } from './lint.ts';
+export type { LintFinding, LintOptions } from './lint.ts';

@@ -1,7 +1,14 @@
 import { NvError, sha256Hex } from '@nv/core';
-import { readFileLimited, assertCanWrite } from '@nv/core/node';
+import { readFileLimited, assertCanWrite, writeFileAtomic } from '@nv/core/node';
 import {
   decodeCfb,
+  encodeQcn,
+  lintEfsTree,
+  lintQcn,
+  loadXml,
+  parseNvDefinition,
+  stripFactoryFromQcn,
+  stripFactoryFromTree,
   decodeQcn,
   listEfsTree,
   nvInfoFromTree,
@@ -12,9 +19,10 @@ import {
   type NvInfoEntry,
   type TarFormat,
 } from '@nv/qcom-efs';
-import { readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '@nv/qcom-efs/node';
+import { compileNvSourceFiles, nodeXmlResolver, readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '@nv/qcom-efs/node';
 import { stat } from 'node:fs/promises';
 import { formatTable, type CliContext } from '../context.ts';
+import { usage } from '../options.ts';
 
 function warn(ctx: CliContext, warnings: readonly EfsWarning[]): void {
   for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
@@ -143,4 +151,52 @@ export async function qcnToEfs(ctx: CliContext, file: string, flags: { output: s
   warn(ctx, all);
   const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, { force: flags.force === true });
   ctx.result({ files, entries: tree.entries.length, output: flags.output, warnings: all }, () => `${flags.output}: ${files} files (manifest .nv-efs.json)\n`);
+}
+
+/** `nv qcom nv compile` */
+export async function nvCompile(ctx: CliContext, master: string, flags: { definition: string; output: string; strict?: boolean; efsVariableSize?: 'pad' | 'trim'; model?: number; force?: boolean }): Promise<void> {
+  const out = ctx.resolvePath(flags.output);
+  await assertCanWrite(out, flags.force === true);
+  const r = compileNvSourceFiles(ctx.resolvePath(master), ctx.resolvePath(flags.definition), {
+    strict: flags.strict === true,
+    ...(flags.efsVariableSize !== undefined ? { efsVariableSize: flags.efsVariableSize } : {}),
+    ...(flags.model !== undefined ? { model: flags.model } : {}),
+  });
+  warn(ctx, r.warnings);
+  const bytes = encodeQcn(r.qcn);
+  await writeFileAtomic(out, bytes, { force: flags.force === true });
+  ctx.result({ items: r.items, efsItems: r.efsItems, warnings: r.warnings, output: flags.output, size: bytes.length }, () => `${flags.output}: ${r.items} numbered items, ${r.efsItems} EFS items, ${r.warnings.length} warnings\n`);
+}
+
+/** `nv qcom efs lint` */
+export async function efsLint(ctx: CliContext, input: string, flags: { definition?: string; nvInfo?: string; stripFactory?: boolean; output?: string; force?: boolean }): Promise<void> {
+  const path = ctx.resolvePath(input);
+  if (flags.stripFactory === true && flags.output === undefined) usage('--strip-factory needs -o/--output');
+  const definition = flags.definition !== undefined ? parseNvDefinition(loadXml(ctx.resolvePath(flags.definition), nodeXmlResolver())) : undefined;
+  const nvInfo = await readNvInfo(ctx, flags.nvInfo !== undefined ? { nvInfo: flags.nvInfo } : {});
+  const opts = { ...(definition !== undefined ? { definition } : {}), nvInfo };
+  let result;
+  let removed: (string | number)[] = [];
+  const head = (await isFolder(path)) ? new Uint8Array(0) : (await readFileLimited(path)).subarray(0, 8);
+  if (head.length === 8 && head[0] === 0xd0 && head[1] === 0xcf) {
+    const { qcn } = await readQcnFile(ctx, input);
+    result = lintQcn(qcn, opts);
+    if (flags.stripFactory === true) {
+      const s = stripFactoryFromQcn(qcn);
+      removed = s.removed;
+      await writeFileAtomic(ctx.resolvePath(flags.output as string), encodeQcn(s.qcn), { force: flags.force === true });
+    }
+  } else {
+    const { tree } = await readTree(ctx, input);
+    result = lintEfsTree(tree, opts);
+    if (flags.stripFactory === true) {
+      const s = stripFactoryFromTree(tree);
+      removed = s.removed;
+      await writeEfsImageFile(ctx.resolvePath(flags.output as string), s.tree, { force: flags.force === true });
+    }
+  }
+  if (!result.ok) ctx.fail();
+  ctx.result({ ok: result.ok, findings: result.findings, ...(flags.stripFactory === true ? { removed, output: flags.output } : {}) }, () =>
+    result.findings.length === 0 ? 'no findings\n' : formatTable(result.findings.map((f) => [f.severity, f.code, f.path ?? '', f.message]), ['severity', 'code', 'path', 'message']),
+  );
 }

@@ -3,9 +3,28 @@ import { integerArg } from '../options.ts';
 import type { CommandRegistrar } from './registry.ts';
 import { commandGroup, withExample } from './registry.ts';
 
-/** Commands of `@nv/qcom-efs`: `nv qcom qcn inspect|to-efs`, `nv qcom efs pack|ls|unpack`. */
+/** Commands of `@nv/qcom-efs`: `nv qcom nv compile`, `nv qcom qcn inspect|to-efs`, `nv qcom efs pack|ls|unpack|lint`. */
 export const registerQcomEfs: CommandRegistrar = (program, context) => {
   const qcom = commandGroup(program, 'qcom', 'Qualcomm: QCN, EFS images, FSG signing, MCFG', 'nv qcom efs ls fs_image.tar.gz');
+
+  const nv = withExample(qcom.command('nv').description('NvSource/NvDefinition XML (the QRCT "Generate QCN from source" step)'), 'nv qcom nv compile master.xml --definition NvDefinition.xml -o out.qcn');
+  withExample(
+    nv
+      .command('compile')
+      .description('NvSource master file (with xi:include) + NvDefinition → QCN')
+      .argument('<master.xml>', 'NvSource master file')
+      .requiredOption('--definition <NvDefinition.xml>', 'NvDefinition with the item layouts')
+      .requiredOption('-o, --output <out.qcn>', 'QCN to write')
+      .option('--strict', 'warnings marked W/E in the spec (undefined items, unknown elements) become errors')
+      .addOption(new Option('--efs-variable-size <mode>', 'variableSize NvEfsItem: pad (QMSL 6.0.11) or trim').choices(['pad', 'trim'] as const))
+      .addOption(new Option('--model <n>', 'mobile model number of the QCN (default 0)').argParser(integerArg('--model', { min: 0, max: 0xffff })))
+      .option('--force', 'replace an existing output file')
+      .action(async (master, opts) => {
+        const { nvCompile } = await import('../actions/qcom-efs.ts');
+        await nvCompile(context(), master, opts);
+      }),
+    'nv qcom nv compile master.xml --definition NvDefinition.xml -o out.qcn --json',
+  );
 
   const qcn = withExample(qcom.command('qcn').description('QCN backups (OLE2 compound files): inspect, expand into an EFS tree'), 'nv qcom qcn inspect backup.qcn');
   withExample(
@@ -78,5 +97,21 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
         await efsUnpack(context(), file, opts);
       }),
     'nv qcom efs unpack fs_image.tar.gz -o efs/',
+  );
+  withExample(
+    efs
+      .command('lint')
+      .description('preload lint: runtime state, factory NVs (IMEI, ESN/MEID, MAC/BT), items missing from the definition, names and sizes the modem rejects; exit 1 on errors')
+      .argument('<input>', 'QCN, EFS tree folder, tar or tar.gz')
+      .option('--definition <NvDefinition.xml>', 'report items the definition lacks')
+      .option('--nv-info <sizes.json>', 'check /nvm/num sizes against these internal sizes')
+      .option('--strip-factory', 'write a copy without factory NVs to --output (QCN or tar.gz by input kind)')
+      .option('-o, --output <file>', 'output for --strip-factory')
+      .option('--force', 'replace an existing output file')
+      .action(async (input, opts) => {
+        const { efsLint } = await import('../actions/qcom-efs.ts');
+        await efsLint(context(), input, opts);
+      }),
+    'nv qcom efs lint backup.qcn --definition NvDefinition.xml --json',
   );
 };
