@@ -87,6 +87,20 @@ describe('nv sim mtk (spawned)', () => {
     expect(json(noState.stdout)).toMatchObject({ error: { code: 'NV_NOT_FOUND' } });
   });
 
+  it('boot after a byte of a stored LID file was damaged: the AP restores it from the bin region', async () => {
+    expect((await runNv(['sim', 'mtk', 'init', '--ltable', 'old.json', '--state', 'bt', '--json'], { cwd: dir })).code).toBe(0);
+    const file = join(dir, 'bt', 'nvdata', 'md', 'NVRAM', 'CALIBRAT', 'FT02_002');
+    const bytes = await readFile(file);
+    const before = bytes.toString('hex');
+    bytes[64 + 10] = bytes[64 + 10]! ^ 0xff; // a data byte of record 1 (gen B: 64-byte header)
+    await writeFile(file, bytes);
+    const r = await runNv(['sim', 'mtk', 'boot', '--state', 'bt', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const out = json(r.stdout);
+    expect(out).toMatchObject({ trigger: 'none', apRestored: ['nvdata:md/NVRAM/CALIBRAT/FT02_002'] });
+    expect((await readFile(file)).toString('hex')).toBe(before);
+  });
+
   it('usage errors exit 2; a generation mismatch and a broken state exit 1 without touching the state', async () => {
     const mode = await runNv(['sim', 'mtk', 'upgrade', '--state', 'x', '--from', 'old.json', '--to', 'old.json', '--mode', 'sideways', '--json'], { cwd: dir });
     expect(mode.code).toBe(2);
@@ -104,7 +118,7 @@ describe('nv sim mtk (spawned)', () => {
   });
 
   it('--help shows an example on every level', async () => {
-    for (const args of [['sim', 'mtk', '--help'], ['sim', 'mtk', 'upgrade', '--help'], ['sim', 'mtk', 'init', '--help'], ['sim', 'mtk', 'read', '--help'], ['sim', 'mtk', 'write', '--help']]) {
+    for (const args of [['sim', 'mtk', '--help'], ['sim', 'mtk', 'upgrade', '--help'], ['sim', 'mtk', 'init', '--help'], ['sim', 'mtk', 'boot', '--help'], ['sim', 'mtk', 'read', '--help'], ['sim', 'mtk', 'write', '--help']]) {
       const r = await runNv(args);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/Examples?:\n\s+\$ nv sim mtk/);

@@ -5,7 +5,7 @@ import { readFileLimited, toNvIoError, writeDirectoryAtomic } from '@nv/core/nod
 import { planUpgrade, type Ltable, type LtableGeneration, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {
-  MTK_STATE_FILE, MTK_STATE_MAX_JSON, backupMtkBinRegion, compareMtkPlan, createMtkDevice, mtkDeviceFromFiles, mtkDeviceToFiles,
+  MTK_STATE_FILE, MTK_STATE_MAX_JSON, backupMtkBinRegion, bootMtkDevice, compareMtkPlan, createMtkDevice, mtkDeviceFromFiles, mtkDeviceToFiles,
   readMtkRecord, upgradeMtkDevice, writeMtkRecord, type MtkDevice,
 } from '@nv/device-sim/mtk';
 import { formatTable, type CliContext } from '../context.ts';
@@ -122,10 +122,24 @@ export async function simMtkUpgrade(ctx: CliContext, flags: TableFlags & { state
     if (report.removed.length > 0) s += `removed LIDs: ${report.removed.join(', ')}\n`;
     if (report.deleted.length > 0) s += `deleted files: ${report.deleted.join(', ')}\n`;
     if (report.orphans.length > 0) s += `orphan files: ${report.orphans.join(', ')}\n`;
-    s += `kept ${report.kept.length}, restored ${report.restored.length}, reset ${report.reset.length}, migrated ${report.migrated.length}, LOST ${report.lost.length}\n`;
+    s += `kept ${report.kept.length}, restored ${report.restored.length}, reset ${report.reset.length}, migrated ${report.migrated.length}, LOST ${report.lost.length}`;
+    s += `${report.failed.length > 0 ? `, UNREADABLE ${report.failed.length}` : ''}${report.garbled.length > 0 ? `, GARBLED ${report.garbled.length}` : ''}\n`;
     s += cmp.agree ? 'planner agrees\n' : cmp.mismatches.map((m) => `planner disagrees on ${m.name}: planned ${m.planned} (row ${m.row}), device ${m.simulated}\n`).join('');
     return s;
   });
+}
+
+/** `nv sim mtk boot` */
+export async function simMtkBoot(ctx: CliContext, flags: { state: string }): Promise<void> {
+  const dir = ctx.resolvePath(flags.state);
+  const device = await loadState(dir);
+  const boot = bootMtkDevice(device);
+  await saveState(dir, device, true);
+  ctx.result(boot, () =>
+    boot.asserted !== undefined
+      ? `ASSERT ${boot.asserted.name}: ${boot.asserted.reason}\n`
+      : formatTable(boot.lids.map((l) => [l.name, l.outcome, l.reason]), ['lid', 'outcome', 'reason']) + `trigger: ${boot.trigger}${boot.apRestored.length > 0 ? `; AP restored ${boot.apRestored.join(', ')}` : ''}\n`,
+  );
 }
 
 /** `nv sim mtk read` */

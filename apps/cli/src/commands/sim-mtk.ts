@@ -6,7 +6,7 @@ import { integerArg } from '../options.ts';
 const MODES = ['format-all', 'firmware-upgrade', 'factory-reset', 'download-only', 'ota'] as const;
 const GENERATIONS = ['moly-a', 'moly-b'] as const;
 
-/** `nv sim mtk …`: the simulated MediaTek device of `@nv/device-sim/mtk` (init, upgrade, read, write). */
+/** `nv sim mtk …`: the simulated MediaTek device of `@nv/device-sim/mtk` (init, upgrade, boot, read, write). */
 export const registerSimMtk: CommandRegistrar = (program, context) => {
   const sim = commandGroup(program, 'sim', 'Simulated devices: prove a flow keeps every NV item', 'nv sim mtk upgrade --state dev --from old.json --to new.json --mode ota');
   const mtk = withExample(
@@ -52,6 +52,18 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
     }),
     'nv sim mtk upgrade --state dev --from old.json --to new.json --mode firmware-upgrade',
     'nv sim mtk upgrade --state dev --from old.json --to new.json --mode ota --json',
+  );
+
+  withExample(
+    mtk
+      .command('boot')
+      .description('reboot the simulated device: AP bin-region restore, SYS check, version check, first read of every LID')
+      .requiredOption('--state <dir>', 'device state folder')
+      .action(async (opts) => {
+        const { simMtkBoot } = await import('../actions/sim-mtk.ts');
+        await simMtkBoot(context(), opts);
+      }),
+    'nv sim mtk boot --state dev',
   );
 
   withExample(
