@@ -144,6 +144,20 @@ async function rsaKey(bits: number, exponent: number): Promise<KeyObject> {
   });
 }
 
+/**
+ * SHA-256 through node:crypto (same digest as `@nv/core` sha256, faster on big images); pass it as
+ * `verifySignedImage(bytes, { sha256: nodeSha256 })`.
+ * @example
+ * verifySignedImage(bytes, { rootHash, sha256: nodeSha256 })
+ */
+export function nodeSha256(data: Uint8Array): Uint8Array {
+  const h = createNodeSha256();
+  h.update(data);
+  return h.digest();
+}
+
+const nodeSha = nodeSha256;
+
 /** Options of {@link generateFsgKeys}. */
 export interface KeygenOptions {
   /** Organisation for the subjects: `<org> FSG Root CA`, `<org> FSG Attestation CA`. Default `Customer`. */
@@ -366,18 +380,13 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
   const certs = concatBytes(attestCertDer, options.caCertDer, options.rootCertDer);
   if (certs.length > CERT_CHAIN_SIZE) throw new NvError('NV_FSG_CERT_TOO_LARGE', `the 3 certificates take ${certs.length} bytes, over the ${CERT_CHAIN_SIZE}-byte chain`);
   const chain = concatBytes(certs, new Uint8Array(CERT_CHAIN_SIZE - certs.length).fill(0xff));
-  const nodeSha = (data: Uint8Array): Uint8Array => {
-    const h = createNodeSha256();
-    h.update(data);
-    return h.digest();
-  };
   const h3 = imageHash(concatBytes(header, payload), options.swId, options.hwId, 'sha256', nodeSha);
   const signature = await signer(h3);
   if (signature.length !== k) throw new NvError('NV_FSG_SIGNER', `the signer returned ${signature.length} bytes, expected ${k} (raw type-1 RSA signature)`);
   const mbn = concatBytes(header, payload, signature, chain);
   // Step 7: self-check.
   const rootHash = root.sha256;
-  const verify = verifySignedImage(mbn, { rootHash, hwId: options.hwId, swId: options.swId, allowDummyKey: true });
+  const verify = verifySignedImage(mbn, { rootHash, hwId: options.hwId, swId: options.swId, allowDummyKey: true, sha256: nodeSha });
   if (!verify.modemResult.ok) throw new NvError('NV_FSG_SELF_CHECK', `the signed image fails ${verify.modemResult.name}: ${verify.modemResult.detail}`, { data: { ...verify.modemResult } });
   return { mbn, rootHash, hash: bytesToHex(h3), size: mbn.length, attestCertDer, verify };
 }

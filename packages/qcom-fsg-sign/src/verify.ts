@@ -51,6 +51,8 @@ export interface VerifyOptions {
   /** Date for the informational validity check (default: now). */
   now?: Date;
   path?: string;
+  /** A faster SHA-256 for the image body (e.g. node:crypto); same result as the built-in one. */
+  sha256?: (data: Uint8Array) => Uint8Array;
 }
 
 /** Result of {@link verifySignedImage}. */
@@ -87,9 +89,11 @@ interface Parsed {
   ous: AttestationOus | undefined;
   ouFindings: FsgFinding[];
   findings: FsgFinding[];
+  /** H1 = SHA-256(signed), computed once. */
+  h1: () => Uint8Array;
 }
 
-function parseAll(bytes: Uint8Array, path?: string): Parsed {
+function parseAll(bytes: Uint8Array, path?: string, digest: (data: Uint8Array) => Uint8Array = sha256): Parsed {
   const loc = locateSignedImage(bytes, path);
   const findings: FsgFinding[] = [];
   let sector: ImgSector | undefined;
@@ -107,6 +111,8 @@ function parseAll(bytes: Uint8Array, path?: string): Parsed {
   let splitError: NvError | undefined;
   let ous: AttestationOus | undefined;
   let ouFindings: FsgFinding[] = [];
+  let h1: Uint8Array | undefined;
+  const signed = bytes.subarray(loc.mbnOffset, loc.mbnOffset + MBN_HEADER_SIZE + loc.header.codeSize);
   try {
     split = splitChain(chain, chainOffset, path);
     const att = split.certs[0];
@@ -117,8 +123,9 @@ function parseAll(bytes: Uint8Array, path?: string): Parsed {
   }
   return {
     bytes, container: loc.container, mbnOffset: loc.mbnOffset, header: loc.header, sector,
-    signed: bytes.subarray(loc.mbnOffset, loc.mbnOffset + MBN_HEADER_SIZE + loc.header.codeSize), code: loc.code,
+    signed, code: loc.code,
     signature, signatureOffset, chain, chainOffset, split, splitError, ous, ouFindings, findings,
+    h1: () => (h1 ??= digest(signed)),
   };
 }
 
@@ -221,7 +228,7 @@ function authenticate(p: Parsed, rootHash: string | undefined, hwId: bigint | un
     if (h.signatureSize % 4 !== 0 || h.signatureSize !== k) f = { code: 'NV_FSG_SIG_SIZE', secboot: 2, detail: `signature is ${h.signatureSize} bytes, the attestation modulus is ${k} bytes` };
     else if (badE) f = { code: 'NV_FSG_BAD_EXPONENT', secboot: 3, detail: `certificate ${badE.subjectText} has e = ${badE.key?.e}; the modem takes 3 or 65537` };
     else {
-      const h3 = imageHash(p.signed, ous.swId, hwId ?? ous.hwId, ous.hash);
+      const h3 = imageHash(p.signed, ous.swId, hwId ?? ous.hwId, ous.hash, p.h1);
       if (!verifyRawType1(att.key, p.signature, h3)) f = { code: 'NV_FSG_IMAGE_SIGNATURE', secboot: 12, detail: `the signature does not decrypt to 00 01 FF… 00 ‖ H3 (${ous.hash}, no DigestInfo); the image, IDs or key differ` };
     }
     push(14, 'image-signature', f, `RSA-${k * 8} e=${att.key.e}, ${ous.hash} HMAC-like hash, exact EM`);
@@ -284,7 +291,7 @@ export function structureFailure(certs: readonly ParsedCert[]): { code: string; 
  * r.ok; r.modemResult.code; r.checks.map((c) => c.name)
  */
 export function verifySignedImage(bytes: Uint8Array, options: VerifyOptions = {}): VerifyResult {
-  const p = parseAll(bytes, options.path);
+  const p = parseAll(bytes, options.path, options.sha256);
   const checks: VerifyCheck[] = [];
   const findings = [...p.findings, ...p.ouFindings];
   // Step 1.
@@ -343,7 +350,7 @@ export function verifySignedImage(bytes: Uint8Array, options: VerifyOptions = {}
   }
   const modemFail = checks.find((c) => !c.ok && c.step !== 2);
   const strictFail = findings.some((f) => f.severity === 'error');
-  const hash = ous?.swId !== undefined && ous.hwId !== undefined ? bytesToHex(imageHash(p.signed, ous.swId, options.hwId ?? ous.hwId, ous.hash)) : undefined;
+  const hash = ous?.swId !== undefined && ous.hwId !== undefined ? bytesToHex(imageHash(p.signed, ous.swId, options.hwId ?? ous.hwId, ous.hash, p.h1)) : undefined;
   return {
     ok: modemFail === undefined && !strictFail,
     container: p.container,

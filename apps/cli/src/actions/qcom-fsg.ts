@@ -6,7 +6,7 @@ import {
   inspectSignedImage, normalizeRootHash, parseEfsImageMeta, parseId, rootHashC, rootHashes, verifySignedImage, type FsgFinding, type ImgPartition,
 } from '@nv/qcom-fsg-sign';
 import {
-  buildFsgImg, certificatesFrom, createCommandSigner, readFsgKeyFolder, readRootCertificates, signFsgImage, writeFsgKeys, type SignOptions,
+  buildFsgImg, certificatesFrom, createCommandSigner, nodeSha256, readFsgKeyFolder, readRootCertificates, signFsgImage, writeFsgKeys, type SignOptions,
 } from '@nv/qcom-fsg-sign/node';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
@@ -127,7 +127,7 @@ export async function fsgVerify(ctx: CliContext, input: string, flags: { rootHas
     ...(meta ? { meta } : {}),
     ...(flags.fuseRootHash !== undefined ? { fuseRootHash: normalizeRootHash(flags.fuseRootHash) } : {}),
     ...(flags.fuseHwId !== undefined ? { fuseHwId: parseId(flags.fuseHwId, '--fuse-hw-id') } : {}),
-    allowDummyKey: flags.allowDummyKey === true, asPartition: flags.asPartition === true, strict: flags.strict === true, path: input,
+    allowDummyKey: flags.allowDummyKey === true, asPartition: flags.asPartition === true, strict: flags.strict === true, path: input, sha256: nodeSha256,
   });
   ctx.result(r, () => [
     formatTable(r.checks.map((c) => [String(c.step), c.name, c.skipped ? (c.ok ? 'skip' : 'n/a') : c.ok ? 'ok' : `FAIL ${c.code ?? ''}${c.secboot !== undefined ? ` (secboot ${c.secboot})` : ''}`, c.detail]), ['step', 'check', 'result', 'detail']),
