@@ -120,7 +120,16 @@ export function parseMcfgXml(text: string, options: ParseMcfgXmlOptions = {}): M
   const docPath = options.path ?? 'NvData';
   if (text.length > MAX_XML_CHARS)
     throw new NvError('NV_LIMIT', `XML is ${text.length} characters, over ${MAX_XML_CHARS}`, { path: options.path });
-  const valid = XMLValidator.validate(text);
+  let valid: ReturnType<typeof XMLValidator.validate>;
+  try {
+    valid = XMLValidator.validate(text);
+  } catch (cause) {
+    // e.g. a stack overflow on absurd nesting: still a malformed document, not a crash.
+    throw new NvError('NV_MBN_XML_SYNTAX', `XML could not be validated: ${(cause as Error).message}`, {
+      path: options.path,
+      cause,
+    });
+  }
   if (valid !== true) {
     throw new NvError(
       'NV_MBN_XML_SYNTAX',

@@ -105,3 +105,23 @@ describe('non-canonical containers (hash v5, v6, v7; data at 0x3000) are kept an
     );
   });
 });
+
+describe('nv: extension attributes carry what the dialect cannot', () => {
+  it('odd trailer pad, non-zero spare and trailing bytes round-trip through nv:trailerPad, nv:spareCrc, nv:suffix', () => {
+    const f = parseMbn(kat);
+    const odd = rehashMbn({ ...f, spareCrc: 0xbeef, trailerPad: Uint8Array.of(0, 0, 0, 0, 0) });
+    const withTail = Uint8Array.from([...odd, 1, 2, 3]);
+    const p = parseMbn(withTail);
+    expect(p.findings.map((x) => x.code)).toEqual([
+      'NV_MBN_SPARE_NONZERO',
+      'NV_MBN_TRAILER_PAD',
+      'NV_MBN_NONCANONICAL_CONTAINER',
+      'NV_MBN_TRAILING_BYTES',
+    ]);
+    const t = toXml(p, { name: 'odd' });
+    expect(t.xml).toContain('nv:spareCrc="48879"');
+    expect(t.xml).toContain('nv:trailerPad="0000000000"');
+    expect(t.xml).toContain('nv:suffix="odd.files/suffix.bin"');
+    expect(hex(buildMbn(parseMcfgXml(t.xml), { readFile: (x) => t.files[x] }))).toBe(hex(withTail));
+  });
+});

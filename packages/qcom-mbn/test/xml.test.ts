@@ -312,3 +312,33 @@ describe('§2.2 leading whitespace (dialect 1)', () => {
     ).toEqual(['0506']);
   });
 });
+
+describe('hostile XML', () => {
+  it('deep nesting and huge counts are NvErrors, not crashes', () => {
+    expect(code(() => parseMcfgXml(`<NvData>${'<a>'.repeat(200000)}${'</a>'.repeat(200000)}</NvData>`))).toMatch(
+      /^NV_MBN_XML_(SYNTAX|UNKNOWN_ELEMENT)$/,
+    );
+    expect(
+      code(() =>
+        buildItems(
+          parseMcfgXml(
+            doc(
+              '<NvItemData id="10" mcfgAttributes="1" mcfgVariant="1"><Member sizeOf="999999999" type="uint8">1</Member></NvItemData>',
+            ),
+          ),
+        ),
+      ),
+    ).toBe('NV_MBN_XML_ATTR');
+    expect(
+      code(() =>
+        buildItems(
+          parseMcfgXml(
+            doc(
+              '<NvItemData id="10" mcfgAttributes="1" mcfgVariant="1"><Member sizeOf="100000" type="uint4096">1</Member></NvItemData>',
+            ),
+          ),
+        ),
+      ),
+    ).toBe('NV_LIMIT');
+  });
+});
