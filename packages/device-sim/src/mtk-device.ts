@@ -6,13 +6,16 @@
  * with the planner's decision table is a real test.
  * @module
  */
-import { NvError, bytesEqual } from '@nv/core';
+import { NvError, bytesEqual, checkLimit } from '@nv/core';
 import { fileIdentity, isSysLid, type Ltable, type LtableEntry, type LtablePlatform } from '@nv/mtk-nvram-ltable';
 import { fnv1a, mtkDefaultRecords, mtkRng } from './mtk-default.ts';
 
 /** The MediaTek partitions that hold LID files (ltable spec §2.1). */
 export type MtkPartition = 'nvdata' | 'protect_f' | 'protect_s';
-/** Every LID-file partition. */
+/**
+ * Every LID-file partition.
+ * @example MTK_PARTITIONS.map((p) => Object.keys(device.partitions[p]).length)
+ */
 export const MTK_PARTITIONS: readonly MtkPartition[] = ['nvdata', 'protect_f', 'protect_s'];
 
 /**
@@ -119,10 +122,32 @@ export interface MtkLidLocation {
 const NAME_RE = /^([0-9A-Za-z]{4})([_ABab])(\d{3})$/;
 const has = (list: readonly string[], name: string): boolean => list.includes(name);
 
+/** Largest LID (records × size) the simulator holds: the LID file limit of mtk-lid-file §14 (16 MiB). */
+export const MTK_SIM_MAX_LID_BYTES: number = 16 * 1024 * 1024;
+/** Largest total of one copy of every LID of a table (256 MiB). */
+export const MTK_SIM_MAX_DEVICE_BYTES: number = 256 * 1024 * 1024;
+
+/**
+ * Checks that the simulator can run a table: moly-a/moly-b, sizes within the hard limits. Internal (used by upgrades
+ * before anything is erased).
+ * @throws NV_SIM_MTK_UNSUPPORTED_GENERATION, NV_LIMIT
+ * @example _assertMtkTable(table)
+ */
+export function _assertMtkTable(table: Ltable): void {
+  assertGeneration(table);
+}
+
 function assertGeneration(table: Ltable): void {
   if (table.generation !== 'moly-a' && table.generation !== 'moly-b') {
     throw new NvError('NV_SIM_MTK_UNSUPPORTED_GENERATION', `the simulated MediaTek device models moly-a and moly-b tables; this table is ${table.generation}`);
   }
+  // Hard limits before anything is allocated (sizes come from user tables).
+  let total = 0;
+  for (const e of table.entries) {
+    checkLimit(`records × size of ${e.name}`, e.size * e.records, MTK_SIM_MAX_LID_BYTES, { path: e.name });
+    total += e.size * e.records;
+  }
+  checkLimit('total LID bytes of the table', total, MTK_SIM_MAX_DEVICE_BYTES);
 }
 
 /**
@@ -146,7 +171,10 @@ const effectiveAttrs = (device: Pick<MtkDevice, 'table' | 'platform'>, entry: Lt
 
 const isCiphered = (attrs: readonly string[]): boolean => has(attrs, 'CONFIDENTIAL') || has(attrs, 'MSP');
 
-/** True when an entry's data is unit-specific (calibration results, barcode, IMEI, SIM lock; not RF-driver defaults). */
+/**
+ * True when an entry's data is unit-specific (calibration results, barcode, IMEI, SIM lock; not RF-driver defaults).
+ * @example isMtkUnitData({ categories: ['CALIBRAT'], tags: ['rf-driver-param'] }) // false
+ */
 export function isMtkUnitData(entry: Pick<LtableEntry, 'categories' | 'tags'>): boolean {
   const c = entry.categories;
   const t = entry.tags;
@@ -174,7 +202,7 @@ function resetLid(device: MtkDevice, entry: LtableEntry): void {
 /**
  * A fresh device with the firmware of `table`: every LID created from its default (first boot), then — unless
  * `personalize: false` — the factory writes unit data and user data and backs the unit up to the bin region.
- * @throws NV_SIM_MTK_UNSUPPORTED_GENERATION for MAUI tables.
+ * @throws NV_SIM_MTK_UNSUPPORTED_GENERATION for MAUI tables; NV_LIMIT for a LID over 16 MiB or a table over 256 MiB.
  * @example const device = createMtkDevice(sampleLtable('moly-b'), { seed: 7 });
  */
 export function createMtkDevice(table: Ltable, options: MtkDeviceOptions = {}): MtkDevice {
@@ -214,7 +242,10 @@ export function personalizeMtkDevice(device: MtkDevice, seed: number = device.se
   backupMtkBinRegion(device);
 }
 
-/** A deep copy of a device (the functions of this module mutate their argument). */
+/**
+ * A deep copy of a device (the functions of this module mutate their argument).
+ * @example const before = cloneMtkDevice(device); upgradeMtkDevice(device, next, 'ota');
+ */
 export function cloneMtkDevice(device: MtkDevice): MtkDevice {
   const cloneFiles = (files: Record<string, MtkStoredLid>): Record<string, MtkStoredLid> =>
     Object.fromEntries(Object.entries(files).map(([k, f]) => [k, { ...f, data: f.data.slice(), bad: [...f.bad] }]));
@@ -609,7 +640,10 @@ export function peekMtkLid(device: MtkDevice, lid: string | number): MtkStoredLi
   return device.partitions[l.partition][l.path];
 }
 
-/** True when the stored data of `lid` equals `data` (plain records). */
+/**
+ * True when the stored data of `lid` (first copy) equals `data` (plain records).
+ * @example mtkLidEquals(device, 'NVRAM_EF_FT_RF_CAL_LID', calibration)
+ */
 export function mtkLidEquals(device: MtkDevice, lid: string, data: Uint8Array): boolean {
   const f = peekMtkLid(device, lid);
   return f !== undefined && bytesEqual(f.data, data);

@@ -5,11 +5,14 @@
  */
 import { NvError } from '@nv/core';
 import type { Ltable, LtableEntry, LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
-import { bootMtkDevice, MTK_PARTITIONS, mtkLidLocations, type MtkAssert, type MtkDevice, type MtkLidOutcome } from './mtk-device.ts';
+import { _assertMtkTable, bootMtkDevice, MTK_PARTITIONS, mtkLidLocations, type MtkAssert, type MtkDevice, type MtkLidOutcome } from './mtk-device.ts';
 
 /** Upgrade modes (`--mode`), as cli.md and ltable §9.1 name them. */
 export type MtkUpgradeMode = LtableUpgradeMode;
-/** Every upgrade mode. */
+/**
+ * Every upgrade mode.
+ * @example for (const mode of MTK_UPGRADE_MODES) upgradeMtkDevice(cloneMtkDevice(device), next, mode);
+ */
 export const MTK_UPGRADE_MODES: readonly MtkUpgradeMode[] = ['format-all', 'firmware-upgrade', 'factory-reset', 'download-only', 'ota'];
 
 /** Options of {@link upgradeMtkDevice}. */
@@ -59,12 +62,13 @@ export interface MtkUpgradeReport {
  * Flashes the firmware of `newTable` in `mode` and boots it (ltable §9.1):
  * `format-all` erases nvdata, protect_f/s and the bin region; `firmware-upgrade` erases nvdata; `factory-reset`
  * erases nvdata and sets the factory-reset flag; `download-only`/`ota` erase nothing. Mutates `device`.
- * @throws NV_SIM_MTK_GEN_MISMATCH when the generations differ; NV_SIM_MTK_UNSUPPORTED_GENERATION; NV_LTABLE_PLAN_BAD_MODE-like
+ * @throws NV_SIM_MTK_GEN_MISMATCH when the generations differ; NV_SIM_MTK_UNSUPPORTED_GENERATION; NV_LIMIT;
  *   NV_BAD_INPUT for an unknown mode.
  * @example const report = upgradeMtkDevice(device, newTable, 'firmware-upgrade'); report.lost
  */
 export function upgradeMtkDevice(device: MtkDevice, newTable: Ltable, mode: MtkUpgradeMode, options: MtkUpgradeOptions = {}): MtkUpgradeReport {
   if (!MTK_UPGRADE_MODES.includes(mode)) throw new NvError('NV_BAD_INPUT', `unknown upgrade mode ${JSON.stringify(mode)}; use one of ${MTK_UPGRADE_MODES.join(', ')}`);
+  _assertMtkTable(newTable);
   if (newTable.generation !== device.table.generation) {
     throw new NvError('NV_SIM_MTK_GEN_MISMATCH', `the device runs a ${device.table.generation} firmware, the new table is ${newTable.generation}`);
   }

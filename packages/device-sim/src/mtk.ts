@@ -6,7 +6,7 @@
  */
 export type { MtkPartition, MtkStoredLid, MtkAssert, MtkDevice, MtkLidOutcome, MtkBootResult, MtkDeviceOptions, MtkLidLocation } from './mtk-device.ts';
 export {
-  MTK_PARTITIONS, mtkLidLocations, isMtkUnitData, createMtkDevice, personalizeMtkDevice, cloneMtkDevice, backupMtkBinRegion,
+  MTK_PARTITIONS, MTK_SIM_MAX_LID_BYTES, MTK_SIM_MAX_DEVICE_BYTES, mtkLidLocations, isMtkUnitData, createMtkDevice, personalizeMtkDevice, cloneMtkDevice, backupMtkBinRegion,
   restoreMtkBinRegion, bootMtkDevice, readMtkRecord, writeMtkRecord, resetMtkRecords, corruptMtkLid, peekMtkLid, mtkLidEquals,
 } from './mtk-device.ts';
 export { mtkDefaultRecords, mtkRng, fnv1a } from './mtk-default.ts';

@@ -63,8 +63,15 @@ describe('simulated MediaTek device: partitions and folders (ltable §2, §7)', 
     expect(blank.binRegion).toBeNull();
   });
 
-  it('refuses MAUI tables', () => {
+  it('refuses MAUI tables and LIDs over the hard limits, before touching the device', () => {
     expect(code(() => createMtkDevice({ generation: 'maui', enumSet: 'maui-1', entries: [] }))).toBe('NV_SIM_MTK_UNSUPPORTED_GENERATION');
+    const huge = sampleLtable();
+    huge.entries = huge.entries.map((e) => (e.name === 'NVRAM_EF_SMS_SETTING_LID' ? { ...e, size: 0x100000, records: 17 } : e));
+    expect(code(() => createMtkDevice(huge))).toBe('NV_LIMIT');
+    const d = createMtkDevice(sampleLtable());
+    const before = cloneMtkDevice(d);
+    expect(code(() => upgradeMtkDevice(d, huge, 'format-all'))).toBe('NV_LIMIT');
+    expect(d).toEqual(before);
   });
 
   it('declares every code it throws with the NV_SIM_MTK_ prefix', () => {
