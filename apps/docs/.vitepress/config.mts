@@ -101,9 +101,13 @@ const config: UserConfig<DefaultTheme.Config> = defineConfig({
   description: 'Modem NV data done right: Qualcomm QCN/EFS/FSG/MCFG and MediaTek NVRAM, exact and scriptable.',
   cleanUrls: true,
   lastUpdated: false,
-  srcExclude: ['README.md', 'test/**', 'scripts/**'],
+  srcExclude: ['README.md', 'test/**', 'scripts/**', 'generated/**', 'test-output/**'],
   vite: {
-    resolve: { conditions },
+    resolve: {
+      conditions,
+      // The API pages are English only: our langs composable sends their language link to the other home.
+      alias: [{ find: /^\.{1,2}\/composables\/langs(\.js)?$/, replacement: fileURLToPath(new URL('./theme/langs.js', import.meta.url)) }],
+    },
     ssr: { resolve: { conditions, externalConditions: conditions }, noExternal: [/^@nv\//] },
     build: { chunkSizeWarningLimit: 2000 },
   },

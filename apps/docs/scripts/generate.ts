@@ -26,6 +26,13 @@ function siteReadme(pkg: string, text: string): string {
   });
 }
 
+// The MediaTek upgrade guides include the planner's decision table from the package README, which a test of
+// that package keeps equal to `LTABLE_DECISION_TABLE`: the guides show the table the code runs.
+const ltableReadme = readFileSync(join(REPO, 'packages', 'mtk-nvram-ltable', 'README.md'), 'utf8');
+const table = /<!-- decision-table:start -->\n([\s\S]*?)<!-- decision-table:end -->/.exec(ltableReadme)?.[1];
+if (table === undefined) throw new Error('packages/mtk-nvram-ltable/README.md lost its decision-table markers');
+write('generated/decision-table.md', table);
+
 const help = await collectCliHelp();
 const errors = `::: v-pre\n${renderErrorCodesMarkdown()}\n:::\n`;
 
