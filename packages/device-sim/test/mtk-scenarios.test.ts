@@ -201,3 +201,21 @@ describe('VERNO reused (row 16)', () => {
     }
   });
 });
+
+describe('an IMPORTANT_L4 (SIM-lock) LID disappears (row 7)', () => {
+  it('moly-b asserts on the SML/SIM_LOCK loss check; moly-a keeps the orphan; the planner blocks both', () => {
+    for (const gen of GENS) {
+      const old = sampleLtable(gen);
+      const next = sampleLtable(gen);
+      next.entries = next.entries.filter((e) => e.name !== 'NVRAM_EF_SIM_LOCK_LID');
+      const plan = planUpgrade(old, next, 'download-only');
+      expect(plan.blocked.map((b) => b.code)).toContain('NV_LTABLE_PLAN_L4_LOST');
+      const r = upgradeMtkDevice(createMtkDevice(old), next, 'download-only');
+      if (gen === 'moly-b') expect(r.asserted?.reason).toMatch(/SML\/SIM_LOCK loss/);
+      else {
+        expect(r.asserted).toBeUndefined();
+        expect(r.orphans).toEqual(['protect_f:md/MP0F_000']);
+      }
+    }
+  });
+});
