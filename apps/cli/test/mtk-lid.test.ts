@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,21 @@ describe('nv mtk lid', () => {
     const v = json(bad.stdout) as { ok: boolean; files: { path: string; ok: boolean; badRecords: number[]; code?: string }[] };
     expect(v.ok).toBe(false);
     expect(v.files.find((f) => f.path === 'MU00B000')).toMatchObject({ ok: false, badRecords: [2], code: 'NV_LID_BAD_CHECKSUM' });
+  });
+});
+
+describe('nv mtk lid with a moly-a table', () => {
+  it('uses effective attributes: MULTIPLE is dropped on eMMC, so a single PPPP_VVV gen-A file is right', async () => {
+    const a = join(dir, 'gen-a');
+    rmSync(a, { recursive: true, force: true });
+    mkdirSync(join(a, 'files'), { recursive: true });
+    writeFileSync(join(a, 'table.json'), JSON.stringify({ generation: 'moly-a', entries: [{ lid: 7, name: 'NVRAM_EF_MA_LID', size: 4, records: 1, attributes: ['MULTIPLE'], category: 0, prefix: 'MA00', verno: '000' }] }));
+    writeFileSync(join(a, 'files', 'MA00_000'), Uint8Array.from([1, 2, 3, 4, 0x04, 0x06])); // cs2 = 04 06 (hand-computed)
+    const r = await runNv(['mtk', 'lid', 'verify', 'files', '--ltable', 'table.json', '--json'], { cwd: a });
+    expect(r.code).toBe(0);
+    expect(json(r.stdout)).toEqual({ ok: true, files: [{ path: join('files', 'MA00_000'), ok: true, badRecords: [], generation: 'A' }] });
+    const d = await runNv(['mtk', 'lid', 'decode', 'files/MA00_000', '--ltable', 'table.json', '--json'], { cwd: a });
+    expect((json(d.stdout) as { records: unknown[] }).records).toEqual([{ index: 1, bytes: '01020304', checksumOk: true, checksum: '0406', offset: 0 }]);
   });
 });
 

@@ -4,7 +4,7 @@ import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node'
 import type { Ltable, LtableEntry } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {
-  LID_BIT_MAX_CHARS, LID_MAX_FILE_BYTES, decodeLidBitRecord, detectLidGeneration, decodeLidFile, encodeLidFile, isLidFileName, lidKeyFromBytes, parseLidBit, parseLidFileName,
+  LID_BIT_MAX_CHARS, LID_MAX_FILE_BYTES, decodeLidBitRecord, detectLidGeneration, effectiveLidEntry, decodeLidFile, encodeLidFile, isLidFileName, lidKeyFromBytes, parseLidBit, parseLidFileName,
   type LdiHeader, type LidBitLid, type LidGeneration,
 } from '@nv/mtk-lid-file';
 import { extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-lid-file/node';
@@ -16,10 +16,12 @@ interface KeyFlags {
   keyFile?: string;
 }
 
+// Entries as the modem stores them: attributes after the boot-time rewrites (MULTIPLE dropped on eMMC for moly-a,
+// CONFIDENTIAL forced for secure categories…), so names, copies and ciphers match the files on the device.
 async function readTable(ctx: CliContext, path: string): Promise<Ltable> {
   const { table, warnings } = await readLtableFiles([ctx.resolvePath(path)]);
   for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
-  return table;
+  return { ...table, entries: table.entries.map((e) => effectiveLidEntry(e, table.generation)) };
 }
 
 const tableGeneration = (t: Ltable): LidGeneration => (t.generation === 'moly-b' ? 'B' : 'A');
