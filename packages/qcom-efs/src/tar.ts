@@ -33,8 +33,9 @@ function octal(value: number, width: number, field: string, path: string): strin
   return value.toString(8).padStart(width, '0');
 }
 
+// ASCII only (numbers and checked names): a plain loop beats an encoder call for 6 short fields per header.
 function putString(h: Uint8Array, at: number, text: string): void {
-  h.set(encodeLatin1(text), at);
+  for (let i = 0; i < text.length; i++) h[at + i] = text.charCodeAt(i) & 0xff;
 }
 
 /**

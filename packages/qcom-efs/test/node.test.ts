@@ -1,0 +1,69 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NvError, bytesToHex } from '@nv/core';
+import { decodeGzip, encodeEfsTar, encodeManifest, decodeManifest } from '../src/index.ts';
+import { NODE_DEFLATE, readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '../src/node.ts';
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (NvError.isInstance(e)) return e.code;
+    throw e;
+  }
+  return 'none';
+}
+
+describe('Node entry: folders, manifest, streamed pack', () => {
+  it('folder → tar.gz (in memory and streamed give the same tar) → folder keeps kinds, modes and symlinks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nv-efs-node-'));
+    try {
+      mkdirSync(join(dir, 'efs/nvm/num'), { recursive: true });
+      mkdirSync(join(dir, 'efs/policyman'), { recursive: true });
+      writeFileSync(join(dir, 'efs/nvm/num/10'), Uint8Array.of(0x1f, 0));
+      writeFileSync(join(dir, 'efs/policyman/device_config.xml'), '<x/>');
+      writeFileSync(join(dir, 'efs/big'), new Uint8Array(3000).fill(9));
+      writeFileSync(join(dir, 'efs/.nv-efs.json'), JSON.stringify({ version: 1, entries: { '/l': { type: 'symlink', mode: 0o120777, mtime: 5, uid: 0, gid: 0, target: '/big' }, '/big': { type: 'file', mode: 0o100600, mtime: 7, uid: 0, gid: 0 } } }));
+      const { tree } = await readEfsFolder(join(dir, 'efs'));
+      const kinds = Object.fromEntries(tree.entries.map((e) => [e.path, `${e.type} ${e.mode.toString(8)}`]));
+      expect(kinds).toMatchObject({ '/nvm/num/10': 'item 160777', '/policyman/device_config.xml': 'file 100777', '/big': 'file 100600', '/l': 'symlink 120777' });
+      const a = await writeEfsImageFile(join(dir, 'a.tar.gz'), tree);
+      const b = await writeEfsImageFile(join(dir, 'b.tar.gz'), tree, { stream: true, pad512: true });
+      expect(b.entries).toBe(a.entries);
+      expect(b.tarBytes).toBe(a.tarBytes);
+      const ta = decodeGzip(readFileSync(join(dir, 'a.tar.gz')), NODE_DEFLATE).data;
+      const tb = decodeGzip(readFileSync(join(dir, 'b.tar.gz')), NODE_DEFLATE).data;
+      expect(bytesToHex(tb)).toBe(bytesToHex(ta));
+      expect(bytesToHex(ta)).toBe(bytesToHex(encodeEfsTar(tree).tar));
+      expect(readFileSync(join(dir, 'b.tar.gz')).length % 512).toBe(0);
+      const img = await readEfsImageFile(join(dir, 'b.tar.gz'));
+      await writeEfsFolder(join(dir, 'out'), img.tree);
+      const again = await readEfsFolder(join(dir, 'out'));
+      expect(bytesToHex(encodeEfsTar(again.tree).tar)).toBe(bytesToHex(ta));
+      expect(await code(writeEfsImageFile(join(dir, 'a.tar.gz'), tree))).toBe('NV_EXISTS');
+      expect(await code(writeEfsFolder(join(dir, 'out'), img.tree))).toBe('NV_EXISTS');
+      symlinkSync('/etc', join(dir, 'efs/evil'));
+      expect(await code(readEfsFolder(join(dir, 'efs')))).toBe('NV_EFS_UNSAFE_PATH');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('manifest round trip and errors', () => {
+    const tree = { entries: [{ path: '/a', type: 'item' as const, mode: 0o160777, uid: 0, gid: 0, mtime: 1, data: Uint8Array.of(1) }] };
+    expect(decodeManifest(encodeManifest(tree)).entries['/a']).toEqual({ type: 'item', mode: 0o160777, mtime: 1, uid: 0, gid: 0 });
+    const bad = (s: string) => {
+      try {
+        decodeManifest(new TextEncoder().encode(s));
+      } catch (e) {
+        return (e as NvError).code;
+      }
+      return 'none';
+    };
+    expect(bad('{')).toBe('NV_EFS_BAD_MANIFEST');
+    expect(bad('{"version":2,"entries":{}}')).toBe('NV_EFS_BAD_MANIFEST');
+    expect(bad('{"version":1,"entries":{"/a":{"type":"fifo"}}}')).toBe('NV_EFS_BAD_MANIFEST');
+    expect(bad('{"version":1,"entries":{"a/../b":{"type":"file"}}}')).toBe('NV_EFS_BAD_PATH');
+  });
+});
