@@ -66,7 +66,7 @@ describe.skipIf(!hasTool('openssl') || !hasTool('bash'))('first boot from OpenSS
   }, 60_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   it('happy path: EFS tree → V7 tar → gzip (512-padded) → OpenSSL-signed .mbn → .img → first boot has every item', async () => {
     const dev = device();
@@ -77,13 +77,13 @@ describe.skipIf(!hasTool('openssl') || !hasTool('bash'))('first boot from OpenSS
     expect(r.nv).toEqual(EVERY_ITEM);
     expect(r.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['IMG_SECTOR', 'DUMMY_ROOT', 'sw-type', 'root', 'hw-id', 'image-signature', 'PAYLOAD_FORMAT', 'UNTAR']));
     expect(bootQcom(dev).source).toMatch(/^modemst/);
-  });
+  }, 30_000);
 
   it('scenario, signing with a public test root — damage: a build left on the QDST dummy root refuses every golden copy', async () => {
     const dev = device({ rootHash: QCOM_DUMMY_ROOT_HASH });
     flashPartition(dev, 'fsg', await sign(0n, HW, 'dummy.img'));
     expect(bootQcom(dev)).toMatchObject({ verified: false, error: { code: 'NV_FSG_DUMMY_ROOT' }, nv: {} });
-  });
+  }, 30_000);
 
   it('scenario, test root — damage: trusting a root whose key is public lets anyone\'s image in; an image under another root is untrusted', async () => {
     // This run's root key sits in a temp dir like a published test key: whoever has it signs images the modem accepts.
@@ -96,7 +96,7 @@ describe.skipIf(!hasTool('openssl') || !hasTool('bash'))('first boot from OpenSS
     const r = bootQcom(own);
     expect(r.error).toMatchObject({ code: 'NV_FSG_UNTRUSTED_ROOT', secboot: 11 });
     expect(r.nv).toEqual({});
-  });
+  }, 30_000);
 
   it('scenario, SW_ID/HW_ID mismatch — damage: the default moved to 0x1B, wrong HW_ID; protection: ids from the build', async () => {
     const a = device({ swId: 0x1bn });
@@ -108,7 +108,7 @@ describe.skipIf(!hasTool('openssl') || !hasTool('bash'))('first boot from OpenSS
     const c = device({ swId: 0x1bn });
     flashPartition(c, 'fsg', await sign(0x1bn, HW, 'sw1b.img'));
     expect(bootQcom(c).nv).toEqual(EVERY_ITEM);
-  });
+  }, 30_000);
 
   it('a fused device verifies with the fused root first; unfused → fused loses calibration (key change)', async () => {
     const img = await sign(0n, HW, 'fused.img');
@@ -121,5 +121,5 @@ describe.skipIf(!hasTool('openssl') || !hasTool('bash'))('first boot from OpenSS
     expect(r).toMatchObject({ source: 'fsg', fusedRoot: true, verified: true });
     expect(r.checks.find((c) => c.name === 'FUSED_ROOT')?.ok).toBe(true);
     expect(r.nv['24998']).toBeUndefined();
-  });
+  }, 30_000);
 });
