@@ -19,7 +19,7 @@ export { LID_DEFAULT_KEY_SEED, deriveLidKey, lidKeyFromBytes } from './keys.ts';
 export type { LidEntryWithDefault, LidDefaultOptions } from './defaults.ts';
 export { defaultRecords } from './defaults.ts';
 export type { LidStore, LidApiOptions, LidApiEvent, LidReadResult, LidWriteResult } from './store.ts';
-export { lidStoreNames, externalRead, externalWrite, externalReset } from './store.ts';
+export { lidStoreNames, externalRead, externalWrite, externalReset, defaultLidFiles } from './store.ts';
 export type { LidBitValue, LidBitField, LidBitLid, LidBitWarning, LidBitResult, LidBitOptions, LidBitFieldValue } from './lid-bit.ts';
 export { LID_BIT_MAX_CHARS, parseLidBit, decodeLidBitRecord, encodeLidBitRecord } from './lid-bit.ts';
 export type { ApFileCheck, FileVerEntry } from './ap.ts';

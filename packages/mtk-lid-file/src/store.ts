@@ -223,3 +223,15 @@ export function externalReset(store: LidStore, entry: LidEntryWithDefault, index
   events.push({ kind: 'reset', files });
   return { files, events };
 }
+
+/**
+ * The files a LID has right after a reset (§9): every record at its default, named and encoded for the generation
+ * (both copies of a MULTIPLE LID). What a simulator writes at first boot or after a VERNO bump.
+ * @throws NvError `NV_LID_DEFAULT_UNAVAILABLE`, `NV_LID_DEFAULT_TOO_SHORT`, `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND`, `NV_LID_BAD_NAME`.
+ * @example defaultLidFiles(entry, { generation: 'B' }) // [{ name: 'LD0B_001', bytes }]
+ */
+export function defaultLidFiles(entry: LidEntryWithDefault, options: LidApiOptions): { name: string; bytes: Uint8Array }[] {
+  const records = defaultRecords(entry, options.defaultBytes ? { bytes: options.defaultBytes } : {});
+  const bytes = encodeLidFile(records, entry, { ...options, header: { lastWriteTaskId: options.debug?.taskId ?? 0, lastWriteTime: options.debug?.time ?? 0 } });
+  return lidStoreNames(entry).map((name) => ({ name, bytes: bytes.slice() }));
+}

@@ -109,3 +109,35 @@ describe('ltable integration', () => {
     expect(lidStoreNames(effectiveLidEntry(e, 'moly-a', { storage: 'nand' }))).toEqual(['XX01A001', 'XX01B001']);
   });
 });
+
+describe('defaultLidFiles, RAW_DATA, MSP without chip binding', () => {
+  it('default files of a MULTIPLE confidential LID decode to the defaults', async () => {
+    const { defaultLidFiles } = await import('../src/index.ts');
+    const e = entry({ attributes: ['MULTIPLE', 'CONFIDENTIAL', 'MULTI_DEFAULT'], attr: 0xd, default: { kind: 'bytes', hex: '000102030405060708090a0b' } });
+    const files = defaultLidFiles(e, { generation: 'B', key: AES });
+    expect(files.map((f) => f.name)).toEqual(['TE57A002', 'TE57B002']);
+    expect(decodeLidFile(files[0]!.bytes, e, { key: AES }).records.map((r) => bytesToHex(r.bytes))).toEqual(['00010203', '04050607', '08090a0b']);
+  });
+  it('RAW_DATA gen B: header + raw bytes, no checksums', () => {
+    const e = entry({ attributes: ['RAW_DATA'], attr: 0x8000 });
+    const bytes = encodeLidFile([hexToBytes('01020304'), hexToBytes('05060708'), hexToBytes('090a0b0c')], e, { generation: 'B' });
+    expect(bytes.length).toBe(64 + 12);
+    expect(bytesToHex(bytes.subarray(64))).toBe('0102030405060708090a0b0c');
+    const d = decodeLidFile(bytes);
+    expect(d).toMatchObject({ generation: 'B', raw: true, badRecords: [] });
+    expect(bytesToHex(d.records[0]!.bytes)).toBe('0102030405060708090a0b0c');
+  });
+  it('MSP not bound to the chip: no pad, decodable; bound: HW_BOUND for encode and decode', () => {
+    const e = entry({ attributes: ['MSP'], attr: 0x20 });
+    const recs = [hexToBytes('01020304'), hexToBytes('05060708'), hexToBytes('090a0b0c')];
+    for (const generation of ['A', 'B'] as const) {
+      const bytes = encodeLidFile(recs, e, { generation, bindToChip: false });
+      expect(bytes.length).toBe(generation === 'A' ? 3 * 6 : 64 + 3 * 12);
+      expect(decodeLidFile(bytes, e, { generation, bindToChip: false }).badRecords).toEqual([]);
+      expect(() => encodeLidFile(recs, e, { generation })).toThrow(expect.objectContaining({ code: 'NV_LID_HW_BOUND' }) as Error);
+    }
+    // Bound to the chip: gen A sections are padded to 16 bytes; only the size is checked.
+    expect(() => decodeLidFile(new Uint8Array(3 * 16), e, { generation: 'A' })).toThrow(expect.objectContaining({ code: 'NV_LID_HW_BOUND' }) as Error);
+    expect(() => decodeLidFile(new Uint8Array(3 * 6), e, { generation: 'A' })).toThrow(expect.objectContaining({ code: 'NV_LID_BAD_SIZE' }) as Error);
+  });
+});
