@@ -25,5 +25,5 @@ export { OU_WIDTH, attestationOuTexts, ousToJson, parseAttestationOus } from './
 export type { AttestationOus, OuParse } from './ou.ts';
 export { DUMMY_ROOT_SHA256, KNOWN_ROOTS, TEST_SUBJECT_MARKERS, findKnownRoot, hasTestSubject, rootHashC, rootHashes } from './roots.ts';
 export type { KnownRoot, RootHashes } from './roots.ts';
-export { inspectSignedImage, normalizeRootHash, structureFailure, verifySignedImage } from './verify.ts';
+export { assertVerified, inspectSignedImage, normalizeRootHash, structureFailure, verifySignedImage } from './verify.ts';
 export type { InspectCert, InspectResult, VerifyCheck, VerifyOptions, VerifyResult } from './verify.ts';

@@ -433,3 +433,18 @@ export function normalizeRootHash(text: string): string {
   return bytesToHex(hexToBytes(t));
 }
 
+
+/**
+ * Throws when {@link verifySignedImage} says the modem refuses the image: the first failing check's code
+ * (e.g. `NV_FSG_HWID_MISMATCH`), or `NV_FSG_VERIFY` for a strict-policy failure. For the device simulator and scripts.
+ * @throws NvError the failing check's `NV_FSG_*` code, or `NV_FSG_VERIFY`.
+ * @example
+ * assertVerified(verifySignedImage(bytes, build));
+ */
+export function assertVerified(result: VerifyResult, path?: string): void {
+  if (result.ok) return;
+  const m = result.modemResult;
+  if (!m.ok) throw new NvError(m.code ?? 'NV_FSG_VERIFY', `the modem refuses this image at step ${m.step} (${m.name}): ${m.detail}`, { path, data: { step: m.step, check: m.name, secboot: m.secboot ?? null } });
+  const f = result.findings.find((x) => x.severity === 'error');
+  throw new NvError('NV_FSG_VERIFY', `the image fails the strict policy: ${f?.message ?? 'error finding'}`, { path, data: { code: f?.code ?? null } });
+}

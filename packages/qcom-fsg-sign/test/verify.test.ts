@@ -145,3 +145,13 @@ describe('known roots (§5) and root hash (§3.7)', () => {
     expect(bytes).toBe(bytesToHex(hexToBytes(ROOT)));
   });
 });
+
+describe('assertVerified', () => {
+  it('throws the failing check code, or NV_FSG_VERIFY for the strict policy', async () => {
+    const { assertVerified } = await import('../src/index.ts');
+    const good = vec('fs.mbn');
+    expect(() => assertVerified(verifySignedImage(good, BUILD))).not.toThrow();
+    expect(() => assertVerified(verifySignedImage(good, { ...BUILD, hwId: HW + 1n }))).toThrow(expect.objectContaining({ code: 'NV_FSG_HWID_MISMATCH' }));
+    expect(() => assertVerified(verifySignedImage(good, { ...BUILD, strict: true }))).toThrow(expect.objectContaining({ code: 'NV_FSG_VERIFY' }));
+  });
+});
