@@ -4,6 +4,7 @@
  * @module
  */
 import { NvError, sha256Hex } from '@nv/core';
+import { detectSignedImage, unwrapSignedImage } from '@nv/qcom-fsg-sign';
 import { decodeGzip, type DeflateBackend, type GunzipOptions } from './gzip.ts';
 import { TAR_BLOCK, tarToEfsTree, type TarDecodeOptions } from './tar.ts';
 import type { EfsEntryType, EfsTree, EfsWarning } from './tree.ts';
@@ -13,7 +14,7 @@ export type SignedUnwrapper = (bytes: Uint8Array) => { container: string; codeOf
 
 /** Options of {@link readEfsImage}. */
 export interface ReadEfsImageOptions extends GunzipOptions, Omit<TarDecodeOptions, 'baseOffset'> {
-  /** Unwraps `.mbn`/`.img`/`fsg` (the Node entry and CLI pass `@nv/qcom-fsg-sign`'s parser). */
+  /** Unwraps `.mbn`/`.img`/`fsg`; default {@link unwrapFsgContainer} (`@nv/qcom-fsg-sign`'s parser, §1, §3.12). */
   readonly unwrapSigned?: SignedUnwrapper;
 }
 
@@ -27,6 +28,20 @@ export interface EfsImage {
   readonly warnings: EfsWarning[];
 }
 
+/** Container names in the chain for each `@nv/qcom-fsg-sign` kind (§3.12: `partition>img>mbn>gzip>tar`). */
+const CHAIN_NAMES: Readonly<Record<string, readonly string[]>> = { fsg: ['partition', 'img', 'mbn'], img: ['img', 'mbn'], mbn: ['mbn'] };
+
+/**
+ * The default {@link SignedUnwrapper}: `@nv/qcom-fsg-sign`'s container parser (MBN v3 header, `.img` sector,
+ * partition dumps); `undefined` when the bytes are none of them.
+ * @throws NvError `NV_FSG_*` codes of a recognised but damaged container
+ * @example unwrapFsgContainer(mbnBytes)?.codeOffset // 40
+ */
+export function unwrapFsgContainer(bytes: Uint8Array): { container: string; codeOffset: number; code: Uint8Array } | undefined {
+  if (detectSignedImage(bytes) === undefined) return undefined;
+  return unwrapSignedImage(bytes);
+}
+
 function isTarHeader(b: Uint8Array): boolean {
   if (b.length < TAR_BLOCK || b[0] === 0) return false;
   let sum = 0;
@@ -37,7 +52,7 @@ function isTarHeader(b: Uint8Array): boolean {
 
 /**
  * Detects and unwraps an EFS image (§3.12), returning the chain, the tar and the EFS tree.
- * Order: signed containers (via `unwrapSigned`), `1F 8B` gzip, a valid tar header, all `00`/`FF` (empty), else unknown.
+ * Order: signed containers (`.mbn`, `.img`, `fsg` dump via `@nv/qcom-fsg-sign`), `1F 8B` gzip, a valid tar header, all `00`/`FF` (empty), else unknown.
  * @throws NvError `NV_EFS_CONTAINER_UNKNOWN`, gzip and tar codes, `NV_LIMIT`
  * @example const { chain, tree } = readEfsImage(bytes, backend);
  */
@@ -47,9 +62,9 @@ export function readEfsImage(bytes: Uint8Array, backend: DeflateBackend, options
   let view = bytes;
   let base = 0;
   for (let depth = 0; depth < 4; depth++) {
-    const signed = options.unwrapSigned?.(view);
+    const signed = (options.unwrapSigned ?? unwrapFsgContainer)(view);
     if (signed === undefined) break;
-    chain.push(signed.container);
+    chain.push(...(CHAIN_NAMES[signed.container] ?? [signed.container]));
     base += signed.codeOffset;
     view = signed.code;
   }

@@ -26,7 +26,7 @@ export { TAR_BLOCK, decodeTar, efsTarChunks, encodeEfsTar, encodeTarHeader, tarT
 export type { TarDecodeOptions, TarEncodeOptions, TarFormat, TarMember } from './tar.ts';
 export { GZIP_HEADER, MAX_EFS_INFLATED_BYTES, crc32, decodeGzip, encodeGzip, gzipTrailer } from './gzip.ts';
 export type { DeflateBackend, GunzipOptions, GzipOptions } from './gzip.ts';
-export { listEfsTree, readEfsImage } from './image.ts';
+export { listEfsTree, readEfsImage, unwrapFsgContainer } from './image.ts';
 export type { EfsImage, EfsListEntry, ReadEfsImageOptions, SignedUnwrapper } from './image.ts';
 export { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
 export type { EfsManifest, ManifestEntry } from './manifest.ts';

@@ -77,8 +77,8 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
   withExample(
     efs
       .command('ls')
-      .description('list the entries of a tar, tar.gz or EFS tree folder')
-      .argument('<file>', 'tar, tar.gz or folder')
+      .description('list the entries of a tar, tar.gz, .mbn, .img, whole fsg partition dump or EFS tree folder')
+      .argument('<file>', 'tar, tar.gz, .mbn, .img, fsg dump or folder')
       .action(async (file) => {
         const { efsLs } = await import('../actions/qcom-efs.ts');
         await efsLs(context(), file);
@@ -89,7 +89,7 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
     efs
       .command('unpack')
       .description('extract into a new folder plus .nv-efs.json (refuses "..", escaping links and case collisions)')
-      .argument('<file>', 'tar or tar.gz')
+      .argument('<file>', 'tar, tar.gz, .mbn, .img or fsg dump')
       .requiredOption('-o, --output <dir>', 'new folder')
       .option('--force', 'replace an existing output folder')
       .action(async (file, opts) => {

@@ -1,0 +1,52 @@
+import { describe, it, expect } from 'vitest';
+import { NvError } from '@nv/core';
+import { encodeEfsTar, encodeGzip, readEfsImage } from '../src/index.ts';
+import { NODE_DEFLATE } from '../src/node.ts';
+
+// Containers assembled by hand from qcom-efs.md §2.9 (not with @nv/qcom-fsg-sign's writer).
+const tar = encodeEfsTar({ entries: [{ path: '/nvm/num/10', type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: Uint8Array.of(0x1f, 0) }] }).tar;
+const gz = encodeGzip(tar, NODE_DEFLATE, { pad512: true }); // device-like tail after the member
+function mbn(code: Uint8Array): Uint8Array {
+  const out = new Uint8Array(40 + code.length + 256 + 6144);
+  const v = new DataView(out.buffer);
+  [27, 3, 40, 0, code.length + 256 + 6144, code.length, code.length, 256, code.length + 256, 6144].forEach((x, i) => v.setUint32(4 * i, x, true));
+  out.set(code, 40);
+  out.fill(0xff, 40 + code.length + 256);
+  return out;
+}
+function img(m: Uint8Array, pad = 0): Uint8Array {
+  const out = new Uint8Array(512 + m.length + pad);
+  const v = new DataView(out.buffer);
+  [20, 3, 472, 0, m.length, m.length].forEach((x, i) => v.setUint32(4 * i, x, true));
+  out.set(new TextEncoder().encode('IMGEFS- SIGNED_IMAGE'), 0x28);
+  out.set(m, 512);
+  return out;
+}
+const code = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (e) {
+    if (NvError.isInstance(e)) return e.code;
+    throw e;
+  }
+  return 'none';
+};
+
+describe('signed containers via @nv/qcom-fsg-sign (§2.9, §3.12)', () => {
+  it('.mbn, .img and a padded fsg partition dump all reach the tar', () => {
+    const m = mbn(gz);
+    const r1 = readEfsImage(m, NODE_DEFLATE);
+    expect(r1.chain).toEqual(['mbn', 'gzip', 'tar']);
+    expect(r1.tree.entries.find((e) => e.path === '/nvm/num/10')?.type).toBe('item');
+    expect(readEfsImage(img(m), NODE_DEFLATE).chain).toEqual(['img', 'mbn', 'gzip', 'tar']);
+    const part = img(m, 1572864 - 512 - m.length);
+    expect(part.length).toBe(1572864);
+    const r3 = readEfsImage(part, NODE_DEFLATE);
+    expect(r3.chain).toEqual(['partition', 'img', 'mbn', 'gzip', 'tar']);
+    expect(r3.warnings.some((w) => w.code === 'NV_EFS_GZIP_TRAILING_DATA')).toBe(true);
+  });
+  it('a damaged .img (code_size past the end) is an NvError, not a crash', () => {
+    const bad = img(mbn(gz)).slice(0, 700);
+    expect(code(() => readEfsImage(bad, NODE_DEFLATE))).toMatch(/^NV_/);
+  });
+});
