@@ -76,9 +76,25 @@ export interface OpenedModemst {
   plaintext?: Uint8Array;
 }
 
+/** True when every byte is 0x00 or every byte is 0xFF (an erased or zeroed partition); one pass, early exit. */
+export function isBlank(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return true;
+  const first = bytes[0] as number;
+  if (first !== 0 && first !== 0xff) return false;
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
+  const w = first === 0 ? 0 : 0xffffffff;
+  let i = 0;
+  if (words) {
+    for (; i < words.length; i++) if (words[i] !== w) return false;
+    i *= 4;
+  }
+  for (; i < bytes.length; i++) if (bytes[i] !== first) return false;
+  return true;
+}
+
 /** Opens a modemst copy with `key`: sane only when the magic, length and tag all check. */
 export function openModemst(key: Uint8Array, partition: Uint8Array): OpenedModemst {
-  if (partition.every((b) => b === 0) || partition.every((b) => b === 0xff)) return { status: 'erased', generation: 0 };
+  if (isBlank(partition)) return { status: 'erased', generation: 0 };
   if (partition.length < HEADER + TAG) return { status: 'not-efs', generation: 0 };
   const r = new ByteReader(partition);
   if (r.fixedString(8) !== MODEMST_MAGIC || r.u32le() !== 1) return { status: 'not-efs', generation: 0 };

@@ -4,7 +4,7 @@
  * @module
  */
 import { NvError, bytesToHex, encodeLatin1, sha256 } from '@nv/core';
-import { deriveEfsKey, openModemst, sealModemst, type ModemstStatus } from './qcom-cipher.ts';
+import { deriveEfsKey, isBlank, openModemst, sealModemst, type ModemstStatus } from './qcom-cipher.ts';
 import {
   QCOM_EFS_MODES, createEfs, decodeEfs, efsNvItems, efsWrite, encodeEfs, listEfs,
   type QcomEfs, type QcomEfsListing,
@@ -380,7 +380,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   };
 
   const fsg = state.partitions.fsg;
-  if (fsg.every((b) => b === 0xff) || fsg.every((b) => b === 0)) {
+  if (isBlank(fsg)) {
     checks.push({ name: 'IMG_SECTOR', ok: false, detail: 'fsg is erased', code: 'NV_SIM_QCOM_FSG_EMPTY' });
     return refuse('IMG_SECTOR', 'NV_SIM_QCOM_FSG_EMPTY', 'no sane modemst copy and fsg is erased: the modem starts with an empty EFS');
   }
