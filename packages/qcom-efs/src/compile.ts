@@ -6,6 +6,7 @@ import { NvError } from '@nv/core';
 import type { DeflateBackend } from './gzip.ts';
 import { QCN_PAYLOAD_BYTES, type Qcn, type QcnEfsFile, type QcnItem } from './qcn.ts';
 import type { EfsWarning } from './tree.ts';
+import type { NvInfoEntry } from './qcn-efs.ts';
 import { loadXml, type XmlElement, type XmlResolver } from './xml.ts';
 
 /** One member of a DataType / item layout: `sizeOf` is a repeat count (§3.2). */
@@ -400,3 +401,25 @@ export function compileNvFiles(masterPath: string, definitionPath: string, resol
   return compileNvSource(loadXml(masterPath, resolver), def, options);
 }
 
+
+/**
+ * NV info from the NvDefinition (§3.6 source (3), a heuristic, inferred): legacy ids < 20000; indexed iff `maxIndex`
+ * is present (arraySize = maxIndex + 1) or the first member is a `uint8` named `nam` (arraySize 1 unless maxIndex says
+ * more); size = layout − 1 for indexed items. Items whose layout does not fit a 128-byte record are left out.
+ * Prefer a user table or a reference tree of the same build when there is one.
+ * @example nvInfoFromDefinition(def).find((e) => e.id === 10) // { id: 10, size: 2, arraySize: 2 }
+ */
+export function nvInfoFromDefinition(def: NvDefinition): NvInfoEntry[] {
+  const out: NvInfoEntry[] = [];
+  for (const d of def.items.values()) {
+    const id = d.id as number;
+    if (id >= 20000 || d.variantType) continue;
+    const nam = d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam';
+    const indexed = d.maxIndex !== undefined || nam;
+    const arraySize = indexed ? (d.maxIndex !== undefined && Number.isInteger(d.maxIndex) && d.maxIndex >= 0 ? d.maxIndex + 1 : 1) : 0;
+    const size = layoutSize(def, d) - (indexed ? 1 : 0);
+    if (size < 0 || size > (indexed ? QCN_PAYLOAD_BYTES - 1 : QCN_PAYLOAD_BYTES) || arraySize > 256) continue;
+    out.push({ id, size, arraySize });
+  }
+  return out.sort((a, b) => a.id - b.id);
+}

@@ -38,7 +38,7 @@ export { efsTreeToQcn, nvInfoFromTree, parseNvInfo, qcnToEfsTree } from './qcn-e
 export type { EfsToQcnOptions, NvInfoEntry, QcnToEfsOptions } from './qcn-efs.ts';
 export { MAX_XML_BYTES, XINCLUDE_NS, joinPath, loadXml, parseXml, resolveCaseInsensitive } from './xml.ts';
 export type { XmlElement, XmlResolver } from './xml.ts';
-export { PRIMITIVES, compileNvFiles, compileNvSource, layoutSize, parseNvDefinition } from './compile.ts';
+export { PRIMITIVES, compileNvFiles, compileNvSource, layoutSize, nvInfoFromDefinition, parseNvDefinition } from './compile.ts';
 export type { CompileOptions, CompileResult, NvDataType, NvDefinition, NvItemDefinition, NvMember } from './compile.ts';
 export { FACTORY_NV_IDS, lintEfsTree, lintQcn, stripFactoryFromQcn, stripFactoryFromTree } from './lint.ts';
 export type { LintFinding, LintOptions } from './lint.ts';

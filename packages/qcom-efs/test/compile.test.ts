@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex } from '@nv/core';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
-import { compileNvSource, decodeQcn, encodeQcn, layoutSize, parseNvDefinition, parseXml, type XmlResolver } from '../src/index.ts';
+import { compileNvSource, decodeQcn, encodeQcn, layoutSize, nvInfoFromDefinition, parseNvDefinition, parseXml, type XmlResolver } from '../src/index.ts';
 import { NODE_DEFLATE, compileNvSourceFiles, nodeXmlResolver } from '../src/node.ts';
 
 // Hand-written fixtures (qcom-efs.md §6): definition with every member kind, master + 3 includes.
@@ -141,6 +141,11 @@ describe('NvSource compile (§3.1–§3.4 known answers)', () => {
     expect(layoutSize(def, def.items.get(10)!)).toBe(3);
     expect(layoutSize(def, def.items.get(30)!)).toBe(40);
     expect(layoutSize(def, def.items.get(31)!)).toBe(9 + 8 + 8 + 1);
+    // §3.6 (3) heuristic: indexed via maxIndex → size = layout − 1; RFNV ids are not legacy items.
+    const info = nvInfoFromDefinition(def);
+    expect(info.find((e) => e.id === 10)).toEqual({ id: 10, size: 2, arraySize: 2 });
+    expect(info.find((e) => e.id === 30)).toEqual({ id: 30, size: 40, arraySize: 0 });
+    expect(info.some((e) => e.id >= 20000)).toBe(false);
   });
 });
 
