@@ -67,6 +67,17 @@ describe('nv sim mtk (spawned)', () => {
     expect(fa.stdout).toContain('planner agrees');
   });
 
+  it('init --no-backup: a firmware upgrade then loses calibration and IMEI, and the planner (told the bin region is blank) agrees', async () => {
+    expect((await runNv(['sim', 'mtk', 'init', '--ltable', 'old.json', '--state', 'nb', '--no-backup', '--json'], { cwd: dir })).code).toBe(0);
+    const r = await runNv(['sim', 'mtk', 'upgrade', '--state', 'nb', '--from', 'old.json', '--to', 'old.json', '--mode', 'firmware-upgrade', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const out = json(r.stdout) as { lost: string[]; reset: string[]; planner: { agree: boolean } };
+    expect(out.lost).toContain('NVRAM_EF_IMEI_IMEISV_LID');
+    expect(out.lost).toContain('NVRAM_EF_FT_RF_CAL_LID');
+    expect(out.reset).toContain('NVRAM_EF_EL1_RF_DRV_PARAM_LID');
+    expect(out.planner.agree).toBe(true);
+  });
+
   it('read and write record i; errors keep their codes and exit codes', async () => {
     expect((await runNv(['sim', 'mtk', 'init', '--ltable', 'old.json', '--state', 'rw', '--json'], { cwd: dir })).code).toBe(0);
     const w = await runNv(['sim', 'mtk', 'write', '--state', 'rw', '--lid', 'NVRAM_EF_IMEI_IMEISV_LID', '--record', '2', '--hex', '00010121436587f00000', '--backup', '--json'], { cwd: dir });

@@ -83,9 +83,11 @@ const tableKey = (t: Ltable): string =>
 const lidArg = (text: string): string | number => (/^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : text);
 
 /** `nv sim mtk init` */
-export async function simMtkInit(ctx: CliContext, flags: TableFlags & { ltable: string; state: string; blank?: boolean; force?: boolean }): Promise<void> {
+export async function simMtkInit(ctx: CliContext, flags: TableFlags & { ltable: string; state: string; blank?: boolean; backup?: boolean; force?: boolean }): Promise<void> {
   const table = await readTable(ctx, flags.ltable, flags);
   const device = createMtkDevice(table, { seed: flags.seed ?? 1, platform: { storage: flags.storage ?? 'emmc' }, personalize: flags.blank !== true });
+  // --no-backup: calibrated and IMEI written, but the bin-region backup was never triggered (§2.1).
+  if (flags.backup === false) device.binRegion = null;
   await saveState(ctx.resolvePath(flags.state), device, flags.force === true);
   const files = (['nvdata', 'protect_f', 'protect_s'] as const).flatMap((p) => Object.keys(device.partitions[p]).sort().map((path) => `${p}:${path}`));
   const binRegion = device.binRegion === null ? [] : Object.keys(device.binRegion).sort();
@@ -111,8 +113,10 @@ export async function simMtkUpgrade(ctx: CliContext, flags: TableFlags & { state
   }
   if (device.asserted !== null) ctx.note(`the device had asserted before (${device.asserted.reason}); flashing new firmware`);
   const mode = flags.mode as LtableUpgradeMode;
+  const binBefore = device.binRegion;
   const report = upgradeMtkDevice(device, to, mode, flags.firmware !== undefined ? { firmware: flags.firmware } : {});
-  const plan = planUpgrade(from, to, mode, { platform: device.platform });
+  // The planner is told what the device really has: a blank bin region changes rows 10/11 (§9.1).
+  const plan = planUpgrade(from, to, mode, { platform: device.platform, binRegion: binBefore === null ? 'empty' : 'present' });
   const cmp = compareMtkPlan(plan, report);
   await saveState(dir, device, true);
   const json = { ...report, planner: { agree: cmp.agree, mismatches: cmp.mismatches, skipped: cmp.skipped, blocked: plan.blocked } };

@@ -27,6 +27,7 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
         .requiredOption('--ltable <table>', 'LID table (JSON, or C with --generation)')
         .requiredOption('--state <dir>', 'state folder to create')
         .option('--blank', 'leave LIDs at their defaults and the bin region blank (no factory step)')
+        .option('--no-backup', 'write unit data but never trigger the bin-region backup (the bin region stays blank)')
         .option('--force', 'replace an existing state folder'),
     ).action(async (opts) => {
       const { simMtkInit } = await import('../actions/sim-mtk.ts');
@@ -34,6 +35,7 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
     }),
     'nv sim mtk init --ltable table.json --state dev',
     'nv sim mtk init --ltable nvram_ltable.c --generation moly-b --state dev --seed 7 --json',
+    'nv sim mtk init --ltable table.json --state unbacked --no-backup',
   );
 
   withExample(
