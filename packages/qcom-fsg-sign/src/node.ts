@@ -12,6 +12,7 @@ import { assembleCertificate, buildTbs, type CertRole } from './cert-build.ts';
 import { CERT_CHAIN_SIZE, MBN_HEADER_SIZE, encodeMbnHeader, isGzipHeader, isTarHeader, signingHeader } from './container.ts';
 import { children, readTlv } from './der.ts';
 import { formatId, imageHash } from './hash.ts';
+import { metaForPartition, type EfsImageMeta } from './meta.ts';
 import { attestationOuTexts } from './ou.ts';
 import { findKnownRoot, rootHashC } from './roots.ts';
 import { verifyPkcs1 } from './rsa.ts';
@@ -298,6 +299,8 @@ export interface SignOptions {
   serialSeed?: string;
   /** Allow a publicly known test root/CA/attestation certificate (labs only). */
   allowTestRoot?: boolean;
+  /** efs_image_meta.bin of the modem build: the image must fit GOLDEN_RAM_SIZE − 512 (§4 step 17). */
+  meta?: EfsImageMeta;
 }
 
 /** Result of {@link signFsgImage}. */
@@ -322,6 +325,10 @@ export interface SignResult {
  */
 export async function signFsgImage(payload: Uint8Array, options: SignOptions): Promise<SignResult> {
   if (!isGzipHeader(payload) && !isTarHeader(payload)) throw new NvError('NV_FSG_PAYLOAD_FORMAT', 'the payload is neither gzip (1F 8B 08) nor a tar with a valid checksum; sign fs_image.tar.gz', { offset: 0 });
+  const ram = metaForPartition(options.meta, 'FSG').ramSize;
+  if (ram !== undefined && MBN_HEADER_SIZE + payload.length >= ram - 512) {
+    throw new NvError('NV_FSG_TOO_LARGE', `40 + ${payload.length} bytes of tar.gz do not fit the golden EFS buffer of ${ram - 512} bytes (GOLDEN_RAM_SIZE − 512)`, { data: { codeSize: payload.length, buffer: ram - 512 } });
+  }
   const root = parseCertificate(options.rootCertDer);
   const ca = parseCertificate(options.caCertDer);
   // Step 2: the root is self-signed, the CA verifies under the root, keys match.
@@ -386,7 +393,7 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
   const mbn = concatBytes(header, payload, signature, chain);
   // Step 7: self-check.
   const rootHash = root.sha256;
-  const verify = verifySignedImage(mbn, { rootHash, hwId: options.hwId, swId: options.swId, allowDummyKey: true, sha256: nodeSha });
+  const verify = verifySignedImage(mbn, { rootHash, hwId: options.hwId, swId: options.swId, allowDummyKey: true, sha256: nodeSha, ...(options.meta ? { meta: options.meta } : {}) });
   if (!verify.modemResult.ok) throw new NvError('NV_FSG_SELF_CHECK', `the signed image fails ${verify.modemResult.name}: ${verify.modemResult.detail}`, { data: { ...verify.modemResult } });
   return { mbn, rootHash, hash: bytesToHex(h3), size: mbn.length, attestCertDer, verify };
 }

@@ -181,3 +181,46 @@ describe('IDs and image hash (§3.1, §3.2 KATs)', () => {
     expect(formatId(0x1bn)).toBe('000000000000001B');
   });
 });
+
+describe('parser fuzz and ELF naming', () => {
+  it('parseMbnHeader / parseImgSector / parseCertificate on random bytes return or throw NvError', async () => {
+    const { parseCertificate } = await import('../src/index.ts');
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 700 }), (b) => {
+      for (const fn of [() => parseMbnHeader(b), () => parseImgSector(b), () => checkImgSector(parseImgSector(b), 1), () => parseCertificate(b)]) {
+        try {
+          fn();
+        } catch (e) {
+          expect(NvError.isInstance(e)).toBe(true);
+        }
+      }
+    }), { numRuns: FUZZ_RUNS });
+    // DER-shaped input: a SEQUENCE with random content and inflated lengths.
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 0xffffff }), (body, len) => {
+      const b = concatBytes(Uint8Array.of(0x30, 0x83, len >> 16, (len >> 8) & 0xff, len & 0xff), body);
+      try {
+        parseCertificate(b);
+      } catch (e) {
+        expect(NvError.isInstance(e)).toBe(true);
+      }
+    }), { numRuns: FUZZ_RUNS });
+  });
+  it('names the MBN version of an ELF image (hash segment PT_NULL with (p_flags>>24)&7 = 2)', () => {
+    // ELF32 LE, one phdr at 52: PT_NULL, flags 0x02200000, data at 0x100 whose u32 at +4 is the version 6.
+    const elf = new Uint8Array(0x200);
+    const dv = new DataView(elf.buffer);
+    elf.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
+    dv.setUint32(28, 52, true);
+    dv.setUint16(42, 32, true);
+    dv.setUint16(44, 1, true);
+    dv.setUint32(52 + 4, 0x100, true);
+    dv.setUint32(52 + 24, 0x02200000, true);
+    dv.setUint32(0x104, 6, true);
+    try {
+      unwrapSignedImage(elf);
+      expect.unreachable();
+    } catch (e) {
+      expect(NvError.isInstance(e) && e.code).toBe('NV_FSG_ELF_UNSUPPORTED');
+      expect((e as Error).message).toContain('MBN v6 (SHA-384)');
+    }
+  });
+});

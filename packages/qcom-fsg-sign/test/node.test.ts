@@ -105,6 +105,8 @@ describe('sign (§3.8) and img', () => {
   it('refuses bad payloads, mismatched keys, wrong IDs for a fixed cert (self-check)', async () => {
     const folder = await readFsgKeyFolder(join(tmp, 'keys'));
     expect(await codeOf(signFsgImage(new Uint8Array(100), { ...folder, hwId: HW, swId: 0n }))).toBe('NV_FSG_PAYLOAD_FORMAT');
+    const small = parseEfsImageMeta(new TextEncoder().encode('EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_SIZE,1064\r\n'));
+    expect(await codeOf(signFsgImage(TGZ, { ...folder, hwId: HW, swId: 0n, meta: small }))).toBe('NV_FSG_TOO_LARGE');
     const other = createPrivateKey(readFileSync(join(vdir, 'test-ca.key.pem'), 'utf8'));
     expect(await codeOf(signFsgImage(TGZ, { ...folder, caKey: other, hwId: HW, swId: 0n }))).toBe('NV_FSG_KEY_MISMATCH');
     const pemDer = (n: string): Uint8Array => certificatesFrom(vec(n))[0] as Uint8Array;

@@ -46,7 +46,7 @@ export async function fsgKeygen(ctx: CliContext, flags: { output: string; swId: 
 }
 
 /** `nv qcom fsg sign` */
-export async function fsgSign(ctx: CliContext, input: string, flags: { keys?: string; hwId: string; swId: string; oemId?: string; modelId?: string; attestCert?: string; attestKey?: string; signerCmd?: string; caCert?: string; rootCert?: string; notBefore?: string; serialSeed?: string; allowTestRoot?: boolean; output: string; force?: boolean }): Promise<void> {
+export async function fsgSign(ctx: CliContext, input: string, flags: { keys?: string; hwId: string; swId: string; oemId?: string; modelId?: string; attestCert?: string; attestKey?: string; signerCmd?: string; caCert?: string; rootCert?: string; notBefore?: string; serialSeed?: string; allowTestRoot?: boolean; meta?: string; output: string; force?: boolean }): Promise<void> {
   const hwId = parseId(flags.hwId, '--hw-id');
   const swId = parseId(flags.swId, '--sw-id');
   if (flags.signerCmd !== undefined && flags.attestCert === undefined) usage('--signer-cmd needs --attest-cert (the certificate of the key the command signs with)');
@@ -71,6 +71,8 @@ export async function fsgSign(ctx: CliContext, input: string, flags: { keys?: st
     ...(notBefore ? { notBefore } : {}), ...(flags.serialSeed !== undefined ? { serialSeed: flags.serialSeed } : {}),
     allowTestRoot: flags.allowTestRoot === true,
   };
+  const meta = await readMeta(ctx, flags.meta);
+  if (meta) options.meta = meta;
   const r = await signFsgImage(payload, options);
   await writeFileAtomic(ctx.resolvePath(flags.output), r.mbn, { force: flags.force === true });
   notes(ctx, r.verify.findings.filter((f) => f.severity !== 'info'));

@@ -50,6 +50,7 @@ export const registerQcomFsg: CommandRegistrar = (program, context) => {
       .option('--not-before <date>', 'attestation validity start (ISO date)')
       .option('--serial-seed <text>', 'derive the attestation serial from this text (byte-stable output)')
       .option('--allow-test-root', 'allow publicly known test keys (lab use only)')
+      .option('--meta <file>', 'efs_image_meta.bin: refuse a tar.gz larger than the golden EFS buffer')
       .requiredOption('-o, --output <file>', 'the signed .mbn')
       .option('--force', 'overwrite the output file')
       .action(async (input, opts) => {
