@@ -39,7 +39,10 @@ export async function saveQcomDevice(device: QcomDevice, dir: string): Promise<v
   await writeFileAtomic(join(dir, 'device.json'), encodeUtf8(s.json), { force: true });
 }
 
-/** True when `dir` holds a saved device (`device.json`). */
+/**
+ * True when `dir` holds a saved device (`device.json`).
+ * @example if (await hasQcomDevice('./phone')) dev = await loadQcomDevice('./phone', nodeQcomFormats())
+ */
 export async function hasQcomDevice(dir: string): Promise<boolean> {
   try {
     return (await stat(join(dir, 'device.json'))).isFile();

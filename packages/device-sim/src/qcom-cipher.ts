@@ -8,7 +8,10 @@
  */
 import { ByteReader, ByteWriter, bytesEqual, concatBytes, encodeLatin1, sha256 } from '@nv/core';
 
-/** Magic of a simulated modemst copy. */
+/**
+ * Magic of a simulated modemst copy.
+ * @example new TextDecoder().decode(dev.state.partitions.modemst1.subarray(0, 8)) === MODEMST_MAGIC
+ */
 export const MODEMST_MAGIC = 'NVSIMST1';
 const HEADER = 20;
 const TAG = 32;
@@ -16,6 +19,7 @@ const TAG = 32;
 /**
  * The EFS key of a simulated device: from the device-unique secret (seed) and the secure-boot fuse state.
  * Fused devices derive it from the fused root hash too, so blowing the fuses changes the key.
+ * @example const key = deriveEfsKey('unit-1', false)
  */
 export function deriveEfsKey(seed: string, fused: boolean, fusedRootHash = ''): Uint8Array {
   return sha256(encodeLatin1(`nv-sim efs key|${seed}|${fused ? `fused|${fusedRootHash.toLowerCase()}` : 'unfused'}`));
@@ -76,7 +80,10 @@ export interface OpenedModemst {
   plaintext?: Uint8Array;
 }
 
-/** True when every byte is 0x00 or every byte is 0xFF (an erased or zeroed partition); one pass, early exit. */
+/**
+ * True when every byte is 0x00 or every byte is 0xFF (an erased or zeroed partition); one pass, early exit.
+ * @example isBlank(dev.state.partitions.fsg) // true before fsg is flashed
+ */
 export function isBlank(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return true;
   const first = bytes[0] as number;
@@ -92,7 +99,10 @@ export function isBlank(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** Opens a modemst copy with `key`: sane only when the magic, length and tag all check. */
+/**
+ * Opens a modemst copy with `key`: sane only when the magic, length and tag all check.
+ * @example openModemst(currentEfsKey(dev.state), dev.state.partitions.modemst1).status // 'sane'
+ */
 export function openModemst(key: Uint8Array, partition: Uint8Array): OpenedModemst {
   if (isBlank(partition)) return { status: 'erased', generation: 0 };
   if (partition.length < HEADER + TAG) return { status: 'not-efs', generation: 0 };

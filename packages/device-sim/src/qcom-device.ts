@@ -13,11 +13,20 @@ import type { QcomFormats, QcomFsgCheck, QcomFsgTrust, QcomNvInfo, QcomTarEntry 
 
 /** Partitions of the simulated device. */
 export type QcomPartitionName = 'modemst1' | 'modemst2' | 'fsg' | 'fsc';
-/** Names in flash order. */
+/**
+ * Names in flash order.
+ * @example for (const p of QCOM_PARTITIONS) erasePartition(dev, p)
+ */
 export const QCOM_PARTITIONS: readonly QcomPartitionName[] = Object.freeze(['modemst1', 'modemst2', 'fsg', 'fsc']);
-/** Default size of every partition: 1.5 MiB, as in known MSM8916-class devices (`qcom-efs.md` §2.9). */
+/**
+ * Default size of every partition: 1.5 MiB, as in known MSM8916-class devices (`qcom-efs.md` §2.9).
+ * @example dev.state.partitions.fsg.length === QCOM_DEFAULT_PARTITION_SIZE
+ */
 export const QCOM_DEFAULT_PARTITION_SIZE = 0x180000;
-/** The modem's default (dummy) root: the public QDST root, refused unless `allowDummyKey` (`qcom-fsg-sign.md` §4 step 3). */
+/**
+ * The modem's default (dummy) root: the public QDST root, refused unless `allowDummyKey` (`qcom-fsg-sign.md` §4 step 3).
+ * @example createQcomDevice({ trust: { rootHash: QCOM_DUMMY_ROOT_HASH, hwId: 0n, swId: 0n } }) // refuses every golden copy
+ */
 export const QCOM_DUMMY_ROOT_HASH = 'd58522cd602a501c3a798d201533ae31f924272b0b76f159fe81753b5fcfce60';
 
 /** The modem software build: its FSG trust constants and its MCFG family. JSON-ready (ids as `0x…` hex strings). */
@@ -161,7 +170,10 @@ export function createQcomDevice(options: CreateQcomDeviceOptions & { formats?: 
   return options.formats ? { state, formats: options.formats } : { state };
 }
 
-/** Flashes an image to a partition (rest of the partition zero-filled, as `fastboot flash` leaves it, inferred). */
+/**
+ * Flashes an image to a partition (rest of the partition zero-filled, as `fastboot flash` leaves it, inferred).
+ * @example flashPartition(dev, 'fsg', await readFile('fs_image.tar.gz.mbn.img'))
+ */
 export function flashPartition(device: QcomDevice, name: QcomPartitionName, image: Uint8Array): void {
   const part = device.state.partitions[name];
   if (image.length > part.length) {
@@ -173,13 +185,19 @@ export function flashPartition(device: QcomDevice, name: QcomPartitionName, imag
   device.efs = undefined;
 }
 
-/** Erases a partition (all 0xFF, like `fastboot erase`). */
+/**
+ * Erases a partition (all 0xFF, like `fastboot erase`).
+ * @example erasePartition(dev, 'modemst1'); erasePartition(dev, 'modemst2'); bootQcom(dev).source // 'fsg'
+ */
 export function erasePartition(device: QcomDevice, name: QcomPartitionName): void {
   device.state.partitions[name] = new Uint8Array(device.state.partitions[name].length).fill(0xff);
   device.efs = undefined;
 }
 
-/** The EFS key the running software uses (changes when the fuses are blown). */
+/**
+ * The EFS key the running software uses (changes when the fuses are blown).
+ * @example bytesToHex(currentEfsKey(dev.state))
+ */
 export function currentEfsKey(state: QcomDeviceState): Uint8Array {
   return deriveEfsKey(state.seed, state.fuses.blown, state.fuses.rootHash ?? '');
 }
@@ -187,6 +205,7 @@ export function currentEfsKey(state: QcomDeviceState): Uint8Array {
 /**
  * Writes the in-memory EFS back to the modemst copies, encrypted with the device key. `both` writes both copies
  * (after an FSG restore); otherwise the older copy is overwritten, as the modem alternates between them.
+ * @example efsWrite(dev.efs!, '/nvm/num/10', bytes); syncEfs(dev)
  */
 export function syncEfs(device: QcomDevice, both = false): void {
   const efs = requireEfs(device);
@@ -227,7 +246,10 @@ function learnNvInfo(state: QcomDeviceState, efs: QcomEfs): void {
   }
 }
 
-/** The modem's NV size table as `{id, size, arraySize}` rows, sorted by id. */
+/**
+ * The modem's NV size table as `{id, size, arraySize}` rows, sorted by id.
+ * @example modemNvInfo(dev.state) // [{ id: 10, size: 2, arraySize: 2 }, …]
+ */
 export function modemNvInfo(state: QcomDeviceState): QcomNvInfo[] {
   return Object.entries(state.nvInfo ?? {}).map(([id, v]) => ({ id: Number(id), ...v })).sort((a, b) => a.id - b.id);
 }
@@ -293,6 +315,7 @@ export interface QcomBootResult {
 /**
  * Runtime state an online modem writes into EFS (`qcom-efs.md` §5 #12): policy-manager state and NVs written while
  * registered. Values are derived from the seed and boot count (deterministic).
+ * @example bootQcom(dev, { online: true }).runtimeWrites // QCOM_ONLINE_RUNTIME_PATHS
  */
 export const QCOM_ONLINE_RUNTIME_PATHS: readonly string[] = Object.freeze([
   '/policyman/ue_mode',
@@ -316,7 +339,10 @@ function entriesToEfs(entries: readonly QcomTarEntry[]): QcomEfs {
   return efs;
 }
 
-/** EFS → tar-like entries (for QCN backup and for tests). */
+/**
+ * EFS → tar-like entries (for QCN backup and for tests).
+ * @example efsEntries(dev.efs!).filter((e) => e.kind === 'item').length
+ */
 export function efsEntries(efs: QcomEfs): QcomTarEntry[] {
   return [...efs.keys()].sort().map((p) => {
     const n = efs.get(p) as NonNullable<ReturnType<QcomEfs['get']>>;
@@ -489,14 +515,20 @@ export function writeNvItem(device: QcomDevice, id: number, data: Uint8Array, in
   syncEfs(device);
 }
 
-/** Writes an EFS file into the running modem and syncs. */
+/**
+ * Writes an EFS file into the running modem and syncs.
+ * @example writeEfsFile(dev, '/nv/item_files/mcfg/mcfg_autoselect_by_uim', new Uint8Array([0x81]), 'item')
+ */
 export function writeEfsFile(device: QcomDevice, path: string, data: Uint8Array, kind?: 'item' | 'file'): void {
   if (!path.startsWith('/')) throw new RangeError('EFS paths are absolute');
   efsWrite(requireEfs(device), path, data, kind);
   syncEfs(device);
 }
 
-/** NV items and EFS listing of the running modem. */
+/**
+ * NV items and EFS listing of the running modem.
+ * @example readModem(dev).nv['10'] // '1f00'
+ */
 export function readModem(device: QcomDevice): { nv: Record<string, string>; efs: QcomEfsListing[] } {
   const efs = requireEfs(device);
   return { nv: efsNvItems(efs), efs: listEfs(efs) };
@@ -525,6 +557,7 @@ export function installModemBuild(
 /**
  * QPST-style backup of the running modem's EFS as a QCN (through `formats.toQcn`, i.e. `@nv/qcom-efs`).
  * @throws NvError `NV_SIM_QCOM_NOT_BOOTED`; TypeError when no QCN writer is bound.
+ * @example const qcn = backupQcn(dev); installModemBuild(dev, { blowFuses }); bootQcom(dev); restoreQcn(dev, qcn)
  */
 export function backupQcn(device: QcomDevice): Uint8Array {
   const efs = requireEfs(device);
@@ -537,6 +570,7 @@ export function backupQcn(device: QcomDevice): Uint8Array {
 /**
  * QPST-style restore of a QCN into the running modem (files from the QCN overwrite, others stay), then sync.
  * @returns the paths restored.
+ * @example restoreQcn(dev, await readFile('backup.qcn'))
  */
 export function restoreQcn(device: QcomDevice, qcn: Uint8Array): string[] {
   const efs = requireEfs(device);
@@ -553,7 +587,10 @@ export function restoreQcn(device: QcomDevice, qcn: Uint8Array): string[] {
   return paths;
 }
 
-/** A short, stable fingerprint of the device's NV content (sha256 of the sorted nv map), handy in scenario reports. */
+/**
+ * A short, stable fingerprint of the device's NV content (sha256 of the sorted nv map), handy in scenario reports.
+ * @example nvFingerprint(bootQcom(dev).nv) === nvFingerprint(before)
+ */
 export function nvFingerprint(nv: Record<string, string>): string {
   return bytesToHex(sha256(encodeLatin1(JSON.stringify(Object.entries(nv).sort())))).slice(0, 16);
 }
@@ -564,7 +601,10 @@ export interface QcomSerializedState {
   partitions: Record<QcomPartitionName, Uint8Array>;
 }
 
-/** Splits a device's persistent state for storage (see `node-qcom.ts` for the folder layout). */
+/**
+ * Splits a device's persistent state for storage (see `node-qcom.ts` for the folder layout).
+ * @example const { json, partitions } = serializeQcomState(dev)
+ */
 export function serializeQcomState(device: QcomDevice): QcomSerializedState {
   const { partitions, ...rest } = device.state;
   return { json: `${JSON.stringify(rest, null, 2)}\n`, partitions: { ...partitions } };
@@ -573,6 +613,7 @@ export function serializeQcomState(device: QcomDevice): QcomSerializedState {
 /**
  * Rebuilds a device from {@link serializeQcomState} output. The EFS is not in memory until the next boot.
  * @throws NvError `NV_SIM_QCOM_STATE` when the JSON is not a version-1 device or a partition is missing.
+ * @example const again = deserializeQcomState(json, partitions, formats)
  */
 export function deserializeQcomState(json: string, partitions: Partial<Record<QcomPartitionName, Uint8Array>>, formats?: QcomFormats, path?: string): QcomDevice {
   let parsed: unknown;

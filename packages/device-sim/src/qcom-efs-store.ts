@@ -24,7 +24,10 @@ export interface QcomEfsNode {
 /** The modem's EFS: absolute path → node. `/` always exists. */
 export type QcomEfs = Map<string, QcomEfsNode>;
 
-/** Default modes per kind (`qcom-efs.md` §2.1). */
+/**
+ * Default modes per kind (`qcom-efs.md` §2.1).
+ * @example QCOM_EFS_MODES.item.toString(8) // '160777'
+ */
 export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = Object.freeze({
   item: 0o160777,
   file: 0o100777,
@@ -32,19 +35,28 @@ export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = Object.free
   symlink: 0o120777,
 });
 
-/** An EFS holding only `/`. */
+/**
+ * An EFS holding only `/`.
+ * @example const efs = createEfs(); efsWrite(efs, '/nvm/num/10', new Uint8Array([0x1f, 0]))
+ */
 export function createEfs(): QcomEfs {
   return new Map([['/', { kind: 'dir', mode: QCOM_EFS_MODES.dir, data: new Uint8Array(0) }]]);
 }
 
-/** Deep copy of an EFS (node data copied). */
+/**
+ * Deep copy of an EFS (node data copied).
+ * @example const before = cloneEfs(dev.efs!)
+ */
 export function cloneEfs(efs: QcomEfs): QcomEfs {
   const out: QcomEfs = new Map();
   for (const [p, n] of efs) out.set(p, { ...n, data: n.data.slice() });
   return out;
 }
 
-/** Writes a file (item if ≤ 128 B unless `kind` says otherwise), creating ancestors as dirs like `efs_put` with auto-mkdir. */
+/**
+ * Writes a file (item if ≤ 128 B unless `kind` says otherwise), creating ancestors as dirs like `efs_put` with auto-mkdir.
+ * @example efsWrite(efs, '/nv/item_files/ims/qp_ims_dpl_config', new Uint8Array([1]))
+ */
 export function efsWrite(efs: QcomEfs, path: string, data: Uint8Array, kind?: 'item' | 'file'): void {
   const k = kind ?? (data.length <= 128 ? 'item' : 'file');
   const parts = path.split('/').filter((s) => s !== '');
@@ -56,20 +68,29 @@ export function efsWrite(efs: QcomEfs, path: string, data: Uint8Array, kind?: 'i
   efs.set(path, { kind: k, mode: QCOM_EFS_MODES[k], data: data.slice() });
 }
 
-/** Removes a file; returns whether it existed. */
+/**
+ * Removes a file; returns whether it existed.
+ * @example efsDelete(efs, '/policyman/ue_mode')
+ */
 export function efsDelete(efs: QcomEfs, path: string): boolean {
   const n = efs.get(path);
   if (n === undefined || n.kind === 'dir') return false;
   return efs.delete(path);
 }
 
-/** The EFS path of a legacy NV item (`qcom-efs.md` §2.1): `/nvm/num/<id>[_<k>]`, `/nvm/context<n>/<id>[_<k>]` for subscription n ≥ 1. */
+/**
+ * The EFS path of a legacy NV item (`qcom-efs.md` §2.1): `/nvm/num/<id>[_<k>]`, `/nvm/context<n>/<id>[_<k>]` for subscription n ≥ 1.
+ * @example nvItemPath(10, 1, 1) // '/nvm/context1/10_1'
+ */
 export function nvItemPath(id: number, index = 0, subscription = 0): string {
   const base = subscription === 0 ? '/nvm/num/' : `/nvm/context${subscription}/`;
   return `${base}${id}${index > 0 ? `_${index}` : ''}`;
 }
 
-/** Key of an NV item in reports: `"<id>"`, `"<id>_<k>"`, with `"@<sub>"` for subscription ≥ 1; RFNV ids ≥ 20000 too. */
+/**
+ * Key of an NV item in reports: `"<id>"`, `"<id>_<k>"`, with `"@<sub>"` for subscription ≥ 1; RFNV ids ≥ 20000 too.
+ * @example nvKeyOfPath('/nv/item_files/rfnv/00024997') // '24997'
+ */
 export function nvKeyOfPath(path: string): string | undefined {
   let m = /^\/nvm\/num\/(\d+)(_\d+)?$/.exec(path);
   if (m) return `${m[1]}${m[2] ?? ''}`;
@@ -80,7 +101,10 @@ export function nvKeyOfPath(path: string): string | undefined {
   return undefined;
 }
 
-/** NV items the modem holds: key (see {@link nvKeyOfPath}) → value as lower-case hex. */
+/**
+ * NV items the modem holds: key (see {@link nvKeyOfPath}) → value as lower-case hex.
+ * @example efsNvItems(dev.efs!)['10'] // '1f00'
+ */
 export function efsNvItems(efs: QcomEfs): Record<string, string> {
   const out: Record<string, string> = {};
   const keys = [...efs.keys()].sort();
@@ -102,7 +126,10 @@ export interface QcomEfsListing {
   target?: string;
 }
 
-/** Every non-directory node, sorted bytewise by path. */
+/**
+ * Every non-directory node, sorted bytewise by path.
+ * @example listEfs(dev.efs!).map((f) => f.path)
+ */
 export function listEfs(efs: QcomEfs): QcomEfsListing[] {
   const out: QcomEfsListing[] = [];
   for (const p of [...efs.keys()].sort()) {
@@ -122,6 +149,7 @@ const MAX_FILE = 16 * 1024 * 1024;
 /**
  * Serialises an EFS (simulator-private, documented in README.qcom.md): u32 count, then per node sorted by path
  * u8 kind, u32 mode, u16 path length, path, u32 data length, data, u16 target length, target.
+ * @example sealModemst(key, encodeEfs(efs), 1)
  */
 export function encodeEfs(efs: QcomEfs): Uint8Array {
   const w = new ByteWriter(4096);
@@ -136,7 +164,10 @@ export function encodeEfs(efs: QcomEfs): Uint8Array {
   return w.finish();
 }
 
-/** Inverse of {@link encodeEfs}. @throws NvError `NV_SIM_QCOM_COPY_CORRUPT` on malformed records. */
+/**
+ * Inverse of {@link encodeEfs}. @throws NvError `NV_SIM_QCOM_COPY_CORRUPT` on malformed records.
+ * @example decodeEfs(openModemst(key, part).plaintext!)
+ */
 export function decodeEfs(bytes: Uint8Array, where: { path?: string; baseOffset?: number } = {}): QcomEfs {
   const base = where.baseOffset ?? 0;
   const r = new ByteReader(bytes, { base, ...(where.path !== undefined ? { path: where.path } : {}) });

@@ -8,9 +8,15 @@ import { NvError, bytesEqual, bytesToHex, hexToBytes } from '@nv/core';
 import { efsDelete, efsWrite, nvItemPath, type QcomEfs } from './qcom-efs-store.ts';
 import { syncEfs, type QcomDevice } from './qcom-device.ts';
 
-/** Attribute bits (`qcom-mbn.md` §3.8). */
+/**
+ * Attribute bits (`qcom-mbn.md` §3.8).
+ * @example (item.attrib & MCFG_ATTR.W) !== 0 // write-once
+ */
 export const MCFG_ATTR: Readonly<{ C: 0x01; M: 0x02; W: 0x04; R: 0x08; S: 0x10; I: 0x20; D: 0x40; U: 0x80 }> = Object.freeze({ C: 0x01, M: 0x02, W: 0x04, R: 0x08, S: 0x10, I: 0x20, D: 0x40, U: 0x80 } as const);
-/** Stored version meaning "apply in restore-factory mode" (§3.6). */
+/**
+ * Stored version meaning "apply in restore-factory mode" (§3.6).
+ * @example markRestoreFactory(dev, 1) // stores MCFG_RESTORE_FACTORY_VERSION
+ */
 export const MCFG_RESTORE_FACTORY_VERSION = 0xfacd0000;
 
 /** One MCFG item (trailer excluded). `data` is the whole body data: [mask if S] [index if I] value. */
@@ -64,12 +70,18 @@ export interface QcomMcfgConfig {
 /** JSON form of {@link QcomMcfgConfig} (item data as hex), as stored in the device state. */
 export type QcomMcfgConfigJson = Omit<QcomMcfgConfig, 'items'> & { items: (Omit<QcomMcfgItem, 'data'> & { data: string })[] };
 
-/** Config → JSON form. */
+/**
+ * Config → JSON form.
+ * @example JSON.stringify(mcfgConfigToJson(config))
+ */
 export function mcfgConfigToJson(c: QcomMcfgConfig): QcomMcfgConfigJson {
   return { ...c, items: c.items.map((i) => ({ ...i, data: bytesToHex(i.data) })) };
 }
 
-/** JSON form → config. */
+/**
+ * JSON form → config.
+ * @example mcfgConfigFromJson(dev.state.pdc.configs[0]!.config)
+ */
 export function mcfgConfigFromJson(c: QcomMcfgConfigJson): QcomMcfgConfig {
   return { ...c, items: c.items.map((i) => ({ ...i, data: hexToBytes(i.data) })) };
 }
@@ -137,7 +149,10 @@ export interface QcomMcfgActivation {
 const hex8 = (v: number): string => `0x${(v >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
 const subSuffix = (sub: number): string => (sub >= 1 ? `_Subscription${String(sub).padStart(2, '0')}` : '');
 
-/** Where the simulator keeps the stored (active) MCFG versions in EFS (names chosen by the simulator). */
+/**
+ * Where the simulator keeps the stored (active) MCFG versions in EFS (names chosen by the simulator).
+ * @example mcfgVersionPath(1, 1) // '/nv/item_files/mcfg/mcfg_sw_version_Subscription01'
+ */
 export function mcfgVersionPath(configType: number, subscription: number): string {
   return configType === 0 ? '/nv/item_files/mcfg/mcfg_hw_version' : `/nv/item_files/mcfg/mcfg_sw_version${subSuffix(subscription)}`;
 }
@@ -149,7 +164,10 @@ function readU32(b: Uint8Array | undefined): number | undefined {
   return b && b.length === 4 ? ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0 : undefined;
 }
 
-/** Writes the "restore factory" marker for a subscription's stored SW version (or the HW one), as the force-load bitmask does. */
+/**
+ * Writes the "restore factory" marker for a subscription's stored SW version (or the HW one), as the force-load bitmask does.
+ * @example markRestoreFactory(dev, 1, 0); activateConfig(dev, 'tmo').restoreFactory // true
+ */
 export function markRestoreFactory(device: QcomDevice, configType: 0 | 1, subscription = 0): void {
   const efs = need(device);
   efsWrite(efs, mcfgVersionPath(configType, subscription), u32(MCFG_RESTORE_FACTORY_VERSION), 'item');
@@ -255,10 +273,16 @@ function applyItem(efs: QcomEfs, it: QcomMcfgItem, sub: number, restoreFactory: 
   return out('bad-item');
 }
 
-/** Autoselect bits of `mcfg_autoselect_by_uim` (§6.4). */
+/**
+ * Autoselect bits of `mcfg_autoselect_by_uim` (§6.4).
+ * @example writeEfsFile(dev, autoselectPath(0), new Uint8Array([MCFG_AUTOSELECT.ICCID | MCFG_AUTOSELECT.REFRESH]))
+ */
 export const MCFG_AUTOSELECT: Readonly<{ ICCID: 0x01; FLEXMAP: 0x02; PLMN: 0x04; LOGGING: 0x08; UPDATE_ONLY: 0x40; REFRESH: 0x80 }> = Object.freeze({ ICCID: 0x01, FLEXMAP: 0x02, PLMN: 0x04, LOGGING: 0x08, UPDATE_ONLY: 0x40, REFRESH: 0x80 } as const);
 
-/** The autoselect NV path for a slot (slot 0 plain, slot n `_Subscription0n`). */
+/**
+ * The autoselect NV path for a slot (slot 0 plain, slot n `_Subscription0n`).
+ * @example autoselectPath(1) // '/nv/item_files/mcfg/mcfg_autoselect_by_uim_Subscription01'
+ */
 export function autoselectPath(slot: number): string {
   return `/nv/item_files/mcfg/mcfg_autoselect_by_uim${subSuffix(slot)}`;
 }
@@ -279,6 +303,7 @@ export interface QcomMcfgSelection {
 /**
  * Checks an ICCID (18–22 digits, optional trailing F).
  * @throws NvError `NV_SIM_MCFG_BAD_ICCID`.
+ * @example checkIccid('89012601234567890123F') // '89012601234567890123'
  */
 export function checkIccid(iccid: string): string {
   if (!/^\d{18,22}[Ff]?$/.test(iccid)) {
@@ -291,7 +316,10 @@ function mkErr(code: string, message: string): NvError {
   return new NvError(code, message);
 }
 
-/** Parses `MCC-MNC`. @throws NvError `NV_SIM_MCFG_BAD_PLMN`. */
+/**
+ * Parses `MCC-MNC`. @throws NvError `NV_SIM_MCFG_BAD_PLMN`.
+ * @example parsePlmn('310-410') // { mcc: 310, mnc: 410 }
+ */
 export function parsePlmn(plmn: string): { mcc: number; mnc: number } {
   const m = /^(\d{3})-?(\d{2,3})$/.exec(plmn);
   if (!m) throw mkErr('NV_SIM_MCFG_BAD_PLMN', `PLMN ${JSON.stringify(plmn)} is not MCC-MNC`);
