@@ -139,6 +139,8 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
   if (asserted !== null && !(isObj(asserted) && typeof asserted['name'] === 'string' && typeof asserted['reason'] === 'string')) throw bad('asserted must be null or {name, reason}');
   const platform = doc['platform'];
   if (!isObj(platform)) throw bad('platform must be an object');
+  const allowed: Record<string, readonly unknown[]> = { storage: ['emmc', 'nand'], bindToChip: [true, false], device: ['smartphone', 'feature-phone'], importantPartitions: [true, false] };
+  for (const [k, v] of Object.entries(platform)) if (!(allowed[k] ?? []).includes(v)) throw bad(`platform.${k} = ${JSON.stringify(v)} is not supported`);
   const device: MtkDevice = {
     table, firmware: doc['firmware'], builds: int(doc['builds'], 'builds'), seed: int(doc['seed'], 'seed'), platform,
     partitions: { nvdata: {}, protect_f: {}, protect_s: {} },
