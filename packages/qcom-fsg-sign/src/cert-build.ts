@@ -41,7 +41,11 @@ function time(d: Date): Uint8Array {
   return y < 2050 ? tlv(0x17, encodeUtf8(`${String(y).slice(2)}${tail}`)) : tlv(0x18, encodeUtf8(`${y}${tail}`));
 }
 
-/** Encodes a Name with one attribute per RDN, values as UTF8String (§3.5). */
+/**
+ * Encodes a Name with one attribute per RDN, values as UTF8String (§3.5).
+ * @example
+ * encodeName([[OID.o, 'Acme'], [OID.cn, 'Acme FSG Root CA']])
+ */
 export function encodeName(attrs: ReadonlyArray<readonly [string, string]>): Uint8Array<ArrayBuffer> {
   return seq(...attrs.map(([o, v]) => tlv(0x31, seq(oid(o), tlv(0x0c, encodeUtf8(v))))));
 }

@@ -99,7 +99,11 @@ export interface MbnLayout {
   totalSize: number;
 }
 
-/** True when the §2.1 pointer arithmetic holds (sizes exact or SecTools align4). */
+/**
+ * True when the §2.1 pointer arithmetic holds (sizes exact or SecTools align4).
+ * @example
+ * mbnArithmeticHolds(signingHeader(141, 256)) // true
+ */
 export function mbnArithmeticHolds(h: MbnHeader): boolean {
   if (h.version !== 3 || h.imageSrc !== MBN_HEADER_SIZE || h.codeSize === 0) return false;
   if (h.signaturePtr !== h.imageDest + h.codeSize) return false;
@@ -252,7 +256,11 @@ function u32be(bytes: Uint8Array, at: number): number {
   return (((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number)) >>> 0;
 }
 
-/** True when a ustar/v7 tar header at 0 has a valid checksum (§2.2 row 5, §4 step 18). */
+/**
+ * True when a ustar/v7 tar header at 0 has a valid checksum (§2.2 row 5, §4 step 18).
+ * @example
+ * isTarHeader(tarBytes) // true
+ */
 export function isTarHeader(bytes: Uint8Array): boolean {
   if (bytes.length < 512 || bytes[0] === 0) return false;
   const text = String.fromCharCode(...bytes.subarray(148, 156)).replace(/[\0 ]+$/, '').trim();
@@ -262,7 +270,11 @@ export function isTarHeader(bytes: Uint8Array): boolean {
   return sum === parseInt(text, 8);
 }
 
-/** True for a gzip member header the modem's gunzip accepts: `1F 8B 08`, reserved flags 0 (§4 step 18). */
+/**
+ * True for a gzip member header the modem's gunzip accepts: `1F 8B 08`, reserved flags 0 (§4 step 18).
+ * @example
+ * isGzipHeader(hexToBytes('1f8b08000000000000ff')) // true
+ */
 export function isGzipHeader(bytes: Uint8Array): boolean {
   return bytes.length >= 10 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8 && ((bytes[3] as number) & 0xe0) === 0;
 }

@@ -57,6 +57,8 @@ export function readTlv(bytes: Uint8Array, at: number, limit: number, base = 0, 
 /**
  * The children of a constructed element.
  * @throws NvError `NV_FSG_CHAIN_PARSE`.
+ * @example
+ * children(der, readTlv(der, 0, der.length)).length // 3 for a certificate
  */
 export function children(bytes: Uint8Array, tlv: Tlv, base = 0, path?: string): Tlv[] {
   const out: Tlv[] = [];
@@ -73,6 +75,8 @@ export function children(bytes: Uint8Array, tlv: Tlv, base = 0, path?: string): 
 /**
  * Checks DER nesting depth of constructed elements ≤ {@link MAX_DER_DEPTH} (walks every constructed element).
  * @throws NvError `NV_FSG_CHAIN_PARSE`.
+ * @example
+ * checkDepth(der, readTlv(der, 0, der.length))
  */
 export function checkDepth(bytes: Uint8Array, tlv: Tlv, base = 0, path?: string, depth = 0): void {
   if (depth > MAX_DER_DEPTH) fail(`nesting deeper than ${MAX_DER_DEPTH}`, tlv.start, base, path);
@@ -80,17 +84,29 @@ export function checkDepth(bytes: Uint8Array, tlv: Tlv, base = 0, path?: string,
   for (const c of children(bytes, tlv, base, path)) checkDepth(bytes, c, base, path, depth + 1);
 }
 
-/** Content bytes of an element (a view). */
+/**
+ * Content bytes of an element (a view).
+ * @example
+ * content(der, readTlv(der, 0, der.length))
+ */
 export function content(bytes: Uint8Array, tlv: Tlv): Uint8Array {
   return bytes.subarray(tlv.contentStart, tlv.end);
 }
 
-/** Whole element bytes (a view). */
+/**
+ * Whole element bytes (a view).
+ * @example
+ * whole(der, readTlv(der, 0, der.length))
+ */
 export function whole(bytes: Uint8Array, tlv: Tlv): Uint8Array {
   return bytes.subarray(tlv.start, tlv.end);
 }
 
-/** Dotted text of an OBJECT IDENTIFIER's content. */
+/**
+ * Dotted text of an OBJECT IDENTIFIER's content.
+ * @example
+ * oidToString(hexToBytes('550403')) // '2.5.4.3'
+ */
 export function oidToString(c: Uint8Array): string {
   const parts: number[] = [];
   let v = 0;
@@ -106,7 +122,11 @@ export function oidToString(c: Uint8Array): string {
   return [...head, ...parts].join('.');
 }
 
-/** Unsigned big-endian bigint of INTEGER content (sign byte dropped). */
+/**
+ * Unsigned big-endian bigint of INTEGER content (sign byte dropped).
+ * @example
+ * bytesToBigInt(Uint8Array.of(1, 0, 1)) // 65537n
+ */
 export function bytesToBigInt(c: Uint8Array): bigint {
   return c.length === 0 ? 0n : BigInt(`0x${bytesToHex(c)}`);
 }
@@ -120,16 +140,28 @@ function lengthBytes(n: number): Uint8Array {
   return Uint8Array.of(0x80 | out.length, ...out);
 }
 
-/** Encodes one TLV. */
+/**
+ * Encodes one TLV.
+ * @example
+ * tlv(0x04, Uint8Array.of(1, 2)) // 04 02 01 02
+ */
 export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const body = concatBytes(...parts);
   return concatBytes(Uint8Array.of(tag), lengthBytes(body.length), body);
 }
 
-/** SEQUENCE. */
+/**
+ * SEQUENCE.
+ * @example
+ * seq(uint(2)) // 30 03 02 01 02
+ */
 export const seq = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => tlv(0x30, ...parts);
 
-/** OBJECT IDENTIFIER from dotted text. */
+/**
+ * OBJECT IDENTIFIER from dotted text.
+ * @example
+ * oid('2.5.4.11') // 06 03 55 04 0b
+ */
 export function oid(dotted: string): Uint8Array<ArrayBuffer> {
   const [a, b, ...rest] = dotted.split('.').map(Number);
   const out: number[] = [(a as number) * 40 + (b as number)];
@@ -146,7 +178,11 @@ export function oid(dotted: string): Uint8Array<ArrayBuffer> {
   return tlv(0x06, Uint8Array.from(out));
 }
 
-/** INTEGER from unsigned big-endian bytes (adds a 00 sign byte when needed, strips leading zeros). */
+/**
+ * INTEGER from unsigned big-endian bytes (adds a 00 sign byte when needed, strips leading zeros).
+ * @example
+ * uintBytes(Uint8Array.of(0x80)) // 02 02 00 80
+ */
 export function uintBytes(value: Uint8Array): Uint8Array<ArrayBuffer> {
   let i = 0;
   while (i < value.length - 1 && value[i] === 0) i++;
@@ -154,7 +190,11 @@ export function uintBytes(value: Uint8Array): Uint8Array<ArrayBuffer> {
   return tlv(0x02, ((v[0] ?? 0) & 0x80) !== 0 ? concatBytes(Uint8Array.of(0), v) : v.length === 0 ? Uint8Array.of(0) : v);
 }
 
-/** INTEGER from a small non-negative number. */
+/**
+ * INTEGER from a small non-negative number.
+ * @example
+ * uint(65537) // 02 03 01 00 01
+ */
 export function uint(n: number | bigint): Uint8Array<ArrayBuffer> {
   let hex = BigInt(n).toString(16);
   if (hex.length % 2 === 1) hex = `0${hex}`;

@@ -38,7 +38,11 @@ export function composeHwId(msmPart: number, oemId: number, modelId: number): bi
   return (BigInt(msmPart >>> 0) << 32n) | (BigInt(oemId & 0xffff) << 16n) | BigInt(modelId & 0xffff);
 }
 
-/** `%016X` of a 64-bit ID (OU text, §3.1). */
+/**
+ * `%016X` of a 64-bit ID (OU text, §3.1).
+ * @example
+ * formatId(0x1bn) // '000000000000001B'
+ */
 export function formatId(v: bigint, digits = 16): string {
   return v.toString(16).toUpperCase().padStart(digits, '0');
 }
@@ -49,12 +53,20 @@ function be64(v: bigint): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** `Si = BE64(SW_ID ⊕ 0x3636363636363636)` (§3.2 step 3). */
+/**
+ * `Si = BE64(SW_ID ⊕ 0x3636363636363636)` (§3.2 step 3).
+ * @example
+ * bytesToHex(innerPad(0x1bn)) // '363636363636362d'
+ */
 export function innerPad(swId: bigint): Uint8Array<ArrayBuffer> {
   return be64(swId ^ 0x3636363636363636n);
 }
 
-/** `So = BE64(HW_ID ⊕ 0x5C5C5C5C5C5C5C5C)` (§3.2 step 3). */
+/**
+ * `So = BE64(HW_ID ⊕ 0x5C5C5C5C5C5C5C5C)` (§3.2 step 3).
+ * @example
+ * bytesToHex(outerPad(0x009600E100000000n)) // '5cca5cbd5c5c5c5c'
+ */
 export function outerPad(hwId: bigint): Uint8Array<ArrayBuffer> {
   return be64(hwId ^ 0x5c5c5c5c5c5c5c5cn);
 }
@@ -76,7 +88,11 @@ export function imageHash(signed: Uint8Array, swId: bigint, hwId: bigint, algori
   return imageHashSteps(signed, swId, hwId, algorithm, digest).h3;
 }
 
-/** {@link imageHash} with its intermediate values. */
+/**
+ * {@link imageHash} with its intermediate values.
+ * @example
+ * imageHashSteps(signed, 0n, hwId).h1
+ */
 export function imageHashSteps(signed: Uint8Array, swId: bigint, hwId: bigint, algorithm: ImageHashAlgorithm = 'sha256', digest?: (data: Uint8Array) => Uint8Array): ImageHashSteps {
   const H = algorithm === 'sha256' ? sha256 : sha1;
   const h1 = digest !== undefined && algorithm === 'sha256' ? digest(signed) : H(signed);
@@ -85,7 +101,11 @@ export function imageHashSteps(signed: Uint8Array, swId: bigint, hwId: bigint, a
   return { h1, h2, h3 };
 }
 
-/** SecTools drops a zero byte of Si/So when the top byte of the ID is 0x36/0x5C (§4 `ID_PAD_QUIRK`, inferred). */
+/**
+ * SecTools drops a zero byte of Si/So when the top byte of the ID is 0x36/0x5C (§4 `ID_PAD_QUIRK`, inferred).
+ * @example
+ * hasIdPadQuirk(0n, 0x5C00000000000000n) // true
+ */
 export function hasIdPadQuirk(swId: bigint, hwId: bigint): boolean {
   return swId >> 56n === 0x36n || hwId >> 56n === 0x5cn;
 }

@@ -93,7 +93,11 @@ function checkRsaKey(key: KeyObject, what: string): number {
   return d.modulusLength;
 }
 
-/** Converts PEM text (one or more CERTIFICATE blocks) or DER bytes to DER certificates. @throws NvError `NV_FSG_ROOT_INPUT`. */
+/**
+ * Converts PEM text (one or more CERTIFICATE blocks) or DER bytes to DER certificates. @throws NvError `NV_FSG_ROOT_INPUT`.
+ * @example
+ * certificatesFrom(await readFile('root.crt.pem'))[0]
+ */
 export function certificatesFrom(bytes: Uint8Array, what = 'certificate'): Uint8Array[] {
   if (bytes[0] === 0x30) return [bytes];
   const text = new TextDecoder().decode(bytes);

@@ -103,7 +103,11 @@ export function attestationOuTexts(v: { swId: bigint; hwId: bigint; oemId: numbe
   ];
 }
 
-/** JSON-ready OU values for `inspect` (hex strings). */
+/**
+ * JSON-ready OU values for `inspect` (hex strings).
+ * @example
+ * ousToJson(parseAttestationOus(cert).ous).hwId // '0x009600E100000000'
+ */
 export function ousToJson(o: AttestationOus): Record<string, string | number | string[]> {
   const out: Record<string, string | number | string[]> = {};
   if (o.swId !== undefined) out['swId'] = `0x${formatId(o.swId)}`;

@@ -34,7 +34,11 @@ export function findKnownRoot(hashHex: string): KnownRoot | undefined {
 /** Subject texts that mark a test root (§5), any case. */
 export const TEST_SUBJECT_MARKERS: readonly string[] = Object.freeze(['test', 'NOT SECURE', 'Development Signing Tool', 'Platform Signing Application']);
 
-/** True when a subject text contains a test marker. */
+/**
+ * True when a subject text contains a test marker.
+ * @example
+ * hasTestSubject('CN=Generated Test Root CA') // true
+ */
 export function hasTestSubject(subject: string): boolean {
   const s = subject.toLowerCase();
   return TEST_SUBJECT_MARKERS.some((m) => s.includes(m.toLowerCase()));

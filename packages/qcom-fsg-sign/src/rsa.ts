@@ -5,7 +5,11 @@
  */
 import { bytesEqual, bytesToHex, concatBytes, hexToBytes } from '@nv/core';
 
-/** `base^exp mod m` by square-and-multiply. */
+/**
+ * `base^exp mod m` by square-and-multiply.
+ * @example
+ * modPow(4n, 13n, 497n) // 445n
+ */
 export function modPow(base: bigint, exp: bigint, m: bigint): bigint {
   if (m === 1n) return 0n;
   let result = 1n;
@@ -27,7 +31,11 @@ export interface RsaPublicKey {
   size: number;
 }
 
-/** `sig^e mod n` as k big-endian bytes, or undefined when sig ≥ n or the length ≠ k. */
+/**
+ * `sig^e mod n` as k big-endian bytes, or undefined when sig ≥ n or the length ≠ k.
+ * @example
+ * rsaPublicOp(key, signature) // the k-byte EM
+ */
 export function rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Array | undefined {
   if (signature.length !== key.size) return undefined;
   const s = BigInt(`0x${bytesToHex(signature) || '0'}`);
@@ -36,7 +44,11 @@ export function rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Arra
   return hexToBytes(hex);
 }
 
-/** The type-1 encoded message `00 01 FF… 00 ‖ payload` of k bytes (§3.3). */
+/**
+ * The type-1 encoded message `00 01 FF… 00 ‖ payload` of k bytes (§3.3).
+ * @example
+ * emsaPkcs1Type1(h3, 256) // 00 01 ff … ff 00 ‖ h3
+ */
 export function emsaPkcs1Type1(payload: Uint8Array, k: number): Uint8Array<ArrayBuffer> {
   if (payload.length + 11 > k) throw new RangeError(`payload of ${payload.length} bytes does not fit a ${k}-byte modulus`);
   return concatBytes(Uint8Array.of(0, 1), new Uint8Array(k - payload.length - 3).fill(0xff), Uint8Array.of(0), payload);
@@ -58,7 +70,11 @@ export function verifyRawType1(key: RsaPublicKey, signature: Uint8Array, payload
   return em !== undefined && payload.length + 11 <= key.size && bytesEqual(em, emsaPkcs1Type1(payload, key.size));
 }
 
-/** Verifies a PKCS#1 v1.5 signature with DigestInfo (certificate signatures). */
+/**
+ * Verifies a PKCS#1 v1.5 signature with DigestInfo (certificate signatures).
+ * @example
+ * verifyPkcs1(issuer.key, cert.signature, 'sha256', sha256(cert.tbs))
+ */
 export function verifyPkcs1(key: RsaPublicKey, signature: Uint8Array, hash: 'sha1' | 'sha256', digest: Uint8Array): boolean {
   return verifyRawType1(key, signature, concatBytes(DIGEST_INFO_PREFIX[hash], digest));
 }

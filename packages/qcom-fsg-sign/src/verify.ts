@@ -249,7 +249,11 @@ function authenticate(p: Parsed, rootHash: string | undefined, hwId: bigint | un
 
 const KNOWN_EXTENSIONS = new Set<string>([OID.basicConstraints, OID.keyUsage, OID.ski, OID.aki, '2.5.29.37']);
 
-/** §3.6 structure rules over attestation … root; the failure or undefined. */
+/**
+ * §3.6 structure rules over attestation … root; the failure or undefined.
+ * @example
+ * structureFailure(splitChain(chain).certs)?.detail
+ */
 export function structureFailure(certs: readonly ParsedCert[]): { code: string; secboot: number; detail: string } | undefined {
   const fail = (detail: string): { code: string; secboot: number; detail: string } => ({ code: 'NV_FSG_CERT_STRUCTURE', secboot: 9, detail });
   if (certs.length < 2 || certs.length > 3) return fail(`${certs.length} certificates; the modem takes 2 or 3`);
@@ -426,7 +430,11 @@ export function inspectSignedImage(bytes: Uint8Array, path?: string): InspectRes
   };
 }
 
-/** Parses a root hash given as hex (64 digits, optional `:`/spaces). @throws NvError `NV_FSG_ROOT_INPUT`. */
+/**
+ * Parses a root hash given as hex (64 digits, optional `:`/spaces). @throws NvError `NV_FSG_ROOT_INPUT`.
+ * @example
+ * normalizeRootHash('D5:85:22:…') // 'd58522…'
+ */
 export function normalizeRootHash(text: string): string {
   const t = text.replace(/[\s:]/g, '').replace(/^0x/i, '').toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(t)) throw new NvError('NV_FSG_ROOT_INPUT', `root hash "${text.slice(0, 80)}" is not 64 hex digits (SHA-256)`);

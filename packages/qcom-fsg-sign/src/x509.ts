@@ -95,7 +95,11 @@ function timeText(bytes: Uint8Array, t: Tlv): string {
   return s;
 }
 
-/** `CN=…, O=…` text of a subject (for display). */
+/**
+ * `CN=…, O=…` text of a subject (for display).
+ * @example
+ * nameText(cert.subject) // 'O=Acme, CN=Acme FSG Root CA'
+ */
 export function nameText(rdns: RdnAttribute[][]): string {
   return rdns.map((rdn) => rdn.map((a) => `${SHORT[a.oid] ?? a.oid}=${a.value}`).join('+')).join(', ');
 }
@@ -219,7 +223,11 @@ export function splitChain(chain: Uint8Array, base = 0, path?: string): SplitCha
   return { certs, rootIndex, paddingOffset: base + at, badPaddingOffset };
 }
 
-/** basicConstraints `{ca, pathLen}` or undefined when absent. */
+/**
+ * basicConstraints `{ca, pathLen}` or undefined when absent.
+ * @example
+ * basicConstraints(cert) // { ca: true, pathLen: 0, critical: true }
+ */
 export function basicConstraints(cert: ParsedCert): { ca: boolean; pathLen: number | undefined; critical: boolean } | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID.basicConstraints);
   if (ext === undefined) return undefined;
@@ -234,7 +242,11 @@ export function basicConstraints(cert: ParsedCert): { ca: boolean; pathLen: numb
   return { ca, pathLen, critical: ext.critical };
 }
 
-/** keyUsage bits as names, or undefined when absent. */
+/**
+ * keyUsage bits as names, or undefined when absent.
+ * @example
+ * keyUsage(cert)?.has('keyCertSign')
+ */
 export function keyUsage(cert: ParsedCert): Set<string> | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID.keyUsage);
   if (ext === undefined) return undefined;
@@ -248,7 +260,11 @@ export function keyUsage(cert: ParsedCert): Set<string> | undefined {
   return out;
 }
 
-/** SKI content bytes, or undefined. */
+/**
+ * SKI content bytes, or undefined.
+ * @example
+ * subjectKeyId(caCert)
+ */
 export function subjectKeyId(cert: ParsedCert): Uint8Array | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID.ski);
   if (ext === undefined) return undefined;
@@ -256,7 +272,11 @@ export function subjectKeyId(cert: ParsedCert): Uint8Array | undefined {
   return content(ext.value, t);
 }
 
-/** AKI `{keyId, serial}` or undefined. */
+/**
+ * AKI `{keyId, serial}` or undefined.
+ * @example
+ * authorityKeyId(attCert)?.keyId
+ */
 export function authorityKeyId(cert: ParsedCert): { keyId: Uint8Array | undefined; serial: Uint8Array | undefined } | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID.aki);
   if (ext === undefined) return undefined;
@@ -270,7 +290,11 @@ export function authorityKeyId(cert: ParsedCert): { keyId: Uint8Array | undefine
   return { keyId, serial };
 }
 
-/** SKI by RFC 5280 method 1: SHA-1 of the subjectPublicKey bits. */
+/**
+ * SKI by RFC 5280 method 1: SHA-1 of the subjectPublicKey bits.
+ * @example
+ * keyIdOf(cert.publicKeyBits) // SKI method 1
+ */
 export function keyIdOf(publicKeyBits: Uint8Array): Uint8Array {
   return sha1(publicKeyBits);
 }
