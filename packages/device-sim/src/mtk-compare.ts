@@ -2,8 +2,9 @@
  * Planner vs simulator: does the upgrade plan of `@nv/mtk-nvram-ltable` say what the simulated device did?
  * @module
  */
-import type { LtablePlan } from '@nv/mtk-nvram-ltable';
-import type { MtkUpgradeOutcome, MtkUpgradeReport } from './mtk-upgrade.ts';
+import { planUpgrade, type Ltable, type LtablePlan } from '@nv/mtk-nvram-ltable';
+import { cloneMtkDevice, createMtkDevice, type MtkDeviceOptions } from './mtk-device.ts';
+import { MTK_UPGRADE_MODES, upgradeMtkDevice, type MtkUpgradeMode, type MtkUpgradeOutcome, type MtkUpgradeReport } from './mtk-upgrade.ts';
 
 /** One LID where the plan and the device disagree. */
 export interface MtkPlanMismatch {
@@ -79,4 +80,34 @@ export function compareMtkPlan(plan: LtablePlan, report: MtkUpgradeReport): MtkP
     if (!ok) mismatches.push({ name: a.name, planned: a.action, row: a.row, simulated: got ?? 'absent' });
   }
   return { agree: mismatches.length === 0, mismatches, skipped };
+}
+
+/** One mode of {@link mtkUpgradeMatrix}. */
+export interface MtkUpgradeMatrixRow {
+  readonly mode: MtkUpgradeMode;
+  readonly plan: LtablePlan;
+  readonly report: MtkUpgradeReport;
+  readonly comparison: MtkPlanComparison;
+}
+
+/**
+ * Every upgrade mode from one starting device: a device is created from `oldTable` (seeded, personalized, backed up
+ * unless `binRegion: 'empty'`), then for each mode a copy is upgraded to `newTable`, planned with `planUpgrade`
+ * (told the real bin-region state) and compared. What `nv demo` shows.
+ * @throws NV_SIM_MTK_UNSUPPORTED_GENERATION, NV_SIM_MTK_GEN_MISMATCH, NV_LIMIT; the planner's NV_LTABLE_PLAN_* codes.
+ * @example mtkUpgradeMatrix(sampleLtable(), sampleLtableUpgrade('safe')).every((r) => r.comparison.agree)
+ */
+export function mtkUpgradeMatrix(
+  oldTable: Ltable,
+  newTable: Ltable,
+  options: MtkDeviceOptions & { readonly binRegion?: 'present' | 'empty'; readonly modes?: readonly MtkUpgradeMode[] } = {},
+): MtkUpgradeMatrixRow[] {
+  const base = createMtkDevice(oldTable, options);
+  if (options.binRegion === 'empty') base.binRegion = null;
+  return (options.modes ?? MTK_UPGRADE_MODES).map((mode) => {
+    const device = cloneMtkDevice(base);
+    const plan = planUpgrade(oldTable, newTable, mode, { platform: device.platform, binRegion: device.binRegion === null ? 'empty' : 'present' });
+    const report = upgradeMtkDevice(device, newTable, mode);
+    return { mode, plan, report, comparison: compareMtkPlan(plan, report) };
+  });
 }

@@ -12,8 +12,8 @@ export {
 export { mtkDefaultRecords, mtkRng, fnv1a } from './mtk-default.ts';
 export type { MtkUpgradeMode, MtkUpgradeOptions, MtkUpgradeOutcome, MtkUpgradeLid, MtkUpgradeReport } from './mtk-upgrade.ts';
 export { MTK_UPGRADE_MODES, upgradeMtkDevice } from './mtk-upgrade.ts';
-export type { MtkPlanMismatch, MtkPlanComparison } from './mtk-compare.ts';
-export { compareMtkPlan } from './mtk-compare.ts';
+export type { MtkPlanMismatch, MtkPlanComparison, MtkUpgradeMatrixRow } from './mtk-compare.ts';
+export { compareMtkPlan, mtkUpgradeMatrix } from './mtk-compare.ts';
 export { MTK_SIM_ERROR_CODES } from './errors-mtk.ts';
 export type { MtkStateFile } from './mtk-state.ts';
 export { MTK_STATE_FILE, MTK_STATE_FORMAT, MTK_STATE_MAX_JSON, MTK_STATE_MAX_FILES, MTK_SIM_KEY, mtkStoredLidBytes, mtkDeviceToFiles, mtkDeviceFromFiles } from './mtk-state.ts';

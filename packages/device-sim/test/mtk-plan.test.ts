@@ -5,7 +5,7 @@ import { bytesToHex } from '@nv/core';
 import { planUpgrade, sampleLtable, sampleLtableUpgrade, type LtablePlan, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
-  createMtkDevice, upgradeMtkDevice, compareMtkPlan, cloneMtkDevice, peekMtkLid, mtkDefaultRecords, MTK_UPGRADE_MODES,
+  createMtkDevice, upgradeMtkDevice, compareMtkPlan, mtkUpgradeMatrix, cloneMtkDevice, peekMtkLid, mtkDefaultRecords, MTK_UPGRADE_MODES,
   type MtkPlanMismatch, type MtkUpgradeReport,
 } from '../src/mtk.ts';
 import { arbTablePair } from './mtk-arb.ts';
@@ -104,6 +104,24 @@ describe('planner vs simulated device', () => {
       });
     }
   }
+
+  it('mtkUpgradeMatrix: every mode from one device, the sample upgrades agree, the dangerous one is blocked and damaging', () => {
+    for (const gen of ['moly-a', 'moly-b'] as const) {
+      const safe = mtkUpgradeMatrix(sampleLtable(gen), sampleLtableUpgrade('safe', gen), { seed: 3 });
+      expect(safe.map((r) => r.mode)).toEqual([...MTK_UPGRADE_MODES]);
+      expect(safe.every((r) => r.comparison.agree)).toBe(true);
+      expect(safe.filter((r) => r.mode !== 'format-all').every((r) => r.report.lost.length === 0 && r.plan.blocked.length === 0)).toBe(true);
+      const bad = mtkUpgradeMatrix(sampleLtable(gen), sampleLtableUpgrade('dangerous', gen), { seed: 3 });
+      for (const r of bad.filter((x) => x.mode !== 'format-all')) {
+        expect(r.plan.blocked.length).toBeGreaterThan(0);
+        expect(r.report.asserted !== undefined || r.report.lost.length > 0).toBe(true);
+        expect(r.comparison.agree).toBe(true);
+      }
+      const empty = mtkUpgradeMatrix(sampleLtable(gen), sampleLtable(gen), { binRegion: 'empty', modes: ['firmware-upgrade'] });
+      expect(empty[0]!.report.lost).toContain('NVRAM_EF_FT_RF_CAL_LID');
+      expect(empty[0]!.comparison.agree).toBe(true);
+    }
+  });
 
   it('documents divergence D1: an RF-driver CALIBRAT size change asserts on moly-b although row 6 does not list rfdrv', () => {
     const old = sampleLtable('moly-b');
