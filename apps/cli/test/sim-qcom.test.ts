@@ -42,6 +42,13 @@ describe('nv sim qcom mcfg', () => {
     expect(j.loaded.map((l: { id: string; outcome: string }) => [l.id, l.outcome])).toEqual([['tmo.mbn', 'NV_SIM_MCFG_LOADED'], ['att.mbn', 'NV_SIM_MCFG_LOADED']]);
   });
 
+  it('--plmn selects by IMSI PLMN when no IIN matches', async () => {
+    await writeFile(join(dir, 'ee.mbn'), mbn('0x05012201', 2, { version: 0x05012201, name: 'EE', plmns: { list: [{ mcc: 234, mnc: 30 }] } }));
+    const r = await runNv(['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'tmo.mbn', 'ee.mbn', '--iccid', '8944000000000000000', '--plmn', '234-30'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ selected: 'ee.mbn', outcome: 'NV_SIM_MCFG_SELECTED_BY_PLMN', applied: [{ key: 'nv:71', action: 'written' }] });
+  });
+
   it('no match → selected null, exit 0; human output without --json', async () => {
     const r = await runNv(['sim', 'qcom', 'mcfg', '--mbn', 'tmo.mbn', '--iccid', '8944000000000000000'], { cwd: dir });
     expect(r.code).toBe(0);
@@ -120,6 +127,14 @@ describe('nv sim qcom boot', () => {
     expect(JSON.parse(c.stdout)).toMatchObject({ source: 'fsg', copies: { modemst1: 'tag-mismatch' } });
     const human = await runNv(['sim', 'qcom', 'boot', ...BASE, '--state', st], { cwd: dir });
     expect(human.stdout).toContain('source:   modemst');
+  });
+
+  it('--online: the modem writes its runtime state, listed in runtimeWrites and efs', async () => {
+    const r = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', ...BASE, '--online'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ online: true, runtimeWrites: ['/policyman/ue_mode', '/policyman/rat_mask', '/policyman/svc_mode'] });
+    expect(j.efs.map((f: { path: string }) => f.path)).toContain('/policyman/ue_mode');
   });
 
   it('usage errors exit 2 (bad root hash, bad id); a missing file exits 1 with NV_NOT_FOUND', async () => {

@@ -198,4 +198,26 @@ describe('autoselect by UIM (§6.4) and refresh on SIM change', () => {
     expect(() => selectMcfg(dev, { iccid: '89x' })).toThrow(NvError);
     expect(() => selectMcfg(dev, { iccid: '8901260123456789012', plmn: '31-1' })).toThrow(/MCC-MNC/);
   });
+  it('slot 1: a SIM change refreshes subscription 1 only, with multi-SIM items and per-slot types 3/4', () => {
+    const dev = booted(0x81);
+    carriers(dev);
+    pdcLoad(dev, 'ds-tmo', sw(0x0501050e, [
+      nv(71, C | S, '03' + '0e', 3),
+      efs('/nv/item_files/ims/IMS_enable', C | S, '02' + '01', 4),
+      nv(72, C, '09'),
+    ], { configVersion: 0x0501050e, name: 'TMO-DS', iins: { wildcard: false, values: [8901260] } }));
+    insertSim(dev, 0, { iccid: '8901410123456789012' });
+    const r = insertSim(dev, 1, { iccid: '8901260123456789012' });
+    expect(r.selection).toMatchObject({ slot: 1, selected: 'ds-tmo' });
+    expect(r.activation?.subscription).toBe(1);
+    expect(r.activation?.applied.map((a) => [a.target, a.action])).toEqual([
+      ['/nvm/context1/71', 'written'],
+      ['/nv/item_files/ims/IMS_enable_Subscription01', 'written'],
+      ['/nvm/context1/72', 'skipped-subs'],
+    ]);
+    expect(dev.state.pdc.active.sw).toEqual({ '0': 'att', '1': 'ds-tmo' });
+    const m = readModem(dev);
+    expect(m.nv['71']).toBe('03');
+    expect(m.nv['71@1']).toBe('0e');
+  });
 });
