@@ -385,3 +385,22 @@ export function insertSim(device: QcomDevice, slot: number, card: { iccid: strin
   const activation = activateConfig(device, selection.selected, slot);
   return { selection, activation, switchedBy: selection.autoselect & MCFG_AUTOSELECT.REFRESH ? 'refresh' : 'reset' };
 }
+
+/**
+ * What the MCFG framework does at every boot (§6.2 "boot or switch; HW then SW; per subscription"): the active HW
+ * config, then the active SW config of each subscription, are activated again. With their stored versions in EFS
+ * this is a no-op; after an EFS loss (key change, erased modemst, FSG restore) the versions are gone and the items
+ * are written again. Call it right after `bootQcom`.
+ * @example bootQcom(dev); applyActiveConfigs(dev).map((a) => a.outcome)
+ */
+export function applyActiveConfigs(device: QcomDevice): QcomMcfgActivation[] {
+  need(device);
+  const out: QcomMcfgActivation[] = [];
+  const { hw, sw } = device.state.pdc.active;
+  if (hw !== undefined && device.state.pdc.configs.some((c) => c.id === hw)) out.push(activateConfig(device, hw, 0));
+  for (const sub of Object.keys(sw).sort()) {
+    const id = sw[sub];
+    if (id !== undefined && device.state.pdc.configs.some((c) => c.id === id)) out.push(activateConfig(device, id, Number(sub)));
+  }
+  return out;
+}

@@ -21,7 +21,7 @@ export type {
   QcomFormats, QcomNvInfo, QcomFsgAuthentication, QcomFsgCheck, QcomFsgLocated, QcomFsgTrust, QcomTarEntry,
 } from './qcom-formats.ts';
 export {
-  MCFG_ATTR, MCFG_AUTOSELECT, MCFG_RESTORE_FACTORY_VERSION, activateConfig, autoselectPath, checkIccid, insertSim,
+  MCFG_ATTR, MCFG_AUTOSELECT, MCFG_RESTORE_FACTORY_VERSION, activateConfig, applyActiveConfigs, autoselectPath, checkIccid, insertSim,
   markRestoreFactory, mcfgConfigFromJson, mcfgConfigToJson, mcfgVersionPath, parsePlmn, pdcLoad, selectMcfg,
 } from './qcom-mcfg.ts';
 export type {

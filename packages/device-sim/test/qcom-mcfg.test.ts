@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { NvError, hexToBytes } from '@nv/core';
 import {
-  MCFG_ATTR, activateConfig, autoselectPath, bootQcom, createQcomDevice, flashPartition, insertSim, markRestoreFactory,
+  MCFG_ATTR, activateConfig, applyActiveConfigs, erasePartition, autoselectPath, bootQcom, createQcomDevice, flashPartition, insertSim, markRestoreFactory,
   pdcLoad, readModem, selectMcfg, writeEfsFile, writeNvItem, type QcomDevice, type QcomMcfgConfig, type QcomMcfgItem,
 } from '../src/qcom.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
@@ -219,5 +219,24 @@ describe('autoselect by UIM (§6.4) and refresh on SIM change', () => {
     const m = readModem(dev);
     expect(m.nv['71']).toBe('03');
     expect(m.nv['71@1']).toBe('0e');
+  });
+});
+
+describe('boot-time MCFG pass (HW then SW per subscription)', () => {
+  it('is a no-op while the stored versions are in EFS, and re-applies the items after an EFS loss', () => {
+    const dev = booted();
+    const hw = { ...sw(0x05010001, [nv(73, C, '11')]), configType: 0 };
+    pdcLoad(dev, 'hw', hw);
+    pdcLoad(dev, 'sw', sw(0x05010501, [nv(71, C | S, '07' + '05')]));
+    activateConfig(dev, 'hw');
+    activateConfig(dev, 'sw', 0);
+    bootQcom(dev);
+    expect(applyActiveConfigs(dev).map((a) => [a.id, a.outcome])).toEqual([['hw', 'NV_SIM_MCFG_NOOP_SAME_VERSION'], ['sw', 'NV_SIM_MCFG_NOOP_SAME_VERSION']]);
+    erasePartition(dev, 'modemst1');
+    erasePartition(dev, 'modemst2');
+    const r = bootQcom(dev); // golden copy again: the MCFG-written items and stored versions are gone
+    expect(r.nv['71']).toBeUndefined();
+    expect(applyActiveConfigs(dev).map((a) => [a.id, a.outcome])).toEqual([['hw', 'NV_SIM_MCFG_APPLIED'], ['sw', 'NV_SIM_MCFG_APPLIED']]);
+    expect(readModem(dev).nv).toMatchObject({ '71': '05', '73': '11' });
   });
 });
