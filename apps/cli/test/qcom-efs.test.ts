@@ -156,6 +156,14 @@ describe('nv qcom nv compile → qcn to-efs → efs pack → efs lint', () => {
     expect(JSON.parse(s.stdout).removed).toEqual([550]);
     const again = await runNv(['qcom', 'efs', 'lint', 'clean.qcn', '--json'], { cwd: dir });
     expect(JSON.parse(again.stdout)).toEqual({ ok: true, findings: [] });
+    // The XQCN form: compile to .xqcn, inspect shows the same items as the QCN.
+    const x = await runNv(['qcom', 'nv', 'compile', 'master.xml', '--definition', 'def.xml', '-o', 'out.xqcn', '--json'], { cwd: dir });
+    expect(x.code).toBe(0);
+    expect((await readFile(join(dir, 'out.xqcn'), 'utf8')).startsWith('<?xml')).toBe(true);
+    const ix = JSON.parse((await runNv(['qcom', 'qcn', 'inspect', 'out.xqcn', '--json'], { cwd: dir })).stdout);
+    const iq = JSON.parse((await runNv(['qcom', 'qcn', 'inspect', 'out.qcn', '--json'], { cwd: dir })).stdout);
+    expect(ix.items).toEqual(iq.items);
+    expect(ix.efs).toEqual(iq.efs);
   });
   it('lint exits 1 with ok:false on errors; compile errors name the file; usage errors exit 2', async () => {
     await writeFile(join(dir, 'sizes-bad.json'), JSON.stringify({ '10': { size: 3, arraySize: 2 } }));

@@ -77,8 +77,16 @@ export interface Qcn {
  * @example const { qcn, warnings } = decodeQcn(bytes);
  */
 export function decodeQcn(bytes: Uint8Array, options: { limits?: Partial<Limits> } = {}): { qcn: Qcn; warnings: EfsWarning[] } {
-  const entries = decodeCfb(bytes, options);
-  const warnings: EfsWarning[] = [];
+  return qcnFromEntries(decodeCfb(bytes, options));
+}
+
+/**
+ * Interprets a compound-file tree (from a QCN or an XQCN) as a QCN model (§3.5).
+ * @throws NvError as {@link decodeQcn} (except the CFB codes)
+ * @example qcnFromEntries(decodeCfb(bytes)).qcn.items
+ */
+export function qcnFromEntries(entries: readonly CfbEntry[], initialWarnings: readonly EfsWarning[] = []): { qcn: Qcn; warnings: EfsWarning[] } {
+  const warnings: EfsWarning[] = [...initialWarnings];
   const lower = (p: string): string => p.toLowerCase();
   const models = new Set<string>();
   for (const e of entries) {
@@ -227,6 +235,15 @@ export interface QcnWriteOptions {
  * @example const bytes = encodeQcn({ model: 0, items: [], efs: [], extra: [] });
  */
 export function encodeQcn(qcn: Qcn, options: QcnWriteOptions = {}): Uint8Array<ArrayBuffer> {
+  return encodeCfb(qcnToEntries(qcn, options), options.filetime !== undefined ? { filetime: options.filetime } : {});
+}
+
+/**
+ * The compound-file tree of a QCN model (§3.5), shared by the QCN and XQCN writers.
+ * @throws RangeError as {@link encodeQcn}
+ * @example qcnToEntries({ model: 0, items: [], efs: [], extra: [] }).map((e) => e.path)
+ */
+export function qcnToEntries(qcn: Qcn, options: QcnWriteOptions = {}): CfbEntry[] {
   if (!Number.isInteger(qcn.model) || qcn.model < 0 || qcn.model > 0xffff) throw new RangeError(`model ${qcn.model} must be 0..65535`);
   const modelName = String(qcn.model).padStart(8, '0');
   const out: CfbEntry[] = [];
@@ -268,7 +285,7 @@ export function encodeQcn(qcn: Qcn, options: QcnWriteOptions = {}): Uint8Array<A
     if (qcn.modelName !== undefined && parts[0] === qcn.modelName) parts[0] = modelName;
     out.push({ ...e, path: parts.join('/') });
   }
-  return encodeCfb(out, options.filetime !== undefined ? { filetime: options.filetime } : {});
+  return out;
 }
 
 function cmp(a: Uint8Array, b: Uint8Array): number {

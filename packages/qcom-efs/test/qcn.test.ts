@@ -7,6 +7,8 @@ import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   decodeCfb,
   decodeQcn,
+  decodeXqcn,
+  encodeXqcn,
   efsTreeToQcn,
   encodeCfb,
   encodeQcn,
@@ -221,5 +223,37 @@ describe('QCN reader fuzz: only NvError, no hang', () => {
       }),
       { numRuns: Math.min(FUZZ_RUNS, 60) },
     );
+  });
+});
+
+describe('XQCN (§2.5)', () => {
+  const rec = `88 00 01 00 0A 00 00 00 00 1F 00 ${'00 '.repeat(125)}`;
+  const text = `<?xml version='1.0'?>
+<QCN>
+  <Stream Value='02 00 00 00 0000' Name="File_Version"/>
+  <Storage Name='00000000'>
+    <Storage Name="default">
+      <Stream Name="Mobile_Property_Info" Length="16" Value="00000000 0000 0000 0000 0000"/>
+      <Storage Name="NV_Items">
+        <Storage Name="EFS_Dir"><Stream Name="00000000" Value="${Array.from(new TextEncoder().encode('/nv/item_files/rfnv/00024997'), (b) => b.toString(16)).join(' ')}"/></Storage>
+        <Storage Name="EFS_Data"><Stream Name="00000000" Length="5" Value="010203"/></Storage>
+      </Storage>
+    </Storage>
+    <Storage Name="NV_NUMBERED_ITEMS"><Stream Name="NV_ITEM_ARRAY" Length="136" Value="${rec}"/></Storage>
+  </Storage>
+</QCN>`;
+  it('reads real-file quirks: quotes, attribute order, missing Length, unseparated bytes; Length mismatch warns', () => {
+    const { qcn, warnings } = decodeXqcn(text, 'x.xqcn');
+    expect(qcn.fileVersion).toEqual([2, 0, 0]);
+    expect(bytesToHex(qcn.items[0]?.payload.subarray(0, 3) ?? new Uint8Array())).toBe('001f00');
+    expect(bytesToHex(qcn.efs[0]?.data ?? new Uint8Array())).toBe('010203');
+    expect(warnings.map((w) => w.code)).toEqual(['NV_EFS_BAD_XQCN_VALUE', 'NV_EFS_BAD_XQCN_VALUE']);
+  });
+  it('QCN → XQCN → model equals QCN → model; bad Value is an error', () => {
+    const { qcn } = decodeQcn(vec('foreign.qcn'));
+    const viaX = decodeXqcn(encodeXqcn(qcn)).qcn;
+    expect(canon(viaX)).toEqual(canon(decodeQcn(encodeQcn(qcn)).qcn));
+    expect(code(() => decodeXqcn('<QCN><Stream Name="a" Value="123"/></QCN>'))).toBe('NV_EFS_BAD_XQCN_VALUE');
+    expect(code(() => decodeXqcn('<QCN><Stream Name="a" Value="zz"/></QCN>'))).toBe('NV_EFS_BAD_XQCN_VALUE');
   });
 });

@@ -2,7 +2,10 @@ import { NvError, sha256Hex } from '@nv/core';
 import { readFileLimited, assertCanWrite, writeFileAtomic } from '@nv/core/node';
 import {
   decodeCfb,
+  decodeXqcn,
   encodeQcn,
+  encodeXqcn,
+  qcnToEntries,
   lintEfsTree,
   lintQcn,
   loadXml,
@@ -23,6 +26,12 @@ import { compileNvSourceFiles, nodeXmlResolver, readEfsFolder, readEfsImageFile,
 import { stat } from 'node:fs/promises';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
+
+function isXml(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  return bytes[i] === 0x3c;
+}
 
 function warn(ctx: CliContext, warnings: readonly EfsWarning[]): void {
   for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
@@ -104,10 +113,12 @@ async function readNvInfo(ctx: CliContext, flags: { nvInfo?: string; reference?:
   return out;
 }
 
+/** A QCN or an XQCN (XML, detected by its first non-blank character `<`). */
 async function readQcnFile(ctx: CliContext, file: string) {
   const bytes = await readFileLimited(ctx.resolvePath(file), 256 * 1024 * 1024);
   try {
-    return { bytes, ...decodeQcn(bytes) };
+    if (isXml(bytes)) return { bytes, xml: true, ...decodeXqcn(new TextDecoder().decode(bytes), file) };
+    return { bytes, xml: false, ...decodeQcn(bytes) };
   } catch (error) {
     throw NvError.isInstance(error) ? error.withPath(file) : error;
   }
@@ -115,11 +126,11 @@ async function readQcnFile(ctx: CliContext, file: string) {
 
 /** `nv qcom qcn inspect` */
 export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
-  const { bytes, qcn, warnings } = await readQcnFile(ctx, file);
+  const { bytes, xml, qcn, warnings } = await readQcnFile(ctx, file);
   warn(ctx, warnings);
   const items = qcn.items.map((i) => ({ id: i.id, index: i.index, subscription: i.subscription, size: i.payload.length, sha256: sha256Hex(i.payload) }));
   const efs = qcn.efs.map((f) => ({ store: f.store, path: f.path, size: f.data.length, sha256: sha256Hex(f.data) }));
-  const streams = decodeCfb(bytes)
+  const streams = (xml ? qcnToEntries(qcn) : decodeCfb(bytes))
     .filter((e) => e.type === 'stream')
     .map((e) => ({ path: e.path, size: e.data?.length ?? 0 }));
   const json = {
@@ -163,7 +174,8 @@ export async function nvCompile(ctx: CliContext, master: string, flags: { defini
     ...(flags.model !== undefined ? { model: flags.model } : {}),
   });
   warn(ctx, r.warnings);
-  const bytes = encodeQcn(r.qcn);
+  // An output named *.xqcn gets the XML form (§2.5).
+  const bytes = /\.xqcn$/i.test(flags.output) ? new TextEncoder().encode(encodeXqcn(r.qcn)) : encodeQcn(r.qcn);
   await writeFileAtomic(out, bytes, { force: flags.force === true });
   ctx.result({ items: r.items, efsItems: r.efsItems, warnings: r.warnings, output: flags.output, size: bytes.length }, () => `${flags.output}: ${r.items} numbered items, ${r.efsItems} EFS items, ${r.warnings.length} warnings\n`);
 }
@@ -178,7 +190,7 @@ export async function efsLint(ctx: CliContext, input: string, flags: { definitio
   let result;
   let removed: (string | number)[] = [];
   const head = (await isFolder(path)) ? new Uint8Array(0) : (await readFileLimited(path)).subarray(0, 8);
-  if (head.length === 8 && head[0] === 0xd0 && head[1] === 0xcf) {
+  if ((head.length === 8 && head[0] === 0xd0 && head[1] === 0xcf) || (head.length > 0 && isXml(await readFileLimited(path, 256 * 1024 * 1024)))) {
     const { qcn } = await readQcnFile(ctx, input);
     result = lintQcn(qcn, opts);
     if (flags.stripFactory === true) {

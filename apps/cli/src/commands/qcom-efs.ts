@@ -14,7 +14,7 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       .description('NvSource master file (with xi:include) + NvDefinition → QCN')
       .argument('<master.xml>', 'NvSource master file')
       .requiredOption('--definition <NvDefinition.xml>', 'NvDefinition with the item layouts')
-      .requiredOption('-o, --output <out.qcn>', 'QCN to write')
+      .requiredOption('-o, --output <out.qcn>', 'QCN to write (XQCN when the name ends in .xqcn)')
       .option('--strict', 'warnings marked W/E in the spec (undefined items, unknown elements) become errors')
       .addOption(new Option('--efs-variable-size <mode>', 'variableSize NvEfsItem: pad (QMSL 6.0.11) or trim').choices(['pad', 'trim'] as const))
       .addOption(new Option('--model <n>', 'mobile model number of the QCN (default 0)').argParser(integerArg('--model', { min: 0, max: 0xffff })))
@@ -31,7 +31,7 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
     qcn
       .command('inspect')
       .description('list what a QCN holds: file version, numbered items, EFS store files, streams')
-      .argument('<file.qcn>', 'QCN backup')
+      .argument('<file.qcn>', 'QCN or XQCN backup')
       .action(async (file) => {
         const { qcnInspect } = await import('../actions/qcom-efs.ts');
         await qcnInspect(context(), file);
@@ -42,7 +42,7 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
     qcn
       .command('to-efs')
       .description('expand a QCN into the EFS file tree (/nvm/num/<id>, item files) plus the .nv-efs.json manifest')
-      .argument('<file.qcn>', 'QCN backup')
+      .argument('<file.qcn>', 'QCN or XQCN backup')
       .requiredOption('-o, --output <dir>', 'new folder for the EFS tree')
       .option('--nv-info <sizes.json>', 'internal legacy NV sizes: {"<id>": {"size": n, "arraySize": k}}')
       .option('--reference <tree>', 'a folder, tar or tar.gz of the same build whose /nvm/num sizes are used')
