@@ -115,6 +115,13 @@ function parseAll(bytes: Uint8Array, path?: string, digest: (data: Uint8Array) =
   const signed = bytes.subarray(loc.mbnOffset, loc.mbnOffset + MBN_HEADER_SIZE + loc.header.codeSize);
   try {
     split = splitChain(chain, chainOffset, path);
+    // Decode the extensions now, so a malformed one is an X.509 parse failure (step 5), as in secboot.
+    for (const c of split.certs) {
+      basicConstraints(c);
+      keyUsage(c);
+      subjectKeyId(c);
+      authorityKeyId(c);
+    }
     const att = split.certs[0];
     if (att !== undefined) ({ ous, findings: ouFindings } = parseAttestationOus(att));
   } catch (e) {
@@ -155,7 +162,7 @@ function authenticate(p: Parsed, rootHash: string | undefined, hwId: bigint | un
   else if (p.split !== undefined) {
     const s = p.split;
     const bad = certs.find((c) => c.version !== 2);
-    const algoBad = certs.find((c) => c.innerAlgorithm !== c.outerAlgorithm || (c.outerAlgorithm !== OID.sha256WithRSA && c.outerAlgorithm !== OID.sha1WithRSA));
+    const algoBad = certs.find((c) => !bytesEqual(c.innerAlgorithmRaw, c.outerAlgorithmRaw) || (c.outerAlgorithm !== OID.sha256WithRSA && c.outerAlgorithm !== OID.sha1WithRSA));
     const keyBad = certs.find((c) => c.keyAlgorithm !== OID.rsaEncryption || c.key === undefined || c.key.size > 512);
     if (certs.length === 0) f5 = { code: 'NV_FSG_CHAIN_PARSE', secboot: 8, detail: 'the chain does not start with a certificate' };
     else if (bad) f5 = { code: 'NV_FSG_CHAIN_PARSE', secboot: 8, detail: `certificate at ${bad.offset} is not X.509 v3 with the version field present` };

@@ -49,6 +49,9 @@ export interface ParsedCert {
   serial: Uint8Array;
   innerAlgorithm: string;
   outerAlgorithm: string;
+  /** Whole AlgorithmIdentifier DER of the TBS (signed) and of the outer one (unsigned); must be equal. */
+  innerAlgorithmRaw: Uint8Array;
+  outerAlgorithmRaw: Uint8Array;
   signature: Uint8Array;
   issuerRaw: Uint8Array;
   subjectRaw: Uint8Array;
@@ -141,6 +144,9 @@ export function parseCertificate(bytes: Uint8Array, at = 0, limit: number = byte
   // SubjectPublicKeyInfo: RSA key n, e.
   const [spkiAlg, spkiBits] = children(bytes, spkiT!, base, path);
   if (spkiAlg === undefined || spkiBits === undefined || spkiBits.tag !== 0x03 || spkiBits.end - spkiBits.contentStart < 1) bad('bad subjectPublicKeyInfo', spkiT!.start);
+  // DER: a signature or key BIT STRING has no unused bits (a non-zero count would leave bytes unauthenticated).
+  if (bytes[spkiBits!.contentStart] !== 0) bad('the public-key BIT STRING has unused bits', spkiBits!.contentStart);
+  if (sigT!.end - sigT!.contentStart < 1 || bytes[sigT!.contentStart] !== 0) bad('the signature BIT STRING has unused bits or is empty', sigT!.contentStart);
   const keyAlgorithm = algOid(spkiAlg!);
   const publicKeyBits = bytes.subarray(spkiBits!.contentStart + 1, spkiBits!.end);
   let key: RsaPublicKey | undefined;
@@ -174,6 +180,7 @@ export function parseCertificate(bytes: Uint8Array, at = 0, limit: number = byte
   return {
     offset: base + at, der, tbs: whole(bytes, tbsT!), version, serial: content(bytes, serialT!),
     innerAlgorithm: algOid(innerAlgT!), outerAlgorithm: algOid(algT!),
+    innerAlgorithmRaw: whole(bytes, innerAlgT!), outerAlgorithmRaw: whole(bytes, algT!),
     signature: bytes.subarray(sigT!.contentStart + 1, sigT!.end),
     issuerRaw: whole(bytes, issuerT!), subjectRaw: whole(bytes, subjectT!), subject, subjectText: nameText(subject),
     notBefore: timeText(bytes, nbT!), notAfter: timeText(bytes, naT!), keyAlgorithm, key, publicKeyBits, extensions,
@@ -232,7 +239,7 @@ export function basicConstraints(cert: ParsedCert): { ca: boolean; pathLen: numb
   const ext = cert.extensions.find((e) => e.oid === OID.basicConstraints);
   if (ext === undefined) return undefined;
   const v = ext.value;
-  const s = readTlv(v, 0, v.length);
+  const s = readTlv(v, 0, v.length, cert.offset);
   let ca = false;
   let pathLen: number | undefined;
   for (const c of children(v, s)) {

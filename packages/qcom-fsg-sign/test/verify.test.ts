@@ -155,3 +155,42 @@ describe('assertVerified', () => {
     expect(() => assertVerified(verifySignedImage(good, { ...BUILD, strict: true }))).toThrow(expect.objectContaining({ code: 'NV_FSG_VERIFY' }));
   });
 });
+
+describe('single-byte flips, region by region, name the right check (stride 3 over the whole .mbn)', () => {
+  it('header, code, signature, each certificate and the padding', () => {
+    const good = vec('fs.mbn');
+    const info = inspectSignedImage(good);
+    const [att, ca, root] = info.certs;
+    if (!att || !ca || !root) throw new Error('3 certs expected');
+    const padStart = root.offset + root.size;
+    const outcome = (i: number): string => {
+      const b = good.slice();
+      b[i] = (b[i] as number) ^ 0x01;
+      try {
+        const r = verifySignedImage(b, BUILD);
+        return r.ok ? 'ok' : (r.modemResult.code ?? 'strict');
+      } catch (e) {
+        if (!NvError.isInstance(e)) throw e;
+        return `throw:${e.code}`;
+      }
+    };
+    const certCodes = ['NV_FSG_SWID_TYPE_MISMATCH', 'NV_FSG_SWID_ROLLBACK', 'NV_FSG_OU_UNSUPPORTED', 'NV_FSG_CRASH_DUMP_OU', 'NV_FSG_CERT_SIGNATURE', 'NV_FSG_CHAIN_PARSE', 'NV_FSG_CERT_ALGO', 'NV_FSG_CERT_STRUCTURE', 'NV_FSG_OU_FORMAT', 'NV_FSG_OU_MISSING', 'NV_FSG_HWID_MISMATCH', 'NV_FSG_IMAGE_SIGNATURE', 'NV_FSG_BAD_EXPONENT', 'NV_FSG_SIG_SIZE', 'NV_FSG_UNTRUSTED_ROOT', 'NV_FSG_DEBUG_OU', 'NV_FSG_CHAIN_PADDING'];
+    const seen = new Map<string, Set<string>>();
+    for (let i = 0; i < good.length; i += 3) {
+      const o = outcome(i);
+      const region = i < 4 ? 'imageId' : i < 40 ? 'header' : i < 552 ? 'code' : i < 808 ? 'signature' : i < ca.offset ? 'att' : i < root.offset ? 'ca' : i < padStart ? 'root' : 'padding';
+      if (!seen.has(region)) seen.set(region, new Set());
+      seen.get(region)?.add(o);
+      expect(o, `byte ${i} (${region})`).not.toBe('ok');
+      if (region === 'imageId' || region === 'code' || region === 'signature') expect(o, `byte ${i}`).toBe('NV_FSG_IMAGE_SIGNATURE');
+      else if (region === 'padding') expect(o, `byte ${i}`).toBe('NV_FSG_CHAIN_PADDING');
+      else if (region === 'root') expect(['NV_FSG_UNTRUSTED_ROOT', 'NV_FSG_CHAIN_PARSE', 'NV_FSG_CERT_SIGNATURE', 'NV_FSG_CERT_ALGO', 'NV_FSG_CERT_STRUCTURE', 'NV_FSG_CHAIN_PADDING', 'NV_FSG_BAD_EXPONENT'], `byte ${i}`).toContain(o);
+      else if (region === 'header') expect(o.startsWith('throw:') || o.startsWith('NV_FSG_HEADER') || o === 'NV_FSG_IMAGE_SIGNATURE' || o === 'NV_FSG_SIG_SIZE' || o === 'NV_FSG_CHAIN_SIZE', `byte ${i}: ${o}`).toBe(true);
+      else expect(certCodes, `byte ${i} (${region})`).toContain(o);
+    }
+    // Most flips inside a certificate body break its signature (secboot 10).
+    expect(seen.get('att')?.has('NV_FSG_CERT_SIGNATURE')).toBe(true);
+    expect(seen.get('ca')?.has('NV_FSG_CERT_SIGNATURE')).toBe(true);
+    expect(seen.get('root')?.has('NV_FSG_UNTRUSTED_ROOT')).toBe(true);
+  });
+});
