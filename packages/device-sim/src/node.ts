@@ -1,5 +1,7 @@
 /**
- * `@nv/device-sim/node`: Node-only helpers. Nothing is exported yet.
+ * `@nv/device-sim/node`: Node-only helpers — save and load a simulated device's state to a folder, and the
+ * Qualcomm format backends that need node:zlib.
  * @module
  */
-export {};
+export { loadMtkDevice, saveMtkDevice } from './node-mtk.ts';
+export { hasQcomDevice, loadQcomDevice, nodeQcomFormats, saveQcomDevice } from './node-qcom.ts';
