@@ -6,7 +6,7 @@
 import { NvError, bytesToHex, encodeLatin1, sha256 } from '@nv/core';
 import { deriveEfsKey, isBlank, openModemst, sealModemst, type ModemstStatus } from './qcom-cipher.ts';
 import {
-  QCOM_EFS_MODES, createEfs, decodeEfs, efsNvItems, efsWrite, encodeEfs, listEfs,
+  QCOM_EFS_MODES, createEfs, decodeEfs, efsNvItems, efsWrite, encodeEfs, listEfs, nvItemPath,
   type QcomEfs, type QcomEfsListing,
 } from './qcom-efs-store.ts';
 import type { QcomFormats, QcomFsgCheck, QcomFsgTrust, QcomNvInfo, QcomTarEntry } from './qcom-formats.ts';
@@ -402,7 +402,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
     if (!crashed) syncEfs(device, true);
     const error: QcomBootError = { code, message, check, ...(secboot !== undefined ? { secboot } : {}) };
     const writes = online && !crashed ? writeOnlineState(device) : [];
-    return finish(device, { ...base, source: 'fsg', verified: false, checks, error, crashed, runtimeWrites: writes }, !crashed);
+    return finish(device, { ...base, source: 'fsg', verified: false, checks, error, crashed, runtimeWrites: writes });
   };
 
   const fsg = state.partitions.fsg;
@@ -489,7 +489,7 @@ function withFused(r: QcomBootResult, fusedRoot: boolean | undefined): QcomBootR
   return fusedRoot === undefined ? r : { ...r, fusedRoot };
 }
 
-function finish(device: QcomDevice, r: Omit<QcomBootResult, 'nv' | 'efs'>, _synced = true): QcomBootResult {
+function finish(device: QcomDevice, r: Omit<QcomBootResult, 'nv' | 'efs'>): QcomBootResult {
   const efs = device.efs ?? createEfs();
   return { ...r, nv: efsNvItems(efs), efs: listEfs(efs) };
 }
@@ -510,7 +510,8 @@ function writeOnlineState(device: QcomDevice): string[] {
 export function writeNvItem(device: QcomDevice, id: number, data: Uint8Array, index = 0, subscription = 0): void {
   if (!Number.isInteger(id) || id < 0 || id > 65535) throw new RangeError('NV id must be 0…65535');
   const efs = requireEfs(device);
-  const path = id >= 20000 ? `/nv/item_files/rfnv/${String(id).padStart(8, '0')}` : `${subscription === 0 ? '/nvm/num/' : `/nvm/context${subscription}/`}${id}${index > 0 ? `_${index}` : ''}`;
+  // RFNV ids (≥ 20000) live as item files under /nv/item_files/rfnv (qcom-efs.md §2.1).
+  const path = id >= 20000 ? `/nv/item_files/rfnv/${String(id).padStart(8, '0')}` : nvItemPath(id, index, subscription);
   efsWrite(efs, path, data, 'item');
   syncEfs(device);
 }
