@@ -4,7 +4,8 @@
  * @module
  */
 import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign';
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { NvError, checkLimit } from '@nv/core';
@@ -14,8 +15,8 @@ const MAX_TREE_BYTES = 512 * 1024 * 1024;
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import { compileNvFiles, type CompileOptions, type CompileResult } from './compile.ts';
 import type { XmlResolver } from './xml.ts';
-import { GZIP_HEADER, crc32, encodeGzip, gzipTrailer, type DeflateBackend, type GzipOptions } from './gzip.ts';
-import { readEfsImage, type EfsImage, type ReadEfsImageOptions } from './image.ts';
+import { GZIP_HEADER, MAX_EFS_INFLATED_BYTES, crc32, encodeGzip, gzipTrailer, type DeflateBackend, type GzipOptions } from './gzip.ts';
+import { readEfsImage, unwrapFsgContainer, type EfsImage, type ReadEfsImageOptions } from './image.ts';
 import { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
 import { efsTarChunks, encodeEfsTar, type TarEncodeOptions } from './tar.ts';
 
@@ -237,16 +238,59 @@ export async function writeEfsImageFile(
 }
 
 /**
- * Reads an EFS image file (tar, tar.gz, or signed containers with `unwrapSigned`).
+ * Reads an EFS image file: tar, tar.gz, `.mbn`, `.img`, or a whole `fsg` partition dump (of which only the sector
+ * and the `.mbn` are read, so a 64 MB dump costs its image's size in memory, not 64 MB).
  * @throws NvError as {@link readEfsImage}, `NV_IO`, `NV_LIMIT`
  * @example const { chain, tree } = await readEfsImageFile('fs_image.tar.gz');
  */
 export async function readEfsImageFile(path: string, options: ReadEfsImageOptions = {}): Promise<EfsImage> {
-  const bytes = await readFileLimited(path);
+  let bytes: Uint8Array;
+  let unwrapSigned = options.unwrapSigned;
   try {
-    return readEfsImage(bytes, NODE_DEFLATE, options);
+    const head = await readPartitionHead(path);
+    if (head !== undefined) {
+      // A large fsg partition dump: read only the sector + .mbn, not the unused rest (bounded memory, §2.9).
+      bytes = head;
+      let first = true;
+      unwrapSigned = (b) => {
+        const r = unwrapFsgContainer(b);
+        const relabel = first && r?.container === 'img';
+        first = false;
+        return relabel && r !== undefined ? { ...r, container: 'fsg' } : r;
+      };
+    } else {
+      bytes = await readFileLimited(path);
+    }
+    return readEfsImage(bytes, NODE_DEFLATE, { ...options, ...(unwrapSigned !== undefined ? { unwrapSigned } : {}) });
   } catch (error) {
     throw NvError.isInstance(error) ? error.withPath(path) : error;
+  }
+}
+
+/** Files above this size are checked for an `.img` sector before being read whole (16 MiB). */
+const PARTITION_HEAD_THRESHOLD = 16 * 1024 * 1024;
+
+/** The `.img` sector + `.mbn` of a large partition dump, or `undefined` when the file is not one (or is small). */
+async function readPartitionHead(path: string): Promise<Uint8Array | undefined> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const size = (await fh.stat()).size;
+    if (size <= PARTITION_HEAD_THRESHOLD) return undefined;
+    const head = new Uint8Array(IMG_SECTOR_SIZE + MBN_HEADER_SIZE);
+    await fh.read(head, 0, head.length, 0);
+    if (!head.subarray(0x28, 0x28 + IMG_MAGIC.length).every((b, i) => b === IMG_MAGIC[i])) return undefined;
+    const h = parseMbnHeader(head, IMG_SECTOR_SIZE, path);
+    const needed = IMG_SECTOR_SIZE + MBN_HEADER_SIZE + h.imageSize;
+    if (needed >= size) return undefined; // not padded: the normal path reports it
+    checkLimit('.mbn size in the partition dump', needed, MAX_EFS_INFLATED_BYTES, { path });
+    const out = new Uint8Array(needed);
+    const { bytesRead } = await fh.read(out, 0, needed, 0);
+    return bytesRead === needed ? out : undefined;
+  } catch (error) {
+    throw NvError.isInstance(error) ? error : toNvIoError(error, path);
+  } finally {
+    await fh?.close();
   }
 }
 

@@ -1,7 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { NvError } from '@nv/core';
 import { encodeEfsTar, encodeGzip, readEfsImage } from '../src/index.ts';
-import { NODE_DEFLATE } from '../src/node.ts';
+import { NODE_DEFLATE, readEfsImageFile } from '../src/node.ts';
+import { mkdtempSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Containers assembled by hand from qcom-efs.md §2.9 (not with @nv/qcom-fsg-sign's writer).
 const tar = encodeEfsTar({ entries: [{ path: '/nvm/num/10', type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: Uint8Array.of(0x1f, 0) }] }).tar;
@@ -48,5 +51,23 @@ describe('signed containers via @nv/qcom-fsg-sign (§2.9, §3.12)', () => {
   it('a damaged .img (code_size past the end) is an NvError, not a crash', () => {
     const bad = img(mbn(gz)).slice(0, 700);
     expect(code(() => readEfsImage(bad, NODE_DEFLATE))).toMatch(/^NV_/);
+  });
+});
+
+describe('a 64 MB partition dump is read through its sector and .mbn only', () => {
+  it('chain partition>img>mbn>gzip>tar from a sparse 64 MiB file; a small .img file stays img', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nv-efs-part-'));
+    try {
+      const image = img(mbn(gz));
+      writeFileSync(join(dir, 'fsg.bin'), image);
+      truncateSync(join(dir, 'fsg.bin'), 64 * 1024 * 1024);
+      const r = await readEfsImageFile(join(dir, 'fsg.bin'));
+      expect(r.chain).toEqual(['partition', 'img', 'mbn', 'gzip', 'tar']);
+      expect(r.tree.entries.find((e) => e.path === '/nvm/num/10')?.data).toEqual(Uint8Array.of(0x1f, 0));
+      writeFileSync(join(dir, 'x.img'), image);
+      expect((await readEfsImageFile(join(dir, 'x.img'))).chain).toEqual(['img', 'mbn', 'gzip', 'tar']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
