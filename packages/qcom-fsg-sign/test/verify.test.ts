@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NvError, concatBytes, encodeLatin1, sha256, bytesToHex, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
@@ -116,18 +116,29 @@ describe('verify the OpenSSL §6 vectors (made by scripts/make-vectors.sh)', () 
 });
 
 describe('known roots (§5) and root hash (§3.7)', () => {
-  it('holds every hash of §5 and Appendix A, and matches known-roots.json', () => {
-    const spec = readFileSync(join(import.meta.dirname, '../../../../shared/specs/qcom-fsg-sign.md'), 'utf8');
+  const SPEC = join(import.meta.dirname, '../../../../shared/specs/qcom-fsg-sign.md');
+  it.skipIf(!existsSync(SPEC))('holds every hash of §5 and Appendix A of the spec (needs the shared spec folder)', () => {
+    const spec = readFileSync(SPEC, 'utf8');
     const section = spec.slice(spec.indexOf('## 5.'));
     const hashes = new Set([...section.matchAll(/\b[0-9a-f]{64}(?:[0-9a-f]{32})?\b/g)].map((m) => m[0]));
     hashes.delete('a16984e397f7a16a5649597cb07811e30aa2fb1ba951c38ca46053f4a574dd7f');
     expect(hashes.size).toBeGreaterThan(90);
     for (const h of hashes) expect(findKnownRoot(h), h).toBeDefined();
+  });
+  it('flags the §5 roots by kind, not the real customer hash; known-roots.json = KNOWN_ROOTS', () => {
+    expect(findKnownRoot(DUMMY_ROOT_SHA256)?.kind).toBe('dummy');
+    expect(findKnownRoot('8ffc3d6475917adf5e86e2bed4ad902f4033f493391674e11f085becd24e052f')?.kind).toBe('test');
+    expect(findKnownRoot('06513b56f7f06be9bd448445fa0909e6399bb2f4da395f10651a6225b89d9150')?.kind).toBe('test');
+    expect(findKnownRoot('CC3153A80293939B90D02D3BF8B23E0292E452FEF662C74998421ADAD42A380F')?.kind).toBe('qualcomm');
+    expect(findKnownRoot('7be49b72f9e4337223ccb84d6eccca4e61ce16e3602ac2008cb18b75babe6d09')?.kind).toBe('qualcomm');
+    expect(findKnownRoot('2a4f471ee77a807d71568d5267f8f107c9d40f2ff2314015cd61f955924b2e93')?.kind).toBe('test'); // MRC 16-root aggregate
+    expect(findKnownRoot('85cbd88892d7c3fae797d942a71e3897620e99236dceb2c66a617cbb086e8d25cf5c6c5584603f19352ded53ac89a9c9')?.algorithm).toBe('sha384');
+    expect(findKnownRoot('2e1ec2d3135c81cefe5a9a883db71480f56af879d5afd924c4729a7e9230f663')?.kind).toBe('test'); // last of Appendix A
     expect(findKnownRoot('a16984e397f7a16a5649597cb07811e30aa2fb1ba951c38ca46053f4a574dd7f')).toBeUndefined();
+    expect(KNOWN_ROOTS).toHaveLength(103);
     const json = JSON.parse(readFileSync(join(import.meta.dirname, '../known-roots.json'), 'utf8')) as unknown[];
     expect(json).toEqual(KNOWN_ROOTS.map((r) => ({ ...r })));
     expect(findKnownRoot(ROOT)?.kind).toBe('test');
-    expect(findKnownRoot(DUMMY_ROOT_SHA256)?.kind).toBe('dummy');
   });
   it('root hash of one DER and of several (MRC concatenation), C fragment', () => {
     const a = encodeLatin1('A');
