@@ -42,7 +42,10 @@ interface Node {
   start: number;
 }
 
-/** CFB sibling order: shorter names first, then by upper-cased UTF-16 code units (MS-CFB 2.6.4). */
+/**
+ * CFB sibling order: shorter names first, then by upper-cased UTF-16 code units (MS-CFB 2.6.4).
+ * @example ['default', 'File_Version'].sort(compareCfbNames) // ['default', 'File_Version']
+ */
 export function compareCfbNames(a: string, b: string): number {
   if (a.length !== b.length) return a.length - b.length;
   const ua = a.toUpperCase();

@@ -53,7 +53,10 @@ export interface GzipOptions {
   readonly pad512?: boolean;
 }
 
-/** The 8-byte gzip trailer: CRC32 and ISIZE, little-endian. */
+/**
+ * The 8-byte gzip trailer: CRC32 and ISIZE, little-endian.
+ * @example gzipTrailer(crc32(data), data.length)
+ */
 export function gzipTrailer(crc: number, size: number): Uint8Array {
   const t = new Uint8Array(8);
   const v = new DataView(t.buffer);

@@ -82,7 +82,10 @@ export function normalizeEfsPath(path: string): string {
   return p;
 }
 
-/** Parent of an absolute path (`/a/b` → `/a`, `/a` → `/`). */
+/**
+ * Parent of an absolute path (`/a/b` → `/a`, `/a` → `/`).
+ * @example parentPath('/nvm/num/10') // '/nvm/num'
+ */
 export function parentPath(path: string): string {
   const i = path.lastIndexOf('/');
   return i <= 0 ? '/' : path.slice(0, i);
@@ -139,7 +142,10 @@ export function normalizeEfsTree(tree: EfsTree, options: NormalizeOptions = {}):
   return { entries: [...byPath.values()] };
 }
 
-/** Bytewise comparison of ASCII strings (§3.10: `.efs_private` < `CGPS_ME` < `apn_throttle`). */
+/**
+ * Bytewise comparison of ASCII strings (§3.10: `.efs_private` < `CGPS_ME` < `apn_throttle`).
+ * @example ['apn_throttle', 'CGPS_ME'].sort(compareBytewise) // ['CGPS_ME', 'apn_throttle']
+ */
 export function compareBytewise(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

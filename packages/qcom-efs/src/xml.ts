@@ -97,7 +97,10 @@ export function parseXml(text: string, file: string): XmlElement {
   return { ...root, children: root.children.map((c) => (isInclude(c.name, new Map()) ? { ...c, name: 'xi:include' } : c)) };
 }
 
-/** Joins and normalises a `/` path (`\` = `/`, inferred). */
+/**
+ * Joins and normalises a `/` path (`\` = `/`, inferred), relative to the including file.
+ * @example joinPath('nv/master.xml', 'bands\\b1.xml') // 'nv/bands/b1.xml'
+ */
 export function joinPath(base: string, rel: string): string {
   const r = rel.replace(/\\/g, '/');
   const parts = (r.startsWith('/') ? r : `${base.replace(/\\/g, '/').replace(/[^/]*$/, '')}${r}`).split('/');
@@ -112,6 +115,7 @@ export function joinPath(base: string, rel: string): string {
 /**
  * Finds a file: exact path first, then a case-insensitive match per component (§3.1 (3)).
  * @throws NvError `NV_EFS_XML_INCLUDE_NOT_FOUND`, `NV_EFS_XML_INCLUDE_AMBIGUOUS`
+ * @example resolveCaseInsensitive(resolver, 'Bands/BAND_A.xml', 'master.xml').path // 'bands/band_a.xml'
  */
 export function resolveCaseInsensitive(resolver: XmlResolver, path: string, from: string): { path: string; text: string } {
   const exact = resolver.read(path);

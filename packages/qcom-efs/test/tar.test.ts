@@ -340,3 +340,22 @@ describe.skipIf(!hasTool('tar') || !hasTool('gzip') || !hasTool('python3'))('dif
     }
   });
 });
+
+describe.skipIf(!hasTool('tar') || !hasTool('gzip') || !hasTool('openssl'))('differential: GNU tar extraction + openssl sha256 = our listing (needs Debian tar, gzip, openssl)', () => {
+  it('every file entry extracted by GNU tar hashes to the sha256 that listEfsTree reports', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nv-efs-'));
+    try {
+      const path = join(dir, 'f.tar.gz');
+      const gz = encodeGzip(encodeEfsTar(sample).tar, NODE_DEFLATE);
+      writeFileSync(path, gz);
+      const rows = listEfsTree(readEfsImage(gz, NODE_DEFLATE).tree).filter((r) => r.type === 'item' || r.type === 'file');
+      expect(rows.length).toBeGreaterThan(5);
+      for (const r of rows) {
+        const out = execFileSync('sh', ['-c', `gzip -dc ${JSON.stringify(path)} | tar -xOPf - ${JSON.stringify(r.path)} | openssl dgst -sha256 -r`], { encoding: 'utf8' });
+        expect(out.split(' ')[0]).toBe(r.sha256);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
