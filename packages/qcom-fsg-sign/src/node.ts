@@ -388,6 +388,10 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
   }
   // Steps 4–6: header, chain, H3, signature.
   const header = encodeMbnHeader(signingHeader(codeSize, k, CERT_CHAIN_SIZE));
+  // §3.4: each certificate fits its 2048-byte slot of the fixed 6144-byte chain.
+  for (const [what, d] of [['attestation', attestCertDer], ['attestation CA', options.caCertDer], ['root', options.rootCertDer]] as const) {
+    if (d.length > CERT_LIMITS.signCertBytes) throw new NvError('NV_FSG_CERT_TOO_LARGE', `the ${what} certificate is ${d.length} bytes, over its 2048-byte slot of the chain`);
+  }
   const certs = concatBytes(attestCertDer, options.caCertDer, options.rootCertDer);
   if (certs.length > CERT_CHAIN_SIZE) throw new NvError('NV_FSG_CERT_TOO_LARGE', `the 3 certificates take ${certs.length} bytes, over the ${CERT_CHAIN_SIZE}-byte chain`);
   const chain = concatBytes(certs, new Uint8Array(CERT_CHAIN_SIZE - certs.length).fill(0xff));
