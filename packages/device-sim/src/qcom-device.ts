@@ -407,17 +407,17 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
 
   const fsg = state.partitions.fsg;
   if (isBlank(fsg)) {
-    checks.push({ name: 'IMG_SECTOR', ok: false, detail: 'fsg is erased', code: 'NV_SIM_QCOM_FSG_EMPTY' });
-    return refuse('IMG_SECTOR', 'NV_SIM_QCOM_FSG_EMPTY', 'no sane modemst copy and fsg is erased: the modem starts with an empty EFS');
+    checks.push({ name: 'img-sector', ok: false, detail: 'fsg is erased', code: 'NV_SIM_QCOM_FSG_EMPTY' });
+    return refuse('img-sector', 'NV_SIM_QCOM_FSG_EMPTY', 'no sane modemst copy and fsg is erased: the modem starts with an empty EFS');
   }
   let located;
   try {
     located = formatsOf(device).locateFsg(fsg);
-    checks.push({ name: 'IMG_SECTOR', ok: true, detail: `.mbn of ${located.mbn.length} bytes at 512` });
+    checks.push({ name: 'img-sector', ok: true, detail: `.mbn of ${located.mbn.length} bytes at 512` });
   } catch (e) {
     if (!NvError.isInstance(e)) throw e;
-    checks.push({ name: 'IMG_SECTOR', ok: false, detail: e.message, code: e.code });
-    return refuse('IMG_SECTOR', e.code, e.message);
+    checks.push({ name: 'img-sector', ok: false, detail: e.message, code: e.code });
+    return refuse('img-sector', e.code, e.message);
   }
 
   // §4 step 2: a fused device tries the fused root and HW_ID first; success skips to step 17.
@@ -428,21 +428,21 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
     const a = safeAuthenticate(device, located.mbn, { rootHash: state.fuses.rootHash as string, hwId: BigInt(state.fuses.hwId as string), swId });
     fusedRoot = a.ok;
     const failed = a.checks.find((c) => !c.ok);
-    checks.push({ name: 'FUSED_ROOT', ok: a.ok, detail: a.ok ? 'verified with the fused root and HW_ID' : `fused root failed at ${failed?.name ?? '?'}: trying the configured root` , ...(failed?.code ? { code: failed.code } : {}) });
+    checks.push({ name: 'fuse', ok: a.ok, detail: a.ok ? 'verified with the fused root and HW_ID' : `fused root failed at ${failed?.name ?? '?'}: trying the configured root` , ...(failed?.code ? { code: failed.code } : {}) });
     authenticated = a.ok;
   }
   if (!authenticated) {
     // §4 step 3: the configured root is the public dummy key.
     if (state.build.rootHash === QCOM_DUMMY_ROOT_HASH && !state.build.allowDummyKey) {
-      checks.push({ name: 'DUMMY_ROOT', ok: false, detail: 'the configured root is the public QDST dummy root', code: 'NV_FSG_DUMMY_ROOT' });
-      return withFused(refuse('DUMMY_ROOT', 'NV_FSG_DUMMY_ROOT', 'the modem build is configured with the public QDST root (d58522cd…): it refuses the golden copy'), fusedRoot);
+      checks.push({ name: 'dummy-root', ok: false, detail: 'the configured root is the public QDST dummy root', code: 'NV_FSG_DUMMY_ROOT' });
+      return withFused(refuse('dummy-root', 'NV_FSG_DUMMY_ROOT', 'the modem build is configured with the public QDST root (d58522cd…): it refuses the golden copy'), fusedRoot);
     }
-    checks.push({ name: 'DUMMY_ROOT', ok: true, detail: 'configured root is not the dummy root' });
+    checks.push({ name: 'dummy-root', ok: true, detail: 'configured root is not the dummy root' });
     const a = safeAuthenticate(device, located.mbn, { rootHash: state.build.rootHash, hwId: BigInt(state.build.hwId), swId });
     checks.push(...a.checks);
     if (!a.ok) {
       const failed = a.checks.find((c) => !c.ok);
-      return withFused(refuse(failed?.name ?? 'AUTH', failed?.code ?? 'NV_FSG_IMAGE_SIGNATURE', failed?.detail ?? 'secboot refused the image', false, failed?.secboot ?? SECBOOT_FAILURE), fusedRoot);
+      return withFused(refuse(failed?.name ?? 'auth', failed?.code ?? 'NV_FSG_IMAGE_SIGNATURE', failed?.detail ?? 'secboot refused the image', false, failed?.secboot ?? SECBOOT_FAILURE), fusedRoot);
     }
   }
 
@@ -451,13 +451,13 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   if (state.build.goldenRamSize > 0) {
     const buf = state.build.goldenRamSize - 512;
     const ok = 40 + located.codeSize < buf;
-    checks.push({ name: 'TOO_LARGE', ok, detail: `40 + ${located.codeSize} ${ok ? '<' : '≥'} ${buf}`, ...(ok ? {} : { code: 'NV_FSG_TOO_LARGE' }) });
-    if (!ok) return withFused(refuse('TOO_LARGE', 'NV_FSG_TOO_LARGE', `the payload (${located.codeSize} bytes) does not fit the golden RAM buffer (${buf} bytes)`), fusedRoot);
+    checks.push({ name: 'size', ok, detail: `40 + ${located.codeSize} ${ok ? '<' : '≥'} ${buf}`, ...(ok ? {} : { code: 'NV_FSG_TOO_LARGE' }) });
+    if (!ok) return withFused(refuse('size', 'NV_FSG_TOO_LARGE', `the payload (${located.codeSize} bytes) does not fit the golden RAM buffer (${buf} bytes)`), fusedRoot);
   }
   // §4 step 18: neither tar nor gzip → the modem crashes.
   const kind = payloadKind(code);
-  checks.push({ name: 'PAYLOAD_FORMAT', ok: kind !== undefined, detail: kind ?? 'neither gzip (1F 8B 08, flags 5–7 clear) nor tar', ...(kind ? {} : { code: 'NV_FSG_PAYLOAD_FORMAT' }) });
-  if (kind === undefined) return withFused(refuse('PAYLOAD_FORMAT', 'NV_FSG_PAYLOAD_FORMAT', 'the payload is neither tar nor gzip: the modem crashes (on every boot)', true), fusedRoot);
+  checks.push({ name: 'payload', ok: kind !== undefined, detail: kind ?? 'neither gzip (1F 8B 08, flags 5–7 clear) nor tar', ...(kind ? {} : { code: 'NV_FSG_PAYLOAD_FORMAT' }) });
+  if (kind === undefined) return withFused(refuse('payload', 'NV_FSG_PAYLOAD_FORMAT', 'the payload is neither tar nor gzip: the modem crashes (on every boot)', true), fusedRoot);
   // §4 step 19: untar into a fresh EFS.
   let entries: QcomTarEntry[];
   try {
@@ -465,10 +465,10 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   } catch (e) {
     if (!NvError.isInstance(e)) throw e;
     const crash = CRASH_CODES.has(e.code);
-    checks.push({ name: 'UNTAR', ok: false, detail: e.message, code: e.code });
-    return withFused(refuse('UNTAR', e.code, crash ? `the modem asserts while untarring (repeats every boot): ${e.message}` : e.message, crash), fusedRoot);
+    checks.push({ name: 'untar', ok: false, detail: e.message, code: e.code });
+    return withFused(refuse('untar', e.code, crash ? `the modem asserts while untarring (repeats every boot): ${e.message}` : e.message, crash), fusedRoot);
   }
-  checks.push({ name: 'UNTAR', ok: true, detail: `${entries.length} entries` });
+  checks.push({ name: 'untar', ok: true, detail: `${entries.length} entries` });
   device.efs = entriesToEfs(entries);
   syncEfs(device, true);
   const writes = online ? writeOnlineState(device) : [];
@@ -481,7 +481,7 @@ function safeAuthenticate(device: QcomDevice, mbn: Uint8Array, trust: QcomFsgTru
     return formatsOf(device).authenticate(mbn, trust);
   } catch (e) {
     if (!NvError.isInstance(e)) throw e;
-    return { ok: false, checks: [{ name: 'AUTH_PARSE', ok: false, detail: e.message, code: e.code, secboot: SECBOOT_FAILURE }] };
+    return { ok: false, checks: [{ name: 'auth-parse', ok: false, detail: e.message, code: e.code, secboot: SECBOOT_FAILURE }] };
   }
 }
 

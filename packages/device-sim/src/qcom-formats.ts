@@ -8,7 +8,7 @@
 
 /** One check of the modem's FSG verification, in the modem's order (`qcom-fsg-sign.md` §4). */
 export interface QcomFsgCheck {
-  /** Check name (`IMG_SECTOR`, `DUMMY_ROOT`, `CHAIN_SIZE`, … `UNTAR`). */
+  /** Check name, as `@nv/qcom-fsg-sign` names them: `img-sector`, `fuse`, `dummy-root`, `sizes` … `crash-dump`, `size`, `payload`, then `untar`. */
   name: string;
   ok: boolean;
   detail: string;

@@ -32,7 +32,7 @@ describe('first boot from the golden copy (qcom-fsg-sign.md §4)', () => {
     expect(r.efs.map((e) => e.path)).toEqual([
       '/nv/item_files/conf/mcfg.conf', '/nv/item_files/ims/qp_ims_dpl_config', '/nv/item_files/rfnv/00024997', '/nvm/num/10', '/nvm/num/10_1',
     ]);
-    expect(r.checks.map((c) => c.name)).toEqual(['IMG_SECTOR', 'DUMMY_ROOT', 'SWID_TYPE', 'SWID_ROLLBACK', 'ROOT', 'HWID', 'IMAGE_SIGNATURE', 'PAYLOAD_FORMAT', 'UNTAR']);
+    expect(r.checks.map((c) => c.name)).toEqual(['img-sector', 'dummy-root', 'sw-type', 'sw-version', 'root', 'hw-id', 'image-signature', 'payload', 'untar']);
     const key = deriveEfsKey('unit-1', false);
     expect(openModemst(key, dev.state.partitions.modemst1).status).toBe('sane');
     expect(openModemst(key, dev.state.partitions.modemst2).status).toBe('sane');
@@ -61,7 +61,7 @@ describe('first boot from the golden copy (qcom-fsg-sign.md §4)', () => {
     const dev = device();
     flashPartition(dev, 'fsg', fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }));
     const r = bootQcom(dev);
-    expect(r).toMatchObject({ source: 'fsg', verified: false, crashed: false, error: { code: 'NV_FSG_IMG_SECTOR_MISSING', check: 'IMG_SECTOR' } });
+    expect(r).toMatchObject({ source: 'fsg', verified: false, crashed: false, error: { code: 'NV_FSG_IMG_SECTOR_MISSING', check: 'img-sector' } });
     expect(r.nv).toEqual({});
   });
 
@@ -103,7 +103,7 @@ describe('scenario: signing with a public test root', () => {
     const dummy = device({ trust: { ...trust, rootHash: DUMMY_ROOT } });
     flashPreload(dummy, PRELOAD, { rootHash: DUMMY_ROOT, hwId: HW_ID, swId: 0n });
     const r = bootQcom(dummy);
-    expect(r.error).toMatchObject({ code: 'NV_FSG_DUMMY_ROOT', check: 'DUMMY_ROOT' });
+    expect(r.error).toMatchObject({ code: 'NV_FSG_DUMMY_ROOT', check: 'dummy-root' });
     expect(r.nv).toEqual({});
     const own = device();
     flashPreload(own, PRELOAD, { rootHash: TEST_ROOT, hwId: HW_ID, swId: 0n });
@@ -205,7 +205,7 @@ describe('scenario: fused vs non-fused EFS key on upgrade (qcom-fsg-sign.md §7)
     expect(r.copies).toEqual({ modemst1: 'tag-mismatch', modemst2: 'tag-mismatch' });
     expect(r.source).toBe('fsg');
     expect(r.fusedRoot).toBe(true);
-    expect(r.checks[1]?.name).toBe('FUSED_ROOT');
+    expect(r.checks[1]?.name).toBe('fuse');
     expect(r.nv['24998']).toBeUndefined();
     expect(r.nv['10']).toBe('1f00');
   });
@@ -234,7 +234,7 @@ describe('scenario: GNU/pax tar entries', () => {
     const dev = device();
     flashPreload(dev, pax);
     const r = bootQcom(dev);
-    expect(r).toMatchObject({ crashed: true, error: { code: 'NV_EFS_BAD_TAR_TYPEFLAG', check: 'UNTAR' } });
+    expect(r).toMatchObject({ crashed: true, error: { code: 'NV_EFS_BAD_TAR_TYPEFLAG', check: 'untar' } });
     expect(bootQcom(dev).crashed).toBe(true);
     const ok = device();
     flashPreload(ok, PRELOAD.map((e) => ({ ...e, typeflag: e.kind === 'dir' ? '5' : '0' })));

@@ -66,11 +66,11 @@ export const fakeFormats: QcomFormats = {
       return ok;
     };
     const ok =
-      step('SWID_TYPE', (sw & 0xffffffffn) === (trust.swId & 0xffffffffn), `OU type ${sw & 0xffffffffn} vs build ${trust.swId & 0xffffffffn}`, 'NV_FSG_SWID_TYPE_MISMATCH', 13) &&
-      step('SWID_ROLLBACK', sw >> 32n >= trust.swId >> 32n, 'version', 'NV_FSG_SWID_ROLLBACK', 14) &&
-      step('ROOT', s.rootHash === trust.rootHash, `root ${s.rootHash.slice(0, 8)}…`, 'NV_FSG_UNTRUSTED_ROOT', 11) &&
-      step('HWID', hw === trust.hwId, `OU HW_ID ${hw.toString(16)}`, 'NV_FSG_HWID_MISMATCH', 15) &&
-      step('IMAGE_SIGNATURE', bytesEqual(hexToBytes(s.digest), sha256(code)), 'digest', 'NV_FSG_IMAGE_SIGNATURE', 12);
+      step('sw-type', (sw & 0xffffffffn) === (trust.swId & 0xffffffffn), `OU type ${sw & 0xffffffffn} vs build ${trust.swId & 0xffffffffn}`, 'NV_FSG_SWID_TYPE_MISMATCH', 13) &&
+      step('sw-version', sw >> 32n >= trust.swId >> 32n, 'version', 'NV_FSG_SWID_ROLLBACK', 14) &&
+      step('root', s.rootHash === trust.rootHash, `root ${s.rootHash.slice(0, 8)}…`, 'NV_FSG_UNTRUSTED_ROOT', 11) &&
+      step('hw-id', hw === trust.hwId, `OU HW_ID ${hw.toString(16)}`, 'NV_FSG_HWID_MISMATCH', 15) &&
+      step('image-signature', bytesEqual(hexToBytes(s.digest), sha256(code)), 'digest', 'NV_FSG_IMAGE_SIGNATURE', 12);
     return { ok, checks };
   },
   readPayload(payload) {

@@ -130,7 +130,7 @@ describe.skipIf(!hasTool('tar') || !hasTool('gzip'))('scenario: GNU/pax tar entr
       const dev = device();
       flashPartition(dev, 'fsg', img(await gnuTarGz(format, ['nvm', long])));
       const r = bootQcom(dev);
-      expect(r, format).toMatchObject({ crashed: true, error: { code: 'NV_EFS_BAD_TAR_TYPEFLAG', check: 'UNTAR' } });
+      expect(r, format).toMatchObject({ crashed: true, error: { code: 'NV_EFS_BAD_TAR_TYPEFLAG', check: 'untar' } });
       expect(r.error?.message).toContain(flag);
       expect(bootQcom(dev).crashed).toBe(true);
     }
