@@ -1,8 +1,8 @@
 /**
- * SHA-256 (and SHA-1 for legacy hash segments) through `@noble/hashes`, pure and browser-safe.
+ * SHA-256, SHA-384 (newer MBN hash segments) and SHA-1 (legacy ones) through `@noble/hashes`, pure and browser-safe.
  * @module
  */
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { sha256 as nobleSha256, sha384 as nobleSha384 } from '@noble/hashes/sha2.js';
 import { sha1 as nobleSha1 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from './bytes.ts';
 
@@ -40,4 +40,9 @@ export function createSha256(): IncrementalHash {
 /** SHA-1 of the bytes (20 bytes); only for formats that still specify it. */
 export function sha1(data: Uint8Array): Uint8Array<ArrayBuffer> {
   return nobleSha1(data) as Uint8Array<ArrayBuffer>;
+}
+
+/** SHA-384 of the bytes (48 bytes): MBN hash segments v6/v7 use it. */
+export function sha384(data: Uint8Array): Uint8Array<ArrayBuffer> {
+  return nobleSha384(data) as Uint8Array<ArrayBuffer>;
 }

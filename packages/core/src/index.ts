@@ -22,7 +22,7 @@ export { checkRange, formatHex, parseBigInteger, parseBigIntegerList, parseInteg
 export type { ParseBigIntOptions, ParseNumberOptions } from './numbers.ts';
 export { DEFAULT_LIMITS, enforceLimit, resolveLimits } from './limits.ts';
 export type { Limits } from './limits.ts';
-export { createSha256, sha1, sha256, sha256Hex } from './hash.ts';
+export { createSha256, sha1, sha256, sha256Hex, sha384 } from './hash.ts';
 export type { IncrementalHash } from './hash.ts';
 export { SILENT_PROGRESS } from './progress.ts';
 export type { ProgressReporter } from './progress.ts';

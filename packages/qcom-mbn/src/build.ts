@@ -570,7 +570,7 @@ export function buildItems(
  * @example
  * const mbn = buildMbn(parseMcfgXml(xmlText), NO_FILES);
  * @throws NvError `NV_MBN_XML_*`, `NV_MBN_DUPLICATE`, `NV_MBN_FORBIDDEN_ITEM`, `NV_MBN_NV_ID_RANGE`, `NV_MBN_EFS_TOO_LARGE`,
- *   `NV_MBN_ATTR_NO_ACTION`, `NV_MBN_SUBS_MASK`, `NV_MBN_CONTAINER`, `NV_MBN_HASH_UNSUPPORTED`
+ *   `NV_MBN_ATTR_NO_ACTION`, `NV_MBN_SUBS_MASK`, `NV_MBN_CONTAINER`
  */
 export function buildMbn(
   doc: McfgXmlDocument,

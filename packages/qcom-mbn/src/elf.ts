@@ -4,15 +4,15 @@
  * exact bytes (flags, addresses, zero fill) or knows the Qualcomm hash-segment header.
  * @module
  */
-import { NvError, bytesEqual, sha256 } from '@nv/core';
+import { NvError, bytesEqual, sha256, sha384 } from '@nv/core';
 import type { McfgFinding } from './model.ts';
 
-/** A SHA-384 function (hash segments v6/v7). `./node` passes node:crypto's; pure code has none by default. */
+/** A hash function over bytes (SHA-256 or SHA-384); `./node` passes node:crypto's, which is faster on big files. */
 export type Sha384 = (data: Uint8Array) => Uint8Array;
 
 /** Hash options shared by parse, build and re-hash. */
 export interface HashOptions {
-  /** SHA-384 for hash segments v6/v7; without it those digests are neither verified nor recomputed. */
+  /** A faster SHA-384 (same digests) for hash segments v6/v7; default `@nv/core` sha384. */
   readonly sha384?: Sha384;
   /** A faster SHA-256 (same digests), e.g. node:crypto's; default `@nv/core` sha256. */
   readonly sha256?: Sha384;
@@ -268,8 +268,8 @@ export function openContainer(bytes: Uint8Array, options: HashOptions = {}): Ope
   };
 }
 
-function digestFn(hash: HashSegmentInfo, options: HashOptions): ((d: Uint8Array) => Uint8Array) | undefined {
-  return hash.digestSize === 32 ? (options.sha256 ?? sha256) : options.sha384;
+function digestFn(hash: HashSegmentInfo, options: HashOptions): (d: Uint8Array) => Uint8Array {
+  return hash.digestSize === 32 ? (options.sha256 ?? sha256) : (options.sha384 ?? sha384);
 }
 
 function verifySlots(
@@ -282,15 +282,6 @@ function verifySlots(
 ): void {
   const fn = digestFn(hash, options);
   const slots = Math.floor(hash.tableSize / hash.digestSize);
-  if (!fn) {
-    findings.push({
-      severity: 'info',
-      code: 'NV_MBN_HASH_UNSUPPORTED',
-      message: `hash segment v${hash.version} uses SHA-384; digests not verified (use the ./node entry)`,
-      offset: hash.tableOffset,
-    });
-    return;
-  }
   const slot = (i: number): Uint8Array =>
     bytes.subarray(hash.tableOffset + i * hash.digestSize, hash.tableOffset + (i + 1) * hash.digestSize);
   const d = phdrs[dataIndex]!;
@@ -316,7 +307,7 @@ function verifySlots(
 /**
  * Puts a new MCFG segment into an existing container prefix (`bytes[0, dataOffset)`), updating the data
  * program header's sizes and recomputing slot 0 and the data slot (§4.4).
- * @throws NvError `NV_MBN_CONTAINER`, `NV_MBN_HASH_UNSUPPORTED` and the {@link openContainer} codes
+ * @throws NvError `NV_MBN_CONTAINER` and the {@link openContainer} codes
  *
  * @example
  * const mbn = rewrapContainer(file.container.prefix!, newSegment);
@@ -374,11 +365,6 @@ export function rewrapContainer(
   const hash = opened.hash;
   if (!hash) return out;
   const fn = digestFn(hash, options);
-  if (!fn)
-    throw new NvError(
-      'NV_MBN_HASH_UNSUPPORTED',
-      `hash segment v${hash.version} needs SHA-384; use the ./node entry or pass sha384`,
-    );
   const slots = Math.floor(hash.tableSize / hash.digestSize);
   if (opened.dataIndex < slots) out.set(fn(segment), hash.tableOffset + opened.dataIndex * hash.digestSize);
   const p0 = opened.phdrs[0]!;

@@ -212,10 +212,6 @@ export const MBN_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_MBN_', {
     'Nothing to do when building with nv.',
   ),
   NV_MBN_ROUNDTRIP: e('An internal round-trip check failed.', 'Report the input file; this is a bug.'),
-  NV_MBN_HASH_UNSUPPORTED: e(
-    'The hash segment uses SHA-384 and no SHA-384 function was given.',
-    'Use the ./node entry (node:crypto) or pass options.sha384.',
-  ),
   NV_MBN_CONTAINER: e(
     'The container sidecar (nv:container) is missing or unusable.',
     'Keep the .files folder written by to-xml next to the XML.',

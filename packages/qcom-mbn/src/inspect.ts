@@ -114,7 +114,7 @@ export function inspectMbn(bytes: Uint8Array, options: HashOptions & { path?: st
  *
  * @example
  * const fixed = rehashMbn({ ...parseMbn(bytes), version: 0x0501050e });
- * @throws NvError `NV_MBN_CONTAINER`, `NV_MBN_HASH_UNSUPPORTED`
+ * @throws NvError `NV_MBN_CONTAINER`
  */
 export function rehashMbn(file: McfgFile | Uint8Array, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
   const f = file instanceof Uint8Array ? parseMbn(file, options) : file;

@@ -86,13 +86,14 @@ describe('non-canonical containers (hash v5, v6, v7; data at 0x3000) are kept an
     });
   }
 
-  it('without SHA-384 (pure entry) v6/v7 digests are reported unverified, never wrongly "mismatched"', () => {
-    const f = parseMbn(container(6, segment));
-    expect(f.findings.map((x) => [x.code, x.severity])).toEqual([
-      ['NV_MBN_HASH_UNSUPPORTED', 'info'],
-      ['NV_MBN_NONCANONICAL_CONTAINER', 'info'],
-    ]);
-    expect(() => rehashMbn(f)).toThrow(expect.objectContaining({ code: 'NV_MBN_HASH_UNSUPPORTED' }));
+  it('the pure entry verifies and recomputes v6/v7 SHA-384 digests with @nv/core (same bytes as node:crypto)', () => {
+    const file = container(6, segment);
+    const f = parseMbn(file);
+    expect(f.findings.map((x) => [x.code, x.severity])).toEqual([['NV_MBN_NONCANONICAL_CONTAINER', 'info']]);
+    expect(hex(rehashMbn(f))).toBe(hex(rehashMbn(f, NODE_HASH_OPTIONS)));
+    const tampered = file.slice();
+    tampered[0x3000 + 20]! ^= 1;
+    expect(lintMbn(tampered).findings.map((x) => x.code)).toContain('NV_MBN_HASH_MISMATCH');
   });
 
   it('a fake-signed v5 container: edits make the signature stale (warning)', () => {
