@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runNv } from './_spawn.ts';
+import { hasTool } from '../../../scripts/test-tools.ts';
 
 const VEC = fileURLToPath(new URL('../../../packages/qcom-fsg-sign/test/vectors/', import.meta.url));
 const HW = '0x009600E100000000';
@@ -112,5 +113,27 @@ describe('nv qcom fsg', () => {
     expect(img.code).toBe(1);
     expect(JSON.parse(img.stdout).error.code).toBe('NV_FSG_IMG_SECTOR');
     expect(await readdir(dir)).not.toContain('again.img');
+  }, 60_000);
+
+  it('root-hash of several roots (MRC aggregate), img -p FS2', async () => {
+    const two = await runNv(['qcom', 'fsg', 'root-hash', join(VEC, 'test-root.crt.pem'), join(dir, 'keys', 'root.crt.pem'), '--json'], { cwd: dir });
+    expect(two.code).toBe(0);
+    const tj = JSON.parse(two.stdout) as { rootHash: string; roots: string[] };
+    expect(tj.roots).toEqual([(await readFile(join(VEC, 'root-sha256.txt'), 'utf8')).trim(), rootHash]);
+    expect(tj.rootHash).not.toBe(rootHash);
+    const bad = await runNv(['qcom', 'fsg', 'root-hash', 'fs_image.tar.gz', '--json'], { cwd: dir });
+    expect(JSON.parse(bad.stdout).error.code).toBe('NV_FSG_ROOT_INPUT');
+    const fs2 = await runNv(['qcom', 'fsg', 'img', join(VEC, 'fs.mbn'), '-p', 'FS2', '-o', 'fs2.img', '--json'], { cwd: dir });
+    expect(fs2.code).toBe(0);
+    expect((await readFile(join(dir, 'fs2.img')))[0]).toBe(17);
+  }, 60_000);
+
+  it.skipIf(!hasTool('openssl'))('--signer-cmd with openssl pkeyutl gives the OpenSSL vector bytes (needs Debian openssl)', async () => {
+    const cmd = `openssl pkeyutl -sign -inkey '${join(VEC, 'test-att.key.pem')}' -pkeyopt rsa_padding_mode:pkcs1`;
+    const ext = await runNv(['qcom', 'fsg', 'sign', 'fs_image.tar.gz', '--ca-cert', join(VEC, 'test-ca.crt.pem'), '--root-cert', join(VEC, 'test-root.crt.pem'), '--attest-cert', join(VEC, 'test-att.crt.pem'), '--signer-cmd', cmd, '--hw-id', HW, '--sw-id', '0', '--allow-test-root', '-o', 'ext.mbn', '--json'], { cwd: dir });
+    expect(ext.code, ext.stderr).toBe(0);
+    expect(Buffer.compare(await readFile(join(dir, 'ext.mbn')), await readFile(join(VEC, 'fs.mbn')))).toBe(0);
+    const noCert = await runNv(['qcom', 'fsg', 'sign', 'fs_image.tar.gz', '--keys', 'keys', '--signer-cmd', cmd, '--hw-id', HW, '--sw-id', '0', '-o', 'x.mbn', '--json'], { cwd: dir });
+    expect(noCert.code).toBe(2);
   }, 60_000);
 });
