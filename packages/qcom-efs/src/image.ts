@@ -42,6 +42,39 @@ export function unwrapFsgContainer(bytes: Uint8Array): { container: string; code
   return unwrapSignedImage(bytes);
 }
 
+/**
+ * The payload of an ELF-wrapped image: the first PT_LOAD segment whose bytes start with gzip or a tar header
+ * (§3.12 (5), inferred). ELF32/ELF64, little-endian.
+ * @throws NvError `NV_EFS_CONTAINER_UNKNOWN` when no segment holds one, `NV_TRUNCATED` on a cut header
+ */
+function findElfPayload(b: Uint8Array, base: number): { bytes: Uint8Array; offset: number } {
+  const none = (why: string): never => {
+    throw new NvError('NV_EFS_CONTAINER_UNKNOWN', `ELF-wrapped image: ${why} (§3.12 (5))`, { offset: base });
+  };
+  const is64 = b[4] === 2;
+  if ((b[4] !== 1 && b[4] !== 2) || b[5] !== 1) none('only little-endian ELF32/ELF64 is read');
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const need = (at: number, n: number): void => {
+    if (at + n > b.length) throw new NvError('NV_TRUNCATED', 'the ELF header runs past the end of the file', { offset: base + b.length });
+  };
+  need(0, is64 ? 64 : 52);
+  const phoff = is64 ? Number(v.getBigUint64(32, true)) : v.getUint32(28, true);
+  const phentsize = v.getUint16(is64 ? 54 : 42, true);
+  const phnum = v.getUint16(is64 ? 56 : 44, true);
+  if (phnum > 256 || phentsize < (is64 ? 56 : 32)) none(`${phnum} program headers of ${phentsize} bytes`);
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    need(at, phentsize);
+    if (v.getUint32(at, true) !== 1) continue; // PT_LOAD
+    const off = is64 ? Number(v.getBigUint64(at + 8, true)) : v.getUint32(at + 4, true);
+    const size = is64 ? Number(v.getBigUint64(at + 32, true)) : v.getUint32(at + 16, true);
+    if (off + size > b.length || size === 0) continue;
+    const seg = b.subarray(off, off + size);
+    if ((seg[0] === 0x1f && seg[1] === 0x8b) || isTarHeader(seg)) return { bytes: seg, offset: off };
+  }
+  return none('no PT_LOAD segment holds a gzip or tar payload');
+}
+
 function isTarHeader(b: Uint8Array): boolean {
   if (b.length < TAR_BLOCK || b[0] === 0) return false;
   let sum = 0;
@@ -68,6 +101,10 @@ export function readEfsImage(bytes: Uint8Array, backend: DeflateBackend, options
     base += signed.codeOffset;
     view = signed.code;
   }
+  return payloadToImage(view, base, backend, options, chain, warnings);
+}
+
+function payloadToImage(view: Uint8Array, base: number, backend: DeflateBackend, options: ReadEfsImageOptions, chain: string[], warnings: EfsWarning[]): EfsImage {
   let tar: Uint8Array;
   let tarBase = base;
   if (view[0] === 0x1f && view[1] === 0x8b) {
@@ -79,7 +116,11 @@ export function readEfsImage(bytes: Uint8Array, backend: DeflateBackend, options
   } else if (isTarHeader(view)) {
     tar = view;
   } else if (view.length > 0 && view[0] === 0x7f && view[1] === 0x45 && view[2] === 0x4c && view[3] === 0x46) {
-    throw new NvError('NV_EFS_CONTAINER_UNKNOWN', 'ELF-wrapped EFS images (newer SoCs) are not supported yet: no payload found (§3.12 (5))', { offset: base });
+    // ELF-wrapped (newer SoCs, §3.12 (5), inferred): the first PT_LOAD segment holding a gzip or tar.
+    const seg = findElfPayload(view, base);
+    chain.push('elf');
+    // The segment starts with gzip or tar (findElfPayload checks), so this recursion ends at once.
+    return payloadToImage(seg.bytes, base + seg.offset, backend, options, chain, warnings);
   } else if (view.every((b) => b === 0) || view.every((b) => b === 0xff)) {
     throw new NvError('NV_EFS_CONTAINER_UNKNOWN', `the ${chain.length > 0 ? 'payload' : 'file'} is all 00 or FF: an erased partition, no EFS image`, { offset: base });
   } else {

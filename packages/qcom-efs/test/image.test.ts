@@ -71,3 +71,27 @@ describe('a 64 MB partition dump is read through its sector and .mbn only', () =
     }
   });
 });
+
+describe('ELF-wrapped images (§3.12 (5), inferred)', () => {
+  function elf32(payload: Uint8Array, withLoad = true): Uint8Array {
+    const out = new Uint8Array(52 + 32 * 2 + payload.length);
+    const v = new DataView(out.buffer);
+    out.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1], 0);
+    v.setUint32(28, 52, true); // e_phoff
+    v.setUint16(42, 32, true); // e_phentsize
+    v.setUint16(44, 2, true); // e_phnum
+    v.setUint32(52, 4, true); // PT_NOTE first
+    v.setUint32(84, withLoad ? 1 : 4, true);
+    v.setUint32(84 + 4, 116, true); // p_offset
+    v.setUint32(84 + 16, payload.length, true); // p_filesz
+    out.set(payload, 116);
+    return out;
+  }
+  it('finds the tar.gz in a PT_LOAD segment; none is NV_EFS_CONTAINER_UNKNOWN', () => {
+    const r = readEfsImage(elf32(gz), NODE_DEFLATE);
+    expect(r.chain).toEqual(['elf', 'gzip', 'tar']);
+    expect(r.tree.entries.some((e) => e.path === '/nvm/num/10')).toBe(true);
+    expect(code(() => readEfsImage(elf32(gz, false), NODE_DEFLATE))).toBe('NV_EFS_CONTAINER_UNKNOWN');
+    expect(code(() => readEfsImage(elf32(gz).subarray(0, 60), NODE_DEFLATE))).toMatch(/NV_TRUNCATED|NV_EFS_CONTAINER_UNKNOWN/);
+  });
+});
