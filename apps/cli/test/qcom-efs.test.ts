@@ -83,6 +83,21 @@ describe('nv qcom efs', () => {
     expect(manifest.entries['/nvm/num/10']).toMatchObject({ type: 'item', mode: 0o160777 });
   });
 
+  it('ls reads a hand-assembled .mbn (§2.9 header + tar.gz + 256 B + 6144 × FF)', async () => {
+    const gz = new Uint8Array(await readFile(join(dir, 'fs_image.tar.gz')));
+    const m = new Uint8Array(40 + gz.length + 256 + 6144);
+    const v = new DataView(m.buffer);
+    [27, 3, 40, 0, gz.length + 256 + 6144, gz.length, gz.length, 256, gz.length + 256, 6144].forEach((x, i) => v.setUint32(4 * i, x, true));
+    m.set(gz, 40);
+    m.fill(0xff, 40 + gz.length + 256);
+    await writeFile(join(dir, 'fs_image.tar.gz.mbn'), m);
+    const ls = await runNv(['qcom', 'efs', 'ls', 'fs_image.tar.gz.mbn', '--json'], { cwd: dir });
+    expect(ls.code).toBe(0);
+    const j = JSON.parse(ls.stdout);
+    expect(j.container).toBe('mbn>gzip>tar');
+    expect(j.entries.map((e: { path: string }) => e.path)).toContain('/nvm/num/10');
+  });
+
   it('unpack refuses ".." and case collisions and leaves no folder', async () => {
     const evil = await runNv(['qcom', 'efs', 'unpack', 'evil.tar', '-o', 'e', '--json'], { cwd: dir });
     expect(evil.code).toBe(1);
@@ -126,6 +141,10 @@ describe('nv qcom qcn', () => {
     expect(JSON.parse(ok.stdout).files).toBe(7);
     expect([...(await readFile(join(dir, 'q2/nvm/num/10_1')))]).toEqual([2, 0]);
     expect([...(await readFile(join(dir, 'q2/nvm/context1/10')))]).toEqual([9, 0]);
+    // Sizes from a reference tree of the same build (§3.6 source 2) instead of a table.
+    const ref = await runNv(['qcom', 'qcn', 'to-efs', join(VEC, 'foreign.qcn'), '-o', 'q3', '--reference', 'q2', '--json'], { cwd: dir });
+    expect(ref.code).toBe(0);
+    expect(JSON.parse(ref.stdout).files).toBe(7);
   });
   it('inspect of a non-QCN is NV_EFS_BAD_QCN_SIGNATURE', async () => {
     const r = await runNv(['qcom', 'qcn', 'inspect', join(VEC, 'small.tar'), '--json'], { cwd: dir });
