@@ -4,10 +4,10 @@
  * @module
  */
 import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
 import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign';
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { NvError, checkLimit } from '@nv/core';
 
 /** Largest EFS tree read from a folder (512 MiB; real EFS trees are a few MiB). */
@@ -89,6 +89,7 @@ export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}
       const hostPath = join(host, name);
       const efsPath = normalizeEfsPath(efs === '/' ? `/${name}` : `${efs}/${name}`);
       const m = meta(efsPath);
+      if (d.isSymbolicLink() && m?.type === 'symlink') continue; // made by unpack --links; the manifest has it
       if (d.isSymbolicLink()) throw new NvError('NV_EFS_UNSAFE_PATH', `${hostPath} is a host symlink; EFS symlinks are listed only in ${MANIFEST_NAME} (§3.9)`, { path: hostPath });
       if (d.isDirectory()) {
         entries.push({ path: efsPath, type: 'dir', mode: m?.mode ?? DEFAULT_MODES.dir, uid: m?.uid ?? 0, gid: m?.gid ?? 0, mtime: m?.mtime ?? mtime });
@@ -124,12 +125,13 @@ export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}
 
 /**
  * Writes an EFS tree into a new host folder (unpack, §3.9): `/` maps to `dir`, the manifest is written, symlinks
- * are recorded only in the manifest; refuses paths that escape or collide case-insensitively. Atomic: on failure
+ * are recorded in the manifest (and made as host links with `links`, only when they stay inside); refuses paths that
+ * escape or collide case-insensitively. Atomic: on failure
  * no folder is left.
  * @throws NvError `NV_EFS_UNSAFE_PATH`, `NV_EXISTS`, `NV_IO`
  * @example await writeEfsFolder('out/', tree);
  */
-export async function writeEfsFolder(dir: string, tree: EfsTree, options: { force?: boolean } = {}): Promise<{ files: number }> {
+export async function writeEfsFolder(dir: string, tree: EfsTree, options: { force?: boolean; links?: boolean } = {}): Promise<{ files: number }> {
   const target = resolve(dir);
   const norm = normalizeEfsTree(tree);
   const lower = new Map<string, string>();
@@ -153,6 +155,19 @@ export async function writeEfsFolder(dir: string, tree: EfsTree, options: { forc
         else if (e.type === 'item' || e.type === 'file') {
           await writeFile(host, e.data as Uint8Array, { flag: 'wx', mode: 0o644 });
           files++;
+        }
+      }
+      if (options.links === true) {
+        // Host links only on request, and only when the target stays inside the folder (§3.9).
+        for (const e of sorted) {
+          if (e.type !== 'symlink') continue;
+          const host = resolve(tmp, `.${e.path}`);
+          const target = e.target ?? '';
+          const dest = target.startsWith('/') ? resolve(tmp, `.${target}`) : resolve(dirname(host), target);
+          if (!host.startsWith(tmp + sep) || (dest !== tmp && !dest.startsWith(tmp + sep))) {
+            throw new NvError('NV_EFS_UNSAFE_PATH', `symlink ${e.path} -> ${target} points outside the output folder`, { path: e.path });
+          }
+          await symlink(relative(dirname(host), dest) || '.', host);
         }
       }
       await writeFile(join(tmp, MANIFEST_NAME), encodeManifest(norm), { flag: 'wx' });

@@ -44,6 +44,12 @@ describe('Node entry: folders, manifest, streamed pack', () => {
       expect(bytesToHex(encodeEfsTar(again.tree).tar)).toBe(bytesToHex(ta));
       expect(await code(writeEfsImageFile(join(dir, 'a.tar.gz'), tree))).toBe('NV_EXISTS');
       expect(await code(writeEfsFolder(join(dir, 'out'), img.tree))).toBe('NV_EXISTS');
+      // unpack --links: a link inside is made (and packs again), a link leaving the folder is refused.
+      await writeEfsFolder(join(dir, 'linked'), img.tree, { links: true });
+      expect(readFileSync(join(dir, 'linked/l')).length).toBe(3000);
+      expect(bytesToHex(encodeEfsTar((await readEfsFolder(join(dir, 'linked'))).tree).tar)).toBe(bytesToHex(ta));
+      const escaping = { entries: [...img.tree.entries, { path: '/x', type: 'symlink' as const, mode: 0o120777, uid: 0, gid: 0, mtime: 0, target: '../../etc/passwd' }] };
+      expect(await code(writeEfsFolder(join(dir, 'esc'), escaping, { links: true }))).toBe('NV_EFS_UNSAFE_PATH');
       symlinkSync('/etc', join(dir, 'efs/evil'));
       expect(await code(readEfsFolder(join(dir, 'efs')))).toBe('NV_EFS_UNSAFE_PATH');
     } finally {

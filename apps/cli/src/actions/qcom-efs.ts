@@ -87,10 +87,10 @@ export async function efsLs(ctx: CliContext, file: string): Promise<void> {
 }
 
 /** `nv qcom efs unpack` */
-export async function efsUnpack(ctx: CliContext, file: string, flags: { output: string; force?: boolean }): Promise<void> {
+export async function efsUnpack(ctx: CliContext, file: string, flags: { output: string; force?: boolean; links?: boolean }): Promise<void> {
   const { tree, container, warnings } = await readTree(ctx, file);
   warn(ctx, warnings);
-  const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, { force: flags.force === true });
+  const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, { force: flags.force === true, links: flags.links === true });
   ctx.result({ files, entries: tree.entries.length, container, output: flags.output, warnings }, () => `${flags.output}: ${files} files from ${container}\n`);
 }
 

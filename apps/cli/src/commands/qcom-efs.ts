@@ -91,6 +91,7 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       .description('extract into a new folder plus .nv-efs.json (refuses "..", escaping links and case collisions)')
       .argument('<file>', 'tar, tar.gz, .mbn, .img or fsg dump')
       .requiredOption('-o, --output <dir>', 'new folder')
+      .option('--links', 'also make host symlinks for EFS symlinks whose target stays inside the folder')
       .option('--force', 'replace an existing output folder')
       .action(async (file, opts) => {
         const { efsUnpack } = await import('../actions/qcom-efs.ts');
