@@ -40,7 +40,7 @@ const AGREES: Readonly<Record<string, readonly MtkUpgradeOutcome[]>> = {
  * device behaviour (row 3, CA/RF-band items: the device just applies the change; row 7 on moly-a: the spec names the
  * SML/SIM_LOCK loss assert for moly-b only); every other planned action must match the device's outcome
  * (`keep`→kept, `stale`→kept|restored, `restore`→restored, `reset`→reset, `lost`→lost, `migrate`→migrated; a
- * blocked `keep` of row 18 on moly-a →garbled; `lost` of an RF-driver parameter →reset, same bytes); `orphan`/`delete`
+ * blocked `keep` of row 18 on moly-a →garbled); `orphan`/`delete`
  * (removed LIDs) need the LID gone from the table.
  * @example compareMtkPlan(planUpgrade(old, next, 'ota'), upgradeMtkDevice(device, next, 'ota')).agree
  */
@@ -73,10 +73,7 @@ export function compareMtkPlan(plan: LtablePlan, report: MtkUpgradeReport): MtkP
       continue;
     }
     const got = byName.get(a.name)?.outcome;
-    // Same bytes, different word: the planner calls regenerated RF-driver parameters LOST (row 10), the device calls
-    // them reset because they are driver defaults, not unit data (README.mtk.md, D3).
-    const rfdrvLabel = a.action === 'lost' && got === 'reset' && a.classes.includes('rfdrv');
-    const ok = got !== undefined && ((AGREES[a.action] ?? []).includes(got) || (a.action === 'keep' && a.row === '18' && got === 'garbled') || rfdrvLabel);
+    const ok = got !== undefined && ((AGREES[a.action] ?? []).includes(got) || (a.action === 'keep' && a.row === '18' && got === 'garbled'));
     if (!ok) mismatches.push({ name: a.name, planned: a.action, row: a.row, simulated: got ?? 'absent' });
   }
   return { agree: mismatches.length === 0, mismatches, skipped };

@@ -2,43 +2,12 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { bytesToHex } from '@nv/core';
-import { planUpgrade, sampleLtable, sampleLtableUpgrade, type LtablePlan, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
+import { createLtableEntry, planUpgrade, sampleLtable, sampleLtableUpgrade, type Ltable, type LtableEntry, type LtableEntryInit, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   createMtkDevice, upgradeMtkDevice, compareMtkPlan, mtkUpgradeMatrix, cloneMtkDevice, peekMtkLid, mtkDefaultRecords, MTK_UPGRADE_MODES,
-  type MtkPlanMismatch, type MtkUpgradeReport,
 } from '../src/mtk.ts';
-import { arbTablePair } from './mtk-arb.ts';
-
-/**
- * Disagreements that are planner/spec questions, not simulator bugs (README.mtk.md, "Planner divergences"):
- * D1 — record size/count change of an RF-driver CALIBRAT item: §8 asserts (moly-b) / fails the read (moly-a) for
- *      every CALIBRAT LID, §9.3 row 6 lists only cal/imp/l4;
- * D2 — Format All plans LOST (row 1) for a unit-data LID that is new in this firmware: there was nothing to lose;
- * D3 — empty bin region: row 10 calls the regenerated RF-driver parameters LOST, the device calls them reset
- *      (they are driver defaults, not unit data) — a label, same bytes;
- * D4 — empty bin region under FU/FR: rows 4/6 plan ASSERT for an IMPORTANT/CALIBRAT change, but the old file is
- *      gone with nvdata and has no backup, so nothing is there to assert on: the device regenerates it (LOST);
- *      blocked either way;
- * D5 — row 18 (CONFIDENTIAL/MSP toggled, moly-a: keep, blocked) is matched before row 19 when the toggle comes with
- *      a new folder (USER → CUSTOM_SENSITIVE): the old file is not read at all, the device resets the item.
- */
-function knownDivergence(plan: LtablePlan, report: MtkUpgradeReport, m: MtkPlanMismatch): string | undefined {
-  const asserted = report.asserted;
-  const action = (name: string) => plan.actions.find((x) => x.name === name);
-  const rfdrvSize = (name: string): boolean => {
-    const a = action(name);
-    return a !== undefined && a.classes.includes('rfdrv') && a.changes.includes('sizeChanged');
-  };
-  const a = action(m.name);
-  if (m.planned === 'no assert' && asserted !== undefined && rfdrvSize(asserted.name)) return 'D1';
-  if (rfdrvSize(m.name) && m.simulated === 'reset') return 'D1';
-  if (plan.mode === 'format-all' && m.planned === 'lost' && m.simulated === 'reset' && a?.changes.includes('added')) return 'D2';
-  if (a?.row === '10' && a.classes.includes('rfdrv') && m.simulated === 'reset') return 'D3';
-  if ((a?.row === '4' || a?.row === '6') && a.changes.includes('binEmpty') && m.simulated === 'lost') return 'D4';
-  if (a?.row === '18' && a.changes.includes('identityChanged') && m.simulated === 'reset') return 'D5';
-  return undefined;
-}
+import { arbTablePair, kindInit, type Kind } from './mtk-arb.ts';
 
 describe('planner vs simulated device', () => {
   it('agree for every mode on random old/new tables (fast-check)', () => {
@@ -48,9 +17,8 @@ describe('planner vs simulated device', () => {
         const before = cloneMtkDevice(device);
         const report = upgradeMtkDevice(device, pair.next, mode);
         const plan = planUpgrade(pair.old, pair.next, mode);
-        const cmp = compareMtkPlan(plan, report);
-        const unexplained = cmp.mismatches.filter((m) => knownDivergence(plan, report, m) === undefined);
-        expect(unexplained).toEqual([]);
+        // No exceptions: only the policy rows that compareMtkPlan skips (row 3, row 7 on moly-a).
+        expect(compareMtkPlan(plan, report).mismatches).toEqual([]);
         if (report.asserted !== undefined) return;
         // Every LID of the new table is in exactly one bucket.
         const buckets = [...report.kept, ...report.restored, ...report.reset, ...report.migrated, ...report.lost, ...report.garbled];
@@ -74,7 +42,7 @@ describe('planner vs simulated device', () => {
         device.binRegion = null; // calibrated, but the backup was never triggered
         const report = upgradeMtkDevice(device, pair.next, mode);
         const plan = planUpgrade(pair.old, pair.next, mode, { binRegion: 'empty' });
-        expect(compareMtkPlan(plan, report).mismatches.filter((m) => knownDivergence(plan, report, m) === undefined)).toEqual([]);
+        expect(compareMtkPlan(plan, report).mismatches).toEqual([]);
       }),
       { numRuns: FUZZ_RUNS },
     );
@@ -87,8 +55,14 @@ describe('planner vs simulated device', () => {
       for (const a of planUpgrade(pair.old, pair.next, mode).actions) rows.add(a.row);
       if (upgradeMtkDevice(createMtkDevice(pair.old), pair.next, mode).asserted !== undefined) asserts.device++;
     }
-    for (const r of ['1', '2', 'X1', '3', '4', '5', '6', '8', '9', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21', '22', '23']) expect(rows).toContain(r);
+    for (const r of ['1', '2', 'X1', '3', '4', '5', '6', 'X5', '8', '9', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21', '22', '23']) expect(rows).toContain(r);
     expect(asserts.device).toBeGreaterThan(10);
+    // The empty-bin-region property reaches the bin-region rows (D3, D4 and the X5e part of D1).
+    const empty = new Set<string>();
+    for (const [pair, mode] of fc.sample(fc.tuple(arbTablePair(), fc.constantFrom<LtableUpgradeMode>('firmware-upgrade', 'factory-reset')), { numRuns: 400, seed: 43 })) {
+      for (const a of planUpgrade(pair.old, pair.next, mode, { binRegion: 'empty' }).actions) empty.add(a.row);
+    }
+    for (const r of ['4e', '6e', 'X5e', '10', '10r']) expect(empty).toContain(r);
   });
 
   for (const gen of ['moly-a', 'moly-b'] as const) {
@@ -123,14 +97,123 @@ describe('planner vs simulated device', () => {
     }
   });
 
-  it('documents divergence D1: an RF-driver CALIBRAT size change asserts on moly-b although row 6 does not list rfdrv', () => {
+});
+
+// Regression tests for the divergences the property test once found (README.mtk.md, "Planner divergences"). Each
+// builds the smallest upgrade that showed it and checks the planner row, the device outcome and their agreement.
+describe('resolved planner divergences', () => {
+  type Gen = 'moly-a' | 'moly-b';
+  const tbl = (gen: Gen, entries: LtableEntry[]): Ltable => ({ generation: gen, enumSet: gen, entries });
+  const entry = (kind: Kind, gen: Gen, i: number, patch: Partial<LtableEntryInit> = {}): LtableEntry =>
+    createLtableEntry({ ...kindInit(kind, gen, i, 8, 1, 1, false, '11'.repeat(8)), ...patch }, gen);
+  /** Upgrade on a fresh personalized device (optionally with a blank bin region) and plan with the same facts. */
+  const run = (old: Ltable, next: Ltable, mode: LtableUpgradeMode, binRegion: 'present' | 'empty' = 'present') => {
+    const device = createMtkDevice(old, { seed: 11 });
+    if (binRegion === 'empty') device.binRegion = null;
+    const report = upgradeMtkDevice(device, next, mode);
+    const plan = planUpgrade(old, next, mode, { binRegion });
+    return { plan, report, cmp: compareMtkPlan(plan, report), action: (name: string) => plan.actions.find((a) => a.name === name) };
+  };
+
+  it('D1: a record-size change of an RF-driver CALIBRAT LID is planned as the device does it (row X5: moly-b asserts, moly-a resets; blocked)', () => {
     const old = sampleLtable('moly-b');
-    const next = sampleLtable('moly-b');
-    next.entries = next.entries.map((e) => (e.name === 'NVRAM_EF_EL1_RF_DRV_PARAM_LID' ? { ...e, records: 2, default: { kind: 'zero' } } : e));
-    const plan = planUpgrade(old, next, 'download-only');
-    const report = upgradeMtkDevice(createMtkDevice(old), next, 'download-only');
-    expect(report.asserted?.name).toBe('NVRAM_EF_EL1_RF_DRV_PARAM_LID');
-    expect(plan.actions.find((a) => a.name === 'NVRAM_EF_EL1_RF_DRV_PARAM_LID')?.action).not.toBe('assert');
-    expect(compareMtkPlan(plan, report).agree).toBe(false);
+    const next = { ...old, entries: old.entries.map((e) => (e.name === 'NVRAM_EF_EL1_RF_DRV_PARAM_LID' ? { ...e, records: 2, default: { kind: 'zero' as const } } : e)) };
+    for (const mode of ['download-only', 'firmware-upgrade', 'factory-reset'] as const) {
+      const { plan, report, cmp, action } = run(old, next, mode);
+      expect(report.asserted?.name).toBe('NVRAM_EF_EL1_RF_DRV_PARAM_LID');
+      expect(action('NVRAM_EF_EL1_RF_DRV_PARAM_LID')).toMatchObject({ row: 'X5', action: 'assert', code: 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT' });
+      expect(plan.blocked.map((b) => b.row)).toEqual(['X5']);
+      expect(cmp).toMatchObject({ agree: true, mismatches: [] });
+    }
+    for (const change of [{ size: 9 }, { records: 2 }]) {
+      for (const mode of ['download-only', 'ota', 'firmware-upgrade', 'factory-reset'] as const) {
+        const { plan, report, cmp, action } = run(tbl('moly-a', [entry('rfdrv', 'moly-a', 1)]), tbl('moly-a', [entry('rfdrv', 'moly-a', 1, change)]), mode);
+        expect(report.asserted).toBeUndefined();
+        expect(report.reset).toEqual(['NVRAM_EF_RFDRV1_LID']);
+        expect(action('NVRAM_EF_RFDRV1_LID')).toMatchObject({ row: 'X5', action: 'reset' });
+        expect(plan.blocked).toHaveLength(1);
+        expect(cmp.mismatches).toEqual([]);
+      }
+    }
+    // Bin region empty under FU/FR: no old file, so no assert — the device gives it its new default (row X5e, still blocked).
+    for (const gen of ['moly-a', 'moly-b'] as const) {
+      const { plan, report, cmp, action } = run(tbl(gen, [entry('rfdrv', gen, 1)]), tbl(gen, [entry('rfdrv', gen, 1, { records: 2 })]), 'firmware-upgrade', 'empty');
+      expect([report.asserted, report.reset]).toEqual([undefined, ['NVRAM_EF_RFDRV1_LID']]);
+      expect(action('NVRAM_EF_RFDRV1_LID')).toMatchObject({ row: 'X5e', action: 'reset' });
+      expect(plan.blocked).toHaveLength(1);
+      expect(cmp.mismatches).toEqual([]);
+    }
+  });
+
+  it('D2: Format All plans a unit-data LID that is new in the firmware as RESET (row 2), not LOST', () => {
+    for (const gen of ['moly-a', 'moly-b'] as const) {
+      const old = tbl(gen, [entry('user', gen, 1)]);
+      const next = tbl(gen, [entry('user', gen, 1), entry('cal', gen, 2), entry('barcode', gen, 3), entry('imp', gen, 4), entry('l4', gen, 5)]);
+      const { report, cmp, plan } = run(old, next, 'format-all');
+      expect(report.lost).toEqual([]);
+      expect(plan.actions.slice(1).map((a) => [a.row, a.action])).toEqual(Array.from({ length: 4 }, () => ['2', 'reset']));
+      expect(cmp.mismatches).toEqual([]);
+      // Unit data that existed is still LOST (row 1).
+      const kept = run(next, next, 'format-all');
+      expect(kept.report.lost.sort()).toEqual(['NVRAM_EF_BARCODE3_LID', 'NVRAM_EF_CAL2_LID', 'NVRAM_EF_IMP4_LID', 'NVRAM_EF_L45_LID']);
+      expect(kept.plan.actions.filter((a) => a.row === '1')).toHaveLength(4);
+      expect(kept.cmp.mismatches).toEqual([]);
+    }
+  });
+
+  it('D3: an empty bin region regenerates RF-driver parameters: planner and device both say RESET (row 10r), calibration LOST (row 10)', () => {
+    for (const gen of ['moly-a', 'moly-b'] as const) {
+      const t = tbl(gen, [entry('rfdrv', gen, 1), entry('cal', gen, 2)]);
+      for (const mode of ['firmware-upgrade', 'factory-reset'] as const) {
+        const { report, cmp, action } = run(t, t, mode, 'empty');
+        expect([report.reset, report.lost]).toEqual([['NVRAM_EF_RFDRV1_LID'], ['NVRAM_EF_CAL2_LID']]);
+        expect(action('NVRAM_EF_RFDRV1_LID')).toMatchObject({ row: '10r', action: 'reset', code: 'NV_LTABLE_PLAN_BIN_REGION_EMPTY' });
+        expect(action('NVRAM_EF_CAL2_LID')).toMatchObject({ row: '10', action: 'lost', code: 'NV_LTABLE_PLAN_BIN_REGION_EMPTY' });
+        expect(cmp.mismatches).toEqual([]);
+      }
+    }
+  });
+
+  it('D4: with an empty bin region, an IMPORTANT VERNO bump or a protected size change under FU/FR is LOST, not ASSERT (rows 4e/6e; still blocked)', () => {
+    for (const gen of ['moly-a', 'moly-b'] as const) {
+      const cases = [
+        ['imp', { verno: '002' }, '4e', 'NV_LTABLE_PLAN_VERNO_FORBIDDEN'],
+        ['imp', { size: 9 }, '6e', 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT'],
+        ['cal', { records: 2 }, '6e', 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT'],
+      ] as const;
+      for (const [kind, change, row, code] of cases) {
+        const old = tbl(gen, [entry(kind, gen, 1)]);
+        const next = tbl(gen, [entry(kind, gen, 1, change)]);
+        for (const mode of ['firmware-upgrade', 'factory-reset'] as const) {
+          const { plan, report, cmp } = run(old, next, mode, 'empty');
+          expect([report.asserted, report.lost]).toEqual([undefined, [next.entries[0]!.name]]);
+          expect(plan.actions[0]).toMatchObject({ row, action: 'lost' });
+          expect(plan.blocked.map((b) => b.code)).toEqual([code]);
+          expect(cmp.mismatches).toEqual([]);
+        }
+        // In DO nothing is erased, so the old file is there and the modem asserts (rows 4/6 are unchanged).
+        const ota = run(old, next, 'ota', 'empty');
+        expect(ota.plan.actions[0]!.row).toBe(row.slice(0, 1));
+        if (gen === 'moly-b' || row === '4e') expect(ota.report.asserted).toBeDefined();
+        expect(ota.cmp.mismatches).toEqual([]);
+      }
+    }
+  });
+
+  it('D5: a CONFIDENTIAL toggle that comes with a new folder (USER → CUSTOM_SENSITIVE) is a new identity: row 19, reset', () => {
+    for (const gen of ['moly-a', 'moly-b'] as const) {
+      const old = tbl(gen, [entry('user', gen, 1)]);
+      const next = tbl(gen, [entry('user', gen, 1, { categories: ['CUSTOM_SENSITIVE'], attributes: ['CONFIDENTIAL'] })]);
+      const { plan, report, cmp } = run(old, next, 'download-only');
+      expect(plan.actions[0]!.changes).toEqual(expect.arrayContaining(['confToggled', 'identityChanged']));
+      expect(plan.actions[0]).toMatchObject({ row: '19', action: 'reset' });
+      expect(plan.blocked).toEqual([]);
+      expect(report.reset).toEqual(['NVRAM_EF_USER1_LID']);
+      expect(cmp.mismatches).toEqual([]);
+      // A toggle without a new identity still matches row 18.
+      const conf = run(old, tbl(gen, [entry('user', gen, 1, { attributes: ['CONFIDENTIAL'] })]), 'download-only');
+      expect(conf.plan.actions[0]!.row).toBe('18');
+      expect(conf.cmp.mismatches).toEqual([]);
+    }
   });
 });

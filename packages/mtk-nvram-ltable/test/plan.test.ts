@@ -95,7 +95,59 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
     expect(one('moly-b', 'user', 'factory-reset', same).a).toMatchObject({ row: '9', action: 'reset' });
   });
   it('row 10: bin region empty', () => {
-    for (const cls of ['cal', 'rfdrv', 'imp']) expect(one('moly-b', cls, 'firmware-upgrade', same, { binRegion: 'empty' }).a).toMatchObject({ row: '10', action: 'lost', code: 'NV_LTABLE_PLAN_BIN_REGION_EMPTY' });
+    for (const cls of ['cal', 'imp']) expect(one('moly-b', cls, 'firmware-upgrade', same, { binRegion: 'empty' }).a).toMatchObject({ row: '10', action: 'lost', code: 'NV_LTABLE_PLAN_BIN_REGION_EMPTY' });
+  });
+  // Divergences with the simulated device (device-sim README.mtk.md), resolved here: D1 rows X5/X5e, D2 row 1,
+  // D3 row 10r, D4 rows 4e/6e, D5 row 18.
+  it('D1 (rows X5, X5e): a size/record change of an RF-driver CALIBRAT item without a VERNO bump is blocked', () => {
+    for (const m of ['firmware-upgrade', 'factory-reset', 'download-only', 'ota'] as const) {
+      const b = one('moly-b', 'rfdrv', m, grow);
+      expect([b.a.row, b.a.action, b.blocked[0]?.code]).toEqual(['X5', 'assert', 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT']);
+      expect(b.blocked[0]?.advice).toMatch(/bump the VERNO/);
+      expect(one('moly-a', 'rfdrv', m, (e) => ({ ...e, records: 2 })).a).toMatchObject({ row: 'X5', action: 'reset', code: 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT' });
+    }
+    for (const m of ['firmware-upgrade', 'factory-reset'] as const) {
+      const e = one('moly-b', 'rfdrv', m, grow, { binRegion: 'empty' });
+      expect([e.a.row, e.a.action, e.blocked[0]?.code]).toEqual(['X5e', 'reset', 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT']);
+    }
+    // With a VERNO bump the change is the sanctioned row 8.
+    expect(one('moly-b', 'rfdrv', 'ota', (e) => bump(grow(e)))).toMatchObject({ a: { row: '8', action: 'reset' }, blocked: [] });
+  });
+  it('D2 (row 1): Format All does not call a LID LOST that is new in the firmware', () => {
+    for (const cls of ['cal', 'imp', 'l4']) {
+      const plan = planUpgrade({ generation: 'moly-b', entries: [] }, { generation: 'moly-b', entries: [createLtableEntry(BASE[cls] as LtableEntryInit, 'moly-b')] }, 'format-all');
+      expect(plan.actions[0]).toMatchObject({ row: '2', action: 'reset' });
+      expect(plan.actions[0]).not.toHaveProperty('code');
+    }
+  });
+  it('D3 (row 10r): an empty bin region gives RF-driver parameters their new default: RESET with a warning, not LOST', () => {
+    for (const m of ['firmware-upgrade', 'factory-reset'] as const) {
+      const { a, blocked } = one('moly-a', 'rfdrv', m, newDef, { binRegion: 'empty' });
+      expect([a.row, a.action, a.code, a.severity, blocked]).toEqual(['10r', 'reset', 'NV_LTABLE_PLAN_BIN_REGION_EMPTY', 'warning', []]);
+    }
+  });
+  it('D4 (rows 4e, 6e): an empty bin region under FU/FR leaves no old file to assert on: LOST, still blocked', () => {
+    for (const m of ['firmware-upgrade', 'factory-reset'] as const) {
+      const v = one('moly-b', 'imp', m, bump, { binRegion: 'empty' });
+      expect([v.a.row, v.a.action, v.blocked[0]?.code]).toEqual(['4e', 'lost', 'NV_LTABLE_PLAN_VERNO_FORBIDDEN']);
+      for (const cls of ['cal', 'imp']) {
+        const s6 = one('moly-a', cls, m, grow, { binRegion: 'empty' });
+        expect([s6.a.row, s6.a.action, s6.blocked[0]?.code]).toEqual(['6e', 'lost', 'NV_LTABLE_PLAN_SIZE_CHANGE_ASSERT']);
+      }
+      // protect_f/s are not erased: the IMPORTANT_L4 file is still there and the modem asserts (rows 4, 6).
+      expect(one('moly-b', 'l4', m, bump, { binRegion: 'empty' }).a).toMatchObject({ row: '4', action: 'assert' });
+      expect(one('moly-b', 'l4', m, grow, { binRegion: 'empty' }).a).toMatchObject({ row: '6', action: 'assert' });
+    }
+    // Nothing is erased in DO: rows 4 and 6 whatever the bin region.
+    expect(one('moly-b', 'imp', 'ota', bump, { binRegion: 'empty' }).a).toMatchObject({ row: '4', action: 'assert' });
+    expect(one('moly-b', 'cal', 'download-only', grow, { binRegion: 'empty' }).a).toMatchObject({ row: '6', action: 'assert' });
+  });
+  it('D5 (row 18): a CONFIDENTIAL toggle with a new folder is a new identity (row 19), not row 18', () => {
+    for (const g of ['moly-a', 'moly-b'] as const) {
+      const { a, blocked } = one(g, 'user', 'ota', (e) => ({ ...e, categories: ['CUSTOM_SENSITIVE'], attributes: ['CONFIDENTIAL'] }));
+      expect([a.row, a.action, blocked]).toEqual(['19', 'reset', []]);
+      expect(a.changes).toEqual(expect.arrayContaining(['confToggled', 'identityChanged']));
+    }
   });
   it('row 11: restore from bin region; Δdef ⇒ stale', () => {
     expect(one('moly-b', 'rfdrv', 'firmware-upgrade', newDef).a).toMatchObject({ row: '11a', action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' });
