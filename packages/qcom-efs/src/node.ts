@@ -232,8 +232,6 @@ export async function writeEfsImageFile(
     }
     entries--; // the end blocks
   };
-  // Validate before touching the file system (efsTarChunks throws on bad names as it goes).
-  normalizeEfsTree(tree, options);
   let dataBytes = 0;
   for (const e of tree.entries) dataBytes += e.data?.length ?? 0;
   if (dataBytes < IN_MEMORY_BYTES && options.stream !== true) {
@@ -243,6 +241,8 @@ export async function writeEfsImageFile(
     await writeFileAtomic(path, out, { force: options.force === true });
     return { entries: n, tarBytes: tar.length, gzBytes: options.gzip === false ? 0 : out.length, warnings: w };
   }
+  // Validate before touching the file system (efsTarChunks would throw on bad names half-way through).
+  normalizeEfsTree(tree, options);
   const stats = { inBytes: 0, outBytes: 0 };
   if (options.gzip === false) {
     await writeFileAtomic(path, counted(), { force: options.force === true });

@@ -46,6 +46,12 @@ function putString(h: Uint8Array, at: number, text: string): void {
  */
 export function encodeTarHeader(entry: EfsEntry, format: TarFormat = 'v7'): Uint8Array<ArrayBuffer> {
   const h = new Uint8Array(TAR_BLOCK);
+  writeTarHeader(h, entry, format);
+  return h;
+}
+
+/** Writes one header into a zeroed 512-B view (shared by the header, chunk and whole-tar writers). */
+function writeTarHeader(h: Uint8Array, entry: EfsEntry, format: TarFormat): void {
   const name = encodeLatin1(entry.path);
   let prefix: Uint8Array | undefined;
   let base = name;
@@ -84,9 +90,8 @@ export function encodeTarHeader(entry: EfsEntry, format: TarFormat = 'v7'): Uint
   }
   h.fill(0x20, 148, 156);
   let sum = 0;
-  for (const b of h) sum += b;
+  for (let i = 0; i < TAR_BLOCK; i++) sum += h[i] as number;
   putString(h, 148, `${octal(sum, 6, 'checksum', entry.path)}\0 `);
-  return h;
 }
 
 /**
@@ -124,17 +129,25 @@ export function* efsTarChunks(tree: EfsTree, options: TarEncodeOptions = {}, war
  * @example const { tar } = encodeEfsTar({ entries: [] }); // 1 536 B: `/` + two zero blocks
  */
 export function encodeEfsTar(tree: EfsTree, options: TarEncodeOptions = {}): { tar: Uint8Array<ArrayBuffer>; entries: number; warnings: EfsWarning[] } {
-  const warnings: EfsWarning[] = [];
-  const chunks = [...efsTarChunks(tree, options, warnings)];
-  let total = 0;
-  for (const c of chunks) total += c.length;
+  const { entries, warnings } = deviceOrder(tree, options);
+  const format = options.format ?? 'v7';
+  // One buffer, headers written in place: no per-entry chunk and no second copy.
+  let total = 2 * TAR_BLOCK;
+  for (const e of entries) total += TAR_BLOCK + (e.type === 'item' || e.type === 'file' ? Math.ceil((e.data?.length ?? 0) / TAR_BLOCK) * TAR_BLOCK : 0);
   const tar = new Uint8Array(total);
   let at = 0;
-  for (const c of chunks) {
-    tar.set(c, at);
-    at += c.length;
+  for (const e of entries) {
+    if (e.type === 'item' && (e.data?.length ?? 0) > MAX_ITEM_BYTES) {
+      warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${e.path} has the item bit but ${e.data?.length} bytes; the modem stores it as a regular file (§5 #8)`, path: e.path });
+    }
+    writeTarHeader(tar.subarray(at, at + TAR_BLOCK), e, format);
+    at += TAR_BLOCK;
+    if ((e.type === 'item' || e.type === 'file') && e.data !== undefined && e.data.length > 0) {
+      tar.set(e.data, at);
+      at += Math.ceil(e.data.length / TAR_BLOCK) * TAR_BLOCK;
+    }
   }
-  return { tar, entries: chunks.length - 1, warnings };
+  return { tar, entries: entries.length, warnings };
 }
 
 /** One raw tar member as read (§3.12). */

@@ -3,7 +3,7 @@
  * mtime and bytes. JSON-ready except for the `Uint8Array` data.
  * @module
  */
-import { NvError, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
 
 /** File kinds an EFS holds (§2.1): `item` = EFS item file (≤ 128 B, type bits `0160000`). */
 export type EfsEntryType = 'item' | 'file' | 'dir' | 'symlink';
@@ -130,12 +130,17 @@ export function normalizeEfsTree(tree: EfsTree, options: NormalizeOptions = {}):
   }
   if (!byPath.has('/')) byPath.set('/', { path: '/', type: 'dir', mode: DEFAULT_MODES.dir, uid: 0, gid: 0, mtime });
   for (const path of [...byPath.keys()]) {
+    let child = path;
     let p = parentPath(path);
-    while (path !== '/') {
+    while (child !== '/') {
       const parent = byPath.get(p);
-      if (parent === undefined) byPath.set(p, { path: p, type: 'dir', mode: DEFAULT_MODES.dir, uid: 0, gid: 0, mtime });
-      else if (parent.type !== 'dir') throw new NvError('NV_EFS_BAD_PATH', `${p} is a ${parent.type} but also the folder of ${path}`, { path: p });
-      if (p === '/') break;
+      if (parent !== undefined) {
+        // An existing parent is checked here and walks its own ancestors (it is a key, or was added with them).
+        if (parent.type !== 'dir') throw new NvError('NV_EFS_BAD_PATH', `${p} is a ${parent.type} but also the folder of ${child}`, { path: p });
+        break;
+      }
+      byPath.set(p, { path: p, type: 'dir', mode: DEFAULT_MODES.dir, uid: 0, gid: 0, mtime });
+      child = p;
       p = parentPath(p);
     }
   }
@@ -175,8 +180,9 @@ export function deviceOrder(tree: EfsTree, options: NormalizeOptions = {}): { en
   const queue = ['/'];
   for (let qi = 0; qi < queue.length; qi++) {
     const list = children.get(queue[qi] as string) ?? [];
-    const names = list.map((e) => ({ e, key: encodeLatin1(e.path.slice(e.path.lastIndexOf('/') + 1)) }));
-    names.sort((x, y) => compareBytes(x.key, y.key));
+    // Paths are printable ASCII (normalizeEfsPath), so UTF-16 order is bytewise order.
+    const names = list.map((e) => ({ e, key: e.path.slice(e.path.lastIndexOf('/') + 1) }));
+    names.sort((x, y) => compareBytewise(x.key, y.key));
     for (const { e } of names) {
       if (e.path === '/safe/sfs') {
         warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: '/safe/sfs and its contents are skipped, as the device dumper does (§3.10)', path: e.path });
@@ -187,10 +193,4 @@ export function deviceOrder(tree: EfsTree, options: NormalizeOptions = {}): { en
     }
   }
   return { entries: out, warnings };
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  return a.length - b.length;
 }
