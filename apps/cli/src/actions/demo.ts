@@ -6,9 +6,10 @@ import type { CliContext } from '../context.ts';
 import { DemoRunner, type DemoStep } from '../demo/runner.ts';
 import { runMcfgFlow } from '../demo/mcfg.ts';
 import { runMtkFlow } from '../demo/mtk.ts';
+import { runQcomFlow } from '../demo/qcom.ts';
 
 /** The flows of the demo, in the order the story is told. */
-const FLOWS: ReadonlyArray<(run: DemoRunner) => Promise<void>> = [runMcfgFlow, runMtkFlow];
+const FLOWS: ReadonlyArray<(run: DemoRunner) => Promise<void>> = [runQcomFlow, runMcfgFlow, runMtkFlow];
 
 function printStep(ctx: CliContext, step: DemoStep, index: number): void {
   if (ctx.json) return;
