@@ -18,7 +18,12 @@ async function helpOf(path: readonly string[]): Promise<{ code: number; text: st
         done();
       },
     });
-  const code = await run([...path, '--help'], { stdout: sink(), stderr: sink(), env: { NO_COLOR: '1' }, cwd: process.cwd() });
+  const code = await run([...path, '--help'], {
+    stdout: sink(),
+    stderr: sink(),
+    env: { NO_COLOR: '1' },
+    cwd: process.cwd(),
+  });
   return { code, text };
 }
 

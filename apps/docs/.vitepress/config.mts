@@ -10,7 +10,15 @@ const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile)
   : [];
 
 /** The package READMEs (pages written by scripts/generate.ts), one per library. */
-const PACKAGES = ['core', 'qcom-efs', 'qcom-fsg-sign', 'qcom-mbn', 'mtk-nvram-ltable', 'mtk-lid-file', 'device-sim'] as const;
+const PACKAGES = [
+  'core',
+  'qcom-efs',
+  'qcom-fsg-sign',
+  'qcom-mbn',
+  'mtk-nvram-ltable',
+  'mtk-lid-file',
+  'device-sim',
+] as const;
 
 interface Labels {
   readonly guides: string;
@@ -84,8 +92,14 @@ function themeFor(prefix: '' | '/zh', l: Labels): DefaultTheme.Config {
     ],
     sidebar: {
       [`${prefix}/guide/`]: [{ text: l.guides, items: guideItems }],
-      [`${prefix}/reference/`]: [{ text: l.reference, items: referenceItems }, { text: l.packages, items: packageItems }],
-      [`${prefix}/packages/`]: [{ text: l.packages, items: packageItems }, { text: l.reference, items: referenceItems }],
+      [`${prefix}/reference/`]: [
+        { text: l.reference, items: referenceItems },
+        { text: l.packages, items: packageItems },
+      ],
+      [`${prefix}/packages/`]: [
+        { text: l.packages, items: packageItems },
+        { text: l.reference, items: referenceItems },
+      ],
       ...(prefix === '' ? { '/api/': [{ text: l.api, link: '/api/', items: apiSidebar }] } : {}),
     },
     outline: { level: [2, 3] },
@@ -100,13 +114,20 @@ const config: UserConfig<DefaultTheme.Config> = defineConfig({
   title: '@nv toolkit',
   description: 'Modem NV data done right: Qualcomm QCN/EFS/FSG/MCFG and MediaTek NVRAM, exact and scriptable.',
   cleanUrls: true,
+  // A real icon: without one Chromium asks for /favicon.ico and logs a 404 on the first page.
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   lastUpdated: false,
   srcExclude: ['README.md', 'test/**', 'scripts/**', 'generated/**', 'test-output/**'],
   vite: {
     resolve: {
       conditions,
       // The API pages are English only: our langs composable sends their language link to the other home.
-      alias: [{ find: /^\.{1,2}\/composables\/langs(\.js)?$/, replacement: fileURLToPath(new URL('./theme/langs.js', import.meta.url)) }],
+      alias: [
+        {
+          find: /^\.{1,2}\/composables\/langs(\.js)?$/,
+          replacement: fileURLToPath(new URL('./theme/langs.js', import.meta.url)),
+        },
+      ],
     },
     ssr: { resolve: { conditions, externalConditions: conditions }, noExternal: [/^@nv\//] },
     build: { chunkSizeWarningLimit: 2000 },
@@ -134,7 +155,16 @@ const config: UserConfig<DefaultTheme.Config> = defineConfig({
       provider: 'local',
       options: {
         locales: {
-          zh: { translations: { button: { buttonText: '搜索', buttonAriaLabel: '搜索' }, modal: { noResultsText: '没有结果', resetButtonTitle: '清除', footer: { selectText: '选择', navigateText: '切换', closeText: '关闭' } } } },
+          zh: {
+            translations: {
+              button: { buttonText: '搜索', buttonAriaLabel: '搜索' },
+              modal: {
+                noResultsText: '没有结果',
+                resetButtonTitle: '清除',
+                footer: { selectText: '选择', navigateText: '切换', closeText: '关闭' },
+              },
+            },
+          },
         },
       },
     },

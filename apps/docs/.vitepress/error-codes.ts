@@ -6,6 +6,8 @@ import { listErrorCodes } from '@nv/cli';
 export function renderErrorCodesMarkdown(): string {
   // `|` would split a cell and `<` would open an HTML element in VitePress' Vue templates.
   const escape = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const rows = listErrorCodes().map((r) => `| \`${r.code}\` | ${r.package} | ${escape(r.meaning)} | ${escape(r.fix)} |`);
+  const rows = listErrorCodes().map(
+    (r) => `| \`${r.code}\` | ${r.package} | ${escape(r.meaning)} | ${escape(r.fix)} |`,
+  );
   return ['| code | package | meaning | what to do |', '|---|---|---|---|', ...rows, ''].join('\n');
 }

@@ -10,7 +10,15 @@ import { renderErrorCodesMarkdown } from '../.vitepress/error-codes.ts';
 const DOCS = fileURLToPath(new URL('..', import.meta.url));
 const REPO = join(DOCS, '..', '..');
 
-const PACKAGES = ['core', 'qcom-efs', 'qcom-fsg-sign', 'qcom-mbn', 'mtk-nvram-ltable', 'mtk-lid-file', 'device-sim'] as const;
+const PACKAGES = [
+  'core',
+  'qcom-efs',
+  'qcom-fsg-sign',
+  'qcom-mbn',
+  'mtk-nvram-ltable',
+  'mtk-lid-file',
+  'device-sim',
+] as const;
 
 function write(rel: string, text: string): void {
   const file = join(DOCS, rel);
@@ -41,7 +49,7 @@ write(
   [
     '# CLI commands',
     '',
-    'Every `nv` command with its options and an example, generated from the command line\'s own `--help` output',
+    "Every `nv` command with its options and an example, generated from the command line's own `--help` output",
     'at build time: the page cannot drift from the program. Numbers take decimal or `0x` hex; exit codes are',
     '0 ok, 1 bad input or failed check, 2 usage. Add `--json` to any command for one JSON document on stdout.',
     '',
@@ -61,16 +69,33 @@ write(
 );
 write(
   'reference/errors.md',
-  ['# Error codes', '', 'Every `NV_*` code the toolkit can return, with its meaning and what to do. `nv errors <code>` prints the same entry; `--json` errors carry the code, the message, the absolute file offset and the item.', '', errors].join('\n'),
+  [
+    '# Error codes',
+    '',
+    'Every `NV_*` code the toolkit can return, with its meaning and what to do. `nv errors <code>` prints the same entry; `--json` errors carry the code, the message, the absolute file offset and the item.',
+    '',
+    errors,
+  ].join('\n'),
 );
 write(
   'zh/reference/errors.md',
-  ['# 错误码', '', '工具集可能返回的全部 `NV_*` 错误码、含义及处理方法（表格内容为英文原文，与 `nv errors <code>` 输出一致）。`--json` 模式下的错误包含错误码、消息、文件绝对偏移和条目。', '', errors].join('\n'),
+  [
+    '# 错误码',
+    '',
+    '工具集可能返回的全部 `NV_*` 错误码、含义及处理方法（表格内容为英文原文，与 `nv errors <code>` 输出一致）。`--json` 模式下的错误包含错误码、消息、文件绝对偏移和条目。',
+    '',
+    errors,
+  ].join('\n'),
 );
 for (const pkg of PACKAGES) {
   const readme = siteReadme(pkg, readFileSync(join(REPO, 'packages', pkg, 'README.md'), 'utf8'));
   const api = `API reference: [@nv/${pkg}](/api/@nv/${pkg}/)`;
   write(`packages/${pkg}.md`, `${api}\n\n::: v-pre\n${readme}\n:::\n`);
-  write(`zh/packages/${pkg}.md`, `> 本页为软件包 README 英文原文。API 参考：[@nv/${pkg}](/api/@nv/${pkg}/)\n\n::: v-pre\n${readme}\n:::\n`);
+  write(
+    `zh/packages/${pkg}.md`,
+    `> 本页为软件包 README 英文原文。API 参考：[@nv/${pkg}](/api/@nv/${pkg}/)\n\n::: v-pre\n${readme}\n:::\n`,
+  );
 }
-console.log(`docs: ${help.length} CLI help pages, ${errors.split('\n').length - 3} error codes, ${PACKAGES.length} package pages`);
+console.log(
+  `docs: ${help.length} CLI help pages, ${errors.split('\n').length - 3} error codes, ${PACKAGES.length} package pages`,
+);

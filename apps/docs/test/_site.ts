@@ -11,14 +11,25 @@ export const DIST_DIR: string = join(DOCS_DIR, '.vitepress', 'dist');
 export const OUTPUT_DIR: string = join(DOCS_DIR, 'test-output');
 
 /** Runs a command to completion without blocking the event loop; rejects with its output on failure. */
-export function runCommand(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+export function runCommand(
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+    const child = spawn(cmd, args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out.slice(-4000)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${out.slice(-4000)}`)),
+    );
   });
 }
 
@@ -33,12 +44,17 @@ export function findChromium(): string {
   let path = lookup();
   if (path) return path;
   if (process.getuid?.() === 0) {
-    const r = spawnSync('apt-get', ['install', '-y', 'chromium'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const r = spawnSync('apt-get', ['install', '-y', 'chromium'], {
+      encoding: 'utf8',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     path = lookup();
     if (path) return path;
     throw new Error(`chromium is missing and "apt-get install -y chromium" failed:\n${r.stdout}${r.stderr}`);
   }
-  throw new Error('chromium is missing: run "apt-get install -y chromium" as root (or set NV_CHROMIUM to a chromium binary)');
+  throw new Error(
+    'chromium is missing: run "apt-get install -y chromium" as root (or set NV_CHROMIUM to a chromium binary)',
+  );
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
@@ -57,7 +73,11 @@ export function freePort(): Promise<number> {
 /** Starts `vitepress preview` in its own process group and waits until it answers. */
 export async function startPreview(port: number): Promise<{ child: ChildProcess; url: string }> {
   const bin = join(DOCS_DIR, 'node_modules', '.bin', 'vitepress');
-  const child = spawn(bin, ['preview', '--host', '127.0.0.1', '--port', String(port)], { cwd: DOCS_DIR, stdio: 'ignore', detached: true });
+  const child = spawn(bin, ['preview', '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: DOCS_DIR,
+    stdio: 'ignore',
+    detached: true,
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 150; i++) {
     try {
@@ -91,7 +111,10 @@ export function builtPages(): { path: string; file: string }[] {
       if (statSync(file).isDirectory()) walk(file);
       else if (name.endsWith('.html') && name !== '404.html') {
         const rel = file.slice(DIST_DIR.length).replace(/\\/g, '/');
-        out.push({ path: rel.endsWith('/index.html') ? rel.slice(0, -'index.html'.length) : rel.slice(0, -'.html'.length), file });
+        out.push({
+          path: rel.endsWith('/index.html') ? rel.slice(0, -'index.html'.length) : rel.slice(0, -'.html'.length),
+          file,
+        });
       }
     }
   };
@@ -125,7 +148,9 @@ export function internalLinks(page: { path: string; file: string }): string[] {
   for (const m of html.matchAll(/<a\b[^>]*?\shref="([^"]+)"/g)) {
     const href = m[1]!.replace(/&amp;/g, '&');
     if (/^(https?:|mailto:|#|javascript:)/.test(href)) continue;
-    links.push(new URL(href, `http://site${page.path}`).pathname + (href.includes('#') ? href.slice(href.indexOf('#')) : ''));
+    links.push(
+      new URL(href, `http://site${page.path}`).pathname + (href.includes('#') ? href.slice(href.indexOf('#')) : ''),
+    );
   }
   return links;
 }

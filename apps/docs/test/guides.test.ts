@@ -23,7 +23,10 @@ beforeAll(() => {
   mkdirSync(binDir);
   // `nv` as a user types it: the CLI from source (the root `pnpm nv` script), without pnpm's start-up cost.
   const tsx = join(REPO, 'node_modules', '.bin', 'tsx');
-  writeFileSync(join(binDir, 'nv'), `#!/bin/sh\nexec "${tsx}" --conditions=@nv/source "${join(REPO, 'apps/cli/src/bin.ts')}" "$@"\n`);
+  writeFileSync(
+    join(binDir, 'nv'),
+    `#!/bin/sh\nexec "${tsx}" --conditions=@nv/source "${join(REPO, 'apps/cli/src/bin.ts')}" "$@"\n`,
+  );
   chmodSync(join(binDir, 'nv'), 0o755);
 });
 
@@ -43,37 +46,64 @@ async function commandExists(cmd: string): Promise<boolean> {
       done();
     },
   });
-  const code = await run([...cmd.split(' '), '--help'], { stdout: sink, stderr: sink, env: { NO_COLOR: '1' }, cwd: scratch });
+  const code = await run([...cmd.split(' '), '--help'], {
+    stdout: sink,
+    stderr: sink,
+    env: { NO_COLOR: '1' },
+    cwd: scratch,
+  });
   const exists = code === 0 && new RegExp(`^Usage: nv ${cmd.replace(/[-]/g, '\\-')}( |$)`, 'm').test(text);
   existence.set(cmd, exists);
   return exists;
 }
 
-describe.each(GUIDES)('guide %s', (guide) => {
-  const en = shellBlocks(readGuide(DOCS_DIR, `guide/${guide}.md`));
-  const zh = shellBlocks(readGuide(DOCS_DIR, `zh/guide/${guide}.md`));
+// Guides run side by side (each in its own folder); the blocks of one guide still run in order, each awaiting
+// the one before it, because later blocks use earlier blocks' files.
+describe.concurrent('guides', () => {
+  describe.each(GUIDES)('guide %s', (guide) => {
+    const en = shellBlocks(readGuide(DOCS_DIR, `guide/${guide}.md`));
+    const zh = shellBlocks(readGuide(DOCS_DIR, `zh/guide/${guide}.md`));
 
-  it('has a setup block and the same commands in English and Chinese', () => {
-    expect(en.length).toBeGreaterThan(1);
-    expect(en[0]).toMatch(/^# setup/);
-    expect(zh.map(commandsOnly)).toEqual(en.map(commandsOnly));
-  });
+    it('has a setup block and the same commands in English and Chinese', () => {
+      expect(en.length).toBeGreaterThan(1);
+      expect(en[0]).toMatch(/^# setup/);
+      expect(zh.map(commandsOnly)).toEqual(en.map(commandsOnly));
+    });
 
-  const dir = (): string => join(scratch, guide);
-  const missingSoFar: string[] = [];
-  en.forEach((block, i) => {
-    const needs = nvCommandsOf(block);
-    it(`block ${i + 1}${needs.length ? ` (nv ${needs.join(', nv ')})` : ''}`, async () => {
-      mkdirSync(dir(), { recursive: true });
-      for (const cmd of needs) if (!(await commandExists(cmd))) missingSoFar.push(cmd);
-      if (missingSoFar.length > 0) {
-        // Pending by command existence: later blocks use earlier blocks' outputs, so they wait too.
-        for (const cmd of missingSoFar) expect(await commandExists(cmd), `nv ${cmd} exists, so this block must run`).toBe(false);
-        console.info(`[pending] guide ${guide} block ${i + 1}: waits for nv ${[...new Set(missingSoFar)].join(', nv ')}`);
-        return;
+    const dir = (): string => join(scratch, guide);
+    const missingSoFar: string[] = [];
+    let previous: Promise<unknown> = Promise.resolve();
+    en.forEach((block, i) => {
+      const needs = nvCommandsOf(block);
+      let release: (v?: unknown) => void = () => {};
+      const after = previous;
+      previous = new Promise((r) => (release = r));
+      it(`block ${i + 1}${needs.length ? ` (nv ${needs.join(', nv ')})` : ''}`, async () => {
+        try {
+          await after;
+          await runBlock();
+        } finally {
+          release();
+        }
+      });
+      async function runBlock(): Promise<void> {
+        mkdirSync(dir(), { recursive: true });
+        for (const cmd of needs) if (!(await commandExists(cmd))) missingSoFar.push(cmd);
+        if (missingSoFar.length > 0) {
+          // Pending by command existence: later blocks use earlier blocks' outputs, so they wait too.
+          for (const cmd of missingSoFar)
+            expect(await commandExists(cmd), `nv ${cmd} exists, so this block must run`).toBe(false);
+          console.info(
+            `[pending] guide ${guide} block ${i + 1}: waits for nv ${[...new Set(missingSoFar)].join(', nv ')}`,
+          );
+          return;
+        }
+        const out = await runCommand('bash', ['-euo', 'pipefail', '-c', block], dir(), {
+          PATH: `${binDir}:${process.env['PATH'] ?? ''}`,
+          NO_COLOR: '1',
+        });
+        expect(typeof out).toBe('string');
       }
-      const out = await runCommand('bash', ['-euo', 'pipefail', '-c', block], dir(), { PATH: `${binDir}:${process.env['PATH'] ?? ''}`, NO_COLOR: '1' });
-      expect(typeof out).toBe('string');
     });
   });
 });

@@ -7,10 +7,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { builtPages, DOCS_DIR, findChromium, freePort, internalLinks, OUTPUT_DIR, resolvesInDist, runCommand, startPreview, stopPreview } from './_site.ts';
+import {
+  builtPages,
+  DOCS_DIR,
+  findChromium,
+  freePort,
+  internalLinks,
+  OUTPUT_DIR,
+  resolvesInDist,
+  runCommand,
+  startPreview,
+  stopPreview,
+} from './_site.ts';
 import { inspectorSamples } from './_inspector-samples.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let preview: ChildProcess | undefined;
 let baseUrl = '';
@@ -26,7 +44,12 @@ beforeAll(async () => {
   baseUrl = started.url;
   userDataDir = mkdtempSync(join(tmpdir(), 'nv-docs-chromium-'));
   mkdirSync(OUTPUT_DIR, { recursive: true });
-  context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
 }, 170_000);
 
 afterAll(async () => {
@@ -80,6 +103,9 @@ describe('docs site in chromium', () => {
       if (msg.type() === 'error') errors.push(`${current}: console: ${msg.text()}`);
     });
     page.on('pageerror', (err) => errors.push(`${current}: ${err.message}`));
+    page.on('response', (res) => {
+      if (res.status() >= 400) errors.push(`${current}: HTTP ${res.status()} ${res.url()}`);
+    });
     for (const path of paths) {
       current = path;
       const res = await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' });
@@ -135,11 +161,15 @@ describe('docs site in chromium', () => {
     });
     await page.waitForSelector('.nv-inspector[data-ready="true"]');
     const available = ((await page.getAttribute('.nv-inspector', 'data-types')) ?? '').split(',');
-    // MCFG and LID decoders exist; QCN and FSG are wired as soon as their packages export a pure decoder.
-    expect(available).toEqual(expect.arrayContaining(['mbn', 'lid']));
-    for (const sample of inspectorSamples()) {
+    // Every type has a decoder in its package's pure entry: all four must be offered and decode.
+    expect(available.sort()).toEqual(['fsg', 'lid', 'mbn', 'qcn']);
+    for (const sample of await inspectorSamples()) {
       expect(available, `inspector offers ${sample.type}`).toContain(sample.type);
-      await page.setInputFiles('.nv-inspector input[type=file]', { name: sample.name, mimeType: 'application/octet-stream', buffer: Buffer.from(sample.bytes) });
+      await page.setInputFiles('.nv-inspector input[type=file]', {
+        name: sample.name,
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(sample.bytes),
+      });
       await expect.poll(() => page.getAttribute('.nv-inspector .nv-result', 'data-file')).toBe(sample.name);
       expect(await page.getAttribute('.nv-inspector .nv-result', 'data-type')).toBe(sample.type);
       const text = (await page.textContent('.nv-inspector .nv-result')) ?? '';

@@ -5,14 +5,14 @@
 import { computed } from 'vue';
 import { useData } from 'vitepress';
 
-
 /** The current locale and a link to the same page in every other locale. */
 /** @param {{ correspondingLink?: boolean }} [options] */
 export function useLangs({ correspondingLink = false } = {}) {
   const { site, localeIndex, page, theme, hash } = useData();
   const currentLang = computed(() => ({
     label: site.value.locales[localeIndex.value]?.label,
-    link: site.value.locales[localeIndex.value]?.link || (localeIndex.value === 'root' ? '/' : `/${localeIndex.value}/`),
+    link:
+      site.value.locales[localeIndex.value]?.link || (localeIndex.value === 'root' ? '/' : `/${localeIndex.value}/`),
   }));
   const localeLinks = computed(() =>
     Object.entries(site.value.locales).flatMap(([key, value]) => {
@@ -20,7 +20,9 @@ export function useLangs({ correspondingLink = false } = {}) {
       const base = value.link || (key === 'root' ? '/' : `/${key}/`);
       const rel = page.value.relativePath.slice(currentLang.value.link.length - 1);
       const samePage = theme.value.i18nRouting !== false && correspondingLink && !rel.startsWith('api/');
-      return [{ text: value.label ?? key, link: normalizeLink(base, samePage, rel, !site.value.cleanUrls) + hash.value }];
+      return [
+        { text: value.label ?? key, link: normalizeLink(base, samePage, rel, !site.value.cleanUrls) + hash.value },
+      ];
     }),
   );
   return { localeLinks, currentLang };
