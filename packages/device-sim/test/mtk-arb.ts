@@ -6,8 +6,8 @@ import { createLtableEntry, type Ltable, type LtableEntry, type LtableEntryInit,
 type Gen = 'moly-a' | 'moly-b';
 export type Kind = 'user' | 'cust' | 'l1' | 'cal' | 'barcode' | 'rfdrv' | 'imp' | 'l4' | 'rf';
 const KINDS: readonly Kind[] = ['user', 'cust', 'l1', 'cal', 'barcode', 'rfdrv', 'imp', 'l4', 'rf'];
-export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category';
-const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category'];
+export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category' | 'toUnit' | 'confSize';
+const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category', 'toUnit', 'confSize'];
 
 export function kindInit(kind: Kind, gen: Gen, i: number, size: number, records: number, verno: number, multiple: boolean, defHex: string | null): LtableEntryInit {
   const cats: Record<Kind, string[]> = {
@@ -58,13 +58,16 @@ export function arbTablePair(gen?: Gen, kinds: readonly Kind[] = KINDS, changes:
           case 'size': n = { ...init, size: r.size + 1, default: init.default?.kind === 'bytes' ? { kind: 'bytes', symbol: `D${i}`, hex: hexOf(r.size + 1, r.def ?? 0) } : init.default }; break;
           case 'records': n = { ...init, records: r.records + 1 }; break;
           case 'default': n = { ...init, default: { kind: 'bytes', symbol: `D${i}`, hex: hexOf(r.size, ((r.def ?? 0) + 1) & 0xff) } }; break;
-          case 'resetBit': n = r.kind === 'user' || r.kind === 'cust' ? { ...init, attributes: toggle(attrs, g === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET') } : init; break;
-          case 'prefix': n = r.kind === 'user' ? { ...init, prefix: `R${i.toString(36).padStart(3, '0')}` } : init; break;
+          case 'resetBit': n = { ...init, attributes: toggle(attrs, g === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET') }; break;
+          case 'prefix': n = { ...init, prefix: `R${i.toString(36).padStart(3, '0')}` }; break;
           case 'remove': n = r.kind === 'l4' ? init : null; break;
           case 'conf': n = r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'CONFIDENTIAL') } : init; break;
-          case 'multiple': n = r.kind === 'user' || r.kind === 'cust' ? { ...init, attributes: toggle(attrs, 'MULTIPLE') } : init; break;
+          case 'multiple': n = { ...init, attributes: toggle(attrs, 'MULTIPLE') }; break;
           case 'reserveBackward': n = g === 'moly-b' && r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'RESERVE_BACKWARD'), verno: String(r.verno + 1).padStart(3, '0') } : init; break;
           case 'category': n = r.kind === 'user' || r.kind === 'cust' || r.kind === 'l1' ? { ...init, categories: r.kind === 'user' ? ['CUSTOM_SENSITIVE'] : ['USER'] } : init; break;
+          // An ordinary LID that becomes unit data (row X7); CONFIDENTIAL toggled together with a size change (row 20).
+          case 'toUnit': n = r.kind === 'user' || r.kind === 'cust' ? { ...init, categories: [['CALIBRAT'], ['IMPORTANT'], ['IMPORTANT_L4']][i % 3] as string[], attributes: [] } : init; break;
+          case 'confSize': n = r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'CONFIDENTIAL'), size: r.size + 1, default: { kind: 'zero' } } : init; break;
           default: break;
         }
         if (n !== null) newEntries.push(createLtableEntry(n, set));

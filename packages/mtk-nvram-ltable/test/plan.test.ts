@@ -149,6 +149,48 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
       expect(a.changes).toEqual(expect.arrayContaining(['confToggled', 'identityChanged']));
     }
   });
+  // Found by a wider planner-vs-simulator search (device-sim README.mtk.md, "Planner vs simulator"), fixed here.
+  it('rows X4, 14r: a reset-on-version bit also acts after FU/FR (the version check runs over restored files)', () => {
+    for (const m of ['firmware-upgrade', 'factory-reset'] as const) {
+      for (const cls of ['cal', 'imp', 'l4']) {
+        const { a, blocked } = one('moly-b', cls, m, same, {}, { ...(BASE[cls] as LtableEntryInit), attributes: ['OTA_RESET'] });
+        expect([a.row, a.action, blocked[0]?.code]).toEqual(['X4', 'lost', 'NV_LTABLE_PLAN_CALIBRATION_LOSS']);
+      }
+      expect(one('moly-a', 'rfdrv', m, same, {}, { ...(BASE['rfdrv'] as LtableEntryInit), attributes: ['SW_VERNO_RESET'] })).toMatchObject({ a: { row: '14r', action: 'reset' }, blocked: [] });
+    }
+  });
+  it('row X6: an identity change of an RF-driver parameter resets it', () => {
+    for (const m of ['firmware-upgrade', 'factory-reset', 'ota'] as const) {
+      expect(one('moly-b', 'rfdrv', m, (e) => ({ ...e, prefix: 'RD02' }))).toMatchObject({ a: { row: 'X6', action: 'reset' }, blocked: [] });
+    }
+    expect(one('moly-b', 'rfdrv', 'download-only', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a).toMatchObject({ row: 'X6', action: 'reset' });
+  });
+  it('row X7: an ordinary LID that becomes unit data is reset (nothing to lose), also in Format All', () => {
+    for (const m of ['firmware-upgrade', 'ota'] as const) {
+      for (const cats of [['CALIBRAT'], ['IMPORTANT'], ['IMPORTANT_L4']]) {
+        const { a, blocked } = one('moly-b', 'user', m, (e) => ({ ...e, categories: cats }));
+        expect([a.row, a.action, blocked, a.changes.includes('unitGained')]).toEqual(['X7', 'reset', [], true]);
+      }
+    }
+    expect(one('moly-b', 'user', 'format-all', (e) => ({ ...e, categories: ['IMPORTANT'] })).a).toMatchObject({ row: '2', action: 'reset' });
+    // Unit data that moves between unit-data categories keeps row X2.
+    expect(one('moly-b', 'cal', 'ota', (e) => ({ ...e, categories: ['IMPORTANT'] })).a).toMatchObject({ row: 'X2', action: 'lost' });
+  });
+  it('row 7: a prefix change or lost category of IMPORTANT_L4 asserts in every mode that keeps protect_f/s', () => {
+    for (const m of ['firmware-upgrade', 'factory-reset', 'ota'] as const) {
+      expect(one('moly-b', 'l4', m, (e) => ({ ...e, prefix: 'MP0F' })).a).toMatchObject({ row: '7', action: 'assert' });
+      expect(one('moly-b', 'l4', m, (e) => ({ ...e, categories: ['IMPORTANT'] })).a).toMatchObject({ row: '7', action: 'assert' });
+    }
+    // A copy-count change is an identity change (X2), not a lost SIM-lock file.
+    expect(one('moly-b', 'l4', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a).toMatchObject({ row: 'X2', action: 'lost' });
+  });
+  it('rows 4, 6: with a new identity there is no old file to assert on (X2 decides)', () => {
+    expect(one('moly-a', 'imp', 'ota', (e) => bump({ ...e, prefix: 'LD0C' })).a).toMatchObject({ row: 'X2', action: 'lost' });
+    expect(one('moly-b', 'cal', 'ota', (e) => grow({ ...e, attributes: ['MULTIPLE'] })).a).toMatchObject({ row: 'X2', action: 'lost' });
+  });
+  it('row 18: a CONFIDENTIAL toggle with a size change is decided by the size change (row 20)', () => {
+    expect(one('moly-a', 'user', 'ota', (e) => grow({ ...e, attributes: ['CONFIDENTIAL'] })).a).toMatchObject({ row: '20', action: 'reset' });
+  });
   it('row 11: restore from bin region; Δdef ⇒ stale', () => {
     expect(one('moly-b', 'rfdrv', 'firmware-upgrade', newDef).a).toMatchObject({ row: '11a', action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' });
     expect(one('moly-b', 'cal', 'factory-reset', newDef).a).toMatchObject({ row: '11b', action: 'stale', severity: 'info' });
@@ -259,15 +301,17 @@ describe('planner properties', () => {
         for (const [i, e] of t.entries.entries()) {
           const a = p.actions[i]!;
           const cls = entryClasses(e);
-          if (mode === 'download-only' || mode === 'ota') {
-            const resetBit = g === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET';
-            if (!e.attributes.includes(resetBit)) expect(a.action).toBe('keep');
-          } else if (mode === 'format-all') expect(['reset', 'lost']).toContain(a.action);
+          // SW_VERNO_RESET / OTA_RESET: the version check after every upgrade resets the item (rows 14, 14r, X4).
+          const resetBit = e.attributes.includes(g === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET');
+          if (mode === 'format-all') expect(['reset', 'lost']).toContain(a.action);
+          else if (resetBit) expect(a).toMatchObject(cls.some((c) => c === 'cal' || c === 'imp' || c === 'l4') ? { row: 'X4', action: 'lost' } : { action: 'reset' });
+          else if (mode === 'download-only' || mode === 'ota') expect(a.action).toBe('keep');
           else if (cls.includes('l4')) expect(a.action).toBe('keep');
           else if (cls.includes('user') && !cls.includes('cal')) expect(a.action).toBe('reset');
           else expect(a.action).toBe('restore');
         }
-        if (mode !== 'download-only' && mode !== 'ota') expect(p.blocked).toEqual([]);
+        // Only unit data with a reset-on-version bit is blocked when nothing changes (row X4).
+        expect(p.blocked.map((b) => b.row).filter((r) => r !== 'X4')).toEqual([]);
       }),
       { numRuns: FUZZ_RUNS },
     );
