@@ -87,6 +87,19 @@ describe('run() in process', () => {
   });
 });
 
+describe('every command level', () => {
+  it('shows usage with a worked example on --help and exits 0 (walked from the live command tree)', async () => {
+    const tree = JSON.parse((await runInProcess(['completion', 'bash', '--json'])).stdout) as { script: string };
+    const paths = [...tree.script.matchAll(/^ {4}"([^"]*)"\) words=/gm)].map((m) => m[1]!.split(' ').filter(Boolean));
+    expect(paths.length).toBeGreaterThan(40);
+    for (const path of paths) {
+      const r = await runInProcess([...path, '--help']);
+      expect(r.code, path.join(' ')).toBe(0);
+      expect(r.stdout, path.join(' ')).toMatch(/Examples?:\n\s+\$ /);
+    }
+  });
+});
+
 describe('context', () => {
   it('fail() keeps the printed result and turns the exit code to 1', async () => {
     const { createContext } = await import('../src/context.ts');
