@@ -163,7 +163,8 @@ describe('docs site in chromium', () => {
     const available = ((await page.getAttribute('.nv-inspector', 'data-types')) ?? '').split(',');
     // Every type has a decoder in its package's pure entry: all four must be offered and decode.
     expect(available.sort()).toEqual(['fsg', 'lid', 'mbn', 'qcn']);
-    for (const sample of await inspectorSamples()) {
+    const samples = await inspectorSamples();
+    for (const sample of samples) {
       expect(available, `inspector offers ${sample.type}`).toContain(sample.type);
       await page.setInputFiles('.nv-inspector input[type=file]', {
         name: sample.name,
@@ -176,6 +177,20 @@ describe('docs site in chromium', () => {
       for (const field of sample.expect) expect(text, `${sample.type}: ${field}`).toContain(field);
       await page.screenshot({ path: join(OUTPUT_DIR, `inspector-${sample.type}.png`), fullPage: true });
     }
+    // Drag and drop, as a person does it: a `drop` event carrying the file on the drop zone.
+    const lid = samples.find((x) => x.type === 'lid')!;
+    await page.evaluate(
+      ({ name, bytes }) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], name));
+        document
+          .querySelector('.nv-inspector .nv-drop')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      },
+      { name: 'MT79_002', bytes: [...lid.bytes] },
+    );
+    await expect.poll(() => page.getAttribute('.nv-inspector .nv-result', 'data-file')).toBe('MT79_002');
+    expect(await page.textContent('.nv-inspector .nv-result')).toContain('de ad be ef');
     await page.screenshot({ path: join(OUTPUT_DIR, 'inspector.png'), fullPage: true });
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
