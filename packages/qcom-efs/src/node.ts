@@ -8,7 +8,7 @@ import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
 import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign';
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { NvError, checkLimit } from '@nv/core';
+import { NvError, SILENT_PROGRESS, checkLimit, type ProgressReporter } from '@nv/core';
 
 /** Largest EFS tree read from a folder (512 MiB; real EFS trees are a few MiB). */
 const MAX_TREE_BYTES = 512 * 1024 * 1024;
@@ -219,21 +219,39 @@ export async function* gzipChunks(chunks: Iterable<Uint8Array>, options: GzipOpt
 export async function writeEfsImageFile(
   path: string,
   tree: EfsTree,
-  options: TarEncodeOptions & GzipOptions & { force?: boolean; gzip?: boolean; stream?: boolean } = {},
+  options: TarEncodeOptions & GzipOptions & { force?: boolean; gzip?: boolean; stream?: boolean; progress?: ProgressReporter } = {},
 ): Promise<{ entries: number; tarBytes: number; gzBytes: number; warnings: EfsWarning[] }> {
   const warnings: EfsWarning[] = [];
+  const progress = options.progress ?? SILENT_PROGRESS;
   let entries = 0;
   let tarBytes = 0;
+  let dataBytes = 0;
+  for (const e of tree.entries) dataBytes += e.data?.length ?? 0;
   const counted = function* (): Generator<Uint8Array> {
     for (const c of efsTarChunks(tree, options, warnings)) {
       entries++;
       tarBytes += c.length;
+      progress.update(Math.min(tarBytes, dataBytes));
       yield c;
     }
     entries--; // the end blocks
   };
-  let dataBytes = 0;
-  for (const e of tree.entries) dataBytes += e.data?.length ?? 0;
+  progress.start('packing EFS image', dataBytes, 'bytes');
+  try {
+    return await packTree(path, tree, options, dataBytes, counted, () => ({ entries, tarBytes, warnings }));
+  } finally {
+    progress.end();
+  }
+}
+
+async function packTree(
+  path: string,
+  tree: EfsTree,
+  options: TarEncodeOptions & GzipOptions & { force?: boolean; gzip?: boolean; stream?: boolean },
+  dataBytes: number,
+  counted: () => Generator<Uint8Array>,
+  totals: () => { entries: number; tarBytes: number; warnings: EfsWarning[] },
+): Promise<{ entries: number; tarBytes: number; gzBytes: number; warnings: EfsWarning[] }> {
   if (dataBytes < IN_MEMORY_BYTES && options.stream !== true) {
     // Small trees (every real EFS): one tar buffer and one deflate call are faster than a stream of 2 000 chunks.
     const { tar, entries: n, warnings: w } = encodeEfsTar(tree, options);
@@ -246,10 +264,10 @@ export async function writeEfsImageFile(
   const stats = { inBytes: 0, outBytes: 0 };
   if (options.gzip === false) {
     await writeFileAtomic(path, counted(), { force: options.force === true });
-    return { entries, tarBytes, gzBytes: 0, warnings };
+    return { ...totals(), gzBytes: 0 };
   }
   await writeFileAtomic(path, gzipChunks(counted(), options, stats), { force: options.force === true });
-  return { entries, tarBytes, gzBytes: stats.outBytes, warnings };
+  return { ...totals(), gzBytes: stats.outBytes };
 }
 
 /**

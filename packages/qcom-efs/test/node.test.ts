@@ -30,7 +30,16 @@ describe('Node entry: folders, manifest, streamed pack', () => {
       const kinds = Object.fromEntries(tree.entries.map((e) => [e.path, `${e.type} ${e.mode.toString(8)}`]));
       expect(kinds).toMatchObject({ '/nvm/num/10': 'item 160777', '/policyman/device_config.xml': 'file 100777', '/big': 'file 100600', '/l': 'symlink 120777' });
       const a = await writeEfsImageFile(join(dir, 'a.tar.gz'), tree);
-      const b = await writeEfsImageFile(join(dir, 'b.tar.gz'), tree, { stream: true, pad512: true });
+      const seen: Array<[string, number | undefined]> = [];
+      const progress = { start: (label: string, total?: number) => seen.push([label, total]), update: (done: number) => seen.push(['update', done]), end: () => seen.push(['end', undefined]) };
+      const b = await writeEfsImageFile(join(dir, 'b.tar.gz'), tree, { stream: true, pad512: true, progress });
+      // Progress: started with the data total, updates never go backwards or past it, ended once.
+      const dataTotal = 2 + 4 + 3000;
+      expect(seen[0]).toEqual(['packing EFS image', dataTotal]);
+      const updates = seen.filter(([k]) => k === 'update').map(([, v]) => v as number);
+      expect(updates.length).toBeGreaterThan(2);
+      expect(updates.every((v, i) => v <= dataTotal && (i === 0 || v >= updates[i - 1]!))).toBe(true);
+      expect(seen.at(-1)).toEqual(['end', undefined]);
       expect(b.entries).toBe(a.entries);
       expect(b.tarBytes).toBe(a.tarBytes);
       const ta = decodeGzip(readFileSync(join(dir, 'a.tar.gz')), NODE_DEFLATE).data;

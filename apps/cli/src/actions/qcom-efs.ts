@@ -65,6 +65,7 @@ export async function efsPack(ctx: CliContext, dir: string, flags: { output: str
     force: flags.force === true,
     gzip: flags.tar !== true,
     pad512: flags.pad512 === true,
+    progress: ctx.progress(),
     ...(flags.format !== undefined ? { format: flags.format } : {}),
   });
   warn(ctx, [...rw, ...r.warnings]);
