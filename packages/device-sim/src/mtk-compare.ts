@@ -32,6 +32,7 @@ const AGREES: Readonly<Record<string, readonly MtkUpgradeOutcome[]>> = {
   reset: ['reset'],
   lost: ['lost'],
   migrate: ['migrated'],
+  fail: ['failed'],
 };
 
 /**
@@ -39,8 +40,8 @@ const AGREES: Readonly<Record<string, readonly MtkUpgradeOutcome[]>> = {
  * plan must hold an `assert` action; a planned `assert` needs a device assert, except the policy rows that are not
  * device behaviour (row 3, CA/RF-band items: the device just applies the change; row 7 on moly-a: the spec names the
  * SML/SIM_LOCK loss assert for moly-b only); every other planned action must match the device's outcome
- * (`keep`→kept, `stale`→kept|restored, `restore`→restored, `reset`→reset, `lost`→lost, `migrate`→migrated; a
- * blocked `keep` of row 18 on moly-a →garbled); `orphan`/`delete`
+ * (`keep`→kept, `stale`→kept|restored, `restore`→restored, `reset`→reset, `lost`→lost, `migrate`→migrated, `fail`→failed; a
+ * blocked `keep` of rows 18/18u/18l on moly-a →garbled); `orphan`/`delete`
  * (removed LIDs) need the LID gone from the table.
  * @example compareMtkPlan(planUpgrade(old, next, 'ota'), upgradeMtkDevice(device, next, 'ota')).agree
  */
@@ -52,9 +53,11 @@ export function compareMtkPlan(plan: LtablePlan, report: MtkUpgradeReport): MtkP
       : row === '7' && plan.generation === 'moly-a' ? 'row 7: the SML/SIM_LOCK loss assert is documented for moly-b only'
         : undefined;
   const asserts = plan.actions.filter((a) => a.action === 'assert' && policy(a.row) === undefined);
-  // A policy row may still plan an assert (row 3 on some planner versions): it does not explain a device assert.
+  // A policy row's assert does not explain a device assert elsewhere, only one on the same LID (row 7 on moly-a: an
+  // IMPORTANT_L4 → IMPORTANT change with a VERNO bump asserts through the VERNO check instead).
   if (report.asserted !== undefined) {
-    if (asserts.length === 0) mismatches.push({ name: report.asserted.name, planned: 'no assert', row: '-', simulated: `asserted: ${report.asserted.reason}` });
+    const name = report.asserted.name;
+    if (asserts.length === 0 && !plan.actions.some((a) => a.action === 'assert' && a.name === name)) mismatches.push({ name: report.asserted.name, planned: 'no assert', row: '-', simulated: `asserted: ${report.asserted.reason}` });
     return { agree: mismatches.length === 0, mismatches, skipped };
   }
   const byName = new Map(report.lids.map((l) => [l.name, l]));
@@ -73,7 +76,7 @@ export function compareMtkPlan(plan: LtablePlan, report: MtkUpgradeReport): MtkP
       continue;
     }
     const got = byName.get(a.name)?.outcome;
-    const ok = got !== undefined && ((AGREES[a.action] ?? []).includes(got) || (a.action === 'keep' && a.row === '18' && got === 'garbled'));
+    const ok = got !== undefined && ((AGREES[a.action] ?? []).includes(got) || (a.action === 'keep' && a.row.startsWith('18') && got === 'garbled'));
     if (!ok) mismatches.push({ name: a.name, planned: a.action, row: a.row, simulated: got ?? 'absent' });
   }
   return { agree: mismatches.length === 0, mismatches, skipped };

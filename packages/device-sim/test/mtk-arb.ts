@@ -6,8 +6,8 @@ import { createLtableEntry, type Ltable, type LtableEntry, type LtableEntryInit,
 type Gen = 'moly-a' | 'moly-b';
 export type Kind = 'user' | 'cust' | 'l1' | 'cal' | 'barcode' | 'rfdrv' | 'imp' | 'l4' | 'rf';
 const KINDS: readonly Kind[] = ['user', 'cust', 'l1', 'cal', 'barcode', 'rfdrv', 'imp', 'l4', 'rf'];
-export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category' | 'toUnit' | 'confSize';
-const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category', 'toUnit', 'confSize'];
+export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category' | 'toUnit' | 'fromUnit' | 'confSize';
+const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category', 'toUnit', 'fromUnit', 'confSize'];
 
 export function kindInit(kind: Kind, gen: Gen, i: number, size: number, records: number, verno: number, multiple: boolean, defHex: string | null): LtableEntryInit {
   const cats: Record<Kind, string[]> = {
@@ -61,12 +61,14 @@ export function arbTablePair(gen?: Gen, kinds: readonly Kind[] = KINDS, changes:
           case 'resetBit': n = { ...init, attributes: toggle(attrs, g === 'moly-b' ? 'OTA_RESET' : 'SW_VERNO_RESET') }; break;
           case 'prefix': n = { ...init, prefix: `R${i.toString(36).padStart(3, '0')}` }; break;
           case 'remove': n = r.kind === 'l4' ? init : null; break;
-          case 'conf': n = r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'CONFIDENTIAL') } : init; break;
+          case 'conf': n = { ...init, attributes: toggle(attrs, 'CONFIDENTIAL') }; break;
           case 'multiple': n = { ...init, attributes: toggle(attrs, 'MULTIPLE') }; break;
           case 'reserveBackward': n = g === 'moly-b' && r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'RESERVE_BACKWARD'), verno: String(r.verno + 1).padStart(3, '0') } : init; break;
           case 'category': n = r.kind === 'user' || r.kind === 'cust' || r.kind === 'l1' ? { ...init, categories: r.kind === 'user' ? ['CUSTOM_SENSITIVE'] : ['USER'] } : init; break;
           // An ordinary LID that becomes unit data (row X7); CONFIDENTIAL toggled together with a size change (row 20).
           case 'toUnit': n = r.kind === 'user' || r.kind === 'cust' ? { ...init, categories: [['CALIBRAT'], ['IMPORTANT'], ['IMPORTANT_L4']][i % 3] as string[], attributes: [] } : init; break;
+          // IMPORTANT → USER / IMPORTANT_L4 → CALIBRAT with a VERNO bump: the IMPORTANT VERNO assert no longer applies (rows 4, 7).
+          case 'fromUnit': n = r.kind === 'imp' || r.kind === 'l4' ? { ...init, categories: r.kind === 'imp' ? ['USER'] : ['CALIBRAT'], tags: [], verno: String(r.verno + 1).padStart(3, '0') } : init; break;
           case 'confSize': n = r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'CONFIDENTIAL'), size: r.size + 1, default: { kind: 'zero' } } : init; break;
           default: break;
         }

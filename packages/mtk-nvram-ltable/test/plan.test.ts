@@ -191,6 +191,37 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
   it('row 18: a CONFIDENTIAL toggle with a size change is decided by the size change (row 20)', () => {
     expect(one('moly-a', 'user', 'ota', (e) => grow({ ...e, attributes: ['CONFIDENTIAL'] })).a).toMatchObject({ row: '20', action: 'reset' });
   });
+  it('rows 18u, 18l: CONFIDENTIAL/MSP toggled on unit data or RF-driver data is blocked in FU/FR/DO', () => {
+    for (const m of ['firmware-upgrade', 'factory-reset', 'ota'] as const) {
+      for (const cls of ['cal', 'imp', 'rfdrv']) {
+        const b = one('moly-b', cls, m, (e) => ({ ...e, attributes: [...(e.attributes ?? []), 'CONFIDENTIAL'] }));
+        expect([b.a.row, b.a.action, b.blocked[0]?.code]).toEqual(['18u', 'fail', 'NV_LTABLE_PLAN_VERNO_REQUIRED']);
+        expect(one('moly-a', cls, m, (e) => ({ ...e, attributes: [...(e.attributes ?? []), 'CONFIDENTIAL'] })).a).toMatchObject({ row: '18u', action: 'keep', severity: 'error' });
+      }
+      expect(one('moly-b', 'l4', m, (e) => ({ ...e, attributes: ['MSP'] })).a).toMatchObject({ row: '18l', action: 'lost', severity: 'error' });
+      expect(one('moly-a', 'l4', m, (e) => ({ ...e, attributes: ['CONFIDENTIAL'] })).a).toMatchObject({ row: '18l', action: 'keep' });
+    }
+    // Bin region empty under FU/FR: nothing is restored, rows 10/10r decide.
+    expect(one('moly-b', 'cal', 'firmware-upgrade', (e) => ({ ...e, attributes: ['CONFIDENTIAL'] }), { binRegion: 'empty' }).a).toMatchObject({ row: '10', action: 'lost' });
+  });
+  it('row X7a: an ordinary LID that becomes IMPORTANT with a VERNO bump asserts in DO (old file, same prefix)', () => {
+    const { a, blocked } = one('moly-b', 'user', 'ota', (e) => bump({ ...e, categories: ['IMPORTANT'] }));
+    expect([a.row, a.action, blocked[0]?.code]).toEqual(['X7a', 'assert', 'NV_LTABLE_PLAN_VERNO_FORBIDDEN']);
+    // FU/FR erase the old nvdata file: nothing to assert on (X7).
+    expect(one('moly-b', 'user', 'firmware-upgrade', (e) => bump({ ...e, categories: ['IMPORTANT'] })).a).toMatchObject({ row: 'X7', action: 'reset' });
+  });
+  it('row 4 needs the new entry to stay IMPORTANT / IMPORTANT_L4 (impGone, l4Gone) and the prefix to stay', () => {
+    const a = one('moly-b', 'imp', 'ota', (e) => bump({ ...e, categories: ['USER'], tags: [] })).a;
+    expect(a.changes).toContain('impGone');
+    expect(a).toMatchObject({ row: 'X2', action: 'lost' });
+    expect(one('moly-b', 'imp', 'ota', (e) => bump({ ...e, attributes: ['MULTIPLE'] })).a).toMatchObject({ row: '4', action: 'assert' });
+    // IMPORTANT_L4 → CALIBRAT with a VERNO bump: the SML/SIM_LOCK loss check (row 7) comes first.
+    expect(one('moly-b', 'l4', 'firmware-upgrade', (e) => bump({ ...e, categories: ['CALIBRAT'] })).a).toMatchObject({ row: '7', action: 'assert' });
+  });
+  it('row X4 comes before the size rows: OTA_RESET resets before the size check asserts (§8 phase 1)', () => {
+    const { a } = one('moly-b', 'cal', 'ota', grow, {}, { ...(BASE['cal'] as LtableEntryInit), attributes: ['OTA_RESET'] });
+    expect([a.row, a.action]).toEqual(['X4', 'lost']);
+  });
   it('row 11: restore from bin region; Δdef ⇒ stale', () => {
     expect(one('moly-b', 'rfdrv', 'firmware-upgrade', newDef).a).toMatchObject({ row: '11a', action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' });
     expect(one('moly-b', 'cal', 'factory-reset', newDef).a).toMatchObject({ row: '11b', action: 'stale', severity: 'info' });
@@ -234,7 +265,7 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
   it('row 18: CONFIDENTIAL/MSP toggled without bump', () => {
     const r = one('moly-a', 'user', 'ota', (e) => ({ ...e, attributes: ['CONFIDENTIAL'] }));
     expect([r.a.row, r.a.action, r.a.severity, r.blocked[0]?.code]).toEqual(['18', 'keep', 'error', 'NV_LTABLE_PLAN_VERNO_REQUIRED']);
-    expect(one('moly-b', 'cal', 'download-only', (e) => ({ ...e, attributes: ['MSP'] })).a).toMatchObject({ row: '18', action: 'reset', severity: 'warning' });
+    expect(one('moly-b', 'user', 'download-only', (e) => ({ ...e, attributes: ['MSP'] })).a).toMatchObject({ row: '18', action: 'reset', severity: 'warning' });
   });
   it('row 19: new identity of user data', () => {
     expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, prefix: 'US02' })).a).toMatchObject({ row: '19', action: 'reset', oldFile: 'orphan' });
