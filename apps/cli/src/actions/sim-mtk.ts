@@ -1,11 +1,11 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { NvError, bytesToHex, hexToBytes } from '@nv/core';
-import { readFileLimited, toNvIoError, writeDirectoryAtomic } from '@nv/core/node';
+import { toNvIoError } from '@nv/core/node';
+import { loadMtkDevice, saveMtkDevice } from '@nv/device-sim/node';
 import { planUpgrade, type Ltable, type LtableGeneration, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {
-  MTK_STATE_FILE, MTK_STATE_MAX_JSON, backupMtkBinRegion, bootMtkDevice, compareMtkPlan, createMtkDevice, mtkDeviceFromFiles, mtkDeviceToFiles,
+  backupMtkBinRegion, bootMtkDevice, compareMtkPlan, createMtkDevice,
   readMtkRecord, upgradeMtkDevice, writeMtkRecord, type MtkDevice,
 } from '@nv/device-sim/mtk';
 import { formatTable, type CliContext } from '../context.ts';
@@ -23,56 +23,12 @@ async function readTable(ctx: CliContext, path: string, flags: TableFlags): Prom
   return table;
 }
 
-// The state folder: the pure mtkDeviceToFiles/FromFiles layout, written atomically (a temporary folder renamed).
-async function saveState(dir: string, device: MtkDevice, force: boolean): Promise<void> {
-  await writeDirectoryAtomic(
-    dir,
-    async (tmp) => {
-      for (const f of mtkDeviceToFiles(device)) {
-        const target = join(tmp, ...f.path.split('/'));
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, f.bytes);
-      }
-    },
-    { force },
-  );
-}
-
 async function stateExists(dir: string): Promise<boolean> {
   try {
     return (await readdir(dir)).length > 0;
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return false;
     throw toNvIoError(error, dir);
-  }
-}
-
-async function loadState(dir: string): Promise<MtkDevice> {
-  const jsonPath = join(dir, MTK_STATE_FILE);
-  const json = await readFileLimited(jsonPath, MTK_STATE_MAX_JSON);
-  const files = new Map<string, Uint8Array>();
-  let listed: unknown;
-  try {
-    listed = (JSON.parse(new TextDecoder().decode(json)) as { files?: unknown }).files;
-  } catch {
-    listed = undefined; // mtkDeviceFromFiles names the problem.
-  }
-  if (Array.isArray(listed)) {
-    for (const m of listed as { where?: unknown; path?: unknown }[]) {
-      if (typeof m?.where !== 'string' || typeof m.path !== 'string' || `${m.where}/${m.path}`.includes('..')) continue;
-      const rel = `${m.where}/${m.path}`;
-      try {
-        files.set(rel, new Uint8Array(await readFile(join(dir, ...rel.split('/')))));
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'ENOENT') throw toNvIoError(error, join(dir, rel));
-      }
-    }
-  }
-  try {
-    return mtkDeviceFromFiles(json, (p) => files.get(p));
-  } catch (error) {
-    if (!NvError.isInstance(error)) throw error;
-    throw new NvError(error.code, error.message, { path: join(dir, ...(error.path ?? MTK_STATE_FILE).split('/')), offset: error.offset, data: error.data, cause: error.cause });
   }
 }
 
@@ -88,7 +44,7 @@ export async function simMtkInit(ctx: CliContext, flags: TableFlags & { ltable: 
   const device = createMtkDevice(table, { seed: flags.seed ?? 1, platform: { storage: flags.storage ?? 'emmc' }, personalize: flags.blank !== true });
   // --no-backup: calibrated and IMEI written, but the bin-region backup was never triggered (§2.1).
   if (flags.backup === false) device.binRegion = null;
-  await saveState(ctx.resolvePath(flags.state), device, flags.force === true);
+  await saveMtkDevice(ctx.resolvePath(flags.state), device, { force: flags.force === true });
   const files = (['nvdata', 'protect_f', 'protect_s'] as const).flatMap((p) => Object.keys(device.partitions[p]).sort().map((path) => `${p}:${path}`));
   const binRegion = device.binRegion === null ? [] : Object.keys(device.binRegion).sort();
   ctx.result({ state: flags.state, generation: table.generation, firmware: device.firmware, seed: device.seed, lids: table.entries.length, files, binRegion }, () =>
@@ -103,7 +59,7 @@ export async function simMtkUpgrade(ctx: CliContext, flags: TableFlags & { state
   const dir = ctx.resolvePath(flags.state);
   let device: MtkDevice;
   if (await stateExists(dir)) {
-    device = await loadState(dir);
+    device = await loadMtkDevice(dir);
     if (tableKey(device.table) !== tableKey(from)) {
       throw new NvError('NV_SIM_MTK_TABLE_MISMATCH', `${flags.from} is not the table of the firmware on the device in ${flags.state} (${device.firmware})`, { path: flags.from });
     }
@@ -118,7 +74,7 @@ export async function simMtkUpgrade(ctx: CliContext, flags: TableFlags & { state
   // The planner is told what the device really has: a blank bin region changes rows 10/11 (§9.1).
   const plan = planUpgrade(from, to, mode, { platform: device.platform, binRegion: binBefore === null ? 'empty' : 'present' });
   const cmp = compareMtkPlan(plan, report);
-  await saveState(dir, device, true);
+  await saveMtkDevice(dir, device, { force: true });
   const json = { ...report, planner: { agree: cmp.agree, mismatches: cmp.mismatches, skipped: cmp.skipped, blocked: plan.blocked } };
   ctx.result(json, () => {
     if (report.asserted !== undefined) return `ASSERT ${report.asserted.name}: ${report.asserted.reason}\nplanner ${cmp.agree ? 'agrees' : 'disagrees'}\n`;
@@ -136,9 +92,9 @@ export async function simMtkUpgrade(ctx: CliContext, flags: TableFlags & { state
 /** `nv sim mtk boot` */
 export async function simMtkBoot(ctx: CliContext, flags: { state: string }): Promise<void> {
   const dir = ctx.resolvePath(flags.state);
-  const device = await loadState(dir);
+  const device = await loadMtkDevice(dir);
   const boot = bootMtkDevice(device);
-  await saveState(dir, device, true);
+  await saveMtkDevice(dir, device, { force: true });
   ctx.result(boot, () =>
     boot.asserted !== undefined
       ? `ASSERT ${boot.asserted.name}: ${boot.asserted.reason}\n`
@@ -149,13 +105,13 @@ export async function simMtkBoot(ctx: CliContext, flags: { state: string }): Pro
 /** `nv sim mtk read` */
 export async function simMtkRead(ctx: CliContext, flags: { state: string; lid: string; record: number }): Promise<void> {
   const dir = ctx.resolvePath(flags.state);
-  const device = await loadState(dir);
+  const device = await loadMtkDevice(dir);
   let record: Uint8Array;
   try {
     record = readMtkRecord(device, lidArg(flags.lid), flags.record);
   } finally {
     // A read can repair, reset or assert: the device keeps that.
-    await saveState(dir, device, true);
+    await saveMtkDevice(dir, device, { force: true });
   }
   ctx.result({ lid: flags.lid, record: flags.record, size: record.length, hex: bytesToHex(record) }, () => `${bytesToHex(record)}\n`);
 }
@@ -164,10 +120,10 @@ export async function simMtkRead(ctx: CliContext, flags: { state: string; lid: s
 export async function simMtkWrite(ctx: CliContext, flags: { state: string; lid: string; record: number; hex: string; backup?: boolean }): Promise<void> {
   if (!/^([0-9a-f]{2})*$/i.test(flags.hex)) usage(`--hex ${flags.hex}: expected an even number of hex digits`);
   const dir = ctx.resolvePath(flags.state);
-  const device = await loadState(dir);
+  const device = await loadMtkDevice(dir);
   const bytes = hexToBytes(flags.hex);
   writeMtkRecord(device, lidArg(flags.lid), flags.record, bytes);
   const backedUp = flags.backup === true ? backupMtkBinRegion(device) : [];
-  await saveState(dir, device, true);
+  await saveMtkDevice(dir, device, { force: true });
   ctx.result({ lid: flags.lid, record: flags.record, size: bytes.length, binRegion: backedUp }, () => `wrote record ${flags.record} of ${flags.lid} (${bytes.length} bytes)${flags.backup === true ? ', bin region backed up' : ''}\n`);
 }

@@ -1,41 +1,24 @@
-import { basename, join } from 'node:path';
-import { mkdir, stat } from 'node:fs/promises';
-import { NvError, decodeUtf8, encodeUtf8, parseBigInteger } from '@nv/core';
+import { basename } from 'node:path';
+import { NvError, parseBigInteger } from '@nv/core';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
-import { readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
+import { readFileLimited } from '@nv/core/node';
+import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '@nv/device-sim/node';
 import {
-  QCOM_DEFAULT_PARTITION_SIZE, QCOM_PARTITIONS, autoselectPath, bootQcom, flashPartition, installModemBuild, packageQcomFormats, createQcomDevice, deserializeQcomState, insertSim, mcfgConfigFromMbn, pdcLoad,
-  serializeQcomState, writeEfsFile, type QcomDevice, type QcomFormats, type QcomPartitionName, type QcomPdcLoadResult,
+  QCOM_DEFAULT_PARTITION_SIZE, autoselectPath, bootQcom, flashPartition, installModemBuild, packageQcomFormats, createQcomDevice, insertSim, mcfgConfigFromMbn, pdcLoad,
+  writeEfsFile, type QcomDevice, type QcomFormats, type QcomPdcLoadResult,
 } from '@nv/device-sim/qcom';
 import { UsageFailure, formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 
 const MAX_PARTITION = 64 * 1024 * 1024;
 
-/** Same folder layout as `@nv/device-sim` node-qcom.ts: device.json + <partition>.bin. */
 async function loadState(ctx: CliContext, dir: string, formats?: QcomFormats): Promise<QcomDevice | undefined> {
-  const jsonPath = join(ctx.resolvePath(dir), 'device.json');
-  try {
-    if (!(await stat(jsonPath)).isFile()) return undefined;
-  } catch {
-    return undefined;
-  }
-  const json = decodeUtf8(await readFileLimited(jsonPath, 64 * 1024 * 1024), { path: jsonPath });
-  const parts = {} as Record<QcomPartitionName, Uint8Array>;
-  for (const p of QCOM_PARTITIONS) parts[p] = await readFileLimited(join(ctx.resolvePath(dir), `${p}.bin`), MAX_PARTITION);
-  return deserializeQcomState(json, parts, formats, jsonPath);
+  const abs = ctx.resolvePath(dir);
+  return (await hasQcomDevice(abs)) ? loadQcomDevice(abs, formats) : undefined;
 }
 
 async function saveState(ctx: CliContext, dev: QcomDevice, dir: string): Promise<void> {
-  const abs = ctx.resolvePath(dir);
-  try {
-    await mkdir(abs, { recursive: true });
-  } catch (e) {
-    throw toNvIoError(e, abs);
-  }
-  const s = serializeQcomState(dev);
-  for (const p of QCOM_PARTITIONS) await writeFileAtomic(join(abs, `${p}.bin`), s.partitions[p], { force: true });
-  await writeFileAtomic(join(abs, 'device.json'), encodeUtf8(s.json), { force: true });
+  await saveQcomDevice(dev, ctx.resolvePath(dir));
 }
 
 /** Flags of `nv sim qcom mcfg`. */
