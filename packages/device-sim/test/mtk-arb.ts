@@ -6,8 +6,8 @@ import { createLtableEntry, type Ltable, type LtableEntry, type LtableEntryInit,
 type Gen = 'moly-a' | 'moly-b';
 export type Kind = 'user' | 'cust' | 'l1' | 'cal' | 'barcode' | 'rfdrv' | 'imp' | 'l4' | 'rf';
 const KINDS: readonly Kind[] = ['user', 'cust', 'l1', 'cal', 'barcode', 'rfdrv', 'imp', 'l4', 'rf'];
-export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category' | 'toUnit' | 'fromUnit' | 'confSize';
-const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category', 'toUnit', 'fromUnit', 'confSize'];
+export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category' | 'toUnit' | 'fromUnit' | 'confSize' | 'rbIdentity';
+const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category', 'toUnit', 'fromUnit', 'confSize', 'rbIdentity'];
 
 export function kindInit(kind: Kind, gen: Gen, i: number, size: number, records: number, verno: number, multiple: boolean, defHex: string | null): LtableEntryInit {
   const cats: Record<Kind, string[]> = {
@@ -49,7 +49,10 @@ export function arbTablePair(gen?: Gen, kinds: readonly Kind[] = KINDS, changes:
       const oldEntries: LtableEntry[] = [];
       const newEntries: LtableEntry[] = [];
       rows.forEach((r, i) => {
-        const init = kindInit(r.kind, g, i, r.size, r.records, r.verno, r.multiple, r.def === null ? null : hexOf(r.size, r.def));
+        const base = kindInit(r.kind, g, i, r.size, r.records, r.verno, r.multiple, r.def === null ? null : hexOf(r.size, r.def));
+        // rbIdentity: a moly-b user LID with RESERVE_BACKWARD whose MULTIPLE, category or prefix (with a VERNO bump) changes (rows 19, 19p).
+        const rbId = r.change === 'rbIdentity' && g === 'moly-b' && r.kind === 'user';
+        const init: LtableEntryInit = rbId ? { ...base, attributes: [...(base.attributes ?? []), 'RESERVE_BACKWARD'] } : base;
         oldEntries.push(createLtableEntry(init, set));
         let n: LtableEntryInit | null = init;
         const attrs = init.attributes ?? [];
@@ -69,6 +72,11 @@ export function arbTablePair(gen?: Gen, kinds: readonly Kind[] = KINDS, changes:
           case 'toUnit': n = r.kind === 'user' || r.kind === 'cust' ? { ...init, categories: [['CALIBRAT'], ['IMPORTANT'], ['IMPORTANT_L4']][i % 3] as string[], attributes: [] } : init; break;
           // IMPORTANT → USER / IMPORTANT_L4 → CALIBRAT with a VERNO bump: the IMPORTANT VERNO assert no longer applies (rows 4, 7).
           case 'fromUnit': n = r.kind === 'imp' || r.kind === 'l4' ? { ...init, categories: r.kind === 'imp' ? ['USER'] : ['CALIBRAT'], tags: [], verno: String(r.verno + 1).padStart(3, '0') } : init; break;
+          case 'rbIdentity': {
+            const attrsRb = toggle(attrs, 'MULTIPLE');
+            n = !rbId ? init : [{ ...init, attributes: attrsRb }, { ...init, categories: ['CUSTOM_SENSITIVE'] }, { ...init, prefix: `R${i.toString(36).padStart(3, '0')}`, verno: String(r.verno + 1).padStart(3, '0') }][r.size % 3] as LtableEntryInit;
+            break;
+          }
           case 'confSize': n = r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'CONFIDENTIAL'), size: r.size + 1, default: { kind: 'zero' } } : init; break;
           default: break;
         }

@@ -222,6 +222,17 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
     const { a } = one('moly-b', 'cal', 'ota', grow, {}, { ...(BASE['cal'] as LtableEntryInit), attributes: ['OTA_RESET'] });
     expect([a.row, a.action]).toEqual(['X4', 'lost']);
   });
+  it('rows 19, 19p, 14m: RESERVE_BACKWARD migrates across a MULTIPLE/category change or a VERNO bump, not across a prefix change', () => {
+    const rb = { ...(BASE['user'] as LtableEntryInit), attributes: ['RESERVE_BACKWARD'] };
+    expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, attributes: ['RESERVE_BACKWARD', 'MULTIPLE'] }), {}, rb).a).toMatchObject({ row: '19', action: 'migrate', oldFile: 'deleted' });
+    expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, categories: ['CUSTOM_SENSITIVE'] }), {}, rb).a).toMatchObject({ row: '19', action: 'migrate' });
+    expect(one('moly-b', 'user', 'ota', (e) => bump({ ...e, prefix: 'US02' }), {}, rb).a).toMatchObject({ row: '19p', action: 'reset', oldFile: 'deleted' });
+    expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, prefix: 'US02' })).a).toMatchObject({ row: '19p', action: 'reset', oldFile: 'orphan' });
+    const rbReset = { ...(BASE['user'] as LtableEntryInit), attributes: ['RESERVE_BACKWARD', 'OTA_RESET'] };
+    expect(one('moly-b', 'user', 'ota', bump, {}, rbReset).a).toMatchObject({ row: '14m', action: 'migrate' });
+    expect(one('moly-b', 'user', 'ota', same, {}, rbReset).a).toMatchObject({ row: '14', action: 'reset' });
+    expect(one('moly-a', 'user', 'ota', bump, {}, { ...(BASE['user'] as LtableEntryInit), attributes: ['SW_VERNO_RESET'] }).a).toMatchObject({ row: '14m', action: 'reset' });
+  });
   it('row 11: restore from bin region; Δdef ⇒ stale', () => {
     expect(one('moly-b', 'rfdrv', 'firmware-upgrade', newDef).a).toMatchObject({ row: '11a', action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' });
     expect(one('moly-b', 'cal', 'factory-reset', newDef).a).toMatchObject({ row: '11b', action: 'stale', severity: 'info' });
@@ -268,7 +279,7 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
     expect(one('moly-b', 'user', 'download-only', (e) => ({ ...e, attributes: ['MSP'] })).a).toMatchObject({ row: '18', action: 'reset', severity: 'warning' });
   });
   it('row 19: new identity of user data', () => {
-    expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, prefix: 'US02' })).a).toMatchObject({ row: '19', action: 'reset', oldFile: 'orphan' });
+    expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, categories: ['CUSTOM_SENSITIVE'] })).a).toMatchObject({ row: '19', action: 'reset', oldFile: 'orphan' });
     expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a).toMatchObject({ row: '19', oldFile: 'deleted' });
     // A category change without a folder change still changes the gen-B header category (§8: deleted).
     expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, categories: ['USER', 'BACKUP_SDS'] })).a).toMatchObject({ row: '19', action: 'reset' });
