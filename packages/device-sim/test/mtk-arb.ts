@@ -6,8 +6,8 @@ import { createLtableEntry, type Ltable, type LtableEntry, type LtableEntryInit,
 type Gen = 'moly-a' | 'moly-b';
 export type Kind = 'user' | 'cust' | 'l1' | 'cal' | 'barcode' | 'rfdrv' | 'imp' | 'l4' | 'rf';
 const KINDS: readonly Kind[] = ['user', 'cust', 'l1', 'cal', 'barcode', 'rfdrv', 'imp', 'l4', 'rf'];
-export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category' | 'toUnit' | 'fromUnit' | 'confSize' | 'rbIdentity';
-const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category', 'toUnit', 'fromUnit', 'confSize', 'rbIdentity'];
+export type Change = 'none' | 'verUp' | 'size' | 'records' | 'default' | 'resetBit' | 'prefix' | 'remove' | 'conf' | 'multiple' | 'reserveBackward' | 'category' | 'toUnit' | 'fromUnit' | 'confSize' | 'rbIdentity' | 'faConf' | 'faSize';
+const CHANGES: readonly Change[] = ['none', 'none', 'verUp', 'size', 'records', 'default', 'resetBit', 'prefix', 'remove', 'conf', 'multiple', 'reserveBackward', 'category', 'toUnit', 'fromUnit', 'confSize', 'rbIdentity', 'faConf', 'faSize'];
 
 export function kindInit(kind: Kind, gen: Gen, i: number, size: number, records: number, verno: number, multiple: boolean, defHex: string | null): LtableEntryInit {
   const cats: Record<Kind, string[]> = {
@@ -52,7 +52,9 @@ export function arbTablePair(gen?: Gen, kinds: readonly Kind[] = KINDS, changes:
         const base = kindInit(r.kind, g, i, r.size, r.records, r.verno, r.multiple, r.def === null ? null : hexOf(r.size, r.def));
         // rbIdentity: a moly-b user LID with RESERVE_BACKWARD whose MULTIPLE, category or prefix (with a VERNO bump) changes (rows 19, 19p).
         const rbId = r.change === 'rbIdentity' && g === 'moly-b' && r.kind === 'user';
-        const init: LtableEntryInit = rbId ? { ...base, attributes: [...(base.attributes ?? []), 'RESERVE_BACKWARD'] } : base;
+        // faConf / faSize (moly-b): a FAULT_ASSERT LID (not rf: row 3 is a policy) whose first read fails after a CONFIDENTIAL toggle or a size change.
+        const fa = (r.change === 'faConf' || r.change === 'faSize') && r.kind !== 'rf' && g === 'moly-b'; // FAULT_ASSERT is a moly-b attribute
+        const init: LtableEntryInit = rbId ? { ...base, attributes: [...(base.attributes ?? []), 'RESERVE_BACKWARD'] } : fa ? { ...base, attributes: [...(base.attributes ?? []), 'FAULT_ASSERT'] } : base;
         oldEntries.push(createLtableEntry(init, set));
         let n: LtableEntryInit | null = init;
         const attrs = init.attributes ?? [];
@@ -77,6 +79,8 @@ export function arbTablePair(gen?: Gen, kinds: readonly Kind[] = KINDS, changes:
             n = !rbId ? init : [{ ...init, attributes: attrsRb }, { ...init, categories: ['CUSTOM_SENSITIVE'] }, { ...init, prefix: `R${i.toString(36).padStart(3, '0')}`, verno: String(r.verno + 1).padStart(3, '0') }][r.size % 3] as LtableEntryInit;
             break;
           }
+          case 'faConf': n = fa ? { ...init, attributes: toggle(attrs, 'CONFIDENTIAL') } : init; break;
+          case 'faSize': n = fa ? { ...init, size: r.size + 1, default: { kind: 'zero' } } : init; break;
           case 'confSize': n = r.kind === 'user' ? { ...init, attributes: toggle(attrs, 'CONFIDENTIAL'), size: r.size + 1, default: { kind: 'zero' } } : init; break;
           default: break;
         }

@@ -55,7 +55,7 @@ describe('planner vs simulated device', () => {
       for (const a of planUpgrade(pair.old, pair.next, mode).actions) (rows.add(a.row), rows.add(`${a.row}/${a.action}`));
       if (upgradeMtkDevice(createMtkDevice(pair.old), pair.next, mode).asserted !== undefined) asserts.device++;
     }
-    for (const r of ['1', '2', 'X1', '3', '4', '5', '6', 'X5', '7', 'X2', 'X6', 'X7', 'X4', '14r', '18u', '18l', '19p', '19/migrate', '8', '9', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21', '22', '23']) expect(rows).toContain(r);
+    for (const r of ['1', '2', 'X1', '3', '4', '5', '6', 'X5', '7', 'X2', 'X6', 'X7', 'X4', '14r', '18u', '18l', '18f', '20f', '19p', '19/migrate', '8', '9', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21', '22', '23']) expect(rows).toContain(r);
     expect(asserts.device).toBeGreaterThan(10);
     // The empty-bin-region property reaches the bin-region rows (D3, D4 and the X5e part of D1).
     const empty = new Set<string>();

@@ -233,6 +233,22 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
     expect(one('moly-b', 'user', 'ota', same, {}, rbReset).a).toMatchObject({ row: '14', action: 'reset' });
     expect(one('moly-a', 'user', 'ota', bump, {}, { ...(BASE['user'] as LtableEntryInit), attributes: ['SW_VERNO_RESET'] }).a).toMatchObject({ row: '14m', action: 'reset' });
   });
+  it('rows 18f, 20f: a FAULT_ASSERT item whose first read fails asserts (moly-b)', () => {
+    const fa = (cls: string): LtableEntryInit => ({ ...(BASE[cls] as LtableEntryInit), attributes: [...((BASE[cls] as LtableEntryInit).attributes ?? []), 'FAULT_ASSERT'] });
+    for (const cls of ['user', 'cal', 'imp', 'l4', 'rfdrv']) {
+      const { a, blocked } = one('moly-b', cls, 'ota', (e) => ({ ...e, attributes: [...(e.attributes ?? []), 'CONFIDENTIAL'] }), {}, fa(cls));
+      expect([a.row, a.action, blocked[0]?.code]).toEqual(['18f', 'assert', 'NV_LTABLE_PLAN_VERNO_REQUIRED']);
+    }
+    expect(one('moly-b', 'user', 'download-only', grow, {}, fa('user')).a).toMatchObject({ row: '20f', action: 'assert' });
+    expect(one('moly-b', 'user', 'download-only', grow, {}, { ...fa('user'), attributes: ['FAULT_ASSERT', 'RESERVE_BACKWARD'] }).a).toMatchObject({ row: '20f', action: 'migrate' });
+    // FU/FR erase a user file: nothing is read back (row 9).
+    expect(one('moly-b', 'user', 'firmware-upgrade', grow, {}, fa('user')).a).toMatchObject({ row: '9', action: 'reset' });
+  });
+  it('row X5 yields to a reset-on-version bit (§8 phase 1 resets before the size check)', () => {
+    const rb = { ...(BASE['rfdrv'] as LtableEntryInit), attributes: ['OTA_RESET'] };
+    expect(one('moly-b', 'rfdrv', 'ota', grow, {}, rb).a).toMatchObject({ row: '14', action: 'reset' });
+    expect(one('moly-b', 'rfdrv', 'firmware-upgrade', grow, {}, rb).a).toMatchObject({ row: '14r', action: 'reset' });
+  });
   it('row 11: restore from bin region; Δdef ⇒ stale', () => {
     expect(one('moly-b', 'rfdrv', 'firmware-upgrade', newDef).a).toMatchObject({ row: '11a', action: 'stale', code: 'NV_LTABLE_PLAN_VERNO_REQUIRED', severity: 'warning' });
     expect(one('moly-b', 'cal', 'factory-reset', newDef).a).toMatchObject({ row: '11b', action: 'stale', severity: 'info' });
