@@ -16,7 +16,7 @@ export function decisionTableMarkdown(): string {
     for (const [g, o] of Object.entries(r.byGeneration ?? {})) outcomes.push(`${g}: ${out(o as LtableRowOutcome)}`);
     if (r.reserveBackward) outcomes.push(`moly-b RESERVE_BACKWARD: ${out(r.reserveBackward)}`);
     if (r.defaultChangeReset) outcomes.push(`moly-b default-change-reset: ${out(r.defaultChangeReset)}`);
-    return `| ${r.id} | ${r.modes.join(' ')} | ${r.classes === 'any' ? 'any' : r.classes.join(', ')} | ${cond} | ${outcomes.join('; ')} |`;
+    return `| ${r.id} | ${r.modes.join(' ')}${r.generations ? ` (${r.generations.join(', ')} only)` : ''} | ${r.classes === 'any' ? 'any' : r.classes.join(', ')} | ${cond} | ${outcomes.join('; ')} |`;
   });
   return ['| row | modes | classes | change | outcome |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -69,9 +69,9 @@ const FU_FR: readonly LtableModeGroup[] = ['FU', 'FR'];
 const FU_FR_DO: readonly LtableModeGroup[] = ['FU', 'FR', 'DO'];
 
 /**
- * The §9.3 decision table, in order. Rows `X…` are additions (README, Decisions): removed LIDs outside DO,
- * identity changes of unit data, size changes of RF-driver CALIBRAT items (X5). Sub-rows `4e`, `6e`, `X5e` are
- * rows 4/6/X5 under FU/FR with an empty bin region (no old file to assert on); `10r` is row 10 for RF-driver data. Row 24 (AP files) is not about LIDs and is not in this table.
+ * The §9.3 decision table, in order. Rows `X…` are additions and lettered rows (`4e`, `10r`, `18u`, …) refine a
+ * spec row; each is explained in the README, Decisions (many were found by the planner-vs-simulator property test of
+ * `@nv/device-sim`). Row 24 (AP files) is not about LIDs and is not in this table.
  */
 export const LTABLE_DECISION_TABLE: readonly LtableDecisionRow[] = [
   { id: '1', modes: ['FA'], classes: ['cal', 'imp', 'l4'], none: ['removed', 'added', 'unitGained'], outcome: { action: 'lost', code: 'NV_LTABLE_PLAN_IDENTITY_RESET', severity: 'warning' }, reason: 'Format All erases every partition: unit-specific calibration, IMEI/barcode or SIM-lock data is replaced by defaults', advice: 're-calibrate, re-write IMEI/barcode, re-apply the SIM lock, then trigger a bin-region backup' },
