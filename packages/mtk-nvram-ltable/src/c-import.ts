@@ -3,7 +3,7 @@
  * parser (pure: no wasm, no Node). See the README for why not tree-sitter.
  * @module
  */
-import { NvError } from '@nv/core';
+import { NvError, bytesToHex } from '@nv/core';
 import { LTABLE_ENUMS, LTABLE_ENUM_SETS, LTABLE_GENERATIONS, bitValue, defaultEnumSet, type LtableEnumSet, type LtableGeneration } from './enums.ts';
 import { LTABLE_MAX_ENTRIES, valueToNames } from './json.ts';
 import { LTABLE_TAGS, type Ltable, type LtableDefault, type LtableEntry, type LtableTag } from './model.ts';
@@ -714,10 +714,6 @@ function cUnescape(body: string): string | undefined {
   return out;
 }
 
-function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-}
-
 interface RawEntry {
   readonly fields: Tok[][];
   readonly at: Tok;
@@ -818,7 +814,7 @@ function readDefault(ctx: Ctx, toks: readonly Tok[]): LtableDefault {
   const mac = ctx.macros.get(symbol);
   if (mac && mac.params === null && mac.body.length === 1 && (mac.body[0] as Tok).k === 'id') return readDefault(ctx, mac.body);
   const bytes = ctx.arrays.get(symbol);
-  return bytes ? { kind: 'bytes', symbol, hex: toHex(bytes) } : { kind: 'symbol', symbol };
+  return bytes ? { kind: 'bytes', symbol, hex: bytesToHex(bytes) } : { kind: 'symbol', symbol };
 }
 
 function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: LtableEnumSet): LtableEntry {
