@@ -11,10 +11,12 @@ import { runQcomFlow } from '../demo/qcom.ts';
 /** The flows of the demo, in the order the story is told. */
 const FLOWS: ReadonlyArray<(run: DemoRunner) => Promise<void>> = [runQcomFlow, runMcfgFlow, runMtkFlow];
 
-function printStep(ctx: CliContext, step: DemoStep, index: number): void {
+function printStep(ctx: CliContext, step: DemoStep, index: number, keepsArtefacts: boolean): void {
   if (ctx.json) return;
   const mark = step.ok ? ctx.color.green('✔') : step.skipped ? ctx.color.yellow('–') : ctx.color.red('✘');
   ctx.io.stdout.write(`${mark} ${String(index).padStart(2)}. ${step.title}\n      ${step.summary}\n`);
+  // Without --out the files live in a temporary folder that is removed: naming them would mislead.
+  if (!keepsArtefacts) return;
   for (const a of step.artefacts.slice(0, 4)) ctx.io.stdout.write(`      ${ctx.color.dim(a)}\n`);
   if (step.artefacts.length > 4) ctx.io.stdout.write(`      ${ctx.color.dim(`… and ${step.artefacts.length - 4} more files`)}\n`);
 }
@@ -26,7 +28,7 @@ function printStep(ctx: CliContext, step: DemoStep, index: number): void {
 export async function demo(ctx: CliContext, flags: { out?: string; force?: boolean }): Promise<void> {
   const steps: DemoStep[] = [];
   const runAll = async (dir: string): Promise<void> => {
-    const runner = new DemoRunner(dir, (s) => printStep(ctx, s, steps.push(s)));
+    const runner = new DemoRunner(dir, (s) => printStep(ctx, s, steps.push(s), flags.out !== undefined));
     for (const flow of FLOWS) await flow(runner);
   };
   if (flags.out !== undefined) {
