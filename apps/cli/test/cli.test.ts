@@ -74,6 +74,18 @@ describe('nv (spawned from source)', () => {
   });
 });
 
+describe('pipes', () => {
+  it('a reader that closes early (nv … | head -1) ends nv quietly, without an EPIPE trace', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI_BIN } = await import('./_spawn.ts');
+    const nv = `${JSON.stringify(process.execPath)} --import ${JSON.stringify(import.meta.resolve('tsx'))} --conditions=@nv/source ${JSON.stringify(CLI_BIN)}`;
+    const r = spawnSync('sh', ['-c', `${nv} errors | head -1; ${nv} demo | head -1`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.stderr).not.toContain('Unhandled');
+  });
+});
+
 describe('run() in process', () => {
   it('human output has no colour codes when stdout is not a TTY', async () => {
     const r = await runInProcess(['errors', 'NV_LIMIT']);
