@@ -119,6 +119,18 @@ const config: UserConfig<DefaultTheme.Config> = defineConfig({
   lastUpdated: false,
   srcExclude: ['README.md', 'test/**', 'scripts/**', 'generated/**', 'test-output/**'],
   vite: {
+    plugins: [
+      {
+        // The site must build from a clean clone: a package module loaded from a `dist/` folder means the
+        // `@nv/source` condition was lost, and the build would then depend on (possibly stale) build output.
+        name: 'nv-no-dist',
+        load(id: string): null {
+          if (/[\\/](packages[\\/][^\\/]+|apps[\\/]cli)[\\/]dist[\\/]/.test(id))
+            throw new Error(`${id}: loaded from dist/, not from the @nv/source entry`);
+          return null;
+        },
+      },
+    ],
     resolve: {
       conditions,
       // The API pages are English only: our langs composable sends their language link to the other home.
