@@ -319,6 +319,15 @@ function defineMacro(ctx: Ctx, rest: string, line: number, col: number, off: num
   ctx.macros.set(name, { params, body });
 }
 
+/**
+ * Appends `items` to `out` after checking the expansion limit: a spread `push(...items)` of a list with ~10⁵
+ * tokens overflows the call stack (RangeError) before the limit check after it could run.
+ */
+function append(ctx: Ctx, out: Tok[], items: readonly Tok[], at: Tok): void {
+  if (out.length + items.length > MAX_EXPANDED_TOKENS) throw ctx.err('NV_LIMIT', `macro expansion over ${MAX_EXPANDED_TOKENS} tokens`, at);
+  for (const t of items) out.push(t);
+}
+
 /** Expands macros in a token list (object-like and function-like, `#` and `##`), with a recursion guard. */
 function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new Set(), depth = 0, keepPrefix?: string): Tok[] {
   if (depth > MAX_EXPANSION_DEPTH) throw new NvError('NV_LIMIT', `${ctx.file}: macro expansion deeper than ${MAX_EXPANSION_DEPTH}`);
@@ -334,7 +343,7 @@ function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new 
     }
     const innerHide = new Set(hide).add(tk.t);
     if (mac.params === null) {
-      out.push(...expand(ctx, mac.body.map((b) => ({ ...b, line: tk.line, col: tk.col, off: tk.off })), innerHide, depth + 1, keepPrefix));
+      append(ctx, out, expand(ctx, mac.body.map((b) => ({ ...b, line: tk.line, col: tk.col, off: tk.off })), innerHide, depth + 1, keepPrefix), tk);
     } else {
       if (toks[i + 1]?.t !== '(') {
         out.push(tk);
@@ -376,10 +385,10 @@ function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new 
         if (pi >= 0) {
           // Operand of ## is pasted unexpanded; other uses are pre-expanded.
           const pasted = mac.body[b + 1]?.t === '##';
-          body.push(...(pasted ? (args[pi] ?? []) : expand(ctx, args[pi] ?? [], hide, depth + 1, keepPrefix)).map((a) => ({ ...a, line: tk.line, col: tk.col, off: tk.off })));
+          append(ctx, body, (pasted ? (args[pi] ?? []) : expand(ctx, args[pi] ?? [], hide, depth + 1, keepPrefix)).map((a) => ({ ...a, line: tk.line, col: tk.col, off: tk.off })), tk);
         } else body.push({ ...bt, line: tk.line, col: tk.col, off: tk.off });
       }
-      out.push(...expand(ctx, body, innerHide, depth + 1, keepPrefix));
+      append(ctx, out, expand(ctx, body, innerHide, depth + 1, keepPrefix), tk);
       i = j;
     }
     if (out.length > MAX_EXPANDED_TOKENS) throw new NvError('NV_LIMIT', `${ctx.file}:${tk.line}: macro expansion over ${MAX_EXPANDED_TOKENS} tokens`);

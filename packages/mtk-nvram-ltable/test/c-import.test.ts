@@ -127,6 +127,16 @@ describe('C import (§6)', () => {
     const deep = `#if ${'('.repeat(5000)}1${')'.repeat(5000)}\n#endif\nltable_entry_struct t[] = {};`;
     expect(fail(deep).code).toBe('NV_LIMIT');
   });
+
+  it('regression: a macro whose body is 150 000 tokens throws NV_LIMIT, not RangeError (hand-made, hardening pass)', () => {
+    // `out.push(...expanded)` of ~10⁵ tokens overflowed the call stack before the token limit was checked.
+    const entry = (first: string) => `ltable_entry_struct t[] = {{ ${first}, 1, 1, NULL, NVRAM_CATEGORY_USER, NVRAM_ATTR_AVERAGE, "AB01", "000" }};`;
+    const big = `#define A ${'1 + '.repeat(150_000)}1\n`;
+    const e = fail(`${big}${entry('A')}`);
+    expect(e.code).toBe('NV_LIMIT');
+    expect(e.message).toContain('macro expansion over 100000 tokens');
+    expect(fail(`#define F(x) x\n${big}${entry('F(A)')}`).code).toBe('NV_LIMIT');
+  });
 });
 
 describe.skipIf(!hasTool('cpp'))('preprocessing cross-check against cpp (needs Debian cpp)', () => {
