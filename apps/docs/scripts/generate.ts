@@ -20,10 +20,18 @@ const PACKAGES = [
   'device-sim',
 ] as const;
 
+// Generated pages are formatted like the rest of the repository, so `prettier --check .` passes after a build.
+const prettier = await import('prettier');
+const pending: Promise<void>[] = [];
 function write(rel: string, text: string): void {
   const file = join(DOCS, rel);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
+  pending.push(
+    (async () => {
+      const options = (await prettier.resolveConfig(file)) ?? {};
+      writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+    })(),
+  );
 }
 
 /** Relative README links point into the repository, which the site does not serve: rewrite or unlink them. */
