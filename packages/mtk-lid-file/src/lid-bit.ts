@@ -3,7 +3,7 @@
  * (ARM EABI natural alignment) and the LID_BIT grammar → field layouts; records ↔ named fields.
  * @module
  */
-import { NvError, bytesToHex, checkLimit, hexToBytes } from '@nv/core';
+import { NvError, bytesToHex, checkLimit, decodeLatin1, hexToBytes } from '@nv/core';
 
 /** Largest description accepted (characters). */
 export const LID_BIT_MAX_CHARS: number = 4 * 1024 * 1024;
@@ -474,7 +474,7 @@ export function decodeLidBitRecord(lid: LidBitLid, record: Uint8Array): LidBitFi
     if (!small) {
       const end = bytes.indexOf(0);
       const t = bytes.subarray(0, end < 0 ? bytes.length : end);
-      if (t.length > 0 && t.every((b) => b >= 0x20 && b < 0x7f) && bytes.subarray(t.length).every((b) => b === 0)) out.text = String.fromCharCode(...t);
+      if (t.length > 0 && t.every((b) => b >= 0x20 && b < 0x7f) && bytes.subarray(t.length).every((b) => b === 0)) out.text = decodeLatin1(t); // not fromCharCode(...t): a spread of a 10⁵-byte field overflows the stack
     }
     return out;
   });

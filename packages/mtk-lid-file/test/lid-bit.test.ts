@@ -108,4 +108,14 @@ describe('LID_BIT limits', () => {
     const deep = `typedef struct { kal_uint8 a; } s;\nBEGIN_NVRAM_DATA\nLID_BIT "001" X s * 1 { ${'a { '.repeat(5000)}`;
     expect(() => parseLidBit(deep)).toThrow(expect.objectContaining({ code: 'NV_LID_BIT_SYNTAX' }) as Error);
   });
+  it('regression: a 300 000-byte text field decodes instead of throwing RangeError (hand-made, hardening pass)', () => {
+    // The text of a byte-array field was built with String.fromCharCode(...bytes): a 10⁵-argument spread overflows the stack.
+    const n = 300_000;
+    const text = `typedef struct { kal_uint8 label[${n}]; } big_struct;\nBEGIN_NVRAM_DATA\nLID_BIT "001" NVRAM_EF_BIG_LID big_struct * 1 {\n  label: "Label";\n};\nEND_NVRAM_DATA`;
+    const lid = parseLidBit(text).lids[0]!;
+    expect(lid.recordSize).toBe(n);
+    const [label] = decodeLidBitRecord(lid, new Uint8Array(n).fill(0x41));
+    expect(label!.name).toBe('label');
+    expect(label!.text).toBe('A'.repeat(n));
+  });
 });
