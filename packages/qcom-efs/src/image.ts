@@ -110,7 +110,7 @@ function payloadToImage(view: Uint8Array, base: number, backend: DeflateBackend,
   if (view[0] === 0x1f && view[1] === 0x8b) {
     chain.push('gzip');
     const gz = decodeGzip(view, backend, { ...options, baseOffset: base });
-    warnings.push(...gz.warnings);
+    for (const w of gz.warnings) warnings.push(w);
     tar = gz.data;
     tarBase = 0; // offsets inside a decompressed tar are tar offsets (§4)
   } else if (isTarHeader(view)) {
@@ -128,7 +128,7 @@ function payloadToImage(view: Uint8Array, base: number, backend: DeflateBackend,
   }
   chain.push('tar');
   const { tree, warnings: tw } = tarToEfsTree(tar, { ...options, baseOffset: tarBase });
-  warnings.push(...tw);
+  for (const w of tw) warnings.push(w); // not push(...tw): a tar of 10⁵ suspect entries overflowed the stack
   return { chain, tar, tree, warnings };
 }
 

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError, encodeLatin1 } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
@@ -55,6 +55,16 @@ describe('every parser throws only NvError (fuzz)', () => {
       }),
       { numRuns: FUZZ_RUNS },
     );
+  });
+  it('regression: an include of 200 000 elements is read, not a RangeError (hand-made, hardening pass)', () => {
+    // xi:include spliced the children with out.push(...children): a 10⁵-argument spread overflows the stack.
+    const files: Record<string, string> = {
+      'a.xml': '<NvSource><xi:include href="b.xml#xpointer(/NvSource/*)"/></NvSource>',
+      'b.xml': `<NvSource>${'<a/>'.repeat(200_000)}</NvSource>`,
+    };
+    const root = loadXml('a.xml', { read: (p) => files[p.replace(/^\.\//, '')], list: () => Object.keys(files) });
+    expect(root.children).toHaveLength(200_000);
+    expect(root.children[199_999]?.name).toBe('a');
   });
   it('decodeTar on random bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => onlyNvError(() => decodeTar(b))), { numRuns: FUZZ_RUNS });

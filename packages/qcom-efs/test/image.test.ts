@@ -95,3 +95,31 @@ describe('ELF-wrapped images (§3.12 (5), inferred)', () => {
     expect(code(() => readEfsImage(elf32(gz).subarray(0, 60), NODE_DEFLATE))).toMatch(/NV_TRUNCATED|NV_EFS_CONTAINER_UNKNOWN/);
   });
 });
+
+describe('hostile images (hardening pass)', () => {
+  it('regression: a small gzip of 80 000 suspect tar entries reads with its warnings, not a RangeError (hand-made)', () => {
+    // One v7 header "a" with a prefix but no ustar magic, repeated: each entry warns (prefix, then "appears twice").
+    // payloadToImage merged the tar warnings with push(...tw): a 10⁵-argument spread overflows the stack.
+    const h = new Uint8Array(512);
+    const put = (s: string, at: number): void => h.set(Array.from(s, (c) => c.charCodeAt(0)), at);
+    put('a', 0);
+    put('0000644\0', 100);
+    put('0000000\0', 108);
+    put('0000000\0', 116);
+    put('00000000000\0', 124);
+    put('00000000000\0', 136);
+    put('0', 156);
+    put('p', 345);
+    put('        ', 148);
+    put(`${h.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `, 148);
+    const n = 80_000;
+    const tar = new Uint8Array((n + 2) * 512);
+    for (let i = 0; i < n; i++) tar.set(h, i * 512);
+    const gz = encodeGzip(tar, NODE_DEFLATE);
+    expect(gz.length).toBeLessThan(1 << 20);
+    const r = readEfsImage(gz, NODE_DEFLATE);
+    expect(r.chain).toEqual(['gzip', 'tar']);
+    expect(r.warnings).toHaveLength(2 * n - 1);
+    expect(r.tree.entries.map((e) => e.path)).toContain('/a');
+  });
+});
