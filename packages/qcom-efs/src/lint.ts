@@ -91,7 +91,7 @@ export function lintQcn(qcn: Qcn, options: LintOptions = {}): { ok: boolean; fin
     if (options.definition !== undefined && !options.definition.items.has(i.id)) findings.push({ severity: 'warning', code: 'NV_EFS_LINT_NOT_IN_DEFINITION', path, id: i.id, message: `NV ${i.id} is not in the NvDefinition` });
   }
   const files = lintEfsTree({ entries: qcn.efs.filter((f) => f.path.startsWith('/')).map((f) => ({ path: f.path, type: 'file', mode: 0o100777, uid: 0, gid: 0, mtime: 0, data: f.data })) }, { ...options, nvInfo: [] });
-  findings.push(...files.findings);
+  for (const f of files.findings) findings.push(f); // not push(...): 10⁵ findings overflow the stack
   return { ok: !findings.some((f) => f.severity === 'error'), findings };
 }
 

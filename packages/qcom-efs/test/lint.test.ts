@@ -48,3 +48,15 @@ describe('preload lint (§5)', () => {
     expect(stripFactoryFromQcn(qcn).qcn.items.map((i) => i.id)).toEqual([10]);
   });
 });
+
+describe('hostile QCNs (hardening pass)', () => {
+  it('regression: lintQcn over 150 000 EFS files with a finding each returns them, not a RangeError (hand-made)', () => {
+    // The EFS findings were merged with findings.push(...files.findings): a 10⁵-argument spread overflows the stack.
+    const n = 150_000;
+    const efs = Array.from({ length: n }, (_, i) => ({ store: 'NV_Items' as const, path: `/policyman/p${i}`, data: new Uint8Array(1), key: String(i) }));
+    const { ok, findings } = lintQcn({ model: 0, modelName: '0', items: [], efs, extra: [] });
+    expect(ok).toBe(true);
+    expect(findings).toHaveLength(n);
+    expect(findings.every((f) => f.code === 'NV_EFS_LINT_RUNTIME_STATE')).toBe(true);
+  });
+});
