@@ -2,7 +2,7 @@
  * MCFG XML → MBN (spec qcom-mbn.md §2.3–§2.4, §3, §4.1), byte-identical to the vendor JO generator.
  * @module
  */
-import { NvError, concatBytes, encodeLatin1 } from '@nv/core';
+import { ByteWriter, NvError, concatBytes, encodeLatin1 } from '@nv/core';
 import { encodeMember } from './member.ts';
 import {
   MAX_NV_ID,
@@ -204,14 +204,10 @@ export function encodeMcfgSegment(parts: McfgSegmentParts): Uint8Array<ArrayBuff
     (payloadLength >> 8) & 0xff,
     ...encodeLatin1('MCFG_TRL'),
   ]);
-  return concatBytes(
-    header,
-    ...items,
-    trailerHead,
-    parts.trailerTlvs,
-    pad,
-    Uint8Array.from(u32(recordLength + pad.length)),
-  );
+  // A ByteWriter, not concatBytes(header, ...items, …): spreading 10⁵ items as arguments overflows the stack.
+  const out = new ByteWriter(total + pad.length + 4).bytes(header);
+  for (const item of items) out.bytes(item);
+  return out.bytes(trailerHead).bytes(parts.trailerTlvs).bytes(pad).u32le(recordLength + pad.length).finish();
 }
 
 /** Context of {@link elementToItems}. */

@@ -282,3 +282,22 @@ describe('diff', () => {
     expect(diffMbn(kat, kat)).toEqual({ added: [], removed: [], changed: [] });
   });
 });
+
+describe('hostile XML (hardening pass)', () => {
+  it('regression: lintMcfgXml of 150 000 EFS items with a finding each builds and lints, not a RangeError (hand-made)', () => {
+    // encodeMcfgSegment joined the items with concatBytes(header, ...items, …) and lintMcfgXml merged the findings
+    // with out.push(...findings): both spread 10⁵ arguments and overflowed the stack.
+    const n = 150_000;
+    const items = Array.from(
+      { length: n },
+      (_, i) =>
+        `<NvEfsItemData fullpathname="/nv/item_files/x/${i}" mcfgAttributes="0x00" mcfgVariant="2"><Member sizeOf="1" type="uint8">1</Member></NvEfsItemData>`,
+    ).join('\n');
+    const xml = `<NvData><NvConfigurationData carrierIndex="1" version="0x0501050D" type="1"/>${items}<NvTrlRecord mcfgAttributes="0x00"><Member name="format" sizeOf="5" type="uint8">0 2 0 0 1</Member></NvTrlRecord></NvData>`;
+    const { ok, findings } = lintMcfgXml(xml);
+    expect(ok).toBe(false);
+    const noAction = findings.filter((f) => f.code === 'NV_MBN_ATTR_NO_ACTION');
+    expect(noAction).toHaveLength(n);
+    expect(noAction[n - 1]?.path).toBe(`efs:/nv/item_files/x/${n - 1}`);
+  });
+});
