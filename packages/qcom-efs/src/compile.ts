@@ -84,7 +84,7 @@ export function parseNvDefinition(root: XmlElement): NvDefinition {
     if (e.name === 'DataType') {
       const name = e.attrs['name'];
       if (name === undefined) throw new NvError('NV_EFS_XML_MISSING_ATTR', `${root.file}: DataType without name`, { path: root.file });
-      if (name in PRIMITIVES) continue; // primitives are self-referencing DataTypes: built in
+      if (Object.hasOwn(PRIMITIVES, name)) continue; // primitives are self-referencing DataTypes: built in (own keys: not `constructor`)
       if (dataTypes.has(name)) throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: DataType ${name} is defined twice`, { path: root.file });
       const tid = e.attrs['typeid'];
       const typeid = tid === undefined ? undefined : Number(tid);
@@ -123,7 +123,7 @@ export function parseNvDefinition(root: XmlElement): NvDefinition {
   // Check every type resolves and no DataType contains itself.
   const state = new Map<string, 'busy' | 'done'>();
   const visit = (type: string, where: string): void => {
-    if (type in PRIMITIVES) return;
+    if (Object.hasOwn(PRIMITIVES, type)) return;
     const dt = dataTypes.get(type);
     if (dt === undefined) throw new NvError('NV_EFS_DEF_UNKNOWN_TYPE', `${root.file}: ${where} uses type ${type}, which is not defined`, { path: root.file });
     if (state.get(type) === 'done') return;
@@ -155,7 +155,7 @@ interface Slot {
 function flatten(def: NvDefinition, list: readonly NvMember[]): Slot[] {
   const out: Slot[] = [];
   const add = (type: string, member: number, depth: number): void => {
-    const p = PRIMITIVES[type];
+    const p = Object.hasOwn(PRIMITIVES, type) ? PRIMITIVES[type] : undefined; // not Object.prototype members such as `constructor`
     if (p !== undefined) {
       if (out.length >= MAX_SLOTS) throw new NvError('NV_LIMIT', `layout has more than ${MAX_SLOTS} slots`);
       out.push({ ...p, member });

@@ -255,3 +255,23 @@ describe('compiler fuzz: arbitrary text and values only throw NvError', () => {
     expect(nodeXmlResolver().read(join(dir, 'def.xml'))).toContain('NvDefinition');
   });
 });
+
+describe('hostile definitions (hardening pass)', () => {
+  it('regression: Object.prototype names as member types are unknown types, not a RangeError (hand-made)', () => {
+    // `type in PRIMITIVES` / PRIMITIVES[type] found Object.prototype.constructor & co.: NaN slot sizes, then BigInt(NaN).
+    for (const ty of ['constructor', 'toString', '__proto__']) {
+      const def = `<NvDefinition><NvItem id="5" name="x"><Member type="${ty}" sizeOf="1"/></NvItem></NvDefinition>`;
+      let err: unknown;
+      try {
+        const d = parseNvDefinition(parseXml(def, 'd.xml'));
+        compileNvSource(parseXml('<NvSource><NvItem id="5" encoding="dec">1</NvItem></NvSource>', 'm.xml'), d);
+      } catch (e) {
+        err = e;
+      }
+      expect(NvError.isInstance(err) && err.code).toBe('NV_EFS_DEF_UNKNOWN_TYPE');
+    }
+    // A DataType may still be named like one (it is a Map key).
+    const d = parseNvDefinition(parseXml('<NvDefinition><DataType name="constructor" typeid="1"><Member type="uint16" sizeOf="1"/></DataType><NvItem id="5" name="x"><Member type="constructor" sizeOf="2"/></NvItem></NvDefinition>', 'd.xml'));
+    expect(layoutSize(d, d.items.get(5)!)).toBe(4);
+  });
+});
