@@ -215,8 +215,10 @@ function constValue(p: Parser, defines: Map<string, string>): number {
 function typeSize(name: string, structs: Map<string, CStruct>, extra: Readonly<Record<string, number>>): { size: number; align: number; struct?: CStruct } | undefined {
   const s = structs.get(name);
   if (s) return { size: s.size, align: s.align, struct: s };
-  const n = SCALARS[name] ?? extra[name];
-  return n === undefined ? undefined : { size: n, align: Math.min(n, 8) > 0 ? (SCALARS[name] !== undefined ? n : Math.min(n, 4)) : 1 };
+  // Own keys only: `constructor`, `toString`… are Object.prototype members, not C types.
+  const scalar = Object.hasOwn(SCALARS, name) ? SCALARS[name] : undefined;
+  const n = scalar ?? (Object.hasOwn(extra, name) ? extra[name] : undefined);
+  return n === undefined ? undefined : { size: n, align: Math.min(n, 8) > 0 ? (scalar !== undefined ? n : Math.min(n, 4)) : 1 };
 }
 
 function parseTypedef(p: Parser, structs: Map<string, CStruct>, defines: Map<string, string>, extra: Readonly<Record<string, number>>): void {

@@ -118,4 +118,10 @@ describe('LID_BIT limits', () => {
     expect(label!.name).toBe('label');
     expect(label!.text).toBe('A'.repeat(n));
   });
+  it('regression: Object.prototype names as C types are unknown types, not a NaN struct size (hand-made, hardening pass)', () => {
+    // typeSize looked up SCALARS[name], which finds Object.prototype.constructor & co.: NV_LIMIT "struct size is NaN".
+    for (const ty of ['constructor', 'toString', '__proto__', 'valueOf']) {
+      failAt(`typedef struct { ${ty} a; } s_struct;`, 'NV_LID_BIT_UNKNOWN_TYPE', 1, 18);
+    }
+  });
 });
