@@ -140,7 +140,8 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
   const platform = doc['platform'];
   if (!isObj(platform)) throw bad('platform must be an object');
   const allowed: Record<string, readonly unknown[]> = { storage: ['emmc', 'nand'], bindToChip: [true, false], device: ['smartphone', 'feature-phone'], importantPartitions: [true, false] };
-  for (const [k, v] of Object.entries(platform)) if (!(allowed[k] ?? []).includes(v)) throw bad(`platform.${k} = ${JSON.stringify(v)} is not supported`);
+  // Own keys only: `platform.constructor` would otherwise find Object.prototype's function (TypeError).
+  for (const [k, v] of Object.entries(platform)) if (!(Object.hasOwn(allowed, k) ? (allowed[k] as readonly unknown[]) : []).includes(v)) throw bad(`platform.${k} = ${JSON.stringify(v)} is not supported`);
   const device: MtkDevice = {
     table, firmware: doc['firmware'], builds: int(doc['builds'], 'builds'), seed: int(doc['seed'], 'seed'), platform,
     partitions: { nvdata: {}, protect_f: {}, protect_s: {} },
@@ -153,7 +154,7 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
     if (!isObj(m)) throw bad('every files[] item must be an object');
     const where = m['where'];
     const path = m['path'];
-    if (typeof where !== 'string' || !(where in PATH_RE) || typeof path !== 'string' || !PATH_RE[where as Where].test(path)) {
+    if (typeof where !== 'string' || !Object.hasOwn(PATH_RE, where) || typeof path !== 'string' || !PATH_RE[where as Where].test(path)) {
       throw bad(`files[]: unsafe or unknown location ${JSON.stringify(where)}:${JSON.stringify(path)}`);
     }
     const rel = `${where}/${path}`;

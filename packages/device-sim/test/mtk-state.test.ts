@@ -100,6 +100,21 @@ describe('state folder (pure)', () => {
     expect(() => mtkDeviceFromFiles(json, () => undefined)).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }));
     expect(() => mtkDeviceFromFiles(json, (p) => (p.startsWith('nvdata/') ? new Uint8Array(1) : map.get(p)))).toThrow(expect.objectContaining({ code: 'NV_TRUNCATED', path: 'nvdata/md/NVRAM/CALIBRAT/EL1D_003' }));
   });
+
+  it('regression: Object.prototype names as files[].where or platform keys give NV_SIM_MTK_BAD_STATE, not TypeError (hand-made, hardening pass)', () => {
+    // `where in PATH_RE` and `allowed[k] ?? []` found inherited members (constructor, toString, __proto__).
+    const files = mtkDeviceToFiles(createMtkDevice(sampleLtable('moly-b')));
+    const map = new Map(files.map((f) => [f.path, f.bytes]));
+    const doc = JSON.parse(new TextDecoder().decode(files[0]!.bytes)) as { files: Record<string, unknown>[]; platform: Record<string, unknown> };
+    const load = (d: unknown) => () => mtkDeviceFromFiles(encodeUtf8(JSON.stringify(d)), (p) => map.get(p));
+    for (const where of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(load({ ...doc, files: [{ ...doc.files[0], where }] })).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }));
+    }
+    for (const key of ['constructor', 'toString', 'valueOf']) {
+      expect(load({ ...doc, platform: { ...doc.platform, [key]: 1 } })).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE', message: `platform.${key} = 1 is not supported` }));
+    }
+    expect(load(doc)).not.toThrow();
+  });
 });
 
 describe('state folder (Node)', () => {
