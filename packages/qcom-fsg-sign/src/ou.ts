@@ -56,7 +56,7 @@ export function parseAttestationOus(cert: ParsedCert): OuParse {
       continue;
     }
     const [, , value, name] = m as unknown as [string, string, string, string];
-    const width = OU_WIDTH[name];
+    const width = Object.hasOwn(OU_WIDTH, name) ? OU_WIDTH[name] : undefined; // own keys: not `constructor`, `toString`…
     if (width === undefined) {
       findings.push({ severity: 'info', code: 'NV_FSG_CERT_INFO', message: `OU "${text}" is not used by the modem` });
       continue;

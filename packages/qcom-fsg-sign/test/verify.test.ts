@@ -6,7 +6,7 @@ import { NvError, concatBytes, encodeLatin1, sha256, bytesToHex, hexToBytes } fr
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   DUMMY_ROOT_SHA256, KNOWN_ROOTS, findKnownRoot, inspectSignedImage, parseEfsImageMeta, rootHashC, rootHashes, splitChain,
-  verifySignedImage, type VerifyOptions,
+  verifySignedImage, type VerifyOptions, OID, parseAttestationOus, type ParsedCert,
 } from '../src/index.ts';
 
 const dir = join(import.meta.dirname, 'vectors');
@@ -203,5 +203,16 @@ describe('single-byte flips, region by region, name the right check (stride 3 ov
     expect(seen.get('att')?.has('NV_FSG_CERT_SIGNATURE')).toBe(true);
     expect(seen.get('ca')?.has('NV_FSG_CERT_SIGNATURE')).toBe(true);
     expect(seen.get('root')?.has('NV_FSG_UNTRUSTED_ROOT')).toBe(true);
+  });
+});
+
+describe('hostile OUs (hardening pass)', () => {
+  it('regression: an OU named like an Object.prototype member is "not used", not a width check against a function (hand-made)', () => {
+    // OU_WIDTH[name] found Object.prototype.constructor: the finding printed "needs exactly function Object() … digits".
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const cert = { subject: [[{ oid: OID.ou, tag: 0x0c, value: `01 0000 ${name}` }]] } as unknown as ParsedCert;
+      const r = parseAttestationOus(cert);
+      expect(r.findings).toEqual([{ severity: 'info', code: 'NV_FSG_CERT_INFO', message: `OU "01 0000 ${name}" is not used by the modem` }]);
+    }
   });
 });
