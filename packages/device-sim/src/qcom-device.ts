@@ -628,6 +628,14 @@ export function deserializeQcomState(json: string, partitions: Partial<Record<Qc
     typeof s.build.rootHash === 'string' && typeof s.fuses === 'object' && s.fuses !== null && typeof s.pdc === 'object' && s.pdc !== null &&
     Array.isArray(s.pdc.configs) && Array.isArray(s.slots) && typeof s.bootCount === 'number' && typeof s.generation === 'number';
   if (!ok) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'} is not a version-1 simulated Qualcomm device`, { path });
+  // Fields a boot turns into BigInt or writes into: checked here so a hand-edited state is NV_SIM_QCOM_STATE, not a TypeError.
+  const id = (v: unknown): boolean => typeof v === 'string' && /^0x[0-9a-fA-F]{1,16}$/.test(v);
+  const f = s.fuses as Partial<QcomFuses>;
+  const fusesOk = typeof f.blown === 'boolean' && (!f.blown || (typeof f.rootHash === 'string' && id(f.hwId)));
+  const nvInfoOk = s.nvInfo === undefined || (typeof s.nvInfo === 'object' && s.nvInfo !== null && !Array.isArray(s.nvInfo));
+  if (!fusesOk || !id(s.build?.hwId) || !id(s.build?.swId) || !nvInfoOk) {
+    throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: fuses, build.hwId/swId (0x… hex) or nvInfo are malformed`, { path });
+  }
   const parts = {} as Record<QcomPartitionName, Uint8Array>;
   for (const p of QCOM_PARTITIONS) {
     const b = partitions[p];

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex, hexToBytes, sha256Hex } from '@nv/core';
-import { bootQcom, createQcomDevice, flashPartition, pdcLoad, writeNvItem, QCOM_SIM_ERROR_CODES } from '../src/qcom.ts';
+import { bootQcom, createQcomDevice, deserializeQcomState, flashPartition, pdcLoad, serializeQcomState, writeNvItem, QCOM_SIM_ERROR_CODES } from '../src/qcom.ts';
 import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '../src/node-qcom.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
 
@@ -64,5 +64,38 @@ describe('determinism and state folders', () => {
     flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n })));
     expect(dev.state.partitions.modemst1.length).toBe(0x180000);
     expect(bootQcom(dev, { online: true }).verified).toBe(true);
+  });
+});
+
+describe('hostile state documents (hardening pass)', () => {
+  it('regression: malformed fuses, build ids or nvInfo are NV_SIM_QCOM_STATE at load, not a TypeError at boot (fast-check JSON mutation)', () => {
+    // Found by replacing one JSON value of a saved state: fuses.blown = [...] → BigInt(undefined); nvInfo = 8e-323 → property write on a number.
+    const dev = make('hostile');
+    bootQcom(dev);
+    const { json, partitions } = serializeQcomState(dev);
+    const edit = (f: (d: { fuses: Record<string, unknown>; build: Record<string, unknown>; nvInfo?: unknown }) => void): string => {
+      const d = JSON.parse(json) as { fuses: Record<string, unknown>; build: Record<string, unknown>; nvInfo?: unknown };
+      f(d);
+      return JSON.stringify(d);
+    };
+    const bad = [
+      edit((d) => (d.fuses['blown'] = ['', 3, '}'])),
+      edit((d) => (d.fuses = { blown: true, rootHash: OWN_ROOT })),
+      edit((d) => (d.nvInfo = 8e-323)),
+      edit((d) => (d.build['swId'] = 'zz')),
+      edit((d) => (d.build['hwId'] = 7)),
+    ];
+    for (const text of bad) {
+      let err: unknown;
+      try {
+        const again = deserializeQcomState(text, partitions, fakeFormats);
+        bootQcom(again);
+        bootQcom(again, { online: true });
+      } catch (e) {
+        err = e;
+      }
+      expect(NvError.isInstance(err) && err.code).toBe('NV_SIM_QCOM_STATE');
+    }
+    expect(() => bootQcom(deserializeQcomState(json, partitions, fakeFormats))).not.toThrow();
   });
 });
