@@ -611,6 +611,34 @@ export function serializeQcomState(device: QcomDevice): QcomSerializedState {
   return { json: `${JSON.stringify(rest, null, 2)}\n`, partitions: { ...partitions } };
 }
 
+const isRec = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const optNum = (v: unknown): boolean => v === undefined || isNum(v);
+const numList = (v: unknown): boolean => Array.isArray(v) && v.every(isNum);
+
+/** Shape of one `pdc.configs[]` entry as {@link mcfgConfigToJson} writes it (activation and selection read every field). */
+function storedConfigOk(x: unknown): boolean {
+  if (!isRec(x) || typeof x['id'] !== 'string' || !isRec(x['config'])) return false;
+  const c = x['config'];
+  if (typeof c['magicOk'] !== 'boolean' || typeof c['versionRecordOk'] !== 'boolean' || typeof c['hashOk'] !== 'boolean') return false;
+  if (!isNum(c['format']) || !isNum(c['configType']) || !isNum(c['version']) || !isNum(c['carrierIndex']) || !Array.isArray(c['items'])) return false;
+  const itemOk = (i: unknown): boolean =>
+    isRec(i) && isNum(i['type']) && isNum(i['attrib']) && optNum(i['nvId']) && (i['path'] === undefined || typeof i['path'] === 'string') &&
+    typeof i['data'] === 'string' && /^(?:[0-9a-fA-F]{2})*$/.test(i['data']);
+  if (!c['items'].every(itemOk)) return false;
+  const t = c['trailer'];
+  if (t === undefined) return true;
+  if (!isRec(t) || !optNum(t['configVersion']) || !optNum(t['baseVersion']) || (t['name'] !== undefined && typeof t['name'] !== 'string')) return false;
+  const iins = t['iins'];
+  const plmns = t['plmns'];
+  const prefixes = t['iinPrefixes'];
+  return (
+    (iins === undefined || (isRec(iins) && typeof iins['wildcard'] === 'boolean' && numList(iins['values']))) &&
+    (plmns === undefined || (isRec(plmns) && typeof plmns['wildcard'] === 'boolean' && Array.isArray(plmns['list']) && plmns['list'].every((p) => isRec(p) && isNum(p['mcc']) && isNum(p['mnc'])))) &&
+    (prefixes === undefined || (Array.isArray(prefixes) && prefixes.every((p) => typeof p === 'string')))
+  );
+}
+
 /**
  * Rebuilds a device from {@link serializeQcomState} output. The EFS is not in memory until the next boot.
  * @throws NvError `NV_SIM_QCOM_STATE` when the JSON is not a version-1 device or a partition is missing.
@@ -636,6 +664,13 @@ export function deserializeQcomState(json: string, partitions: Partial<Record<Qc
   if (!fusesOk || !id(s.build?.hwId) || !id(s.build?.swId) || !nvInfoOk) {
     throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: fuses, build.hwId/swId (0x… hex) or nvInfo are malformed`, { path });
   }
+  const b = s.build as unknown as Record<string, unknown>;
+  const active = (s.pdc as unknown as Record<string, unknown>)['active'];
+  const buildOk = typeof b['allowDummyKey'] === 'boolean' && ['goldenRamSize', 'mcfgFamily', 'mcfgFormat', 'autoselectDefault'].every((k) => isNum(b[k]));
+  const activeOk = isNum(s.pdc?.capacity) && isRec(active) && (active['hw'] === undefined || typeof active['hw'] === 'string') && isRec(active['sw']) && Object.values(active['sw']).every((v) => typeof v === 'string');
+  if (!buildOk || !activeOk) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: build or pdc fields are malformed`, { path });
+  const bad = (s.pdc?.configs ?? []).findIndex((c) => !storedConfigOk(c));
+  if (bad >= 0) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: pdc.configs[${bad}] is not a stored MCFG config`, { path, data: { index: bad } });
   const parts = {} as Record<QcomPartitionName, Uint8Array>;
   for (const p of QCOM_PARTITIONS) {
     const b = partitions[p];

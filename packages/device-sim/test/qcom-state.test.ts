@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex, hexToBytes, sha256Hex } from '@nv/core';
-import { bootQcom, createQcomDevice, deserializeQcomState, flashPartition, pdcLoad, serializeQcomState, writeNvItem, QCOM_SIM_ERROR_CODES } from '../src/qcom.ts';
+import { activateConfig, bootQcom, createQcomDevice, deserializeQcomState, flashPartition, pdcLoad, serializeQcomState, writeNvItem, QCOM_SIM_ERROR_CODES } from '../src/qcom.ts';
 import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '../src/node-qcom.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
 
@@ -97,5 +97,33 @@ describe('hostile state documents (hardening pass)', () => {
       expect(NvError.isInstance(err) && err.code).toBe('NV_SIM_QCOM_STATE');
     }
     expect(() => bootQcom(deserializeQcomState(json, partitions, fakeFormats))).not.toThrow();
+  });
+
+  it('regression: malformed pdc configs, pdc.active or build numbers are NV_SIM_QCOM_STATE at load, not a TypeError at activation (fast-check JSON mutation)', () => {
+    // Found by the same mutation fuzz with activateConfig after the boot: items = {…} → items.map is not a function;
+    // items[0] = null; trailer = null; pdc.active = null; build.mcfgFamily = null.
+    const dev = make('hostile-pdc');
+    bootQcom(dev);
+    pdcLoad(dev, 'x', { magicOk: true, format: 3, configType: 1, version: 0x05010501, versionRecordOk: true, carrierIndex: 0, hashOk: true, trailer: { configVersion: 0x05010501 }, items: [{ type: 1, attrib: 0x19, nvId: 71, data: hexToBytes('0701') }] });
+    const { json, partitions } = serializeQcomState(dev);
+    type Doc = { build: Record<string, unknown>; pdc: { active: unknown; configs: { config: Record<string, unknown> }[] } };
+    const edit = (f: (d: Doc) => void): string => {
+      const d = JSON.parse(json) as Doc;
+      f(d);
+      return JSON.stringify(d);
+    };
+    const bad = [
+      edit((d) => (d.pdc.configs[0]!.config['items'] = { a: 1 })),
+      edit((d) => (d.pdc.configs[0]!.config['items'] = [null])),
+      edit((d) => (d.pdc.configs[0]!.config['items'] = [{ type: 1, attrib: 25, nvId: 71, data: 'xyz' }])),
+      edit((d) => (d.pdc.configs[0]!.config['trailer'] = null)),
+      edit((d) => (d.pdc.configs[0]!.config['trailer'] = { configVersion: 1, plmns: { wildcard: false, list: [7] } })),
+      edit((d) => (d.pdc.active = null)),
+      edit((d) => (d.build['mcfgFamily'] = null)),
+    ];
+    for (const text of bad) expect(() => deserializeQcomState(text, partitions, fakeFormats)).toThrow(expect.objectContaining({ code: 'NV_SIM_QCOM_STATE' }));
+    const again = deserializeQcomState(json, partitions, fakeFormats);
+    bootQcom(again);
+    expect(activateConfig(again, 'x', 0).outcome).toBe(activateConfig(dev, 'x', 0).outcome);
   });
 });
