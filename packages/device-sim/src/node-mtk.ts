@@ -3,12 +3,13 @@
  * The lead re-exports these from `@nv/device-sim/node`.
  * @module
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { NvError } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic } from '@nv/core/node';
 import type { MtkDevice } from './mtk-device.ts';
-import { MTK_STATE_FILE, MTK_STATE_MAX_JSON, mtkDeviceFromFiles, mtkDeviceToFiles } from './mtk-state.ts';
+import { LID_MAX_FILE_BYTES } from '@nv/mtk-lid-file';
+import { MTK_STATE_FILE, MTK_STATE_MAX_FILES, MTK_STATE_MAX_JSON, mtkDeviceFromFiles, mtkDeviceToFiles } from './mtk-state.ts';
 
 /**
  * Writes `device` to the folder `dir`, atomically (a temporary folder renamed into place).
@@ -55,10 +56,12 @@ export async function loadMtkDevice(dir: string): Promise<MtkDevice> {
     for (const m of files as { where?: unknown; path?: unknown }[]) {
       if (typeof m?.where !== 'string' || typeof m.path !== 'string' || m.path.includes('..') || m.where.includes('..')) continue;
       const rel = `${m.where}/${m.path}`;
+      if (listed.has(rel) || listed.size > MTK_STATE_MAX_FILES) continue; // the pure reader reports the count limit
       try {
-        listed.set(rel, new Uint8Array(await readFile(join(dir, ...rel.split('/')))));
+        // Size-checked: a listed path may name a huge file; no stored LID file is over LID_MAX_FILE_BYTES.
+        listed.set(rel, await readFileLimited(join(dir, ...rel.split('/')), LID_MAX_FILE_BYTES));
       } catch (error) {
-        if ((error as { code?: string }).code !== 'ENOENT') throw toNvIoError(error, join(dir, rel));
+        if (!(NvError.isInstance(error) && error.code === 'NV_NOT_FOUND')) throw toNvIoError(error, join(dir, rel));
       }
     }
   }

@@ -1,6 +1,6 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import fc from 'fast-check';
-import { mkdtemp, rm, readFile, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, writeFile, readdir, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, encodeUtf8 } from '@nv/core';
@@ -139,6 +139,20 @@ describe('state folder (Node)', () => {
     await rm(join(dir, 'device.json'));
     await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
     await expect(loadMtkDevice(join(root, 'nope'))).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
+  });
+
+  it('regression: a listed file over 16 MiB is NV_LIMIT before it is read; a missing one stays NV_SIM_MTK_BAD_STATE (hand-made, hardening pass)', async () => {
+    // loadMtkDevice read every listed path with an unbounded readFile before the pure reader looked at it.
+    const root = await mkdtemp(join(tmpdir(), 'nv-sim-mtk-'));
+    dirs.push(root);
+    const dir = join(root, 'state');
+    await saveMtkDevice(dir, createMtkDevice(sampleLtable('moly-b'), { seed: 4 }));
+    const lid = join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001');
+    await truncate(lid, 16 * 1024 * 1024 + 1); // sparse: no 16 MiB written
+    // The size check of the read itself ("size of <path>"), not the LID decoder's after a full read.
+    await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_LIMIT', path: lid, message: expect.stringContaining(`size of ${lid}`) });
+    await rm(lid);
+    await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_SIM_MTK_BAD_STATE', path: lid });
   });
 });
 
