@@ -4,7 +4,7 @@
  * @module
  */
 import { constants as fsConstants } from 'node:fs';
-import { access, lstat, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { delimiter, dirname, basename, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { NvError } from './errors.ts';
@@ -132,8 +132,9 @@ export async function writeDirectoryAtomic<T>(dir: string, fill: (tempDir: strin
 }
 
 /**
- * Reads a whole file after checking its size against `maxBytes` (default: the core input limit), so a
- * wrong path to a 30 GiB dump fails at once with `NV_LIMIT` instead of exhausting memory.
+ * Reads a whole file, never more than `maxBytes` (default: the core input limit), so a wrong path to a 30 GiB
+ * dump fails at once with `NV_LIMIT` instead of exhausting memory. The size is checked from `stat` first and
+ * again while reading, because devices and pipes (`/dev/sdb5`, `/dev/zero`, FIFOs) report a size of 0.
  */
 export async function readFileLimited(path: string, maxBytes: number = DEFAULT_LIMITS.maxInputBytes): Promise<Uint8Array<ArrayBuffer>> {
   let size: number;
@@ -145,11 +146,35 @@ export async function readFileLimited(path: string, maxBytes: number = DEFAULT_L
     throw toNvIoError(error, path);
   }
   checkLimit(`size of ${path}`, size, maxBytes, { path });
+  let handle;
   try {
-    const buf = await readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength) as Uint8Array<ArrayBuffer>;
+    handle = await open(path, 'r');
   } catch (error) {
     throw toNvIoError(error, path);
+  }
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(Math.min(Math.max(size - total, 64 * 1024), maxBytes + 1 - total, 16 * 1024 * 1024));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      checkLimit(`size of ${path}`, total, maxBytes, { path });
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    if (chunks.length === 1 && chunks[0]!.byteOffset === 0 && chunks[0]!.length === chunks[0]!.buffer.byteLength) return chunks[0] as Uint8Array<ArrayBuffer>;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  } catch (error) {
+    throw NvError.isInstance(error) ? error : toNvIoError(error, path);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }
 

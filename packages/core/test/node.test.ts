@@ -103,6 +103,17 @@ describe('reading', () => {
     expect(await codeOf(readFileLimited(join(dir, 'missing')))).toBe('NV_NOT_FOUND');
     expect(await codeOf(readFileLimited(dir))).toBe('NV_IO');
   });
+  it('regression: a device or pipe reporting size 0 (/dev/zero) stops at the limit instead of reading forever', async () => {
+    expect(await codeOf(readFileLimited('/dev/zero', 1000))).toBe('NV_LIMIT');
+    expect((await readFileLimited('/dev/null', 10)).length).toBe(0);
+  });
+  it('reads files larger than one chunk exactly', async () => {
+    const p = join(dir, 'multi.bin');
+    const data = new Uint8Array(200_000).map((_, i) => i * 7);
+    await writeFile(p, data);
+    expect(Buffer.from(await readFileLimited(p)).equals(Buffer.from(data))).toBe(true);
+    expect(await codeOf(readFileLimited(p, 199_999))).toBe('NV_LIMIT');
+  });
   it('assertCanWrite and findExecutable', async () => {
     await assertCanWrite(join(dir, 'fresh'));
     expect(await codeOf(assertCanWrite(join(dir, 'a.bin')))).toBe('NV_EXISTS');
