@@ -27,3 +27,18 @@ export function hasTool(name: string): boolean {
 
 /** Number of fast-check runs: 200 normally, `NV_FUZZ_RUNS` for the long fuzz job. */
 export const FUZZ_RUNS: number = Number(process.env['NV_FUZZ_RUNS'] ?? 200);
+
+/**
+ * The `NvError` code a call throws, `'none'` when it returns; any other exception propagates (and fails the test),
+ * which is exactly what the hostile-input tests must catch.
+ */
+export function nvErrorCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('NV_') && (e as Record<symbol, unknown>)[Symbol.for('@nv/core/NvError')] === true) return code;
+    throw e;
+  }
+  return 'none';
+}

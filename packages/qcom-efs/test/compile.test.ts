@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex } from '@nv/core';
-import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
 import { compileNvSource, decodeQcn, encodeQcn, layoutSize, nvInfoFromDefinition, parseNvDefinition, parseXml, type XmlResolver } from '../src/index.ts';
 import { NODE_DEFLATE, compileNvSourceFiles, nodeXmlResolver } from '../src/node.ts';
 
@@ -77,15 +77,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-}
 const memResolver = (files: Record<string, string>): XmlResolver => ({
   read: (p) => files[p],
   list: (d) => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { NvError } from '@nv/core';
+import { nvErrorCode as code } from '../../../scripts/test-tools.ts';
 import { encodeEfsTar, encodeGzip, readEfsImage } from '../src/index.ts';
 import { NODE_DEFLATE, readEfsImageFile } from '../src/node.ts';
 import { mkdtempSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
@@ -25,15 +25,6 @@ function img(m: Uint8Array, pad = 0): Uint8Array {
   out.set(m, 512);
   return out;
 }
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-};
 
 describe('signed containers via @nv/qcom-fsg-sign (§2.9, §3.12)', () => {
   it('.mbn, .img and a padded fsg partition dump all reach the tar', () => {

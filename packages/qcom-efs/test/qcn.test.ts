@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import CFB from 'cfb';
 import { NvError, bytesToHex, encodeLatin1 } from '@nv/core';
-import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, nvErrorCode as code } from '../../../scripts/test-tools.ts';
 import {
   decodeCfb,
   decodeQcn,
@@ -19,15 +19,6 @@ import {
 } from '../src/index.ts';
 
 const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${name}`, import.meta.url)));
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-}
 /** The model without stream keys and the foreign model-storage name (round trips keep content, not names, §3.5). */
 const canon = (q: Qcn): unknown =>
   JSON.parse(

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex, encodeLatin1 } from '@nv/core';
-import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
 import {
   decodeGzip,
   decodeTar,
@@ -26,15 +26,6 @@ const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`.
 const item = (path: string, data: number[] | Uint8Array): EfsEntry => ({ path, type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 315964800, data: Uint8Array.from(data) });
 const file = (path: string, data: Uint8Array, mode = 0o100777): EfsEntry => ({ path, type: 'file', mode, uid: 0, gid: 0, mtime: 315964800, data });
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-}
 
 /** Recomputes a header checksum after a patch, as a hand-made hostile tar would. */
 function patch(tar: Uint8Array, at: number, bytes: number[] | string, headerAt = 0): Uint8Array {
