@@ -1,7 +1,7 @@
 import { hexToBytes } from '@nv/core';
 import { decodeLidFile, isLidFileName, lidKeyFromBytes, parseLidFileName } from '@nv/mtk-lid-file';
 import { lintLtable, ltableToC, planUpgrade, sampleLtable, sampleLtableUpgrade, serializeLtableJson, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
-import { backupMtkBinRegion, createMtkDevice, mtkDeviceToFiles, mtkUpgradeMatrix, personalizeMtkDevice, MTK_SIM_KEY, MTK_UPGRADE_MODES } from '@nv/device-sim/mtk';
+import { createMtkDevice, mtkDeviceToFiles, mtkUpgradeMatrix, personalizeMtkDevice, MTK_SIM_KEY, MTK_UPGRADE_MODES } from '@nv/device-sim/mtk';
 import type { DemoRunner } from './runner.ts';
 
 const FLOW = 'mtk';
@@ -12,7 +12,8 @@ export async function runMtkFlow(run: DemoRunner): Promise<void> {
   const table = sampleLtable('moly-b');
   const next = sampleLtableUpgrade('safe', 'moly-b');
   const dangerous = sampleLtableUpgrade('dangerous', 'moly-b');
-  const device = createMtkDevice(table, { seed: SEED });
+  // Fresh from the factory line: the step below writes the unit's calibration/IMEI and backs them up, once.
+  const device = createMtkDevice(table, { seed: SEED, personalize: false });
 
   await run.step(FLOW, 'mtk.ltable', 'MediaTek LID table → JSON + C, lint', async () => {
     await run.write('mtk/ltable.json', serializeLtableJson(table));
@@ -25,8 +26,8 @@ export async function runMtkFlow(run: DemoRunner): Promise<void> {
   });
 
   await run.step(FLOW, 'mtk.lid-files', 'LID files with checksums on a simulated device, backed up to the bin region', async () => {
-    personalizeMtkDevice(device);
-    const backedUp = backupMtkBinRegion(device);
+    personalizeMtkDevice(device); // also triggers the bin-region backup, as the factory line does
+    const backedUp = Object.keys(device.binRegion ?? {});
     const files = mtkDeviceToFiles(device);
     let lidFiles = 0;
     let badRecords = 0;
