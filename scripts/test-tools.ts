@@ -28,6 +28,14 @@ export function hasTool(name: string): boolean {
 /** Number of fast-check runs: 200 normally, `NV_FUZZ_RUNS` for the long fuzz job. */
 export const FUZZ_RUNS: number = Number(process.env['NV_FUZZ_RUNS'] ?? 200);
 
+const NV_ERROR_MARKER = Symbol.for('@nv/core/NvError');
+
+function codeOrRethrow(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (e as Record<symbol, unknown>)[NV_ERROR_MARKER] === true) return code;
+  throw e;
+}
+
 /**
  * The `NvError` code a call throws, `'none'` when it returns; any other exception propagates (and fails the test),
  * which is exactly what the hostile-input tests must catch.
@@ -36,9 +44,17 @@ export function nvErrorCode(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    const code = (e as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && code.startsWith('NV_') && (e as Record<symbol, unknown>)[Symbol.for('@nv/core/NvError')] === true) return code;
-    throw e;
+    return codeOrRethrow(e);
+  }
+  return 'none';
+}
+
+/** {@link nvErrorCode} for a promise. */
+export async function nvErrorCodeAsync(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return codeOrRethrow(e);
   }
   return 'none';
 }

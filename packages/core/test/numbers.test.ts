@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NvError, checkRange, formatHex, parseBigInteger, parseBigIntegerList, parseInteger, parseIntegerList } from '../src/index.ts';
-import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
+import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 
 describe('parseInteger', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
+import { bytesToHex, hexToBytes } from '@nv/core';
 import { defaultRecords, externalRead, externalWrite, externalReset, decodeLidFile, encodeLidFile, type LidEntryWithDefault } from '../src/index.ts';
 
 const AES = { aesKey: hexToBytes('3f06bd14d45fa985dd027410f0214d22') };
@@ -76,16 +77,7 @@ describe('external read/write/reset (§8, §13)', () => {
   });
   it('API refusals', () => {
     const e = entry({ tags: ['imei'], attributes: ['WRITEPROTECT'] });
-    const codeOf = (fn: () => unknown): string => {
-      try {
-        fn();
-      } catch (error) {
-        if (NvError.isInstance(error)) return error.code;
-        throw error;
-      }
-      return 'none';
-    };
-    expect(codeOf(() => externalRead(new Map(), e, 0, 4, { generation: 'A' }))).toBe('NV_LID_BAD_RECORD_INDEX');
+        expect(codeOf(() => externalRead(new Map(), e, 0, 4, { generation: 'A' }))).toBe('NV_LID_BAD_RECORD_INDEX');
     expect(codeOf(() => externalRead(new Map(), e, 4, 4, { generation: 'A' }))).toBe('NV_LID_BAD_RECORD_INDEX');
     expect(codeOf(() => externalRead(new Map(), e, 1, 3, { generation: 'A' }))).toBe('NV_LID_BAD_BUFFER_SIZE');
     expect(codeOf(() => externalWrite(new Map(), e, 1, new Uint8Array(5), { generation: 'A' }))).toBe('NV_LID_BAD_BUFFER_SIZE');

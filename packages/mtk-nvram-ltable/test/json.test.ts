@@ -2,19 +2,9 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { NvError } from '@nv/core';
-import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import { LTABLE_JSON_SCHEMA, ltableFromJson, parseLtableJson, serializeLtableJson, ltableToJson, sampleLtable } from '../src/index.ts';
 import { arbTable } from './arb.ts';
-
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-};
 
 describe('JSON model (§3.2)', () => {
   it('published schema file equals the exported schema', () => {

@@ -1,20 +1,11 @@
 import { describe, it, expect } from 'vitest';
+import { nvErrorCodeAsync as code } from '../../../scripts/test-tools.ts';
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex } from '@nv/core';
 import { decodeGzip, encodeEfsTar, encodeManifest, decodeManifest } from '../src/index.ts';
 import { NODE_DEFLATE, readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '../src/node.ts';
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'none';
-}
 
 describe('Node entry: folders, manifest, streamed pack', () => {
   it('folder → tar.gz (in memory and streamed give the same tar) → folder keeps kinds, modes and symlinks', async () => {

@@ -1,22 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError, bytesToHex, concatBytes, encodeLatin1, hexToBytes } from '@nv/core';
-import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import {
   checkImgSector, checkMbnHeader, detectSignedImage, encodeEfsImageMeta, encodeImgSector, encodeMbnHeader, imageHash,
   innerPad, locateSignedImage, metaForPartition, outerPad, parseEfsImageMeta, parseId, parseImgSector, parseMbnHeader,
   signingHeader, unwrapPartitionImage, unwrapSignedImage, composeHwId, formatId,
 } from '../src/index.ts';
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 /** A fake .mbn: header ‖ gzip-looking code ‖ 256-byte "signature" ‖ 6144-byte chain. */
 function fakeMbn(codeSize = 141): Uint8Array {

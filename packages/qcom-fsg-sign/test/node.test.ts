@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex } from '@nv/core';
-import { hasTool } from '../../../scripts/test-tools.ts';
+import { hasTool, nvErrorCodeAsync as codeOf } from '../../../scripts/test-tools.ts';
 import { inspectSignedImage, parseEfsImageMeta, unwrapSignedImage, verifySignedImage } from '../src/index.ts';
 import {
   buildFsgImg, certificatesFrom, createCommandSigner, createKeySigner, readFsgKeyFolder, readRootCertificates, signFsgImage, writeFsgKeys,
@@ -18,16 +18,6 @@ const vec = (n: string): Uint8Array => new Uint8Array(readFileSync(join(vdir, n)
 const HW = 0x009600e100000000n;
 const TGZ = vec('fs_image.tar.gz');
 const NOT_BEFORE = new Date('2025-01-01T00:00:00Z');
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 let tmp: string;
 let keys: FsgKeys;
