@@ -3,22 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme, type UserConfig } from 'vitepress';
+import { PACKAGES } from './packages.ts';
 
 const apiSidebarFile = fileURLToPath(new URL('../api/typedoc-sidebar.json', import.meta.url));
 const apiSidebar: DefaultTheme.SidebarItem[] = existsSync(apiSidebarFile)
   ? (JSON.parse(readFileSync(apiSidebarFile, 'utf8')) as DefaultTheme.SidebarItem[])
   : [];
-
-/** The package READMEs (pages written by scripts/generate.ts), one per library. */
-const PACKAGES = [
-  'core',
-  'qcom-efs',
-  'qcom-fsg-sign',
-  'qcom-mbn',
-  'mtk-nvram-ltable',
-  'mtk-lid-file',
-  'device-sim',
-] as const;
 
 interface Labels {
   readonly guides: string;

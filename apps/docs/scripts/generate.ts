@@ -6,19 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectCliHelp, renderCliReference } from '../.vitepress/cli-help.ts';
 import { renderErrorCodesMarkdown } from '../.vitepress/error-codes.ts';
+import { PACKAGES } from '../.vitepress/packages.ts';
 
 const DOCS = fileURLToPath(new URL('..', import.meta.url));
 const REPO = join(DOCS, '..', '..');
-
-const PACKAGES = [
-  'core',
-  'qcom-efs',
-  'qcom-fsg-sign',
-  'qcom-mbn',
-  'mtk-nvram-ltable',
-  'mtk-lid-file',
-  'device-sim',
-] as const;
 
 // Generated pages are formatted like the rest of the repository, so `prettier --check .` passes after a build.
 const prettier = await import('prettier');
