@@ -1,2 +1,10 @@
 /** The library packages that get a page each (their READMEs), in sidebar order. Used by the config and the generator. */
-export const PACKAGES = ['core', 'qcom-efs', 'qcom-fsg-sign', 'qcom-mbn', 'mtk-nvram-ltable', 'mtk-lid-file', 'device-sim'] as const;
+export const PACKAGES = [
+  'core',
+  'qcom-efs',
+  'qcom-fsg-sign',
+  'qcom-mbn',
+  'mtk-nvram-ltable',
+  'mtk-lid-file',
+  'device-sim',
+] as const;
