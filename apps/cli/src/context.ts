@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { createColors } from 'picocolors';
 import { NvError, type ProgressReporter } from '@nv/core';
 
@@ -109,7 +110,7 @@ export function createContext(io: CliIo, flags: { json: boolean; verbose: boolea
     verbose: flags.verbose,
     color,
     resolvePath(path: string): string {
-      return path.startsWith('/') ? path : `${io.cwd.replace(/\/$/, '')}/${path}`;
+      return resolve(io.cwd, path);
     },
     result(json, human) {
       if (flags.json) io.stdout.write(`${JSON.stringify(json, jsonReplacer, 2)}\n`);
