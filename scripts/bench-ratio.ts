@@ -16,7 +16,13 @@ function median(values: number[]): number {
 }
 
 /** Times `ours` and `reference` alternately `rounds` times and prints the ratio line. */
-export async function printRatio(work: string, size: string, ours: () => unknown, reference: () => unknown, rounds = 7): Promise<RatioResult> {
+export async function printRatio(
+  work: string,
+  size: string,
+  ours: () => unknown,
+  reference: () => unknown,
+  rounds = 7,
+): Promise<RatioResult> {
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < rounds; i++) {

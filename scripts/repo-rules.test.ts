@@ -27,7 +27,9 @@ function filesUnder(dir: string, ext = '.ts'): string[] {
     .filter((f) => f.endsWith(ext) && statSync(f).isFile() && !f.includes('node_modules'));
 }
 
-const packages = readdirSync(join(ROOT, 'packages')).filter((p) => existsSync(join(ROOT, 'packages', p, 'package.json')));
+const packages = readdirSync(join(ROOT, 'packages')).filter((p) =>
+  existsSync(join(ROOT, 'packages', p, 'package.json')),
+);
 
 /** Node-only modules: the `node` entry and modules named `node-*.ts` / `_node-*.ts` that only it imports. */
 function isNodeModule(file: string): boolean {
@@ -41,7 +43,9 @@ describe('repository rules', () => {
 
   it.each(packages)('%s imports only the packages the architecture allows', (pkg) => {
     const allowed = new Set(ALLOWED_IMPORTS[pkg]);
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     for (const dep of Object.keys(manifest.dependencies ?? {})) {
       if (dep.startsWith('@nv/')) expect(allowed.has(dep.slice(4)), `${pkg} depends on ${dep}`).toBe(true);
     }
@@ -64,41 +68,54 @@ describe('repository rules', () => {
   });
 
   it('source has no default exports (configs and the reporter excepted)', () => {
-    const sources = [...packages.flatMap((p) => filesUnder(join(ROOT, 'packages', p, 'src'))), ...filesUnder(join(ROOT, 'apps', 'cli', 'src'))];
+    const sources = [
+      ...packages.flatMap((p) => filesUnder(join(ROOT, 'packages', p, 'src'))),
+      ...filesUnder(join(ROOT, 'apps', 'cli', 'src')),
+    ];
     for (const file of sources) expect(readFileSync(file, 'utf8'), file).not.toMatch(/^export default\b/m);
   });
 
   it('no focused or skipped tests (skipIf with a visible reason is the only skip)', () => {
-    const tests = [...packages.flatMap((p) => filesUnder(join(ROOT, 'packages', p, 'test'))), ...filesUnder(join(ROOT, 'apps', 'cli', 'test')), ...filesUnder(join(ROOT, 'scripts'))];
+    const tests = [
+      ...packages.flatMap((p) => filesUnder(join(ROOT, 'packages', p, 'test'))),
+      ...filesUnder(join(ROOT, 'apps', 'cli', 'test')),
+      ...filesUnder(join(ROOT, 'scripts')),
+    ];
     for (const file of tests) {
       if (file.endsWith('repo-rules.test.ts')) continue;
       expect(readFileSync(file, 'utf8'), file).not.toMatch(/\b(it|test|describe|bench)\.(only|skip|todo)\(/);
     }
   });
 
-  it.each([...packages.map((p) => `packages/${p}`), 'apps/cli'])('%s manifest is publishable and runs from source', (dir) => {
-    const m = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Record<string, unknown> & {
-      exports: Record<string, unknown>;
-    };
-    expect(m['type']).toBe('module');
-    expect(m['sideEffects']).toBe(false);
-    expect(m['engines']).toEqual({ node: '>=20.19' });
-    expect(m['publishConfig']).toEqual({ access: 'public' });
-    expect(m['files']).toContain('dist');
-    expect(m['version']).toMatch(/^\d+\.\d+\.\d+/);
-    for (const [sub, target] of Object.entries(m.exports)) {
-      if (sub === './package.json') continue;
-      expect(typeof target, `${dir} export ${sub}`).toBe('object');
-      const keys = Object.keys(target as object);
-      expect(keys[0], `${dir} export ${sub} must list @nv/source first`).toBe('@nv/source');
-      const src = (target as Record<string, string>)['@nv/source']!;
-      expect(existsSync(join(ROOT, dir, src)), `${dir} ${src}`).toBe(true);
-    }
-    expect(existsSync(join(ROOT, dir, 'README.md')), `${dir}/README.md`).toBe(true);
-  });
+  it.each([...packages.map((p) => `packages/${p}`), 'apps/cli'])(
+    '%s manifest is publishable and runs from source',
+    (dir) => {
+      const m = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Record<string, unknown> & {
+        exports: Record<string, unknown>;
+      };
+      expect(m['type']).toBe('module');
+      expect(m['sideEffects']).toBe(false);
+      expect(m['engines']).toEqual({ node: '>=20.19' });
+      expect(m['publishConfig']).toEqual({ access: 'public' });
+      expect(m['files']).toContain('dist');
+      expect(m['version']).toMatch(/^\d+\.\d+\.\d+/);
+      for (const [sub, target] of Object.entries(m.exports)) {
+        if (sub === './package.json') continue;
+        expect(typeof target, `${dir} export ${sub}`).toBe('object');
+        const keys = Object.keys(target as object);
+        expect(keys[0], `${dir} export ${sub} must list @nv/source first`).toBe('@nv/source');
+        const src = (target as Record<string, string>)['@nv/source']!;
+        expect(existsSync(join(ROOT, dir, src)), `${dir} ${src}`).toBe(true);
+      }
+      expect(existsSync(join(ROOT, dir, 'README.md')), `${dir}/README.md`).toBe(true);
+    },
+  );
 
   it('the CLI depends on every library with workspace:*', () => {
-    const cli = JSON.parse(readFileSync(join(ROOT, 'apps/cli/package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const cli = JSON.parse(readFileSync(join(ROOT, 'apps/cli/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     for (const p of packages) expect(cli.dependencies[`@nv/${p}`]).toBe('workspace:*');
     for (const dep of Object.keys(cli.devDependencies)) expect(dep.startsWith('@nv/')).toBe(false);
   });

@@ -20,7 +20,9 @@ export function hasTool(name: string): boolean {
     cache.set(name, found);
   }
   if (!found && process.env['NV_REQUIRE_TOOLS'] === '1') {
-    throw new Error(`${name} is required (NV_REQUIRE_TOOLS=1) but not installed: apt-get install -y ${name === 'readelf' ? 'binutils' : name}`);
+    throw new Error(
+      `${name} is required (NV_REQUIRE_TOOLS=1) but not installed: apt-get install -y ${name === 'readelf' ? 'binutils' : name}`,
+    );
   }
   return found;
 }

@@ -13,15 +13,33 @@ const built = existsSync(CLI);
 if (!built) console.warn(`skipping start-up bench: ${CLI} is missing (run pnpm build)`);
 
 describe.skipIf(!built)('nv start-up (spawned, built CLI)', () => {
-  bench('nv --version (ours)', () => {
-    spawnSync(process.execPath, [CLI, '--version']);
-  }, { iterations: 20 });
-  bench('nv --help (ours)', () => {
-    spawnSync(process.execPath, [CLI, '--help']);
-  }, { iterations: 20 });
-  bench('node -e 0 (reference: bare Node start)', () => {
-    spawnSync(process.execPath, ['-e', '0']);
-  }, { iterations: 20 });
+  bench(
+    'nv --version (ours)',
+    () => {
+      spawnSync(process.execPath, [CLI, '--version']);
+    },
+    { iterations: 20 },
+  );
+  bench(
+    'nv --help (ours)',
+    () => {
+      spawnSync(process.execPath, [CLI, '--help']);
+    },
+    { iterations: 20 },
+  );
+  bench(
+    'node -e 0 (reference: bare Node start)',
+    () => {
+      spawnSync(process.execPath, ['-e', '0']);
+    },
+    { iterations: 20 },
+  );
 });
 
-if (built) await printRatio('nv --help start-up', 'built CLI', () => spawnSync(process.execPath, [CLI, '--help']), () => spawnSync(process.execPath, ['-e', '0']));
+if (built)
+  await printRatio(
+    'nv --help start-up',
+    'built CLI',
+    () => spawnSync(process.execPath, [CLI, '--help']),
+    () => spawnSync(process.execPath, ['-e', '0']),
+  );

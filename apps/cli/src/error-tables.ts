@@ -19,5 +19,7 @@ const TABLES: ReadonlyArray<readonly [string, ErrorCodeTable]> = [
 
 /** One row per code across all packages. */
 export function listErrorCodes(): Array<{ code: string; package: string; meaning: string; fix: string }> {
-  return TABLES.flatMap(([pkg, table]) => Object.entries(table).map(([code, info]) => ({ code, package: pkg, meaning: info.meaning, fix: info.fix })));
+  return TABLES.flatMap(([pkg, table]) =>
+    Object.entries(table).map(([code, info]) => ({ code, package: pkg, meaning: info.meaning, fix: info.fix })),
+  );
 }

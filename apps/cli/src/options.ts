@@ -5,7 +5,10 @@ import { UsageFailure } from './context.ts';
  * An option/argument parser for integers given as decimal or `0x` hex. A bad value is a usage error
  * (exit 2) that keeps its `NV_BAD_NUMBER`/`NV_RANGE` code for `--json`.
  */
-export function integerArg(what: string, range: Pick<ParseNumberOptions, 'min' | 'max'> = {}): (value: string) => number {
+export function integerArg(
+  what: string,
+  range: Pick<ParseNumberOptions, 'min' | 'max'> = {},
+): (value: string) => number {
   return (value) => {
     try {
       return parseInteger(value, { what, ...range });

@@ -37,7 +37,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       },
     })
     .showHelpAfterError('(run the command with --help for its usage and an example)')
-    .addHelpText('after', '\nExamples:\n  $ nv errors NV_TRUNCATED\n  $ nv --json errors\n\nNumbers may be given as decimal or 0x hex. Exit codes: 0 ok, 1 bad input or failed check, 2 usage.\n');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ nv errors NV_TRUNCATED\n  $ nv --json errors\n\nNumbers may be given as decimal or 0x hex. Exit codes: 0 ok, 1 bad input or failed check, 2 usage.\n',
+    );
   for (const register of REGISTRARS) register(program, getContext);
 
   try {
@@ -52,7 +55,10 @@ function report(error: unknown, io: CliIo, json: boolean, verbose: boolean): num
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
     // A group called without a subcommand prints its help on stderr (code 'commander.help'): a usage error.
-    const message = error.code === 'commander.help' ? 'a subcommand is required; see the help above' : error.message.replace(/^error: /, '');
+    const message =
+      error.code === 'commander.help'
+        ? 'a subcommand is required; see the help above'
+        : error.message.replace(/^error: /, '');
     if (json) printJsonError(io, new NvError('NV_USAGE', message));
     return EXIT_USAGE;
   }
@@ -64,7 +70,11 @@ function report(error: unknown, io: CliIo, json: boolean, verbose: boolean): num
     printError(io, error, json);
     return EXIT_DOMAIN;
   }
-  const internal = new NvError('NV_INTERNAL', `internal error: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  const internal = new NvError(
+    'NV_INTERNAL',
+    `internal error: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
   printError(io, internal, json);
   if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   else if (!json) io.stderr.write('(run again with --verbose for details)\n');
@@ -77,6 +87,11 @@ function printJsonError(io: CliIo, error: NvError): void {
 
 function printError(io: CliIo, error: NvError, json: boolean): void {
   if (json) return printJsonError(io, error);
-  const where = [error.path, error.offset === undefined ? undefined : `offset ${error.offset} (0x${error.offset.toString(16)})`].filter(Boolean).join(', ');
+  const where = [
+    error.path,
+    error.offset === undefined ? undefined : `offset ${error.offset} (0x${error.offset.toString(16)})`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   io.stderr.write(`nv: ${error.code}: ${error.message}${where ? ` [${where}]` : ''}\n`);
 }

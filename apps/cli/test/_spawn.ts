@@ -15,7 +15,10 @@ export interface CliResult {
  * Spawns `nv` from source (`node --import tsx --conditions=@nv/source`), never through pnpm: the pnpm shim
  * is slow and fails outside the workspace (stack.md §2.7).
  */
-export function runNv(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
+export function runNv(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX_LOADER, '--conditions=@nv/source', CLI_BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),

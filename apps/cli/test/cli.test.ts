@@ -42,7 +42,9 @@ describe('nv (spawned from source)', () => {
   it('--json with an unknown command prints only a JSON error and exits 2', async () => {
     const r = await runNv(['--json', 'no-such-command']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'NV_USAGE', message: "unknown command 'no-such-command'", path: null, offset: null } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: 'NV_USAGE', message: "unknown command 'no-such-command'", path: null, offset: null },
+    });
   });
   it('an unknown option is a usage error (2) with a human message on stderr', async () => {
     const r = await runNv(['errors', '--bogus']);
@@ -79,7 +81,10 @@ describe('pipes', () => {
     const { spawnSync } = await import('node:child_process');
     const { CLI_BIN } = await import('./_spawn.ts');
     const nv = `${JSON.stringify(process.execPath)} --import ${JSON.stringify(import.meta.resolve('tsx'))} --conditions=@nv/source ${JSON.stringify(CLI_BIN)}`;
-    const r = spawnSync('sh', ['-c', `${nv} errors | head -1; ${nv} demo | head -1`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('sh', ['-c', `${nv} errors | head -1; ${nv} demo | head -1`], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(2);
     expect(r.stderr).not.toContain('EPIPE');
     expect(r.stderr).not.toContain('Unhandled');
@@ -127,10 +132,20 @@ describe('context', () => {
 
 describe('output helpers', () => {
   it('jsonReplacer renders bigint and bytes', () => {
-    expect(JSON.stringify({ a: 1n << 64n, b: new Uint8Array([0, 255]) }, jsonReplacer)).toBe('{"a":"18446744073709551616","b":"00ff"}');
+    expect(JSON.stringify({ a: 1n << 64n, b: new Uint8Array([0, 255]) }, jsonReplacer)).toBe(
+      '{"a":"18446744073709551616","b":"00ff"}',
+    );
   });
   it('formatTable aligns columns', () => {
-    expect(formatTable([['a', 'bb'], ['ccc', 'd']], ['x', 'y'])).toBe('x    y\n───  ──\na    bb\nccc  d\n');
+    expect(
+      formatTable(
+        [
+          ['a', 'bb'],
+          ['ccc', 'd'],
+        ],
+        ['x', 'y'],
+      ),
+    ).toBe('x    y\n───  ──\na    bb\nccc  d\n');
   });
   it('the progress bar stays silent off a TTY and for work under a second', () => {
     const off = memoryStream(false);

@@ -9,7 +9,14 @@ import { hasTool } from '../../../scripts/test-tools.ts';
 /** Runs the generated bash function for a command line and returns COMPREPLY. */
 function complete(scriptPath: string, line: string[]): string[] {
   const words = line.map((w) => `'${w}'`).join(' ');
-  const out = execFileSync('bash', ['-c', `source ${scriptPath}; COMP_WORDS=(${words}); COMP_CWORD=${line.length - 1}; _nv_complete; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+  const out = execFileSync(
+    'bash',
+    [
+      '-c',
+      `source ${scriptPath}; COMP_WORDS=(${words}); COMP_CWORD=${line.length - 1}; _nv_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter(Boolean);
 }
 

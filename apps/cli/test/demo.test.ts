@@ -50,9 +50,21 @@ describe('nv demo --out --json', () => {
   });
   it('tells the whole story in order: Qualcomm FSG, MCFG, MediaTek', () => {
     expect(doc.steps.map((s) => s.id)).toEqual([
-      'qcom.compile', 'qcom.lint', 'qcom.efs-tree', 'qcom.pack', 'qcom.keygen', 'qcom.sign', 'qcom.img', 'qcom.boot',
-      'mcfg.build', 'mcfg.round-trip', 'mcfg.select',
-      'mtk.ltable', 'mtk.lid-files', 'mtk.plan', 'mtk.upgrade',
+      'qcom.compile',
+      'qcom.lint',
+      'qcom.efs-tree',
+      'qcom.pack',
+      'qcom.keygen',
+      'qcom.sign',
+      'qcom.img',
+      'qcom.boot',
+      'mcfg.build',
+      'mcfg.round-trip',
+      'mcfg.select',
+      'mtk.ltable',
+      'mtk.lid-files',
+      'mtk.plan',
+      'mtk.upgrade',
     ]);
     for (const s of doc.steps) {
       expect(s.title.length).toBeGreaterThan(5);
@@ -64,7 +76,10 @@ describe('nv demo --out --json', () => {
       const lint = lintMbn(await readFile(artefact(`mcfg/${name}.mbn`)));
       expect(lint.findings.filter((f) => f.severity === 'error')).toEqual([]);
     }
-    const sel = JSON.parse(await readFile(artefact('mcfg/selection.json'), 'utf8')) as Record<string, { selected: string }>;
+    const sel = JSON.parse(await readFile(artefact('mcfg/selection.json'), 'utf8')) as Record<
+      string,
+      { selected: string }
+    >;
     expect(sel['8901260012345678901']?.selected).toBe('mcfg_sw_tmo');
     expect(sel['8914800000123456789']?.selected).toBe('mcfg_sw_vzw');
   });
@@ -75,11 +90,26 @@ describe('nv demo --out --json', () => {
     for (const a of lidFiles) {
       const name = a.split('/').pop()!;
       const entry = table.entries.find((e) => e.prefix === parseLidFileName(name).prefix);
-      const decoded = decodeLidFile(await readFile(artefact(a)), entry, { key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), 'B'), bindToChip: false });
-      expect(decoded.records.every((r) => r.checksumOk), a).toBe(true);
+      const decoded = decodeLidFile(await readFile(artefact(a)), entry, {
+        key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), 'B'),
+        bindToChip: false,
+      });
+      expect(
+        decoded.records.every((r) => r.checksumOk),
+        a,
+      ).toBe(true);
     }
-    const report = JSON.parse(await readFile(artefact('mtk/upgrade-report.json'), 'utf8')) as Record<string, { agree: boolean }>;
-    expect(Object.keys(report).sort()).toEqual(['download-only', 'factory-reset', 'firmware-upgrade', 'format-all', 'ota']);
+    const report = JSON.parse(await readFile(artefact('mtk/upgrade-report.json'), 'utf8')) as Record<
+      string,
+      { agree: boolean }
+    >;
+    expect(Object.keys(report).sort()).toEqual([
+      'download-only',
+      'factory-reset',
+      'firmware-upgrade',
+      'format-all',
+      'ota',
+    ]);
     expect(Object.values(report).every((r) => r.agree)).toBe(true);
   });
 });
@@ -88,10 +118,34 @@ describe('demo Qualcomm artefacts against the packages’ own verifiers', () => 
   it('nv qcom fsg verify accepts the .img with the demo root hash, HW_ID and SW_ID, and rejects another SW_ID', async () => {
     const rootHash = String(doc.steps.find((s) => s.id === 'qcom.keygen')!.data!['rootHash']);
     const img = artefact('qcom/fs_image.tar.gz.mbn.img');
-    const ok = await runNv(['qcom', 'fsg', 'verify', img, '--root-hash', rootHash, '--hw-id', '0x009600E100000000', '--sw-id', '0x1B', '--json']);
+    const ok = await runNv([
+      'qcom',
+      'fsg',
+      'verify',
+      img,
+      '--root-hash',
+      rootHash,
+      '--hw-id',
+      '0x009600E100000000',
+      '--sw-id',
+      '0x1B',
+      '--json',
+    ]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).ok).toBe(true);
-    const wrong = await runNv(['qcom', 'fsg', 'verify', img, '--root-hash', rootHash, '--hw-id', '0x009600E100000000', '--sw-id', '0x0', '--json']);
+    const wrong = await runNv([
+      'qcom',
+      'fsg',
+      'verify',
+      img,
+      '--root-hash',
+      rootHash,
+      '--hw-id',
+      '0x009600E100000000',
+      '--sw-id',
+      '0x0',
+      '--json',
+    ]);
     expect(wrong.code).toBe(1);
     expect(JSON.parse(wrong.stdout).ok).toBe(false);
   });

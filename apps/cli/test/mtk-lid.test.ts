@@ -1,5 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +21,36 @@ const AES = '3f06bd14d45fa985dd027410f0214d22';
 const TABLE = {
   generation: 'moly-b',
   entries: [
-    { lid: 0xef10, name: 'NVRAM_EF_IMEI_IMEISV_LID', size: 10, records: 10, attr: 0x400a, category: 0x2000, prefix: 'LD0B', verno: '001' },
-    { lid: 0x123, name: 'NVRAM_EF_DEMO_CFG_LID', size: 8, records: 4, attr: 0, category: 0, prefix: 'DEMO', verno: '002' },
-    { lid: 0x200, name: 'NVRAM_EF_MULTI_LID', size: 4, records: 2, attributes: ['MULTIPLE'], category: 0, prefix: 'MU00', verno: '000' },
+    {
+      lid: 0xef10,
+      name: 'NVRAM_EF_IMEI_IMEISV_LID',
+      size: 10,
+      records: 10,
+      attr: 0x400a,
+      category: 0x2000,
+      prefix: 'LD0B',
+      verno: '001',
+    },
+    {
+      lid: 0x123,
+      name: 'NVRAM_EF_DEMO_CFG_LID',
+      size: 8,
+      records: 4,
+      attr: 0,
+      category: 0,
+      prefix: 'DEMO',
+      verno: '002',
+    },
+    {
+      lid: 0x200,
+      name: 'NVRAM_EF_MULTI_LID',
+      size: 4,
+      records: 2,
+      attributes: ['MULTIPLE'],
+      category: 0,
+      prefix: 'MU00',
+      verno: '000',
+    },
   ],
 };
 
@@ -31,16 +67,26 @@ const json = (s: string): Record<string, unknown> => JSON.parse(s) as Record<str
 
 describe('nv mtk lid', () => {
   it('decode --json: confidential gen B with a key; fields with --struct', async () => {
-    const r = await runNv(['mtk', 'lid', 'decode', 'LD0B_001', '--ltable', 'table.json', '--key', AES, '--json'], { cwd: dir });
+    const r = await runNv(['mtk', 'lid', 'decode', 'LD0B_001', '--ltable', 'table.json', '--key', AES, '--json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
-    const out = json(r.stdout) as { generation: string; header: { lid: number }; records: { index: number; bytes: string; checksumOk: boolean }[] };
+    const out = json(r.stdout) as {
+      generation: string;
+      header: { lid: number };
+      records: { index: number; bytes: string; checksumOk: boolean }[];
+    };
     expect(out.generation).toBe('B');
     expect(out.header.lid).toBe(0xef10);
     expect(out.records[0]).toMatchObject({ index: 1, bytes: '00010121436587f00000', checksumOk: true });
     expect(out.records).toHaveLength(10);
-    const s = await runNv(['mtk', 'lid', 'decode', 'DEMO_002', '--ltable', 'table.json', '--struct', join(FIX, 'demo_cfg.h'), '--json'], { cwd: dir });
+    const s = await runNv(
+      ['mtk', 'lid', 'decode', 'DEMO_002', '--ltable', 'table.json', '--struct', join(FIX, 'demo_cfg.h'), '--json'],
+      { cwd: dir },
+    );
     expect(s.code).toBe(0);
-    const fields = (json(s.stdout) as { records: { fields: { name: string; value: unknown; label?: string }[] }[] }).records[0]!.fields;
+    const fields = (json(s.stdout) as { records: { fields: { name: string; value: unknown; label?: string }[] }[] })
+      .records[0]!.fields;
     expect(fields.find((f) => f.name === 'mode.rat')).toEqual({ name: 'mode.rat', value: 2, label: '3G' });
   });
   it('decode errors: no key (exit 1 + JSON error), bad --gen (exit 2)', async () => {
@@ -51,31 +97,77 @@ describe('nv mtk lid', () => {
     expect(u.code).toBe(2);
   });
   it('encode --json: decode output round-trips byte-exact; MULTIPLE writes both copies; refuses to overwrite', async () => {
-    const d = await runNv(['mtk', 'lid', 'decode', 'LD0B_001', '--ltable', 'table.json', '--key', AES, '--json'], { cwd: dir });
+    const d = await runNv(['mtk', 'lid', 'decode', 'LD0B_001', '--ltable', 'table.json', '--key', AES, '--json'], {
+      cwd: dir,
+    });
     writeFileSync(join(dir, 'imei.json'), d.stdout);
-    const e = await runNv(['mtk', 'lid', 'encode', 'imei.json', '--ltable', 'table.json', '--key', AES, '-o', 'out/LD0B_001', '--json'], { cwd: dir });
+    const e = await runNv(
+      ['mtk', 'lid', 'encode', 'imei.json', '--ltable', 'table.json', '--key', AES, '-o', 'out/LD0B_001', '--json'],
+      { cwd: dir },
+    );
     // out/ does not exist: the write fails cleanly and leaves nothing.
     expect(e.code).toBe(1);
     expect(existsSync(join(dir, 'out'))).toBe(false);
-    const ok = await runNv(['mtk', 'lid', 'encode', 'imei.json', '--ltable', 'table.json', '--key', AES, '-o', 'LD0B_001.new', '--lid', 'NVRAM_EF_IMEI_IMEISV_LID', '--json'], { cwd: dir });
+    const ok = await runNv(
+      [
+        'mtk',
+        'lid',
+        'encode',
+        'imei.json',
+        '--ltable',
+        'table.json',
+        '--key',
+        AES,
+        '-o',
+        'LD0B_001.new',
+        '--lid',
+        'NVRAM_EF_IMEI_IMEISV_LID',
+        '--json',
+      ],
+      { cwd: dir },
+    );
     expect(ok.code).toBe(0);
     expect(json(ok.stdout)).toMatchObject({ records: 10, size: 384 });
     expect(readFileSync(join(dir, 'LD0B_001.new')).equals(readFileSync(join(dir, 'LD0B_001')))).toBe(true);
     writeFileSync(join(dir, 'multi.json'), JSON.stringify({ records: ['01020304', '05060708'] }));
-    const m = await runNv(['mtk', 'lid', 'encode', 'multi.json', '--ltable', 'table.json', '-o', 'MU00A000', '--json'], { cwd: dir });
+    const m = await runNv(
+      ['mtk', 'lid', 'encode', 'multi.json', '--ltable', 'table.json', '-o', 'MU00A000', '--json'],
+      { cwd: dir },
+    );
     expect(m.code).toBe(0);
     expect(json(m.stdout)).toMatchObject({ records: 2, size: 64 + 2 * 12, files: ['MU00A000', 'MU00B000'] });
     expect(readFileSync(join(dir, 'MU00A000')).equals(readFileSync(join(dir, 'MU00B000')))).toBe(true);
-    const again = await runNv(['mtk', 'lid', 'encode', 'multi.json', '--ltable', 'table.json', '-o', 'MU00A000', '--json'], { cwd: dir });
+    const again = await runNv(
+      ['mtk', 'lid', 'encode', 'multi.json', '--ltable', 'table.json', '-o', 'MU00A000', '--json'],
+      { cwd: dir },
+    );
     expect(again.code).toBe(1);
     expect((json(again.stdout) as { error: { code: string } }).error.code).toBe('NV_EXISTS');
-    const bad = await runNv(['mtk', 'lid', 'encode', 'multi.json', '--ltable', 'table.json', '-o', 'MU00A000', '--lid', 'NVRAM_EF_DEMO_CFG_LID', '--force', '--json'], { cwd: dir });
+    const bad = await runNv(
+      [
+        'mtk',
+        'lid',
+        'encode',
+        'multi.json',
+        '--ltable',
+        'table.json',
+        '-o',
+        'MU00A000',
+        '--lid',
+        'NVRAM_EF_DEMO_CFG_LID',
+        '--force',
+        '--json',
+      ],
+      { cwd: dir },
+    );
     expect(bad.code).toBe(1);
     expect((json(bad.stdout) as { error: { code: string } }).error.code).toBe('NV_LID_BAD_RECORD_INDEX');
     rmSync(join(dir, 'LD0B_001.new'));
   });
   it('verify --json: ok folder, then a corrupt copy with its record index (exit 1)', async () => {
-    const good = await runNv(['mtk', 'lid', 'verify', '.', '--ltable', 'table.json', '--key', AES, '--json'], { cwd: dir });
+    const good = await runNv(['mtk', 'lid', 'verify', '.', '--ltable', 'table.json', '--key', AES, '--json'], {
+      cwd: dir,
+    });
     expect(good.code).toBe(0);
     const g = json(good.stdout) as { ok: boolean; files: { path: string; ok: boolean; badRecords: number[] }[] };
     expect(g.ok).toBe(true);
@@ -83,11 +175,20 @@ describe('nv mtk lid', () => {
     const b = readFileSync(join(dir, 'MU00B000'));
     b[64 + 12 + 1] = b[64 + 12 + 1]! ^ 0x40;
     writeFileSync(join(dir, 'MU00B000'), b);
-    const bad = await runNv(['mtk', 'lid', 'verify', '.', '--ltable', 'table.json', '--key', AES, '--json'], { cwd: dir });
+    const bad = await runNv(['mtk', 'lid', 'verify', '.', '--ltable', 'table.json', '--key', AES, '--json'], {
+      cwd: dir,
+    });
     expect(bad.code).toBe(1);
-    const v = json(bad.stdout) as { ok: boolean; files: { path: string; ok: boolean; badRecords: number[]; code?: string }[] };
+    const v = json(bad.stdout) as {
+      ok: boolean;
+      files: { path: string; ok: boolean; badRecords: number[]; code?: string }[];
+    };
     expect(v.ok).toBe(false);
-    expect(v.files.find((f) => f.path === 'MU00B000')).toMatchObject({ ok: false, badRecords: [2], code: 'NV_LID_BAD_CHECKSUM' });
+    expect(v.files.find((f) => f.path === 'MU00B000')).toMatchObject({
+      ok: false,
+      badRecords: [2],
+      code: 'NV_LID_BAD_CHECKSUM',
+    });
   });
 });
 
@@ -96,13 +197,35 @@ describe('nv mtk lid with a moly-a table', () => {
     const a = join(dir, 'gen-a');
     rmSync(a, { recursive: true, force: true });
     mkdirSync(join(a, 'files'), { recursive: true });
-    writeFileSync(join(a, 'table.json'), JSON.stringify({ generation: 'moly-a', entries: [{ lid: 7, name: 'NVRAM_EF_MA_LID', size: 4, records: 1, attributes: ['MULTIPLE'], category: 0, prefix: 'MA00', verno: '000' }] }));
+    writeFileSync(
+      join(a, 'table.json'),
+      JSON.stringify({
+        generation: 'moly-a',
+        entries: [
+          {
+            lid: 7,
+            name: 'NVRAM_EF_MA_LID',
+            size: 4,
+            records: 1,
+            attributes: ['MULTIPLE'],
+            category: 0,
+            prefix: 'MA00',
+            verno: '000',
+          },
+        ],
+      }),
+    );
     writeFileSync(join(a, 'files', 'MA00_000'), Uint8Array.from([1, 2, 3, 4, 0x04, 0x06])); // cs2 = 04 06 (hand-computed)
     const r = await runNv(['mtk', 'lid', 'verify', 'files', '--ltable', 'table.json', '--json'], { cwd: a });
     expect(r.code).toBe(0);
-    expect(json(r.stdout)).toEqual({ ok: true, files: [{ path: join('files', 'MA00_000'), ok: true, badRecords: [], generation: 'A' }] });
+    expect(json(r.stdout)).toEqual({
+      ok: true,
+      files: [{ path: join('files', 'MA00_000'), ok: true, badRecords: [], generation: 'A' }],
+    });
     const d = await runNv(['mtk', 'lid', 'decode', 'files/MA00_000', '--ltable', 'table.json', '--json'], { cwd: a });
-    expect((json(d.stdout) as { records: unknown[] }).records).toEqual([{ index: 1, bytes: '01020304', checksumOk: true, checksum: '0406', offset: 0 }]);
+    expect((json(d.stdout) as { records: unknown[] }).records).toEqual([
+      { index: 1, bytes: '01020304', checksumOk: true, checksum: '0406', offset: 0 },
+    ]);
   });
 });
 
@@ -110,15 +233,30 @@ describe('nv mtk lid-bit parse', () => {
   it('--json shape, single-LID fields at top level', async () => {
     const r = await runNv(['mtk', 'lid-bit', 'parse', join(FIX, 'demo_cfg.h'), '--json'], { cwd: dir });
     expect(r.code).toBe(0);
-    const out = json(r.stdout) as { lids: { lid: string; verno: string; type: string; records: number; recordSize: number }[]; fields: { name: string; offset: number; bit: number; bits: number; description: string }[] };
-    expect(out.lids[0]).toMatchObject({ lid: 'NVRAM_EF_DEMO_CFG_LID', verno: '002', type: 'demo_cfg_struct', records: 2, recordSize: 8 });
+    const out = json(r.stdout) as {
+      lids: { lid: string; verno: string; type: string; records: number; recordSize: number }[];
+      fields: { name: string; offset: number; bit: number; bits: number; description: string }[];
+    };
+    expect(out.lids[0]).toMatchObject({
+      lid: 'NVRAM_EF_DEMO_CFG_LID',
+      verno: '002',
+      type: 'demo_cfg_struct',
+      records: 2,
+      recordSize: 8,
+    });
     expect(out.fields.map((f) => [f.name, f.offset, f.bit, f.bits])).toContainEqual(['band_mask.b4', 2, 3, 1]);
   });
   it('syntax error → exit 1 with line/column', async () => {
-    writeFileSync(join(dir, 'bad.h'), 'typedef struct { kal_uint8 a; } s;\nBEGIN_NVRAM_DATA\nLID_BIT "001" X s * 1 { a "x"; };\nEND_NVRAM_DATA\n');
+    writeFileSync(
+      join(dir, 'bad.h'),
+      'typedef struct { kal_uint8 a; } s;\nBEGIN_NVRAM_DATA\nLID_BIT "001" X s * 1 { a "x"; };\nEND_NVRAM_DATA\n',
+    );
     const r = await runNv(['mtk', 'lid-bit', 'parse', 'bad.h', '--json'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect((json(r.stdout) as { error: { code: string; data: unknown } }).error).toMatchObject({ code: 'NV_LID_BIT_SYNTAX', data: { line: 3, column: 27 } });
+    expect((json(r.stdout) as { error: { code: string; data: unknown } }).error).toMatchObject({
+      code: 'NV_LID_BIT_SYNTAX',
+      data: { line: 3, column: 27 },
+    });
   });
 });
 
@@ -127,14 +265,24 @@ describe.skipIf(!hasTool('python3'))('nv mtk nvram inspect (needs python3)', () 
     const script = new URL('../../../packages/mtk-lid-file/scripts/make-bin-region.py', import.meta.url).pathname;
     execFileSync('python3', [script, join(dir, 'nvram.bin')]);
     execFileSync('python3', [script, join(dir, 'bad.bin'), '--corrupt']);
-    const r = await runNv(['mtk', 'nvram', 'inspect', 'nvram.bin', '--block-size', '0x1000', '--json', '--extract', 'x'], { cwd: dir });
+    const r = await runNv(
+      ['mtk', 'nvram', 'inspect', 'nvram.bin', '--block-size', '0x1000', '--json', '--extract', 'x'],
+      { cwd: dir },
+    );
     const out = json(r.stdout) as { ok: boolean; files: { name: string; size: number; ok: boolean }[] };
     expect(out.files.map((f) => [f.name, f.size, f.ok])).toEqual([
-      ['/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001', 384, true], ['MT79_000', 20, true], ['WIFI', 5002, true], ['BT_Addr', 8, false], ['FILE_VER', 148, true],
+      ['/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001', 384, true],
+      ['MT79_000', 20, true],
+      ['WIFI', 5002, true],
+      ['BT_Addr', 8, false],
+      ['FILE_VER', 148, true],
     ]);
     expect(r.code).toBe(1); // BT_Addr has a bad trailer
     expect(readdirSync(join(dir, 'x')).sort()).toEqual(['BT_Addr', 'FILE_VER', 'MT79_000', 'WIFI', 'mnt']);
-    const c = await runNv(['mtk', 'nvram', 'inspect', 'bad.bin', '--block-size', '0x1000', '--json', '--extract', 'y'], { cwd: dir });
+    const c = await runNv(
+      ['mtk', 'nvram', 'inspect', 'bad.bin', '--block-size', '0x1000', '--json', '--extract', 'y'],
+      { cwd: dir },
+    );
     expect(c.code).toBe(1);
     expect((json(c.stdout) as { error: { code: string } }).error.code).toBe('NV_LID_BIN_BAD_CHECKSUM');
     expect(existsSync(join(dir, 'y'))).toBe(false);

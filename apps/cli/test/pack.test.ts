@@ -16,7 +16,12 @@ const PACKAGES = ['core', 'qcom-fsg-sign', 'qcom-efs', 'qcom-mbn', 'mtk-nvram-lt
 function pnpm(args: string[], cwd: string): string {
   const execPath = process.env['npm_execpath'];
   const [cmd, argv] = execPath && /pnpm/.test(execPath) ? [process.execPath, [execPath, ...args]] : ['pnpm', args];
-  return execFileSync(cmd, argv, { cwd, encoding: 'utf8', env: { ...process.env, COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(cmd, argv, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, COREPACK_ENABLE_DOWNLOAD_PROMPT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 let work: string;
@@ -25,21 +30,35 @@ let installDir: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'nv-pack-'));
   installDir = join(work, 'user');
-  execFileSync(join(ROOT, 'node_modules/.bin/turbo'), ['run', 'build', '--filter=@nv/cli...', '--output-logs=errors-only'], {
-    cwd: ROOT,
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  execFileSync(
+    join(ROOT, 'node_modules/.bin/turbo'),
+    ['run', 'build', '--filter=@nv/cli...', '--output-logs=errors-only'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const tarballs: string[] = [];
   for (const dir of [...PACKAGES.map((p) => `packages/${p}`), 'apps/cli']) {
     const out = pnpm(['pack', '--pack-destination', work], join(ROOT, dir));
-    const tgz = out.trim().split('\n').filter((l) => l.endsWith('.tgz')).pop();
+    const tgz = out
+      .trim()
+      .split('\n')
+      .filter((l) => l.endsWith('.tgz'))
+      .pop();
     if (!tgz) throw new Error(`pnpm pack printed no tarball for ${dir}: ${out}`);
     tarballs.push(tgz.startsWith('/') ? tgz : join(work, tgz));
   }
   await execFileSync('mkdir', ['-p', installDir]);
-  await writeFile(join(installDir, 'package.json'), JSON.stringify({ name: 'nv-user', version: '1.0.0', private: true }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: installDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  await writeFile(
+    join(installDir, 'package.json'),
+    JSON.stringify({ name: 'nv-user', version: '1.0.0', private: true }),
+  );
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], {
+    cwd: installDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }, 600_000);
 
 afterAll(async () => {
@@ -47,19 +66,27 @@ afterAll(async () => {
 });
 
 function nv(args: string[]) {
-  return spawnSync(join(installDir, 'node_modules/.bin/nv'), args, { cwd: installDir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return spawnSync(join(installDir, 'node_modules/.bin/nv'), args, {
+    cwd: installDir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 }
 
 describe('packed @nv/cli outside the monorepo', () => {
   it('workspace:* dependencies became exact versions', async () => {
-    const manifest = JSON.parse(await readFile(join(installDir, 'node_modules/@nv/cli/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(await readFile(join(installDir, 'node_modules/@nv/cli/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     for (const p of PACKAGES) expect(manifest.dependencies[`@nv/${p}`]).toMatch(/^\d+\.\d+\.\d+$/);
   });
   it('ships only dist (no sources, no tests) and the bin has a shebang', async () => {
     const files = await readdir(join(installDir, 'node_modules/@nv/cli'), { recursive: true });
     expect(files.some((f) => String(f).startsWith('test'))).toBe(false);
     expect(files).toContain(join('dist', 'cli.mjs'));
-    expect((await readFile(join(installDir, 'node_modules/@nv/cli/dist/cli.mjs'), 'utf8')).startsWith('#!/usr/bin/env node')).toBe(true);
+    expect(
+      (await readFile(join(installDir, 'node_modules/@nv/cli/dist/cli.mjs'), 'utf8')).startsWith('#!/usr/bin/env node'),
+    ).toBe(true);
   });
   it('nv --help and nv --version run from the installed tarball', () => {
     const help = nv(['--help']);
@@ -74,7 +101,11 @@ describe('packed @nv/cli outside the monorepo', () => {
     expect(JSON.parse(r.stdout).error.code).toBe('NV_USAGE');
   });
   it('every command listed in help runs its --help from the installed build', () => {
-    const names = nv(['--help']).stdout.split('Commands:')[1]!.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((n): n is string => !!n && n !== 'help' && /^[a-z]/.test(n));
+    const names = nv(['--help'])
+      .stdout.split('Commands:')[1]!
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/)[0])
+      .filter((n): n is string => !!n && n !== 'help' && /^[a-z]/.test(n));
     expect(names.length).toBeGreaterThan(0);
     for (const name of names) expect(nv([name, '--help']).status, name).toBe(0);
   });

@@ -21,7 +21,13 @@ function v7(name: string, mode: number, typeflag: string, data = new Uint8Array(
   put(136, '00000000000\0');
   put(156, typeflag);
   h.fill(0x20, 148, 156);
-  put(148, `${h.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `);
+  put(
+    148,
+    `${h
+      .reduce((a, b) => a + b, 0)
+      .toString(8)
+      .padStart(6, '0')}\0 `,
+  );
   const out = new Uint8Array(512 + Math.ceil(data.length / 512) * 512);
   out.set(h);
   out.set(data, 512);
@@ -41,14 +47,46 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nv-efs-cli-'));
   await mkdir(join(dir, 'efs/nvm/num'), { recursive: true });
   await writeFile(join(dir, 'efs/nvm/num/10'), Uint8Array.of(0x1f, 0));
-  await writeFile(join(dir, 'efs/.nv-efs.json'), JSON.stringify({ version: 1, entries: { '/lnk': { type: 'symlink', mode: 0o120777, mtime: 0, uid: 0, gid: 0, target: '/nvm/num/10' } } }));
-  await writeFile(join(dir, 'evil.tar'), cat(v7('/', 0o40777, '5'), v7('/../evil', 0o100777, '0', Uint8Array.of(1)), new Uint8Array(1024)));
-  await writeFile(join(dir, 'case.tar'), cat(v7('/', 0o40777, '5'), v7('/A', 0o100777, '0', Uint8Array.of(1)), v7('/a', 0o100777, '0', Uint8Array.of(2)), new Uint8Array(1024)));
-  await writeFile(join(dir, 'def.xml'), '<NvDefinition><NvItem id="10" name="a" maxIndex="1"><Member type="uint8" name="nam"/><Member type="uint16"/></NvItem><NvItem id="550" name="imei"><Member type="uint8" sizeOf="9"/></NvItem><NvEfsItem fullpathname="/nv/item_files/x" name="x"><Member type="uint8"/></NvEfsItem></NvDefinition>');
-  await writeFile(join(dir, 'master.xml'), '<NvSource xmlns:xi="http://www.w3.org/2001/XInclude"><NvItem id="10" encoding="dec">0,31</NvItem><xi:include href="INC.xml#xpointer(/NvSource/*)"/></NvSource>');
-  await writeFile(join(dir, 'inc.xml'), '<NvSource><NvItem id="550" encoding="hex">8 a 1 2 3 4 5 6 7</NvItem><NvEfsItem fullpathname="/nv/item_files/x" useProvisioningStore="true">7</NvEfsItem><NvItem id="99">1</NvItem></NvSource>');
-  await writeFile(join(dir, 'loop.xml'), '<NvSource xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="loop.xml#xpointer(/NvSource/*)"/></NvSource>');
-  await writeFile(join(dir, 'sizes.json'), JSON.stringify({ '10': { size: 2, arraySize: 2 }, '5': 2, '550': 9, '99': 1 }));
+  await writeFile(
+    join(dir, 'efs/.nv-efs.json'),
+    JSON.stringify({
+      version: 1,
+      entries: { '/lnk': { type: 'symlink', mode: 0o120777, mtime: 0, uid: 0, gid: 0, target: '/nvm/num/10' } },
+    }),
+  );
+  await writeFile(
+    join(dir, 'evil.tar'),
+    cat(v7('/', 0o40777, '5'), v7('/../evil', 0o100777, '0', Uint8Array.of(1)), new Uint8Array(1024)),
+  );
+  await writeFile(
+    join(dir, 'case.tar'),
+    cat(
+      v7('/', 0o40777, '5'),
+      v7('/A', 0o100777, '0', Uint8Array.of(1)),
+      v7('/a', 0o100777, '0', Uint8Array.of(2)),
+      new Uint8Array(1024),
+    ),
+  );
+  await writeFile(
+    join(dir, 'def.xml'),
+    '<NvDefinition><NvItem id="10" name="a" maxIndex="1"><Member type="uint8" name="nam"/><Member type="uint16"/></NvItem><NvItem id="550" name="imei"><Member type="uint8" sizeOf="9"/></NvItem><NvEfsItem fullpathname="/nv/item_files/x" name="x"><Member type="uint8"/></NvEfsItem></NvDefinition>',
+  );
+  await writeFile(
+    join(dir, 'master.xml'),
+    '<NvSource xmlns:xi="http://www.w3.org/2001/XInclude"><NvItem id="10" encoding="dec">0,31</NvItem><xi:include href="INC.xml#xpointer(/NvSource/*)"/></NvSource>',
+  );
+  await writeFile(
+    join(dir, 'inc.xml'),
+    '<NvSource><NvItem id="550" encoding="hex">8 a 1 2 3 4 5 6 7</NvItem><NvEfsItem fullpathname="/nv/item_files/x" useProvisioningStore="true">7</NvEfsItem><NvItem id="99">1</NvItem></NvSource>',
+  );
+  await writeFile(
+    join(dir, 'loop.xml'),
+    '<NvSource xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="loop.xml#xpointer(/NvSource/*)"/></NvSource>',
+  );
+  await writeFile(
+    join(dir, 'sizes.json'),
+    JSON.stringify({ '10': { size: 2, arraySize: 2 }, '5': 2, '550': 9, '99': 1 }),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -87,7 +125,9 @@ describe('nv qcom efs', () => {
     const gz = new Uint8Array(await readFile(join(dir, 'fs_image.tar.gz')));
     const m = new Uint8Array(40 + gz.length + 256 + 6144);
     const v = new DataView(m.buffer);
-    [27, 3, 40, 0, gz.length + 256 + 6144, gz.length, gz.length, 256, gz.length + 256, 6144].forEach((x, i) => v.setUint32(4 * i, x, true));
+    [27, 3, 40, 0, gz.length + 256 + 6144, gz.length, gz.length, 256, gz.length + 256, 6144].forEach((x, i) =>
+      v.setUint32(4 * i, x, true),
+    );
     m.set(gz, 40);
     m.fill(0xff, 40 + gz.length + 256);
     await writeFile(join(dir, 'fs_image.tar.gz.mbn'), m);
@@ -136,13 +176,19 @@ describe('nv qcom qcn', () => {
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).error.code).toBe('NV_EFS_NV_INFO_MISSING');
     expect((await readdir(dir)).includes('q1')).toBe(false);
-    const ok = await runNv(['qcom', 'qcn', 'to-efs', join(VEC, 'foreign.qcn'), '-o', 'q2', '--nv-info', 'sizes.json', '--json'], { cwd: dir });
+    const ok = await runNv(
+      ['qcom', 'qcn', 'to-efs', join(VEC, 'foreign.qcn'), '-o', 'q2', '--nv-info', 'sizes.json', '--json'],
+      { cwd: dir },
+    );
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).files).toBe(7);
     expect([...(await readFile(join(dir, 'q2/nvm/num/10_1')))]).toEqual([2, 0]);
     expect([...(await readFile(join(dir, 'q2/nvm/context1/10')))]).toEqual([9, 0]);
     // Sizes from a reference tree of the same build (§3.6 source 2) instead of a table.
-    const ref = await runNv(['qcom', 'qcn', 'to-efs', join(VEC, 'foreign.qcn'), '-o', 'q3', '--reference', 'q2', '--json'], { cwd: dir });
+    const ref = await runNv(
+      ['qcom', 'qcn', 'to-efs', join(VEC, 'foreign.qcn'), '-o', 'q3', '--reference', 'q2', '--json'],
+      { cwd: dir },
+    );
     expect(ref.code).toBe(0);
     expect(JSON.parse(ref.stdout).files).toBe(7);
   });
@@ -155,12 +201,17 @@ describe('nv qcom qcn', () => {
 
 describe('nv qcom nv compile → qcn to-efs → efs pack → efs lint', () => {
   it('runs the whole offline flow with cli.md shapes', async () => {
-    const c = await runNv(['qcom', 'nv', 'compile', 'master.xml', '--definition', 'def.xml', '-o', 'out.qcn', '--json'], { cwd: dir });
+    const c = await runNv(
+      ['qcom', 'nv', 'compile', 'master.xml', '--definition', 'def.xml', '-o', 'out.qcn', '--json'],
+      { cwd: dir },
+    );
     expect(c.code).toBe(0);
     const cj = JSON.parse(c.stdout);
     expect(cj).toMatchObject({ items: 3, efsItems: 1 });
     expect(cj.warnings.map((w: { code: string }) => w.code)).toEqual(['NV_EFS_XML_NO_DEFINITION']);
-    const t = await runNv(['qcom', 'qcn', 'to-efs', 'out.qcn', '--nv-info', 'sizes.json', '-o', 'tree', '--json'], { cwd: dir });
+    const t = await runNv(['qcom', 'qcn', 'to-efs', 'out.qcn', '--nv-info', 'sizes.json', '-o', 'tree', '--json'], {
+      cwd: dir,
+    });
     expect(t.code).toBe(0);
     expect([...(await readFile(join(dir, 'tree/nvm/num/10')))]).toEqual([0x1f, 0]);
     const p = await runNv(['qcom', 'efs', 'pack', 'tree', '-o', 'tree.tar.gz', '--json'], { cwd: dir });
@@ -169,14 +220,22 @@ describe('nv qcom nv compile → qcn to-efs → efs pack → efs lint', () => {
     expect(l.code).toBe(0);
     const lj = JSON.parse(l.stdout);
     expect(lj.ok).toBe(true);
-    expect(lj.findings.map((f: { code: string; id?: number }) => `${f.code} ${f.id}`).sort()).toEqual(['NV_EFS_LINT_FACTORY_DATA 550', 'NV_EFS_LINT_NOT_IN_DEFINITION 99']);
-    const s = await runNv(['qcom', 'efs', 'lint', 'out.qcn', '--strip-factory', '-o', 'clean.qcn', '--json'], { cwd: dir });
+    expect(lj.findings.map((f: { code: string; id?: number }) => `${f.code} ${f.id}`).sort()).toEqual([
+      'NV_EFS_LINT_FACTORY_DATA 550',
+      'NV_EFS_LINT_NOT_IN_DEFINITION 99',
+    ]);
+    const s = await runNv(['qcom', 'efs', 'lint', 'out.qcn', '--strip-factory', '-o', 'clean.qcn', '--json'], {
+      cwd: dir,
+    });
     expect(s.code).toBe(0);
     expect(JSON.parse(s.stdout).removed).toEqual([550]);
     const again = await runNv(['qcom', 'efs', 'lint', 'clean.qcn', '--json'], { cwd: dir });
     expect(JSON.parse(again.stdout)).toEqual({ ok: true, findings: [] });
     // The XQCN form: compile to .xqcn, inspect shows the same items as the QCN.
-    const x = await runNv(['qcom', 'nv', 'compile', 'master.xml', '--definition', 'def.xml', '-o', 'out.xqcn', '--json'], { cwd: dir });
+    const x = await runNv(
+      ['qcom', 'nv', 'compile', 'master.xml', '--definition', 'def.xml', '-o', 'out.xqcn', '--json'],
+      { cwd: dir },
+    );
     expect(x.code).toBe(0);
     expect((await readFile(join(dir, 'out.xqcn'), 'utf8')).startsWith('<?xml')).toBe(true);
     const ix = JSON.parse((await runNv(['qcom', 'qcn', 'inspect', 'out.xqcn', '--json'], { cwd: dir })).stdout);
@@ -190,8 +249,15 @@ describe('nv qcom nv compile → qcn to-efs → efs pack → efs lint', () => {
     expect(l.code).toBe(1);
     const lj = JSON.parse(l.stdout);
     expect(lj.ok).toBe(false);
-    expect(lj.findings.find((f: { severity: string }) => f.severity === 'error')).toMatchObject({ code: 'NV_EFS_NV_SIZE_MISMATCH', path: '/nvm/num/10', id: 10 });
-    const loop = await runNv(['qcom', 'nv', 'compile', 'loop.xml', '--definition', 'def.xml', '-o', 'loop.qcn', '--json'], { cwd: dir });
+    expect(lj.findings.find((f: { severity: string }) => f.severity === 'error')).toMatchObject({
+      code: 'NV_EFS_NV_SIZE_MISMATCH',
+      path: '/nvm/num/10',
+      id: 10,
+    });
+    const loop = await runNv(
+      ['qcom', 'nv', 'compile', 'loop.xml', '--definition', 'def.xml', '-o', 'loop.qcn', '--json'],
+      { cwd: dir },
+    );
     expect(loop.code).toBe(1);
     const err = JSON.parse(loop.stdout).error;
     expect(err.code).toBe('NV_EFS_XML_INCLUDE_CYCLE');

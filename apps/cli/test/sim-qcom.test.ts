@@ -8,18 +8,26 @@ import { runNv } from './_spawn.ts';
 
 function mbn(version: string, nv71: number, trailer: McfgTrailerInput): Uint8Array {
   const tlvs = [...encodeTrailer(trailer)].join(' ');
-  return buildMbn(parseMcfgXml(`<NvData>
+  return buildMbn(
+    parseMcfgXml(`<NvData>
   <NvConfigurationData carrierIndex="0" version="${version}" type="1"/>
   <NvItemData id="71" mcfgAttributes="0x19" mcfgVariant="1"><Member sizeOf="1" type="uint8">7</Member><Member sizeOf="1" type="uint8">${nv71}</Member></NvItemData>
   <NvTrlRecord><Member sizeOf="${tlvs.split(' ').length}" type="uint8">${tlvs}</Member></NvTrlRecord>
-</NvData>`));
+</NvData>`),
+  );
 }
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nv-sim-qcom-cli-'));
-  await writeFile(join(dir, 'tmo.mbn'), mbn('0x0501050D', 5, { version: 0x0501050d, name: 'Commercial-TMO', iins: { list: [8901260] } }));
-  await writeFile(join(dir, 'att.mbn'), mbn('0x05010301', 3, { version: 0x05010301, name: 'ATT', iins: { list: [8901410] } }));
+  await writeFile(
+    join(dir, 'tmo.mbn'),
+    mbn('0x0501050D', 5, { version: 0x0501050d, name: 'Commercial-TMO', iins: { list: [8901260] } }),
+  );
+  await writeFile(
+    join(dir, 'att.mbn'),
+    mbn('0x05010301', 3, { version: 0x05010301, name: 'ATT', iins: { list: [8901410] } }),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -27,7 +35,10 @@ afterAll(async () => {
 
 describe('nv sim qcom mcfg', () => {
   it('--json: selects by ICCID and lists what the modem wrote', async () => {
-    const r = await runNv(['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'tmo.mbn', 'att.mbn', '--iccid', '8901410123456789012'], { cwd: dir });
+    const r = await runNv(
+      ['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'tmo.mbn', 'att.mbn', '--iccid', '8901410123456789012'],
+      { cwd: dir },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -39,14 +50,39 @@ describe('nv sim qcom mcfg', () => {
       activation: { id: 'att.mbn', outcome: 'NV_SIM_MCFG_APPLIED' },
       applied: [{ key: 'nv:71', target: '/nvm/num/71', action: 'written' }],
     });
-    expect(j.loaded.map((l: { id: string; outcome: string }) => [l.id, l.outcome])).toEqual([['tmo.mbn', 'NV_SIM_MCFG_LOADED'], ['att.mbn', 'NV_SIM_MCFG_LOADED']]);
+    expect(j.loaded.map((l: { id: string; outcome: string }) => [l.id, l.outcome])).toEqual([
+      ['tmo.mbn', 'NV_SIM_MCFG_LOADED'],
+      ['att.mbn', 'NV_SIM_MCFG_LOADED'],
+    ]);
   });
 
   it('--plmn selects by IMSI PLMN when no IIN matches', async () => {
-    await writeFile(join(dir, 'ee.mbn'), mbn('0x05012201', 2, { version: 0x05012201, name: 'EE', plmns: { list: [{ mcc: 234, mnc: 30 }] } }));
-    const r = await runNv(['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'tmo.mbn', 'ee.mbn', '--iccid', '8944000000000000000', '--plmn', '234-30'], { cwd: dir });
+    await writeFile(
+      join(dir, 'ee.mbn'),
+      mbn('0x05012201', 2, { version: 0x05012201, name: 'EE', plmns: { list: [{ mcc: 234, mnc: 30 }] } }),
+    );
+    const r = await runNv(
+      [
+        '--json',
+        'sim',
+        'qcom',
+        'mcfg',
+        '--mbn',
+        'tmo.mbn',
+        'ee.mbn',
+        '--iccid',
+        '8944000000000000000',
+        '--plmn',
+        '234-30',
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ selected: 'ee.mbn', outcome: 'NV_SIM_MCFG_SELECTED_BY_PLMN', applied: [{ key: 'nv:71', action: 'written' }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      selected: 'ee.mbn',
+      outcome: 'NV_SIM_MCFG_SELECTED_BY_PLMN',
+      applied: [{ key: 'nv:71', action: 'written' }],
+    });
   });
 
   it('no match → selected null, exit 0; human output without --json', async () => {
@@ -57,10 +93,29 @@ describe('nv sim qcom mcfg', () => {
 
   it('--state keeps the device: the same SIM again activates nothing, a new SIM switches', async () => {
     const st = join(dir, 'state');
-    const a = await runNv(['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'tmo.mbn', '--mbn', 'att.mbn', '--iccid', '8901260123456789012', '--state', st], { cwd: dir });
+    const a = await runNv(
+      [
+        '--json',
+        'sim',
+        'qcom',
+        'mcfg',
+        '--mbn',
+        'tmo.mbn',
+        '--mbn',
+        'att.mbn',
+        '--iccid',
+        '8901260123456789012',
+        '--state',
+        st,
+      ],
+      { cwd: dir },
+    );
     expect(JSON.parse(a.stdout)).toMatchObject({ selected: 'tmo.mbn', activation: { outcome: 'NV_SIM_MCFG_APPLIED' } });
     expect((await readdir(st)).sort()).toEqual(['device.json', 'fsc.bin', 'fsg.bin', 'modemst1.bin', 'modemst2.bin']);
-    const b = await runNv(['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'att.mbn', '--iccid', '8901260123456789012', '--state', st], { cwd: dir });
+    const b = await runNv(
+      ['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'att.mbn', '--iccid', '8901260123456789012', '--state', st],
+      { cwd: dir },
+    );
     const jb = JSON.parse(b.stdout);
     expect(jb).toMatchObject({ selected: 'tmo.mbn', activation: null, active: 'tmo.mbn' });
     expect(jb.loaded[0]).toMatchObject({ id: 'att.mbn#2', outcome: 'NV_SIM_MCFG_LOADED' });
@@ -70,7 +125,10 @@ describe('nv sim qcom mcfg', () => {
     const bad = await runNv(['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'tmo.mbn', '--iccid', '12ab'], { cwd: dir });
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).error.code).toBe('NV_SIM_MCFG_BAD_ICCID');
-    const missing = await runNv(['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'nope.mbn', '--iccid', '8901260123456789012'], { cwd: dir });
+    const missing = await runNv(
+      ['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'nope.mbn', '--iccid', '8901260123456789012'],
+      { cwd: dir },
+    );
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).error.code).toBe('NV_NOT_FOUND');
     const none = await runNv(['--json', 'sim', 'qcom', 'mcfg', '--iccid', '8901260123456789012'], { cwd: dir });
@@ -102,13 +160,43 @@ describe('nv sim qcom boot', () => {
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ source: 'fsg', verified: true, crashed: false, nv: { '20000': '68656c6c6f' } });
     expect(j.error).toBeUndefined();
-    expect(j.efs).toEqual([{ path: '/nv/item_files/rfnv/00020000', kind: 'file', mode: 0o100644, size: 5, sha256: '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824' }]);
+    expect(j.efs).toEqual([
+      {
+        path: '/nv/item_files/rfnv/00020000',
+        kind: 'file',
+        mode: 0o100644,
+        size: 5,
+        sha256: '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824',
+      },
+    ]);
   });
 
   it('refusal: a wrong HW_ID prints the result with the modem error and exits 1', async () => {
-    const r = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--root-hash', ROOT, '--hw-id', '0x009600E100000001', '--sw-id', '0'], { cwd: dir });
+    const r = await runNv(
+      [
+        '--json',
+        'sim',
+        'qcom',
+        'boot',
+        '--fsg',
+        'fs.img',
+        '--root-hash',
+        ROOT,
+        '--hw-id',
+        '0x009600E100000001',
+        '--sw-id',
+        '0',
+      ],
+      { cwd: dir },
+    );
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ source: 'fsg', verified: false, error: { code: 'NV_FSG_HWID_MISMATCH', secboot: 15 }, nv: {}, efs: [] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      source: 'fsg',
+      verified: false,
+      error: { code: 'NV_FSG_HWID_MISMATCH', secboot: 15 },
+      nv: {},
+      efs: [],
+    });
     const bare = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.mbn', ...BASE], { cwd: dir });
     expect(bare.code).toBe(1);
     expect(JSON.parse(bare.stdout).error.code).toBe('NV_FSG_IMG_SECTOR_MISSING');
@@ -123,7 +211,22 @@ describe('nv sim qcom boot', () => {
     expect(jb.source).toMatch(/^modemst/);
     expect(jb).toMatchObject({ copies: { modemst1: 'sane', modemst2: 'sane' }, nv: { '20000': '68656c6c6f' } });
     // A modemst copy taken from the state folder boots a fresh device only under the same seed (device key).
-    const c = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--modemst1', join(st, 'modemst2.bin'), ...BASE, '--seed', 'other'], { cwd: dir });
+    const c = await runNv(
+      [
+        '--json',
+        'sim',
+        'qcom',
+        'boot',
+        '--fsg',
+        'fs.img',
+        '--modemst1',
+        join(st, 'modemst2.bin'),
+        ...BASE,
+        '--seed',
+        'other',
+      ],
+      { cwd: dir },
+    );
     expect(JSON.parse(c.stdout)).toMatchObject({ source: 'fsg', copies: { modemst1: 'tag-mismatch' } });
     const human = await runNv(['sim', 'qcom', 'boot', ...BASE, '--state', st], { cwd: dir });
     expect(human.stdout).toContain('source:   modemst');
@@ -133,15 +236,24 @@ describe('nv sim qcom boot', () => {
     const r = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', ...BASE, '--online'], { cwd: dir });
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ online: true, runtimeWrites: ['/policyman/ue_mode', '/policyman/rat_mask', '/policyman/svc_mode'] });
+    expect(j).toMatchObject({
+      online: true,
+      runtimeWrites: ['/policyman/ue_mode', '/policyman/rat_mask', '/policyman/svc_mode'],
+    });
     expect(j.efs.map((f: { path: string }) => f.path)).toContain('/policyman/ue_mode');
   });
 
   it('usage errors exit 2 (bad root hash, bad id); a missing file exits 1 with NV_NOT_FOUND', async () => {
-    const badRoot = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--root-hash', 'abc', '--hw-id', '0', '--sw-id', '0'], { cwd: dir });
+    const badRoot = await runNv(
+      ['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--root-hash', 'abc', '--hw-id', '0', '--sw-id', '0'],
+      { cwd: dir },
+    );
     expect(badRoot.code).toBe(2);
     expect(JSON.parse(badRoot.stdout).error.code).toBe('NV_USAGE');
-    const badId = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--root-hash', ROOT, '--hw-id', 'zz', '--sw-id', '0'], { cwd: dir });
+    const badId = await runNv(
+      ['--json', 'sim', 'qcom', 'boot', '--fsg', 'fs.img', '--root-hash', ROOT, '--hw-id', 'zz', '--sw-id', '0'],
+      { cwd: dir },
+    );
     expect(badId.code).toBe(2);
     expect(JSON.parse(badId.stdout).error.code).toBe('NV_BAD_NUMBER');
     const missing = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'nope.img', ...BASE], { cwd: dir });

@@ -8,7 +8,10 @@ const RECORDS = 65_536;
 const BODY = new Uint8Array(128).map((_, i) => (i * 31) & 0xff);
 const data = (() => {
   const w = new ByteWriter(RECORDS * 134);
-  for (let i = 0; i < RECORDS; i++) w.u16le(i & 0xffff).u32le(BODY.length).bytes(BODY);
+  for (let i = 0; i < RECORDS; i++)
+    w.u16le(i & 0xffff)
+      .u32le(BODY.length)
+      .bytes(BODY);
   return w.finish();
 })();
 const hashInput = new Uint8Array(16 * 1024 * 1024).map((_, i) => i & 0xff);
@@ -50,4 +53,9 @@ describe('SHA-256 of 16 MiB', () => {
 
 // The ratio lines (stack.md §5), measured once when the bench file loads.
 await printRatio('record walk', sizeLabel, walkChecked, walkRaw);
-await printRatio('sha256', '16 MiB', () => sha256(hashInput), () => createHash('sha256').update(hashInput).digest());
+await printRatio(
+  'sha256',
+  '16 MiB',
+  () => sha256(hashInput),
+  () => createHash('sha256').update(hashInput).digest(),
+);

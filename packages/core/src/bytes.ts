@@ -66,7 +66,10 @@ export class ByteReader {
   /** Throws `NV_TRUNCATED` unless `n` more bytes are available. */
   need(n: number, what = 'data'): void {
     if (!Number.isInteger(n) || n < 0) {
-      throw new NvError('NV_LIMIT', `${what}: length ${n} is not a valid byte count`, { offset: this.absoluteOffset, path: this.path });
+      throw new NvError('NV_LIMIT', `${what}: length ${n} is not a valid byte count`, {
+        offset: this.absoluteOffset,
+        path: this.path,
+      });
     }
     if (n > this.remaining) {
       throw new NvError(
@@ -80,10 +83,14 @@ export class ByteReader {
   /** Moves to a position relative to this reader (may equal `length`). */
   seek(position: number): this {
     if (!Number.isInteger(position) || position < 0 || position > this.bytes.length) {
-      throw new NvError('NV_TRUNCATED', `offset ${this.base + position} is outside the data (0..${this.base + this.bytes.length})`, {
-        offset: this.base + Math.max(0, Math.min(position, Number.MAX_SAFE_INTEGER)),
-        path: this.path,
-      });
+      throw new NvError(
+        'NV_TRUNCATED',
+        `offset ${this.base + position} is outside the data (0..${this.base + this.bytes.length})`,
+        {
+          offset: this.base + Math.max(0, Math.min(position, Number.MAX_SAFE_INTEGER)),
+          path: this.path,
+        },
+      );
     }
     this.pos = position;
     return this;
@@ -183,7 +190,10 @@ export class ByteReader {
           path: this.path,
         });
       }
-      throw new NvError('NV_LIMIT', `${what}: no terminating NUL within ${max} bytes`, { offset: this.absoluteOffset, path: this.path });
+      throw new NvError('NV_LIMIT', `${what}: no terminating NUL within ${max} bytes`, {
+        offset: this.absoluteOffset,
+        path: this.path,
+      });
     }
     const text = latin1Decoder.decode(window.subarray(0, nul));
     this.pos += nul + 1;
@@ -193,16 +203,23 @@ export class ByteReader {
   /** A reader over the next `n` bytes that reports absolute offsets; this reader moves past them. */
   sub(n: number, what = 'sub-structure'): ByteReader {
     const p = this.at(n, what);
-    return new ByteReader(this.bytes.subarray(p, p + n), { base: this.base + p, ...(this.path === undefined ? {} : { path: this.path }) });
+    return new ByteReader(this.bytes.subarray(p, p + n), {
+      base: this.base + p,
+      ...(this.path === undefined ? {} : { path: this.path }),
+    });
   }
 
   /** A reader over `[start, start + n)` of this reader, without moving this one. */
   slice(start: number, n: number, what = 'range'): ByteReader {
     if (!Number.isInteger(start) || start < 0 || start > this.bytes.length) {
-      throw new NvError('NV_TRUNCATED', `${what}: offset ${this.base + start} is past the end of the data (${this.base + this.bytes.length})`, {
-        offset: this.base + Math.max(0, start),
-        path: this.path,
-      });
+      throw new NvError(
+        'NV_TRUNCATED',
+        `${what}: offset ${this.base + start} is past the end of the data (${this.base + this.bytes.length})`,
+        {
+          offset: this.base + Math.max(0, start),
+          path: this.path,
+        },
+      );
     }
     const saved = this.pos;
     this.pos = start;
@@ -271,12 +288,15 @@ export class ByteWriter {
   private checkInt(kind: keyof typeof INTEGER_BOUNDS, value: number): void {
     const [min, max] = INTEGER_BOUNDS[kind];
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new NvError('NV_RANGE', `value ${value} does not fit in ${kind} (${min}..${max})`, { data: { kind, value } });
+      throw new NvError('NV_RANGE', `value ${value} does not fit in ${kind} (${min}..${max})`, {
+        data: { kind, value },
+      });
     }
   }
 
   private checkPatch(at: number, n: number): void {
-    if (!Number.isInteger(at) || at < 0 || at + n > this.pos) throw new RangeError(`patch at ${at} (+${n}) is outside the ${this.pos} bytes written`);
+    if (!Number.isInteger(at) || at < 0 || at + n > this.pos)
+      throw new RangeError(`patch at ${at} (+${n}) is outside the ${this.pos} bytes written`);
   }
 
   u8(v: number): this {
@@ -340,19 +360,22 @@ export class ByteWriter {
     return this;
   }
   u64le(v: bigint): this {
-    if (v < 0n || v > U64_MAX) throw new NvError('NV_RANGE', `value ${v} does not fit in u64`, { data: { kind: 'u64', value: String(v) } });
+    if (v < 0n || v > U64_MAX)
+      throw new NvError('NV_RANGE', `value ${v} does not fit in u64`, { data: { kind: 'u64', value: String(v) } });
     const p = this.grow(8);
     this.view.setBigUint64(p, v, true);
     return this;
   }
   u64be(v: bigint): this {
-    if (v < 0n || v > U64_MAX) throw new NvError('NV_RANGE', `value ${v} does not fit in u64`, { data: { kind: 'u64', value: String(v) } });
+    if (v < 0n || v > U64_MAX)
+      throw new NvError('NV_RANGE', `value ${v} does not fit in u64`, { data: { kind: 'u64', value: String(v) } });
     const p = this.grow(8);
     this.view.setBigUint64(p, v, false);
     return this;
   }
   i64le(v: bigint): this {
-    if (v < I64_MIN || v > I64_MAX) throw new NvError('NV_RANGE', `value ${v} does not fit in i64`, { data: { kind: 'i64', value: String(v) } });
+    if (v < I64_MIN || v > I64_MAX)
+      throw new NvError('NV_RANGE', `value ${v} does not fit in i64`, { data: { kind: 'i64', value: String(v) } });
     const p = this.grow(8);
     this.view.setBigInt64(p, v, true);
     return this;
@@ -374,14 +397,18 @@ export class ByteWriter {
   }
   /** Pads with `fill` until the offset is a multiple of `alignment`. */
   align(alignment: number, fill = 0): this {
-    if (!Number.isInteger(alignment) || alignment <= 0) throw new RangeError(`alignment ${alignment} must be a positive integer`);
+    if (!Number.isInteger(alignment) || alignment <= 0)
+      throw new RangeError(`alignment ${alignment} must be a positive integer`);
     const rem = this.pos % alignment;
     return rem === 0 ? this : this.fill(alignment - rem, fill);
   }
   /** A latin1 string padded with NULs to exactly `n` bytes; `NV_RANGE` if it does not fit. */
   fixedString(text: string, n: number): this {
     const raw = encodeLatin1(text);
-    if (raw.length > n) throw new NvError('NV_RANGE', `string "${text}" is ${raw.length} bytes, the field holds ${n}`, { data: { length: raw.length, max: n } });
+    if (raw.length > n)
+      throw new NvError('NV_RANGE', `string "${text}" is ${raw.length} bytes, the field holds ${n}`, {
+        data: { length: raw.length, max: n },
+      });
     this.bytes(raw);
     return this.fill(n - raw.length);
   }
@@ -437,7 +464,10 @@ export function bytesToHex(bytes: Uint8Array): string {
 export function hexToBytes(hex: string, what = 'hex string'): Uint8Array<ArrayBuffer> {
   const clean = hex.trim().replace(/^0x/i, '').replace(/[\s:]/g, '');
   if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
-    throw new NvError('NV_BAD_HEX', `${what} "${hex.length > 40 ? `${hex.slice(0, 40)}…` : hex}" is not whole bytes of hex digits`);
+    throw new NvError(
+      'NV_BAD_HEX',
+      `${what} "${hex.length > 40 ? `${hex.slice(0, 40)}…` : hex}" is not whole bytes of hex digits`,
+    );
   }
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
@@ -481,7 +511,11 @@ export function encodeLatin1(text: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > 0xff) throw new NvError('NV_RANGE', `character U+${c.toString(16).toUpperCase().padStart(4, '0')} at position ${i} of "${text}" is not a single byte`);
+    if (c > 0xff)
+      throw new NvError(
+        'NV_RANGE',
+        `character U+${c.toString(16).toUpperCase().padStart(4, '0')} at position ${i} of "${text}" is not a single byte`,
+      );
     out[i] = c;
   }
   return out;

@@ -26,7 +26,8 @@ export type ErrorCodeTable = Readonly<Record<string, ErrorCodeInfo>>;
  * @throws {TypeError} when a code does not match the prefix.
  */
 export function defineErrorCodes(prefix: string, table: Record<string, ErrorCodeInfo>): ErrorCodeTable {
-  if (!/^NV_([A-Z0-9]+_)?$/.test(prefix)) throw new TypeError(`error-code prefix must look like NV_ or NV_XYZ_, got ${prefix}`);
+  if (!/^NV_([A-Z0-9]+_)?$/.test(prefix))
+    throw new TypeError(`error-code prefix must look like NV_ or NV_XYZ_, got ${prefix}`);
   for (const code of Object.keys(table)) {
     if (!code.startsWith(prefix) || !/^NV_[A-Z0-9_]+$/.test(code) || code.endsWith('_')) {
       throw new TypeError(`error code ${code} does not match prefix ${prefix}`);
@@ -146,7 +147,12 @@ export class NvError extends Error {
 
   /** The `cli.md` JSON shape; never includes a stack. */
   toJSON(): NvErrorJson {
-    const json: NvErrorJson = { code: this.code, message: this.message, path: this.path ?? null, offset: this.offset ?? null };
+    const json: NvErrorJson = {
+      code: this.code,
+      message: this.message,
+      path: this.path ?? null,
+      offset: this.offset ?? null,
+    };
     if (this.data !== undefined) json.data = { ...this.data };
     return json;
   }
@@ -155,6 +161,9 @@ export class NvError extends Error {
 /** Throws `NV_LIMIT` unless `value` is a finite, non-negative number no larger than `max`. */
 export function checkLimit(what: string, value: number, max: number, where: NvErrorOptions = {}): void {
   if (!Number.isFinite(value) || value < 0 || value > max) {
-    throw new NvError('NV_LIMIT', `${what} is ${value}, over the limit of ${max}`, { ...where, data: { what, value, max } });
+    throw new NvError('NV_LIMIT', `${what} is ${value}, over the limit of ${max}`, {
+      ...where,
+      data: { what, value, max },
+    });
   }
 }

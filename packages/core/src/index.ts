@@ -18,7 +18,14 @@ export {
   hexToBytes,
 } from './bytes.ts';
 export type { ByteReaderOptions } from './bytes.ts';
-export { checkRange, formatHex, parseBigInteger, parseBigIntegerList, parseInteger, parseIntegerList } from './numbers.ts';
+export {
+  checkRange,
+  formatHex,
+  parseBigInteger,
+  parseBigIntegerList,
+  parseInteger,
+  parseIntegerList,
+} from './numbers.ts';
 export type { ParseBigIntOptions, ParseNumberOptions } from './numbers.ts';
 export { DEFAULT_LIMITS, enforceLimit, resolveLimits } from './limits.ts';
 export type { Limits } from './limits.ts';

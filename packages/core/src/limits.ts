@@ -44,4 +44,3 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
 export function enforceLimit(limits: Limits, key: keyof Limits, value: number, where: NvErrorOptions = {}): void {
   checkLimit(key, value, limits[key], where);
 }
-

@@ -17,10 +17,14 @@ export function toNvIoError(error: unknown, path: string): NvError {
   if (NvError.isInstance(error)) return error.withPath(path);
   const code = (error as { code?: string } | null)?.code;
   if (code === 'ENOENT') return new NvError('NV_NOT_FOUND', `${path}: no such file or folder`, { path, cause: error });
-  if (code === 'EEXIST') return new NvError('NV_EXISTS', `${path} already exists; pass --force to replace it`, { path, cause: error });
-  if (code === 'EISDIR') return new NvError('NV_IO', `${path} is a folder, a file was expected`, { path, cause: error });
-  if (code === 'ENOTDIR') return new NvError('NV_IO', `${path}: a part of the path is not a folder`, { path, cause: error });
-  if (code === 'EACCES' || code === 'EPERM') return new NvError('NV_IO', `${path}: permission denied`, { path, cause: error });
+  if (code === 'EEXIST')
+    return new NvError('NV_EXISTS', `${path} already exists; pass --force to replace it`, { path, cause: error });
+  if (code === 'EISDIR')
+    return new NvError('NV_IO', `${path} is a folder, a file was expected`, { path, cause: error });
+  if (code === 'ENOTDIR')
+    return new NvError('NV_IO', `${path}: a part of the path is not a folder`, { path, cause: error });
+  if (code === 'EACCES' || code === 'EPERM')
+    return new NvError('NV_IO', `${path}: permission denied`, { path, cause: error });
   if (code === 'ENOSPC') return new NvError('NV_IO', `${path}: no space left on the device`, { path, cause: error });
   const detail = error instanceof Error ? error.message : String(error);
   return new NvError('NV_IO', `${path}: ${detail}`, { path, cause: error });
@@ -101,7 +105,11 @@ export async function writeFileAtomic(
  *
  * @throws NvError `NV_EXISTS` when `dir` exists (non-empty) and `force` is not set.
  */
-export async function writeDirectoryAtomic<T>(dir: string, fill: (tempDir: string) => Promise<T>, options: { force?: boolean } = {}): Promise<T> {
+export async function writeDirectoryAtomic<T>(
+  dir: string,
+  fill: (tempDir: string) => Promise<T>,
+  options: { force?: boolean } = {},
+): Promise<T> {
   let existing = false;
   try {
     const s = await stat(dir);
@@ -109,7 +117,10 @@ export async function writeDirectoryAtomic<T>(dir: string, fill: (tempDir: strin
     if (!s.isDirectory()) throw new NvError('NV_EXISTS', `${dir} exists and is not a folder`, { path: dir });
     const { readdir } = await import('node:fs/promises');
     const isEmpty = (await readdir(dir)).length === 0;
-    if (!isEmpty && !options.force) throw new NvError('NV_EXISTS', `${dir} already exists and is not empty; pass --force to replace it`, { path: dir });
+    if (!isEmpty && !options.force)
+      throw new NvError('NV_EXISTS', `${dir} already exists and is not empty; pass --force to replace it`, {
+        path: dir,
+      });
   } catch (error) {
     if (NvError.isInstance(error)) throw error;
     if ((error as { code?: string }).code !== 'ENOENT') throw toNvIoError(error, dir);
@@ -136,7 +147,10 @@ export async function writeDirectoryAtomic<T>(dir: string, fill: (tempDir: strin
  * dump fails at once with `NV_LIMIT` instead of exhausting memory. The size is checked from `stat` first and
  * again while reading, because devices and pipes (`/dev/sdb5`, `/dev/zero`, FIFOs) report a size of 0.
  */
-export async function readFileLimited(path: string, maxBytes: number = DEFAULT_LIMITS.maxInputBytes): Promise<Uint8Array<ArrayBuffer>> {
+export async function readFileLimited(
+  path: string,
+  maxBytes: number = DEFAULT_LIMITS.maxInputBytes,
+): Promise<Uint8Array<ArrayBuffer>> {
   let size: number;
   try {
     const s = await stat(path);
@@ -163,7 +177,8 @@ export async function readFileLimited(path: string, maxBytes: number = DEFAULT_L
       checkLimit(`size of ${path}`, total, maxBytes, { path });
       chunks.push(chunk.subarray(0, bytesRead));
     }
-    if (chunks.length === 1 && chunks[0]!.byteOffset === 0 && chunks[0]!.length === chunks[0]!.buffer.byteLength) return chunks[0] as Uint8Array<ArrayBuffer>;
+    if (chunks.length === 1 && chunks[0]!.byteOffset === 0 && chunks[0]!.length === chunks[0]!.buffer.byteLength)
+      return chunks[0] as Uint8Array<ArrayBuffer>;
     const out = new Uint8Array(total);
     let at = 0;
     for (const c of chunks) {
@@ -179,7 +194,10 @@ export async function readFileLimited(path: string, maxBytes: number = DEFAULT_L
 }
 
 /** Absolute path of an executable on `PATH`, or `undefined`. Used to find reference tools (openssl, tar). */
-export async function findExecutable(name: string, searchPath: string = process.env['PATH'] ?? ''): Promise<string | undefined> {
+export async function findExecutable(
+  name: string,
+  searchPath: string = process.env['PATH'] ?? '',
+): Promise<string | undefined> {
   for (const dir of searchPath.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);

@@ -40,9 +40,23 @@ function parseToBigInt(text: string, what: string, where: NvErrorOptions): bigin
   });
 }
 
-function rangeError(what: string, value: bigint | number, min: bigint | number | undefined, max: bigint | number | undefined, where: NvErrorOptions): NvError {
+function rangeError(
+  what: string,
+  value: bigint | number,
+  min: bigint | number | undefined,
+  max: bigint | number | undefined,
+  where: NvErrorOptions,
+): NvError {
   const range = `${min ?? '-∞'}..${max ?? '∞'}`;
-  return new NvError('NV_RANGE', `${what} ${value} is out of range ${range}`, { ...where, data: { what, value: String(value), min: min === undefined ? null : String(min), max: max === undefined ? null : String(max) } });
+  return new NvError('NV_RANGE', `${what} ${value} is out of range ${range}`, {
+    ...where,
+    data: {
+      what,
+      value: String(value),
+      min: min === undefined ? null : String(min),
+      max: max === undefined ? null : String(max),
+    },
+  });
 }
 
 /**
@@ -68,7 +82,8 @@ export function parseInteger(text: string, options: ParseNumberOptions = {}): nu
 export function parseBigInteger(text: string, options: ParseBigIntOptions = {}): bigint {
   const { what = 'value', min, max, ...where } = options;
   const big = parseToBigInt(text, what, where);
-  if ((min !== undefined && big < min) || (max !== undefined && big > max)) throw rangeError(what, big, min, max, where);
+  if ((min !== undefined && big < min) || (max !== undefined && big > max))
+    throw rangeError(what, big, min, max, where);
   return big;
 }
 
@@ -83,7 +98,9 @@ export function parseIntegerList(text: string, options: ParseNumberOptions = {})
 
 /** {@link parseIntegerList} for `bigint` elements. */
 export function parseBigIntegerList(text: string, options: ParseBigIntOptions = {}): bigint[] {
-  return splitList(text).map((tok, i) => parseBigInteger(tok, { ...options, what: `${options.what ?? 'value'}[${i}]` }));
+  return splitList(text).map((tok, i) =>
+    parseBigInteger(tok, { ...options, what: `${options.what ?? 'value'}[${i}]` }),
+  );
 }
 
 function splitList(text: string): string[] {
@@ -92,12 +109,21 @@ function splitList(text: string): string[] {
   const tokens = t.split(/\s*,\s*|\s+/);
   // "1,,2" or a trailing comma leaves an empty token: that is a typo, not a zero.
   const empty = tokens.indexOf('');
-  if (empty !== -1) throw new NvError('NV_BAD_NUMBER', `list "${t.length > 40 ? `${t.slice(0, 40)}…` : t}" has an empty element at position ${empty}`);
+  if (empty !== -1)
+    throw new NvError(
+      'NV_BAD_NUMBER',
+      `list "${t.length > 40 ? `${t.slice(0, 40)}…` : t}" has an empty element at position ${empty}`,
+    );
   return tokens;
 }
 
 /** Throws `NV_RANGE` unless `value` is an integer within `min..max`. */
-export function checkRange(value: number, min: number, max: number, options: Omit<ParseNumberOptions, 'min' | 'max'> = {}): number {
+export function checkRange(
+  value: number,
+  min: number,
+  max: number,
+  options: Omit<ParseNumberOptions, 'min' | 'max'> = {},
+): number {
   const { what = 'value', ...where } = options;
   if (!Number.isInteger(value) || value < min || value > max) throw rangeError(what, value, min, max, where);
   return value;
@@ -105,7 +131,9 @@ export function checkRange(value: number, min: number, max: number, options: Omi
 
 /** `0x` + upper-case hex, zero-padded to `digits`. */
 export function formatHex(value: number | bigint, digits = 0): string {
-  if (typeof value === 'number' && (!Number.isInteger(value) || value < 0)) throw new RangeError(`formatHex needs a non-negative integer, got ${value}`);
-  if (typeof value === 'bigint' && value < 0n) throw new RangeError(`formatHex needs a non-negative integer, got ${value}`);
+  if (typeof value === 'number' && (!Number.isInteger(value) || value < 0))
+    throw new RangeError(`formatHex needs a non-negative integer, got ${value}`);
+  if (typeof value === 'bigint' && value < 0n)
+    throw new RangeError(`formatHex needs a non-negative integer, got ${value}`);
   return `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
 }

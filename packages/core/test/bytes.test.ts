@@ -105,7 +105,9 @@ describe('ByteWriter known answers', () => {
     const at = w.offset;
     w.u32le(0).fixedString('AB', 4).cstring('C').align(8, 0xee);
     w.patchU32le(at, 0xdeadbeef);
-    expect(bytesToHex(w.finish())).toBe('01' + '0203' + '0405' + '06070809' + '0a0b0c0d' + '0e0f101112131415' + 'efbeadde' + '41420000' + '4300' + 'ee');
+    expect(bytesToHex(w.finish())).toBe(
+      '01' + '0203' + '0405' + '06070809' + '0a0b0c0d' + '0e0f101112131415' + 'efbeadde' + '41420000' + '4300' + 'ee',
+    );
   });
   it('throws NV_RANGE instead of truncating', () => {
     const w = new ByteWriter();
@@ -165,10 +167,20 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ k: fc.constantFrom('u16le' as const, 'u16be' as const), v: fc.integer({ min: 0, max: 0xffff }) }),
   fc.record({ k: fc.constantFrom('u32le' as const, 'u32be' as const), v: fc.integer({ min: 0, max: 0xffffffff }) }),
   fc.record({ k: fc.constant('i32le' as const), v: fc.integer({ min: -0x80000000, max: 0x7fffffff }) }),
-  fc.record({ k: fc.constantFrom('u64le' as const, 'u64be' as const), v: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) }),
+  fc.record({
+    k: fc.constantFrom('u64le' as const, 'u64be' as const),
+    v: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  }),
   fc.record({ k: fc.constant('bytes' as const), v: fc.uint8Array({ maxLength: 16 }) }),
-  fc.record({ k: fc.constant('cstring' as const), v: fc.string({ unit: fc.integer({ min: 1, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 12 }) }),
-  fc.record({ k: fc.constant('fixed' as const), v: fc.string({ unit: fc.integer({ min: 1, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 8 }), n: fc.integer({ min: 8, max: 12 }) }),
+  fc.record({
+    k: fc.constant('cstring' as const),
+    v: fc.string({ unit: fc.integer({ min: 1, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 12 }),
+  }),
+  fc.record({
+    k: fc.constant('fixed' as const),
+    v: fc.string({ unit: fc.integer({ min: 1, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 8 }),
+    n: fc.integer({ min: 8, max: 12 }),
+  }),
 );
 
 function writeOps(ops: readonly Op[]): Uint8Array {

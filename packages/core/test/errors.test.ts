@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { CORE_ERROR_CODES, DEFAULT_LIMITS, NvError, checkLimit, defineErrorCodes, enforceLimit, resolveLimits } from '../src/index.ts';
+import {
+  CORE_ERROR_CODES,
+  DEFAULT_LIMITS,
+  NvError,
+  checkLimit,
+  defineErrorCodes,
+  enforceLimit,
+  resolveLimits,
+} from '../src/index.ts';
 
 describe('NvError', () => {
   it('serialises to the cli.md JSON shape without a stack', () => {
     const e = new NvError('NV_TRUNCATED', 'cut short', { offset: 40, path: 'a.qcn', cause: new Error('inner') });
-    expect(JSON.parse(JSON.stringify(e))).toEqual({ code: 'NV_TRUNCATED', message: 'cut short', path: 'a.qcn', offset: 40 });
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      code: 'NV_TRUNCATED',
+      message: 'cut short',
+      path: 'a.qcn',
+      offset: 40,
+    });
     expect(JSON.stringify(e)).not.toContain('stack');
     expect(new NvError('NV_IO', 'x').toJSON()).toEqual({ code: 'NV_IO', message: 'x', path: null, offset: null });
     expect(e.cause).toBeInstanceOf(Error);
@@ -37,7 +50,9 @@ describe('error code tables', () => {
   it('rejects codes outside the prefix', () => {
     expect(() => defineErrorCodes('NV_MBN_', { NV_EFS_X: { meaning: 'm', fix: 'f' } })).toThrow(TypeError);
     expect(() => defineErrorCodes('bad', {})).toThrow(TypeError);
-    expect(Object.keys(defineErrorCodes('NV_MBN_', { NV_MBN_BAD_MAGIC: { meaning: 'm', fix: 'f' } }))).toEqual(['NV_MBN_BAD_MAGIC']);
+    expect(Object.keys(defineErrorCodes('NV_MBN_', { NV_MBN_BAD_MAGIC: { meaning: 'm', fix: 'f' } }))).toEqual([
+      'NV_MBN_BAD_MAGIC',
+    ]);
   });
 });
 

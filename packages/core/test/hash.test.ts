@@ -10,7 +10,9 @@ describe('hashes', () => {
     expect(sha256Hex(encodeUtf8('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(bytesToHex(sha1(encodeUtf8('abc')))).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
     expect(sha256Hex(new Uint8Array(0))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    expect(bytesToHex(sha384(encodeUtf8('abc')))).toBe('cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7');
+    expect(bytesToHex(sha384(encodeUtf8('abc')))).toBe(
+      'cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7',
+    );
   });
   it('incremental digest equals one-shot and node:crypto for any chunking', () => {
     fc.assert(

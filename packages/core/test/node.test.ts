@@ -4,7 +4,14 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError } from '../src/index.ts';
-import { assertCanWrite, findExecutable, readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '../src/node.ts';
+import {
+  assertCanWrite,
+  findExecutable,
+  readFileLimited,
+  toNvIoError,
+  writeDirectoryAtomic,
+  writeFileAtomic,
+} from '../src/node.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -74,7 +81,13 @@ describe('writeDirectoryAtomic', () => {
         }),
       ),
     ).toBe('NV_BAD_INPUT');
-    expect(await codeOf(stat(failed).then(() => undefined).catch((e) => Promise.reject(toNvIoError(e, failed))))).toBe('NV_NOT_FOUND');
+    expect(
+      await codeOf(
+        stat(failed)
+          .then(() => undefined)
+          .catch((e) => Promise.reject(toNvIoError(e, failed))),
+      ),
+    ).toBe('NV_NOT_FOUND');
     expect((await readdir(dir)).some((n) => n.startsWith('.failed'))).toBe(false);
   });
   it('replaces a non-empty folder with force', async () => {

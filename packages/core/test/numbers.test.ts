@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NvError, checkRange, formatHex, parseBigInteger, parseBigIntegerList, parseInteger, parseIntegerList } from '../src/index.ts';
+import {
+  NvError,
+  checkRange,
+  formatHex,
+  parseBigInteger,
+  parseBigIntegerList,
+  parseInteger,
+  parseIntegerList,
+} from '../src/index.ts';
 import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 
 describe('parseInteger', () => {
@@ -16,9 +24,12 @@ describe('parseInteger', () => {
   ])('%s → %d', (text, value) => {
     expect(parseInteger(text)).toBe(value);
   });
-  it.each(['', '0x', '1.5', '1e3', '+1', '0b101', 'abc', '12abc', '1 2', '0x-1', '٣'])('rejects %j as NV_BAD_NUMBER', (text) => {
-    expect(codeOf(() => parseInteger(text))).toBe('NV_BAD_NUMBER');
-  });
+  it.each(['', '0x', '1.5', '1e3', '+1', '0b101', 'abc', '12abc', '1 2', '0x-1', '٣'])(
+    'rejects %j as NV_BAD_NUMBER',
+    (text) => {
+      expect(codeOf(() => parseInteger(text))).toBe('NV_BAD_NUMBER');
+    },
+  );
   it('range checks with a typed error naming the field', () => {
     expect(codeOf(() => parseInteger('256', { min: 0, max: 255 }))).toBe('NV_RANGE');
     expect(codeOf(() => parseInteger('9007199254740992'))).toBe('NV_RANGE');

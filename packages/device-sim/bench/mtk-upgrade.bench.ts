@@ -10,18 +10,31 @@ function table(bump: boolean): Ltable {
   const entries: LtableEntry[] = [];
   for (let i = 0; i < 600; i++) {
     const categories = kinds[i % kinds.length]!;
-    entries.push(createLtableEntry({
-      name: `NVRAM_EF_B${i}_LID`, lid: 0xf100 | (i & 0xff), size: 16 << (i % 8), records: 1 + (i % 5), categories,
-      attributes: i % 11 === 0 ? ['MULTIPLE'] : [], prefix: `B${i.toString(36).padStart(3, '0')}`,
-      verno: bump && categories[0] === 'USER' && i % 3 === 0 ? '001' : '000', default: { kind: i % 2 ? 'zero' : 'ff' },
-    }, 'moly-b'));
+    entries.push(
+      createLtableEntry(
+        {
+          name: `NVRAM_EF_B${i}_LID`,
+          lid: 0xf100 | (i & 0xff),
+          size: 16 << (i % 8),
+          records: 1 + (i % 5),
+          categories,
+          attributes: i % 11 === 0 ? ['MULTIPLE'] : [],
+          prefix: `B${i.toString(36).padStart(3, '0')}`,
+          verno: bump && categories[0] === 'USER' && i % 3 === 0 ? '001' : '000',
+          default: { kind: i % 2 ? 'zero' : 'ff' },
+        },
+        'moly-b',
+      ),
+    );
   }
   return { generation: 'moly-b', enumSet: 'moly-b', entries };
 }
 const oldT = table(false);
 const newT = table(true);
 const base = createMtkDevice(oldT, { seed: 1 });
-const bytes = mtkDeviceToFiles(base).slice(1).reduce((n, f) => n + f.bytes.length, 0);
+const bytes = mtkDeviceToFiles(base)
+  .slice(1)
+  .reduce((n, f) => n + f.bytes.length, 0);
 const size = `${oldT.entries.length} LIDs, ${(bytes / 1048576).toFixed(1)} MiB`;
 
 const upgrade = (): void => {
@@ -31,7 +44,9 @@ const encodeState = (): void => {
   mtkDeviceToFiles(base);
 };
 // Reference: node:crypto MD5 over every record (the chk8 work a gen-B writer cannot avoid) — a floor for encoding.
-const records = Object.values(base.partitions.nvdata).flatMap((f) => Array.from({ length: f.records }, (_, i) => f.data.subarray(i * f.recordSize, (i + 1) * f.recordSize)));
+const records = Object.values(base.partitions.nvdata).flatMap((f) =>
+  Array.from({ length: f.records }, (_, i) => f.data.subarray(i * f.recordSize, (i + 1) * f.recordSize)),
+);
 const md5All = (): void => {
   for (const r of records) createHash('md5').update(r).digest();
 };

@@ -3,7 +3,8 @@ import { defineErrorCodes, type ErrorCodeTable } from '@nv/core';
 /** `NV_SIM_MTK_*` codes of the simulated MediaTek device (all start with `NV_SIM_MTK_`, README.mtk.md). */
 export const MTK_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', {
   NV_SIM_MTK_UNSUPPORTED_GENERATION: {
-    meaning: 'The simulated MediaTek device models moly-a and moly-b tables only; MAUI folders and files are not documented.',
+    meaning:
+      'The simulated MediaTek device models moly-a and moly-b tables only; MAUI folders and files are not documented.',
     fix: 'Import the table with --generation moly-a or moly-b.',
   },
   NV_SIM_MTK_GEN_MISMATCH: {
@@ -23,7 +24,8 @@ export const MTK_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', {
     fix: 'Pass exactly one record of the LID size.',
   },
   NV_SIM_MTK_READ_FAILED: {
-    meaning: 'The simulated modem could not read the LID: every copy failed its checksum and no restore or reset was possible.',
+    meaning:
+      'The simulated modem could not read the LID: every copy failed its checksum and no restore or reset was possible.',
     fix: 'Restore the file from the bin region or rewrite the LID.',
   },
   NV_SIM_MTK_ASSERTED: {
@@ -39,7 +41,8 @@ export const MTK_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', {
     fix: 'Pass the table the state was created or last upgraded with, or start from a new state folder.',
   },
   NV_SIM_MTK_BAD_STATE: {
-    meaning: 'The saved simulator state folder is missing a file, has a bad device.json or files that disagree with it.',
+    meaning:
+      'The saved simulator state folder is missing a file, has a bad device.json or files that disagree with it.',
     fix: 'Recreate the state with nv sim mtk init.',
   },
 });

@@ -15,7 +15,8 @@ export const QCOM_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', 
     fix: 'Flash an image that fits the partition, or create the device with larger partitions.',
   },
   NV_SIM_QCOM_COPY_CORRUPT: {
-    meaning: 'A modemst copy passed its integrity tag but its EFS records are malformed (simulator bug or hand-edited state).',
+    meaning:
+      'A modemst copy passed its integrity tag but its EFS records are malformed (simulator bug or hand-edited state).',
     fix: 'Erase modemst1 and modemst2 so that the device restores from fsg.',
   },
   NV_SIM_QCOM_NOT_BOOTED: {
@@ -27,7 +28,8 @@ export const QCOM_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', 
     fix: 'Flash the signed golden copy (.img) to fsg before the first boot.',
   },
   NV_SIM_QCOM_MODEM_CRASH: {
-    meaning: 'The simulated modem hit an assertion or fatal error while restoring the golden copy (it would crash on every boot).',
+    meaning:
+      'The simulated modem hit an assertion or fatal error while restoring the golden copy (it would crash on every boot).',
     fix: 'Rebuild the tar.gz with nv qcom efs pack (V7 tar, zero padding, only regular/dir/symlink entries) and lint it.',
   },
   NV_SIM_MCFG_DUP_ID: {

@@ -5,8 +5,17 @@
  */
 export { SIM_ERROR_CODES } from './errors.ts';
 export {
-  backupQcn, bootQcom, createQcomDevice, flashPartition, installModemBuild, insertSim, mcfgConfigFromMbn, packageQcomFormats, pdcLoad,
-  restoreQcn, selectMcfg,
+  backupQcn,
+  bootQcom,
+  createQcomDevice,
+  flashPartition,
+  installModemBuild,
+  insertSim,
+  mcfgConfigFromMbn,
+  packageQcomFormats,
+  pdcLoad,
+  restoreQcn,
+  selectMcfg,
 } from './qcom.ts';
 export type { QcomBootResult, QcomDevice } from './qcom.ts';
 export { bootMtkDevice, compareMtkPlan, createMtkDevice, mtkUpgradeMatrix, upgradeMtkDevice } from './mtk.ts';

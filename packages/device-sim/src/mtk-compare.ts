@@ -4,7 +4,13 @@
  */
 import { planUpgrade, type Ltable, type LtablePlan } from '@nv/mtk-nvram-ltable';
 import { cloneMtkDevice, createMtkDevice, type MtkDeviceOptions } from './mtk-device.ts';
-import { MTK_UPGRADE_MODES, upgradeMtkDevice, type MtkUpgradeMode, type MtkUpgradeOutcome, type MtkUpgradeReport } from './mtk-upgrade.ts';
+import {
+  MTK_UPGRADE_MODES,
+  upgradeMtkDevice,
+  type MtkUpgradeMode,
+  type MtkUpgradeOutcome,
+  type MtkUpgradeReport,
+} from './mtk-upgrade.ts';
 
 /** One LID where the plan and the device disagree. */
 export interface MtkPlanMismatch {
@@ -49,15 +55,23 @@ export function compareMtkPlan(plan: LtablePlan, report: MtkUpgradeReport): MtkP
   const mismatches: MtkPlanMismatch[] = [];
   const skipped: { name: string; row: string; reason: string }[] = [];
   const policy = (row: string): string | undefined =>
-    row === '3' ? 'row 3 is a policy (use Format All for CA/RF-band changes), not device behaviour'
-      : row === '7' && plan.generation === 'moly-a' ? 'row 7: the SML/SIM_LOCK loss assert is documented for moly-b only'
+    row === '3'
+      ? 'row 3 is a policy (use Format All for CA/RF-band changes), not device behaviour'
+      : row === '7' && plan.generation === 'moly-a'
+        ? 'row 7: the SML/SIM_LOCK loss assert is documented for moly-b only'
         : undefined;
   const asserts = plan.actions.filter((a) => a.action === 'assert' && policy(a.row) === undefined);
   // A policy row's assert does not explain a device assert elsewhere, only one on the same LID (row 7 on moly-a: an
   // IMPORTANT_L4 → IMPORTANT change with a VERNO bump asserts through the VERNO check instead).
   if (report.asserted !== undefined) {
     const name = report.asserted.name;
-    if (asserts.length === 0 && !plan.actions.some((a) => a.action === 'assert' && a.name === name)) mismatches.push({ name: report.asserted.name, planned: 'no assert', row: '-', simulated: `asserted: ${report.asserted.reason}` });
+    if (asserts.length === 0 && !plan.actions.some((a) => a.action === 'assert' && a.name === name))
+      mismatches.push({
+        name: report.asserted.name,
+        planned: 'no assert',
+        row: '-',
+        simulated: `asserted: ${report.asserted.reason}`,
+      });
     return { agree: mismatches.length === 0, mismatches, skipped };
   }
   const byName = new Map(report.lids.map((l) => [l.name, l]));
@@ -68,15 +82,28 @@ export function compareMtkPlan(plan: LtablePlan, report: MtkUpgradeReport): MtkP
       continue;
     }
     if (a.action === 'assert') {
-      mismatches.push({ name: a.name, planned: 'assert', row: a.row, simulated: byName.get(a.name)?.outcome ?? 'absent' });
+      mismatches.push({
+        name: a.name,
+        planned: 'assert',
+        row: a.row,
+        simulated: byName.get(a.name)?.outcome ?? 'absent',
+      });
       continue;
     }
     if (a.action === 'orphan' || a.action === 'delete') {
-      if (byName.has(a.name)) mismatches.push({ name: a.name, planned: a.action, row: a.row, simulated: byName.get(a.name)?.outcome ?? 'absent' });
+      if (byName.has(a.name))
+        mismatches.push({
+          name: a.name,
+          planned: a.action,
+          row: a.row,
+          simulated: byName.get(a.name)?.outcome ?? 'absent',
+        });
       continue;
     }
     const got = byName.get(a.name)?.outcome;
-    const ok = got !== undefined && ((AGREES[a.action] ?? []).includes(got) || (a.action === 'keep' && a.row.startsWith('18') && got === 'garbled'));
+    const ok =
+      got !== undefined &&
+      ((AGREES[a.action] ?? []).includes(got) || (a.action === 'keep' && a.row.startsWith('18') && got === 'garbled'));
     if (!ok) mismatches.push({ name: a.name, planned: a.action, row: a.row, simulated: got ?? 'absent' });
   }
   return { agree: mismatches.length === 0, mismatches, skipped };
@@ -100,13 +127,19 @@ export interface MtkUpgradeMatrixRow {
 export function mtkUpgradeMatrix(
   oldTable: Ltable,
   newTable: Ltable,
-  options: MtkDeviceOptions & { readonly binRegion?: 'present' | 'empty'; readonly modes?: readonly MtkUpgradeMode[] } = {},
+  options: MtkDeviceOptions & {
+    readonly binRegion?: 'present' | 'empty';
+    readonly modes?: readonly MtkUpgradeMode[];
+  } = {},
 ): MtkUpgradeMatrixRow[] {
   const base = createMtkDevice(oldTable, options);
   if (options.binRegion === 'empty') base.binRegion = null;
   return (options.modes ?? MTK_UPGRADE_MODES).map((mode) => {
     const device = cloneMtkDevice(base);
-    const plan = planUpgrade(oldTable, newTable, mode, { platform: device.platform, binRegion: device.binRegion === null ? 'empty' : 'present' });
+    const plan = planUpgrade(oldTable, newTable, mode, {
+      platform: device.platform,
+      binRegion: device.binRegion === null ? 'empty' : 'present',
+    });
     const report = upgradeMtkDevice(device, newTable, mode);
     return { mode, plan, report, comparison: compareMtkPlan(plan, report) };
   });

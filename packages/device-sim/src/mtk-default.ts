@@ -14,7 +14,11 @@ import type { LtableEntry } from '@nv/mtk-nvram-ltable';
  * derived from the symbol — it only needs them to differ from unit data and from other defaults (README.mtk.md).
  * @example mtkDefaultRecords({ size: 2, records: 2, default: { kind: 'ff' }, attributes: [], name: 'X', lid: null }) // FF FF FF FF
  */
-export function mtkDefaultRecords(entry: Pick<LtableEntry, 'size' | 'records' | 'default' | 'attributes' | 'name' | 'lid'> & { readonly categories?: readonly string[] }): Uint8Array {
+export function mtkDefaultRecords(
+  entry: Pick<LtableEntry, 'size' | 'records' | 'default' | 'attributes' | 'name' | 'lid'> & {
+    readonly categories?: readonly string[];
+  },
+): Uint8Array {
   const total = entry.size * entry.records;
   try {
     const records = defaultRecords(entry);
@@ -22,7 +26,11 @@ export function mtkDefaultRecords(entry: Pick<LtableEntry, 'size' | 'records' | 
     records.forEach((r, i) => out.set(r, i * entry.size));
     return out;
   } catch (error) {
-    if (!NvError.isInstance(error) || (error.code !== 'NV_LID_DEFAULT_UNAVAILABLE' && error.code !== 'NV_LID_DEFAULT_TOO_SHORT')) throw error;
+    if (
+      !NvError.isInstance(error) ||
+      (error.code !== 'NV_LID_DEFAULT_UNAVAILABLE' && error.code !== 'NV_LID_DEFAULT_TOO_SHORT')
+    )
+      throw error;
   }
   const d = entry.default;
   // Stand-in: a byte stream seeded by kind + symbol (+ hex), stable across runs.

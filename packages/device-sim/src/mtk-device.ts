@@ -87,7 +87,12 @@ export interface MtkBootResult {
   /** Set when the modem asserted (nothing of the boot was applied). */
   readonly asserted?: MtkAssert;
   /** Per LID of the installed table. */
-  readonly lids: { readonly name: string; readonly lid: number | null; readonly outcome: MtkLidOutcome; readonly reason: string }[];
+  readonly lids: {
+    readonly name: string;
+    readonly lid: number | null;
+    readonly outcome: MtkLidOutcome;
+    readonly reason: string;
+  }[];
   /** Files deleted by the modem (`partition:path`). */
   readonly deleted: string[];
   /** Files no LID reads any more, left in place (`partition:path`). */
@@ -139,7 +144,10 @@ export function _assertMtkTable(table: Ltable): void {
 
 function assertGeneration(table: Ltable): void {
   if (table.generation !== 'moly-a' && table.generation !== 'moly-b') {
-    throw new NvError('NV_SIM_MTK_UNSUPPORTED_GENERATION', `the simulated MediaTek device models moly-a and moly-b tables; this table is ${table.generation}`);
+    throw new NvError(
+      'NV_SIM_MTK_UNSUPPORTED_GENERATION',
+      `the simulated MediaTek device models moly-a and moly-b tables; this table is ${table.generation}`,
+    );
   }
   // Hard limits before anything is allocated (sizes come from user tables).
   let total = 0;
@@ -179,19 +187,33 @@ export function isMtkUnitData(entry: Pick<LtableEntry, 'categories' | 'tags'>): 
   const c = entry.categories;
   const t = entry.tags;
   if (has(c, 'CALIBRAT')) return !t.includes('rf-driver-param') || t.includes('barcode');
-  return has(c, 'IMPORTANT') || has(c, 'IMPORTANT_L4') || ['barcode', 'calibration-result', 'imei', 'sim-lock'].some((x) => t.includes(x as never));
+  return (
+    has(c, 'IMPORTANT') ||
+    has(c, 'IMPORTANT_L4') ||
+    ['barcode', 'calibration-result', 'imei', 'sim-lock'].some((x) => t.includes(x as never))
+  );
 }
 
 function newFile(device: MtkDevice, entry: LtableEntry, data: Uint8Array, unit: boolean): MtkStoredLid {
   return {
-    name: entry.name, lid: entry.lid, recordSize: entry.size, records: entry.records, attr: entry.attr, category: entry.category,
-    headerOk: true, ciphered: isCiphered(effectiveAttrs(device, entry)), data, bad: [], unit,
+    name: entry.name,
+    lid: entry.lid,
+    recordSize: entry.size,
+    records: entry.records,
+    attr: entry.attr,
+    category: entry.category,
+    headerOk: true,
+    ciphered: isCiphered(effectiveAttrs(device, entry)),
+    data,
+    bad: [],
+    unit,
   };
 }
 
 /** Writes `data` (all records) to every copy of `entry`. */
 function writeAll(device: MtkDevice, entry: LtableEntry, data: Uint8Array, unit: boolean): void {
-  for (const loc of mtkLidLocations(device, entry)) device.partitions[loc.partition][loc.path] = newFile(device, entry, data.slice(), unit);
+  for (const loc of mtkLidLocations(device, entry))
+    device.partitions[loc.partition][loc.path] = newFile(device, entry, data.slice(), unit);
 }
 
 /** Rewrites every copy of `entry` with its default (ltable §8 reset, lid-file §9). */
@@ -252,7 +274,11 @@ export function cloneMtkDevice(device: MtkDevice): MtkDevice {
   return {
     ...device,
     platform: { ...device.platform },
-    partitions: { nvdata: cloneFiles(device.partitions.nvdata), protect_f: cloneFiles(device.partitions.protect_f), protect_s: cloneFiles(device.partitions.protect_s) },
+    partitions: {
+      nvdata: cloneFiles(device.partitions.nvdata),
+      protect_f: cloneFiles(device.partitions.protect_f),
+      protect_s: cloneFiles(device.partitions.protect_s),
+    },
     binRegion: device.binRegion === null ? null : cloneFiles(device.binRegion),
     sys: device.sys === null ? null : { ...device.sys },
     asserted: device.asserted === null ? null : { ...device.asserted },
@@ -270,7 +296,8 @@ export function backupMtkBinRegion(device: MtkDevice): string[] {
   const bin: Record<string, MtkStoredLid> = {};
   for (const [path, f] of Object.entries(device.partitions.nvdata)) {
     const m = /^md\/NVRAM\/([^/]+)\/([^/]+)$/.exec(path);
-    if (m && BIN_FOLDERS.includes(m[1] as string)) bin[`${m[1]}/${m[2]}`] = { ...f, data: f.data.slice(), bad: [...f.bad] };
+    if (m && BIN_FOLDERS.includes(m[1] as string))
+      bin[`${m[1]}/${m[2]}`] = { ...f, data: f.data.slice(), bad: [...f.bad] };
   }
   device.binRegion = bin;
   return Object.keys(bin).sort();
@@ -285,7 +312,11 @@ const fileValid = (f: MtkStoredLid): boolean => f.bad.length === 0 && f.data.len
  * @example restoreMtkBinRegion(device, { all: true })
  */
 export function restoreMtkBinRegion(device: MtkDevice, options: { all?: boolean } = {}): string[] {
-  if (device.binRegion === null) throw new NvError('NV_SIM_MTK_BIN_EMPTY', 'the nvram bin region is blank: nothing to restore (it is written only when a backup is triggered)');
+  if (device.binRegion === null)
+    throw new NvError(
+      'NV_SIM_MTK_BIN_EMPTY',
+      'the nvram bin region is blank: nothing to restore (it is written only when a backup is triggered)',
+    );
   return apRestore(device, options.all === true);
 }
 
@@ -314,7 +345,12 @@ function listFiles(device: MtkDevice): FileRef[] {
   for (const partition of MTK_PARTITIONS) {
     for (const path of Object.keys(device.partitions[partition]).sort()) {
       const parts = path.split('/');
-      out.push({ partition, path, folder: parts.length === 4 ? (parts[2] as string) : 'md', file: parts[parts.length - 1] as string });
+      out.push({
+        partition,
+        path,
+        folder: parts.length === 4 ? (parts[2] as string) : 'md',
+        file: parts[parts.length - 1] as string,
+      });
     }
   }
   return out;
@@ -361,7 +397,13 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
 
   // 2. SYS record.
   const trigger: MtkBootResult['trigger'] =
-    device.sys === null ? 'fresh-nvdata' : !device.sys.ok ? 'sys-read-failed' : device.sys.firmware !== device.firmware ? 'version-change' : 'none';
+    device.sys === null
+      ? 'fresh-nvdata'
+      : !device.sys.ok
+        ? 'sys-read-failed'
+        : device.sys.firmware !== device.firmware
+          ? 'version-change'
+          : 'none';
   const stop = (assert: MtkAssert): MtkBootResult => {
     device.asserted = assert;
     return { trigger, asserted: assert, lids: [], deleted: [], orphans: [], apRestored };
@@ -381,27 +423,38 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
       const owner = m ? byPrefix.get(m[1] as string) : undefined;
       const onProtect = f.partition !== 'nvdata';
       if (b && !stored.headerOk) {
-        if (owner && has(owner.categories, 'IMPORTANT_L4') && onProtect) return stop({ name: owner.name, reason: `bad header on ${key}: SML/SIM_LOCK data lost, the modem asserts` });
+        if (owner && has(owner.categories, 'IMPORTANT_L4') && onProtect)
+          return stop({ name: owner.name, reason: `bad header on ${key}: SML/SIM_LOCK data lost, the modem asserts` });
         continue;
       }
       if (!m || !owner) {
-        if (b && onProtect) return stop({ name: stored.name, reason: `${key} is IMPORTANT_L4 data that no LID of the new table owns: SML/SIM_LOCK loss check asserts` });
-        if (b || featurePhone) deleted.push(key), drop.add(key);
+        if (b && onProtect)
+          return stop({
+            name: stored.name,
+            reason: `${key} is IMPORTANT_L4 data that no LID of the new table owns: SML/SIM_LOCK loss check asserts`,
+          });
+        if (b || featurePhone) (deleted.push(key), drop.add(key));
         else orphans.push(key);
         continue;
       }
       const mine = (locs.get(owner) as MtkLidLocation[]).some((l) => l.partition === f.partition && l.path === f.path);
       const protectedData = has(owner.categories, 'IMPORTANT') || has(owner.categories, 'IMPORTANT_L4');
       if (protectedData && m[3] !== owner.verno) {
-        return stop({ name: owner.name, reason: `${key} holds ${owner.name} under VERNO ${m[3]}, the firmware wants ${owner.verno}: the modem asserts to protect IMEI/SIM-lock data (§9.4)` });
+        return stop({
+          name: owner.name,
+          reason: `${key} holds ${owner.name} under VERNO ${m[3]}, the firmware wants ${owner.verno}: the modem asserts to protect IMEI/SIM-lock data (§9.4)`,
+        });
       }
       if (b && onProtect && !has(owner.categories, 'IMPORTANT_L4')) {
-        return stop({ name: owner.name, reason: `${key} is IMPORTANT_L4 data but ${owner.name} is no longer IMPORTANT_L4: SML/SIM_LOCK loss check asserts` });
+        return stop({
+          name: owner.name,
+          reason: `${key} is IMPORTANT_L4 data but ${owner.name} is no longer IMPORTANT_L4: SML/SIM_LOCK loss check asserts`,
+        });
       }
       const wrongCat = b && stored.category !== owner.category;
       if (!mine || wrongCat) {
         if (b && has(owner.attributes, 'RESERVE_BACKWARD') && !backups.has(owner)) backups.set(owner, stored);
-        if (b || featurePhone) deleted.push(key), drop.add(key);
+        if (b || featurePhone) (deleted.push(key), drop.add(key));
         else orphans.push(key);
         continue;
       }
@@ -411,7 +464,10 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
       }
       if (b && (stored.recordSize !== owner.size || stored.records !== owner.records)) {
         if (['CALIBRAT', 'IMPORTANT', 'IMPORTANT_L4'].some((c) => has(owner.categories, c))) {
-          return stop({ name: owner.name, reason: `${key}: record size/count ${stored.recordSize}×${stored.records} differs from the table's ${owner.size}×${owner.records}; the modem asserts to protect ${owner.categories.join('|')} data` });
+          return stop({
+            name: owner.name,
+            reason: `${key}: record size/count ${stored.recordSize}×${stored.records} differs from the table's ${owner.size}×${owner.records}; the modem asserts to protect ${owner.categories.join('|')} data`,
+          });
         }
         if (has(owner.attributes, 'RESERVE_BACKWARD')) migrate.set(owner, stored);
         // else kept unchanged: the first read below fails and resets it.
@@ -439,7 +495,9 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
     if (o?.outcome === 'reset') resetLid(device, e);
   }
   for (const e of entries) {
-    const present = (locs.get(e) as MtkLidLocation[]).filter((l) => device.partitions[l.partition][l.path] !== undefined);
+    const present = (locs.get(e) as MtkLidLocation[]).filter(
+      (l) => device.partitions[l.partition][l.path] !== undefined,
+    );
     if (present.length > 0) continue;
     const backup = backups.get(e);
     if (backup !== undefined) {
@@ -447,7 +505,13 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
       setOnce(e, 'migrated', 'old file backed up to BACKUP and restored into the new identity (RESERVE_BACKWARD)');
     } else {
       resetLid(device, e);
-      setOnce(e, 'reset', has(e.categories, 'CALIBRAT') || has(e.categories, 'IMPORTANT') ? 'file missing and not in the bin region: created from the default' : 'file missing: created from the default');
+      setOnce(
+        e,
+        'reset',
+        has(e.categories, 'CALIBRAT') || has(e.categories, 'IMPORTANT')
+          ? 'file missing and not in the bin region: created from the default'
+          : 'file missing: created from the default',
+      );
     }
   }
   device.sys = { firmware: device.firmware, ok: true };
@@ -456,7 +520,11 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
       // factoryResettable (§4.2) minus the bin-region categories: a factory reset never loses calibration or IMEI
       // (README.mtk.md, Decisions); moly-a resets the LIDs whose effective attributes keep FACTORY_RESET.
       const binned = has(e.categories, 'CALIBRAT') || has(e.categories, 'IMPORTANT');
-      const resettable = !binned && (b ? !has(e.categories, 'IMPORTANT_L4') && !has(e.categories, 'IMPORTANT_L1') : has(effectiveAttrs(device, e), 'FACTORY_RESET'));
+      const resettable =
+        !binned &&
+        (b
+          ? !has(e.categories, 'IMPORTANT_L4') && !has(e.categories, 'IMPORTANT_L1')
+          : has(effectiveAttrs(device, e), 'FACTORY_RESET'));
       if (resettable && !isSysLid(e)) {
         resetLid(device, e);
         outcome.set(e, { outcome: 'reset', reason: 'factory-reset flag' });
@@ -475,7 +543,9 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
     trigger,
     lids: entries.map((e) => {
       const fromBin = (locs.get(e) as MtkLidLocation[]).some((l) => apRestored.includes(`${l.partition}:${l.path}`));
-      const fallback = fromBin ? { outcome: 'restored' as const, reason: 'restored from the bin region by the AP nvram_daemon' } : { outcome: 'kept' as const, reason: 'file present and valid' };
+      const fallback = fromBin
+        ? { outcome: 'restored' as const, reason: 'restored from the bin region by the AP nvram_daemon' }
+        : { outcome: 'kept' as const, reason: 'file present and valid' };
       return { name: e.name, lid: e.lid, ...(outcome.get(e) ?? fallback) };
     }),
     deleted,
@@ -506,13 +576,16 @@ function readLid(device: MtkDevice, e: LtableEntry, index?: number): ReadResult 
   const locs = mtkLidLocations(device, e);
   const wantCipher = isCiphered(effectiveAttrs(device, e));
   const ok = (f: MtkStoredLid | undefined): f is MtkStoredLid =>
-    f !== undefined && (index === undefined ? f.bad.length === 0 : !f.bad.includes(index)) && f.data.length === e.size * e.records &&
+    f !== undefined &&
+    (index === undefined ? f.bad.length === 0 : !f.bad.includes(index)) &&
+    f.data.length === e.size * e.records &&
     (!b || (f.recordSize === e.size && f.records === e.records && f.ciphered === wantCipher));
   const files = locs.map((l) => device.partitions[l.partition][l.path]);
   const good = files.find(ok);
   if (good !== undefined) {
     locs.forEach((l, i) => {
-      if (!ok(files[i])) device.partitions[l.partition][l.path] = { ...good, data: good.data.slice(), bad: [...good.bad] };
+      if (!ok(files[i]))
+        device.partitions[l.partition][l.path] = { ...good, data: good.data.slice(), bad: [...good.bad] };
     });
     if (!b && good.ciphered !== wantCipher) {
       // Gen A checksums the stored bytes: they pass, but are decoded with the wrong cipher mode (§9.3 row 18).
@@ -521,7 +594,11 @@ function readLid(device: MtkDevice, e: LtableEntry, index?: number): ReadResult 
         f.data = f.data.map((x) => x ^ 0x5a);
         f.ciphered = wantCipher;
       }
-      return { outcome: 'garbled', reason: 'CONFIDENTIAL/MSP changed: gen-A checksum of the stored bytes passes, the data is decoded with the wrong cipher' };
+      return {
+        outcome: 'garbled',
+        reason:
+          'CONFIDENTIAL/MSP changed: gen-A checksum of the stored bytes passes, the data is decoded with the wrong cipher',
+      };
     }
     return { reason: 'valid' };
   }
@@ -529,28 +606,62 @@ function readLid(device: MtkDevice, e: LtableEntry, index?: number): ReadResult 
     const l0 = locs[0] as MtkLidLocation;
     const copy = device.binRegion?.[`${l0.folder}/${l0.file}`];
     if (ok(copy)) {
-      for (const l of locs) device.partitions[l.partition][l.path] = { ...copy, data: copy.data.slice(), bad: [...copy.bad] };
+      for (const l of locs)
+        device.partitions[l.partition][l.path] = { ...copy, data: copy.data.slice(), bad: [...copy.bad] };
       return { outcome: 'restored', reason: 'read failed: the AP restored the file from the bin region' };
     }
-    if (has(e.attributes, 'FAULT_ASSERT')) return { assert: { name: e.name, reason: `read of ${e.name} failed, the bin-region restore failed and the LID has FAULT_ASSERT: the modem asserts` } };
-    return { outcome: 'failed', reason: 'read failed and the bin-region restore failed: the LID is unreadable (its unit data is not reset)' };
+    if (has(e.attributes, 'FAULT_ASSERT'))
+      return {
+        assert: {
+          name: e.name,
+          reason: `read of ${e.name} failed, the bin-region restore failed and the LID has FAULT_ASSERT: the modem asserts`,
+        },
+      };
+    return {
+      outcome: 'failed',
+      reason: 'read failed and the bin-region restore failed: the LID is unreadable (its unit data is not reset)',
+    };
   }
-  if (b && has(e.attributes, 'FAULT_ASSERT')) return { assert: { name: e.name, reason: `read of ${e.name} failed and the LID has FAULT_ASSERT: the modem asserts` } };
-  if (has(e.categories, 'INTERNAL')) return { outcome: 'failed', reason: 'read failed; INTERNAL LIDs are not reset on a read error' };
+  if (b && has(e.attributes, 'FAULT_ASSERT'))
+    return {
+      assert: { name: e.name, reason: `read of ${e.name} failed and the LID has FAULT_ASSERT: the modem asserts` },
+    };
+  if (has(e.categories, 'INTERNAL'))
+    return { outcome: 'failed', reason: 'read failed; INTERNAL LIDs are not reset on a read error' };
   resetLid(device, e);
   return { outcome: 'reset', reason: 'read failed (checksum or size): every record reset to the default' };
 }
 
 function findEntry(device: MtkDevice, lid: string | number): LtableEntry {
-  if (device.asserted !== null) throw new NvError('NV_SIM_MTK_ASSERTED', `the modem asserted (${device.asserted.reason}); NVRAM access is refused`, { data: { lid: device.asserted.name } });
+  if (device.asserted !== null)
+    throw new NvError(
+      'NV_SIM_MTK_ASSERTED',
+      `the modem asserted (${device.asserted.reason}); NVRAM access is refused`,
+      { data: { lid: device.asserted.name } },
+    );
   const e = device.table.entries.find((x) => (typeof lid === 'number' ? x.lid === lid : x.name === lid));
-  if (e === undefined) throw new NvError('NV_SIM_MTK_UNKNOWN_LID', `LID ${typeof lid === 'number' ? `0x${lid.toString(16)}` : lid} is not in the installed table`, { data: { lid } });
+  if (e === undefined)
+    throw new NvError(
+      'NV_SIM_MTK_UNKNOWN_LID',
+      `LID ${typeof lid === 'number' ? `0x${lid.toString(16)}` : lid} is not in the installed table`,
+      { data: { lid } },
+    );
   return e;
 }
 
 function checkIndex(e: LtableEntry, index: number, amount = 1): void {
-  if (!Number.isInteger(index) || !Number.isInteger(amount) || amount < 1 || index < 1 || index + amount - 1 > e.records) {
-    throw new NvError('NV_SIM_MTK_BAD_RECORD_INDEX', `record ${index}${amount > 1 ? `…${index + amount - 1}` : ''} is outside 1…${e.records} of ${e.name}`, { data: { lid: e.name, index } });
+  if (
+    !Number.isInteger(index) ||
+    !Number.isInteger(amount) ||
+    amount < 1 ||
+    index < 1 ||
+    index + amount - 1 > e.records
+  ) {
+    throw new NvError(
+      'NV_SIM_MTK_BAD_RECORD_INDEX',
+      `record ${index}${amount > 1 ? `…${index + amount - 1}` : ''} is outside 1…${e.records} of ${e.name}`,
+      { data: { lid: e.name, index } },
+    );
   }
 }
 
@@ -570,7 +681,8 @@ export function readMtkRecord(device: MtkDevice, lid: string | number, index: nu
   }
   const l0 = mtkLidLocations(device, e)[0] as MtkLidLocation;
   const f = device.partitions[l0.partition][l0.path];
-  if (r.outcome === 'failed' || f === undefined || f.data.length !== e.size * e.records) throw new NvError('NV_SIM_MTK_READ_FAILED', `${e.name}: ${r.reason}`, { data: { lid: e.name } });
+  if (r.outcome === 'failed' || f === undefined || f.data.length !== e.size * e.records)
+    throw new NvError('NV_SIM_MTK_READ_FAILED', `${e.name}: ${r.reason}`, { data: { lid: e.name } });
   return f.data.slice((index - 1) * e.size, index * e.size);
 }
 
@@ -580,10 +692,19 @@ export function readMtkRecord(device: MtkDevice, lid: string | number, index: nu
  * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_BAD_BUFFER_SIZE, NV_SIM_MTK_ASSERTED
  * @example writeMtkRecord(device, 'NVRAM_EF_BARCODE_NUM_LID', 1, barcode)
  */
-export function writeMtkRecord(device: MtkDevice, lid: string | number, index: number, record: Uint8Array, options: { unit?: boolean } = {}): void {
+export function writeMtkRecord(
+  device: MtkDevice,
+  lid: string | number,
+  index: number,
+  record: Uint8Array,
+  options: { unit?: boolean } = {},
+): void {
   const e = findEntry(device, lid);
   checkIndex(e, index);
-  if (record.length !== e.size) throw new NvError('NV_SIM_MTK_BAD_BUFFER_SIZE', `${e.name} records are ${e.size} bytes, got ${record.length}`, { data: { lid: e.name } });
+  if (record.length !== e.size)
+    throw new NvError('NV_SIM_MTK_BAD_BUFFER_SIZE', `${e.name} records are ${e.size} bytes, got ${record.length}`, {
+      data: { lid: e.name },
+    });
   const good = mtkLidLocations(device, e)
     .map((l) => device.partitions[l.partition][l.path])
     .find((f) => f !== undefined && f.bad.length === 0 && f.data.length === e.size * e.records);
@@ -601,7 +722,8 @@ export function resetMtkRecords(device: MtkDevice, lid: string | number, index: 
   const e = findEntry(device, lid);
   checkIndex(e, index, amount);
   const def = mtkDefaultRecords(e);
-  for (let i = index; i < index + amount; i++) writeMtkRecord(device, e.name, i, def.subarray((i - 1) * e.size, i * e.size), { unit: false });
+  for (let i = index; i < index + amount; i++)
+    writeMtkRecord(device, e.name, i, def.subarray((i - 1) * e.size, i * e.size), { unit: false });
 }
 
 /**
@@ -610,7 +732,11 @@ export function resetMtkRecords(device: MtkDevice, lid: string | number, index: 
  * @throws NV_SIM_MTK_UNKNOWN_LID; RangeError for a record outside the file.
  * @example corruptMtkLid(device, 'NVRAM_EF_FT_RF_CAL_LID', { record: 1 })
  */
-export function corruptMtkLid(device: MtkDevice, lid: string | number, damage: { record?: number; header?: boolean; remove?: boolean; copies?: 'all' | 'first' }): string[] {
+export function corruptMtkLid(
+  device: MtkDevice,
+  lid: string | number,
+  damage: { record?: number; header?: boolean; remove?: boolean; copies?: 'all' | 'first' },
+): string[] {
   const e = findEntry(device, lid);
   const locs = mtkLidLocations(device, e).slice(0, damage.copies === 'first' ? 1 : undefined);
   const out: string[] = [];
@@ -621,7 +747,8 @@ export function corruptMtkLid(device: MtkDevice, lid: string | number, damage: {
     // Only gen-B (moly-b) files have a header; gen A has nothing to damage there.
     if (damage.header === true && device.table.generation === 'moly-b') f.headerOk = false;
     if (damage.record !== undefined) {
-      if (damage.record < 1 || damage.record > f.records) throw new RangeError(`record ${damage.record} is outside 1…${f.records}`);
+      if (damage.record < 1 || damage.record > f.records)
+        throw new RangeError(`record ${damage.record} is outside 1…${f.records}`);
       if (!f.bad.includes(damage.record)) f.bad.push(damage.record);
     }
     out.push(`${l.partition}:${l.path}`);

@@ -8,7 +8,18 @@
  * @module
  */
 import { NvError, decodeUtf8, encodeUtf8, hexToBytes } from '@nv/core';
-import { LDI_HEADER_SIZE, aesEcbDecrypt, aesEcbEncrypt, decodeLidFile, encodeLidFile, lidKeyFromBytes, sectionSizeA, sectionSizeB, type LidEntry, type LidGeneration } from '@nv/mtk-lid-file';
+import {
+  LDI_HEADER_SIZE,
+  aesEcbDecrypt,
+  aesEcbEncrypt,
+  decodeLidFile,
+  encodeLidFile,
+  lidKeyFromBytes,
+  sectionSizeA,
+  sectionSizeB,
+  type LidEntry,
+  type LidGeneration,
+} from '@nv/mtk-lid-file';
 import { ltableFromJson, ltableToJson } from '@nv/mtk-nvram-ltable';
 import { MTK_PARTITIONS, type MtkDevice, type MtkPartition, type MtkStoredLid } from './mtk-device.ts';
 
@@ -43,16 +54,36 @@ const PATH_RE: Readonly<Record<Where, RegExp>> = {
 };
 
 const meta = (where: Where, path: string, f: MtkStoredLid): Record<string, unknown> => ({
-  where, path, name: f.name, lid: f.lid, recordSize: f.recordSize, records: f.records, attr: f.attr, category: f.category,
-  ciphered: f.ciphered, unit: f.unit,
+  where,
+  path,
+  name: f.name,
+  lid: f.lid,
+  recordSize: f.recordSize,
+  records: f.records,
+  attr: f.attr,
+  category: f.category,
+  ciphered: f.ciphered,
+  unit: f.unit,
 });
 
 const fileGen = (device: Pick<MtkDevice, 'table'>): LidGeneration => (device.table.generation === 'moly-b' ? 'B' : 'A');
-const lidEntry = (f: Pick<MtkStoredLid, 'lid' | 'recordSize' | 'records' | 'attr' | 'category' | 'ciphered' | 'name'>): LidEntry => ({
-  lid: f.lid ?? 0, name: f.name, size: f.recordSize, records: f.records, attr: f.attr, category: f.category, attributes: f.ciphered ? ['CONFIDENTIAL'] : [],
+const lidEntry = (
+  f: Pick<MtkStoredLid, 'lid' | 'recordSize' | 'records' | 'attr' | 'category' | 'ciphered' | 'name'>,
+): LidEntry => ({
+  lid: f.lid ?? 0,
+  name: f.name,
+  size: f.recordSize,
+  records: f.records,
+  attr: f.attr,
+  category: f.category,
+  attributes: f.ciphered ? ['CONFIDENTIAL'] : [],
 });
 // The simulated chip has no MSP hardware cipher: files are written as if MSP were not bound to the chip (README.mtk.md).
-const codec = (gen: LidGeneration) => ({ generation: gen, key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), gen), bindToChip: false });
+const codec = (gen: LidGeneration) => ({
+  generation: gen,
+  key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), gen),
+  bindToChip: false,
+});
 
 /**
  * A stored LID as its on-flash bytes (encoded by `@nv/mtk-lid-file`: gen A for moly-a, gen B for moly-b), with
@@ -69,7 +100,10 @@ function lidBytes(gen: LidGeneration, f: MtkStoredLid): Uint8Array {
   const records = Array.from({ length: f.records }, (_, i) => f.data.slice(i * f.recordSize, (i + 1) * f.recordSize));
   const out = encodeLidFile(records, entry, codec(gen));
   const base = gen === 'B' ? LDI_HEADER_SIZE : 0;
-  const section = gen === 'B' ? sectionSizeB(f.recordSize, entry.attributes, false) : sectionSizeA(f.recordSize, entry.attributes, false);
+  const section =
+    gen === 'B'
+      ? sectionSizeB(f.recordSize, entry.attributes, false)
+      : sectionSizeA(f.recordSize, entry.attributes, false);
   const key = hexToBytes(MTK_SIM_KEY);
   for (const i of f.bad) {
     // Flip the first stored checksum byte. Gen B ciphers the whole section (checksum included): decrypt, flip, re-encrypt
@@ -96,20 +130,34 @@ export function mtkDeviceToFiles(device: MtkDevice): MtkStateFile[] {
     list.push(meta(where, path, f));
     files.push({ path: `${where}/${path}`, bytes: lidBytes(fileGen(device), f) });
   };
-  for (const p of MTK_PARTITIONS) for (const path of Object.keys(device.partitions[p]).sort()) add(p, path, device.partitions[p][path] as MtkStoredLid);
-  if (device.binRegion !== null) for (const key of Object.keys(device.binRegion).sort()) add('nvram', key, device.binRegion[key] as MtkStoredLid);
+  for (const p of MTK_PARTITIONS)
+    for (const path of Object.keys(device.partitions[p]).sort())
+      add(p, path, device.partitions[p][path] as MtkStoredLid);
+  if (device.binRegion !== null)
+    for (const key of Object.keys(device.binRegion).sort()) add('nvram', key, device.binRegion[key] as MtkStoredLid);
   const doc = {
-    format: MTK_STATE_FORMAT, version: 1, firmware: device.firmware, builds: device.builds, seed: device.seed, platform: device.platform,
-    sys: device.sys, factoryResetFlag: device.factoryResetFlag, asserted: device.asserted, binRegion: device.binRegion === null ? 'blank' : 'present',
-    table: ltableToJson(device.table), files: list,
+    format: MTK_STATE_FORMAT,
+    version: 1,
+    firmware: device.firmware,
+    builds: device.builds,
+    seed: device.seed,
+    platform: device.platform,
+    sys: device.sys,
+    factoryResetFlag: device.factoryResetFlag,
+    asserted: device.asserted,
+    binRegion: device.binRegion === null ? 'blank' : 'present',
+    table: ltableToJson(device.table),
+    files: list,
   };
   return [{ path: MTK_STATE_FILE, bytes: encodeUtf8(`${JSON.stringify(doc, null, 2)}\n`) }, ...files];
 }
 
-const bad = (message: string, path: string = MTK_STATE_FILE): NvError => new NvError('NV_SIM_MTK_BAD_STATE', message, { path });
+const bad = (message: string, path: string = MTK_STATE_FILE): NvError =>
+  new NvError('NV_SIM_MTK_BAD_STATE', message, { path });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const int = (v: unknown, what: string, max = 0xffffffff): number => {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw bad(`${what} must be an integer 0…${max}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+    throw bad(`${what} must be an integer 0…${max}`);
   return v;
 };
 
@@ -120,30 +168,49 @@ const int = (v: unknown, what: string, max = 0xffffffff): number => {
  * @example const device = mtkDeviceFromFiles(json, (p) => files.get(p));
  */
 export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uint8Array | undefined): MtkDevice {
-  if (json.length > MTK_STATE_MAX_JSON) throw new NvError('NV_LIMIT', `${MTK_STATE_FILE} is over ${MTK_STATE_MAX_JSON} bytes`, { path: MTK_STATE_FILE });
+  if (json.length > MTK_STATE_MAX_JSON)
+    throw new NvError('NV_LIMIT', `${MTK_STATE_FILE} is over ${MTK_STATE_MAX_JSON} bytes`, { path: MTK_STATE_FILE });
   let doc: unknown;
   try {
     doc = JSON.parse(decodeUtf8(json));
   } catch (cause) {
     throw new NvError('NV_SIM_MTK_BAD_STATE', `${MTK_STATE_FILE} is not valid JSON`, { path: MTK_STATE_FILE, cause });
   }
-  if (!isObj(doc) || doc['format'] !== MTK_STATE_FORMAT || doc['version'] !== 1) throw bad(`${MTK_STATE_FILE} is not a ${MTK_STATE_FORMAT} version 1 state`);
+  if (!isObj(doc) || doc['format'] !== MTK_STATE_FORMAT || doc['version'] !== 1)
+    throw bad(`${MTK_STATE_FILE} is not a ${MTK_STATE_FORMAT} version 1 state`);
   const table = ltableFromJson(doc['table']);
   const files = doc['files'];
   if (!Array.isArray(files)) throw bad('files must be a list');
-  if (files.length > MTK_STATE_MAX_FILES) throw new NvError('NV_LIMIT', `more than ${MTK_STATE_MAX_FILES} files`, { path: MTK_STATE_FILE });
+  if (files.length > MTK_STATE_MAX_FILES)
+    throw new NvError('NV_LIMIT', `more than ${MTK_STATE_MAX_FILES} files`, { path: MTK_STATE_FILE });
   if (typeof doc['firmware'] !== 'string') throw bad('firmware must be a string');
   const sys = doc['sys'];
-  if (sys !== null && !(isObj(sys) && typeof sys['firmware'] === 'string' && typeof sys['ok'] === 'boolean')) throw bad('sys must be null or {firmware, ok}');
+  if (sys !== null && !(isObj(sys) && typeof sys['firmware'] === 'string' && typeof sys['ok'] === 'boolean'))
+    throw bad('sys must be null or {firmware, ok}');
   const asserted = doc['asserted'];
-  if (asserted !== null && !(isObj(asserted) && typeof asserted['name'] === 'string' && typeof asserted['reason'] === 'string')) throw bad('asserted must be null or {name, reason}');
+  if (
+    asserted !== null &&
+    !(isObj(asserted) && typeof asserted['name'] === 'string' && typeof asserted['reason'] === 'string')
+  )
+    throw bad('asserted must be null or {name, reason}');
   const platform = doc['platform'];
   if (!isObj(platform)) throw bad('platform must be an object');
-  const allowed: Record<string, readonly unknown[]> = { storage: ['emmc', 'nand'], bindToChip: [true, false], device: ['smartphone', 'feature-phone'], importantPartitions: [true, false] };
+  const allowed: Record<string, readonly unknown[]> = {
+    storage: ['emmc', 'nand'],
+    bindToChip: [true, false],
+    device: ['smartphone', 'feature-phone'],
+    importantPartitions: [true, false],
+  };
   // Own keys only: `platform.constructor` would otherwise find Object.prototype's function (TypeError).
-  for (const [k, v] of Object.entries(platform)) if (!(Object.hasOwn(allowed, k) ? (allowed[k] as readonly unknown[]) : []).includes(v)) throw bad(`platform.${k} = ${JSON.stringify(v)} is not supported`);
+  for (const [k, v] of Object.entries(platform))
+    if (!(Object.hasOwn(allowed, k) ? (allowed[k] as readonly unknown[]) : []).includes(v))
+      throw bad(`platform.${k} = ${JSON.stringify(v)} is not supported`);
   const device: MtkDevice = {
-    table, firmware: doc['firmware'], builds: int(doc['builds'], 'builds'), seed: int(doc['seed'], 'seed'), platform,
+    table,
+    firmware: doc['firmware'],
+    builds: int(doc['builds'], 'builds'),
+    seed: int(doc['seed'], 'seed'),
+    platform,
     partitions: { nvdata: {}, protect_f: {}, protect_s: {} },
     binRegion: doc['binRegion'] === 'blank' ? null : {},
     sys: sys === null ? null : { firmware: sys['firmware'] as string, ok: sys['ok'] as boolean },
@@ -154,7 +221,12 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
     if (!isObj(m)) throw bad('every files[] item must be an object');
     const where = m['where'];
     const path = m['path'];
-    if (typeof where !== 'string' || !Object.hasOwn(PATH_RE, where) || typeof path !== 'string' || !PATH_RE[where as Where].test(path)) {
+    if (
+      typeof where !== 'string' ||
+      !Object.hasOwn(PATH_RE, where) ||
+      typeof path !== 'string' ||
+      !PATH_RE[where as Where].test(path)
+    ) {
       throw bad(`files[]: unsafe or unknown location ${JSON.stringify(where)}:${JSON.stringify(path)}`);
     }
     const rel = `${where}/${path}`;
@@ -162,9 +234,13 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
     if (data === undefined) throw bad(`${rel} is listed in ${MTK_STATE_FILE} but missing`, rel);
     const lid = m['lid'];
     const book = {
-      name: typeof m['name'] === 'string' ? m['name'] : '', lid: lid === null ? null : int(lid, `${rel} lid`, 0xffff),
-      recordSize: int(m['recordSize'], `${rel} recordSize`, 0xffffff), records: int(m['records'], `${rel} records`, 0xffff),
-      attr: int(m['attr'], `${rel} attr`), category: int(m['category'], `${rel} category`), ciphered: m['ciphered'] === true,
+      name: typeof m['name'] === 'string' ? m['name'] : '',
+      lid: lid === null ? null : int(lid, `${rel} lid`, 0xffff),
+      recordSize: int(m['recordSize'], `${rel} recordSize`, 0xffffff),
+      records: int(m['records'], `${rel} records`, 0xffff),
+      attr: int(m['attr'], `${rel} attr`),
+      category: int(m['category'], `${rel} category`),
+      ciphered: m['ciphered'] === true,
     };
     const gen = fileGen(device);
     // The file decides: gen-B header fields, record bytes, checksum state (lid-file decode).
@@ -175,8 +251,17 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
     const bytes = new Uint8Array(recordSize * records);
     decoded.records.forEach((r) => bytes.set(r.bytes.subarray(0, recordSize), (r.index - 1) * recordSize));
     const stored: MtkStoredLid = {
-      name: book.name, lid: book.lid === null ? null : (h?.lid ?? book.lid), recordSize, records, attr: h?.attr ?? book.attr, category: h?.category ?? book.category,
-      headerOk: decoded.headerChecksumOk !== false, ciphered: book.ciphered, data: bytes, bad: [...decoded.badRecords], unit: m['unit'] === true,
+      name: book.name,
+      lid: book.lid === null ? null : (h?.lid ?? book.lid),
+      recordSize,
+      records,
+      attr: h?.attr ?? book.attr,
+      category: h?.category ?? book.category,
+      headerOk: decoded.headerChecksumOk !== false,
+      ciphered: book.ciphered,
+      data: bytes,
+      bad: [...decoded.badRecords],
+      unit: m['unit'] === true,
     };
     if (where === 'nvram') {
       if (device.binRegion === null) throw bad(`${rel}: the bin region is blank but lists files`, rel);

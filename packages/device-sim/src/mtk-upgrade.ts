@@ -5,7 +5,15 @@
  */
 import { NvError } from '@nv/core';
 import type { Ltable, LtableEntry, LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
-import { _assertMtkTable, bootMtkDevice, MTK_PARTITIONS, mtkLidLocations, type MtkAssert, type MtkDevice, type MtkLidOutcome } from './mtk-device.ts';
+import {
+  _assertMtkTable,
+  bootMtkDevice,
+  MTK_PARTITIONS,
+  mtkLidLocations,
+  type MtkAssert,
+  type MtkDevice,
+  type MtkLidOutcome,
+} from './mtk-device.ts';
 
 /** Upgrade modes (`--mode`), as cli.md and ltable §9.1 name them. */
 export type MtkUpgradeMode = LtableUpgradeMode;
@@ -13,7 +21,13 @@ export type MtkUpgradeMode = LtableUpgradeMode;
  * Every upgrade mode.
  * @example for (const mode of MTK_UPGRADE_MODES) upgradeMtkDevice(cloneMtkDevice(device), next, mode);
  */
-export const MTK_UPGRADE_MODES: readonly MtkUpgradeMode[] = ['format-all', 'firmware-upgrade', 'factory-reset', 'download-only', 'ota'];
+export const MTK_UPGRADE_MODES: readonly MtkUpgradeMode[] = [
+  'format-all',
+  'firmware-upgrade',
+  'factory-reset',
+  'download-only',
+  'ota',
+];
 
 /** Options of {@link upgradeMtkDevice}. */
 export interface MtkUpgradeOptions {
@@ -66,11 +80,23 @@ export interface MtkUpgradeReport {
  *   NV_BAD_INPUT for an unknown mode.
  * @example const report = upgradeMtkDevice(device, newTable, 'firmware-upgrade'); report.lost
  */
-export function upgradeMtkDevice(device: MtkDevice, newTable: Ltable, mode: MtkUpgradeMode, options: MtkUpgradeOptions = {}): MtkUpgradeReport {
-  if (!MTK_UPGRADE_MODES.includes(mode)) throw new NvError('NV_BAD_INPUT', `unknown upgrade mode ${JSON.stringify(mode)}; use one of ${MTK_UPGRADE_MODES.join(', ')}`);
+export function upgradeMtkDevice(
+  device: MtkDevice,
+  newTable: Ltable,
+  mode: MtkUpgradeMode,
+  options: MtkUpgradeOptions = {},
+): MtkUpgradeReport {
+  if (!MTK_UPGRADE_MODES.includes(mode))
+    throw new NvError(
+      'NV_BAD_INPUT',
+      `unknown upgrade mode ${JSON.stringify(mode)}; use one of ${MTK_UPGRADE_MODES.join(', ')}`,
+    );
   _assertMtkTable(newTable);
   if (newTable.generation !== device.table.generation) {
-    throw new NvError('NV_SIM_MTK_GEN_MISMATCH', `the device runs a ${device.table.generation} firmware, the new table is ${newTable.generation}`);
+    throw new NvError(
+      'NV_SIM_MTK_GEN_MISMATCH',
+      `the device runs a ${device.table.generation} firmware, the new table is ${newTable.generation}`,
+    );
   }
   const oldTable = device.table;
   const from = device.firmware;
@@ -78,7 +104,9 @@ export function upgradeMtkDevice(device: MtkDevice, newTable: Ltable, mode: MtkU
   const unitNames = new Set<string>();
   const unitPrefixes = new Set<string>();
   for (const e of oldTable.entries) {
-    const f = mtkLidLocations(device, e).map((l) => device.partitions[l.partition][l.path]).find((x) => x !== undefined);
+    const f = mtkLidLocations(device, e)
+      .map((l) => device.partitions[l.partition][l.path])
+      .find((x) => x !== undefined);
     if (f?.unit === true) (unitNames.add(e.name), unitPrefixes.add(e.prefix));
   }
   const erased: string[] = [];
@@ -102,18 +130,33 @@ export function upgradeMtkDevice(device: MtkDevice, newTable: Ltable, mode: MtkU
   const boot = bootMtkDevice(device);
   const newNames = new Set(newTable.entries.map((e) => e.name));
   const newPrefixes = new Set(newTable.entries.map((e) => e.prefix));
-  const removed = oldTable.entries.filter((e) => !newNames.has(e.name) && !newPrefixes.has(e.prefix)).map((e) => e.name);
+  const removed = oldTable.entries
+    .filter((e) => !newNames.has(e.name) && !newPrefixes.has(e.prefix))
+    .map((e) => e.name);
   const lids: MtkUpgradeLid[] = boot.lids.map((l) => {
     const e = newTable.entries.find((x) => x.name === l.name) as LtableEntry;
     const wasUnit = unitNames.has(e.name) || unitPrefixes.has(e.prefix);
-    if (l.outcome === 'reset' && wasUnit) return { ...l, outcome: 'lost', reason: `${l.reason}; the unit-specific data is lost` };
+    if (l.outcome === 'reset' && wasUnit)
+      return { ...l, outcome: 'lost', reason: `${l.reason}; the unit-specific data is lost` };
     return l;
   });
   const names = (o: MtkUpgradeOutcome): string[] => lids.filter((l) => l.outcome === o).map((l) => l.name);
   return {
-    mode, generation: newTable.generation, from, to: device.firmware,
-    kept: names('kept'), restored: names('restored'), reset: names('reset'), migrated: names('migrated'), lost: names('lost'), garbled: names('garbled'), failed: names('failed'),
-    removed, deleted: boot.deleted, orphans: boot.orphans, erased,
+    mode,
+    generation: newTable.generation,
+    from,
+    to: device.firmware,
+    kept: names('kept'),
+    restored: names('restored'),
+    reset: names('reset'),
+    migrated: names('migrated'),
+    lost: names('lost'),
+    garbled: names('garbled'),
+    failed: names('failed'),
+    removed,
+    deleted: boot.deleted,
+    orphans: boot.orphans,
+    erased,
     ...(boot.asserted !== undefined ? { asserted: boot.asserted } : {}),
     lids,
   };

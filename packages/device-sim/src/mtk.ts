@@ -4,16 +4,55 @@
  * `@nv/mtk-nvram-ltable` upgrade planner. See README.mtk.md for what it models and what it does not.
  * @module
  */
-export type { MtkPartition, MtkStoredLid, MtkAssert, MtkDevice, MtkLidOutcome, MtkBootResult, MtkDeviceOptions, MtkLidLocation } from './mtk-device.ts';
+export type {
+  MtkPartition,
+  MtkStoredLid,
+  MtkAssert,
+  MtkDevice,
+  MtkLidOutcome,
+  MtkBootResult,
+  MtkDeviceOptions,
+  MtkLidLocation,
+} from './mtk-device.ts';
 export {
-  MTK_PARTITIONS, MTK_SIM_MAX_LID_BYTES, MTK_SIM_MAX_DEVICE_BYTES, mtkLidLocations, isMtkUnitData, createMtkDevice, personalizeMtkDevice, cloneMtkDevice, backupMtkBinRegion,
-  restoreMtkBinRegion, bootMtkDevice, readMtkRecord, writeMtkRecord, resetMtkRecords, corruptMtkLid, peekMtkLid, mtkLidEquals,
+  MTK_PARTITIONS,
+  MTK_SIM_MAX_LID_BYTES,
+  MTK_SIM_MAX_DEVICE_BYTES,
+  mtkLidLocations,
+  isMtkUnitData,
+  createMtkDevice,
+  personalizeMtkDevice,
+  cloneMtkDevice,
+  backupMtkBinRegion,
+  restoreMtkBinRegion,
+  bootMtkDevice,
+  readMtkRecord,
+  writeMtkRecord,
+  resetMtkRecords,
+  corruptMtkLid,
+  peekMtkLid,
+  mtkLidEquals,
 } from './mtk-device.ts';
 export { mtkDefaultRecords, mtkRng, fnv1a } from './mtk-default.ts';
-export type { MtkUpgradeMode, MtkUpgradeOptions, MtkUpgradeOutcome, MtkUpgradeLid, MtkUpgradeReport } from './mtk-upgrade.ts';
+export type {
+  MtkUpgradeMode,
+  MtkUpgradeOptions,
+  MtkUpgradeOutcome,
+  MtkUpgradeLid,
+  MtkUpgradeReport,
+} from './mtk-upgrade.ts';
 export { MTK_UPGRADE_MODES, upgradeMtkDevice } from './mtk-upgrade.ts';
 export type { MtkPlanMismatch, MtkPlanComparison, MtkUpgradeMatrixRow } from './mtk-compare.ts';
 export { compareMtkPlan, mtkUpgradeMatrix } from './mtk-compare.ts';
 export { MTK_SIM_ERROR_CODES } from './errors-mtk.ts';
 export type { MtkStateFile } from './mtk-state.ts';
-export { MTK_STATE_FILE, MTK_STATE_FORMAT, MTK_STATE_MAX_JSON, MTK_STATE_MAX_FILES, MTK_SIM_KEY, mtkStoredLidBytes, mtkDeviceToFiles, mtkDeviceFromFiles } from './mtk-state.ts';
+export {
+  MTK_STATE_FILE,
+  MTK_STATE_FORMAT,
+  MTK_STATE_MAX_JSON,
+  MTK_STATE_MAX_FILES,
+  MTK_SIM_KEY,
+  mtkStoredLidBytes,
+  mtkDeviceToFiles,
+  mtkDeviceFromFiles,
+} from './mtk-state.ts';

@@ -9,7 +9,13 @@ import { NvError } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic } from '@nv/core/node';
 import type { MtkDevice } from './mtk-device.ts';
 import { LID_MAX_FILE_BYTES } from '@nv/mtk-lid-file';
-import { MTK_STATE_FILE, MTK_STATE_MAX_FILES, MTK_STATE_MAX_JSON, mtkDeviceFromFiles, mtkDeviceToFiles } from './mtk-state.ts';
+import {
+  MTK_STATE_FILE,
+  MTK_STATE_MAX_FILES,
+  MTK_STATE_MAX_JSON,
+  mtkDeviceFromFiles,
+  mtkDeviceToFiles,
+} from './mtk-state.ts';
 
 /**
  * Writes `device` to the folder `dir`, atomically (a temporary folder renamed into place).
@@ -54,7 +60,8 @@ export async function loadMtkDevice(dir: string): Promise<MtkDevice> {
   const files = (doc as { files?: unknown } | undefined)?.files;
   if (Array.isArray(files)) {
     for (const m of files as { where?: unknown; path?: unknown }[]) {
-      if (typeof m?.where !== 'string' || typeof m.path !== 'string' || m.path.includes('..') || m.where.includes('..')) continue;
+      if (typeof m?.where !== 'string' || typeof m.path !== 'string' || m.path.includes('..') || m.where.includes('..'))
+        continue;
       const rel = `${m.where}/${m.path}`;
       if (listed.has(rel) || listed.size > MTK_STATE_MAX_FILES) continue; // the pure reader reports the count limit
       try {
@@ -70,6 +77,11 @@ export async function loadMtkDevice(dir: string): Promise<MtkDevice> {
   } catch (error) {
     // Paths in the pure reader are relative to the state folder.
     if (!NvError.isInstance(error)) throw error;
-    throw new NvError(error.code, error.message, { path: join(dir, ...(error.path ?? MTK_STATE_FILE).split('/')), offset: error.offset, data: error.data, cause: error.cause });
+    throw new NvError(error.code, error.message, {
+      path: join(dir, ...(error.path ?? MTK_STATE_FILE).split('/')),
+      offset: error.offset,
+      data: error.data,
+      cause: error.cause,
+    });
   }
 }

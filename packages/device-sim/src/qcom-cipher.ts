@@ -28,11 +28,16 @@ export function deriveEfsKey(seed: string, fused: boolean, fusedRootHash = ''): 
 function keystreamXor(key: Uint8Array, data: Uint8Array): Uint8Array {
   // xorshift128 seeded from SHA-256(key ‖ "ks"): fast, deterministic, and different for every key.
   const seed = new DataView(sha256(concatBytes(key, encodeLatin1('ks'))).buffer);
-  let x = seed.getUint32(0) | 1, y = seed.getUint32(4), z = seed.getUint32(8), w = seed.getUint32(12);
+  let x = seed.getUint32(0) | 1,
+    y = seed.getUint32(4),
+    z = seed.getUint32(8),
+    w = seed.getUint32(12);
   const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i += 4) {
     const t = x ^ (x << 11);
-    x = y; y = z; z = w;
+    x = y;
+    y = z;
+    z = w;
     w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
     for (let j = 0; j < 4 && i + j < data.length; j++) out[i + j] = (data[i + j] as number) ^ ((w >>> (8 * j)) & 0xff);
   }
@@ -41,7 +46,8 @@ function keystreamXor(key: Uint8Array, data: Uint8Array): Uint8Array {
 
 /** Two FNV-1a lanes (64 bits): each byte step is a bijection, so any single-byte change changes the result. */
 function digest64(data: Uint8Array): Uint8Array {
-  let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
+  let a = 0x811c9dc5,
+    b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < data.length; i++) {
     const v = data[i] as number;
     a = Math.imul(a ^ v, 0x01000193);
@@ -55,7 +61,9 @@ function digest64(data: Uint8Array): Uint8Array {
 }
 
 function tagOf(key: Uint8Array, header: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  return sha256(concatBytes(key, encodeLatin1('tag'), header, digest64(plaintext), encodeLatin1(String(plaintext.length))));
+  return sha256(
+    concatBytes(key, encodeLatin1('tag'), header, digest64(plaintext), encodeLatin1(String(plaintext.length))),
+  );
 }
 
 /**
@@ -64,7 +72,10 @@ function tagOf(key: Uint8Array, header: Uint8Array, plaintext: Uint8Array): Uint
  */
 export function sealModemst(key: Uint8Array, plaintext: Uint8Array, generation: number): Uint8Array {
   const w = new ByteWriter(HEADER + TAG + plaintext.length);
-  w.fixedString(MODEMST_MAGIC, 8).u32le(1).u32le(generation >>> 0).u32le(plaintext.length);
+  w.fixedString(MODEMST_MAGIC, 8)
+    .u32le(1)
+    .u32le(generation >>> 0)
+    .u32le(plaintext.length);
   const header = w.finish();
   const tag = tagOf(key, header, plaintext);
   return concatBytes(header, tag, keystreamXor(key, plaintext));
@@ -88,7 +99,8 @@ export function isBlank(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return true;
   const first = bytes[0] as number;
   if (first !== 0 && first !== 0xff) return false;
-  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
+  const words =
+    bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
   const w = first === 0 ? 0 : 0xffffffff;
   let i = 0;
   if (words) {

@@ -6,8 +6,16 @@
 import { NvError, bytesToHex, encodeLatin1, sha256 } from '@nv/core';
 import { deriveEfsKey, isBlank, openModemst, sealModemst, type ModemstStatus } from './qcom-cipher.ts';
 import {
-  QCOM_EFS_MODES, createEfs, decodeEfs, efsNvItems, efsWrite, encodeEfs, listEfs, nvItemPath,
-  type QcomEfs, type QcomEfsListing,
+  QCOM_EFS_MODES,
+  createEfs,
+  decodeEfs,
+  efsNvItems,
+  efsWrite,
+  encodeEfs,
+  listEfs,
+  nvItemPath,
+  type QcomEfs,
+  type QcomEfsListing,
 } from './qcom-efs-store.ts';
 import type { QcomFormats, QcomFsgCheck, QcomFsgTrust, QcomNvInfo, QcomTarEntry } from './qcom-formats.ts';
 
@@ -129,7 +137,8 @@ function checkRootHash(hash: string, what: string): string {
 }
 
 function checkId(v: bigint, what: string): bigint {
-  if (typeof v !== 'bigint' || v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new RangeError(`${what} must be a bigint in 0…2^64−1`);
+  if (typeof v !== 'bigint' || v < 0n || v > 0xffff_ffff_ffff_ffffn)
+    throw new RangeError(`${what} must be a bigint in 0…2^64−1`);
   return v;
 }
 
@@ -142,14 +151,19 @@ function checkId(v: bigint, what: string): bigint {
  */
 export function createQcomDevice(options: CreateQcomDeviceOptions & { formats?: QcomFormats }): QcomDevice {
   const size = options.partitionSize ?? QCOM_DEFAULT_PARTITION_SIZE;
-  if (!Number.isInteger(size) || size < 4096 || size > 64 * 1024 * 1024) throw new RangeError('partitionSize must be 4 KiB…64 MiB');
+  if (!Number.isInteger(size) || size < 4096 || size > 64 * 1024 * 1024)
+    throw new RangeError('partitionSize must be 4 KiB…64 MiB');
   const partitions = {} as Record<QcomPartitionName, Uint8Array>;
   for (const p of QCOM_PARTITIONS) partitions[p] = new Uint8Array(size).fill(0xff);
   const state: QcomDeviceState = {
     version: 1,
     seed: options.seed ?? 'nv-sim',
     fuses: options.fuses
-      ? { blown: true, rootHash: checkRootHash(options.fuses.rootHash, 'fused root hash'), hwId: hex16(checkId(options.fuses.hwId, 'fused HW_ID')) }
+      ? {
+          blown: true,
+          rootHash: checkRootHash(options.fuses.rootHash, 'fused root hash'),
+          hwId: hex16(checkId(options.fuses.hwId, 'fused HW_ID')),
+        }
       : { blown: false },
     build: {
       rootHash: checkRootHash(options.trust.rootHash, 'trust.rootHash'),
@@ -177,7 +191,11 @@ export function createQcomDevice(options: CreateQcomDeviceOptions & { formats?: 
 export function flashPartition(device: QcomDevice, name: QcomPartitionName, image: Uint8Array): void {
   const part = device.state.partitions[name];
   if (image.length > part.length) {
-    throw new NvError('NV_SIM_QCOM_PARTITION_SIZE', `${name}: image of ${image.length} bytes does not fit the ${part.length}-byte partition`, { path: name, data: { size: image.length, partition: part.length } });
+    throw new NvError(
+      'NV_SIM_QCOM_PARTITION_SIZE',
+      `${name}: image of ${image.length} bytes does not fit the ${part.length}-byte partition`,
+      { path: name, data: { size: image.length, partition: part.length } },
+    );
   }
   const next = new Uint8Array(part.length);
   next.set(image, 0);
@@ -217,14 +235,26 @@ export function syncEfs(device: QcomDevice, both = false): void {
   else {
     const a = openModemst(key, device.state.partitions.modemst1);
     const b = openModemst(key, device.state.partitions.modemst2);
-    targets.push(a.status !== 'sane' ? 'modemst1' : b.status !== 'sane' ? 'modemst2' : a.generation <= b.generation ? 'modemst1' : 'modemst2');
+    targets.push(
+      a.status !== 'sane'
+        ? 'modemst1'
+        : b.status !== 'sane'
+          ? 'modemst2'
+          : a.generation <= b.generation
+            ? 'modemst1'
+            : 'modemst2',
+    );
   }
   for (const t of targets) {
     device.state.generation += 1;
     const sealed = sealModemst(key, plain, device.state.generation);
     const part = device.state.partitions[t];
     if (sealed.length > part.length) {
-      throw new NvError('NV_SIM_QCOM_PARTITION_SIZE', `${t}: the EFS (${sealed.length} bytes sealed) does not fit the ${part.length}-byte partition`, { path: t });
+      throw new NvError(
+        'NV_SIM_QCOM_PARTITION_SIZE',
+        `${t}: the EFS (${sealed.length} bytes sealed) does not fit the ${part.length}-byte partition`,
+        { path: t },
+      );
     }
     const next = new Uint8Array(part.length).fill(0xff);
     next.set(sealed, 0);
@@ -251,16 +281,20 @@ function learnNvInfo(state: QcomDeviceState, efs: QcomEfs): void {
  * @example modemNvInfo(dev.state) // [{ id: 10, size: 2, arraySize: 2 }, …]
  */
 export function modemNvInfo(state: QcomDeviceState): QcomNvInfo[] {
-  return Object.entries(state.nvInfo ?? {}).map(([id, v]) => ({ id: Number(id), ...v })).sort((a, b) => a.id - b.id);
+  return Object.entries(state.nvInfo ?? {})
+    .map(([id, v]) => ({ id: Number(id), ...v }))
+    .sort((a, b) => a.id - b.id);
 }
 
 function formatsOf(device: QcomDevice): QcomFormats {
-  if (!device.formats) throw new TypeError('this operation needs the format functions: create the device with { formats }');
+  if (!device.formats)
+    throw new TypeError('this operation needs the format functions: create the device with { formats }');
   return device.formats;
 }
 
 function requireEfs(device: QcomDevice): QcomEfs {
-  if (device.efs === undefined) throw new NvError('NV_SIM_QCOM_NOT_BOOTED', 'the simulated modem has not booted: no EFS in memory');
+  if (device.efs === undefined)
+    throw new NvError('NV_SIM_QCOM_NOT_BOOTED', 'the simulated modem has not booted: no EFS in memory');
   return device.efs;
 }
 
@@ -330,7 +364,13 @@ function entriesToEfs(entries: readonly QcomTarEntry[]): QcomEfs {
   for (const e of entries) {
     if (e.path === '/' || e.path === '') continue;
     if (e.kind === 'dir') efs.set(e.path, { kind: 'dir', mode: e.mode || QCOM_EFS_MODES.dir, data: new Uint8Array(0) });
-    else if (e.kind === 'symlink') efs.set(e.path, { kind: 'symlink', mode: e.mode || QCOM_EFS_MODES.symlink, data: new Uint8Array(0), ...(e.target !== undefined ? { target: e.target } : {}) });
+    else if (e.kind === 'symlink')
+      efs.set(e.path, {
+        kind: 'symlink',
+        mode: e.mode || QCOM_EFS_MODES.symlink,
+        data: new Uint8Array(0),
+        ...(e.target !== undefined ? { target: e.target } : {}),
+      });
     else {
       efsWrite(efs, e.path, e.data, e.kind);
       (efs.get(e.path) as { mode: number }).mode = e.mode || QCOM_EFS_MODES[e.kind];
@@ -346,22 +386,38 @@ function entriesToEfs(entries: readonly QcomTarEntry[]): QcomEfs {
 export function efsEntries(efs: QcomEfs): QcomTarEntry[] {
   return [...efs.keys()].sort().map((p) => {
     const n = efs.get(p) as NonNullable<ReturnType<QcomEfs['get']>>;
-    return { path: p, kind: n.kind, mode: n.mode, data: n.data.slice(), ...(n.target !== undefined ? { target: n.target } : {}) };
+    return {
+      path: p,
+      kind: n.kind,
+      mode: n.mode,
+      data: n.data.slice(),
+      ...(n.target !== undefined ? { target: n.target } : {}),
+    };
   });
 }
 
 function payloadKind(code: Uint8Array): 'gzip' | 'tar' | undefined {
   // §4 step 18: gzip = 1F 8B, method 8, reserved flag bits 5–7 clear; tar = a header whose checksum holds.
-  if (code.length >= 4 && code[0] === 0x1f && code[1] === 0x8b) return code[2] === 8 && ((code[3] as number) & 0xe0) === 0 ? 'gzip' : undefined;
+  if (code.length >= 4 && code[0] === 0x1f && code[1] === 0x8b)
+    return code[2] === 8 && ((code[3] as number) & 0xe0) === 0 ? 'gzip' : undefined;
   if (code.length < 512 || code[0] === 0) return undefined;
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : (code[i] as number);
-  const field = new TextDecoder('latin1').decode(code.subarray(148, 156)).replace(/[\0 ]+/g, ' ').trim();
+  const field = new TextDecoder('latin1')
+    .decode(code.subarray(148, 156))
+    .replace(/[\0 ]+/g, ' ')
+    .trim();
   return /^[0-7]+$/.test(field) && parseInt(field, 8) === sum ? 'tar' : undefined;
 }
 
 // NV_EFS codes that are an assertion / fatal error in the modem's untar (qcom-efs.md §5 #3–#5, #10), not a clean refusal.
-const CRASH_CODES = new Set(['NV_EFS_BAD_TAR_CHECKSUM', 'NV_EFS_BAD_TAR_PADDING', 'NV_EFS_BAD_TAR_TYPEFLAG', 'NV_EFS_BAD_GZIP_HEADER', 'NV_EFS_BAD_TAR_NUMBER']);
+const CRASH_CODES = new Set([
+  'NV_EFS_BAD_TAR_CHECKSUM',
+  'NV_EFS_BAD_TAR_PADDING',
+  'NV_EFS_BAD_TAR_TYPEFLAG',
+  'NV_EFS_BAD_GZIP_HEADER',
+  'NV_EFS_BAD_TAR_NUMBER',
+]);
 
 /**
  * Boots the simulated modem. With a sane modemst copy (the newer of the two under the current key) the EFS comes
@@ -392,7 +448,14 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
     const plain = (pick === 'modemst1' ? c1 : c2).plaintext as Uint8Array;
     device.efs = decodeEfs(plain, { path: pick, baseOffset: 52 });
     const writes = online ? writeOnlineState(device) : [];
-    return finish(device, { ...base, source: pick, verified: false, checks: [], crashed: false, runtimeWrites: writes });
+    return finish(device, {
+      ...base,
+      source: pick,
+      verified: false,
+      checks: [],
+      crashed: false,
+      runtimeWrites: writes,
+    });
   }
 
   // Golden copy (fsg).
@@ -408,7 +471,11 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   const fsg = state.partitions.fsg;
   if (isBlank(fsg)) {
     checks.push({ name: 'img-sector', ok: false, detail: 'fsg is erased', code: 'NV_SIM_QCOM_FSG_EMPTY' });
-    return refuse('img-sector', 'NV_SIM_QCOM_FSG_EMPTY', 'no sane modemst copy and fsg is erased: the modem starts with an empty EFS');
+    return refuse(
+      'img-sector',
+      'NV_SIM_QCOM_FSG_EMPTY',
+      'no sane modemst copy and fsg is erased: the modem starts with an empty EFS',
+    );
   }
   let located;
   try {
@@ -425,24 +492,60 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   let authenticated = false;
   const swId = BigInt(state.build.swId);
   if (state.fuses.blown) {
-    const a = safeAuthenticate(device, located.mbn, { rootHash: state.fuses.rootHash as string, hwId: BigInt(state.fuses.hwId as string), swId });
+    const a = safeAuthenticate(device, located.mbn, {
+      rootHash: state.fuses.rootHash as string,
+      hwId: BigInt(state.fuses.hwId as string),
+      swId,
+    });
     fusedRoot = a.ok;
     const failed = a.checks.find((c) => !c.ok);
-    checks.push({ name: 'fuse', ok: a.ok, detail: a.ok ? 'verified with the fused root and HW_ID' : `fused root failed at ${failed?.name ?? '?'}: trying the configured root` , ...(failed?.code ? { code: failed.code } : {}) });
+    checks.push({
+      name: 'fuse',
+      ok: a.ok,
+      detail: a.ok
+        ? 'verified with the fused root and HW_ID'
+        : `fused root failed at ${failed?.name ?? '?'}: trying the configured root`,
+      ...(failed?.code ? { code: failed.code } : {}),
+    });
     authenticated = a.ok;
   }
   if (!authenticated) {
     // §4 step 3: the configured root is the public dummy key.
     if (state.build.rootHash === QCOM_DUMMY_ROOT_HASH && !state.build.allowDummyKey) {
-      checks.push({ name: 'dummy-root', ok: false, detail: 'the configured root is the public QDST dummy root', code: 'NV_FSG_DUMMY_ROOT' });
-      return withFused(refuse('dummy-root', 'NV_FSG_DUMMY_ROOT', 'the modem build is configured with the public QDST root (d58522cd…): it refuses the golden copy'), fusedRoot);
+      checks.push({
+        name: 'dummy-root',
+        ok: false,
+        detail: 'the configured root is the public QDST dummy root',
+        code: 'NV_FSG_DUMMY_ROOT',
+      });
+      return withFused(
+        refuse(
+          'dummy-root',
+          'NV_FSG_DUMMY_ROOT',
+          'the modem build is configured with the public QDST root (d58522cd…): it refuses the golden copy',
+        ),
+        fusedRoot,
+      );
     }
     checks.push({ name: 'dummy-root', ok: true, detail: 'configured root is not the dummy root' });
-    const a = safeAuthenticate(device, located.mbn, { rootHash: state.build.rootHash, hwId: BigInt(state.build.hwId), swId });
+    const a = safeAuthenticate(device, located.mbn, {
+      rootHash: state.build.rootHash,
+      hwId: BigInt(state.build.hwId),
+      swId,
+    });
     checks.push(...a.checks);
     if (!a.ok) {
       const failed = a.checks.find((c) => !c.ok);
-      return withFused(refuse(failed?.name ?? 'auth', failed?.code ?? 'NV_FSG_IMAGE_SIGNATURE', failed?.detail ?? 'secboot refused the image', false, failed?.secboot ?? SECBOOT_FAILURE), fusedRoot);
+      return withFused(
+        refuse(
+          failed?.name ?? 'auth',
+          failed?.code ?? 'NV_FSG_IMAGE_SIGNATURE',
+          failed?.detail ?? 'secboot refused the image',
+          false,
+          failed?.secboot ?? SECBOOT_FAILURE,
+        ),
+        fusedRoot,
+      );
     }
   }
 
@@ -451,13 +554,40 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   if (state.build.goldenRamSize > 0) {
     const buf = state.build.goldenRamSize - 512;
     const ok = 40 + located.codeSize < buf;
-    checks.push({ name: 'size', ok, detail: `40 + ${located.codeSize} ${ok ? '<' : '≥'} ${buf}`, ...(ok ? {} : { code: 'NV_FSG_TOO_LARGE' }) });
-    if (!ok) return withFused(refuse('size', 'NV_FSG_TOO_LARGE', `the payload (${located.codeSize} bytes) does not fit the golden RAM buffer (${buf} bytes)`), fusedRoot);
+    checks.push({
+      name: 'size',
+      ok,
+      detail: `40 + ${located.codeSize} ${ok ? '<' : '≥'} ${buf}`,
+      ...(ok ? {} : { code: 'NV_FSG_TOO_LARGE' }),
+    });
+    if (!ok)
+      return withFused(
+        refuse(
+          'size',
+          'NV_FSG_TOO_LARGE',
+          `the payload (${located.codeSize} bytes) does not fit the golden RAM buffer (${buf} bytes)`,
+        ),
+        fusedRoot,
+      );
   }
   // §4 step 18: neither tar nor gzip → the modem crashes.
   const kind = payloadKind(code);
-  checks.push({ name: 'payload', ok: kind !== undefined, detail: kind ?? 'neither gzip (1F 8B 08, flags 5–7 clear) nor tar', ...(kind ? {} : { code: 'NV_FSG_PAYLOAD_FORMAT' }) });
-  if (kind === undefined) return withFused(refuse('payload', 'NV_FSG_PAYLOAD_FORMAT', 'the payload is neither tar nor gzip: the modem crashes (on every boot)', true), fusedRoot);
+  checks.push({
+    name: 'payload',
+    ok: kind !== undefined,
+    detail: kind ?? 'neither gzip (1F 8B 08, flags 5–7 clear) nor tar',
+    ...(kind ? {} : { code: 'NV_FSG_PAYLOAD_FORMAT' }),
+  });
+  if (kind === undefined)
+    return withFused(
+      refuse(
+        'payload',
+        'NV_FSG_PAYLOAD_FORMAT',
+        'the payload is neither tar nor gzip: the modem crashes (on every boot)',
+        true,
+      ),
+      fusedRoot,
+    );
   // §4 step 19: untar into a fresh EFS.
   let entries: QcomTarEntry[];
   try {
@@ -466,22 +596,45 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
     if (!NvError.isInstance(e)) throw e;
     const crash = CRASH_CODES.has(e.code);
     checks.push({ name: 'untar', ok: false, detail: e.message, code: e.code });
-    return withFused(refuse('untar', e.code, crash ? `the modem asserts while untarring (repeats every boot): ${e.message}` : e.message, crash), fusedRoot);
+    return withFused(
+      refuse(
+        'untar',
+        e.code,
+        crash ? `the modem asserts while untarring (repeats every boot): ${e.message}` : e.message,
+        crash,
+      ),
+      fusedRoot,
+    );
   }
   checks.push({ name: 'untar', ok: true, detail: `${entries.length} entries` });
   device.efs = entriesToEfs(entries);
   syncEfs(device, true);
   const writes = online ? writeOnlineState(device) : [];
-  return finish(device, { ...base, source: 'fsg', verified: true, checks, crashed: false, runtimeWrites: writes, ...(fusedRoot !== undefined ? { fusedRoot } : {}) });
+  return finish(device, {
+    ...base,
+    source: 'fsg',
+    verified: true,
+    checks,
+    crashed: false,
+    runtimeWrites: writes,
+    ...(fusedRoot !== undefined ? { fusedRoot } : {}),
+  });
 }
 
 /** secboot refuses what it cannot parse: a parser NvError becomes a failed check (secboot 1, failure). */
-function safeAuthenticate(device: QcomDevice, mbn: Uint8Array, trust: QcomFsgTrust): ReturnType<QcomFormats['authenticate']> {
+function safeAuthenticate(
+  device: QcomDevice,
+  mbn: Uint8Array,
+  trust: QcomFsgTrust,
+): ReturnType<QcomFormats['authenticate']> {
   try {
     return formatsOf(device).authenticate(mbn, trust);
   } catch (e) {
     if (!NvError.isInstance(e)) throw e;
-    return { ok: false, checks: [{ name: 'auth-parse', ok: false, detail: e.message, code: e.code, secboot: SECBOOT_FAILURE }] };
+    return {
+      ok: false,
+      checks: [{ name: 'auth-parse', ok: false, detail: e.message, code: e.code, secboot: SECBOOT_FAILURE }],
+    };
   }
 }
 
@@ -547,10 +700,19 @@ export function installModemBuild(
 ): void {
   const s = device.state;
   if (options.trust) {
-    s.build = { ...s.build, rootHash: checkRootHash(options.trust.rootHash, 'trust.rootHash'), hwId: hex16(checkId(options.trust.hwId, 'trust.hwId')), swId: hex16(checkId(options.trust.swId, 'trust.swId')) };
+    s.build = {
+      ...s.build,
+      rootHash: checkRootHash(options.trust.rootHash, 'trust.rootHash'),
+      hwId: hex16(checkId(options.trust.hwId, 'trust.hwId')),
+      swId: hex16(checkId(options.trust.swId, 'trust.swId')),
+    };
   }
   if (options.blowFuses) {
-    s.fuses = { blown: true, rootHash: checkRootHash(options.blowFuses.rootHash, 'fused root hash'), hwId: hex16(checkId(options.blowFuses.hwId, 'fused HW_ID')) };
+    s.fuses = {
+      blown: true,
+      rootHash: checkRootHash(options.blowFuses.rootHash, 'fused root hash'),
+      hwId: hex16(checkId(options.blowFuses.hwId, 'fused HW_ID')),
+    };
   }
   device.efs = undefined;
 }
@@ -620,21 +782,48 @@ const numList = (v: unknown): boolean => Array.isArray(v) && v.every(isNum);
 function storedConfigOk(x: unknown): boolean {
   if (!isRec(x) || typeof x['id'] !== 'string' || !isRec(x['config'])) return false;
   const c = x['config'];
-  if (typeof c['magicOk'] !== 'boolean' || typeof c['versionRecordOk'] !== 'boolean' || typeof c['hashOk'] !== 'boolean') return false;
-  if (!isNum(c['format']) || !isNum(c['configType']) || !isNum(c['version']) || !isNum(c['carrierIndex']) || !Array.isArray(c['items'])) return false;
+  if (
+    typeof c['magicOk'] !== 'boolean' ||
+    typeof c['versionRecordOk'] !== 'boolean' ||
+    typeof c['hashOk'] !== 'boolean'
+  )
+    return false;
+  if (
+    !isNum(c['format']) ||
+    !isNum(c['configType']) ||
+    !isNum(c['version']) ||
+    !isNum(c['carrierIndex']) ||
+    !Array.isArray(c['items'])
+  )
+    return false;
   const itemOk = (i: unknown): boolean =>
-    isRec(i) && isNum(i['type']) && isNum(i['attrib']) && optNum(i['nvId']) && (i['path'] === undefined || typeof i['path'] === 'string') &&
-    typeof i['data'] === 'string' && /^(?:[0-9a-fA-F]{2})*$/.test(i['data']);
+    isRec(i) &&
+    isNum(i['type']) &&
+    isNum(i['attrib']) &&
+    optNum(i['nvId']) &&
+    (i['path'] === undefined || typeof i['path'] === 'string') &&
+    typeof i['data'] === 'string' &&
+    /^(?:[0-9a-fA-F]{2})*$/.test(i['data']);
   if (!c['items'].every(itemOk)) return false;
   const t = c['trailer'];
   if (t === undefined) return true;
-  if (!isRec(t) || !optNum(t['configVersion']) || !optNum(t['baseVersion']) || (t['name'] !== undefined && typeof t['name'] !== 'string')) return false;
+  if (
+    !isRec(t) ||
+    !optNum(t['configVersion']) ||
+    !optNum(t['baseVersion']) ||
+    (t['name'] !== undefined && typeof t['name'] !== 'string')
+  )
+    return false;
   const iins = t['iins'];
   const plmns = t['plmns'];
   const prefixes = t['iinPrefixes'];
   return (
     (iins === undefined || (isRec(iins) && typeof iins['wildcard'] === 'boolean' && numList(iins['values']))) &&
-    (plmns === undefined || (isRec(plmns) && typeof plmns['wildcard'] === 'boolean' && Array.isArray(plmns['list']) && plmns['list'].every((p) => isRec(p) && isNum(p['mcc']) && isNum(p['mnc'])))) &&
+    (plmns === undefined ||
+      (isRec(plmns) &&
+        typeof plmns['wildcard'] === 'boolean' &&
+        Array.isArray(plmns['list']) &&
+        plmns['list'].every((p) => isRec(p) && isNum(p['mcc']) && isNum(p['mnc'])))) &&
     (prefixes === undefined || (Array.isArray(prefixes) && prefixes.every((p) => typeof p === 'string')))
   );
 }
@@ -644,7 +833,12 @@ function storedConfigOk(x: unknown): boolean {
  * @throws NvError `NV_SIM_QCOM_STATE` when the JSON is not a version-1 device or a partition is missing.
  * @example const again = deserializeQcomState(json, partitions, formats)
  */
-export function deserializeQcomState(json: string, partitions: Partial<Record<QcomPartitionName, Uint8Array>>, formats?: QcomFormats, path?: string): QcomDevice {
+export function deserializeQcomState(
+  json: string,
+  partitions: Partial<Record<QcomPartitionName, Uint8Array>>,
+  formats?: QcomFormats,
+  path?: string,
+): QcomDevice {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -652,25 +846,59 @@ export function deserializeQcomState(json: string, partitions: Partial<Record<Qc
     throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'} is not valid JSON`, { path, cause });
   }
   const s = parsed as Partial<QcomDeviceState>;
-  const ok = typeof s === 'object' && s !== null && s.version === 1 && typeof s.seed === 'string' && typeof s.build === 'object' && s.build !== null &&
-    typeof s.build.rootHash === 'string' && typeof s.fuses === 'object' && s.fuses !== null && typeof s.pdc === 'object' && s.pdc !== null &&
-    Array.isArray(s.pdc.configs) && Array.isArray(s.slots) && typeof s.bootCount === 'number' && typeof s.generation === 'number';
-  if (!ok) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'} is not a version-1 simulated Qualcomm device`, { path });
+  const ok =
+    typeof s === 'object' &&
+    s !== null &&
+    s.version === 1 &&
+    typeof s.seed === 'string' &&
+    typeof s.build === 'object' &&
+    s.build !== null &&
+    typeof s.build.rootHash === 'string' &&
+    typeof s.fuses === 'object' &&
+    s.fuses !== null &&
+    typeof s.pdc === 'object' &&
+    s.pdc !== null &&
+    Array.isArray(s.pdc.configs) &&
+    Array.isArray(s.slots) &&
+    typeof s.bootCount === 'number' &&
+    typeof s.generation === 'number';
+  if (!ok)
+    throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'} is not a version-1 simulated Qualcomm device`, {
+      path,
+    });
   // Fields a boot turns into BigInt or writes into: checked here so a hand-edited state is NV_SIM_QCOM_STATE, not a TypeError.
   const id = (v: unknown): boolean => typeof v === 'string' && /^0x[0-9a-fA-F]{1,16}$/.test(v);
   const f = s.fuses as Partial<QcomFuses>;
   const fusesOk = typeof f.blown === 'boolean' && (!f.blown || (typeof f.rootHash === 'string' && id(f.hwId)));
-  const nvInfoOk = s.nvInfo === undefined || (typeof s.nvInfo === 'object' && s.nvInfo !== null && !Array.isArray(s.nvInfo));
+  const nvInfoOk =
+    s.nvInfo === undefined || (typeof s.nvInfo === 'object' && s.nvInfo !== null && !Array.isArray(s.nvInfo));
   if (!fusesOk || !id(s.build?.hwId) || !id(s.build?.swId) || !nvInfoOk) {
-    throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: fuses, build.hwId/swId (0x… hex) or nvInfo are malformed`, { path });
+    throw new NvError(
+      'NV_SIM_QCOM_STATE',
+      `${path ?? 'device state'}: fuses, build.hwId/swId (0x… hex) or nvInfo are malformed`,
+      { path },
+    );
   }
   const b = s.build as unknown as Record<string, unknown>;
   const active = (s.pdc as unknown as Record<string, unknown>)['active'];
-  const buildOk = typeof b['allowDummyKey'] === 'boolean' && ['goldenRamSize', 'mcfgFamily', 'mcfgFormat', 'autoselectDefault'].every((k) => isNum(b[k]));
-  const activeOk = isNum(s.pdc?.capacity) && isRec(active) && (active['hw'] === undefined || typeof active['hw'] === 'string') && isRec(active['sw']) && Object.values(active['sw']).every((v) => typeof v === 'string');
-  if (!buildOk || !activeOk) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: build or pdc fields are malformed`, { path });
+  const buildOk =
+    typeof b['allowDummyKey'] === 'boolean' &&
+    ['goldenRamSize', 'mcfgFamily', 'mcfgFormat', 'autoselectDefault'].every((k) => isNum(b[k]));
+  const activeOk =
+    isNum(s.pdc?.capacity) &&
+    isRec(active) &&
+    (active['hw'] === undefined || typeof active['hw'] === 'string') &&
+    isRec(active['sw']) &&
+    Object.values(active['sw']).every((v) => typeof v === 'string');
+  if (!buildOk || !activeOk)
+    throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: build or pdc fields are malformed`, { path });
   const bad = (s.pdc?.configs ?? []).findIndex((c) => !storedConfigOk(c));
-  if (bad >= 0) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: pdc.configs[${bad}] is not a stored MCFG config`, { path, data: { index: bad } });
+  if (bad >= 0)
+    throw new NvError(
+      'NV_SIM_QCOM_STATE',
+      `${path ?? 'device state'}: pdc.configs[${bad}] is not a stored MCFG config`,
+      { path, data: { index: bad } },
+    );
   const parts = {} as Record<QcomPartitionName, Uint8Array>;
   for (const p of QCOM_PARTITIONS) {
     const b = partitions[p];

@@ -135,7 +135,14 @@ export function listEfs(efs: QcomEfs): QcomEfsListing[] {
   for (const p of [...efs.keys()].sort()) {
     const n = efs.get(p);
     if (n === undefined || n.kind === 'dir') continue;
-    out.push({ path: p, kind: n.kind, mode: n.mode, size: n.data.length, sha256: sha256Hex(n.data), ...(n.target !== undefined ? { target: n.target } : {}) });
+    out.push({
+      path: p,
+      kind: n.kind,
+      mode: n.mode,
+      size: n.data.length,
+      sha256: sha256Hex(n.data),
+      ...(n.target !== undefined ? { target: n.target } : {}),
+    });
   }
   return out;
 }
@@ -159,7 +166,14 @@ export function encodeEfs(efs: QcomEfs): Uint8Array {
     const n = efs.get(p) as QcomEfsNode;
     const pb = encodeLatin1(p);
     const tb = encodeLatin1(n.target ?? '');
-    w.u8(KIND_CODES.indexOf(n.kind)).u32le(n.mode >>> 0).u16le(pb.length).bytes(pb).u32le(n.data.length).bytes(n.data).u16le(tb.length).bytes(tb);
+    w.u8(KIND_CODES.indexOf(n.kind))
+      .u32le(n.mode >>> 0)
+      .u16le(pb.length)
+      .bytes(pb)
+      .u32le(n.data.length)
+      .bytes(n.data)
+      .u16le(tb.length)
+      .bytes(tb);
   }
   return w.finish();
 }
@@ -172,7 +186,10 @@ export function decodeEfs(bytes: Uint8Array, where: { path?: string; baseOffset?
   const base = where.baseOffset ?? 0;
   const r = new ByteReader(bytes, { base, ...(where.path !== undefined ? { path: where.path } : {}) });
   const fail = (msg: string): never => {
-    throw new NvError('NV_SIM_QCOM_COPY_CORRUPT', `${where.path ?? 'modemst'}: ${msg}`, { offset: base + r.offset, path: where.path });
+    throw new NvError('NV_SIM_QCOM_COPY_CORRUPT', `${where.path ?? 'modemst'}: ${msg}`, {
+      offset: base + r.offset,
+      path: where.path,
+    });
   };
   try {
     const count = r.u32le('node count');
@@ -196,6 +213,10 @@ export function decodeEfs(bytes: Uint8Array, where: { path?: string; baseOffset?
     return efs;
   } catch (e) {
     if (NvError.isInstance(e) && e.code === 'NV_SIM_QCOM_COPY_CORRUPT') throw e;
-    throw new NvError('NV_SIM_QCOM_COPY_CORRUPT', `${where.path ?? 'modemst'}: ${(e as Error).message}`, { offset: base + r.offset, path: where.path, cause: e });
+    throw new NvError('NV_SIM_QCOM_COPY_CORRUPT', `${where.path ?? 'modemst'}: ${(e as Error).message}`, {
+      offset: base + r.offset,
+      path: where.path,
+      cause: e,
+    });
   }
 }

@@ -6,7 +6,12 @@ import { NvError } from '@nv/core';
 import { decodeTrailer, parseMbn } from '@nv/qcom-mbn';
 import type { QcomMcfgConfig, QcomMcfgTrailer } from './qcom-mcfg.ts';
 
-const NO_TRAILER_CODES = new Set(['NV_MBN_TRAILER_OFFSET', 'NV_MBN_TRAILER_MARKER', 'NV_MBN_TRAILER_MAGIC', 'NV_MBN_TRAILER_LENGTH']);
+const NO_TRAILER_CODES = new Set([
+  'NV_MBN_TRAILER_OFFSET',
+  'NV_MBN_TRAILER_MARKER',
+  'NV_MBN_TRAILER_MAGIC',
+  'NV_MBN_TRAILER_LENGTH',
+]);
 
 /**
  * What the modem sees in an MCFG MBN: header fields, hash verdict, decoded trailer, items. An MBN whose trailer
@@ -34,7 +39,9 @@ export function mcfgConfigFromMbn(bytes: Uint8Array, path?: string): QcomMcfgCon
     ...(t.baseVersion !== undefined ? { baseVersion: t.baseVersion } : {}),
     ...(t.name !== undefined ? { name: t.name } : {}),
     ...(t.iins ? { iins: { wildcard: t.iins.wildcard, values: [...t.iins.list] } } : {}),
-    ...(t.plmns ? { plmns: { wildcard: t.plmns.wildcard, list: t.plmns.list.map((p) => ({ mcc: p.mcc, mnc: p.mnc })) } } : {}),
+    ...(t.plmns
+      ? { plmns: { wildcard: t.plmns.wildcard, list: t.plmns.list.map((p) => ({ mcc: p.mcc, mnc: p.mnc })) } }
+      : {}),
     ...(t.iinPrefixes ? { iinPrefixes: [...t.iinPrefixes] } : {}),
   };
   return {

@@ -12,7 +12,8 @@ import { syncEfs, type QcomDevice } from './qcom-device.ts';
  * Attribute bits (`qcom-mbn.md` §3.8).
  * @example (item.attrib & MCFG_ATTR.W) !== 0 // write-once
  */
-export const MCFG_ATTR: Readonly<{ C: 0x01; M: 0x02; W: 0x04; R: 0x08; S: 0x10; I: 0x20; D: 0x40; U: 0x80 }> = Object.freeze({ C: 0x01, M: 0x02, W: 0x04, R: 0x08, S: 0x10, I: 0x20, D: 0x40, U: 0x80 } as const);
+export const MCFG_ATTR: Readonly<{ C: 0x01; M: 0x02; W: 0x04; R: 0x08; S: 0x10; I: 0x20; D: 0x40; U: 0x80 }> =
+  Object.freeze({ C: 0x01, M: 0x02, W: 0x04, R: 0x08, S: 0x10, I: 0x20, D: 0x40, U: 0x80 } as const);
 /**
  * Stored version meaning "apply in restore-factory mode" (§3.6).
  * @example markRestoreFactory(dev, 1) // stores MCFG_RESTORE_FACTORY_VERSION
@@ -68,7 +69,9 @@ export interface QcomMcfgConfig {
 }
 
 /** JSON form of {@link QcomMcfgConfig} (item data as hex), as stored in the device state. */
-export type QcomMcfgConfigJson = Omit<QcomMcfgConfig, 'items'> & { items: (Omit<QcomMcfgItem, 'data'> & { data: string })[] };
+export type QcomMcfgConfigJson = Omit<QcomMcfgConfig, 'items'> & {
+  items: (Omit<QcomMcfgItem, 'data'> & { data: string })[];
+};
 
 /**
  * Config → JSON form.
@@ -88,10 +91,20 @@ export function mcfgConfigFromJson(c: QcomMcfgConfigJson): QcomMcfgConfig {
 
 /** PDC / activation / selection outcome codes (`qcom-mbn.md` §6.6). */
 export type QcomMcfgOutcome =
-  | 'NV_SIM_MCFG_DUP_ID' | 'NV_SIM_MCFG_NO_SPACE' | 'NV_SIM_MCFG_NO_TRAILER' | 'NV_SIM_MCFG_NO_VERSION_TLV'
-  | 'NV_SIM_MCFG_INCOMPATIBLE' | 'NV_SIM_MCFG_HASH' | 'NV_SIM_MCFG_HEADER_INVALID' | 'NV_SIM_MCFG_NOOP_SAME_VERSION'
-  | 'NV_SIM_MCFG_APPLIED' | 'NV_SIM_MCFG_LOADED' | 'NV_SIM_MCFG_SELECTED_BY_IIN' | 'NV_SIM_MCFG_SELECTED_BY_PLMN'
-  | 'NV_SIM_MCFG_SELECTED_WILDCARD' | 'NV_SIM_MCFG_NO_MATCH';
+  | 'NV_SIM_MCFG_DUP_ID'
+  | 'NV_SIM_MCFG_NO_SPACE'
+  | 'NV_SIM_MCFG_NO_TRAILER'
+  | 'NV_SIM_MCFG_NO_VERSION_TLV'
+  | 'NV_SIM_MCFG_INCOMPATIBLE'
+  | 'NV_SIM_MCFG_HASH'
+  | 'NV_SIM_MCFG_HEADER_INVALID'
+  | 'NV_SIM_MCFG_NOOP_SAME_VERSION'
+  | 'NV_SIM_MCFG_APPLIED'
+  | 'NV_SIM_MCFG_LOADED'
+  | 'NV_SIM_MCFG_SELECTED_BY_IIN'
+  | 'NV_SIM_MCFG_SELECTED_BY_PLMN'
+  | 'NV_SIM_MCFG_SELECTED_WILDCARD'
+  | 'NV_SIM_MCFG_NO_MATCH';
 
 /** Result of PDC LOAD. */
 export interface QcomPdcLoadResult {
@@ -110,21 +123,40 @@ export function pdcLoad(device: QcomDevice, id: string, config: QcomMcfgConfig):
   const pdc = device.state.pdc;
   const r = (ok: boolean, outcome: QcomMcfgOutcome, detail: string): QcomPdcLoadResult => ({ id, ok, outcome, detail });
   if (id.length === 0 || id.length > 124) throw new RangeError('PDC config id must be 1…124 characters');
-  if (pdc.configs.some((c) => c.id === id)) return r(false, 'NV_SIM_MCFG_DUP_ID', `a config with id ${id} is already loaded`);
-  if (pdc.configs.length >= pdc.capacity) return r(false, 'NV_SIM_MCFG_NO_SPACE', `PDC storage holds ${pdc.capacity} configs`);
+  if (pdc.configs.some((c) => c.id === id))
+    return r(false, 'NV_SIM_MCFG_DUP_ID', `a config with id ${id} is already loaded`);
+  if (pdc.configs.length >= pdc.capacity)
+    return r(false, 'NV_SIM_MCFG_NO_SPACE', `PDC storage holds ${pdc.capacity} configs`);
   if (config.trailer === undefined) return r(false, 'NV_SIM_MCFG_NO_TRAILER', 'no MCFG_TRL trailer');
-  if (config.trailer.configVersion === undefined) return r(false, 'NV_SIM_MCFG_NO_VERSION_TLV', 'trailer has no TLV 1 (config version)');
+  if (config.trailer.configVersion === undefined)
+    return r(false, 'NV_SIM_MCFG_NO_VERSION_TLV', 'trailer has no TLV 1 (config version)');
   const family = (config.trailer.configVersion >>> 24) & 0x1f;
   if (family !== device.state.build.mcfgFamily) {
-    return r(false, 'NV_SIM_MCFG_INCOMPATIBLE', `trailer family 0x${family.toString(16)} ≠ modem family 0x${device.state.build.mcfgFamily.toString(16)}`);
+    return r(
+      false,
+      'NV_SIM_MCFG_INCOMPATIBLE',
+      `trailer family 0x${family.toString(16)} ≠ modem family 0x${device.state.build.mcfgFamily.toString(16)}`,
+    );
   }
   pdc.configs.push({ id, config: mcfgConfigToJson(config) });
-  return r(true, 'NV_SIM_MCFG_LOADED', `loaded ${config.configType === 0 ? 'HW' : 'SW'} config ${hex8(config.version)}`);
+  return r(
+    true,
+    'NV_SIM_MCFG_LOADED',
+    `loaded ${config.configType === 0 ? 'HW' : 'SW'} config ${hex8(config.version)}`,
+  );
 }
 
 /** What activation did to one item (§6.6 `APPLIED`). */
 export type QcomMcfgItemAction =
-  | 'written' | 'skipped-write-once' | 'skipped-restore' | 'skipped-subs' | 'skipped-unchanged' | 'deleted' | 'muxed' | 'skipped-muxed' | 'bad-item';
+  | 'written'
+  | 'skipped-write-once'
+  | 'skipped-restore'
+  | 'skipped-subs'
+  | 'skipped-unchanged'
+  | 'deleted'
+  | 'muxed'
+  | 'skipped-muxed'
+  | 'bad-item';
 
 /** One applied item. */
 export interface QcomMcfgApplied {
@@ -154,14 +186,18 @@ const subSuffix = (sub: number): string => (sub >= 1 ? `_Subscription${String(su
  * @example mcfgVersionPath(1, 1) // '/nv/item_files/mcfg/mcfg_sw_version_Subscription01'
  */
 export function mcfgVersionPath(configType: number, subscription: number): string {
-  return configType === 0 ? '/nv/item_files/mcfg/mcfg_hw_version' : `/nv/item_files/mcfg/mcfg_sw_version${subSuffix(subscription)}`;
+  return configType === 0
+    ? '/nv/item_files/mcfg/mcfg_hw_version'
+    : `/nv/item_files/mcfg/mcfg_sw_version${subSuffix(subscription)}`;
 }
 
 function u32(v: number): Uint8Array {
   return new Uint8Array([v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
 }
 function readU32(b: Uint8Array | undefined): number | undefined {
-  return b && b.length === 4 ? ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0 : undefined;
+  return b && b.length === 4
+    ? ((b[0] as number) | ((b[1] as number) << 8) | ((b[2] as number) << 16) | ((b[3] as number) << 24)) >>> 0
+    : undefined;
 }
 
 /**
@@ -188,30 +224,50 @@ const KNOWN_TYPES = new Set([1, 2, 3, 4, 5, 6]);
  * @example activateConfig(dev, 'tmo', 0).applied
  */
 export function activateConfig(device: QcomDevice, id: string, subscription = 0): QcomMcfgActivation {
-  if (!Number.isInteger(subscription) || subscription < 0 || subscription > 3) throw new RangeError('subscription must be 0…3');
+  if (!Number.isInteger(subscription) || subscription < 0 || subscription > 3)
+    throw new RangeError('subscription must be 0…3');
   const efs = need(device);
   const stored = device.state.pdc.configs.find((c) => c.id === id);
   if (!stored) throw new TypeError(`no config ${id} is loaded (NV_SIM_MCFG_NOT_LOADED)`);
   const c = mcfgConfigFromJson(stored.config);
   const sub = c.configType === 0 ? 0 : subscription;
-  const res = (outcome: QcomMcfgOutcome, detail: string, applied: QcomMcfgApplied[] = [], restoreFactory = false): QcomMcfgActivation => ({ id, subscription: sub, outcome, detail, restoreFactory, applied });
+  const res = (
+    outcome: QcomMcfgOutcome,
+    detail: string,
+    applied: QcomMcfgApplied[] = [],
+    restoreFactory = false,
+  ): QcomMcfgActivation => ({ id, subscription: sub, outcome, detail, restoreFactory, applied });
   const build = device.state.build;
   if (!c.hashOk) return res('NV_SIM_MCFG_HASH', 'data-segment hash mismatch');
   if (!c.magicOk || c.format !== build.mcfgFormat || c.configType > 1) {
-    return res('NV_SIM_MCFG_HEADER_INVALID', `magic ${c.magicOk ? 'ok' : 'bad'}, format ${c.format} (modem ${build.mcfgFormat}), type ${c.configType}`);
+    return res(
+      'NV_SIM_MCFG_HEADER_INVALID',
+      `magic ${c.magicOk ? 'ok' : 'bad'}, format ${c.format} (modem ${build.mcfgFormat}), type ${c.configType}`,
+    );
   }
   if (c.configType === 1) {
-    const bad = c.items.find((it) => !KNOWN_TYPES.has(it.type) || (it.attrib & (MCFG_ATTR.C | MCFG_ATTR.D | MCFG_ATTR.M)) === 0);
-    if (bad) return res('NV_SIM_MCFG_HEADER_INVALID', `item type ${bad.type} attrib 0x${bad.attrib.toString(16)} maps to no action: the SW config is invalid`);
+    const bad = c.items.find(
+      (it) => !KNOWN_TYPES.has(it.type) || (it.attrib & (MCFG_ATTR.C | MCFG_ATTR.D | MCFG_ATTR.M)) === 0,
+    );
+    if (bad)
+      return res(
+        'NV_SIM_MCFG_HEADER_INVALID',
+        `item type ${bad.type} attrib 0x${bad.attrib.toString(16)} maps to no action: the SW config is invalid`,
+      );
   }
   if (!c.versionRecordOk) return res('NV_SIM_MCFG_HEADER_INVALID', 'first record is not 4995/4');
   const family = (c.version >>> 24) & 0xff;
-  if (family !== build.mcfgFamily) return res('NV_SIM_MCFG_INCOMPATIBLE', `header family 0x${family.toString(16)} ≠ modem family 0x${build.mcfgFamily.toString(16)}`);
+  if (family !== build.mcfgFamily)
+    return res(
+      'NV_SIM_MCFG_INCOMPATIBLE',
+      `header family 0x${family.toString(16)} ≠ modem family 0x${build.mcfgFamily.toString(16)}`,
+    );
 
   const versionPath = mcfgVersionPath(c.configType, sub);
   const current = readU32(efs.get(versionPath)?.data);
   const restoreFactory = current === MCFG_RESTORE_FACTORY_VERSION && sub === 0;
-  if (current === c.version) return res('NV_SIM_MCFG_NOOP_SAME_VERSION', `stored version ${hex8(current)} = header version: nothing applied`);
+  if (current === c.version)
+    return res('NV_SIM_MCFG_NOOP_SAME_VERSION', `stored version ${hex8(current)} = header version: nothing applied`);
 
   // §6.2 step 5: wipe policyman state (SW: this subscription; HW: global).
   for (const p of [...efs.keys()]) {
@@ -224,10 +280,21 @@ export function activateConfig(device: QcomDevice, id: string, subscription = 0)
   if (c.configType === 0) device.state.pdc.active.hw = id;
   else device.state.pdc.active.sw[String(sub)] = id;
   syncEfs(device);
-  return res('NV_SIM_MCFG_APPLIED', `applied ${hex8(c.version)}${restoreFactory ? ' in restore-factory mode' : ''}`, applied, restoreFactory);
+  return res(
+    'NV_SIM_MCFG_APPLIED',
+    `applied ${hex8(c.version)}${restoreFactory ? ' in restore-factory mode' : ''}`,
+    applied,
+    restoreFactory,
+  );
 }
 
-function applyItem(efs: QcomEfs, it: QcomMcfgItem, sub: number, restoreFactory: boolean, c: QcomMcfgConfig): QcomMcfgApplied {
+function applyItem(
+  efs: QcomEfs,
+  it: QcomMcfgItem,
+  sub: number,
+  restoreFactory: boolean,
+  c: QcomMcfgConfig,
+): QcomMcfgApplied {
   const a = it.attrib;
   let off = 0;
   let mask = 0x07;
@@ -252,7 +319,8 @@ function applyItem(efs: QcomEfs, it: QcomMcfgItem, sub: number, restoreFactory: 
       // Muxed: the value is kept per carrier index and written only when that index's copy changes.
       const muxPath = `/nv/item_files/mcfg/mux/${c.carrierIndex}${target}`;
       const muxed = efs.get(muxPath);
-      if (muxed && bytesEqual(muxed.data, value) && existing && bytesEqual(existing.data, value)) return out('skipped-muxed');
+      if (muxed && bytesEqual(muxed.data, value) && existing && bytesEqual(existing.data, value))
+        return out('skipped-muxed');
       efsWrite(efs, muxPath, value);
       efsWrite(efs, target, value);
       return out('muxed');
@@ -277,7 +345,21 @@ function applyItem(efs: QcomEfs, it: QcomMcfgItem, sub: number, restoreFactory: 
  * Autoselect bits of `mcfg_autoselect_by_uim` (§6.4).
  * @example writeEfsFile(dev, autoselectPath(0), new Uint8Array([MCFG_AUTOSELECT.ICCID | MCFG_AUTOSELECT.REFRESH]))
  */
-export const MCFG_AUTOSELECT: Readonly<{ ICCID: 0x01; FLEXMAP: 0x02; PLMN: 0x04; LOGGING: 0x08; UPDATE_ONLY: 0x40; REFRESH: 0x80 }> = Object.freeze({ ICCID: 0x01, FLEXMAP: 0x02, PLMN: 0x04, LOGGING: 0x08, UPDATE_ONLY: 0x40, REFRESH: 0x80 } as const);
+export const MCFG_AUTOSELECT: Readonly<{
+  ICCID: 0x01;
+  FLEXMAP: 0x02;
+  PLMN: 0x04;
+  LOGGING: 0x08;
+  UPDATE_ONLY: 0x40;
+  REFRESH: 0x80;
+}> = Object.freeze({
+  ICCID: 0x01,
+  FLEXMAP: 0x02,
+  PLMN: 0x04,
+  LOGGING: 0x08,
+  UPDATE_ONLY: 0x40,
+  REFRESH: 0x80,
+} as const);
 
 /**
  * The autoselect NV path for a slot (slot 0 plain, slot n `_Subscription0n`).
@@ -290,7 +372,11 @@ export function autoselectPath(slot: number): string {
 /** Result of autoselect. */
 export interface QcomMcfgSelection {
   slot: number;
-  outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN' | 'NV_SIM_MCFG_SELECTED_BY_PLMN' | 'NV_SIM_MCFG_SELECTED_WILDCARD' | 'NV_SIM_MCFG_NO_MATCH';
+  outcome:
+    | 'NV_SIM_MCFG_SELECTED_BY_IIN'
+    | 'NV_SIM_MCFG_SELECTED_BY_PLMN'
+    | 'NV_SIM_MCFG_SELECTED_WILDCARD'
+    | 'NV_SIM_MCFG_NO_MATCH';
   /** Chosen config id. */
   selected: string | null;
   /** Config name (TLV 3) of the chosen config. */
@@ -341,7 +427,12 @@ export function selectMcfg(device: QcomDevice, card: { iccid: string; plmn?: str
   const autoselect = raw ?? device.state.build.autoselectDefault;
   const base = { slot, autoselect };
   if (autoselect === 0xde || (autoselect & (MCFG_AUTOSELECT.ICCID | MCFG_AUTOSELECT.PLMN)) === 0) {
-    return { ...base, outcome: 'NV_SIM_MCFG_NO_MATCH', selected: null, detail: `autoselect is off (0x${autoselect.toString(16)})` };
+    return {
+      ...base,
+      outcome: 'NV_SIM_MCFG_NO_MATCH',
+      selected: null,
+      detail: `autoselect is off (0x${autoselect.toString(16)})`,
+    };
   }
   type Cand = { id: string; rank: number; ver: number; name?: string; how: QcomMcfgSelection['outcome'] };
   const cands: Cand[] = [];
@@ -350,17 +441,34 @@ export function selectMcfg(device: QcomDevice, card: { iccid: string; plmn?: str
     const t = config.trailer;
     const ver = ccdd(t.configVersion);
     const name = t.name;
-    const add = (rank: number, how: Cand['how']): void => void cands.push({ id, rank, ver, how, ...(name !== undefined ? { name } : {}) });
-    const iinDirect = (t.iins?.values ?? []).some((v) => iccid.startsWith(String(v))) ||
-      (t.iinPrefixes ?? []).some((p) => p.length > 0 && iccid.length > p.length && iccid.toLowerCase().startsWith(p.toLowerCase()));
+    const add = (rank: number, how: Cand['how']): void =>
+      void cands.push({ id, rank, ver, how, ...(name !== undefined ? { name } : {}) });
+    const iinDirect =
+      (t.iins?.values ?? []).some((v) => iccid.startsWith(String(v))) ||
+      (t.iinPrefixes ?? []).some(
+        (p) => p.length > 0 && iccid.length > p.length && iccid.toLowerCase().startsWith(p.toLowerCase()),
+      );
     if (iinDirect) add(3, 'NV_SIM_MCFG_SELECTED_BY_IIN');
-    else if (plmn && (t.plmns?.list ?? []).some((p) => p.mcc === plmn.mcc && p.mnc === plmn.mnc)) add(2, 'NV_SIM_MCFG_SELECTED_BY_PLMN');
+    else if (plmn && (t.plmns?.list ?? []).some((p) => p.mcc === plmn.mcc && p.mnc === plmn.mnc))
+      add(2, 'NV_SIM_MCFG_SELECTED_BY_PLMN');
     else if (t.iins?.wildcard || t.plmns?.wildcard) add(1, 'NV_SIM_MCFG_SELECTED_WILDCARD');
   }
   let best: Cand | undefined;
   for (const c of cands) if (!best || c.rank > best.rank || (c.rank === best.rank && c.ver > best.ver)) best = c;
-  if (!best) return { ...base, outcome: 'NV_SIM_MCFG_NO_MATCH', selected: null, detail: 'no loaded SW config matches the ICCID or PLMN' };
-  return { ...base, outcome: best.how, selected: best.id, ...(best.name !== undefined ? { name: best.name } : {}), detail: `version CC.DD 0x${best.ver.toString(16).padStart(4, '0')}` };
+  if (!best)
+    return {
+      ...base,
+      outcome: 'NV_SIM_MCFG_NO_MATCH',
+      selected: null,
+      detail: 'no loaded SW config matches the ICCID or PLMN',
+    };
+  return {
+    ...base,
+    outcome: best.how,
+    selected: best.id,
+    ...(best.name !== undefined ? { name: best.name } : {}),
+    detail: `version CC.DD 0x${best.ver.toString(16).padStart(4, '0')}`,
+  };
 }
 
 /** Result of a SIM change. */
@@ -381,7 +489,8 @@ export function insertSim(device: QcomDevice, slot: number, card: { iccid: strin
   if (!Number.isInteger(slot) || slot < 0 || slot > 1) throw new RangeError('slot must be 0 or 1');
   const selection = selectMcfg(device, card, slot);
   device.state.slots[slot] = { iccid: card.iccid, ...(card.plmn !== undefined ? { plmn: card.plmn } : {}) };
-  if (selection.selected === null || device.state.pdc.active.sw[String(slot)] === selection.selected) return { selection };
+  if (selection.selected === null || device.state.pdc.active.sw[String(slot)] === selection.selected)
+    return { selection };
   const activation = activateConfig(device, selection.selected, slot);
   return { selection, activation, switchedBy: selection.autoselect & MCFG_AUTOSELECT.REFRESH ? 'refresh' : 'reset' };
 }
@@ -400,7 +509,8 @@ export function applyActiveConfigs(device: QcomDevice): QcomMcfgActivation[] {
   if (hw !== undefined && device.state.pdc.configs.some((c) => c.id === hw)) out.push(activateConfig(device, hw, 0));
   for (const sub of Object.keys(sw).sort()) {
     const id = sw[sub];
-    if (id !== undefined && device.state.pdc.configs.some((c) => c.id === id)) out.push(activateConfig(device, id, Number(sub)));
+    if (id !== undefined && device.state.pdc.configs.some((c) => c.id === id))
+      out.push(activateConfig(device, id, Number(sub)));
   }
   return out;
 }

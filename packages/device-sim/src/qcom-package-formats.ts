@@ -5,7 +5,17 @@
  * from `@nv/qcom-fsg-sign`'s verifier, passed in as `authenticate`.
  * @module
  */
-import { DEVICE_MTIME, decodeGzip, decodeQcn, efsTreeToQcn, encodeQcn, qcnToEfsTree, tarToEfsTree, type DeflateBackend, type EfsEntry } from '@nv/qcom-efs';
+import {
+  DEVICE_MTIME,
+  decodeGzip,
+  decodeQcn,
+  efsTreeToQcn,
+  encodeQcn,
+  qcnToEfsTree,
+  tarToEfsTree,
+  type DeflateBackend,
+  type EfsEntry,
+} from '@nv/qcom-efs';
 import { isGzipHeader, unwrapPartitionImage, verifySignedImage } from '@nv/qcom-fsg-sign';
 import type { QcomFormats, QcomFsgCheck, QcomTarEntry } from './qcom-formats.ts';
 
@@ -23,7 +33,12 @@ export interface PackageQcomFormatsOptions {
  * @example fsgAuthenticate(mbn, { rootHash, hwId: 0x009600E100000000n, swId: 0n }).ok
  */
 export const fsgAuthenticate: QcomFormats['authenticate'] = (mbn, trust) => {
-  const r = verifySignedImage(mbn, { rootHash: trust.rootHash, hwId: trust.hwId, swId: trust.swId, allowDummyKey: true });
+  const r = verifySignedImage(mbn, {
+    rootHash: trust.rootHash,
+    hwId: trust.hwId,
+    swId: trust.swId,
+    allowDummyKey: true,
+  });
   const checks = r.checks
     .filter((c) => c.step >= 4 && c.step <= 16)
     .map((c): QcomFsgCheck => ({
@@ -61,7 +76,12 @@ export function packageQcomFormats(options: PackageQcomFormatsOptions): QcomForm
     toQcn(entries, nvInfo) {
       const tree = {
         entries: entries.map((e): EfsEntry => ({
-          path: e.path, type: e.kind, mode: e.mode, uid: 0, gid: 0, mtime: DEVICE_MTIME,
+          path: e.path,
+          type: e.kind,
+          mode: e.mode,
+          uid: 0,
+          gid: 0,
+          mtime: DEVICE_MTIME,
           ...(e.kind === 'item' || e.kind === 'file' ? { data: e.data } : {}),
           ...(e.target !== undefined ? { target: e.target } : {}),
         })),
@@ -70,7 +90,12 @@ export function packageQcomFormats(options: PackageQcomFormatsOptions): QcomForm
     },
     fromQcn(qcn, nvInfo) {
       const { tree } = qcnToEfsTree(decodeQcn(qcn).qcn, { nvInfo });
-      return tree.entries.map((e): QcomTarEntry => ({ path: e.path, kind: e.type, mode: e.mode, data: e.data ?? new Uint8Array(0) }));
+      return tree.entries.map((e): QcomTarEntry => ({
+        path: e.path,
+        kind: e.type,
+        mode: e.mode,
+        data: e.data ?? new Uint8Array(0),
+      }));
     },
   };
 }

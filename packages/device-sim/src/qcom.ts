@@ -5,28 +5,97 @@
  * @module
  */
 export {
-  QCOM_DEFAULT_PARTITION_SIZE, QCOM_DUMMY_ROOT_HASH, QCOM_ONLINE_RUNTIME_PATHS, QCOM_PARTITIONS,
-  backupQcn, bootQcom, createQcomDevice, currentEfsKey, efsEntries, erasePartition, flashPartition, installModemBuild,
-  deserializeQcomState, modemNvInfo, nvFingerprint, readModem, restoreQcn, serializeQcomState, syncEfs, writeEfsFile, writeNvItem,
+  QCOM_DEFAULT_PARTITION_SIZE,
+  QCOM_DUMMY_ROOT_HASH,
+  QCOM_ONLINE_RUNTIME_PATHS,
+  QCOM_PARTITIONS,
+  backupQcn,
+  bootQcom,
+  createQcomDevice,
+  currentEfsKey,
+  efsEntries,
+  erasePartition,
+  flashPartition,
+  installModemBuild,
+  deserializeQcomState,
+  modemNvInfo,
+  nvFingerprint,
+  readModem,
+  restoreQcn,
+  serializeQcomState,
+  syncEfs,
+  writeEfsFile,
+  writeNvItem,
 } from './qcom-device.ts';
 export type {
-  CreateQcomDeviceOptions, QcomBootError, QcomBootOptions, QcomBootResult, QcomBootSource, QcomDevice, QcomDeviceState,
-  QcomFuses, QcomModemBuild, QcomPartitionName, QcomSerializedState, QcomSimCard, QcomStoredConfig,
+  CreateQcomDeviceOptions,
+  QcomBootError,
+  QcomBootOptions,
+  QcomBootResult,
+  QcomBootSource,
+  QcomDevice,
+  QcomDeviceState,
+  QcomFuses,
+  QcomModemBuild,
+  QcomPartitionName,
+  QcomSerializedState,
+  QcomSimCard,
+  QcomStoredConfig,
 } from './qcom-device.ts';
 export { MODEMST_MAGIC, deriveEfsKey, openModemst, sealModemst } from './qcom-cipher.ts';
 export type { ModemstStatus, OpenedModemst } from './qcom-cipher.ts';
-export { QCOM_EFS_MODES, cloneEfs, createEfs, decodeEfs, efsDelete, efsNvItems, efsWrite, encodeEfs, listEfs, nvItemPath, nvKeyOfPath } from './qcom-efs-store.ts';
+export {
+  QCOM_EFS_MODES,
+  cloneEfs,
+  createEfs,
+  decodeEfs,
+  efsDelete,
+  efsNvItems,
+  efsWrite,
+  encodeEfs,
+  listEfs,
+  nvItemPath,
+  nvKeyOfPath,
+} from './qcom-efs-store.ts';
 export type { QcomEfs, QcomEfsKind, QcomEfsListing, QcomEfsNode } from './qcom-efs-store.ts';
 export type {
-  QcomFormats, QcomNvInfo, QcomFsgAuthentication, QcomFsgCheck, QcomFsgLocated, QcomFsgTrust, QcomTarEntry,
+  QcomFormats,
+  QcomNvInfo,
+  QcomFsgAuthentication,
+  QcomFsgCheck,
+  QcomFsgLocated,
+  QcomFsgTrust,
+  QcomTarEntry,
 } from './qcom-formats.ts';
 export {
-  MCFG_ATTR, MCFG_AUTOSELECT, MCFG_RESTORE_FACTORY_VERSION, activateConfig, applyActiveConfigs, autoselectPath, checkIccid, insertSim,
-  markRestoreFactory, mcfgConfigFromJson, mcfgConfigToJson, mcfgVersionPath, parsePlmn, pdcLoad, selectMcfg,
+  MCFG_ATTR,
+  MCFG_AUTOSELECT,
+  MCFG_RESTORE_FACTORY_VERSION,
+  activateConfig,
+  applyActiveConfigs,
+  autoselectPath,
+  checkIccid,
+  insertSim,
+  markRestoreFactory,
+  mcfgConfigFromJson,
+  mcfgConfigToJson,
+  mcfgVersionPath,
+  parsePlmn,
+  pdcLoad,
+  selectMcfg,
 } from './qcom-mcfg.ts';
 export type {
-  QcomMcfgActivation, QcomMcfgApplied, QcomMcfgConfig, QcomMcfgConfigJson, QcomMcfgItem, QcomMcfgItemAction,
-  QcomMcfgOutcome, QcomMcfgSelection, QcomMcfgTrailer, QcomPdcLoadResult, QcomSimChange,
+  QcomMcfgActivation,
+  QcomMcfgApplied,
+  QcomMcfgConfig,
+  QcomMcfgConfigJson,
+  QcomMcfgItem,
+  QcomMcfgItemAction,
+  QcomMcfgOutcome,
+  QcomMcfgSelection,
+  QcomMcfgTrailer,
+  QcomPdcLoadResult,
+  QcomSimChange,
 } from './qcom-mcfg.ts';
 export { QCOM_SIM_ERROR_CODES } from './errors-qcom.ts';
 export { mcfgConfigFromMbn } from './qcom-mcfg-mbn.ts';

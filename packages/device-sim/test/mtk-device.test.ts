@@ -4,8 +4,20 @@ import { NvError, bytesToHex } from '@nv/core';
 import { sampleLtable, type Ltable } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
-  createMtkDevice, bootMtkDevice, readMtkRecord, writeMtkRecord, resetMtkRecords, corruptMtkLid, peekMtkLid, backupMtkBinRegion,
-  restoreMtkBinRegion, cloneMtkDevice, mtkDefaultRecords, mtkLidLocations, MTK_SIM_ERROR_CODES, upgradeMtkDevice,
+  createMtkDevice,
+  bootMtkDevice,
+  readMtkRecord,
+  writeMtkRecord,
+  resetMtkRecords,
+  corruptMtkLid,
+  peekMtkLid,
+  backupMtkBinRegion,
+  restoreMtkBinRegion,
+  cloneMtkDevice,
+  mtkDefaultRecords,
+  mtkLidLocations,
+  MTK_SIM_ERROR_CODES,
+  upgradeMtkDevice,
 } from '../src/mtk.ts';
 
 const code = (f: () => unknown): string => {
@@ -23,16 +35,30 @@ describe('simulated MediaTek device: partitions and folders (ltable §2, §7)', 
   it('moly-b: nvdata category folders, IMPORTANT_L4 A/B on protect_f/protect_s, CALIBRAT + NVD_IMEI in the bin region', () => {
     const d = createMtkDevice(sampleLtable('moly-b'));
     expect(Object.keys(d.partitions.nvdata).sort()).toEqual([
-      'md/NVRAM/CALIBRAT/EL1D_003', 'md/NVRAM/CALIBRAT/FT02_002', 'md/NVRAM/CALIBRAT/MP09_000',
-      'md/NVRAM/IMPORTNT/MT00A000', 'md/NVRAM/IMPORTNT/MT00B000',
-      'md/NVRAM/NVD_CUST/CT01A000', 'md/NVRAM/NVD_CUST/CT01B000',
-      'md/NVRAM/NVD_DATA/EL1C_001', 'md/NVRAM/NVD_DATA/LD41_004', 'md/NVRAM/NVD_DATA/MP2A_001', 'md/NVRAM/NVD_DATA/UL12_000',
-      'md/NVRAM/NVD_IMEI/CS00_000', 'md/NVRAM/NVD_IMEI/LD0B_001', 'md/NVRAM/NVD_IMEI/MP0C_000',
+      'md/NVRAM/CALIBRAT/EL1D_003',
+      'md/NVRAM/CALIBRAT/FT02_002',
+      'md/NVRAM/CALIBRAT/MP09_000',
+      'md/NVRAM/IMPORTNT/MT00A000',
+      'md/NVRAM/IMPORTNT/MT00B000',
+      'md/NVRAM/NVD_CUST/CT01A000',
+      'md/NVRAM/NVD_CUST/CT01B000',
+      'md/NVRAM/NVD_DATA/EL1C_001',
+      'md/NVRAM/NVD_DATA/LD41_004',
+      'md/NVRAM/NVD_DATA/MP2A_001',
+      'md/NVRAM/NVD_DATA/UL12_000',
+      'md/NVRAM/NVD_IMEI/CS00_000',
+      'md/NVRAM/NVD_IMEI/LD0B_001',
+      'md/NVRAM/NVD_IMEI/MP0C_000',
     ]);
     expect(Object.keys(d.partitions.protect_f).sort()).toEqual(['md/MP0EA002', 'md/MP0FA000']);
     expect(Object.keys(d.partitions.protect_s).sort()).toEqual(['md/MP0EB002', 'md/MP0FB000']);
     expect(Object.keys(d.binRegion ?? {}).sort()).toEqual([
-      'CALIBRAT/EL1D_003', 'CALIBRAT/FT02_002', 'CALIBRAT/MP09_000', 'NVD_IMEI/CS00_000', 'NVD_IMEI/LD0B_001', 'NVD_IMEI/MP0C_000',
+      'CALIBRAT/EL1D_003',
+      'CALIBRAT/FT02_002',
+      'CALIBRAT/MP09_000',
+      'NVD_IMEI/CS00_000',
+      'NVD_IMEI/LD0B_001',
+      'NVD_IMEI/MP0C_000',
     ]);
     expect(d.sys).toEqual({ firmware: 'build-1', ok: true });
   });
@@ -59,14 +85,19 @@ describe('simulated MediaTek device: partitions and folders (ltable §2, §7)', 
     expect(cal(a)).not.toBe(cal(c));
     const blank = createMtkDevice(sampleLtable(), { personalize: false });
     const t = sampleLtable();
-    for (const e of t.entries) expect(bytesToHex(peekMtkLid(blank, e.name)!.data)).toBe(bytesToHex(mtkDefaultRecords(e)));
+    for (const e of t.entries)
+      expect(bytesToHex(peekMtkLid(blank, e.name)!.data)).toBe(bytesToHex(mtkDefaultRecords(e)));
     expect(blank.binRegion).toBeNull();
   });
 
   it('refuses MAUI tables and LIDs over the hard limits, before touching the device', () => {
-    expect(code(() => createMtkDevice({ generation: 'maui', enumSet: 'maui-1', entries: [] }))).toBe('NV_SIM_MTK_UNSUPPORTED_GENERATION');
+    expect(code(() => createMtkDevice({ generation: 'maui', enumSet: 'maui-1', entries: [] }))).toBe(
+      'NV_SIM_MTK_UNSUPPORTED_GENERATION',
+    );
     const huge = sampleLtable();
-    huge.entries = huge.entries.map((e) => (e.name === 'NVRAM_EF_SMS_SETTING_LID' ? { ...e, size: 0x100000, records: 17 } : e));
+    huge.entries = huge.entries.map((e) =>
+      e.name === 'NVRAM_EF_SMS_SETTING_LID' ? { ...e, size: 0x100000, records: 17 } : e,
+    );
     expect(code(() => createMtkDevice(huge))).toBe('NV_LIMIT');
     const d = createMtkDevice(sampleLtable());
     const before = cloneMtkDevice(d);
@@ -105,7 +136,9 @@ describe('nvram_external_* (lid-file §13)', () => {
     expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 0))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
     expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 3))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
     expect(code(() => resetMtkRecords(d, 'NVRAM_EF_IMEI_IMEISV_LID', 2, 2))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
-    expect(code(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, new Uint8Array(9)))).toBe('NV_SIM_MTK_BAD_BUFFER_SIZE');
+    expect(code(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, new Uint8Array(9)))).toBe(
+      'NV_SIM_MTK_BAD_BUFFER_SIZE',
+    );
     expect(code(() => readMtkRecord(d, 'NVRAM_EF_NOPE_LID', 1))).toBe('NV_SIM_MTK_UNKNOWN_LID');
   });
 
@@ -124,8 +157,12 @@ describe('nvram_external_* (lid-file §13)', () => {
     const sms = entry(sampleLtable(), 'NVRAM_EF_SMS_SETTING_LID');
     const before = bytesToHex(readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 1)); // only the requested record is verified
     expect(before).not.toBe(bytesToHex(mtkDefaultRecords(sms).subarray(0, 176)));
-    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 2))).toBe(bytesToHex(mtkDefaultRecords(sms).subarray(176, 352)));
-    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 1))).toBe(bytesToHex(mtkDefaultRecords(sms).subarray(0, 176)));
+    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 2))).toBe(
+      bytesToHex(mtkDefaultRecords(sms).subarray(176, 352)),
+    );
+    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 1))).toBe(
+      bytesToHex(mtkDefaultRecords(sms).subarray(0, 176)),
+    );
 
     // Gen B CALIBRAT without a bin-region copy: "bin-region restore fail", the read fails, nothing is reset.
     d.binRegion = null;
@@ -137,7 +174,9 @@ describe('nvram_external_* (lid-file §13)', () => {
   it('FAULT_ASSERT LIDs assert on a failing read, and the modem then refuses access', () => {
     const t = sampleLtable('moly-b');
     const sms = entry(t, 'NVRAM_EF_SMS_SETTING_LID');
-    t.entries = t.entries.map((e) => (e === sms ? { ...e, attr: e.attr | 0x2000, attributes: [...e.attributes, 'FAULT_ASSERT'] } : e));
+    t.entries = t.entries.map((e) =>
+      e === sms ? { ...e, attr: e.attr | 0x2000, attributes: [...e.attributes, 'FAULT_ASSERT'] } : e,
+    );
     const d = createMtkDevice(t);
     corruptMtkLid(d, 'NVRAM_EF_SMS_SETTING_LID', { record: 1 });
     expect(code(() => readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 1))).toBe('NV_SIM_MTK_ASSERTED');
@@ -155,7 +194,10 @@ describe('bin region backup and restore (ltable §2.1, §8 AP at boot)', () => {
     expect(backupMtkBinRegion(d)).toContain('NVD_IMEI/LD0B_001');
     corruptMtkLid(d, 'NVRAM_EF_IMEI_IMEISV_LID', { remove: true });
     corruptMtkLid(d, 'NVRAM_EF_BARCODE_NUM_LID', { record: 1 });
-    expect(restoreMtkBinRegion(d).sort()).toEqual(['nvdata:md/NVRAM/CALIBRAT/MP09_000', 'nvdata:md/NVRAM/NVD_IMEI/LD0B_001']);
+    expect(restoreMtkBinRegion(d).sort()).toEqual([
+      'nvdata:md/NVRAM/CALIBRAT/MP09_000',
+      'nvdata:md/NVRAM/NVD_IMEI/LD0B_001',
+    ]);
     expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1))).toBe('21'.repeat(10));
     expect(restoreMtkBinRegion(d, { all: true })).toHaveLength(6);
   });

@@ -6,7 +6,14 @@ import { NvError, bytesToHex, hexToBytes } from '@nv/core';
 import { createLtableEntry, type Ltable } from '@nv/mtk-nvram-ltable';
 import { decodeLidFile, externalRead, lidKeyFromBytes } from '@nv/mtk-lid-file';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import { createMtkDevice, corruptMtkLid, mtkLidLocations, mtkStoredLidBytes, readMtkRecord, MTK_SIM_KEY } from '../src/mtk.ts';
+import {
+  createMtkDevice,
+  corruptMtkLid,
+  mtkLidLocations,
+  mtkStoredLidBytes,
+  readMtkRecord,
+  MTK_SIM_KEY,
+} from '../src/mtk.ts';
 
 const CATS = [['USER'], ['CALIBRAT'], ['IMPORTANT'], ['IMPORTANT_L4'], ['CUSTOM_SENSITIVE']];
 
@@ -29,22 +36,60 @@ describe('external read: simulator vs @nv/mtk-lid-file externalRead on the same 
           seed: fc.integer({ min: 1, max: 1000 }),
         }),
         (c) => {
-          const attributes = [...(c.multiple ? ['MULTIPLE'] : []), ...(c.confidential ? ['CONFIDENTIAL'] : []), ...(c.faultAssert && c.gen === 'moly-b' ? ['FAULT_ASSERT'] : [])];
-          const entry = createLtableEntry({ name: 'NVRAM_EF_X_LID', lid: 0xf101, size: c.size, records: c.records, categories: c.cats, attributes, prefix: 'XX01', verno: '003', default: { kind: 'ff' } }, c.gen);
+          const attributes = [
+            ...(c.multiple ? ['MULTIPLE'] : []),
+            ...(c.confidential ? ['CONFIDENTIAL'] : []),
+            ...(c.faultAssert && c.gen === 'moly-b' ? ['FAULT_ASSERT'] : []),
+          ];
+          const entry = createLtableEntry(
+            {
+              name: 'NVRAM_EF_X_LID',
+              lid: 0xf101,
+              size: c.size,
+              records: c.records,
+              categories: c.cats,
+              attributes,
+              prefix: 'XX01',
+              verno: '003',
+              default: { kind: 'ff' },
+            },
+            c.gen,
+          );
           const table: Ltable = { generation: c.gen, enumSet: c.gen, entries: [entry] };
           // NAND keeps A/B copies on moly-a, so both models see the same file names (§7).
           const device = createMtkDevice(table, { seed: c.seed, platform: { storage: 'nand' } });
           if (!c.bin) device.binRegion = null;
           const damaged = Math.min(c.damagedRecord, c.records);
           const index = Math.min(c.readRecord, c.records);
-          if (c.damage !== 'none') corruptMtkLid(device, entry.name, { record: damaged, copies: c.damage === 'first' ? 'first' : 'all' });
+          if (c.damage !== 'none')
+            corruptMtkLid(device, entry.name, { record: damaged, copies: c.damage === 'first' ? 'first' : 'all' });
           const locs = mtkLidLocations(device, entry);
-          const eff = createLtableEntry({ name: entry.name, lid: 0xf101, size: c.size, records: c.records, categories: c.cats, prefix: 'XX01', verno: '003', default: { kind: 'ff' },
-            attributes: [...(locs.length === 2 ? ['MULTIPLE'] : []), ...(c.confidential || c.cats[0] === 'CUSTOM_SENSITIVE' && c.gen === 'moly-a' ? ['CONFIDENTIAL'] : []), ...(c.faultAssert && c.gen === 'moly-b' ? ['FAULT_ASSERT'] : [])] }, c.gen);
-          const store = new Map(locs.map((l) => [l.file, mtkStoredLidBytes(device, device.partitions[l.partition][l.path]!)]));
+          const eff = createLtableEntry(
+            {
+              name: entry.name,
+              lid: 0xf101,
+              size: c.size,
+              records: c.records,
+              categories: c.cats,
+              prefix: 'XX01',
+              verno: '003',
+              default: { kind: 'ff' },
+              attributes: [
+                ...(locs.length === 2 ? ['MULTIPLE'] : []),
+                ...(c.confidential || (c.cats[0] === 'CUSTOM_SENSITIVE' && c.gen === 'moly-a') ? ['CONFIDENTIAL'] : []),
+                ...(c.faultAssert && c.gen === 'moly-b' ? ['FAULT_ASSERT'] : []),
+              ],
+            },
+            c.gen,
+          );
+          const store = new Map(
+            locs.map((l) => [l.file, mtkStoredLidBytes(device, device.partitions[l.partition][l.path]!)]),
+          );
           const gen = c.gen === 'moly-b' ? 'B' : 'A';
           const options = {
-            generation: gen, key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), gen), bindToChip: false,
+            generation: gen,
+            key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), gen),
+            bindToChip: false,
             restoreFromBinRegion: (name: string) => {
               const f = device.binRegion?.[`${locs[0]!.folder}/${name}`];
               return f === undefined ? undefined : mtkStoredLidBytes(device, f);
@@ -67,7 +112,11 @@ describe('external read: simulator vs @nv/mtk-lid-file externalRead on the same 
             const mine = device.partitions[l.partition][l.path]!;
             const d = decodeLidFile(store.get(l.file)!, eff, { ...options, path: l.file });
             expect(d.badRecords).toEqual([...mine.bad].sort((a, b) => a - b));
-            for (const r of d.records) if (r.checksumOk) expect(bytesToHex(r.bytes)).toBe(bytesToHex(mine.data.subarray((r.index - 1) * c.size, r.index * c.size)));
+            for (const r of d.records)
+              if (r.checksumOk)
+                expect(bytesToHex(r.bytes)).toBe(
+                  bytesToHex(mine.data.subarray((r.index - 1) * c.size, r.index * c.size)),
+                );
           }
         },
       ),

@@ -3,7 +3,16 @@
 import { describe, it, expect } from 'vitest';
 import { bytesToHex } from '@nv/core';
 import { planUpgrade, sampleLtable, type Ltable, type LtableEntry, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
-import { createMtkDevice, upgradeMtkDevice, peekMtkLid, corruptMtkLid, bootMtkDevice, readMtkRecord, mtkDefaultRecords, type MtkDevice } from '../src/mtk.ts';
+import {
+  createMtkDevice,
+  upgradeMtkDevice,
+  peekMtkLid,
+  corruptMtkLid,
+  bootMtkDevice,
+  readMtkRecord,
+  mtkDefaultRecords,
+  type MtkDevice,
+} from '../src/mtk.ts';
 
 const GENS = ['moly-a', 'moly-b'] as const;
 const SAFE_MODES: readonly LtableUpgradeMode[] = ['firmware-upgrade', 'factory-reset', 'download-only', 'ota'];
@@ -19,8 +28,18 @@ describe('VERNO+1 on unit data (ltable §9.3 rows 4, 5; §9.4)', () => {
   const cases = [
     { what: 'calibration', lid: 'NVRAM_EF_FT_RF_CAL_LID', code: 'NV_LTABLE_PLAN_CALIBRATION_LOSS', damage: 'lost' },
     { what: 'barcode', lid: 'NVRAM_EF_BARCODE_NUM_LID', code: 'NV_LTABLE_PLAN_CALIBRATION_LOSS', damage: 'lost' },
-    { what: 'IMPORTANT (IMEI)', lid: 'NVRAM_EF_IMEI_IMEISV_LID', code: 'NV_LTABLE_PLAN_VERNO_FORBIDDEN', damage: 'assert' },
-    { what: 'IMPORTANT_L4 (SIM lock)', lid: 'NVRAM_EF_SML_LID', code: 'NV_LTABLE_PLAN_VERNO_FORBIDDEN', damage: 'assert' },
+    {
+      what: 'IMPORTANT (IMEI)',
+      lid: 'NVRAM_EF_IMEI_IMEISV_LID',
+      code: 'NV_LTABLE_PLAN_VERNO_FORBIDDEN',
+      damage: 'assert',
+    },
+    {
+      what: 'IMPORTANT_L4 (SIM lock)',
+      lid: 'NVRAM_EF_SML_LID',
+      code: 'NV_LTABLE_PLAN_VERNO_FORBIDDEN',
+      damage: 'assert',
+    },
   ] as const;
   for (const gen of GENS) {
     for (const c of cases) {
@@ -34,7 +53,9 @@ describe('VERNO+1 on unit data (ltable §9.3 rows 4, 5; §9.4)', () => {
           const report = upgradeMtkDevice(device, bumped, mode);
           if (c.damage === 'lost') {
             expect(report.lost).toEqual([c.lid]);
-            expect(data(device, c.lid)).toBe(bytesToHex(mtkDefaultRecords(bumped.entries.find((e) => e.name === c.lid)!)));
+            expect(data(device, c.lid)).toBe(
+              bytesToHex(mtkDefaultRecords(bumped.entries.find((e) => e.name === c.lid)!)),
+            );
           } else {
             expect(report.asserted?.name).toBe(c.lid);
             expect(report.asserted?.reason).toMatch(/VERNO/);
@@ -57,7 +78,11 @@ describe('RF band / CA combination item changed per LID (row 3)', () => {
   for (const gen of GENS) {
     it(`${gen}: VERNO+1 resets the band table while calibration stays — inconsistent; with protection (Format All + re-calibration) both are consistent`, () => {
       const old = sampleLtable(gen);
-      const next = withChange(gen, 'NVRAM_EF_EL1_CA_COMBO_LID', (e) => ({ ...e, verno: bump(e.verno), tags: [...e.tags, 'rf-band'] }));
+      const next = withChange(gen, 'NVRAM_EF_EL1_CA_COMBO_LID', (e) => ({
+        ...e,
+        verno: bump(e.verno),
+        tags: [...e.tags, 'rf-band'],
+      }));
       for (const mode of SAFE_MODES) {
         const device = createMtkDevice(old, { seed: 3 });
         const cal = data(device, 'NVRAM_EF_FT_RF_CAL_LID');
@@ -96,7 +121,9 @@ describe('a broken LID checksum (lid-file §8)', () => {
       } else {
         // Gen B: "bin-region restore fail": the calibration stays unreadable.
         expect(b1.lids.find((l) => l.name === cal.name)?.outcome).toBe('failed');
-        expect(() => readMtkRecord(bare, cal.name, 1)).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_READ_FAILED' }));
+        expect(() => readMtkRecord(bare, cal.name, 1)).toThrow(
+          expect.objectContaining({ code: 'NV_SIM_MTK_READ_FAILED' }),
+        );
       }
       // With protection: the backup was triggered after calibration.
       const safe = createMtkDevice(sampleLtable(gen), { seed: 4 });
@@ -109,11 +136,17 @@ describe('a broken LID checksum (lid-file §8)', () => {
 
     it(`${gen}: a SIM-lock copy with a bad checksum is repaired from the other copy (MULTIPLE), lost without it`, () => {
       const platform = { storage: 'nand' as const }; // moly-a keeps A/B copies only on NAND (§7)
-      const single = withChange(gen, 'NVRAM_EF_SML_LID', (e) => ({ ...e, attr: e.attr & ~0x4, attributes: e.attributes.filter((a) => a !== 'MULTIPLE') }));
+      const single = withChange(gen, 'NVRAM_EF_SML_LID', (e) => ({
+        ...e,
+        attr: e.attr & ~0x4,
+        attributes: e.attributes.filter((a) => a !== 'MULTIPLE'),
+      }));
       const bare = createMtkDevice(single, { seed: 8, platform });
       corruptMtkLid(bare, 'NVRAM_EF_SML_LID', { record: 1 });
       const sml = single.entries.find((e) => e.name === 'NVRAM_EF_SML_LID')!;
-      expect(bytesToHex(readMtkRecord(bare, 'NVRAM_EF_SML_LID', 1))).toBe(bytesToHex(mtkDefaultRecords(sml).subarray(0, 512)));
+      expect(bytesToHex(readMtkRecord(bare, 'NVRAM_EF_SML_LID', 1))).toBe(
+        bytesToHex(mtkDefaultRecords(sml).subarray(0, 512)),
+      );
       const safe = createMtkDevice(sampleLtable(gen), { seed: 8, platform });
       const unit = data(safe, 'NVRAM_EF_SML_LID');
       corruptMtkLid(safe, 'NVRAM_EF_SML_LID', { record: 1, copies: 'first' });
@@ -139,7 +172,10 @@ describe('bin region empty before a firmware upgrade (§9.1, row 10)', () => {
       const plan = planUpgrade(sampleLtable(gen), sampleLtable(gen), 'firmware-upgrade', { binRegion: 'empty' });
       const r = upgradeMtkDevice(device, sampleLtable(gen), 'firmware-upgrade');
       // The planner's LOST rows: unit data is lost; the RF-driver parameters (not unit data) are reset to defaults.
-      const plannedLost = plan.actions.filter((a) => a.action === 'lost').map((a) => a.name).sort();
+      const plannedLost = plan.actions
+        .filter((a) => a.action === 'lost')
+        .map((a) => a.name)
+        .sort();
       expect([...r.lost, ...r.reset.filter((n) => plannedLost.includes(n))].sort()).toEqual(plannedLost);
       expect(r.reset).toContain('NVRAM_EF_EL1_RF_DRV_PARAM_LID');
       expect(r.lost).toContain('NVRAM_EF_IMEI_IMEISV_LID');
@@ -156,7 +192,12 @@ describe('download-only: RESERVE_BACKWARD migrates a user item across a VERNO bu
     const old = sampleLtable('moly-b');
     const grow = (keep: boolean) => {
       const t = withChange('moly-b', 'NVRAM_EF_SMS_SETTING_LID', (e) => ({ ...e, verno: bump(e.verno), size: 200 }));
-      if (!keep) t.entries = t.entries.map((e) => (e.name === 'NVRAM_EF_SMS_SETTING_LID' ? { ...e, attr: e.attr & ~0x1000, attributes: e.attributes.filter((a) => a !== 'RESERVE_BACKWARD') } : e));
+      if (!keep)
+        t.entries = t.entries.map((e) =>
+          e.name === 'NVRAM_EF_SMS_SETTING_LID'
+            ? { ...e, attr: e.attr & ~0x1000, attributes: e.attributes.filter((a) => a !== 'RESERVE_BACKWARD') }
+            : e,
+        );
       return t;
     };
     const d = createMtkDevice(old, { seed: 5 });
@@ -171,7 +212,11 @@ describe('download-only: RESERVE_BACKWARD migrates a user item across a VERNO bu
 
   it('moly-a keeps the old file as an orphan after a VERNO bump', () => {
     const d = createMtkDevice(sampleLtable('moly-a'));
-    const r = upgradeMtkDevice(d, withChange('moly-a', 'NVRAM_EF_SMS_SETTING_LID', (e) => ({ ...e, verno: bump(e.verno) })), 'download-only');
+    const r = upgradeMtkDevice(
+      d,
+      withChange('moly-a', 'NVRAM_EF_SMS_SETTING_LID', (e) => ({ ...e, verno: bump(e.verno) })),
+      'download-only',
+    );
     expect(r.orphans).toEqual(['nvdata:md/NVRAM/NVD_DATA/MP2A_001']);
     expect(r.reset).toContain('NVRAM_EF_SMS_SETTING_LID');
     expect(d.partitions.nvdata['md/NVRAM/NVD_DATA/MP2A_001']).toBeDefined();

@@ -7,7 +7,19 @@ import { NvError, encodeUtf8 } from '@nv/core';
 import { sampleLtable } from '@nv/mtk-nvram-ltable';
 import { execFileSync } from 'node:child_process';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
-import { createMtkDevice, upgradeMtkDevice, corruptMtkLid, mtkDeviceToFiles, mtkDeviceFromFiles, cloneMtkDevice, bootMtkDevice, mtkStoredLidBytes, MTK_STATE_FILE, type MtkDevice, type MtkStoredLid } from '../src/mtk.ts';
+import {
+  createMtkDevice,
+  upgradeMtkDevice,
+  corruptMtkLid,
+  mtkDeviceToFiles,
+  mtkDeviceFromFiles,
+  cloneMtkDevice,
+  bootMtkDevice,
+  mtkStoredLidBytes,
+  MTK_STATE_FILE,
+  type MtkDevice,
+  type MtkStoredLid,
+} from '../src/mtk.ts';
 import { saveMtkDevice, loadMtkDevice } from '../src/node-mtk.ts';
 import { MTK_UPGRADE_MODES } from '../src/mtk.ts';
 import { arbTablePair } from './mtk-arb.ts';
@@ -83,35 +95,53 @@ describe('state folder (pure)', () => {
     const json = files[0]!.bytes;
     const map = new Map(files.map((f) => [f.path, f.bytes]));
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: json.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.boolean(), (at, byte, cut) => {
-        const m = cut ? json.slice(0, at) : json.slice();
-        if (!cut) m[at] = byte;
-        try {
-          mtkDeviceFromFiles(m, (p) => map.get(p));
-        } catch (e) {
-          expect(NvError.isInstance(e)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: json.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.boolean(),
+        (at, byte, cut) => {
+          const m = cut ? json.slice(0, at) : json.slice();
+          if (!cut) m[at] = byte;
+          try {
+            mtkDeviceFromFiles(m, (p) => map.get(p));
+          } catch (e) {
+            expect(NvError.isInstance(e)).toBe(true);
+          }
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
     const doc = JSON.parse(new TextDecoder().decode(json));
     doc.files[0].path = '../../etc/passwd';
-    expect(() => mtkDeviceFromFiles(encodeUtf8(JSON.stringify(doc)), (p) => map.get(p))).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }));
-    expect(() => mtkDeviceFromFiles(json, () => undefined)).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }));
-    expect(() => mtkDeviceFromFiles(json, (p) => (p.startsWith('nvdata/') ? new Uint8Array(1) : map.get(p)))).toThrow(expect.objectContaining({ code: 'NV_TRUNCATED', path: 'nvdata/md/NVRAM/CALIBRAT/EL1D_003' }));
+    expect(() => mtkDeviceFromFiles(encodeUtf8(JSON.stringify(doc)), (p) => map.get(p))).toThrow(
+      expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }),
+    );
+    expect(() => mtkDeviceFromFiles(json, () => undefined)).toThrow(
+      expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }),
+    );
+    expect(() => mtkDeviceFromFiles(json, (p) => (p.startsWith('nvdata/') ? new Uint8Array(1) : map.get(p)))).toThrow(
+      expect.objectContaining({ code: 'NV_TRUNCATED', path: 'nvdata/md/NVRAM/CALIBRAT/EL1D_003' }),
+    );
   });
 
   it('regression: Object.prototype names as files[].where or platform keys give NV_SIM_MTK_BAD_STATE, not TypeError (hand-made, hardening pass)', () => {
     // `where in PATH_RE` and `allowed[k] ?? []` found inherited members (constructor, toString, __proto__).
     const files = mtkDeviceToFiles(createMtkDevice(sampleLtable('moly-b')));
     const map = new Map(files.map((f) => [f.path, f.bytes]));
-    const doc = JSON.parse(new TextDecoder().decode(files[0]!.bytes)) as { files: Record<string, unknown>[]; platform: Record<string, unknown> };
+    const doc = JSON.parse(new TextDecoder().decode(files[0]!.bytes)) as {
+      files: Record<string, unknown>[];
+      platform: Record<string, unknown>;
+    };
     const load = (d: unknown) => () => mtkDeviceFromFiles(encodeUtf8(JSON.stringify(d)), (p) => map.get(p));
     for (const where of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
-      expect(load({ ...doc, files: [{ ...doc.files[0], where }] })).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }));
+      expect(load({ ...doc, files: [{ ...doc.files[0], where }] })).toThrow(
+        expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE' }),
+      );
     }
     for (const key of ['constructor', 'toString', 'valueOf']) {
-      expect(load({ ...doc, platform: { ...doc.platform, [key]: 1 } })).toThrow(expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE', message: `platform.${key} = 1 is not supported` }));
+      expect(load({ ...doc, platform: { ...doc.platform, [key]: 1 } })).toThrow(
+        expect.objectContaining({ code: 'NV_SIM_MTK_BAD_STATE', message: `platform.${key} = 1 is not supported` }),
+      );
     }
     expect(load(doc)).not.toThrow();
   });
@@ -135,7 +165,10 @@ describe('state folder (Node)', () => {
     await saveMtkDevice(dir, d, { force: true });
     expect(await loadMtkDevice(dir)).toEqual(d);
     await writeFile(join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001'), new Uint8Array(3));
-    await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_TRUNCATED', path: join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001') });
+    await expect(loadMtkDevice(dir)).rejects.toMatchObject({
+      code: 'NV_TRUNCATED',
+      path: join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001'),
+    });
     await rm(join(dir, 'device.json'));
     await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
     await expect(loadMtkDevice(join(root, 'nope'))).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
@@ -150,7 +183,11 @@ describe('state folder (Node)', () => {
     const lid = join(dir, 'nvdata/md/NVRAM/NVD_IMEI/LD0B_001');
     await truncate(lid, 16 * 1024 * 1024 + 1); // sparse: no 16 MiB written
     // The size check of the read itself ("size of <path>"), not the LID decoder's after a full read.
-    await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_LIMIT', path: lid, message: expect.stringContaining(`size of ${lid}`) });
+    await expect(loadMtkDevice(dir)).rejects.toMatchObject({
+      code: 'NV_LIMIT',
+      path: lid,
+      message: expect.stringContaining(`size of ${lid}`),
+    });
     await rm(lid);
     await expect(loadMtkDevice(dir)).rejects.toMatchObject({ code: 'NV_SIM_MTK_BAD_STATE', path: lid });
   });
@@ -174,7 +211,9 @@ describe.skipIf(!hasTool('python3'))('stored LID files against python3 hashlib (
       '    ok.append(bytes(m[k] ^ m[k+8] for k in range(8)) == s[size:])',
       'print(hex(lid), total, size, len(b), all(ok))',
     ].join('\n');
-    const out = execFileSync('python3', ['-c', script], { input: Buffer.from(bytes) }).toString().trim();
+    const out = execFileSync('python3', ['-c', script], { input: Buffer.from(bytes) })
+      .toString()
+      .trim();
     expect(out).toBe(`0x5c1 4 1024 ${64 + 4 * 1032} True`);
   });
 });

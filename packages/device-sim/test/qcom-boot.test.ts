@@ -3,11 +3,36 @@ import fc from 'fast-check';
 import { NvError, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
-  QCOM_ONLINE_RUNTIME_PATHS, backupQcn, bootQcom, createQcomDevice, decodeEfs, encodeEfs, createEfs, efsWrite,
-  erasePartition, flashPartition, installModemBuild, openModemst, readModem, restoreQcn, sealModemst, deriveEfsKey,
-  writeNvItem, type QcomDevice,
+  QCOM_ONLINE_RUNTIME_PATHS,
+  backupQcn,
+  bootQcom,
+  createQcomDevice,
+  decodeEfs,
+  encodeEfs,
+  createEfs,
+  efsWrite,
+  erasePartition,
+  flashPartition,
+  installModemBuild,
+  openModemst,
+  readModem,
+  restoreQcn,
+  sealModemst,
+  deriveEfsKey,
+  writeNvItem,
+  type QcomDevice,
 } from '../src/qcom.ts';
-import { DUMMY_ROOT, HW_ID, OWN_ROOT, PRELOAD, TEST_ROOT, fakeFormats, fakeImg, fakeMbn, type FakeEntry } from './qcom-fixtures.ts';
+import {
+  DUMMY_ROOT,
+  HW_ID,
+  OWN_ROOT,
+  PRELOAD,
+  TEST_ROOT,
+  fakeFormats,
+  fakeImg,
+  fakeMbn,
+  type FakeEntry,
+} from './qcom-fixtures.ts';
 
 const trust = { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n };
 const SIZE = 64 * 1024;
@@ -15,7 +40,11 @@ const SIZE = 64 * 1024;
 function device(opts: Partial<Parameters<typeof createQcomDevice>[0]> = {}): QcomDevice {
   return createQcomDevice({ trust, formats: fakeFormats, partitionSize: SIZE, seed: 'unit-1', ...opts });
 }
-function flashPreload(dev: QcomDevice, entries: FakeEntry[] = PRELOAD, signer = { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }): void {
+function flashPreload(
+  dev: QcomDevice,
+  entries: FakeEntry[] = PRELOAD,
+  signer = { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n },
+): void {
   flashPartition(dev, 'fsg', fakeImg(fakeMbn(entries, signer)));
 }
 
@@ -30,9 +59,23 @@ describe('first boot from the golden copy (qcom-fsg-sign.md §4)', () => {
     expect(r.copies).toEqual({ modemst1: 'erased', modemst2: 'erased' });
     expect(r.nv).toEqual({ '10': '1f00', '10_1': '0d00', '24997': '0102030405060708' });
     expect(r.efs.map((e) => e.path)).toEqual([
-      '/nv/item_files/conf/mcfg.conf', '/nv/item_files/ims/qp_ims_dpl_config', '/nv/item_files/rfnv/00024997', '/nvm/num/10', '/nvm/num/10_1',
+      '/nv/item_files/conf/mcfg.conf',
+      '/nv/item_files/ims/qp_ims_dpl_config',
+      '/nv/item_files/rfnv/00024997',
+      '/nvm/num/10',
+      '/nvm/num/10_1',
     ]);
-    expect(r.checks.map((c) => c.name)).toEqual(['img-sector', 'dummy-root', 'sw-type', 'sw-version', 'root', 'hw-id', 'image-signature', 'payload', 'untar']);
+    expect(r.checks.map((c) => c.name)).toEqual([
+      'img-sector',
+      'dummy-root',
+      'sw-type',
+      'sw-version',
+      'root',
+      'hw-id',
+      'image-signature',
+      'payload',
+      'untar',
+    ]);
     const key = deriveEfsKey('unit-1', false);
     expect(openModemst(key, dev.state.partitions.modemst1).status).toBe('sane');
     expect(openModemst(key, dev.state.partitions.modemst2).status).toBe('sane');
@@ -61,7 +104,12 @@ describe('first boot from the golden copy (qcom-fsg-sign.md §4)', () => {
     const dev = device();
     flashPartition(dev, 'fsg', fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }));
     const r = bootQcom(dev);
-    expect(r).toMatchObject({ source: 'fsg', verified: false, crashed: false, error: { code: 'NV_FSG_IMG_SECTOR_MISSING', check: 'img-sector' } });
+    expect(r).toMatchObject({
+      source: 'fsg',
+      verified: false,
+      crashed: false,
+      error: { code: 'NV_FSG_IMG_SECTOR_MISSING', check: 'img-sector' },
+    });
     expect(r.nv).toEqual({});
   });
 
@@ -73,7 +121,11 @@ describe('first boot from the golden copy (qcom-fsg-sign.md §4)', () => {
 
   it('refuses a tampered image with the image-signature check and secboot 12', () => {
     const dev = device();
-    flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, { tamper: true })));
+    flashPartition(
+      dev,
+      'fsg',
+      fakeImg(fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, { tamper: true })),
+    );
     const r = bootQcom(dev);
     expect(r.error).toMatchObject({ code: 'NV_FSG_IMAGE_SIGNATURE', secboot: 12 });
     expect(r.nv).toEqual({});
@@ -92,7 +144,17 @@ describe('first boot from the golden copy (qcom-fsg-sign.md §4)', () => {
 
   it('crashes on a payload that is neither tar nor gzip (§4 step 18), and again on the next boot', () => {
     const dev = device();
-    flashPartition(dev, 'fsg', fakeImg(fakeMbn([], { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, { rawCode: new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0]) })));
+    flashPartition(
+      dev,
+      'fsg',
+      fakeImg(
+        fakeMbn(
+          [],
+          { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n },
+          { rawCode: new Uint8Array([0x50, 0x4b, 3, 4, 0, 0, 0, 0]) },
+        ),
+      ),
+    );
     expect(bootQcom(dev)).toMatchObject({ crashed: true, error: { code: 'NV_FSG_PAYLOAD_FORMAT' } });
     expect(bootQcom(dev).crashed).toBe(true);
   });
@@ -178,7 +240,8 @@ describe('scenario: factory-info NVs in a shared preload', () => {
     bootQcom(unitA);
     writeNvItem(unitA, IMEI, hexToBytes('083a5a2010325476')); // written by the factory station on unit A only
     const dump = fakeFormats.fromQcn!(backupQcn(unitA), []);
-    const toPreload = (entries: typeof dump): FakeEntry[] => entries.map((e) => ({ path: e.path, kind: e.kind, data: Buffer.from(e.data).toString('hex') }));
+    const toPreload = (entries: typeof dump): FakeEntry[] =>
+      entries.map((e) => ({ path: e.path, kind: e.kind, data: Buffer.from(e.data).toString('hex') }));
     const unitB = device({ seed: 'B' });
     flashPreload(unitB, toPreload(dump));
     expect(bootQcom(unitB).nv[String(IMEI)]).toBe('083a5a2010325476');
@@ -237,7 +300,10 @@ describe('scenario: GNU/pax tar entries', () => {
     expect(r).toMatchObject({ crashed: true, error: { code: 'NV_EFS_BAD_TAR_TYPEFLAG', check: 'untar' } });
     expect(bootQcom(dev).crashed).toBe(true);
     const ok = device();
-    flashPreload(ok, PRELOAD.map((e) => ({ ...e, typeflag: e.kind === 'dir' ? '5' : '0' })));
+    flashPreload(
+      ok,
+      PRELOAD.map((e) => ({ ...e, typeflag: e.kind === 'dir' ? '5' : '0' })),
+    );
     expect(bootQcom(ok).verified).toBe(true);
   });
 });

@@ -1,11 +1,27 @@
 // The whole Qualcomm flow on the packages that own each format, ending on the simulated modem:
 // NvSource (+ xi:include) + NvDefinition → QCN → EFS tree → V7 tar.gz → signed .mbn → .img → first boot → MCFG by ICCID.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { compileNvFiles, decodeQcn, encodeEfsTar, encodeGzip, encodeQcn, parseNvInfo, qcnToEfsTree } from '@nv/qcom-efs';
+import {
+  compileNvFiles,
+  decodeQcn,
+  encodeEfsTar,
+  encodeGzip,
+  encodeQcn,
+  parseNvInfo,
+  qcnToEfsTree,
+} from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
 import { buildMbn, encodeTrailer, parseMcfgXml } from '@nv/qcom-mbn';
-import { bootQcom, createQcomDevice, flashPartition, insertSim, mcfgConfigFromMbn, pdcLoad, readModem } from '../src/qcom.ts';
+import {
+  bootQcom,
+  createQcomDevice,
+  flashPartition,
+  insertSim,
+  mcfgConfigFromMbn,
+  pdcLoad,
+  readModem,
+} from '../src/qcom.ts';
 import { nodeQcomFormats } from '../src/node-qcom.ts';
 
 const FILES: Record<string, string> = {
@@ -40,12 +56,25 @@ describe('happy path: NvSource → QCN → EFS → tar.gz → signed .mbn → .i
   it('restores every compiled item and then selects the carrier config by ICCID', async () => {
     const compiled = compileNvFiles('master.xml', 'NvDefinition.xml', resolver, { deflate: NODE_DEFLATE });
     const qcnBytes = encodeQcn(compiled.qcn);
-    const { tree } = qcnToEfsTree(decodeQcn(qcnBytes).qcn, { nvInfo: parseNvInfo({ '10': { size: 2, arraySize: 2 } }) });
+    const { tree } = qcnToEfsTree(decodeQcn(qcnBytes).qcn, {
+      nvInfo: parseNvInfo({ '10': { size: 2, arraySize: 2 } }),
+    });
     const tgz = encodeGzip(encodeEfsTar(tree).tar, NODE_DEFLATE);
-    const signed = await signFsgImage(tgz, { caKey: keys.caKey, caCertDer: keys.caCertDer, rootCertDer: keys.rootCertDer, hwId: HW, swId: 0n });
+    const signed = await signFsgImage(tgz, {
+      caKey: keys.caKey,
+      caCertDer: keys.caCertDer,
+      rootCertDer: keys.rootCertDer,
+      hwId: HW,
+      swId: 0n,
+    });
     const { img } = buildFsgImg(signed.mbn);
 
-    const dev = createQcomDevice({ trust: { rootHash: keys.rootHash, hwId: HW, swId: 0n }, formats: nodeQcomFormats(), seed: 'happy', partitionSize: 256 * 1024 });
+    const dev = createQcomDevice({
+      trust: { rootHash: keys.rootHash, hwId: HW, swId: 0n },
+      formats: nodeQcomFormats(),
+      seed: 'happy',
+      partitionSize: 256 * 1024,
+    });
     flashPartition(dev, 'fsg', img);
     const r = bootQcom(dev);
     expect(r.error).toBeUndefined();
@@ -61,14 +90,24 @@ describe('happy path: NvSource → QCN → EFS → tar.gz → signed .mbn → .i
     });
 
     // The preloaded autoselect value (0x81) lets the modem pick a carrier MCFG by ICCID.
-    const tlvs = [...encodeTrailer({ version: 0x0501050d, name: 'Commercial-TMO', iins: { list: [8901260] } })].join(' ');
-    const mbn = buildMbn(parseMcfgXml(`<NvData><NvConfigurationData carrierIndex="0" version="0x0501050D" type="1"/>
+    const tlvs = [...encodeTrailer({ version: 0x0501050d, name: 'Commercial-TMO', iins: { list: [8901260] } })].join(
+      ' ',
+    );
+    const mbn = buildMbn(
+      parseMcfgXml(`<NvData><NvConfigurationData carrierIndex="0" version="0x0501050D" type="1"/>
 <NvEfsItemData fullpathname="/nv/item_files/ims/qp_ims_dpl_config" mcfgAttributes="0x19" mcfgVariant="2"><Member sizeOf="2" type="uint8">7 2</Member></NvEfsItemData>
-<NvTrlRecord><Member sizeOf="${tlvs.split(' ').length}" type="uint8">${tlvs}</Member></NvTrlRecord></NvData>`));
+<NvTrlRecord><Member sizeOf="${tlvs.split(' ').length}" type="uint8">${tlvs}</Member></NvTrlRecord></NvData>`),
+    );
     expect(pdcLoad(dev, 'tmo', mcfgConfigFromMbn(mbn)).outcome).toBe('NV_SIM_MCFG_LOADED');
     const sim = insertSim(dev, 0, { iccid: '8901260123456789012' });
     expect(sim.selection).toMatchObject({ selected: 'tmo', outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN', autoselect: 0x81 });
-    expect(sim.activation?.applied).toEqual([{ key: 'efs:/nv/item_files/ims/qp_ims_dpl_config', target: '/nv/item_files/ims/qp_ims_dpl_config', action: 'written' }]);
+    expect(sim.activation?.applied).toEqual([
+      {
+        key: 'efs:/nv/item_files/ims/qp_ims_dpl_config',
+        target: '/nv/item_files/ims/qp_ims_dpl_config',
+        action: 'written',
+      },
+    ]);
     expect(readModem(dev).nv).toEqual(r.nv);
   });
 });

@@ -1,6 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import { buildMbn, encodeTrailer, parseMcfgXml, type McfgTrailerInput } from '@nv/qcom-mbn';
-import { autoselectPath, bootQcom, createQcomDevice, insertSim, mcfgConfigFromMbn, pdcLoad, readModem, writeEfsFile, activateConfig } from '../src/qcom.ts';
+import {
+  autoselectPath,
+  bootQcom,
+  createQcomDevice,
+  insertSim,
+  mcfgConfigFromMbn,
+  pdcLoad,
+  readModem,
+  writeEfsFile,
+  activateConfig,
+} from '../src/qcom.ts';
 
 /** MCFG XML (dialect 1) with an NV 71 item and the trailer as raw TLV bytes from encodeTrailer. */
 function mbn(version: string, nv71: number, trailer: McfgTrailerInput, efsValue = 1): Uint8Array {
@@ -33,11 +43,33 @@ function blank() {
 describe('real MCFG MBNs (built by @nv/qcom-mbn) on the simulated modem', () => {
   it('selects by ICCID among several MBNs and applies their items', () => {
     const dev = blank();
-    const tmo = mcfgConfigFromMbn(mbn('0x0501050D', 5, { version: 0x0501050d, name: 'Commercial-TMO', iins: { list: [8901260] } }));
-    expect(tmo).toMatchObject({ format: 3, configType: 1, version: 0x0501050d, hashOk: true, trailer: { configVersion: 0x0501050d, name: 'Commercial-TMO', iins: { wildcard: false, values: [8901260] } } });
+    const tmo = mcfgConfigFromMbn(
+      mbn('0x0501050D', 5, { version: 0x0501050d, name: 'Commercial-TMO', iins: { list: [8901260] } }),
+    );
+    expect(tmo).toMatchObject({
+      format: 3,
+      configType: 1,
+      version: 0x0501050d,
+      hashOk: true,
+      trailer: { configVersion: 0x0501050d, name: 'Commercial-TMO', iins: { wildcard: false, values: [8901260] } },
+    });
     expect(pdcLoad(dev, 'tmo', tmo).outcome).toBe('NV_SIM_MCFG_LOADED');
-    expect(pdcLoad(dev, 'att', mcfgConfigFromMbn(mbn('0x05010301', 3, { version: 0x05010301, name: 'ATT', iins: { list: [8901410] } }))).outcome).toBe('NV_SIM_MCFG_LOADED');
-    expect(pdcLoad(dev, 'row', mcfgConfigFromMbn(mbn('0x05010801', 8, { version: 0x05010801, name: 'ROW', iins: { wildcard: true, list: [] } }))).outcome).toBe('NV_SIM_MCFG_LOADED');
+    expect(
+      pdcLoad(
+        dev,
+        'att',
+        mcfgConfigFromMbn(mbn('0x05010301', 3, { version: 0x05010301, name: 'ATT', iins: { list: [8901410] } })),
+      ).outcome,
+    ).toBe('NV_SIM_MCFG_LOADED');
+    expect(
+      pdcLoad(
+        dev,
+        'row',
+        mcfgConfigFromMbn(
+          mbn('0x05010801', 8, { version: 0x05010801, name: 'ROW', iins: { wildcard: true, list: [] } }),
+        ),
+      ).outcome,
+    ).toBe('NV_SIM_MCFG_LOADED');
     const r = insertSim(dev, 0, { iccid: '8901410987654321098' });
     expect(r.selection).toMatchObject({ selected: 'att', outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN' });
     expect(r.activation?.applied).toEqual([
@@ -69,6 +101,8 @@ describe('real MCFG MBNs (built by @nv/qcom-mbn) on the simulated modem', () => 
     expect(cfg.hashOk).toBe(false);
     pdcLoad(dev, 'x', cfg);
     expect(activateConfig(dev, 'x').outcome).toBe('NV_SIM_MCFG_HASH');
-    expect(pdcLoad(dev, 'y', mcfgConfigFromMbn(mbn('0x08010501', 1, { version: 0x08010501 }))).outcome).toBe('NV_SIM_MCFG_INCOMPATIBLE');
+    expect(pdcLoad(dev, 'y', mcfgConfigFromMbn(mbn('0x08010501', 1, { version: 0x08010501 }))).outcome).toBe(
+      'NV_SIM_MCFG_INCOMPATIBLE',
+    );
   });
 });

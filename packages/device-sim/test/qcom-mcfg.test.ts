@@ -1,15 +1,36 @@
 import { describe, it, expect } from 'vitest';
 import { NvError, hexToBytes } from '@nv/core';
 import {
-  MCFG_ATTR, activateConfig, applyActiveConfigs, erasePartition, autoselectPath, bootQcom, createQcomDevice, flashPartition, insertSim, markRestoreFactory,
-  pdcLoad, readModem, selectMcfg, writeEfsFile, writeNvItem, type QcomDevice, type QcomMcfgConfig, type QcomMcfgItem,
+  MCFG_ATTR,
+  activateConfig,
+  applyActiveConfigs,
+  erasePartition,
+  autoselectPath,
+  bootQcom,
+  createQcomDevice,
+  flashPartition,
+  insertSim,
+  markRestoreFactory,
+  pdcLoad,
+  readModem,
+  selectMcfg,
+  writeEfsFile,
+  writeNvItem,
+  type QcomDevice,
+  type QcomMcfgConfig,
+  type QcomMcfgItem,
 } from '../src/qcom.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
 
 const { C, W, R, S, I, D, U, M } = MCFG_ATTR;
 
 function booted(autoselect?: number): QcomDevice {
-  const dev = createQcomDevice({ trust: { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, formats: fakeFormats, partitionSize: 64 * 1024, seed: 'mcfg' });
+  const dev = createQcomDevice({
+    trust: { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n },
+    formats: fakeFormats,
+    partitionSize: 64 * 1024,
+    seed: 'mcfg',
+  });
   flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n })));
   bootQcom(dev);
   if (autoselect !== undefined) {
@@ -19,11 +40,37 @@ function booted(autoselect?: number): QcomDevice {
   return dev;
 }
 
-const nv = (id: number, attrib: number, data: string, type = 1): QcomMcfgItem => ({ type, attrib, nvId: id, data: hexToBytes(data) });
-const efs = (path: string, attrib: number, data: string, type = 2): QcomMcfgItem => ({ type, attrib, path, data: hexToBytes(data) });
+const nv = (id: number, attrib: number, data: string, type = 1): QcomMcfgItem => ({
+  type,
+  attrib,
+  nvId: id,
+  data: hexToBytes(data),
+});
+const efs = (path: string, attrib: number, data: string, type = 2): QcomMcfgItem => ({
+  type,
+  attrib,
+  path,
+  data: hexToBytes(data),
+});
 
-function sw(version: number, items: QcomMcfgItem[], trailer: QcomMcfgConfig['trailer'] = { configVersion: version }, extra: Partial<QcomMcfgConfig> = {}): QcomMcfgConfig {
-  return { magicOk: true, format: 3, configType: 1, version, versionRecordOk: true, carrierIndex: 0, hashOk: true, trailer, items, ...extra };
+function sw(
+  version: number,
+  items: QcomMcfgItem[],
+  trailer: QcomMcfgConfig['trailer'] = { configVersion: version },
+  extra: Partial<QcomMcfgConfig> = {},
+): QcomMcfgConfig {
+  return {
+    magicOk: true,
+    format: 3,
+    configType: 1,
+    version,
+    versionRecordOk: true,
+    carrierIndex: 0,
+    hashOk: true,
+    trailer,
+    items,
+    ...extra,
+  };
 }
 
 describe('PDC LOAD checks in order (qcom-mbn.md §6.1)', () => {
@@ -35,7 +82,9 @@ describe('PDC LOAD checks in order (qcom-mbn.md §6.1)', () => {
     const { trailer: _dropped, ...noTrailer } = sw(0x05010501, []);
     expect(pdcLoad(dev, 'b', noTrailer).outcome).toBe('NV_SIM_MCFG_NO_TRAILER');
     expect(pdcLoad(dev, 'b', sw(0x05010501, [], {})).outcome).toBe('NV_SIM_MCFG_NO_VERSION_TLV');
-    expect(pdcLoad(dev, 'b', sw(0x05010501, [], { configVersion: 0x08010501 })).outcome).toBe('NV_SIM_MCFG_INCOMPATIBLE');
+    expect(pdcLoad(dev, 'b', sw(0x05010501, [], { configVersion: 0x08010501 })).outcome).toBe(
+      'NV_SIM_MCFG_INCOMPATIBLE',
+    );
     expect(pdcLoad(dev, 'b', sw(0x05010501, [])).outcome).toBe('NV_SIM_MCFG_LOADED');
     expect(pdcLoad(dev, 'c', sw(0x05010501, [])).outcome).toBe('NV_SIM_MCFG_NO_SPACE');
   });
@@ -61,14 +110,18 @@ describe('activation (§6.2)', () => {
     writeNvItem(dev, 6828, hexToBytes('05'));
     writeEfsFile(dev, '/policyman/ue_mode', hexToBytes('02'), 'item');
     writeEfsFile(dev, '/nv/item_files/ims/old', hexToBytes('01'), 'item');
-    pdcLoad(dev, 'tmo', sw(0x0501050d, [
-      nv(71, C | S | W, '07' + '00'),          // write-once, absent → written
-      nv(6828, C | S | W, '07' + '01'),        // write-once, present → skipped
-      nv(10, C | S | I, '07' + '01' + '0d00'), // indexed → /nvm/num/10_1
-      efs('/nv/item_files/ims/old', D | S, '07'),
-      efs('/nv/item_files/ims/qp_ims_dpl_config', C | S | U, '07' + '01'), // same bytes → unchanged
-      efs('/nv/item_files/ims/qp_ims_voip_config', C | S | U, '07' + 'ff'),
-    ]));
+    pdcLoad(
+      dev,
+      'tmo',
+      sw(0x0501050d, [
+        nv(71, C | S | W, '07' + '00'), // write-once, absent → written
+        nv(6828, C | S | W, '07' + '01'), // write-once, present → skipped
+        nv(10, C | S | I, '07' + '01' + '0d00'), // indexed → /nvm/num/10_1
+        efs('/nv/item_files/ims/old', D | S, '07'),
+        efs('/nv/item_files/ims/qp_ims_dpl_config', C | S | U, '07' + '01'), // same bytes → unchanged
+        efs('/nv/item_files/ims/qp_ims_voip_config', C | S | U, '07' + 'ff'),
+      ]),
+    );
     const a = activateConfig(dev, 'tmo');
     expect(a.outcome).toBe('NV_SIM_MCFG_APPLIED');
     expect(a.applied.map((x) => [x.key, x.target, x.action])).toEqual([
@@ -105,14 +158,18 @@ describe('activation (§6.2)', () => {
 
   it('multi-SIM: subscription 1 takes only S items whose mask has bit 1, under _Subscription01 / context1', () => {
     const dev = booted();
-    pdcLoad(dev, 'ds', sw(0x05010501, [
-      nv(71, C, '02'),
-      nv(72, C | S, '01' + '03'),
-      nv(73, C | S, '07' + '04'),
-      efs('/nv/item_files/modem/x', C | S, '03' + '05'),
-      efs('/data/profile1', C | S, '03' + '06', 5),
-      nv(74, C | S, '1f' + '00'),
-    ]));
+    pdcLoad(
+      dev,
+      'ds',
+      sw(0x05010501, [
+        nv(71, C, '02'),
+        nv(72, C | S, '01' + '03'),
+        nv(73, C | S, '07' + '04'),
+        efs('/nv/item_files/modem/x', C | S, '03' + '05'),
+        efs('/data/profile1', C | S, '03' + '06', 5),
+        nv(74, C | S, '1f' + '00'),
+      ]),
+    );
     const a = activateConfig(dev, 'ds', 1);
     expect(a.applied.map((x) => [x.target, x.action])).toEqual([
       ['/nvm/context1/71', 'skipped-subs'],
@@ -127,8 +184,19 @@ describe('activation (§6.2)', () => {
 
   it('muxed items are kept per carrier index and re-pointed by M-only items', () => {
     const dev = booted();
-    pdcLoad(dev, 'm1', sw(0x05010501, [nv(80, C | M | S, '07' + 'aa')], undefined, { carrierIndex: 3, trailer: { configVersion: 0x05010501 } }));
-    pdcLoad(dev, 'm2', sw(0x05010502, [nv(80, M | S, '07')], undefined, { carrierIndex: 3, trailer: { configVersion: 0x05010502 } }));
+    pdcLoad(
+      dev,
+      'm1',
+      sw(0x05010501, [nv(80, C | M | S, '07' + 'aa')], undefined, {
+        carrierIndex: 3,
+        trailer: { configVersion: 0x05010501 },
+      }),
+    );
+    pdcLoad(
+      dev,
+      'm2',
+      sw(0x05010502, [nv(80, M | S, '07')], undefined, { carrierIndex: 3, trailer: { configVersion: 0x05010502 } }),
+    );
     expect(activateConfig(dev, 'm1').applied[0]?.action).toBe('muxed');
     writeNvItem(dev, 80, hexToBytes('00'));
     expect(activateConfig(dev, 'm2').applied[0]?.action).toBe('muxed');
@@ -142,7 +210,9 @@ describe('scenario: MCFG header vs trailer version mismatch', () => {
     const dev = booted();
     pdcLoad(dev, 'v1', v1);
     activateConfig(dev, 'v1');
-    const v2 = sw(0x05010501, [efs('/nv/item_files/ims/IMS_enable', C | S, '07' + '01')], { configVersion: 0x05010502 });
+    const v2 = sw(0x05010501, [efs('/nv/item_files/ims/IMS_enable', C | S, '07' + '01')], {
+      configVersion: 0x05010502,
+    });
     expect(pdcLoad(dev, 'v2', v2).outcome).toBe('NV_SIM_MCFG_LOADED');
     expect(activateConfig(dev, 'v2').outcome).toBe('NV_SIM_MCFG_NOOP_SAME_VERSION');
     expect(readModem(dev).efs.find((e) => e.path === '/nv/item_files/ims/IMS_enable')?.sha256).toBe(
@@ -163,23 +233,70 @@ describe('scenario: MCFG header vs trailer version mismatch', () => {
 
 describe('autoselect by UIM (§6.4) and refresh on SIM change', () => {
   function carriers(dev: QcomDevice): void {
-    pdcLoad(dev, 'generic', sw(0x05010801, [nv(71, C | S, '07' + '08')], { configVersion: 0x05010801, name: 'ROW_Generic', iins: { wildcard: true, values: [] } }));
-    pdcLoad(dev, 'tmo', sw(0x0501050d, [nv(71, C | S, '07' + '05')], { configVersion: 0x0501050d, name: 'Commercial-TMO', iins: { wildcard: false, values: [8901260] }, plmns: { wildcard: false, list: [{ mcc: 310, mnc: 260 }] } }));
-    pdcLoad(dev, 'tmo-old', sw(0x05010502, [], { configVersion: 0x05010502, name: 'TMO-old', iins: { wildcard: false, values: [890126] } }));
-    pdcLoad(dev, 'att', sw(0x05010301, [nv(71, C | S, '07' + '03')], { configVersion: 0x05010301, name: 'ATT', plmns: { wildcard: false, list: [{ mcc: 310, mnc: 410 }] }, iinPrefixes: ['89014'] }));
+    pdcLoad(
+      dev,
+      'generic',
+      sw(0x05010801, [nv(71, C | S, '07' + '08')], {
+        configVersion: 0x05010801,
+        name: 'ROW_Generic',
+        iins: { wildcard: true, values: [] },
+      }),
+    );
+    pdcLoad(
+      dev,
+      'tmo',
+      sw(0x0501050d, [nv(71, C | S, '07' + '05')], {
+        configVersion: 0x0501050d,
+        name: 'Commercial-TMO',
+        iins: { wildcard: false, values: [8901260] },
+        plmns: { wildcard: false, list: [{ mcc: 310, mnc: 260 }] },
+      }),
+    );
+    pdcLoad(
+      dev,
+      'tmo-old',
+      sw(0x05010502, [], { configVersion: 0x05010502, name: 'TMO-old', iins: { wildcard: false, values: [890126] } }),
+    );
+    pdcLoad(
+      dev,
+      'att',
+      sw(0x05010301, [nv(71, C | S, '07' + '03')], {
+        configVersion: 0x05010301,
+        name: 'ATT',
+        plmns: { wildcard: false, list: [{ mcc: 310, mnc: 410 }] },
+        iinPrefixes: ['89014'],
+      }),
+    );
   }
   it('direct ICCID beats wildcard; higher CC.DD wins within a class; IIN prefixes (TLV 10); PLMN; wildcard', () => {
     const dev = booted(0x81);
     carriers(dev);
-    expect(selectMcfg(dev, { iccid: '8901260123456789012' })).toMatchObject({ selected: 'tmo', outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN', name: 'Commercial-TMO' });
-    expect(selectMcfg(dev, { iccid: '8901410123456789012' })).toMatchObject({ selected: 'att', outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN' });
-    expect(selectMcfg(dev, { iccid: '8944000000000000000', plmn: '310-410' })).toMatchObject({ selected: 'att', outcome: 'NV_SIM_MCFG_SELECTED_BY_PLMN' });
-    expect(selectMcfg(dev, { iccid: '8944000000000000000' })).toMatchObject({ selected: 'generic', outcome: 'NV_SIM_MCFG_SELECTED_WILDCARD' });
+    expect(selectMcfg(dev, { iccid: '8901260123456789012' })).toMatchObject({
+      selected: 'tmo',
+      outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN',
+      name: 'Commercial-TMO',
+    });
+    expect(selectMcfg(dev, { iccid: '8901410123456789012' })).toMatchObject({
+      selected: 'att',
+      outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN',
+    });
+    expect(selectMcfg(dev, { iccid: '8944000000000000000', plmn: '310-410' })).toMatchObject({
+      selected: 'att',
+      outcome: 'NV_SIM_MCFG_SELECTED_BY_PLMN',
+    });
+    expect(selectMcfg(dev, { iccid: '8944000000000000000' })).toMatchObject({
+      selected: 'generic',
+      outcome: 'NV_SIM_MCFG_SELECTED_WILDCARD',
+    });
   });
   it('autoselect off (absent, build default 0x80) → no match', () => {
     const dev = booted();
     carriers(dev);
-    expect(selectMcfg(dev, { iccid: '8901260123456789012' })).toMatchObject({ selected: null, outcome: 'NV_SIM_MCFG_NO_MATCH', autoselect: 0x80 });
+    expect(selectMcfg(dev, { iccid: '8901260123456789012' })).toMatchObject({
+      selected: null,
+      outcome: 'NV_SIM_MCFG_NO_MATCH',
+      autoselect: 0x80,
+    });
   });
   it('SIM swap refreshes to the new carrier; re-inserting the same SIM does nothing', () => {
     const dev = booted(0x81);
@@ -201,11 +318,15 @@ describe('autoselect by UIM (§6.4) and refresh on SIM change', () => {
   it('slot 1: a SIM change refreshes subscription 1 only, with multi-SIM items and per-slot types 3/4', () => {
     const dev = booted(0x81);
     carriers(dev);
-    pdcLoad(dev, 'ds-tmo', sw(0x0501050e, [
-      nv(71, C | S, '03' + '0e', 3),
-      efs('/nv/item_files/ims/IMS_enable', C | S, '02' + '01', 4),
-      nv(72, C, '09'),
-    ], { configVersion: 0x0501050e, name: 'TMO-DS', iins: { wildcard: false, values: [8901260] } }));
+    pdcLoad(
+      dev,
+      'ds-tmo',
+      sw(
+        0x0501050e,
+        [nv(71, C | S, '03' + '0e', 3), efs('/nv/item_files/ims/IMS_enable', C | S, '02' + '01', 4), nv(72, C, '09')],
+        { configVersion: 0x0501050e, name: 'TMO-DS', iins: { wildcard: false, values: [8901260] } },
+      ),
+    );
     insertSim(dev, 0, { iccid: '8901410123456789012' });
     const r = insertSim(dev, 1, { iccid: '8901260123456789012' });
     expect(r.selection).toMatchObject({ slot: 1, selected: 'ds-tmo' });
@@ -231,12 +352,18 @@ describe('boot-time MCFG pass (HW then SW per subscription)', () => {
     activateConfig(dev, 'hw');
     activateConfig(dev, 'sw', 0);
     bootQcom(dev);
-    expect(applyActiveConfigs(dev).map((a) => [a.id, a.outcome])).toEqual([['hw', 'NV_SIM_MCFG_NOOP_SAME_VERSION'], ['sw', 'NV_SIM_MCFG_NOOP_SAME_VERSION']]);
+    expect(applyActiveConfigs(dev).map((a) => [a.id, a.outcome])).toEqual([
+      ['hw', 'NV_SIM_MCFG_NOOP_SAME_VERSION'],
+      ['sw', 'NV_SIM_MCFG_NOOP_SAME_VERSION'],
+    ]);
     erasePartition(dev, 'modemst1');
     erasePartition(dev, 'modemst2');
     const r = bootQcom(dev); // golden copy again: the MCFG-written items and stored versions are gone
     expect(r.nv['71']).toBeUndefined();
-    expect(applyActiveConfigs(dev).map((a) => [a.id, a.outcome])).toEqual([['hw', 'NV_SIM_MCFG_APPLIED'], ['sw', 'NV_SIM_MCFG_APPLIED']]);
+    expect(applyActiveConfigs(dev).map((a) => [a.id, a.outcome])).toEqual([
+      ['hw', 'NV_SIM_MCFG_APPLIED'],
+      ['sw', 'NV_SIM_MCFG_APPLIED'],
+    ]);
     expect(readModem(dev).nv).toMatchObject({ '71': '05', '73': '11' });
   });
 });

@@ -2,26 +2,66 @@
 // online boot, and device-unique factory NVs in a shared preload.
 import { describe, it, expect } from 'vitest';
 import { concatBytes, hexToBytes } from '@nv/core';
-import { FACTORY_NV_IDS, decodeQcn, encodeEfsTar, encodeGzip, encodeQcn, lintQcn, qcnToEfsTree, stripFactoryFromQcn, type EfsEntry, type Qcn } from '@nv/qcom-efs';
+import {
+  FACTORY_NV_IDS,
+  decodeQcn,
+  encodeEfsTar,
+  encodeGzip,
+  encodeQcn,
+  lintQcn,
+  qcnToEfsTree,
+  stripFactoryFromQcn,
+  type EfsEntry,
+  type Qcn,
+} from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
-import { QCOM_ONLINE_RUNTIME_PATHS, backupQcn, bootQcom, createQcomDevice, flashPartition, modemNvInfo, packageQcomFormats, writeNvItem, type QcomDevice } from '../src/qcom.ts';
+import {
+  QCOM_ONLINE_RUNTIME_PATHS,
+  backupQcn,
+  bootQcom,
+  createQcomDevice,
+  flashPartition,
+  modemNvInfo,
+  packageQcomFormats,
+  writeNvItem,
+  type QcomDevice,
+} from '../src/qcom.ts';
 
 // Signatures are not the subject here (see qcom-signed.test.ts): secboot is stubbed to accept.
 const formats = packageQcomFormats({ deflate: NODE_DEFLATE, authenticate: () => ({ ok: true, checks: [] }) });
 const e = (path: string, type: EfsEntry['type'], data?: string): EfsEntry => ({
-  path, type, mode: { item: 0o160777, file: 0o100777, dir: 0o40777, symlink: 0o120777 }[type], uid: 0, gid: 0, mtime: 315964800,
+  path,
+  type,
+  mode: { item: 0o160777, file: 0o100777, dir: 0o40777, symlink: 0o120777 }[type],
+  uid: 0,
+  gid: 0,
+  mtime: 315964800,
   ...(data !== undefined ? { data: hexToBytes(data) } : {}),
 });
-const GOLDEN = [e('/', 'dir'), e('/nvm/num/10', 'item', '1f00'), e('/nv/item_files/rfnv/00024997', 'item', '0102030405060708')];
+const GOLDEN = [
+  e('/', 'dir'),
+  e('/nvm/num/10', 'item', '1f00'),
+  e('/nv/item_files/rfnv/00024997', 'item', '0102030405060708'),
+];
 
 function img(entries: readonly EfsEntry[]): Uint8Array {
   const tgz = encodeGzip(encodeEfsTar({ entries }).tar, NODE_DEFLATE);
-  const mbn = concatBytes(encodeMbnHeader(signingHeader(tgz.length, 256)), tgz, new Uint8Array(256), new Uint8Array(6144).fill(0xff));
+  const mbn = concatBytes(
+    encodeMbnHeader(signingHeader(tgz.length, 256)),
+    tgz,
+    new Uint8Array(256),
+    new Uint8Array(6144).fill(0xff),
+  );
   return concatBytes(encodeImgSector({ mbnSize: mbn.length }), mbn);
 }
 function unit(seed: string, entries: readonly EfsEntry[] = GOLDEN): QcomDevice {
-  const dev = createQcomDevice({ trust: { rootHash: 'a'.repeat(64), hwId: 0n, swId: 0n }, formats, seed, partitionSize: 256 * 1024 });
+  const dev = createQcomDevice({
+    trust: { rootHash: 'a'.repeat(64), hwId: 0n, swId: 0n },
+    formats,
+    seed,
+    partitionSize: 256 * 1024,
+  });
   flashPartition(dev, 'fsg', img(entries));
   return dev;
 }
@@ -35,7 +75,10 @@ describe('scenario: temporary NVs from online mode', () => {
     const golden = unit('golden');
     bootQcom(golden, { online: true });
     const qcn = decodeQcn(backupQcn(golden)).qcn;
-    const runtime = lintQcn(qcn).findings.filter((f) => f.code === 'NV_EFS_LINT_RUNTIME_STATE').map((f) => f.path).sort();
+    const runtime = lintQcn(qcn)
+      .findings.filter((f) => f.code === 'NV_EFS_LINT_RUNTIME_STATE')
+      .map((f) => f.path)
+      .sort();
     expect(runtime).toEqual([...QCOM_ONLINE_RUNTIME_PATHS].sort());
     const next = unit('next', preloadFrom(qcn, golden));
     const r = bootQcom(next); // offline first boot: nothing of its own written yet

@@ -3,12 +3,27 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex, hexToBytes, sha256Hex } from '@nv/core';
-import { activateConfig, bootQcom, createQcomDevice, deserializeQcomState, flashPartition, pdcLoad, serializeQcomState, writeNvItem, QCOM_SIM_ERROR_CODES } from '../src/qcom.ts';
+import {
+  activateConfig,
+  bootQcom,
+  createQcomDevice,
+  deserializeQcomState,
+  flashPartition,
+  pdcLoad,
+  serializeQcomState,
+  writeNvItem,
+  QCOM_SIM_ERROR_CODES,
+} from '../src/qcom.ts';
 import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '../src/node-qcom.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
 
 const make = (seed: string) => {
-  const dev = createQcomDevice({ trust: { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, formats: fakeFormats, partitionSize: 64 * 1024, seed });
+  const dev = createQcomDevice({
+    trust: { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n },
+    formats: fakeFormats,
+    partitionSize: 64 * 1024,
+    seed,
+  });
   flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n })));
   return dev;
 };
@@ -32,7 +47,17 @@ describe('determinism and state folders', () => {
       const dev = make('persist');
       const first = bootQcom(dev);
       writeNvItem(dev, 24998, hexToBytes('aabb'));
-      pdcLoad(dev, 'x', { magicOk: true, format: 3, configType: 1, version: 0x05010501, versionRecordOk: true, carrierIndex: 0, hashOk: true, trailer: { configVersion: 0x05010501 }, items: [{ type: 1, attrib: 0x19, nvId: 71, data: hexToBytes('0701') }] });
+      pdcLoad(dev, 'x', {
+        magicOk: true,
+        format: 3,
+        configType: 1,
+        version: 0x05010501,
+        versionRecordOk: true,
+        carrierIndex: 0,
+        hashOk: true,
+        trailer: { configVersion: 0x05010501 },
+        items: [{ type: 1, attrib: 0x19, nvId: 71, data: hexToBytes('0701') }],
+      });
       expect(await hasQcomDevice(dir)).toBe(false);
       await saveQcomDevice(dev, dir);
       expect(await hasQcomDevice(dir)).toBe(true);
@@ -73,8 +98,14 @@ describe('hostile state documents (hardening pass)', () => {
     const dev = make('hostile');
     bootQcom(dev);
     const { json, partitions } = serializeQcomState(dev);
-    const edit = (f: (d: { fuses: Record<string, unknown>; build: Record<string, unknown>; nvInfo?: unknown }) => void): string => {
-      const d = JSON.parse(json) as { fuses: Record<string, unknown>; build: Record<string, unknown>; nvInfo?: unknown };
+    const edit = (
+      f: (d: { fuses: Record<string, unknown>; build: Record<string, unknown>; nvInfo?: unknown }) => void,
+    ): string => {
+      const d = JSON.parse(json) as {
+        fuses: Record<string, unknown>;
+        build: Record<string, unknown>;
+        nvInfo?: unknown;
+      };
       f(d);
       return JSON.stringify(d);
     };
@@ -104,9 +135,22 @@ describe('hostile state documents (hardening pass)', () => {
     // items[0] = null; trailer = null; pdc.active = null; build.mcfgFamily = null.
     const dev = make('hostile-pdc');
     bootQcom(dev);
-    pdcLoad(dev, 'x', { magicOk: true, format: 3, configType: 1, version: 0x05010501, versionRecordOk: true, carrierIndex: 0, hashOk: true, trailer: { configVersion: 0x05010501 }, items: [{ type: 1, attrib: 0x19, nvId: 71, data: hexToBytes('0701') }] });
+    pdcLoad(dev, 'x', {
+      magicOk: true,
+      format: 3,
+      configType: 1,
+      version: 0x05010501,
+      versionRecordOk: true,
+      carrierIndex: 0,
+      hashOk: true,
+      trailer: { configVersion: 0x05010501 },
+      items: [{ type: 1, attrib: 0x19, nvId: 71, data: hexToBytes('0701') }],
+    });
     const { json, partitions } = serializeQcomState(dev);
-    type Doc = { build: Record<string, unknown>; pdc: { active: unknown; configs: { config: Record<string, unknown> }[] } };
+    type Doc = {
+      build: Record<string, unknown>;
+      pdc: { active: unknown; configs: { config: Record<string, unknown> }[] };
+    };
     const edit = (f: (d: Doc) => void): string => {
       const d = JSON.parse(json) as Doc;
       f(d);
@@ -121,7 +165,10 @@ describe('hostile state documents (hardening pass)', () => {
       edit((d) => (d.pdc.active = null)),
       edit((d) => (d.build['mcfgFamily'] = null)),
     ];
-    for (const text of bad) expect(() => deserializeQcomState(text, partitions, fakeFormats)).toThrow(expect.objectContaining({ code: 'NV_SIM_QCOM_STATE' }));
+    for (const text of bad)
+      expect(() => deserializeQcomState(text, partitions, fakeFormats)).toThrow(
+        expect.objectContaining({ code: 'NV_SIM_QCOM_STATE' }),
+      );
     const again = deserializeQcomState(json, partitions, fakeFormats);
     bootQcom(again);
     expect(activateConfig(again, 'x', 0).outcome).toBe(activateConfig(dev, 'x', 0).outcome);

@@ -48,7 +48,11 @@ export interface ApFileCheck {
 export function checkApFile(bytes: Uint8Array, dataSize?: number, path?: string): ApFileCheck {
   const size = dataSize ?? bytes.length - 2;
   if (size < 0 || (bytes.length !== size && bytes.length !== size + 2)) {
-    throw new NvError('NV_LID_AP_BAD_SIZE', `AP file is ${bytes.length} bytes; its table size is ${size} (+2 with the trailer)`, { offset: Math.max(0, size), path, data: { expected: size, actual: bytes.length } });
+    throw new NvError(
+      'NV_LID_AP_BAD_SIZE',
+      `AP file is ${bytes.length} bytes; its table size is ${size} (+2 with the trailer)`,
+      { offset: Math.max(0, size), path, data: { expected: size, actual: bytes.length } },
+    );
   }
   const data = bytes.subarray(0, size);
   if (bytes.length === size) return { ok: true, trailer: 'none', data };
@@ -78,11 +82,19 @@ const trimNul = (b: Uint8Array): string => {
  */
 export function parseFileVer(bytes: Uint8Array, layout: 'new' | 'old' = 'new', path?: string): FileVerEntry[] {
   const w = layout === 'new' ? 74 : 4;
-  if (bytes.length % w !== 0) throw new NvError('NV_LID_FILEVER_BAD_SIZE', `FILE_VER is ${bytes.length} bytes, not a multiple of ${w}`, { offset: bytes.length - (bytes.length % w), path });
+  if (bytes.length % w !== 0)
+    throw new NvError('NV_LID_FILEVER_BAD_SIZE', `FILE_VER is ${bytes.length} bytes, not a multiple of ${w}`, {
+      offset: bytes.length - (bytes.length % w),
+      path,
+    });
   const out: FileVerEntry[] = [];
   for (let i = 0; i < bytes.length / w; i++) {
     const e = bytes.subarray(i * w, (i + 1) * w);
-    out.push(layout === 'new' ? { lid: i - 1, name: trimNul(e.subarray(0, 70)), ver: trimNul(e.subarray(70, 74)) } : { lid: i, name: '', ver: trimNul(e) });
+    out.push(
+      layout === 'new'
+        ? { lid: i - 1, name: trimNul(e.subarray(0, 70)), ver: trimNul(e.subarray(70, 74)) }
+        : { lid: i, name: '', ver: trimNul(e) },
+    );
   }
   return out;
 }
@@ -96,7 +108,8 @@ export function encodeFileVer(entries: readonly { name: string; ver: string }[])
   const list = entries[0]?.name === 'NVRAM_VER_INFO' ? entries : [{ name: 'NVRAM_VER_INFO', ver: '000' }, ...entries];
   const out = new Uint8Array(list.length * 74);
   list.forEach((e, i) => {
-    if (e.name.length > 69 || e.ver.length > 3) throw new RangeError(`FILE_VER entry ${e.name}: name ≤ 69, ver ≤ 3 characters`);
+    if (e.name.length > 69 || e.ver.length > 3)
+      throw new RangeError(`FILE_VER entry ${e.name}: name ≤ 69, ver ≤ 3 characters`);
     for (let k = 0; k < e.name.length; k++) out[i * 74 + k] = e.name.charCodeAt(k) & 0xff;
     for (let k = 0; k < e.ver.length; k++) out[i * 74 + 70 + k] = e.ver.charCodeAt(k) & 0xff;
   });

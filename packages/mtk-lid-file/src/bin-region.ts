@@ -107,14 +107,22 @@ export interface BinRegionSource {
   read(offset: number, length: number): Uint8Array;
 }
 
-const sourceOf = (bytes: Uint8Array): BinRegionSource => ({ size: bytes.length, read: (o, l) => bytes.subarray(o, o + l) });
+const sourceOf = (bytes: Uint8Array): BinRegionSource => ({
+  size: bytes.length,
+  read: (o, l) => bytes.subarray(o, o + l),
+});
 
 function layoutOf(src: BinRegionSource, options: BinRegionOptions): Layout {
   const blk = options.blockSize ?? BIN_REGION_BLOCK_SIZE;
   if (!Number.isInteger(blk) || blk < 64) throw new RangeError('blockSize must be an integer ≥ 64');
   const total = Math.floor(src.size / blk);
   const n = total - (options.logBlocks ?? 8) - (options.reservedBlocks ?? 8);
-  if (n < 2) throw new NvError('NV_LID_BIN_BAD_HEADER', `a ${src.size}-byte partition has ${total} blocks of ${blk}: too few for a bin region`, { path: options.path, offset: src.size });
+  if (n < 2)
+    throw new NvError(
+      'NV_LID_BIN_BAD_HEADER',
+      `a ${src.size}-byte partition has ${total} blocks of ${blk}: too few for a bin region`,
+      { path: options.path, offset: src.size },
+    );
   const warnings: BinRegionWarning[] = [];
   const len = 3 * n + 4;
   for (let b = n - 1; b >= 0 && len <= blk; b--) {
@@ -133,14 +141,26 @@ function layoutOf(src: BinRegionSource, options: BinRegionOptions): Layout {
 }
 
 /** Gathers `length` bytes from good blocks starting at good block `from`; returns the bytes and the next block. */
-function gather(src: BinRegionSource, lay: Layout, from: number, skip: number, length: number, path?: string): { data: Uint8Array; next: number } {
+function gather(
+  src: BinRegionSource,
+  lay: Layout,
+  from: number,
+  skip: number,
+  length: number,
+  path?: string,
+): { data: Uint8Array; next: number } {
   const out = new Uint8Array(length);
   let got = 0;
   let b = from;
   let first = true;
   while (got < length) {
     while (b < lay.n && lay.bad.has(b)) b++;
-    if (b >= lay.n) throw new NvError('NV_LID_BIN_BAD_HEADER', `the bin region needs ${length} bytes from block ${from} but runs out of good blocks`, { path, offset: b * lay.blk });
+    if (b >= lay.n)
+      throw new NvError(
+        'NV_LID_BIN_BAD_HEADER',
+        `the bin region needs ${length} bytes from block ${from} but runs out of good blocks`,
+        { path, offset: b * lay.blk },
+      );
     const at = b * lay.blk + (first ? skip : 0);
     const take = Math.min(length - got, (b + 1) * lay.blk - at);
     out.set(src.read(at, take), got);
@@ -175,7 +195,10 @@ export interface BinRegionMap {
   warnings: BinRegionWarning[];
 }
 
-function mapOf(src: BinRegionSource, options: BinRegionOptions): { lay: Layout; mapSize: number; datSize: number; map: Uint8Array; next: number } {
+function mapOf(
+  src: BinRegionSource,
+  options: BinRegionOptions,
+): { lay: Layout; mapSize: number; datSize: number; map: Uint8Array; next: number } {
   const path = options.path;
   const lay = layoutOf(src, options);
   let first = 0;
@@ -188,7 +211,11 @@ function mapOf(src: BinRegionSource, options: BinRegionOptions): { lay: Layout; 
   const datSize = dv.getUint32(4, true);
   const capacity = (lay.n - lay.bad.size) * lay.blk;
   if (mapSize < 12 || mapSize + 12 + datSize > capacity) {
-    throw new NvError('NV_LID_BIN_BAD_HEADER', `mapSize ${mapSize} / datSize ${datSize} do not fit the ${capacity} usable bytes of the partition`, { path, offset: at, data: { mapSize, datSize } });
+    throw new NvError(
+      'NV_LID_BIN_BAD_HEADER',
+      `mapSize ${mapSize} / datSize ${datSize} do not fit the ${capacity} usable bytes of the partition`,
+      { path, offset: at, data: { mapSize, datSize } },
+    );
   }
   const m = gather(src, lay, first, 12, mapSize, path);
   return { lay, mapSize, datSize, map: m.data, next: m.next };
@@ -214,14 +241,23 @@ export function readBinRegionMap(src: BinRegionSource, options: BinRegionOptions
   let left = m.datSize;
   for (let b = m.next; left > 0; b++) {
     while (b < m.lay.n && m.lay.bad.has(b)) b++;
-    if (b >= m.lay.n) throw new NvError('NV_LID_BIN_BAD_HEADER', `AllFile (${m.datSize} bytes) runs out of good blocks`, { path: options.path });
+    if (b >= m.lay.n)
+      throw new NvError('NV_LID_BIN_BAD_HEADER', `AllFile (${m.datSize} bytes) runs out of good blocks`, {
+        path: options.path,
+      });
     const take = Math.min(left, m.lay.blk);
     runs.push([b * m.lay.blk, take]);
     left -= take;
   }
   const out: BinRegionMap = {
-    blockSize: m.lay.blk, blocks: m.lay.n, badBlocks: [...m.lay.bad].filter((b) => b !== m.lay.bitmapBlock).sort((a, b) => a - b),
-    mapSize: m.mapSize, datSize: m.datSize, allMap: m.map, dataRuns: runs, warnings: m.lay.warnings,
+    blockSize: m.lay.blk,
+    blocks: m.lay.n,
+    badBlocks: [...m.lay.bad].filter((b) => b !== m.lay.bitmapBlock).sort((a, b) => a - b),
+    mapSize: m.mapSize,
+    datSize: m.datSize,
+    allMap: m.map,
+    dataRuns: runs,
+    warnings: m.lay.warnings,
   };
   if (m.lay.bitmapBlock !== undefined) out.bitmapBlock = m.lay.bitmapBlock;
   return out;
@@ -238,7 +274,9 @@ export interface BinRegionChecksum {
  * @example const c = createBinRegionChecksum(); c.update(a); c.update(b); c.digest()
  */
 export function createBinRegionChecksum(): BinRegionChecksum {
-  let s = 0, k = 0, length = 0;
+  let s = 0,
+    k = 0,
+    length = 0;
   const pending: number[] = [];
   return {
     update(chunk: Uint8Array): void {
@@ -260,12 +298,19 @@ export function createBinRegionChecksum(): BinRegionChecksum {
     digest(): number {
       let tail = 0;
       for (let i = pending.length - 1; i >= 0; i--) tail = tail * 256 + pending[i]!;
-      return ((s + tail) >>> 0 ^ length) >>> 0;
+      return (((s + tail) >>> 0) ^ length) >>> 0;
     },
   };
 }
 
-const NAME_CHAR = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x2f || b === 0x2e || b === 0x2d;
+const NAME_CHAR = (b: number): boolean =>
+  (b >= 0x30 && b <= 0x39) ||
+  (b >= 0x41 && b <= 0x5a) ||
+  (b >= 0x61 && b <= 0x7a) ||
+  b === 0x5f ||
+  b === 0x2f ||
+  b === 0x2e ||
+  b === 0x2d;
 
 /**
  * Finds the titles of an AllMap by scanning for name/path strings (§11): `start` = u32 at name−8, `size` = u32 at
@@ -278,19 +323,32 @@ export function scanBinRegionTitles(map: Uint8Array, datSize: number, path?: str
   const titles: BinRegionTitle[] = [];
   let p = 12;
   while (p < map.length) {
-    if (!NAME_CHAR(map[p]!) || NAME_CHAR(map[p - 1]!) || p < 24) { p++; continue; }
+    if (!NAME_CHAR(map[p]!) || NAME_CHAR(map[p - 1]!) || p < 24) {
+      p++;
+      continue;
+    }
     let e = p;
     while (e < map.length && e - p < 128 && NAME_CHAR(map[e]!)) e++;
     const len = e - p;
-    if (e >= map.length || map[e] !== 0 || len < 2) { p = e + 1; continue; }
+    if (e >= map.length || map[e] !== 0 || len < 2) {
+      p = e + 1;
+      continue;
+    }
     const name = decodeLatin1(map.subarray(p, e));
     const nameSize = dv.getUint32(p - 12, true);
     const plausible = nameSize === len || nameSize === len + 1 || (name.startsWith('/') && name.length > 1);
-    if (!plausible || !/[A-Za-z]/.test(name)) { p = e + 1; continue; }
+    if (!plausible || !/[A-Za-z]/.test(name)) {
+      p = e + 1;
+      continue;
+    }
     const start = dv.getUint32(p - 8, true);
     const size = dv.getUint32(p - 4, true);
     if (start + size > datSize) {
-      throw new NvError('NV_LID_BIN_BAD_TITLE', `title "${name}" covers AllFile ${start}…${start + size}, beyond datSize ${datSize}`, { path, offset: 12 + p - 8, data: { name, start, size, datSize } });
+      throw new NvError(
+        'NV_LID_BIN_BAD_TITLE',
+        `title "${name}" covers AllFile ${start}…${start + size}, beyond datSize ${datSize}`,
+        { path, offset: 12 + p - 8, data: { name, start, size, datSize } },
+      );
     }
     titles.push({ name, start, size, mapOffset: p });
     p = e + 1;
@@ -337,7 +395,15 @@ export function inspectBinRegion(bytes: Uint8Array, options: BinRegionOptions = 
   checkLimit('bin region size', bytes.length, BIN_REGION_MAX_BYTES, { path: options.path });
   const blockSize = options.blockSize ?? BIN_REGION_BLOCK_SIZE;
   if (bytes.every((b) => b === 0) || bytes.every((b) => b === 0xff)) {
-    return { empty: true, blockSize, blocks: 0, badBlocks: [], titles: [], files: [], warnings: [{ code: 'NV_LID_BIN_EMPTY', message: 'the bin region is blank: nothing is backed up' }] };
+    return {
+      empty: true,
+      blockSize,
+      blocks: 0,
+      badBlocks: [],
+      titles: [],
+      files: [],
+      warnings: [{ code: 'NV_LID_BIN_EMPTY', message: 'the bin region is blank: nothing is backed up' }],
+    };
   }
   const { lay, mapSize, datSize, map, allFile } = parse(bytes, options);
   const dv = new DataView(map.buffer, map.byteOffset, map.byteLength);
@@ -345,15 +411,37 @@ export function inspectBinRegion(bytes: Uint8Array, options: BinRegionOptions = 
   const computed = binRegionChecksum(allFile);
   // The title header ends with i32 fileBufLen, i32 flag = 0xFECF after a build-dependent run of i16 counts.
   let flagAt = -1;
-  for (let o = 12; o + 4 <= Math.min(map.length, 12 + 2 * 64 + 8); o += 2) if (dv.getUint32(o, true) === TITLE_FLAG) { flagAt = o; break; }
-  if (flagAt < 0) throw new NvError('NV_LID_BIN_BAD_FLAG', 'no title header flag 0xFECF in AllMap', { path: options.path, offset: lay.blk * 0 + 12 });
+  for (let o = 12; o + 4 <= Math.min(map.length, 12 + 2 * 64 + 8); o += 2)
+    if (dv.getUint32(o, true) === TITLE_FLAG) {
+      flagAt = o;
+      break;
+    }
+  if (flagAt < 0)
+    throw new NvError('NV_LID_BIN_BAD_FLAG', 'no title header flag 0xFECF in AllMap', {
+      path: options.path,
+      offset: lay.blk * 0 + 12,
+    });
   const titles = scanBinRegionTitles(map, datSize, options.path);
   const warnings = [...lay.warnings];
-  if (stored !== computed) warnings.push({ code: 'NV_LID_BIN_BAD_CHECKSUM', message: `ulCheckSum is 0x${stored.toString(16)}, AllFile gives 0x${computed.toString(16)}` });
+  if (stored !== computed)
+    warnings.push({
+      code: 'NV_LID_BIN_BAD_CHECKSUM',
+      message: `ulCheckSum is 0x${stored.toString(16)}, AllFile gives 0x${computed.toString(16)}`,
+    });
   const files = titles.map((t) => judge(t.name, allFile.subarray(t.start, t.start + t.size)));
   const out: BinRegionInspection = {
-    empty: false, blockSize, blocks: lay.n, badBlocks: [...lay.bad].filter((b) => b !== lay.bitmapBlock).sort((a, b) => a - b), mapSize, datSize,
-    checksum: { stored, computed, ok: stored === computed }, commonFileNum: dv.getUint32(4, true), customFileNum: dv.getUint32(8, true), titles, files, warnings,
+    empty: false,
+    blockSize,
+    blocks: lay.n,
+    badBlocks: [...lay.bad].filter((b) => b !== lay.bitmapBlock).sort((a, b) => a - b),
+    mapSize,
+    datSize,
+    checksum: { stored, computed, ok: stored === computed },
+    commonFileNum: dv.getUint32(4, true),
+    customFileNum: dv.getUint32(8, true),
+    titles,
+    files,
+    warnings,
   };
   if (lay.bitmapBlock !== undefined) out.bitmapBlock = lay.bitmapBlock;
   return out;
@@ -364,9 +452,13 @@ export function inspectBinRegion(bytes: Uint8Array, options: BinRegionOptions = 
  * @throws NvError as {@link inspectBinRegion}; `NV_LID_BIN_EMPTY` for a blank partition.
  * @example const { allMap, allFile } = unpackBinRegion(image)
  */
-export function unpackBinRegion(bytes: Uint8Array, options: BinRegionOptions = {}): { allMap: Uint8Array; allFile: Uint8Array } {
+export function unpackBinRegion(
+  bytes: Uint8Array,
+  options: BinRegionOptions = {},
+): { allMap: Uint8Array; allFile: Uint8Array } {
   checkLimit('bin region size', bytes.length, BIN_REGION_MAX_BYTES, { path: options.path });
-  if (bytes.every((b) => b === 0) || bytes.every((b) => b === 0xff)) throw new NvError('NV_LID_BIN_EMPTY', 'the bin region is blank: nothing to restore', { path: options.path });
+  if (bytes.every((b) => b === 0) || bytes.every((b) => b === 0xff))
+    throw new NvError('NV_LID_BIN_EMPTY', 'the bin region is blank: nothing to restore', { path: options.path });
   const p = parse(bytes, options);
   return { allMap: p.map, allFile: p.allFile };
 }
@@ -376,13 +468,25 @@ export function unpackBinRegion(bytes: Uint8Array, options: BinRegionOptions = {
  * @throws NvError `NV_LID_BIN_BAD_CHECKSUM`, `NV_LID_BIN_BAD_TITLE` (name not found), and as {@link unpackBinRegion}.
  * @example extractBinRegionFile(image, 'LD0B_001')
  */
-export function extractBinRegionFile(bytes: Uint8Array, name: string, options: BinRegionOptions = {}): Uint8Array<ArrayBuffer> {
+export function extractBinRegionFile(
+  bytes: Uint8Array,
+  name: string,
+  options: BinRegionOptions = {},
+): Uint8Array<ArrayBuffer> {
   const { allMap, allFile } = unpackBinRegion(bytes, options);
   const stored = new DataView(allMap.buffer, allMap.byteOffset, 4).getUint32(0, true);
-  if (stored !== binRegionChecksum(allFile)) throw new NvError('NV_LID_BIN_BAD_CHECKSUM', 'ulCheckSum does not match AllFile: the backup is corrupt', { path: options.path });
+  if (stored !== binRegionChecksum(allFile))
+    throw new NvError('NV_LID_BIN_BAD_CHECKSUM', 'ulCheckSum does not match AllFile: the backup is corrupt', {
+      path: options.path,
+    });
   const titles = scanBinRegionTitles(allMap, allFile.length, options.path);
-  const t = titles.find((x) => x.name === name) ?? titles.find((x) => x.name.slice(x.name.lastIndexOf('/') + 1) === name);
-  if (!t) throw new NvError('NV_LID_BIN_BAD_TITLE', `"${name}" is not in the bin region (${titles.length} files)`, { path: options.path, data: { name } });
+  const t =
+    titles.find((x) => x.name === name) ?? titles.find((x) => x.name.slice(x.name.lastIndexOf('/') + 1) === name);
+  if (!t)
+    throw new NvError('NV_LID_BIN_BAD_TITLE', `"${name}" is not in the bin region (${titles.length} files)`, {
+      path: options.path,
+      data: { name },
+    });
   return allFile.slice(t.start, t.start + t.size);
 }
 
@@ -392,15 +496,29 @@ export function extractBinRegionFile(bytes: Uint8Array, name: string, options: B
  * @throws NvError `NV_LID_BIN_BAD_TITLE` (unknown name), `NV_LID_AP_BAD_SIZE` (size change), and as {@link unpackBinRegion}.
  * @example patchBinRegionFile(image, 'WIFI', newBody)
  */
-export function patchBinRegionFile(bytes: Uint8Array, name: string, body: Uint8Array, options: BinRegionOptions = {}): Uint8Array<ArrayBuffer> {
+export function patchBinRegionFile(
+  bytes: Uint8Array,
+  name: string,
+  body: Uint8Array,
+  options: BinRegionOptions = {},
+): Uint8Array<ArrayBuffer> {
   const p = parse(bytes, options);
   const titles = scanBinRegionTitles(p.map, p.datSize, options.path);
-  const t = titles.find((x) => x.name === name) ?? titles.find((x) => x.name.slice(x.name.lastIndexOf('/') + 1) === name);
-  if (!t) throw new NvError('NV_LID_BIN_BAD_TITLE', `"${name}" is not in the bin region`, { path: options.path, data: { name } });
-  if (body.length !== t.size) throw new NvError('NV_LID_AP_BAD_SIZE', `the new body is ${body.length} bytes, the backed-up file is ${t.size}`, { path: options.path });
+  const t =
+    titles.find((x) => x.name === name) ?? titles.find((x) => x.name.slice(x.name.lastIndexOf('/') + 1) === name);
+  if (!t)
+    throw new NvError('NV_LID_BIN_BAD_TITLE', `"${name}" is not in the bin region`, {
+      path: options.path,
+      data: { name },
+    });
+  if (body.length !== t.size)
+    throw new NvError('NV_LID_AP_BAD_SIZE', `the new body is ${body.length} bytes, the backed-up file is ${t.size}`, {
+      path: options.path,
+    });
   const allFile = p.allFile.slice();
   const old = allFile.subarray(t.start, t.start + t.size);
-  const hadTrailer = t.size >= 2 && checkApFile(old, undefined, name).ok && !isLidFileName(name.slice(name.lastIndexOf('/') + 1));
+  const hadTrailer =
+    t.size >= 2 && checkApFile(old, undefined, name).ok && !isLidFileName(name.slice(name.lastIndexOf('/') + 1));
   allFile.set(body, t.start);
   if (hadTrailer) {
     const d = allFile.subarray(t.start, t.start + t.size - 2);
@@ -412,7 +530,9 @@ export function patchBinRegionFile(bytes: Uint8Array, name: string, body: Uint8A
   // Write map and AllFile back into their good blocks.
   const out = Uint8Array.from(bytes);
   const put = (data: Uint8Array, from: number, skip: number): number => {
-    let got = 0, b = from, first = true;
+    let got = 0,
+      b = from,
+      first = true;
     while (got < data.length) {
       while (p.lay.bad.has(b)) b++;
       const at = b * p.lay.blk + (first ? skip : 0);
@@ -454,7 +574,10 @@ export interface BinRegionBuildOptions extends BinRegionOptions {
  * @throws RangeError for names over 127 bytes, bad blocks out of range, or too few blocks.
  * @example buildBinRegion([{ name: 'WIFI', bytes: encodeApFile(wifi) }], { blockSize: 0x1000 })
  */
-export function buildBinRegion(files: readonly { name: string; bytes: Uint8Array }[], options: BinRegionBuildOptions = {}): Uint8Array<ArrayBuffer> {
+export function buildBinRegion(
+  files: readonly { name: string; bytes: Uint8Array }[],
+  options: BinRegionBuildOptions = {},
+): Uint8Array<ArrayBuffer> {
   const blk = options.blockSize ?? BIN_REGION_BLOCK_SIZE;
   const fill = options.fill ?? 0xff;
   const counts = options.groupCounts ?? [files.length, 0, 0, 0, 0, 0];
@@ -488,16 +611,20 @@ export function buildBinRegion(files: readonly { name: string; bytes: Uint8Array
   const datBlocks = Math.ceil(datSize / blk);
   const n = options.blocks ?? mapBlocks + datBlocks + bad.size + 1;
   if (3 * n + 4 > blk) throw new RangeError(`the bitmap of ${n} blocks does not fit a ${blk}-byte block`);
-  for (const b of bad) if (!Number.isInteger(b) || b < 0 || b >= n - 1) throw new RangeError(`bad block ${b} is outside 0…${n - 2}`);
+  for (const b of bad)
+    if (!Number.isInteger(b) || b < 0 || b >= n - 1) throw new RangeError(`bad block ${b} is outside 0…${n - 2}`);
   const total = n + (options.logBlocks ?? 8) + (options.reservedBlocks ?? 8);
   const img = new Uint8Array(total * blk).fill(fill);
   for (const b of bad) img.fill(options.badBlockFill ?? fill, b * blk, (b + 1) * blk);
   const lay = { bad: new Set([...bad, n - 1]) };
   const put = (data: Uint8Array, from: number, skip: number): number => {
-    let got = 0, b = from, first = true;
+    let got = 0,
+      b = from,
+      first = true;
     while (got < data.length || first) {
       while (lay.bad.has(b)) b++;
-      if (b >= n - 1 && got < data.length) throw new RangeError(`${n} blocks are too few for ${12 + map.length} + ${datSize} bytes`);
+      if (b >= n - 1 && got < data.length)
+        throw new RangeError(`${n} blocks are too few for ${12 + map.length} + ${datSize} bytes`);
       const o = b * blk + (first ? skip : 0);
       const take = Math.min(data.length - got, (b + 1) * blk - o);
       img.set(data.subarray(got, got + take), o);

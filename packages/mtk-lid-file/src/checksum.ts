@@ -13,7 +13,8 @@ export const LID_ZERO_CHECKSUM = 0xcdef;
  * @example cs2Raw(Uint8Array.of(1, 2, 3)) // 0x0204
  */
 export function cs2Raw(record: Uint8Array): number {
-  let lo = 0, hi = 0;
+  let lo = 0,
+    hi = 0;
   const n = record.length;
   let i = 0;
   for (; i + 1 < n; i += 2) {

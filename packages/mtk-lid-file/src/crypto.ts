@@ -22,17 +22,23 @@ export function md5(data: Uint8Array): Uint8Array<ArrayBuffer> {
   const dv = new DataView(buf.buffer);
   dv.setUint32(blocks * 64 - 8, (n * 8) >>> 0, true);
   dv.setUint32(blocks * 64 - 4, Math.floor(n / 0x20000000), true);
-  let a0 = 0x67452301, b0 = 0xefcdab89 | 0, c0 = 0x98badcfe | 0, d0 = 0x10325476;
+  let a0 = 0x67452301,
+    b0 = 0xefcdab89 | 0,
+    c0 = 0x98badcfe | 0,
+    d0 = 0x10325476;
   const M = new Int32Array(16);
   for (let blk = 0; blk < blocks; blk++) {
     for (let i = 0; i < 16; i++) M[i] = dv.getInt32(blk * 64 + i * 4, true);
-    let a = a0, b = b0, c = c0, d = d0;
+    let a = a0,
+      b = b0,
+      c = c0,
+      d = d0;
     for (let i = 0; i < 64; i++) {
       let f: number, g: number;
-      if (i < 16) (f = (b & c) | (~b & d)), (g = i);
-      else if (i < 32) (f = (d & b) | (~d & c)), (g = (5 * i + 1) & 15);
-      else if (i < 48) (f = b ^ c ^ d), (g = (3 * i + 5) & 15);
-      else (f = c ^ (b | ~d)), (g = (7 * i) & 15);
+      if (i < 16) ((f = (b & c) | (~b & d)), (g = i));
+      else if (i < 32) ((f = (d & b) | (~d & c)), (g = (5 * i + 1) & 15));
+      else if (i < 48) ((f = b ^ c ^ d), (g = (3 * i + 5) & 15));
+      else ((f = c ^ (b | ~d)), (g = (7 * i) & 15));
       const t = d;
       d = c;
       c = b;
@@ -56,7 +62,12 @@ export function md5(data: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 // ---------------------------------------------------------------- AES (FIPS-197)
-interface AesTables { sbox: Uint8Array; inv: Uint8Array; te: Uint32Array[]; td: Uint32Array[] }
+interface AesTables {
+  sbox: Uint8Array;
+  inv: Uint8Array;
+  te: Uint32Array[];
+  td: Uint32Array[];
+}
 let tables: AesTables | undefined;
 
 function aesTables(): AesTables {
@@ -64,7 +75,8 @@ function aesTables(): AesTables {
   const sbox = new Uint8Array(256);
   const inv = new Uint8Array(256);
   // Generate the S-box from GF(2^8) inverses and the affine map (no copied table).
-  let p = 1, q = 1;
+  let p = 1,
+    q = 1;
   do {
     p = p ^ ((p << 1) & 0xff) ^ (p & 0x80 ? 0x1b : 0);
     q ^= q << 1;
@@ -111,14 +123,18 @@ export interface AesKey {
  * @example aesExpandKey(hexToBytes('3f06bd14d45fa985dd027410f0214d22'))
  */
 export function aesExpandKey(key: Uint8Array): AesKey {
-  if (key.length !== 16 && key.length !== 24 && key.length !== 32) throw new RangeError(`AES key must be 16, 24 or 32 bytes, got ${key.length}`);
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32)
+    throw new RangeError(`AES key must be 16, 24 or 32 bytes, got ${key.length}`);
   const { sbox, td, te } = aesTables();
   const nk = key.length / 4;
   const rounds = nk + 6;
   const total = 4 * (rounds + 1);
   const enc = new Uint32Array(total);
-  for (let i = 0; i < nk; i++) enc[i] = ((key[4 * i]! << 24) | (key[4 * i + 1]! << 16) | (key[4 * i + 2]! << 8) | key[4 * i + 3]!) >>> 0;
-  const sub = (w: number): number => ((sbox[w >>> 24]! << 24) | (sbox[(w >>> 16) & 0xff]! << 16) | (sbox[(w >>> 8) & 0xff]! << 8) | sbox[w & 0xff]!) >>> 0;
+  for (let i = 0; i < nk; i++)
+    enc[i] = ((key[4 * i]! << 24) | (key[4 * i + 1]! << 16) | (key[4 * i + 2]! << 8) | key[4 * i + 3]!) >>> 0;
+  const sub = (w: number): number =>
+    ((sbox[w >>> 24]! << 24) | (sbox[(w >>> 16) & 0xff]! << 16) | (sbox[(w >>> 8) & 0xff]! << 8) | sbox[w & 0xff]!) >>>
+    0;
   let rcon = 1;
   for (let i = nk; i < total; i++) {
     let t = enc[i - 1]!;
@@ -136,7 +152,11 @@ export function aesExpandKey(key: Uint8Array): AesKey {
       dec[4 * r + c] =
         r === 0 || r === rounds
           ? w
-          : (td[0]![sbox[w >>> 24]!]! ^ td[1]![sbox[(w >>> 16) & 0xff]!]! ^ td[2]![sbox[(w >>> 8) & 0xff]!]! ^ td[3]![sbox[w & 0xff]!]!) >>> 0;
+          : (td[0]![sbox[w >>> 24]!]! ^
+              td[1]![sbox[(w >>> 16) & 0xff]!]! ^
+              td[2]![sbox[(w >>> 8) & 0xff]!]! ^
+              td[3]![sbox[w & 0xff]!]!) >>>
+            0;
     }
   }
   void te;
@@ -148,9 +168,16 @@ function crypt(k: AesKey, data: Uint8Array, at: number, out: Uint8Array, decrypt
   const rk = decrypt ? k.dec : k.enc;
   const T = decrypt ? td : te;
   const S = decrypt ? inv : sbox;
-  const T0 = T[0]!, T1 = T[1]!, T2 = T[2]!, T3 = T[3]!;
-  const w = (o: number): number => ((data[at + o]! << 24) | (data[at + o + 1]! << 16) | (data[at + o + 2]! << 8) | data[at + o + 3]!) >>> 0;
-  let s0 = w(0) ^ rk[0]!, s1 = w(4) ^ rk[1]!, s2 = w(8) ^ rk[2]!, s3 = w(12) ^ rk[3]!;
+  const T0 = T[0]!,
+    T1 = T[1]!,
+    T2 = T[2]!,
+    T3 = T[3]!;
+  const w = (o: number): number =>
+    ((data[at + o]! << 24) | (data[at + o + 1]! << 16) | (data[at + o + 2]! << 8) | data[at + o + 3]!) >>> 0;
+  let s0 = w(0) ^ rk[0]!,
+    s1 = w(4) ^ rk[1]!,
+    s2 = w(8) ^ rk[2]!,
+    s3 = w(12) ^ rk[3]!;
   let o = 4;
   for (let r = 1; r < k.rounds; r++, o += 4) {
     let t0: number, t1: number, t2: number, t3: number;
@@ -165,7 +192,7 @@ function crypt(k: AesKey, data: Uint8Array, at: number, out: Uint8Array, decrypt
       t2 = T0[s2 >>> 24]! ^ T1[(s1 >>> 16) & 0xff]! ^ T2[(s0 >>> 8) & 0xff]! ^ T3[s3 & 0xff]! ^ rk[o + 2]!;
       t3 = T0[s3 >>> 24]! ^ T1[(s2 >>> 16) & 0xff]! ^ T2[(s1 >>> 8) & 0xff]! ^ T3[s0 & 0xff]! ^ rk[o + 3]!;
     }
-    (s0 = t0), (s1 = t1), (s2 = t2), (s3 = t3);
+    ((s0 = t0), (s1 = t1), (s2 = t2), (s3 = t3));
   }
   const st = [s0, s1, s2, s3];
   for (let c = 0; c < 4; c++) {
@@ -173,7 +200,8 @@ function crypt(k: AesKey, data: Uint8Array, at: number, out: Uint8Array, decrypt
     const b = decrypt ? st[(c + 3) & 3]! : st[(c + 1) & 3]!;
     const cc = st[(c + 2) & 3]!;
     const d = decrypt ? st[(c + 1) & 3]! : st[(c + 3) & 3]!;
-    const v = ((S[a >>> 24]! << 24) | (S[(b >>> 16) & 0xff]! << 16) | (S[(cc >>> 8) & 0xff]! << 8) | S[d & 0xff]!) ^ rk[o + c]!;
+    const v =
+      ((S[a >>> 24]! << 24) | (S[(b >>> 16) & 0xff]! << 16) | (S[(cc >>> 8) & 0xff]! << 8) | S[d & 0xff]!) ^ rk[o + c]!;
     out[at + 4 * c] = v >>> 24;
     out[at + 4 * c + 1] = (v >>> 16) & 0xff;
     out[at + 4 * c + 2] = (v >>> 8) & 0xff;
@@ -182,7 +210,8 @@ function crypt(k: AesKey, data: Uint8Array, at: number, out: Uint8Array, decrypt
 }
 
 function checkBlocks(data: Uint8Array): void {
-  if (data.length % 16 !== 0) throw new RangeError(`AES-ECB/CBC without padding needs a multiple of 16 bytes, got ${data.length}`);
+  if (data.length % 16 !== 0)
+    throw new RangeError(`AES-ECB/CBC without padding needs a multiple of 16 bytes, got ${data.length}`);
 }
 
 /**
@@ -261,7 +290,8 @@ export function rc4Xor(state: Uint8Array, data: Uint8Array, skip = 0): Uint8Arra
   if (state.length !== 256) throw new RangeError(`RC4 state must be 256 bytes, got ${state.length}`);
   const s = Uint8Array.from(state);
   const out = new Uint8Array(data.length);
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   for (let n = -skip; n < data.length; n++) {
     i = (i + 1) & 0xff;
     j = (j + s[i]!) & 0xff;

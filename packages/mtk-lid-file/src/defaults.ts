@@ -38,14 +38,22 @@ export function defaultRecords(entry: LidEntryWithDefault, options: LidDefaultOp
     if (kind === 'zero') return fill(0);
     if (kind === 'bytes' && entry.default?.hex !== undefined) source = hexToBytes(entry.default.hex, 'default value');
     else {
-      throw new NvError('NV_LID_DEFAULT_UNAVAILABLE', `the default of ${entry.name ?? 'this LID'} is ${kind}${entry.default?.symbol ? ` (${entry.default.symbol})` : ''}: it cannot be evaluated offline; supply its bytes`, { path: entry.name, data: { kind } });
+      throw new NvError(
+        'NV_LID_DEFAULT_UNAVAILABLE',
+        `the default of ${entry.name ?? 'this LID'} is ${kind}${entry.default?.symbol ? ` (${entry.default.symbol})` : ''}: it cannot be evaluated offline; supply its bytes`,
+        { path: entry.name, data: { kind } },
+      );
     }
   }
   const multi = entry.attributes.includes('MULTI_DEFAULT');
   const func = entry.categories?.includes('FUNC_DEFAULT') ?? false;
   const need = multi ? size * records : size;
   if (source.length < need) {
-    throw new NvError('NV_LID_DEFAULT_TOO_SHORT', `the default has ${source.length} bytes, ${need} are needed (${multi ? `${records} records × ` : ''}${size})`, { path: entry.name, data: { need, actual: source.length } });
+    throw new NvError(
+      'NV_LID_DEFAULT_TOO_SHORT',
+      `the default has ${source.length} bytes, ${need} are needed (${multi ? `${records} records × ` : ''}${size})`,
+      { path: entry.name, data: { need, actual: source.length } },
+    );
   }
   void func; // FUNC_DEFAULT output is sliced exactly like an array default (§9).
   return Array.from({ length: records }, (_, i) => source.slice(multi ? i * size : 0, multi ? (i + 1) * size : size));

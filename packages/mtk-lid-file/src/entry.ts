@@ -20,7 +20,11 @@ export function lidGenerationOf(generation: LtableGeneration): LidGeneration {
  * moly-a), the static `attr` kept for the gen-B header (decision: §17.1 is open; devices show static bits).
  * @example effectiveLidEntry(entry, 'moly-a').attributes
  */
-export function effectiveLidEntry(entry: LtableEntry, generation: LtableGeneration, platform: LtablePlatform = {}): LtableEntry & LidEntryWithDefault {
+export function effectiveLidEntry(
+  entry: LtableEntry,
+  generation: LtableGeneration,
+  platform: LtablePlatform = {},
+): LtableEntry & LidEntryWithDefault {
   const eff = effectiveEntry(entry, generation, platform);
   return { ...entry, attributes: eff.attributes, categories: eff.categories };
 }

@@ -9,10 +9,31 @@ export { md5, aesExpandKey, aesEcbEncrypt, aesEcbDecrypt, aesCbcEncrypt, rc4KeyS
 export { LID_ZERO_CHECKSUM, cs2, cs2Raw, cs2Accepts, chk8, chk8View, ldiHeaderChecksum } from './checksum.ts';
 export type { LidCopy, LidFileName, LidFolder } from './names.ts';
 export { parseLidFileName, isLidFileName, composeLidFileName, lidFileNamesOf, lidFolder } from './names.ts';
-export type { LidGeneration, LidEntry, LidKey, LdiHeader, LidRecord, LidDecoded, LidCodecOptions, LidEncodeOptions, LidNamedFile, LidReconcileResult } from './lid-file.ts';
+export type {
+  LidGeneration,
+  LidEntry,
+  LidKey,
+  LdiHeader,
+  LidRecord,
+  LidDecoded,
+  LidCodecOptions,
+  LidEncodeOptions,
+  LidNamedFile,
+  LidReconcileResult,
+} from './lid-file.ts';
 export {
-  LID_MAX_FILE_BYTES, LDI_HEADER_SIZE, sectionSizeA, sectionSizeB, lidFileSize, decodeLdiHeader, encodeLdiHeader, detectLidGeneration,
-  decodeLidFile, encodeLidFile, encodeLidFiles, reconcileCopies,
+  LID_MAX_FILE_BYTES,
+  LDI_HEADER_SIZE,
+  sectionSizeA,
+  sectionSizeB,
+  lidFileSize,
+  decodeLdiHeader,
+  encodeLdiHeader,
+  detectLidGeneration,
+  decodeLidFile,
+  encodeLidFile,
+  encodeLidFiles,
+  reconcileCopies,
 } from './lid-file.ts';
 export type { LidKeyTables } from './keys.ts';
 export { LID_DEFAULT_KEY_SEED, deriveLidKey, lidKeyFromBytes } from './keys.ts';
@@ -20,13 +41,41 @@ export type { LidEntryWithDefault, LidDefaultOptions } from './defaults.ts';
 export { defaultRecords } from './defaults.ts';
 export type { LidStore, LidApiOptions, LidApiEvent, LidReadResult, LidWriteResult } from './store.ts';
 export { lidStoreNames, externalRead, externalWrite, externalReset, defaultLidFiles } from './store.ts';
-export type { LidBitValue, LidBitField, LidBitLid, LidBitWarning, LidBitResult, LidBitOptions, LidBitFieldValue } from './lid-bit.ts';
+export type {
+  LidBitValue,
+  LidBitField,
+  LidBitLid,
+  LidBitWarning,
+  LidBitResult,
+  LidBitOptions,
+  LidBitFieldValue,
+} from './lid-bit.ts';
 export { LID_BIT_MAX_CHARS, parseLidBit, decodeLidBitRecord, encodeLidBitRecord } from './lid-bit.ts';
 export type { ApFileCheck, FileVerEntry } from './ap.ts';
 export { apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer } from './ap.ts';
-export type { BinRegionSource, BinRegionMap, BinRegionChecksum, BinRegionOptions, BinRegionBuildOptions, BinRegionTitle, BinRegionFile, BinRegionWarning, BinRegionInspection } from './bin-region.ts';
+export type {
+  BinRegionSource,
+  BinRegionMap,
+  BinRegionChecksum,
+  BinRegionOptions,
+  BinRegionBuildOptions,
+  BinRegionTitle,
+  BinRegionFile,
+  BinRegionWarning,
+  BinRegionInspection,
+} from './bin-region.ts';
 export {
-  BIN_REGION_MAX_BYTES, BIN_REGION_BLOCK_SIZE, binRegionChecksum, createBinRegionChecksum, readBinRegionMap, scanBinRegionTitles, inspectBinRegion, unpackBinRegion, extractBinRegionFile, patchBinRegionFile, buildBinRegion,
+  BIN_REGION_MAX_BYTES,
+  BIN_REGION_BLOCK_SIZE,
+  binRegionChecksum,
+  createBinRegionChecksum,
+  readBinRegionMap,
+  scanBinRegionTitles,
+  inspectBinRegion,
+  unpackBinRegion,
+  extractBinRegionFile,
+  patchBinRegionFile,
+  buildBinRegion,
 } from './bin-region.ts';
 export type { LidVerifyFile, LidVerifyResult, LidVerifyOptions } from './verify.ts';
 export { verifyLidFiles } from './verify.ts';

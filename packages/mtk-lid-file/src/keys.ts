@@ -11,7 +11,15 @@ import { NvError } from '@nv/core';
  * The default 32-byte seed of §6: bytes `01…12`, then `0B` (an octal `013` literal in vendor source), then
  * `14…1C`, then `00 00 00 00`. It is an input of the derivation, not a key.
  */
-export const LID_DEFAULT_KEY_SEED: Uint8Array<ArrayBuffer> = Uint8Array.from([...Array.from({ length: 18 }, (_, i) => i + 1), 0x0b, ...Array.from({ length: 9 }, (_, i) => 0x14 + i), 0, 0, 0, 0]);
+export const LID_DEFAULT_KEY_SEED: Uint8Array<ArrayBuffer> = Uint8Array.from([
+  ...Array.from({ length: 18 }, (_, i) => i + 1),
+  0x0b,
+  ...Array.from({ length: 9 }, (_, i) => 0x14 + i),
+  0,
+  0,
+  0,
+  0,
+]);
 
 /** Inputs of {@link deriveLidKey}: the seed and the three vendor tables. */
 export interface LidKeyTables {
@@ -34,7 +42,8 @@ export interface LidKeyTables {
 export function deriveLidKey(tables: LidKeyTables, n: number): Uint8Array<ArrayBuffer> {
   const seed = Uint8Array.from(tables.seed ?? LID_DEFAULT_KEY_SEED);
   const c1 = Uint8Array.from(tables.c1);
-  if (seed.length !== 32 || c1.length !== 32 || tables.c2.length !== 32) throw new RangeError('seed, C1 and C2 must be 32 bytes');
+  if (seed.length !== 32 || c1.length !== 32 || tables.c2.length !== 32)
+    throw new RangeError('seed, C1 and C2 must be 32 bytes');
   if (tables.t.length !== 256) throw new RangeError('T must be 256 bytes');
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError('n must be 1…256');
   for (const a of [seed, c1]) {
@@ -59,10 +68,15 @@ export function deriveLidKey(tables: LidKeyTables, n: number): Uint8Array<ArrayB
  */
 export function lidKeyFromBytes(key: Uint8Array, generation: 'A' | 'B'): LidKey {
   if (generation === 'B') {
-    if (key.length !== 16) throw new NvError('NV_LID_KEY_REQUIRED', `a generation-B key is 16 bytes (AES-128), got ${key.length}`);
+    if (key.length !== 16)
+      throw new NvError('NV_LID_KEY_REQUIRED', `a generation-B key is 16 bytes (AES-128), got ${key.length}`);
     return { aesKey: key };
   }
   if (key.length === 256) return { rc4State: key };
-  if (key.length < 1 || key.length > 255) throw new NvError('NV_LID_KEY_REQUIRED', `a generation-A key is an RC4 key of 1…255 bytes or a 256-byte state, got ${key.length}`);
+  if (key.length < 1 || key.length > 255)
+    throw new NvError(
+      'NV_LID_KEY_REQUIRED',
+      `a generation-A key is an RC4 key of 1…255 bytes or a 256-byte state, got ${key.length}`,
+    );
   return { rc4Key: key };
 }

@@ -69,14 +69,25 @@ export interface LidBitOptions {
 
 // ------------------------------------------------------------------ lexer
 type TokKind = 'ident' | 'int' | 'string' | 'punct' | 'eof';
-interface Tok { kind: TokKind; text: string; value?: number; line: number; column: number }
+interface Tok {
+  kind: TokKind;
+  text: string;
+  value?: number;
+  line: number;
+  column: number;
+}
 
 const err = (code: string, message: string, t: { line: number; column: number }, path?: string): NvError =>
-  new NvError(code, `${message} (line ${t.line}, column ${t.column})`, { path, data: { line: t.line, column: t.column } });
+  new NvError(code, `${message} (line ${t.line}, column ${t.column})`, {
+    path,
+    data: { line: t.line, column: t.column },
+  });
 
 function lex(text: string, path: string | undefined): Tok[] {
   const toks: Tok[] = [];
-  let i = 0, line = 1, col = 1;
+  let i = 0,
+    line = 1,
+    col = 1;
   const adv = (n: number): void => {
     for (let k = 0; k < n; k++) {
       if (text[i] === '\n') (line++, (col = 1));
@@ -86,8 +97,14 @@ function lex(text: string, path: string | undefined): Tok[] {
   };
   while (i < text.length) {
     const c = text[i]!;
-    if (c === '\n' || c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') { adv(1); continue; }
-    if (c === '/' && text[i + 1] === '/') { while (i < text.length && text[i] !== '\n') adv(1); continue; }
+    if (c === '\n' || c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      adv(1);
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') adv(1);
+      continue;
+    }
     if (c === '/' && text[i + 1] === '*') {
       const start = { line, column: col };
       const end = text.indexOf('*/', i + 2);
@@ -105,9 +122,14 @@ function lex(text: string, path: string | undefined): Tok[] {
     if (/[0-9]/.test(c)) {
       const m = /^(?:0[xX][0-9A-Fa-f]+|[0-9]+)[uUlL]*/.exec(text.slice(i, i + 64))!;
       const body = m[0].replace(/[uUlL]+$/, '');
-      if (/[A-Za-z0-9_]/.test(text[i + m[0].length] ?? '')) throw err('NV_LID_BIT_SYNTAX', `bad number "${text.slice(i, i + m[0].length + 1)}"`, at, path);
+      if (/[A-Za-z0-9_]/.test(text[i + m[0].length] ?? ''))
+        throw err('NV_LID_BIT_SYNTAX', `bad number "${text.slice(i, i + m[0].length + 1)}"`, at, path);
       const value = body.length > 1 && body[0] === '0' && !/[xX]/.test(body) ? parseInt(body, 8) : Number(body);
-      if (!Number.isSafeInteger(value) || (body.length > 1 && body[0] === '0' && !/[xX]/.test(body) && /[89]/.test(body))) throw err('NV_LID_BIT_SYNTAX', `bad number "${m[0]}"`, at, path);
+      if (
+        !Number.isSafeInteger(value) ||
+        (body.length > 1 && body[0] === '0' && !/[xX]/.test(body) && /[89]/.test(body))
+      )
+        throw err('NV_LID_BIT_SYNTAX', `bad number "${m[0]}"`, at, path);
       toks.push({ kind: 'int', text: m[0], value, ...at });
       adv(m[0].length);
       continue;
@@ -117,14 +139,24 @@ function lex(text: string, path: string | undefined): Tok[] {
       let j = i + 1;
       let s = '';
       while (j < text.length && text[j] !== '"' && text[j] !== '\u201d' && text[j] !== '\u201c' && text[j] !== '\n') {
-        if (text[j] === '\\' && j + 1 < text.length) { s += text[j + 1]; j += 2; } else { s += text[j]; j++; }
+        if (text[j] === '\\' && j + 1 < text.length) {
+          s += text[j + 1];
+          j += 2;
+        } else {
+          s += text[j];
+          j++;
+        }
       }
       if (j >= text.length || text[j] === '\n') throw err('NV_LID_BIT_SYNTAX', 'unterminated string', at, path);
       toks.push({ kind: 'string', text: s, ...at });
       adv(j + 1 - i);
       continue;
     }
-    if ('{}[]();:*.,=#-+'.includes(c)) { toks.push({ kind: 'punct', text: c, ...at }); adv(1); continue; }
+    if ('{}[]();:*.,=#-+'.includes(c)) {
+      toks.push({ kind: 'punct', text: c, ...at });
+      adv(1);
+      continue;
+    }
     throw err('NV_LID_BIT_SYNTAX', `unexpected character "${c}"`, at, path);
   }
   toks.push({ kind: 'eof', text: '', line, column: col });
@@ -140,9 +172,15 @@ function preprocess(text: string, defines: Map<string, string>): string {
   for (let k = 0; k < lines.length; k++) {
     const raw = lines[k]!;
     const m = /^\s*#\s*(\w+)\s*(.*)$/.exec(raw);
-    if (!m) { out.push(active() ? raw : ''); continue; }
+    if (!m) {
+      out.push(active() ? raw : '');
+      continue;
+    }
     const [, dir, rest] = m as unknown as [string, string, string];
-    const arg = rest.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '').trim();
+    const arg = rest
+      .replace(/\/\/.*$/, '')
+      .replace(/\/\*.*?\*\//g, '')
+      .trim();
     const cond = (): boolean => {
       const d = /^(!?)\s*defined\s*\(?\s*(\w+)\s*\)?$/.exec(arg);
       if (d) return defines.has(d[2]!) !== (d[1] === '!');
@@ -154,10 +192,17 @@ function preprocess(text: string, defines: Map<string, string>): string {
       stack.push({ active: v, taken: v });
     } else if (dir === 'elif') {
       const top = stack[stack.length - 1];
-      if (top) { const v = !top.taken && cond(); top.active = v; top.taken ||= v; }
+      if (top) {
+        const v = !top.taken && cond();
+        top.active = v;
+        top.taken ||= v;
+      }
     } else if (dir === 'else') {
       const top = stack[stack.length - 1];
-      if (top) { top.active = !top.taken; top.taken = true; }
+      if (top) {
+        top.active = !top.taken;
+        top.taken = true;
+      }
     } else if (dir === 'endif') stack.pop();
     else if (dir === 'define' && active()) {
       const d = /^(\w+)(?:\s+(.*))?$/.exec(arg);
@@ -170,13 +215,54 @@ function preprocess(text: string, defines: Map<string, string>): string {
 
 // ------------------------------------------------------------------ C types
 const SCALARS: Readonly<Record<string, number>> = {
-  kal_uint8: 1, kal_int8: 1, kal_char: 1, char: 1, kal_bool: 1, uint8_t: 1, int8_t: 1, U8: 1, S8: 1, kal_uint16: 2, kal_int16: 2, kal_wchar: 2, short: 2,
-  uint16_t: 2, int16_t: 2, U16: 2, S16: 2, kal_uint32: 4, kal_int32: 4, int: 4, long: 4, uint32_t: 4, int32_t: 4, U32: 4, S32: 4, float: 4,
-  kal_uint64: 8, kal_int64: 8, uint64_t: 8, int64_t: 8, double: 8,
+  kal_uint8: 1,
+  kal_int8: 1,
+  kal_char: 1,
+  char: 1,
+  kal_bool: 1,
+  uint8_t: 1,
+  int8_t: 1,
+  U8: 1,
+  S8: 1,
+  kal_uint16: 2,
+  kal_int16: 2,
+  kal_wchar: 2,
+  short: 2,
+  uint16_t: 2,
+  int16_t: 2,
+  U16: 2,
+  S16: 2,
+  kal_uint32: 4,
+  kal_int32: 4,
+  int: 4,
+  long: 4,
+  uint32_t: 4,
+  int32_t: 4,
+  U32: 4,
+  S32: 4,
+  float: 4,
+  kal_uint64: 8,
+  kal_int64: 8,
+  uint64_t: 8,
+  int64_t: 8,
+  double: 8,
 };
 
-interface CMember { name: string; type: string; dims: number[]; offset: number; elemSize: number; size: number; struct?: CStruct }
-interface CStruct { name: string; size: number; align: number; members: CMember[] }
+interface CMember {
+  name: string;
+  type: string;
+  dims: number[];
+  offset: number;
+  elemSize: number;
+  size: number;
+  struct?: CStruct;
+}
+interface CStruct {
+  name: string;
+  size: number;
+  align: number;
+  members: CMember[];
+}
 
 class Parser {
   i = 0;
@@ -188,16 +274,43 @@ class Parser {
     this.path = path;
     this.warnings = warnings;
   }
-  peek(k = 0): Tok { return this.t[Math.min(this.i + k, this.t.length - 1)]!; }
-  next(): Tok { const x = this.peek(); if (x.kind !== 'eof') this.i++; return x; }
-  is(text: string, k = 0): boolean { const x = this.peek(k); return x.kind !== 'string' && x.text === text; }
-  fail(message: string, t: Tok = this.peek(), code = 'NV_LID_BIT_SYNTAX'): never { throw err(code, message, t, this.path); }
-  expect(text: string): Tok { if (!this.is(text)) this.fail(`expected "${text}", found ${describe(this.peek())}`); return this.next(); }
-  ident(): Tok { const x = this.peek(); if (x.kind !== 'ident') this.fail(`expected a name, found ${describe(x)}`); return this.next(); }
-  int(): number { const x = this.peek(); if (x.kind !== 'int') this.fail(`expected a number, found ${describe(x)}`); return this.next().value!; }
-  str(): string { const x = this.peek(); if (x.kind !== 'string') this.fail(`expected a string, found ${describe(x)}`); return this.next().text; }
+  peek(k = 0): Tok {
+    return this.t[Math.min(this.i + k, this.t.length - 1)]!;
+  }
+  next(): Tok {
+    const x = this.peek();
+    if (x.kind !== 'eof') this.i++;
+    return x;
+  }
+  is(text: string, k = 0): boolean {
+    const x = this.peek(k);
+    return x.kind !== 'string' && x.text === text;
+  }
+  fail(message: string, t: Tok = this.peek(), code = 'NV_LID_BIT_SYNTAX'): never {
+    throw err(code, message, t, this.path);
+  }
+  expect(text: string): Tok {
+    if (!this.is(text)) this.fail(`expected "${text}", found ${describe(this.peek())}`);
+    return this.next();
+  }
+  ident(): Tok {
+    const x = this.peek();
+    if (x.kind !== 'ident') this.fail(`expected a name, found ${describe(x)}`);
+    return this.next();
+  }
+  int(): number {
+    const x = this.peek();
+    if (x.kind !== 'int') this.fail(`expected a number, found ${describe(x)}`);
+    return this.next().value!;
+  }
+  str(): string {
+    const x = this.peek();
+    if (x.kind !== 'string') this.fail(`expected a string, found ${describe(x)}`);
+    return this.next().text;
+  }
 }
-const describe = (t: Tok): string => (t.kind === 'eof' ? 'end of input' : t.kind === 'string' ? `"${t.text}"` : `"${t.text}"`);
+const describe = (t: Tok): string =>
+  t.kind === 'eof' ? 'end of input' : t.kind === 'string' ? `"${t.text}"` : `"${t.text}"`;
 
 function constValue(p: Parser, defines: Map<string, string>): number {
   const x = p.peek();
@@ -205,23 +318,39 @@ function constValue(p: Parser, defines: Map<string, string>): number {
   if (x.kind === 'ident') {
     p.next();
     const v = defines.get(x.text);
-    const n = v === undefined ? NaN : /^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$/.test(v) ? Number(/(0[xX][0-9a-fA-F]+|\d+)/.exec(v)![1]) : NaN;
+    const n =
+      v === undefined
+        ? NaN
+        : /^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$/.test(v)
+          ? Number(/(0[xX][0-9a-fA-F]+|\d+)/.exec(v)![1])
+          : NaN;
     if (!Number.isSafeInteger(n)) p.fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
     return n;
   }
   return p.fail(`expected a number, found ${describe(x)}`);
 }
 
-function typeSize(name: string, structs: Map<string, CStruct>, extra: Readonly<Record<string, number>>): { size: number; align: number; struct?: CStruct } | undefined {
+function typeSize(
+  name: string,
+  structs: Map<string, CStruct>,
+  extra: Readonly<Record<string, number>>,
+): { size: number; align: number; struct?: CStruct } | undefined {
   const s = structs.get(name);
   if (s) return { size: s.size, align: s.align, struct: s };
   // Own keys only: `constructor`, `toString`… are Object.prototype members, not C types.
   const scalar = Object.hasOwn(SCALARS, name) ? SCALARS[name] : undefined;
   const n = scalar ?? (Object.hasOwn(extra, name) ? extra[name] : undefined);
-  return n === undefined ? undefined : { size: n, align: Math.min(n, 8) > 0 ? (scalar !== undefined ? n : Math.min(n, 4)) : 1 };
+  return n === undefined
+    ? undefined
+    : { size: n, align: Math.min(n, 8) > 0 ? (scalar !== undefined ? n : Math.min(n, 4)) : 1 };
 }
 
-function parseTypedef(p: Parser, structs: Map<string, CStruct>, defines: Map<string, string>, extra: Readonly<Record<string, number>>): void {
+function parseTypedef(
+  p: Parser,
+  structs: Map<string, CStruct>,
+  defines: Map<string, string>,
+  extra: Readonly<Record<string, number>>,
+): void {
   p.expect('typedef');
   if (!p.is('struct')) {
     // typedef <scalar> name;  (aliases)
@@ -229,7 +358,10 @@ function parseTypedef(p: Parser, structs: Map<string, CStruct>, defines: Map<str
     while (!p.is(';') && p.peek().kind !== 'eof') words.push(p.next());
     p.expect(';');
     const alias = words.pop();
-    const base = words.filter((w) => !['unsigned', 'signed', 'const'].includes(w.text)).map((w) => w.text).join(' ');
+    const base = words
+      .filter((w) => !['unsigned', 'signed', 'const'].includes(w.text))
+      .map((w) => w.text)
+      .join(' ');
     const t = typeSize(base, structs, extra);
     if (alias && t && !t.struct) (extra as Record<string, number>)[alias.text] = t.size;
     return;
@@ -238,7 +370,8 @@ function parseTypedef(p: Parser, structs: Map<string, CStruct>, defines: Map<str
   if (p.peek().kind === 'ident') p.next();
   p.expect('{');
   const members: CMember[] = [];
-  let off = 0, align = 1;
+  let off = 0,
+    align = 1;
   while (!p.is('}')) {
     let tt = p.ident();
     while (['unsigned', 'signed', 'const', 'volatile', 'struct'].includes(tt.text)) tt = p.ident();
@@ -247,8 +380,17 @@ function parseTypedef(p: Parser, structs: Map<string, CStruct>, defines: Map<str
     for (;;) {
       const name = p.ident();
       const dims: number[] = [];
-      while (p.is('[')) { p.next(); dims.push(constValue(p, defines)); p.expect(']'); }
-      if (p.is(':')) p.fail('C bit fields in a typedef are not supported; describe them in LID_BIT', p.peek(), 'NV_LID_BIT_UNKNOWN_TYPE');
+      while (p.is('[')) {
+        p.next();
+        dims.push(constValue(p, defines));
+        p.expect(']');
+      }
+      if (p.is(':'))
+        p.fail(
+          'C bit fields in a typedef are not supported; describe them in LID_BIT',
+          p.peek(),
+          'NV_LID_BIT_UNKNOWN_TYPE',
+        );
       const count = dims.reduce((a, b) => a * b, 1);
       off = Math.ceil(off / t.align) * t.align;
       const m: CMember = { name: name.text, type: tt.text, dims, offset: off, elemSize: t.size, size: t.size * count };
@@ -257,7 +399,10 @@ function parseTypedef(p: Parser, structs: Map<string, CStruct>, defines: Map<str
       checkLimit('struct size', off + m.size, 1 << 24, { path: p.path });
       off += m.size;
       align = Math.max(align, t.align);
-      if (p.is(',')) { p.next(); continue; }
+      if (p.is(',')) {
+        p.next();
+        continue;
+      }
       break;
     }
     p.expect(';');
@@ -269,7 +414,13 @@ function parseTypedef(p: Parser, structs: Map<string, CStruct>, defines: Map<str
 }
 
 // A resolved path: byte offset, width of the addressed object, and its element (for bit fields).
-interface Resolved { offset: number; size: number; elemSize: number; scalar: boolean; type: string }
+interface Resolved {
+  offset: number;
+  size: number;
+  elemSize: number;
+  scalar: boolean;
+  type: string;
+}
 
 function parsePath(p: Parser, root: CStruct): { name: string; r: Resolved; at: Tok } {
   const at = p.ident();
@@ -286,7 +437,12 @@ function parsePath(p: Parser, root: CStruct): { name: string; r: Resolved; at: T
       const idx = p.int();
       p.expect(']');
       const dim = dimsLeft.shift();
-      if (dim === undefined || idx >= dim) p.fail(`index [${idx}] is outside ${m!.name}${dim === undefined ? ' (not an array)' : `[${dim}]`}`, b, 'NV_LID_BIT_UNKNOWN_FIELD');
+      if (dim === undefined || idx >= dim)
+        p.fail(
+          `index [${idx}] is outside ${m!.name}${dim === undefined ? ' (not an array)' : `[${dim}]`}`,
+          b,
+          'NV_LID_BIT_UNKNOWN_FIELD',
+        );
       size = size / dim;
       offset += idx * size;
       name += `[${idx}]`;
@@ -305,7 +461,17 @@ function parsePath(p: Parser, root: CStruct): { name: string; r: Resolved; at: T
     } else break;
   }
   const last: CMember = m!;
-  return { name, at, r: { offset, size, elemSize: last.elemSize, scalar: !last.struct, type: last.type + dimsLeft.map((d) => `[${d}]`).join('') } };
+  return {
+    name,
+    at,
+    r: {
+      offset,
+      size,
+      elemSize: last.elemSize,
+      scalar: !last.struct,
+      type: last.type + dimsLeft.map((d) => `[${d}]`).join(''),
+    },
+  };
 }
 
 function parseValues(p: Parser): LidBitValue[] {
@@ -325,16 +491,30 @@ function parseValues(p: Parser): LidBitValue[] {
 }
 
 function semi(p: Parser, after: string): void {
-  if (p.is(';')) { p.next(); return; }
+  if (p.is(';')) {
+    p.next();
+    return;
+  }
   // Sloppy sources omit `;` after a value list or body (§15): accept with a warning.
   const t = p.peek();
-  p.warnings.push({ code: 'NV_LID_BIT_MISSING_SEMI', message: `missing ";" after ${after}`, line: t.line, column: t.column });
+  p.warnings.push({
+    code: 'NV_LID_BIT_MISSING_SEMI',
+    message: `missing ";" after ${after}`,
+    line: t.line,
+    column: t.column,
+  });
 }
 
 // Nesting deeper than any real description: refuse before the call stack does.
 const MAX_DEPTH = 64;
 
-function parseBody(p: Parser, root: CStruct, parent: { name: string; r: Resolved } | undefined, out: LidBitField[], depth: number): void {
+function parseBody(
+  p: Parser,
+  root: CStruct,
+  parent: { name: string; r: Resolved } | undefined,
+  out: LidBitField[],
+  depth: number,
+): void {
   if (depth > MAX_DEPTH) p.fail(`items nested deeper than ${MAX_DEPTH} levels`);
   p.expect('{');
   let bit = 0;
@@ -346,14 +526,27 @@ function parseBody(p: Parser, root: CStruct, parent: { name: string; r: Resolved
       const wt = p.peek();
       const bits = p.int();
       if (!parent) p.fail('a bit field needs an enclosing member', nt);
-      if (!parent.r.scalar) p.fail(`bit fields need an integer member, "${parent.name}" is a struct`, nt, 'NV_LID_BIT_UNKNOWN_FIELD');
+      if (!parent.r.scalar)
+        p.fail(`bit fields need an integer member, "${parent.name}" is a struct`, nt, 'NV_LID_BIT_UNKNOWN_FIELD');
       const width = parent.r.elemSize * 8;
-      if (bits < 1 || bit + bits > width) p.fail(`bit field "${nt.text}" (bits ${bit}…${bit + bits - 1}) does not fit the ${width}-bit element of "${parent.name}"`, wt, 'NV_LID_BIT_WIDTH_OVERFLOW');
+      if (bits < 1 || bit + bits > width)
+        p.fail(
+          `bit field "${nt.text}" (bits ${bit}…${bit + bits - 1}) does not fit the ${width}-bit element of "${parent.name}"`,
+          wt,
+          'NV_LID_BIT_WIDTH_OVERFLOW',
+        );
       const description = p.peek().kind === 'string' ? p.str() : '';
       const values = p.is('{') ? parseValues(p) : undefined;
       semi(p, `bit field "${nt.text}"`);
       if (nt.text !== 'none') {
-        const f: LidBitField = { name: `${parent.name}.${nt.text}`, offset: parent.r.offset, bit, bits, description, container: parent.r.elemSize };
+        const f: LidBitField = {
+          name: `${parent.name}.${nt.text}`,
+          offset: parent.r.offset,
+          bit,
+          bits,
+          description,
+          container: parent.r.elemSize,
+        };
         if (values && values.length) f.values = values;
         out.push(f);
       }
@@ -385,7 +578,11 @@ function parseItem(p: Parser, root: CStruct, out: LidBitField[], depth = 0): voi
  */
 export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitResult {
   checkLimit('LID_BIT description length', text.length, LID_BIT_MAX_CHARS, { path: options.path });
-  const defines = new Map<string, string>([['GEN_FOR_PC', '1'], ['GEN_FOR_CPARSER', '1'], ...Object.entries(options.defines ?? {})]);
+  const defines = new Map<string, string>([
+    ['GEN_FOR_PC', '1'],
+    ['GEN_FOR_CPARSER', '1'],
+    ...Object.entries(options.defines ?? {}),
+  ]);
   const toks = lex(preprocess(text, defines), options.path);
   const warnings: LidBitWarning[] = [];
   const p: Parser = new Parser(toks, options.path, warnings);
@@ -393,7 +590,10 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
   const extra: Record<string, number> = { ...options.typeSizes };
   const lids: LidBitLid[] = [];
   while (p.peek().kind !== 'eof') {
-    if (p.is('typedef')) { parseTypedef(p, structs, defines, extra); continue; }
+    if (p.is('typedef')) {
+      parseTypedef(p, structs, defines, extra);
+      continue;
+    }
     if (p.is('BEGIN_NVRAM_DATA')) {
       p.next();
       while (!p.is('END_NVRAM_DATA')) {
@@ -410,7 +610,8 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
           p.expect(')');
           const v = defines.get(`${lid.text}_VERNO`);
           const m = v === undefined ? null : /^"(\d{3})"$/.exec(v.trim());
-          if (!m) return p.fail(`VER_LID(${lid.text}) needs #define ${lid.text}_VERNO "NNN"`, lid, 'NV_LID_BIT_UNRESOLVED');
+          if (!m)
+            return p.fail(`VER_LID(${lid.text}) needs #define ${lid.text}_VERNO "NNN"`, lid, 'NV_LID_BIT_UNRESOLVED');
           verno = m[1]!;
         } else {
           verno = p.str();
@@ -422,7 +623,12 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
         p.expect('*');
         const records = constValue(p, defines);
         const want = options.recordSizes?.[lid.text];
-        if (want !== undefined && want !== root.size) p.fail(`sizeof(${root.name}) is ${root.size}, the table record size of ${lid.text} is ${want}`, tt, 'NV_LID_BIT_SIZE_MISMATCH');
+        if (want !== undefined && want !== root.size)
+          p.fail(
+            `sizeof(${root.name}) is ${root.size}, the table record size of ${lid.text} is ${want}`,
+            tt,
+            'NV_LID_BIT_SIZE_MISMATCH',
+          );
         const fields: LidBitField[] = [];
         p.expect('{');
         while (!p.is('}')) {
@@ -466,17 +672,22 @@ const readBits = (rec: Uint8Array, f: LidBitField): number => {
  * @example decodeLidBitRecord(lid, hexToBytes('0500090041424344'))[1] // { name: 'mode.power_save', value: 1, label: 'on' }
  */
 export function decodeLidBitRecord(lid: LidBitLid, record: Uint8Array): LidBitFieldValue[] {
-  if (record.length !== lid.recordSize) throw new NvError('NV_LID_BAD_BUFFER_SIZE', `record is ${record.length} bytes, ${lid.type} is ${lid.recordSize}`, { path: lid.lid });
+  if (record.length !== lid.recordSize)
+    throw new NvError('NV_LID_BAD_BUFFER_SIZE', `record is ${record.length} bytes, ${lid.type} is ${lid.recordSize}`, {
+      path: lid.lid,
+    });
   return lid.fields.map((f) => {
     const bytes = record.subarray(f.offset, f.offset + f.bits / 8);
-    const small = f.container !== undefined || (f.bits <= 32 && [8, 16, 32].includes(f.bits) && !/\[/.test(f.type ?? ''));
+    const small =
+      f.container !== undefined || (f.bits <= 32 && [8, 16, 32].includes(f.bits) && !/\[/.test(f.type ?? ''));
     const out: LidBitFieldValue = { name: f.name, value: small ? readBits(record, f) : bytesToHex(bytes) };
     const label = f.values?.find((v) => v.value === out.value)?.label;
     if (label !== undefined) out.label = label;
     if (!small) {
       const end = bytes.indexOf(0);
       const t = bytes.subarray(0, end < 0 ? bytes.length : end);
-      if (t.length > 0 && t.every((b) => b >= 0x20 && b < 0x7f) && bytes.subarray(t.length).every((b) => b === 0)) out.text = decodeLatin1(t); // not fromCharCode(...t): a spread of a 10⁵-byte field overflows the stack
+      if (t.length > 0 && t.every((b) => b >= 0x20 && b < 0x7f) && bytes.subarray(t.length).every((b) => b === 0))
+        out.text = decodeLatin1(t); // not fromCharCode(...t): a spread of a 10⁵-byte field overflows the stack
     }
     return out;
   });
@@ -488,14 +699,24 @@ export function decodeLidBitRecord(lid: LidBitLid, record: Uint8Array): LidBitFi
  * @throws NvError `NV_LID_BIT_UNKNOWN_FIELD` for an unknown name or label; RangeError for a value out of range.
  * @example encodeLidBitRecord(lid, { 'mode.rat': 2, label: '41424344' })
  */
-export function encodeLidBitRecord(lid: LidBitLid, values: Readonly<Record<string, number | string>>, base?: Uint8Array): Uint8Array<ArrayBuffer> {
+export function encodeLidBitRecord(
+  lid: LidBitLid,
+  values: Readonly<Record<string, number | string>>,
+  base?: Uint8Array,
+): Uint8Array<ArrayBuffer> {
   const rec = new Uint8Array(lid.recordSize);
   if (base) {
-    if (base.length !== lid.recordSize) throw new NvError('NV_LID_BAD_BUFFER_SIZE', `base record is ${base.length} bytes, ${lid.type} is ${lid.recordSize}`, { path: lid.lid });
+    if (base.length !== lid.recordSize)
+      throw new NvError(
+        'NV_LID_BAD_BUFFER_SIZE',
+        `base record is ${base.length} bytes, ${lid.type} is ${lid.recordSize}`,
+        { path: lid.lid },
+      );
     rec.set(base);
   }
   for (const name of Object.keys(values)) {
-    if (!lid.fields.some((f) => f.name === name)) throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `"${name}" is not a field of ${lid.lid}`, { path: lid.lid });
+    if (!lid.fields.some((f) => f.name === name))
+      throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `"${name}" is not a field of ${lid.lid}`, { path: lid.lid });
   }
   const ordered = [...lid.fields].sort((a, b) => Number(a.container !== undefined) - Number(b.container !== undefined));
   for (const f of ordered) {
@@ -503,16 +724,19 @@ export function encodeLidBitRecord(lid: LidBitLid, values: Readonly<Record<strin
     if (v === undefined) continue;
     if (typeof v === 'string' && f.values && !/^[0-9a-fA-F]*$/.test(v)) {
       const hit = f.values.find((x) => x.label === v);
-      if (!hit) throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `"${v}" is not a value label of ${f.name}`, { path: lid.lid });
+      if (!hit)
+        throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `"${v}" is not a value label of ${f.name}`, { path: lid.lid });
       v = hit.value;
     }
     if (typeof v === 'string') {
       const bytes = hexToBytes(v, f.name);
-      if (bytes.length !== f.bits / 8) throw new RangeError(`${f.name} needs ${f.bits / 8} bytes of hex, got ${bytes.length}`);
+      if (bytes.length !== f.bits / 8)
+        throw new RangeError(`${f.name} needs ${f.bits / 8} bytes of hex, got ${bytes.length}`);
       rec.set(bytes, f.offset);
       continue;
     }
-    if (!Number.isInteger(v) || v < 0 || v >= 2 ** f.bits) throw new RangeError(`${f.name} = ${v} does not fit ${f.bits} bits`);
+    if (!Number.isInteger(v) || v < 0 || v >= 2 ** f.bits)
+      throw new RangeError(`${f.name} = ${v} does not fit ${f.bits} bits`);
     const width = f.container ?? f.bits / 8;
     let word = 0;
     for (let k = width - 1; k >= 0; k--) word = word * 256 + rec[f.offset + k]!;

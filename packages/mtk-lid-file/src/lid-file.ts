@@ -145,7 +145,13 @@ export function lidFileSize(entry: LidEntry, generation: LidGeneration, bindToCh
 }
 
 // moly-b attribute bits used when a gen-B file is decoded without a table entry.
-const B_ATTR_BITS: readonly [string, number][] = [['MULTI_DEFAULT', 0x1], ['MULTIPLE', 0x4], ['CONFIDENTIAL', 0x8], ['MSP', 0x20], ['RAW_DATA', 0x8000]];
+const B_ATTR_BITS: readonly [string, number][] = [
+  ['MULTI_DEFAULT', 0x1],
+  ['MULTIPLE', 0x4],
+  ['CONFIDENTIAL', 0x8],
+  ['MSP', 0x20],
+  ['RAW_DATA', 0x8000],
+];
 
 /**
  * Decodes the 64-byte gen-B header (every field, §5) without judging it.
@@ -153,9 +159,17 @@ const B_ATTR_BITS: readonly [string, number][] = [['MULTI_DEFAULT', 0x1], ['MULT
  * @example decodeLdiHeader(file).totalRecords
  */
 export function decodeLdiHeader(bytes: Uint8Array, path?: string): LdiHeader {
-  if (bytes.length < LDI_HEADER_SIZE) throw new NvError('NV_TRUNCATED', `a gen-B LID file needs a 64-byte header, got ${bytes.length} bytes`, { offset: bytes.length, path });
+  if (bytes.length < LDI_HEADER_SIZE)
+    throw new NvError('NV_TRUNCATED', `a gen-B LID file needs a 64-byte header, got ${bytes.length} bytes`, {
+      offset: bytes.length,
+      path,
+    });
   if (bytes[0] !== 0x4c || bytes[1] !== 0x44 || bytes[2] !== 0x49 || bytes[3] !== 0) {
-    throw new NvError('NV_LID_BAD_MAGIC', `gen-B header magic is ${bytesToHex(bytes.subarray(0, 4))}, not 4c444900 ("LDI\\0")`, { offset: 0, path });
+    throw new NvError(
+      'NV_LID_BAD_MAGIC',
+      `gen-B header magic is ${bytesToHex(bytes.subarray(0, 4))}, not 4c444900 ("LDI\\0")`,
+      { offset: 0, path },
+    );
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, LDI_HEADER_SIZE);
   return {
@@ -175,7 +189,8 @@ export function decodeLdiHeader(bytes: Uint8Array, path?: string): LdiHeader {
 }
 
 function hexField(hex: string, len: number, what: string): Uint8Array {
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex) || hex.length !== 2 * len) throw new RangeError(`${what} must be ${len} bytes of hex`);
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex) || hex.length !== 2 * len)
+    throw new RangeError(`${what} must be ${len} bytes of hex`);
   const out = new Uint8Array(len);
   for (let i = 0; i < len; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
@@ -186,7 +201,9 @@ function hexField(hex: string, len: number, what: string): Uint8Array {
  * @throws RangeError for out-of-range fields (API misuse).
  * @example encodeLdiHeader({ lid: 0xef10, totalRecords: 10, recordSize: 10, attr: 0x400a, category: 0x2000, writeTimes: 0 })
  */
-export function encodeLdiHeader(fields: Partial<LdiHeader> & Pick<LdiHeader, 'lid' | 'totalRecords' | 'recordSize' | 'attr' | 'category'>): Uint8Array<ArrayBuffer> {
+export function encodeLdiHeader(
+  fields: Partial<LdiHeader> & Pick<LdiHeader, 'lid' | 'totalRecords' | 'recordSize' | 'attr' | 'category'>,
+): Uint8Array<ArrayBuffer> {
   const h = new Uint8Array(LDI_HEADER_SIZE);
   const dv = new DataView(h.buffer);
   h.set([0x4c, 0x44, 0x49, 0]);
@@ -218,19 +235,32 @@ interface Cipher {
 function makeCipher(key: LidKey | undefined, generation: LidGeneration, path: string | undefined): Cipher | undefined {
   if (!key) return undefined;
   if (generation === 'A') {
-    if ('aesKey' in key) throw new NvError('NV_LID_KEY_REQUIRED', 'generation A uses an RC4 key (rc4Key or rc4State), not an AES key', { path });
+    if ('aesKey' in key)
+      throw new NvError('NV_LID_KEY_REQUIRED', 'generation A uses an RC4 key (rc4Key or rc4State), not an AES key', {
+        path,
+      });
     const state = 'rc4State' in key ? key.rc4State : rc4KeySchedule(key.rc4Key);
-    if (state.length !== 256) throw new NvError('NV_LID_KEY_REQUIRED', `an RC4 state must be 256 bytes, got ${state.length}`, { path });
+    if (state.length !== 256)
+      throw new NvError('NV_LID_KEY_REQUIRED', `an RC4 state must be 256 bytes, got ${state.length}`, { path });
     const skip = key.skip ?? 0;
     return { rc4: (d) => rc4Xor(state, d, skip) };
   }
-  if (!('aesKey' in key)) throw new NvError('NV_LID_KEY_REQUIRED', 'generation B uses a 16-byte AES key (aesKey)', { path });
-  if (key.aesKey.length !== 16) throw new NvError('NV_LID_KEY_REQUIRED', `the gen-B AES key must be 16 bytes, got ${key.aesKey.length}`, { path });
+  if (!('aesKey' in key))
+    throw new NvError('NV_LID_KEY_REQUIRED', 'generation B uses a 16-byte AES key (aesKey)', { path });
+  if (key.aesKey.length !== 16)
+    throw new NvError('NV_LID_KEY_REQUIRED', `the gen-B AES key must be 16 bytes, got ${key.aesKey.length}`, { path });
   return { aes: aesExpandKey(key.aesKey) };
 }
 
 function entryFromHeader(h: LdiHeader): LidEntry {
-  return { lid: h.lid, size: h.recordSize, records: h.totalRecords, attr: h.attr, category: h.category, attributes: B_ATTR_BITS.filter(([, v]) => (h.attr & v) !== 0).map(([n]) => n) };
+  return {
+    lid: h.lid,
+    size: h.recordSize,
+    records: h.totalRecords,
+    attr: h.attr,
+    category: h.category,
+    attributes: B_ATTR_BITS.filter(([, v]) => (h.attr & v) !== 0).map(([n]) => n),
+  };
 }
 
 /**
@@ -239,7 +269,11 @@ function entryFromHeader(h: LdiHeader): LidEntry {
  * @throws NvError `NV_LID_UNKNOWN_GENERATION`, `NV_LID_AMBIGUOUS_LAYOUT`.
  * @example detectLidGeneration(file) // { generation: 'B' }
  */
-export function detectLidGeneration(bytes: Uint8Array, entry?: LidEntry, options: { bindToChip?: boolean; path?: string } = {}): { generation: LidGeneration; entry?: LidEntry } {
+export function detectLidGeneration(
+  bytes: Uint8Array,
+  entry?: LidEntry,
+  options: { bindToChip?: boolean; path?: string } = {},
+): { generation: LidGeneration; entry?: LidEntry } {
   const bind = options.bindToChip !== false;
   const len = bytes.length;
   let magic = false;
@@ -247,7 +281,8 @@ export function detectLidGeneration(bytes: Uint8Array, entry?: LidEntry, options
     magic = true;
     const h = decodeLdiHeader(bytes, options.path);
     const e = entry ?? entryFromHeader(h);
-    if (h.checksum === ldiHeaderChecksum(bytes) && lidFileSize(e, 'B', bind) === len) return { generation: 'B', entry: e };
+    if (h.checksum === ldiHeaderChecksum(bytes) && lidFileSize(e, 'B', bind) === len)
+      return { generation: 'B', entry: e };
   }
   if (entry) {
     if (lidFileSize(entry, 'A', bind) === len && len > 0) return { generation: 'A', entry };
@@ -265,14 +300,27 @@ export function detectLidGeneration(bytes: Uint8Array, entry?: LidEntry, options
     }
     if (fits.length === 1) return { generation: 'A', entry: fits[0]! };
     if (fits.length > 1) {
-      throw new NvError('NV_LID_AMBIGUOUS_LAYOUT', `several generation-A layouts fit ${len} bytes (e.g. ${fits.map((f) => `${f.records}×${f.size + 2}`).join(', ')}); give the table entry`, { path: options.path, data: { layouts: fits.map((f) => ({ records: f.records, size: f.size })) } });
+      throw new NvError(
+        'NV_LID_AMBIGUOUS_LAYOUT',
+        `several generation-A layouts fit ${len} bytes (e.g. ${fits.map((f) => `${f.records}×${f.size + 2}`).join(', ')}); give the table entry`,
+        { path: options.path, data: { layouts: fits.map((f) => ({ records: f.records, size: f.size })) } },
+      );
     }
   }
   if (magic) {
     const h = decodeLdiHeader(bytes, options.path);
-    if (h.checksum !== ldiHeaderChecksum(bytes)) throw new NvError('NV_LID_BAD_HEADER_CHECKSUM', `gen-B header checksum is 0x${h.checksum.toString(16)}, expected 0x${ldiHeaderChecksum(bytes).toString(16)}`, { offset: 30, path: options.path });
+    if (h.checksum !== ldiHeaderChecksum(bytes))
+      throw new NvError(
+        'NV_LID_BAD_HEADER_CHECKSUM',
+        `gen-B header checksum is 0x${h.checksum.toString(16)}, expected 0x${ldiHeaderChecksum(bytes).toString(16)}`,
+        { offset: 30, path: options.path },
+      );
   }
-  throw new NvError('NV_LID_UNKNOWN_GENERATION', `no generation-A or generation-B layout fits this ${len}-byte file${entry ? ' and its table entry' : ''}`, { path: options.path, offset: 0 });
+  throw new NvError(
+    'NV_LID_UNKNOWN_GENERATION',
+    `no generation-A or generation-B layout fits this ${len}-byte file${entry ? ' and its table entry' : ''}`,
+    { path: options.path, offset: 0 },
+  );
 }
 
 /**
@@ -301,30 +349,65 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
     if (!e) e = entryFromHeader(header);
     else {
       const diffs: string[] = [];
-      if (e.lid !== null && e.lid !== header.lid) diffs.push(`LID 0x${header.lid.toString(16)} ≠ 0x${e.lid.toString(16)}`);
+      if (e.lid !== null && e.lid !== header.lid)
+        diffs.push(`LID 0x${header.lid.toString(16)} ≠ 0x${e.lid.toString(16)}`);
       if (e.records !== header.totalRecords) diffs.push(`records ${header.totalRecords} ≠ ${e.records}`);
       if (e.size !== header.recordSize) diffs.push(`record size ${header.recordSize} ≠ ${e.size}`);
-      if (e.category !== undefined && e.category !== header.category) diffs.push(`category 0x${header.category.toString(16)} ≠ 0x${e.category.toString(16)}`);
-      if (diffs.length) throw new NvError('NV_LID_HEADER_MISMATCH', `gen-B header disagrees with the table entry: ${diffs.join(', ')}`, { offset: 4, path, data: { diffs } });
+      if (e.category !== undefined && e.category !== header.category)
+        diffs.push(`category 0x${header.category.toString(16)} ≠ 0x${e.category.toString(16)}`);
+      if (diffs.length)
+        throw new NvError(
+          'NV_LID_HEADER_MISMATCH',
+          `gen-B header disagrees with the table entry: ${diffs.join(', ')}`,
+          { offset: 4, path, data: { diffs } },
+        );
     }
     base = LDI_HEADER_SIZE;
   }
-  if (!e) throw new NvError('NV_LID_UNKNOWN_GENERATION', 'generation A needs the table entry (record size) to decode', { path });
+  if (!e)
+    throw new NvError('NV_LID_UNKNOWN_GENERATION', 'generation A needs the table entry (record size) to decode', {
+      path,
+    });
   checkLimit('record count', e.records, 0xffff, { path });
   checkLimit('record size', e.size, LID_MAX_FILE_BYTES, { path });
   const expected = lidFileSize(e, generation, bind);
   if (bytes.length !== expected) {
-    throw new NvError('NV_LID_BAD_SIZE', `file is ${bytes.length} bytes, the entry needs ${expected} (${e.records} records of ${e.size})`, { offset: expected, path, data: { expected, actual: bytes.length } });
+    throw new NvError(
+      'NV_LID_BAD_SIZE',
+      `file is ${bytes.length} bytes, the entry needs ${expected} (${e.records} records of ${e.size})`,
+      { offset: expected, path, data: { expected, actual: bytes.length } },
+    );
   }
-  if (has(e, 'MSP') && bind) throw new NvError('NV_LID_HW_BOUND', `this LID is MSP (chip-bound hardware cipher): only its size (${expected} bytes) could be checked`, { path, data: { size: expected } });
+  if (has(e, 'MSP') && bind)
+    throw new NvError(
+      'NV_LID_HW_BOUND',
+      `this LID is MSP (chip-bound hardware cipher): only its size (${expected} bytes) could be checked`,
+      { path, data: { size: expected } },
+    );
   if (generation === 'B' && has(e, 'RAW_DATA')) {
     const raw = bytes.slice(base);
-    return { generation, header: header!, headerChecksumOk: headerChecksumOk!, recordSize: e.size, sectionSize: raw.length, decrypted: true, raw: true, records: [{ index: 1, bytes: raw, checksumOk: true, checksum: '', offset: base }], badRecords: [] };
+    return {
+      generation,
+      header: header!,
+      headerChecksumOk: headerChecksumOk!,
+      recordSize: e.size,
+      sectionSize: raw.length,
+      decrypted: true,
+      raw: true,
+      records: [{ index: 1, bytes: raw, checksumOk: true, checksum: '', offset: base }],
+      badRecords: [],
+    };
   }
   const confidential = has(e, 'CONFIDENTIAL');
   const cipher = confidential ? makeCipher(options.key, generation, path) : undefined;
-  if (confidential && !cipher && !options.allowEncrypted) throw new NvError('NV_LID_KEY_REQUIRED', `LID is CONFIDENTIAL: give the ${generation === 'A' ? 'RC4 key or state' : 'AES-128 key'} (--key)`, { path });
-  const section = generation === 'A' ? sectionSizeA(e.size, e.attributes, bind) : sectionSizeB(e.size, e.attributes, bind);
+  if (confidential && !cipher && !options.allowEncrypted)
+    throw new NvError(
+      'NV_LID_KEY_REQUIRED',
+      `LID is CONFIDENTIAL: give the ${generation === 'A' ? 'RC4 key or state' : 'AES-128 key'} (--key)`,
+      { path },
+    );
+  const section =
+    generation === 'A' ? sectionSizeA(e.size, e.attributes, bind) : sectionSizeB(e.size, e.attributes, bind);
   const records: LidRecord[] = [];
   const badRecords: number[] = [];
   // §5.3: non-zero pad after decryption means a wrong key when every padded section shows it; a single corrupt
@@ -363,9 +446,20 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
     if (!ok) badRecords.push(i + 1);
   }
   if (badPads > 0 && badPads === e.records) {
-    throw new NvError('NV_LID_BAD_PADDING', `every section has non-zero pad bytes after decryption: wrong key`, { offset: firstBadPad, path, data: { records: e.records } });
+    throw new NvError('NV_LID_BAD_PADDING', `every section has non-zero pad bytes after decryption: wrong key`, {
+      offset: firstBadPad,
+      path,
+      data: { records: e.records },
+    });
   }
-  const out: LidDecoded = { generation, recordSize: e.size, sectionSize: section, decrypted: !confidential || cipher !== undefined, records, badRecords };
+  const out: LidDecoded = {
+    generation,
+    recordSize: e.size,
+    sectionSize: section,
+    decrypted: !confidential || cipher !== undefined,
+    records,
+    badRecords,
+  };
   if (header) {
     out.header = header;
     out.headerChecksumOk = headerChecksumOk!;
@@ -387,22 +481,50 @@ export interface LidEncodeOptions extends LidCodecOptions {
  *   `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND` (MSP bound to the chip cannot be produced offline).
  * @example encodeLidFile([imei, ...nine], entry, { generation: 'B', key: { aesKey } })
  */
-export function encodeLidFile(records: readonly Uint8Array[], entry: LidEntry, options: LidEncodeOptions): Uint8Array<ArrayBuffer> {
+export function encodeLidFile(
+  records: readonly Uint8Array[],
+  entry: LidEntry,
+  options: LidEncodeOptions,
+): Uint8Array<ArrayBuffer> {
   const { generation, path } = options;
   const bind = options.bindToChip !== false;
-  if (records.length !== entry.records) throw new NvError('NV_LID_BAD_RECORD_INDEX', `the entry has ${entry.records} records, ${records.length} were given`, { path, data: { expected: entry.records, actual: records.length } });
-  if (has(entry, 'MSP') && bind) throw new NvError('NV_LID_HW_BOUND', 'an MSP LID bound to the chip needs the device hardware cipher; it cannot be written offline', { path });
+  if (records.length !== entry.records)
+    throw new NvError(
+      'NV_LID_BAD_RECORD_INDEX',
+      `the entry has ${entry.records} records, ${records.length} were given`,
+      { path, data: { expected: entry.records, actual: records.length } },
+    );
+  if (has(entry, 'MSP') && bind)
+    throw new NvError(
+      'NV_LID_HW_BOUND',
+      'an MSP LID bound to the chip needs the device hardware cipher; it cannot be written offline',
+      { path },
+    );
   const size = lidFileSize(entry, generation, bind);
   checkLimit('LID file size', size, LID_MAX_FILE_BYTES, { path });
   const out = new Uint8Array(size);
   let base = 0;
   if (generation === 'B') {
     if (entry.lid === null) throw new RangeError('a gen-B header needs the LID number');
-    out.set(encodeLdiHeader({ ...options.header, lid: entry.lid, totalRecords: entry.records, recordSize: entry.size, attr: entry.attr ?? 0, category: entry.category ?? 0 }));
+    out.set(
+      encodeLdiHeader({
+        ...options.header,
+        lid: entry.lid,
+        totalRecords: entry.records,
+        recordSize: entry.size,
+        attr: entry.attr ?? 0,
+        category: entry.category ?? 0,
+      }),
+    );
     base = LDI_HEADER_SIZE;
   }
   records.forEach((r, i) => {
-    if (r.length !== entry.size) throw new NvError('NV_LID_BAD_BUFFER_SIZE', `record ${i + 1} is ${r.length} bytes, the entry record size is ${entry.size}`, { path, data: { record: i + 1 } });
+    if (r.length !== entry.size)
+      throw new NvError(
+        'NV_LID_BAD_BUFFER_SIZE',
+        `record ${i + 1} is ${r.length} bytes, the entry record size is ${entry.size}`,
+        { path, data: { record: i + 1 } },
+      );
   });
   if (generation === 'B' && has(entry, 'RAW_DATA')) {
     records.forEach((r, i) => out.set(r, base + i * entry.size));
@@ -410,8 +532,16 @@ export function encodeLidFile(records: readonly Uint8Array[], entry: LidEntry, o
   }
   const confidential = has(entry, 'CONFIDENTIAL');
   const cipher = confidential ? makeCipher(options.key, generation, path) : undefined;
-  if (confidential && !cipher) throw new NvError('NV_LID_KEY_REQUIRED', `LID is CONFIDENTIAL: give the ${generation === 'A' ? 'RC4 key or state' : 'AES-128 key'} (--key)`, { path });
-  const section = generation === 'A' ? sectionSizeA(entry.size, entry.attributes, bind) : sectionSizeB(entry.size, entry.attributes, bind);
+  if (confidential && !cipher)
+    throw new NvError(
+      'NV_LID_KEY_REQUIRED',
+      `LID is CONFIDENTIAL: give the ${generation === 'A' ? 'RC4 key or state' : 'AES-128 key'} (--key)`,
+      { path },
+    );
+  const section =
+    generation === 'A'
+      ? sectionSizeA(entry.size, entry.attributes, bind)
+      : sectionSizeB(entry.size, entry.attributes, bind);
   records.forEach((r, i) => {
     const off = base + i * section;
     if (generation === 'A') {
@@ -441,7 +571,11 @@ export interface LidNamedFile {
  * @throws NvError as {@link encodeLidFile}; `NV_LID_BAD_NAME` when the entry has no valid prefix/verno.
  * @example encodeLidFiles(records, entry, { generation: 'A' }).map((f) => f.name)
  */
-export function encodeLidFiles(records: readonly Uint8Array[], entry: LidEntry, options: LidEncodeOptions): LidNamedFile[] {
+export function encodeLidFiles(
+  records: readonly Uint8Array[],
+  entry: LidEntry,
+  options: LidEncodeOptions,
+): LidNamedFile[] {
   const bytes = encodeLidFile(records, entry, options);
   return lidFileNamesOf(entry.prefix ?? '', entry.verno ?? '', has(entry, 'MULTIPLE')).map((name) => ({ name, bytes }));
 }
@@ -460,13 +594,18 @@ export interface LidReconcileResult {
   decoded?: LidDecoded;
 }
 
-function copyOk(bytes: Uint8Array | undefined, entry: LidEntry | undefined, options: LidCodecOptions): LidDecoded | undefined {
+function copyOk(
+  bytes: Uint8Array | undefined,
+  entry: LidEntry | undefined,
+  options: LidCodecOptions,
+): LidDecoded | undefined {
   if (!bytes) return undefined;
   try {
     const d = decodeLidFile(bytes, entry, options);
     return d.badRecords.length === 0 ? d : undefined;
   } catch (error) {
-    if (NvError.isInstance(error) && error.code !== 'NV_LID_KEY_REQUIRED' && error.code !== 'NV_LID_HW_BOUND') return undefined;
+    if (NvError.isInstance(error) && error.code !== 'NV_LID_KEY_REQUIRED' && error.code !== 'NV_LID_HW_BOUND')
+      return undefined;
     throw error;
   }
 }
@@ -478,7 +617,12 @@ function copyOk(bytes: Uint8Array | undefined, entry: LidEntry | undefined, opti
  * @throws NvError `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND` (nothing can be judged).
  * @example reconcileCopies(a, b, entry, { key }).action // 'copy-a-to-b'
  */
-export function reconcileCopies(a: Uint8Array | undefined, b: Uint8Array | undefined, entry?: LidEntry, options: LidCodecOptions = {}): LidReconcileResult {
+export function reconcileCopies(
+  a: Uint8Array | undefined,
+  b: Uint8Array | undefined,
+  entry?: LidEntry,
+  options: LidCodecOptions = {},
+): LidReconcileResult {
   const da = copyOk(a, entry, options);
   const db = copyOk(b, entry, options);
   const mismatch = !(a && b && bytesEqual(a, b));

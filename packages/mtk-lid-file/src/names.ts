@@ -27,7 +27,12 @@ const NAME_RE = /^([0-9A-Za-z]{4})([_AB])([0-9]{3})(?:_([0-9A-F]{4})([0-9A-F]{4}
  */
 export function parseLidFileName(name: string): LidFileName {
   const m = NAME_RE.exec(name);
-  if (!m) throw new NvError('NV_LID_BAD_NAME', `"${name.slice(0, 40)}" is not a LID file name (PPPP + _/A/B + 3 digits, e.g. LD0B_001)`, { path: name });
+  if (!m)
+    throw new NvError(
+      'NV_LID_BAD_NAME',
+      `"${name.slice(0, 40)}" is not a LID file name (PPPP + _/A/B + 3 digits, e.g. LD0B_001)`,
+      { path: name },
+    );
   const base = { prefix: m[1]!, copy: m[2] as LidCopy, verno: m[3]! };
   return m[4] !== undefined ? { ...base, suffix: { records: parseInt(m[4], 16), size: parseInt(m[5]!, 16) } } : base;
 }
@@ -45,9 +50,19 @@ export function isLidFileName(name: string): boolean {
  * @throws NvError `NV_LID_BAD_NAME` for a prefix that is not 4 alphanumerics or a VERNO that is not 3 digits.
  * @example composeLidFileName('MT79', '001') // 'MT79_001'
  */
-export function composeLidFileName(prefix: string, verno: string, copy: LidCopy = '_', suffix?: { records: number; size: number }): string {
+export function composeLidFileName(
+  prefix: string,
+  verno: string,
+  copy: LidCopy = '_',
+  suffix?: { records: number; size: number },
+): string {
   const name = `${prefix}${copy}${verno}`;
-  if (!isLidFileName(name)) throw new NvError('NV_LID_BAD_NAME', `cannot compose a LID file name from prefix "${prefix}", copy "${copy}", verno "${verno}"`, { path: name });
+  if (!isLidFileName(name))
+    throw new NvError(
+      'NV_LID_BAD_NAME',
+      `cannot compose a LID file name from prefix "${prefix}", copy "${copy}", verno "${verno}"`,
+      { path: name },
+    );
   if (!suffix) return name;
   const h = (v: number): string => {
     if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new RangeError(`suffix field ${v} is not a u16`);
@@ -61,7 +76,9 @@ export function composeLidFileName(prefix: string, verno: string, copy: LidCopy 
  * @example lidFileNamesOf('LD0B', '001', true) // ['LD0BA001', 'LD0BB001']
  */
 export function lidFileNamesOf(prefix: string, verno: string, multiple: boolean): string[] {
-  return multiple ? [composeLidFileName(prefix, verno, 'A'), composeLidFileName(prefix, verno, 'B')] : [composeLidFileName(prefix, verno)];
+  return multiple
+    ? [composeLidFileName(prefix, verno, 'A'), composeLidFileName(prefix, verno, 'B')]
+    : [composeLidFileName(prefix, verno)];
 }
 
 /** Device path of a LID folder (§2). */
@@ -78,8 +95,17 @@ export interface LidFolder extends LtableLocation {
  * Partition, folder and device paths of a LID from its category names (§2, ltable §2.2).
  * @example lidFolder(['IMPORTANT'], 'moly-b').devicePath // '/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI'
  */
-export function lidFolder(categories: readonly string[], generation: LtableGeneration, options: { importantPartitions?: boolean } = {}): LidFolder {
-  const loc = locationOf(categories, generation, options.importantPartitions === undefined ? {} : { importantPartitions: options.importantPartitions });
-  if (loc.partition === 'protect_f') return { ...loc, devicePath: '/mnt/vendor/protect_f/md', devicePathB: '/mnt/vendor/protect_s/md' };
+export function lidFolder(
+  categories: readonly string[],
+  generation: LtableGeneration,
+  options: { importantPartitions?: boolean } = {},
+): LidFolder {
+  const loc = locationOf(
+    categories,
+    generation,
+    options.importantPartitions === undefined ? {} : { importantPartitions: options.importantPartitions },
+  );
+  if (loc.partition === 'protect_f')
+    return { ...loc, devicePath: '/mnt/vendor/protect_f/md', devicePathB: '/mnt/vendor/protect_s/md' };
   return { ...loc, devicePath: `/mnt/vendor/nvdata/md/NVRAM/${loc.folder}`, modemPath: `Z:\\NVRAM\\${loc.folder}` };
 }

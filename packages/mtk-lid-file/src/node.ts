@@ -7,7 +7,15 @@ import { appendFile, mkdir, open, readdir, stat, writeFile } from 'node:fs/promi
 import { basename, dirname, join } from 'node:path';
 import { NvError, bytesEqual, checkLimit } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
-import { BIN_REGION_MAX_BYTES, createBinRegionChecksum, inspectBinRegion, readBinRegionMap, scanBinRegionTitles, type BinRegionInspection, type BinRegionOptions } from './bin-region.ts';
+import {
+  BIN_REGION_MAX_BYTES,
+  createBinRegionChecksum,
+  inspectBinRegion,
+  readBinRegionMap,
+  scanBinRegionTitles,
+  type BinRegionInspection,
+  type BinRegionOptions,
+} from './bin-region.ts';
 import { LID_MAX_FILE_BYTES } from './lid-file.ts';
 import { isLidFileName } from './names.ts';
 import { verifyLidFiles, type LidVerifyOptions, type LidVerifyResult } from './verify.ts';
@@ -25,7 +33,8 @@ async function listFiles(root: string, out: string[]): Promise<void> {
     const p = join(root, e.name);
     if (e.isDirectory()) await listFiles(p, out);
     else if (e.isFile()) out.push(p);
-    if (out.length > MAX_FILES) throw new NvError('NV_LIMIT', `more than ${MAX_FILES} files under ${root}`, { path: root });
+    if (out.length > MAX_FILES)
+      throw new NvError('NV_LIMIT', `more than ${MAX_FILES} files under ${root}`, { path: root });
   }
 }
 
@@ -55,7 +64,11 @@ export async function readLidFolder(dir: string): Promise<Map<string, Uint8Array
  * @returns the names written.
  * @example await writeLidFolderChanges(dir, store, before)
  */
-export async function writeLidFolderChanges(dir: string, store: ReadonlyMap<string, Uint8Array>, before: ReadonlyMap<string, Uint8Array>): Promise<string[]> {
+export async function writeLidFolderChanges(
+  dir: string,
+  store: ReadonlyMap<string, Uint8Array>,
+  before: ReadonlyMap<string, Uint8Array>,
+): Promise<string[]> {
   const written: string[] = [];
   for (const [name, bytes] of store) {
     const old = before.get(name);
@@ -110,7 +123,11 @@ export async function inspectBinRegionFile(path: string, options: BinRegionOptio
  * @throws NvError `NV_LID_BIN_BAD_CHECKSUM`, `NV_LID_BIN_EMPTY`, `NV_LID_BIN_BAD_HEADER`, `NV_LID_BIN_BAD_TITLE`, `NV_EXISTS`, `NV_IO`.
  * @example await extractBinRegion('nvram.bin', 'out')
  */
-export async function extractBinRegion(path: string, outDir: string, options: BinRegionOptions & { force?: boolean } = {}): Promise<{ files: string[] }> {
+export async function extractBinRegion(
+  path: string,
+  outDir: string,
+  options: BinRegionOptions & { force?: boolean } = {},
+): Promise<{ files: string[] }> {
   let fh;
   try {
     fh = await open(path, 'r');
@@ -122,7 +139,8 @@ export async function extractBinRegion(path: string, outDir: string, options: Bi
     checkLimit('bin region size', size, BIN_REGION_MAX_BYTES, { path });
     // Blank check, streamed.
     const chunk = new Uint8Array(1 << 20);
-    let zero = true, ff = true;
+    let zero = true,
+      ff = true;
     for (let o = 0; o < size && (zero || ff); o += chunk.length) {
       const { bytesRead } = await fh.read(chunk, 0, Math.min(chunk.length, size - o), o);
       for (let i = 0; i < bytesRead && (zero || ff); i++) {
@@ -143,30 +161,50 @@ export async function extractBinRegion(path: string, outDir: string, options: Bi
     const map = readBinRegionMap(src, { path, ...options });
     const titles = scanBinRegionTitles(map.allMap, map.datSize, path);
     const stored = new DataView(map.allMap.buffer, map.allMap.byteOffset, 4).getUint32(0, true);
-    return await writeDirectoryAtomic(outDir, async (tmp) => {
-      const targets = titles.map((t) => t.name.split('/').filter((x) => x !== '' && x !== '.' && x !== '..').join('/'));
-      for (const rel of targets) {
-        if (rel === '') continue;
-        await mkdir(dirname(join(tmp, rel)), { recursive: true });
-        await writeFile(join(tmp, rel), new Uint8Array());
-      }
-      const sum = createBinRegionChecksum();
-      let at = 0;
-      for (const [offset, length] of map.dataRuns) {
-        const block = new Uint8Array(length);
-        const { bytesRead } = await fh.read(block, 0, length, offset);
-        if (bytesRead !== length) throw new NvError('NV_TRUNCATED', `bin region ends inside AllFile at ${offset + bytesRead}`, { path, offset: offset + bytesRead });
-        sum.update(block);
-        for (let i = 0; i < titles.length; i++) {
-          const t = titles[i]!;
-          const lo = Math.max(t.start, at), hi = Math.min(t.start + t.size, at + length);
-          if (lo < hi && targets[i] !== '') await appendFile(join(tmp, targets[i]!), block.subarray(lo - at, hi - at));
+    return await writeDirectoryAtomic(
+      outDir,
+      async (tmp) => {
+        const targets = titles.map((t) =>
+          t.name
+            .split('/')
+            .filter((x) => x !== '' && x !== '.' && x !== '..')
+            .join('/'),
+        );
+        for (const rel of targets) {
+          if (rel === '') continue;
+          await mkdir(dirname(join(tmp, rel)), { recursive: true });
+          await writeFile(join(tmp, rel), new Uint8Array());
         }
-        at += length;
-      }
-      if (sum.digest() !== stored) throw new NvError('NV_LID_BIN_BAD_CHECKSUM', `ulCheckSum is 0x${stored.toString(16)}, AllFile gives 0x${sum.digest().toString(16)}: the backup is corrupt`, { path });
-      return { files: targets.filter((r) => r !== '') };
-    }, options.force === undefined ? {} : { force: options.force });
+        const sum = createBinRegionChecksum();
+        let at = 0;
+        for (const [offset, length] of map.dataRuns) {
+          const block = new Uint8Array(length);
+          const { bytesRead } = await fh.read(block, 0, length, offset);
+          if (bytesRead !== length)
+            throw new NvError('NV_TRUNCATED', `bin region ends inside AllFile at ${offset + bytesRead}`, {
+              path,
+              offset: offset + bytesRead,
+            });
+          sum.update(block);
+          for (let i = 0; i < titles.length; i++) {
+            const t = titles[i]!;
+            const lo = Math.max(t.start, at),
+              hi = Math.min(t.start + t.size, at + length);
+            if (lo < hi && targets[i] !== '')
+              await appendFile(join(tmp, targets[i]!), block.subarray(lo - at, hi - at));
+          }
+          at += length;
+        }
+        if (sum.digest() !== stored)
+          throw new NvError(
+            'NV_LID_BIN_BAD_CHECKSUM',
+            `ulCheckSum is 0x${stored.toString(16)}, AllFile gives 0x${sum.digest().toString(16)}: the backup is corrupt`,
+            { path },
+          );
+        return { files: targets.filter((r) => r !== '') };
+      },
+      options.force === undefined ? {} : { force: options.force },
+    );
   } finally {
     await fh.close();
   }

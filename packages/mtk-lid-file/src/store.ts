@@ -4,7 +4,14 @@
  */
 import { NvError } from '@nv/core';
 import { defaultRecords, type LidEntryWithDefault } from './defaults.ts';
-import { decodeLidFile, encodeLidFile, type LdiHeader, type LidCodecOptions, type LidDecoded, type LidGeneration } from './lid-file.ts';
+import {
+  decodeLidFile,
+  encodeLidFile,
+  type LdiHeader,
+  type LidCodecOptions,
+  type LidDecoded,
+  type LidGeneration,
+} from './lid-file.ts';
 import { lidFileNamesOf } from './names.ts';
 
 /** A folder of LID files by file name (a `Map<string, Uint8Array>` fits). Copy B of IMPORTANT_L4 uses its own name too. */
@@ -73,22 +80,42 @@ export function lidStoreNames(entry: LidEntryWithDefault): string[] {
 }
 
 function checkIndex(entry: LidEntryWithDefault, index: number, amount = 1): void {
-  if (!Number.isInteger(index) || index < 1 || !Number.isInteger(amount) || amount < 1 || index + amount - 1 > entry.records) {
-    throw new NvError('NV_LID_BAD_RECORD_INDEX', `record ${index}${amount > 1 ? `…${index + amount - 1}` : ''} is outside 1…${entry.records} of ${entry.name ?? 'this LID'}`, { path: entry.name, data: { index, amount, records: entry.records } });
+  if (
+    !Number.isInteger(index) ||
+    index < 1 ||
+    !Number.isInteger(amount) ||
+    amount < 1 ||
+    index + amount - 1 > entry.records
+  ) {
+    throw new NvError(
+      'NV_LID_BAD_RECORD_INDEX',
+      `record ${index}${amount > 1 ? `…${index + amount - 1}` : ''} is outside 1…${entry.records} of ${entry.name ?? 'this LID'}`,
+      { path: entry.name, data: { index, amount, records: entry.records } },
+    );
   }
 }
 
 function checkApi(entry: LidEntryWithDefault, options: LidApiOptions, write: boolean): void {
   const secureLid = (entry.tags ?? []).some((t) => t === 'imei' || t === 'sim-lock');
   if (options.requireSecureApi && secureLid && options.api !== 'secure') {
-    throw new NvError('NV_LID_SECURE_API_REQUIRED', `${entry.name ?? 'this LID'} is only reachable through nvram_external_secure_${write ? 'write' : 'read'}_data`, { path: entry.name });
+    throw new NvError(
+      'NV_LID_SECURE_API_REQUIRED',
+      `${entry.name ?? 'this LID'} is only reachable through nvram_external_secure_${write ? 'write' : 'read'}_data`,
+      { path: entry.name },
+    );
   }
   if (write && options.enforceWriteProtect && ATTR(entry, 'WRITEPROTECT')) {
     throw new NvError('NV_LID_WRITE_PROTECTED', `${entry.name ?? 'this LID'} is WRITEPROTECT`, { path: entry.name });
   }
 }
 
-function tryDecode(store: LidStore, name: string, entry: LidEntryWithDefault, options: LidApiOptions, events: LidApiEvent[]): LidDecoded | undefined {
+function tryDecode(
+  store: LidStore,
+  name: string,
+  entry: LidEntryWithDefault,
+  options: LidApiOptions,
+  events: LidApiEvent[],
+): LidDecoded | undefined {
   const bytes = store.get(name);
   if (!bytes) {
     events.push({ kind: 'missing', file: name });
@@ -97,7 +124,8 @@ function tryDecode(store: LidStore, name: string, entry: LidEntryWithDefault, op
   try {
     return decodeLidFile(bytes, entry, { ...options, path: name });
   } catch (error) {
-    if (!NvError.isInstance(error) || error.code === 'NV_LID_KEY_REQUIRED' || error.code === 'NV_LID_HW_BOUND') throw error;
+    if (!NvError.isInstance(error) || error.code === 'NV_LID_KEY_REQUIRED' || error.code === 'NV_LID_HW_BOUND')
+      throw error;
     events.push({ kind: 'bad-file', file: name, code: error.code });
     return undefined;
   }
@@ -107,9 +135,20 @@ function recordGood(d: LidDecoded | undefined, index: number): boolean {
   return d !== undefined && d.records[index - 1]?.checksumOk === true;
 }
 
-function writeAll(store: LidStore, entry: LidEntryWithDefault, records: Uint8Array[], options: LidApiOptions, previous?: LdiHeader): string[] {
+function writeAll(
+  store: LidStore,
+  entry: LidEntryWithDefault,
+  records: Uint8Array[],
+  options: LidApiOptions,
+  previous?: LdiHeader,
+): string[] {
   const header: Partial<LdiHeader> = previous
-    ? { ...previous, writeTimes: (previous.writeTimes + 1) >>> 0, lastWriteTaskId: options.debug?.taskId ?? previous.lastWriteTaskId, lastWriteTime: options.debug?.time ?? previous.lastWriteTime }
+    ? {
+        ...previous,
+        writeTimes: (previous.writeTimes + 1) >>> 0,
+        lastWriteTaskId: options.debug?.taskId ?? previous.lastWriteTaskId,
+        lastWriteTime: options.debug?.time ?? previous.lastWriteTime,
+      }
     : { lastWriteTaskId: options.debug?.taskId ?? 0, lastWriteTime: options.debug?.time ?? 0 };
   const bytes = encodeLidFile(records, entry, { ...options, header });
   const names = lidStoreNames(entry);
@@ -125,9 +164,20 @@ function writeAll(store: LidStore, entry: LidEntryWithDefault, records: Uint8Arr
  *   `NV_LID_SECURE_API_REQUIRED`, `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND`.
  * @example externalRead(new Map(files), entry, 1, 10, { generation: 'B', key }).bytes
  */
-export function externalRead(store: LidStore, entry: LidEntryWithDefault, index: number, bufferSize: number, options: LidApiOptions): LidReadResult {
+export function externalRead(
+  store: LidStore,
+  entry: LidEntryWithDefault,
+  index: number,
+  bufferSize: number,
+  options: LidApiOptions,
+): LidReadResult {
   checkIndex(entry, index);
-  if (!Number.isInteger(bufferSize) || bufferSize < entry.size) throw new NvError('NV_LID_BAD_BUFFER_SIZE', `buffer of ${bufferSize} bytes is smaller than the record size ${entry.size}`, { path: entry.name });
+  if (!Number.isInteger(bufferSize) || bufferSize < entry.size)
+    throw new NvError(
+      'NV_LID_BAD_BUFFER_SIZE',
+      `buffer of ${bufferSize} bytes is smaller than the record size ${entry.size}`,
+      { path: entry.name },
+    );
   checkApi(entry, options, false);
   const events: LidApiEvent[] = [];
   const names = lidStoreNames(entry);
@@ -152,7 +202,11 @@ export function externalRead(store: LidStore, entry: LidEntryWithDefault, index:
   } else if (recordGood(a, index)) {
     return { ok: true, bytes: a!.records[index - 1]!.bytes, events };
   }
-  if (options.generation === 'B' && (CAT(entry, 'CALIBRAT') || CAT(entry, 'IMPORTANT')) && options.restoreFromBinRegion) {
+  if (
+    options.generation === 'B' &&
+    (CAT(entry, 'CALIBRAT') || CAT(entry, 'IMPORTANT')) &&
+    options.restoreFromBinRegion
+  ) {
     let restoredOk = false;
     for (const n of names) {
       const restored = options.restoreFromBinRegion(n);
@@ -162,7 +216,9 @@ export function externalRead(store: LidStore, entry: LidEntryWithDefault, index:
     restoredOk = recordGood(r, index);
     events.push({ kind: 'bin-restore', file: names[0]!, ok: restoredOk });
     if (restoredOk) return { ok: true, bytes: r!.records[index - 1]!.bytes, events };
-    return ATTR(entry, 'FAULT_ASSERT') ? { ok: false, asserted: true, error: 'NV_LID_BAD_CHECKSUM', events } : { ok: false, error: 'NV_LID_BAD_CHECKSUM', events };
+    return ATTR(entry, 'FAULT_ASSERT')
+      ? { ok: false, asserted: true, error: 'NV_LID_BAD_CHECKSUM', events }
+      : { ok: false, error: 'NV_LID_BAD_CHECKSUM', events };
   }
   if (CAT(entry, 'INTERNAL')) return { ok: false, error: 'NV_LID_BAD_CHECKSUM', events };
   if (ATTR(entry, 'FAULT_ASSERT')) return { ok: false, asserted: true, error: 'NV_LID_BAD_CHECKSUM', events };
@@ -178,11 +234,19 @@ export function externalRead(store: LidStore, entry: LidEntryWithDefault, index:
   return { ok: true, bytes: defaults[index - 1]!, events };
 }
 
-function currentRecords(store: LidStore, entry: LidEntryWithDefault, options: LidApiOptions, events: LidApiEvent[]): { records: Uint8Array[]; header?: LdiHeader } {
+function currentRecords(
+  store: LidStore,
+  entry: LidEntryWithDefault,
+  options: LidApiOptions,
+  events: LidApiEvent[],
+): { records: Uint8Array[]; header?: LdiHeader } {
   const names = lidStoreNames(entry);
   for (const n of names) {
     const d = tryDecode(store, n, entry, options, events);
-    if (d && d.badRecords.length === 0) return d.header ? { records: d.records.map((r) => r.bytes), header: d.header } : { records: d.records.map((r) => r.bytes) };
+    if (d && d.badRecords.length === 0)
+      return d.header
+        ? { records: d.records.map((r) => r.bytes), header: d.header }
+        : { records: d.records.map((r) => r.bytes) };
   }
   // Decision: no good copy → start from the defaults (the modem would have reset it on its next read).
   return { records: defaultRecords(entry, options.defaultBytes ? { bytes: options.defaultBytes } : {}) };
@@ -195,9 +259,18 @@ function currentRecords(store: LidStore, entry: LidEntryWithDefault, options: Li
  *   `NV_LID_WRITE_PROTECTED`, `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND`, `NV_LID_DEFAULT_UNAVAILABLE`.
  * @example externalWrite(store, imeiEntry, 1, imeiRecord, { generation: 'B', key })
  */
-export function externalWrite(store: LidStore, entry: LidEntryWithDefault, index: number, record: Uint8Array, options: LidApiOptions): LidWriteResult {
+export function externalWrite(
+  store: LidStore,
+  entry: LidEntryWithDefault,
+  index: number,
+  record: Uint8Array,
+  options: LidApiOptions,
+): LidWriteResult {
   checkIndex(entry, index);
-  if (record.length !== entry.size) throw new NvError('NV_LID_BAD_BUFFER_SIZE', `record is ${record.length} bytes, the record size is ${entry.size}`, { path: entry.name });
+  if (record.length !== entry.size)
+    throw new NvError('NV_LID_BAD_BUFFER_SIZE', `record is ${record.length} bytes, the record size is ${entry.size}`, {
+      path: entry.name,
+    });
   checkApi(entry, options, true);
   const events: LidApiEvent[] = [];
   const cur = currentRecords(store, entry, options, events);
@@ -212,7 +285,13 @@ export function externalWrite(store: LidStore, entry: LidEntryWithDefault, index
  * @throws NvError `NV_LID_BAD_RECORD_INDEX`, `NV_LID_DEFAULT_UNAVAILABLE`, `NV_LID_DEFAULT_TOO_SHORT`, `NV_LID_KEY_REQUIRED`.
  * @example externalReset(store, entry, 1, entry.records, { generation: 'A' })
  */
-export function externalReset(store: LidStore, entry: LidEntryWithDefault, index: number, amount: number, options: LidApiOptions): LidWriteResult {
+export function externalReset(
+  store: LidStore,
+  entry: LidEntryWithDefault,
+  index: number,
+  amount: number,
+  options: LidApiOptions,
+): LidWriteResult {
   checkIndex(entry, index, amount);
   checkApi(entry, options, true);
   const events: LidApiEvent[] = [];
@@ -230,8 +309,14 @@ export function externalReset(store: LidStore, entry: LidEntryWithDefault, index
  * @throws NvError `NV_LID_DEFAULT_UNAVAILABLE`, `NV_LID_DEFAULT_TOO_SHORT`, `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND`, `NV_LID_BAD_NAME`.
  * @example defaultLidFiles(entry, { generation: 'B' }) // [{ name: 'LD0B_001', bytes }]
  */
-export function defaultLidFiles(entry: LidEntryWithDefault, options: LidApiOptions): { name: string; bytes: Uint8Array }[] {
+export function defaultLidFiles(
+  entry: LidEntryWithDefault,
+  options: LidApiOptions,
+): { name: string; bytes: Uint8Array }[] {
   const records = defaultRecords(entry, options.defaultBytes ? { bytes: options.defaultBytes } : {});
-  const bytes = encodeLidFile(records, entry, { ...options, header: { lastWriteTaskId: options.debug?.taskId ?? 0, lastWriteTime: options.debug?.time ?? 0 } });
+  const bytes = encodeLidFile(records, entry, {
+    ...options,
+    header: { lastWriteTaskId: options.debug?.taskId ?? 0, lastWriteTime: options.debug?.time ?? 0 },
+  });
   return lidStoreNames(entry).map((name) => ({ name, bytes: bytes.slice() }));
 }

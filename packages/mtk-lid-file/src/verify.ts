@@ -40,7 +40,10 @@ export interface LidVerifyOptions {
  * (`NV_LID_COPY_MISMATCH` on copy B). Files whose name is not a LID name are checked without a table entry.
  * @example verifyLidFiles([{ path: 'NVD_IMEI/LD0B_001', bytes }]).ok
  */
-export function verifyLidFiles(files: readonly { path: string; bytes: Uint8Array }[], options: LidVerifyOptions = {}): LidVerifyResult {
+export function verifyLidFiles(
+  files: readonly { path: string; bytes: Uint8Array }[],
+  options: LidVerifyOptions = {},
+): LidVerifyResult {
   const out: LidVerifyFile[] = [];
   for (const f of files) {
     const base = f.path.slice(Math.max(f.path.lastIndexOf('/'), f.path.lastIndexOf('\\')) + 1);
@@ -51,15 +54,30 @@ export function verifyLidFiles(files: readonly { path: string; bytes: Uint8Array
         const n = parseLidFileName(base);
         entry = options.entries.find((e) => e.prefix === n.prefix);
         if (entry && entry.verno !== undefined && entry.verno !== n.verno) {
-          throw new NvError('NV_LID_NAME_MISMATCH', `${base}: the table has VERNO ${entry.verno} for prefix ${n.prefix}`, { path: f.path });
+          throw new NvError(
+            'NV_LID_NAME_MISMATCH',
+            `${base}: the table has VERNO ${entry.verno} for prefix ${n.prefix}`,
+            { path: f.path },
+          );
         }
         if (entry && (n.copy === '_') === entry.attributes.includes('MULTIPLE')) {
-          throw new NvError('NV_LID_NAME_MISMATCH', `${base}: copy letter "${n.copy}" disagrees with ${entry.attributes.includes('MULTIPLE') ? 'a MULTIPLE' : 'a single-copy'} entry`, { path: f.path });
+          throw new NvError(
+            'NV_LID_NAME_MISMATCH',
+            `${base}: copy letter "${n.copy}" disagrees with ${entry.attributes.includes('MULTIPLE') ? 'a MULTIPLE' : 'a single-copy'} entry`,
+            { path: f.path },
+          );
         }
       }
-      const gen = options.generation ?? detectLidGeneration(f.bytes, entry, { path: f.path, ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }) }).generation;
+      const gen =
+        options.generation ??
+        detectLidGeneration(f.bytes, entry, {
+          path: f.path,
+          ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }),
+        }).generation;
       const d = decodeLidFile(f.bytes, entry, {
-        path: f.path, generation: gen, allowEncrypted: true,
+        path: f.path,
+        generation: gen,
+        allowEncrypted: true,
         ...(options.key ? { key: lidKeyFromBytes(options.key, gen) } : {}),
         ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }),
       });
@@ -67,9 +85,13 @@ export function verifyLidFiles(files: readonly { path: string; bytes: Uint8Array
       const recordsChecked = d.decrypted || gen === 'A';
       v.badRecords = recordsChecked ? d.badRecords : [];
       v.ok = v.badRecords.length === 0 && d.headerChecksumOk !== false;
-      if (d.headerChecksumOk === false) (v.code = 'NV_LID_BAD_HEADER_CHECKSUM'), (v.message = 'gen-B header checksum is wrong (the upgrade scan would skip this file)');
-      else if (v.badRecords.length) (v.code = 'NV_LID_BAD_CHECKSUM'), (v.message = `records ${v.badRecords.join(', ')} fail their checksum`);
-      else if (!recordsChecked) (v.code = 'NV_LID_KEY_REQUIRED'), (v.message = 'confidential: only the header was checked (give --key)');
+      if (d.headerChecksumOk === false)
+        ((v.code = 'NV_LID_BAD_HEADER_CHECKSUM'),
+          (v.message = 'gen-B header checksum is wrong (the upgrade scan would skip this file)'));
+      else if (v.badRecords.length)
+        ((v.code = 'NV_LID_BAD_CHECKSUM'), (v.message = `records ${v.badRecords.join(', ')} fail their checksum`));
+      else if (!recordsChecked)
+        ((v.code = 'NV_LID_KEY_REQUIRED'), (v.message = 'confidential: only the header was checked (give --key)'));
     } catch (error) {
       if (!NvError.isInstance(error)) throw error;
       v.code = error.code;

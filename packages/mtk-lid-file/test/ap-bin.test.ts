@@ -7,7 +7,18 @@ import fc from 'fast-check';
 import { NvError, bytesToHex, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 import {
-  apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer, binRegionChecksum, inspectBinRegion, extractBinRegionFile, patchBinRegionFile, unpackBinRegion, buildBinRegion, createBinRegionChecksum,
+  apCheckNo,
+  encodeApFile,
+  checkApFile,
+  parseFileVer,
+  encodeFileVer,
+  binRegionChecksum,
+  inspectBinRegion,
+  extractBinRegionFile,
+  patchBinRegionFile,
+  unpackBinRegion,
+  buildBinRegion,
+  createBinRegionChecksum,
 } from '../src/index.ts';
 
 describe('AP files (§10)', () => {
@@ -26,11 +37,23 @@ describe('AP files (§10)', () => {
     expect(() => checkApFile(f, 6)).toThrow(expect.objectContaining({ code: 'NV_LID_AP_BAD_SIZE' }) as Error);
   });
   it('FILE_VER round trip and size check', () => {
-    const b = encodeFileVer([{ name: 'BT_Addr', ver: '001' }, { name: 'WIFI', ver: '002' }]);
+    const b = encodeFileVer([
+      { name: 'BT_Addr', ver: '001' },
+      { name: 'WIFI', ver: '002' },
+    ]);
     expect(b.length).toBe(3 * 74);
-    expect(parseFileVer(b)).toEqual([{ lid: -1, name: 'NVRAM_VER_INFO', ver: '000' }, { lid: 0, name: 'BT_Addr', ver: '001' }, { lid: 1, name: 'WIFI', ver: '002' }]);
-    expect(parseFileVer(hexToBytes('3030310030303200'), 'old')).toEqual([{ lid: 0, name: '', ver: '001' }, { lid: 1, name: '', ver: '002' }]);
-    expect(() => parseFileVer(b.subarray(1))).toThrow(expect.objectContaining({ code: 'NV_LID_FILEVER_BAD_SIZE' }) as Error);
+    expect(parseFileVer(b)).toEqual([
+      { lid: -1, name: 'NVRAM_VER_INFO', ver: '000' },
+      { lid: 0, name: 'BT_Addr', ver: '001' },
+      { lid: 1, name: 'WIFI', ver: '002' },
+    ]);
+    expect(parseFileVer(hexToBytes('3030310030303200'), 'old')).toEqual([
+      { lid: 0, name: '', ver: '001' },
+      { lid: 1, name: '', ver: '002' },
+    ]);
+    expect(() => parseFileVer(b.subarray(1))).toThrow(
+      expect.objectContaining({ code: 'NV_LID_FILEVER_BAD_SIZE' }) as Error,
+    );
   });
 });
 
@@ -58,10 +81,24 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
 
   it('inspects: bitmap, bad block, checksum, titles, per-file verdicts', () => {
     const r = inspectBinRegion(image, opts);
-    expect(r).toMatchObject({ empty: false, blocks: 8, bitmapBlock: 7, badBlocks: [2], checksum: { ok: true }, commonFileNum: 4, customFileNum: 1 });
+    expect(r).toMatchObject({
+      empty: false,
+      blocks: 8,
+      bitmapBlock: 7,
+      badBlocks: [2],
+      checksum: { ok: true },
+      commonFileNum: 4,
+      customFileNum: 1,
+    });
     expect(r.warnings).toEqual([]);
     expect(r.files).toEqual([
-      { name: '/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001', size: 384, ok: true, kind: 'lid', code: 'NV_LID_KEY_REQUIRED' },
+      {
+        name: '/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001',
+        size: 384,
+        ok: true,
+        kind: 'lid',
+        code: 'NV_LID_KEY_REQUIRED',
+      },
       { name: 'MT79_000', size: 20, ok: true, kind: 'lid' },
       { name: 'WIFI', size: 5002, ok: true, kind: 'ap' },
       { name: 'BT_Addr', size: 8, ok: false, kind: 'ap', code: 'NV_LID_AP_BAD_TRAILER' },
@@ -73,10 +110,16 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
     expect(wifi.length).toBe(5002);
     expect(wifi[4999]).toBe((4999 * 7 + 3) & 0xff);
     expect(checkApFile(wifi, 5000).ok).toBe(true);
-    expect(bytesToHex(extractBinRegionFile(image, 'LD0B_001', opts))).toBe(bytesToHex(new Uint8Array(readFileSync(new URL('./vectors/genb-imei-confidential.bin', import.meta.url)))));
-    expect(() => extractBinRegionFile(image, 'NOPE', opts)).toThrow(expect.objectContaining({ code: 'NV_LID_BIN_BAD_TITLE' }) as Error);
+    expect(bytesToHex(extractBinRegionFile(image, 'LD0B_001', opts))).toBe(
+      bytesToHex(new Uint8Array(readFileSync(new URL('./vectors/genb-imei-confidential.bin', import.meta.url)))),
+    );
+    expect(() => extractBinRegionFile(image, 'NOPE', opts)).toThrow(
+      expect.objectContaining({ code: 'NV_LID_BIN_BAD_TITLE' }) as Error,
+    );
     expect(inspectBinRegion(corrupt, opts).checksum?.ok).toBe(false);
-    expect(() => extractBinRegionFile(corrupt, 'WIFI', opts)).toThrow(expect.objectContaining({ code: 'NV_LID_BIN_BAD_CHECKSUM' }) as Error);
+    expect(() => extractBinRegionFile(corrupt, 'WIFI', opts)).toThrow(
+      expect.objectContaining({ code: 'NV_LID_BIN_BAD_CHECKSUM' }) as Error,
+    );
   });
   it('patches in place: fixes the AP trailer and the ulCheckSum', () => {
     const body = new Uint8Array(5002).fill(0x11);
@@ -89,8 +132,13 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
     expect(patched[2 * 0x1000]).toBe(0x5a); // bad block untouched
   });
   it('blank, no bitmap, bad header', () => {
-    expect(inspectBinRegion(new Uint8Array(0x1000 * 24), opts)).toMatchObject({ empty: true, warnings: [{ code: 'NV_LID_BIN_EMPTY' }] });
-    expect(() => unpackBinRegion(new Uint8Array(0x1000 * 24).fill(0xff), opts)).toThrow(expect.objectContaining({ code: 'NV_LID_BIN_EMPTY' }) as Error);
+    expect(inspectBinRegion(new Uint8Array(0x1000 * 24), opts)).toMatchObject({
+      empty: true,
+      warnings: [{ code: 'NV_LID_BIN_EMPTY' }],
+    });
+    expect(() => unpackBinRegion(new Uint8Array(0x1000 * 24).fill(0xff), opts)).toThrow(
+      expect.objectContaining({ code: 'NV_LID_BIN_EMPTY' }) as Error,
+    );
     const noBitmap = image.slice();
     noBitmap.fill(0xff, 7 * 0x1000, 8 * 0x1000);
     const r = (() => {
@@ -101,10 +149,15 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
       }
     })();
     // Without the bitmap block 2 (junk) is read as AllFile data: the checksum shows it.
-    expect('warnings' in r ? r.warnings.map((w) => w.code) : [(r as NvError).code]).toEqual(['NV_LID_BIN_NO_BITMAP', 'NV_LID_BIN_BAD_CHECKSUM']);
+    expect('warnings' in r ? r.warnings.map((w) => w.code) : [(r as NvError).code]).toEqual([
+      'NV_LID_BIN_NO_BITMAP',
+      'NV_LID_BIN_BAD_CHECKSUM',
+    ]);
     const badHeader = image.slice();
     new DataView(badHeader.buffer).setUint32(4, 0x7fffffff, true);
-    expect(() => inspectBinRegion(badHeader, opts)).toThrow(expect.objectContaining({ code: 'NV_LID_BIN_BAD_HEADER' }) as Error);
+    expect(() => inspectBinRegion(badHeader, opts)).toThrow(
+      expect.objectContaining({ code: 'NV_LID_BIN_BAD_HEADER' }) as Error,
+    );
   });
   it('buildBinRegion reproduces the python-built image byte for byte', () => {
     const vec = (n: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${n}`, import.meta.url)));
@@ -116,7 +169,15 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
       { name: 'BT_Addr', bytes: hexToBytes('010203040506aa00') },
       { name: 'FILE_VER', bytes: encodeFileVer([{ name: 'WIFI', ver: '001' }]) },
     ];
-    const built = buildBinRegion(files, { blockSize: 0x1000, blocks: 8, badBlocks: [2], badBlockFill: 0x5a, groupCounts: [1, 1, 1, 1, 1, 0], commonFileNum: 4, customFileNum: 1 });
+    const built = buildBinRegion(files, {
+      blockSize: 0x1000,
+      blocks: 8,
+      badBlocks: [2],
+      badBlockFill: 0x5a,
+      groupCounts: [1, 1, 1, 1, 1, 0],
+      commonFileNum: 4,
+      customFileNum: 1,
+    });
     expect(built.length).toBe(image.length);
     expect(bytesToHex(built) === bytesToHex(image)).toBe(true);
     // Default geometry: fewest blocks, round trip through inspect/extract.
@@ -126,17 +187,24 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
   });
   it('fuzz: mutated images only throw NvError', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 0x1000 * 8 - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), fc.nat(), (flips, cut) => {
-        let m = image.slice();
-        for (const [at, v] of flips) m[at] = v;
-        if (cut % 4 === 0) m = m.subarray(0, cut % m.length);
-        try {
-          inspectBinRegion(m, opts);
-          extractBinRegionFile(m, 'WIFI', opts);
-        } catch (error) {
-          if (!NvError.isInstance(error)) throw error;
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 0x1000 * 8 - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.nat(),
+        (flips, cut) => {
+          let m = image.slice();
+          for (const [at, v] of flips) m[at] = v;
+          if (cut % 4 === 0) m = m.subarray(0, cut % m.length);
+          try {
+            inspectBinRegion(m, opts);
+            extractBinRegionFile(m, 'WIFI', opts);
+          } catch (error) {
+            if (!NvError.isInstance(error)) throw error;
+          }
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });
@@ -145,15 +213,20 @@ describe.skipIf(!hasTool('python3'))('bin region (§11) on an image built by pyt
 describe('fuzz: AP parsers only throw NvError', () => {
   it('checkApFile / parseFileVer', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 400 }), fc.option(fc.integer({ min: -3, max: 410 })), fc.boolean(), (b, size, old) => {
-        for (const fn of [() => checkApFile(b, size ?? undefined), () => parseFileVer(b, old ? 'old' : 'new')]) {
-          try {
-            fn();
-          } catch (error) {
-            if (!NvError.isInstance(error)) throw error;
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.option(fc.integer({ min: -3, max: 410 })),
+        fc.boolean(),
+        (b, size, old) => {
+          for (const fn of [() => checkApFile(b, size ?? undefined), () => parseFileVer(b, old ? 'old' : 'new')]) {
+            try {
+              fn();
+            } catch (error) {
+              if (!NvError.isInstance(error)) throw error;
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });

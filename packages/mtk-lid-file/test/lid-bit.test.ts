@@ -24,11 +24,28 @@ describe('LID_BIT (§12)', () => {
     expect(r.warnings).toEqual([]);
     expect(r.lids).toHaveLength(1);
     const lid = r.lids[0]!;
-    expect({ lid: lid.lid, verno: lid.verno, type: lid.type, records: lid.records, recordSize: lid.recordSize }).toEqual({ lid: 'NVRAM_EF_DEMO_CFG_LID', verno: '002', type: 'demo_cfg_struct', records: 2, recordSize: 8 });
+    expect({
+      lid: lid.lid,
+      verno: lid.verno,
+      type: lid.type,
+      records: lid.records,
+      recordSize: lid.recordSize,
+    }).toEqual({ lid: 'NVRAM_EF_DEMO_CFG_LID', verno: '002', type: 'demo_cfg_struct', records: 2, recordSize: 8 });
     expect(lid.fields.map((f) => [f.name, f.offset, f.bit, f.bits])).toEqual([
-      ['mode', 0, 0, 8], ['mode.power_save', 0, 0, 1], ['mode.rat', 0, 1, 3], ['band_mask', 2, 0, 16], ['band_mask.b1', 2, 0, 1], ['band_mask.b4', 2, 3, 1], ['label', 4, 0, 32],
+      ['mode', 0, 0, 8],
+      ['mode.power_save', 0, 0, 1],
+      ['mode.rat', 0, 1, 3],
+      ['band_mask', 2, 0, 16],
+      ['band_mask.b1', 2, 0, 1],
+      ['band_mask.b4', 2, 3, 1],
+      ['label', 4, 0, 32],
     ]);
-    expect(lid.fields[2]!.values).toEqual([{ value: 0, label: 'auto' }, { value: 1, label: '2G' }, { value: 2, label: '3G' }, { value: 4, label: '4G' }]);
+    expect(lid.fields[2]!.values).toEqual([
+      { value: 0, label: 'auto' },
+      { value: 1, label: '2G' },
+      { value: 2, label: '3G' },
+      { value: 4, label: '4G' },
+    ]);
     expect(lid.fields[0]!.description).toBe('Operating mode');
   });
   it('the worked example: record ↔ fields, and its checksums', () => {
@@ -36,10 +53,25 @@ describe('LID_BIT (§12)', () => {
     const rec = hexToBytes('0500090041424344');
     const v = decodeLidBitRecord(lid, rec);
     expect(v).toEqual([
-      { name: 'mode', value: 5 }, { name: 'mode.power_save', value: 1, label: 'on' }, { name: 'mode.rat', value: 2, label: '3G' }, { name: 'band_mask', value: 9 },
-      { name: 'band_mask.b1', value: 1 }, { name: 'band_mask.b4', value: 1 }, { name: 'label', value: '41424344', text: 'ABCD' },
+      { name: 'mode', value: 5 },
+      { name: 'mode.power_save', value: 1, label: 'on' },
+      { name: 'mode.rat', value: 2, label: '3G' },
+      { name: 'band_mask', value: 9 },
+      { name: 'band_mask.b1', value: 1 },
+      { name: 'band_mask.b4', value: 1 },
+      { name: 'label', value: '41424344', text: 'ABCD' },
     ]);
-    expect(bytesToHex(encodeLidBitRecord(lid, { 'mode.power_save': 'on', 'mode.rat': '3G', 'band_mask.b1': 1, 'band_mask.b4': 1, label: '41424344' }))).toBe('0500090041424344');
+    expect(
+      bytesToHex(
+        encodeLidBitRecord(lid, {
+          'mode.power_save': 'on',
+          'mode.rat': '3G',
+          'band_mask.b1': 1,
+          'band_mask.b4': 1,
+          label: '41424344',
+        }),
+      ),
+    ).toBe('0500090041424344');
     expect(cs2(rec)).toBe(0x8692);
     expect(bytesToHex(chk8(rec))).toBe('15f36ed055496183');
   });
@@ -48,10 +80,18 @@ describe('LID_BIT (§12)', () => {
     const lid = r.lids[0]!;
     expect(lid).toMatchObject({ lid: 'NVRAM_EF_RF_CAL_LID', verno: '005', records: 4, recordSize: 20 });
     expect(lid.fields.map((f) => [f.name, f.offset, f.bit, f.bits])).toEqual([
-      ['magic', 0, 0, 32], ['gains[1].gain', 8, 0, 16], ['gains[2].flags', 14, 0, 8], ['gains[2].flags.en', 14, 0, 1], ['gains[2].flags.hi', 14, 1, 7], ['tail', 16, 0, 8], ['tail.t', 16, 4, 4],
+      ['magic', 0, 0, 32],
+      ['gains[1].gain', 8, 0, 16],
+      ['gains[2].flags', 14, 0, 8],
+      ['gains[2].flags.en', 14, 0, 1],
+      ['gains[2].flags.hi', 14, 1, 7],
+      ['tail', 16, 0, 8],
+      ['tail.t', 16, 4, 4],
     ]);
     expect(lid.fields[0]!.description).toBe('Magic');
-    expect(r.warnings).toEqual([{ code: 'NV_LID_BIT_MISSING_SEMI', message: 'missing ";" after bit field "en"', line: 15, column: 69 }]);
+    expect(r.warnings).toEqual([
+      { code: 'NV_LID_BIT_MISSING_SEMI', message: 'missing ";" after bit field "en"', line: 15, column: 69 },
+    ]);
   });
   it('errors carry line and column', () => {
     const demo = fixture('demo_cfg.h');
@@ -77,7 +117,11 @@ describe('LID_BIT (§12)', () => {
         const back = encodeLidBitRecord(lid, values, rec);
         expect(bytesToHex(back)).toBe(bytesToHex(rec));
         // Writing only the bit fields over zeros reproduces exactly their bits.
-        const bitsOnly = Object.fromEntries(decodeLidBitRecord(lid, rec).filter((v) => v.name.endsWith('.en') || v.name.endsWith('.hi')).map((v) => [v.name, v.value]));
+        const bitsOnly = Object.fromEntries(
+          decodeLidBitRecord(lid, rec)
+            .filter((v) => v.name.endsWith('.en') || v.name.endsWith('.hi'))
+            .map((v) => [v.name, v.value]),
+        );
         expect(encodeLidBitRecord(lid, bitsOnly)[14]).toBe(rec[14]);
       }),
       { numRuns: FUZZ_RUNS },
@@ -86,18 +130,28 @@ describe('LID_BIT (§12)', () => {
   it('fuzz: mutated descriptions only throw NvError', () => {
     const srcs = [fixture('demo_cfg.h'), fixture('nested.h')];
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1 }), fc.array(fc.tuple(fc.nat(), fc.constantFrom('{', '}', ';', ':', '"', '[', ']', '1', 'x', ' ', '', '.', '*', '0x', '#', '/*')), { maxLength: 5 }), (k, edits) => {
-        let s = srcs[k]!;
-        for (const [at, ins] of edits) {
-          const p = at % (s.length + 1);
-          s = s.slice(0, p) + ins + s.slice(p + (ins === '' ? 1 : 0));
-        }
-        try {
-          parseLidBit(s);
-        } catch (error) {
-          if (!NvError.isInstance(error)) throw error;
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1 }),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.constantFrom('{', '}', ';', ':', '"', '[', ']', '1', 'x', ' ', '', '.', '*', '0x', '#', '/*'),
+          ),
+          { maxLength: 5 },
+        ),
+        (k, edits) => {
+          let s = srcs[k]!;
+          for (const [at, ins] of edits) {
+            const p = at % (s.length + 1);
+            s = s.slice(0, p) + ins + s.slice(p + (ins === '' ? 1 : 0));
+          }
+          try {
+            parseLidBit(s);
+          } catch (error) {
+            if (!NvError.isInstance(error)) throw error;
+          }
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });

@@ -8,7 +8,12 @@ describe('file names (§2)', () => {
   it('parses and composes', () => {
     expect(parseLidFileName('LD0B_001')).toEqual({ prefix: 'LD0B', copy: '_', verno: '001' });
     expect(parseLidFileName('MT79A000')).toEqual({ prefix: 'MT79', copy: 'A', verno: '000' });
-    expect(parseLidFileName('MT79B000_000A0020')).toEqual({ prefix: 'MT79', copy: 'B', verno: '000', suffix: { records: 10, size: 32 } });
+    expect(parseLidFileName('MT79B000_000A0020')).toEqual({
+      prefix: 'MT79',
+      copy: 'B',
+      verno: '000',
+      suffix: { records: 10, size: 32 },
+    });
     expect(composeLidFileName('MT79', '001')).toBe('MT79_001');
     expect(composeLidFileName('LD0B', '001', '_', { records: 10, size: 0x20 })).toBe('LD0B_001_000A0020');
     expect(lidFileNamesOf('LD0B', '001', true)).toEqual(['LD0BA001', 'LD0BB001']);
@@ -34,8 +39,16 @@ describe('file names (§2)', () => {
     );
   });
   it('maps categories to folders', () => {
-    expect(lidFolder(['IMPORTANT'], 'moly-b')).toMatchObject({ folder: 'NVD_IMEI', devicePath: '/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI', modemPath: 'Z:\\NVRAM\\NVD_IMEI' });
+    expect(lidFolder(['IMPORTANT'], 'moly-b')).toMatchObject({
+      folder: 'NVD_IMEI',
+      devicePath: '/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI',
+      modemPath: 'Z:\\NVRAM\\NVD_IMEI',
+    });
     expect(lidFolder(['USER'], 'moly-a').devicePath).toBe('/mnt/vendor/nvdata/md/NVRAM/NVD_DATA');
-    expect(lidFolder(['IMPORTANT_L4'], 'moly-b')).toMatchObject({ partition: 'protect_f', devicePath: '/mnt/vendor/protect_f/md', devicePathB: '/mnt/vendor/protect_s/md' });
+    expect(lidFolder(['IMPORTANT_L4'], 'moly-b')).toMatchObject({
+      partition: 'protect_f',
+      devicePath: '/mnt/vendor/protect_f/md',
+      devicePathB: '/mnt/vendor/protect_s/md',
+    });
   });
 });

@@ -6,18 +6,34 @@ import { join } from 'node:path';
 import { hexToBytes } from '@nv/core';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import { encodeLidFiles, externalWrite, type LidEntry } from '../src/index.ts';
-import { readLidFolder, writeLidFolderChanges, verifyLidPath, extractBinRegion, inspectBinRegionFile } from '../src/node.ts';
+import {
+  readLidFolder,
+  writeLidFolderChanges,
+  verifyLidPath,
+  extractBinRegion,
+  inspectBinRegionFile,
+} from '../src/node.ts';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'nv-lid-'))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('folders on disk', () => {
-  const entry: LidEntry = { lid: 0x33, size: 4, records: 2, attr: 4, category: 0, attributes: ['MULTIPLE'], prefix: 'AB12', verno: '001' };
+  const entry: LidEntry = {
+    lid: 0x33,
+    size: 4,
+    records: 2,
+    attr: 4,
+    category: 0,
+    attributes: ['MULTIPLE'],
+    prefix: 'AB12',
+    verno: '001',
+  };
   it('verify: good files, A/B mismatch, bad checksum with record index', async () => {
     const folder = join(dir, 'NVRAM', 'NVD_DATA');
     mkdirSync(folder, { recursive: true });
-    for (const f of encodeLidFiles([hexToBytes('01020304'), hexToBytes('05060708')], entry, { generation: 'B' })) writeFileSync(join(folder, f.name), f.bytes);
+    for (const f of encodeLidFiles([hexToBytes('01020304'), hexToBytes('05060708')], entry, { generation: 'B' }))
+      writeFileSync(join(folder, f.name), f.bytes);
     expect((await verifyLidPath(join(dir, 'NVRAM'), { entries: [entry] })).ok).toBe(true);
     const b = new Uint8Array(readFileSync(join(folder, 'AB12B001')));
     b[64 + 12] = b[64 + 12]! ^ 1; // record 2 of copy B
@@ -28,7 +44,12 @@ describe('folders on disk', () => {
       ['AB12A001', true, [], undefined],
       ['AB12B001', false, [2], 'NV_LID_BAD_CHECKSUM'],
     ]);
-    writeFileSync(join(folder, 'AB12B001'), readFileSync(join(folder, 'AB12A001')).subarray(0, 64 + 24).fill(0, 64, 68));
+    writeFileSync(
+      join(folder, 'AB12B001'),
+      readFileSync(join(folder, 'AB12A001'))
+        .subarray(0, 64 + 24)
+        .fill(0, 64, 68),
+    );
     const m = await verifyLidPath(folder, { entries: [entry] });
     expect(m.files[1]).toMatchObject({ ok: false, badRecords: [1] });
     const wrongVerno = await verifyLidPath(folder, { entries: [{ ...entry, verno: '002' }] });
@@ -54,16 +75,26 @@ describe.skipIf(!hasTool('python3'))('bin region file (needs python3)', () => {
     expect((await inspectBinRegionFile(img, { blockSize: 0x1000 })).files).toHaveLength(5);
     const out = join(dir, 'extracted');
     const r = await extractBinRegion(img, out, { blockSize: 0x1000 });
-    expect(r.files).toEqual(['mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001', 'MT79_000', 'WIFI', 'BT_Addr', 'FILE_VER']);
+    expect(r.files).toEqual([
+      'mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001',
+      'MT79_000',
+      'WIFI',
+      'BT_Addr',
+      'FILE_VER',
+    ]);
     expect(readFileSync(join(out, 'mnt/vendor/nvdata/md/NVRAM/NVD_IMEI/LD0B_001')).length).toBe(384);
     await expect(extractBinRegion(img, out, { blockSize: 0x1000 })).rejects.toMatchObject({ code: 'NV_EXISTS' });
     expect(readFileSync(join(out, 'WIFI')).length).toBe(5002);
     const bad = join(dir, 'bad.bin');
     execFileSync('python3', [new URL('../scripts/make-bin-region.py', import.meta.url).pathname, bad, '--corrupt']);
-    await expect(extractBinRegion(bad, join(dir, 'never'), { blockSize: 0x1000 })).rejects.toMatchObject({ code: 'NV_LID_BIN_BAD_CHECKSUM' });
+    await expect(extractBinRegion(bad, join(dir, 'never'), { blockSize: 0x1000 })).rejects.toMatchObject({
+      code: 'NV_LID_BIN_BAD_CHECKSUM',
+    });
     expect(existsSync(join(dir, 'never'))).toBe(false);
     const blank = join(dir, 'blank.bin');
     writeFileSync(blank, new Uint8Array(0x1000 * 24).fill(0xff));
-    await expect(extractBinRegion(blank, join(dir, 'never'), { blockSize: 0x1000 })).rejects.toMatchObject({ code: 'NV_LID_BIN_EMPTY' });
+    await expect(extractBinRegion(blank, join(dir, 'never'), { blockSize: 0x1000 })).rejects.toMatchObject({
+      code: 'NV_LID_BIN_EMPTY',
+    });
   });
 });

@@ -6,17 +6,32 @@ import { importLtableC, ltableToC, ltableToJson, planUpgrade, createLtableEntry,
 
 const N = 2000;
 const CATS = [['USER'], ['USER'], ['USER'], ['CALIBRAT'], ['IMPORTANT'], ['IMPORTANT_L4'], ['CUSTOM_SENSITIVE']];
-const ATTRS = [['AVERAGE'], ['MULTIPLE'], ['CONFIDENTIAL', 'MULTIPLE'], ['WRITEPROTECT'], ['OTA_RESET'], ['RESERVE_BACKWARD']];
+const ATTRS = [
+  ['AVERAGE'],
+  ['MULTIPLE'],
+  ['CONFIDENTIAL', 'MULTIPLE'],
+  ['WRITEPROTECT'],
+  ['OTA_RESET'],
+  ['RESERVE_BACKWARD'],
+];
 const table: Ltable = {
   generation: 'moly-b',
   enumSet: 'moly-b',
   entries: Array.from({ length: N }, (_, i) =>
     createLtableEntry(
       {
-        name: `NVRAM_EF_BENCH_${i}_LID`, lid: 0xf200 + i, size: 16 + (i % 500), records: 1 + (i % 7),
-        categories: CATS[i % CATS.length], attributes: ATTRS[i % ATTRS.length], prefix: `B${i.toString(36).toUpperCase().padStart(3, '0')}`,
+        name: `NVRAM_EF_BENCH_${i}_LID`,
+        lid: 0xf200 + i,
+        size: 16 + (i % 500),
+        records: 1 + (i % 7),
+        categories: CATS[i % CATS.length],
+        attributes: ATTRS[i % ATTRS.length],
+        prefix: `B${i.toString(36).toUpperCase().padStart(3, '0')}`,
         verno: String(i % 1000).padStart(3, '0'),
-        default: i % 5 === 0 ? { kind: 'bytes', symbol: `BENCH_DEFAULT_${i}`, hex: '5a'.repeat(16 + (i % 500)) } : { kind: i % 2 ? 'zero' : 'ff' },
+        default:
+          i % 5 === 0
+            ? { kind: 'bytes', symbol: `BENCH_DEFAULT_${i}`, hex: '5a'.repeat(16 + (i % 500)) }
+            : { kind: i % 2 ? 'zero' : 'ff' },
         description: i % 3 === 0 ? `bench item ${i}` : null,
       },
       'moly-b',
@@ -25,7 +40,12 @@ const table: Ltable = {
 };
 const cText = ltableToC(table);
 const jsonText = JSON.stringify(ltableToJson(table));
-const newer: Ltable = { ...table, entries: table.entries.map((e, i) => (i % 10 === 0 ? { ...e, verno: String((Number(e.verno) + 1) % 1000).padStart(3, '0') } : e)) };
+const newer: Ltable = {
+  ...table,
+  entries: table.entries.map((e, i) =>
+    i % 10 === 0 ? { ...e, verno: String((Number(e.verno) + 1) % 1000).padStart(3, '0') } : e,
+  ),
+};
 const size = `${N} entries, ${(cText.length / 1024).toFixed(0)} KiB C`;
 
 const ours = (): unknown => {

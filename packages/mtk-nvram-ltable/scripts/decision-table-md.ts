@@ -7,11 +7,12 @@ export function decisionTableMarkdown(): string {
   const out = (o: LtableRowOutcome): string =>
     `${o.action.toUpperCase()}${o.oldFile ? ` (old file ${o.oldFile})` : ''}${o.code ? ` · \`${o.code}\` ${o.blocked ? '**blocked**' : o.severity}` : ''}`;
   const rows = LTABLE_DECISION_TABLE.map((r) => {
-    const cond = [
-      ...(r.all ?? []).filter((c) => c !== 'paired'),
-      ...(r.any ? [`any of ${r.any.join('/')}`] : []),
-      ...(r.none ?? []).map((c) => `not ${c}`),
-    ].join(', ') || '—';
+    const cond =
+      [
+        ...(r.all ?? []).filter((c) => c !== 'paired'),
+        ...(r.any ? [`any of ${r.any.join('/')}`] : []),
+        ...(r.none ?? []).map((c) => `not ${c}`),
+      ].join(', ') || '—';
     const outcomes = [out(r.outcome)];
     for (const [g, o] of Object.entries(r.byGeneration ?? {})) outcomes.push(`${g}: ${out(o as LtableRowOutcome)}`);
     if (r.reserveBackward) outcomes.push(`moly-b RESERVE_BACKWARD: ${out(r.reserveBackward)}`);

@@ -25,7 +25,8 @@ export interface LtableStoredFile {
 }
 
 /** Why the check runs (§8). `none`: no version change, only missing files are created. */
-export type LtableBootTrigger = 'none' | 'sys-mismatch' | 'build-time-mismatch' | 'firmware-check' | 'clean-boot' | 'sys-read-failed';
+export type LtableBootTrigger =
+  'none' | 'sys-mismatch' | 'build-time-mismatch' | 'firmware-check' | 'clean-boot' | 'sys-read-failed';
 
 /** Input of {@link bootCheck}. */
 export interface LtableBootInput {
@@ -50,7 +51,12 @@ export interface LtableBootResult {
   /** Set when the modem asserts (boot stops: nothing else is applied). */
   readonly asserted?: { readonly name: string; readonly reason: string };
   /** Per LID of the table, its data after boot. */
-  readonly lids: { readonly name: string; readonly lid: number | null; readonly outcome: LtableBootOutcome; readonly reason: string }[];
+  readonly lids: {
+    readonly name: string;
+    readonly lid: number | null;
+    readonly outcome: LtableBootOutcome;
+    readonly reason: string;
+  }[];
   /** Files deleted (`folder/name`). */
   readonly deleted: string[];
   /** Files left in place that no LID reads any more (`folder/name`). */
@@ -90,13 +96,24 @@ export function bootCheck(input: LtableBootInput): LtableBootResult {
   };
   const finish = (asserted?: { name: string; reason: string }): LtableBootResult => ({
     ...(asserted ? { asserted } : {}),
-    lids: table.entries.map((e) => ({ name: e.name, lid: e.lid, ...(outcome.get(e) ?? { outcome: 'kept' as const, reason: 'file present' }) })),
+    lids: table.entries.map((e) => ({
+      name: e.name,
+      lid: e.lid,
+      ...(outcome.get(e) ?? { outcome: 'kept' as const, reason: 'file present' }),
+    })),
     deleted,
     orphans,
   });
 
   if (trigger === 'clean-boot' || trigger === 'sys-read-failed') {
-    for (const { e } of ids) setOnce(e, 'reset', trigger === 'clean-boot' ? 'clean boot: every LID is reset' : 'SYS LID unreadable: every LID is reset (FAT reset)');
+    for (const { e } of ids)
+      setOnce(
+        e,
+        'reset',
+        trigger === 'clean-boot'
+          ? 'clean boot: every LID is reset'
+          : 'SYS LID unreadable: every LID is reset (FAT reset)',
+      );
     return finish();
   }
   const check = trigger !== 'none';
@@ -107,8 +124,15 @@ export function bootCheck(input: LtableBootInput): LtableBootResult {
       const parsed = parseName(f.name);
       const owner = parsed ? byPrefix.get(parsed.prefix) : undefined;
       if (f.headerOk === false) {
-        if (owner && (owner.e.tags.includes('sim-lock') || /SML|SIM_LOCK/.test(owner.e.name)) && owner.e.categories.includes('IMPORTANT_L4')) {
-          return finish({ name: owner.e.name, reason: `bad header on ${path}: SML/SIM_LOCK data lost, the modem asserts` });
+        if (
+          owner &&
+          (owner.e.tags.includes('sim-lock') || /SML|SIM_LOCK/.test(owner.e.name)) &&
+          owner.e.categories.includes('IMPORTANT_L4')
+        ) {
+          return finish({
+            name: owner.e.name,
+            reason: `bad header on ${path}: SML/SIM_LOCK data lost, the modem asserts`,
+          });
         }
         continue;
       }
@@ -129,14 +153,27 @@ export function bootCheck(input: LtableBootInput): LtableBootResult {
         setOnce(e, 'reset', 'OTA_RESET: reset on every version change');
         continue;
       }
-      const sizeBad = (f.recordSize !== undefined && f.recordSize !== e.size) || (f.records !== undefined && f.records !== e.records);
+      const sizeBad =
+        (f.recordSize !== undefined && f.recordSize !== e.size) || (f.records !== undefined && f.records !== e.records);
       if (sizeBad) {
-        if (e.categories.some((c) => PROTECTED.includes(c))) return finish({ name: e.name, reason: `record size/count of ${path} differs from the table: the modem asserts to protect ${e.categories.join('|')} data` });
-        if (e.attributes.includes('RESERVE_BACKWARD')) setOnce(e, 'migrated', 'structure changed: backed up and restored into the new structure (RESERVE_BACKWARD)');
+        if (e.categories.some((c) => PROTECTED.includes(c)))
+          return finish({
+            name: e.name,
+            reason: `record size/count of ${path} differs from the table: the modem asserts to protect ${e.categories.join('|')} data`,
+          });
+        if (e.attributes.includes('RESERVE_BACKWARD'))
+          setOnce(e, 'migrated', 'structure changed: backed up and restored into the new structure (RESERVE_BACKWARD)');
         else setOnce(e, 'kept', 'structure changed but kept unchanged (no RESERVE_BACKWARD)');
         continue;
       }
-      if (input.defaultChangeReset === true && f.attr !== undefined && ((f.attr ^ e.attr) & RESET_ATTR_BITS) !== 0 && !isSysLid(e) && !/NVRAM_LOCK/.test(e.name) && !e.categories.some((c) => NO_ATTR_RESET.includes(c))) {
+      if (
+        input.defaultChangeReset === true &&
+        f.attr !== undefined &&
+        ((f.attr ^ e.attr) & RESET_ATTR_BITS) !== 0 &&
+        !isSysLid(e) &&
+        !/NVRAM_LOCK/.test(e.name) &&
+        !e.categories.some((c) => NO_ATTR_RESET.includes(c))
+      ) {
         setOnce(e, 'reset', 'attribute change with the default-change-reset feature');
       }
     }
@@ -163,12 +200,16 @@ export function bootCheck(input: LtableBootInput): LtableBootResult {
     if (e.categories.includes('CALIBRAT') || e.categories.includes('IMPORTANT')) {
       if (id.files.every((n) => bin.has(n))) setOnce(e, 'restored-bin', 'file missing: restored from the bin region');
       else setOnce(e, 'reset', 'file missing and not in the bin region: regenerated from the default (unit data lost)');
-    } else if (gen === 'moly-b' && backups.has(e)) setOnce(e, 'restored-backup', 'restored from BACKUP (RESERVE_BACKWARD)');
+    } else if (gen === 'moly-b' && backups.has(e))
+      setOnce(e, 'restored-backup', 'restored from BACKUP (RESERVE_BACKWARD)');
     else setOnce(e, 'reset', 'file missing: created from the default');
   }
   if (input.factoryReset === true) {
     for (const { e } of ids) {
-      const resettable = gen === 'moly-b' ? !e.categories.includes('IMPORTANT_L4') && !e.categories.includes('IMPORTANT_L1') : e.attributes.includes('FACTORY_RESET');
+      const resettable =
+        gen === 'moly-b'
+          ? !e.categories.includes('IMPORTANT_L4') && !e.categories.includes('IMPORTANT_L1')
+          : e.attributes.includes('FACTORY_RESET');
       if (resettable) outcome.set(e, { outcome: 'reset', reason: 'factory-reset flag' });
     }
   }
@@ -183,6 +224,13 @@ export function bootCheck(input: LtableBootInput): LtableBootResult {
 export function storedFilesOf(table: Ltable, platform: LtablePlatform = {}): LtableStoredFile[] {
   return table.entries.flatMap((e) => {
     const id = fileIdentity(e, table.generation, platform);
-    return id.files.map((name) => ({ folder: id.location.folder, name, category: e.category, attr: e.attr, recordSize: e.size, records: e.records }));
+    return id.files.map((name) => ({
+      folder: id.location.folder,
+      name,
+      category: e.category,
+      attr: e.attr,
+      recordSize: e.size,
+      records: e.records,
+    }));
   });
 }

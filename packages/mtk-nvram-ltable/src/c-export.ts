@@ -20,23 +20,32 @@ function cString(s: string): string {
     const c = ch.codePointAt(0) as number;
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
     else if (c >= 0x20 && c < 0x7f) out += ch;
-    else if (c < 0x80) out += `\\x${c.toString(16).padStart(2, '0')}""`; // "" ends the hex escape
+    else if (c < 0x80)
+      out += `\\x${c.toString(16).padStart(2, '0')}""`; // "" ends the hex escape
     else out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
   }
   return `${out}"`;
 }
 
-const defaultName = (e: LtableEntry): string => (e.default.symbol !== undefined && IDENT.test(e.default.symbol) ? e.default.symbol : `${e.name}_DEFAULT`);
+const defaultName = (e: LtableEntry): string =>
+  e.default.symbol !== undefined && IDENT.test(e.default.symbol) ? e.default.symbol : `${e.name}_DEFAULT`;
 
 function defaultExpr(e: LtableEntry): string {
   switch (e.default.kind) {
-    case 'zero': return 'NVRAM_EF_ZERO_DEFAULT';
-    case 'ff': return 'NVRAM_EF_FF_DEFAULT';
-    case 'special': return 'NVRAM_EF_SPECIAL_DEFAULT';
-    case 'func': return `NVRAM_DEFAULT_FUNC(${defaultName(e)})`;
-    case 'custpack': return `NVRAM_CUSTPACK(${defaultName(e)})`;
-    case 'secupack': return `NVRAM_SECUPACK(${defaultName(e)})`;
-    default: return `NVRAM_NORMAL(${defaultName(e)})`;
+    case 'zero':
+      return 'NVRAM_EF_ZERO_DEFAULT';
+    case 'ff':
+      return 'NVRAM_EF_FF_DEFAULT';
+    case 'special':
+      return 'NVRAM_EF_SPECIAL_DEFAULT';
+    case 'func':
+      return `NVRAM_DEFAULT_FUNC(${defaultName(e)})`;
+    case 'custpack':
+      return `NVRAM_CUSTPACK(${defaultName(e)})`;
+    case 'secupack':
+      return `NVRAM_SECUPACK(${defaultName(e)})`;
+    default:
+      return `NVRAM_NORMAL(${defaultName(e)})`;
   }
 }
 
@@ -60,7 +69,10 @@ export function ltableToC(table: Ltable, options: LtableCExportOptions = {}): st
   ];
   const seenSym = new Set<string>();
   table.entries.forEach((e, i) => {
-    if (!IDENT.test(e.name)) throw new NvError('NV_LTABLE_BAD_JSON', `entries[${i}].name ${JSON.stringify(e.name)} is not a C identifier`, { path: `entries[${i}].name` });
+    if (!IDENT.test(e.name))
+      throw new NvError('NV_LTABLE_BAD_JSON', `entries[${i}].name ${JSON.stringify(e.name)} is not a C identifier`, {
+        path: `entries[${i}].name`,
+      });
   });
   const numbered = table.entries.filter((e) => e.lid !== null);
   if (numbered.length > 0) {
@@ -70,7 +82,12 @@ export function ltableToC(table: Ltable, options: LtableCExportOptions = {}): st
   }
   for (const e of table.entries) {
     lines.push(`#define ${e.name}_VERNO ${cString(e.verno)}`);
-    const auto = e.name === 'NVRAM_EF_BARCODE_NUM_LID' ? ['barcode'] : e.categories.includes('CALIBRAT') && !maui ? ['calibration-result'] : [];
+    const auto =
+      e.name === 'NVRAM_EF_BARCODE_NUM_LID'
+        ? ['barcode']
+        : e.categories.includes('CALIBRAT') && !maui
+          ? ['calibration-result']
+          : [];
     if (e.tags.join(',') !== auto.join(',')) lines.push(`#define ${e.name}_NV_TAGS ${cString(e.tags.join(','))}`);
   }
   lines.push('');
@@ -81,7 +98,13 @@ export function ltableToC(table: Ltable, options: LtableCExportOptions = {}): st
     seenSym.add(sym);
     const bytes = e.default.hex.match(/../g) ?? [];
     const rows: string[] = [];
-    for (let k = 0; k < bytes.length; k += 16) rows.push(`  ${bytes.slice(k, k + 16).map((b) => `0x${b.toUpperCase()}`).join(', ')},`);
+    for (let k = 0; k < bytes.length; k += 16)
+      rows.push(
+        `  ${bytes
+          .slice(k, k + 16)
+          .map((b) => `0x${b.toUpperCase()}`)
+          .join(', ')},`,
+      );
     lines.push(`static const kal_uint8 ${sym}[] = {`, ...(rows.length > 0 ? rows : ['  0']), '};', '');
   }
   const names = (prefix: string, list: readonly string[]): string => list.map((n) => `${prefix}${n}`).join(' | ');
@@ -91,8 +114,29 @@ export function ltableToC(table: Ltable, options: LtableCExportOptions = {}): st
     const attr = names('NVRAM_ATTR_', e.attributes.length > 0 ? e.attributes : ['AVERAGE']);
     const desc = e.description === null || e.description === undefined ? 'NULL' : cString(e.description);
     const fields = maui
-      ? [e.name, String(e.size), String(e.records), defaultExpr(e), attr, cat, cString(e.prefix), `VER(${e.name})`, desc, 'NVRAM_RESERVED_VALUE']
-      : [e.name, String(e.records), String(e.size), defaultExpr(e), cat, attr, cString(e.prefix), `VER(${e.name})`, ...(desc === 'NULL' ? [] : [desc])];
+      ? [
+          e.name,
+          String(e.size),
+          String(e.records),
+          defaultExpr(e),
+          attr,
+          cat,
+          cString(e.prefix),
+          `VER(${e.name})`,
+          desc,
+          'NVRAM_RESERVED_VALUE',
+        ]
+      : [
+          e.name,
+          String(e.records),
+          String(e.size),
+          defaultExpr(e),
+          cat,
+          attr,
+          cString(e.prefix),
+          `VER(${e.name})`,
+          ...(desc === 'NULL' ? [] : [desc]),
+        ];
     lines.push(`  { ${fields.join(', ')} },`);
   }
   lines.push('};', '');

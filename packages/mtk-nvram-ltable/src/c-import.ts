@@ -4,7 +4,15 @@
  * @module
  */
 import { NvError, bytesToHex } from '@nv/core';
-import { LTABLE_ENUMS, LTABLE_ENUM_SETS, LTABLE_GENERATIONS, bitValue, defaultEnumSet, type LtableEnumSet, type LtableGeneration } from './enums.ts';
+import {
+  LTABLE_ENUMS,
+  LTABLE_ENUM_SETS,
+  LTABLE_GENERATIONS,
+  bitValue,
+  defaultEnumSet,
+  type LtableEnumSet,
+  type LtableGeneration,
+} from './enums.ts';
 import { LTABLE_MAX_ENTRIES, valueToNames } from './json.ts';
 import { LTABLE_TAGS, type Ltable, type LtableDefault, type LtableEntry, type LtableTag } from './model.ts';
 import type { LtableFinding } from './lint.ts';
@@ -67,10 +75,22 @@ class Ctx {
     this.options = options;
   }
   err(code: string, message: string, at: { line: number; col: number; off: number }): NvError {
-    return new NvError(code, `${this.file}:${at.line}:${at.col}: ${message}`, { offset: at.off, path: this.file, data: { line: at.line, column: at.col } });
+    return new NvError(code, `${this.file}:${at.line}:${at.col}: ${message}`, {
+      offset: at.off,
+      path: this.file,
+      data: { line: at.line, column: at.col },
+    });
   }
   warn(code: string, message: string, at: { line: number; col: number }, name?: string): void {
-    this.warnings.push({ severity: 'warning', code, message: `${this.file}:${at.line}:${at.col}: ${message}`, file: this.file, line: at.line, column: at.col, ...(name !== undefined ? { name } : {}) });
+    this.warnings.push({
+      severity: 'warning',
+      code,
+      message: `${this.file}:${at.line}:${at.col}: ${message}`,
+      file: this.file,
+      line: at.line,
+      column: at.col,
+      ...(name !== undefined ? { name } : {}),
+    });
   }
 }
 
@@ -137,7 +157,12 @@ function stripComments(ctx: Ctx, src: string): string {
     // String or character literal: copy to the closing quote (escapes honoured), curly quotes inside normalized.
     let k = j + 1;
     for (;;) {
-      if (k >= n || src[k] === '\n') throw ctx.err('NV_LTABLE_SYNTAX', `unterminated ${c === '"' ? 'string' : 'character'} literal`, position(src, j));
+      if (k >= n || src[k] === '\n')
+        throw ctx.err(
+          'NV_LTABLE_SYNTAX',
+          `unterminated ${c === '"' ? 'string' : 'character'} literal`,
+          position(src, j),
+        );
       const d = src[k] as string;
       if (d === '\\' && k + 1 < n) {
         k += 2;
@@ -166,7 +191,28 @@ function stripComments(ctx: Ctx, src: string): string {
 }
 
 const PUNCT3 = ['<<=', '>>=', '...'];
-const PUNCT2 = new Set(['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '##', '->', '++', '--', '+=', '-=', '*=', '/=', '|=', '&=', '^=', '%=']);
+const PUNCT2 = new Set([
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '##',
+  '->',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '|=',
+  '&=',
+  '^=',
+  '%=',
+]);
 const ID_RE = /[A-Za-z_][A-Za-z_0-9]*/y;
 const NUM_RE = /[0-9.][0-9A-Za-z_.]*/y;
 
@@ -249,7 +295,8 @@ function preprocess(ctx: Ctx, text: string): string {
         case 'if':
         case 'ifdef':
         case 'ifndef': {
-          if (stack.length >= MAX_COND_DEPTH) throw new NvError('NV_LIMIT', `${ctx.file}:${lineNo}: #if nesting over ${MAX_COND_DEPTH}`);
+          if (stack.length >= MAX_COND_DEPTH)
+            throw new NvError('NV_LIMIT', `${ctx.file}:${lineNo}: #if nesting over ${MAX_COND_DEPTH}`);
           const parent = activeNow();
           let v = false;
           if (parent) {
@@ -303,17 +350,44 @@ const BUILTIN_MACROS = new Set(['VER', 'VER_LID']);
 
 function defineBuiltins(ctx: Ctx): void {
   const at = { line: 0, col: 0, off: 0 };
-  ctx.macros.set('VER', { params: ['L'], body: [{ k: 'id', t: 'L', ...at }, { k: 'p', t: '##', ...at }, { k: 'id', t: '_VERNO', ...at }] });
-  ctx.macros.set('VER_LID', { params: ['L'], body: [{ k: 'id', t: 'L', ...at }, { k: 'p', t: '##', ...at }, { k: 'id', t: '_VERNO', ...at }] });
+  ctx.macros.set('VER', {
+    params: ['L'],
+    body: [
+      { k: 'id', t: 'L', ...at },
+      { k: 'p', t: '##', ...at },
+      { k: 'id', t: '_VERNO', ...at },
+    ],
+  });
+  ctx.macros.set('VER_LID', {
+    params: ['L'],
+    body: [
+      { k: 'id', t: 'L', ...at },
+      { k: 'p', t: '##', ...at },
+      { k: 'id', t: '_VERNO', ...at },
+    ],
+  });
 }
 
-function defineMacro(ctx: Ctx, rest: string, line: number, col: number, off: number, at: { line: number; col: number; off: number }): void {
+function defineMacro(
+  ctx: Ctx,
+  rest: string,
+  line: number,
+  col: number,
+  off: number,
+  at: { line: number; col: number; off: number },
+): void {
   const m = /^\s*([A-Za-z_][A-Za-z_0-9]*)(\(([^)]*)\))?/.exec(rest);
   if (!m) throw ctx.err('NV_LTABLE_SYNTAX', '#define without a name', at);
   const name = m[1] as string;
   // VER()/VER_LID() always mean the §6 (non-auto-gen) expansion; a source definition would add fields.
   if (BUILTIN_MACROS.has(name)) return;
-  const params = m[2] !== undefined ? (m[3] as string).split(',').map((s) => s.trim()).filter((s) => s !== '') : null;
+  const params =
+    m[2] !== undefined
+      ? (m[3] as string)
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : null;
   const bodyStart = m[0].length;
   const body = tokenize(ctx, rest.slice(bodyStart), line, col + bodyStart, off + bodyStart);
   ctx.macros.set(name, { params, body });
@@ -324,26 +398,48 @@ function defineMacro(ctx: Ctx, rest: string, line: number, col: number, off: num
  * tokens overflows the call stack (RangeError) before the limit check after it could run.
  */
 function append(ctx: Ctx, out: Tok[], items: readonly Tok[], at: Tok): void {
-  if (out.length + items.length > MAX_EXPANDED_TOKENS) throw ctx.err('NV_LIMIT', `macro expansion over ${MAX_EXPANDED_TOKENS} tokens`, at);
+  if (out.length + items.length > MAX_EXPANDED_TOKENS)
+    throw ctx.err('NV_LIMIT', `macro expansion over ${MAX_EXPANDED_TOKENS} tokens`, at);
   for (const t of items) out.push(t);
 }
 
 /** Expands macros in a token list (object-like and function-like, `#` and `##`), with a recursion guard. */
-function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new Set(), depth = 0, keepPrefix?: string): Tok[] {
-  if (depth > MAX_EXPANSION_DEPTH) throw new NvError('NV_LIMIT', `${ctx.file}: macro expansion deeper than ${MAX_EXPANSION_DEPTH}`);
+function expand(
+  ctx: Ctx,
+  toks: readonly Tok[],
+  hide: ReadonlySet<string> = new Set(),
+  depth = 0,
+  keepPrefix?: string,
+): Tok[] {
+  if (depth > MAX_EXPANSION_DEPTH)
+    throw new NvError('NV_LIMIT', `${ctx.file}: macro expansion deeper than ${MAX_EXPANSION_DEPTH}`);
   if (!toks.some((t) => t.k === 'id' && ctx.macros.has(t.t))) return toks as Tok[];
   const out: Tok[] = [];
   for (let i = 0; i < toks.length; i++) {
     const tk = toks[i] as Tok;
     // keepPrefix: enum names resolved from the enum set, never from headers (§4.2).
-    const mac = tk.k === 'id' && !hide.has(tk.t) && (keepPrefix === undefined || !tk.t.startsWith(keepPrefix)) ? ctx.macros.get(tk.t) : undefined;
+    const mac =
+      tk.k === 'id' && !hide.has(tk.t) && (keepPrefix === undefined || !tk.t.startsWith(keepPrefix))
+        ? ctx.macros.get(tk.t)
+        : undefined;
     if (!mac) {
       out.push(tk);
       continue;
     }
     const innerHide = new Set(hide).add(tk.t);
     if (mac.params === null) {
-      append(ctx, out, expand(ctx, mac.body.map((b) => ({ ...b, line: tk.line, col: tk.col, off: tk.off })), innerHide, depth + 1, keepPrefix), tk);
+      append(
+        ctx,
+        out,
+        expand(
+          ctx,
+          mac.body.map((b) => ({ ...b, line: tk.line, col: tk.col, off: tk.off })),
+          innerHide,
+          depth + 1,
+          keepPrefix,
+        ),
+        tk,
+      );
     } else {
       if (toks[i + 1]?.t !== '(') {
         out.push(tk);
@@ -369,7 +465,13 @@ function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new 
         const pi = mac.params.indexOf(bt.t);
         if (bt.t === '#' && b + 1 < mac.body.length && mac.params.includes((mac.body[b + 1] as Tok).t)) {
           const arg = args[mac.params.indexOf((mac.body[b + 1] as Tok).t)] ?? [];
-          body.push({ k: 'str', t: JSON.stringify(arg.map((a) => a.t).join(' ')), line: tk.line, col: tk.col, off: tk.off });
+          body.push({
+            k: 'str',
+            t: JSON.stringify(arg.map((a) => a.t).join(' ')),
+            line: tk.line,
+            col: tk.col,
+            off: tk.off,
+          });
           b++;
           continue;
         }
@@ -385,13 +487,24 @@ function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new 
         if (pi >= 0) {
           // Operand of ## is pasted unexpanded; other uses are pre-expanded.
           const pasted = mac.body[b + 1]?.t === '##';
-          append(ctx, body, (pasted ? (args[pi] ?? []) : expand(ctx, args[pi] ?? [], hide, depth + 1, keepPrefix)).map((a) => ({ ...a, line: tk.line, col: tk.col, off: tk.off })), tk);
+          append(
+            ctx,
+            body,
+            (pasted ? (args[pi] ?? []) : expand(ctx, args[pi] ?? [], hide, depth + 1, keepPrefix)).map((a) => ({
+              ...a,
+              line: tk.line,
+              col: tk.col,
+              off: tk.off,
+            })),
+            tk,
+          );
         } else body.push({ ...bt, line: tk.line, col: tk.col, off: tk.off });
       }
       append(ctx, out, expand(ctx, body, innerHide, depth + 1, keepPrefix), tk);
       i = j;
     }
-    if (out.length > MAX_EXPANDED_TOKENS) throw new NvError('NV_LIMIT', `${ctx.file}:${tk.line}: macro expansion over ${MAX_EXPANDED_TOKENS} tokens`);
+    if (out.length > MAX_EXPANDED_TOKENS)
+      throw new NvError('NV_LIMIT', `${ctx.file}:${tk.line}: macro expansion over ${MAX_EXPANDED_TOKENS} tokens`);
   }
   return out;
 }
@@ -400,20 +513,49 @@ function expand(ctx: Ctx, toks: readonly Tok[], hide: ReadonlySet<string> = new 
 
 class Unresolved extends Error {}
 
-const TYPE_WORDS = new Set(['kal_uint8', 'kal_uint16', 'kal_uint32', 'kal_int8', 'kal_int16', 'kal_int32', 'uint8_t', 'uint16_t', 'uint32_t', 'int8_t', 'int16_t', 'int32_t', 'unsigned', 'signed', 'int', 'char', 'short', 'long', 'const', 'void', 'kal_char', 'nvram_lid_enum', 'nvram_lid_core_enum']);
+const TYPE_WORDS = new Set([
+  'kal_uint8',
+  'kal_uint16',
+  'kal_uint32',
+  'kal_int8',
+  'kal_int16',
+  'kal_int32',
+  'uint8_t',
+  'uint16_t',
+  'uint32_t',
+  'int8_t',
+  'int16_t',
+  'int32_t',
+  'unsigned',
+  'signed',
+  'int',
+  'char',
+  'short',
+  'long',
+  'const',
+  'void',
+  'kal_char',
+  'nvram_lid_enum',
+  'nvram_lid_core_enum',
+]);
 
 function parseIntLiteral(t: string): number | undefined {
   const s = t.replace(/[uUlL]+$/, '');
   let v: number;
   if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
-  else if (/^0[0-7]*$/.test(s)) v = parseInt(s, 8); // leading 0 = octal (§6.5: 013 = 11)
+  else if (/^0[0-7]*$/.test(s))
+    v = parseInt(s, 8); // leading 0 = octal (§6.5: 013 = 11)
   else if (/^[1-9][0-9]*$/.test(s)) v = parseInt(s, 10);
   else return undefined;
   return Number.isSafeInteger(v) ? v : undefined;
 }
 
 /** Recursive-descent evaluator of C integer constant expressions over expanded tokens. */
-function evalExpr(ctx: Ctx, toks: readonly Tok[], opts: { defined?: boolean; unknownIsZero?: boolean; names?: (id: string) => number | undefined }): number {
+function evalExpr(
+  ctx: Ctx,
+  toks: readonly Tok[],
+  opts: { defined?: boolean; unknownIsZero?: boolean; names?: (id: string) => number | undefined },
+): number {
   if (toks.length === 1 && (toks[0] as Tok).k === 'num') {
     // Fast path for the common single literal (byte arrays, sizes).
     const v = parseIntLiteral((toks[0] as Tok).t);
@@ -427,7 +569,8 @@ function evalExpr(ctx: Ctx, toks: readonly Tok[], opts: { defined?: boolean; unk
     p++;
   };
   const deeper = <T>(f: () => T): T => {
-    if (++depth > MAX_EXPR_DEPTH) throw new NvError('NV_LIMIT', `${ctx.file}: expression nested deeper than ${MAX_EXPR_DEPTH}`);
+    if (++depth > MAX_EXPR_DEPTH)
+      throw new NvError('NV_LIMIT', `${ctx.file}: expression nested deeper than ${MAX_EXPR_DEPTH}`);
     try {
       return f();
     } finally {
@@ -499,27 +642,58 @@ function evalExpr(ctx: Ctx, toks: readonly Tok[], opts: { defined?: boolean; unk
       if (t === '!') return (p++, unary() === 0 ? 1 : 0);
       return primary();
     });
-  const levels: readonly (readonly string[])[] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+  const levels: readonly (readonly string[])[] = [
+    ['||'],
+    ['&&'],
+    ['|'],
+    ['^'],
+    ['&'],
+    ['==', '!='],
+    ['<', '>', '<=', '>='],
+    ['<<', '>>'],
+    ['+', '-'],
+    ['*', '/', '%'],
+  ];
   const apply = (op: string, a: number, b: number): number => {
     switch (op) {
-      case '||': return a !== 0 || b !== 0 ? 1 : 0;
-      case '&&': return a !== 0 && b !== 0 ? 1 : 0;
-      case '|': return (a | b) >>> 0;
-      case '^': return (a ^ b) >>> 0;
-      case '&': return (a & b) >>> 0;
-      case '==': return a === b ? 1 : 0;
-      case '!=': return a !== b ? 1 : 0;
-      case '<': return a < b ? 1 : 0;
-      case '>': return a > b ? 1 : 0;
-      case '<=': return a <= b ? 1 : 0;
-      case '>=': return a >= b ? 1 : 0;
-      case '<<': return b >= 32 || b < 0 ? 0 : (a << b) >>> 0;
-      case '>>': return b >= 32 || b < 0 ? 0 : a >>> b;
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '/': if (b === 0) throw new Unresolved('division by zero'); return Math.trunc(a / b);
-      default: if (b === 0) throw new Unresolved('division by zero'); return a % b;
+      case '||':
+        return a !== 0 || b !== 0 ? 1 : 0;
+      case '&&':
+        return a !== 0 && b !== 0 ? 1 : 0;
+      case '|':
+        return (a | b) >>> 0;
+      case '^':
+        return (a ^ b) >>> 0;
+      case '&':
+        return (a & b) >>> 0;
+      case '==':
+        return a === b ? 1 : 0;
+      case '!=':
+        return a !== b ? 1 : 0;
+      case '<':
+        return a < b ? 1 : 0;
+      case '>':
+        return a > b ? 1 : 0;
+      case '<=':
+        return a <= b ? 1 : 0;
+      case '>=':
+        return a >= b ? 1 : 0;
+      case '<<':
+        return b >= 32 || b < 0 ? 0 : (a << b) >>> 0;
+      case '>>':
+        return b >= 32 || b < 0 ? 0 : a >>> b;
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      case '/':
+        if (b === 0) throw new Unresolved('division by zero');
+        return Math.trunc(a / b);
+      default:
+        if (b === 0) throw new Unresolved('division by zero');
+        return a % b;
     }
   };
   const binary = (level: number): number =>
@@ -645,7 +819,11 @@ function collectArrays(ctx: Ctx, toks: readonly Tok[]): void {
     if (tk.k !== 'id' || toks[i + 1]?.t !== '[') continue;
     let b = i - 1;
     let byteType = false;
-    while (b >= 0 && (toks[b] as Tok).k === 'id' && ['const', 'static', 'volatile', ...BYTE_TYPES].includes((toks[b] as Tok).t)) {
+    while (
+      b >= 0 &&
+      (toks[b] as Tok).k === 'id' &&
+      ['const', 'static', 'volatile', ...BYTE_TYPES].includes((toks[b] as Tok).t)
+    ) {
       if (BYTE_TYPES.has((toks[b] as Tok).t)) byteType = true;
       b--;
     }
@@ -692,7 +870,19 @@ function unquote(ctx: Ctx, toks: readonly Tok[]): string | undefined {
   return s;
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
 
 /** C string-literal body → text (\x and octal as code units, \u/\U as code points); undefined when malformed. */
 function cUnescape(body: string): string | undefined {
@@ -742,7 +932,11 @@ function layoutOf(ctx: Ctx, fields: readonly Tok[][], at: Tok): boolean {
   if (/_TOTAL\b/.test(f2) && /_SIZE\b/.test(f3)) return false;
   if (/_SIZE\b/.test(f2) && /_TOTAL\b/.test(f3)) return true;
   if (ctx.options.generation !== undefined) return ctx.options.generation === 'maui';
-  throw ctx.err('NV_LTABLE_LAYOUT_UNKNOWN', 'cannot tell MOLY (LID, records, size, default, category, attr) from MAUI (LID, size, records, default, attr, category) order; pass a generation', at);
+  throw ctx.err(
+    'NV_LTABLE_LAYOUT_UNKNOWN',
+    'cannot tell MOLY (LID, records, size, default, category, attr) from MAUI (LID, size, records, default, attr, category) order; pass a generation',
+    at,
+  );
 }
 
 function findTables(ctx: Ctx, toks: readonly Tok[], file: string, out: RawEntry[]): number {
@@ -756,15 +950,18 @@ function findTables(ctx: Ctx, toks: readonly Tok[], file: string, out: RawEntry[
     // Linker-section attributes between the declarator and `=` (§3.1): `__attribute__((section("…")))`, macros.
     while (toks[eq]?.k === 'id') eq = toks[eq + 1]?.t === '(' ? closing(ctx, toks, eq + 1) + 1 : eq + 1;
     if (toks[eq]?.t !== '=') continue;
-    if (toks[eq + 1]?.t !== '{') throw ctx.err('NV_LTABLE_SYNTAX', 'expected { after =', (toks[eq + 1] ?? toks[eq]) as Tok);
+    if (toks[eq + 1]?.t !== '{')
+      throw ctx.err('NV_LTABLE_SYNTAX', 'expected { after =', (toks[eq + 1] ?? toks[eq]) as Tok);
     const end = closing(ctx, toks, eq + 1);
     tables++;
     for (const part of splitTop(toks.slice(eq + 2, end))) {
       if (part.length === 0) continue;
       const first = part[0] as Tok;
-      if (first.t !== '{' || closing(ctx, part, 0) !== part.length - 1) throw ctx.err('NV_LTABLE_SYNTAX', `expected {…} entry, found ${first.t}`, first);
+      if (first.t !== '{' || closing(ctx, part, 0) !== part.length - 1)
+        throw ctx.err('NV_LTABLE_SYNTAX', `expected {…} entry, found ${first.t}`, first);
       const fields = splitTop(part.slice(1, -1)).filter((f) => f.length > 0);
-      if (out.length >= LTABLE_MAX_ENTRIES) throw new NvError('NV_LIMIT', `more than ${LTABLE_MAX_ENTRIES} entries`, { path: file });
+      if (out.length >= LTABLE_MAX_ENTRIES)
+        throw new NvError('NV_LIMIT', `more than ${LTABLE_MAX_ENTRIES} entries`, { path: file });
       out.push({ fields, at: first, file, maui: layoutOf(ctx, fields, first) });
     }
     i = end;
@@ -772,10 +969,18 @@ function findTables(ctx: Ctx, toks: readonly Tok[], file: string, out: RawEntry[
   return tables;
 }
 
-const MOLY_A_ONLY = /NVRAM_(ATTR_(SW_VERNO_RESET|FACTORY_RESET|ZIP_DEFAULT|NOT_ZIP_DEFAULT|AUTO_RECOVER)|CATEGORY_IMPORTANT_C)\b/;
-const MOLY_B_ONLY = /NVRAM_(ATTR_(OTA_RESET|GEN_DEFAULT|RESERVE_BACKWARD|FAULT_ASSERT|RAW_DATA|CHKSUM_\w+|MCF_OTA\w*)|CATEGORY_(IMPORTANT_L1|RESERVED))\b/;
+const MOLY_A_ONLY =
+  /NVRAM_(ATTR_(SW_VERNO_RESET|FACTORY_RESET|ZIP_DEFAULT|NOT_ZIP_DEFAULT|AUTO_RECOVER)|CATEGORY_IMPORTANT_C)\b/;
+const MOLY_B_ONLY =
+  /NVRAM_(ATTR_(OTA_RESET|GEN_DEFAULT|RESERVE_BACKWARD|FAULT_ASSERT|RAW_DATA|CHKSUM_\w+|MCF_OTA\w*)|CATEGORY_(IMPORTANT_L1|RESERVED))\b/;
 
-function bitsOf(ctx: Ctx, kind: 'attributes' | 'categories', toks: readonly Tok[], enumSet: LtableEnumSet, entryName: string): number {
+function bitsOf(
+  ctx: Ctx,
+  kind: 'attributes' | 'categories',
+  toks: readonly Tok[],
+  enumSet: LtableEnumSet,
+  entryName: string,
+): number {
   const bits = LTABLE_ENUMS[enumSet][kind];
   const prefix = kind === 'attributes' ? 'NVRAM_ATTR_' : 'NVRAM_CATEGORY_';
   const names = (id: string): number | undefined => {
@@ -786,14 +991,24 @@ function bitsOf(ctx: Ctx, kind: 'attributes' | 'categories', toks: readonly Tok[
     if (v !== undefined) return v;
     const tk = toks.find((t) => t.t === id) as Tok;
     const other = LTABLE_ENUM_SETS.find((s) => bitValue(LTABLE_ENUMS[s][kind], name) !== undefined);
-    if (other !== undefined) throw ctx.err('NV_LTABLE_GEN_MISMATCH', `${entryName}: ${id} is a ${other} name, not valid under ${enumSet}`, tk);
-    throw ctx.err(kind === 'attributes' ? 'NV_LTABLE_UNKNOWN_ATTR' : 'NV_LTABLE_UNKNOWN_CATEGORY', `${entryName}: ${id} is not in the ${enumSet} enum`, tk);
+    if (other !== undefined)
+      throw ctx.err('NV_LTABLE_GEN_MISMATCH', `${entryName}: ${id} is a ${other} name, not valid under ${enumSet}`, tk);
+    throw ctx.err(
+      kind === 'attributes' ? 'NV_LTABLE_UNKNOWN_ATTR' : 'NV_LTABLE_UNKNOWN_CATEGORY',
+      `${entryName}: ${id} is not in the ${enumSet} enum`,
+      tk,
+    );
   };
   // Enum names are resolved from the enum set, never from headers (§4.2): protect them from macro expansion.
   try {
     return evalExpr(ctx, expand(ctx, toks, new Set(), 0, prefix), { names }) >>> 0;
   } catch (e) {
-    if (e instanceof Unresolved) throw ctx.err(kind === 'attributes' ? 'NV_LTABLE_UNKNOWN_ATTR' : 'NV_LTABLE_UNKNOWN_CATEGORY', `${entryName}: cannot evaluate ${kind === 'attributes' ? 'attr' : 'category'} ${JSON.stringify(text(toks))}: ${e.message}`, toks[0] ?? ({ line: 0, col: 0, off: 0 } as Tok));
+    if (e instanceof Unresolved)
+      throw ctx.err(
+        kind === 'attributes' ? 'NV_LTABLE_UNKNOWN_ATTR' : 'NV_LTABLE_UNKNOWN_CATEGORY',
+        `${entryName}: cannot evaluate ${kind === 'attributes' ? 'attr' : 'category'} ${JSON.stringify(text(toks))}: ${e.message}`,
+        toks[0] ?? ({ line: 0, col: 0, off: 0 } as Tok),
+      );
     throw e;
   }
 }
@@ -821,7 +1036,8 @@ function readDefault(ctx: Ctx, toks: readonly Tok[]): LtableDefault {
   if (symbol === undefined || !/^[A-Za-z_]\w*$/.test(symbol)) return { kind: 'symbol', symbol: t.join(' ') };
   // The importer keeps shared arrays by their pointer identity (§11): a macro that names one is followed.
   const mac = ctx.macros.get(symbol);
-  if (mac && mac.params === null && mac.body.length === 1 && (mac.body[0] as Tok).k === 'id') return readDefault(ctx, mac.body);
+  if (mac && mac.params === null && mac.body.length === 1 && (mac.body[0] as Tok).k === 'id')
+    return readDefault(ctx, mac.body);
   const bytes = ctx.arrays.get(symbol);
   return bytes ? { kind: 'bytes', symbol, hex: bytesToHex(bytes) } : { kind: 'symbol', symbol };
 }
@@ -845,7 +1061,12 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
     } catch (e) {
       if (!(e instanceof Unresolved)) throw e;
       unresolved[field] = text(toks);
-      ctx.warn('NV_LTABLE_UNRESOLVED', `${name}: ${field} ${JSON.stringify(text(toks))} cannot be evaluated (${e.message}); text kept`, toks[0] ?? raw.at, name);
+      ctx.warn(
+        'NV_LTABLE_UNRESOLVED',
+        `${name}: ${field} ${JSON.stringify(text(toks))} cannot be evaluated (${e.message}); text kept`,
+        toks[0] ?? raw.at,
+        name,
+      );
       return 0;
     }
   };
@@ -865,7 +1086,12 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
     const s = unquote(ctx, expanded);
     if (s !== undefined) return s;
     unresolved[field] = text(toks);
-    ctx.warn('NV_LTABLE_UNRESOLVED', `${name}: ${field} ${JSON.stringify(text(toks))} is not a string literal after macro expansion; text kept`, toks[0] ?? raw.at, name);
+    ctx.warn(
+      'NV_LTABLE_UNRESOLVED',
+      `${name}: ${field} ${JSON.stringify(text(toks))} is not a string literal after macro expansion; text kept`,
+      toks[0] ?? raw.at,
+      name,
+    );
     return '';
   };
   const prefix = str('prefix', prefixF);
@@ -889,8 +1115,19 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
     else if (categories.includes('CALIBRAT') && gen !== 'maui') tags.push('calibration-result');
   }
   const entry: LtableEntry = {
-    lid, name, size, records, category, categories, attr, attributes: valueToNames('attributes', attr, enumSet, name), prefix, verno,
-    description, default: readDefault(ctx, defF), tags,
+    lid,
+    name,
+    size,
+    records,
+    category,
+    categories,
+    attr,
+    attributes: valueToNames('attributes', attr, enumSet, name),
+    prefix,
+    verno,
+    description,
+    default: readDefault(ctx, defF),
+    tags,
   };
   if (Object.keys(unresolved).length > 0) entry.unresolved = unresolved;
   entry.source = { file: raw.file, line: raw.at.line };
@@ -905,23 +1142,37 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
  *   `data: {line, column}`, `offset` = character offset), NV_LIMIT.
  * @example importLtableC([{ name: 'nvram_ltable.c', text }], { generation: 'moly-b' }).table.entries.length
  */
-export function importLtableC(sources: readonly LtableCSource[] | string, options: LtableCImportOptions = {}): LtableCImportResult {
+export function importLtableC(
+  sources: readonly LtableCSource[] | string,
+  options: LtableCImportOptions = {},
+): LtableCImportResult {
   const files: readonly LtableCSource[] = typeof sources === 'string' ? [{ name: 'input.c', text: sources }] : sources;
   const ctx = new Ctx(options);
   defineBuiltins(ctx);
-  for (const [k, v] of Object.entries(options.defines ?? {})) ctx.macros.set(k, { params: null, body: tokenize(ctx, v === '' ? '1' : v, 0, 0, 0) });
+  for (const [k, v] of Object.entries(options.defines ?? {}))
+    ctx.macros.set(k, { params: null, body: tokenize(ctx, v === '' ? '1' : v, 0, 0, 0) });
   const raws: RawEntry[] = [];
   let tables = 0;
   for (const src of files) {
     ctx.file = src.name;
-    if (src.text.length > LTABLE_MAX_C_CHARS) throw new NvError('NV_LIMIT', `${src.name}: ${src.text.length} characters is over the limit of ${LTABLE_MAX_C_CHARS}`, { path: src.name });
+    if (src.text.length > LTABLE_MAX_C_CHARS)
+      throw new NvError(
+        'NV_LIMIT',
+        `${src.name}: ${src.text.length} characters is over the limit of ${LTABLE_MAX_C_CHARS}`,
+        { path: src.name },
+      );
     const active = preprocess(ctx, stripComments(ctx, src.text));
     const toks = tokenize(ctx, active, 1, 1, 0);
     collectEnums(ctx, toks);
     collectArrays(ctx, toks);
     tables += findTables(ctx, toks, src.name, raws);
   }
-  if (tables === 0) throw new NvError('NV_LTABLE_SYNTAX', `no LID table (ltable_entry_struct NAME[] = {…};) found in ${files.map((f) => f.name).join(', ')}`, { path: files[0]?.name });
+  if (tables === 0)
+    throw new NvError(
+      'NV_LTABLE_SYNTAX',
+      `no LID table (ltable_entry_struct NAME[] = {…};) found in ${files.map((f) => f.name).join(', ')}`,
+      { path: files[0]?.name },
+    );
   // Generation: option, then NV_LTABLE_GENERATION in the source, then detection.
   const hint = (macro: string): string | undefined => {
     const m = ctx.macros.get(macro);
@@ -929,7 +1180,8 @@ export function importLtableC(sources: readonly LtableCSource[] | string, option
   };
   let gen: LtableGeneration | undefined = options.generation;
   const hinted = hint('NV_LTABLE_GENERATION');
-  if (gen === undefined && hinted !== undefined && (LTABLE_GENERATIONS as readonly string[]).includes(hinted)) gen = hinted as LtableGeneration;
+  if (gen === undefined && hinted !== undefined && (LTABLE_GENERATIONS as readonly string[]).includes(hinted))
+    gen = hinted as LtableGeneration;
   if (gen === undefined) {
     if (raws.some((r) => r.maui)) gen = 'maui';
     else {
@@ -938,13 +1190,26 @@ export function importLtableC(sources: readonly LtableCSource[] | string, option
     }
   }
   const hintedSet = hint('NV_LTABLE_ENUM_SET');
-  const enumSet = options.enumSet ?? (hintedSet !== undefined && (LTABLE_ENUM_SETS as readonly string[]).includes(hintedSet) ? (hintedSet as LtableEnumSet) : defaultEnumSet(gen));
-  if (enumSet === undefined) throw new NvError('NV_LTABLE_ENUMSET_REQUIRED', 'a maui table needs an enum set (maui-1, maui-2 or maui-3; spec §4.3)');
-  if (LTABLE_ENUMS[enumSet].generation !== gen) throw new NvError('NV_LTABLE_GEN_MISMATCH', `enum set ${enumSet} is not a ${gen} enum set`);
+  const enumSet =
+    options.enumSet ??
+    (hintedSet !== undefined && (LTABLE_ENUM_SETS as readonly string[]).includes(hintedSet)
+      ? (hintedSet as LtableEnumSet)
+      : defaultEnumSet(gen));
+  if (enumSet === undefined)
+    throw new NvError(
+      'NV_LTABLE_ENUMSET_REQUIRED',
+      'a maui table needs an enum set (maui-1, maui-2 or maui-3; spec §4.3)',
+    );
+  if (LTABLE_ENUMS[enumSet].generation !== gen)
+    throw new NvError('NV_LTABLE_GEN_MISMATCH', `enum set ${enumSet} is not a ${gen} enum set`);
   for (const r of raws) {
     if (r.maui !== (gen === 'maui')) {
       ctx.file = r.file;
-      throw ctx.err('NV_LTABLE_LAYOUT_UNKNOWN', `entry is in ${r.maui ? 'MAUI' : 'MOLY'} order but the table is ${gen}`, r.at);
+      throw ctx.err(
+        'NV_LTABLE_LAYOUT_UNKNOWN',
+        `entry is in ${r.maui ? 'MAUI' : 'MOLY'} order but the table is ${gen}`,
+        r.at,
+      );
     }
   }
   const entries = raws.map((r) => buildEntry(ctx, r, gen, enumSet));

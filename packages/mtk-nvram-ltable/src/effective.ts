@@ -60,14 +60,20 @@ const FOLDER_ROWS: readonly { readonly cat: string; readonly a: string | null; r
  * @example folderCategories(['CALIBRAT', 'IMPORTANT'], 'moly-b') // ['CALIBRAT', 'IMPORTANT']
  */
 export function folderCategories(categories: readonly string[], generation: LtableGeneration): string[] {
-  return FOLDER_ROWS.filter((r) => (generation === 'moly-a' ? r.a : r.b) !== null && categories.includes(r.cat)).map((r) => r.cat);
+  return FOLDER_ROWS.filter((r) => (generation === 'moly-a' ? r.a : r.b) !== null && categories.includes(r.cat)).map(
+    (r) => r.cat,
+  );
 }
 
 /**
  * Partition and folder of a LID (§2.2, first matching row). MAUI has no documented folders: everything is `NVD_DATA`.
  * @example locationOf(['IMPORTANT_L1', 'FUNC_DEFAULT'], 'moly-b').folder // 'IMPORTNT'
  */
-export function locationOf(categories: readonly string[], generation: LtableGeneration, platform: LtablePlatform = {}): LtableLocation {
+export function locationOf(
+  categories: readonly string[],
+  generation: LtableGeneration,
+  platform: LtablePlatform = {},
+): LtableLocation {
   if (generation !== 'maui') {
     for (const row of FOLDER_ROWS) {
       const folder = generation === 'moly-a' ? row.a : row.b;
@@ -96,7 +102,11 @@ export function isSysLid(entry: Pick<LtableEntry, 'name' | 'categories'>): boole
  * IMPORTANT and CALIBRAT rules, and the eMMC `MULTIPLE` removal last.
  * @example effectiveEntry(imei, 'moly-a').attributes // MULTIPLE removed on eMMC
  */
-export function effectiveEntry(entry: Pick<LtableEntry, 'name' | 'attributes' | 'categories'>, generation: LtableGeneration, platform: LtablePlatform = {}): LtableEffective {
+export function effectiveEntry(
+  entry: Pick<LtableEntry, 'name' | 'attributes' | 'categories'>,
+  generation: LtableGeneration,
+  platform: LtablePlatform = {},
+): LtableEffective {
   const attrs = new Set(entry.attributes.filter((a) => a !== 'AVERAGE'));
   const cats = entry.categories;
   const rules: LtableRewriteRule[] = [];
@@ -116,10 +126,19 @@ export function effectiveEntry(entry: Pick<LtableEntry, 'name' | 'attributes' | 
   const bind = platform.bindToChip !== false;
   if (generation === 'moly-a') {
     fire('msp-forces-multiple', () => attrs.has('MSP') && bind && add('MULTIPLE'));
-    fire('secure-forces-confidential', () => (cats.includes('SECUPACK') || cats.includes('CUSTOM_SENSITIVE')) && add('CONFIDENTIAL', 'MULTIPLE', ...(bind ? ['MSP'] : [])));
+    fire(
+      'secure-forces-confidential',
+      () =>
+        (cats.includes('SECUPACK') || cats.includes('CUSTOM_SENSITIVE')) &&
+        add('CONFIDENTIAL', 'MULTIPLE', ...(bind ? ['MSP'] : [])),
+    );
     fire('otp-clears-protection', () => cats.includes('OTP') && del('WRITEPROTECT', 'MULTIPLE', 'MSP'));
     fire('important-committed', () => {
-      if (platform.device === 'feature-phone' || !['IMPORTANT', 'IMPORTANT_L4', 'IMPORTANT_C'].some((c) => cats.includes(c))) return false;
+      if (
+        platform.device === 'feature-phone' ||
+        !['IMPORTANT', 'IMPORTANT_L4', 'IMPORTANT_C'].some((c) => cats.includes(c))
+      )
+        return false;
       const lost = del('FACTORY_RESET');
       return add('COMMITTED', 'AUTO_RECOVER') || lost;
     });
@@ -145,7 +164,9 @@ export function effectiveEntry(entry: Pick<LtableEntry, 'name' | 'attributes' | 
  */
 export function lidFileNames(prefix: string, verno: string, multiple: boolean, generation: LtableGeneration): string[] {
   if (!multiple) return [`${prefix}_${verno}`];
-  return generation === 'maui' ? [`${prefix}a${verno}`, `${prefix}b${verno}`] : [`${prefix}A${verno}`, `${prefix}B${verno}`];
+  return generation === 'maui'
+    ? [`${prefix}a${verno}`, `${prefix}b${verno}`]
+    : [`${prefix}A${verno}`, `${prefix}B${verno}`];
 }
 
 /** The effective on-disk identity of an entry: location + file names (§9.2 (b)). */
@@ -159,7 +180,11 @@ export interface LtableFileIdentity {
  * Where the entry's files are and what they are called after the §7 rewrites.
  * @example fileIdentity(entry, 'moly-b').files // ['LD0B_001']
  */
-export function fileIdentity(entry: Pick<LtableEntry, 'name' | 'attributes' | 'categories' | 'prefix' | 'verno'>, generation: LtableGeneration, platform: LtablePlatform = {}): LtableFileIdentity {
+export function fileIdentity(
+  entry: Pick<LtableEntry, 'name' | 'attributes' | 'categories' | 'prefix' | 'verno'>,
+  generation: LtableGeneration,
+  platform: LtablePlatform = {},
+): LtableFileIdentity {
   const effective = effectiveEntry(entry, generation, platform);
   return {
     location: locationOf(effective.categories, generation, platform),

@@ -108,16 +108,38 @@ const CAT_MOLY_A: readonly LtableEnumBit[] = [...CAT_MOLY_COMMON, b('IMPORTANT_C
 const CAT_MOLY_B: readonly LtableEnumBit[] = [...CAT_MOLY_COMMON, b('IMPORTANT_L1', 0x8000), b('RESERVED', 0x80000000)];
 // §4.3 MAUI variants.
 const CAT_MAUI_1: readonly LtableEnumBit[] = [
-  b('USER', 0), b('SYSTEM', 1), b('COMPOSED', 2), b('FACTORY', 4), b('MULTI_DEFAULT', 8),
-  b('CUSTPACK', 0x10), b('BRANCH', 0x20), b('SHADOW', 0x40), b('SHADOW_MS', 0x80),
+  b('USER', 0),
+  b('SYSTEM', 1),
+  b('COMPOSED', 2),
+  b('FACTORY', 4),
+  b('MULTI_DEFAULT', 8),
+  b('CUSTPACK', 0x10),
+  b('BRANCH', 0x20),
+  b('SHADOW', 0x40),
+  b('SHADOW_MS', 0x80),
 ];
 const CAT_MAUI_2: readonly LtableEnumBit[] = [
-  b('USER', 0), b('SYSTEM', 1), b('BRANCH', 2), b('FACTORY', 4), b('MULTI_DEFAULT', 8),
-  b('SHADOW', 0x10), b('SHADOW_MS', 0x20), b('CUSTPACK', 0x40), b('SECUPACK', 0x80), b('COMPOSED', 0x8000),
+  b('USER', 0),
+  b('SYSTEM', 1),
+  b('BRANCH', 2),
+  b('FACTORY', 4),
+  b('MULTI_DEFAULT', 8),
+  b('SHADOW', 0x10),
+  b('SHADOW_MS', 0x20),
+  b('CUSTPACK', 0x40),
+  b('SECUPACK', 0x80),
+  b('COMPOSED', 0x8000),
 ];
 const CAT_MAUI_3: readonly LtableEnumBit[] = [
-  b('NONE', 0), b('USER', 1), b('SYSTEM', 2), b('COMPOSED', 4), b('FACTORY', 8),
-  b('MULTI_DEFAULT', 0x10), b('CUSTPACK', 0x20), b('BRANCH', 0x40), b('SHADOW', 0x80),
+  b('NONE', 0),
+  b('USER', 1),
+  b('SYSTEM', 2),
+  b('COMPOSED', 4),
+  b('FACTORY', 8),
+  b('MULTI_DEFAULT', 0x10),
+  b('CUSTPACK', 0x20),
+  b('BRANCH', 0x40),
+  b('SHADOW', 0x80),
 ];
 
 /** The enum sets of §4, keyed by id. */
@@ -130,7 +152,11 @@ export const LTABLE_ENUMS: Readonly<Record<LtableEnumSet, LtableEnumDefinition>>
 } as const);
 
 /** `ALL` masks (§4.1/§4.2) — the largest value each field may hold. */
-export const LTABLE_ATTR_MASK: Readonly<Record<LtableGeneration, number>> = { maui: 0xffff, 'moly-a': 0xffff, 'moly-b': 0xffffffff };
+export const LTABLE_ATTR_MASK: Readonly<Record<LtableGeneration, number>> = {
+  maui: 0xffff,
+  'moly-a': 0xffff,
+  'moly-b': 0xffffffff,
+};
 
 /**
  * Generation of an enum set.

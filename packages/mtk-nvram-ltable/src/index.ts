@@ -16,20 +16,62 @@ export {
 export type { LtableDefaultKind, LtableDefault, LtableTag, LtableEntry, Ltable } from './model.ts';
 export { LTABLE_DEFAULT_KINDS, LTABLE_TAGS } from './model.ts';
 export { LTABLE_ERROR_CODES } from './errors.ts';
-export { LTABLE_MAX_ENTRIES, LTABLE_MAX_JSON_CHARS, enumSetOf, namesToValue, valueToNames, ltableFromJson, parseLtableJson, ltableEntryToJson, ltableToJson, serializeLtableJson } from './json.ts';
+export {
+  LTABLE_MAX_ENTRIES,
+  LTABLE_MAX_JSON_CHARS,
+  enumSetOf,
+  namesToValue,
+  valueToNames,
+  ltableFromJson,
+  parseLtableJson,
+  ltableEntryToJson,
+  ltableToJson,
+  serializeLtableJson,
+} from './json.ts';
 export { LTABLE_JSON_SCHEMA } from './schema.ts';
-export type { LtablePlatform, LtableRewriteRule, LtableEffective, LtableLocation, LtableFileIdentity } from './effective.ts';
+export type {
+  LtablePlatform,
+  LtableRewriteRule,
+  LtableEffective,
+  LtableLocation,
+  LtableFileIdentity,
+} from './effective.ts';
 export { folderCategories, locationOf, isSysLid, effectiveEntry, lidFileNames, fileIdentity } from './effective.ts';
 export type {
-  LtableUpgradeMode, LtableModeGroup, LtableClass, LtableChange, LtableAction, LtableSeverity, LtableRowOutcome, LtableDecisionRow,
-  LtablePlanOptions, LtablePlanAction, LtablePlanBlocked, LtablePlan,
+  LtableUpgradeMode,
+  LtableModeGroup,
+  LtableClass,
+  LtableChange,
+  LtableAction,
+  LtableSeverity,
+  LtableRowOutcome,
+  LtableDecisionRow,
+  LtablePlanOptions,
+  LtablePlanAction,
+  LtablePlanBlocked,
+  LtablePlan,
 } from './plan.ts';
-export { LTABLE_UPGRADE_MODES, LTABLE_DECISION_TABLE, modeGroup, entryClasses, classifyChange, rowMatches, decide, planUpgrade } from './plan.ts';
+export {
+  LTABLE_UPGRADE_MODES,
+  LTABLE_DECISION_TABLE,
+  modeGroup,
+  entryClasses,
+  classifyChange,
+  rowMatches,
+  decide,
+  planUpgrade,
+} from './plan.ts';
 export type { LtableEntryInit } from './sample.ts';
 export { createLtableEntry, MOLY_B_LID_GROUPS, sampleLtable, sampleLtableUpgrade } from './sample.ts';
 export type { LtableFinding, LtableLintResult, LtableLintOptions } from './lint.ts';
 export { lintLtable } from './lint.ts';
-export type { LtableStoredFile, LtableBootTrigger, LtableBootInput, LtableBootOutcome, LtableBootResult } from './boot.ts';
+export type {
+  LtableStoredFile,
+  LtableBootTrigger,
+  LtableBootInput,
+  LtableBootOutcome,
+  LtableBootResult,
+} from './boot.ts';
 export { bootCheck, storedFilesOf } from './boot.ts';
 export type { LtableCSource, LtableCImportOptions, LtableCImportResult } from './c-import.ts';
 export { LTABLE_MAX_C_CHARS, importLtableC } from './c-import.ts';

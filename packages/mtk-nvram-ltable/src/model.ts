@@ -8,7 +8,16 @@ import type { LtableEnumSet, LtableGeneration } from './enums.ts';
 export type LtableDefaultKind = 'zero' | 'ff' | 'special' | 'bytes' | 'func' | 'custpack' | 'secupack' | 'symbol';
 
 /** Every default kind. */
-export const LTABLE_DEFAULT_KINDS: readonly LtableDefaultKind[] = ['zero', 'ff', 'special', 'bytes', 'func', 'custpack', 'secupack', 'symbol'];
+export const LTABLE_DEFAULT_KINDS: readonly LtableDefaultKind[] = [
+  'zero',
+  'ff',
+  'special',
+  'bytes',
+  'func',
+  'custpack',
+  'secupack',
+  'symbol',
+];
 
 /** A LID default value. */
 export interface LtableDefault {
@@ -20,10 +29,19 @@ export interface LtableDefault {
 }
 
 /** Planner tags (§3.2); user-assignable, `calibration-result` is implied for CALIBRAT without another class tag. */
-export type LtableTag = 'calibration-result' | 'rf-driver-param' | 'barcode' | 'ca-combo' | 'rf-band' | 'imei' | 'sim-lock';
+export type LtableTag =
+  'calibration-result' | 'rf-driver-param' | 'barcode' | 'ca-combo' | 'rf-band' | 'imei' | 'sim-lock';
 
 /** Every tag. */
-export const LTABLE_TAGS: readonly LtableTag[] = ['calibration-result', 'rf-driver-param', 'barcode', 'ca-combo', 'rf-band', 'imei', 'sim-lock'];
+export const LTABLE_TAGS: readonly LtableTag[] = [
+  'calibration-result',
+  'rf-driver-param',
+  'barcode',
+  'ca-combo',
+  'rf-band',
+  'imei',
+  'sim-lock',
+];
 
 /** One LID table row (§3.1/§3.2). Numbers and symbolic names always agree (import checks it). */
 export interface LtableEntry {

@@ -16,7 +16,10 @@ export type LtableReadOptions = LtableCImportOptions;
  * @throws NV_NOT_FOUND / NV_IO, NV_LIMIT, NV_BAD_INPUT when JSON is mixed with other files, and the import codes.
  * @example const { table } = await readLtableFiles(['nvram_ltable.c'], { generation: 'moly-b' });
  */
-export async function readLtableFiles(paths: readonly string[], options: LtableReadOptions = {}): Promise<LtableCImportResult> {
+export async function readLtableFiles(
+  paths: readonly string[],
+  options: LtableReadOptions = {},
+): Promise<LtableCImportResult> {
   if (paths.length === 0) throw new TypeError('readLtableFiles needs at least one path');
   const texts: { name: string; text: string }[] = [];
   for (const path of paths) {
@@ -35,16 +38,23 @@ export async function readLtableFiles(paths: readonly string[], options: LtableR
     }
     texts.push({ name: path, text });
   }
-  const isJson = (t: { name: string; text: string }): boolean => t.name.endsWith('.json') || t.text.trimStart().startsWith('{');
+  const isJson = (t: { name: string; text: string }): boolean =>
+    t.name.endsWith('.json') || t.text.trimStart().startsWith('{');
   if (texts.some(isJson)) {
-    if (texts.length !== 1) throw new NvError('NV_BAD_INPUT', 'a JSON table must be given alone, not together with other files');
+    if (texts.length !== 1)
+      throw new NvError('NV_BAD_INPUT', 'a JSON table must be given alone, not together with other files');
     const t = texts[0] as { name: string; text: string };
     try {
       return { table: parseLtableJson(t.text), warnings: [] };
     } catch (error) {
       if (!NvError.isInstance(error)) throw error;
       // Keep the JSON path of the field; name the file in the message and data.
-      throw new NvError(error.code, `${t.name}: ${error.message}`, { path: error.path ?? t.name, offset: error.offset, data: { ...error.data, file: t.name }, cause: error });
+      throw new NvError(error.code, `${t.name}: ${error.message}`, {
+        path: error.path ?? t.name,
+        offset: error.offset,
+        data: { ...error.data, file: t.name },
+        cause: error,
+      });
     }
   }
   return importLtableC(texts, options);

@@ -42,9 +42,18 @@ export const LTABLE_JSON_SCHEMA: Readonly<Record<string, unknown>> = {
             hex: { type: 'string', pattern: '^([0-9a-fA-F]{2})*$' },
           },
         },
-        tags: { type: 'array', items: { enum: ['calibration-result', 'rf-driver-param', 'barcode', 'ca-combo', 'rf-band', 'imei', 'sim-lock'] } },
+        tags: {
+          type: 'array',
+          items: {
+            enum: ['calibration-result', 'rf-driver-param', 'barcode', 'ca-combo', 'rf-band', 'imei', 'sim-lock'],
+          },
+        },
         unresolved: { type: 'object', additionalProperties: { type: 'string' } },
-        source: { type: 'object', required: ['file', 'line'], properties: { file: { type: 'string' }, line: { type: 'integer' } } },
+        source: {
+          type: 'object',
+          required: ['file', 'line'],
+          properties: { file: { type: 'string' }, line: { type: 'integer' } },
+        },
       },
     },
   },

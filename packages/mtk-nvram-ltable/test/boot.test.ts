@@ -1,7 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { bootCheck, storedFilesOf, sampleLtable, type Ltable } from '../src/index.ts';
 
-const bump = (t: Ltable, name: string, patch: object): Ltable => ({ ...t, entries: t.entries.map((e) => (e.name === name ? { ...e, ...patch } : e)) });
+const bump = (t: Ltable, name: string, patch: object): Ltable => ({
+  ...t,
+  entries: t.entries.map((e) => (e.name === name ? { ...e, ...patch } : e)),
+});
 
 describe('boot-time version check (§8)', () => {
   it('moly-b: unchanged table keeps everything except OTA_RESET', () => {
@@ -13,7 +16,9 @@ describe('boot-time version check (§8)', () => {
   });
   it('moly-b: verno bump deletes the old file and resets; RESERVE_BACKWARD restores from BACKUP', () => {
     const old = sampleLtable();
-    const t = bump(bump(old, 'NVRAM_EF_L4_SETTING_LID', { verno: '005' }), 'NVRAM_EF_SMS_SETTING_LID', { verno: '002' });
+    const t = bump(bump(old, 'NVRAM_EF_L4_SETTING_LID', { verno: '005' }), 'NVRAM_EF_SMS_SETTING_LID', {
+      verno: '002',
+    });
     const r = bootCheck({ table: t, files: storedFilesOf(old), trigger: 'firmware-check' });
     expect(r.deleted).toEqual(['NVD_DATA/LD41_004', 'NVD_DATA/MP2A_001']);
     expect(r.lids.find((l) => l.name === 'NVRAM_EF_L4_SETTING_LID')?.outcome).toBe('reset');
@@ -21,8 +26,18 @@ describe('boot-time version check (§8)', () => {
   });
   it('moly-b: size change on calibration asserts; on user data with RESERVE_BACKWARD migrates', () => {
     const old = sampleLtable();
-    expect(bootCheck({ table: bump(old, 'NVRAM_EF_FT_RF_CAL_LID', { size: 2048 }), files: storedFilesOf(old), trigger: 'sys-mismatch' }).asserted?.name).toBe('NVRAM_EF_FT_RF_CAL_LID');
-    const r = bootCheck({ table: bump(old, 'NVRAM_EF_SMS_SETTING_LID', { size: 200 }), files: storedFilesOf(old), trigger: 'sys-mismatch' });
+    expect(
+      bootCheck({
+        table: bump(old, 'NVRAM_EF_FT_RF_CAL_LID', { size: 2048 }),
+        files: storedFilesOf(old),
+        trigger: 'sys-mismatch',
+      }).asserted?.name,
+    ).toBe('NVRAM_EF_FT_RF_CAL_LID');
+    const r = bootCheck({
+      table: bump(old, 'NVRAM_EF_SMS_SETTING_LID', { size: 200 }),
+      files: storedFilesOf(old),
+      trigger: 'sys-mismatch',
+    });
     expect(r.lids.find((l) => l.name === 'NVRAM_EF_SMS_SETTING_LID')?.outcome).toBe('migrated');
   });
   it('moly-b: a bad SML header asserts; a calibration bump loses data unless in the bin region', () => {
@@ -30,7 +45,11 @@ describe('boot-time version check (§8)', () => {
     const files = storedFilesOf(t).map((f) => (f.name === 'MP0EA002' ? { ...f, headerOk: false } : f));
     expect(bootCheck({ table: t, files, trigger: 'sys-mismatch' }).asserted?.name).toBe('NVRAM_EF_SML_LID');
     const nt = bump(t, 'NVRAM_EF_FT_RF_CAL_LID', { verno: '003' });
-    expect(bootCheck({ table: nt, files: storedFilesOf(t), trigger: 'sys-mismatch' }).lids.find((l) => l.name === 'NVRAM_EF_FT_RF_CAL_LID')?.outcome).toBe('reset');
+    expect(
+      bootCheck({ table: nt, files: storedFilesOf(t), trigger: 'sys-mismatch' }).lids.find(
+        (l) => l.name === 'NVRAM_EF_FT_RF_CAL_LID',
+      )?.outcome,
+    ).toBe('reset');
   });
   it('firmware upgrade: nvdata erased, bin region restores CALIBRAT/NVD_IMEI', () => {
     const t = sampleLtable();
@@ -50,14 +69,25 @@ describe('boot-time version check (§8)', () => {
     const r = bootCheck({ table: t, files: storedFilesOf(old), trigger: 'sys-mismatch' });
     expect(r.orphans).toEqual(['NVD_DATA/MP2A_001']);
     expect(r.lids.find((l) => l.name === 'NVRAM_EF_SMS_SETTING_LID')?.outcome).toBe('reset');
-    const f = bootCheck({ table: t, files: storedFilesOf(old), trigger: 'sys-mismatch', platform: { device: 'feature-phone' } });
+    const f = bootCheck({
+      table: t,
+      files: storedFilesOf(old),
+      trigger: 'sys-mismatch',
+      platform: { device: 'feature-phone' },
+    });
     expect(f.deleted).toEqual(['NVD_DATA/MP2A_001']);
   });
   it('clean boot and factory reset', () => {
     const t = sampleLtable();
-    expect(bootCheck({ table: t, files: storedFilesOf(t), trigger: 'clean-boot' }).lids.every((l) => l.outcome === 'reset')).toBe(true);
+    expect(
+      bootCheck({ table: t, files: storedFilesOf(t), trigger: 'clean-boot' }).lids.every((l) => l.outcome === 'reset'),
+    ).toBe(true);
     const r = bootCheck({ table: t, files: storedFilesOf(t), trigger: 'none', factoryReset: true });
     const by = Object.fromEntries(r.lids.map((l) => [l.name, l.outcome]));
-    expect([by['NVRAM_EF_SML_LID'], by['NVRAM_EF_SYS_LID'], by['NVRAM_EF_SMS_SETTING_LID']]).toEqual(['kept', 'kept', 'reset']);
+    expect([by['NVRAM_EF_SML_LID'], by['NVRAM_EF_SYS_LID'], by['NVRAM_EF_SMS_SETTING_LID']]).toEqual([
+      'kept',
+      'kept',
+      'reset',
+    ]);
   });
 });

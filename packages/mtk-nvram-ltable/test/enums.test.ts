@@ -3,7 +3,10 @@ import { LTABLE_ENUMS, decodeBits, bitValue } from '../src/index.ts';
 
 describe('enum sets (§4)', () => {
   it('decodes the real moly-b IMEI header attr 0x402A', () => {
-    expect(decodeBits(LTABLE_ENUMS['moly-b'].attributes, 0x402a)).toEqual({ names: ['WRITEPROTECT', 'CONFIDENTIAL', 'MSP', 'COMMITTED'], unknown: 0 });
+    expect(decodeBits(LTABLE_ENUMS['moly-b'].attributes, 0x402a)).toEqual({
+      names: ['WRITEPROTECT', 'CONFIDENTIAL', 'MSP', 'COMMITTED'],
+      unknown: 0,
+    });
   });
   it('bits that differ per generation (§11)', () => {
     expect(bitValue(LTABLE_ENUMS['moly-a'].attributes, 'SW_VERNO_RESET')).toBe(0x40);

@@ -30,7 +30,9 @@ for (let i = 0; i < 2000; i++) {
   writeFileSync(join(efs, dirs[rand(dirs.length)] as string, `f${i}`), data);
   entries++;
 }
-const tarBytes = Number(execFileSync('sh', ['-c', `tar --format=v7 -cf - -C ${JSON.stringify(efs)} . | wc -c`], { encoding: 'utf8' }).trim());
+const tarBytes = Number(
+  execFileSync('sh', ['-c', `tar --format=v7 -cf - -C ${JSON.stringify(efs)} . | wc -c`], { encoding: 'utf8' }).trim(),
+);
 const size = `${entries} entries, ${(tarBytes / 1e6).toFixed(2)} MB tar`;
 
 async function ours(): Promise<void> {
@@ -38,7 +40,10 @@ async function ours(): Promise<void> {
   await writeEfsImageFile(join(root, 'ours.tar.gz'), tree, { force: true });
 }
 function reference(): void {
-  execFileSync('sh', ['-c', `tar --format=v7 -cf - -C ${JSON.stringify(efs)} . | gzip -6 > ${JSON.stringify(join(root, 'ref.tar.gz'))}`]);
+  execFileSync('sh', [
+    '-c',
+    `tar --format=v7 -cf - -C ${JSON.stringify(efs)} . | gzip -6 > ${JSON.stringify(join(root, 'ref.tar.gz'))}`,
+  ]);
 }
 
 describe.skipIf(!hasTool('tar') || !hasTool('gzip'))(`pack an EFS tree (${size}) (needs Debian tar, gzip)`, () => {

@@ -54,7 +54,8 @@ export function compareCfbNames(a: string, b: string): number {
 }
 
 function checkName(name: string, path: string): void {
-  if (name.length === 0 || name.length > 31 || /[/\\:!]/.test(name)) throw new RangeError(`CFB name ${JSON.stringify(name)} of ${path} must be 1-31 characters without / \\ : !`);
+  if (name.length === 0 || name.length > 31 || /[/\\:!]/.test(name))
+    throw new RangeError(`CFB name ${JSON.stringify(name)} of ${path} must be 1-31 characters without / \\ : !`);
 }
 
 /**
@@ -64,8 +65,20 @@ function checkName(name: string, path: string): void {
  * @example encodeCfb([{ path: 'File_Version', type: 'stream', data: Uint8Array.of(2, 0, 0, 0, 0, 0) }])
  */
 export function encodeCfb(entries: readonly CfbEntry[], options: CfbWriteOptions = {}): Uint8Array<ArrayBuffer> {
-  const root: Node = { name: 'Root Entry', type: 'root', children: [], data: new Uint8Array(0), id: 0, left: NOSTREAM, right: NOSTREAM, child: NOSTREAM, red: false, start: ENDOFCHAIN };
-  const find = (parent: Node, name: string): Node | undefined => parent.children.find((c) => c.name.toUpperCase() === name.toUpperCase());
+  const root: Node = {
+    name: 'Root Entry',
+    type: 'root',
+    children: [],
+    data: new Uint8Array(0),
+    id: 0,
+    left: NOSTREAM,
+    right: NOSTREAM,
+    child: NOSTREAM,
+    red: false,
+    start: ENDOFCHAIN,
+  };
+  const find = (parent: Node, name: string): Node | undefined =>
+    parent.children.find((c) => c.name.toUpperCase() === name.toUpperCase());
   for (const e of entries) {
     const parts = e.path.split('/');
     let at = root;
@@ -74,7 +87,18 @@ export function encodeCfb(entries: readonly CfbEntry[], options: CfbWriteOptions
       const last = i === parts.length - 1;
       let n = find(at, name);
       if (n === undefined) {
-        n = { name, type: last ? e.type : 'storage', children: [], data: new Uint8Array(0), id: 0, left: NOSTREAM, right: NOSTREAM, child: NOSTREAM, red: false, start: ENDOFCHAIN };
+        n = {
+          name,
+          type: last ? e.type : 'storage',
+          children: [],
+          data: new Uint8Array(0),
+          id: 0,
+          left: NOSTREAM,
+          right: NOSTREAM,
+          child: NOSTREAM,
+          red: false,
+          start: ENDOFCHAIN,
+        };
         at.children.push(n);
       } else if (last && n.type !== e.type) {
         throw new RangeError(`${e.path} is both a stream and a storage`);
@@ -130,7 +154,8 @@ export function encodeCfb(entries: readonly CfbEntry[], options: CfbWriteOptions
   const payload = dirSectors + miniFatSectors + miniStreamSectors + bigSectors;
   let fatSectors = 1;
   while (fatSectors * (SECTOR / 4) < payload + fatSectors) fatSectors++;
-  if (fatSectors > 109) throw new RangeError(`the compound file would need ${fatSectors} FAT sectors; at most 109 (no DIFAT) are written`);
+  if (fatSectors > 109)
+    throw new RangeError(`the compound file would need ${fatSectors} FAT sectors; at most 109 (no DIFAT) are written`);
   const total = fatSectors + payload;
   const fat = new Array<number>(fatSectors * (SECTOR / 4)).fill(FREESECT);
   let next = 0;
@@ -192,7 +217,8 @@ export function encodeCfb(entries: readonly CfbEntry[], options: CfbWriteOptions
     v.setUint32(at + 0x78, size, true);
   }
   miniFat.forEach((x, i) => v.setUint32(sec(miniFatStart) + 4 * i, x, true));
-  for (let i = miniFat.length; i < miniFatSectors * (SECTOR / 4); i++) v.setUint32(sec(miniFatStart) + 4 * i, FREESECT, true);
+  for (let i = miniFat.length; i < miniFatSectors * (SECTOR / 4); i++)
+    v.setUint32(sec(miniFatStart) + 4 * i, FREESECT, true);
   for (const n of small) out.set(n.data, sec(root.start) + n.start * MINI);
   for (const n of big) out.set(n.data, sec(n.start));
   return out;
@@ -207,7 +233,11 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
   const limits = resolveLimits(options.limits);
   enforceLimit(limits, 'maxInputBytes', bytes.length);
   if (bytes.length < 512 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
-    throw new NvError('NV_EFS_BAD_QCN_SIGNATURE', 'not a QCN: the compound-file signature D0 CF 11 E0 A1 B1 1A E1 is missing', { offset: 0 });
+    throw new NvError(
+      'NV_EFS_BAD_QCN_SIGNATURE',
+      'not a QCN: the compound-file signature D0 CF 11 E0 A1 B1 1A E1 is missing',
+      { offset: 0 },
+    );
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const corrupt = (msg: string, offset?: number): never => {
@@ -215,7 +245,8 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
   };
   const major = v.getUint16(0x1a, true);
   const shift = v.getUint16(0x1e, true);
-  if (!((major === 3 && shift === 9) || (major === 4 && shift === 12))) corrupt(`compound-file version ${major} with sector shift ${shift} is not 3/9 or 4/12`, 0x1a);
+  if (!((major === 3 && shift === 9) || (major === 4 && shift === 12)))
+    corrupt(`compound-file version ${major} with sector shift ${shift} is not 3/9 or 4/12`, 0x1a);
   if (v.getUint16(0x20, true) !== 6) corrupt('mini sector shift is not 6', 0x20);
   const size = 1 << shift;
   const sectorCount = Math.floor((bytes.length - size) / size) + ((bytes.length - size) % size > 0 ? 1 : 0);
@@ -229,7 +260,8 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
   };
   // FAT sector list from the header DIFAT and the DIFAT chain.
   const numFat = v.getUint32(0x2c, true);
-  if (numFat > sectorCount) corrupt(`the header claims ${numFat} FAT sectors in a file of ${sectorCount} sectors`, 0x2c);
+  if (numFat > sectorCount)
+    corrupt(`the header claims ${numFat} FAT sectors in a file of ${sectorCount} sectors`, 0x2c);
   const fatSectors: number[] = [];
   for (let i = 0; i < 109 && fatSectors.length < numFat; i++) fatSectors.push(v.getUint32(0x4c + 4 * i, true));
   let difat = v.getUint32(0x44, true);
@@ -260,14 +292,16 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
   };
   const readChain = (start: number, length: number, what: string): Uint8Array => {
     const chain = chainOf(start, what);
-    if (chain.length * size < length) corrupt(`${what}: ${length} bytes claimed, the chain holds ${chain.length * size}`);
+    if (chain.length * size < length)
+      corrupt(`${what}: ${length} bytes claimed, the chain holds ${chain.length * size}`);
     const out = new Uint8Array(length);
     let got = 0;
     for (const s of chain) {
       if (got >= length) break;
       const at = sectorAt(s);
       const n = Math.min(size, length - got, bytes.length - at);
-      if (n < Math.min(size, length - got)) throw new NvError('NV_TRUNCATED', `${what} runs past the end of the file`, { offset: bytes.length });
+      if (n < Math.min(size, length - got))
+        throw new NvError('NV_TRUNCATED', `${what} runs past the end of the file`, { offset: bytes.length });
       out.set(bytes.subarray(at, at + n), got);
       got += n;
     }
@@ -298,9 +332,15 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
   const rootEntry = entry(0);
   if (rootEntry.type !== 5) corrupt('the first directory entry is not the root');
   const miniCutoff = v.getUint32(0x38, true);
-  const miniStream = rootEntry.size > 0 ? readChain(rootEntry.start, checkedSize(rootEntry.size, limits), 'mini stream') : new Uint8Array(0);
+  const miniStream =
+    rootEntry.size > 0
+      ? readChain(rootEntry.start, checkedSize(rootEntry.size, limits), 'mini stream')
+      : new Uint8Array(0);
   const miniFatStart = v.getUint32(0x3c, true);
-  const miniFatBytes = miniFatStart === ENDOFCHAIN || miniFatStart === FREESECT ? new Uint8Array(0) : readChain(miniFatStart, chainOf(miniFatStart, 'mini FAT').length * size, 'mini FAT');
+  const miniFatBytes =
+    miniFatStart === ENDOFCHAIN || miniFatStart === FREESECT
+      ? new Uint8Array(0)
+      : readChain(miniFatStart, chainOf(miniFatStart, 'mini FAT').length * size, 'mini FAT');
   const miniFat = new DataView(miniFatBytes.buffer);
   const readMini = (start: number, length: number, what: string): Uint8Array => {
     const out = new Uint8Array(length);
@@ -308,7 +348,8 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
     let got = 0;
     let steps = 0;
     while (got < length) {
-      if (s === ENDOFCHAIN || s * 4 + 4 > miniFatBytes.length || (s + 1) * MINI > miniStream.length) corrupt(`${what}: mini chain leaves the mini stream at ${s}`);
+      if (s === ENDOFCHAIN || s * 4 + 4 > miniFatBytes.length || (s + 1) * MINI > miniStream.length)
+        corrupt(`${what}: mini chain leaves the mini stream at ${s}`);
       if (++steps > miniStream.length / MINI + 1) corrupt(`${what}: the mini chain loops`);
       const n = Math.min(MINI, length - got);
       out.set(miniStream.subarray(s * MINI, s * MINI + n), got);
@@ -340,7 +381,12 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
         walk(e.child, path, depth + 1);
       } else if (e.type === 2) {
         const length = checkedSize(e.size, limits);
-        const data = length === 0 ? new Uint8Array(0) : length < miniCutoff ? readMini(e.start, length, path) : readChain(e.start, length, path);
+        const data =
+          length === 0
+            ? new Uint8Array(0)
+            : length < miniCutoff
+              ? readMini(e.start, length, path)
+              : readChain(e.start, length, path);
         result.push({ path, type: 'stream', data });
       } else if (e.type !== 0) corrupt(`directory entry ${cur} (${path}) has type ${e.type}`);
       id = e.right;

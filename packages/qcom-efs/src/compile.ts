@@ -60,11 +60,20 @@ function members(e: XmlElement, where: string): NvMember[] {
     .map((m) => {
       const type = m.attrs['type'];
       const sizeOfRaw = (m.attrs['sizeOf'] ?? '1').trim();
-      if (type === undefined) throw new NvError('NV_EFS_XML_MISSING_ATTR', `${where}: Member without type`, { path: e.file });
+      if (type === undefined)
+        throw new NvError('NV_EFS_XML_MISSING_ATTR', `${where}: Member without type`, { path: e.file });
       if (!/^\d+$/.test(sizeOfRaw) || Number(sizeOfRaw) < 1 || Number(sizeOfRaw) > MAX_SLOTS) {
-        throw new NvError('NV_EFS_BAD_DEF_SIZEOF', `${where}: Member ${m.attrs['name'] ?? type} has sizeOf="${sizeOfRaw}", not a positive integer`, { path: e.file });
+        throw new NvError(
+          'NV_EFS_BAD_DEF_SIZEOF',
+          `${where}: Member ${m.attrs['name'] ?? type} has sizeOf="${sizeOfRaw}", not a positive integer`,
+          { path: e.file },
+        );
       }
-      return { type: type.trim(), sizeOf: Number(sizeOfRaw), ...(m.attrs['name'] !== undefined ? { name: m.attrs['name'] } : {}) };
+      return {
+        type: type.trim(),
+        sizeOf: Number(sizeOfRaw),
+        ...(m.attrs['name'] !== undefined ? { name: m.attrs['name'] } : {}),
+      };
     });
 }
 
@@ -74,7 +83,10 @@ function members(e: XmlElement, where: string): NvMember[] {
  * @example const def = parseNvDefinition(loadXml('NvDefinition.xml', resolver));
  */
 export function parseNvDefinition(root: XmlElement): NvDefinition {
-  if (root.name !== 'NvDefinition') throw new NvError('NV_EFS_XML_BAD_ROOT', `${root.file}: root is <${root.name}>, expected <NvDefinition>`, { path: root.file });
+  if (root.name !== 'NvDefinition')
+    throw new NvError('NV_EFS_XML_BAD_ROOT', `${root.file}: root is <${root.name}>, expected <NvDefinition>`, {
+      path: root.file,
+    });
   const dataTypes = new Map<string, NvDataType>();
   const typeids = new Map<number, string>();
   const items = new Map<number, NvItemDefinition>();
@@ -83,21 +95,42 @@ export function parseNvDefinition(root: XmlElement): NvDefinition {
   for (const e of root.children) {
     if (e.name === 'DataType') {
       const name = e.attrs['name'];
-      if (name === undefined) throw new NvError('NV_EFS_XML_MISSING_ATTR', `${root.file}: DataType without name`, { path: root.file });
+      if (name === undefined)
+        throw new NvError('NV_EFS_XML_MISSING_ATTR', `${root.file}: DataType without name`, { path: root.file });
       if (Object.hasOwn(PRIMITIVES, name)) continue; // primitives are self-referencing DataTypes: built in (own keys: not `constructor`)
-      if (dataTypes.has(name)) throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: DataType ${name} is defined twice`, { path: root.file });
+      if (dataTypes.has(name))
+        throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: DataType ${name} is defined twice`, {
+          path: root.file,
+        });
       const tid = e.attrs['typeid'];
       const typeid = tid === undefined ? undefined : Number(tid);
       if (typeid !== undefined) {
-        if (!Number.isInteger(typeid)) throw new NvError('NV_EFS_BAD_XML_ATTR', `${root.file}: DataType ${name} typeid "${tid}" is not an integer`, { path: root.file });
-        if (typeids.has(typeid)) throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: typeid ${typeid} is used by ${typeids.get(typeid)} and ${name}`, { path: root.file });
+        if (!Number.isInteger(typeid))
+          throw new NvError('NV_EFS_BAD_XML_ATTR', `${root.file}: DataType ${name} typeid "${tid}" is not an integer`, {
+            path: root.file,
+          });
+        if (typeids.has(typeid))
+          throw new NvError(
+            'NV_EFS_DEF_DUPLICATE',
+            `${root.file}: typeid ${typeid} is used by ${typeids.get(typeid)} and ${name}`,
+            { path: root.file },
+          );
         typeids.set(typeid, name);
       }
-      dataTypes.set(name, { name, ...(typeid !== undefined ? { typeid } : {}), members: members(e, `DataType ${name}`) });
+      dataTypes.set(name, {
+        name,
+        ...(typeid !== undefined ? { typeid } : {}),
+        members: members(e, `DataType ${name}`),
+      });
     } else if (e.name === 'NvItem' || e.name === 'NvEfsItem') {
       const isEfs = e.name === 'NvEfsItem';
       const key = isEfs ? e.attrs['fullpathname'] : e.attrs['id'];
-      if (key === undefined) throw new NvError('NV_EFS_XML_MISSING_ATTR', `${root.file}: ${e.name} without ${isEfs ? 'fullpathname' : 'id'}`, { path: root.file });
+      if (key === undefined)
+        throw new NvError(
+          'NV_EFS_XML_MISSING_ATTR',
+          `${root.file}: ${e.name} without ${isEfs ? 'fullpathname' : 'id'}`,
+          { path: root.file },
+        );
       const name = e.attrs['name'] ?? key;
       const def: NvItemDefinition = {
         ...(isEfs ? { path: key.trim() } : { id: parseId(key, root.file) }),
@@ -109,11 +142,20 @@ export function parseNvDefinition(root: XmlElement): NvDefinition {
         ...(e.attrs['maxIndex'] !== undefined ? { maxIndex: Number(e.attrs['maxIndex']) } : {}),
       };
       if (isEfs) {
-        if (efsItems.has(def.path as string)) throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvEfsItem ${def.path} is defined twice`, { path: root.file });
+        if (efsItems.has(def.path as string))
+          throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvEfsItem ${def.path} is defined twice`, {
+            path: root.file,
+          });
         efsItems.set(def.path as string, def);
       } else {
-        if (items.has(def.id as number)) throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvItem ${def.id} is defined twice`, { path: root.file });
-        if (itemNames.has(name)) throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvItem name ${name} is used twice`, { path: root.file });
+        if (items.has(def.id as number))
+          throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvItem ${def.id} is defined twice`, {
+            path: root.file,
+          });
+        if (itemNames.has(name))
+          throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvItem name ${name} is used twice`, {
+            path: root.file,
+          });
         itemNames.add(name);
         items.set(def.id as number, def);
       }
@@ -125,22 +167,28 @@ export function parseNvDefinition(root: XmlElement): NvDefinition {
   const visit = (type: string, where: string): void => {
     if (Object.hasOwn(PRIMITIVES, type)) return;
     const dt = dataTypes.get(type);
-    if (dt === undefined) throw new NvError('NV_EFS_DEF_UNKNOWN_TYPE', `${root.file}: ${where} uses type ${type}, which is not defined`, { path: root.file });
+    if (dt === undefined)
+      throw new NvError('NV_EFS_DEF_UNKNOWN_TYPE', `${root.file}: ${where} uses type ${type}, which is not defined`, {
+        path: root.file,
+      });
     if (state.get(type) === 'done') return;
-    if (state.get(type) === 'busy') throw new NvError('NV_EFS_DEF_TYPE_CYCLE', `${root.file}: DataType ${type} contains itself`, { path: root.file });
+    if (state.get(type) === 'busy')
+      throw new NvError('NV_EFS_DEF_TYPE_CYCLE', `${root.file}: DataType ${type} contains itself`, { path: root.file });
     state.set(type, 'busy');
     for (const m of dt.members) visit(m.type, `DataType ${type}`);
     state.set(type, 'done');
   };
   for (const dt of dataTypes.values()) for (const m of dt.members) visit(m.type, `DataType ${dt.name}`);
-  for (const it of [...items.values(), ...efsItems.values()]) for (const m of it.members) visit(m.type, `item ${it.id ?? it.path}`);
+  for (const it of [...items.values(), ...efsItems.values()])
+    for (const m of it.members) visit(m.type, `item ${it.id ?? it.path}`);
   return def;
 }
 
 function parseId(raw: string, file: string): number {
   const t = raw.trim();
   const n = /^\d+$/.test(t) ? Number(t) : /^0x[0-9a-f]+$/i.test(t) ? parseInt(t.slice(2), 16) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new NvError('NV_EFS_BAD_XML_ATTR', `${file}: NV id "${raw}" is not 0..65535`, { path: file });
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new NvError('NV_EFS_BAD_XML_ATTR', `${file}: NV id "${raw}" is not 0..65535`, { path: file });
   return n;
 }
 
@@ -213,8 +261,16 @@ interface Origin {
  * @example const { qcn } = compileNvSource(loadXml('master.xml', r), parseNvDefinition(loadXml('def.xml', r)));
  */
 export function compileNvSource(source: XmlElement, def: NvDefinition, options: CompileOptions = {}): CompileResult {
-  if (source.name === 'NvData') throw new NvError('NV_EFS_XML_MCFG_DIALECT', `${source.file}: root <NvData> is the MCFG dialect; use nv qcom mbn (@nv/qcom-mbn)`, { path: source.file });
-  if (source.name !== 'NvSource') throw new NvError('NV_EFS_XML_BAD_ROOT', `${source.file}: root is <${source.name}>, expected <NvSource>`, { path: source.file });
+  if (source.name === 'NvData')
+    throw new NvError(
+      'NV_EFS_XML_MCFG_DIALECT',
+      `${source.file}: root <NvData> is the MCFG dialect; use nv qcom mbn (@nv/qcom-mbn)`,
+      { path: source.file },
+    );
+  if (source.name !== 'NvSource')
+    throw new NvError('NV_EFS_XML_BAD_ROOT', `${source.file}: root is <${source.name}>, expected <NvSource>`, {
+      path: source.file,
+    });
   const warnings: EfsWarning[] = [];
   const soft = (code: string, message: string, path: string): void => {
     if (options.strict === true) throw new NvError(code, message, { path });
@@ -224,62 +280,123 @@ export function compileNvSource(source: XmlElement, def: NvDefinition, options: 
   const files = new Map<string, { file: QcnEfsFile; origin: Origin }>();
   for (const e of source.children) {
     if (e.name !== 'NvItem' && e.name !== 'NvEfsItem') {
-      soft('NV_EFS_XML_UNKNOWN_ELEMENT', `${e.file}: <${e.name}> is not NvItem, NvEfsItem or xi:include; ignored`, e.file);
+      soft(
+        'NV_EFS_XML_UNKNOWN_ELEMENT',
+        `${e.file}: <${e.name}> is not NvItem, NvEfsItem or xi:include; ignored`,
+        e.file,
+      );
       continue;
     }
     const isEfs = e.name === 'NvEfsItem';
     const mapping = (e.attrs['mapping'] ?? 'direct').trim();
     const encoding = (e.attrs['encoding'] ?? 'dec').trim();
     const key = isEfs ? e.attrs['fullpathname']?.trim() : e.attrs['id'];
-    if (key === undefined || key === '') throw new NvError('NV_EFS_XML_MISSING_ATTR', `${e.file}: ${e.name} without ${isEfs ? 'fullpathname' : 'id'}`, { path: e.file });
+    if (key === undefined || key === '')
+      throw new NvError('NV_EFS_XML_MISSING_ATTR', `${e.file}: ${e.name} without ${isEfs ? 'fullpathname' : 'id'}`, {
+        path: e.file,
+      });
     const id = isEfs ? undefined : parseId(key, e.file);
     const what = isEfs ? `NvEfsItem ${key}` : `NvItem ${id}`;
-    if (mapping !== 'direct' && mapping !== 'byteStream') throw new NvError('NV_EFS_BAD_XML_ATTR', `${e.file}: ${what}: mapping "${mapping}" is not direct or byteStream`, { path: e.file });
-    if (encoding !== 'dec' && encoding !== 'hex') throw new NvError('NV_EFS_BAD_XML_ATTR', `${e.file}: ${what}: encoding "${encoding}" is not dec or hex`, { path: e.file });
+    if (mapping !== 'direct' && mapping !== 'byteStream')
+      throw new NvError('NV_EFS_BAD_XML_ATTR', `${e.file}: ${what}: mapping "${mapping}" is not direct or byteStream`, {
+        path: e.file,
+      });
+    if (encoding !== 'dec' && encoding !== 'hex')
+      throw new NvError('NV_EFS_BAD_XML_ATTR', `${e.file}: ${what}: encoding "${encoding}" is not dec or hex`, {
+        path: e.file,
+      });
     const subRaw = (e.attrs['subscriptionid'] ?? '0').trim();
-    if (!/^\d{1,2}$/.test(subRaw)) throw new NvError('NV_EFS_BAD_XML_ATTR', `${e.file}: ${what}: subscriptionid "${subRaw}" is not 0..99`, { path: e.file });
+    if (!/^\d{1,2}$/.test(subRaw))
+      throw new NvError('NV_EFS_BAD_XML_ATTR', `${e.file}: ${what}: subscriptionid "${subRaw}" is not 0..99`, {
+        path: e.file,
+      });
     const sub = Number(subRaw);
-    if (sub !== 0) warnings.push({ code: 'NV_EFS_XML_SUBSCRIPTION', message: `${e.file}: ${what}: subscriptionid ${sub}; its placement is inferred (NV_ITEM_ARRAY_SIM_${sub} / _Subscription${String(sub).padStart(2, '0')})`, path: e.file });
-    const d = isEfs ? (def.efsItems.get(key as string) ?? def.efsItems.get((key as string).replace(/_Subscription\d\d$/, ''))) : def.items.get(id as number);
+    if (sub !== 0)
+      warnings.push({
+        code: 'NV_EFS_XML_SUBSCRIPTION',
+        message: `${e.file}: ${what}: subscriptionid ${sub}; its placement is inferred (NV_ITEM_ARRAY_SIM_${sub} / _Subscription${String(sub).padStart(2, '0')})`,
+        path: e.file,
+      });
+    const d = isEfs
+      ? (def.efsItems.get(key as string) ?? def.efsItems.get((key as string).replace(/_Subscription\d\d$/, '')))
+      : def.items.get(id as number);
     const where = `${e.file}: ${what}`;
     let bytes: Uint8Array;
     if (mapping === 'byteStream') {
-      bytes = Uint8Array.from(tokens(e.text, where).map((t) => Number(parseToken(t, encoding, where, 8, true))), (v) => v & 0xff);
+      bytes = Uint8Array.from(
+        tokens(e.text, where).map((t) => Number(parseToken(t, encoding, where, 8, true))),
+        (v) => v & 0xff,
+      );
       if (d?.compressed === true) bytes = zlib(bytes, options, where);
     } else if (d === undefined) {
       const toks = tokens(e.text, where);
       if (toks.length <= 1) {
-        bytes = Uint8Array.of(toks.length === 0 ? 0 : Number(parseToken(toks[0] as string, encoding, where, 8, true)) & 0xff);
+        bytes = Uint8Array.of(
+          toks.length === 0 ? 0 : Number(parseToken(toks[0] as string, encoding, where, 8, true)) & 0xff,
+        );
         soft('NV_EFS_XML_NO_DEFINITION', `${where} is not in the NvDefinition: written as 1 byte`, e.file);
       } else {
-        soft('NV_EFS_XML_NO_DEFINITION', `${where} is not in the NvDefinition and has ${toks.length} values: dropped, as QRCT does`, e.file);
+        soft(
+          'NV_EFS_XML_NO_DEFINITION',
+          `${where} is not in the NvDefinition and has ${toks.length} values: dropped, as QRCT does`,
+          e.file,
+        );
         continue;
       }
     } else {
-      bytes = packValues(e, d, def, encoding, where, isEfs ? options.efsVariableSize ?? 'pad' : 'trim');
+      bytes = packValues(e, d, def, encoding, where, isEfs ? (options.efsVariableSize ?? 'pad') : 'trim');
       if (d.compressed) bytes = zlib(bytes, options, where);
     }
     const origin = { file: e.file, what };
     if (!isEfs && (id as number) < 20000) {
-      const indexed = d !== undefined && (d.maxIndex !== undefined || (d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam'));
+      const indexed =
+        d !== undefined &&
+        (d.maxIndex !== undefined || (d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam'));
       const index = indexed ? (bytes[0] ?? 0) : 0;
       const attrIndex = e.attrs['index'];
       if (indexed && attrIndex !== undefined && Number(attrIndex) !== index) {
-        warnings.push({ code: 'NV_EFS_XML_INDEX_MISMATCH', message: `${where}: index="${attrIndex}" but the first value is ${index}; the value wins`, path: e.file });
+        warnings.push({
+          code: 'NV_EFS_XML_INDEX_MISMATCH',
+          message: `${where}: index="${attrIndex}" but the first value is ${index}; the value wins`,
+          path: e.file,
+        });
       }
-      if (bytes.length > QCN_PAYLOAD_BYTES) throw new NvError('NV_EFS_ITEM_TOO_LARGE', `${where} packs to ${bytes.length} bytes; a legacy NV holds at most 128`, { path: e.file });
+      if (bytes.length > QCN_PAYLOAD_BYTES)
+        throw new NvError(
+          'NV_EFS_ITEM_TOO_LARGE',
+          `${where} packs to ${bytes.length} bytes; a legacy NV holds at most 128`,
+          { path: e.file },
+        );
       const k = `${sub}/${id}/${index}`;
       const prev = records.get(k);
-      if (prev !== undefined) warnings.push({ code: 'NV_EFS_XML_DUPLICATE', message: `${where} in ${e.file} replaces the one in ${prev.origin.file}`, path: e.file });
+      if (prev !== undefined)
+        warnings.push({
+          code: 'NV_EFS_XML_DUPLICATE',
+          message: `${where} in ${e.file} replaces the one in ${prev.origin.file}`,
+          path: e.file,
+        });
       records.delete(k);
       records.set(k, { item: { id: id as number, index, subscription: sub, payload: bytes }, origin });
     } else {
-      const path = isEfs ? (sub === 0 ? (key as string) : `${key}_Subscription${String(sub).padStart(2, '0')}`) : `/nv/item_files/rfnv/${String(id).padStart(8, '0')}`;
-      if (!isEfs && bytes.length > 8192) throw new NvError('NV_EFS_ITEM_TOO_LARGE', `${where} packs to ${bytes.length} bytes; RFNV holds at most 8192 (§5 #16)`, { path: e.file });
+      const path = isEfs
+        ? sub === 0
+          ? (key as string)
+          : `${key}_Subscription${String(sub).padStart(2, '0')}`
+        : `/nv/item_files/rfnv/${String(id).padStart(8, '0')}`;
+      if (!isEfs && bytes.length > 8192)
+        throw new NvError(
+          'NV_EFS_ITEM_TOO_LARGE',
+          `${where} packs to ${bytes.length} bytes; RFNV holds at most 8192 (§5 #16)`,
+          { path: e.file },
+        );
       const store = isEfs && bool(e.attrs['useProvisioningStore']) ? 'Provisioning_Item_Files' : 'NV_Items';
       const prev = files.get(path);
       if (prev !== undefined) {
-        warnings.push({ code: 'NV_EFS_XML_DUPLICATE', message: `${where} in ${e.file} replaces the one in ${prev.origin.file}${prev.file.store !== store ? ` (store ${prev.file.store} → ${store})` : ''}`, path: e.file });
+        warnings.push({
+          code: 'NV_EFS_XML_DUPLICATE',
+          message: `${where} in ${e.file} replaces the one in ${prev.origin.file}${prev.file.store !== store ? ` (store ${prev.file.store} → ${store})` : ''}`,
+          path: e.file,
+        });
       }
       files.delete(path);
       files.set(path, { file: { store, path, data: bytes }, origin });
@@ -287,29 +404,53 @@ export function compileNvSource(source: XmlElement, def: NvDefinition, options: 
   }
   const items = [...records.values()].map((r) => r.item);
   const efs = [...files.values()].map((f) => f.file);
-  return { qcn: { model: options.model ?? 0, items, efs, extra: [] }, items: items.length, efsItems: efs.length, warnings };
+  return {
+    qcn: { model: options.model ?? 0, items, efs, extra: [] },
+    items: items.length,
+    efsItems: efs.length,
+    warnings,
+  };
 }
 
 function tokens(text: string, where: string): string[] {
-  const out = text.trim().split(/[,\s]+/).filter((t) => t !== '');
+  const out = text
+    .trim()
+    .split(/[,\s]+/)
+    .filter((t) => t !== '');
   if (out.length > MAX_SLOTS) throw new NvError('NV_LIMIT', `${where}: more than ${MAX_SLOTS} values`);
   return out;
 }
 
-function parseToken(t: string, encoding: string, where: string, bits: number, signedOk: boolean, member?: string): bigint {
+function parseToken(
+  t: string,
+  encoding: string,
+  where: string,
+  bits: number,
+  signedOk: boolean,
+  member?: string,
+): bigint {
   let v: bigint;
   const at = member === undefined ? '' : ` member ${member}`;
   if (encoding === 'dec') {
-    if (!/^[+-]?\d+$/.test(t)) throw new NvError('NV_EFS_BAD_XML_TOKEN', `${where}${at}: "${t}" is not a decimal number`, { data: { token: t } });
+    if (!/^[+-]?\d+$/.test(t))
+      throw new NvError('NV_EFS_BAD_XML_TOKEN', `${where}${at}: "${t}" is not a decimal number`, {
+        data: { token: t },
+      });
     v = BigInt(t);
   } else {
     const m = /^(-)?(?:0x)?([0-9a-f]+)$/i.exec(t);
-    if (m === null) throw new NvError('NV_EFS_BAD_XML_TOKEN', `${where}${at}: "${t}" is not a hex number`, { data: { token: t } });
+    if (m === null)
+      throw new NvError('NV_EFS_BAD_XML_TOKEN', `${where}${at}: "${t}" is not a hex number`, { data: { token: t } });
     v = BigInt(`0x${m[2]}`) * (m[1] === '-' ? -1n : 1n);
   }
   const min = signedOk ? -(1n << BigInt(bits - 1)) : 0n;
   const max = (1n << BigInt(bits)) - 1n;
-  if (v < min || v > max) throw new NvError('NV_EFS_XML_VALUE_RANGE', `${where}${at}: ${t} is outside ${min}..${max} for a ${bits}-bit slot`, { data: { token: t } });
+  if (v < min || v > max)
+    throw new NvError(
+      'NV_EFS_XML_VALUE_RANGE',
+      `${where}${at}: ${t} is outside ${min}..${max} for a ${bits}-bit slot`,
+      { data: { token: t } },
+    );
   return v < 0n ? (1n << BigInt(bits)) + v : v;
 }
 
@@ -317,7 +458,14 @@ function put(out: number[], v: bigint, bytes: number): void {
   for (let i = 0; i < bytes; i++) out.push(Number((v >> BigInt(8 * i)) & 0xffn));
 }
 
-function packValues(e: XmlElement, d: NvItemDefinition, def: NvDefinition, encoding: string, where: string, variable: 'pad' | 'trim'): Uint8Array {
+function packValues(
+  e: XmlElement,
+  d: NvItemDefinition,
+  def: NvDefinition,
+  encoding: string,
+  where: string,
+  variable: 'pad' | 'trim',
+): Uint8Array {
   const out: number[] = [];
   if (d.variantType) {
     // §3.3 (6), inferred: u16 version, u16 count, then per element u16 typeid + that DataType's slots.
@@ -335,10 +483,18 @@ function packValues(e: XmlElement, d: NvItemDefinition, def: NvDefinition, encod
       const typeid = Number(next(16));
       put(out, BigInt(typeid), 2);
       const dt = [...def.dataTypes.values()].find((x) => x.typeid === typeid);
-      if (dt === undefined) throw new NvError('NV_EFS_XML_VARIANT_TYPEID', `${where}: variant element ${n} has typeid ${typeid}, which no DataType defines`);
+      if (dt === undefined)
+        throw new NvError(
+          'NV_EFS_XML_VARIANT_TYPEID',
+          `${where}: variant element ${n} has typeid ${typeid}, which no DataType defines`,
+        );
       for (const s of flatten(def, dt.members)) put(out, next(8 * s.bytes), s.bytes);
     }
-    if (i < toks.length) throw new NvError('NV_EFS_XML_TOO_MANY_VALUES', `${where}: ${toks.length - i} values left over after the variant elements`);
+    if (i < toks.length)
+      throw new NvError(
+        'NV_EFS_XML_TOO_MANY_VALUES',
+        `${where}: ${toks.length - i} values left over after the variant elements`,
+      );
     return Uint8Array.from(out);
   }
   const slots = flatten(def, d.members);
@@ -349,10 +505,20 @@ function packValues(e: XmlElement, d: NvItemDefinition, def: NvDefinition, encod
     // §3.3 (1b): children named after Member @name fill that member's slots.
     for (const c of named) {
       const mi = d.members.findIndex((m) => m.name === c.name);
-      if (mi < 0) throw new NvError('NV_EFS_XML_UNKNOWN_MEMBER', `${where}: <${c.name}> is not a member of the definition (${d.members.map((m) => m.name).join(', ')})`, { path: e.file });
+      if (mi < 0)
+        throw new NvError(
+          'NV_EFS_XML_UNKNOWN_MEMBER',
+          `${where}: <${c.name}> is not a member of the definition (${d.members.map((m) => m.name).join(', ')})`,
+          { path: e.file },
+        );
       const idx = slots.map((s, i) => (s.member === mi ? i : -1)).filter((i) => i >= 0);
       const toks = tokens(c.text, where);
-      if (toks.length > idx.length) throw new NvError('NV_EFS_XML_UNKNOWN_MEMBER', `${where}: member ${c.name} has ${idx.length} slots but ${toks.length} values`, { path: e.file });
+      if (toks.length > idx.length)
+        throw new NvError(
+          'NV_EFS_XML_UNKNOWN_MEMBER',
+          `${where}: member ${c.name} has ${idx.length} slots but ${toks.length} values`,
+          { path: e.file },
+        );
       toks.forEach((t, j) => {
         const si = idx[j] as number;
         values[si] = parseToken(t, encoding, where, 8 * (slots[si] as Slot).bytes, true, c.name);
@@ -362,7 +528,10 @@ function packValues(e: XmlElement, d: NvItemDefinition, def: NvDefinition, encod
     written = slots.length; // named form: missing members are zero (§3.3 (1b))
   } else {
     const toks = tokens(e.text, where);
-    if (toks.length > slots.length) throw new NvError('NV_EFS_XML_TOO_MANY_VALUES', `${where}: ${toks.length} values for ${slots.length} slots`, { path: e.file });
+    if (toks.length > slots.length)
+      throw new NvError('NV_EFS_XML_TOO_MANY_VALUES', `${where}: ${toks.length} values for ${slots.length} slots`, {
+        path: e.file,
+      });
     toks.forEach((t, i) => {
       const s = slots[i] as Slot;
       values[i] = parseToken(t, encoding, where, 8 * s.bytes, true, d.members[s.member]?.name);
@@ -375,7 +544,8 @@ function packValues(e: XmlElement, d: NvItemDefinition, def: NvDefinition, encod
 
 /** zlib stream (RFC 1950, `78 9C`) of `data` (§3.3 (7)). */
 function zlib(data: Uint8Array, options: CompileOptions, where: string): Uint8Array {
-  if (options.deflate === undefined) throw new TypeError(`${where} is compressed: pass options.deflate (NODE_DEFLATE from @nv/qcom-efs/node)`);
+  if (options.deflate === undefined)
+    throw new TypeError(`${where} is compressed: pass options.deflate (NODE_DEFLATE from @nv/qcom-efs/node)`);
   const body = options.deflate.deflateRaw(data, { level: 6, memLevel: 8 });
   let a = 1;
   let b = 0;
@@ -396,11 +566,15 @@ function zlib(data: Uint8Array, options: CompileOptions, where: string): Uint8Ar
  * @throws NvError as {@link compileNvSource}, {@link parseNvDefinition} and `loadXml`
  * @example compileNvFiles('master.xml', 'NvDefinition.xml', resolver, { deflate: NODE_DEFLATE })
  */
-export function compileNvFiles(masterPath: string, definitionPath: string, resolver: XmlResolver, options: CompileOptions = {}): CompileResult {
+export function compileNvFiles(
+  masterPath: string,
+  definitionPath: string,
+  resolver: XmlResolver,
+  options: CompileOptions = {},
+): CompileResult {
   const def = parseNvDefinition(loadXml(definitionPath, resolver));
   return compileNvSource(loadXml(masterPath, resolver), def, options);
 }
-
 
 /**
  * NV info from the NvDefinition (§3.6 source (3), a heuristic, inferred): legacy ids < 20000; indexed iff `maxIndex`
@@ -416,7 +590,11 @@ export function nvInfoFromDefinition(def: NvDefinition): NvInfoEntry[] {
     if (id >= 20000 || d.variantType) continue;
     const nam = d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam';
     const indexed = d.maxIndex !== undefined || nam;
-    const arraySize = indexed ? (d.maxIndex !== undefined && Number.isInteger(d.maxIndex) && d.maxIndex >= 0 ? d.maxIndex + 1 : 1) : 0;
+    const arraySize = indexed
+      ? d.maxIndex !== undefined && Number.isInteger(d.maxIndex) && d.maxIndex >= 0
+        ? d.maxIndex + 1
+        : 1
+      : 0;
     const size = layoutSize(def, d) - (indexed ? 1 : 0);
     if (size < 0 || size > (indexed ? QCN_PAYLOAD_BYTES - 1 : QCN_PAYLOAD_BYTES) || arraySize > 256) continue;
     out.push({ id, size, arraySize });

@@ -69,7 +69,11 @@ export function gzipTrailer(crc: number, size: number): Uint8Array {
  * One gzip member with the fixed header `1F 8B 08 00 00000000 00 FF` (§3.11): same input, same bytes.
  * @example encodeGzip(tar, backend).subarray(0, 10) // 1f8b0800000000000 0ff
  */
-export function encodeGzip(data: Uint8Array, backend: DeflateBackend, options: GzipOptions = {}): Uint8Array<ArrayBuffer> {
+export function encodeGzip(
+  data: Uint8Array,
+  backend: DeflateBackend,
+  options: GzipOptions = {},
+): Uint8Array<ArrayBuffer> {
   const body = backend.deflateRaw(data, { level: options.level ?? 6, memLevel: options.memLevel ?? 8 });
   const total = GZIP_HEADER.length + body.length + 8;
   const size = options.pad512 === true ? Math.ceil(total / 512) * 512 : total;
@@ -95,7 +99,11 @@ export interface GunzipOptions {
  * @throws NvError `NV_EFS_BAD_GZIP_HEADER`, `NV_EFS_BAD_GZIP_DATA`, `NV_LIMIT`, `NV_TRUNCATED`
  * @example const { data } = decodeGzip(bytes, backend);
  */
-export function decodeGzip(bytes: Uint8Array, backend: DeflateBackend, options: GunzipOptions = {}): { data: Uint8Array; memberBytes: number; warnings: EfsWarning[] } {
+export function decodeGzip(
+  bytes: Uint8Array,
+  backend: DeflateBackend,
+  options: GunzipOptions = {},
+): { data: Uint8Array; memberBytes: number; warnings: EfsWarning[] } {
   const base = options.baseOffset ?? 0;
   const max = options.maxInflatedBytes ?? MAX_EFS_INFLATED_BYTES;
   const bad = (msg: string, at: number): never => {
@@ -103,15 +111,21 @@ export function decodeGzip(bytes: Uint8Array, backend: DeflateBackend, options: 
   };
   if (bytes.length < 18) {
     if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) bad('not a gzip file (no 1F 8B)', 0);
-    throw new NvError('NV_TRUNCATED', `a gzip member needs at least 18 bytes, the file has ${bytes.length}`, { offset: base + bytes.length });
+    throw new NvError('NV_TRUNCATED', `a gzip member needs at least 18 bytes, the file has ${bytes.length}`, {
+      offset: base + bytes.length,
+    });
   }
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) bad('not a gzip file (no 1F 8B)', 0);
   if (bytes[2] !== 8) bad(`gzip compression method ${bytes[2]} is not 8 (deflate); the modem refuses it (§5 #10)`, 2);
   const flg = bytes[3] as number;
-  if ((flg & 0xe0) !== 0) bad(`gzip FLG ${flg.toString(16).padStart(2, '0')} has reserved bits 5-7 set; the modem refuses it (§5 #10)`, 3);
+  if ((flg & 0xe0) !== 0)
+    bad(`gzip FLG ${flg.toString(16).padStart(2, '0')} has reserved bits 5-7 set; the modem refuses it (§5 #10)`, 3);
   let at = 10;
   const need = (n: number): void => {
-    if (at + n > bytes.length) throw new NvError('NV_TRUNCATED', 'the gzip header runs past the end of the file', { offset: base + bytes.length });
+    if (at + n > bytes.length)
+      throw new NvError('NV_TRUNCATED', 'the gzip header runs past the end of the file', {
+        offset: base + bytes.length,
+      });
   };
   if (flg & 4) {
     need(2);
@@ -138,16 +152,28 @@ export function decodeGzip(bytes: Uint8Array, backend: DeflateBackend, options: 
     inflated = backend.inflateRaw(bytes.subarray(at), max);
   } catch (cause) {
     if (NvError.isInstance(cause)) throw cause;
-    throw new NvError('NV_EFS_BAD_GZIP_DATA', `the deflate data is damaged: ${(cause as Error).message}`, { offset: base + at, cause });
+    throw new NvError('NV_EFS_BAD_GZIP_DATA', `the deflate data is damaged: ${(cause as Error).message}`, {
+      offset: base + at,
+      cause,
+    });
   }
   const end = at + inflated.consumed;
-  if (end + 8 > bytes.length) throw new NvError('NV_TRUNCATED', 'the gzip member has no CRC32/ISIZE trailer; the file was cut short', { offset: base + bytes.length });
+  if (end + 8 > bytes.length)
+    throw new NvError('NV_TRUNCATED', 'the gzip member has no CRC32/ISIZE trailer; the file was cut short', {
+      offset: base + bytes.length,
+    });
   const v = new DataView(bytes.buffer, bytes.byteOffset + end, 8);
   const crc = v.getUint32(0, true);
   const isize = v.getUint32(4, true);
   const actual = crc32(inflated.data);
-  if (crc !== actual) throw new NvError('NV_EFS_BAD_GZIP_DATA', `gzip CRC32 is ${hex8(crc)} but the data has ${hex8(actual)}`, { offset: base + end });
-  if (isize !== inflated.data.length % 2 ** 32) throw new NvError('NV_EFS_BAD_GZIP_DATA', `gzip ISIZE is ${isize} but the data has ${inflated.data.length} bytes`, { offset: base + end + 4 });
+  if (crc !== actual)
+    throw new NvError('NV_EFS_BAD_GZIP_DATA', `gzip CRC32 is ${hex8(crc)} but the data has ${hex8(actual)}`, {
+      offset: base + end,
+    });
+  if (isize !== inflated.data.length % 2 ** 32)
+    throw new NvError('NV_EFS_BAD_GZIP_DATA', `gzip ISIZE is ${isize} but the data has ${inflated.data.length} bytes`, {
+      offset: base + end + 4,
+    });
   const warnings: EfsWarning[] = [];
   const memberBytes = end + 8;
   if (memberBytes < bytes.length) {

@@ -10,7 +10,9 @@ import { TAR_BLOCK, tarToEfsTree, type TarDecodeOptions } from './tar.ts';
 import type { EfsEntryType, EfsTree, EfsWarning } from './tree.ts';
 
 /** A signed-container unwrapper: returns the code (the tar.gz) inside an `.mbn`/`.img`/`fsg` dump, or `undefined` when `bytes` is none of them. */
-export type SignedUnwrapper = (bytes: Uint8Array) => { container: string; codeOffset: number; code: Uint8Array } | undefined;
+export type SignedUnwrapper = (
+  bytes: Uint8Array,
+) => { container: string; codeOffset: number; code: Uint8Array } | undefined;
 
 /** Options of {@link readEfsImage}. */
 export interface ReadEfsImageOptions extends GunzipOptions, Omit<TarDecodeOptions, 'baseOffset'> {
@@ -29,7 +31,11 @@ export interface EfsImage {
 }
 
 /** Container names in the chain for each `@nv/qcom-fsg-sign` kind (§3.12: `partition>img>mbn>gzip>tar`). */
-const CHAIN_NAMES: Readonly<Record<string, readonly string[]>> = { fsg: ['partition', 'img', 'mbn'], img: ['img', 'mbn'], mbn: ['mbn'] };
+const CHAIN_NAMES: Readonly<Record<string, readonly string[]>> = {
+  fsg: ['partition', 'img', 'mbn'],
+  img: ['img', 'mbn'],
+  mbn: ['mbn'],
+};
 
 /**
  * The default {@link SignedUnwrapper}: `@nv/qcom-fsg-sign`'s container parser (MBN v3 header, `.img` sector,
@@ -37,7 +43,9 @@ const CHAIN_NAMES: Readonly<Record<string, readonly string[]>> = { fsg: ['partit
  * @throws NvError `NV_FSG_*` codes of a recognised but damaged container
  * @example unwrapFsgContainer(mbnBytes)?.codeOffset // 40
  */
-export function unwrapFsgContainer(bytes: Uint8Array): { container: string; codeOffset: number; code: Uint8Array } | undefined {
+export function unwrapFsgContainer(
+  bytes: Uint8Array,
+): { container: string; codeOffset: number; code: Uint8Array } | undefined {
   if (detectSignedImage(bytes) === undefined) return undefined;
   return unwrapSignedImage(bytes);
 }
@@ -55,7 +63,8 @@ function findElfPayload(b: Uint8Array, base: number): { bytes: Uint8Array; offse
   if ((b[4] !== 1 && b[4] !== 2) || b[5] !== 1) none('only little-endian ELF32/ELF64 is read');
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const need = (at: number, n: number): void => {
-    if (at + n > b.length) throw new NvError('NV_TRUNCATED', 'the ELF header runs past the end of the file', { offset: base + b.length });
+    if (at + n > b.length)
+      throw new NvError('NV_TRUNCATED', 'the ELF header runs past the end of the file', { offset: base + b.length });
   };
   need(0, is64 ? 64 : 52);
   const phoff = is64 ? Number(v.getBigUint64(32, true)) : v.getUint32(28, true);
@@ -104,7 +113,14 @@ export function readEfsImage(bytes: Uint8Array, backend: DeflateBackend, options
   return payloadToImage(view, base, backend, options, chain, warnings);
 }
 
-function payloadToImage(view: Uint8Array, base: number, backend: DeflateBackend, options: ReadEfsImageOptions, chain: string[], warnings: EfsWarning[]): EfsImage {
+function payloadToImage(
+  view: Uint8Array,
+  base: number,
+  backend: DeflateBackend,
+  options: ReadEfsImageOptions,
+  chain: string[],
+  warnings: EfsWarning[],
+): EfsImage {
   let tar: Uint8Array;
   let tarBase = base;
   if (view[0] === 0x1f && view[1] === 0x8b) {
@@ -122,9 +138,17 @@ function payloadToImage(view: Uint8Array, base: number, backend: DeflateBackend,
     // The segment starts with gzip or tar (findElfPayload checks), so this recursion ends at once.
     return payloadToImage(seg.bytes, base + seg.offset, backend, options, chain, warnings);
   } else if (view.every((b) => b === 0) || view.every((b) => b === 0xff)) {
-    throw new NvError('NV_EFS_CONTAINER_UNKNOWN', `the ${chain.length > 0 ? 'payload' : 'file'} is all 00 or FF: an erased partition, no EFS image`, { offset: base });
+    throw new NvError(
+      'NV_EFS_CONTAINER_UNKNOWN',
+      `the ${chain.length > 0 ? 'payload' : 'file'} is all 00 or FF: an erased partition, no EFS image`,
+      { offset: base },
+    );
   } else {
-    throw new NvError('NV_EFS_CONTAINER_UNKNOWN', 'no known signature (tar, gzip, .mbn, .img); modemst1/2 and fsc dumps are device-encrypted EFS, not images', { offset: base });
+    throw new NvError(
+      'NV_EFS_CONTAINER_UNKNOWN',
+      'no known signature (tar, gzip, .mbn, .img); modemst1/2 and fsc dumps are device-encrypted EFS, not images',
+      { offset: base },
+    );
   }
   chain.push('tar');
   const { tree, warnings: tw } = tarToEfsTree(tar, { ...options, baseOffset: tarBase });

@@ -32,13 +32,29 @@ export { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
 export type { EfsManifest, ManifestEntry } from './manifest.ts';
 export { compareCfbNames, decodeCfb, encodeCfb } from './cfb.ts';
 export type { CfbEntry, CfbWriteOptions } from './cfb.ts';
-export { EFS_BACKUP_HEADER, QCN_PAYLOAD_BYTES, QCN_RECORD_BYTES, QCN_STORES, decodeQcn, encodeQcn, qcnFromEntries, qcnToEntries } from './qcn.ts';
+export {
+  EFS_BACKUP_HEADER,
+  QCN_PAYLOAD_BYTES,
+  QCN_RECORD_BYTES,
+  QCN_STORES,
+  decodeQcn,
+  encodeQcn,
+  qcnFromEntries,
+  qcnToEntries,
+} from './qcn.ts';
 export type { Qcn, QcnEfsFile, QcnItem, QcnPropertyInfo, QcnStore, QcnWriteOptions } from './qcn.ts';
 export { efsTreeToQcn, nvInfoFromTree, parseNvInfo, qcnToEfsTree } from './qcn-efs.ts';
 export type { EfsToQcnOptions, NvInfoEntry, QcnToEfsOptions } from './qcn-efs.ts';
 export { MAX_XML_BYTES, XINCLUDE_NS, joinPath, loadXml, parseXml, resolveCaseInsensitive } from './xml.ts';
 export type { XmlElement, XmlResolver } from './xml.ts';
-export { PRIMITIVES, compileNvFiles, compileNvSource, layoutSize, nvInfoFromDefinition, parseNvDefinition } from './compile.ts';
+export {
+  PRIMITIVES,
+  compileNvFiles,
+  compileNvSource,
+  layoutSize,
+  nvInfoFromDefinition,
+  parseNvDefinition,
+} from './compile.ts';
 export type { CompileOptions, CompileResult, NvDataType, NvDefinition, NvItemDefinition, NvMember } from './compile.ts';
 export { FACTORY_NV_IDS, lintEfsTree, lintQcn, stripFactoryFromQcn, stripFactoryFromTree } from './lint.ts';
 export type { LintFinding, LintOptions } from './lint.ts';

@@ -22,7 +22,13 @@ export interface LintFinding {
  * Device-unique factory NVs that must not go into a shared preload (well-known public ids, inferred):
  * 0 ESN, 447 Bluetooth address, 550 IMEI, 1943 MEID, 4678 WLAN MAC.
  */
-export const FACTORY_NV_IDS: Readonly<Record<number, string>> = Object.freeze({ 0: 'ESN', 447: 'Bluetooth address', 550: 'IMEI', 1943: 'MEID', 4678: 'WLAN MAC address' });
+export const FACTORY_NV_IDS: Readonly<Record<number, string>> = Object.freeze({
+  0: 'ESN',
+  447: 'Bluetooth address',
+  550: 'IMEI',
+  1943: 'MEID',
+  4678: 'WLAN MAC address',
+});
 
 /** Options of {@link lintEfsTree}. */
 export interface LintOptions {
@@ -51,27 +57,102 @@ export function lintEfsTree(tree: EfsTree, options: LintOptions = {}): { ok: boo
   const info = new Map((options.nvInfo ?? []).map((e) => [e.id, e]));
   for (const e of tree.entries) {
     const p = e.path;
-    if (encodeLatin1(p).length > 99) findings.push({ severity: 'error', code: 'NV_EFS_TAR_NAME_TOO_LONG', path: p, message: `${p} is over 99 bytes: the device tar cannot hold it (§5 #6)` });
-    if (e.uid !== 0 || e.gid !== 0) findings.push({ severity: 'warning', code: 'NV_EFS_TAR_SUSPECT_ENTRY', path: p, message: `${p} has owner ${e.uid}:${e.gid}; the modem chowns non-items to it (§5 #9)` });
-    if (p === '/safe/sfs' || p.startsWith('/safe/sfs/')) findings.push({ severity: 'warning', code: 'NV_EFS_TAR_SUSPECT_ENTRY', path: p, message: `${p}: /safe/sfs is never packed (§3.10)` });
+    if (encodeLatin1(p).length > 99)
+      findings.push({
+        severity: 'error',
+        code: 'NV_EFS_TAR_NAME_TOO_LONG',
+        path: p,
+        message: `${p} is over 99 bytes: the device tar cannot hold it (§5 #6)`,
+      });
+    if (e.uid !== 0 || e.gid !== 0)
+      findings.push({
+        severity: 'warning',
+        code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+        path: p,
+        message: `${p} has owner ${e.uid}:${e.gid}; the modem chowns non-items to it (§5 #9)`,
+      });
+    if (p === '/safe/sfs' || p.startsWith('/safe/sfs/'))
+      findings.push({
+        severity: 'warning',
+        code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+        path: p,
+        message: `${p}: /safe/sfs is never packed (§3.10)`,
+      });
     if (p.startsWith('/policyman/') && p !== '/policyman/device_config.xml') {
-      findings.push({ severity: 'warning', code: 'NV_EFS_LINT_RUNTIME_STATE', path: p, message: `${p} is policy-manager runtime state; guides keep only /policyman/device_config.xml (§5 #12)` });
+      findings.push({
+        severity: 'warning',
+        code: 'NV_EFS_LINT_RUNTIME_STATE',
+        path: p,
+        message: `${p} is policy-manager runtime state; guides keep only /policyman/device_config.xml (§5 #12)`,
+      });
     }
     const size = e.data?.length ?? 0;
-    if (e.type === 'item' && size > MAX_ITEM_BYTES) findings.push({ severity: 'warning', code: 'NV_EFS_TAR_SUSPECT_ENTRY', path: p, message: `${p} is an item of ${size} bytes (> 128): stored as a regular file (§5 #8)` });
-    if (/^\/nv\/item_files\/rfnv\/\d{8}$/.test(p) && size > 8192) findings.push({ severity: 'error', code: 'NV_EFS_ITEM_TOO_LARGE', path: p, message: `${p} is ${size} bytes; RFNV holds at most 8192 (§5 #16)` });
+    if (e.type === 'item' && size > MAX_ITEM_BYTES)
+      findings.push({
+        severity: 'warning',
+        code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+        path: p,
+        message: `${p} is an item of ${size} bytes (> 128): stored as a regular file (§5 #8)`,
+      });
+    if (/^\/nv\/item_files\/rfnv\/\d{8}$/.test(p) && size > 8192)
+      findings.push({
+        severity: 'error',
+        code: 'NV_EFS_ITEM_TOO_LARGE',
+        path: p,
+        message: `${p} is ${size} bytes; RFNV holds at most 8192 (§5 #16)`,
+      });
     const m = NUM_RE.exec(p);
     if (m !== null && e.data !== undefined) {
       const id = Number(m[1]);
       const f = factoryName(id, options);
-      if (f !== undefined) findings.push({ severity: 'warning', code: 'NV_EFS_LINT_FACTORY_DATA', path: p, id, message: `NV ${id} (${f}) is device-unique factory data: every device would get the same value (--strip-factory removes it)` });
-      if (options.runtimeIds?.includes(id) === true) findings.push({ severity: 'warning', code: 'NV_EFS_LINT_RUNTIME_STATE', path: p, id, message: `NV ${id} is written by the modem while online; dump the QCN offline (§5 #12)` });
-      if (options.definition !== undefined && !options.definition.items.has(id)) findings.push({ severity: 'warning', code: 'NV_EFS_LINT_NOT_IN_DEFINITION', path: p, id, message: `NV ${id} is not in the NvDefinition` });
+      if (f !== undefined)
+        findings.push({
+          severity: 'warning',
+          code: 'NV_EFS_LINT_FACTORY_DATA',
+          path: p,
+          id,
+          message: `NV ${id} (${f}) is device-unique factory data: every device would get the same value (--strip-factory removes it)`,
+        });
+      if (options.runtimeIds?.includes(id) === true)
+        findings.push({
+          severity: 'warning',
+          code: 'NV_EFS_LINT_RUNTIME_STATE',
+          path: p,
+          id,
+          message: `NV ${id} is written by the modem while online; dump the QCN offline (§5 #12)`,
+        });
+      if (options.definition !== undefined && !options.definition.items.has(id))
+        findings.push({
+          severity: 'warning',
+          code: 'NV_EFS_LINT_NOT_IN_DEFINITION',
+          path: p,
+          id,
+          message: `NV ${id} is not in the NvDefinition`,
+        });
       const want = info.get(id);
-      if (want !== undefined && want.size !== size) findings.push({ severity: 'error', code: 'NV_EFS_NV_SIZE_MISMATCH', path: p, id, message: `${p} is ${size} bytes but NV ${id} is ${want.size}: the modem deletes it on read (§5 #1)` });
-    } else if (options.definition !== undefined && e.data !== undefined && p.startsWith('/nv/item_files/') && !p.startsWith('/nv/item_files/conf/') && !/^\/nv\/item_files\/rfnv\/\d{8}$/.test(p)) {
+      if (want !== undefined && want.size !== size)
+        findings.push({
+          severity: 'error',
+          code: 'NV_EFS_NV_SIZE_MISMATCH',
+          path: p,
+          id,
+          message: `${p} is ${size} bytes but NV ${id} is ${want.size}: the modem deletes it on read (§5 #1)`,
+        });
+    } else if (
+      options.definition !== undefined &&
+      e.data !== undefined &&
+      p.startsWith('/nv/item_files/') &&
+      !p.startsWith('/nv/item_files/conf/') &&
+      !/^\/nv\/item_files\/rfnv\/\d{8}$/.test(p)
+    ) {
       const base = p.replace(/_Subscription\d\d$/, '');
-      if (!options.definition.efsItems.has(p) && !options.definition.efsItems.has(base)) findings.push({ severity: 'warning', code: 'NV_EFS_LINT_NOT_IN_DEFINITION', path: p, message: `EFS item ${p} is not in the NvDefinition` });
+      if (!options.definition.efsItems.has(p) && !options.definition.efsItems.has(base))
+        findings.push({
+          severity: 'warning',
+          code: 'NV_EFS_LINT_NOT_IN_DEFINITION',
+          path: p,
+          message: `EFS item ${p} is not in the NvDefinition`,
+        });
     }
   }
   return { ok: !findings.some((f) => f.severity === 'error'), findings };
@@ -86,11 +167,39 @@ export function lintQcn(qcn: Qcn, options: LintOptions = {}): { ok: boolean; fin
   for (const i of qcn.items) {
     const path = i.subscription === 0 ? `/nvm/num/${i.id}` : `/nvm/context${i.subscription}/${i.id}`;
     const f = factoryName(i.id, options);
-    if (f !== undefined) findings.push({ severity: 'warning', code: 'NV_EFS_LINT_FACTORY_DATA', path, id: i.id, message: `NV ${i.id} (${f}) is device-unique factory data (--strip-factory removes it)` });
-    if (options.runtimeIds?.includes(i.id) === true) findings.push({ severity: 'warning', code: 'NV_EFS_LINT_RUNTIME_STATE', path, id: i.id, message: `NV ${i.id} is written by the modem while online; take the QCN offline` });
-    if (options.definition !== undefined && !options.definition.items.has(i.id)) findings.push({ severity: 'warning', code: 'NV_EFS_LINT_NOT_IN_DEFINITION', path, id: i.id, message: `NV ${i.id} is not in the NvDefinition` });
+    if (f !== undefined)
+      findings.push({
+        severity: 'warning',
+        code: 'NV_EFS_LINT_FACTORY_DATA',
+        path,
+        id: i.id,
+        message: `NV ${i.id} (${f}) is device-unique factory data (--strip-factory removes it)`,
+      });
+    if (options.runtimeIds?.includes(i.id) === true)
+      findings.push({
+        severity: 'warning',
+        code: 'NV_EFS_LINT_RUNTIME_STATE',
+        path,
+        id: i.id,
+        message: `NV ${i.id} is written by the modem while online; take the QCN offline`,
+      });
+    if (options.definition !== undefined && !options.definition.items.has(i.id))
+      findings.push({
+        severity: 'warning',
+        code: 'NV_EFS_LINT_NOT_IN_DEFINITION',
+        path,
+        id: i.id,
+        message: `NV ${i.id} is not in the NvDefinition`,
+      });
   }
-  const files = lintEfsTree({ entries: qcn.efs.filter((f) => f.path.startsWith('/')).map((f) => ({ path: f.path, type: 'file', mode: 0o100777, uid: 0, gid: 0, mtime: 0, data: f.data })) }, { ...options, nvInfo: [] });
+  const files = lintEfsTree(
+    {
+      entries: qcn.efs
+        .filter((f) => f.path.startsWith('/'))
+        .map((f) => ({ path: f.path, type: 'file', mode: 0o100777, uid: 0, gid: 0, mtime: 0, data: f.data })),
+    },
+    { ...options, nvInfo: [] },
+  );
   for (const f of files.findings) findings.push(f); // not push(...): 10⁵ findings overflow the stack
   return { ok: !findings.some((f) => f.severity === 'error'), findings };
 }
@@ -99,7 +208,10 @@ export function lintQcn(qcn: Qcn, options: LintOptions = {}): { ok: boolean; fin
  * Removes factory NVs (§5 #12, `--strip-factory`) from a tree.
  * @example stripFactoryFromTree(tree).tree
  */
-export function stripFactoryFromTree(tree: EfsTree, options: Pick<LintOptions, 'factoryIds'> = {}): { tree: EfsTree; removed: string[] } {
+export function stripFactoryFromTree(
+  tree: EfsTree,
+  options: Pick<LintOptions, 'factoryIds'> = {},
+): { tree: EfsTree; removed: string[] } {
   const removed: string[] = [];
   const entries = tree.entries.filter((e) => {
     const m = NUM_RE.exec(e.path);
@@ -114,7 +226,10 @@ export function stripFactoryFromTree(tree: EfsTree, options: Pick<LintOptions, '
  * Removes factory NVs from a QCN's records.
  * @example stripFactoryFromQcn(qcn).qcn
  */
-export function stripFactoryFromQcn(qcn: Qcn, options: Pick<LintOptions, 'factoryIds'> = {}): { qcn: Qcn; removed: number[] } {
+export function stripFactoryFromQcn(
+  qcn: Qcn,
+  options: Pick<LintOptions, 'factoryIds'> = {},
+): { qcn: Qcn; removed: number[] } {
   const removed: number[] = [];
   const items = qcn.items.filter((i) => {
     const drop = factoryName(i.id, options) !== undefined;

@@ -32,7 +32,14 @@ export interface EfsManifest {
 export function encodeManifest(tree: EfsTree): Uint8Array<ArrayBuffer> {
   const entries: Record<string, ManifestEntry> = {};
   for (const e of [...tree.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    entries[e.path] = { type: e.type, mode: e.mode, mtime: e.mtime, uid: e.uid, gid: e.gid, ...(e.target !== undefined ? { target: e.target } : {}) };
+    entries[e.path] = {
+      type: e.type,
+      mode: e.mode,
+      mtime: e.mtime,
+      uid: e.uid,
+      gid: e.gid,
+      ...(e.target !== undefined ? { target: e.target } : {}),
+    };
   }
   return encodeUtf8(`${JSON.stringify({ version: 1, entries }, null, 1)}\n`);
 }
@@ -58,7 +65,8 @@ export function decodeManifest(bytes: Uint8Array, path: string = MANIFEST_NAME):
   const r = raw as Record<string, unknown>;
   if (r['version'] !== 1) bad(`version must be 1, got ${JSON.stringify(r['version'])}`);
   const ents = r['entries'];
-  if (typeof ents !== 'object' || ents === null || Array.isArray(ents)) return bad('entries must be an object keyed by EFS path');
+  if (typeof ents !== 'object' || ents === null || Array.isArray(ents))
+    return bad('entries must be an object keyed by EFS path');
   const out: Record<string, ManifestEntry> = {};
   for (const [p, v] of Object.entries(ents as Record<string, unknown>)) {
     const efsPath = normalizeEfsPath(p);
@@ -68,7 +76,8 @@ export function decodeManifest(bytes: Uint8Array, path: string = MANIFEST_NAME):
     if (typeof type !== 'string' || !TYPES.has(type)) bad(`${p}: type must be item, file, dir or symlink`);
     const num = (k: string, def: number, max: number): number => {
       const n = e[k] ?? def;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) bad(`${p}: ${k} must be an integer 0..${max}`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max)
+        bad(`${p}: ${k} must be an integer 0..${max}`);
       return n as number;
     };
     const t = type as EfsEntryType;

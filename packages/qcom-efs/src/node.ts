@@ -15,14 +15,31 @@ const MAX_TREE_BYTES = 512 * 1024 * 1024;
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import { compileNvFiles, type CompileOptions, type CompileResult } from './compile.ts';
 import type { XmlResolver } from './xml.ts';
-import { GZIP_HEADER, MAX_EFS_INFLATED_BYTES, crc32, encodeGzip, gzipTrailer, type DeflateBackend, type GzipOptions } from './gzip.ts';
+import {
+  GZIP_HEADER,
+  MAX_EFS_INFLATED_BYTES,
+  crc32,
+  encodeGzip,
+  gzipTrailer,
+  type DeflateBackend,
+  type GzipOptions,
+} from './gzip.ts';
 import { readEfsImage, unwrapFsgContainer, type EfsImage, type ReadEfsImageOptions } from './image.ts';
 import { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
 import { efsTarChunks, encodeEfsTar, type TarEncodeOptions } from './tar.ts';
 
 /** Trees with less data than this are packed in memory (64 MiB). */
 const IN_MEMORY_BYTES = 64 * 1024 * 1024;
-import { DEFAULT_MODES, DEVICE_MTIME, defaultKind, normalizeEfsPath, normalizeEfsTree, type EfsEntry, type EfsTree, type EfsWarning } from './tree.ts';
+import {
+  DEFAULT_MODES,
+  DEVICE_MTIME,
+  defaultKind,
+  normalizeEfsPath,
+  normalizeEfsTree,
+  type EfsEntry,
+  type EfsTree,
+  type EfsWarning,
+} from './tree.ts';
 
 /**
  * node:zlib as the deflate backend (stack.md §1: byte-identical output, `maxOutputLength` → `NV_LIMIT`).
@@ -35,14 +52,22 @@ export const NODE_DEFLATE: DeflateBackend = {
   },
   inflateRaw(data, maxOutputBytes) {
     try {
-      const r = inflateRawSync(data, { info: true, maxOutputLength: Math.max(1, maxOutputBytes) } as Parameters<typeof inflateRawSync>[1] & { info: true }) as unknown as {
+      const r = inflateRawSync(data, { info: true, maxOutputLength: Math.max(1, maxOutputBytes) } as Parameters<
+        typeof inflateRawSync
+      >[1] & { info: true }) as unknown as {
         buffer: Buffer;
         engine: { bytesWritten: number };
       };
-      return { data: new Uint8Array(r.buffer.buffer, r.buffer.byteOffset, r.buffer.byteLength), consumed: r.engine.bytesWritten };
+      return {
+        data: new Uint8Array(r.buffer.buffer, r.buffer.byteOffset, r.buffer.byteLength),
+        consumed: r.engine.bytesWritten,
+      };
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new NvError('NV_LIMIT', `the gzip data inflates to more than ${maxOutputBytes} bytes`, { data: { what: 'maxInflatedBytes', max: maxOutputBytes }, cause: error });
+        throw new NvError('NV_LIMIT', `the gzip data inflates to more than ${maxOutputBytes} bytes`, {
+          data: { what: 'maxInflatedBytes', max: maxOutputBytes },
+          cause: error,
+        });
       }
       throw error;
     }
@@ -61,7 +86,10 @@ export interface ReadFolderOptions {
  * @throws NvError `NV_EFS_BAD_MANIFEST`, `NV_EFS_BAD_PATH`, `NV_EFS_UNSAFE_PATH`, `NV_IO`
  * @example const { tree } = await readEfsFolder('efs/');
  */
-export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}): Promise<{ tree: EfsTree; warnings: EfsWarning[] }> {
+export async function readEfsFolder(
+  dir: string,
+  options: ReadFolderOptions = {},
+): Promise<{ tree: EfsTree; warnings: EfsWarning[] }> {
   const root = resolve(dir);
   const mtime = options.mtime ?? DEVICE_MTIME;
   let manifest: ReturnType<typeof decodeManifest> | undefined;
@@ -79,7 +107,9 @@ export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}
     if (depth > 64) throw new NvError('NV_LIMIT', `${host}: folders nested deeper than 64`, { path: host });
     let dirents: Dirent[];
     try {
-      dirents = readdirSync(host, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      dirents = readdirSync(host, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
     } catch (error) {
       throw toNvIoError(error, host);
     }
@@ -90,9 +120,21 @@ export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}
       const efsPath = normalizeEfsPath(efs === '/' ? `/${name}` : `${efs}/${name}`);
       const m = meta(efsPath);
       if (d.isSymbolicLink() && m?.type === 'symlink') continue; // made by unpack --links; the manifest has it
-      if (d.isSymbolicLink()) throw new NvError('NV_EFS_UNSAFE_PATH', `${hostPath} is a host symlink; EFS symlinks are listed only in ${MANIFEST_NAME} (§3.9)`, { path: hostPath });
+      if (d.isSymbolicLink())
+        throw new NvError(
+          'NV_EFS_UNSAFE_PATH',
+          `${hostPath} is a host symlink; EFS symlinks are listed only in ${MANIFEST_NAME} (§3.9)`,
+          { path: hostPath },
+        );
       if (d.isDirectory()) {
-        entries.push({ path: efsPath, type: 'dir', mode: m?.mode ?? DEFAULT_MODES.dir, uid: m?.uid ?? 0, gid: m?.gid ?? 0, mtime: m?.mtime ?? mtime });
+        entries.push({
+          path: efsPath,
+          type: 'dir',
+          mode: m?.mode ?? DEFAULT_MODES.dir,
+          uid: m?.uid ?? 0,
+          gid: m?.gid ?? 0,
+          mtime: m?.mtime ?? mtime,
+        });
         walk(hostPath, efsPath, depth + 1);
       } else if (d.isFile()) {
         let data: Uint8Array;
@@ -105,7 +147,15 @@ export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}
         total += data.length;
         checkLimit('EFS tree size', total, MAX_TREE_BYTES, { path: hostPath });
         const type = m?.type === 'item' || m?.type === 'file' ? m.type : defaultKind(efsPath, data.length);
-        entries.push({ path: efsPath, type, mode: m?.mode ?? DEFAULT_MODES[type], uid: m?.uid ?? 0, gid: m?.gid ?? 0, mtime: m?.mtime ?? mtime, data });
+        entries.push({
+          path: efsPath,
+          type,
+          mode: m?.mode ?? DEFAULT_MODES[type],
+          uid: m?.uid ?? 0,
+          gid: m?.gid ?? 0,
+          mtime: m?.mtime ?? mtime,
+          data,
+        });
       }
     }
   };
@@ -115,8 +165,18 @@ export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}
   if (manifest !== undefined) {
     const seen = new Set(entries.map((e) => e.path));
     for (const [path, m] of Object.entries(manifest.entries)) {
-      if (m.type === 'symlink') entries.push({ path, type: 'symlink', mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime, target: m.target ?? '' });
-      else if (m.type === 'dir' && !seen.has(path)) entries.push({ path, type: 'dir', mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime });
+      if (m.type === 'symlink')
+        entries.push({
+          path,
+          type: 'symlink',
+          mode: m.mode,
+          uid: m.uid,
+          gid: m.gid,
+          mtime: m.mtime,
+          target: m.target ?? '',
+        });
+      else if (m.type === 'dir' && !seen.has(path))
+        entries.push({ path, type: 'dir', mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime });
       else if (path === '/') entries.push({ path, type: 'dir', mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime });
     }
   }
@@ -131,16 +191,26 @@ export async function readEfsFolder(dir: string, options: ReadFolderOptions = {}
  * @throws NvError `NV_EFS_UNSAFE_PATH`, `NV_EXISTS`, `NV_IO`
  * @example await writeEfsFolder('out/', tree);
  */
-export async function writeEfsFolder(dir: string, tree: EfsTree, options: { force?: boolean; links?: boolean } = {}): Promise<{ files: number }> {
+export async function writeEfsFolder(
+  dir: string,
+  tree: EfsTree,
+  options: { force?: boolean; links?: boolean } = {},
+): Promise<{ files: number }> {
   const target = resolve(dir);
   const norm = normalizeEfsTree(tree);
   const lower = new Map<string, string>();
   for (const e of norm.entries) {
     const key = e.path.toLowerCase();
     const other = lower.get(key);
-    if (other !== undefined && other !== e.path) throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} and ${other} differ only in case; they would collide on a case-insensitive host`, { path: e.path });
+    if (other !== undefined && other !== e.path)
+      throw new NvError(
+        'NV_EFS_UNSAFE_PATH',
+        `${e.path} and ${other} differ only in case; they would collide on a case-insensitive host`,
+        { path: e.path },
+      );
     lower.set(key, e.path);
-    if (key === `/${MANIFEST_NAME}`) throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} would overwrite the manifest`, { path: e.path });
+    if (key === `/${MANIFEST_NAME}`)
+      throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} would overwrite the manifest`, { path: e.path });
   }
   let files = 0;
   await writeDirectoryAtomic(
@@ -150,7 +220,8 @@ export async function writeEfsFolder(dir: string, tree: EfsTree, options: { forc
       for (const e of sorted) {
         if (e.path === '/') continue;
         const host = resolve(tmp, `.${e.path}`);
-        if (!host.startsWith(tmp + sep)) throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} escapes the output folder`, { path: e.path });
+        if (!host.startsWith(tmp + sep))
+          throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} escapes the output folder`, { path: e.path });
         if (e.type === 'dir') await mkdir(host, { recursive: true });
         else if (e.type === 'item' || e.type === 'file') {
           await writeFile(host, e.data as Uint8Array, { flag: 'wx', mode: 0o644 });
@@ -165,7 +236,9 @@ export async function writeEfsFolder(dir: string, tree: EfsTree, options: { forc
           const target = e.target ?? '';
           const dest = target.startsWith('/') ? resolve(tmp, `.${target}`) : resolve(dirname(host), target);
           if (!host.startsWith(tmp + sep) || (dest !== tmp && !dest.startsWith(tmp + sep))) {
-            throw new NvError('NV_EFS_UNSAFE_PATH', `symlink ${e.path} -> ${target} points outside the output folder`, { path: e.path });
+            throw new NvError('NV_EFS_UNSAFE_PATH', `symlink ${e.path} -> ${target} points outside the output folder`, {
+              path: e.path,
+            });
           }
           await symlink(relative(dirname(host), dest) || '.', host);
         }
@@ -181,7 +254,11 @@ export async function writeEfsFolder(dir: string, tree: EfsTree, options: { forc
  * The gzip of a chunk stream, streamed through node:zlib with the packer's fixed header (§3.11).
  * @example await writeFileAtomic('f.tar.gz', gzipChunks(efsTarChunks(tree)));
  */
-export async function* gzipChunks(chunks: Iterable<Uint8Array>, options: GzipOptions = {}, stats: { inBytes: number; outBytes: number } = { inBytes: 0, outBytes: 0 }): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* gzipChunks(
+  chunks: Iterable<Uint8Array>,
+  options: GzipOptions = {},
+  stats: { inBytes: number; outBytes: number } = { inBytes: 0, outBytes: 0 },
+): AsyncGenerator<Uint8Array, void, undefined> {
   const deflate = createDeflateRaw({ level: options.level ?? 6, memLevel: options.memLevel ?? 8, windowBits: 15 });
   let crc = 0;
   let size = 0;
@@ -219,7 +296,8 @@ export async function* gzipChunks(chunks: Iterable<Uint8Array>, options: GzipOpt
 export async function writeEfsImageFile(
   path: string,
   tree: EfsTree,
-  options: TarEncodeOptions & GzipOptions & { force?: boolean; gzip?: boolean; stream?: boolean; progress?: ProgressReporter } = {},
+  options: TarEncodeOptions &
+    GzipOptions & { force?: boolean; gzip?: boolean; stream?: boolean; progress?: ProgressReporter } = {},
 ): Promise<{ entries: number; tarBytes: number; gzBytes: number; warnings: EfsWarning[] }> {
   const warnings: EfsWarning[] = [];
   const progress = options.progress ?? SILENT_PROGRESS;
@@ -360,6 +438,10 @@ export function nodeXmlResolver(): XmlResolver {
  * @throws NvError the compiler's codes, `NV_NOT_FOUND`
  * @example const { qcn } = compileNvSourceFiles('master.xml', 'NvDefinition.xml');
  */
-export function compileNvSourceFiles(masterPath: string, definitionPath: string, options: CompileOptions = {}): CompileResult {
+export function compileNvSourceFiles(
+  masterPath: string,
+  definitionPath: string,
+  options: CompileOptions = {},
+): CompileResult {
   return compileNvFiles(masterPath, definitionPath, nodeXmlResolver(), { deflate: NODE_DEFLATE, ...options });
 }

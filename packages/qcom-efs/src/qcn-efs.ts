@@ -4,7 +4,16 @@
  */
 import { NvError, decodeLatin1 } from '@nv/core';
 import { QCN_PAYLOAD_BYTES, QCN_STORES, type Qcn, type QcnEfsFile, type QcnItem, type QcnStore } from './qcn.ts';
-import { DEFAULT_MODES, DEVICE_MTIME, defaultKind, normalizeEfsPath, normalizeEfsTree, type EfsEntry, type EfsTree, type EfsWarning } from './tree.ts';
+import {
+  DEFAULT_MODES,
+  DEVICE_MTIME,
+  defaultKind,
+  normalizeEfsPath,
+  normalizeEfsTree,
+  type EfsEntry,
+  type EfsTree,
+  type EfsWarning,
+} from './tree.ts';
 
 /** Internal size of one legacy NV (§3.6): `arraySize` 0 = not indexed. */
 export interface NvInfoEntry {
@@ -31,13 +40,16 @@ export function parseNvInfo(json: unknown): NvInfoEntry[] {
   const out: NvInfoEntry[] = [];
   for (const [idRaw, v] of rows) {
     const id = typeof idRaw === 'string' && /^\d+$/.test(idRaw) ? Number(idRaw) : idRaw;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 65535) bad(`id ${JSON.stringify(idRaw)} is not 0..65535`);
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 65535)
+      bad(`id ${JSON.stringify(idRaw)} is not 0..65535`);
     const o = typeof v === 'number' ? { size: v } : (v as Record<string, unknown>);
     const size = o?.['size'];
     const arraySize = o?.['arraySize'] ?? 0;
-    if (typeof arraySize !== 'number' || !Number.isInteger(arraySize) || arraySize < 0 || arraySize > 256) bad(`NV ${String(id)}: arraySize must be 0..256`);
+    if (typeof arraySize !== 'number' || !Number.isInteger(arraySize) || arraySize < 0 || arraySize > 256)
+      bad(`NV ${String(id)}: arraySize must be 0..256`);
     const max = (arraySize as number) > 0 ? QCN_PAYLOAD_BYTES - 1 : QCN_PAYLOAD_BYTES;
-    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > max) bad(`NV ${String(id)}: size must be 0..${max}`);
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > max)
+      bad(`NV ${String(id)}: size must be 0..${max}`);
     out.push({ id: id as number, size: size as number, arraySize: arraySize as number });
   }
   return out;
@@ -95,17 +107,33 @@ export function qcnToEfsTree(qcn: Qcn, options: QcnToEfsOptions = {}): { tree: E
     const e = info.get(item.id);
     if (e === undefined) {
       const message = `NV ${item.id}: its internal size is unknown, so /nvm/num/${item.id} cannot be written (a wrong size makes the modem delete it, §5 #1). Give sizes with --nv-info <sizes.json> or a reference tree of the same build`;
-      if (options.skipUnknown !== true) throw new NvError('NV_EFS_NV_INFO_MISSING', message, { path: `${dir}/${item.id}`, data: { id: item.id } });
+      if (options.skipUnknown !== true)
+        throw new NvError('NV_EFS_NV_INFO_MISSING', message, { path: `${dir}/${item.id}`, data: { id: item.id } });
       warnings.push({ code: 'NV_EFS_NV_INFO_MISSING', message: `${message}; skipped`, path: `${dir}/${item.id}` });
       continue;
     }
     if (e.arraySize > 0) {
       const k = item.payload[0] ?? 0;
-      if (k !== item.index) warnings.push({ code: 'NV_EFS_XML_INDEX_MISMATCH', message: `NV ${item.id}: record index ${item.index} differs from payload index ${k}; the payload wins`, path: `${dir}/${item.id}` });
-      if (k >= e.arraySize) throw new NvError('NV_EFS_NV_INDEX_RANGE', `NV ${item.id}: index ${k} is not below its array size ${e.arraySize}`, { path: `${dir}/${item.id}_${k}`, data: { id: item.id, index: k } });
+      if (k !== item.index)
+        warnings.push({
+          code: 'NV_EFS_XML_INDEX_MISMATCH',
+          message: `NV ${item.id}: record index ${item.index} differs from payload index ${k}; the payload wins`,
+          path: `${dir}/${item.id}`,
+        });
+      if (k >= e.arraySize)
+        throw new NvError(
+          'NV_EFS_NV_INDEX_RANGE',
+          `NV ${item.id}: index ${k} is not below its array size ${e.arraySize}`,
+          { path: `${dir}/${item.id}_${k}`, data: { id: item.id, index: k } },
+        );
       put(k === 0 ? `${dir}/${item.id}` : `${dir}/${item.id}_${k}`, padded(item.payload).slice(1, 1 + e.size), 'item');
     } else {
-      if (item.index !== 0) warnings.push({ code: 'NV_EFS_XML_INDEX_MISMATCH', message: `NV ${item.id} is not indexed but its record index is ${item.index}`, path: `${dir}/${item.id}` });
+      if (item.index !== 0)
+        warnings.push({
+          code: 'NV_EFS_XML_INDEX_MISMATCH',
+          message: `NV ${item.id} is not indexed but its record index is ${item.index}`,
+          path: `${dir}/${item.id}`,
+        });
       put(`${dir}/${item.id}`, padded(item.payload).slice(0, e.size), 'item');
     }
   }
@@ -114,18 +142,31 @@ export function qcnToEfsTree(qcn: Qcn, options: QcnToEfsOptions = {}): { tree: E
       let path = f.path;
       if (!path.startsWith('/')) {
         if (options.relativeRoot === undefined) {
-          warnings.push({ code: 'NV_EFS_QCN_SKIPPED_ENTRY', message: `${store}: relative path ${path} skipped (set relativeRoot to place it)`, path });
+          warnings.push({
+            code: 'NV_EFS_QCN_SKIPPED_ENTRY',
+            message: `${store}: relative path ${path} skipped (set relativeRoot to place it)`,
+            path,
+          });
           continue;
         }
         path = `${options.relativeRoot.replace(/\/+$/, '')}/${path}`;
       }
       path = normalizeEfsPath(path);
       if (f.data.length === 0) {
-        warnings.push({ code: 'NV_EFS_QCN_SKIPPED_ENTRY', message: `${store}: ${path} has no data (absent at backup time); skipped`, path });
+        warnings.push({
+          code: 'NV_EFS_QCN_SKIPPED_ENTRY',
+          message: `${store}: ${path} has no data (absent at backup time); skipped`,
+          path,
+        });
         continue;
       }
       const prev = files.get(path);
-      if (prev?.data !== undefined && !bytesSame(prev.data, f.data)) warnings.push({ code: 'NV_EFS_PATH_CONFLICT', message: `${path}: ${store} replaces different bytes from an earlier store`, path });
+      if (prev?.data !== undefined && !bytesSame(prev.data, f.data))
+        warnings.push({
+          code: 'NV_EFS_PATH_CONFLICT',
+          message: `${path}: ${store} replaces different bytes from an earlier store`,
+          path,
+        });
       put(path, f.data.slice());
     }
   }
@@ -170,7 +211,8 @@ export function efsTreeToQcn(tree: EfsTree, options: EfsToQcnOptions = {}): { qc
   const backupRoots: string[] = [];
   for (const e of tree.entries) {
     if (e.data === undefined) continue;
-    if (/^\/nv\/item_files\/conf\/[^/]+\.conf$/.test(e.path)) for (const line of decodeLatin1(e.data).split(/\r?\n/)) if (line.startsWith('/')) conf.add(line.trim());
+    if (/^\/nv\/item_files\/conf\/[^/]+\.conf$/.test(e.path))
+      for (const line of decodeLatin1(e.data).split(/\r?\n/)) if (line.startsWith('/')) conf.add(line.trim());
     if (e.path.startsWith('/nv/item_store/') && e.path.endsWith('.bl')) {
       const root = decodeLatin1(e.data).trim();
       if (root.startsWith('/')) backupRoots.push(root.endsWith('/') ? root : `${root}/`);
@@ -180,7 +222,11 @@ export function efsTreeToQcn(tree: EfsTree, options: EfsToQcnOptions = {}): { qc
   const efs: QcnEfsFile[] = [];
   for (const e of tree.entries) {
     if ((e.type !== 'item' && e.type !== 'file') || e.data === undefined) continue;
-    if (/^\/nv\/item_files\/conf\/[^/]+\.conf$/.test(e.path) || (e.path.startsWith('/nv/item_store/') && e.path.endsWith('.bl'))) continue;
+    if (
+      /^\/nv\/item_files\/conf\/[^/]+\.conf$/.test(e.path) ||
+      (e.path.startsWith('/nv/item_store/') && e.path.endsWith('.bl'))
+    )
+      continue;
     const m = NUM_RE.exec(e.path);
     if (m !== null && Number(m[2]) <= 65535) {
       const sub = m[1] === undefined ? 0 : Number(m[1]);
@@ -188,7 +234,10 @@ export function efsTreeToQcn(tree: EfsTree, options: EfsToQcnOptions = {}): { qc
       const k = m[3] === undefined ? 0 : Number(m[3]);
       const isIndexed = m[3] !== undefined || indexed.has(id) || (info.get(id)?.arraySize ?? 0) > 0;
       const body = isIndexed ? Uint8Array.of(k, ...e.data) : e.data;
-      if (body.length > QCN_PAYLOAD_BYTES) throw new NvError('NV_EFS_ITEM_TOO_LARGE', `${e.path}: ${body.length} bytes do not fit a 128-byte QCN record`, { path: e.path });
+      if (body.length > QCN_PAYLOAD_BYTES)
+        throw new NvError('NV_EFS_ITEM_TOO_LARGE', `${e.path}: ${body.length} bytes do not fit a 128-byte QCN record`, {
+          path: e.path,
+        });
       const payload = new Uint8Array(QCN_PAYLOAD_BYTES);
       payload.set(body);
       items.push({ id, index: k, subscription: sub, payload });
@@ -200,7 +249,11 @@ export function efsTreeToQcn(tree: EfsTree, options: EfsToQcnOptions = {}): { qc
     else if (backupRoots.some((r) => e.path.startsWith(r))) store = 'EFS_Backup';
     else {
       store = 'EFS_Backup';
-      warnings.push({ code: 'NV_EFS_STORE_GUESSED', message: `${e.path} is in no conf list or backup list; put into EFS_Backup (as QPST backups do, inferred)`, path: e.path });
+      warnings.push({
+        code: 'NV_EFS_STORE_GUESSED',
+        message: `${e.path} is in no conf list or backup list; put into EFS_Backup (as QPST backups do, inferred)`,
+        path: e.path,
+      });
     }
     efs.push({ store, path: e.path, data: e.data });
   }

@@ -10,7 +10,11 @@ import type { EfsWarning } from './tree.ts';
 /** The three EFS stores of a QCN (§2.5). */
 export type QcnStore = 'NV_Items' | 'Provisioning_Item_Files' | 'EFS_Backup';
 /** Stores in the order they are applied to an EFS tree (§3.7 (2), inferred): later wins. */
-export const QCN_STORES: readonly QcnStore[] = Object.freeze(['EFS_Backup', 'NV_Items', 'Provisioning_Item_Files'] as const);
+export const QCN_STORES: readonly QcnStore[] = Object.freeze([
+  'EFS_Backup',
+  'NV_Items',
+  'Provisioning_Item_Files',
+] as const);
 
 /** The constant 8-byte EFS_Backup Dir header (§2.5). */
 export const EFS_BACKUP_HEADER: Uint8Array = Uint8Array.of(1, 0, 1, 1, 0, 0, 0, 0);
@@ -76,7 +80,10 @@ export interface Qcn {
  * @throws NvError `NV_EFS_BAD_QCN_SIGNATURE`, `NV_EFS_QCN_CORRUPT`, `NV_EFS_QCN_NO_MODEL`, `NV_EFS_BAD_QCN_PROPERTY_INFO`, `NV_EFS_BAD_QCN_RECORD`, `NV_EFS_QCN_UNPAIRED`, `NV_EFS_BAD_QCN_PATH`, `NV_EFS_BAD_QCN_BACKUP_HEADER`, `NV_LIMIT`
  * @example const { qcn, warnings } = decodeQcn(bytes);
  */
-export function decodeQcn(bytes: Uint8Array, options: { limits?: Partial<Limits> } = {}): { qcn: Qcn; warnings: EfsWarning[] } {
+export function decodeQcn(
+  bytes: Uint8Array,
+  options: { limits?: Partial<Limits> } = {},
+): { qcn: Qcn; warnings: EfsWarning[] } {
   return qcnFromEntries(decodeCfb(bytes, options));
 }
 
@@ -85,7 +92,10 @@ export function decodeQcn(bytes: Uint8Array, options: { limits?: Partial<Limits>
  * @throws NvError as {@link decodeQcn} (except the CFB codes)
  * @example qcnFromEntries(decodeCfb(bytes)).qcn.items
  */
-export function qcnFromEntries(entries: readonly CfbEntry[], initialWarnings: readonly EfsWarning[] = []): { qcn: Qcn; warnings: EfsWarning[] } {
+export function qcnFromEntries(
+  entries: readonly CfbEntry[],
+  initialWarnings: readonly EfsWarning[] = [],
+): { qcn: Qcn; warnings: EfsWarning[] } {
   const warnings: EfsWarning[] = [...initialWarnings];
   const lower = (p: string): string => p.toLowerCase();
   const models = new Set<string>();
@@ -94,7 +104,13 @@ export function qcnFromEntries(entries: readonly CfbEntry[], initialWarnings: re
     if (parts.length >= 2 && lower(parts[1] as string) === 'default') models.add(parts[0] as string);
   }
   if (models.size !== 1) {
-    throw new NvError('NV_EFS_QCN_NO_MODEL', models.size === 0 ? 'no root storage holds a "default" storage: not a QCN backup' : `several model storages hold "default": ${[...models].join(', ')}`, {});
+    throw new NvError(
+      'NV_EFS_QCN_NO_MODEL',
+      models.size === 0
+        ? 'no root storage holds a "default" storage: not a QCN backup'
+        : `several model storages hold "default": ${[...models].join(', ')}`,
+      {},
+    );
   }
   const modelName = [...models][0] as string;
   const used = new Set<CfbEntry>();
@@ -106,11 +122,20 @@ export function qcnFromEntries(entries: readonly CfbEntry[], initialWarnings: re
   let fileVersion: [number, number, number] | undefined;
   const fv = stream('File_Version');
   if (fv?.data === undefined || fv.data.length !== 6) {
-    warnings.push({ code: 'NV_EFS_BAD_QCN_FILE_VERSION', message: fv === undefined ? 'File_Version is missing' : `File_Version is ${fv.data?.length} bytes, not 6`, path: 'File_Version' });
+    warnings.push({
+      code: 'NV_EFS_BAD_QCN_FILE_VERSION',
+      message: fv === undefined ? 'File_Version is missing' : `File_Version is ${fv.data?.length} bytes, not 6`,
+      path: 'File_Version',
+    });
     if (fv?.data !== undefined && fv.data.length >= 6) fileVersion = readVersion(fv.data);
   } else {
     fileVersion = readVersion(fv.data);
-    if (fileVersion[0] !== 2) warnings.push({ code: 'NV_EFS_BAD_QCN_FILE_VERSION', message: `File_Version major is ${fileVersion[0]}, not 2`, path: 'File_Version' });
+    if (fileVersion[0] !== 2)
+      warnings.push({
+        code: 'NV_EFS_BAD_QCN_FILE_VERSION',
+        message: `File_Version major is ${fileVersion[0]}, not 2`,
+        path: 'File_Version',
+      });
   }
   let propertyInfo: QcnPropertyInfo | undefined;
   const pi = stream(`${modelName}/default/Mobile_Property_Info`);
@@ -125,7 +150,11 @@ export function qcnFromEntries(entries: readonly CfbEntry[], initialWarnings: re
       const producer = r.isAtEnd ? '' : decodeLatin1(r.bytesView(r.u16le(), 'producer'));
       propertyInfo = { unknown, modelNumber, nvMajor, nvMinor, softwareVersion, producer };
     } catch (cause) {
-      throw new NvError('NV_EFS_BAD_QCN_PROPERTY_INFO', `${pi.path}: string lengths run past the stream (${pi.data.length} bytes)`, { path: pi.path, cause });
+      throw new NvError(
+        'NV_EFS_BAD_QCN_PROPERTY_INFO',
+        `${pi.path}: string lengths run past the stream (${pi.data.length} bytes)`,
+        { path: pi.path, cause },
+      );
     }
   }
   const model = /^\d{1,8}$/.test(modelName) ? Number(modelName) : (propertyInfo?.modelNumber ?? 0);
@@ -141,20 +170,42 @@ export function qcnFromEntries(entries: readonly CfbEntry[], initialWarnings: re
     used.add(e);
     const subscription = m[1] === undefined ? 0 : Number(m[1]);
     const data = e.data as Uint8Array;
-    if (data.length % QCN_RECORD_BYTES !== 0) throw new NvError('NV_EFS_BAD_QCN_RECORD', `${e.path} is ${data.length} bytes, not a multiple of 136`, { path: e.path });
+    if (data.length % QCN_RECORD_BYTES !== 0)
+      throw new NvError('NV_EFS_BAD_QCN_RECORD', `${e.path} is ${data.length} bytes, not a multiple of 136`, {
+        path: e.path,
+      });
     const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
     for (let at = 0; at < data.length; at += QCN_RECORD_BYTES) {
       const len = v.getUint16(at, true);
-      if (len !== QCN_RECORD_BYTES) throw new NvError('NV_EFS_BAD_QCN_RECORD', `${e.path}: record at ${at} has length field ${len}, not 136`, { path: e.path, data: { streamOffset: at } });
+      if (len !== QCN_RECORD_BYTES)
+        throw new NvError('NV_EFS_BAD_QCN_RECORD', `${e.path}: record at ${at} has length field ${len}, not 136`, {
+          path: e.path,
+          data: { streamOffset: at },
+        });
       const flag = v.getUint16(at + 2, true);
       const id = v.getUint16(at + 4, true);
       const index = v.getUint16(at + 6, true);
-      if (flag !== 1) warnings.push({ code: 'NV_EFS_QCN_RECORD_FLAG', message: `NV ${id}: record flag is ${flag}, not 1`, path: e.path });
+      if (flag !== 1)
+        warnings.push({
+          code: 'NV_EFS_QCN_RECORD_FLAG',
+          message: `NV ${id}: record flag is ${flag}, not 1`,
+          path: e.path,
+        });
       const key = `${subscription}/${id}/${index}`;
       const prev = seen.get(key);
-      const item: QcnItem = { id, index, subscription, payload: data.slice(at + 8, at + QCN_RECORD_BYTES), ...(flag !== 1 ? { flag } : {}) };
+      const item: QcnItem = {
+        id,
+        index,
+        subscription,
+        payload: data.slice(at + 8, at + QCN_RECORD_BYTES),
+        ...(flag !== 1 ? { flag } : {}),
+      };
       if (prev !== undefined) {
-        warnings.push({ code: 'NV_EFS_QCN_DUPLICATE_ITEM', message: `NV ${id} index ${index} appears twice; the last wins`, path: e.path });
+        warnings.push({
+          code: 'NV_EFS_QCN_DUPLICATE_ITEM',
+          message: `NV ${id} index ${index} appears twice; the last wins`,
+          path: e.path,
+        });
         items[prev] = item;
       } else {
         seen.set(key, items.length);
@@ -171,48 +222,94 @@ export function qcnFromEntries(entries: readonly CfbEntry[], initialWarnings: re
     const datas = new Map<string, CfbEntry>();
     for (const e of entries) {
       const l = lower(e.path);
-      if (e.type === 'stream' && l.startsWith(dirPrefix) && !l.slice(dirPrefix.length).includes('/')) dirs.set(e.path.slice(dirPrefix.length), e);
-      if (e.type === 'stream' && l.startsWith(dataPrefix) && !l.slice(dataPrefix.length).includes('/')) datas.set(e.path.slice(dataPrefix.length), e);
+      if (e.type === 'stream' && l.startsWith(dirPrefix) && !l.slice(dirPrefix.length).includes('/'))
+        dirs.set(e.path.slice(dirPrefix.length), e);
+      if (e.type === 'stream' && l.startsWith(dataPrefix) && !l.slice(dataPrefix.length).includes('/'))
+        datas.set(e.path.slice(dataPrefix.length), e);
     }
-    for (const k of datas.keys()) if (!dirs.has(k)) throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Data/${k} has no EFS_Dir/${k}`, { path: `${modelName}/default/${store}/EFS_Data/${k}` });
+    for (const k of datas.keys())
+      if (!dirs.has(k))
+        throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Data/${k} has no EFS_Dir/${k}`, {
+          path: `${modelName}/default/${store}/EFS_Data/${k}`,
+        });
     for (const [k, d] of dirs) {
       const de = datas.get(k);
-      if (de === undefined) throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Dir/${k} has no EFS_Data/${k}`, { path: d.path });
+      if (de === undefined)
+        throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Dir/${k} has no EFS_Data/${k}`, { path: d.path });
       used.add(d);
       used.add(de);
       let raw = d.data as Uint8Array;
       let backupHeader: Uint8Array | undefined;
       if (store === 'EFS_Backup') {
-        if (raw.length < 8) throw new NvError('NV_EFS_BAD_QCN_BACKUP_HEADER', `${d.path}: EFS_Backup Dir is ${raw.length} bytes, shorter than its 8-byte header`, { path: d.path });
+        if (raw.length < 8)
+          throw new NvError(
+            'NV_EFS_BAD_QCN_BACKUP_HEADER',
+            `${d.path}: EFS_Backup Dir is ${raw.length} bytes, shorter than its 8-byte header`,
+            { path: d.path },
+          );
         const h = raw.subarray(0, 8);
         if (!bytesEqual(h, EFS_BACKUP_HEADER)) {
           backupHeader = h.slice();
-          warnings.push({ code: 'NV_EFS_BAD_QCN_BACKUP_HEADER', message: `${d.path}: header is not 01 00 01 01 00 00 00 00; kept as found`, path: d.path });
+          warnings.push({
+            code: 'NV_EFS_BAD_QCN_BACKUP_HEADER',
+            message: `${d.path}: header is not 01 00 01 01 00 00 00 00; kept as found`,
+            path: d.path,
+          });
         }
         raw = raw.subarray(8);
       }
       let end = raw.length;
       if (end > 0 && raw[end - 1] === 0) {
         end--;
-        if (store === 'NV_Items') warnings.push({ code: 'NV_EFS_QCN_PATH_TERMINATOR', message: `${d.path}: NV_Items path ends with a NUL`, path: d.path });
+        if (store === 'NV_Items')
+          warnings.push({
+            code: 'NV_EFS_QCN_PATH_TERMINATOR',
+            message: `${d.path}: NV_Items path ends with a NUL`,
+            path: d.path,
+          });
       } else if (store === 'Provisioning_Item_Files') {
-        warnings.push({ code: 'NV_EFS_QCN_PATH_TERMINATOR', message: `${d.path}: provisioning path lacks its NUL`, path: d.path });
+        warnings.push({
+          code: 'NV_EFS_QCN_PATH_TERMINATOR',
+          message: `${d.path}: provisioning path lacks its NUL`,
+          path: d.path,
+        });
       }
       const pathBytes = raw.subarray(0, end);
       if (pathBytes.length === 0 || pathBytes.some((b) => b === 0 || b > 0x7e || b < 0x20)) {
-        throw new NvError('NV_EFS_BAD_QCN_PATH', `${d.path}: the EFS path is empty, non-ASCII or has an inner NUL`, { path: d.path });
+        throw new NvError('NV_EFS_BAD_QCN_PATH', `${d.path}: the EFS path is empty, non-ASCII or has an inner NUL`, {
+          path: d.path,
+        });
       }
-      efs.push({ store, path: decodeLatin1(pathBytes), data: (de.data as Uint8Array).slice(), key: k, ...(backupHeader !== undefined ? { backupHeader } : {}) });
+      efs.push({
+        store,
+        path: decodeLatin1(pathBytes),
+        data: (de.data as Uint8Array).slice(),
+        key: k,
+        ...(backupHeader !== undefined ? { backupHeader } : {}),
+      });
     }
   }
-  const storeRoots = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'].map((s) => lower(`${modelName}/default/${s}`));
+  const storeRoots = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'].map((s) =>
+    lower(`${modelName}/default/${s}`),
+  );
   const extra = entries.filter(
     (e) =>
       !used.has(e) &&
       e.type === 'stream' &&
       !(storeRoots.some((r) => lower(e.path).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0), // a 0-byte stream standing for an empty storage (§3.5)
   );
-  return { qcn: { ...(fileVersion !== undefined ? { fileVersion } : {}), model, modelName, ...(propertyInfo !== undefined ? { propertyInfo } : {}), items, efs, extra }, warnings };
+  return {
+    qcn: {
+      ...(fileVersion !== undefined ? { fileVersion } : {}),
+      model,
+      modelName,
+      ...(propertyInfo !== undefined ? { propertyInfo } : {}),
+      items,
+      efs,
+      extra,
+    },
+    warnings,
+  };
 }
 
 function readVersion(d: Uint8Array): [number, number, number] {
@@ -244,18 +341,39 @@ export function encodeQcn(qcn: Qcn, options: QcnWriteOptions = {}): Uint8Array<A
  * @example qcnToEntries({ model: 0, items: [], efs: [], extra: [] }).map((e) => e.path)
  */
 export function qcnToEntries(qcn: Qcn, options: QcnWriteOptions = {}): CfbEntry[] {
-  if (!Number.isInteger(qcn.model) || qcn.model < 0 || qcn.model > 0xffff) throw new RangeError(`model ${qcn.model} must be 0..65535`);
+  if (!Number.isInteger(qcn.model) || qcn.model < 0 || qcn.model > 0xffff)
+    throw new RangeError(`model ${qcn.model} must be 0..65535`);
   const modelName = String(qcn.model).padStart(8, '0');
   const out: CfbEntry[] = [];
   const fv = qcn.fileVersion ?? [2, 0, 0];
-  out.push({ path: 'File_Version', type: 'stream', data: new ByteWriter(6).u16le(fv[0]).u16le(fv[1]).u16le(fv[2]).finish() });
-  const pi = qcn.propertyInfo ?? { unknown: 0, modelNumber: qcn.model, nvMajor: 0, nvMinor: 0, softwareVersion: '', producer: options.producer ?? '@nv/qcom-efs' };
+  out.push({
+    path: 'File_Version',
+    type: 'stream',
+    data: new ByteWriter(6).u16le(fv[0]).u16le(fv[1]).u16le(fv[2]).finish(),
+  });
+  const pi = qcn.propertyInfo ?? {
+    unknown: 0,
+    modelNumber: qcn.model,
+    nvMajor: 0,
+    nvMinor: 0,
+    softwareVersion: '',
+    producer: options.producer ?? '@nv/qcom-efs',
+  };
   const sw = encodeLatin1(pi.softwareVersion);
   const prod = encodeLatin1(pi.producer);
   out.push({
     path: `${modelName}/default/Mobile_Property_Info`,
     type: 'stream',
-    data: new ByteWriter(16).u32le(pi.unknown).u16le(pi.modelNumber).u8(pi.nvMajor).u8(pi.nvMinor).u16le(sw.length).bytes(sw).u16le(prod.length).bytes(prod).finish(),
+    data: new ByteWriter(16)
+      .u32le(pi.unknown)
+      .u16le(pi.modelNumber)
+      .u8(pi.nvMajor)
+      .u8(pi.nvMinor)
+      .u16le(sw.length)
+      .bytes(sw)
+      .u16le(prod.length)
+      .bytes(prod)
+      .finish(),
   });
   const subs = [...new Set(qcn.items.map((i) => i.subscription))].sort((a, b) => a - b);
   if (!subs.includes(0)) subs.unshift(0);
@@ -263,18 +381,41 @@ export function qcnToEntries(qcn: Qcn, options: QcnWriteOptions = {}): CfbEntry[
     const recs = qcn.items.filter((i) => i.subscription === sub).sort((a, b) => a.id - b.id || a.index - b.index);
     const w = new ByteWriter(QCN_RECORD_BYTES * recs.length + 1);
     for (const r of recs) {
-      if (r.payload.length > QCN_PAYLOAD_BYTES) throw new RangeError(`NV ${r.id}: payload is ${r.payload.length} bytes, at most 128`);
-      w.u16le(QCN_RECORD_BYTES).u16le(r.flag ?? 1).u16le(r.id).u16le(r.index).bytes(r.payload).fill(QCN_PAYLOAD_BYTES - r.payload.length);
+      if (r.payload.length > QCN_PAYLOAD_BYTES)
+        throw new RangeError(`NV ${r.id}: payload is ${r.payload.length} bytes, at most 128`);
+      w.u16le(QCN_RECORD_BYTES)
+        .u16le(r.flag ?? 1)
+        .u16le(r.id)
+        .u16le(r.index)
+        .bytes(r.payload)
+        .fill(QCN_PAYLOAD_BYTES - r.payload.length);
     }
-    out.push({ path: `${modelName}/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY${sub === 0 ? '' : `_SIM_${sub}`}`, type: 'stream', data: w.finish() });
+    out.push({
+      path: `${modelName}/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY${sub === 0 ? '' : `_SIM_${sub}`}`,
+      type: 'stream',
+      data: w.finish(),
+    });
   }
   for (const store of ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const) {
-    const files = qcn.efs.filter((f) => f.store === store).sort((a, b) => cmp(encodeLatin1(a.path), encodeLatin1(b.path)));
-    out.push({ path: `${modelName}/default/${store}/EFS_Dir`, type: 'storage' }, { path: `${modelName}/default/${store}/EFS_Data`, type: 'storage' });
+    const files = qcn.efs
+      .filter((f) => f.store === store)
+      .sort((a, b) => cmp(encodeLatin1(a.path), encodeLatin1(b.path)));
+    out.push(
+      { path: `${modelName}/default/${store}/EFS_Dir`, type: 'storage' },
+      { path: `${modelName}/default/${store}/EFS_Data`, type: 'storage' },
+    );
     files.forEach((f, i) => {
       const k = i.toString(16).toUpperCase().padStart(8, '0');
       const p = encodeLatin1(f.path);
-      const dir = store === 'NV_Items' ? p : store === 'Provisioning_Item_Files' ? new ByteWriter(p.length + 1).bytes(p).u8(0).finish() : new ByteWriter(p.length + 8).bytes(f.backupHeader ?? EFS_BACKUP_HEADER).bytes(p).finish();
+      const dir =
+        store === 'NV_Items'
+          ? p
+          : store === 'Provisioning_Item_Files'
+            ? new ByteWriter(p.length + 1).bytes(p).u8(0).finish()
+            : new ByteWriter(p.length + 8)
+                .bytes(f.backupHeader ?? EFS_BACKUP_HEADER)
+                .bytes(p)
+                .finish();
       out.push({ path: `${modelName}/default/${store}/EFS_Dir/${k}`, type: 'stream', data: dir });
       out.push({ path: `${modelName}/default/${store}/EFS_Data/${k}`, type: 'stream', data: f.data });
     });

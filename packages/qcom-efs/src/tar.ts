@@ -29,7 +29,8 @@ export interface TarEncodeOptions extends NormalizeOptions {
 }
 
 function octal(value: number, width: number, field: string, path: string): string {
-  if (!Number.isInteger(value) || value < 0 || value >= 8 ** width) throw new RangeError(`${path}: ${field} ${value} does not fit ${width} octal digits`);
+  if (!Number.isInteger(value) || value < 0 || value >= 8 ** width)
+    throw new RangeError(`${path}: ${field} ${value} does not fit ${width} octal digits`);
   return value.toString(8).padStart(width, '0');
 }
 
@@ -57,7 +58,11 @@ function writeTarHeader(h: Uint8Array, entry: EfsEntry, format: TarFormat): void
   let base = name;
   if (name.length > 99) {
     if (format === 'v7') {
-      throw new NvError('NV_EFS_TAR_NAME_TOO_LONG', `${entry.path} is ${name.length} bytes; the device tar holds at most 99 (use format "ustar" to split it into prefix + name, §2.7)`, { path: entry.path });
+      throw new NvError(
+        'NV_EFS_TAR_NAME_TOO_LONG',
+        `${entry.path} is ${name.length} bytes; the device tar holds at most 99 (use format "ustar" to split it into prefix + name, §2.7)`,
+        { path: entry.path },
+      );
     }
     // ustar: split at a '/' so that prefix ≤ 155 and name ≤ 99.
     let split = -1;
@@ -67,7 +72,12 @@ function writeTarHeader(h: Uint8Array, entry: EfsEntry, format: TarFormat): void
         break;
       }
     }
-    if (split < 0) throw new NvError('NV_EFS_TAR_NAME_TOO_LONG', `${entry.path} cannot be split into a 155-B prefix and a 99-B name`, { path: entry.path });
+    if (split < 0)
+      throw new NvError(
+        'NV_EFS_TAR_NAME_TOO_LONG',
+        `${entry.path} cannot be split into a 155-B prefix and a 99-B name`,
+        { path: entry.path },
+      );
     prefix = name.subarray(0, split);
     base = name.subarray(split + 1);
   }
@@ -81,7 +91,10 @@ function writeTarHeader(h: Uint8Array, entry: EfsEntry, format: TarFormat): void
   h[156] = entry.type === 'dir' ? 0x35 : entry.type === 'symlink' ? 0x32 : 0x30;
   if (entry.type === 'symlink') {
     const target = encodeLatin1(entry.target ?? '');
-    if (target.length > 100) throw new NvError('NV_EFS_TAR_NAME_TOO_LONG', `symlink target of ${entry.path} is over 100 bytes`, { path: entry.path });
+    if (target.length > 100)
+      throw new NvError('NV_EFS_TAR_NAME_TOO_LONG', `symlink target of ${entry.path} is over 100 bytes`, {
+        path: entry.path,
+      });
     h.set(target, 157);
   }
   if (format === 'ustar') {
@@ -100,13 +113,21 @@ function writeTarHeader(h: Uint8Array, entry: EfsEntry, format: TarFormat): void
  * @throws NvError `NV_EFS_BAD_PATH`, `NV_EFS_TAR_NAME_TOO_LONG`
  * @example for (const chunk of efsTarChunks(tree)) sink.write(chunk);
  */
-export function* efsTarChunks(tree: EfsTree, options: TarEncodeOptions = {}, warnings: EfsWarning[] = []): Generator<Uint8Array, void, undefined> {
+export function* efsTarChunks(
+  tree: EfsTree,
+  options: TarEncodeOptions = {},
+  warnings: EfsWarning[] = [],
+): Generator<Uint8Array, void, undefined> {
   const { entries, warnings: w } = deviceOrder(tree, options);
   warnings.push(...w);
   const format = options.format ?? 'v7';
   for (const e of entries) {
     if (e.type === 'item' && (e.data?.length ?? 0) > MAX_ITEM_BYTES) {
-      warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${e.path} has the item bit but ${e.data?.length} bytes; the modem stores it as a regular file (§5 #8)`, path: e.path });
+      warnings.push({
+        code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+        message: `${e.path} has the item bit but ${e.data?.length} bytes; the modem stores it as a regular file (§5 #8)`,
+        path: e.path,
+      });
     }
     const header = encodeTarHeader(e, format);
     const data = e.type === 'item' || e.type === 'file' ? (e.data as Uint8Array) : undefined;
@@ -128,17 +149,27 @@ export function* efsTarChunks(tree: EfsTree, options: TarEncodeOptions = {}, war
  * @throws NvError `NV_EFS_BAD_PATH`, `NV_EFS_TAR_NAME_TOO_LONG`
  * @example const { tar } = encodeEfsTar({ entries: [] }); // 1 536 B: `/` + two zero blocks
  */
-export function encodeEfsTar(tree: EfsTree, options: TarEncodeOptions = {}): { tar: Uint8Array<ArrayBuffer>; entries: number; warnings: EfsWarning[] } {
+export function encodeEfsTar(
+  tree: EfsTree,
+  options: TarEncodeOptions = {},
+): { tar: Uint8Array<ArrayBuffer>; entries: number; warnings: EfsWarning[] } {
   const { entries, warnings } = deviceOrder(tree, options);
   const format = options.format ?? 'v7';
   // One buffer, headers written in place: no per-entry chunk and no second copy.
   let total = 2 * TAR_BLOCK;
-  for (const e of entries) total += TAR_BLOCK + (e.type === 'item' || e.type === 'file' ? Math.ceil((e.data?.length ?? 0) / TAR_BLOCK) * TAR_BLOCK : 0);
+  for (const e of entries)
+    total +=
+      TAR_BLOCK +
+      (e.type === 'item' || e.type === 'file' ? Math.ceil((e.data?.length ?? 0) / TAR_BLOCK) * TAR_BLOCK : 0);
   const tar = new Uint8Array(total);
   let at = 0;
   for (const e of entries) {
     if (e.type === 'item' && (e.data?.length ?? 0) > MAX_ITEM_BYTES) {
-      warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${e.path} has the item bit but ${e.data?.length} bytes; the modem stores it as a regular file (§5 #8)`, path: e.path });
+      warnings.push({
+        code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+        message: `${e.path} has the item bit but ${e.data?.length} bytes; the modem stores it as a regular file (§5 #8)`,
+        path: e.path,
+      });
     }
     writeTarHeader(tar.subarray(at, at + TAR_BLOCK), e, format);
     at += TAR_BLOCK;
@@ -184,7 +215,9 @@ function isZeroBlock(b: Uint8Array, at: number): boolean {
 
 function parseOctal(b: Uint8Array, at: number, len: number, field: string, offset: number): number {
   if (((b[at] as number) & 0x80) !== 0) {
-    throw new NvError('NV_EFS_BAD_TAR_NUMBER', `tar ${field} uses base-256, which the modem cannot read (§2.7)`, { offset: offset + at });
+    throw new NvError('NV_EFS_BAD_TAR_NUMBER', `tar ${field} uses base-256, which the modem cannot read (§2.7)`, {
+      offset: offset + at,
+    });
   }
   let i = at;
   const end = at + len;
@@ -199,7 +232,11 @@ function parseOctal(b: Uint8Array, at: number, len: number, field: string, offse
   // The rest must be NUL/space terminators.
   for (; i < end; i++) {
     if (b[i] !== 0 && b[i] !== 0x20) {
-      throw new NvError('NV_EFS_BAD_TAR_NUMBER', `tar ${field} is not octal: ${JSON.stringify(decodeLatin1(b.subarray(at, end)))}`, { offset: offset + at });
+      throw new NvError(
+        'NV_EFS_BAD_TAR_NUMBER',
+        `tar ${field} is not octal: ${JSON.stringify(decodeLatin1(b.subarray(at, end)))}`,
+        { offset: offset + at },
+      );
     }
   }
   if (digits === 0 && field !== 'mtime' && field !== 'uid' && field !== 'gid' && field !== 'size') {
@@ -223,7 +260,10 @@ const ACCEPTED_TYPEFLAGS = new Set(['0', '\0', '5', '2']);
  * @throws NvError `NV_EFS_BAD_TAR_CHECKSUM`, `NV_EFS_BAD_TAR_NUMBER`, `NV_EFS_BAD_TAR_TYPEFLAG`, `NV_EFS_BAD_TAR_PADDING`, `NV_EFS_BAD_TAR_END`, `NV_TRUNCATED`, `NV_LIMIT`
  * @example const { members } = decodeTar(tarBytes);
  */
-export function decodeTar(tar: Uint8Array, options: TarDecodeOptions = {}): { members: TarMember[]; warnings: EfsWarning[] } {
+export function decodeTar(
+  tar: Uint8Array,
+  options: TarDecodeOptions = {},
+): { members: TarMember[]; warnings: EfsWarning[] } {
   const limits = resolveLimits(options.limits);
   const base = options.baseOffset ?? 0;
   const strict = options.strictTypeflag ?? true;
@@ -238,7 +278,9 @@ export function decodeTar(tar: Uint8Array, options: TarDecodeOptions = {}): { me
         at += 2 * TAR_BLOCK;
         break;
       }
-      throw new NvError('NV_EFS_BAD_TAR_END', 'a single zero block is not the end of a tar: two are needed (§2.7)', { offset: base + at });
+      throw new NvError('NV_EFS_BAD_TAR_END', 'a single zero block is not the end of a tar: two are needed (§2.7)', {
+        offset: base + at,
+      });
     }
     enforceLimit(limits, 'maxEntries', members.length + 1, { offset: base + at });
     const h = tar.subarray(at, at + TAR_BLOCK);
@@ -246,7 +288,11 @@ export function decodeTar(tar: Uint8Array, options: TarDecodeOptions = {}): { me
     let sum = 0;
     for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (h[i] as number);
     if (sum !== stored) {
-      throw new NvError('NV_EFS_BAD_TAR_CHECKSUM', `tar header checksum is ${stored.toString(8)} but the header sums to ${sum.toString(8)}; the modem asserts on it (§5 #3)`, { offset: base + at + 148 });
+      throw new NvError(
+        'NV_EFS_BAD_TAR_CHECKSUM',
+        `tar header checksum is ${stored.toString(8)} but the header sums to ${sum.toString(8)}; the modem asserts on it (§5 #3)`,
+        { offset: base + at + 148 },
+      );
     }
     const mode = parseOctal(h, 100, 8, 'mode', base + at);
     const uid = parseOctal(h, 108, 8, 'uid', base + at);
@@ -260,9 +306,17 @@ export function decodeTar(tar: Uint8Array, options: TarDecodeOptions = {}): { me
     const prefix = cString(h, 345, 155);
     if (prefix !== '') {
       if (magic === 'ustar\u000000') name = `${prefix}/${name}`;
-      else warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `entry ${name} has a prefix but no POSIX magic; the modem ignores the prefix (§2.7)`, offset: base + at + 345 });
+      else
+        warnings.push({
+          code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+          message: `entry ${name} has a prefix but no POSIX magic; the modem ignores the prefix (§2.7)`,
+          offset: base + at + 345,
+        });
     }
-    if (members.length === 0 && name === '') throw new NvError('NV_EFS_BAD_TAR_END', 'the first tar entry has an empty name (not a tar, §3.12)', { offset: base + at });
+    if (members.length === 0 && name === '')
+      throw new NvError('NV_EFS_BAD_TAR_END', 'the first tar entry has an empty name (not a tar, §3.12)', {
+        offset: base + at,
+      });
     const isData = typeflag === '0' || typeflag === '\0';
     if (!ACCEPTED_TYPEFLAGS.has(typeflag)) {
       const message = `tar typeflag ${JSON.stringify(typeflag)} of ${name}: the modem accepts only 0, NUL, 5 and 2 (long names, pax, hard links, devices and FIFOs are fatal, §5 #5)`;
@@ -274,18 +328,30 @@ export function decodeTar(tar: Uint8Array, options: TarDecodeOptions = {}): { me
     const frames = Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
     enforceLimit(limits, 'maxInflatedBytes', size, { offset: base + at + 124 });
     if (dataStart + frames > tar.length) {
-      throw new NvError('NV_TRUNCATED', `tar entry ${name} needs ${size} bytes of data; the tar ends first`, { offset: base + tar.length, path: name });
+      throw new NvError('NV_TRUNCATED', `tar entry ${name} needs ${size} bytes of data; the tar ends first`, {
+        offset: base + tar.length,
+        path: name,
+      });
     }
     for (let i = dataStart + size; i < dataStart + frames; i++) {
-      if (tar[i] !== 0) throw new NvError('NV_EFS_BAD_TAR_PADDING', `frame padding after ${name} is not zero; the modem asserts on it (§5 #4)`, { offset: base + i, path: name });
+      if (tar[i] !== 0)
+        throw new NvError(
+          'NV_EFS_BAD_TAR_PADDING',
+          `frame padding after ${name} is not zero; the modem asserts on it (§5 #4)`,
+          { offset: base + i, path: name },
+        );
     }
     const data = isData ? tar.subarray(dataStart, dataStart + size) : new Uint8Array(0);
     members.push({ path: name, typeflag, mode, uid, gid, mtime, size, linkname, headerOffset: base + at, data });
     at = dataStart + frames;
   }
-  if (!ended) throw new NvError('NV_EFS_BAD_TAR_END', 'the tar has no end (two zero blocks); it was cut short (§2.7)', { offset: base + at });
+  if (!ended)
+    throw new NvError('NV_EFS_BAD_TAR_END', 'the tar has no end (two zero blocks); it was cut short (§2.7)', {
+      offset: base + at,
+    });
   for (let i = at; i < tar.length; i++) {
-    if (tar[i] !== 0) throw new NvError('NV_EFS_BAD_TAR_END', 'data after the two zero blocks that end the tar', { offset: base + i });
+    if (tar[i] !== 0)
+      throw new NvError('NV_EFS_BAD_TAR_END', 'data after the two zero blocks that end the tar', { offset: base + i });
   }
   return { members, warnings };
 }
@@ -297,7 +363,10 @@ export function decodeTar(tar: Uint8Array, options: TarDecodeOptions = {}): { me
  * @throws NvError as {@link decodeTar}, and `NV_EFS_BAD_PATH`
  * @example const { tree } = tarToEfsTree(tarBytes);
  */
-export function tarToEfsTree(tar: Uint8Array, options: TarDecodeOptions = {}): { tree: EfsTree; warnings: EfsWarning[]; members: TarMember[] } {
+export function tarToEfsTree(
+  tar: Uint8Array,
+  options: TarDecodeOptions = {},
+): { tree: EfsTree; warnings: EfsWarning[]; members: TarMember[] } {
   const { members, warnings } = decodeTar(tar, options);
   const byPath = new Map<string, EfsEntry>();
   for (const m of members) {
@@ -312,32 +381,75 @@ export function tarToEfsTree(tar: Uint8Array, options: TarDecodeOptions = {}): {
     if (name.length > 1 && name.endsWith('/')) name = name.slice(0, -1);
     const path = normalizeName(name, m.headerOffset);
     if (path === '/safe/sfs' || path.startsWith('/safe/sfs/')) {
-      warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${path} skipped (/safe/sfs is never part of an EFS image)`, path, offset: m.headerOffset });
+      warnings.push({
+        code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+        message: `${path} skipped (/safe/sfs is never part of an EFS image)`,
+        path,
+        offset: m.headerOffset,
+      });
       continue;
     }
     let entry: EfsEntry;
     const perm = m.mode & 0o7777;
-    if (m.typeflag === '5') entry = { path, type: 'dir', mode: (m.mode & ~S_IFMT) | 0o040000, uid: m.uid, gid: m.gid, mtime: m.mtime };
-    else if (m.typeflag === '2') entry = { path, type: 'symlink', mode: perm | 0o120000, uid: m.uid, gid: m.gid, mtime: m.mtime, target: m.linkname };
+    if (m.typeflag === '5')
+      entry = { path, type: 'dir', mode: (m.mode & ~S_IFMT) | 0o040000, uid: m.uid, gid: m.gid, mtime: m.mtime };
+    else if (m.typeflag === '2')
+      entry = {
+        path,
+        type: 'symlink',
+        mode: perm | 0o120000,
+        uid: m.uid,
+        gid: m.gid,
+        mtime: m.mtime,
+        target: m.linkname,
+      };
     else if (m.typeflag === '0' || m.typeflag === '\0') {
       const item = m.size <= MAX_ITEM_BYTES && ((m.mode & S_IFMT) === S_IFITM || itemByName);
       if (!item && (m.mode & S_IFMT) === S_IFITM) {
-        warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${path} has the item mode but ${m.size} bytes (> 128): the modem stores it as a regular file (§5 #8)`, path, offset: m.headerOffset });
+        warnings.push({
+          code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+          message: `${path} has the item mode but ${m.size} bytes (> 128): the modem stores it as a regular file (§5 #8)`,
+          path,
+          offset: m.headerOffset,
+        });
       }
-      entry = { path, type: item ? 'item' : 'file', mode: perm | (item ? S_IFITM : 0o100000), uid: m.uid, gid: m.gid, mtime: m.mtime, data: m.data };
+      entry = {
+        path,
+        type: item ? 'item' : 'file',
+        mode: perm | (item ? S_IFITM : 0o100000),
+        uid: m.uid,
+        gid: m.gid,
+        mtime: m.mtime,
+        data: m.data,
+      };
     } else continue; // unsupported typeflag, already warned in non-strict mode
-    if (byPath.has(path)) warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: `${path} appears twice in the tar; the last one wins`, path, offset: m.headerOffset });
+    if (byPath.has(path))
+      warnings.push({
+        code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+        message: `${path} appears twice in the tar; the last one wins`,
+        path,
+        offset: m.headerOffset,
+      });
     byPath.set(path, entry);
   }
-  if (!byPath.has('/')) byPath.set('/', { path: '/', type: 'dir', mode: 0o040777, uid: 0, gid: 0, mtime: DEVICE_MTIME });
+  if (!byPath.has('/'))
+    byPath.set('/', { path: '/', type: 'dir', mode: 0o040777, uid: 0, gid: 0, mtime: DEVICE_MTIME });
   return { tree: { entries: [...byPath.values()] }, warnings, members };
 }
 
 function normalizeName(name: string, offset: number): string {
   if (name === '/') return '/';
-  if (!/^[\x20-\x7e]*$/.test(name)) throw new NvError('NV_EFS_BAD_PATH', `tar name ${JSON.stringify(name)} has a non-ASCII or control character`, { offset, path: name });
+  if (!/^[\x20-\x7e]*$/.test(name))
+    throw new NvError('NV_EFS_BAD_PATH', `tar name ${JSON.stringify(name)} has a non-ASCII or control character`, {
+      offset,
+      path: name,
+    });
   for (const part of name.slice(1).split('/')) {
-    if (part === '' || part === '.' || part === '..') throw new NvError('NV_EFS_BAD_PATH', `tar name ${JSON.stringify(name)} has an empty, "." or ".." part`, { offset, path: name });
+    if (part === '' || part === '.' || part === '..')
+      throw new NvError('NV_EFS_BAD_PATH', `tar name ${JSON.stringify(name)} has an empty, "." or ".." part`, {
+        offset,
+        path: name,
+      });
   }
   return name;
 }

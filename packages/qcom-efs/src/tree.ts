@@ -120,12 +120,15 @@ export function normalizeEfsTree(tree: EfsTree, options: NormalizeOptions = {}):
   const byPath = new Map<string, EfsEntry>();
   for (const e of tree.entries) {
     const path = normalizeEfsPath(e.path);
-    if (!['item', 'file', 'dir', 'symlink'].includes(e.type)) throw new TypeError(`unknown entry type ${String(e.type)}`);
+    if (!['item', 'file', 'dir', 'symlink'].includes(e.type))
+      throw new TypeError(`unknown entry type ${String(e.type)}`);
     const typeBits = e.type === 'item' ? S_IFITM : e.type === 'file' ? S_IFREG : e.type === 'dir' ? S_IFDIR : S_IFLNK;
     const mode = (e.mode & 0o7777) | typeBits;
-    if ((e.type === 'item' || e.type === 'file') && !(e.data instanceof Uint8Array)) throw new TypeError(`${path}: a ${e.type} needs data`);
+    if ((e.type === 'item' || e.type === 'file') && !(e.data instanceof Uint8Array))
+      throw new TypeError(`${path}: a ${e.type} needs data`);
     if (e.type === 'symlink' && typeof e.target !== 'string') throw new TypeError(`${path}: a symlink needs a target`);
-    if (path === '/' && e.type !== 'dir') throw new NvError('NV_EFS_BAD_PATH', 'the root / must be a directory', { path });
+    if (path === '/' && e.type !== 'dir')
+      throw new NvError('NV_EFS_BAD_PATH', 'the root / must be a directory', { path });
     byPath.set(path, { ...e, path, mode });
   }
   if (!byPath.has('/')) byPath.set('/', { path: '/', type: 'dir', mode: DEFAULT_MODES.dir, uid: 0, gid: 0, mtime });
@@ -136,7 +139,8 @@ export function normalizeEfsTree(tree: EfsTree, options: NormalizeOptions = {}):
       const parent = byPath.get(p);
       if (parent !== undefined) {
         // An existing parent is checked here and walks its own ancestors (it is a key, or was added with them).
-        if (parent.type !== 'dir') throw new NvError('NV_EFS_BAD_PATH', `${p} is a ${parent.type} but also the folder of ${child}`, { path: p });
+        if (parent.type !== 'dir')
+          throw new NvError('NV_EFS_BAD_PATH', `${p} is a ${parent.type} but also the folder of ${child}`, { path: p });
         break;
       }
       byPath.set(p, { path: p, type: 'dir', mode: DEFAULT_MODES.dir, uid: 0, gid: 0, mtime });
@@ -161,7 +165,10 @@ export function compareBytewise(a: string, b: string): number {
  * @throws NvError `NV_EFS_BAD_PATH`
  * @example deviceOrder(tree).entries.map((e) => e.path)
  */
-export function deviceOrder(tree: EfsTree, options: NormalizeOptions = {}): { entries: EfsEntry[]; warnings: EfsWarning[] } {
+export function deviceOrder(
+  tree: EfsTree,
+  options: NormalizeOptions = {},
+): { entries: EfsEntry[]; warnings: EfsWarning[] } {
   const norm = normalizeEfsTree(tree, options);
   const children = new Map<string, EfsEntry[]>();
   let root: EfsEntry | undefined;
@@ -185,7 +192,11 @@ export function deviceOrder(tree: EfsTree, options: NormalizeOptions = {}): { en
     names.sort((x, y) => compareBytewise(x.key, y.key));
     for (const { e } of names) {
       if (e.path === '/safe/sfs') {
-        warnings.push({ code: 'NV_EFS_TAR_SUSPECT_ENTRY', message: '/safe/sfs and its contents are skipped, as the device dumper does (§3.10)', path: e.path });
+        warnings.push({
+          code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+          message: '/safe/sfs and its contents are skipped, as the device dumper does (§3.10)',
+          path: e.path,
+        });
         continue;
       }
       out.push(e);

@@ -79,11 +79,15 @@ function isInclude(name: string, ns: ReadonlyMap<string, string>): boolean {
  * @example parseXml('<NvSource/>', 'master.xml').name // 'NvSource'
  */
 export function parseXml(text: string, file: string): XmlElement {
-  if (text.length > MAX_XML_BYTES) throw new NvError('NV_LIMIT', `${file} is over ${MAX_XML_BYTES} characters`, { path: file });
+  if (text.length > MAX_XML_BYTES)
+    throw new NvError('NV_LIMIT', `${file} is over ${MAX_XML_BYTES} characters`, { path: file });
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const valid = XMLValidator.validate(clean);
   if (valid !== true) {
-    throw new NvError('NV_EFS_XML_MALFORMED', `${file}:${valid.err.line}:${valid.err.col}: ${valid.err.msg}`, { path: file, data: { line: valid.err.line, column: valid.err.col } });
+    throw new NvError('NV_EFS_XML_MALFORMED', `${file}:${valid.err.line}:${valid.err.col}: ${valid.err.msg}`, {
+      path: file,
+      data: { line: valid.err.line, column: valid.err.col },
+    });
   }
   let raw: RawNode[];
   try {
@@ -92,9 +96,15 @@ export function parseXml(text: string, file: string): XmlElement {
     throw new NvError('NV_EFS_XML_MALFORMED', `${file}: ${(cause as Error).message}`, { path: file, cause });
   }
   const roots = raw.map((n) => convert(n, file, new Map())).filter((e): e is XmlElement => e !== undefined);
-  if (roots.length !== 1) throw new NvError('NV_EFS_XML_MALFORMED', `${file}: expected one root element, found ${roots.length}`, { path: file });
+  if (roots.length !== 1)
+    throw new NvError('NV_EFS_XML_MALFORMED', `${file}: expected one root element, found ${roots.length}`, {
+      path: file,
+    });
   const root = roots[0] as XmlElement;
-  return { ...root, children: root.children.map((c) => (isInclude(c.name, new Map()) ? { ...c, name: 'xi:include' } : c)) };
+  return {
+    ...root,
+    children: root.children.map((c) => (isInclude(c.name, new Map()) ? { ...c, name: 'xi:include' } : c)),
+  };
 }
 
 /**
@@ -117,7 +127,11 @@ export function joinPath(base: string, rel: string): string {
  * @throws NvError `NV_EFS_XML_INCLUDE_NOT_FOUND`, `NV_EFS_XML_INCLUDE_AMBIGUOUS`
  * @example resolveCaseInsensitive(resolver, 'Bands/BAND_A.xml', 'master.xml').path // 'bands/band_a.xml'
  */
-export function resolveCaseInsensitive(resolver: XmlResolver, path: string, from: string): { path: string; text: string } {
+export function resolveCaseInsensitive(
+  resolver: XmlResolver,
+  path: string,
+  from: string,
+): { path: string; text: string } {
   const exact = resolver.read(path);
   if (exact !== undefined) return { path, text: exact };
   const parts = path.split('/');
@@ -130,15 +144,26 @@ export function resolveCaseInsensitive(resolver: XmlResolver, path: string, from
     let pick: string | undefined = names.includes(part) ? part : undefined;
     if (pick === undefined) {
       const matches = names.filter((n) => n.toLowerCase() === part.toLowerCase());
-      if (matches.length > 1) throw new NvError('NV_EFS_XML_INCLUDE_AMBIGUOUS', `${from}: include ${path} matches several files that differ only in case: ${matches.join(', ')}`, { path: from });
+      if (matches.length > 1)
+        throw new NvError(
+          'NV_EFS_XML_INCLUDE_AMBIGUOUS',
+          `${from}: include ${path} matches several files that differ only in case: ${matches.join(', ')}`,
+          { path: from },
+        );
       pick = matches[0];
     }
-    if (pick === undefined) throw new NvError('NV_EFS_XML_INCLUDE_NOT_FOUND', `${from}: included file ${path} does not exist (not even in another letter case)`, { path: from, data: { include: path } });
+    if (pick === undefined)
+      throw new NvError(
+        'NV_EFS_XML_INCLUDE_NOT_FOUND',
+        `${from}: included file ${path} does not exist (not even in another letter case)`,
+        { path: from, data: { include: path } },
+      );
     built = built === '' ? `/${pick}` : `${built}/${pick}`;
     at = built;
   }
   const text = resolver.read(built);
-  if (text === undefined) throw new NvError('NV_EFS_XML_INCLUDE_NOT_FOUND', `${from}: included file ${path} cannot be read`, { path: from });
+  if (text === undefined)
+    throw new NvError('NV_EFS_XML_INCLUDE_NOT_FOUND', `${from}: included file ${path} cannot be read`, { path: from });
   return { path: built, text };
 }
 
@@ -162,17 +187,26 @@ function expand(root: XmlElement, resolver: XmlResolver, stack: readonly string[
       continue;
     }
     const href = c.attrs['href'];
-    if (href === undefined) throw new NvError('NV_EFS_XML_XPOINTER_UNSUPPORTED', `${c.file}: xi:include without href`, { path: c.file });
+    if (href === undefined)
+      throw new NvError('NV_EFS_XML_XPOINTER_UNSUPPORTED', `${c.file}: xi:include without href`, { path: c.file });
     const hash = href.indexOf('#');
     const fragment = hash < 0 ? undefined : href.slice(hash + 1).replace(/\s+/g, '');
     if (fragment !== 'xpointer(/NvSource/*)') {
-      throw new NvError('NV_EFS_XML_XPOINTER_UNSUPPORTED', `${c.file}: include ${href}: only the fragment #xpointer(/NvSource/*) is supported`, { path: c.file });
+      throw new NvError(
+        'NV_EFS_XML_XPOINTER_UNSUPPORTED',
+        `${c.file}: include ${href}: only the fragment #xpointer(/NvSource/*) is supported`,
+        { path: c.file },
+      );
     }
     const target = resolveCaseInsensitive(resolver, joinPath(c.file, href.slice(0, hash)), c.file);
     if (stack.includes(target.path)) {
-      throw new NvError('NV_EFS_XML_INCLUDE_CYCLE', `include loop: ${[...stack, target.path].join(' → ')}`, { path: c.file, data: { chain: [...stack, target.path] } });
+      throw new NvError('NV_EFS_XML_INCLUDE_CYCLE', `include loop: ${[...stack, target.path].join(' → ')}`, {
+        path: c.file,
+        data: { chain: [...stack, target.path] },
+      });
     }
-    if (stack.length >= MAX_INCLUDE_DEPTH) throw new NvError('NV_LIMIT', `${c.file}: includes nested deeper than ${MAX_INCLUDE_DEPTH}`, { path: c.file });
+    if (stack.length >= MAX_INCLUDE_DEPTH)
+      throw new NvError('NV_LIMIT', `${c.file}: includes nested deeper than ${MAX_INCLUDE_DEPTH}`, { path: c.file });
     const sub = expand(parseXml(target.text, target.path), resolver, [...stack, target.path]);
     for (const x of sub.children) out.push(x); // not push(...children): 10⁵ included elements overflow the stack
   }

@@ -31,11 +31,21 @@ export function decodeXqcn(text: string, file = 'input.xqcn'): { qcn: Qcn; warni
         walk(c, path, depth + 1);
       } else if (/^stream$/i.test(c.name)) {
         const raw = (c.attrs['Value'] ?? c.attrs['value'] ?? '').replace(/\s+/g, '');
-        if (raw.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(raw)) throw new NvError('NV_EFS_BAD_XQCN_VALUE', `${file}: stream ${path}: Value has an odd count or non-hex digits`, { path: file, data: { stream: path } });
+        if (raw.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(raw))
+          throw new NvError(
+            'NV_EFS_BAD_XQCN_VALUE',
+            `${file}: stream ${path}: Value has an odd count or non-hex digits`,
+            { path: file, data: { stream: path } },
+          );
         const data = new Uint8Array(raw.length / 2);
         for (let i = 0; i < data.length; i++) data[i] = parseInt(raw.slice(2 * i, 2 * i + 2), 16);
         const len = c.attrs['Length'] ?? c.attrs['length'];
-        if (len !== undefined && Number(len) !== data.length) warnings.push({ code: 'NV_EFS_BAD_XQCN_VALUE', message: `${path}: Length ${len} but Value holds ${data.length} bytes; the bytes win`, path });
+        if (len !== undefined && Number(len) !== data.length)
+          warnings.push({
+            code: 'NV_EFS_BAD_XQCN_VALUE',
+            message: `${path}: Length ${len} but Value holds ${data.length} bytes; the bytes win`,
+            path,
+          });
         entries.push({ path, type: 'stream', data });
       }
     }
@@ -52,7 +62,11 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
  * @example encodeXqcn({ model: 0, items: [], efs: [], extra: [] }).startsWith('<?xml')
  */
 export function encodeXqcn(qcn: Qcn, options: QcnWriteOptions = {}): string {
-  interface Node { name: string; children: Node[]; data?: Uint8Array }
+  interface Node {
+    name: string;
+    children: Node[];
+    data?: Uint8Array;
+  }
   const root: Node = { name: '', children: [] };
   for (const e of qcnToEntries(qcn, options)) {
     let at = root;

@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex } from '@nv/core';
 import { FUZZ_RUNS, hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
-import { compileNvSource, decodeQcn, encodeQcn, layoutSize, nvInfoFromDefinition, parseNvDefinition, parseXml, type XmlResolver } from '../src/index.ts';
+import {
+  compileNvSource,
+  decodeQcn,
+  encodeQcn,
+  layoutSize,
+  nvInfoFromDefinition,
+  parseNvDefinition,
+  parseXml,
+  type XmlResolver,
+} from '../src/index.ts';
 import { NODE_DEFLATE, compileNvSourceFiles, nodeXmlResolver } from '../src/node.ts';
 
 // Hand-written fixtures (qcom-efs.md §6): definition with every member kind, master + 3 includes.
@@ -81,7 +90,13 @@ const memResolver = (files: Record<string, string>): XmlResolver => ({
   read: (p) => files[p],
   list: (d) => {
     const pre = d === '.' ? '' : `${d.replace(/^\.\//, '')}/`;
-    return [...new Set(Object.keys(files).filter((f) => f.startsWith(pre)).map((f) => f.slice(pre.length).split('/')[0] as string))];
+    return [
+      ...new Set(
+        Object.keys(files)
+          .filter((f) => f.startsWith(pre))
+          .map((f) => f.slice(pre.length).split('/')[0] as string),
+      ),
+    ];
   },
 });
 
@@ -89,7 +104,8 @@ describe('NvSource compile (§3.1–§3.4 known answers)', () => {
   const run = () => compileNvSourceFiles(join(dir, 'master.xml'), join(dir, 'def.xml'));
   it('places every item and packs the §3.3 table values', () => {
     const { qcn, items, efsItems, warnings } = run();
-    const rec = (id: number, sub = 0) => bytesToHex(qcn.items.find((i) => i.id === id && i.subscription === sub)?.payload ?? new Uint8Array());
+    const rec = (id: number, sub = 0) =>
+      bytesToHex(qcn.items.find((i) => i.id === id && i.subscription === sub)?.payload ?? new Uint8Array());
     const efs = (p: string) => qcn.efs.find((f) => f.path === p);
     expect(rec(10)).toBe('001f00'); // master overrides BAND_A (last wins)
     expect(rec(10, 1)).toBe('000200');
@@ -102,11 +118,15 @@ describe('NvSource compile (§3.1–§3.4 known answers)', () => {
     expect(rec(6)).toBe('deadbeefff');
     expect(qcn.items.some((i) => i.id === 23)).toBe(false);
     expect(bytesToHex(efs('/nv/item_files/rfnv/00024997')?.data ?? new Uint8Array())).toBe('010203ff00000000');
-    expect(bytesToHex(efs('/nv/item_files/rfnv/00024998')?.data ?? new Uint8Array())).toBe('01000000000000000200000000000000'); // variableSize NvItem: written slots only
+    expect(bytesToHex(efs('/nv/item_files/rfnv/00024998')?.data ?? new Uint8Array())).toBe(
+      '01000000000000000200000000000000',
+    ); // variableSize NvItem: written slots only
     const z = efs('/nv/item_files/rfnv/00024999')?.data ?? new Uint8Array();
     expect(bytesToHex(z.subarray(0, 2))).toBe('789c');
     expect(efs('/nv/item_files/rfnv/00025000')?.data.length).toBe(70); // variant: 00 00 01 00 71 00 + 16 × int32
-    expect(bytesToHex(efs('/nv/item_files/rfnv/00025000')?.data.subarray(0, 10) ?? new Uint8Array())).toBe('00000100710001000000');
+    expect(bytesToHex(efs('/nv/item_files/rfnv/00025000')?.data.subarray(0, 10) ?? new Uint8Array())).toBe(
+      '00000100710001000000',
+    );
     const auto = efs('/nv/item_files/mcfg/mcfg_autoselect_by_uim');
     expect(auto?.store).toBe('Provisioning_Item_Files'); // master's duplicate wins, including its store
     expect(bytesToHex(auto?.data ?? new Uint8Array())).toBe('07');
@@ -118,14 +138,18 @@ describe('NvSource compile (§3.1–§3.4 known answers)', () => {
     expect(codes).toContain('NV_EFS_XML_DUPLICATE');
     expect(codes.filter((c) => c === 'NV_EFS_XML_NO_DEFINITION').length).toBe(2); // 22 (1 byte) and 23 (dropped); byteStream needs none
     expect(codes).toContain('NV_EFS_XML_SUBSCRIPTION');
-    expect(warnings.find((w) => w.code === 'NV_EFS_XML_DUPLICATE' && /mcfg_autoselect/.test(w.message))?.message).toMatch(/store NV_Items → Provisioning_Item_Files/);
+    expect(
+      warnings.find((w) => w.code === 'NV_EFS_XML_DUPLICATE' && /mcfg_autoselect/.test(w.message))?.message,
+    ).toMatch(/store NV_Items → Provisioning_Item_Files/);
   });
   it('the compiled QCN reads back; strict turns W/E into errors', () => {
     const { qcn } = run();
     const back = decodeQcn(encodeQcn(qcn)).qcn;
     expect(back.items.length).toBe(qcn.items.length);
     expect(back.efs.length).toBe(qcn.efs.length);
-    expect(code(() => compileNvSourceFiles(join(dir, 'master.xml'), join(dir, 'def.xml'), { strict: true }))).toBe('NV_EFS_XML_NO_DEFINITION');
+    expect(code(() => compileNvSourceFiles(join(dir, 'master.xml'), join(dir, 'def.xml'), { strict: true }))).toBe(
+      'NV_EFS_XML_NO_DEFINITION',
+    );
   });
   it('layout sizes: {uint8 nam; uint16} = 3, rec40 = 40, nested sizeOf=3', () => {
     const def = parseNvDefinition(parseXml(DEF, 'def.xml'));
@@ -140,14 +164,21 @@ describe('NvSource compile (§3.1–§3.4 known answers)', () => {
   });
 });
 
-describe.skipIf(!hasTool('python3'))('compressed RFNV inflates (python3 zlib) to the packed layout (needs python3)', () => {
-  it('zlib.decompress', () => {
-    const { qcn } = compileNvSourceFiles(join(dir, 'master.xml'), join(dir, 'def.xml'));
-    const z = qcn.efs.find((f) => f.path === '/nv/item_files/rfnv/00024999')?.data ?? new Uint8Array();
-    const out = execFileSync('python3', ['-c', 'import sys,zlib;sys.stdout.write(zlib.decompress(sys.stdin.buffer.read()).hex())'], { input: z, encoding: 'utf8' });
-    expect(out).toBe(`0500${'0000'.repeat(19)}`);
-  });
-});
+describe.skipIf(!hasTool('python3'))(
+  'compressed RFNV inflates (python3 zlib) to the packed layout (needs python3)',
+  () => {
+    it('zlib.decompress', () => {
+      const { qcn } = compileNvSourceFiles(join(dir, 'master.xml'), join(dir, 'def.xml'));
+      const z = qcn.efs.find((f) => f.path === '/nv/item_files/rfnv/00024999')?.data ?? new Uint8Array();
+      const out = execFileSync(
+        'python3',
+        ['-c', 'import sys,zlib;sys.stdout.write(zlib.decompress(sys.stdin.buffer.read()).hex())'],
+        { input: z, encoding: 'utf8' },
+      );
+      expect(out).toBe(`0500${'0000'.repeat(19)}`);
+    });
+  },
+);
 
 describe('errors name the file, item and token (§4)', () => {
   const def = parseNvDefinition(parseXml(DEF, 'def.xml'));
@@ -189,34 +220,56 @@ describe('errors name the file, item and token (§4)', () => {
     expect(code(() => parseXml('<NvSource><a></NvSource>', 'x.xml'))).toBe('NV_EFS_XML_MALFORMED');
   });
   it('definition negatives: duplicate typeid, unknown type, cycle, sizeOf="0"', () => {
-    const d = (body: string) => code(() => parseNvDefinition(parseXml(`<NvDefinition>${body}</NvDefinition>`, 'd.xml')));
-    expect(d('<DataType name="a" typeid="5"><Member type="uint8"/></DataType><DataType name="b" typeid="5"><Member type="uint8"/></DataType>')).toBe('NV_EFS_DEF_DUPLICATE');
+    const d = (body: string) =>
+      code(() => parseNvDefinition(parseXml(`<NvDefinition>${body}</NvDefinition>`, 'd.xml')));
+    expect(
+      d(
+        '<DataType name="a" typeid="5"><Member type="uint8"/></DataType><DataType name="b" typeid="5"><Member type="uint8"/></DataType>',
+      ),
+    ).toBe('NV_EFS_DEF_DUPLICATE');
     expect(d('<NvItem id="1" name="x"><Member type="nope" sizeOf="1"/></NvItem>')).toBe('NV_EFS_DEF_UNKNOWN_TYPE');
-    expect(d('<DataType name="a"><Member type="b"/></DataType><DataType name="b"><Member type="a"/></DataType>')).toBe('NV_EFS_DEF_TYPE_CYCLE');
+    expect(d('<DataType name="a"><Member type="b"/></DataType><DataType name="b"><Member type="a"/></DataType>')).toBe(
+      'NV_EFS_DEF_TYPE_CYCLE',
+    );
     expect(d('<DataType name="a"><Member type="uint8" sizeOf="0"/></DataType>')).toBe('NV_EFS_BAD_DEF_SIZEOF');
-    expect(d('<NvItem id="1" name="x"><Member type="uint8"/></NvItem><NvItem id="1" name="y"><Member type="uint8"/></NvItem>')).toBe('NV_EFS_DEF_DUPLICATE');
+    expect(
+      d(
+        '<NvItem id="1" name="x"><Member type="uint8"/></NvItem><NvItem id="1" name="y"><Member type="uint8"/></NvItem>',
+      ),
+    ).toBe('NV_EFS_DEF_DUPLICATE');
   });
   it('include errors: missing, ambiguous, cycle, xpointer — naming the file', () => {
-    const inc = (href: string) => `<NvSource><xi:include href="${href}" xmlns:xi="http://www.w3.org/2001/XInclude"/></NvSource>`;
+    const inc = (href: string) =>
+      `<NvSource><xi:include href="${href}" xmlns:xi="http://www.w3.org/2001/XInclude"/></NvSource>`;
     const defText = '<NvDefinition/>';
-    const go = (files: Record<string, string>) => code(() => compileNvSource(loadVia(files), parseNvDefinition(parseXml(defText, 'd.xml'))));
+    const go = (files: Record<string, string>) =>
+      code(() => compileNvSource(loadVia(files), parseNvDefinition(parseXml(defText, 'd.xml'))));
     const loadVia = (files: Record<string, string>) => {
       const r = memResolver(files);
       return nodeLoad(r);
     };
     expect(go({ 'm.xml': inc('missing.xml#xpointer(/NvSource/*)') })).toBe('NV_EFS_XML_INCLUDE_NOT_FOUND');
-    expect(go({ 'm.xml': inc('a.xml#xpointer(/NvSource/*)'), 'A.XML': '<NvSource/>', 'A.xml': '<NvSource/>' })).toBe('NV_EFS_XML_INCLUDE_AMBIGUOUS');
-    expect(go({ 'm.xml': inc('b.xml#xpointer(/NvSource/*)'), 'b.xml': inc('m.xml#xpointer(/NvSource/*)') })).toBe('NV_EFS_XML_INCLUDE_CYCLE');
+    expect(go({ 'm.xml': inc('a.xml#xpointer(/NvSource/*)'), 'A.XML': '<NvSource/>', 'A.xml': '<NvSource/>' })).toBe(
+      'NV_EFS_XML_INCLUDE_AMBIGUOUS',
+    );
+    expect(go({ 'm.xml': inc('b.xml#xpointer(/NvSource/*)'), 'b.xml': inc('m.xml#xpointer(/NvSource/*)') })).toBe(
+      'NV_EFS_XML_INCLUDE_CYCLE',
+    );
     expect(go({ 'm.xml': inc('b.xml'), 'b.xml': '<NvSource/>' })).toBe('NV_EFS_XML_XPOINTER_UNSUPPORTED');
     expect(go({ 'm.xml': inc('b.xml#xpointer(/x)'), 'b.xml': '<NvSource/>' })).toBe('NV_EFS_XML_XPOINTER_UNSUPPORTED');
     try {
-      nodeLoad(memResolver({ 'm.xml': inc('b.xml#xpointer(/NvSource/*)'), 'b.xml': inc('m.xml#xpointer(/NvSource/*)') }));
+      nodeLoad(
+        memResolver({ 'm.xml': inc('b.xml#xpointer(/NvSource/*)'), 'b.xml': inc('m.xml#xpointer(/NvSource/*)') }),
+      );
     } catch (e) {
       expect((e as Error).message).toMatch(/m\.xml → b\.xml → m\.xml/);
     }
   });
   it('include without xmlns:xi declaration is still an include', () => {
-    const r = memResolver({ 'm.xml': '<NvSource><xi:include href="b.xml#xpointer(/NvSource/*)"/></NvSource>', 'b.xml': '<NvSource><NvItem id="21">3</NvItem></NvSource>' });
+    const r = memResolver({
+      'm.xml': '<NvSource><xi:include href="b.xml#xpointer(/NvSource/*)"/></NvSource>',
+      'b.xml': '<NvSource><NvItem id="21">3</NvItem></NvSource>',
+    });
     expect(bytesToHex(compileNvSource(nodeLoad(r), def).qcn.items[0]?.payload ?? new Uint8Array())).toBe('03');
   });
 });
@@ -230,15 +283,23 @@ describe('compiler fuzz: arbitrary text and values only throw NvError', () => {
   const def = parseNvDefinition(parseXml(DEF, 'def.xml'));
   it('random XML-ish input', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.constantFrom('10', '20', '30', '24999', '25000', '6'), fc.constantFrom('dec', 'hex'), (text, id, enc) => {
-        for (const body of [text, `<NvSource><NvItem id="${id}" encoding="${enc}">${text.replace(/[<&]/g, '')}</NvItem></NvSource>`]) {
-          try {
-            compileNvSource(parseXml(body, 'f.xml'), def, { deflate: NODE_DEFLATE });
-          } catch (e) {
-            if (!NvError.isInstance(e)) throw e;
+      fc.property(
+        fc.string({ maxLength: 200 }),
+        fc.constantFrom('10', '20', '30', '24999', '25000', '6'),
+        fc.constantFrom('dec', 'hex'),
+        (text, id, enc) => {
+          for (const body of [
+            text,
+            `<NvSource><NvItem id="${id}" encoding="${enc}">${text.replace(/[<&]/g, '')}</NvItem></NvSource>`,
+          ]) {
+            try {
+              compileNvSource(parseXml(body, 'f.xml'), def, { deflate: NODE_DEFLATE });
+            } catch (e) {
+              if (!NvError.isInstance(e)) throw e;
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });
@@ -262,7 +323,12 @@ describe('hostile definitions (hardening pass)', () => {
       expect(NvError.isInstance(err) && err.code).toBe('NV_EFS_DEF_UNKNOWN_TYPE');
     }
     // A DataType may still be named like one (it is a Map key).
-    const d = parseNvDefinition(parseXml('<NvDefinition><DataType name="constructor" typeid="1"><Member type="uint16" sizeOf="1"/></DataType><NvItem id="5" name="x"><Member type="constructor" sizeOf="2"/></NvItem></NvDefinition>', 'd.xml'));
+    const d = parseNvDefinition(
+      parseXml(
+        '<NvDefinition><DataType name="constructor" typeid="1"><Member type="uint16" sizeOf="1"/></DataType><NvItem id="5" name="x"><Member type="constructor" sizeOf="2"/></NvItem></NvDefinition>',
+        'd.xml',
+      ),
+    );
     expect(layoutSize(d, d.items.get(5)!)).toBe(4);
   });
 });

@@ -2,7 +2,16 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError, encodeLatin1 } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import { decodeCfb, decodeManifest, encodeCfb, parseNvDefinition, parseNvInfo, parseXml, loadXml, decodeTar } from '../src/index.ts';
+import {
+  decodeCfb,
+  decodeManifest,
+  encodeCfb,
+  parseNvDefinition,
+  parseNvInfo,
+  parseXml,
+  loadXml,
+  decodeTar,
+} from '../src/index.ts';
 
 const onlyNvError = (fn: () => unknown): void => {
   try {
@@ -14,18 +23,43 @@ const onlyNvError = (fn: () => unknown): void => {
 
 describe('every parser throws only NvError (fuzz)', () => {
   it('parseNvInfo on any JSON value', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => onlyNvError(() => parseNvInfo(v))), { numRuns: FUZZ_RUNS });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => onlyNvError(() => parseNvInfo(v))),
+      { numRuns: FUZZ_RUNS },
+    );
   });
   it('decodeManifest on any bytes and any JSON', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.jsonValue().map((v) => encodeLatin1(JSON.stringify({ version: 1, entries: v }) ?? ''))), (b) => onlyNvError(() => decodeManifest(b))),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.jsonValue().map((v) => encodeLatin1(JSON.stringify({ version: 1, entries: v }) ?? '')),
+        ),
+        (b) => onlyNvError(() => decodeManifest(b)),
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });
   it('parseXml + parseNvDefinition on XML-ish strings', () => {
-    const piece = fc.constantFrom('<NvDefinition>', '</NvDefinition>', '<DataType name="a" typeid="1">', '</DataType>', '<Member type="uint8" sizeOf="2"/>', '<Member type="a"/>', '<NvItem id="5" name="x">', '</NvItem>', '<NvEfsItem fullpathname="/a">', '</NvEfsItem>', 'x', '<', '"');
+    const piece = fc.constantFrom(
+      '<NvDefinition>',
+      '</NvDefinition>',
+      '<DataType name="a" typeid="1">',
+      '</DataType>',
+      '<Member type="uint8" sizeOf="2"/>',
+      '<Member type="a"/>',
+      '<NvItem id="5" name="x">',
+      '</NvItem>',
+      '<NvEfsItem fullpathname="/a">',
+      '</NvEfsItem>',
+      'x',
+      '<',
+      '"',
+    );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => onlyNvError(() => parseNvDefinition(parseXml(parts.join(''), 'f.xml')))),
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) =>
+        onlyNvError(() => parseNvDefinition(parseXml(parts.join(''), 'f.xml'))),
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });
@@ -34,25 +68,38 @@ describe('every parser throws only NvError (fuzz)', () => {
       fc.property(fc.array(fc.tuple(fc.nat(3), fc.nat(3)), { maxLength: 6 }), (edges) => {
         const files: Record<string, string> = {};
         for (let i = 0; i < 4; i++) {
-          const inc = edges.filter(([a]) => a === i).map(([, b]) => `<xi:include href="f${b}.xml#xpointer(/NvSource/*)"/>`).join('');
+          const inc = edges
+            .filter(([a]) => a === i)
+            .map(([, b]) => `<xi:include href="f${b}.xml#xpointer(/NvSource/*)"/>`)
+            .join('');
           files[`f${i}.xml`] = `<NvSource>${inc}</NvSource>`;
         }
-        onlyNvError(() => loadXml('f0.xml', { read: (p) => files[p.replace(/^\.\//, '')], list: () => Object.keys(files) }));
+        onlyNvError(() =>
+          loadXml('f0.xml', { read: (p) => files[p.replace(/^\.\//, '')], list: () => Object.keys(files) }),
+        );
       }),
       { numRuns: FUZZ_RUNS },
     );
   });
   it('decodeCfb on mutated files with big streams and many entries', () => {
     const base = encodeCfb([
-      ...Array.from({ length: 40 }, (_, i) => ({ path: `s/n${i}`, type: 'stream' as const, data: new Uint8Array(i * 13) })),
+      ...Array.from({ length: 40 }, (_, i) => ({
+        path: `s/n${i}`,
+        type: 'stream' as const,
+        data: new Uint8Array(i * 13),
+      })),
       { path: 'big', type: 'stream', data: new Uint8Array(9000).fill(3) },
     ]);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 10 }), fc.nat(base.length), (flips, cut) => {
-        const b = base.slice(0, Math.max(1, cut));
-        for (const [i, x] of flips) if (i < b.length) b[i] = (b[i] as number) ^ x;
-        onlyNvError(() => decodeCfb(b));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 10 }),
+        fc.nat(base.length),
+        (flips, cut) => {
+          const b = base.slice(0, Math.max(1, cut));
+          for (const [i, x] of flips) if (i < b.length) b[i] = (b[i] as number) ^ x;
+          onlyNvError(() => decodeCfb(b));
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });
@@ -67,6 +114,9 @@ describe('every parser throws only NvError (fuzz)', () => {
     expect(root.children[199_999]?.name).toBe('a');
   });
   it('decodeTar on random bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => onlyNvError(() => decodeTar(b))), { numRuns: FUZZ_RUNS });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => onlyNvError(() => decodeTar(b))),
+      { numRuns: FUZZ_RUNS },
+    );
   });
 });

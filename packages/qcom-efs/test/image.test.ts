@@ -7,12 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // Containers assembled by hand from qcom-efs.md §2.9 (not with @nv/qcom-fsg-sign's writer).
-const tar = encodeEfsTar({ entries: [{ path: '/nvm/num/10', type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: Uint8Array.of(0x1f, 0) }] }).tar;
+const tar = encodeEfsTar({
+  entries: [
+    { path: '/nvm/num/10', type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: Uint8Array.of(0x1f, 0) },
+  ],
+}).tar;
 const gz = encodeGzip(tar, NODE_DEFLATE, { pad512: true }); // device-like tail after the member
 function mbn(code: Uint8Array): Uint8Array {
   const out = new Uint8Array(40 + code.length + 256 + 6144);
   const v = new DataView(out.buffer);
-  [27, 3, 40, 0, code.length + 256 + 6144, code.length, code.length, 256, code.length + 256, 6144].forEach((x, i) => v.setUint32(4 * i, x, true));
+  [27, 3, 40, 0, code.length + 256 + 6144, code.length, code.length, 256, code.length + 256, 6144].forEach((x, i) =>
+    v.setUint32(4 * i, x, true),
+  );
   out.set(code, 40);
   out.fill(0xff, 40 + code.length + 256);
   return out;
@@ -83,7 +89,9 @@ describe('ELF-wrapped images (§3.12 (5), inferred)', () => {
     expect(r.chain).toEqual(['elf', 'gzip', 'tar']);
     expect(r.tree.entries.some((e) => e.path === '/nvm/num/10')).toBe(true);
     expect(code(() => readEfsImage(elf32(gz, false), NODE_DEFLATE))).toBe('NV_EFS_CONTAINER_UNKNOWN');
-    expect(code(() => readEfsImage(elf32(gz).subarray(0, 60), NODE_DEFLATE))).toMatch(/NV_TRUNCATED|NV_EFS_CONTAINER_UNKNOWN/);
+    expect(code(() => readEfsImage(elf32(gz).subarray(0, 60), NODE_DEFLATE))).toMatch(
+      /NV_TRUNCATED|NV_EFS_CONTAINER_UNKNOWN/,
+    );
   });
 });
 
@@ -92,7 +100,11 @@ describe('hostile images (hardening pass)', () => {
     // One v7 header "a" with a prefix but no ustar magic, repeated: each entry warns (prefix, then "appears twice").
     // payloadToImage merged the tar warnings with push(...tw): a 10⁵-argument spread overflows the stack.
     const h = new Uint8Array(512);
-    const put = (s: string, at: number): void => h.set(Array.from(s, (c) => c.charCodeAt(0)), at);
+    const put = (s: string, at: number): void =>
+      h.set(
+        Array.from(s, (c) => c.charCodeAt(0)),
+        at,
+      );
     put('a', 0);
     put('0000644\0', 100);
     put('0000000\0', 108);
@@ -102,7 +114,13 @@ describe('hostile images (hardening pass)', () => {
     put('0', 156);
     put('p', 345);
     put('        ', 148);
-    put(`${h.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `, 148);
+    put(
+      `${h
+        .reduce((a, b) => a + b, 0)
+        .toString(8)
+        .padStart(6, '0')}\0 `,
+      148,
+    );
     const n = 80_000;
     const tar = new Uint8Array((n + 2) * 512);
     for (let i = 0; i < n; i++) tar.set(h, i * 512);

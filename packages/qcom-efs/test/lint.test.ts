@@ -1,9 +1,30 @@
 import { describe, it, expect } from 'vitest';
-import { parseNvInfo, parseNvDefinition, parseXml, lintEfsTree, lintQcn, stripFactoryFromQcn, stripFactoryFromTree, type EfsEntry } from '../src/index.ts';
+import {
+  parseNvInfo,
+  parseNvDefinition,
+  parseXml,
+  lintEfsTree,
+  lintQcn,
+  stripFactoryFromQcn,
+  stripFactoryFromTree,
+  type EfsEntry,
+} from '../src/index.ts';
 
-const f = (path: string, size: number, extra: Partial<EfsEntry> = {}): EfsEntry => ({ path, type: size <= 128 ? 'item' : 'file', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(size), ...extra });
+const f = (path: string, size: number, extra: Partial<EfsEntry> = {}): EfsEntry => ({
+  path,
+  type: size <= 128 ? 'item' : 'file',
+  mode: 0o160777,
+  uid: 0,
+  gid: 0,
+  mtime: 0,
+  data: new Uint8Array(size),
+  ...extra,
+});
 const def = parseNvDefinition(
-  parseXml('<NvDefinition><NvItem id="10" name="a"><Member type="uint16"/></NvItem><NvEfsItem fullpathname="/nv/item_files/known" name="k"><Member type="uint8"/></NvEfsItem></NvDefinition>', 'd.xml'),
+  parseXml(
+    '<NvDefinition><NvItem id="10" name="a"><Member type="uint16"/></NvItem><NvEfsItem fullpathname="/nv/item_files/known" name="k"><Member type="uint8"/></NvEfsItem></NvDefinition>',
+    'd.xml',
+  ),
 );
 
 describe('preload lint (§5)', () => {
@@ -42,9 +63,20 @@ describe('preload lint (§5)', () => {
     expect(lintEfsTree(s.tree).findings.some((x) => x.code === 'NV_EFS_LINT_FACTORY_DATA')).toBe(false);
   });
   it('QCN lint and strip work on records', () => {
-    const qcn = { model: 0, items: [{ id: 550, index: 0, subscription: 0, payload: new Uint8Array(128) }, { id: 10, index: 0, subscription: 1, payload: new Uint8Array(128) }], efs: [], extra: [] };
+    const qcn = {
+      model: 0,
+      items: [
+        { id: 550, index: 0, subscription: 0, payload: new Uint8Array(128) },
+        { id: 10, index: 0, subscription: 1, payload: new Uint8Array(128) },
+      ],
+      efs: [],
+      extra: [],
+    };
     const { findings } = lintQcn(qcn, { definition: def });
-    expect(findings.map((x) => `${x.code} ${x.path}`)).toEqual(['NV_EFS_LINT_FACTORY_DATA /nvm/num/550', 'NV_EFS_LINT_NOT_IN_DEFINITION /nvm/num/550']);
+    expect(findings.map((x) => `${x.code} ${x.path}`)).toEqual([
+      'NV_EFS_LINT_FACTORY_DATA /nvm/num/550',
+      'NV_EFS_LINT_NOT_IN_DEFINITION /nvm/num/550',
+    ]);
     expect(stripFactoryFromQcn(qcn).qcn.items.map((i) => i.id)).toEqual([10]);
   });
 });
@@ -53,7 +85,12 @@ describe('hostile QCNs (hardening pass)', () => {
   it('regression: lintQcn over 150 000 EFS files with a finding each returns them, not a RangeError (hand-made)', () => {
     // The EFS findings were merged with findings.push(...files.findings): a 10⁵-argument spread overflows the stack.
     const n = 150_000;
-    const efs = Array.from({ length: n }, (_, i) => ({ store: 'NV_Items' as const, path: `/policyman/p${i}`, data: new Uint8Array(1), key: String(i) }));
+    const efs = Array.from({ length: n }, (_, i) => ({
+      store: 'NV_Items' as const,
+      path: `/policyman/p${i}`,
+      data: new Uint8Array(1),
+      key: String(i),
+    }));
     const { ok, findings } = lintQcn({ model: 0, modelName: '0', items: [], efs, extra: [] });
     expect(ok).toBe(true);
     expect(findings).toHaveLength(n);

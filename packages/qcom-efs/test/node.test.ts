@@ -16,13 +16,31 @@ describe('Node entry: folders, manifest, streamed pack', () => {
       writeFileSync(join(dir, 'efs/nvm/num/10'), Uint8Array.of(0x1f, 0));
       writeFileSync(join(dir, 'efs/policyman/device_config.xml'), '<x/>');
       writeFileSync(join(dir, 'efs/big'), new Uint8Array(3000).fill(9));
-      writeFileSync(join(dir, 'efs/.nv-efs.json'), JSON.stringify({ version: 1, entries: { '/l': { type: 'symlink', mode: 0o120777, mtime: 5, uid: 0, gid: 0, target: '/big' }, '/big': { type: 'file', mode: 0o100600, mtime: 7, uid: 0, gid: 0 } } }));
+      writeFileSync(
+        join(dir, 'efs/.nv-efs.json'),
+        JSON.stringify({
+          version: 1,
+          entries: {
+            '/l': { type: 'symlink', mode: 0o120777, mtime: 5, uid: 0, gid: 0, target: '/big' },
+            '/big': { type: 'file', mode: 0o100600, mtime: 7, uid: 0, gid: 0 },
+          },
+        }),
+      );
       const { tree } = await readEfsFolder(join(dir, 'efs'));
       const kinds = Object.fromEntries(tree.entries.map((e) => [e.path, `${e.type} ${e.mode.toString(8)}`]));
-      expect(kinds).toMatchObject({ '/nvm/num/10': 'item 160777', '/policyman/device_config.xml': 'file 100777', '/big': 'file 100600', '/l': 'symlink 120777' });
+      expect(kinds).toMatchObject({
+        '/nvm/num/10': 'item 160777',
+        '/policyman/device_config.xml': 'file 100777',
+        '/big': 'file 100600',
+        '/l': 'symlink 120777',
+      });
       const a = await writeEfsImageFile(join(dir, 'a.tar.gz'), tree);
       const seen: Array<[string, number | undefined]> = [];
-      const progress = { start: (label: string, total?: number) => seen.push([label, total]), update: (done: number) => seen.push(['update', done]), end: () => seen.push(['end', undefined]) };
+      const progress = {
+        start: (label: string, total?: number) => seen.push([label, total]),
+        update: (done: number) => seen.push(['update', done]),
+        end: () => seen.push(['end', undefined]),
+      };
       const b = await writeEfsImageFile(join(dir, 'b.tar.gz'), tree, { stream: true, pad512: true, progress });
       // Progress: started with the data total, updates never go backwards or past it, ended once.
       const dataTotal = 2 + 4 + 3000;
@@ -48,7 +66,20 @@ describe('Node entry: folders, manifest, streamed pack', () => {
       await writeEfsFolder(join(dir, 'linked'), img.tree, { links: true });
       expect(readFileSync(join(dir, 'linked/l')).length).toBe(3000);
       expect(bytesToHex(encodeEfsTar((await readEfsFolder(join(dir, 'linked'))).tree).tar)).toBe(bytesToHex(ta));
-      const escaping = { entries: [...img.tree.entries, { path: '/x', type: 'symlink' as const, mode: 0o120777, uid: 0, gid: 0, mtime: 0, target: '../../etc/passwd' }] };
+      const escaping = {
+        entries: [
+          ...img.tree.entries,
+          {
+            path: '/x',
+            type: 'symlink' as const,
+            mode: 0o120777,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            target: '../../etc/passwd',
+          },
+        ],
+      };
       expect(await code(writeEfsFolder(join(dir, 'esc'), escaping, { links: true }))).toBe('NV_EFS_UNSAFE_PATH');
       symlinkSync('/etc', join(dir, 'efs/evil'));
       expect(await code(readEfsFolder(join(dir, 'efs')))).toBe('NV_EFS_UNSAFE_PATH');
@@ -57,8 +88,18 @@ describe('Node entry: folders, manifest, streamed pack', () => {
     }
   });
   it('manifest round trip and errors', () => {
-    const tree = { entries: [{ path: '/a', type: 'item' as const, mode: 0o160777, uid: 0, gid: 0, mtime: 1, data: Uint8Array.of(1) }] };
-    expect(decodeManifest(encodeManifest(tree)).entries['/a']).toEqual({ type: 'item', mode: 0o160777, mtime: 1, uid: 0, gid: 0 });
+    const tree = {
+      entries: [
+        { path: '/a', type: 'item' as const, mode: 0o160777, uid: 0, gid: 0, mtime: 1, data: Uint8Array.of(1) },
+      ],
+    };
+    expect(decodeManifest(encodeManifest(tree)).entries['/a']).toEqual({
+      type: 'item',
+      mode: 0o160777,
+      mtime: 1,
+      uid: 0,
+      gid: 0,
+    });
     const bad = (s: string) => {
       try {
         decodeManifest(new TextEncoder().encode(s));

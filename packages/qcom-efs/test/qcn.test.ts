@@ -27,7 +27,9 @@ const canon = (q: Qcn): unknown =>
         ...q,
         modelName: undefined,
         items: [...q.items].sort((a, b) => a.subscription - b.subscription || a.id - b.id || a.index - b.index),
-        efs: [...q.efs].map((f) => ({ ...f, key: undefined })).sort((a, b) => (a.store + a.path < b.store + b.path ? -1 : 1)),
+        efs: [...q.efs]
+          .map((f) => ({ ...f, key: undefined }))
+          .sort((a, b) => (a.store + a.path < b.store + b.path ? -1 : 1)),
         extra: q.extra.map((e) => ({ ...e, path: e.path.split('/').slice(1).join('/') })),
       },
       (_k, v: unknown) => (v instanceof Uint8Array ? bytesToHex(v) : v),
@@ -64,8 +66,12 @@ describe('QCN known answers (§2.4, §3.5, §6)', () => {
     expect(arr.slice(0, 16)).toBe('8800010005000000');
     expect(arr.slice(272, 272 + 22)).toBe(`880001000a000000001f00`);
     expect(arr.slice(272 + 22)).toBe('00'.repeat(125));
-    expect(stream('00000000/default/NV_Items/EFS_Dir/00000000')).toBe(bytesToHex(encodeLatin1('/nv/item_files/rfnv/00024997')));
-    expect(stream('00000000/default/Provisioning_Item_Files/EFS_Dir/00000000')).toBe(`${bytesToHex(encodeLatin1('/nv/item_files/mcfg/mcfg_autoselect_by_uim'))}00`);
+    expect(stream('00000000/default/NV_Items/EFS_Dir/00000000')).toBe(
+      bytesToHex(encodeLatin1('/nv/item_files/rfnv/00024997')),
+    );
+    expect(stream('00000000/default/Provisioning_Item_Files/EFS_Dir/00000000')).toBe(
+      `${bytesToHex(encodeLatin1('/nv/item_files/mcfg/mcfg_autoselect_by_uim'))}00`,
+    );
     expect(stream('00000000/default/Provisioning_Item_Files/EFS_Data/00000000')).toBe('07');
     const paths = cfb.FullPaths.join('\n');
     expect(paths).toMatch(/EFS_Backup\/EFS_Dir\//);
@@ -83,7 +89,10 @@ describe('QCN known answers (§2.4, §3.5, §6)', () => {
   });
   it('writes big streams (≥ 4096 B) in regular sectors that npm cfb reads', () => {
     const data = Uint8Array.from({ length: 70000 }, (_, i) => (i * 7) % 256);
-    const b = encodeCfb([{ path: 'a/b', type: 'stream', data }, { path: 'c', type: 'stream', data: Uint8Array.of(1) }]);
+    const b = encodeCfb([
+      { path: 'a/b', type: 'stream', data },
+      { path: 'c', type: 'stream', data: Uint8Array.of(1) },
+    ]);
     const f = CFB.find(CFB.read(Buffer.from(b), { type: 'buffer' }), 'Root Entry/a/b');
     expect(Buffer.from(f?.content as Uint8Array).equals(Buffer.from(data))).toBe(true);
     expect(bytesToHex(decodeCfb(b).find((e) => e.path === 'a/b')?.data ?? new Uint8Array())).toBe(bytesToHex(data));
@@ -94,8 +103,20 @@ describe('foreign QCN (hand-assembled CFB, §6)', () => {
   const { qcn, warnings } = decodeQcn(vec('foreign.qcn'));
   it('reads model, property info, records incl. SIM_1, stores paired by <K> string, Feature_Mask kept', () => {
     expect(qcn.model).toBe(4094);
-    expect(qcn.propertyInfo).toEqual({ unknown: 0xdeadd00d, modelNumber: 4094, nvMajor: 1, nvMinor: 2, softwareVersion: '1.0', producer: 'QMSL 6.0.11' });
-    expect(qcn.items.map((i) => `${i.subscription}:${i.id}_${i.index}`)).toEqual(['0:10_0', '0:10_1', '0:5_0', '1:10_0']);
+    expect(qcn.propertyInfo).toEqual({
+      unknown: 0xdeadd00d,
+      modelNumber: 4094,
+      nvMajor: 1,
+      nvMinor: 2,
+      softwareVersion: '1.0',
+      producer: 'QMSL 6.0.11',
+    });
+    expect(qcn.items.map((i) => `${i.subscription}:${i.id}_${i.index}`)).toEqual([
+      '0:10_0',
+      '0:10_1',
+      '0:5_0',
+      '1:10_0',
+    ]);
     expect(qcn.efs.find((f) => f.key === '5')?.path).toBe('/nv/item_files/rfnv/00024997');
     expect(bytesToHex(qcn.efs.find((f) => f.key === '5')?.data ?? new Uint8Array())).toBe('010203');
     expect(qcn.efs.find((f) => f.path === '/big')?.data.length).toBe(5000);
@@ -112,7 +133,9 @@ describe('foreign QCN (hand-assembled CFB, §6)', () => {
     expect(code(() => decodeQcn(vec('foreign-unpaired.qcn')))).toBe('NV_EFS_QCN_UNPAIRED');
     expect(code(() => decodeQcn(vec('foreign.qcn').subarray(0, 3000)))).toMatch(/NV_EFS_QCN_CORRUPT|NV_TRUNCATED/);
     expect(code(() => decodeQcn(new Uint8Array(1024)))).toBe('NV_EFS_BAD_QCN_SIGNATURE');
-    expect(code(() => decodeQcn(encodeCfb([{ path: 'File_Version', type: 'stream', data: new Uint8Array(6) }])))).toBe('NV_EFS_QCN_NO_MODEL');
+    expect(code(() => decodeQcn(encodeCfb([{ path: 'File_Version', type: 'stream', data: new Uint8Array(6) }])))).toBe(
+      'NV_EFS_QCN_NO_MODEL',
+    );
   });
   it('a FAT chain loop is NV_EFS_QCN_CORRUPT', () => {
     const b = encodeCfb([{ path: 'x/default/big', type: 'stream', data: new Uint8Array(9000) }]);
@@ -150,10 +173,23 @@ describe('QCN → EFS tree (§3.6, §3.7) and back (§3.8)', () => {
     expect(get('/big')?.type).toBe('file');
     expect(get('/empty')).toBeUndefined();
     expect(warnings.filter((w) => w.code === 'NV_EFS_QCN_SKIPPED_ENTRY').length).toBe(2);
-    expect(qcnToEfsTree(qcn, { nvInfo, relativeRoot: '/' }).tree.entries.some((e) => e.path === '/pdp_profiles/Subs1/profile1')).toBe(true);
+    expect(
+      qcnToEfsTree(qcn, { nvInfo, relativeRoot: '/' }).tree.entries.some(
+        (e) => e.path === '/pdp_profiles/Subs1/profile1',
+      ),
+    ).toBe(true);
   });
   it('index ≥ arraySize is NV_EFS_NV_INDEX_RANGE; bad info tables are NV_EFS_BAD_NV_INFO', () => {
-    expect(code(() => qcnToEfsTree(qcn, { nvInfo: parseNvInfo([{ id: 10, size: 2, arraySize: 1 }, { id: 5, size: 2 }]) }))).toBe('NV_EFS_NV_INDEX_RANGE');
+    expect(
+      code(() =>
+        qcnToEfsTree(qcn, {
+          nvInfo: parseNvInfo([
+            { id: 10, size: 2, arraySize: 1 },
+            { id: 5, size: 2 },
+          ]),
+        }),
+      ),
+    ).toBe('NV_EFS_NV_INDEX_RANGE');
     expect(code(() => parseNvInfo({ '10': { size: 200 } }))).toBe('NV_EFS_BAD_NV_INFO');
     expect(code(() => parseNvInfo('x'))).toBe('NV_EFS_BAD_NV_INFO');
   });
@@ -164,11 +200,20 @@ describe('QCN → EFS tree (§3.6, §3.7) and back (§3.8)', () => {
     expect(bytesToHex(rec10?.payload.subarray(0, 4) ?? new Uint8Array())).toBe('01020000');
     expect(q2.efs.find((f) => f.path === '/nv/item_files/rfnv/00024997')?.store).toBe('NV_Items');
     const back = qcnToEfsTree(decodeQcn(encodeQcn(q2)).qcn, { nvInfo: nvInfoFromTree(tree) }).tree;
-    const hex = (t: typeof tree) => t.entries.map((e) => `${e.path} ${e.type} ${bytesToHex(e.data ?? new Uint8Array())}`).sort();
+    const hex = (t: typeof tree) =>
+      t.entries.map((e) => `${e.path} ${e.type} ${bytesToHex(e.data ?? new Uint8Array())}`).sort();
     expect(hex(back)).toEqual(hex(tree));
   });
   it('conf-listed paths go to Provisioning_Item_Files, .bl folders to EFS_Backup', () => {
-    const f = (path: string, data: string) => ({ path, type: 'file' as const, mode: 0o100777, uid: 0, gid: 0, mtime: 0, data: encodeLatin1(data) });
+    const f = (path: string, data: string) => ({
+      path,
+      type: 'file' as const,
+      mode: 0o100777,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      data: encodeLatin1(data),
+    });
     const { qcn: q, warnings } = efsTreeToQcn({
       entries: [
         f('/nv/item_files/conf/mcfg.conf', '/nv/item_files/mcfg/a\n'),
@@ -178,7 +223,11 @@ describe('QCN → EFS tree (§3.6, §3.7) and back (§3.8)', () => {
         f('/other', 'o'),
       ],
     });
-    expect(q.efs.map((e) => `${e.store} ${e.path}`).sort()).toEqual(['EFS_Backup /other', 'EFS_Backup /rfc/x', 'Provisioning_Item_Files /nv/item_files/mcfg/a']);
+    expect(q.efs.map((e) => `${e.store} ${e.path}`).sort()).toEqual([
+      'EFS_Backup /other',
+      'EFS_Backup /rfc/x',
+      'Provisioning_Item_Files /nv/item_files/mcfg/a',
+    ]);
     expect(warnings.map((w) => w.code)).toEqual(['NV_EFS_STORE_GUESSED']);
   });
 });
@@ -187,31 +236,46 @@ describe('QCN reader fuzz: only NvError, no hang', () => {
   const base = vec('foreign.qcn');
   it('bit flips, truncation and inflated lengths', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 12 }), fc.nat(base.length), (flips, cut) => {
-        const b = base.slice(0, Math.max(cut, 1));
-        for (const [i, x] of flips) if (i < b.length) b[i] = (b[i] as number) ^ x;
-        try {
-          decodeQcn(b);
-        } catch (e) {
-          if (!NvError.isInstance(e)) throw e;
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 12 }),
+        fc.nat(base.length),
+        (flips, cut) => {
+          const b = base.slice(0, Math.max(cut, 1));
+          for (const [i, x] of flips) if (i < b.length) b[i] = (b[i] as number) ^ x;
+          try {
+            decodeQcn(b);
+          } catch (e) {
+            if (!NvError.isInstance(e)) throw e;
+          }
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
   });
   it('random models round-trip through encodeQcn/decodeQcn', () => {
-    const item = fc.record({ id: fc.integer({ min: 0, max: 65535 }), index: fc.integer({ min: 0, max: 255 }), subscription: fc.integer({ min: 0, max: 2 }), payload: fc.uint8Array({ minLength: 128, maxLength: 128 }) });
+    const item = fc.record({
+      id: fc.integer({ min: 0, max: 65535 }),
+      index: fc.integer({ min: 0, max: 255 }),
+      subscription: fc.integer({ min: 0, max: 2 }),
+      payload: fc.uint8Array({ minLength: 128, maxLength: 128 }),
+    });
     const file = fc.record({
       store: fc.constantFrom('NV_Items' as const, 'Provisioning_Item_Files' as const, 'EFS_Backup' as const),
       path: fc.stringMatching(/^\/[a-z0-9_/]{1,40}$/),
       data: fc.uint8Array({ maxLength: 5000 }),
     });
     fc.assert(
-      fc.property(fc.uniqueArray(item, { selector: (i) => `${i.subscription}/${i.id}/${i.index}`, maxLength: 20 }), fc.uniqueArray(file, { selector: (f) => `${f.store}${f.path}`, maxLength: 10 }), (items, efs) => {
-        const q: Qcn = { model: 7, items, efs, extra: [] };
-        const back = decodeQcn(encodeQcn(q)).qcn;
-        expect(canon({ ...back, propertyInfo: undefined, fileVersion: undefined } as unknown as Qcn)).toEqual(canon({ ...q } as Qcn));
-      }),
+      fc.property(
+        fc.uniqueArray(item, { selector: (i) => `${i.subscription}/${i.id}/${i.index}`, maxLength: 20 }),
+        fc.uniqueArray(file, { selector: (f) => `${f.store}${f.path}`, maxLength: 10 }),
+        (items, efs) => {
+          const q: Qcn = { model: 7, items, efs, extra: [] };
+          const back = decodeQcn(encodeQcn(q)).qcn;
+          expect(canon({ ...back, propertyInfo: undefined, fileVersion: undefined } as unknown as Qcn)).toEqual(
+            canon({ ...q } as Qcn),
+          );
+        },
+      ),
       { numRuns: Math.min(FUZZ_RUNS, 60) },
     );
   });

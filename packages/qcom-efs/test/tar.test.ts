@@ -23,9 +23,24 @@ import {
 import { NODE_DEFLATE } from '../src/node.ts';
 
 const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${name}`, import.meta.url)));
-const item = (path: string, data: number[] | Uint8Array): EfsEntry => ({ path, type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 315964800, data: Uint8Array.from(data) });
-const file = (path: string, data: Uint8Array, mode = 0o100777): EfsEntry => ({ path, type: 'file', mode, uid: 0, gid: 0, mtime: 315964800, data });
-
+const item = (path: string, data: number[] | Uint8Array): EfsEntry => ({
+  path,
+  type: 'item',
+  mode: 0o160777,
+  uid: 0,
+  gid: 0,
+  mtime: 315964800,
+  data: Uint8Array.from(data),
+});
+const file = (path: string, data: Uint8Array, mode = 0o100777): EfsEntry => ({
+  path,
+  type: 'file',
+  mode,
+  uid: 0,
+  gid: 0,
+  mtime: 315964800,
+  data,
+});
 
 /** Recomputes a header checksum after a patch, as a hand-made hostile tar would. */
 function patch(tar: Uint8Array, at: number, bytes: number[] | string, headerAt = 0): Uint8Array {
@@ -88,7 +103,17 @@ describe('device tar known answers (§2.7, §6)', () => {
   it('orders entries breadth-first, children bytewise, and skips /safe/sfs with a warning', () => {
     const { entries, warnings } = deviceOrder(sample);
     const paths = entries.map((e) => e.path);
-    expect(paths.slice(0, 9)).toEqual(['/', '/.efs_private', '/CGPS_ME', `/${'a'.repeat(98)}`, '/apn_throttle', '/empty', '/emptydir', '/link', '/nv']);
+    expect(paths.slice(0, 9)).toEqual([
+      '/',
+      '/.efs_private',
+      '/CGPS_ME',
+      `/${'a'.repeat(98)}`,
+      '/apn_throttle',
+      '/empty',
+      '/emptydir',
+      '/link',
+      '/nv',
+    ]);
     expect(paths.indexOf('/nvm')).toBeLessThan(paths.indexOf('/nv/item_files'));
     expect(paths).toContain('/safe');
     expect(paths).not.toContain('/safe/sfs');
@@ -204,9 +229,13 @@ describe('gzip (§2.8, §3.11)', () => {
     };
     expect(code(() => decodeGzip(f(3, 0x20), NODE_DEFLATE))).toBe('NV_EFS_BAD_GZIP_HEADER');
     expect(code(() => decodeGzip(f(2, 7), NODE_DEFLATE))).toBe('NV_EFS_BAD_GZIP_HEADER');
-    expect(code(() => decodeGzip(f(gz.length - 8, (gz[gz.length - 8] as number) ^ 1), NODE_DEFLATE))).toBe('NV_EFS_BAD_GZIP_DATA');
+    expect(code(() => decodeGzip(f(gz.length - 8, (gz[gz.length - 8] as number) ^ 1), NODE_DEFLATE))).toBe(
+      'NV_EFS_BAD_GZIP_DATA',
+    );
     expect(code(() => decodeGzip(f(gz.length - 1, 1), NODE_DEFLATE))).toBe('NV_EFS_BAD_GZIP_DATA');
-    expect(code(() => decodeGzip(gz.subarray(0, gz.length - 20), NODE_DEFLATE))).toMatch(/NV_EFS_BAD_GZIP_DATA|NV_TRUNCATED/);
+    expect(code(() => decodeGzip(gz.subarray(0, gz.length - 20), NODE_DEFLATE))).toMatch(
+      /NV_EFS_BAD_GZIP_DATA|NV_TRUNCATED/,
+    );
   });
   it('AA padding and a second member are trailing data (warning), the inflation cap is NV_LIMIT', () => {
     const aa = new Uint8Array(gz.length + 100).fill(0xaa);
@@ -223,7 +252,9 @@ describe('gzip (§2.8, §3.11)', () => {
   it('containers: all 00/FF and unknown bytes are NV_EFS_CONTAINER_UNKNOWN; a plain tar is read', () => {
     expect(code(() => readEfsImage(new Uint8Array(4096), NODE_DEFLATE))).toBe('NV_EFS_CONTAINER_UNKNOWN');
     expect(code(() => readEfsImage(new Uint8Array(4096).fill(0xff), NODE_DEFLATE))).toBe('NV_EFS_CONTAINER_UNKNOWN');
-    expect(code(() => readEfsImage(encodeLatin1('\x7fELF' + 'x'.repeat(100)), NODE_DEFLATE))).toBe('NV_EFS_CONTAINER_UNKNOWN');
+    expect(code(() => readEfsImage(encodeLatin1('\x7fELF' + 'x'.repeat(100)), NODE_DEFLATE))).toBe(
+      'NV_EFS_CONTAINER_UNKNOWN',
+    );
     expect(readEfsImage(tar, NODE_DEFLATE).chain).toEqual(['tar']);
     const rows = listEfsTree(readEfsImage(gz, NODE_DEFLATE).tree);
     expect(rows.find((r) => r.path === '/nvm/num/10')).toEqual({
@@ -240,7 +271,10 @@ describe('tar/gzip readers never throw anything but NvError (fuzz)', () => {
   const { tar } = encodeEfsTar(sample);
   const gz = encodeGzip(tar, NODE_DEFLATE);
   const mutate = (base: Uint8Array) =>
-    fc.record({ flips: fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 8 }), cut: fc.nat(base.length) });
+    fc.record({
+      flips: fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 8 }),
+      cut: fc.nat(base.length),
+    });
   const run = (fn: () => unknown): void => {
     try {
       fn();
@@ -272,81 +306,116 @@ describe('tar/gzip readers never throw anything but NvError (fuzz)', () => {
   it('random trees round-trip through tar.gz', () => {
     const seg = fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/).filter((s) => s !== '.' && s !== '..');
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.array(seg, { minLength: 1, maxLength: 4 }), fc.uint8Array({ maxLength: 600 })), { maxLength: 12 }), (files) => {
-        const byPath = new Map<string, EfsEntry>();
-        for (const [parts, data] of files) {
-          const path = `/${parts.join('/')}`;
-          if ([...byPath.keys()].some((p) => p.startsWith(`${path}/`) || path.startsWith(`${p}/`))) continue;
-          byPath.set(path, data.length <= 128 ? item(path, data) : file(path, data));
-        }
-        const { tar: t } = encodeEfsTar({ entries: [...byPath.values()] });
-        const back = readEfsImage(encodeGzip(t, NODE_DEFLATE), NODE_DEFLATE);
-        expect(bytesToHex(encodeEfsTar(back.tree).tar)).toBe(bytesToHex(t));
-        for (const e of byPath.values()) expect(bytesToHex(back.tree.entries.find((x) => x.path === e.path)?.data ?? new Uint8Array())).toBe(bytesToHex(e.data ?? new Uint8Array()));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.array(seg, { minLength: 1, maxLength: 4 }), fc.uint8Array({ maxLength: 600 })), {
+          maxLength: 12,
+        }),
+        (files) => {
+          const byPath = new Map<string, EfsEntry>();
+          for (const [parts, data] of files) {
+            const path = `/${parts.join('/')}`;
+            if ([...byPath.keys()].some((p) => p.startsWith(`${path}/`) || path.startsWith(`${p}/`))) continue;
+            byPath.set(path, data.length <= 128 ? item(path, data) : file(path, data));
+          }
+          const { tar: t } = encodeEfsTar({ entries: [...byPath.values()] });
+          const back = readEfsImage(encodeGzip(t, NODE_DEFLATE), NODE_DEFLATE);
+          expect(bytesToHex(encodeEfsTar(back.tree).tar)).toBe(bytesToHex(t));
+          for (const e of byPath.values())
+            expect(bytesToHex(back.tree.entries.find((x) => x.path === e.path)?.data ?? new Uint8Array())).toBe(
+              bytesToHex(e.data ?? new Uint8Array()),
+            );
+        },
+      ),
       { numRuns: Math.min(FUZZ_RUNS, 100) },
     );
   });
 });
 
-describe.skipIf(!hasTool('tar') || !hasTool('gzip') || !hasTool('python3'))('differential: GNU tar, gzip -t, python3 tarfile (needs Debian tar, gzip, python3)', () => {
-  it('lists identically in GNU tar and python tarfile, with full item modes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nv-efs-'));
-    try {
-      const { tar } = encodeEfsTar(sample);
-      const path = join(dir, 'fs_image.tar.gz');
-      writeFileSync(path, encodeGzip(tar, NODE_DEFLATE));
-      execFileSync('gzip', ['-t', path]);
-      const gnu = execFileSync('sh', ['-c', `gzip -dc ${JSON.stringify(path)} | tar -tvPf - --numeric-owner`], { encoding: 'utf8' });
-      const lines = gnu.trim().split('\n');
-      const ours = deviceOrder(sample).entries;
-      expect(lines.length).toBe(ours.length);
-      expect(lines[0]).toMatch(/^drwxrwxrwx 0\/0\s+0 1980-01-06 00:00 \/$/);
-      expect(gnu).toMatch(/-rwxrwxrwx 0\/0\s+2 1980-01-06 00:00 \/nvm\/num\/10\n/);
-      expect(gnu).toMatch(/lrwxrwxrwx 0\/0\s+0 1980-01-06 00:00 \/link -> \/nvm\/num\/10\n/);
-      lines.forEach((l, i) => expect(l.endsWith(ours[i]?.path as string) || l.includes(` ${ours[i]?.path} -> `)).toBe(true));
-      const py = execFileSync('python3', ['-c', 'import tarfile,sys\nfor m in tarfile.open(sys.argv[1]): print(oct(m.mode), m.type.decode(), m.size, m.name)', path], { encoding: 'utf8' });
-      const pyLines = py.trim().split('\n');
-      expect(pyLines.length).toBe(ours.length);
-      expect(pyLines[0]).toBe('0o40777 5 0 ');
-      expect(pyLines).toContain('0o160777 0 2 /nvm/num/10');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-  it('reads what gzip -c makes (FNAME, OS 3) and what GNU tar --format=v7 makes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nv-efs-'));
-    try {
-      writeFileSync(join(dir, 'x.tar'), encodeEfsTar(sample).tar);
-      const gz = new Uint8Array(execFileSync('gzip', ['-c', join(dir, 'x.tar')]));
-      expect(gz[3]).toBe(8);
-      expect(readEfsImage(gz, NODE_DEFLATE).tree.entries.length).toBe(deviceOrder(sample).entries.length);
-      writeFileSync(join(dir, 'f'), 'hello');
-      const gnu = new Uint8Array(execFileSync('tar', ['--format=v7', '-cf', '-', '-C', dir, 'f']));
-      const t = tarToEfsTree(gnu).tree;
-      // GNU tar drops the item type bits (§5 #7): the file comes back regular.
-      expect(t.entries.find((e) => e.path === '/f')?.type).toBe('file');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe.skipIf(!hasTool('tar') || !hasTool('gzip') || !hasTool('openssl'))('differential: GNU tar extraction + openssl sha256 = our listing (needs Debian tar, gzip, openssl)', () => {
-  it('every file entry extracted by GNU tar hashes to the sha256 that listEfsTree reports', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nv-efs-'));
-    try {
-      const path = join(dir, 'f.tar.gz');
-      const gz = encodeGzip(encodeEfsTar(sample).tar, NODE_DEFLATE);
-      writeFileSync(path, gz);
-      const rows = listEfsTree(readEfsImage(gz, NODE_DEFLATE).tree).filter((r) => r.type === 'item' || r.type === 'file');
-      expect(rows.length).toBeGreaterThan(5);
-      for (const r of rows) {
-        const out = execFileSync('sh', ['-c', `gzip -dc ${JSON.stringify(path)} | tar -xOPf - ${JSON.stringify(r.path)} | openssl dgst -sha256 -r`], { encoding: 'utf8' });
-        expect(out.split(' ')[0]).toBe(r.sha256);
+describe.skipIf(!hasTool('tar') || !hasTool('gzip') || !hasTool('python3'))(
+  'differential: GNU tar, gzip -t, python3 tarfile (needs Debian tar, gzip, python3)',
+  () => {
+    it('lists identically in GNU tar and python tarfile, with full item modes', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'nv-efs-'));
+      try {
+        const { tar } = encodeEfsTar(sample);
+        const path = join(dir, 'fs_image.tar.gz');
+        writeFileSync(path, encodeGzip(tar, NODE_DEFLATE));
+        execFileSync('gzip', ['-t', path]);
+        const gnu = execFileSync('sh', ['-c', `gzip -dc ${JSON.stringify(path)} | tar -tvPf - --numeric-owner`], {
+          encoding: 'utf8',
+        });
+        const lines = gnu.trim().split('\n');
+        const ours = deviceOrder(sample).entries;
+        expect(lines.length).toBe(ours.length);
+        expect(lines[0]).toMatch(/^drwxrwxrwx 0\/0\s+0 1980-01-06 00:00 \/$/);
+        expect(gnu).toMatch(/-rwxrwxrwx 0\/0\s+2 1980-01-06 00:00 \/nvm\/num\/10\n/);
+        expect(gnu).toMatch(/lrwxrwxrwx 0\/0\s+0 1980-01-06 00:00 \/link -> \/nvm\/num\/10\n/);
+        lines.forEach((l, i) =>
+          expect(l.endsWith(ours[i]?.path as string) || l.includes(` ${ours[i]?.path} -> `)).toBe(true),
+        );
+        const py = execFileSync(
+          'python3',
+          [
+            '-c',
+            'import tarfile,sys\nfor m in tarfile.open(sys.argv[1]): print(oct(m.mode), m.type.decode(), m.size, m.name)',
+            path,
+          ],
+          { encoding: 'utf8' },
+        );
+        const pyLines = py.trim().split('\n');
+        expect(pyLines.length).toBe(ours.length);
+        expect(pyLines[0]).toBe('0o40777 5 0 ');
+        expect(pyLines).toContain('0o160777 0 2 /nvm/num/10');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+    });
+    it('reads what gzip -c makes (FNAME, OS 3) and what GNU tar --format=v7 makes', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'nv-efs-'));
+      try {
+        writeFileSync(join(dir, 'x.tar'), encodeEfsTar(sample).tar);
+        const gz = new Uint8Array(execFileSync('gzip', ['-c', join(dir, 'x.tar')]));
+        expect(gz[3]).toBe(8);
+        expect(readEfsImage(gz, NODE_DEFLATE).tree.entries.length).toBe(deviceOrder(sample).entries.length);
+        writeFileSync(join(dir, 'f'), 'hello');
+        const gnu = new Uint8Array(execFileSync('tar', ['--format=v7', '-cf', '-', '-C', dir, 'f']));
+        const t = tarToEfsTree(gnu).tree;
+        // GNU tar drops the item type bits (§5 #7): the file comes back regular.
+        expect(t.entries.find((e) => e.path === '/f')?.type).toBe('file');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
+
+describe.skipIf(!hasTool('tar') || !hasTool('gzip') || !hasTool('openssl'))(
+  'differential: GNU tar extraction + openssl sha256 = our listing (needs Debian tar, gzip, openssl)',
+  () => {
+    it('every file entry extracted by GNU tar hashes to the sha256 that listEfsTree reports', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'nv-efs-'));
+      try {
+        const path = join(dir, 'f.tar.gz');
+        const gz = encodeGzip(encodeEfsTar(sample).tar, NODE_DEFLATE);
+        writeFileSync(path, gz);
+        const rows = listEfsTree(readEfsImage(gz, NODE_DEFLATE).tree).filter(
+          (r) => r.type === 'item' || r.type === 'file',
+        );
+        expect(rows.length).toBeGreaterThan(5);
+        for (const r of rows) {
+          const out = execFileSync(
+            'sh',
+            [
+              '-c',
+              `gzip -dc ${JSON.stringify(path)} | tar -xOPf - ${JSON.stringify(r.path)} | openssl dgst -sha256 -r`,
+            ],
+            { encoding: 'utf8' },
+          );
+          expect(out.split(' ')[0]).toBe(r.sha256);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -15,10 +15,18 @@ import { printRatio } from '../../../scripts/bench-ratio.ts';
 
 const V = join(import.meta.dirname, '../test/vectors');
 const der = (n: string): Uint8Array => certificatesFrom(new Uint8Array(readFileSync(join(V, n))))[0] as Uint8Array;
-const tgz = concatBytes(Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3), new Uint8Array(randomBytes(3 * 1024 * 1024 - 10)));
+const tgz = concatBytes(
+  Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3),
+  new Uint8Array(randomBytes(3 * 1024 * 1024 - 10)),
+);
 const options = {
-  caCertDer: der('test-ca.crt.pem'), rootCertDer: der('test-root.crt.pem'), attestCertDer: der('test-att.crt.pem'),
-  attestKey: createPrivateKey(readFileSync(join(V, 'test-att.key.pem'), 'utf8')), hwId: 0x009600e100000000n, swId: 0n, allowTestRoot: true,
+  caCertDer: der('test-ca.crt.pem'),
+  rootCertDer: der('test-root.crt.pem'),
+  attestCertDer: der('test-att.crt.pem'),
+  attestKey: createPrivateKey(readFileSync(join(V, 'test-att.key.pem'), 'utf8')),
+  hwId: 0x009600e100000000n,
+  swId: 0n,
+  allowTestRoot: true,
 };
 const work = mkdtempSync(join(tmpdir(), 'nv-fsg-bench-'));
 writeFileSync(join(work, 'tgz'), tgz);

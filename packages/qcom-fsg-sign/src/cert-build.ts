@@ -75,7 +75,8 @@ export function buildTbs(input: TbsInput): Uint8Array<ArrayBuffer> {
     if (!input.authorityKeyId) throw new RangeError(`${input.role} certificate needs authorityKeyId`);
     exts.push(ext(OID.aki, false, seq(tlv(0x80, input.authorityKeyId))));
   }
-  const subjectName = input.role === 'root' && input.issuerName.length === 0 ? encodeName(input.subject) : encodeName(input.subject);
+  const subjectName =
+    input.role === 'root' && input.issuerName.length === 0 ? encodeName(input.subject) : encodeName(input.subject);
   return seq(
     tlv(0xa0, uint(2)),
     uintBytes(input.serial),

@@ -36,10 +36,27 @@ export interface MbnHeader {
   certChainSize: number;
 }
 
-const FIELDS = ['imageId', 'version', 'imageSrc', 'imageDest', 'imageSize', 'codeSize', 'signaturePtr', 'signatureSize', 'certChainPtr', 'certChainSize'] as const;
+const FIELDS = [
+  'imageId',
+  'version',
+  'imageSrc',
+  'imageDest',
+  'imageSize',
+  'codeSize',
+  'signaturePtr',
+  'signatureSize',
+  'certChainPtr',
+  'certChainSize',
+] as const;
 
 function u32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
+  return (
+    ((bytes[at] as number) |
+      ((bytes[at + 1] as number) << 8) |
+      ((bytes[at + 2] as number) << 16) |
+      ((bytes[at + 3] as number) << 24)) >>>
+    0
+  );
 }
 
 /**
@@ -50,7 +67,11 @@ function u32(bytes: Uint8Array, at: number): number {
  */
 export function parseMbnHeader(bytes: Uint8Array, offset = 0, path?: string): MbnHeader {
   if (offset < 0 || offset + MBN_HEADER_SIZE > bytes.length) {
-    throw new NvError('NV_TRUNCATED', `need 40 bytes for the MBN v3 header at ${offset}, have ${Math.max(0, bytes.length - offset)}`, { offset, path });
+    throw new NvError(
+      'NV_TRUNCATED',
+      `need 40 bytes for the MBN v3 header at ${offset}, have ${Math.max(0, bytes.length - offset)}`,
+      { offset, path },
+    );
   }
   const h = {} as MbnHeader;
   FIELDS.forEach((f, i) => {
@@ -69,7 +90,8 @@ export function encodeMbnHeader(header: MbnHeader): Uint8Array<ArrayBuffer> {
   const w = new ByteWriter(MBN_HEADER_SIZE);
   for (const f of FIELDS) {
     const v = header[f];
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`MBN header ${f} must be a u32, got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new RangeError(`MBN header ${f} must be a u32, got ${v}`);
     w.u32le(v);
   }
   return w.finish();
@@ -81,12 +103,25 @@ export function encodeMbnHeader(header: MbnHeader): Uint8Array<ArrayBuffer> {
  * @example
  * signingHeader(141, 256).imageSize // 6541
  */
-export function signingHeader(codeSize: number, signatureSize: number, certChainSize: number = CERT_CHAIN_SIZE): MbnHeader {
+export function signingHeader(
+  codeSize: number,
+  signatureSize: number,
+  certChainSize: number = CERT_CHAIN_SIZE,
+): MbnHeader {
   const imageSize = codeSize + signatureSize + certChainSize;
-  if (imageSize + MBN_HEADER_SIZE > 0xffffffff) throw new RangeError(`image of ${imageSize} bytes does not fit a u32 size`);
+  if (imageSize + MBN_HEADER_SIZE > 0xffffffff)
+    throw new RangeError(`image of ${imageSize} bytes does not fit a u32 size`);
   return {
-    imageId: MBN_IMAGE_ID_EFS_TAR, version: 3, imageSrc: MBN_HEADER_SIZE, imageDest: 0, imageSize, codeSize,
-    signaturePtr: codeSize, signatureSize, certChainPtr: codeSize + signatureSize, certChainSize,
+    imageId: MBN_IMAGE_ID_EFS_TAR,
+    version: 3,
+    imageSrc: MBN_HEADER_SIZE,
+    imageDest: 0,
+    imageSize,
+    codeSize,
+    signaturePtr: codeSize,
+    signatureSize,
+    certChainPtr: codeSize + signatureSize,
+    certChainSize,
   };
 }
 
@@ -121,7 +156,11 @@ export function mbnArithmeticHolds(h: MbnHeader): boolean {
  */
 export function mbnLayout(h: MbnHeader, base = 0, path?: string): MbnLayout {
   if (!mbnArithmeticHolds(h)) {
-    throw new NvError('NV_FSG_HEADER_SIZES', `MBN v3 header sizes do not add up: code ${h.codeSize}, signature_ptr ${h.signaturePtr}, signature ${h.signatureSize}, cert_chain_ptr ${h.certChainPtr}, chain ${h.certChainSize}, image_size ${h.imageSize}`, { offset: base, path, data: { ...h } });
+    throw new NvError(
+      'NV_FSG_HEADER_SIZES',
+      `MBN v3 header sizes do not add up: code ${h.codeSize}, signature_ptr ${h.signaturePtr}, signature ${h.signatureSize}, cert_chain_ptr ${h.certChainPtr}, chain ${h.certChainSize}, image_size ${h.imageSize}`,
+      { offset: base, path, data: { ...h } },
+    );
   }
   return {
     codeOffset: MBN_HEADER_SIZE,
@@ -141,12 +180,26 @@ export function checkMbnHeader(h: MbnHeader, available: number, base = 0): FsgFi
   const f = (severity: FsgFinding['severity'], code: string, message: string, field: number): void => {
     out.push({ severity, code, message, offset: base + 4 * field });
   };
-  if (h.imageId !== MBN_IMAGE_ID_EFS_TAR) f('warning', 'NV_FSG_HEADER_FIELD', `image_id is ${h.imageId}, expected 27 (the modem ignores it, inferred)`, 0);
+  if (h.imageId !== MBN_IMAGE_ID_EFS_TAR)
+    f('warning', 'NV_FSG_HEADER_FIELD', `image_id is ${h.imageId}, expected 27 (the modem ignores it, inferred)`, 0);
   if (h.version !== 3) f('warning', 'NV_FSG_HEADER_FIELD', `header_vsn_num is ${h.version}, expected 3`, 1);
   if (h.imageSrc !== MBN_HEADER_SIZE) f('error', 'NV_FSG_HEADER_FIELD', `image_src is ${h.imageSrc}, must be 40`, 2);
-  if (h.imageDest !== 0) f('error', 'NV_FSG_HEADER_FIELD', `image_dest_ptr is 0x${h.imageDest.toString(16)}, must be 0`, 3);
-  if (!mbnArithmeticHolds({ ...h, version: 3, imageSrc: MBN_HEADER_SIZE })) f('error', 'NV_FSG_HEADER_SIZES', `sizes do not add up: image_size ${h.imageSize} vs code ${h.codeSize} + signature ${h.signatureSize} + chain ${h.certChainSize}, signature_ptr ${h.signaturePtr}, cert_chain_ptr ${h.certChainPtr}`, 4);
-  else if (MBN_HEADER_SIZE + h.imageSize > available) f('error', 'NV_FSG_HEADER_SIZES', `the header says the image is ${MBN_HEADER_SIZE + h.imageSize} bytes, only ${available} are there`, 4);
+  if (h.imageDest !== 0)
+    f('error', 'NV_FSG_HEADER_FIELD', `image_dest_ptr is 0x${h.imageDest.toString(16)}, must be 0`, 3);
+  if (!mbnArithmeticHolds({ ...h, version: 3, imageSrc: MBN_HEADER_SIZE }))
+    f(
+      'error',
+      'NV_FSG_HEADER_SIZES',
+      `sizes do not add up: image_size ${h.imageSize} vs code ${h.codeSize} + signature ${h.signatureSize} + chain ${h.certChainSize}, signature_ptr ${h.signaturePtr}, cert_chain_ptr ${h.certChainPtr}`,
+      4,
+    );
+  else if (MBN_HEADER_SIZE + h.imageSize > available)
+    f(
+      'error',
+      'NV_FSG_HEADER_SIZES',
+      `the header says the image is ${MBN_HEADER_SIZE + h.imageSize} bytes, only ${available} are there`,
+      4,
+    );
   return out;
 }
 
@@ -174,14 +227,19 @@ export interface ImgSector {
  * @example
  * encodeImgSector({ mbnSize: 6581 }) // 14000000 03000000 d8010000 00000000 b5190000 b5190000 …
  */
-export function encodeImgSector(options: { mbnSize: number; dest?: number; partition?: ImgPartition }): Uint8Array<ArrayBuffer> {
+export function encodeImgSector(options: {
+  mbnSize: number;
+  dest?: number;
+  partition?: ImgPartition;
+}): Uint8Array<ArrayBuffer> {
   const { mbnSize, dest = 0, partition = 'FSG' } = options;
   const id = IMG_PARTITION_IDS[partition];
   if (id === undefined) throw new RangeError(`partition must be FSG, FS1 or FS2, got ${String(partition)}`);
   const out = new Uint8Array(IMG_SECTOR_SIZE);
   const dv = new DataView(out.buffer);
   for (const [i, v] of [id, 3, IMG_SECTOR_SIZE - MBN_HEADER_SIZE, dest, mbnSize, mbnSize].entries()) {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`.img sector word ${i} must be a u32, got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new RangeError(`.img sector word ${i} must be a u32, got ${v}`);
     dv.setUint32(4 * i, v, true);
   }
   out.set(IMG_MAGIC, 0x28);
@@ -195,13 +253,20 @@ export function encodeImgSector(options: { mbnSize: number; dest?: number; parti
  * parseImgSector(img).dest
  */
 export function parseImgSector(bytes: Uint8Array, path?: string): ImgSector {
-  if (bytes.length < IMG_SECTOR_SIZE) throw new NvError('NV_TRUNCATED', `need 512 bytes for the .img sector, have ${bytes.length}`, { offset: 0, path });
+  if (bytes.length < IMG_SECTOR_SIZE)
+    throw new NvError('NV_TRUNCATED', `need 512 bytes for the .img sector, have ${bytes.length}`, { offset: 0, path });
   let fillZero = true;
   for (let i = 0x18; i < 0x28; i++) if (bytes[i] !== 0) fillZero = false;
   for (let i = 0x28 + IMG_MAGIC.length; i < IMG_SECTOR_SIZE; i++) if (bytes[i] !== 0) fillZero = false;
   return {
-    imageId: u32(bytes, 0), version: u32(bytes, 4), imageSrc: u32(bytes, 8), dest: u32(bytes, 12), imageSize: u32(bytes, 16), codeSize: u32(bytes, 20),
-    fillZero, magicOk: bytesEqual(bytes.subarray(0x28, 0x28 + IMG_MAGIC.length), IMG_MAGIC),
+    imageId: u32(bytes, 0),
+    version: u32(bytes, 4),
+    imageSrc: u32(bytes, 8),
+    dest: u32(bytes, 12),
+    imageSize: u32(bytes, 16),
+    codeSize: u32(bytes, 20),
+    fillZero,
+    magicOk: bytesEqual(bytes.subarray(0x28, 0x28 + IMG_MAGIC.length), IMG_MAGIC),
   };
 }
 
@@ -215,9 +280,12 @@ export function checkImgSector(s: ImgSector, mbnSize: number): FsgFinding[] {
   const w = (message: string, offset: number): void => {
     out.push({ severity: 'warning', code: 'NV_FSG_IMG_SECTOR', message, offset });
   };
-  if (![16, 17, 20].includes(s.imageId)) w(`.img sector image id is ${s.imageId}, expected 20 (FSG), 16 (FS1) or 17 (FS2)`, 0);
-  if (s.version !== 3 || s.imageSrc !== 472) w(`.img sector words 1,2 are ${s.version},${s.imageSrc}, expected 3,472`, 4);
-  if (s.imageSize !== mbnSize || s.codeSize !== mbnSize) w(`.img sector sizes are ${s.imageSize}/${s.codeSize}, the .mbn is ${mbnSize} bytes`, 16);
+  if (![16, 17, 20].includes(s.imageId))
+    w(`.img sector image id is ${s.imageId}, expected 20 (FSG), 16 (FS1) or 17 (FS2)`, 0);
+  if (s.version !== 3 || s.imageSrc !== 472)
+    w(`.img sector words 1,2 are ${s.version},${s.imageSrc}, expected 3,472`, 4);
+  if (s.imageSize !== mbnSize || s.codeSize !== mbnSize)
+    w(`.img sector sizes are ${s.imageSize}/${s.codeSize}, the .mbn is ${mbnSize} bytes`, 16);
   if (!s.fillZero) w('.img sector fill is not all zero', 0x18);
   return out;
 }
@@ -229,7 +297,9 @@ export function checkImgSector(s: ImgSector, mbnSize: number): FsgFinding[] {
 export type SignedImageContainer = 'mbn' | 'img' | 'fsg';
 
 function magicAt40(bytes: Uint8Array): boolean {
-  return bytes.length >= 0x28 + IMG_MAGIC.length && bytesEqual(bytes.subarray(0x28, 0x28 + IMG_MAGIC.length), IMG_MAGIC);
+  return (
+    bytes.length >= 0x28 + IMG_MAGIC.length && bytesEqual(bytes.subarray(0x28, 0x28 + IMG_MAGIC.length), IMG_MAGIC)
+  );
 }
 
 function looksLikeMbn(bytes: Uint8Array, at: number): boolean {
@@ -253,7 +323,13 @@ export function detectSignedImage(bytes: Uint8Array): SignedImageContainer | und
 }
 
 function u32be(bytes: Uint8Array, at: number): number {
-  return (((bytes[at] as number) << 24) | ((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number)) >>> 0;
+  return (
+    (((bytes[at] as number) << 24) |
+      ((bytes[at + 1] as number) << 16) |
+      ((bytes[at + 2] as number) << 8) |
+      (bytes[at + 3] as number)) >>>
+    0
+  );
 }
 
 /**
@@ -263,7 +339,9 @@ function u32be(bytes: Uint8Array, at: number): number {
  */
 export function isTarHeader(bytes: Uint8Array): boolean {
   if (bytes.length < 512 || bytes[0] === 0) return false;
-  const text = String.fromCharCode(...bytes.subarray(148, 156)).replace(/[\0 ]+$/, '').trim();
+  const text = String.fromCharCode(...bytes.subarray(148, 156))
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (!/^[0-7]{1,8}$/.test(text)) return false;
   let sum = 0;
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : (bytes[i] as number);
@@ -276,7 +354,13 @@ export function isTarHeader(bytes: Uint8Array): boolean {
  * isGzipHeader(hexToBytes('1f8b08000000000000ff')) // true
  */
 export function isGzipHeader(bytes: Uint8Array): boolean {
-  return bytes.length >= 10 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8 && ((bytes[3] as number) & 0xe0) === 0;
+  return (
+    bytes.length >= 10 &&
+    bytes[0] === 0x1f &&
+    bytes[1] === 0x8b &&
+    bytes[2] === 8 &&
+    ((bytes[3] as number) & 0xe0) === 0
+  );
 }
 
 function elfMbnVersion(bytes: Uint8Array): number | undefined {
@@ -310,18 +394,37 @@ function rejectUnrecognised(bytes: Uint8Array, path?: string): never {
   if (bytes.length >= 4 && u32be(bytes, 0) === 0x7f454c46) {
     const v = elfMbnVersion(bytes);
     const ver = v === undefined ? 'unknown MBN version' : `MBN v${v}${v >= 6 ? ' (SHA-384)' : ''}`;
-    throw new NvError('NV_FSG_ELF_UNSUPPORTED', `this is an ELF image (${ver}), not a 40-byte MBN v3 FSG image; use SecTools v2 EFS-TAR or \`nv qcom mbn\``, { offset: 0, path, data: { mbnVersion: v ?? null } });
+    throw new NvError(
+      'NV_FSG_ELF_UNSUPPORTED',
+      `this is an ELF image (${ver}), not a 40-byte MBN v3 FSG image; use SecTools v2 EFS-TAR or \`nv qcom mbn\``,
+      { offset: 0, path, data: { mbnVersion: v ?? null } },
+    );
   }
   if (bytes.length >= 8 && u32(bytes, 4) === 0x73d71034) {
-    throw new NvError('NV_FSG_MBN80_UNSUPPORTED', 'this file has the legacy 80-byte MBN header (magic 0x73D71034 at 4), not the 40-byte MBN v3 header', { offset: 4, path });
+    throw new NvError(
+      'NV_FSG_MBN80_UNSUPPORTED',
+      'this file has the legacy 80-byte MBN header (magic 0x73D71034 at 4), not the 40-byte MBN v3 header',
+      { offset: 4, path },
+    );
   }
   if ((bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8) || isTarHeader(bytes)) {
-    throw new NvError('NV_FSG_UNSIGNED', 'this is a plain tar/gzip, not a signed image; sign it with `nv qcom fsg sign`', { offset: 0, path });
+    throw new NvError(
+      'NV_FSG_UNSIGNED',
+      'this is a plain tar/gzip, not a signed image; sign it with `nv qcom fsg sign`',
+      { offset: 0, path },
+    );
   }
   if (bytes.length > 0 && (bytes.every((b) => b === 0) || bytes.every((b) => b === 0xff))) {
-    throw new NvError('NV_FSG_EMPTY', `the file is all 0x${bytes[0] === 0 ? '00' : 'FF'} (an erased partition)`, { offset: 0, path });
+    throw new NvError('NV_FSG_EMPTY', `the file is all 0x${bytes[0] === 0 ? '00' : 'FF'} (an erased partition)`, {
+      offset: 0,
+      path,
+    });
   }
-  throw new NvError('NV_FSG_NOT_MBN', 'no MBN v3 header and no .img sector (IMGEFS- SIGNED_IMAGE at 0x28); the file may be device-encrypted EFS (modemst1/2) or another format', { offset: 0, path });
+  throw new NvError(
+    'NV_FSG_NOT_MBN',
+    'no MBN v3 header and no .img sector (IMGEFS- SIGNED_IMAGE at 0x28); the file may be device-encrypted EFS (modemst1/2) or another format',
+    { offset: 0, path },
+  );
 }
 
 /** The result of {@link unwrapSignedImage}. */
@@ -354,9 +457,19 @@ export function locateSignedImage(bytes: Uint8Array, path?: string): LocatedImag
   let mbnOffset: number;
   if (magicAt40(bytes)) {
     mbnOffset = IMG_SECTOR_SIZE;
-    if (bytes.length < IMG_SECTOR_SIZE + MBN_HEADER_SIZE) throw new NvError('NV_TRUNCATED', `.img sector found but the file ends at ${bytes.length}, before the MBN header at 512`, { offset: bytes.length, path });
+    if (bytes.length < IMG_SECTOR_SIZE + MBN_HEADER_SIZE)
+      throw new NvError(
+        'NV_TRUNCATED',
+        `.img sector found but the file ends at ${bytes.length}, before the MBN header at 512`,
+        { offset: bytes.length, path },
+      );
     const h = parseMbnHeader(bytes, mbnOffset, path);
-    if (!mbnArithmeticHolds(h)) throw new NvError('NV_FSG_NOT_MBN', 'the .img sector is there but no MBN v3 header at offset 512', { offset: mbnOffset, path, data: { ...h } });
+    if (!mbnArithmeticHolds(h))
+      throw new NvError('NV_FSG_NOT_MBN', 'the .img sector is there but no MBN v3 header at offset 512', {
+        offset: mbnOffset,
+        path,
+        data: { ...h },
+      });
   } else if (looksLikeMbn(bytes, 0)) {
     mbnOffset = 0;
   } else {
@@ -365,12 +478,22 @@ export function locateSignedImage(bytes: Uint8Array, path?: string): LocatedImag
   const header = parseMbnHeader(bytes, mbnOffset, path);
   const layout = mbnLayout(header, mbnOffset, path);
   const end = mbnOffset + layout.totalSize;
-  if (end > bytes.length) throw new NvError('NV_TRUNCATED', `the MBN header says the image ends at ${end}, the file has ${bytes.length} bytes`, { offset: bytes.length, path, data: { expected: end } });
+  if (end > bytes.length)
+    throw new NvError(
+      'NV_TRUNCATED',
+      `the MBN header says the image ends at ${end}, the file has ${bytes.length} bytes`,
+      { offset: bytes.length, path, data: { expected: end } },
+    );
   const container: SignedImageContainer = mbnOffset === 0 ? 'mbn' : end < bytes.length ? 'fsg' : 'img';
   const codeOffset = mbnOffset + MBN_HEADER_SIZE;
   return {
-    container, codeOffset, code: bytes.subarray(codeOffset, codeOffset + header.codeSize),
-    mbnOffset, mbn: bytes.subarray(mbnOffset, end), header, trailingBytes: bytes.length - end,
+    container,
+    codeOffset,
+    code: bytes.subarray(codeOffset, codeOffset + header.codeSize),
+    mbnOffset,
+    mbn: bytes.subarray(mbnOffset, end),
+    header,
+    trailingBytes: bytes.length - end,
   };
 }
 
@@ -395,6 +518,11 @@ export function unwrapSignedImage(bytes: Uint8Array): UnwrappedImage {
  */
 export function unwrapPartitionImage(bytes: Uint8Array, path?: string): LocatedImage {
   const located = locateSignedImage(bytes, path);
-  if (located.container === 'mbn') throw new NvError('NV_FSG_IMG_SECTOR_MISSING', 'this is a bare .mbn; the modem skips the first 512 bytes of fsg, so wrap it with `nv qcom fsg img` first', { offset: 0, path });
+  if (located.container === 'mbn')
+    throw new NvError(
+      'NV_FSG_IMG_SECTOR_MISSING',
+      'this is a bare .mbn; the modem skips the first 512 bytes of fsg, so wrap it with `nv qcom fsg img` first',
+      { offset: 0, path },
+    );
   return located;
 }

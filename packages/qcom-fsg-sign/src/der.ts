@@ -187,7 +187,10 @@ export function uintBytes(value: Uint8Array): Uint8Array<ArrayBuffer> {
   let i = 0;
   while (i < value.length - 1 && value[i] === 0) i++;
   const v = value.subarray(i);
-  return tlv(0x02, ((v[0] ?? 0) & 0x80) !== 0 ? concatBytes(Uint8Array.of(0), v) : v.length === 0 ? Uint8Array.of(0) : v);
+  return tlv(
+    0x02,
+    ((v[0] ?? 0) & 0x80) !== 0 ? concatBytes(Uint8Array.of(0), v) : v.length === 0 ? Uint8Array.of(0) : v,
+  );
 }
 
 /**

@@ -24,7 +24,11 @@ export function parseId(text: string | bigint | number, what = 'ID', max: bigint
     if (/^0[xX][0-9a-fA-F]{1,16}$/.test(t) || /^\d{1,20}$/.test(t)) v = BigInt(t);
   }
   if (v === undefined || v < 0n || v > max) {
-    throw new NvError('NV_FSG_ID_FORMAT', `${what} "${String(text)}" is not decimal or 0x hex in 0…0x${max.toString(16).toUpperCase()}`, { data: { what } });
+    throw new NvError(
+      'NV_FSG_ID_FORMAT',
+      `${what} "${String(text)}" is not decimal or 0x hex in 0…0x${max.toString(16).toUpperCase()}`,
+      { data: { what } },
+    );
   }
   return v;
 }
@@ -84,7 +88,13 @@ export interface ImageHashSteps {
  * @example
  * bytesToHex(imageHash(encodeLatin1('abc'), 0n, 0x009600E100000000n)) // 'aac7b9ad…'
  */
-export function imageHash(signed: Uint8Array, swId: bigint, hwId: bigint, algorithm: ImageHashAlgorithm = 'sha256', digest?: (data: Uint8Array) => Uint8Array): Uint8Array {
+export function imageHash(
+  signed: Uint8Array,
+  swId: bigint,
+  hwId: bigint,
+  algorithm: ImageHashAlgorithm = 'sha256',
+  digest?: (data: Uint8Array) => Uint8Array,
+): Uint8Array {
   return imageHashSteps(signed, swId, hwId, algorithm, digest).h3;
 }
 
@@ -93,7 +103,13 @@ export function imageHash(signed: Uint8Array, swId: bigint, hwId: bigint, algori
  * @example
  * imageHashSteps(signed, 0n, hwId).h1
  */
-export function imageHashSteps(signed: Uint8Array, swId: bigint, hwId: bigint, algorithm: ImageHashAlgorithm = 'sha256', digest?: (data: Uint8Array) => Uint8Array): ImageHashSteps {
+export function imageHashSteps(
+  signed: Uint8Array,
+  swId: bigint,
+  hwId: bigint,
+  algorithm: ImageHashAlgorithm = 'sha256',
+  digest?: (data: Uint8Array) => Uint8Array,
+): ImageHashSteps {
   const H = algorithm === 'sha256' ? sha256 : sha1;
   const h1 = digest !== undefined && algorithm === 'sha256' ? digest(signed) : H(signed);
   const h2 = H(concatBytes(innerPad(swId), h1));

@@ -22,11 +22,40 @@ export interface FsgImg {
  * @example
  * const { img, dest } = buildFsgImg(mbn, { meta: parseEfsImageMeta(metaBytes) });
  */
-export function buildFsgImg(mbn: Uint8Array, options: { meta?: EfsImageMeta; partition?: ImgPartition; path?: string } = {}): FsgImg {
+export function buildFsgImg(
+  mbn: Uint8Array,
+  options: { meta?: EfsImageMeta; partition?: ImgPartition; path?: string } = {},
+): FsgImg {
   const loc = locateSignedImage(mbn, options.path);
-  if (loc.container !== 'mbn') throw new NvError('NV_FSG_IMG_SECTOR', `the input is already an ${loc.container === 'img' ? '.img' : 'fsg dump'}; give the bare .mbn`, { offset: 0, path: options.path });
-  if (loc.trailingBytes !== 0) throw new NvError('NV_FSG_HEADER_SIZES', `${loc.trailingBytes} bytes follow the .mbn (40 + image_size = ${loc.mbn.length}); the .mbn must end there`, { offset: loc.mbn.length, path: options.path });
+  if (loc.container !== 'mbn')
+    throw new NvError(
+      'NV_FSG_IMG_SECTOR',
+      `the input is already an ${loc.container === 'img' ? '.img' : 'fsg dump'}; give the bare .mbn`,
+      { offset: 0, path: options.path },
+    );
+  if (loc.trailingBytes !== 0)
+    throw new NvError(
+      'NV_FSG_HEADER_SIZES',
+      `${loc.trailingBytes} bytes follow the .mbn (40 + image_size = ${loc.mbn.length}); the .mbn must end there`,
+      { offset: loc.mbn.length, path: options.path },
+    );
   const m = metaForPartition(options.meta, options.partition ?? 'FSG');
-  const img = concatBytes(encodeImgSector({ mbnSize: mbn.length, dest: m.dest, partition: options.partition ?? 'FSG' }), mbn);
-  return { img, size: img.length, dest: m.dest, findings: options.meta ? m.findings : [{ severity: 'warning', code: 'NV_FSG_META_KEY_MISSING', message: 'no efs_image_meta.bin: image_dest_ptr 0 is written and no size check is possible' }] };
+  const img = concatBytes(
+    encodeImgSector({ mbnSize: mbn.length, dest: m.dest, partition: options.partition ?? 'FSG' }),
+    mbn,
+  );
+  return {
+    img,
+    size: img.length,
+    dest: m.dest,
+    findings: options.meta
+      ? m.findings
+      : [
+          {
+            severity: 'warning',
+            code: 'NV_FSG_META_KEY_MISSING',
+            message: 'no efs_image_meta.bin: image_dest_ptr 0 is written and no size check is possible',
+          },
+        ],
+  };
 }

@@ -8,7 +8,14 @@ import type { FsgFinding } from './errors.ts';
 import type { ImgPartition } from './container.ts';
 
 /** The keys the modem build writes (each only if defined). */
-export const META_KEYS: readonly string[] = Object.freeze(['GOLDEN_RAM_ADDR', 'GOLDEN_RAM_SIZE', 'MODEM_RAM_ADDR', 'MODEM_RAM_SIZE', 'SHARED_RAM_ADDR', 'SHARED_RAM_SIZE']);
+export const META_KEYS: readonly string[] = Object.freeze([
+  'GOLDEN_RAM_ADDR',
+  'GOLDEN_RAM_SIZE',
+  'MODEM_RAM_ADDR',
+  'MODEM_RAM_SIZE',
+  'SHARED_RAM_ADDR',
+  'SHARED_RAM_SIZE',
+]);
 
 /** A parsed meta file: every row (known and unknown keys, `FS_` prefix removed), values as bigint. */
 export interface EfsImageMeta {
@@ -25,7 +32,10 @@ const MAX_META_BYTES = 64 * 1024;
  * parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_ADDR,0x8A000000L\r\n')).values['GOLDEN_RAM_ADDR'] // 0x8A000000n
  */
 export function parseEfsImageMeta(bytes: Uint8Array, path?: string): EfsImageMeta {
-  if (bytes.length > MAX_META_BYTES) throw new NvError('NV_LIMIT', `efs_image_meta.bin is ${bytes.length} bytes, over the limit of ${MAX_META_BYTES}`, { path });
+  if (bytes.length > MAX_META_BYTES)
+    throw new NvError('NV_LIMIT', `efs_image_meta.bin is ${bytes.length} bytes, over the limit of ${MAX_META_BYTES}`, {
+      path,
+    });
   const text = decodeLatin1(bytes);
   const values: Record<string, bigint> = {};
   let sawHeader = false;
@@ -37,20 +47,40 @@ export function parseEfsImageMeta(bytes: Uint8Array, path?: string): EfsImageMet
     if (line === '') continue;
     const cells = line.split(',').map((s) => s.trim());
     if (!sawHeader) {
-      if (cells[0] !== 'EFS_IMAGE_KEYS') throw new NvError('NV_FSG_META_PARSE', `efs_image_meta.bin must start with the row EFS_IMAGE_KEYS,VALUES, found "${line.slice(0, 40)}"`, { offset: lineOffset, path });
+      if (cells[0] !== 'EFS_IMAGE_KEYS')
+        throw new NvError(
+          'NV_FSG_META_PARSE',
+          `efs_image_meta.bin must start with the row EFS_IMAGE_KEYS,VALUES, found "${line.slice(0, 40)}"`,
+          { offset: lineOffset, path },
+        );
       sawHeader = true;
       continue;
     }
-    if (cells.length !== 2 || cells[0] === '') throw new NvError('NV_FSG_META_PARSE', `row "${line.slice(0, 60)}" is not KEY,VALUE`, { offset: lineOffset, path });
+    if (cells.length !== 2 || cells[0] === '')
+      throw new NvError('NV_FSG_META_PARSE', `row "${line.slice(0, 60)}" is not KEY,VALUE`, {
+        offset: lineOffset,
+        path,
+      });
     const key = (cells[0] as string).toUpperCase().replace(/^FS_/, '');
-    if (Object.hasOwn(values, key)) throw new NvError('NV_FSG_META_PARSE', `duplicate key ${key}`, { offset: lineOffset, path });
+    if (Object.hasOwn(values, key))
+      throw new NvError('NV_FSG_META_PARSE', `duplicate key ${key}`, { offset: lineOffset, path });
     const m = /^(0[xX][0-9a-fA-F]{1,16}|\d{1,20})[lL]?$/.exec(cells[1] as string);
-    if (!m) throw new NvError('NV_FSG_META_PARSE', `value of ${key} is "${(cells[1] as string).slice(0, 30)}", not a number (0x… hex or decimal)`, { offset: lineOffset, path });
+    if (!m)
+      throw new NvError(
+        'NV_FSG_META_PARSE',
+        `value of ${key} is "${(cells[1] as string).slice(0, 30)}", not a number (0x… hex or decimal)`,
+        { offset: lineOffset, path },
+      );
     const v = BigInt(m[1] as string);
-    if (v > 0xffffffffffffffffn) throw new NvError('NV_FSG_META_PARSE', `value of ${key} is over 64 bits`, { offset: lineOffset, path });
+    if (v > 0xffffffffffffffffn)
+      throw new NvError('NV_FSG_META_PARSE', `value of ${key} is over 64 bits`, { offset: lineOffset, path });
     values[key] = v;
   }
-  if (!sawHeader) throw new NvError('NV_FSG_META_PARSE', 'efs_image_meta.bin has no EFS_IMAGE_KEYS,VALUES header row', { offset: 0, path });
+  if (!sawHeader)
+    throw new NvError('NV_FSG_META_PARSE', 'efs_image_meta.bin has no EFS_IMAGE_KEYS,VALUES header row', {
+      offset: 0,
+      path,
+    });
   return { values };
 }
 
@@ -94,12 +124,27 @@ export function metaForPartition(meta: EfsImageMeta | undefined, partition: ImgP
   const addr = meta.values[`${p}_RAM_ADDR`];
   const size = meta.values[`${p}_RAM_SIZE`];
   let dest = 0;
-  if (addr === undefined) findings.push({ severity: 'warning', code: 'NV_FSG_META_KEY_MISSING', message: `no ${p}_RAM_ADDR: image_dest_ptr 0 is written` });
+  if (addr === undefined)
+    findings.push({
+      severity: 'warning',
+      code: 'NV_FSG_META_KEY_MISSING',
+      message: `no ${p}_RAM_ADDR: image_dest_ptr 0 is written`,
+    });
   else if (addr !== 0n) {
     const d = addr + 512n;
-    if (d > 0xffffffffn) throw new NvError('NV_FSG_META_PARSE', `${p}_RAM_ADDR 0x${addr.toString(16)} + 512 does not fit 32 bits`, { data: { key: `${p}_RAM_ADDR` } });
+    if (d > 0xffffffffn)
+      throw new NvError('NV_FSG_META_PARSE', `${p}_RAM_ADDR 0x${addr.toString(16)} + 512 does not fit 32 bits`, {
+        data: { key: `${p}_RAM_ADDR` },
+      });
     dest = Number(d);
   }
-  if (size === undefined) findings.push({ severity: 'warning', code: 'NV_FSG_META_KEY_MISSING', message: `no ${p}_RAM_SIZE: the size check is skipped` });
-  return size === undefined || size > BigInt(Number.MAX_SAFE_INTEGER) ? { dest, findings } : { dest, ramSize: Number(size), findings };
+  if (size === undefined)
+    findings.push({
+      severity: 'warning',
+      code: 'NV_FSG_META_KEY_MISSING',
+      message: `no ${p}_RAM_SIZE: the size check is skipped`,
+    });
+  return size === undefined || size > BigInt(Number.MAX_SAFE_INTEGER)
+    ? { dest, findings }
+    : { dest, ramSize: Number(size), findings };
 }

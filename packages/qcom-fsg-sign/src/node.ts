@@ -3,13 +3,31 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, privateEncrypt, randomBytes, sign as cryptoSign, constants, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  privateEncrypt,
+  randomBytes,
+  sign as cryptoSign,
+  constants,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NvError, bytesEqual, bytesToHex, concatBytes, sha256 } from '@nv/core';
 import { createNodeSha256, readFileLimited, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import { assembleCertificate, buildTbs, type CertRole } from './cert-build.ts';
-import { CERT_CHAIN_SIZE, MBN_HEADER_SIZE, encodeMbnHeader, isGzipHeader, isTarHeader, signingHeader } from './container.ts';
+import {
+  CERT_CHAIN_SIZE,
+  MBN_HEADER_SIZE,
+  encodeMbnHeader,
+  isGzipHeader,
+  isTarHeader,
+  signingHeader,
+} from './container.ts';
 import { children, readTlv } from './der.ts';
 import { formatId, imageHash } from './hash.ts';
 import { metaForPartition, type EfsImageMeta } from './meta.ts';
@@ -49,25 +67,41 @@ export function createKeySigner(key: string | KeyObject): ImageSigner {
  * const signer = createCommandSigner('openssl pkeyutl -sign -inkey att.key -pkeyopt rsa_padding_mode:pkcs1');
  */
 export function createCommandSigner(command: string, options: { cwd?: string; timeoutMs?: number } = {}): ImageSigner {
-  return (digest) => new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (cause) => reject(new NvError('NV_FSG_SIGNER', `signer command failed to start: ${command}`, { cause })));
-    child.on('close', (code) => {
-      if (code !== 0) reject(new NvError('NV_FSG_SIGNER', `signer command exited with ${code}: ${Buffer.concat(err).toString('utf8').trim().slice(0, 400)}`, { data: { command } }));
-      else resolve(new Uint8Array(Buffer.concat(out)));
+  return (digest) =>
+    new Promise((resolve, reject) => {
+      const child = spawn('sh', ['-c', command], {
+        cwd: options.cwd,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        timeout: options.timeoutMs ?? 60_000,
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', (cause) =>
+        reject(new NvError('NV_FSG_SIGNER', `signer command failed to start: ${command}`, { cause })),
+      );
+      child.on('close', (code) => {
+        if (code !== 0)
+          reject(
+            new NvError(
+              'NV_FSG_SIGNER',
+              `signer command exited with ${code}: ${Buffer.concat(err).toString('utf8').trim().slice(0, 400)}`,
+              { data: { command } },
+            ),
+          );
+        else resolve(new Uint8Array(Buffer.concat(out)));
+      });
+      child.stdin.on('error', () => {});
+      child.stdin.end(Buffer.from(digest));
     });
-    child.stdin.on('error', () => {});
-    child.stdin.end(Buffer.from(digest));
-  });
 }
 
 function privateKeyFrom(pem: string | Uint8Array, what: string): KeyObject {
   try {
-    return typeof pem === 'string' ? createPrivateKey(pem) : createPrivateKey({ key: Buffer.from(pem), format: 'der', type: 'pkcs8' });
+    return typeof pem === 'string'
+      ? createPrivateKey(pem)
+      : createPrivateKey({ key: Buffer.from(pem), format: 'der', type: 'pkcs8' });
   } catch (cause) {
     throw new NvError('NV_FSG_KEYS_DIR', `${what} is not a PEM/DER private key`, { cause });
   }
@@ -86,10 +120,13 @@ function spkiKeyBits(spki: Uint8Array): Uint8Array {
 
 function checkRsaKey(key: KeyObject, what: string): number {
   const d = key.asymmetricKeyDetails;
-  if (key.asymmetricKeyType !== 'rsa' || d?.modulusLength === undefined) throw new NvError('NV_FSG_KEY_SIZE', `${what} is not an RSA key (${key.asymmetricKeyType})`);
-  if (d.modulusLength !== 2048 && d.modulusLength !== 4096) throw new NvError('NV_FSG_KEY_SIZE', `${what} is RSA-${d.modulusLength}; use 2048 or 4096 bits`);
+  if (key.asymmetricKeyType !== 'rsa' || d?.modulusLength === undefined)
+    throw new NvError('NV_FSG_KEY_SIZE', `${what} is not an RSA key (${key.asymmetricKeyType})`);
+  if (d.modulusLength !== 2048 && d.modulusLength !== 4096)
+    throw new NvError('NV_FSG_KEY_SIZE', `${what} is RSA-${d.modulusLength}; use 2048 or 4096 bits`);
   const e = d.publicExponent ?? 0n;
-  if (e !== 3n && e !== 65537n) throw new NvError('NV_FSG_BAD_EXPONENT', `${what} has e = ${e}; the modem takes 3 or 65537`);
+  if (e !== 3n && e !== 65537n)
+    throw new NvError('NV_FSG_BAD_EXPONENT', `${what} has e = ${e}; the modem takes 3 or 65537`);
   return d.modulusLength;
 }
 
@@ -101,51 +138,82 @@ function checkRsaKey(key: KeyObject, what: string): number {
 export function certificatesFrom(bytes: Uint8Array, what = 'certificate'): Uint8Array[] {
   if (bytes[0] === 0x30) return [bytes];
   const text = new TextDecoder().decode(bytes);
-  const ders = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/g)].map((m) => new Uint8Array(Buffer.from((m[1] as string).replace(/\s+/g, ''), 'base64')));
-  if (ders.length === 0) throw new NvError('NV_FSG_ROOT_INPUT', `${what} is neither DER nor PEM with a CERTIFICATE block`);
+  const ders = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/g)].map(
+    (m) => new Uint8Array(Buffer.from((m[1] as string).replace(/\s+/g, ''), 'base64')),
+  );
+  if (ders.length === 0)
+    throw new NvError('NV_FSG_ROOT_INPUT', `${what} is neither DER nor PEM with a CERTIFICATE block`);
   for (const d of ders) {
     try {
       parseCertificate(d);
     } catch (cause) {
-      throw new NvError('NV_FSG_ROOT_INPUT', `${what} has a CERTIFICATE block that is not a valid X.509 certificate`, { cause });
+      throw new NvError('NV_FSG_ROOT_INPUT', `${what} has a CERTIFICATE block that is not a valid X.509 certificate`, {
+        cause,
+      });
     }
   }
   return ders;
 }
 
 function pem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n');
   return `-----BEGIN ${label}-----\n${b64}-----END ${label}-----\n`;
 }
 
 function serialFor(role: CertRole, seed: string | undefined): Uint8Array {
   // Random 63-bit serials (§3.6); `serialSeed` makes them reproducible for byte-stable output.
-  const b = seed === undefined ? new Uint8Array(randomBytes(8)) : sha256(new TextEncoder().encode(`${seed}:${role}`)).slice(0, 8);
+  const b =
+    seed === undefined
+      ? new Uint8Array(randomBytes(8))
+      : sha256(new TextEncoder().encode(`${seed}:${role}`)).slice(0, 8);
   b[0] = ((b[0] as number) & 0x7f) | 0x01;
   return b;
 }
 
 const DAY_MS = 86_400_000;
 
-function issue(role: CertRole, opts: { subject: ReadonlyArray<readonly [string, string]>; subjectKey: KeyObject; issuerKey: KeyObject; issuer?: ParsedCert; notBefore: Date; serialSeed?: string }): Uint8Array {
+function issue(
+  role: CertRole,
+  opts: {
+    subject: ReadonlyArray<readonly [string, string]>;
+    subjectKey: KeyObject;
+    issuerKey: KeyObject;
+    issuer?: ParsedCert;
+    notBefore: Date;
+    serialSeed?: string;
+  },
+): Uint8Array {
   const spki = spkiOf(opts.subjectKey);
   const issuerSpkiBits = opts.issuer ? opts.issuer.publicKeyBits : spkiKeyBits(spki);
   const notBefore = new Date(Math.floor(opts.notBefore.getTime() / 1000) * 1000);
   const tbs = buildTbs({
-    role, serial: serialFor(role, opts.serialSeed), issuerName: opts.issuer ? opts.issuer.subjectRaw : new Uint8Array(0), subject: opts.subject,
-    notBefore, notAfter: new Date(notBefore.getTime() + 7300 * DAY_MS), spki,
+    role,
+    serial: serialFor(role, opts.serialSeed),
+    issuerName: opts.issuer ? opts.issuer.subjectRaw : new Uint8Array(0),
+    subject: opts.subject,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 7300 * DAY_MS),
+    spki,
     ...(role !== 'attestation' ? { subjectKeyId: keyIdOf(spkiKeyBits(spki)) } : {}),
     ...(role !== 'root' ? { authorityKeyId: keyIdOf(issuerSpkiBits) } : {}),
   });
   const sig = new Uint8Array(cryptoSign('sha256', tbs, opts.issuerKey));
   const der = assembleCertificate(tbs, sig);
-  if (der.length > CERT_LIMITS.signCertBytes) throw new NvError('NV_FSG_CERT_TOO_LARGE', `${role} certificate is ${der.length} bytes, over the 2048-byte slot of the chain`);
+  if (der.length > CERT_LIMITS.signCertBytes)
+    throw new NvError(
+      'NV_FSG_CERT_TOO_LARGE',
+      `${role} certificate is ${der.length} bytes, over the 2048-byte slot of the chain`,
+    );
   return der;
 }
 
 async function rsaKey(bits: number, exponent: number): Promise<KeyObject> {
   return new Promise((resolve, reject) => {
-    generateKeyPair('rsa', { modulusLength: bits, publicExponent: exponent }, (err, _pub, priv) => (err ? reject(err) : resolve(priv)));
+    generateKeyPair('rsa', { modulusLength: bits, publicExponent: exponent }, (err, _pub, priv) =>
+      err ? reject(err) : resolve(priv),
+    );
   });
 }
 
@@ -208,18 +276,46 @@ export async function generateFsgKeys(options: KeygenOptions = {}): Promise<FsgK
   const notBefore = options.notBefore ?? new Date();
   const [rootKey, caKey] = await Promise.all([rsaKey(bits, e), rsaKey(bits, e)]);
   const seed = options.serialSeed;
-  const rootCertDer = issue('root', { subject: [[OID.o, org], [OID.cn, `${org} FSG Root CA`]], subjectKey: rootKey, issuerKey: rootKey, notBefore, ...(seed !== undefined ? { serialSeed: seed } : {}) });
+  const rootCertDer = issue('root', {
+    subject: [
+      [OID.o, org],
+      [OID.cn, `${org} FSG Root CA`],
+    ],
+    subjectKey: rootKey,
+    issuerKey: rootKey,
+    notBefore,
+    ...(seed !== undefined ? { serialSeed: seed } : {}),
+  });
   const root = parseCertificate(rootCertDer);
-  const caCertDer = issue('ca', { subject: [[OID.o, org], [OID.cn, `${org} FSG Attestation CA`]], subjectKey: caKey, issuerKey: rootKey, issuer: root, notBefore, ...(seed !== undefined ? { serialSeed: seed } : {}) });
+  const caCertDer = issue('ca', {
+    subject: [
+      [OID.o, org],
+      [OID.cn, `${org} FSG Attestation CA`],
+    ],
+    subjectKey: caKey,
+    issuerKey: rootKey,
+    issuer: root,
+    notBefore,
+    ...(seed !== undefined ? { serialSeed: seed } : {}),
+  });
   const rootHash = bytesToHex(sha256(rootCertDer));
   const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
   const json = {
-    version: 1, swId: `0x${formatId(swId)}`, hwId: `0x${formatId(hwId)}`,
-    oemId: `0x${formatId(BigInt(options.oemId ?? Number((hwId >> 16n) & 0xffffn)), 4)}`, modelId: `0x${formatId(BigInt(options.modelId ?? Number(hwId & 0xffffn)), 4)}`,
-    keyBits: bits, exponent: e, rootSha256: rootHash,
+    version: 1,
+    swId: `0x${formatId(swId)}`,
+    hwId: `0x${formatId(hwId)}`,
+    oemId: `0x${formatId(BigInt(options.oemId ?? Number((hwId >> 16n) & 0xffffn)), 4)}`,
+    modelId: `0x${formatId(BigInt(options.modelId ?? Number(hwId & 0xffffn)), 4)}`,
+    keyBits: bits,
+    exponent: e,
+    rootSha256: rootHash,
   };
   return {
-    rootHash, rootCertDer, caCertDer, rootKey, caKey,
+    rootHash,
+    rootCertDer,
+    caCertDer,
+    rootKey,
+    caKey,
     files: {
       'root.key.pem': enc(rootKey.export({ format: 'pem', type: 'pkcs8' }) as string),
       'ca.key.pem': enc(caKey.export({ format: 'pem', type: 'pkcs8' }) as string),
@@ -240,11 +336,18 @@ export async function generateFsgKeys(options: KeygenOptions = {}): Promise<FsgK
  */
 export async function writeFsgKeys(dir: string, options: KeygenOptions & { force?: boolean } = {}): Promise<FsgKeys> {
   const keys = await generateFsgKeys(options);
-  await writeDirectoryAtomic(dir, async (tmp) => {
-    for (const [name, bytes] of Object.entries(keys.files)) {
-      await writeFileAtomic(join(tmp, name), bytes, { force: true, ...(name.endsWith('.key.pem') ? { mode: 0o600 } : {}) });
-    }
-  }, { force: options.force === true });
+  await writeDirectoryAtomic(
+    dir,
+    async (tmp) => {
+      for (const [name, bytes] of Object.entries(keys.files)) {
+        await writeFileAtomic(join(tmp, name), bytes, {
+          force: true,
+          ...(name.endsWith('.key.pem') ? { mode: 0o600 } : {}),
+        });
+      }
+    },
+    { force: options.force === true },
+  );
   return keys;
 }
 
@@ -266,7 +369,11 @@ export async function readFsgKeyFolder(dir: string): Promise<FsgKeyFolder> {
     try {
       return new Uint8Array(await readFile(join(dir, name)));
     } catch (cause) {
-      throw new NvError('NV_FSG_KEYS_DIR', `${join(dir, name)} is missing; point --keys at the folder written by \`nv qcom fsg keygen\``, { path: join(dir, name), cause });
+      throw new NvError(
+        'NV_FSG_KEYS_DIR',
+        `${join(dir, name)} is missing; point --keys at the folder written by \`nv qcom fsg keygen\``,
+        { path: join(dir, name), cause },
+      );
     }
   };
   const [caKeyPem, caCrt, rootCrt] = await Promise.all([read('ca.key.pem'), read('ca.crt.pem'), read('root.crt.pem')]);
@@ -277,7 +384,11 @@ export async function readFsgKeyFolder(dir: string): Promise<FsgKeyFolder> {
       throw new NvError('NV_FSG_KEYS_DIR', `${name} is not a certificate`, { path: join(dir, name), cause });
     }
   };
-  return { caKey: privateKeyFrom(new TextDecoder().decode(caKeyPem), 'ca.key.pem'), caCertDer: cert(caCrt, 'ca.crt.pem'), rootCertDer: cert(rootCrt, 'root.crt.pem') };
+  return {
+    caKey: privateKeyFrom(new TextDecoder().decode(caKeyPem), 'ca.key.pem'),
+    caCertDer: cert(caCrt, 'ca.crt.pem'),
+    rootCertDer: cert(rootCrt, 'root.crt.pem'),
+  };
 }
 
 /** Options of {@link signFsgImage}. */
@@ -328,29 +439,65 @@ export interface SignResult {
  * const { mbn, rootHash } = await signFsgImage(tgz, { ...keys, hwId: 0x009600E100000000n, swId: 0n });
  */
 export async function signFsgImage(payload: Uint8Array, options: SignOptions): Promise<SignResult> {
-  if (!isGzipHeader(payload) && !isTarHeader(payload)) throw new NvError('NV_FSG_PAYLOAD_FORMAT', 'the payload is neither gzip (1F 8B 08) nor a tar with a valid checksum; sign fs_image.tar.gz', { offset: 0 });
+  if (!isGzipHeader(payload) && !isTarHeader(payload))
+    throw new NvError(
+      'NV_FSG_PAYLOAD_FORMAT',
+      'the payload is neither gzip (1F 8B 08) nor a tar with a valid checksum; sign fs_image.tar.gz',
+      { offset: 0 },
+    );
   const ram = metaForPartition(options.meta, 'FSG').ramSize;
   if (ram !== undefined && MBN_HEADER_SIZE + payload.length >= ram - 512) {
-    throw new NvError('NV_FSG_TOO_LARGE', `40 + ${payload.length} bytes of tar.gz do not fit the golden EFS buffer of ${ram - 512} bytes (GOLDEN_RAM_SIZE − 512)`, { data: { codeSize: payload.length, buffer: ram - 512 } });
+    throw new NvError(
+      'NV_FSG_TOO_LARGE',
+      `40 + ${payload.length} bytes of tar.gz do not fit the golden EFS buffer of ${ram - 512} bytes (GOLDEN_RAM_SIZE − 512)`,
+      { data: { codeSize: payload.length, buffer: ram - 512 } },
+    );
   }
   const root = parseCertificate(options.rootCertDer);
   const ca = parseCertificate(options.caCertDer);
   // Step 2: the root is self-signed, the CA verifies under the root, keys match.
-  const verifies = (c: ParsedCert, issuer: ParsedCert): boolean => issuer.key !== undefined && verifyPkcs1(issuer.key, c.signature, c.outerAlgorithm === OID.sha1WithRSA ? 'sha1' : 'sha256', c.outerAlgorithm === OID.sha1WithRSA ? new Uint8Array(createHash('sha1').update(c.tbs).digest()) : sha256(c.tbs));
-  if (!bytesEqual(root.issuerRaw, root.subjectRaw) || !verifies(root, root)) throw new NvError('NV_FSG_CERT_SIGNATURE', 'root.crt.pem is not self-signed');
-  if (!bytesEqual(ca.issuerRaw, root.subjectRaw) || !verifies(ca, root)) throw new NvError('NV_FSG_CERT_SIGNATURE', 'ca.crt.pem does not verify under root.crt.pem (keys from different keygen runs?)');
+  const verifies = (c: ParsedCert, issuer: ParsedCert): boolean =>
+    issuer.key !== undefined &&
+    verifyPkcs1(
+      issuer.key,
+      c.signature,
+      c.outerAlgorithm === OID.sha1WithRSA ? 'sha1' : 'sha256',
+      c.outerAlgorithm === OID.sha1WithRSA ? new Uint8Array(createHash('sha1').update(c.tbs).digest()) : sha256(c.tbs),
+    );
+  if (!bytesEqual(root.issuerRaw, root.subjectRaw) || !verifies(root, root))
+    throw new NvError('NV_FSG_CERT_SIGNATURE', 'root.crt.pem is not self-signed');
+  if (!bytesEqual(ca.issuerRaw, root.subjectRaw) || !verifies(ca, root))
+    throw new NvError(
+      'NV_FSG_CERT_SIGNATURE',
+      'ca.crt.pem does not verify under root.crt.pem (keys from different keygen runs?)',
+    );
   for (const c of [root, ca]) {
-    if (c.key === undefined || (c.key.size !== 256 && c.key.size !== 512)) throw new NvError('NV_FSG_KEY_SIZE', `${c.subjectText} key is not RSA-2048/4096`);
-    if (c.key.e !== 3n && c.key.e !== 65537n) throw new NvError('NV_FSG_BAD_EXPONENT', `${c.subjectText} has e = ${c.key.e}`);
+    if (c.key === undefined || (c.key.size !== 256 && c.key.size !== 512))
+      throw new NvError('NV_FSG_KEY_SIZE', `${c.subjectText} key is not RSA-2048/4096`);
+    if (c.key.e !== 3n && c.key.e !== 65537n)
+      throw new NvError('NV_FSG_BAD_EXPONENT', `${c.subjectText} has e = ${c.key.e}`);
   }
   if (options.caKey !== undefined) {
     checkRsaKey(options.caKey, 'ca.key.pem');
-    if (!bytesEqual(spkiOf(options.caKey), new Uint8Array(new X509Certificate(Buffer.from(options.caCertDer)).publicKey.export({ format: 'der', type: 'spki' })))) throw new NvError('NV_FSG_KEY_MISMATCH', 'ca.key.pem does not belong to ca.crt.pem');
+    if (
+      !bytesEqual(
+        spkiOf(options.caKey),
+        new Uint8Array(
+          new X509Certificate(Buffer.from(options.caCertDer)).publicKey.export({ format: 'der', type: 'spki' }),
+        ),
+      )
+    )
+      throw new NvError('NV_FSG_KEY_MISMATCH', 'ca.key.pem does not belong to ca.crt.pem');
   }
   // Step 3: §5 policy.
   const policy = (c: ParsedCert, what: string): void => {
     const known = findKnownRoot(c.sha256);
-    if (known && options.allowTestRoot !== true) throw new NvError('NV_FSG_KNOWN_TEST_ROOT', `the ${what} is a publicly known key (${known.label}); anyone could sign for your devices. Generate your own with \`nv qcom fsg keygen\` (or --allow-test-root in a lab)`, { data: { sha256: c.sha256, label: known.label } });
+    if (known && options.allowTestRoot !== true)
+      throw new NvError(
+        'NV_FSG_KNOWN_TEST_ROOT',
+        `the ${what} is a publicly known key (${known.label}); anyone could sign for your devices. Generate your own with \`nv qcom fsg keygen\` (or --allow-test-root in a lab)`,
+        { data: { sha256: c.sha256, label: known.label } },
+      );
   };
   policy(root, 'root');
   policy(ca, 'attestation CA');
@@ -367,11 +514,20 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
     k = att.key.size;
     if (signer === undefined) {
       if (options.attestKey === undefined) throw new TypeError('attestCertDer needs attestKey or signer');
-      if (!bytesEqual(spkiOf(options.attestKey), new Uint8Array(new X509Certificate(Buffer.from(attestCertDer)).publicKey.export({ format: 'der', type: 'spki' })))) throw new NvError('NV_FSG_KEY_MISMATCH', 'the attestation key does not belong to the attestation certificate');
+      if (
+        !bytesEqual(
+          spkiOf(options.attestKey),
+          new Uint8Array(
+            new X509Certificate(Buffer.from(attestCertDer)).publicKey.export({ format: 'der', type: 'spki' }),
+          ),
+        )
+      )
+        throw new NvError('NV_FSG_KEY_MISMATCH', 'the attestation key does not belong to the attestation certificate');
       signer = createKeySigner(options.attestKey);
     }
   } else {
-    if (options.caKey === undefined) throw new TypeError('signFsgImage needs caKey (or attestCertDer with attestKey/signer)');
+    if (options.caKey === undefined)
+      throw new TypeError('signFsgImage needs caKey (or attestCertDer with attestKey/signer)');
     const attKey = options.attestKey ?? (await rsaKey(options.attestKeyBits ?? 2048, 65537));
     k = checkRsaKey(attKey, 'attestation key') / 8;
     const oemId = options.oemId ?? Number((options.hwId >> 16n) & 0xffffn);
@@ -380,29 +536,66 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
     const cn = ca.subject.flat().find((a) => a.oid === OID.cn)?.value ?? 'FSG Attestation CA';
     const subject: Array<readonly [string, string]> = [
       ...(org !== undefined ? [[OID.o, org] as const] : []),
-      ...attestationOuTexts({ swId: options.swId, hwId: options.hwId, oemId, modelId, swSize: signedLen }).map((t) => [OID.ou, t] as const),
+      ...attestationOuTexts({ swId: options.swId, hwId: options.hwId, oemId, modelId, swSize: signedLen }).map(
+        (t) => [OID.ou, t] as const,
+      ),
       [OID.cn, cn.replace(/ CA$/, '')],
     ];
-    attestCertDer = issue('attestation', { subject, subjectKey: attKey, issuerKey: options.caKey, issuer: ca, notBefore: options.notBefore ?? new Date(), ...(options.serialSeed !== undefined ? { serialSeed: options.serialSeed } : {}) });
+    attestCertDer = issue('attestation', {
+      subject,
+      subjectKey: attKey,
+      issuerKey: options.caKey,
+      issuer: ca,
+      notBefore: options.notBefore ?? new Date(),
+      ...(options.serialSeed !== undefined ? { serialSeed: options.serialSeed } : {}),
+    });
     signer ??= createKeySigner(attKey);
   }
   // Steps 4–6: header, chain, H3, signature.
   const header = encodeMbnHeader(signingHeader(codeSize, k, CERT_CHAIN_SIZE));
   // §3.4: each certificate fits its 2048-byte slot of the fixed 6144-byte chain.
-  for (const [what, d] of [['attestation', attestCertDer], ['attestation CA', options.caCertDer], ['root', options.rootCertDer]] as const) {
-    if (d.length > CERT_LIMITS.signCertBytes) throw new NvError('NV_FSG_CERT_TOO_LARGE', `the ${what} certificate is ${d.length} bytes, over its 2048-byte slot of the chain`);
+  for (const [what, d] of [
+    ['attestation', attestCertDer],
+    ['attestation CA', options.caCertDer],
+    ['root', options.rootCertDer],
+  ] as const) {
+    if (d.length > CERT_LIMITS.signCertBytes)
+      throw new NvError(
+        'NV_FSG_CERT_TOO_LARGE',
+        `the ${what} certificate is ${d.length} bytes, over its 2048-byte slot of the chain`,
+      );
   }
   const certs = concatBytes(attestCertDer, options.caCertDer, options.rootCertDer);
-  if (certs.length > CERT_CHAIN_SIZE) throw new NvError('NV_FSG_CERT_TOO_LARGE', `the 3 certificates take ${certs.length} bytes, over the ${CERT_CHAIN_SIZE}-byte chain`);
+  if (certs.length > CERT_CHAIN_SIZE)
+    throw new NvError(
+      'NV_FSG_CERT_TOO_LARGE',
+      `the 3 certificates take ${certs.length} bytes, over the ${CERT_CHAIN_SIZE}-byte chain`,
+    );
   const chain = concatBytes(certs, new Uint8Array(CERT_CHAIN_SIZE - certs.length).fill(0xff));
   const h3 = imageHash(concatBytes(header, payload), options.swId, options.hwId, 'sha256', nodeSha);
   const signature = await signer(h3);
-  if (signature.length !== k) throw new NvError('NV_FSG_SIGNER', `the signer returned ${signature.length} bytes, expected ${k} (raw type-1 RSA signature)`);
+  if (signature.length !== k)
+    throw new NvError(
+      'NV_FSG_SIGNER',
+      `the signer returned ${signature.length} bytes, expected ${k} (raw type-1 RSA signature)`,
+    );
   const mbn = concatBytes(header, payload, signature, chain);
   // Step 7: self-check.
   const rootHash = root.sha256;
-  const verify = verifySignedImage(mbn, { rootHash, hwId: options.hwId, swId: options.swId, allowDummyKey: true, sha256: nodeSha, ...(options.meta ? { meta: options.meta } : {}) });
-  if (!verify.modemResult.ok) throw new NvError('NV_FSG_SELF_CHECK', `the signed image fails ${verify.modemResult.name}: ${verify.modemResult.detail}`, { data: { ...verify.modemResult } });
+  const verify = verifySignedImage(mbn, {
+    rootHash,
+    hwId: options.hwId,
+    swId: options.swId,
+    allowDummyKey: true,
+    sha256: nodeSha,
+    ...(options.meta ? { meta: options.meta } : {}),
+  });
+  if (!verify.modemResult.ok)
+    throw new NvError(
+      'NV_FSG_SELF_CHECK',
+      `the signed image fails ${verify.modemResult.name}: ${verify.modemResult.detail}`,
+      { data: { ...verify.modemResult } },
+    );
   return { mbn, rootHash, hash: bytesToHex(h3), size: mbn.length, attestCertDer, verify };
 }
 
@@ -418,7 +611,8 @@ export async function readRootCertificates(paths: readonly string[]): Promise<Ui
     let file = p;
     try {
       const entries = await readdir(p);
-      if (!entries.includes('root.crt.pem')) throw new NvError('NV_FSG_ROOT_INPUT', `${p} is a folder without root.crt.pem`, { path: p });
+      if (!entries.includes('root.crt.pem'))
+        throw new NvError('NV_FSG_ROOT_INPUT', `${p} is a folder without root.crt.pem`, { path: p });
       file = join(p, 'root.crt.pem');
     } catch (e) {
       if (NvError.isInstance(e)) throw e;

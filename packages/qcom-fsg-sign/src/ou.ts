@@ -8,8 +8,17 @@ import { OID, type ParsedCert } from './x509.ts';
 
 /** Value width per OU name (§3.5). */
 export const OU_WIDTH: Readonly<Record<string, number>> = Object.freeze({
-  SW_ID: 16, HW_ID: 16, DEBUG: 16, OEM_ID: 4, MODEL_ID: 4, SW_SIZE: 8, SHA256: 4, SHA1: 4, CRASH_DUMP: 16,
-  IN_USE_SOC_HW_VERSION: 4, USE_SERIAL_NUMBER_IN_SIGNING: 4,
+  SW_ID: 16,
+  HW_ID: 16,
+  DEBUG: 16,
+  OEM_ID: 4,
+  MODEL_ID: 4,
+  SW_SIZE: 8,
+  SHA256: 4,
+  SHA1: 4,
+  CRASH_DUMP: 16,
+  IN_USE_SOC_HW_VERSION: 4,
+  USE_SERIAL_NUMBER_IN_SIGNING: 4,
 });
 
 /** The OU values the modem reads (bigint for 64-bit ones). */
@@ -45,14 +54,23 @@ export function parseAttestationOus(cert: ParsedCert): OuParse {
   const findings: FsgFinding[] = [];
   const ous: AttestationOus = { hash: 'sha1', unsupported: [], texts: [] };
   for (const rdn of cert.subject) {
-    if (rdn.length > 1) findings.push({ severity: 'warning', code: 'NV_FSG_CERT_INFO', message: `multi-valued RDN (${rdn.length} attributes); the modem reads only the first (inferred)` });
+    if (rdn.length > 1)
+      findings.push({
+        severity: 'warning',
+        code: 'NV_FSG_CERT_INFO',
+        message: `multi-valued RDN (${rdn.length} attributes); the modem reads only the first (inferred)`,
+      });
     const a = rdn[0];
     if (a === undefined || a.oid !== OID.ou) continue;
     const text = a.value;
     ous.texts.push(text);
     const m = /^(.{2}) (\S+) (\S+)$/s.exec(text);
     if (!m) {
-      findings.push({ severity: 'warning', code: 'NV_FSG_OU_FORMAT', message: `OU "${text}" is not "II VALUE NAME"; the modem ignores it` });
+      findings.push({
+        severity: 'warning',
+        code: 'NV_FSG_OU_FORMAT',
+        message: `OU "${text}" is not "II VALUE NAME"; the modem ignores it`,
+      });
       continue;
     }
     const [, , value, name] = m as unknown as [string, string, string, string];
@@ -66,11 +84,19 @@ export function parseAttestationOus(cert: ParsedCert): OuParse {
       continue;
     }
     if (value.length !== width) {
-      findings.push({ severity: 'warning', code: 'NV_FSG_OU_FORMAT', message: `OU "${text}": ${name} needs exactly ${width} digits, has ${value.length}; the modem silently ignores it` });
+      findings.push({
+        severity: 'warning',
+        code: 'NV_FSG_OU_FORMAT',
+        message: `OU "${text}": ${name} needs exactly ${width} digits, has ${value.length}; the modem silently ignores it`,
+      });
       continue;
     }
     if (!/^[0-9A-F]+$/.test(value)) {
-      findings.push({ severity: 'error', code: 'NV_FSG_OU_FORMAT', message: `OU "${text}": ${name} digits must be 0-9A-F (upper case); the modem truncates the value at the first other character` });
+      findings.push({
+        severity: 'error',
+        code: 'NV_FSG_OU_FORMAT',
+        message: `OU "${text}": ${name} digits must be 0-9A-F (upper case); the modem truncates the value at the first other character`,
+      });
       continue;
     }
     const v = BigInt(`0x${value}`);
@@ -91,7 +117,14 @@ export function parseAttestationOus(cert: ParsedCert): OuParse {
  * @example
  * attestationOuTexts({ swId: 0n, hwId: 0x009600E100000000n, oemId: 0, modelId: 0, swSize: 181 })[0] // '01 0000000000000000 SW_ID'
  */
-export function attestationOuTexts(v: { swId: bigint; hwId: bigint; oemId: number; modelId: number; swSize: number; debug?: bigint }): string[] {
+export function attestationOuTexts(v: {
+  swId: bigint;
+  hwId: bigint;
+  oemId: number;
+  modelId: number;
+  swSize: number;
+  debug?: bigint;
+}): string[] {
   return [
     `01 ${formatId(v.swId)} SW_ID`,
     `02 ${formatId(v.hwId)} HW_ID`,

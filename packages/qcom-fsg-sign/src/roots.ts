@@ -32,7 +32,12 @@ export function findKnownRoot(hashHex: string): KnownRoot | undefined {
 }
 
 /** Subject texts that mark a test root (§5), any case. */
-export const TEST_SUBJECT_MARKERS: readonly string[] = Object.freeze(['test', 'NOT SECURE', 'Development Signing Tool', 'Platform Signing Application']);
+export const TEST_SUBJECT_MARKERS: readonly string[] = Object.freeze([
+  'test',
+  'NOT SECURE',
+  'Development Signing Tool',
+  'Platform Signing Application',
+]);
 
 /**
  * True when a subject text contains a test marker.
@@ -71,7 +76,10 @@ export function rootHashC(rootHashHex: string, hwId?: bigint, swId?: bigint): st
   const bytes = rootHashHex.toLowerCase().match(/../g) ?? [];
   const lines = ['#define FS_SIGNED_IMG_ROOT_HASH \\'];
   for (let i = 0; i < bytes.length; i += 8) {
-    const chunk = bytes.slice(i, i + 8).map((b) => `0x${b}`).join(', ');
+    const chunk = bytes
+      .slice(i, i + 8)
+      .map((b) => `0x${b}`)
+      .join(', ');
     const first = i === 0 ? '{' : ' ';
     const last = i + 8 >= bytes.length ? '}' : ', \\';
     lines.push(`  ${first}${chunk}${last}`);

@@ -40,7 +40,9 @@ export function rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Arra
   if (signature.length !== key.size) return undefined;
   const s = BigInt(`0x${bytesToHex(signature) || '0'}`);
   if (s >= key.n) return undefined;
-  const hex = modPow(s, key.e, key.n).toString(16).padStart(key.size * 2, '0');
+  const hex = modPow(s, key.e, key.n)
+    .toString(16)
+    .padStart(key.size * 2, '0');
   return hexToBytes(hex);
 }
 
@@ -50,7 +52,8 @@ export function rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Arra
  * emsaPkcs1Type1(h3, 256) // 00 01 ff … ff 00 ‖ h3
  */
 export function emsaPkcs1Type1(payload: Uint8Array, k: number): Uint8Array<ArrayBuffer> {
-  if (payload.length + 11 > k) throw new RangeError(`payload of ${payload.length} bytes does not fit a ${k}-byte modulus`);
+  if (payload.length + 11 > k)
+    throw new RangeError(`payload of ${payload.length} bytes does not fit a ${k}-byte modulus`);
   return concatBytes(Uint8Array.of(0, 1), new Uint8Array(k - payload.length - 3).fill(0xff), Uint8Array.of(0), payload);
 }
 
@@ -75,6 +78,11 @@ export function verifyRawType1(key: RsaPublicKey, signature: Uint8Array, payload
  * @example
  * verifyPkcs1(issuer.key, cert.signature, 'sha256', sha256(cert.tbs))
  */
-export function verifyPkcs1(key: RsaPublicKey, signature: Uint8Array, hash: 'sha1' | 'sha256', digest: Uint8Array): boolean {
+export function verifyPkcs1(
+  key: RsaPublicKey,
+  signature: Uint8Array,
+  hash: 'sha1' | 'sha256',
+  digest: Uint8Array,
+): boolean {
   return verifyRawType1(key, signature, concatBytes(DIGEST_INFO_PREFIX[hash], digest));
 }

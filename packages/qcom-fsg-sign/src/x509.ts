@@ -8,7 +8,21 @@ import { bytesToBigInt, checkDepth, children, content, oidToString, readTlv, who
 import type { RsaPublicKey } from './rsa.ts';
 
 /** OIDs this package reads. */
-export const OID: Readonly<Record<'rsaEncryption' | 'sha1WithRSA' | 'sha256WithRSA' | 'ou' | 'cn' | 'o' | 'basicConstraints' | 'keyUsage' | 'ski' | 'aki', string>> = Object.freeze({
+export const OID: Readonly<
+  Record<
+    | 'rsaEncryption'
+    | 'sha1WithRSA'
+    | 'sha256WithRSA'
+    | 'ou'
+    | 'cn'
+    | 'o'
+    | 'basicConstraints'
+    | 'keyUsage'
+    | 'ski'
+    | 'aki',
+    string
+  >
+> = Object.freeze({
   rsaEncryption: '1.2.840.113549.1.1.1',
   sha1WithRSA: '1.2.840.113549.1.1.5',
   sha256WithRSA: '1.2.840.113549.1.1.11',
@@ -22,7 +36,26 @@ export const OID: Readonly<Record<'rsaEncryption' | 'sha1WithRSA' | 'sha256WithR
 });
 
 /** Hard limits (spec §3.4, §8). */
-export const CERT_LIMITS: Readonly<Record<'maxCertBytes' | 'maxChainBytes' | 'maxCerts' | 'signCertBytes' | 'modemCertBytes' | 'modemChainBytes' | 'maxSignature', number>> = Object.freeze({ maxCertBytes: 8192, maxChainBytes: 64 * 1024, maxCerts: 3, signCertBytes: 2048, modemCertBytes: 3072, modemChainBytes: 9216, maxSignature: 512 });
+export const CERT_LIMITS: Readonly<
+  Record<
+    | 'maxCertBytes'
+    | 'maxChainBytes'
+    | 'maxCerts'
+    | 'signCertBytes'
+    | 'modemCertBytes'
+    | 'modemChainBytes'
+    | 'maxSignature',
+    number
+  >
+> = Object.freeze({
+  maxCertBytes: 8192,
+  maxChainBytes: 64 * 1024,
+  maxCerts: 3,
+  signCertBytes: 2048,
+  modemCertBytes: 3072,
+  modemChainBytes: 9216,
+  maxSignature: 512,
+});
 
 /** One attribute of a subject RDN. */
 export interface RdnAttribute {
@@ -67,7 +100,14 @@ export interface ParsedCert {
   sha256: string;
 }
 
-const SHORT: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST' };
+const SHORT: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+};
 
 function stringValue(bytes: Uint8Array, t: Tlv): string {
   const c = content(bytes, t);
@@ -82,10 +122,15 @@ function stringValue(bytes: Uint8Array, t: Tlv): string {
 
 function parseName(bytes: Uint8Array, name: Tlv, base: number, path?: string): RdnAttribute[][] {
   return children(bytes, name, base, path).map((set) => {
-    if (set.tag !== 0x31) throw new NvError('NV_FSG_CHAIN_PARSE', 'a Name element is not a SET', { offset: base + set.start, path });
+    if (set.tag !== 0x31)
+      throw new NvError('NV_FSG_CHAIN_PARSE', 'a Name element is not a SET', { offset: base + set.start, path });
     return children(bytes, set, base, path).map((atv) => {
       const [o, v] = children(bytes, atv, base, path);
-      if (o === undefined || v === undefined || o.tag !== 0x06) throw new NvError('NV_FSG_CHAIN_PARSE', 'a name attribute is not (OID, value)', { offset: base + atv.start, path });
+      if (o === undefined || v === undefined || o.tag !== 0x06)
+        throw new NvError('NV_FSG_CHAIN_PARSE', 'a name attribute is not (OID, value)', {
+          offset: base + atv.start,
+          path,
+        });
       return { oid: oidToString(content(bytes, o)), tag: v.tag, value: stringValue(bytes, v) };
     });
   });
@@ -93,8 +138,10 @@ function parseName(bytes: Uint8Array, name: Tlv, base: number, path?: string): R
 
 function timeText(bytes: Uint8Array, t: Tlv): string {
   const s = decodeLatin1(content(bytes, t));
-  if (t.tag === 0x17 && /^\d{12}Z$/.test(s)) return `${Number(s.slice(0, 2)) >= 50 ? '19' : '20'}${s.slice(0, 2)}-${s.slice(2, 4)}-${s.slice(4, 6)}T${s.slice(6, 8)}:${s.slice(8, 10)}:${s.slice(10, 12)}Z`;
-  if (t.tag === 0x18 && /^\d{14}Z$/.test(s)) return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}Z`;
+  if (t.tag === 0x17 && /^\d{12}Z$/.test(s))
+    return `${Number(s.slice(0, 2)) >= 50 ? '19' : '20'}${s.slice(0, 2)}-${s.slice(2, 4)}-${s.slice(4, 6)}T${s.slice(6, 8)}:${s.slice(8, 10)}:${s.slice(10, 12)}Z`;
+  if (t.tag === 0x18 && /^\d{14}Z$/.test(s))
+    return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}Z`;
   return s;
 }
 
@@ -113,16 +160,36 @@ export function nameText(rdns: RdnAttribute[][]): string {
  * @example
  * parseCertificate(der).subjectText
  */
-export function parseCertificate(bytes: Uint8Array, at = 0, limit: number = bytes.length, base = 0, path?: string): ParsedCert {
+export function parseCertificate(
+  bytes: Uint8Array,
+  at = 0,
+  limit: number = bytes.length,
+  base = 0,
+  path?: string,
+): ParsedCert {
   const bad = (message: string, offset: number): never => {
     throw new NvError('NV_FSG_CHAIN_PARSE', `certificate at ${base + at}: ${message}`, { offset: base + offset, path });
   };
   const cert = readTlv(bytes, at, limit, base, path);
   if (cert.tag !== 0x30) bad('not a SEQUENCE', at);
-  if (cert.end - cert.start > CERT_LIMITS.maxCertBytes) throw new NvError('NV_LIMIT', `certificate of ${cert.end - cert.start} bytes is over the limit of ${CERT_LIMITS.maxCertBytes}`, { offset: base + at, path });
+  if (cert.end - cert.start > CERT_LIMITS.maxCertBytes)
+    throw new NvError(
+      'NV_LIMIT',
+      `certificate of ${cert.end - cert.start} bytes is over the limit of ${CERT_LIMITS.maxCertBytes}`,
+      { offset: base + at, path },
+    );
   checkDepth(bytes, cert, base, path);
   const [tbsT, algT, sigT, extra] = children(bytes, cert, base, path);
-  if (tbsT === undefined || algT === undefined || sigT === undefined || extra !== undefined || tbsT.tag !== 0x30 || algT.tag !== 0x30 || sigT.tag !== 0x03) bad('not (tbsCertificate, signatureAlgorithm, signature)', at);
+  if (
+    tbsT === undefined ||
+    algT === undefined ||
+    sigT === undefined ||
+    extra !== undefined ||
+    tbsT.tag !== 0x30 ||
+    algT.tag !== 0x30 ||
+    sigT.tag !== 0x03
+  )
+    bad('not (tbsCertificate, signatureAlgorithm, signature)', at);
   const tbs = children(bytes, tbsT!, base, path);
   let i = 0;
   let version: number | undefined;
@@ -133,7 +200,15 @@ export function parseCertificate(bytes: Uint8Array, at = 0, limit: number = byte
     i = 1;
   }
   const [serialT, innerAlgT, issuerT, validityT, subjectT, spkiT] = tbs.slice(i, i + 6);
-  if (serialT?.tag !== 0x02 || innerAlgT?.tag !== 0x30 || issuerT?.tag !== 0x30 || validityT?.tag !== 0x30 || subjectT?.tag !== 0x30 || spkiT?.tag !== 0x30) bad('tbsCertificate fields missing', tbsT!.start);
+  if (
+    serialT?.tag !== 0x02 ||
+    innerAlgT?.tag !== 0x30 ||
+    issuerT?.tag !== 0x30 ||
+    validityT?.tag !== 0x30 ||
+    subjectT?.tag !== 0x30 ||
+    spkiT?.tag !== 0x30
+  )
+    bad('tbsCertificate fields missing', tbsT!.start);
   const algOid = (t: Tlv): string => {
     const o = children(bytes, t, base, path)[0];
     if (o === undefined || o.tag !== 0x06) bad('bad AlgorithmIdentifier', t.start);
@@ -143,10 +218,17 @@ export function parseCertificate(bytes: Uint8Array, at = 0, limit: number = byte
   if (nbT === undefined || naT === undefined) bad('bad validity', validityT!.start);
   // SubjectPublicKeyInfo: RSA key n, e.
   const [spkiAlg, spkiBits] = children(bytes, spkiT!, base, path);
-  if (spkiAlg === undefined || spkiBits === undefined || spkiBits.tag !== 0x03 || spkiBits.end - spkiBits.contentStart < 1) bad('bad subjectPublicKeyInfo', spkiT!.start);
+  if (
+    spkiAlg === undefined ||
+    spkiBits === undefined ||
+    spkiBits.tag !== 0x03 ||
+    spkiBits.end - spkiBits.contentStart < 1
+  )
+    bad('bad subjectPublicKeyInfo', spkiT!.start);
   // DER: a signature or key BIT STRING has no unused bits (a non-zero count would leave bytes unauthenticated).
   if (bytes[spkiBits!.contentStart] !== 0) bad('the public-key BIT STRING has unused bits', spkiBits!.contentStart);
-  if (sigT!.end - sigT!.contentStart < 1 || bytes[sigT!.contentStart] !== 0) bad('the signature BIT STRING has unused bits or is empty', sigT!.contentStart);
+  if (sigT!.end - sigT!.contentStart < 1 || bytes[sigT!.contentStart] !== 0)
+    bad('the signature BIT STRING has unused bits or is empty', sigT!.contentStart);
   const keyAlgorithm = algOid(spkiAlg!);
   const publicKeyBits = bytes.subarray(spkiBits!.contentStart + 1, spkiBits!.end);
   let key: RsaPublicKey | undefined;
@@ -171,19 +253,44 @@ export function parseCertificate(bytes: Uint8Array, at = 0, limit: number = byte
       const o = parts[0];
       const crit = parts.length === 3 ? parts[1] : undefined;
       const v = parts[parts.length - 1];
-      if (o?.tag !== 0x06 || v?.tag !== 0x04 || parts.length < 2 || parts.length > 3 || (crit !== undefined && crit.tag !== 0x01)) bad('bad extension', ext.start);
-      extensions.push({ oid: oidToString(content(bytes, o!)), critical: crit !== undefined && bytes[crit.contentStart] !== 0, value: content(bytes, v!) });
+      if (
+        o?.tag !== 0x06 ||
+        v?.tag !== 0x04 ||
+        parts.length < 2 ||
+        parts.length > 3 ||
+        (crit !== undefined && crit.tag !== 0x01)
+      )
+        bad('bad extension', ext.start);
+      extensions.push({
+        oid: oidToString(content(bytes, o!)),
+        critical: crit !== undefined && bytes[crit.contentStart] !== 0,
+        value: content(bytes, v!),
+      });
     }
   }
   const subject = parseName(bytes, subjectT!, base, path);
   const der = whole(bytes, cert);
   return {
-    offset: base + at, der, tbs: whole(bytes, tbsT!), version, serial: content(bytes, serialT!),
-    innerAlgorithm: algOid(innerAlgT!), outerAlgorithm: algOid(algT!),
-    innerAlgorithmRaw: whole(bytes, innerAlgT!), outerAlgorithmRaw: whole(bytes, algT!),
+    offset: base + at,
+    der,
+    tbs: whole(bytes, tbsT!),
+    version,
+    serial: content(bytes, serialT!),
+    innerAlgorithm: algOid(innerAlgT!),
+    outerAlgorithm: algOid(algT!),
+    innerAlgorithmRaw: whole(bytes, innerAlgT!),
+    outerAlgorithmRaw: whole(bytes, algT!),
     signature: bytes.subarray(sigT!.contentStart + 1, sigT!.end),
-    issuerRaw: whole(bytes, issuerT!), subjectRaw: whole(bytes, subjectT!), subject, subjectText: nameText(subject),
-    notBefore: timeText(bytes, nbT!), notAfter: timeText(bytes, naT!), keyAlgorithm, key, publicKeyBits, extensions,
+    issuerRaw: whole(bytes, issuerT!),
+    subjectRaw: whole(bytes, subjectT!),
+    subject,
+    subjectText: nameText(subject),
+    notBefore: timeText(bytes, nbT!),
+    notAfter: timeText(bytes, naT!),
+    keyAlgorithm,
+    key,
+    publicKeyBits,
+    extensions,
     sha256: bytesToHex(sha256(der)),
   };
 }
@@ -207,7 +314,12 @@ export interface SplitChain {
  * splitChain(chainBytes).certs.length // 3
  */
 export function splitChain(chain: Uint8Array, base = 0, path?: string): SplitChain {
-  if (chain.length > CERT_LIMITS.maxChainBytes) throw new NvError('NV_LIMIT', `certificate chain of ${chain.length} bytes is over the limit of ${CERT_LIMITS.maxChainBytes}`, { offset: base, path });
+  if (chain.length > CERT_LIMITS.maxChainBytes)
+    throw new NvError(
+      'NV_LIMIT',
+      `certificate chain of ${chain.length} bytes is over the limit of ${CERT_LIMITS.maxChainBytes}`,
+      { offset: base, path },
+    );
   const certs: ParsedCert[] = [];
   let at = 0;
   let rootIndex: number | undefined;
@@ -235,7 +347,9 @@ export function splitChain(chain: Uint8Array, base = 0, path?: string): SplitCha
  * @example
  * basicConstraints(cert) // { ca: true, pathLen: 0, critical: true }
  */
-export function basicConstraints(cert: ParsedCert): { ca: boolean; pathLen: number | undefined; critical: boolean } | undefined {
+export function basicConstraints(
+  cert: ParsedCert,
+): { ca: boolean; pathLen: number | undefined; critical: boolean } | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID.basicConstraints);
   if (ext === undefined) return undefined;
   const v = ext.value;
@@ -259,7 +373,17 @@ export function keyUsage(cert: ParsedCert): Set<string> | undefined {
   if (ext === undefined) return undefined;
   const t = readTlv(ext.value, 0, ext.value.length);
   const bits = ext.value.subarray(t.contentStart + 1, t.end);
-  const names = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+  const names = [
+    'digitalSignature',
+    'nonRepudiation',
+    'keyEncipherment',
+    'dataEncipherment',
+    'keyAgreement',
+    'keyCertSign',
+    'cRLSign',
+    'encipherOnly',
+    'decipherOnly',
+  ];
   const out = new Set<string>();
   names.forEach((n, i) => {
     if ((((bits[i >> 3] ?? 0) >> (7 - (i & 7))) & 1) === 1) out.add(n);
@@ -284,7 +408,9 @@ export function subjectKeyId(cert: ParsedCert): Uint8Array | undefined {
  * @example
  * authorityKeyId(attCert)?.keyId
  */
-export function authorityKeyId(cert: ParsedCert): { keyId: Uint8Array | undefined; serial: Uint8Array | undefined } | undefined {
+export function authorityKeyId(
+  cert: ParsedCert,
+): { keyId: Uint8Array | undefined; serial: Uint8Array | undefined } | undefined {
   const ext = cert.extensions.find((e) => e.oid === OID.aki);
   if (ext === undefined) return undefined;
   const s = readTlv(ext.value, 0, ext.value.length);

@@ -3,16 +3,38 @@ import fc from 'fast-check';
 import { NvError, bytesToHex, concatBytes, encodeLatin1, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import {
-  checkImgSector, checkMbnHeader, detectSignedImage, encodeEfsImageMeta, encodeImgSector, encodeMbnHeader, imageHash,
-  innerPad, locateSignedImage, metaForPartition, outerPad, parseEfsImageMeta, parseId, parseImgSector, parseMbnHeader,
-  signingHeader, unwrapPartitionImage, unwrapSignedImage, composeHwId, formatId,
+  checkImgSector,
+  checkMbnHeader,
+  detectSignedImage,
+  encodeEfsImageMeta,
+  encodeImgSector,
+  encodeMbnHeader,
+  imageHash,
+  innerPad,
+  locateSignedImage,
+  metaForPartition,
+  outerPad,
+  parseEfsImageMeta,
+  parseId,
+  parseImgSector,
+  parseMbnHeader,
+  signingHeader,
+  unwrapPartitionImage,
+  unwrapSignedImage,
+  composeHwId,
+  formatId,
 } from '../src/index.ts';
 
 /** A fake .mbn: header ‖ gzip-looking code ‖ 256-byte "signature" ‖ 6144-byte chain. */
 function fakeMbn(codeSize = 141): Uint8Array {
   const code = new Uint8Array(codeSize).fill(0x42);
   code.set([0x1f, 0x8b, 8, 0]);
-  return concatBytes(encodeMbnHeader(signingHeader(codeSize, 256)), code, new Uint8Array(256).fill(7), new Uint8Array(6144).fill(0xff));
+  return concatBytes(
+    encodeMbnHeader(signingHeader(codeSize, 256)),
+    code,
+    new Uint8Array(256).fill(7),
+    new Uint8Array(6144).fill(0xff),
+  );
 }
 
 describe('MBN v3 header (§2.1, §6 KAT)', () => {
@@ -22,7 +44,18 @@ describe('MBN v3 header (§2.1, §6 KAT)', () => {
     );
   });
   it('round-trips the real factory vector', () => {
-    const h = { imageId: 27, version: 3, imageSrc: 40, imageDest: 0, imageSize: 121088, codeSize: 114688, signaturePtr: 114688, signatureSize: 256, certChainPtr: 114944, certChainSize: 6144 };
+    const h = {
+      imageId: 27,
+      version: 3,
+      imageSrc: 40,
+      imageDest: 0,
+      imageSize: 121088,
+      codeSize: 114688,
+      signaturePtr: 114688,
+      signatureSize: 256,
+      certChainPtr: 114944,
+      certChainSize: 6144,
+    };
     expect(parseMbnHeader(encodeMbnHeader(h))).toEqual(h);
     expect(checkMbnHeader(h, 40 + 121088)).toEqual([]);
   });
@@ -56,38 +89,60 @@ describe('.img sector (§2.3, §6 KAT)', () => {
     expect(checkImgSector(p, 100)).toEqual([]);
     s[511] = 1;
     s[0] = 9;
-    expect(checkImgSector(parseImgSector(s), 101).map((f) => f.code)).toEqual(['NV_FSG_IMG_SECTOR', 'NV_FSG_IMG_SECTOR', 'NV_FSG_IMG_SECTOR']);
+    expect(checkImgSector(parseImgSector(s), 101).map((f) => f.code)).toEqual([
+      'NV_FSG_IMG_SECTOR',
+      'NV_FSG_IMG_SECTOR',
+      'NV_FSG_IMG_SECTOR',
+    ]);
   });
 });
 
 describe('efs_image_meta.bin (§2.4)', () => {
   it('parses CRLF, L suffix, FS_ prefix, blank lines, unknown keys', () => {
-    const m = parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\r\nFS_GOLDEN_RAM_ADDR,0x8A000000L\r\n\r\nGOLDEN_RAM_SIZE,3145728\nOTHER,1\r\n'));
+    const m = parseEfsImageMeta(
+      encodeLatin1(
+        'EFS_IMAGE_KEYS,VALUES\r\nFS_GOLDEN_RAM_ADDR,0x8A000000L\r\n\r\nGOLDEN_RAM_SIZE,3145728\nOTHER,1\r\n',
+      ),
+    );
     expect(m.values).toEqual({ GOLDEN_RAM_ADDR: 0x8a000000n, GOLDEN_RAM_SIZE: 3145728n, OTHER: 1n });
     const p = metaForPartition(m, 'FSG');
     expect(p).toEqual({ dest: 0x8a000200, ramSize: 3145728, findings: [] });
-    expect(metaForPartition(m, 'FS1').findings.map((f) => f.code)).toEqual(['NV_FSG_META_KEY_MISSING', 'NV_FSG_META_KEY_MISSING']);
+    expect(metaForPartition(m, 'FS1').findings.map((f) => f.code)).toEqual([
+      'NV_FSG_META_KEY_MISSING',
+      'NV_FSG_META_KEY_MISSING',
+    ]);
   });
   it('encodes like Python 2 csv and round-trips', () => {
     const b = encodeEfsImageMeta({ GOLDEN_RAM_SIZE: 3145728n, GOLDEN_RAM_ADDR: 0x8a000000n });
-    expect(new TextDecoder().decode(b)).toBe('EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_ADDR,0x8a000000\r\nGOLDEN_RAM_SIZE,3145728\r\n');
+    expect(new TextDecoder().decode(b)).toBe(
+      'EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_ADDR,0x8a000000\r\nGOLDEN_RAM_SIZE,3145728\r\n',
+    );
     expect(parseEfsImageMeta(b).values).toEqual({ GOLDEN_RAM_ADDR: 0x8a000000n, GOLDEN_RAM_SIZE: 3145728n });
   });
   it('rejects no header, duplicates, non-numbers, dest over 32 bits', () => {
     expect(codeOf(() => parseEfsImageMeta(encodeLatin1('GOLDEN_RAM_ADDR,0x1\r\n')))).toBe('NV_FSG_META_PARSE');
     expect(codeOf(() => parseEfsImageMeta(encodeLatin1('')))).toBe('NV_FSG_META_PARSE');
-    expect(codeOf(() => parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\nA,1\nA,2\n')))).toBe('NV_FSG_META_PARSE');
+    expect(codeOf(() => parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\nA,1\nA,2\n')))).toBe(
+      'NV_FSG_META_PARSE',
+    );
     expect(codeOf(() => parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\nA,zz\n')))).toBe('NV_FSG_META_PARSE');
-    expect(codeOf(() => metaForPartition(parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\nGOLDEN_RAM_ADDR,0xFFFFFF00\n')), 'FSG'))).toBe('NV_FSG_META_PARSE');
+    expect(
+      codeOf(() =>
+        metaForPartition(parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\nGOLDEN_RAM_ADDR,0xFFFFFF00\n')), 'FSG'),
+      ),
+    ).toBe('NV_FSG_META_PARSE');
   });
   it('fuzz: returns or throws NvError', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => {
-      try {
-        parseEfsImageMeta(encodeLatin1(`EFS_IMAGE_KEYS,VALUES\r\n${s}`.replace(/[^\x00-\xff]/g, '?')));
-      } catch (e) {
-        expect(NvError.isInstance(e)).toBe(true);
-      }
-    }), { numRuns: FUZZ_RUNS });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (s) => {
+        try {
+          parseEfsImageMeta(encodeLatin1(`EFS_IMAGE_KEYS,VALUES\r\n${s}`.replace(/[^\x00-\xff]/g, '?')));
+        } catch (e) {
+          expect(NvError.isInstance(e)).toBe(true);
+        }
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
   });
 });
 
@@ -99,7 +154,11 @@ describe('input recognition (§2.2)', () => {
     expect(detectSignedImage(mbn)).toBe('mbn');
     expect(detectSignedImage(img)).toBe('img');
     expect(detectSignedImage(dump)).toBe('fsg');
-    for (const [bytes, container, off] of [[mbn, 'mbn', 40], [img, 'img', 552], [dump, 'fsg', 552]] as const) {
+    for (const [bytes, container, off] of [
+      [mbn, 'mbn', 40],
+      [img, 'img', 552],
+      [dump, 'fsg', 552],
+    ] as const) {
       const u = unwrapSignedImage(bytes);
       expect(u.container).toBe(container);
       expect(u.codeOffset).toBe(off);
@@ -129,23 +188,34 @@ describe('input recognition (§2.2)', () => {
     expect(codeOf(() => unwrapSignedImage(tar))).toBe('NV_FSG_UNSIGNED');
     expect(codeOf(() => unwrapSignedImage(new Uint8Array(4096)))).toBe('NV_FSG_EMPTY');
     expect(codeOf(() => unwrapSignedImage(new Uint8Array(4096).fill(0xff)))).toBe('NV_FSG_EMPTY');
-    expect(codeOf(() => unwrapSignedImage(new Uint8Array(4096).map((_, i) => (i * 131) & 0xff)))).toBe('NV_FSG_NOT_MBN');
+    expect(codeOf(() => unwrapSignedImage(new Uint8Array(4096).map((_, i) => (i * 131) & 0xff)))).toBe(
+      'NV_FSG_NOT_MBN',
+    );
     expect(detectSignedImage(new Uint8Array(4096))).toBeUndefined();
     expect(codeOf(() => unwrapSignedImage(mbn.subarray(0, mbn.length - 1)))).toBe('NV_TRUNCATED');
   });
   it('fuzz: mutated/truncated images return or throw NvError', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(dump.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(dump.length), fc.constantFrom(0, 16, 20, 24, 28, 32, 36, 512 + 16, 512 + 20), fc.nat(), (flips, cut, field, value) => {
-      const b = dump.slice(0, cut);
-      for (const [i, v] of flips) if (i < b.length) b[i] = v;
-      if (field + 4 <= b.length) new DataView(b.buffer).setUint32(field, value >>> 0, true);
-      expect(['mbn', 'img', 'fsg', undefined]).toContain(detectSignedImage(b));
-      try {
-        const u = unwrapSignedImage(b);
-        expect(u.codeOffset + u.code.length).toBeLessThanOrEqual(b.length);
-      } catch (e) {
-        expect(NvError.isInstance(e)).toBe(true);
-      }
-    }), { numRuns: FUZZ_RUNS });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(dump.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+        fc.nat(dump.length),
+        fc.constantFrom(0, 16, 20, 24, 28, 32, 36, 512 + 16, 512 + 20),
+        fc.nat(),
+        (flips, cut, field, value) => {
+          const b = dump.slice(0, cut);
+          for (const [i, v] of flips) if (i < b.length) b[i] = v;
+          if (field + 4 <= b.length) new DataView(b.buffer).setUint32(field, value >>> 0, true);
+          expect(['mbn', 'img', 'fsg', undefined]).toContain(detectSignedImage(b));
+          try {
+            const u = unwrapSignedImage(b);
+            expect(u.codeOffset + u.code.length).toBeLessThanOrEqual(b.length);
+          } catch (e) {
+            expect(NvError.isInstance(e)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
   });
 });
 
@@ -159,7 +229,9 @@ describe('IDs and image hash (§3.1, §3.2 KATs)', () => {
   });
   it('matches the three KATs', () => {
     expect(bytesToHex(imageHash(abc, 0n, hw))).toBe('aac7b9ade25b9005deadf36b3eeda815537e2ef41276a29f86b79da342a3ed67');
-    expect(bytesToHex(imageHash(abc, 0x1bn, hw))).toBe('2fcb4d857534d892e20e4ee4ea4b371fb25dedb97e46458b1ee480f863e60beb');
+    expect(bytesToHex(imageHash(abc, 0x1bn, hw))).toBe(
+      '2fcb4d857534d892e20e4ee4ea4b371fb25dedb97e46458b1ee480f863e60beb',
+    );
     expect(bytesToHex(imageHash(abc, 0n, hw, 'sha1'))).toBe('6c57fac03f1dbb94ec0097343783aa681a353029');
   });
   it('parses and formats IDs', () => {
@@ -175,24 +247,35 @@ describe('IDs and image hash (§3.1, §3.2 KATs)', () => {
 describe('parser fuzz and ELF naming', () => {
   it('parseMbnHeader / parseImgSector / parseCertificate on random bytes return or throw NvError', async () => {
     const { parseCertificate } = await import('../src/index.ts');
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 700 }), (b) => {
-      for (const fn of [() => parseMbnHeader(b), () => parseImgSector(b), () => checkImgSector(parseImgSector(b), 1), () => parseCertificate(b)]) {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), (b) => {
+        for (const fn of [
+          () => parseMbnHeader(b),
+          () => parseImgSector(b),
+          () => checkImgSector(parseImgSector(b), 1),
+          () => parseCertificate(b),
+        ]) {
+          try {
+            fn();
+          } catch (e) {
+            expect(NvError.isInstance(e)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    // DER-shaped input: a SEQUENCE with random content and inflated lengths.
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 0xffffff }), (body, len) => {
+        const b = concatBytes(Uint8Array.of(0x30, 0x83, len >> 16, (len >> 8) & 0xff, len & 0xff), body);
         try {
-          fn();
+          parseCertificate(b);
         } catch (e) {
           expect(NvError.isInstance(e)).toBe(true);
         }
-      }
-    }), { numRuns: FUZZ_RUNS });
-    // DER-shaped input: a SEQUENCE with random content and inflated lengths.
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 0xffffff }), (body, len) => {
-      const b = concatBytes(Uint8Array.of(0x30, 0x83, len >> 16, (len >> 8) & 0xff, len & 0xff), body);
-      try {
-        parseCertificate(b);
-      } catch (e) {
-        expect(NvError.isInstance(e)).toBe(true);
-      }
-    }), { numRuns: FUZZ_RUNS });
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
   });
   it('names the MBN version of an ELF image (hash segment PT_NULL with (p_flags>>24)&7 = 2)', () => {
     // ELF32 LE, one phdr at 52: PT_NULL, flags 0x02200000, data at 0x100 whose u32 at +4 is the version 6.

@@ -9,7 +9,14 @@ import { NvError, bytesToHex } from '@nv/core';
 import { hasTool, nvErrorCodeAsync as codeOf } from '../../../scripts/test-tools.ts';
 import { inspectSignedImage, parseEfsImageMeta, unwrapSignedImage, verifySignedImage } from '../src/index.ts';
 import {
-  buildFsgImg, certificatesFrom, createCommandSigner, createKeySigner, readFsgKeyFolder, readRootCertificates, signFsgImage, writeFsgKeys,
+  buildFsgImg,
+  certificatesFrom,
+  createCommandSigner,
+  createKeySigner,
+  readFsgKeyFolder,
+  readRootCertificates,
+  signFsgImage,
+  writeFsgKeys,
   type FsgKeys,
 } from '../src/node.ts';
 
@@ -23,7 +30,13 @@ let tmp: string;
 let keys: FsgKeys;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'nv-fsg-'));
-  keys = await writeFsgKeys(join(tmp, 'keys'), { org: 'Acme', hwId: HW, swId: 0n, notBefore: NOT_BEFORE, serialSeed: 'seed' });
+  keys = await writeFsgKeys(join(tmp, 'keys'), {
+    org: 'Acme',
+    hwId: HW,
+    swId: 0n,
+    notBefore: NOT_BEFORE,
+    serialSeed: 'seed',
+  });
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -35,19 +48,34 @@ describe('keygen (§3.8)', () => {
     expect((await stat(join(dir, 'root.key.pem'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, 'ca.key.pem'))).mode & 0o777).toBe(0o600);
     const json = JSON.parse(await readFile(join(dir, 'fsg-keys.json'), 'utf8')) as Record<string, unknown>;
-    expect(json).toEqual({ version: 1, swId: '0x0000000000000000', hwId: '0x009600E100000000', oemId: '0x0000', modelId: '0x0000', keyBits: 2048, exponent: 65537, rootSha256: keys.rootHash });
-    expect(await readFile(join(dir, 'fs_signed_img_param.inc'), 'utf8')).toContain('#define FS_SIGNED_IMG_MSM_HW_ID 0x009600E100000000');
+    expect(json).toEqual({
+      version: 1,
+      swId: '0x0000000000000000',
+      hwId: '0x009600E100000000',
+      oemId: '0x0000',
+      modelId: '0x0000',
+      keyBits: 2048,
+      exponent: 65537,
+      rootSha256: keys.rootHash,
+    });
+    expect(await readFile(join(dir, 'fs_signed_img_param.inc'), 'utf8')).toContain(
+      '#define FS_SIGNED_IMG_MSM_HW_ID 0x009600E100000000',
+    );
     expect(await codeOf(writeFsgKeys(dir, {}))).toBe('NV_EXISTS');
     const roots = await readRootCertificates([dir]);
     expect(bytesToHex(roots[0] as Uint8Array)).toBe(bytesToHex(keys.rootCertDer));
   });
   it.skipIf(!hasTool('openssl'))('the root and CA follow the §3.6 profile (openssl x509 -text)', () => {
-    const text = execFileSync('openssl', ['x509', '-noout', '-text', '-in', join(tmp, 'keys', 'ca.crt.pem')], { encoding: 'utf8' });
+    const text = execFileSync('openssl', ['x509', '-noout', '-text', '-in', join(tmp, 'keys', 'ca.crt.pem')], {
+      encoding: 'utf8',
+    });
     expect(text).toMatch(/Basic Constraints: critical\s+CA:TRUE, pathlen:0/);
     expect(text).toMatch(/Key Usage: critical\s+Certificate Sign, CRL Sign/);
     expect(text).toContain('Authority Key Identifier');
     expect(text).toContain('Exponent: 65537');
-    const root = execFileSync('openssl', ['x509', '-noout', '-text', '-in', join(tmp, 'keys', 'root.crt.pem')], { encoding: 'utf8' });
+    const root = execFileSync('openssl', ['x509', '-noout', '-text', '-in', join(tmp, 'keys', 'root.crt.pem')], {
+      encoding: 'utf8',
+    });
     expect(root).toMatch(/Basic Constraints: critical\s+CA:TRUE\n/);
     expect(root).toMatch(/Subject: O ?= ?Acme, CN ?= ?Acme FSG Root CA/);
   });
@@ -64,45 +92,105 @@ describe('sign (§3.8) and img', () => {
     expect(v.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(v.hash).toBe(r.hash);
     const i = inspectSignedImage(r.mbn);
-    expect(i.ou).toMatchObject({ swId: '0x0000000000000000', hwId: '0x009600E100000000', debug: '0x0000000000000002', oemId: '0x0000', modelId: '0x0000', swSize: 40 + TGZ.length, hash: 'sha256' });
-    expect(i.ou['texts']).toEqual(['01 0000000000000000 SW_ID', '02 009600E100000000 HW_ID', '03 0000000000000002 DEBUG', '04 0000 OEM_ID', `05 ${(40 + TGZ.length).toString(16).toUpperCase().padStart(8, '0')} SW_SIZE`, '06 0000 MODEL_ID', '07 0001 SHA256']);
+    expect(i.ou).toMatchObject({
+      swId: '0x0000000000000000',
+      hwId: '0x009600E100000000',
+      debug: '0x0000000000000002',
+      oemId: '0x0000',
+      modelId: '0x0000',
+      swSize: 40 + TGZ.length,
+      hash: 'sha256',
+    });
+    expect(i.ou['texts']).toEqual([
+      '01 0000000000000000 SW_ID',
+      '02 009600E100000000 HW_ID',
+      '03 0000000000000002 DEBUG',
+      '04 0000 OEM_ID',
+      `05 ${(40 + TGZ.length).toString(16).toUpperCase().padStart(8, '0')} SW_SIZE`,
+      '06 0000 MODEL_ID',
+      '07 0001 SHA256',
+    ]);
     expect(unwrapSignedImage(r.mbn).code).toEqual(TGZ);
   });
   it('byte-stable with a fixed attestation key, not-before and serial seed', async () => {
     const folder = await readFsgKeyFolder(join(tmp, 'keys'));
     const attestKey = createPrivateKey(readFileSync(join(vdir, 'test-att.key.pem'), 'utf8'));
-    const a = await signFsgImage(TGZ, { ...folder, hwId: HW, swId: 0x1bn, attestKey, notBefore: NOT_BEFORE, serialSeed: 's' });
-    const b = await signFsgImage(TGZ, { ...folder, hwId: HW, swId: 0x1bn, attestKey, notBefore: NOT_BEFORE, serialSeed: 's' });
+    const a = await signFsgImage(TGZ, {
+      ...folder,
+      hwId: HW,
+      swId: 0x1bn,
+      attestKey,
+      notBefore: NOT_BEFORE,
+      serialSeed: 's',
+    });
+    const b = await signFsgImage(TGZ, {
+      ...folder,
+      hwId: HW,
+      swId: 0x1bn,
+      attestKey,
+      notBefore: NOT_BEFORE,
+      serialSeed: 's',
+    });
     expect(bytesToHex(a.mbn)).toBe(bytesToHex(b.mbn));
   });
   it('TS sign with the OpenSSL vector attestation cert/key reproduces fs.mbn byte for byte (test keys need allowTestRoot)', async () => {
     const pemDer = (n: string): Uint8Array => certificatesFrom(vec(n))[0] as Uint8Array;
     const opts = {
-      caCertDer: pemDer('test-ca.crt.pem'), rootCertDer: pemDer('test-root.crt.pem'), attestCertDer: pemDer('test-att.crt.pem'),
-      attestKey: createPrivateKey(readFileSync(join(vdir, 'test-att.key.pem'), 'utf8')), hwId: HW, swId: 0n,
+      caCertDer: pemDer('test-ca.crt.pem'),
+      rootCertDer: pemDer('test-root.crt.pem'),
+      attestCertDer: pemDer('test-att.crt.pem'),
+      attestKey: createPrivateKey(readFileSync(join(vdir, 'test-att.key.pem'), 'utf8')),
+      hwId: HW,
+      swId: 0n,
     };
     expect(await codeOf(signFsgImage(TGZ, opts))).toBe('NV_FSG_KNOWN_TEST_ROOT');
     const r = await signFsgImage(TGZ, { ...opts, allowTestRoot: true });
     expect(bytesToHex(r.mbn)).toBe(bytesToHex(vec('fs.mbn')));
   });
-  it.skipIf(!hasTool('openssl'))('--signer-cmd: an external openssl pkeyutl signs the digest (needs Debian openssl)', async () => {
-    const pemDer = (n: string): Uint8Array => certificatesFrom(vec(n))[0] as Uint8Array;
-    const signer = createCommandSigner(`openssl pkeyutl -sign -inkey '${join(vdir, 'test-att.key.pem')}' -pkeyopt rsa_padding_mode:pkcs1`);
-    const r = await signFsgImage(TGZ, { caCertDer: pemDer('test-ca.crt.pem'), rootCertDer: pemDer('test-root.crt.pem'), attestCertDer: pemDer('test-att.crt.pem'), signer, hwId: HW, swId: 0n, allowTestRoot: true });
-    expect(bytesToHex(r.mbn)).toBe(bytesToHex(vec('fs.mbn')));
-    expect(await codeOf(createCommandSigner('exit 3')(new Uint8Array(32)))).toBe('NV_FSG_SIGNER');
-  });
+  it.skipIf(!hasTool('openssl'))(
+    '--signer-cmd: an external openssl pkeyutl signs the digest (needs Debian openssl)',
+    async () => {
+      const pemDer = (n: string): Uint8Array => certificatesFrom(vec(n))[0] as Uint8Array;
+      const signer = createCommandSigner(
+        `openssl pkeyutl -sign -inkey '${join(vdir, 'test-att.key.pem')}' -pkeyopt rsa_padding_mode:pkcs1`,
+      );
+      const r = await signFsgImage(TGZ, {
+        caCertDer: pemDer('test-ca.crt.pem'),
+        rootCertDer: pemDer('test-root.crt.pem'),
+        attestCertDer: pemDer('test-att.crt.pem'),
+        signer,
+        hwId: HW,
+        swId: 0n,
+        allowTestRoot: true,
+      });
+      expect(bytesToHex(r.mbn)).toBe(bytesToHex(vec('fs.mbn')));
+      expect(await codeOf(createCommandSigner('exit 3')(new Uint8Array(32)))).toBe('NV_FSG_SIGNER');
+    },
+  );
   it('refuses bad payloads, mismatched keys, wrong IDs for a fixed cert (self-check)', async () => {
     const folder = await readFsgKeyFolder(join(tmp, 'keys'));
-    expect(await codeOf(signFsgImage(new Uint8Array(100), { ...folder, hwId: HW, swId: 0n }))).toBe('NV_FSG_PAYLOAD_FORMAT');
+    expect(await codeOf(signFsgImage(new Uint8Array(100), { ...folder, hwId: HW, swId: 0n }))).toBe(
+      'NV_FSG_PAYLOAD_FORMAT',
+    );
     const small = parseEfsImageMeta(new TextEncoder().encode('EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_SIZE,1064\r\n'));
     expect(await codeOf(signFsgImage(TGZ, { ...folder, hwId: HW, swId: 0n, meta: small }))).toBe('NV_FSG_TOO_LARGE');
     const other = createPrivateKey(readFileSync(join(vdir, 'test-ca.key.pem'), 'utf8'));
-    expect(await codeOf(signFsgImage(TGZ, { ...folder, caKey: other, hwId: HW, swId: 0n }))).toBe('NV_FSG_KEY_MISMATCH');
+    expect(await codeOf(signFsgImage(TGZ, { ...folder, caKey: other, hwId: HW, swId: 0n }))).toBe(
+      'NV_FSG_KEY_MISMATCH',
+    );
     const pemDer = (n: string): Uint8Array => certificatesFrom(vec(n))[0] as Uint8Array;
-    expect(await codeOf(signFsgImage(TGZ, { ...folder, rootCertDer: pemDer('test-root.crt.pem'), hwId: HW, swId: 0n }))).toBe('NV_FSG_CERT_SIGNATURE');
+    expect(
+      await codeOf(signFsgImage(TGZ, { ...folder, rootCertDer: pemDer('test-root.crt.pem'), hwId: HW, swId: 0n })),
+    ).toBe('NV_FSG_CERT_SIGNATURE');
     const attestKey = createPrivateKey(readFileSync(join(vdir, 'test-att.key.pem'), 'utf8'));
-    const base = { caCertDer: pemDer('test-ca.crt.pem'), rootCertDer: pemDer('test-root.crt.pem'), attestCertDer: pemDer('test-att.crt.pem'), attestKey, swId: 0n, allowTestRoot: true };
+    const base = {
+      caCertDer: pemDer('test-ca.crt.pem'),
+      rootCertDer: pemDer('test-root.crt.pem'),
+      attestCertDer: pemDer('test-att.crt.pem'),
+      attestKey,
+      swId: 0n,
+      allowTestRoot: true,
+    };
     expect(await codeOf(signFsgImage(TGZ, { ...base, hwId: HW + 1n }))).toBe('NV_FSG_SELF_CHECK');
     expect(await codeOf(createKeySigner(attestKey)(new Uint8Array(300)))).toBe('NV_FSG_SIGNER');
   });
@@ -114,20 +202,28 @@ describe('sign (§3.8) and img', () => {
     const plain = buildFsgImg(vec('fs.mbn'));
     expect(bytesToHex(plain.img)).toBe(bytesToHex(vec('fs.mbn.img'))); // same bytes as the bash recipe
     expect(() => buildFsgImg(vec('fs.mbn.img'))).toThrow(NvError);
-    const v = verifySignedImage(r.img, { rootHash: readFileSync(join(vdir, 'root-sha256.txt'), 'utf8').trim(), hwId: HW, swId: 0n, meta, asPartition: true });
+    const v = verifySignedImage(r.img, {
+      rootHash: readFileSync(join(vdir, 'root-sha256.txt'), 'utf8').trim(),
+      hwId: HW,
+      swId: 0n,
+      meta,
+      asPartition: true,
+    });
     expect(v.modemResult).toEqual({ ok: true });
   });
 });
 
-describe.skipIf(!hasTool('openssl'))('OpenSSL differential (needs Debian openssl): the §6 verify recipe accepts our image', () => {
-  it('splits the chain, checks root hash and FF padding, raw-verifies H3, verifies the chain', async () => {
-    const folder = await readFsgKeyFolder(join(tmp, 'keys'));
-    const r = await signFsgImage(TGZ, { ...folder, hwId: HW, swId: 0x1bn, notBefore: NOT_BEFORE });
-    const img = buildFsgImg(r.mbn).img;
-    const d = join(tmp, 'diff');
-    execFileSync('mkdir', ['-p', d]);
-    await writeFile(join(d, 'fs.img'), img);
-    const script = `set -e; cd '${d}'; f=fs.img R=${r.rootHash}; SW=000000000000001B HW=009600E100000000; E='-pkeyopt rsa_padding_mode:pkcs1'
+describe.skipIf(!hasTool('openssl'))(
+  'OpenSSL differential (needs Debian openssl): the §6 verify recipe accepts our image',
+  () => {
+    it('splits the chain, checks root hash and FF padding, raw-verifies H3, verifies the chain', async () => {
+      const folder = await readFsgKeyFolder(join(tmp, 'keys'));
+      const r = await signFsgImage(TGZ, { ...folder, hwId: HW, swId: 0x1bn, notBefore: NOT_BEFORE });
+      const img = buildFsgImg(r.mbn).img;
+      const d = join(tmp, 'diff');
+      execFileSync('mkdir', ['-p', d]);
+      await writeFile(join(d, 'fs.img'), img);
+      const script = `set -e; cd '${d}'; f=fs.img R=${r.rootHash}; SW=000000000000001B HW=009600E100000000; E='-pkeyopt rsa_padding_mode:pkcs1'
 off=0; [ "$(tail -c +41 $f|head -c 20|tr -d '\\0')" = "IMGEFS- SIGNED_IMAGE" ] && off=512
 u(){ od -An -tu4 -j $((off+$1)) -N4 $f|tr -d ' '; }; d=$(u 12) c=$(u 20) sp=$(u 24) ss=$(u 28) cp=$(u 32) cs=$(u 36)
 tail -c +$((off+1)) $f|head -c $((40+c)) > signed; tail -c +$((off+41+sp-d)) $f|head -c $ss > sig; tail -c +$((off+41+cp-d)) $f|head -c $cs > rest
@@ -139,9 +235,10 @@ openssl dgst -sha256 -binary signed > h1; cat si h1|openssl dgst -sha256 -binary
 openssl x509 -inform DER -in c0.der -pubkey -noout > att.pub; openssl pkeyutl -verify -pubin -inkey att.pub $E -sigfile sig -in h3
 for j in 0 1 2; do openssl x509 -inform DER -in c$j.der -out c$j.pem; done; openssl verify -no_check_time -x509_strict -CAfile c2.pem -untrusted c1.pem c0.pem
 xxd -p h3 | tr -d '\\n'`;
-    const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
-    expect(out).toContain('Signature Verified Successfully');
-    expect(out).toContain('c0.pem: OK');
-    expect(out.trim().endsWith(r.hash)).toBe(true);
-  });
-});
+      const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
+      expect(out).toContain('Signature Verified Successfully');
+      expect(out).toContain('c0.pem: OK');
+      expect(out.trim().endsWith(r.hash)).toBe(true);
+    });
+  },
+);

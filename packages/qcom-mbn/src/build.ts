@@ -207,7 +207,12 @@ export function encodeMcfgSegment(parts: McfgSegmentParts): Uint8Array<ArrayBuff
   // A ByteWriter, not concatBytes(header, ...items, …): spreading 10⁵ items as arguments overflows the stack.
   const out = new ByteWriter(total + pad.length + 4).bytes(header);
   for (const item of items) out.bytes(item);
-  return out.bytes(trailerHead).bytes(parts.trailerTlvs).bytes(pad).u32le(recordLength + pad.length).finish();
+  return out
+    .bytes(trailerHead)
+    .bytes(parts.trailerTlvs)
+    .bytes(pad)
+    .u32le(recordLength + pad.length)
+    .finish();
 }
 
 /** Context of {@link elementToItems}. */

@@ -18,7 +18,8 @@ function printStep(ctx: CliContext, step: DemoStep, index: number, keepsArtefact
   // Without --out the files live in a temporary folder that is removed: naming them would mislead.
   if (!keepsArtefacts) return;
   for (const a of step.artefacts.slice(0, 4)) ctx.io.stdout.write(`      ${ctx.color.dim(a)}\n`);
-  if (step.artefacts.length > 4) ctx.io.stdout.write(`      ${ctx.color.dim(`… and ${step.artefacts.length - 4} more files`)}\n`);
+  if (step.artefacts.length > 4)
+    ctx.io.stdout.write(`      ${ctx.color.dim(`… and ${step.artefacts.length - 4} more files`)}\n`);
 }
 
 /**
@@ -43,7 +44,9 @@ export async function demo(ctx: CliContext, flags: { out?: string; force?: boole
   }
   const ok = steps.every((s) => s.ok);
   ctx.result({ ok, out: flags.out === undefined ? null : ctx.resolvePath(flags.out), steps }, () =>
-    ok ? `\nAll ${steps.length} steps succeeded.${flags.out ? ` Artefacts: ${flags.out}` : ' (run with --out <dir> to keep the artefacts)'}` : `\n${steps.filter((s) => !s.ok).length} of ${steps.length} steps failed.`,
+    ok
+      ? `\nAll ${steps.length} steps succeeded.${flags.out ? ` Artefacts: ${flags.out}` : ' (run with --out <dir> to keep the artefacts)'}`
+      : `\n${steps.filter((s) => !s.ok).length} of ${steps.length} steps failed.`,
   );
   if (!ok) ctx.fail();
 }

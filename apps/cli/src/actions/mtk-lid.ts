@@ -4,8 +4,20 @@ import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node'
 import type { Ltable, LtableEntry } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {
-  LID_BIT_MAX_CHARS, LID_MAX_FILE_BYTES, decodeLidBitRecord, detectLidGeneration, effectiveLidEntry, decodeLidFile, encodeLidFile, isLidFileName, lidKeyFromBytes, parseLidBit, parseLidFileName,
-  type LdiHeader, type LidBitLid, type LidGeneration,
+  LID_BIT_MAX_CHARS,
+  LID_MAX_FILE_BYTES,
+  decodeLidBitRecord,
+  detectLidGeneration,
+  effectiveLidEntry,
+  decodeLidFile,
+  encodeLidFile,
+  isLidFileName,
+  lidKeyFromBytes,
+  parseLidBit,
+  parseLidFileName,
+  type LdiHeader,
+  type LidBitLid,
+  type LidGeneration,
 } from '@nv/mtk-lid-file';
 import { extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-lid-file/node';
 import { formatTable, type CliContext } from '../context.ts';
@@ -37,8 +49,14 @@ function pickEntry(table: Ltable, lid: string | undefined, fileName: string | un
   if (!isLidFileName(base)) usage(`"${base}" is not a LID file name (PPPP_VVV): give --lid`);
   const n = parseLidFileName(base);
   const e = table.entries.find((x) => x.prefix === n.prefix);
-  if (!e) throw new NvError('NV_LID_NAME_MISMATCH', `the table has no entry with prefix ${n.prefix}`, { path: fileName });
-  if (e.verno !== n.verno) throw new NvError('NV_LID_NAME_MISMATCH', `${base}: the table has VERNO ${e.verno} for ${e.name}; the modem would not read this file`, { path: fileName, data: { verno: e.verno } });
+  if (!e)
+    throw new NvError('NV_LID_NAME_MISMATCH', `the table has no entry with prefix ${n.prefix}`, { path: fileName });
+  if (e.verno !== n.verno)
+    throw new NvError(
+      'NV_LID_NAME_MISMATCH',
+      `${base}: the table has VERNO ${e.verno} for ${e.name}; the modem would not read this file`,
+      { path: fileName, data: { verno: e.verno } },
+    );
   return e;
 }
 
@@ -56,7 +74,11 @@ function pickLidBit(lids: readonly LidBitLid[], entry: LtableEntry | undefined, 
   const hit = entry ? lids.find((l) => l.lid === entry.name) : undefined;
   if (hit) return hit;
   if (lids.length === 1) return lids[0]!;
-  throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `${path} describes ${lids.length} LIDs and none is ${entry?.name ?? 'selected'}: give --ltable/--lid`, { path });
+  throw new NvError(
+    'NV_LID_BIT_UNKNOWN_FIELD',
+    `${path} describes ${lids.length} LIDs and none is ${entry?.name ?? 'selected'}: give --ltable/--lid`,
+    { path },
+  );
 }
 
 /** `nv mtk lid decode` */
@@ -78,35 +100,72 @@ export async function lidDecode(
   const bind = flags.bindToChip !== false;
   // Detect first when the generation is open, so the key bytes can be typed for it.
   const gen = generation ?? detectLidGeneration(bytes, entry, { path: file, bindToChip: bind }).generation;
-  const d = decodeLidFile(bytes, entry, { path: file, generation: gen, bindToChip: bind, ...(key ? { key: lidKeyFromBytes(key, gen) } : {}) });
+  const d = decodeLidFile(bytes, entry, {
+    path: file,
+    generation: gen,
+    bindToChip: bind,
+    ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
+  });
   let layout: LidBitLid | undefined;
   if (flags.struct !== undefined) {
     const text = decodeUtf8(await readFileLimited(ctx.resolvePath(flags.struct), LID_BIT_MAX_CHARS));
-    const parsed = parseLidBit(text, { path: flags.struct, ...(entry ? { recordSizes: { [entry.name]: entry.size } } : {}) });
+    const parsed = parseLidBit(text, {
+      path: flags.struct,
+      ...(entry ? { recordSizes: { [entry.name]: entry.size } } : {}),
+    });
     for (const w of parsed.warnings) ctx.note(`warning ${w.code}: ${w.message} (line ${w.line}, column ${w.column})`);
     layout = pickLidBit(parsed.lids, entry, flags.struct);
-    if (layout.recordSize !== d.recordSize) throw new NvError('NV_LID_BIT_SIZE_MISMATCH', `sizeof(${layout.type}) is ${layout.recordSize}, the file's records are ${d.recordSize} bytes`, { path: flags.struct });
+    if (layout.recordSize !== d.recordSize)
+      throw new NvError(
+        'NV_LID_BIT_SIZE_MISMATCH',
+        `sizeof(${layout.type}) is ${layout.recordSize}, the file's records are ${d.recordSize} bytes`,
+        { path: flags.struct },
+      );
   }
   const records = d.records.map((r) => ({
-    index: r.index, bytes: bytesToHex(r.bytes), checksumOk: r.checksumOk, checksum: r.checksum, offset: r.offset,
+    index: r.index,
+    bytes: bytesToHex(r.bytes),
+    checksumOk: r.checksumOk,
+    checksum: r.checksum,
+    offset: r.offset,
     ...(layout ? { fields: decodeLidBitRecord(layout, r.bytes) } : {}),
   }));
   const json = {
-    generation: d.generation, ...(d.header ? { header: d.header, headerChecksumOk: d.headerChecksumOk } : {}), ...(entry ? { lid: entry.lid, name: entry.name } : {}),
-    recordSize: d.recordSize, decrypted: d.decrypted, badRecords: d.badRecords, records,
+    generation: d.generation,
+    ...(d.header ? { header: d.header, headerChecksumOk: d.headerChecksumOk } : {}),
+    ...(entry ? { lid: entry.lid, name: entry.name } : {}),
+    recordSize: d.recordSize,
+    decrypted: d.decrypted,
+    badRecords: d.badRecords,
+    records,
   };
   ctx.result(json, () => {
     let s = `generation ${d.generation}, ${d.records.length} records of ${d.recordSize} bytes${d.decrypted ? '' : ' (encrypted: give --key)'}\n`;
-    if (d.header) s += `header: LID 0x${d.header.lid.toString(16).toUpperCase()}, attr 0x${d.header.attr.toString(16)}, category 0x${d.header.category.toString(16)}, checksum ${d.headerChecksumOk ? 'ok' : 'BAD'}\n`;
-    s += formatTable(records.map((r) => [String(r.index), r.checksumOk ? 'ok' : 'BAD', r.bytes.length > 64 ? `${r.bytes.slice(0, 64)}…` : r.bytes]), ['record', 'checksum', 'bytes']);
-    if (layout) for (const r of records) for (const f of r.fields ?? []) s += `  ${r.index}: ${f.name} = ${f.value}${f.label !== undefined ? ` (${f.label})` : ''}${f.text !== undefined ? ` "${f.text}"` : ''}\n`;
+    if (d.header)
+      s += `header: LID 0x${d.header.lid.toString(16).toUpperCase()}, attr 0x${d.header.attr.toString(16)}, category 0x${d.header.category.toString(16)}, checksum ${d.headerChecksumOk ? 'ok' : 'BAD'}\n`;
+    s += formatTable(
+      records.map((r) => [
+        String(r.index),
+        r.checksumOk ? 'ok' : 'BAD',
+        r.bytes.length > 64 ? `${r.bytes.slice(0, 64)}…` : r.bytes,
+      ]),
+      ['record', 'checksum', 'bytes'],
+    );
+    if (layout)
+      for (const r of records)
+        for (const f of r.fields ?? [])
+          s += `  ${r.index}: ${f.name} = ${f.value}${f.label !== undefined ? ` (${f.label})` : ''}${f.text !== undefined ? ` "${f.text}"` : ''}\n`;
     return s;
   });
   if (d.badRecords.length || d.headerChecksumOk === false) ctx.fail();
 }
 
 /** `nv mtk lid encode` */
-export async function lidEncode(ctx: CliContext, jsonPath: string, flags: KeyFlags & { ltable: string; output: string; lid?: string; gen?: 'A' | 'B'; force?: boolean }): Promise<void> {
+export async function lidEncode(
+  ctx: CliContext,
+  jsonPath: string,
+  flags: KeyFlags & { ltable: string; output: string; lid?: string; gen?: 'A' | 'B'; force?: boolean },
+): Promise<void> {
   const text = decodeUtf8(await readFileLimited(ctx.resolvePath(jsonPath), 64 * 1024 * 1024));
   let raw: unknown;
   try {
@@ -114,41 +173,87 @@ export async function lidEncode(ctx: CliContext, jsonPath: string, flags: KeyFla
   } catch (cause) {
     throw new NvError('NV_BAD_INPUT', `${jsonPath} is not valid JSON`, { path: jsonPath, cause });
   }
-  const doc = (Array.isArray(raw) ? { records: raw } : raw) as { records?: unknown; generation?: unknown; lid?: unknown; name?: unknown; header?: unknown };
-  if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.records)) throw new NvError('NV_BAD_INPUT', `${jsonPath}: expected {"records": ["hex", …]} or the output of decode --json`, { path: jsonPath });
+  const doc = (Array.isArray(raw) ? { records: raw } : raw) as {
+    records?: unknown;
+    generation?: unknown;
+    lid?: unknown;
+    name?: unknown;
+    header?: unknown;
+  };
+  if (typeof doc !== 'object' || doc === null || !Array.isArray(doc.records))
+    throw new NvError('NV_BAD_INPUT', `${jsonPath}: expected {"records": ["hex", …]} or the output of decode --json`, {
+      path: jsonPath,
+    });
   const records = doc.records.map((r: unknown, i: number) => {
-    const hex = typeof r === 'string' ? r : typeof r === 'object' && r !== null && typeof (r as { bytes?: unknown }).bytes === 'string' ? (r as { bytes: string }).bytes : undefined;
-    if (hex === undefined || !/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new NvError('NV_BAD_INPUT', `${jsonPath}: record ${i + 1} must be a hex string (or {"bytes": "hex"})`, { path: jsonPath });
+    const hex =
+      typeof r === 'string'
+        ? r
+        : typeof r === 'object' && r !== null && typeof (r as { bytes?: unknown }).bytes === 'string'
+          ? (r as { bytes: string }).bytes
+          : undefined;
+    if (hex === undefined || !/^(?:[0-9a-fA-F]{2})*$/.test(hex))
+      throw new NvError('NV_BAD_INPUT', `${jsonPath}: record ${i + 1} must be a hex string (or {"bytes": "hex"})`, {
+        path: jsonPath,
+      });
     return hexToBytes(hex);
   });
   const table = await readTable(ctx, flags.ltable);
-  const lidSel = flags.lid ?? (typeof doc.name === 'string' ? doc.name : typeof doc.lid === 'number' ? String(doc.lid) : undefined);
+  const lidSel =
+    flags.lid ?? (typeof doc.name === 'string' ? doc.name : typeof doc.lid === 'number' ? String(doc.lid) : undefined);
   const entry = pickEntry(table, lidSel, flags.output);
   const gen = flags.gen ?? (doc.generation === 'A' || doc.generation === 'B' ? doc.generation : tableGeneration(table));
   const key = await keyBytes(ctx, flags);
   const header = typeof doc.header === 'object' && doc.header !== null ? (doc.header as Partial<LdiHeader>) : undefined;
-  const bytes = encodeLidFile(records, entry, { generation: gen, path: flags.output, ...(key ? { key: lidKeyFromBytes(key, gen) } : {}), ...(header ? { header } : {}) });
+  const bytes = encodeLidFile(records, entry, {
+    generation: gen,
+    path: flags.output,
+    ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
+    ...(header ? { header } : {}),
+  });
   // MULTIPLE: the A and B copies carry identical bytes; when -o names one copy, the other is written next to it.
   const out = ctx.resolvePath(flags.output);
   const outs = [out];
   const base = basename(out);
-  if (entry.attributes.includes('MULTIPLE') && isLidFileName(base) && base[4] !== '_') outs.push(join(dirname(out), `${base.slice(0, 4)}${base[4] === 'A' ? 'B' : 'A'}${base.slice(5)}`));
+  if (entry.attributes.includes('MULTIPLE') && isLidFileName(base) && base[4] !== '_')
+    outs.push(join(dirname(out), `${base.slice(0, 4)}${base[4] === 'A' ? 'B' : 'A'}${base.slice(5)}`));
   for (const o of outs) await assertCanWrite(o, flags.force === true);
   for (const o of outs) await writeFileAtomic(o, bytes, { force: flags.force === true });
   const files = outs.map((o) => (o === out ? flags.output : join(dirname(flags.output), basename(o))));
-  ctx.result({ records: records.length, size: bytes.length, generation: gen, lid: entry.lid, name: entry.name, files }, () => `wrote ${files.join(' and ')}: ${records.length} records, ${bytes.length} bytes (generation ${gen})\n`);
+  ctx.result(
+    { records: records.length, size: bytes.length, generation: gen, lid: entry.lid, name: entry.name, files },
+    () => `wrote ${files.join(' and ')}: ${records.length} records, ${bytes.length} bytes (generation ${gen})\n`,
+  );
 }
 
 /** `nv mtk lid verify` */
-export async function lidVerify(ctx: CliContext, target: string, flags: KeyFlags & { ltable?: string; gen?: 'A' | 'B' }): Promise<void> {
+export async function lidVerify(
+  ctx: CliContext,
+  target: string,
+  flags: KeyFlags & { ltable?: string; gen?: 'A' | 'B' },
+): Promise<void> {
   const root = ctx.resolvePath(target);
   const entries = flags.ltable !== undefined ? (await readTable(ctx, flags.ltable)).entries : undefined;
   const key = await keyBytes(ctx, flags);
-  const r = await verifyLidPath(root, { ...(entries ? { entries } : {}), ...(key ? { key } : {}), ...(flags.gen ? { generation: flags.gen } : {}) });
+  const r = await verifyLidPath(root, {
+    ...(entries ? { entries } : {}),
+    ...(key ? { key } : {}),
+    ...(flags.gen ? { generation: flags.gen } : {}),
+  });
   const files = r.files.map((f) => ({ ...f, path: f.path === root ? target : join(target, relative(root, f.path)) }));
-  ctx.result({ ok: r.ok, files }, () =>
-    formatTable(files.map((f) => [f.ok ? 'ok' : 'FAIL', f.path, f.generation ?? '-', f.badRecords.join(',') || '-', f.code ?? '', f.message ?? '']), ['result', 'file', 'gen', 'bad records', 'code', 'detail']) +
-    `${files.filter((f) => f.ok).length}/${files.length} files ok\n`,
+  ctx.result(
+    { ok: r.ok, files },
+    () =>
+      formatTable(
+        files.map((f) => [
+          f.ok ? 'ok' : 'FAIL',
+          f.path,
+          f.generation ?? '-',
+          f.badRecords.join(',') || '-',
+          f.code ?? '',
+          f.message ?? '',
+        ]),
+        ['result', 'file', 'gen', 'bad records', 'code', 'detail'],
+      ) + `${files.filter((f) => f.ok).length}/${files.length} files ok\n`,
   );
   if (!r.ok) ctx.fail();
 }
@@ -156,31 +261,50 @@ export async function lidVerify(ctx: CliContext, target: string, flags: KeyFlags
 /** `nv mtk lid-bit parse` */
 export async function lidBitParse(ctx: CliContext, file: string, flags: { ltable?: string }): Promise<void> {
   const text = decodeUtf8(await readFileLimited(ctx.resolvePath(file), LID_BIT_MAX_CHARS));
-  const recordSizes = flags.ltable !== undefined ? Object.fromEntries((await readTable(ctx, flags.ltable)).entries.map((e) => [e.name, e.size])) : undefined;
+  const recordSizes =
+    flags.ltable !== undefined
+      ? Object.fromEntries((await readTable(ctx, flags.ltable)).entries.map((e) => [e.name, e.size]))
+      : undefined;
   const r = parseLidBit(text, { path: file, ...(recordSizes ? { recordSizes } : {}) });
   for (const w of r.warnings) ctx.note(`warning ${w.code}: ${w.message} (line ${w.line}, column ${w.column})`);
   const json = { lids: r.lids, ...(r.lids.length === 1 ? { fields: r.lids[0]!.fields } : {}), warnings: r.warnings };
   ctx.result(json, () =>
     r.lids
-      .map((l) => `${l.lid} (VERNO ${l.verno}, ${l.type}, ${l.records} × ${l.recordSize} bytes)\n` + formatTable(l.fields.map((f) => [f.name, String(f.offset), String(f.bit), String(f.bits), f.description]), ['field', 'offset', 'bit', 'bits', 'description']))
+      .map(
+        (l) =>
+          `${l.lid} (VERNO ${l.verno}, ${l.type}, ${l.records} × ${l.recordSize} bytes)\n` +
+          formatTable(
+            l.fields.map((f) => [f.name, String(f.offset), String(f.bit), String(f.bits), f.description]),
+            ['field', 'offset', 'bit', 'bits', 'description'],
+          ),
+      )
       .join('\n'),
   );
 }
 
 /** `nv mtk nvram inspect` */
-export async function nvramInspect(ctx: CliContext, file: string, flags: { blockSize?: number; extract?: string; force?: boolean }): Promise<void> {
+export async function nvramInspect(
+  ctx: CliContext,
+  file: string,
+  flags: { blockSize?: number; extract?: string; force?: boolean },
+): Promise<void> {
   const path = ctx.resolvePath(file);
   const opts = flags.blockSize !== undefined ? { blockSize: flags.blockSize } : {};
   const r = await inspectBinRegionFile(path, opts);
   for (const w of r.warnings) ctx.note(`warning ${w.code}: ${w.message}`);
   let extracted: string[] | undefined;
-  if (flags.extract !== undefined && !r.empty) extracted = (await extractBinRegion(path, ctx.resolvePath(flags.extract), { ...opts, force: flags.force === true })).files;
+  if (flags.extract !== undefined && !r.empty)
+    extracted = (await extractBinRegion(path, ctx.resolvePath(flags.extract), { ...opts, force: flags.force === true }))
+      .files;
   const ok = r.empty || (r.checksum?.ok === true && r.files.every((f) => f.ok));
   ctx.result({ ok, ...r, ...(extracted ? { extracted } : {}) }, () =>
     r.empty
       ? 'blank bin region: nothing is backed up\n'
       : `ulCheckSum ${r.checksum?.ok ? 'ok' : 'BAD'}, ${r.blocks} blocks of 0x${r.blockSize.toString(16)}, bad blocks: ${r.badBlocks.join(', ') || 'none'}\n` +
-        formatTable(r.files.map((f) => [f.ok ? 'ok' : 'FAIL', f.name, String(f.size), f.kind, f.code ?? '']), ['result', 'file', 'size', 'kind', 'code']),
+        formatTable(
+          r.files.map((f) => [f.ok ? 'ok' : 'FAIL', f.name, String(f.size), f.kind, f.code ?? '']),
+          ['result', 'file', 'size', 'kind', 'code'],
+        ),
   );
   if (!ok) ctx.fail();
 }

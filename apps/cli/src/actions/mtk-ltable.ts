@@ -1,8 +1,18 @@
 import { NvError } from '@nv/core';
 import { writeFileAtomic, readFileLimited } from '@nv/core/node';
 import {
-  LTABLE_TAGS, lintLtable, ltableToC, ltableToJson, planUpgrade, serializeLtableJson,
-  type Ltable, type LtableCImportOptions, type LtableEnumSet, type LtableGeneration, type LtableTag, type LtableUpgradeMode,
+  LTABLE_TAGS,
+  lintLtable,
+  ltableToC,
+  ltableToJson,
+  planUpgrade,
+  serializeLtableJson,
+  type Ltable,
+  type LtableCImportOptions,
+  type LtableEnumSet,
+  type LtableGeneration,
+  type LtableTag,
+  type LtableUpgradeMode,
 } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import { formatTable, type CliContext } from '../context.ts';
@@ -42,10 +52,14 @@ async function importOptions(ctx: CliContext, flags: LtableReadFlags): Promise<L
   let tags: Record<string, LtableTag[]> | undefined;
   if (flags.tags !== undefined) {
     const raw = await readJsonFile(ctx, flags.tags, 'tags file');
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new NvError('NV_BAD_INPUT', 'tags file must be an object {"LID_NAME": ["tag", …]}', { path: flags.tags });
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new NvError('NV_BAD_INPUT', 'tags file must be an object {"LID_NAME": ["tag", …]}', { path: flags.tags });
     tags = {};
     for (const [k, v] of Object.entries(raw)) {
-      if (!Array.isArray(v) || v.some((t) => !(LTABLE_TAGS as readonly unknown[]).includes(t))) throw new NvError('NV_BAD_INPUT', `tags of ${k} must be a list of ${LTABLE_TAGS.join(', ')}`, { path: flags.tags });
+      if (!Array.isArray(v) || v.some((t) => !(LTABLE_TAGS as readonly unknown[]).includes(t)))
+        throw new NvError('NV_BAD_INPUT', `tags of ${k} must be a list of ${LTABLE_TAGS.join(', ')}`, {
+          path: flags.tags,
+        });
       tags[k] = v as LtableTag[];
     }
   }
@@ -60,40 +74,81 @@ async function importOptions(ctx: CliContext, flags: LtableReadFlags): Promise<L
 
 async function readTable(ctx: CliContext, files: readonly string[], flags: LtableReadFlags) {
   const options = await importOptions(ctx, flags);
-  const result = await readLtableFiles(files.map((f) => ctx.resolvePath(f)), options);
+  const result = await readLtableFiles(
+    files.map((f) => ctx.resolvePath(f)),
+    options,
+  );
   const tags = options.tags;
   if (tags === undefined) return result;
   // --tags also applies to JSON tables (the C importer already used it).
-  return { ...result, table: { ...result.table, entries: result.table.entries.map((e) => (tags[e.name] !== undefined ? { ...e, tags: [...(tags[e.name] as LtableTag[])] } : e)) } };
+  return {
+    ...result,
+    table: {
+      ...result.table,
+      entries: result.table.entries.map((e) =>
+        tags[e.name] !== undefined ? { ...e, tags: [...(tags[e.name] as LtableTag[])] } : e,
+      ),
+    },
+  };
 }
 
 /** `nv mtk ltable import` */
-export async function ltableImport(ctx: CliContext, files: string[], flags: LtableReadFlags & { output?: string; format?: 'json' | 'c'; force?: boolean }): Promise<void> {
+export async function ltableImport(
+  ctx: CliContext,
+  files: string[],
+  flags: LtableReadFlags & { output?: string; format?: 'json' | 'c'; force?: boolean },
+): Promise<void> {
   const { table, warnings } = await readTable(ctx, files, flags);
   for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
   const json = ltableToJson(table);
   if (flags.output !== undefined) {
     const asC = flags.format === 'c' || (flags.format === undefined && /\.(c|h)$/i.test(flags.output));
     const text = asC ? ltableToC(table) : serializeLtableJson(table);
-    await writeFileAtomic(ctx.resolvePath(flags.output), new TextEncoder().encode(text), { force: flags.force === true });
+    await writeFileAtomic(ctx.resolvePath(flags.output), new TextEncoder().encode(text), {
+      force: flags.force === true,
+    });
   }
-  ctx.result({ ...json, warnings, ...(flags.output !== undefined ? { output: flags.output } : {}) }, () =>
-    formatTable(
-      table.entries.map((e) => [e.lid === null ? '-' : `0x${e.lid.toString(16).toUpperCase().padStart(4, '0')}`, e.name, String(e.records), String(e.size), e.categories.join('|'), e.attributes.join('|'), e.prefix, e.verno]),
-      ['lid', 'name', 'records', 'size', 'category', 'attributes', 'prefix', 'verno'],
-    ) + `${table.entries.length} entries (${table.generation})${flags.output !== undefined ? `, written to ${flags.output}` : ''}\n`,
+  ctx.result(
+    { ...json, warnings, ...(flags.output !== undefined ? { output: flags.output } : {}) },
+    () =>
+      formatTable(
+        table.entries.map((e) => [
+          e.lid === null ? '-' : `0x${e.lid.toString(16).toUpperCase().padStart(4, '0')}`,
+          e.name,
+          String(e.records),
+          String(e.size),
+          e.categories.join('|'),
+          e.attributes.join('|'),
+          e.prefix,
+          e.verno,
+        ]),
+        ['lid', 'name', 'records', 'size', 'category', 'attributes', 'prefix', 'verno'],
+      ) +
+      `${table.entries.length} entries (${table.generation})${flags.output !== undefined ? `, written to ${flags.output}` : ''}\n`,
   );
 }
 
 /** `nv mtk ltable lint` */
-export async function ltableLint(ctx: CliContext, files: string[], flags: LtableReadFlags & { previous?: string; storage?: 'emmc' | 'nand' }): Promise<void> {
+export async function ltableLint(
+  ctx: CliContext,
+  files: string[],
+  flags: LtableReadFlags & { previous?: string; storage?: 'emmc' | 'nand' },
+): Promise<void> {
   const { table, warnings } = await readTable(ctx, files, flags);
   let previous: Ltable | undefined;
   if (flags.previous !== undefined) previous = (await readTable(ctx, [flags.previous], flags)).table;
-  const result = lintLtable(table, { platform: { storage: flags.storage ?? 'emmc' }, ...(previous !== undefined ? { previous } : {}) });
+  const result = lintLtable(table, {
+    platform: { storage: flags.storage ?? 'emmc' },
+    ...(previous !== undefined ? { previous } : {}),
+  });
   const findings = [...warnings, ...result.findings];
   const human = (): string =>
-    findings.length === 0 ? `ok: ${table.entries.length} entries, no findings\n` : formatTable(findings.map((f) => [f.severity, f.code, f.message]), ['severity', 'code', 'message']);
+    findings.length === 0
+      ? `ok: ${table.entries.length} entries, no findings\n`
+      : formatTable(
+          findings.map((f) => [f.severity, f.code, f.message]),
+          ['severity', 'code', 'message'],
+        );
   ctx.result({ ok: result.ok, findings }, human);
   if (!result.ok) ctx.fail();
 }
@@ -101,7 +156,16 @@ export async function ltableLint(ctx: CliContext, files: string[], flags: Ltable
 /** `nv mtk ltable plan` */
 export async function ltablePlan(
   ctx: CliContext,
-  flags: LtableReadFlags & { from: string; to: string; mode: string; binRegion?: 'present' | 'empty'; history?: string; storage?: 'emmc' | 'nand'; defaultChangeReset?: boolean; allowBlocked?: boolean },
+  flags: LtableReadFlags & {
+    from: string;
+    to: string;
+    mode: string;
+    binRegion?: 'present' | 'empty';
+    history?: string;
+    storage?: 'emmc' | 'nand';
+    defaultChangeReset?: boolean;
+    allowBlocked?: boolean;
+  },
 ): Promise<void> {
   const oldT = await readTable(ctx, [flags.from], flags);
   const newT = await readTable(ctx, [flags.to], flags);
@@ -109,8 +173,14 @@ export async function ltablePlan(
   let history: Record<string, string[]> | undefined;
   if (flags.history !== undefined) {
     const raw = await readJsonFile(ctx, flags.history, 'history file');
-    if (typeof raw !== 'object' || raw === null || Object.values(raw).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== 'string'))) {
-      throw new NvError('NV_BAD_INPUT', 'history file must be an object {"LID_NAME": ["001", …]}', { path: flags.history });
+    if (
+      typeof raw !== 'object' ||
+      raw === null ||
+      Object.values(raw).some((v) => !Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    ) {
+      throw new NvError('NV_BAD_INPUT', 'history file must be an object {"LID_NAME": ["001", …]}', {
+        path: flags.history,
+      });
     }
     history = raw as Record<string, string[]>;
   }
@@ -120,10 +190,23 @@ export async function ltablePlan(
     defaultChangeReset: flags.defaultChangeReset === true,
     ...(history !== undefined ? { history } : {}),
   });
-  const json = { generation: plan.generation, mode: plan.mode, ok: plan.blocked.length === 0, actions: plan.actions, blocked: plan.blocked };
+  const json = {
+    generation: plan.generation,
+    mode: plan.mode,
+    ok: plan.blocked.length === 0,
+    actions: plan.actions,
+    blocked: plan.blocked,
+  };
   const human = (): string => {
     let s = formatTable(
-      plan.actions.map((a) => [a.lid === null ? '-' : `0x${a.lid.toString(16).toUpperCase()}`, a.name, a.action, `#${a.row}`, a.code ?? '', a.reason]),
+      plan.actions.map((a) => [
+        a.lid === null ? '-' : `0x${a.lid.toString(16).toUpperCase()}`,
+        a.name,
+        a.action,
+        `#${a.row}`,
+        a.code ?? '',
+        a.reason,
+      ]),
       ['lid', 'name', 'action', 'row', 'code', 'reason'],
     );
     for (const b of plan.blocked) s += `BLOCKED ${b.name}: ${b.code}: ${b.reason}. Advice: ${b.advice}\n`;

@@ -22,7 +22,14 @@ import {
   type NvInfoEntry,
   type TarFormat,
 } from '@nv/qcom-efs';
-import { compileNvSourceFiles, nodeXmlResolver, readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '@nv/qcom-efs/node';
+import {
+  compileNvSourceFiles,
+  nodeXmlResolver,
+  readEfsFolder,
+  readEfsImageFile,
+  writeEfsFolder,
+  writeEfsImageFile,
+} from '@nv/qcom-efs/node';
 import { stat } from 'node:fs/promises';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
@@ -46,7 +53,10 @@ async function isFolder(path: string): Promise<boolean> {
 }
 
 /** A tree from a folder (with manifest) or any EFS image file. */
-async function readTree(ctx: CliContext, input: string): Promise<{ tree: EfsTree; container: string; warnings: EfsWarning[] }> {
+async function readTree(
+  ctx: CliContext,
+  input: string,
+): Promise<{ tree: EfsTree; container: string; warnings: EfsWarning[] }> {
   const path = ctx.resolvePath(input);
   if (await isFolder(path)) {
     const { tree, warnings } = await readEfsFolder(path);
@@ -57,10 +67,17 @@ async function readTree(ctx: CliContext, input: string): Promise<{ tree: EfsTree
 }
 
 /** `nv qcom efs pack` */
-export async function efsPack(ctx: CliContext, dir: string, flags: { output: string; force?: boolean; format?: TarFormat; tar?: boolean; pad512?: boolean; mtime?: number }): Promise<void> {
+export async function efsPack(
+  ctx: CliContext,
+  dir: string,
+  flags: { output: string; force?: boolean; format?: TarFormat; tar?: boolean; pad512?: boolean; mtime?: number },
+): Promise<void> {
   const out = ctx.resolvePath(flags.output);
   await assertCanWrite(out, flags.force === true);
-  const { tree, warnings: rw } = await readEfsFolder(ctx.resolvePath(dir), flags.mtime !== undefined ? { mtime: flags.mtime } : {});
+  const { tree, warnings: rw } = await readEfsFolder(
+    ctx.resolvePath(dir),
+    flags.mtime !== undefined ? { mtime: flags.mtime } : {},
+  );
   const r = await writeEfsImageFile(out, tree, {
     force: flags.force === true,
     gzip: flags.tar !== true,
@@ -69,8 +86,16 @@ export async function efsPack(ctx: CliContext, dir: string, flags: { output: str
     ...(flags.format !== undefined ? { format: flags.format } : {}),
   });
   warn(ctx, [...rw, ...r.warnings]);
-  ctx.result({ entries: r.entries, tarBytes: r.tarBytes, gzBytes: r.gzBytes, output: flags.output, warnings: [...rw, ...r.warnings] }, () =>
-    `${flags.output}: ${r.entries} entries, tar ${r.tarBytes} B${flags.tar === true ? '' : `, gzip ${r.gzBytes} B`}\n`,
+  ctx.result(
+    {
+      entries: r.entries,
+      tarBytes: r.tarBytes,
+      gzBytes: r.gzBytes,
+      output: flags.output,
+      warnings: [...rw, ...r.warnings],
+    },
+    () =>
+      `${flags.output}: ${r.entries} entries, tar ${r.tarBytes} B${flags.tar === true ? '' : `, gzip ${r.gzBytes} B`}\n`,
   );
 }
 
@@ -79,20 +104,37 @@ export async function efsLs(ctx: CliContext, file: string): Promise<void> {
   const { tree, container, warnings } = await readTree(ctx, file);
   warn(ctx, warnings);
   const entries = listEfsTree(tree);
-  ctx.result({ container, entries, warnings }, () =>
-    `${container}\n${formatTable(
-      entries.map((e) => [e.mode, e.type, String(e.size), e.target !== undefined ? `${e.path} -> ${e.target}` : e.path]),
-      ['mode', 'type', 'size', 'path'],
-    )}`,
+  ctx.result(
+    { container, entries, warnings },
+    () =>
+      `${container}\n${formatTable(
+        entries.map((e) => [
+          e.mode,
+          e.type,
+          String(e.size),
+          e.target !== undefined ? `${e.path} -> ${e.target}` : e.path,
+        ]),
+        ['mode', 'type', 'size', 'path'],
+      )}`,
   );
 }
 
 /** `nv qcom efs unpack` */
-export async function efsUnpack(ctx: CliContext, file: string, flags: { output: string; force?: boolean; links?: boolean }): Promise<void> {
+export async function efsUnpack(
+  ctx: CliContext,
+  file: string,
+  flags: { output: string; force?: boolean; links?: boolean },
+): Promise<void> {
   const { tree, container, warnings } = await readTree(ctx, file);
   warn(ctx, warnings);
-  const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, { force: flags.force === true, links: flags.links === true });
-  ctx.result({ files, entries: tree.entries.length, container, output: flags.output, warnings }, () => `${flags.output}: ${files} files from ${container}\n`);
+  const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, {
+    force: flags.force === true,
+    links: flags.links === true,
+  });
+  ctx.result(
+    { files, entries: tree.entries.length, container, output: flags.output, warnings },
+    () => `${flags.output}: ${files} files from ${container}\n`,
+  );
 }
 
 async function readNvInfo(ctx: CliContext, flags: { nvInfo?: string; reference?: string }): Promise<NvInfoEntry[]> {
@@ -129,7 +171,13 @@ async function readQcnFile(ctx: CliContext, file: string) {
 export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
   const { bytes, xml, qcn, warnings } = await readQcnFile(ctx, file);
   warn(ctx, warnings);
-  const items = qcn.items.map((i) => ({ id: i.id, index: i.index, subscription: i.subscription, size: i.payload.length, sha256: sha256Hex(i.payload) }));
+  const items = qcn.items.map((i) => ({
+    id: i.id,
+    index: i.index,
+    subscription: i.subscription,
+    size: i.payload.length,
+    sha256: sha256Hex(i.payload),
+  }));
   const efs = qcn.efs.map((f) => ({ store: f.store, path: f.path, size: f.data.length, sha256: sha256Hex(f.data) }));
   const streams = (xml ? qcnToEntries(qcn) : decodeCfb(bytes))
     .filter((e) => e.type === 'stream')
@@ -148,25 +196,60 @@ export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
     [
       `QCN ${file}: file version ${json.fileVersion ?? '?'}, model ${qcn.model}${qcn.propertyInfo ? `, by ${qcn.propertyInfo.producer}` : ''}`,
       `${items.length} numbered items, ${efs.length} EFS files, ${streams.length} streams`,
-      formatTable(items.map((i) => [String(i.id), String(i.index), String(i.subscription)]), ['id', 'index', 'sub']).trimEnd(),
-      formatTable(efs.map((f) => [f.store, String(f.size), f.path]), ['store', 'size', 'path']),
+      formatTable(
+        items.map((i) => [String(i.id), String(i.index), String(i.subscription)]),
+        ['id', 'index', 'sub'],
+      ).trimEnd(),
+      formatTable(
+        efs.map((f) => [f.store, String(f.size), f.path]),
+        ['store', 'size', 'path'],
+      ),
     ].join('\n'),
   );
 }
 
 /** `nv qcom qcn to-efs` */
-export async function qcnToEfs(ctx: CliContext, file: string, flags: { output: string; force?: boolean; nvInfo?: string; reference?: string; skipUnknown?: boolean; relativeRoot?: string }): Promise<void> {
+export async function qcnToEfs(
+  ctx: CliContext,
+  file: string,
+  flags: {
+    output: string;
+    force?: boolean;
+    nvInfo?: string;
+    reference?: string;
+    skipUnknown?: boolean;
+    relativeRoot?: string;
+  },
+): Promise<void> {
   const { qcn, warnings: qw } = await readQcnFile(ctx, file);
   const nvInfo = await readNvInfo(ctx, flags);
-  const { tree, warnings } = qcnToEfsTree(qcn, { nvInfo, skipUnknown: flags.skipUnknown === true, ...(flags.relativeRoot !== undefined ? { relativeRoot: flags.relativeRoot } : {}) });
+  const { tree, warnings } = qcnToEfsTree(qcn, {
+    nvInfo,
+    skipUnknown: flags.skipUnknown === true,
+    ...(flags.relativeRoot !== undefined ? { relativeRoot: flags.relativeRoot } : {}),
+  });
   const all = [...qw, ...warnings];
   warn(ctx, all);
   const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, { force: flags.force === true });
-  ctx.result({ files, entries: tree.entries.length, output: flags.output, warnings: all }, () => `${flags.output}: ${files} files (manifest .nv-efs.json)\n`);
+  ctx.result(
+    { files, entries: tree.entries.length, output: flags.output, warnings: all },
+    () => `${flags.output}: ${files} files (manifest .nv-efs.json)\n`,
+  );
 }
 
 /** `nv qcom nv compile` */
-export async function nvCompile(ctx: CliContext, master: string, flags: { definition: string; output: string; strict?: boolean; efsVariableSize?: 'pad' | 'trim'; model?: number; force?: boolean }): Promise<void> {
+export async function nvCompile(
+  ctx: CliContext,
+  master: string,
+  flags: {
+    definition: string;
+    output: string;
+    strict?: boolean;
+    efsVariableSize?: 'pad' | 'trim';
+    model?: number;
+    force?: boolean;
+  },
+): Promise<void> {
   const out = ctx.resolvePath(flags.output);
   await assertCanWrite(out, flags.force === true);
   const r = compileNvSourceFiles(ctx.resolvePath(master), ctx.resolvePath(flags.definition), {
@@ -178,20 +261,33 @@ export async function nvCompile(ctx: CliContext, master: string, flags: { defini
   // An output named *.xqcn gets the XML form (§2.5).
   const bytes = /\.xqcn$/i.test(flags.output) ? new TextEncoder().encode(encodeXqcn(r.qcn)) : encodeQcn(r.qcn);
   await writeFileAtomic(out, bytes, { force: flags.force === true });
-  ctx.result({ items: r.items, efsItems: r.efsItems, warnings: r.warnings, output: flags.output, size: bytes.length }, () => `${flags.output}: ${r.items} numbered items, ${r.efsItems} EFS items, ${r.warnings.length} warnings\n`);
+  ctx.result(
+    { items: r.items, efsItems: r.efsItems, warnings: r.warnings, output: flags.output, size: bytes.length },
+    () => `${flags.output}: ${r.items} numbered items, ${r.efsItems} EFS items, ${r.warnings.length} warnings\n`,
+  );
 }
 
 /** `nv qcom efs lint` */
-export async function efsLint(ctx: CliContext, input: string, flags: { definition?: string; nvInfo?: string; stripFactory?: boolean; output?: string; force?: boolean }): Promise<void> {
+export async function efsLint(
+  ctx: CliContext,
+  input: string,
+  flags: { definition?: string; nvInfo?: string; stripFactory?: boolean; output?: string; force?: boolean },
+): Promise<void> {
   const path = ctx.resolvePath(input);
   if (flags.stripFactory === true && flags.output === undefined) usage('--strip-factory needs -o/--output');
-  const definition = flags.definition !== undefined ? parseNvDefinition(loadXml(ctx.resolvePath(flags.definition), nodeXmlResolver())) : undefined;
+  const definition =
+    flags.definition !== undefined
+      ? parseNvDefinition(loadXml(ctx.resolvePath(flags.definition), nodeXmlResolver()))
+      : undefined;
   const nvInfo = await readNvInfo(ctx, flags.nvInfo !== undefined ? { nvInfo: flags.nvInfo } : {});
   const opts = { ...(definition !== undefined ? { definition } : {}), nvInfo };
   let result;
   let removed: (string | number)[] = [];
   const head = (await isFolder(path)) ? new Uint8Array(0) : (await readFileLimited(path)).subarray(0, 8);
-  if ((head.length === 8 && head[0] === 0xd0 && head[1] === 0xcf) || (head.length > 0 && isXml(await readFileLimited(path, 256 * 1024 * 1024)))) {
+  if (
+    (head.length === 8 && head[0] === 0xd0 && head[1] === 0xcf) ||
+    (head.length > 0 && isXml(await readFileLimited(path, 256 * 1024 * 1024)))
+  ) {
     const { qcn } = await readQcnFile(ctx, input);
     result = lintQcn(qcn, opts);
     if (flags.stripFactory === true) {
@@ -209,7 +305,18 @@ export async function efsLint(ctx: CliContext, input: string, flags: { definitio
     }
   }
   if (!result.ok) ctx.fail();
-  ctx.result({ ok: result.ok, findings: result.findings, ...(flags.stripFactory === true ? { removed, output: flags.output } : {}) }, () =>
-    result.findings.length === 0 ? 'no findings\n' : formatTable(result.findings.map((f) => [f.severity, f.code, f.path ?? '', f.message]), ['severity', 'code', 'path', 'message']),
+  ctx.result(
+    {
+      ok: result.ok,
+      findings: result.findings,
+      ...(flags.stripFactory === true ? { removed, output: flags.output } : {}),
+    },
+    () =>
+      result.findings.length === 0
+        ? 'no findings\n'
+        : formatTable(
+            result.findings.map((f) => [f.severity, f.code, f.path ?? '', f.message]),
+            ['severity', 'code', 'path', 'message'],
+          ),
   );
 }

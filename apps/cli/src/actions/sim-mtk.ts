@@ -5,8 +5,14 @@ import { loadMtkDevice, saveMtkDevice } from '@nv/device-sim/node';
 import { planUpgrade, type Ltable, type LtableGeneration, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {
-  backupMtkBinRegion, bootMtkDevice, compareMtkPlan, createMtkDevice,
-  readMtkRecord, upgradeMtkDevice, writeMtkRecord, type MtkDevice,
+  backupMtkBinRegion,
+  bootMtkDevice,
+  compareMtkPlan,
+  createMtkDevice,
+  readMtkRecord,
+  upgradeMtkDevice,
+  writeMtkRecord,
+  type MtkDevice,
 } from '@nv/device-sim/mtk';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
@@ -18,7 +24,10 @@ interface TableFlags {
 }
 
 async function readTable(ctx: CliContext, path: string, flags: TableFlags): Promise<Ltable> {
-  const { table, warnings } = await readLtableFiles([ctx.resolvePath(path)], flags.generation !== undefined ? { generation: flags.generation as LtableGeneration } : {});
+  const { table, warnings } = await readLtableFiles(
+    [ctx.resolvePath(path)],
+    flags.generation !== undefined ? { generation: flags.generation as LtableGeneration } : {},
+  );
   for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
   return table;
 }
@@ -34,26 +43,65 @@ async function stateExists(dir: string): Promise<boolean> {
 
 // Tables agree when every LID has the same identity and structure (C and JSON imports of one table differ only in `source`).
 const tableKey = (t: Ltable): string =>
-  JSON.stringify([t.generation, t.entries.map((e) => [e.name, e.lid, e.prefix, e.verno, e.size, e.records, e.category, e.attr, e.default.kind, e.default.symbol ?? '', e.default.hex ?? ''])]);
+  JSON.stringify([
+    t.generation,
+    t.entries.map((e) => [
+      e.name,
+      e.lid,
+      e.prefix,
+      e.verno,
+      e.size,
+      e.records,
+      e.category,
+      e.attr,
+      e.default.kind,
+      e.default.symbol ?? '',
+      e.default.hex ?? '',
+    ]),
+  ]);
 
 const lidArg = (text: string): string | number => (/^(0x[0-9a-f]+|\d+)$/i.test(text) ? Number(text) : text);
 
 /** `nv sim mtk init` */
-export async function simMtkInit(ctx: CliContext, flags: TableFlags & { ltable: string; state: string; blank?: boolean; backup?: boolean; force?: boolean }): Promise<void> {
+export async function simMtkInit(
+  ctx: CliContext,
+  flags: TableFlags & { ltable: string; state: string; blank?: boolean; backup?: boolean; force?: boolean },
+): Promise<void> {
   const table = await readTable(ctx, flags.ltable, flags);
-  const device = createMtkDevice(table, { seed: flags.seed ?? 1, platform: { storage: flags.storage ?? 'emmc' }, personalize: flags.blank !== true });
+  const device = createMtkDevice(table, {
+    seed: flags.seed ?? 1,
+    platform: { storage: flags.storage ?? 'emmc' },
+    personalize: flags.blank !== true,
+  });
   // --no-backup: calibrated and IMEI written, but the bin-region backup was never triggered (§2.1).
   if (flags.backup === false) device.binRegion = null;
   await saveMtkDevice(ctx.resolvePath(flags.state), device, { force: flags.force === true });
-  const files = (['nvdata', 'protect_f', 'protect_s'] as const).flatMap((p) => Object.keys(device.partitions[p]).sort().map((path) => `${p}:${path}`));
+  const files = (['nvdata', 'protect_f', 'protect_s'] as const).flatMap((p) =>
+    Object.keys(device.partitions[p])
+      .sort()
+      .map((path) => `${p}:${path}`),
+  );
   const binRegion = device.binRegion === null ? [] : Object.keys(device.binRegion).sort();
-  ctx.result({ state: flags.state, generation: table.generation, firmware: device.firmware, seed: device.seed, lids: table.entries.length, files, binRegion }, () =>
-    `${files.join('\n')}\nbin region: ${binRegion.length === 0 ? 'blank' : binRegion.join(', ')}\n${table.entries.length} LIDs (${table.generation}) in ${flags.state}\n`,
+  ctx.result(
+    {
+      state: flags.state,
+      generation: table.generation,
+      firmware: device.firmware,
+      seed: device.seed,
+      lids: table.entries.length,
+      files,
+      binRegion,
+    },
+    () =>
+      `${files.join('\n')}\nbin region: ${binRegion.length === 0 ? 'blank' : binRegion.join(', ')}\n${table.entries.length} LIDs (${table.generation}) in ${flags.state}\n`,
   );
 }
 
 /** `nv sim mtk upgrade` */
-export async function simMtkUpgrade(ctx: CliContext, flags: TableFlags & { state: string; from: string; to: string; mode: string; firmware?: string }): Promise<void> {
+export async function simMtkUpgrade(
+  ctx: CliContext,
+  flags: TableFlags & { state: string; from: string; to: string; mode: string; firmware?: string },
+): Promise<void> {
   const from = await readTable(ctx, flags.from, flags);
   const to = await readTable(ctx, flags.to, flags);
   const dir = ctx.resolvePath(flags.state);
@@ -61,30 +109,49 @@ export async function simMtkUpgrade(ctx: CliContext, flags: TableFlags & { state
   if (await stateExists(dir)) {
     device = await loadMtkDevice(dir);
     if (tableKey(device.table) !== tableKey(from)) {
-      throw new NvError('NV_SIM_MTK_TABLE_MISMATCH', `${flags.from} is not the table of the firmware on the device in ${flags.state} (${device.firmware})`, { path: flags.from });
+      throw new NvError(
+        'NV_SIM_MTK_TABLE_MISMATCH',
+        `${flags.from} is not the table of the firmware on the device in ${flags.state} (${device.firmware})`,
+        { path: flags.from },
+      );
     }
   } else {
     device = createMtkDevice(from, { seed: flags.seed ?? 1, platform: { storage: flags.storage ?? 'emmc' } });
     ctx.note(`new device created from ${flags.from} (seed ${flags.seed ?? 1})`);
   }
-  if (device.asserted !== null) ctx.note(`the device had asserted before (${device.asserted.reason}); flashing new firmware`);
+  if (device.asserted !== null)
+    ctx.note(`the device had asserted before (${device.asserted.reason}); flashing new firmware`);
   const mode = flags.mode as LtableUpgradeMode;
   const binBefore = device.binRegion;
   const report = upgradeMtkDevice(device, to, mode, flags.firmware !== undefined ? { firmware: flags.firmware } : {});
   // The planner is told what the device really has: a blank bin region changes rows 10/11 (§9.1).
-  const plan = planUpgrade(from, to, mode, { platform: device.platform, binRegion: binBefore === null ? 'empty' : 'present' });
+  const plan = planUpgrade(from, to, mode, {
+    platform: device.platform,
+    binRegion: binBefore === null ? 'empty' : 'present',
+  });
   const cmp = compareMtkPlan(plan, report);
   await saveMtkDevice(dir, device, { force: true });
-  const json = { ...report, planner: { agree: cmp.agree, mismatches: cmp.mismatches, skipped: cmp.skipped, blocked: plan.blocked } };
+  const json = {
+    ...report,
+    planner: { agree: cmp.agree, mismatches: cmp.mismatches, skipped: cmp.skipped, blocked: plan.blocked },
+  };
   ctx.result(json, () => {
-    if (report.asserted !== undefined) return `ASSERT ${report.asserted.name}: ${report.asserted.reason}\nplanner ${cmp.agree ? 'agrees' : 'disagrees'}\n`;
-    let s = formatTable(report.lids.map((l) => [l.name, l.outcome, l.reason]), ['lid', 'outcome', 'reason']);
+    if (report.asserted !== undefined)
+      return `ASSERT ${report.asserted.name}: ${report.asserted.reason}\nplanner ${cmp.agree ? 'agrees' : 'disagrees'}\n`;
+    let s = formatTable(
+      report.lids.map((l) => [l.name, l.outcome, l.reason]),
+      ['lid', 'outcome', 'reason'],
+    );
     if (report.removed.length > 0) s += `removed LIDs: ${report.removed.join(', ')}\n`;
     if (report.deleted.length > 0) s += `deleted files: ${report.deleted.join(', ')}\n`;
     if (report.orphans.length > 0) s += `orphan files: ${report.orphans.join(', ')}\n`;
     s += `kept ${report.kept.length}, restored ${report.restored.length}, reset ${report.reset.length}, migrated ${report.migrated.length}, LOST ${report.lost.length}`;
     s += `${report.failed.length > 0 ? `, UNREADABLE ${report.failed.length}` : ''}${report.garbled.length > 0 ? `, GARBLED ${report.garbled.length}` : ''}\n`;
-    s += cmp.agree ? 'planner agrees\n' : cmp.mismatches.map((m) => `planner disagrees on ${m.name}: planned ${m.planned} (row ${m.row}), device ${m.simulated}\n`).join('');
+    s += cmp.agree
+      ? 'planner agrees\n'
+      : cmp.mismatches
+          .map((m) => `planner disagrees on ${m.name}: planned ${m.planned} (row ${m.row}), device ${m.simulated}\n`)
+          .join('');
     return s;
   });
 }
@@ -98,12 +165,19 @@ export async function simMtkBoot(ctx: CliContext, flags: { state: string }): Pro
   ctx.result(boot, () =>
     boot.asserted !== undefined
       ? `ASSERT ${boot.asserted.name}: ${boot.asserted.reason}\n`
-      : formatTable(boot.lids.map((l) => [l.name, l.outcome, l.reason]), ['lid', 'outcome', 'reason']) + `trigger: ${boot.trigger}${boot.apRestored.length > 0 ? `; AP restored ${boot.apRestored.join(', ')}` : ''}\n`,
+      : formatTable(
+          boot.lids.map((l) => [l.name, l.outcome, l.reason]),
+          ['lid', 'outcome', 'reason'],
+        ) +
+        `trigger: ${boot.trigger}${boot.apRestored.length > 0 ? `; AP restored ${boot.apRestored.join(', ')}` : ''}\n`,
   );
 }
 
 /** `nv sim mtk read` */
-export async function simMtkRead(ctx: CliContext, flags: { state: string; lid: string; record: number }): Promise<void> {
+export async function simMtkRead(
+  ctx: CliContext,
+  flags: { state: string; lid: string; record: number },
+): Promise<void> {
   const dir = ctx.resolvePath(flags.state);
   const device = await loadMtkDevice(dir);
   let record: Uint8Array;
@@ -113,11 +187,17 @@ export async function simMtkRead(ctx: CliContext, flags: { state: string; lid: s
     // A read can repair, reset or assert: the device keeps that.
     await saveMtkDevice(dir, device, { force: true });
   }
-  ctx.result({ lid: flags.lid, record: flags.record, size: record.length, hex: bytesToHex(record) }, () => `${bytesToHex(record)}\n`);
+  ctx.result(
+    { lid: flags.lid, record: flags.record, size: record.length, hex: bytesToHex(record) },
+    () => `${bytesToHex(record)}\n`,
+  );
 }
 
 /** `nv sim mtk write` */
-export async function simMtkWrite(ctx: CliContext, flags: { state: string; lid: string; record: number; hex: string; backup?: boolean }): Promise<void> {
+export async function simMtkWrite(
+  ctx: CliContext,
+  flags: { state: string; lid: string; record: number; hex: string; backup?: boolean },
+): Promise<void> {
   if (!/^([0-9a-f]{2})*$/i.test(flags.hex)) usage(`--hex ${flags.hex}: expected an even number of hex digits`);
   const dir = ctx.resolvePath(flags.state);
   const device = await loadMtkDevice(dir);
@@ -125,5 +205,9 @@ export async function simMtkWrite(ctx: CliContext, flags: { state: string; lid: 
   writeMtkRecord(device, lidArg(flags.lid), flags.record, bytes);
   const backedUp = flags.backup === true ? backupMtkBinRegion(device) : [];
   await saveMtkDevice(dir, device, { force: true });
-  ctx.result({ lid: flags.lid, record: flags.record, size: bytes.length, binRegion: backedUp }, () => `wrote record ${flags.record} of ${flags.lid} (${bytes.length} bytes)${flags.backup === true ? ', bin region backed up' : ''}\n`);
+  ctx.result(
+    { lid: flags.lid, record: flags.record, size: bytes.length, binRegion: backedUp },
+    () =>
+      `wrote record ${flags.record} of ${flags.lid} (${bytes.length} bytes)${flags.backup === true ? ', bin region backed up' : ''}\n`,
+  );
 }

@@ -4,8 +4,20 @@ import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { readFileLimited } from '@nv/core/node';
 import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '@nv/device-sim/node';
 import {
-  QCOM_DEFAULT_PARTITION_SIZE, autoselectPath, bootQcom, flashPartition, installModemBuild, packageQcomFormats, createQcomDevice, insertSim, mcfgConfigFromMbn, pdcLoad,
-  writeEfsFile, type QcomDevice, type QcomFormats, type QcomPdcLoadResult,
+  QCOM_DEFAULT_PARTITION_SIZE,
+  autoselectPath,
+  bootQcom,
+  flashPartition,
+  installModemBuild,
+  packageQcomFormats,
+  createQcomDevice,
+  insertSim,
+  mcfgConfigFromMbn,
+  pdcLoad,
+  writeEfsFile,
+  type QcomDevice,
+  type QcomFormats,
+  type QcomPdcLoadResult,
 } from '@nv/device-sim/qcom';
 import { UsageFailure, formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
@@ -39,7 +51,11 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
   if (mbns.length === 0) usage('give at least one --mbn <file>');
   let dev = flags.state !== undefined ? await loadState(ctx, flags.state) : undefined;
   if (dev === undefined) {
-    dev = createQcomDevice({ trust: { rootHash: '0'.repeat(64), hwId: 0n, swId: 0n }, build: { mcfgFamily: flags.family, mcfgFormat: flags.format }, partitionSize: 256 * 1024 });
+    dev = createQcomDevice({
+      trust: { rootHash: '0'.repeat(64), hwId: 0n, swId: 0n },
+      build: { mcfgFamily: flags.family, mcfgFormat: flags.format },
+      partitionSize: 256 * 1024,
+    });
   }
   bootQcom(dev); // from modemst when the saved device has a sane copy, else an empty EFS (fsg erased)
   if (flags.autoselect !== undefined || dev.efs?.get(autoselectPath(flags.slot)) === undefined) {
@@ -55,7 +71,10 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
     const r = pdcLoad(dev, id, mcfgConfigFromMbn(bytes, file));
     loaded.push({ file, ...r });
   }
-  const change = insertSim(dev, flags.slot, { iccid: flags.iccid, ...(flags.plmn !== undefined ? { plmn: flags.plmn } : {}) });
+  const change = insertSim(dev, flags.slot, {
+    iccid: flags.iccid,
+    ...(flags.plmn !== undefined ? { plmn: flags.plmn } : {}),
+  });
   if (flags.state !== undefined) await saveState(ctx, dev, flags.state);
   const active = dev.state.pdc.active.sw[String(flags.slot)] ?? null;
   const result = {
@@ -65,7 +84,14 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
     detail: change.selection.detail,
     autoselect: change.selection.autoselect,
     active,
-    activation: change.activation ? { id: change.activation.id, outcome: change.activation.outcome, detail: change.activation.detail, restoreFactory: change.activation.restoreFactory } : null,
+    activation: change.activation
+      ? {
+          id: change.activation.id,
+          outcome: change.activation.outcome,
+          detail: change.activation.detail,
+          restoreFactory: change.activation.restoreFactory,
+        }
+      : null,
     switchedBy: change.switchedBy ?? null,
     applied: change.activation?.applied ?? [],
     loaded,
@@ -75,11 +101,23 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
       `loaded:   ${loaded.map((l) => `${l.id} ${l.outcome.replace('NV_SIM_MCFG_', '')}`).join(', ')}`,
       `selected: ${result.selected ?? '(none)'}${result.name ? ` (${result.name})` : ''} — ${result.outcome.replace('NV_SIM_MCFG_', '')}: ${result.detail}`,
     ];
-    if (change.activation) lines.push(`activation: ${change.activation.outcome.replace('NV_SIM_MCFG_', '')} — ${change.activation.detail}`);
-    if (result.applied.length > 0) lines.push(formatTable(result.applied.map((a) => [a.key, a.target, a.action]), ['item', 'target', 'action']));
+    if (change.activation)
+      lines.push(`activation: ${change.activation.outcome.replace('NV_SIM_MCFG_', '')} — ${change.activation.detail}`);
+    if (result.applied.length > 0)
+      lines.push(
+        formatTable(
+          result.applied.map((a) => [a.key, a.target, a.action]),
+          ['item', 'target', 'action'],
+        ),
+      );
     return lines.join('\n');
   });
-  if (change.activation && change.activation.outcome !== 'NV_SIM_MCFG_APPLIED' && change.activation.outcome !== 'NV_SIM_MCFG_NOOP_SAME_VERSION') ctx.fail();
+  if (
+    change.activation &&
+    change.activation.outcome !== 'NV_SIM_MCFG_APPLIED' &&
+    change.activation.outcome !== 'NV_SIM_MCFG_NOOP_SAME_VERSION'
+  )
+    ctx.fail();
 }
 
 /** Flags of `nv sim qcom boot`. */
@@ -117,11 +155,21 @@ function rootHashArg(text: string, what: string): string {
 
 /** `nv sim qcom boot`: flash fsg (and optional modemst copies), boot the simulated modem, report what it restored. */
 export async function simQcomBoot(ctx: CliContext, flags: SimQcomBootFlags): Promise<void> {
-  const trust = { rootHash: rootHashArg(flags.rootHash, '--root-hash'), hwId: bigId(flags.hwId, '--hw-id'), swId: bigId(flags.swId, '--sw-id') };
-  const fuse = flags.fused || flags.fuseRootHash !== undefined || flags.fuseHwId !== undefined
-    ? { rootHash: flags.fuseRootHash !== undefined ? rootHashArg(flags.fuseRootHash, '--fuse-root-hash') : trust.rootHash, hwId: flags.fuseHwId !== undefined ? bigId(flags.fuseHwId, '--fuse-hw-id') : trust.hwId }
-    : undefined;
-  if (flags.fsg === undefined && flags.state === undefined) usage('give --fsg <img> (or --state <dir> of a simulated device that has one)');
+  const trust = {
+    rootHash: rootHashArg(flags.rootHash, '--root-hash'),
+    hwId: bigId(flags.hwId, '--hw-id'),
+    swId: bigId(flags.swId, '--sw-id'),
+  };
+  const fuse =
+    flags.fused || flags.fuseRootHash !== undefined || flags.fuseHwId !== undefined
+      ? {
+          rootHash:
+            flags.fuseRootHash !== undefined ? rootHashArg(flags.fuseRootHash, '--fuse-root-hash') : trust.rootHash,
+          hwId: flags.fuseHwId !== undefined ? bigId(flags.fuseHwId, '--fuse-hw-id') : trust.hwId,
+        }
+      : undefined;
+  if (flags.fsg === undefined && flags.state === undefined)
+    usage('give --fsg <img> (or --state <dir> of a simulated device that has one)');
   const formats = packageQcomFormats({ deflate: NODE_DEFLATE });
   const images: Partial<Record<'fsg' | 'modemst1' | 'modemst2', Uint8Array>> = {};
   for (const p of ['fsg', 'modemst1', 'modemst2'] as const) {
@@ -130,9 +178,15 @@ export async function simQcomBoot(ctx: CliContext, flags: SimQcomBootFlags): Pro
   }
   let dev = flags.state !== undefined ? await loadState(ctx, flags.state, formats) : undefined;
   if (dev === undefined) {
-    const size = Math.max(QCOM_DEFAULT_PARTITION_SIZE, ...Object.values(images).map((b) => Math.ceil(b.length / 4096) * 4096));
+    const size = Math.max(
+      QCOM_DEFAULT_PARTITION_SIZE,
+      ...Object.values(images).map((b) => Math.ceil(b.length / 4096) * 4096),
+    );
     dev = createQcomDevice({
-      trust, formats, partitionSize: size, ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      trust,
+      formats,
+      partitionSize: size,
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
       build: { allowDummyKey: flags.allowDummyKey === true, goldenRamSize: flags.goldenRamSize ?? 0 },
       ...(fuse ? { fuses: fuse } : {}),
     });
@@ -151,9 +205,19 @@ export async function simQcomBoot(ctx: CliContext, flags: SimQcomBootFlags): Pro
   const r = bootQcom(dev, { online: flags.online === true });
   if (flags.state !== undefined) await saveState(ctx, dev, flags.state);
   ctx.result(r, () => {
-    const lines = [`source:   ${r.source}${r.verified ? ' (signature verified)' : ''}`, `copies:   modemst1 ${r.copies.modemst1}, modemst2 ${r.copies.modemst2}`];
-    if (r.error) lines.push(`${r.crashed ? 'CRASHED' : 'refused'}: ${r.error.code} at ${r.error.check} — ${r.error.message}`);
-    if (r.checks.length > 0) lines.push(formatTable(r.checks.map((c) => [c.ok ? 'ok' : 'FAIL', c.name, c.detail]), ['', 'check', 'detail']));
+    const lines = [
+      `source:   ${r.source}${r.verified ? ' (signature verified)' : ''}`,
+      `copies:   modemst1 ${r.copies.modemst1}, modemst2 ${r.copies.modemst2}`,
+    ];
+    if (r.error)
+      lines.push(`${r.crashed ? 'CRASHED' : 'refused'}: ${r.error.code} at ${r.error.check} — ${r.error.message}`);
+    if (r.checks.length > 0)
+      lines.push(
+        formatTable(
+          r.checks.map((c) => [c.ok ? 'ok' : 'FAIL', c.name, c.detail]),
+          ['', 'check', 'detail'],
+        ),
+      );
     lines.push(`NV items: ${Object.keys(r.nv).length}, EFS files: ${r.efs.length}`);
     if (r.efs.length > 0) lines.push(formatTable(r.efs.map((f) => [f.kind, String(f.size), f.path])));
     return lines.join('\n');

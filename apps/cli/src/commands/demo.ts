@@ -13,7 +13,10 @@ export const registerDemo: CommandRegistrar = (program, context) => {
       .action(async (flags) => {
         const { demo } = await import('../actions/demo.ts');
         const out = flags.out ?? flags.output;
-        await demo(context(), { ...(out !== undefined ? { out } : {}), ...(flags.force !== undefined ? { force: flags.force } : {}) });
+        await demo(context(), {
+          ...(out !== undefined ? { out } : {}),
+          ...(flags.force !== undefined ? { force: flags.force } : {}),
+        });
       }),
     'nv demo',
     'nv demo --out demo-out --json',

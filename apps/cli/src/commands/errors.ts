@@ -17,7 +17,12 @@ export const registerErrors: CommandRegistrar = (program, context) => {
           usage(`unknown error code ${code}; run nv errors to list them all`);
         }
         const { formatTable } = await import('../context.ts');
-        ctx.result({ codes: rows }, () => formatTable(rows.map((r) => [r.code, r.package, `${r.meaning} ${r.fix}`]), ['code', 'package', 'meaning / fix']));
+        ctx.result({ codes: rows }, () =>
+          formatTable(
+            rows.map((r) => [r.code, r.package, `${r.meaning} ${r.fix}`]),
+            ['code', 'package', 'meaning / fix'],
+          ),
+        );
       }),
     'nv errors',
     'nv errors NV_TRUNCATED --json',

@@ -3,14 +3,22 @@ import type { CommandRegistrar } from './registry.ts';
 import { commandGroup, withExample } from './registry.ts';
 import { integerArg } from '../options.ts';
 
-const KEY_HELP = 'key of confidential LIDs (hex): 16 bytes for gen B (AES-128); an RC4 key or the 256-byte state for gen A. No key is shipped';
+const KEY_HELP =
+  'key of confidential LIDs (hex): 16 bytes for gen B (AES-128); an RC4 key or the 256-byte state for gen A. No key is shipped';
 const KEY_FILE_HELP = 'read the key bytes (raw binary) from a file';
 
 /** Commands of `@nv/mtk-lid-file`: `nv mtk lid decode|encode|verify`, `nv mtk lid-bit parse`, `nv mtk nvram inspect`. */
 export const registerMtkLid: CommandRegistrar = (program, context) => {
-  const mtk = commandGroup(program, 'mtk', 'MediaTek: LID tables, LID files and the NVRAM bin region', 'nv mtk lid decode LD0B_001 --ltable table.json');
+  const mtk = commandGroup(
+    program,
+    'mtk',
+    'MediaTek: LID tables, LID files and the NVRAM bin region',
+    'nv mtk lid decode LD0B_001 --ltable table.json',
+  );
   const lid = withExample(
-    mtk.command('lid').description('MediaTek LID files (generation A and B): decode, encode, verify checksums, confidential ciphers'),
+    mtk
+      .command('lid')
+      .description('MediaTek LID files (generation A and B): decode, encode, verify checksums, confidential ciphers'),
     'nv mtk lid verify nvdata/md/NVRAM',
   );
 
@@ -41,7 +49,12 @@ export const registerMtkLid: CommandRegistrar = (program, context) => {
       .requiredOption('--ltable <table>', 'LID table (C source or JSON)')
       .requiredOption('-o, --output <file>', 'output file (its name gives the prefix when --lid is not given)')
       .option('--lid <name-or-number>', 'table entry (default: by the output file prefix, or "lid" in the JSON)')
-      .addOption(new Option('--gen <gen>', 'generation (default: from the table: moly-a → A, moly-b → B)').choices(['A', 'B'] as const))
+      .addOption(
+        new Option('--gen <gen>', 'generation (default: from the table: moly-a → A, moly-b → B)').choices([
+          'A',
+          'B',
+        ] as const),
+      )
       .option('--key <hex>', KEY_HELP)
       .option('--key-file <file>', KEY_FILE_HELP)
       .option('--force', 'overwrite the output file'),
@@ -54,7 +67,9 @@ export const registerMtkLid: CommandRegistrar = (program, context) => {
   withExample(
     lid
       .command('verify')
-      .description('check every checksum of a file or every file under a folder; A/B copies compared (exit 1 on failure)')
+      .description(
+        'check every checksum of a file or every file under a folder; A/B copies compared (exit 1 on failure)',
+      )
       .argument('<file-or-dir>', 'LID file or folder (e.g. nvdata/md/NVRAM)')
       .option('--ltable <table>', 'LID table (C source or JSON): entries by file prefix')
       .addOption(new Option('--gen <gen>', 'force the generation').choices(['A', 'B'] as const))
@@ -66,7 +81,10 @@ export const registerMtkLid: CommandRegistrar = (program, context) => {
     await lidVerify(context(), path, opts);
   });
 
-  const lidBit = withExample(mtk.command('lid-bit').description('META LID_BIT field descriptions'), 'nv mtk lid-bit parse demo_cfg.h');
+  const lidBit = withExample(
+    mtk.command('lid-bit').description('META LID_BIT field descriptions'),
+    'nv mtk lid-bit parse demo_cfg.h',
+  );
   withExample(
     lidBit
       .command('parse')
@@ -79,13 +97,20 @@ export const registerMtkLid: CommandRegistrar = (program, context) => {
     await lidBitParse(context(), file, opts);
   });
 
-  const nvram = withExample(mtk.command('nvram').description('the nvram bin-region partition (backup of calibration and AP files)'), 'nv mtk nvram inspect nvram.bin');
+  const nvram = withExample(
+    mtk.command('nvram').description('the nvram bin-region partition (backup of calibration and AP files)'),
+    'nv mtk nvram inspect nvram.bin',
+  );
   withExample(
     nvram
       .command('inspect')
       .description('bin-region partition: what it backs up, ulCheckSum, per-file checks (exit 1 on failure)')
       .argument('<nvram.bin>', 'partition dump')
-      .option('--block-size <n>', 'erase block size (default 0x20000)', integerArg('--block-size', { min: 64, max: 0x1000000 }))
+      .option(
+        '--block-size <n>',
+        'erase block size (default 0x20000)',
+        integerArg('--block-size', { min: 64, max: 0x1000000 }),
+      )
       .option('--extract <dir>', 'also extract every file into <dir> (after the ulCheckSum check)')
       .option('--force', 'replace an existing --extract folder'),
     'nv mtk nvram inspect nvram.bin --json',

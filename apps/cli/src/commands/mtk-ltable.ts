@@ -9,18 +9,39 @@ const MODES = ['format-all', 'firmware-upgrade', 'factory-reset', 'download-only
 
 /** Commands of `@nv/mtk-nvram-ltable`: `nv mtk ltable import|lint|plan`. */
 export const registerMtkLtable: CommandRegistrar = (program, context) => {
-  const mtk = commandGroup(program, 'mtk', 'MediaTek: LID tables, LID files and the NVRAM bin region', 'nv mtk ltable lint nvram_ltable.c');
+  const mtk = commandGroup(
+    program,
+    'mtk',
+    'MediaTek: LID tables, LID files and the NVRAM bin region',
+    'nv mtk ltable lint nvram_ltable.c',
+  );
   const ltable = withExample(
-    mtk.command('ltable').description('MediaTek LID table (ltable_entry_struct): import from C/JSON, lint, plan upgrades'),
+    mtk
+      .command('ltable')
+      .description('MediaTek LID table (ltable_entry_struct): import from C/JSON, lint, plan upgrades'),
     'nv mtk ltable plan --from old.json --to new.json --mode firmware-upgrade',
   );
   // Options shared by every command that reads a table.
   const readOptions = <T extends { addOption(o: Option): T; option(...a: never[]): T }>(cmd: T): T =>
     cmd
-      .addOption(new Option('--generation <gen>', 'modem generation (default: from the source, or detected)').choices(GENERATIONS))
-      .addOption(new Option('--enum-set <set>', 'enum set; required for maui (maui-1, maui-2, maui-3)').choices(ENUM_SETS))
-      .addOption(new Option('-D, --define <NAME[=VALUE]>', 'preprocessor macro for #if/#ifdef (repeatable)').argParser(collect).default([] as string[]))
-      .addOption(new Option('--struct-size <TYPE=N>', 'size of a struct for sizeof(TYPE) (repeatable)').argParser(collect).default([] as string[]))
+      .addOption(
+        new Option('--generation <gen>', 'modem generation (default: from the source, or detected)').choices(
+          GENERATIONS,
+        ),
+      )
+      .addOption(
+        new Option('--enum-set <set>', 'enum set; required for maui (maui-1, maui-2, maui-3)').choices(ENUM_SETS),
+      )
+      .addOption(
+        new Option('-D, --define <NAME[=VALUE]>', 'preprocessor macro for #if/#ifdef (repeatable)')
+          .argParser(collect)
+          .default([] as string[]),
+      )
+      .addOption(
+        new Option('--struct-size <TYPE=N>', 'size of a struct for sizeof(TYPE) (repeatable)')
+          .argParser(collect)
+          .default([] as string[]),
+      )
       .addOption(new Option('--tags <file.json>', 'planner tags per LID name: {"NVRAM_EF_X_LID": ["rf-band"]}'));
 
   withExample(
@@ -44,10 +65,16 @@ export const registerMtkLtable: CommandRegistrar = (program, context) => {
     readOptions(
       ltable
         .command('lint')
-        .description('duplicate LIDs/prefixes, bad prefixes and VERNOs, illegal attribute mixes, folder mapping, boot-time renames')
+        .description(
+          'duplicate LIDs/prefixes, bad prefixes and VERNOs, illegal attribute mixes, folder mapping, boot-time renames',
+        )
         .argument('<table...>', 'C sources or one JSON table')
         .option('--previous <table>', 'the table this one replaces (VERNO overflow check)')
-        .addOption(new Option('--storage <kind>', 'boot storage for the boot-time rewrites').choices(['emmc', 'nand'] as const).default('emmc' as const)),
+        .addOption(
+          new Option('--storage <kind>', 'boot storage for the boot-time rewrites')
+            .choices(['emmc', 'nand'] as const)
+            .default('emmc' as const),
+        ),
     ).action(async (files, opts) => {
       const { ltableLint } = await import('../actions/mtk-ltable.ts');
       await ltableLint(context(), files, opts);
@@ -60,13 +87,23 @@ export const registerMtkLtable: CommandRegistrar = (program, context) => {
     readOptions(
       ltable
         .command('plan')
-        .description("what each LID's data does in an upgrade (the spec's decision table); exit 1 when a change is blocked")
+        .description(
+          "what each LID's data does in an upgrade (the spec's decision table); exit 1 when a change is blocked",
+        )
         .requiredOption('--from <old>', 'table of the firmware on the device (C or JSON)')
         .requiredOption('--to <new>', 'table of the new firmware (C or JSON)')
         .addOption(new Option('--mode <mode>', 'upgrade mode').choices(MODES).makeOptionMandatory())
-        .addOption(new Option('--bin-region <state>', 'state of the nvram bin region').choices(['present', 'empty'] as const).default('present' as const))
+        .addOption(
+          new Option('--bin-region <state>', 'state of the nvram bin region')
+            .choices(['present', 'empty'] as const)
+            .default('present' as const),
+        )
         .option('--history <file.json>', 'VERNOs used before, per LID name: {"NVRAM_EF_X_LID": ["001", "002"]}')
-        .addOption(new Option('--storage <kind>', 'boot storage for the boot-time rewrites').choices(['emmc', 'nand'] as const).default('emmc' as const))
+        .addOption(
+          new Option('--storage <kind>', 'boot storage for the boot-time rewrites')
+            .choices(['emmc', 'nand'] as const)
+            .default('emmc' as const),
+        )
         .option('--default-change-reset', 'the build has the moly-b structure/default-change-reset feature')
         .option('--allow-blocked', 'report blocked changes without failing (exit 0)'),
     ).action(async (opts) => {

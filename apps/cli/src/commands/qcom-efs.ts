@@ -5,9 +5,17 @@ import { commandGroup, withExample } from './registry.ts';
 
 /** Commands of `@nv/qcom-efs`: `nv qcom nv compile`, `nv qcom qcn inspect|to-efs`, `nv qcom efs pack|ls|unpack|lint`. */
 export const registerQcomEfs: CommandRegistrar = (program, context) => {
-  const qcom = commandGroup(program, 'qcom', 'Qualcomm: QCN, EFS images, FSG signing, MCFG', 'nv qcom efs ls fs_image.tar.gz');
+  const qcom = commandGroup(
+    program,
+    'qcom',
+    'Qualcomm: QCN, EFS images, FSG signing, MCFG',
+    'nv qcom efs ls fs_image.tar.gz',
+  );
 
-  const nv = withExample(qcom.command('nv').description('NvSource/NvDefinition XML (the QRCT "Generate QCN from source" step)'), 'nv qcom nv compile master.xml --definition NvDefinition.xml -o out.qcn');
+  const nv = withExample(
+    qcom.command('nv').description('NvSource/NvDefinition XML (the QRCT "Generate QCN from source" step)'),
+    'nv qcom nv compile master.xml --definition NvDefinition.xml -o out.qcn',
+  );
   withExample(
     nv
       .command('compile')
@@ -16,8 +24,17 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       .requiredOption('--definition <NvDefinition.xml>', 'NvDefinition with the item layouts')
       .requiredOption('-o, --output <out.qcn>', 'QCN to write (XQCN when the name ends in .xqcn)')
       .option('--strict', 'warnings marked W/E in the spec (undefined items, unknown elements) become errors')
-      .addOption(new Option('--efs-variable-size <mode>', 'variableSize NvEfsItem: pad (QMSL 6.0.11) or trim').choices(['pad', 'trim'] as const))
-      .addOption(new Option('--model <n>', 'mobile model number of the QCN (default 0)').argParser(integerArg('--model', { min: 0, max: 0xffff })))
+      .addOption(
+        new Option('--efs-variable-size <mode>', 'variableSize NvEfsItem: pad (QMSL 6.0.11) or trim').choices([
+          'pad',
+          'trim',
+        ] as const),
+      )
+      .addOption(
+        new Option('--model <n>', 'mobile model number of the QCN (default 0)').argParser(
+          integerArg('--model', { min: 0, max: 0xffff }),
+        ),
+      )
       .option('--force', 'replace an existing output file')
       .action(async (master, opts) => {
         const { nvCompile } = await import('../actions/qcom-efs.ts');
@@ -26,7 +43,10 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
     'nv qcom nv compile master.xml --definition NvDefinition.xml -o out.qcn --json',
   );
 
-  const qcn = withExample(qcom.command('qcn').description('QCN backups (OLE2 compound files): inspect, expand into an EFS tree'), 'nv qcom qcn inspect backup.qcn');
+  const qcn = withExample(
+    qcom.command('qcn').description('QCN backups (OLE2 compound files): inspect, expand into an EFS tree'),
+    'nv qcom qcn inspect backup.qcn',
+  );
   withExample(
     qcn
       .command('inspect')
@@ -56,17 +76,31 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
     'nv qcom qcn to-efs backup.qcn --nv-info sizes.json -o efs/',
   );
 
-  const efs = withExample(qcom.command('efs').description('EFS images (fs_image.tar.gz): pack a tree, list, unpack'), 'nv qcom efs pack efs/ -o fs_image.tar.gz');
+  const efs = withExample(
+    qcom.command('efs').description('EFS images (fs_image.tar.gz): pack a tree, list, unpack'),
+    'nv qcom efs pack efs/ -o fs_image.tar.gz',
+  );
   withExample(
     efs
       .command('pack')
-      .description('EFS tree folder → device tar.gz (V7 tar, absolute names, device order, gzip header 1F8B0800000000000 0FF)')
+      .description(
+        'EFS tree folder → device tar.gz (V7 tar, absolute names, device order, gzip header 1F8B0800000000000 0FF)',
+      )
       .argument('<dir>', 'EFS tree folder (with optional .nv-efs.json manifest)')
       .requiredOption('-o, --output <file>', 'fs_image.tar.gz to write')
-      .addOption(new Option('--format <format>', 'tar header flavour (ustar reaches names over 99 bytes)').choices(['v7', 'ustar'] as const))
+      .addOption(
+        new Option('--format <format>', 'tar header flavour (ustar reaches names over 99 bytes)').choices([
+          'v7',
+          'ustar',
+        ] as const),
+      )
       .option('--tar', 'write a plain tar (also valid FSG content)')
       .option('--pad512', 'zero-pad the gzip to a multiple of 512 bytes like device dumps')
-      .addOption(new Option('--mtime <seconds>', 'mtime of entries the manifest does not list (default 315964800)').argParser(integerArg('--mtime', { min: 0, max: 8 ** 11 - 1 })))
+      .addOption(
+        new Option('--mtime <seconds>', 'mtime of entries the manifest does not list (default 315964800)').argParser(
+          integerArg('--mtime', { min: 0, max: 8 ** 11 - 1 }),
+        ),
+      )
       .option('--force', 'replace an existing output file')
       .action(async (dir, opts) => {
         const { efsPack } = await import('../actions/qcom-efs.ts');
@@ -102,7 +136,9 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
   withExample(
     efs
       .command('lint')
-      .description('preload lint: runtime state, factory NVs (IMEI, ESN/MEID, MAC/BT), items missing from the definition, names and sizes the modem rejects; exit 1 on errors')
+      .description(
+        'preload lint: runtime state, factory NVs (IMEI, ESN/MEID, MAC/BT), items missing from the definition, names and sizes the modem rejects; exit 1 on errors',
+      )
       .argument('<input>', 'QCN, EFS tree folder, tar or tar.gz')
       .option('--definition <NvDefinition.xml>', 'report items the definition lacks')
       .option('--nv-info <sizes.json>', 'check /nvm/num sizes against these internal sizes')

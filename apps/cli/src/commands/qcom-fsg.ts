@@ -4,24 +4,37 @@ import { commandGroup, withExample } from './registry.ts';
 
 /** Commands of `@nv/qcom-fsg-sign`: `nv qcom fsg keygen|sign|img|inspect|verify|root-hash`. */
 export const registerQcomFsg: CommandRegistrar = (program, context) => {
-  const qcom = commandGroup(program, 'qcom', 'Qualcomm: QCN/EFS, FSG signing, MCFG', 'nv qcom fsg verify fs_image.tar.gz.mbn.img --root-hash <hex>');
+  const qcom = commandGroup(
+    program,
+    'qcom',
+    'Qualcomm: QCN/EFS, FSG signing, MCFG',
+    'nv qcom fsg verify fs_image.tar.gz.mbn.img --root-hash <hex>',
+  );
   const fsg = withExample(
-    qcom.command('fsg').description('signed FSG golden EFS images (MBN v3): keys, sign, .img, inspect, verify as the modem does'),
+    qcom
+      .command('fsg')
+      .description('signed FSG golden EFS images (MBN v3): keys, sign, .img, inspect, verify as the modem does'),
     'nv qcom fsg keygen -o keys --hw-id 0x009600E100000000 --sw-id 0x0',
   );
 
   withExample(
     fsg
       .command('keygen')
-      .description('customer root CA and attestation CA (RSA, PKCS#8 keys 0600), root hash and the fs_signed_img_param.c fragment')
+      .description(
+        'customer root CA and attestation CA (RSA, PKCS#8 keys 0600), root hash and the fs_signed_img_param.c fragment',
+      )
       .requiredOption('-o, --output <dir>', 'keys folder to create')
       .option('--sw-id <id>', 'FS_SIGNED_IMG_SOFTWARE_ID (64-bit, dec or 0x hex)', '0x0')
       .option('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID (64-bit)', '0x0')
       .option('--oem-id <id>', 'OEM_ID (16-bit; default: from the HW_ID)')
       .option('--model-id <id>', 'MODEL_ID (16-bit; default: from the HW_ID)')
       .option('--org <name>', 'organisation in the certificate names', 'Customer')
-      .addOption(new Option('--key-bits <bits>', 'RSA key size').choices(['2048', '4096'] as const).default('2048' as const))
-      .addOption(new Option('--exponent <e>', 'RSA public exponent').choices(['65537', '3'] as const).default('65537' as const))
+      .addOption(
+        new Option('--key-bits <bits>', 'RSA key size').choices(['2048', '4096'] as const).default('2048' as const),
+      )
+      .addOption(
+        new Option('--exponent <e>', 'RSA public exponent').choices(['65537', '3'] as const).default('65537' as const),
+      )
       .option('--not-before <date>', 'validity start (ISO date; 7300 days)')
       .option('--serial-seed <text>', 'derive certificate serials from this text (reproducible output)')
       .option('--force', 'replace a non-empty output folder')
@@ -35,16 +48,24 @@ export const registerQcomFsg: CommandRegistrar = (program, context) => {
   withExample(
     fsg
       .command('sign')
-      .description('MBN v3 header + HMAC-like SHA-256 + raw RSA type-1 signature + 6144-byte certificate chain; verified before writing')
+      .description(
+        'MBN v3 header + HMAC-like SHA-256 + raw RSA type-1 signature + 6144-byte certificate chain; verified before writing',
+      )
       .argument('<tar.gz>', 'fs_image.tar.gz')
-      .option('--keys <dir>', 'keys folder from keygen (reads ca.key.pem, ca.crt.pem, root.crt.pem; never root.key.pem)')
+      .option(
+        '--keys <dir>',
+        'keys folder from keygen (reads ca.key.pem, ca.crt.pem, root.crt.pem; never root.key.pem)',
+      )
       .requiredOption('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID of the modem build')
       .requiredOption('--sw-id <id>', 'FS_SIGNED_IMG_SOFTWARE_ID of the modem build (0x0 on 3.x, 0x1B later)')
       .option('--oem-id <id>', 'OEM_ID OU (default: from the HW_ID)')
       .option('--model-id <id>', 'MODEL_ID OU (default: from the HW_ID)')
       .option('--attest-cert <file>', 'fixed attestation certificate (PEM/DER) instead of a fresh one per image')
       .option('--attest-key <file>', 'fixed attestation private key (PEM)')
-      .option('--signer-cmd <command>', 'external signer: reads the 32-byte digest on stdin, writes the raw signature (needs --attest-cert)')
+      .option(
+        '--signer-cmd <command>',
+        'external signer: reads the 32-byte digest on stdin, writes the raw signature (needs --attest-cert)',
+      )
       .option('--ca-cert <file>', 'attestation CA certificate (instead of --keys)')
       .option('--root-cert <file>', 'root certificate (instead of --keys)')
       .option('--not-before <date>', 'attestation validity start (ISO date)')
@@ -66,7 +87,11 @@ export const registerQcomFsg: CommandRegistrar = (program, context) => {
       .description('prepend the 512-byte EFS image sector (dest from efs_image_meta.bin) to a bare .mbn')
       .argument('<mbn>', 'fs_image.tar.gz.mbn')
       .option('--meta <file>', 'efs_image_meta.bin of the same modem build')
-      .addOption(new Option('-p, --partition <p>', 'target partition').choices(['FSG', 'FS1', 'FS2'] as const).default('FSG' as const))
+      .addOption(
+        new Option('-p, --partition <p>', 'target partition')
+          .choices(['FSG', 'FS1', 'FS2'] as const)
+          .default('FSG' as const),
+      )
       .requiredOption('-o, --output <file>', 'the .img')
       .option('--force', 'overwrite the output file')
       .action(async (input, opts) => {
@@ -91,7 +116,9 @@ export const registerQcomFsg: CommandRegistrar = (program, context) => {
   withExample(
     fsg
       .command('verify')
-      .description("everything the modem checks, in its order, with the modem's error names; exit 1 when the modem would refuse")
+      .description(
+        "everything the modem checks, in its order, with the modem's error names; exit 1 when the modem would refuse",
+      )
       .argument('<file>', '.mbn, .img or fsg dump')
       .option('--root-hash <hex>', 'FS_SIGNED_IMG_ROOT_HASH of the modem build')
       .option('--root <cert>', 'root certificate (PEM/DER) or keys folder instead of --root-hash')

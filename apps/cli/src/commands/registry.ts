@@ -9,8 +9,14 @@ import type { CliContext } from '../context.ts';
 export type CommandRegistrar = (program: Command, context: () => CliContext) => void;
 
 /** Adds the worked example that every command's help must show (cli.md). */
-export function withExample<T extends { addHelpText(position: 'after', text: string): unknown }>(command: T, ...examples: string[]): T {
-  command.addHelpText('after', `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+export function withExample<T extends { addHelpText(position: 'after', text: string): unknown }>(
+  command: T,
+  ...examples: string[]
+): T {
+  command.addHelpText(
+    'after',
+    `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`,
+  );
   return command;
 }
 

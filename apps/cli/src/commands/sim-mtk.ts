@@ -8,22 +8,41 @@ const GENERATIONS = ['moly-a', 'moly-b'] as const;
 
 /** `nv sim mtk …`: the simulated MediaTek device of `@nv/device-sim/mtk` (init, upgrade, boot, read, write). */
 export const registerSimMtk: CommandRegistrar = (program, context) => {
-  const sim = commandGroup(program, 'sim', 'Simulated devices: prove a flow keeps every NV item', 'nv sim mtk upgrade --state dev --from old.json --to new.json --mode ota');
+  const sim = commandGroup(
+    program,
+    'sim',
+    'Simulated devices: prove a flow keeps every NV item',
+    'nv sim mtk upgrade --state dev --from old.json --to new.json --mode ota',
+  );
   const mtk = withExample(
-    sim.command('mtk').description('simulated MediaTek device: nvdata folders, protect_f/s, nvram bin region, boot-time checks, upgrades'),
+    sim
+      .command('mtk')
+      .description(
+        'simulated MediaTek device: nvdata folders, protect_f/s, nvram bin region, boot-time checks, upgrades',
+      ),
     'nv sim mtk init --ltable table.json --state dev',
   );
   const tableOptions = <T extends { addOption(o: Option): T }>(cmd: T): T =>
     cmd
       .addOption(new Option('--generation <gen>', 'generation of C tables (JSON tables carry it)').choices(GENERATIONS))
-      .addOption(new Option('--storage <kind>', 'boot storage for the boot-time rewrites (new devices)').choices(['emmc', 'nand'] as const).default('emmc' as const))
-      .addOption(new Option('--seed <n>', 'seed of the unit data of a new device (decimal or 0x hex)').argParser(integerArg('--seed', { min: 0, max: 0xffffffff })).default(1));
+      .addOption(
+        new Option('--storage <kind>', 'boot storage for the boot-time rewrites (new devices)')
+          .choices(['emmc', 'nand'] as const)
+          .default('emmc' as const),
+      )
+      .addOption(
+        new Option('--seed <n>', 'seed of the unit data of a new device (decimal or 0x hex)')
+          .argParser(integerArg('--seed', { min: 0, max: 0xffffffff }))
+          .default(1),
+      );
 
   withExample(
     tableOptions(
       mtk
         .command('init')
-        .description('create a device state folder from an LID table: every LID written, unit data personalized, bin region backed up')
+        .description(
+          'create a device state folder from an LID table: every LID written, unit data personalized, bin region backed up',
+        )
         .requiredOption('--ltable <table>', 'LID table (JSON, or C with --generation)')
         .requiredOption('--state <dir>', 'state folder to create')
         .option('--blank', 'leave LIDs at their defaults and the bin region blank (no factory step)')
@@ -42,8 +61,13 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
     tableOptions(
       mtk
         .command('upgrade')
-        .description('flash the --to firmware in --mode, boot it, and report what happened to every LID (and whether the planner agrees)')
-        .requiredOption('--state <dir>', 'device state folder (created from --from when missing or empty; updated in place)')
+        .description(
+          'flash the --to firmware in --mode, boot it, and report what happened to every LID (and whether the planner agrees)',
+        )
+        .requiredOption(
+          '--state <dir>',
+          'device state folder (created from --from when missing or empty; updated in place)',
+        )
         .requiredOption('--from <old>', 'table of the firmware on the device')
         .requiredOption('--to <new>', 'table of the new firmware')
         .addOption(new Option('--mode <mode>', 'upgrade mode').choices(MODES).makeOptionMandatory())
@@ -59,7 +83,9 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
   withExample(
     mtk
       .command('boot')
-      .description('reboot the simulated device: AP bin-region restore, SYS check, version check, first read of every LID')
+      .description(
+        'reboot the simulated device: AP bin-region restore, SYS check, version check, first read of every LID',
+      )
       .requiredOption('--state <dir>', 'device state folder')
       .action(async (opts) => {
         const { simMtkBoot } = await import('../actions/sim-mtk.ts');
@@ -71,7 +97,7 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
   withExample(
     mtk
       .command('read')
-      .description('nvram_external_read_data: one record of a LID (1-based), with the modem\'s read-error recovery')
+      .description("nvram_external_read_data: one record of a LID (1-based), with the modem's read-error recovery")
       .requiredOption('--state <dir>', 'device state folder')
       .requiredOption('--lid <name-or-number>', 'LID symbol or number')
       .requiredOption('--record <i>', 'record index, from 1', integerArg('--record', { min: 1, max: 0xffff }))

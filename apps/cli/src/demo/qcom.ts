@@ -1,6 +1,16 @@
 import { bytesToHex, sha256Hex } from '@nv/core';
 import {
-  decodeQcn, encodeEfsTar, encodeGzip, encodeQcn, lintQcn, loadXml, nvInfoFromDefinition, parseNvDefinition, qcnToEfsTree, readEfsImage, type EfsTree,
+  decodeQcn,
+  encodeEfsTar,
+  encodeGzip,
+  encodeQcn,
+  lintQcn,
+  loadXml,
+  nvInfoFromDefinition,
+  parseNvDefinition,
+  qcnToEfsTree,
+  readEfsImage,
+  type EfsTree,
 } from '@nv/qcom-efs';
 import { NODE_DEFLATE, compileNvSourceFiles, nodeXmlResolver, writeEfsFolder } from '@nv/qcom-efs/node';
 import { verifySignedImage } from '@nv/qcom-fsg-sign';
@@ -29,14 +39,23 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
     const r = compileNvSourceFiles(run.path('qcom/nv/master.xml'), run.path('qcom/nv/NvDefinition.xml'));
     qcnBytes = encodeQcn(r.qcn);
     await run.write('qcom/sample.qcn', qcnBytes);
-    return { summary: `${r.items} NV items + ${r.efsItems} EFS items, ${qcnBytes.length} B QCN, ${r.warnings.length} warnings`, data: { items: r.items, efsItems: r.efsItems, warnings: r.warnings } };
+    return {
+      summary: `${r.items} NV items + ${r.efsItems} EFS items, ${qcnBytes.length} B QCN, ${r.warnings.length} warnings`,
+      data: { items: r.items, efsItems: r.efsItems, warnings: r.warnings },
+    };
   });
 
   await run.step(FLOW, 'qcom.lint', 'Preload lint: no runtime, temporary or factory-information NVs', async () => {
     const definition = parseNvDefinition(loadXml(run.path('qcom/nv/NvDefinition.xml'), nodeXmlResolver()));
     const lint = lintQcn(decodeQcn(qcnBytes).qcn, { definition });
     const errors = lint.findings.filter((f) => f.severity === 'error');
-    return { summary: lint.ok ? `ok (${lint.findings.length} findings, none an error)` : errors.map((f) => `${f.code}: ${f.message}`).join('; '), data: { findings: lint.findings }, failed: !lint.ok };
+    return {
+      summary: lint.ok
+        ? `ok (${lint.findings.length} findings, none an error)`
+        : errors.map((f) => `${f.code}: ${f.message}`).join('; '),
+      data: { findings: lint.findings },
+      failed: !lint.ok,
+    };
   });
 
   await run.step(FLOW, 'qcom.efs-tree', 'QCN → EFS tree (/nvm/num/<id> at the modem’s sizes, item files)', async () => {
@@ -44,7 +63,10 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
     const r = qcnToEfsTree(decodeQcn(qcnBytes).qcn, { nvInfo: nvInfoFromDefinition(definition) });
     tree = r.tree;
     const { files } = await writeEfsFolder(run.path('qcom/efs'), tree);
-    return { summary: `${tree.entries.length} entries (${files} files) in qcom/efs with its .nv-efs.json manifest`, data: { entries: tree.entries.length, warnings: r.warnings } };
+    return {
+      summary: `${tree.entries.length} entries (${files} files) in qcom/efs with its .nv-efs.json manifest`,
+      data: { entries: tree.entries.length, warnings: r.warnings },
+    };
   });
 
   await run.step(FLOW, 'qcom.pack', 'EFS tree → fs_image.tar.gz (V7 tar, absolute names, device order)', async () => {
@@ -54,23 +76,46 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
     // Read it back the way the modem-side tools do, to prove the archive holds the tree.
     const back = readEfsImage(gz, NODE_DEFLATE);
     const same = back.tree.entries.length === tree.entries.length;
-    return { summary: `${tar.entries} entries, tar ${tar.tar.length} B, gzip ${gz.length} B; read back ${back.tree.entries.length} entries (${back.chain.join('>')})`, data: { entries: tar.entries, tarBytes: tar.tar.length, gzBytes: gz.length }, failed: !same };
+    return {
+      summary: `${tar.entries} entries, tar ${tar.tar.length} B, gzip ${gz.length} B; read back ${back.tree.entries.length} entries (${back.chain.join('>')})`,
+      data: { entries: tar.entries, tarBytes: tar.tar.length, gzBytes: gz.length },
+      failed: !same,
+    };
   });
 
   await run.step(FLOW, 'qcom.keygen', 'Customer root CA + attestation CA (not a public test root)', async () => {
     keys = await generateFsgKeys({ org: 'Demo Devices', swId: SW_ID, hwId: HW_ID, serialSeed: 'nv-demo' });
     for (const [name, bytes] of Object.entries(keys.files)) await run.write(`qcom/keys/${name}`, bytes);
-    return { summary: `FS_SIGNED_IMG_ROOT_HASH ${keys.rootHash.slice(0, 16)}…, fs_signed_img_param fragment written`, data: { rootHash: keys.rootHash } };
+    return {
+      summary: `FS_SIGNED_IMG_ROOT_HASH ${keys.rootHash.slice(0, 16)}…, fs_signed_img_param fragment written`,
+      data: { rootHash: keys.rootHash },
+    };
   });
 
-  await run.step(FLOW, 'qcom.sign', 'Sign fs_image.tar.gz: MBN v3 header + image hash + RSA + certificate chain', async () => {
-    if (!keys) throw new Error('keys missing');
-    const signed = await signFsgImage(gz, { caKey: keys.caKey, caCertDer: keys.caCertDer, rootCertDer: keys.rootCertDer, hwId: HW_ID, swId: SW_ID, serialSeed: 'nv-demo' });
-    mbn = signed.mbn;
-    await run.write('qcom/fs_image.tar.gz.mbn', mbn);
-    const v = verifySignedImage(mbn, { rootHash: keys.rootHash, hwId: HW_ID, swId: SW_ID });
-    return { summary: `${mbn.length} B, hash ${signed.hash.slice(0, 16)}…, verify: ${v.checks.filter((c) => c.ok).length}/${v.checks.length} checks pass`, data: { hash: signed.hash, size: signed.size }, failed: !v.ok };
-  });
+  await run.step(
+    FLOW,
+    'qcom.sign',
+    'Sign fs_image.tar.gz: MBN v3 header + image hash + RSA + certificate chain',
+    async () => {
+      if (!keys) throw new Error('keys missing');
+      const signed = await signFsgImage(gz, {
+        caKey: keys.caKey,
+        caCertDer: keys.caCertDer,
+        rootCertDer: keys.rootCertDer,
+        hwId: HW_ID,
+        swId: SW_ID,
+        serialSeed: 'nv-demo',
+      });
+      mbn = signed.mbn;
+      await run.write('qcom/fs_image.tar.gz.mbn', mbn);
+      const v = verifySignedImage(mbn, { rootHash: keys.rootHash, hwId: HW_ID, swId: SW_ID });
+      return {
+        summary: `${mbn.length} B, hash ${signed.hash.slice(0, 16)}…, verify: ${v.checks.filter((c) => c.ok).length}/${v.checks.length} checks pass`,
+        data: { hash: signed.hash, size: signed.size },
+        failed: !v.ok,
+      };
+    },
+  );
 
   await run.step(FLOW, 'qcom.img', 'Wrap as the FSG partition image (.img sector)', async () => {
     img = buildFsgImg(mbn).img;
@@ -80,14 +125,21 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
 
   await run.step(FLOW, 'qcom.boot', 'Simulated first boot from FSG restores every NV item and EFS file', async () => {
     if (!keys) throw new Error('keys missing');
-    const device = createQcomDevice({ trust: { rootHash: keys.rootHash, hwId: HW_ID, swId: SW_ID }, formats: packageQcomFormats({ deflate: NODE_DEFLATE }), seed: 'nv-demo' });
+    const device = createQcomDevice({
+      trust: { rootHash: keys.rootHash, hwId: HW_ID, swId: SW_ID },
+      formats: packageQcomFormats({ deflate: NODE_DEFLATE }),
+      seed: 'nv-demo',
+    });
     flashPartition(device, 'fsg', img);
     const boot = bootQcom(device);
     const missing: string[] = [];
     for (const e of tree.entries) {
       if (e.type === 'dir' || e.data === undefined) continue;
       const key = nvKeyOfPath(e.path);
-      const same = key !== undefined ? boot.nv[key] === bytesToHex(e.data) : boot.efs.find((f) => f.path === e.path)?.sha256 === sha256Hex(e.data);
+      const same =
+        key !== undefined
+          ? boot.nv[key] === bytesToHex(e.data)
+          : boot.efs.find((f) => f.path === e.path)?.sha256 === sha256Hex(e.data);
       if (!same) missing.push(e.path);
     }
     const second = bootQcom(device);
@@ -97,7 +149,14 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
       summary: ok
         ? `booted from fsg after ${boot.checks.length} signature checks; ${Object.keys(boot.nv).length} NV items and ${boot.efs.length} EFS files present; next boot uses ${second.source}`
         : `source ${boot.source}, verified ${boot.verified}${boot.error ? `, ${boot.error.code}: ${boot.error.message}` : ''}; missing: ${missing.join(', ') || 'none'}`,
-      data: { source: boot.source, verified: boot.verified, nv: Object.keys(boot.nv).length, efs: boot.efs.length, missing, secondBoot: second.source },
+      data: {
+        source: boot.source,
+        verified: boot.verified,
+        nv: Object.keys(boot.nv).length,
+        efs: boot.efs.length,
+        missing,
+        secondBoot: second.source,
+      },
       failed: !ok,
     };
   });

@@ -59,7 +59,14 @@ export class DemoRunner {
   /** Runs one step of `flow` unless an earlier step of that flow failed. Returns whether it succeeded. */
   async step(flow: string, id: string, title: string, body: () => Promise<DemoStepResult>): Promise<boolean> {
     if (this.flowBroken.has(flow)) {
-      this.record({ id, title, ok: false, skipped: true, summary: 'skipped: an earlier step of this flow failed', artefacts: [] });
+      this.record({
+        id,
+        title,
+        ok: false,
+        skipped: true,
+        summary: 'skipped: an earlier step of this flow failed',
+        artefacts: [],
+      });
       return false;
     }
     this.artefacts = [];
@@ -67,12 +74,30 @@ export class DemoRunner {
       const r = await body();
       const ok = r.failed !== true;
       if (!ok) this.flowBroken.add(flow);
-      this.record({ id, title, ok, summary: r.summary, artefacts: this.artefacts, ...(r.data ? { data: r.data } : {}) });
+      this.record({
+        id,
+        title,
+        ok,
+        summary: r.summary,
+        artefacts: this.artefacts,
+        ...(r.data ? { data: r.data } : {}),
+      });
       return ok;
     } catch (error) {
       this.flowBroken.add(flow);
-      const nv = NvError.isInstance(error) ? error : new NvError('NV_INTERNAL', `internal error: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      this.record({ id, title, ok: false, summary: `${nv.code}: ${nv.message}`, artefacts: this.artefacts, error: nv.toJSON() });
+      const nv = NvError.isInstance(error)
+        ? error
+        : new NvError('NV_INTERNAL', `internal error: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          });
+      this.record({
+        id,
+        title,
+        ok: false,
+        summary: `${nv.code}: ${nv.message}`,
+        artefacts: this.artefacts,
+        error: nv.toJSON(),
+      });
       return false;
     }
   }
