@@ -297,6 +297,17 @@ describe('nv qcom fsg', () => {
     expect(await readdir(dir)).not.toContain('again.img');
   }, 60_000);
 
+  it('img --meta refuses an image larger than GOLDEN_RAM_SIZE − 512 and writes nothing (issue 14.8)', async () => {
+    await writeFile(join(dir, 'tiny-meta.bin'), 'EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_SIZE,1000\r\n');
+    const r = await runNv(
+      ['qcom', 'fsg', 'img', join(VEC, 'fs.mbn'), '--meta', 'tiny-meta.bin', '-o', 'big.img', '--json'],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error.code).toBe('NV_FSG_TOO_LARGE');
+    expect(await readdir(dir)).not.toContain('big.img');
+  }, 60_000);
+
   it('root-hash of several roots (MRC aggregate), img -p FS2', async () => {
     const two = await runNv(
       ['qcom', 'fsg', 'root-hash', join(VEC, 'test-root.crt.pem'), join(dir, 'keys', 'root.crt.pem'), '--json'],

@@ -5,7 +5,7 @@
 import { NvError, concatBytes } from '@nv/core';
 import { encodeImgSector, locateSignedImage, type ImgPartition } from './container.ts';
 import type { FsgFinding } from './errors.ts';
-import { metaForPartition, type EfsImageMeta } from './meta.ts';
+import { assertFitsRamBuffer, metaForPartition, type EfsImageMeta } from './meta.ts';
 
 /** Result of {@link buildFsgImg}. */
 export interface FsgImg {
@@ -18,7 +18,8 @@ export interface FsgImg {
 
 /**
  * Builds `sector ‖ .mbn` for FSG (default), FS1 or FS2; `dest` from the meta file (`<P>_RAM_ADDR + 512`, or 0).
- * @throws NvError `NV_FSG_IMG_SECTOR` when the input already is an `.img`, §2.2 codes for non-images, `NV_FSG_META_PARSE`.
+ * @throws NvError `NV_FSG_IMG_SECTOR` when the input already is an `.img`, §2.2 codes for non-images, `NV_FSG_META_PARSE`,
+ *   `NV_FSG_TOO_LARGE` when the code does not fit the partition's RAM buffer of the meta file (§4 step 17).
  * @example
  * const { img, dest } = buildFsgImg(mbn, { meta: parseEfsImageMeta(metaBytes) });
  */
@@ -40,6 +41,8 @@ export function buildFsgImg(
       { offset: loc.mbn.length, path: options.path },
     );
   const m = metaForPartition(options.meta, options.partition ?? 'FSG');
+  // The same rule verify checks at step 17: never write an image the modem refuses (issue 14.8).
+  assertFitsRamBuffer(loc.header.codeSize, options.meta, options.partition ?? 'FSG', options.path);
   const img = concatBytes(
     encodeImgSector({ mbnSize: mbn.length, dest: m.dest, partition: options.partition ?? 'FSG' }),
     mbn,

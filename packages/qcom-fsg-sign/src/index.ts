@@ -38,8 +38,15 @@ export type {
   SignedImageContainer,
   UnwrappedImage,
 } from './container.ts';
-export { META_KEYS, encodeEfsImageMeta, metaForPartition, parseEfsImageMeta } from './meta.ts';
-export type { EfsImageMeta, MetaForPartition } from './meta.ts';
+export {
+  META_KEYS,
+  assertFitsRamBuffer,
+  encodeEfsImageMeta,
+  metaForPartition,
+  parseEfsImageMeta,
+  ramBufferFit,
+} from './meta.ts';
+export type { EfsImageMeta, MetaForPartition, RamBufferFit } from './meta.ts';
 export {
   composeHwId,
   formatId,

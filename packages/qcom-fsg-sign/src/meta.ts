@@ -148,3 +148,54 @@ export function metaForPartition(meta: EfsImageMeta | undefined, partition: ImgP
     ? { dest, findings }
     : { dest, ramSize: Number(size), findings };
 }
+
+/** Result of {@link ramBufferFit}. */
+export interface RamBufferFit {
+  ok: boolean;
+  /** 40 + code_size: where the code ends in the RAM buffer (the code offset 40 is inferred, §4 step 17). */
+  need: number;
+  /** `<P>_RAM_SIZE` − 512: the buffer the modem loads the `.mbn` into. */
+  buffer: number;
+  /** One sentence for a check list or an error message. */
+  detail: string;
+}
+
+/**
+ * THE size rule of §4 step 17, shared by `sign`, `img` and `verify` (issue 14.8): `40 + code_size < ramSize − 512`
+ * (strict). `ramSize` is `GOLDEN_RAM_SIZE` for FSG (`MODEM_`/`SHARED_RAM_SIZE` for FS1/FS2).
+ * @example ramBufferFit(114688, 3145728).ok // true
+ */
+export function ramBufferFit(codeSize: number, ramSize: number, key = 'GOLDEN_RAM_SIZE'): RamBufferFit {
+  const buffer = ramSize - 512;
+  const need = 40 + codeSize;
+  return need < buffer
+    ? { ok: true, need, buffer, detail: `40 + code ${codeSize} < buffer ${buffer}` }
+    : {
+        ok: false,
+        need,
+        buffer,
+        detail: `40 + code ${codeSize} = ${need} does not fit the ${key === 'GOLDEN_RAM_SIZE' ? 'golden EFS' : key.replace(/_SIZE$/, '')} buffer of ${buffer} bytes (${key} − 512)`,
+      };
+}
+
+/**
+ * Throws when a `.mbn` of `codeSize` bytes of code does not fit the partition's RAM buffer of the meta file
+ * ({@link ramBufferFit}); no meta or no size key: nothing to check.
+ * @throws NvError `NV_FSG_TOO_LARGE`
+ * @example assertFitsRamBuffer(mbnHeader.codeSize, parseEfsImageMeta(metaBytes), 'FSG')
+ */
+export function assertFitsRamBuffer(
+  codeSize: number,
+  meta: EfsImageMeta | undefined,
+  partition: ImgPartition = 'FSG',
+  path?: string,
+): void {
+  const ram = metaForPartition(meta, partition).ramSize;
+  if (ram === undefined) return;
+  const fit = ramBufferFit(codeSize, ram, `${PREFIX[partition]}_RAM_SIZE`);
+  if (!fit.ok)
+    throw new NvError('NV_FSG_TOO_LARGE', `${fit.detail}: the modem would refuse this image at boot`, {
+      path,
+      data: { codeSize, buffer: fit.buffer },
+    });
+}

@@ -30,7 +30,7 @@ import {
 } from './container.ts';
 import { children, readTlv } from './der.ts';
 import { formatId, imageHash } from './hash.ts';
-import { metaForPartition, type EfsImageMeta } from './meta.ts';
+import { assertFitsRamBuffer, type EfsImageMeta } from './meta.ts';
 import { attestationOuTexts } from './ou.ts';
 import { findKnownRoot, rootHashC } from './roots.ts';
 import { verifyPkcs1 } from './rsa.ts';
@@ -445,14 +445,7 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
       'the payload is neither gzip (1F 8B 08) nor a tar with a valid checksum; sign fs_image.tar.gz',
       { offset: 0 },
     );
-  const ram = metaForPartition(options.meta, 'FSG').ramSize;
-  if (ram !== undefined && MBN_HEADER_SIZE + payload.length >= ram - 512) {
-    throw new NvError(
-      'NV_FSG_TOO_LARGE',
-      `40 + ${payload.length} bytes of tar.gz do not fit the golden EFS buffer of ${ram - 512} bytes (GOLDEN_RAM_SIZE − 512)`,
-      { data: { codeSize: payload.length, buffer: ram - 512 } },
-    );
-  }
+  assertFitsRamBuffer(payload.length, options.meta, 'FSG');
   const root = parseCertificate(options.rootCertDer);
   const ca = parseCertificate(options.caCertDer);
   // Step 2: the root is self-signed, the CA verifies under the root, keys match.

@@ -21,7 +21,7 @@ import {
 import type { FsgFinding } from './errors.ts';
 import { formatId, hasIdPadQuirk, imageHash } from './hash.ts';
 import type { EfsImageMeta } from './meta.ts';
-import { metaForPartition } from './meta.ts';
+import { metaForPartition, ramBufferFit } from './meta.ts';
 import { ousToJson, parseAttestationOus, type AttestationOus } from './ou.ts';
 import { DUMMY_ROOT_SHA256, findKnownRoot, hasTestSubject, rootHashC } from './roots.ts';
 import { verifyPkcs1, verifyRawType1 } from './rsa.ts';
@@ -635,18 +635,11 @@ export function verifySignedImage(bytes: Uint8Array, options: VerifyOptions = {}
       detail: 'not checked: no GOLDEN_RAM_SIZE (--meta)',
     });
   else {
-    const buf = meta.ramSize - IMG_SECTOR_SIZE;
-    const need = MBN_HEADER_SIZE + p.header.codeSize;
+    const fit = ramBufferFit(p.header.codeSize, meta.ramSize);
     checks.push(
-      need < buf
-        ? { step: 17, name: 'size', ok: true, detail: `40 + code ${p.header.codeSize} < buffer ${buf}` }
-        : {
-            step: 17,
-            name: 'size',
-            ok: false,
-            code: 'NV_FSG_TOO_LARGE',
-            detail: `40 + code ${p.header.codeSize} = ${need} does not fit the golden EFS buffer of ${buf} bytes (GOLDEN_RAM_SIZE − 512)`,
-          },
+      fit.ok
+        ? { step: 17, name: 'size', ok: true, detail: fit.detail }
+        : { step: 17, name: 'size', ok: false, code: 'NV_FSG_TOO_LARGE', detail: fit.detail },
     );
   }
   // Step 18: payload.

@@ -211,6 +211,31 @@ describe('sign (§3.8) and img', () => {
     });
     expect(v.modemResult).toEqual({ ok: true });
   });
+  it('img --meta refuses an image verify would refuse: one size rule at the boundary (issue 14.8)', () => {
+    const mbn = vec('fs.mbn');
+    const codeSize = new DataView(mbn.buffer, mbn.byteOffset).getUint32(0x14, true);
+    const meta = (size: number) =>
+      parseEfsImageMeta(new TextEncoder().encode(`EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_SIZE,${size}\r\n`));
+    const edge = 40 + codeSize + 512; // 40 + code < size − 512 is false: the modem refuses it
+    let thrown: unknown;
+    try {
+      buildFsgImg(mbn, { meta: meta(edge) });
+    } catch (e) {
+      thrown = e;
+    }
+    expect((thrown as NvError).code).toBe('NV_FSG_TOO_LARGE');
+    const ok = buildFsgImg(mbn, { meta: meta(edge + 1) });
+    const opts = { rootHash: readFileSync(join(vdir, 'root-sha256.txt'), 'utf8').trim(), hwId: HW, swId: 0n };
+    expect(verifySignedImage(ok.img, { ...opts, meta: meta(edge + 1), asPartition: true }).modemResult).toEqual({
+      ok: true,
+    });
+    // verify, fed the image img wrote with the larger buffer, refuses it at the size that img refuses.
+    const v = verifySignedImage(ok.img, { ...opts, meta: meta(edge), asPartition: true });
+    expect(v.checks.find((c) => c.step === 17)?.code).toBe('NV_FSG_TOO_LARGE');
+    // FS1 takes MODEM_RAM_SIZE.
+    const fs1 = parseEfsImageMeta(new TextEncoder().encode(`EFS_IMAGE_KEYS,VALUES\r\nMODEM_RAM_SIZE,${edge}\r\n`));
+    expect(() => buildFsgImg(mbn, { meta: fs1, partition: 'FS1' })).toThrow(/MODEM_RAM_SIZE/);
+  });
 });
 
 describe.skipIf(!hasTool('openssl'))(
