@@ -208,6 +208,11 @@ export const EFS_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_EFS_', {
     meaning: 'GNU magic with prefix; item mode with size > 128; path twice (last wins); /safe/sfs skipped (W).',
     fix: 'Rebuild the archive with `nv qcom efs pack`; never re-tar an EFS image with GNU tar or pax.',
   },
+  NV_EFS_BAD_HOST_TAR: {
+    meaning:
+      '`repack`: the archive cannot be read as a tar by the general reader (tar-stream), or a hard link points to no earlier file (E).',
+    fix: 'Give a complete .tar or .tar.gz made by GNU tar, bsdtar or pax; re-create it from the folder if it is damaged.',
+  },
   NV_EFS_UNSAFE_PATH: {
     meaning: 'Unpack: escapes the folder, link target outside, case collision on the host (E).',
     fix: 'Inspect the archive with `nv qcom efs ls`; do not extract archives that escape their folder.',

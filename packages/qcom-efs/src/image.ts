@@ -6,7 +6,7 @@
 import { NvError, sha256Hex } from '@nv/core';
 import { detectSignedImage, unwrapSignedImage } from '@nv/qcom-fsg-sign';
 import { decodeGzip, type DeflateBackend, type GunzipOptions } from './gzip.ts';
-import { TAR_BLOCK, tarToEfsTree, type TarDecodeOptions } from './tar.ts';
+import { TAR_BLOCK, tarToEfsTree, type TarDecodeOptions, type TarMember } from './tar.ts';
 import type { EfsEntryType, EfsTree, EfsWarning } from './tree.ts';
 
 /** A signed-container unwrapper: returns the code (the tar.gz) inside an `.mbn`/`.img`/`fsg` dump, or `undefined` when `bytes` is none of them. */
@@ -28,6 +28,8 @@ export interface EfsImage {
   readonly tar: Uint8Array;
   readonly tree: EfsTree;
   readonly warnings: EfsWarning[];
+  /** The raw tar members (names as read, typeflags, modes), for the tar-level lint. */
+  readonly members?: readonly TarMember[];
 }
 
 /** Container names in the chain for each `@nv/qcom-fsg-sign` kind (§3.12: `partition>img>mbn>gzip>tar`). */
@@ -151,9 +153,9 @@ function payloadToImage(
     );
   }
   chain.push('tar');
-  const { tree, warnings: tw } = tarToEfsTree(tar, { ...options, baseOffset: tarBase });
+  const { tree, warnings: tw, members } = tarToEfsTree(tar, { ...options, baseOffset: tarBase });
   for (const w of tw) warnings.push(w); // not push(...tw): a tar of 10⁵ suspect entries overflowed the stack
-  return { chain, tar, tree, warnings };
+  return { chain, tar, tree, warnings, members };
 }
 
 /** One row of `nv qcom efs ls` (cli.md). */

@@ -22,13 +22,25 @@ export {
   parentPath,
 } from './tree.ts';
 export type { EfsEntry, EfsEntryType, EfsTree, EfsWarning, NormalizeOptions } from './tree.ts';
-export { TAR_BLOCK, decodeTar, efsTarChunks, encodeEfsTar, encodeTarHeader, tarToEfsTree } from './tar.ts';
+export {
+  REPACK_HINT,
+  TAR_BLOCK,
+  decodeTar,
+  efsTarChunks,
+  encodeEfsTar,
+  encodeTarHeader,
+  parsePaxRecords,
+  tarToEfsTree,
+  ustarSplit,
+} from './tar.ts';
 export type { TarDecodeOptions, TarEncodeOptions, TarFormat, TarMember } from './tar.ts';
 export { GZIP_HEADER, MAX_EFS_INFLATED_BYTES, crc32, decodeGzip, encodeGzip, gzipTrailer } from './gzip.ts';
 export type { DeflateBackend, GunzipOptions, GzipOptions } from './gzip.ts';
 export { listEfsTree, readEfsImage, unwrapFsgContainer } from './image.ts';
 export type { EfsImage, EfsListEntry, ReadEfsImageOptions, SignedUnwrapper } from './image.ts';
 export { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
+export { repackHostEntries } from './repack.ts';
+export type { HostTarEntry, RepackOptions, RepackRepair, RepairKind } from './repack.ts';
 export type { EfsManifest, ManifestEntry } from './manifest.ts';
 export { compareCfbNames, decodeCfb, encodeCfb } from './cfb.ts';
 export type { CfbEntry, CfbWriteOptions } from './cfb.ts';
@@ -56,6 +68,13 @@ export {
   parseNvDefinition,
 } from './compile.ts';
 export type { CompileOptions, CompileResult, NvDataType, NvDefinition, NvItemDefinition, NvMember } from './compile.ts';
-export { FACTORY_NV_IDS, lintEfsTree, lintQcn, stripFactoryFromQcn, stripFactoryFromTree } from './lint.ts';
+export {
+  FACTORY_NV_IDS,
+  lintEfsImage,
+  lintEfsTree,
+  lintQcn,
+  stripFactoryFromQcn,
+  stripFactoryFromTree,
+} from './lint.ts';
 export type { LintFinding, LintOptions } from './lint.ts';
 export { decodeXqcn, encodeXqcn } from './xqcn.ts';

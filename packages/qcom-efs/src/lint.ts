@@ -7,7 +7,8 @@ import { encodeLatin1 } from '@nv/core';
 import type { NvDefinition } from './compile.ts';
 import type { NvInfoEntry } from './qcn-efs.ts';
 import type { Qcn } from './qcn.ts';
-import { MAX_ITEM_BYTES, type EfsTree } from './tree.ts';
+import { MAX_ITEM_BYTES, S_IFMT, defaultKind, type EfsTree, type EfsWarning } from './tree.ts';
+import { REPACK_HINT, ustarSplit, type TarMember } from './tar.ts';
 
 /** One lint finding (cli.md shape). */
 export interface LintFinding {
@@ -57,13 +58,25 @@ export function lintEfsTree(tree: EfsTree, options: LintOptions = {}): { ok: boo
   const info = new Map((options.nvInfo ?? []).map((e) => [e.id, e]));
   for (const e of tree.entries) {
     const p = e.path;
-    if (encodeLatin1(p).length > 99)
-      findings.push({
-        severity: 'error',
-        code: 'NV_EFS_TAR_NAME_TOO_LONG',
-        path: p,
-        message: `${p} is over 99 bytes: the device tar cannot hold it (§5 #6)`,
-      });
+    const nameBytes = encodeLatin1(p);
+    if (nameBytes.length > 99) {
+      // Same rule as `pack --format ustar` (ustarSplit): the modem honours a POSIX prefix (§2.7), so a splittable
+      // name is only a warning; an unsplittable one fits no device tar (issue 14.7).
+      if (ustarSplit(nameBytes) < 0)
+        findings.push({
+          severity: 'error',
+          code: 'NV_EFS_TAR_NAME_TOO_LONG',
+          path: p,
+          message: `${p} is ${nameBytes.length} bytes and cannot be split into a 155-B prefix and a 99-B name: no device tar can hold it; shorten the path (§5 #6)`,
+        });
+      else
+        findings.push({
+          severity: 'warning',
+          code: 'NV_EFS_TAR_NAME_TOO_LONG',
+          path: p,
+          message: `${p} is ${nameBytes.length} bytes: only \`nv qcom efs pack --format ustar\` stores it (POSIX prefix, which the modem honours, §2.7), and the device dumper skips names of 100 bytes or more when it backs up the EFS (§5 #6)`,
+        });
+    }
     if (e.uid !== 0 || e.gid !== 0)
       findings.push({
         severity: 'warning',
@@ -237,4 +250,68 @@ export function stripFactoryFromQcn(
     return !drop;
   });
   return { qcn: { ...qcn, items }, removed };
+}
+
+/**
+ * Lints an EFS image read from a tar (issue 14.5): the tree findings of {@link lintEfsTree} plus what only the tar
+ * shows. GNU long-name and pax headers and other typeflags the modem rejects (§5 #5) are errors; relative names and
+ * lost item type bits (§5 #7, a re-tar by a host tar) and other suspect entries are warnings.
+ * @example lintEfsImage(await readEfsImageFile('fs_image.tar.gz', { strictTypeflag: false }))
+ */
+export function lintEfsImage(
+  image: { readonly tree: EfsTree; readonly warnings: readonly EfsWarning[]; readonly members?: readonly TarMember[] },
+  options: LintOptions = {},
+): { ok: boolean; findings: LintFinding[] } {
+  const findings: LintFinding[] = [];
+  for (const w of image.warnings) {
+    if (w.code === 'NV_EFS_BAD_TAR_TYPEFLAG')
+      findings.push({
+        severity: 'error',
+        code: w.code,
+        ...(w.path !== undefined ? { path: w.path } : {}),
+        message: w.message,
+      });
+    else if (w.code === 'NV_EFS_TAR_SUSPECT_ENTRY')
+      findings.push({
+        severity: 'warning',
+        code: w.code,
+        ...(w.path !== undefined ? { path: w.path } : {}),
+        message: w.message,
+      });
+  }
+  const members = image.members ?? [];
+  const data = members.filter((m) => m.typeflag === '0' || m.typeflag === '\0');
+  const relative = members.filter(
+    (m) =>
+      m.typeflag !== 'x' &&
+      m.typeflag !== 'g' &&
+      m.typeflag !== 'L' &&
+      m.typeflag !== 'K' &&
+      !m.path.startsWith('/') &&
+      !m.path.startsWith('efs_item_files/'),
+  );
+  if (relative.length > 0)
+    findings.push({
+      severity: 'warning',
+      code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+      path: relative[0]?.path as string,
+      message: `${relative.length} entries have relative names (${JSON.stringify(relative[0]?.path)}…) where the device writes absolute EFS paths; ${REPACK_HINT}`,
+    });
+  // §5 #7: a host tar keeps only permission bits, so no entry has a file type in its mode and items become files.
+  const typeless = data.filter((m) => (m.mode & S_IFMT) === 0);
+  if (data.length > 0 && typeless.length === data.length) {
+    const items = typeless.filter(
+      (m) => m.size <= MAX_ITEM_BYTES && defaultKind(m.path.replace(/^\.?\/?/, '/'), m.size) === 'item',
+    );
+    if (items.length > 0)
+      findings.push({
+        severity: 'warning',
+        code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+        path: items[0]?.path as string,
+        message: `no entry has file-type bits in its mode (a host tar made this archive): ${items.length} item files such as ${items[0]?.path} become regular files on the modem (§5 #7); ${REPACK_HINT}`,
+      });
+  }
+  const tree = lintEfsTree(image.tree, options);
+  for (const f of tree.findings) findings.push(f);
+  return { ok: !findings.some((f) => f.severity === 'error'), findings };
 }

@@ -7,8 +7,8 @@ import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
 import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign';
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { NvError, SILENT_PROGRESS, checkLimit, type ProgressReporter } from '@nv/core';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { NvError, SILENT_PROGRESS, checkLimit, resolveLimits, type Limits, type ProgressReporter } from '@nv/core';
 
 /** Largest EFS tree read from a folder (512 MiB; real EFS trees are a few MiB). */
 const MAX_TREE_BYTES = 512 * 1024 * 1024;
@@ -27,6 +27,9 @@ import {
 import { readEfsImage, unwrapFsgContainer, type EfsImage, type ReadEfsImageOptions } from './image.ts';
 import { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
 import { efsTarChunks, encodeEfsTar, type TarEncodeOptions } from './tar.ts';
+import { extract as tarExtract } from 'tar-stream';
+import { repackHostEntries, type HostTarEntry, type RepackOptions, type RepackRepair } from './repack.ts';
+import { decodeGzip } from './gzip.ts';
 
 /** Trees with less data than this are packed in memory (64 MiB). */
 const IN_MEMORY_BYTES = 64 * 1024 * 1024;
@@ -194,9 +197,15 @@ export async function readEfsFolder(
 export async function writeEfsFolder(
   dir: string,
   tree: EfsTree,
-  options: { force?: boolean; links?: boolean } = {},
+  options: {
+    force?: boolean;
+    links?: boolean;
+    /** Files this command reads (the archive): `--force` refuses an output folder that holds one (issue 14.9). */
+    inputs?: readonly string[];
+  } = {},
 ): Promise<{ files: number }> {
   const target = resolve(dir);
+  if (options.force === true) await assertReplaceableFolder(target, options.inputs ?? []);
   const norm = normalizeEfsTree(tree);
   const lower = new Map<string, string>();
   for (const e of norm.entries) {
@@ -248,6 +257,73 @@ export async function writeEfsFolder(
     options,
   );
   return { files };
+}
+
+/**
+ * `--force` replaces only what unpack/to-efs wrote (issue 14.9): the output folder must be absent, empty, or hold
+ * exactly the paths its own `.nv-efs.json` lists, and never one of the command's input files.
+ * @throws NvError `NV_EXISTS` naming the file that would be lost
+ */
+async function assertReplaceableFolder(target: string, inputs: readonly string[]): Promise<void> {
+  let st;
+  try {
+    st = statSync(target);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return;
+    throw toNvIoError(error, target);
+  }
+  if (!st.isDirectory()) return; // writeDirectoryAtomic reports "exists and is not a folder"
+  for (const input of inputs) {
+    const rel = relative(target, resolve(input));
+    if (rel === '' || (rel.split(sep)[0] !== '..' && !isAbsolute(rel)))
+      throw new NvError(
+        'NV_EXISTS',
+        `${target} holds the input ${input}; --force would delete it: choose another output folder`,
+        { path: input },
+      );
+  }
+  let names: string[];
+  try {
+    names = readdirSync(target);
+  } catch (error) {
+    throw toNvIoError(error, target);
+  }
+  if (names.length === 0) return;
+  let listed: Readonly<Record<string, unknown>> | undefined;
+  try {
+    listed = decodeManifest(readFileSync(join(target, MANIFEST_NAME)), join(target, MANIFEST_NAME)).entries;
+  } catch {
+    listed = undefined;
+  }
+  if (listed === undefined)
+    throw new NvError(
+      'NV_EXISTS',
+      `${target} is not empty and has no valid ${MANIFEST_NAME}: it was not written by unpack, so --force will not replace it; choose a new or empty folder`,
+      { path: target },
+    );
+  const manifest = listed;
+  const foreign: string[] = [];
+  const walk = (host: string, efs: string, depth: number): void => {
+    if (depth > 64 || foreign.length >= 5) return;
+    for (const d of readdirSync(host, { withFileTypes: true })) {
+      if (efs === '/' && d.name === MANIFEST_NAME) continue;
+      const path = efs === '/' ? `/${d.name}` : `${efs}/${d.name}`;
+      if (!Object.hasOwn(manifest, path)) foreign.push(join(host, d.name));
+      else if (d.isDirectory() && !d.isSymbolicLink()) walk(join(host, d.name), path, depth + 1);
+      if (foreign.length >= 5) return;
+    }
+  };
+  try {
+    walk(target, '/', 0);
+  } catch (error) {
+    throw toNvIoError(error, target);
+  }
+  if (foreign.length > 0)
+    throw new NvError(
+      'NV_EXISTS',
+      `${target} holds files its ${MANIFEST_NAME} does not list (${foreign.join(', ')}); --force replaces only what unpack wrote: move them away or choose another folder`,
+      { path: foreign[0] as string },
+    );
 }
 
 /**
@@ -444,4 +520,105 @@ export function compileNvSourceFiles(
   options: CompileOptions = {},
 ): CompileResult {
   return compileNvFiles(masterPath, definitionPath, nodeXmlResolver(), { deflate: NODE_DEFLATE, ...options });
+}
+
+/**
+ * Reads an archive made by a host tar (GNU, bsdtar, pax, Python `tarfile`; ustar, GNU long names, pax headers,
+ * V7) with tar-stream (stack.md §1: read-only use, errors wrapped). Used by `repack` only: the device reader is
+ * `decodeTar`, which applies the modem's rules instead.
+ * @throws NvError `NV_EFS_BAD_HOST_TAR` (tar-stream refused the archive), `NV_LIMIT`
+ * @example const entries = await readHostTar(tarBytes);
+ */
+export async function readHostTar(tar: Uint8Array, limits: Partial<Limits> = {}): Promise<HostTarEntry[]> {
+  const max = resolveLimits(limits).maxEntries;
+  const out: HostTarEntry[] = [];
+  const ex = tarExtract({ allowUnknownFormat: true, filenameEncoding: 'latin1' } as Parameters<typeof tarExtract>[0]);
+  try {
+    ex.end(Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength));
+    for await (const entry of ex) {
+      const h = entry.header;
+      const chunks: Buffer[] = [];
+      for await (const c of entry as AsyncIterable<Buffer>) chunks.push(c);
+      const data = Buffer.concat(chunks);
+      checkLimit('entries in the archive', out.length + 1, max, {});
+      const mtime = h.mtime instanceof Date ? Math.floor(h.mtime.getTime() / 1000) : Number.NaN;
+      out.push({
+        name: h.name,
+        type: h.type,
+        mode: h.mode,
+        uid: h.uid,
+        gid: h.gid,
+        mtime,
+        linkname: h.linkname ?? null,
+        data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        pax: (h.pax as Record<string, string> | null | undefined) ?? null,
+      });
+    }
+  } catch (error) {
+    if (NvError.isInstance(error)) throw error;
+    throw new NvError(
+      'NV_EFS_BAD_HOST_TAR',
+      `the archive cannot be read as a tar (${(error as Error).message}); give a .tar or .tar.gz made by GNU tar, bsdtar or pax`,
+      { cause: error, data: { entries: out.length } },
+    );
+  }
+  return out;
+}
+
+/** Result of {@link repackEfsArchiveFile}. */
+export interface RepackResult {
+  readonly entries: number;
+  readonly repairs: RepackRepair[];
+  readonly warnings: EfsWarning[];
+  readonly tarBytes: number;
+  readonly gzBytes: number;
+}
+
+/**
+ * `nv qcom efs repack`: a host-made `.tar`/`.tar.gz` → the device `fs_image.tar.gz` (V7, absolute names, item
+ * bits), every repair listed ({@link repackHostEntries}).
+ * @throws NvError `NV_EFS_BAD_HOST_TAR`, `NV_EFS_TAR_NAME_TOO_LONG`, `NV_EFS_BAD_PATH`, gzip codes,
+ *   `NV_EFS_CONTAINER_UNKNOWN` (bzip2/xz/zstd: decompress first), `NV_EXISTS`, `NV_IO`
+ * @example const { repairs } = await repackEfsArchiveFile('host.tar.gz', 'fs_image.tar.gz');
+ */
+export async function repackEfsArchiveFile(
+  input: string,
+  output: string,
+  options: RepackOptions & { force?: boolean; gzip?: boolean } = {},
+): Promise<RepackResult> {
+  const bytes = await readFileLimited(input);
+  try {
+    let tar: Uint8Array = bytes;
+    const warnings: EfsWarning[] = [];
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const gz = decodeGzip(bytes, NODE_DEFLATE);
+      for (const w of gz.warnings) warnings.push(w);
+      tar = gz.data;
+    } else {
+      const kind =
+        bytes[0] === 0x42 && bytes[1] === 0x5a && bytes[2] === 0x68
+          ? 'bzip2'
+          : bytes[0] === 0xfd && bytes[1] === 0x37 && bytes[2] === 0x7a && bytes[3] === 0x58
+            ? 'xz'
+            : bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd
+              ? 'zstd'
+              : undefined;
+      if (kind !== undefined)
+        throw new NvError(
+          'NV_EFS_CONTAINER_UNKNOWN',
+          `the archive is ${kind}-compressed; decompress it first (${kind} -d) or re-create it as .tar.gz`,
+          { offset: 0 },
+        );
+    }
+    const r = repackHostEntries(await readHostTar(tar), options);
+    for (const w of r.warnings) warnings.push(w);
+    const w = await writeEfsImageFile(output, r.tree, {
+      force: options.force === true,
+      gzip: options.gzip !== false,
+    });
+    for (const x of w.warnings) warnings.push(x);
+    return { entries: w.entries, repairs: r.repairs, warnings, tarBytes: w.tarBytes, gzBytes: w.gzBytes };
+  } catch (error) {
+    throw NvError.isInstance(error) && error.path === undefined ? error.withPath(input) : error;
+  }
 }

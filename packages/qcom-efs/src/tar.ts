@@ -40,6 +40,19 @@ function putString(h: Uint8Array, at: number, text: string): void {
 }
 
 /**
+ * Where a POSIX ustar header splits a name over 99 bytes into `prefix` (≤ 155 B) `/` `name` (≤ 99 B), or -1 when it
+ * cannot (§3.10 (1)). The one rule `pack --format ustar` and `lint` share (issue 14.7).
+ * @example ustarSplit(encodeLatin1('/a'.repeat(60))) // 118
+ */
+export function ustarSplit(name: Uint8Array): number {
+  if (name.length <= 99) return 0;
+  for (let i = Math.min(155, name.length - 1); i > 0; i--) {
+    if (name[i] === 0x2f && name.length - i - 1 <= 99 && name.length - i - 1 > 0) return i;
+  }
+  return -1;
+}
+
+/**
  * One 512-B header (§2.7): name, `%07o\0` mode/uid/gid, `%011o\0` size/mtime, `%06o\0 ` checksum, typeflag,
  * linkname; everything after 257 is NUL in V7.
  * @throws NvError `NV_EFS_TAR_NAME_TOO_LONG`
@@ -64,14 +77,7 @@ function writeTarHeader(h: Uint8Array, entry: EfsEntry, format: TarFormat): void
         { path: entry.path },
       );
     }
-    // ustar: split at a '/' so that prefix ≤ 155 and name ≤ 99.
-    let split = -1;
-    for (let i = Math.min(155, name.length - 1); i > 0; i--) {
-      if (name[i] === 0x2f && name.length - i - 1 <= 99 && name.length - i - 1 > 0) {
-        split = i;
-        break;
-      }
-    }
+    const split = ustarSplit(name);
     if (split < 0)
       throw new NvError(
         'NV_EFS_TAR_NAME_TOO_LONG',
@@ -197,6 +203,13 @@ export interface TarMember {
   readonly headerOffset: number;
   /** The bytes (a view into the tar). */
   readonly data: Uint8Array;
+  /**
+   * Set when the name came from a GNU long-name (`L`) or pax (`x`) header before this member (only when
+   * `strictTypeflag` is `false`): the modem never reads those headers and would see only {@link rawName}.
+   */
+  readonly longName?: 'gnu' | 'pax';
+  /** The name as stored in this header's own name (and POSIX prefix) field, when {@link longName} replaced it. */
+  readonly rawName?: string;
 }
 
 /** Options of {@link decodeTar}. */
@@ -253,6 +266,58 @@ function cString(b: Uint8Array, at: number, len: number): string {
 
 const ACCEPTED_TYPEFLAGS = new Set(['0', '\0', '5', '2']);
 
+/** Largest GNU long-name / pax header data read (64 KiB; real ones are a few hundred bytes). */
+const MAX_LONG_HEADER_BYTES = 64 * 1024;
+
+/**
+ * The `key=value` records of a pax extended header (`"<len> <key>=<value>\n"`, POSIX.1-2001). Malformed records end
+ * the parse: the header is refused anyway, this only recovers the name for a readable message.
+ */
+export function parsePaxRecords(data: Uint8Array): Record<string, string> {
+  const out: Record<string, string> = {};
+  const text = decodeLatin1(data);
+  let at = 0;
+  while (at < text.length) {
+    const sp = text.indexOf(' ', at);
+    if (sp < 0) break;
+    const len = Number(text.slice(at, sp));
+    if (!Number.isInteger(len) || len <= sp - at + 1 || at + len > text.length) break;
+    const record = text.slice(sp + 1, at + len - 1);
+    const eq = record.indexOf('=');
+    if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
+    at += len;
+  }
+  return out;
+}
+
+/** What a typeflag that the modem rejects is, for messages (§5 #5). */
+function typeflagCause(typeflag: string, name: string): string {
+  const n = JSON.stringify(name);
+  switch (typeflag) {
+    case 'L':
+      return `GNU long-name header (typeflag L, ${n}): a GNU-format tar (tar --format=gnu)`;
+    case 'K':
+      return `GNU long-link header (typeflag K, ${n}): a GNU-format tar (tar --format=gnu)`;
+    case 'x':
+      return `pax extended header (typeflag x, ${n}): a pax/POSIX.1-2001 tar (tar --format=pax, bsdtar)`;
+    case 'g':
+      return `pax global header (typeflag g, ${n}): a pax/POSIX.1-2001 tar`;
+    case '1':
+      return `hard link (typeflag 1) ${n}`;
+    case '3':
+    case '4':
+      return `device node (typeflag ${typeflag}) ${n}`;
+    case '6':
+      return `FIFO (typeflag 6) ${n}`;
+    default:
+      return `tar typeflag ${JSON.stringify(typeflag)} of ${n}`;
+  }
+}
+
+/** The fix every GNU/pax finding names: `repack` converts such a tar, but never stores names over 99 bytes (§5 #6). */
+export const REPACK_HINT =
+  'convert the archive with `nv qcom efs repack` (names over 99 bytes must be shortened first)';
+
 /**
  * Reads a tar (§3.12) with the device's rules: checksums, octal numbers (leading spaces, NUL/space ends; base-256
  * refused), zero padding, typeflags `0`/NUL/`5`/`2`, POSIX `prefix` only with `ustar\0` `00`, two zero blocks.
@@ -271,6 +336,9 @@ export function decodeTar(
   const warnings: EfsWarning[] = [];
   let at = 0;
   let ended = false;
+  // Name (and link target) announced by a GNU `L`/`K` or pax `x` header for the next member (non-strict mode only).
+  let pendingName: { name: string; kind: 'gnu' | 'pax' } | undefined;
+  let pendingLink: string | undefined;
   while (at + TAR_BLOCK <= tar.length) {
     if (isZeroBlock(tar, at)) {
       if (at + 2 * TAR_BLOCK <= tar.length && isZeroBlock(tar, at + TAR_BLOCK)) {
@@ -319,7 +387,7 @@ export function decodeTar(
       });
     const isData = typeflag === '0' || typeflag === '\0';
     if (!ACCEPTED_TYPEFLAGS.has(typeflag)) {
-      const message = `tar typeflag ${JSON.stringify(typeflag)} of ${name}: the modem accepts only 0, NUL, 5 and 2 (long names, pax, hard links, devices and FIFOs are fatal, §5 #5)`;
+      const message = `${typeflagCause(typeflag, name)}: the modem accepts only typeflags 0, NUL, 5 and 2 and fails on this one (§5 #5); ${REPACK_HINT}`;
       if (strict) throw new NvError('NV_EFS_BAD_TAR_TYPEFLAG', message, { offset: base + at + 156, path: name });
       warnings.push({ code: 'NV_EFS_BAD_TAR_TYPEFLAG', message, path: name, offset: base + at + 156 });
     }
@@ -341,8 +409,63 @@ export function decodeTar(
           { offset: base + i, path: name },
         );
     }
+    if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x') {
+      // Read the name these headers carry so that ls/unpack never show a name cut at 100 bytes (issue 14.5).
+      const body = tar.subarray(dataStart, dataStart + Math.min(size, MAX_LONG_HEADER_BYTES));
+      if (typeflag === 'L') pendingName = { name: cString(body, 0, body.length), kind: 'gnu' };
+      else if (typeflag === 'K') pendingLink = cString(body, 0, body.length);
+      else {
+        const pax = parsePaxRecords(body);
+        if (pax['path'] !== undefined) pendingName = { name: pax['path'], kind: 'pax' };
+        if (pax['linkpath'] !== undefined) pendingLink = pax['linkpath'];
+      }
+      members.push({
+        path: name,
+        typeflag,
+        mode,
+        uid,
+        gid,
+        mtime,
+        size,
+        linkname,
+        headerOffset: base + at,
+        data: body,
+      });
+      at = dataStart + frames;
+      continue;
+    }
+    let longName: 'gnu' | 'pax' | undefined;
+    let rawName: string | undefined;
+    if (pendingName !== undefined && ACCEPTED_TYPEFLAGS.has(typeflag)) {
+      if (pendingName.name !== name) {
+        rawName = name;
+        longName = pendingName.kind;
+        warnings.push({
+          code: 'NV_EFS_BAD_TAR_TYPEFLAG',
+          message: `${pendingName.name} (${pendingName.name.length} B) is named by a ${pendingName.kind === 'gnu' ? 'GNU long-name' : 'pax'} header the modem does not read; it would see ${JSON.stringify(name)}; ${REPACK_HINT}`,
+          path: pendingName.name,
+          offset: base + at,
+        });
+        name = pendingName.name;
+      }
+    }
+    pendingName = undefined;
+    const link = pendingLink ?? linkname;
+    pendingLink = undefined;
     const data = isData ? tar.subarray(dataStart, dataStart + size) : new Uint8Array(0);
-    members.push({ path: name, typeflag, mode, uid, gid, mtime, size, linkname, headerOffset: base + at, data });
+    members.push({
+      path: name,
+      typeflag,
+      mode,
+      uid,
+      gid,
+      mtime,
+      size,
+      linkname: link,
+      headerOffset: base + at,
+      data,
+      ...(longName !== undefined ? { longName, rawName: rawName as string } : {}),
+    });
     at = dataStart + frames;
   }
   if (!ended)
@@ -370,6 +493,9 @@ export function tarToEfsTree(
   const { members, warnings } = decodeTar(tar, options);
   const byPath = new Map<string, EfsEntry>();
   for (const m of members) {
+    // Unsupported typeflags (kept only when not strict, already warned) never become entries; their names, such as
+    // GNU tar's `./PaxHeaders/.`, are not EFS paths and are not checked as such.
+    if (!ACCEPTED_TYPEFLAGS.has(m.typeflag)) continue;
     let name = m.path;
     let itemByName = false;
     if (name.startsWith('efs_item_files/')) {
@@ -391,7 +517,10 @@ export function tarToEfsTree(
     }
     let entry: EfsEntry;
     const perm = m.mode & 0o7777;
-    if (m.typeflag === '5')
+    // Old (V7) tars mark a folder by a trailing `/` on a regular-file header (GNU tar --format=v7 writes `5`).
+    const v7Dir =
+      (m.typeflag === '0' || m.typeflag === '\0') && m.size === 0 && m.path.length > 1 && m.path.endsWith('/');
+    if (m.typeflag === '5' || v7Dir)
       entry = { path, type: 'dir', mode: (m.mode & ~S_IFMT) | 0o040000, uid: m.uid, gid: m.gid, mtime: m.mtime };
     else if (m.typeflag === '2')
       entry = {
@@ -422,7 +551,7 @@ export function tarToEfsTree(
         mtime: m.mtime,
         data: m.data,
       };
-    } else continue; // unsupported typeflag, already warned in non-strict mode
+    } else continue;
     if (byPath.has(path))
       warnings.push({
         code: 'NV_EFS_TAR_SUSPECT_ENTRY',

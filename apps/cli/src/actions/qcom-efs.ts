@@ -6,6 +6,7 @@ import {
   encodeQcn,
   encodeXqcn,
   qcnToEntries,
+  lintEfsImage,
   lintEfsTree,
   lintQcn,
   loadXml,
@@ -27,6 +28,7 @@ import {
   nodeXmlResolver,
   readEfsFolder,
   readEfsImageFile,
+  repackEfsArchiveFile,
   writeEfsFolder,
   writeEfsImageFile,
 } from '@nv/qcom-efs/node';
@@ -130,6 +132,7 @@ export async function efsUnpack(
   const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, {
     force: flags.force === true,
     links: flags.links === true,
+    inputs: [ctx.resolvePath(file)],
   });
   ctx.result(
     { files, entries: tree.entries.length, container, output: flags.output, warnings },
@@ -295,9 +298,19 @@ export async function efsLint(
       removed = s.removed;
       await writeFileAtomic(ctx.resolvePath(flags.output as string), encodeQcn(s.qcn), { force: flags.force === true });
     }
-  } else {
+  } else if (await isFolder(path)) {
     const { tree } = await readTree(ctx, input);
     result = lintEfsTree(tree, opts);
+    if (flags.stripFactory === true) {
+      const s = stripFactoryFromTree(tree);
+      removed = s.removed;
+      await writeEfsImageFile(ctx.resolvePath(flags.output as string), s.tree, { force: flags.force === true });
+    }
+  } else {
+    // A tar: GNU long-name/pax headers and other typeflags the modem rejects are error findings (issue 14.5).
+    const image = await readEfsImageFile(path, { strictTypeflag: false });
+    const tree = image.tree;
+    result = lintEfsImage(image, opts);
     if (flags.stripFactory === true) {
       const s = stripFactoryFromTree(tree);
       removed = s.removed;
@@ -318,5 +331,45 @@ export async function efsLint(
             result.findings.map((f) => [f.severity, f.code, f.path ?? '', f.message]),
             ['severity', 'code', 'path', 'message'],
           ),
+  );
+}
+
+/** `nv qcom efs repack` (issue 14.6) */
+export async function efsRepack(
+  ctx: CliContext,
+  input: string,
+  flags: { output: string; reference?: string; stripComponents?: number; tar?: boolean; force?: boolean },
+): Promise<void> {
+  const out = ctx.resolvePath(flags.output);
+  await assertCanWrite(out, flags.force === true);
+  const reference = flags.reference !== undefined ? (await readTree(ctx, flags.reference)).tree : undefined;
+  const r = await repackEfsArchiveFile(ctx.resolvePath(input), out, {
+    force: flags.force === true,
+    gzip: flags.tar !== true,
+    ...(reference !== undefined ? { reference } : {}),
+    ...(flags.stripComponents !== undefined ? { stripComponents: flags.stripComponents } : {}),
+  });
+  warn(ctx, r.warnings);
+  ctx.result(
+    {
+      entries: r.entries,
+      repairs: r.repairs,
+      tarBytes: r.tarBytes,
+      gzBytes: r.gzBytes,
+      output: flags.output,
+      warnings: r.warnings,
+    },
+    () => {
+      // Grouped: a re-tarred EFS has a repair per entry; the JSON lists each one.
+      const groups = new Map<string, string[]>();
+      for (const x of r.repairs) groups.set(x.repair, [...(groups.get(x.repair) ?? []), x.message]);
+      const lines = [`${flags.output}: ${r.entries} entries, ${r.repairs.length} repairs`];
+      for (const [kind, messages] of groups) {
+        lines.push(`  ${kind} (${messages.length}):`);
+        for (const m of messages.slice(0, 5)) lines.push(`    ${m}`);
+        if (messages.length > 5) lines.push(`    … ${messages.length - 5} more (--json lists all)`);
+      }
+      return `${lines.join('\n')}\n`;
+    },
   );
 }

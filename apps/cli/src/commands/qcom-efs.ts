@@ -151,4 +151,29 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       }),
     'nv qcom efs lint backup.qcn --definition NvDefinition.xml --json',
   );
+  withExample(
+    efs
+      .command('repack')
+      .description(
+        'a tar made by GNU/BSD tar or pax (./ names, long names, pax headers, item bits lost) → the device fs_image.tar.gz, every repair listed; names over 99 bytes are an error, never truncated',
+      )
+      .argument('<host.tar>', '.tar or .tar.gz made by a host tar')
+      .requiredOption('-o, --output <fs_image.tar.gz>', 'device image to write')
+      .option(
+        '--reference <image>',
+        'a device image (tar, tar.gz, .mbn, .img) or folder whose kinds and modes are used',
+      )
+      .addOption(
+        new Option('--strip-components <n>', 'drop this many leading name parts (tar czf x.tgz efs/ → 1)').argParser(
+          integerArg('--strip-components', { min: 0, max: 64 }),
+        ),
+      )
+      .option('--tar', 'write a plain tar')
+      .option('--force', 'replace an existing output file')
+      .action(async (input, opts) => {
+        const { efsRepack } = await import('../actions/qcom-efs.ts');
+        await efsRepack(context(), input, opts);
+      }),
+    'nv qcom efs repack host.tar.gz --reference fs_image.tar.gz -o fixed.tar.gz --json',
+  );
 };
