@@ -11,6 +11,7 @@ export const CLI_COMMANDS: readonly string[] = [
   'qcom efs ls',
   'qcom efs unpack',
   'qcom efs lint',
+  'qcom efs repack',
   'qcom fsg keygen',
   'qcom fsg sign',
   'qcom fsg img',
