@@ -213,6 +213,11 @@ export const EFS_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_EFS_', {
       '`repack`: the archive cannot be read as a tar by the general reader (tar-stream), or a hard link points to no earlier file (E).',
     fix: 'Give a complete .tar or .tar.gz made by GNU tar, bsdtar or pax; re-create it from the folder if it is damaged.',
   },
+  NV_EFS_REPACK_KIND_GUESSED: {
+    meaning:
+      '`repack`: files whose kind (item or regular) neither a reference image nor an archived .nv-efs.json gave were typed by defaultKind, a guess (W).',
+    fix: 'Give `--reference <device image>` of the same EFS, or tar the folder together with the .nv-efs.json that unpack wrote.',
+  },
   NV_EFS_UNSAFE_PATH: {
     meaning: 'Unpack: escapes the folder, link target outside, case collision on the host (E).',
     fix: 'Inspect the archive with `nv qcom efs ls`; do not extract archives that escape their folder.',

@@ -107,6 +107,7 @@ export function repackHostEntries(
     return m !== undefined ? { m, from: MANIFEST_NAME } : undefined;
   };
   const tooLong: string[] = [];
+  let guessed = 0;
   const byPath = new Map<string, EfsEntry>();
   const dataByName = new Map<string, Uint8Array>();
   for (const e of entries) {
@@ -204,6 +205,7 @@ export function repackHostEntries(
         kind = 'item';
         why = 'the item type bits the archive kept';
       } else {
+        guessed++;
         kind = defaultKind(path, data.length);
         why = 'defaultKind: ≤ 128 B outside conf/item_store and not .xml/.conf/.bl';
       }
@@ -241,5 +243,12 @@ export function repackHostEntries(
         .join(', ')}${tooLong.length > 5 ? ', …' : ''}; shorten them in the source folder`,
       { path: tooLong[0]?.replace(/ \(.*$/, '') as string, data: { names: tooLong.length } },
     );
+  if (guessed > 0)
+    // A real device EFS (an MSM8916-class FSG dump) has ≤ 128-B regular files that defaultKind calls items: 266 of
+    // its 706 files. The guess is never silent.
+    warnings.push({
+      code: 'NV_EFS_REPACK_KIND_GUESSED',
+      message: `${guessed} file(s) got their kind (item or regular) from defaultKind, a guess by size and name that is wrong for some real files: give --reference <device image> (or keep the .nv-efs.json of unpack in the archive) for exact kinds`,
+    });
   return { tree: { entries: [...byPath.values()] }, repairs, warnings };
 }

@@ -312,9 +312,13 @@ describe.skipIf(!hasTool('tar'))('efs repack (issue 14.6, fixtures by GNU tar)',
     ]);
     await repackEfsArchiveFile(join(dir, 'bare.tgz'), join(dir, 'ref.tgz'), { reference: orig.tree });
     expect(Buffer.from(tarOf(join(dir, 'ref.tgz'))).equals(Buffer.from(orig.tar))).toBe(true);
-    await repackEfsArchiveFile(join(dir, 'bare.tgz'), join(dir, 'noref.tgz'));
+    const guessed = await repackEfsArchiveFile(join(dir, 'bare.tgz'), join(dir, 'noref.tgz'));
     const noref = (await readEfsImageFile(join(dir, 'noref.tgz'))).tree;
     expect(noref.entries.find((e) => e.path === '/policyman/x.xml')?.type).toBe('file');
+    // never a silent guess (a real FSG dump: 266 of 706 files typed wrongly by defaultKind)
+    expect(guessed.warnings.find((w) => w.code === 'NV_EFS_REPACK_KIND_GUESSED')?.message).toMatch(/^3 file/);
+    const withRef = await repackEfsArchiveFile(join(dir, 'bare.tgz'), join(dir, 'ref2.tgz'), { reference: orig.tree });
+    expect(withRef.warnings.some((w) => w.code === 'NV_EFS_REPACK_KIND_GUESSED')).toBe(false);
   });
   it('--strip-components drops the top folder of `tar czf x.tgz efs/`; bzip2 input is named', async () => {
     execFileSync('tar', ['-C', dir, '-czf', join(dir, 'top.tgz'), 'short']);

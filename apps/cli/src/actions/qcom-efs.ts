@@ -362,7 +362,11 @@ export async function efsRepack(
     () => {
       // Grouped: a re-tarred EFS has a repair per entry; the JSON lists each one.
       const groups = new Map<string, string[]>();
-      for (const x of r.repairs) groups.set(x.repair, [...(groups.get(x.repair) ?? []), x.message]);
+      for (const x of r.repairs) {
+        const list = groups.get(x.repair) ?? [];
+        list.push(x.repair === 'name' || x.repair === 'manifest' ? x.message : `${x.path}: ${x.message}`);
+        groups.set(x.repair, list);
+      }
       const lines = [`${flags.output}: ${r.entries} entries, ${r.repairs.length} repairs`];
       for (const [kind, messages] of groups) {
         lines.push(`  ${kind} (${messages.length}):`);
