@@ -124,6 +124,23 @@ describe.skipIf(!hasTool('tar'))(
       );
     });
 
+    it('fuzz: mutated GNU long-name and pax tars through the non-strict reader give NvError or a tree', () => {
+      const seeds = [read(gnuTar('gnu', 'long', 'fz-gnu.tar')), read(gnuTar('pax', 'long', 'fz-pax.tar'))];
+      fc.assert(
+        fc.property(
+          fc.nat(1),
+          fc.array(fc.tuple(fc.nat(8191), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+          (which, edits) => {
+            const b = (seeds[which] as Uint8Array).slice();
+            for (const [at, v] of edits) b[at % b.length] = v;
+            const c = code(() => lintEfsImage(readEfsImage(b, NODE_DEFLATE, { strictTypeflag: false })));
+            expect(typeof c).toBe('string');
+          },
+        ),
+        { numRuns: FUZZ_RUNS },
+      );
+    });
+
     it('--format=pax: the cause named is the pax header, not an "empty . part" of ./PaxHeaders/.', () => {
       const f = gnuTar('pax', 'long', 'pax.tar');
       const e = decodeError(read(f));
