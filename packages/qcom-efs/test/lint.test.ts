@@ -56,10 +56,10 @@ describe('preload lint (§5)', () => {
     expect(by('NV_EFS_TAR_SUSPECT_ENTRY')).toEqual(['/big_item', '/owned']);
     expect(findings.find((x) => x.code === 'NV_EFS_LINT_FACTORY_DATA')?.id).toBe(550);
   });
-  it('a clean tree is ok; --strip-factory removes factory NVs', () => {
+  it('a clean tree is ok; --strip-factory removes factory NVs and the runtime state the lint flags', () => {
     expect(lintEfsTree({ entries: [f('/nvm/num/10', 2)] }, { definition: def })).toEqual({ ok: true, findings: [] });
     const s = stripFactoryFromTree(tree);
-    expect(s.removed).toEqual(['/nvm/num/550']);
+    expect(s.removed).toEqual(['/nvm/num/550', '/policyman/rat_mask']);
     expect(lintEfsTree(s.tree).findings.some((x) => x.code === 'NV_EFS_LINT_FACTORY_DATA')).toBe(false);
   });
   it('QCN lint and strip work on records', () => {
