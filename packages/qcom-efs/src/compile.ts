@@ -31,6 +31,20 @@ export interface NvItemDefinition {
   readonly variableSize: boolean;
   readonly variantType: boolean;
   readonly maxIndex?: number;
+  /**
+   * `array_index` of legacy-NV NvDefinition files (seen in a public device dump: `array_index="2"` on NAM items,
+   * `"110"` on NV_DIAL_I, `"0"` on plain items): the array size; > 0 marks an indexed item.
+   */
+  readonly arrayIndex?: number;
+}
+
+/** True if records of this item begin with their index byte: `maxIndex`, `array_index` > 0, or a first `uint8 nam`. */
+function isIndexed(d: NvItemDefinition): boolean {
+  return (
+    d.maxIndex !== undefined ||
+    (d.arrayIndex ?? 0) > 0 ||
+    (d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam')
+  );
 }
 /** A parsed NvDefinition. */
 export interface NvDefinition {
@@ -158,6 +172,7 @@ export function parseNvDefinition(root: XmlElement, options: DefinitionOptions =
         variableSize: bool(e.attrs['variableSize']),
         variantType: bool(e.attrs['variantType']),
         ...(e.attrs['maxIndex'] !== undefined ? { maxIndex: Number(e.attrs['maxIndex']) } : {}),
+        ...(/^\s*\d{1,5}\s*$/.test(e.attrs['array_index'] ?? '') ? { arrayIndex: Number(e.attrs['array_index']) } : {}),
       };
       if (isEfs) {
         if (efsItems.has(def.path as string))
@@ -362,9 +377,7 @@ export function compileNvSource(source: XmlElement, def: NvDefinition, options: 
     }
     const origin = { file: e.file, what };
     if (!isEfs && (id as number) < 20000) {
-      const indexed =
-        d !== undefined &&
-        (d.maxIndex !== undefined || (d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam'));
+      const indexed = d !== undefined && isIndexed(d);
       const index = indexed ? (bytes[0] ?? 0) : 0;
       const attrIndex = e.attrs['index'];
       if (indexed && attrIndex !== undefined && Number(attrIndex) !== index) {
@@ -592,8 +605,8 @@ export function compileNvFiles(
 
 /**
  * NV info from the NvDefinition (§3.6 source (3), a heuristic, inferred): legacy ids < 20000; indexed iff `maxIndex`
- * is present (arraySize = maxIndex + 1) or the first member is a `uint8` named `nam` (arraySize 1 unless maxIndex says
- * more); size = layout − 1 for indexed items. Items whose layout does not fit a 128-byte record are left out.
+ * is present (arraySize = maxIndex + 1), `array_index` > 0 (arraySize = array_index; legacy-NV definition files) or the
+ * first member is a `uint8` named `nam` (arraySize 1 unless maxIndex says more); size = layout − 1 for indexed items. Items whose layout does not fit a 128-byte record are left out.
  * Prefer a user table or a reference tree of the same build when there is one.
  * @example nvInfoFromDefinition(def).find((e) => e.id === 10) // { id: 10, size: 2, arraySize: 2 }
  */
@@ -602,12 +615,13 @@ export function nvInfoFromDefinition(def: NvDefinition): NvInfoEntry[] {
   for (const d of def.items.values()) {
     const id = d.id as number;
     if (id >= 20000 || d.variantType) continue;
-    const nam = d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam';
-    const indexed = d.maxIndex !== undefined || nam;
+    const indexed = isIndexed(d);
     const arraySize = indexed
       ? d.maxIndex !== undefined && Number.isInteger(d.maxIndex) && d.maxIndex >= 0
         ? d.maxIndex + 1
-        : 1
+        : (d.arrayIndex ?? 0) > 0
+          ? (d.arrayIndex as number)
+          : 1
       : 0;
     const size = layoutSize(def, d) - (indexed ? 1 : 0);
     if (size < 0 || size > (indexed ? QCN_PAYLOAD_BYTES - 1 : QCN_PAYLOAD_BYTES) || arraySize > 256) continue;

@@ -20,17 +20,24 @@ export interface LintFinding {
 }
 
 /**
- * Device-unique factory NVs that must not go into a shared preload. Ids and names as in public sources (the README
- * names the source of each): 0 `NV_ESN_I`, 114 `NV_FACTORY_INFO_I`, 447 `NV_BD_ADDR_I`, 550 `NV_UE_IMEI_I`,
- * 1943 `NV_MEID_I`, 4678 `NV_WLAN_MAC_ADDRESS_I`. Extend with `factoryIds`.
+ * Device-unique identity/factory NVs that must not go into a shared preload (§5 #12). Ids and names as in public
+ * sources (the README names the source of each). Extend with `factoryIds`.
  */
 export const FACTORY_NV_IDS: Readonly<Record<number, string>> = Object.freeze({
-  0: 'ESN',
-  114: 'factory information',
-  447: 'Bluetooth address',
-  550: 'IMEI',
-  1943: 'MEID',
-  4678: 'WLAN MAC address',
+  0: 'ESN', // NV_ESN_I
+  1: 'ESN checksum', // NV_ESN_CHKSUM_I
+  114: 'factory information', // NV_FACTORY_INFO_I
+  447: 'Bluetooth address', // NV_BD_ADDR_I
+  550: 'IMEI', // NV_UE_IMEI_I
+  1943: 'MEID', // NV_MEID_I
+  1992: 'MEID check digit', // NV_MEID_CD_I
+  2497: 'factory data 1', // NV_FACTORY_DATA_1_I
+  2498: 'factory data 2', // NV_FACTORY_DATA_2_I
+  2499: 'factory data 3', // NV_FACTORY_DATA_3_I
+  2500: 'factory data 4', // NV_FACTORY_DATA_4_I
+  4678: 'WLAN MAC address', // NV_WLAN_MAC_ADDRESS_I
+  5597: 'ESN (ME copy)', // NV_ESN_ME_I
+  5598: 'MEID (ME copy)', // NV_MEID_ME_I
 });
 
 /**

@@ -272,6 +272,28 @@ describe('errors name the file, item and token (§4)', () => {
       'NV_EFS_DEF_DUPLICATE',
     );
   });
+  it('legacy-NV definition files mark arrays with array_index (seen in a public device-dump NvDefinition)', () => {
+    const def = parseNvDefinition(
+      parseXml(
+        `<NvDefinition>
+          <NvItem id="10" name="NV_PREF_MODE_I" permission="readwrite" array_index="2">
+            <Member type="uint8" sizeOf="1" name="" /><Member type="uint16" sizeOf="1" name="" /></NvItem>
+          <NvItem id="5" name="NV_SLOT_CYCLE_INDEX_I" permission="readwrite" array_index="0">
+            <Member type="int8" sizeOf="1" name="" /></NvItem>
+        </NvDefinition>`,
+        'd.xml',
+      ),
+    );
+    expect(nvInfoFromDefinition(def)).toEqual([
+      { id: 5, size: 1, arraySize: 0 },
+      { id: 10, size: 2, arraySize: 2 },
+    ]);
+    const r = compileNvSource(
+      parseXml('<NvSource><NvItem id="10" encoding="dec">1,31</NvItem></NvSource>', 'm.xml'),
+      def,
+    );
+    expect(r.qcn.items[0]).toMatchObject({ id: 10, index: 1 });
+  });
   it('0x tokens under encoding="dec" are hex, as QRCT compiles real master files (§3.3 1, issue 14.4)', () => {
     const def = parseNvDefinition(
       parseXml(
