@@ -118,3 +118,24 @@ describe.skipIf(!(hasTool('gsf') && hasTool('python3')))(
     });
   },
 );
+
+describe('nv qcom qcn inspect on an XQCN (no external tool)', () => {
+  it('names an unknown stream even under a foreign model storage name; Feature_Mask is known', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'nv-xqcn-cli-'));
+    try {
+      await writeFile(
+        join(d, 'm.xqcn'),
+        `<QCN><Stream Name="File_Version" Value="02 00 00 00 00 00"/><Storage Name="Model7"><Storage Name="default">
+<Stream Name="Mobile_Property_Info" Value="00000000 0700 0000 0000 0000"/><Stream Name="Odd" Value="01"/>
+<Stream Name="Feature_Mask" Value="0102"/></Storage></Storage></QCN>`,
+      );
+      const r = await runNv(['qcom', 'qcn', 'inspect', 'm.xqcn', '--json'], { cwd: d });
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.unknownStreams).toEqual(['00000007/default/Odd']);
+      expect(j.warnings.map((w: { code: string }) => w.code)).toEqual(['NV_EFS_QCN_UNKNOWN_STREAM']);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -183,14 +183,18 @@ export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
   }));
   const efs = qcn.efs.map((f) => ({ store: f.store, path: f.path, size: f.data.length, sha256: sha256Hex(f.data) }));
   // Every stream, with whether the reader understood it: an unknown one is never skipped silently.
-  const extra = new Set(qcn.extra.map((e) => e.path));
   const modelName = qcn.modelName ?? String(qcn.model).padStart(8, '0');
+  // The XQCN view is rebuilt by qcnToEntries, which maps a foreign model storage name to %08d: match both spellings.
+  const padded = String(qcn.model).padStart(8, '0');
+  const remap = (p: string): string =>
+    p.startsWith(`${modelName}/`) ? `${padded}/${p.slice(modelName.length + 1)}` : p;
+  const extra = new Set(qcn.extra.flatMap((e) => [e.path, remap(e.path)]));
   const streams = (xml ? qcnToEntries(qcn) : decodeCfb(bytes))
     .filter((e) => e.type === 'stream')
     .map((e) => ({
       path: e.path,
       size: e.data?.length ?? 0,
-      known: !extra.has(e.path) || isOpaqueQcnStream(e.path, modelName),
+      known: !extra.has(e.path) || isOpaqueQcnStream(e.path, modelName) || isOpaqueQcnStream(e.path, padded),
     }));
   const unknown = streams.filter((s) => !s.known);
   const json = {
