@@ -169,7 +169,12 @@ describe('nv qcom qcn', () => {
     expect(j.items[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(j.efs[0]).toMatchObject({ path: '/nv/item_files/rfnv/00024997', size: 3 });
     expect(j.streams.length).toBe(17);
-    expect(j.unknownStreams).toEqual(['00004094/default/Feature_Mask']);
+    // Feature_Mask is opaque on purpose (§2.2): listed, known, not "unknown".
+    expect(j.streams.find((x: { path: string }) => x.path === '00004094/default/Feature_Mask')).toMatchObject({
+      size: 56,
+      known: true,
+    });
+    expect(j.unknownStreams).toEqual([]);
   });
   it('to-efs needs sizes (NV_EFS_NV_INFO_MISSING, no folder left), and writes the tree with --nv-info', async () => {
     const bad = await runNv(['qcom', 'qcn', 'to-efs', join(VEC, 'foreign.qcn'), '-o', 'q1', '--json'], { cwd: dir });
@@ -228,7 +233,7 @@ describe('nv qcom nv compile → qcn to-efs → efs pack → efs lint', () => {
       cwd: dir,
     });
     expect(s.code).toBe(0);
-    expect(JSON.parse(s.stdout).removed).toEqual([550]);
+    expect(JSON.parse(s.stdout).removed.map((r: { id: number }) => r.id)).toEqual([550]);
     const again = await runNv(['qcom', 'efs', 'lint', 'clean.qcn', '--json'], { cwd: dir });
     expect(JSON.parse(again.stdout)).toEqual({ ok: true, findings: [] });
     // The XQCN form: compile to .xqcn, inspect shows the same items as the QCN.

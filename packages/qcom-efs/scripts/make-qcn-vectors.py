@@ -95,8 +95,9 @@ def qcn(array=None, dirs_extra=()):
                                  ('00000002', bytes.fromhex('0100010100000000') + b'/empty')]),
                     ('EFS_Data', [('00000001', bytes(i % 251 for i in range(5000))), ('00000000', b'pdp'), ('00000002', b'')]),
                 ]),
+                # §2.2: the arrays live under default, beside Mobile_Property_Info (real QPST/QRCT/QMSL files).
+                ('NV_NUMBERED_ITEMS', [('NV_ITEM_ARRAY', arr), ('NV_ITEM_ARRAY_SIM_1', record(10, 0, bytes([0, 9, 0])))]),
             ]),
-            ('NV_NUMBERED_ITEMS', [('NV_ITEM_ARRAY', arr), ('NV_ITEM_ARRAY_SIM_1', record(10, 0, bytes([0, 9, 0])))]),
         ]),
     ])
 

@@ -31,12 +31,34 @@ export interface NvItemDefinition {
   readonly variableSize: boolean;
   readonly variantType: boolean;
   readonly maxIndex?: number;
+  /**
+   * `array_index` of legacy-NV NvDefinition files (seen in a public device dump: `array_index="2"` on NAM items,
+   * `"110"` on NV_DIAL_I, `"0"` on plain items): the array size; > 0 marks an indexed item.
+   */
+  readonly arrayIndex?: number;
+}
+
+/** True if records of this item begin with their index byte: `maxIndex`, `array_index` > 0, or a first `uint8 nam`. */
+function isIndexed(d: NvItemDefinition): boolean {
+  return (
+    d.maxIndex !== undefined ||
+    (d.arrayIndex ?? 0) > 0 ||
+    (d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam')
+  );
 }
 /** A parsed NvDefinition. */
 export interface NvDefinition {
   readonly dataTypes: ReadonlyMap<string, NvDataType>;
   readonly items: ReadonlyMap<number, NvItemDefinition>;
   readonly efsItems: ReadonlyMap<string, NvItemDefinition>;
+  /** Warnings of the parse (`NV_EFS_DEF_DUPLICATE`: real vendor files repeat entries); the compiler reports them. */
+  readonly warnings?: readonly EfsWarning[];
+}
+
+/** Options of {@link parseNvDefinition}. */
+export interface DefinitionOptions {
+  /** Duplicate definitions (`NV_EFS_DEF_DUPLICATE`) are errors instead of warnings (later wins). */
+  readonly strict?: boolean;
 }
 
 /** The eight built-in primitives (§3.2): byte width and signedness. */
@@ -82,7 +104,7 @@ function members(e: XmlElement, where: string): NvMember[] {
  * @throws NvError `NV_EFS_XML_BAD_ROOT`, `NV_EFS_DEF_UNKNOWN_TYPE`, `NV_EFS_DEF_TYPE_CYCLE`, `NV_EFS_DEF_DUPLICATE`, `NV_EFS_BAD_DEF_SIZEOF`, `NV_EFS_XML_MISSING_ATTR`
  * @example const def = parseNvDefinition(loadXml('NvDefinition.xml', resolver));
  */
-export function parseNvDefinition(root: XmlElement): NvDefinition {
+export function parseNvDefinition(root: XmlElement, options: DefinitionOptions = {}): NvDefinition {
   if (root.name !== 'NvDefinition')
     throw new NvError('NV_EFS_XML_BAD_ROOT', `${root.file}: root is <${root.name}>, expected <NvDefinition>`, {
       path: root.file,
@@ -91,17 +113,24 @@ export function parseNvDefinition(root: XmlElement): NvDefinition {
   const typeids = new Map<number, string>();
   const items = new Map<number, NvItemDefinition>();
   const efsItems = new Map<string, NvItemDefinition>();
-  const itemNames = new Set<string>();
+  const itemNames = new Map<string, number>();
+  const warnings: EfsWarning[] = [];
+  // Real vendor NvDefinition files repeat entries (NV 855 as uint8, later as uint16): the later wins (§4).
+  const duplicate = (message: string): void => {
+    if (options.strict === true) throw new NvError('NV_EFS_DEF_DUPLICATE', message, { path: root.file });
+    warnings.push({ code: 'NV_EFS_DEF_DUPLICATE', message, path: root.file });
+  };
   for (const e of root.children) {
     if (e.name === 'DataType') {
       const name = e.attrs['name'];
       if (name === undefined)
         throw new NvError('NV_EFS_XML_MISSING_ATTR', `${root.file}: DataType without name`, { path: root.file });
       if (Object.hasOwn(PRIMITIVES, name)) continue; // primitives are self-referencing DataTypes: built in (own keys: not `constructor`)
-      if (dataTypes.has(name))
-        throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: DataType ${name} is defined twice`, {
-          path: root.file,
-        });
+      const earlier = dataTypes.get(name);
+      if (earlier !== undefined) {
+        duplicate(`${root.file}: DataType ${name} is defined twice; the later definition wins`);
+        if (earlier.typeid !== undefined && typeids.get(earlier.typeid) === name) typeids.delete(earlier.typeid);
+      }
       const tid = e.attrs['typeid'];
       const typeid = tid === undefined ? undefined : Number(tid);
       if (typeid !== undefined) {
@@ -109,12 +138,15 @@ export function parseNvDefinition(root: XmlElement): NvDefinition {
           throw new NvError('NV_EFS_BAD_XML_ATTR', `${root.file}: DataType ${name} typeid "${tid}" is not an integer`, {
             path: root.file,
           });
-        if (typeids.has(typeid))
-          throw new NvError(
-            'NV_EFS_DEF_DUPLICATE',
-            `${root.file}: typeid ${typeid} is used by ${typeids.get(typeid)} and ${name}`,
-            { path: root.file },
-          );
+        const holder = typeids.get(typeid);
+        if (holder !== undefined) {
+          duplicate(`${root.file}: typeid ${typeid} is used by ${holder} and ${name}; ${name} (the later) gets it`);
+          const h = dataTypes.get(holder);
+          if (h !== undefined) {
+            const { typeid: _dropped, ...rest } = h;
+            dataTypes.set(holder, rest);
+          }
+        }
         typeids.set(typeid, name);
       }
       dataTypes.set(name, {
@@ -140,28 +172,24 @@ export function parseNvDefinition(root: XmlElement): NvDefinition {
         variableSize: bool(e.attrs['variableSize']),
         variantType: bool(e.attrs['variantType']),
         ...(e.attrs['maxIndex'] !== undefined ? { maxIndex: Number(e.attrs['maxIndex']) } : {}),
+        ...(/^\s*\d{1,5}\s*$/.test(e.attrs['array_index'] ?? '') ? { arrayIndex: Number(e.attrs['array_index']) } : {}),
       };
       if (isEfs) {
         if (efsItems.has(def.path as string))
-          throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvEfsItem ${def.path} is defined twice`, {
-            path: root.file,
-          });
+          duplicate(`${root.file}: NvEfsItem ${def.path} is defined twice; the later definition wins`);
         efsItems.set(def.path as string, def);
       } else {
-        if (items.has(def.id as number))
-          throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvItem ${def.id} is defined twice`, {
-            path: root.file,
-          });
-        if (itemNames.has(name))
-          throw new NvError('NV_EFS_DEF_DUPLICATE', `${root.file}: NvItem name ${name} is used twice`, {
-            path: root.file,
-          });
-        itemNames.add(name);
-        items.set(def.id as number, def);
+        const id = def.id as number;
+        if (items.has(id)) duplicate(`${root.file}: NvItem ${id} is defined twice; the later definition wins`);
+        const named = itemNames.get(name);
+        if (named !== undefined && named !== id)
+          duplicate(`${root.file}: NvItem name ${name} is used by NV ${named} and NV ${id}`);
+        itemNames.set(name, id);
+        items.set(id, def);
       }
     }
   }
-  const def: NvDefinition = { dataTypes, items, efsItems };
+  const def: NvDefinition = { dataTypes, items, efsItems, ...(warnings.length > 0 ? { warnings } : {}) };
   // Check every type resolves and no DataType contains itself.
   const state = new Map<string, 'busy' | 'done'>();
   const visit = (type: string, where: string): void => {
@@ -271,7 +299,7 @@ export function compileNvSource(source: XmlElement, def: NvDefinition, options: 
     throw new NvError('NV_EFS_XML_BAD_ROOT', `${source.file}: root is <${source.name}>, expected <NvSource>`, {
       path: source.file,
     });
-  const warnings: EfsWarning[] = [];
+  const warnings: EfsWarning[] = [...(def.warnings ?? [])];
   const soft = (code: string, message: string, path: string): void => {
     if (options.strict === true) throw new NvError(code, message, { path });
     warnings.push({ code, message, path });
@@ -349,9 +377,7 @@ export function compileNvSource(source: XmlElement, def: NvDefinition, options: 
     }
     const origin = { file: e.file, what };
     if (!isEfs && (id as number) < 20000) {
-      const indexed =
-        d !== undefined &&
-        (d.maxIndex !== undefined || (d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam'));
+      const indexed = d !== undefined && isIndexed(d);
       const index = indexed ? (bytes[0] ?? 0) : 0;
       const attrIndex = e.attrs['index'];
       if (indexed && attrIndex !== undefined && Number(attrIndex) !== index) {
@@ -431,14 +457,15 @@ function parseToken(
 ): bigint {
   let v: bigint;
   const at = member === undefined ? '' : ` member ${member}`;
-  if (encoding === 'dec') {
+  // A 0x token is hex whatever the encoding: real master files write 0x00,… byte lists under dec (§3.3 1).
+  if (encoding === 'dec' && !/^[+-]?0x/i.test(t)) {
     if (!/^[+-]?\d+$/.test(t))
       throw new NvError('NV_EFS_BAD_XML_TOKEN', `${where}${at}: "${t}" is not a decimal number`, {
         data: { token: t },
       });
     v = BigInt(t);
   } else {
-    const m = /^(-)?(?:0x)?([0-9a-f]+)$/i.exec(t);
+    const m = /^([+-])?(?:0x)?([0-9a-f]+)$/i.exec(t);
     if (m === null)
       throw new NvError('NV_EFS_BAD_XML_TOKEN', `${where}${at}: "${t}" is not a hex number`, { data: { token: t } });
     v = BigInt(`0x${m[2]}`) * (m[1] === '-' ? -1n : 1n);
@@ -572,14 +599,14 @@ export function compileNvFiles(
   resolver: XmlResolver,
   options: CompileOptions = {},
 ): CompileResult {
-  const def = parseNvDefinition(loadXml(definitionPath, resolver));
+  const def = parseNvDefinition(loadXml(definitionPath, resolver), { strict: options.strict === true });
   return compileNvSource(loadXml(masterPath, resolver), def, options);
 }
 
 /**
  * NV info from the NvDefinition (§3.6 source (3), a heuristic, inferred): legacy ids < 20000; indexed iff `maxIndex`
- * is present (arraySize = maxIndex + 1) or the first member is a `uint8` named `nam` (arraySize 1 unless maxIndex says
- * more); size = layout − 1 for indexed items. Items whose layout does not fit a 128-byte record are left out.
+ * is present (arraySize = maxIndex + 1), `array_index` > 0 (arraySize = array_index; legacy-NV definition files) or the
+ * first member is a `uint8` named `nam` (arraySize 1 unless maxIndex says more); size = layout − 1 for indexed items. Items whose layout does not fit a 128-byte record are left out.
  * Prefer a user table or a reference tree of the same build when there is one.
  * @example nvInfoFromDefinition(def).find((e) => e.id === 10) // { id: 10, size: 2, arraySize: 2 }
  */
@@ -588,12 +615,13 @@ export function nvInfoFromDefinition(def: NvDefinition): NvInfoEntry[] {
   for (const d of def.items.values()) {
     const id = d.id as number;
     if (id >= 20000 || d.variantType) continue;
-    const nam = d.members[0]?.type === 'uint8' && d.members[0]?.name === 'nam';
-    const indexed = d.maxIndex !== undefined || nam;
+    const indexed = isIndexed(d);
     const arraySize = indexed
       ? d.maxIndex !== undefined && Number.isInteger(d.maxIndex) && d.maxIndex >= 0
         ? d.maxIndex + 1
-        : 1
+        : (d.arrayIndex ?? 0) > 0
+          ? (d.arrayIndex as number)
+          : 1
       : 0;
     const size = layoutSize(def, d) - (indexed ? 1 : 0);
     if (size < 0 || size > (indexed ? QCN_PAYLOAD_BYTES - 1 : QCN_PAYLOAD_BYTES) || arraySize > 256) continue;

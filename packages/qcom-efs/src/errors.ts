@@ -93,8 +93,9 @@ export const EFS_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_EFS_', {
     fix: 'Correct the NvDefinition named in the message.',
   },
   NV_EFS_DEF_DUPLICATE: {
-    meaning: 'Duplicate NvItem id/name, DataType name/typeid (E).',
-    fix: 'Correct the NvDefinition named in the message.',
+    meaning:
+      'Duplicate NvItem id/name, NvEfsItem path, DataType name/typeid; real vendor NvDefinition files repeat entries, the later definition wins (W/E).',
+    fix: 'Nothing to do unless the earlier definition was the right one: then delete the later one. Under --strict it is an error.',
   },
   NV_EFS_BAD_DEF_SIZEOF: {
     meaning: 'SizeOf not a positive integer (E).',
@@ -163,6 +164,24 @@ export const EFS_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_EFS_', {
   NV_EFS_BAD_QCN_BACKUP_HEADER: {
     meaning: 'Dir < 8 B (E); header \u2260 01 00 01 01 00 00 00 00 (W) (E/W).',
     fix: 'Check that the file is a complete QCN backup; take a new backup if it is damaged.',
+  },
+  NV_EFS_QCN_LEGACY_LOCATION: {
+    meaning:
+      'Numbered items at <MODEL>/NV_NUMBERED_ITEMS (where earlier @nv/qcom-efs versions wrote them) instead of <MODEL>/default/NV_NUMBERED_ITEMS (QPST/QRCT/QMSL) (W).',
+    fix: 'Read anyway; write the QCN again (e.g. `nv qcom efs lint --strip-factory` or a compile) to get the vendor layout.',
+  },
+  NV_EFS_QCN_UNKNOWN_STREAM: {
+    meaning: 'A QCN stream this reader does not understand; it is kept as is and listed by `nv qcom qcn inspect` (W).',
+    fix: 'Check what wrote it; report the layout if it holds NV data (it is not converted to EFS files).',
+  },
+  NV_EFS_QCN_ITEMS_UNREAD: {
+    meaning:
+      'The QCN has an NV_NUMBERED_ITEMS storage but no numbered item could be read from it: a lint of it would be falsely clean (E, lint finding).',
+    fix: 'Inspect the streams (`nv qcom qcn inspect --json`); the arrays must be <MODEL>/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY[_SIM_<n>].',
+  },
+  NV_EFS_BAD_LINT_LIST: {
+    meaning: 'A --lists JSON file (factory ids, runtime ids/paths) is not valid (E).',
+    fix: 'Give {"factoryIds": [550, …], "runtimeIds": […], "runtimePaths": ["/policyman/…", …]}.',
   },
   NV_EFS_QCN_SKIPPED_ENTRY: {
     meaning: 'Zero-length data or relative path not converted (W).',

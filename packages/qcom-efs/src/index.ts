@@ -46,11 +46,13 @@ export { compareCfbNames, decodeCfb, encodeCfb } from './cfb.ts';
 export type { CfbEntry, CfbWriteOptions } from './cfb.ts';
 export {
   EFS_BACKUP_HEADER,
+  NUMBERED_STORAGE,
   QCN_PAYLOAD_BYTES,
   QCN_RECORD_BYTES,
   QCN_STORES,
   decodeQcn,
   encodeQcn,
+  isOpaqueQcnStream,
   qcnFromEntries,
   qcnToEntries,
 } from './qcn.ts';
@@ -70,11 +72,14 @@ export {
 export type { CompileOptions, CompileResult, NvDataType, NvDefinition, NvItemDefinition, NvMember } from './compile.ts';
 export {
   FACTORY_NV_IDS,
+  RUNTIME_PATHS,
   lintEfsImage,
   lintEfsTree,
   lintQcn,
+  parseLintLists,
   stripFactoryFromQcn,
+  stripFactoryFromQcnEntries,
   stripFactoryFromTree,
 } from './lint.ts';
-export type { LintFinding, LintOptions } from './lint.ts';
+export type { LintFinding, LintLists, LintOptions, StrippedEntry } from './lint.ts';
 export { decodeXqcn, encodeXqcn } from './xqcn.ts';

@@ -3,10 +3,11 @@
  * from the definition, and names/sizes the modem rejects. Works on an EFS tree; a QCN is linted through its tree view.
  * @module
  */
-import { encodeLatin1 } from '@nv/core';
+import { NvError, encodeLatin1 } from '@nv/core';
+import type { CfbEntry } from './cfb.ts';
 import type { NvDefinition } from './compile.ts';
 import type { NvInfoEntry } from './qcn-efs.ts';
-import type { Qcn } from './qcn.ts';
+import { NUMBERED_STORAGE, QCN_RECORD_BYTES, isOpaqueQcnStream, qcnFromEntries, type Qcn } from './qcn.ts';
 import { MAX_ITEM_BYTES, S_IFMT, defaultKind, type EfsTree, type EfsWarning } from './tree.ts';
 import { REPACK_HINT, ustarSplit, type TarMember } from './tar.ts';
 
@@ -20,16 +21,32 @@ export interface LintFinding {
 }
 
 /**
- * Device-unique factory NVs that must not go into a shared preload (well-known public ids, inferred):
- * 0 ESN, 447 Bluetooth address, 550 IMEI, 1943 MEID, 4678 WLAN MAC.
+ * Device-unique identity/factory NVs that must not go into a shared preload (§5 #12). Ids and names as in public
+ * sources (the README names the source of each). Extend with `factoryIds`.
  */
 export const FACTORY_NV_IDS: Readonly<Record<number, string>> = Object.freeze({
-  0: 'ESN',
-  447: 'Bluetooth address',
-  550: 'IMEI',
-  1943: 'MEID',
-  4678: 'WLAN MAC address',
+  0: 'ESN', // NV_ESN_I
+  1: 'ESN checksum', // NV_ESN_CHKSUM_I
+  114: 'factory information', // NV_FACTORY_INFO_I
+  447: 'Bluetooth address', // NV_BD_ADDR_I
+  550: 'IMEI', // NV_UE_IMEI_I
+  1943: 'MEID', // NV_MEID_I
+  1992: 'MEID check digit', // NV_MEID_CD_I
+  2497: 'factory data 1', // NV_FACTORY_DATA_1_I
+  2498: 'factory data 2', // NV_FACTORY_DATA_2_I
+  2499: 'factory data 3', // NV_FACTORY_DATA_3_I
+  2500: 'factory data 4', // NV_FACTORY_DATA_4_I
+  4678: 'WLAN MAC address', // NV_WLAN_MAC_ADDRESS_I
+  5597: 'ESN (ME copy)', // NV_ESN_ME_I
+  5598: 'MEID (ME copy)', // NV_MEID_ME_I
 });
+
+/**
+ * Built-in runtime-state paths (§5 #12): a path, or a folder when it ends in `/`. Policy-manager state
+ * (`/policyman/`), except `/policyman/device_config.xml`, which guides keep. Extend with `runtimePaths`.
+ */
+export const RUNTIME_PATHS: readonly string[] = Object.freeze(['/policyman/']);
+const RUNTIME_KEEP = new Set(['/policyman/device_config.xml']);
 
 /** Options of {@link lintEfsTree}. */
 export interface LintOptions {
@@ -41,6 +58,48 @@ export interface LintOptions {
   readonly factoryIds?: readonly number[];
   /** Extra runtime-state NV ids (written by the modem while online). */
   readonly runtimeIds?: readonly number[];
+  /** Extra runtime-state EFS paths (a folder when it ends in `/`), added to {@link RUNTIME_PATHS}. */
+  readonly runtimePaths?: readonly string[];
+}
+
+/** The user-extendable lists of {@link LintOptions}, as read from a `--lists` JSON file. */
+export interface LintLists {
+  readonly factoryIds: number[];
+  readonly runtimeIds: number[];
+  readonly runtimePaths: string[];
+}
+
+/**
+ * Reads a lists JSON value: `{"factoryIds": [550, …], "runtimeIds": […], "runtimePaths": ["/policyman/", …]}`
+ * (every key optional; ids 0…65535, paths absolute).
+ * @throws NvError `NV_EFS_BAD_LINT_LIST`
+ * @example parseLintLists({ factoryIds: [6853] }).factoryIds // [6853]
+ */
+export function parseLintLists(json: unknown, file = 'lists'): LintLists {
+  const bad = (what: string): never => {
+    throw new NvError('NV_EFS_BAD_LINT_LIST', `${file}: ${what}`, { path: file });
+  };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) bad('not a JSON object');
+  const o = json as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!['factoryIds', 'runtimeIds', 'runtimePaths'].includes(k))
+      bad(`unknown key "${k}" (factoryIds, runtimeIds, runtimePaths)`);
+  const ids = (k: string): number[] => {
+    const v = o[k] ?? [];
+    if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 0xffff))
+      bad(`"${k}" must be a list of NV ids 0..65535`);
+    return v as number[];
+  };
+  const paths = o['runtimePaths'] ?? [];
+  if (!Array.isArray(paths) || !paths.every((x) => typeof x === 'string' && x.startsWith('/')))
+    bad('"runtimePaths" must be a list of absolute EFS paths');
+  return { factoryIds: ids('factoryIds'), runtimeIds: ids('runtimeIds'), runtimePaths: paths as string[] };
+}
+
+/** True if an EFS path is runtime state by {@link RUNTIME_PATHS} or `runtimePaths`. */
+function isRuntimePath(p: string, options: Pick<LintOptions, 'runtimePaths'>): boolean {
+  if (RUNTIME_KEEP.has(p) && options.runtimePaths?.includes(p) !== true) return false;
+  return [...RUNTIME_PATHS, ...(options.runtimePaths ?? [])].some((r) => (r.endsWith('/') ? p.startsWith(r) : p === r));
 }
 
 const NUM_RE = /^\/nvm\/(?:num|context\d{1,2})\/(\d{1,5})(?:_\d{1,3})?$/;
@@ -91,12 +150,14 @@ export function lintEfsTree(tree: EfsTree, options: LintOptions = {}): { ok: boo
         path: p,
         message: `${p}: /safe/sfs is never packed (§3.10)`,
       });
-    if (p.startsWith('/policyman/') && p !== '/policyman/device_config.xml') {
+    if (e.type !== 'dir' && isRuntimePath(p, options)) {
       findings.push({
         severity: 'warning',
         code: 'NV_EFS_LINT_RUNTIME_STATE',
         path: p,
-        message: `${p} is policy-manager runtime state; guides keep only /policyman/device_config.xml (§5 #12)`,
+        message: p.startsWith('/policyman/')
+          ? `${p} is policy-manager runtime state; guides keep only /policyman/device_config.xml (§5 #12; --strip-factory removes it)`
+          : `${p} is listed as runtime state (§5 #12; --strip-factory removes it)`,
       });
     }
     const size = e.data?.length ?? 0;
@@ -171,14 +232,42 @@ export function lintEfsTree(tree: EfsTree, options: LintOptions = {}): { ok: boo
   return { ok: !findings.some((f) => f.severity === 'error'), findings };
 }
 
+/** Where a numbered record lives as an EFS file (`/nvm/num/<id>`, `/nvm/context<n>/<id>`). */
+function recordPath(id: number, subscription: number): string {
+  return subscription === 0 ? `/nvm/num/${id}` : `/nvm/context${subscription}/${id}`;
+}
+
 /**
- * Lints a QCN: its numbered items by id (factory/runtime/definition) and its store files by path.
+ * Lints a QCN: its numbered items by id (factory/runtime/definition), its store files by path, and its streams:
+ * a stream the reader did not understand is a warning (`NV_EFS_QCN_UNKNOWN_STREAM`), and a stream under an
+ * `NV_NUMBERED_ITEMS` storage that gave no records is an error (`NV_EFS_QCN_ITEMS_UNREAD`): a lint that saw no
+ * numbered items there would be falsely clean.
  * @example lintQcn(qcn).findings
  */
 export function lintQcn(qcn: Qcn, options: LintOptions = {}): { ok: boolean; findings: LintFinding[] } {
   const findings: LintFinding[] = [];
+  const modelName = qcn.modelName ?? String(qcn.model).padStart(8, '0');
+  for (const e of qcn.extra) {
+    if (e.type !== 'stream' || isOpaqueQcnStream(e.path, modelName)) continue;
+    const numbered = e.path.split('/').some((p) => p.toUpperCase() === NUMBERED_STORAGE);
+    findings.push(
+      numbered
+        ? {
+            severity: 'error',
+            code: 'NV_EFS_QCN_ITEMS_UNREAD',
+            path: e.path,
+            message: `${e.path} (${e.data?.length ?? 0} bytes) is in an ${NUMBERED_STORAGE} storage but no numbered item was read from it: factory items in it would go unnoticed`,
+          }
+        : {
+            severity: 'warning',
+            code: 'NV_EFS_QCN_UNKNOWN_STREAM',
+            path: e.path,
+            message: `${e.path} (${e.data?.length ?? 0} bytes) is a stream the reader does not understand; not linted, kept as is`,
+          },
+    );
+  }
   for (const i of qcn.items) {
-    const path = i.subscription === 0 ? `/nvm/num/${i.id}` : `/nvm/context${i.subscription}/${i.id}`;
+    const path = recordPath(i.id, i.subscription);
     const f = factoryName(i.id, options);
     if (f !== undefined)
       findings.push({
@@ -194,7 +283,7 @@ export function lintQcn(qcn: Qcn, options: LintOptions = {}): { ok: boolean; fin
         code: 'NV_EFS_LINT_RUNTIME_STATE',
         path,
         id: i.id,
-        message: `NV ${i.id} is written by the modem while online; take the QCN offline`,
+        message: `NV ${i.id} is written by the modem while online; take the QCN offline (--strip-factory removes it)`,
       });
     if (options.definition !== undefined && !options.definition.items.has(i.id))
       findings.push({
@@ -217,18 +306,34 @@ export function lintQcn(qcn: Qcn, options: LintOptions = {}): { ok: boolean; fin
   return { ok: !findings.some((f) => f.severity === 'error'), findings };
 }
 
+/** What `--strip-factory` removes: factory or runtime ids, runtime paths. */
+type StripOptions = Pick<LintOptions, 'factoryIds' | 'runtimeIds' | 'runtimePaths'>;
+
+/** Why an EFS path is stripped (undefined: kept). */
+function stripPathReason(p: string, options: StripOptions): string | undefined {
+  const m = NUM_RE.exec(p);
+  if (m !== null) {
+    const r = stripIdReason(Number(m[1]), options);
+    if (r !== undefined) return r;
+  }
+  return isRuntimePath(p, options) ? 'runtime state' : undefined;
+}
+
+function stripIdReason(id: number, options: StripOptions): string | undefined {
+  const f = factoryName(id, options);
+  if (f !== undefined) return f;
+  return options.runtimeIds?.includes(id) === true ? 'runtime state' : undefined;
+}
+
 /**
- * Removes factory NVs (§5 #12, `--strip-factory`) from a tree.
- * @example stripFactoryFromTree(tree).tree
+ * Removes factory NVs and runtime state (§5 #12, `--strip-factory`) from a tree: `/nvm/num` and `/nvm/context<n>`
+ * files of factory/runtime ids, and runtime paths.
+ * @example stripFactoryFromTree(tree).removed // ['/nvm/num/550', '/policyman/ue_mode']
  */
-export function stripFactoryFromTree(
-  tree: EfsTree,
-  options: Pick<LintOptions, 'factoryIds'> = {},
-): { tree: EfsTree; removed: string[] } {
+export function stripFactoryFromTree(tree: EfsTree, options: StripOptions = {}): { tree: EfsTree; removed: string[] } {
   const removed: string[] = [];
   const entries = tree.entries.filter((e) => {
-    const m = NUM_RE.exec(e.path);
-    const drop = m !== null && factoryName(Number(m[1]), options) !== undefined;
+    const drop = e.type !== 'dir' && stripPathReason(e.path, options) !== undefined;
     if (drop) removed.push(e.path);
     return !drop;
   });
@@ -236,20 +341,103 @@ export function stripFactoryFromTree(
 }
 
 /**
- * Removes factory NVs from a QCN's records.
- * @example stripFactoryFromQcn(qcn).qcn
+ * Removes factory NVs and runtime state from a QCN model (records by id, store files by path).
+ * @example stripFactoryFromQcn(qcn).removed // [550, 1943]
  */
-export function stripFactoryFromQcn(
-  qcn: Qcn,
-  options: Pick<LintOptions, 'factoryIds'> = {},
-): { qcn: Qcn; removed: number[] } {
+export function stripFactoryFromQcn(qcn: Qcn, options: StripOptions = {}): { qcn: Qcn; removed: number[] } {
   const removed: number[] = [];
   const items = qcn.items.filter((i) => {
-    const drop = factoryName(i.id, options) !== undefined;
+    const drop = stripIdReason(i.id, options) !== undefined;
     if (drop) removed.push(i.id);
     return !drop;
   });
-  return { qcn: { ...qcn, items }, removed };
+  const efs = qcn.efs.filter((f) => stripPathReason(f.path, options) === undefined);
+  return { qcn: { ...qcn, items, efs }, removed };
+}
+
+/** One thing `--strip-factory` removed from a QCN. */
+export interface StrippedEntry {
+  /** `record`: an NV_ITEM_ARRAY record; `file`: an EFS store file (its Dir and Data streams). */
+  readonly kind: 'record' | 'file';
+  /** EFS path (`/nvm/num/<id>` for a record). */
+  readonly path: string;
+  readonly id?: number;
+  readonly index?: number;
+  readonly subscription?: number;
+  /** The stream(s) it was removed from. */
+  readonly streams: readonly string[];
+  /** Why: the factory name (`IMEI`, …) or `runtime state`. */
+  readonly reason: string;
+}
+
+/**
+ * `--strip-factory` on a QCN's compound-file tree, in place: drops the factory/runtime records from each
+ * `NV_ITEM_ARRAY[_SIM_<n>]` stream (the other records keep their bytes and order) and the Dir/Data stream pairs of
+ * factory/runtime store files; every other stream is kept byte for byte, under its own name (`<K>` keys, property
+ * info, `Feature_Mask`, unknown streams). Write the result with `encodeCfb`.
+ * @throws NvError as `qcnFromEntries`
+ * @example const { entries, removed } = stripFactoryFromQcnEntries(decodeCfb(bytes)); encodeCfb(entries)
+ */
+export function stripFactoryFromQcnEntries(
+  entries: readonly CfbEntry[],
+  options: StripOptions = {},
+): { entries: CfbEntry[]; removed: StrippedEntry[] } {
+  const { qcn } = qcnFromEntries(entries); // validates the tree and finds the model storage and store keys
+  const modelName = qcn.modelName as string;
+  const lower = (p: string): string => p.toLowerCase();
+  const removed: StrippedEntry[] = [];
+  const drop = new Set<string>();
+  for (const f of qcn.efs) {
+    const reason = stripPathReason(f.path, options);
+    if (reason === undefined || f.key === undefined) continue;
+    const base = `${modelName}/default/${f.store}`;
+    const streams = [`${base}/EFS_Dir/${f.key}`, `${base}/EFS_Data/${f.key}`];
+    for (const s of streams) drop.add(lower(s));
+    removed.push({ kind: 'file', path: f.path, streams, reason });
+  }
+  const arrayRe = new RegExp(
+    `^${escapeRe(lower(modelName))}/(?:default/)?${lower(NUMBERED_STORAGE)}/nv_item_array(?:_sim_(\\d{1,2}))?$`,
+  );
+  const out: CfbEntry[] = [];
+  for (const e of entries) {
+    if (drop.has(lower(e.path))) continue;
+    const m = e.type === 'stream' && e.data !== undefined ? arrayRe.exec(lower(e.path)) : null;
+    if (m === null || e.data === undefined) {
+      out.push(e);
+      continue;
+    }
+    const data = e.data;
+    const subscription = m[1] === undefined ? 0 : Number(m[1]);
+    const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const keep: Uint8Array[] = [];
+    for (let at = 0; at + QCN_RECORD_BYTES <= data.length; at += QCN_RECORD_BYTES) {
+      const id = v.getUint16(at + 4, true);
+      const reason = stripIdReason(id, options);
+      if (reason === undefined) keep.push(data.subarray(at, at + QCN_RECORD_BYTES));
+      else
+        removed.push({
+          kind: 'record',
+          path: recordPath(id, subscription),
+          id,
+          index: v.getUint16(at + 6, true),
+          subscription,
+          streams: [e.path],
+          reason,
+        });
+    }
+    if (keep.length * QCN_RECORD_BYTES === data.length) {
+      out.push(e);
+      continue;
+    }
+    const next = new Uint8Array(keep.length * QCN_RECORD_BYTES);
+    keep.forEach((r, i) => next.set(r, i * QCN_RECORD_BYTES));
+    out.push({ ...e, data: next });
+  }
+  return { entries: out, removed };
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -23,6 +23,19 @@ export const QCN_RECORD_BYTES = 136;
 /** Payload bytes in a record (§2.4). */
 export const QCN_PAYLOAD_BYTES = 128;
 
+/** The storage of the numbered-item arrays, inside `<MODEL>/default` (§2.2). */
+export const NUMBERED_STORAGE = 'NV_NUMBERED_ITEMS';
+const NUMBERED_ARRAY_RE = /^NV_ITEM_ARRAY(?:_SIM_(\d{1,2}))?$/i;
+
+/**
+ * True for a stream the QCN reader keeps opaque on purpose (`Feature_Mask`, §2.2); any other stream in `extra` is
+ * one it does not understand (`NV_EFS_QCN_UNKNOWN_STREAM`).
+ * @example isOpaqueQcnStream('00000000/default/Feature_Mask', '00000000') // true
+ */
+export function isOpaqueQcnStream(path: string, modelName: string): boolean {
+  return path.toLowerCase() === `${modelName}/default/feature_mask`.toLowerCase();
+}
+
 /** `Mobile_Property_Info` (§2.3). */
 export interface QcnPropertyInfo {
   /** u32 at 0, meaning unknown (QRCT 0). */
@@ -158,16 +171,27 @@ export function qcnFromEntries(
     }
   }
   const model = /^\d{1,8}$/.test(modelName) ? Number(modelName) : (propertyInfo?.modelNumber ?? 0);
-  // NV_NUMBERED_ITEMS/NV_ITEM_ARRAY and _SIM_<n>.
+  // <MODEL>/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY and _SIM_<n> (§2.2, real QPST/QRCT/QMSL files); also the old
+  // location <MODEL>/NV_NUMBERED_ITEMS/ that @nv/qcom-efs wrote before issue 14, with a warning.
   const items: QcnItem[] = [];
   const seen = new Map<string, number>();
-  const arrayPrefix = lower(`${modelName}/NV_NUMBERED_ITEMS/`);
+  const arrayPrefix = lower(`${modelName}/default/${NUMBERED_STORAGE}/`);
+  const legacyPrefix = lower(`${modelName}/${NUMBERED_STORAGE}/`);
   for (const e of entries) {
-    if (e.type !== 'stream' || !lower(e.path).startsWith(arrayPrefix)) continue;
-    const name = e.path.slice(arrayPrefix.length);
-    const m = /^NV_ITEM_ARRAY(?:_SIM_(\d{1,2}))?$/i.exec(name);
-    if (m === null) continue;
+    if (e.type !== 'stream') continue;
+    const l = lower(e.path);
+    const legacy = l.startsWith(legacyPrefix);
+    if (!legacy && !l.startsWith(arrayPrefix)) continue;
+    const name = e.path.slice((legacy ? legacyPrefix : arrayPrefix).length);
+    const m = NUMBERED_ARRAY_RE.exec(name);
+    if (m === null) continue; // kept in `extra`, reported as an unknown stream below
     used.add(e);
+    if (legacy)
+      warnings.push({
+        code: 'NV_EFS_QCN_LEGACY_LOCATION',
+        message: `${e.path}: numbered items outside "default" (where earlier @nv/qcom-efs versions wrote them); read anyway, written back under ${modelName}/default/${NUMBERED_STORAGE}`,
+        path: e.path,
+      });
     const subscription = m[1] === undefined ? 0 : Number(m[1]);
     const data = e.data as Uint8Array;
     if (data.length % QCN_RECORD_BYTES !== 0)
@@ -298,6 +322,14 @@ export function qcnFromEntries(
       e.type === 'stream' &&
       !(storeRoots.some((r) => lower(e.path).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0), // a 0-byte stream standing for an empty storage (§3.5)
   );
+  for (const e of extra) {
+    if (isOpaqueQcnStream(e.path, modelName)) continue;
+    warnings.push({
+      code: 'NV_EFS_QCN_UNKNOWN_STREAM',
+      message: `${e.path} (${e.data?.length ?? 0} bytes) is a stream this reader does not understand; kept as is`,
+      path: e.path,
+    });
+  }
   return {
     qcn: {
       ...(fileVersion !== undefined ? { fileVersion } : {}),
@@ -391,7 +423,7 @@ export function qcnToEntries(qcn: Qcn, options: QcnWriteOptions = {}): CfbEntry[
         .fill(QCN_PAYLOAD_BYTES - r.payload.length);
     }
     out.push({
-      path: `${modelName}/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY${sub === 0 ? '' : `_SIM_${sub}`}`,
+      path: `${modelName}/default/${NUMBERED_STORAGE}/NV_ITEM_ARRAY${sub === 0 ? '' : `_SIM_${sub}`}`,
       type: 'stream',
       data: w.finish(),
     });

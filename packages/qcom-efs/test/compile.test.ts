@@ -190,7 +190,8 @@ describe('errors name the file, item and token (§4)', () => {
     ['<NvItem id="70000">1</NvItem>', 'NV_EFS_BAD_XML_ATTR'],
     ['<NvItem id="20" mapping="bits">1</NvItem>', 'NV_EFS_BAD_XML_ATTR'],
     ['<NvItem id="20" encoding="oct">1</NvItem>', 'NV_EFS_BAD_XML_ATTR'],
-    ['<NvItem id="20" encoding="dec">0x10</NvItem>', 'NV_EFS_BAD_XML_TOKEN'],
+    ['<NvItem id="20" encoding="dec">0x1g</NvItem>', 'NV_EFS_BAD_XML_TOKEN'],
+    ['<NvItem id="20" encoding="dec">1a</NvItem>', 'NV_EFS_BAD_XML_TOKEN'],
     ['<NvItem id="20" encoding="hex">zz</NvItem>', 'NV_EFS_BAD_XML_TOKEN'],
     ['<NvItem id="21" encoding="dec">256</NvItem>', 'NV_EFS_XML_VALUE_RANGE'],
     ['<NvItem id="21" encoding="dec">-129</NvItem>', 'NV_EFS_XML_VALUE_RANGE'],
@@ -220,8 +221,9 @@ describe('errors name the file, item and token (§4)', () => {
     expect(code(() => parseXml('<NvSource><a></NvSource>', 'x.xml'))).toBe('NV_EFS_XML_MALFORMED');
   });
   it('definition negatives: duplicate typeid, unknown type, cycle, sizeOf="0"', () => {
+    // Duplicates are errors only in strict mode (issue 14.3; the lenient default is tested below).
     const d = (body: string) =>
-      code(() => parseNvDefinition(parseXml(`<NvDefinition>${body}</NvDefinition>`, 'd.xml')));
+      code(() => parseNvDefinition(parseXml(`<NvDefinition>${body}</NvDefinition>`, 'd.xml'), { strict: true }));
     expect(
       d(
         '<DataType name="a" typeid="5"><Member type="uint8"/></DataType><DataType name="b" typeid="5"><Member type="uint8"/></DataType>',
@@ -237,6 +239,76 @@ describe('errors name the file, item and token (§4)', () => {
         '<NvItem id="1" name="x"><Member type="uint8"/></NvItem><NvItem id="1" name="y"><Member type="uint8"/></NvItem>',
       ),
     ).toBe('NV_EFS_DEF_DUPLICATE');
+  });
+  it('vendor NvDefinition files repeat entries: NV_EFS_DEF_DUPLICATE warns, the later wins; strict errors (issue 14.3)', () => {
+    // As in a real vendor NvDefinition: NV 855 defined as uint8 and later as uint16, a name used twice, a DataType
+    // and an NvEfsItem repeated, a typeid reused.
+    const text = `<NvDefinition>
+      <DataType name="t" typeid="113"><Member type="uint8"/></DataType>
+      <NvItem id="855" name="NV_DUP_I"><Member type="uint8"/></NvItem>
+      <NvItem id="856" name="NV_SAME_NAME_I"><Member type="uint8"/></NvItem>
+      <NvItem id="857" name="NV_SAME_NAME_I"><Member type="uint8"/></NvItem>
+      <NvEfsItem fullpathname="/nv/item_files/x" name="x"><Member type="uint8"/></NvEfsItem>
+      <NvEfsItem fullpathname="/nv/item_files/x" name="x"><Member type="uint32"/></NvEfsItem>
+      <DataType name="t" typeid="114"><Member type="uint16" sizeOf="2"/></DataType>
+      <DataType name="u" typeid="114"><Member type="uint8"/></DataType>
+      <NvItem id="855" name="NV_DUP_I"><Member type="uint16"/></NvItem>
+    </NvDefinition>`;
+    const def = parseNvDefinition(parseXml(text, 'NvDefinition.xml'));
+    expect(def.warnings?.map((w) => w.code)).toEqual(new Array(5).fill('NV_EFS_DEF_DUPLICATE'));
+    expect(def.warnings?.map((w) => w.message).join('\n')).toMatch(/NvItem 855 is defined twice; the later/);
+    expect(layoutSize(def, def.items.get(855)!)).toBe(2); // uint16, the later definition
+    expect(layoutSize(def, def.efsItems.get('/nv/item_files/x')!)).toBe(4);
+    expect(def.dataTypes.get('t')?.members[0]).toMatchObject({ type: 'uint16', sizeOf: 2 });
+    expect(def.dataTypes.get('t')?.typeid).toBeUndefined(); // typeid 114 went to u, the later
+    expect(def.dataTypes.get('u')?.typeid).toBe(114);
+    const r = compileNvSource(
+      parseXml('<NvSource><NvItem id="855" encoding="dec">513</NvItem></NvSource>', 'm.xml'),
+      def,
+    );
+    expect(bytesToHex(r.qcn.items[0]?.payload.subarray(0, 2) ?? new Uint8Array())).toBe('0102');
+    expect(r.warnings.filter((w) => w.code === 'NV_EFS_DEF_DUPLICATE').length).toBe(5);
+    expect(code(() => parseNvDefinition(parseXml(text, 'NvDefinition.xml'), { strict: true }))).toBe(
+      'NV_EFS_DEF_DUPLICATE',
+    );
+  });
+  it('legacy-NV definition files mark arrays with array_index (seen in a public device-dump NvDefinition)', () => {
+    const def = parseNvDefinition(
+      parseXml(
+        `<NvDefinition>
+          <NvItem id="10" name="NV_PREF_MODE_I" permission="readwrite" array_index="2">
+            <Member type="uint8" sizeOf="1" name="" /><Member type="uint16" sizeOf="1" name="" /></NvItem>
+          <NvItem id="5" name="NV_SLOT_CYCLE_INDEX_I" permission="readwrite" array_index="0">
+            <Member type="int8" sizeOf="1" name="" /></NvItem>
+        </NvDefinition>`,
+        'd.xml',
+      ),
+    );
+    expect(nvInfoFromDefinition(def)).toEqual([
+      { id: 5, size: 1, arraySize: 0 },
+      { id: 10, size: 2, arraySize: 2 },
+    ]);
+    const r = compileNvSource(
+      parseXml('<NvSource><NvItem id="10" encoding="dec">1,31</NvItem></NvSource>', 'm.xml'),
+      def,
+    );
+    expect(r.qcn.items[0]).toMatchObject({ id: 10, index: 1 });
+  });
+  it('0x tokens under encoding="dec" are hex, as QRCT compiles real master files (§3.3 1, issue 14.4)', () => {
+    const def = parseNvDefinition(
+      parseXml(
+        '<NvDefinition><NvItem id="4000" name="a"><Member type="uint8" sizeOf="4"/><Member type="int16"/></NvItem></NvDefinition>',
+        'd.xml',
+      ),
+    );
+    const one = (body: string): string =>
+      bytesToHex(
+        compileNvSource(parseXml(`<NvSource>${body}</NvSource>`, 'm.xml'), def).qcn.items[0]?.payload.subarray(0, 6) ??
+          new Uint8Array(),
+      );
+    expect(one('<NvItem id="4000" encoding="dec">0x00,0x1F,0xff, 10, -0x2</NvItem>')).toBe('001fff0afeff');
+    expect(one('<NvItem id="4000" mapping="byteStream" encoding="dec">0x00,0x10,7</NvItem>')).toBe('001007');
+    expect(code(() => one('<NvItem id="4000" encoding="dec">0x100</NvItem>'))).toBe('NV_EFS_XML_VALUE_RANGE');
   });
   it('include errors: missing, ambiguous, cycle, xpointer — naming the file', () => {
     const inc = (href: string) =>

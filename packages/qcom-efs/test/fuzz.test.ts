@@ -6,8 +6,10 @@ import {
   decodeCfb,
   decodeManifest,
   encodeCfb,
+  parseLintLists,
   parseNvDefinition,
   parseNvInfo,
+  stripFactoryFromQcnEntries,
   parseXml,
   loadXml,
   decodeTar,
@@ -25,6 +27,46 @@ describe('every parser throws only NvError (fuzz)', () => {
   it('parseNvInfo on any JSON value', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => onlyNvError(() => parseNvInfo(v))),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+  it('parseLintLists on any JSON value', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({ factoryIds: fc.array(fc.integer()), runtimePaths: fc.array(fc.string()) }, { requiredKeys: [] }),
+        ),
+        (v) => onlyNvError(() => parseLintLists(v)),
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+  it('stripFactoryFromQcnEntries keeps every other record byte for byte, in order (property)', () => {
+    const rec = fc.record({ id: fc.constantFrom(0, 5, 10, 447, 550, 855, 1943, 4678, 6828), index: fc.nat(3) });
+    fc.assert(
+      fc.property(fc.array(rec, { maxLength: 20 }), fc.uint8Array({ minLength: 1, maxLength: 16 }), (recs, fill) => {
+        const bytes = (l: typeof recs): Uint8Array => {
+          const out = new Uint8Array(l.length * 136);
+          const v = new DataView(out.buffer);
+          l.forEach((r, i) => {
+            v.setUint16(i * 136, 136, true);
+            v.setUint16(i * 136 + 2, 1, true);
+            v.setUint16(i * 136 + 4, r.id, true);
+            v.setUint16(i * 136 + 6, r.index, true);
+            out.set(fill.subarray(0, 128), i * 136 + 8);
+          });
+          return out;
+        };
+        const path = '00000000/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY';
+        const other = { path: '00000000/default/Feature_Mask', type: 'stream' as const, data: fill };
+        const { entries, removed } = stripFactoryFromQcnEntries([{ path, type: 'stream', data: bytes(recs) }, other]);
+        const factory = new Set([0, 447, 550, 1943, 4678]);
+        const kept = recs.filter((r) => !factory.has(r.id));
+        expect(entries.find((e) => e.path === path)?.data).toEqual(bytes(kept));
+        expect(entries.find((e) => e.path === other.path)?.data).toBe(fill);
+        expect(removed.length).toBe(recs.length - kept.length);
+      }),
       { numRuns: FUZZ_RUNS },
     );
   });

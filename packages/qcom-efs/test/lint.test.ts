@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
+  FACTORY_NV_IDS,
   parseNvInfo,
   parseNvDefinition,
   parseXml,
@@ -56,10 +57,22 @@ describe('preload lint (§5)', () => {
     expect(by('NV_EFS_TAR_SUSPECT_ENTRY')).toEqual(['/big_item', '/owned']);
     expect(findings.find((x) => x.code === 'NV_EFS_LINT_FACTORY_DATA')?.id).toBe(550);
   });
-  it('a clean tree is ok; --strip-factory removes factory NVs', () => {
+  it('built-in factory list: identity ids named as in public NV lists (README "Decisions")', () => {
+    expect(Object.keys(FACTORY_NV_IDS).map(Number)).toEqual([
+      0, 1, 114, 447, 550, 1943, 1992, 2497, 2498, 2499, 2500, 4678, 5597, 5598,
+    ]);
+    const t = { entries: [f('/nvm/num/5598', 8), f('/nvm/context1/2497', 100), f('/nvm/num/85', 6)] };
+    expect(stripFactoryFromTree(t).removed).toEqual(['/nvm/num/5598', '/nvm/context1/2497']);
+    expect(stripFactoryFromTree(t, { factoryIds: [85] }).removed).toEqual([
+      '/nvm/num/5598',
+      '/nvm/context1/2497',
+      '/nvm/num/85',
+    ]);
+  });
+  it('a clean tree is ok; --strip-factory removes factory NVs and the runtime state the lint flags', () => {
     expect(lintEfsTree({ entries: [f('/nvm/num/10', 2)] }, { definition: def })).toEqual({ ok: true, findings: [] });
     const s = stripFactoryFromTree(tree);
-    expect(s.removed).toEqual(['/nvm/num/550']);
+    expect(s.removed).toEqual(['/nvm/num/550', '/policyman/rat_mask']);
     expect(lintEfsTree(s.tree).findings.some((x) => x.code === 'NV_EFS_LINT_FACTORY_DATA')).toBe(false);
   });
   it('QCN lint and strip work on records', () => {

@@ -61,7 +61,9 @@ describe('QCN known answers (§2.4, §3.5, §6)', () => {
   it('an independent CFB reader (npm cfb) sees the §2.2 tree with our bytes', () => {
     expect(stream('File_Version')).toBe('020000000000');
     // NV 10 = 0,31 → 88 00 01 00 0A 00 00 00 | 00 1F 00 | 125 × 00; records sorted by id.
-    const arr = stream('00000000/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY');
+    // §2.2 (issue 14.1): the arrays live under default, beside Mobile_Property_Info, as in QPST/QRCT/QMSL files.
+    const arr = stream('00000000/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY');
+    expect(cfb.FullPaths.some((p) => /^Root Entry\/00000000\/NV_NUMBERED_ITEMS/.test(p))).toBe(false);
     expect(arr.length).toBe(2 * 272);
     expect(arr.slice(0, 16)).toBe('8800010005000000');
     expect(arr.slice(272, 272 + 22)).toBe(`880001000a000000001f00`);
@@ -293,8 +295,8 @@ describe('XQCN (§2.5)', () => {
         <Storage Name="EFS_Dir"><Stream Name="00000000" Value="${Array.from(new TextEncoder().encode('/nv/item_files/rfnv/00024997'), (b) => b.toString(16)).join(' ')}"/></Storage>
         <Storage Name="EFS_Data"><Stream Name="00000000" Length="5" Value="010203"/></Storage>
       </Storage>
+      <Storage Name="NV_NUMBERED_ITEMS"><Stream Name="NV_ITEM_ARRAY" Length="136" Value="${rec}"/></Storage>
     </Storage>
-    <Storage Name="NV_NUMBERED_ITEMS"><Stream Name="NV_ITEM_ARRAY" Length="136" Value="${rec}"/></Storage>
   </Storage>
 </QCN>`;
   it('reads real-file quirks: quotes, attribute order, missing Length, unseparated bytes; Length mismatch warns', () => {

@@ -11,7 +11,10 @@ import {
   lintQcn,
   loadXml,
   parseNvDefinition,
-  stripFactoryFromQcn,
+  encodeCfb,
+  isOpaqueQcnStream,
+  parseLintLists,
+  stripFactoryFromQcnEntries,
   stripFactoryFromTree,
   decodeQcn,
   listEfsTree,
@@ -182,9 +185,21 @@ export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
     sha256: sha256Hex(i.payload),
   }));
   const efs = qcn.efs.map((f) => ({ store: f.store, path: f.path, size: f.data.length, sha256: sha256Hex(f.data) }));
+  // Every stream, with whether the reader understood it: an unknown one is never skipped silently.
+  const modelName = qcn.modelName ?? String(qcn.model).padStart(8, '0');
+  // The XQCN view is rebuilt by qcnToEntries, which maps a foreign model storage name to %08d: match both spellings.
+  const padded = String(qcn.model).padStart(8, '0');
+  const remap = (p: string): string =>
+    p.startsWith(`${modelName}/`) ? `${padded}/${p.slice(modelName.length + 1)}` : p;
+  const extra = new Set(qcn.extra.flatMap((e) => [e.path, remap(e.path)]));
   const streams = (xml ? qcnToEntries(qcn) : decodeCfb(bytes))
     .filter((e) => e.type === 'stream')
-    .map((e) => ({ path: e.path, size: e.data?.length ?? 0 }));
+    .map((e) => ({
+      path: e.path,
+      size: e.data?.length ?? 0,
+      known: !extra.has(e.path) || isOpaqueQcnStream(e.path, modelName) || isOpaqueQcnStream(e.path, padded),
+    }));
+  const unknown = streams.filter((s) => !s.known);
   const json = {
     fileVersion: qcn.fileVersion === undefined ? null : qcn.fileVersion.join('.'),
     model: qcn.model,
@@ -192,7 +207,7 @@ export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
     items,
     efs,
     streams,
-    unknownStreams: qcn.extra.map((e) => e.path),
+    unknownStreams: unknown.map((u) => u.path),
     warnings,
   };
   ctx.result(json, () =>
@@ -207,6 +222,15 @@ export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
         efs.map((f) => [f.store, String(f.size), f.path]),
         ['store', 'size', 'path'],
       ),
+      ...(unknown.length > 0
+        ? [
+            `${unknown.length} streams not understood (kept as is):`,
+            formatTable(
+              unknown.map((u) => [String(u.size), u.path]),
+              ['size', 'stream'],
+            ),
+          ]
+        : []),
     ].join('\n'),
   );
 }
@@ -274,7 +298,17 @@ export async function nvCompile(
 export async function efsLint(
   ctx: CliContext,
   input: string,
-  flags: { definition?: string; nvInfo?: string; stripFactory?: boolean; output?: string; force?: boolean },
+  flags: {
+    definition?: string;
+    nvInfo?: string;
+    stripFactory?: boolean;
+    output?: string;
+    force?: boolean;
+    factoryId?: number[];
+    runtimeId?: number[];
+    runtimePath?: string[];
+    lists?: string;
+  },
 ): Promise<void> {
   const path = ctx.resolvePath(input);
   if (flags.stripFactory === true && flags.output === undefined) usage('--strip-factory needs -o/--output');
@@ -282,28 +316,57 @@ export async function efsLint(
     flags.definition !== undefined
       ? parseNvDefinition(loadXml(ctx.resolvePath(flags.definition), nodeXmlResolver()))
       : undefined;
+  if (definition?.warnings !== undefined) warn(ctx, definition.warnings);
   const nvInfo = await readNvInfo(ctx, flags.nvInfo !== undefined ? { nvInfo: flags.nvInfo } : {});
-  const opts = { ...(definition !== undefined ? { definition } : {}), nvInfo };
+  let lists = { factoryIds: [] as number[], runtimeIds: [] as number[], runtimePaths: [] as string[] };
+  if (flags.lists !== undefined) {
+    const bytes = await readFileLimited(ctx.resolvePath(flags.lists), 16 * 1024 * 1024);
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (cause) {
+      throw new NvError('NV_EFS_BAD_LINT_LIST', `${flags.lists} is not valid JSON`, { path: flags.lists, cause });
+    }
+    lists = parseLintLists(json, flags.lists);
+  }
+  for (const p of flags.runtimePath ?? [])
+    if (!p.startsWith('/')) usage(`--runtime-path ${p}: give an absolute EFS path`);
+  const extend = {
+    factoryIds: [...lists.factoryIds, ...(flags.factoryId ?? [])],
+    runtimeIds: [...lists.runtimeIds, ...(flags.runtimeId ?? [])],
+    runtimePaths: [...lists.runtimePaths, ...(flags.runtimePath ?? [])],
+  };
+  const opts = { ...(definition !== undefined ? { definition } : {}), nvInfo, ...extend };
   let result;
-  let removed: (string | number)[] = [];
+  let removed: unknown[] = [];
+  let removedText: string[] = [];
   const head = (await isFolder(path)) ? new Uint8Array(0) : (await readFileLimited(path)).subarray(0, 8);
   if (
     (head.length === 8 && head[0] === 0xd0 && head[1] === 0xcf) ||
     (head.length > 0 && isXml(await readFileLimited(path, 256 * 1024 * 1024)))
   ) {
-    const { qcn } = await readQcnFile(ctx, input);
+    const { bytes, xml, qcn, warnings } = await readQcnFile(ctx, input);
+    warn(ctx, warnings);
     result = lintQcn(qcn, opts);
     if (flags.stripFactory === true) {
-      const s = stripFactoryFromQcn(qcn);
+      // In place on the compound-file tree: every stream but the removed records/files stays byte-identical.
+      const s = stripFactoryFromQcnEntries(xml ? qcnToEntries(qcn) : decodeCfb(bytes), extend);
       removed = s.removed;
-      await writeFileAtomic(ctx.resolvePath(flags.output as string), encodeQcn(s.qcn), { force: flags.force === true });
+      removedText = s.removed.map((r) => `${r.path} (${r.reason}) from ${r.streams.join(', ')}`);
+      const out = encodeCfb(s.entries);
+      await writeFileAtomic(
+        ctx.resolvePath(flags.output as string),
+        xml && /\.xqcn$/i.test(flags.output as string) ? new TextEncoder().encode(encodeXqcn(decodeQcn(out).qcn)) : out,
+        { force: flags.force === true },
+      );
     }
   } else if (await isFolder(path)) {
     const { tree } = await readTree(ctx, input);
     result = lintEfsTree(tree, opts);
     if (flags.stripFactory === true) {
-      const s = stripFactoryFromTree(tree);
+      const s = stripFactoryFromTree(tree, extend);
       removed = s.removed;
+      removedText = s.removed;
       await writeEfsImageFile(ctx.resolvePath(flags.output as string), s.tree, { force: flags.force === true });
     }
   } else {
@@ -325,12 +388,15 @@ export async function efsLint(
       ...(flags.stripFactory === true ? { removed, output: flags.output } : {}),
     },
     () =>
-      result.findings.length === 0
+      (result.findings.length === 0
         ? 'no findings\n'
         : formatTable(
             result.findings.map((f) => [f.severity, f.code, f.path ?? '', f.message]),
             ['severity', 'code', 'path', 'message'],
-          ),
+          )) +
+      (flags.stripFactory === true
+        ? `${flags.output}: removed ${removedText.length}${removedText.map((r) => `\n  ${r}`).join('')}\n`
+        : ''),
   );
 }
 

@@ -3,6 +3,16 @@ import { integerArg } from '../options.ts';
 import type { CommandRegistrar } from './registry.ts';
 import { commandGroup, withExample } from './registry.ts';
 
+const nvIdArg = integerArg('NV id', { min: 0, max: 0xffff });
+/** `--factory-id 550 --factory-id 1943,4678` → [550, 1943, 4678]. */
+const idList = (v: string, prev: number[] | undefined): number[] => [
+  ...(prev ?? []),
+  ...v
+    .split(',')
+    .filter((t) => t.trim() !== '')
+    .map((t) => nvIdArg(t.trim())),
+];
+
 /** Commands of `@nv/qcom-efs`: `nv qcom nv compile`, `nv qcom qcn inspect|to-efs`, `nv qcom efs pack|ls|unpack|lint`. */
 export const registerQcomEfs: CommandRegistrar = (program, context) => {
   const qcom = commandGroup(
@@ -23,7 +33,10 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       .argument('<master.xml>', 'NvSource master file')
       .requiredOption('--definition <NvDefinition.xml>', 'NvDefinition with the item layouts')
       .requiredOption('-o, --output <out.qcn>', 'QCN to write (XQCN when the name ends in .xqcn)')
-      .option('--strict', 'warnings marked W/E in the spec (undefined items, unknown elements) become errors')
+      .option(
+        '--strict',
+        'warnings marked W/E in the spec (undefined items, unknown elements, duplicate definitions) become errors',
+      )
       .addOption(
         new Option('--efs-variable-size <mode>', 'variableSize NvEfsItem: pad (QMSL 6.0.11) or trim').choices([
           'pad',
@@ -142,14 +155,29 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       .argument('<input>', 'QCN, EFS tree folder, tar or tar.gz')
       .option('--definition <NvDefinition.xml>', 'report items the definition lacks')
       .option('--nv-info <sizes.json>', 'check /nvm/num sizes against these internal sizes')
-      .option('--strip-factory', 'write a copy without factory NVs to --output (QCN or tar.gz by input kind)')
+      .option(
+        '--strip-factory',
+        'write a copy without factory NVs and runtime state to --output (QCN: only those records and store files go, every other stream stays byte-identical; tar.gz for trees)',
+      )
+      .addOption(
+        new Option('--factory-id <id>', 'extra factory NV id (repeatable, or comma-separated)').argParser(idList),
+      )
+      .addOption(
+        new Option('--runtime-id <id>', 'NV id written by the modem while online (repeatable)').argParser(idList),
+      )
+      .addOption(
+        new Option('--runtime-path <path>', 'runtime-state EFS path, a folder if it ends in / (repeatable)').argParser(
+          (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+        ),
+      )
+      .option('--lists <lists.json>', 'more lists: {"factoryIds":[…],"runtimeIds":[…],"runtimePaths":["/…"]}')
       .option('-o, --output <file>', 'output for --strip-factory')
       .option('--force', 'replace an existing output file')
       .action(async (input, opts) => {
         const { efsLint } = await import('../actions/qcom-efs.ts');
         await efsLint(context(), input, opts);
       }),
-    'nv qcom efs lint backup.qcn --definition NvDefinition.xml --json',
+    'nv qcom efs lint backup.qcn --strip-factory --factory-id 6853 -o clean.qcn --json',
   );
   withExample(
     efs
