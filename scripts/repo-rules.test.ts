@@ -120,3 +120,191 @@ describe('repository rules', () => {
     for (const dep of Object.keys(cli.devDependencies)) expect(dep.startsWith('@nv/')).toBe(false);
   });
 });
+
+// ---------------------------------------------------------------- manifests, dependencies, publishing (issue 20)
+
+interface Manifest {
+  name: string;
+  version: string;
+  private?: boolean;
+  license?: string;
+  keywords?: unknown;
+  homepage?: string;
+  bugs?: { url?: string };
+  repository?: { type?: string; url?: string; directory?: string };
+  files?: string[];
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+function manifestOf(dir: string): Manifest {
+  return JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as Manifest;
+}
+
+/** Every published workspace package, found on disk (a new package is covered without editing this file). */
+const published = ['packages', 'apps']
+  .flatMap((top) => readdirSync(join(ROOT, top)).map((p) => `${top}/${p}`))
+  .filter((dir) => existsSync(join(ROOT, dir, 'package.json')) && manifestOf(dir).private !== true)
+  .sort();
+const privateApps = ['packages', 'apps']
+  .flatMap((top) => readdirSync(join(ROOT, top)).map((p) => `${top}/${p}`))
+  .filter((dir) => existsSync(join(ROOT, dir, 'package.json')) && manifestOf(dir).private === true);
+
+const rootManifest = manifestOf('.');
+const REPO_URL = rootManifest.repository!.url!.replace(/^git\+/, '').replace(/\.git$/, '');
+
+/**
+ * Runtime dependencies kept for work landing on another branch; each entry names it. An entry is tolerated
+ * whether or not the import has landed yet — delete it once it has.
+ */
+const AWAITING_USE: Record<string, readonly string[]> = {
+  // issue 20.5: `nv qcom efs repack` reads foreign tars with it.
+  '@nv/qcom-efs': ['tar-stream'],
+};
+
+/** Packages the source imports (bare specifiers, reduced to the package name), excluding node: built-ins. */
+function importedPackages(dir: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of filesUnder(join(ROOT, dir, 'src'))) {
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+    for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"./][^'"]*)['"]/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith('node:')) continue;
+      const parts = spec.split('/');
+      names.add(spec.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!);
+    }
+  }
+  return names;
+}
+
+describe('dependencies: every runtime dependency is used, every import is declared', () => {
+  it('finds the published packages on disk', () => {
+    expect(published).toContain('packages/core');
+    expect(published).toContain('apps/cli');
+    expect(published).not.toContain('apps/docs');
+  });
+
+  it.each(published)('%s: each dependency is imported somewhere in src', (dir) => {
+    const m = manifestOf(dir);
+    const used = importedPackages(dir);
+    const waiting = new Set(AWAITING_USE[m.name] ?? []);
+    for (const dep of Object.keys(m.dependencies ?? {})) {
+      if (waiting.has(dep)) continue;
+      expect(
+        used.has(dep),
+        `${dir} declares ${dep} but no file in src imports it (remove it or make it a devDependency)`,
+      ).toBe(true);
+    }
+  });
+
+  it.each(published)(
+    '%s: each package src imports is declared (bundled devDependencies are named in tsdown.config.ts)',
+    (dir) => {
+      const m = manifestOf(dir);
+      const tsdown = existsSync(join(ROOT, dir, 'tsdown.config.ts'))
+        ? readFileSync(join(ROOT, dir, 'tsdown.config.ts'), 'utf8')
+        : '';
+      for (const name of importedPackages(dir)) {
+        if (name === m.name) continue;
+        const runtime = m.dependencies?.[name] ?? m.peerDependencies?.[name];
+        const bundled = m.devDependencies?.[name] !== undefined && tsdown.includes(`'${name}'`);
+        expect(
+          runtime !== undefined || bundled,
+          `${dir}/src imports ${name}, which package.json does not declare`,
+        ).toBe(true);
+      }
+    },
+  );
+
+  it('the rule sees imports: a package importing nothing declared would be caught', () => {
+    expect(importedPackages('packages/core').has('@noble/hashes')).toBe(true);
+    expect(importedPackages('packages/mtk-lid-file')).toEqual(
+      new Set(['@nv/core', '@nv/mtk-nvram-ltable', '@noble/hashes', '@noble/ciphers']),
+    );
+  });
+});
+
+describe('manifests and tarballs', () => {
+  const rootLicense = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+
+  it('the repository declares one licence and holds its text', () => {
+    expect(rootManifest.license).toBe('Apache-2.0');
+    expect(rootLicense).toContain('Apache License');
+    expect(rootLicense).toContain('Version 2.0, January 2004');
+    expect(REPO_URL).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+$/);
+  });
+
+  it.each(published)('%s: repository, homepage, bugs, keywords, licence and a LICENSE file', (dir) => {
+    const m = manifestOf(dir);
+    expect(m.license).toBe(rootManifest.license);
+    expect(m.repository).toEqual({ type: 'git', url: `git+${REPO_URL}.git`, directory: dir });
+    expect(m.homepage).toBe(`${REPO_URL}/tree/main/${dir}#readme`);
+    expect(m.bugs).toEqual({ url: `${REPO_URL}/issues` });
+    expect(Array.isArray(m.keywords) && (m.keywords as unknown[]).length >= 3, `${dir} keywords`).toBe(true);
+    expect(readFileSync(join(ROOT, dir, 'LICENSE'), 'utf8'), `${dir}/LICENSE is the repository's`).toBe(rootLicense);
+  });
+
+  it.each(published)('%s: files lists only what exists, ships LICENSE and no sources', (dir) => {
+    const files = manifestOf(dir).files ?? [];
+    expect(files).toContain('LICENSE');
+    expect(files).not.toContain('src');
+    for (const f of files) {
+      if (f === 'dist') continue; // made by the build
+      expect(existsSync(join(ROOT, dir, f)), `${dir}: files names ${f}, which does not exist`).toBe(true);
+    }
+  });
+
+  it('source maps carry the sources, so tarballs need no src/', () => {
+    const base = readFileSync(join(ROOT, 'tsdown.base.ts'), 'utf8');
+    expect(base).toMatch(/sourcemap: true/);
+    expect(base).not.toMatch(/sourcesContent: false/);
+  });
+
+  it.each(published)('%s: README links work on the npm site (absolute, into files that exist)', (dir) => {
+    const mds = readdirSync(join(ROOT, dir)).filter((f) => /^README.*\.md$/.test(f));
+    expect(mds).toContain('README.md');
+    for (const md of mds) {
+      const text = readFileSync(join(ROOT, dir, md), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        expect(/^(https?:|mailto:|#)/.test(target!), `${dir}/${md} links ${target} relatively`).toBe(true);
+        const inRepo = /^https:\/\/github\.com\/[^/]+\/[^/]+\/(?:blob|tree)\/main\/([^#?]+)/.exec(target!);
+        if (target!.startsWith(REPO_URL) && inRepo) {
+          expect(existsSync(join(ROOT, decodeURIComponent(inRepo[1]!))), `${dir}/${md} links ${target}`).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('versions and changesets', () => {
+  const config = JSON.parse(readFileSync(join(ROOT, '.changeset/config.json'), 'utf8')) as {
+    privatePackages?: { version?: boolean; tag?: boolean };
+    ignore?: string[];
+  };
+  /** package name → the bump types the pending changesets give it. */
+  const bumps = new Map<string, string[]>();
+  for (const f of readdirSync(join(ROOT, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
+    const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(ROOT, '.changeset', f), 'utf8'));
+    expect(front, `.changeset/${f} has a front matter`).not.toBeNull();
+    for (const line of front![1]!.split('\n').filter((l) => l.trim())) {
+      const m = /^['"]?([^'":]+)['"]?:\s*(major|minor|patch)\s*$/.exec(line.trim());
+      expect(m, `.changeset/${f}: ${line}`).not.toBeNull();
+      bumps.set(m![1]!, [...(bumps.get(m![1]!) ?? []), m![2]!]);
+    }
+  }
+
+  it('the private docs app takes no version bumps', () => {
+    expect(config.privatePackages?.version).toBe(false);
+    for (const dir of privateApps) expect(bumps.has(manifestOf(dir).name), `a changeset bumps ${dir}`).toBe(false);
+  });
+
+  it.each(published)('%s: an unreleased package is 0.0.0 and its first release is 0.1.0', (dir) => {
+    const m = manifestOf(dir);
+    if (existsSync(join(ROOT, dir, 'CHANGELOG.md'))) return; // released: changesets owns the version from now on
+    expect(m.version, `${dir} is unreleased`).toBe('0.0.0');
+    const kinds = bumps.get(m.name) ?? [];
+    expect(kinds, `${dir} needs a minor changeset for its first release`).toContain('minor');
+    expect(kinds).not.toContain('major');
+  });
+});
