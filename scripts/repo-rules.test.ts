@@ -308,3 +308,131 @@ describe('versions and changesets', () => {
     expect(kinds).not.toContain('major');
   });
 });
+
+// ---------------------------------------------------------------- error codes (issue 20.4)
+
+/** Strings that look like codes but are not, each with its reason. */
+const NOT_ERROR_CODES: Record<string, string> = {
+  NV_LTABLE_GENERATION: 'C macro the LID-table C export writes and the importer reads as a hint',
+  NV_LTABLE_ENUM_SET: 'C macro the LID-table C export writes and the importer reads as a hint',
+};
+
+const isTableFile = (file: string): boolean => /\/src\/errors[^/]*\.ts$/.test(file);
+
+/** `NV_…` string literals in a folder's source (comments removed; prefixes ending in `_` are not codes). */
+function codeLiterals(dir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const file of filesUnder(join(ROOT, dir, 'src')).filter((f) => !isTableFile(f))) {
+    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|(^|[^:'"`\\])\/\/.*$/gm, '$1');
+    // Not after `=`: an XML attribute in sample data (`name="NV_PREF_MODE_I"`) names an NV item, not an error.
+    for (const m of code.matchAll(/(?<![=\w])['"`](NV_[A-Z0-9_]*[A-Z0-9])['"`]/g))
+      if (!found.has(m[1]!)) found.set(m[1]!, file);
+  }
+  return found;
+}
+
+/** The codes each published package declares, read from its `src/errors.ts` (every `*_ERROR_CODES` export). */
+async function declaredCodes(): Promise<Map<string, Map<string, { meaning: string; fix: string }>>> {
+  const all = new Map<string, Map<string, { meaning: string; fix: string }>>();
+  for (const dir of published) {
+    const entry = join(ROOT, dir, 'src/errors.ts');
+    const table = new Map<string, { meaning: string; fix: string }>();
+    if (existsSync(entry)) {
+      const mod = (await import(entry)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(mod)) {
+        if (!name.endsWith('_ERROR_CODES')) continue;
+        for (const [code, info] of Object.entries(value as Record<string, { meaning: string; fix: string }>))
+          table.set(code, info);
+      }
+    }
+    all.set(manifestOf(dir).name, table);
+  }
+  return all;
+}
+
+describe('error codes: typed tables in one style, every code used is declared, every declared code is used', () => {
+  const tableFiles = published.flatMap((dir) => filesUnder(join(ROOT, dir, 'src')).filter(isTableFile));
+
+  it('every package with codes has its table in src/errors.ts', () => {
+    expect(tableFiles.length).toBeGreaterThanOrEqual(packages.length);
+    for (const p of packages) expect(existsSync(join(ROOT, 'packages', p, 'src/errors.ts')), p).toBe(true);
+  });
+
+  it.each(tableFiles.map((f) => f.slice(ROOT.length)))('%s has the one table style', (rel) => {
+    const text = readFileSync(join(ROOT, rel), 'utf8');
+    if (!/^const CODES = \{$/m.test(text)) {
+      // An aggregate of tables of the same package (device-sim): spreads only, typed with the union of their codes.
+      expect(text, rel).toMatch(
+        /: ErrorCodeTable<\w+ErrorCode> = defineErrorCodes\('NV_[A-Z0-9]*_?', \{\n(\s+\.\.\.\w+,\n)+\}\);/,
+      );
+      return;
+    }
+    const body = text.slice(text.indexOf('const CODES = {\n'), text.indexOf('\n};\n'));
+    const entries = [...body.matchAll(/^ {2}(NV_[A-Z0-9_]+): /gm)].map((m) => m[1]!);
+    expect(entries.length, rel).toBeGreaterThan(0);
+    // Each entry is `{ meaning: '…', fix: '…' }` of string literals: no helper calls, no shared constants.
+    const entryRe =
+      /^ {2}NV_[A-Z0-9_]+: \{\s*meaning:\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"),\s*fix:\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"),?\s*\},$/gm;
+    expect(body.match(entryRe)?.length, `${rel}: entries not in { meaning: '…', fix: '…' } form`).toBe(entries.length);
+    const type = /^export type (\w+ErrorCode) = keyof typeof CODES;$/m.exec(text)?.[1];
+    expect(type, `${rel}: export type XyzErrorCode = keyof typeof CODES;`).toBeDefined();
+    expect(text).toMatch(
+      new RegExp(
+        `^export const [A-Z_]+_ERROR_CODES: ErrorCodeTable<${type}> = defineErrorCodes\\('NV_[A-Z0-9]*_?', CODES\\);$`,
+        'm',
+      ),
+    );
+    if (!rel.includes('/core/'))
+      expect(text, `${rel} registers its codes with NvError`).toContain(
+        `declare module '@nv/core' {\n  interface NvErrorCodes extends Record<${type}, true> {}\n}`,
+      );
+  });
+
+  it('every table entry has a meaning and a fix a person can act on', async () => {
+    for (const [pkg, table] of await declaredCodes()) {
+      for (const [code, info] of table) {
+        expect(info.meaning.length, `${pkg} ${code} meaning`).toBeGreaterThan(10);
+        expect(info.fix.length, `${pkg} ${code} fix`).toBeGreaterThan(5);
+      }
+    }
+  });
+
+  it.each(published)('%s uses only codes declared by core, itself or a package it depends on', async (dir) => {
+    const declared = await declaredCodes();
+    const m = manifestOf(dir);
+    const allowed = new Set<string>([...declared.get('@nv/core')!.keys(), ...(declared.get(m.name)?.keys() ?? [])]);
+    for (const dep of Object.keys(m.dependencies ?? {}))
+      for (const code of declared.get(dep)?.keys() ?? []) allowed.add(code);
+    for (const [code, file] of codeLiterals(dir)) {
+      if (NOT_ERROR_CODES[code] !== undefined) continue;
+      expect(allowed.has(code), `${file.slice(ROOT.length)} uses ${code}, which no table it may use declares`).toBe(
+        true,
+      );
+    }
+  });
+
+  it.each(published)('%s: every declared code is used somewhere or documented in the README', async (dir) => {
+    const table = (await declaredCodes()).get(manifestOf(dir).name)!;
+    const used = new Set(published.flatMap((d) => [...codeLiterals(d).keys()]));
+    const docs = readdirSync(join(ROOT, dir))
+      .filter((f) => /^README.*\.md$/.test(f))
+      .map((f) => readFileSync(join(ROOT, dir, f), 'utf8'))
+      .join('\n');
+    for (const code of table.keys()) {
+      expect(used.has(code) || docs.includes(code), `${dir}: ${code} is declared but neither used nor documented`).toBe(
+        true,
+      );
+    }
+  });
+
+  it('the rule sees code literals (and would flag an outcome named like a code)', () => {
+    const cli = codeLiterals('apps/cli');
+    expect(cli.has('NV_USAGE')).toBe(true);
+    expect([...cli.keys()].some((c) => c.endsWith('_'))).toBe(false);
+    expect(
+      [...codeLiterals('packages/device-sim').keys()].filter((c) =>
+        /^NV_SIM_MCFG_(LOADED|APPLIED|SELECTED_BY_IIN)$/.test(c),
+      ),
+    ).toEqual([]);
+  });
+});
