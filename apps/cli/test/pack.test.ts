@@ -135,6 +135,35 @@ describe('packed @nv/cli outside the monorepo', () => {
       }
     }
   });
+  it('the published types check codes: each package registers its codes with NvError', async () => {
+    await writeFile(
+      join(installDir, 'consumer.ts'),
+      [
+        "import { NvError } from '@nv/core';",
+        "import '@nv/mtk-lid-file';",
+        "import '@nv/device-sim';",
+        "export const a: NvError = new NvError('NV_LID_BAD_NAME', 'declared by @nv/mtk-lid-file');",
+        "export const b: NvError = new NvError('NV_SIM_MCFG_NOT_LOADED', 'declared by @nv/device-sim');",
+        '// @ts-expect-error -- declared by no table',
+        "export const c: NvError = new NvError('NV_NOT_A_CODE', 'x');",
+        '',
+      ].join('\n'),
+    );
+    const tsconfig = {
+      compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', noEmit: true, types: [] },
+      files: ['consumer.ts'],
+    };
+    await writeFile(join(installDir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    await writeFile(
+      join(installDir, 'package.json'),
+      JSON.stringify({ name: 'nv-user', version: '1.0.0', private: true, type: 'module' }),
+    );
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', installDir], {
+      encoding: 'utf8',
+    });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
   it('nv --help and nv --version run from the installed tarball', () => {
     const help = nv(['--help']);
     expect(help.status).toBe(0);
