@@ -45,14 +45,14 @@ describe('nv sim qcom mcfg', () => {
     expect(j).toMatchObject({
       selected: 'att.mbn',
       name: 'ATT',
-      outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN',
+      outcome: 'SELECTED_BY_IIN',
       active: 'att.mbn',
-      activation: { id: 'att.mbn', outcome: 'NV_SIM_MCFG_APPLIED' },
+      activation: { id: 'att.mbn', outcome: 'APPLIED' },
       applied: [{ key: 'nv:71', target: '/nvm/num/71', action: 'written' }],
     });
     expect(j.loaded.map((l: { id: string; outcome: string }) => [l.id, l.outcome])).toEqual([
-      ['tmo.mbn', 'NV_SIM_MCFG_LOADED'],
-      ['att.mbn', 'NV_SIM_MCFG_LOADED'],
+      ['tmo.mbn', 'LOADED'],
+      ['att.mbn', 'LOADED'],
     ]);
   });
 
@@ -80,7 +80,7 @@ describe('nv sim qcom mcfg', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
       selected: 'ee.mbn',
-      outcome: 'NV_SIM_MCFG_SELECTED_BY_PLMN',
+      outcome: 'SELECTED_BY_PLMN',
       applied: [{ key: 'nv:71', action: 'written' }],
     });
   });
@@ -110,7 +110,7 @@ describe('nv sim qcom mcfg', () => {
       ],
       { cwd: dir },
     );
-    expect(JSON.parse(a.stdout)).toMatchObject({ selected: 'tmo.mbn', activation: { outcome: 'NV_SIM_MCFG_APPLIED' } });
+    expect(JSON.parse(a.stdout)).toMatchObject({ selected: 'tmo.mbn', activation: { outcome: 'APPLIED' } });
     expect((await readdir(st)).sort()).toEqual(['device.json', 'fsc.bin', 'fsg.bin', 'modemst1.bin', 'modemst2.bin']);
     const b = await runNv(
       ['--json', 'sim', 'qcom', 'mcfg', '--mbn', 'att.mbn', '--iccid', '8901260123456789012', '--state', st],
@@ -118,7 +118,7 @@ describe('nv sim qcom mcfg', () => {
     );
     const jb = JSON.parse(b.stdout);
     expect(jb).toMatchObject({ selected: 'tmo.mbn', activation: null, active: 'tmo.mbn' });
-    expect(jb.loaded[0]).toMatchObject({ id: 'att.mbn#2', outcome: 'NV_SIM_MCFG_LOADED' });
+    expect(jb.loaded[0]).toMatchObject({ id: 'att.mbn#2', outcome: 'LOADED' });
   });
 
   it('errors: bad ICCID → exit 1 NV_SIM_MCFG_BAD_ICCID; missing file → NV_NOT_FOUND; no --mbn → usage 2', async () => {

@@ -27,6 +27,8 @@ function write(rel: string, text: string): void {
 
 /** Relative README links point into the repository, which the site does not serve: rewrite or unlink them. */
 function siteReadme(pkg: string, text: string): string {
+  // npm shows package READMEs too, so they link the toolkit README absolutely; on the site that is the home page.
+  text = text.replaceAll('](https://github.com/nv-toolkit/nv#readme)', '](/)');
   return text.replace(/\]\((?!https?:|#|mailto:)([^)]+)\)/g, (_m, target: string) => {
     if (target === '../../README.md') return '](/)';
     return `](/api/@nv/${pkg}/)`;

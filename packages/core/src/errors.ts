@@ -12,20 +12,34 @@ export interface ErrorCodeInfo {
   readonly fix: string;
 }
 
-/** A package's table of codes, keyed by the full `NV_…` code. */
-export type ErrorCodeTable = Readonly<Record<string, ErrorCodeInfo>>;
+/** A package's table of codes, keyed by the full `NV_…` code; `C` is the union of its codes. */
+export type ErrorCodeTable<C extends string = string> = { readonly [K in C]: ErrorCodeInfo };
 
 /**
  * Declares a package's error-code table, checking that every code carries the package's prefix and
- * the `NV_[A-Z0-9_]+` shape. Codes are never renamed or reused once published.
+ * the `NV_[A-Z0-9_]+` shape (at compile time through the key type, and again at run time). The keys stay a
+ * literal union. Codes are never renamed or reused once published.
+ *
+ * Every table has the same shape (a repository rule checks it): a module-local `CODES` object literal of
+ * `{ meaning, fix }` string entries (literal, so `isolatedDeclarations` can type it), the code union, the exported
+ * table made by this function and typed with the union, and the union registered in {@link NvErrorCodes} so that
+ * `new NvError()` accepts the codes:
  *
  * @example
- * export const MBN_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_MBN_', {
+ * const CODES = {
  *   NV_MBN_BAD_MAGIC: { meaning: 'The MCFG magic is wrong.', fix: 'Check that the file is an MCFG MBN.' },
- * });
+ * };
+ * export type MbnErrorCode = keyof typeof CODES;
+ * export const MBN_ERROR_CODES: ErrorCodeTable<MbnErrorCode> = defineErrorCodes('NV_MBN_', CODES);
+ * declare module '@nv/core' {
+ *   interface NvErrorCodes extends Record<MbnErrorCode, true> {}
+ * }
  * @throws {TypeError} when a code does not match the prefix.
  */
-export function defineErrorCodes(prefix: string, table: Record<string, ErrorCodeInfo>): ErrorCodeTable {
+export function defineErrorCodes<const P extends string, C extends `${P}${string}`>(
+  prefix: P,
+  table: { readonly [K in C]: ErrorCodeInfo },
+): ErrorCodeTable<C> {
   if (!/^NV_([A-Z0-9]+_)?$/.test(prefix))
     throw new TypeError(`error-code prefix must look like NV_ or NV_XYZ_, got ${prefix}`);
   for (const code of Object.keys(table)) {
@@ -36,8 +50,7 @@ export function defineErrorCodes(prefix: string, table: Record<string, ErrorCode
   return Object.freeze({ ...table });
 }
 
-/** Codes shared by every package (`NV_` prefix with no package part). */
-export const CORE_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_', {
+const CODES = {
   NV_TRUNCATED: {
     meaning: 'The input ends before a structure that must be there.',
     fix: 'The file was cut short (partial download or dump); take a complete copy and try again.',
@@ -82,7 +95,24 @@ export const CORE_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_', {
     meaning: 'An unexpected failure inside the toolkit.',
     fix: 'Run again with --verbose and report the output; the input is probably valid.',
   },
-});
+};
+
+/** A code shared by every package (`NV_` prefix with no package part). */
+export type CoreErrorCode = keyof typeof CODES;
+
+/** Codes shared by every package (`NV_` prefix with no package part). */
+export const CORE_ERROR_CODES: ErrorCodeTable<CoreErrorCode> = defineErrorCodes('NV_', CODES);
+
+/**
+ * The registry of declared codes: each package's `errors.ts` adds its code union with
+ * `declare module '@nv/core' { interface NvErrorCodes extends Record<XyzErrorCode, true> {} }`, so
+ * {@link NvError} accepts exactly the codes some table declares. (Which package may use which code is checked by
+ * the repository rules: its own codes, core's, and those of the packages it imports.)
+ */
+export interface NvErrorCodes extends Record<CoreErrorCode, true> {}
+
+/** Any declared `NV_…` code. */
+export type NvErrorCode = Extract<keyof NvErrorCodes, string>;
 
 /** Where in the input an error applies, and what caused it. */
 export interface NvErrorOptions {
@@ -115,8 +145,8 @@ const NV_ERROR_MARKER = Symbol.for('@nv/core/NvError');
  * throw new NvError('NV_TRUNCATED', 'need 4 bytes for the header size', { offset: 40 });
  */
 export class NvError extends Error {
-  /** Stable machine-readable code (`NV_…`). */
-  readonly code: string;
+  /** Stable machine-readable code (`NV_…`), declared in an error table. */
+  readonly code: NvErrorCode;
   /** Absolute byte offset in the input, if the error is about a place in a file. */
   readonly offset: number | undefined;
   /** File or in-container path. */
@@ -124,7 +154,7 @@ export class NvError extends Error {
   /** Extra JSON-ready facts. */
   readonly data: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: string, message: string, options: NvErrorOptions = {}) {
+  constructor(code: NvErrorCode, message: string, options: NvErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NvError';
     this.code = code;

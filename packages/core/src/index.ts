@@ -3,7 +3,15 @@
  * @module
  */
 export { CORE_ERROR_CODES, NvError, checkLimit, defineErrorCodes } from './errors.ts';
-export type { ErrorCodeInfo, ErrorCodeTable, NvErrorJson, NvErrorOptions } from './errors.ts';
+export type {
+  CoreErrorCode,
+  ErrorCodeInfo,
+  ErrorCodeTable,
+  NvErrorCode,
+  NvErrorCodes,
+  NvErrorJson,
+  NvErrorOptions,
+} from './errors.ts';
 export {
   ByteReader,
   ByteWriter,

@@ -7,6 +7,8 @@ import {
   defineErrorCodes,
   enforceLimit,
   resolveLimits,
+  type CoreErrorCode,
+  type ErrorCodeInfo,
 } from '../src/index.ts';
 
 describe('NvError', () => {
@@ -48,11 +50,31 @@ describe('error code tables', () => {
     expect(Object.isFrozen(CORE_ERROR_CODES)).toBe(true);
   });
   it('rejects codes outside the prefix', () => {
+    // @ts-expect-error -- the key type already refuses a code outside the prefix
     expect(() => defineErrorCodes('NV_MBN_', { NV_EFS_X: { meaning: 'm', fix: 'f' } })).toThrow(TypeError);
     expect(() => defineErrorCodes('bad', {})).toThrow(TypeError);
     expect(Object.keys(defineErrorCodes('NV_MBN_', { NV_MBN_BAD_MAGIC: { meaning: 'm', fix: 'f' } }))).toEqual([
       'NV_MBN_BAD_MAGIC',
     ]);
+  });
+});
+
+describe('typed codes (checked by tsc -p ., which pnpm test runs first)', () => {
+  it('a table keeps its codes as a literal union', () => {
+    const table = defineErrorCodes('NV_T_', { NV_T_ONE: { meaning: 'one meaning', fix: 'one fix' } });
+    const info: ErrorCodeInfo = table.NV_T_ONE;
+    expect(info.meaning).toBe('one meaning');
+    // @ts-expect-error -- NV_T_TWO is not a key of the table's type
+    expect(table.NV_T_TWO).toBeUndefined();
+  });
+  it('NvError accepts declared codes only, and its code compares only with declared codes', () => {
+    const codes: CoreErrorCode[] = ['NV_TRUNCATED', 'NV_IO'];
+    expect(codes.map((c) => new NvError(c, 'm').code)).toEqual(codes);
+    // @ts-expect-error -- NV_NOT_A_CODE is declared by no table
+    expect(new NvError('NV_NOT_A_CODE', 'm').code).toBe('NV_NOT_A_CODE');
+    const e = new NvError('NV_IO', 'm');
+    // @ts-expect-error -- the comparison can never be true for a declared code
+    expect(e.code === 'NV_NOT_A_CODE').toBe(false);
   });
 });
 

@@ -1,7 +1,6 @@
 import { defineErrorCodes, type ErrorCodeTable } from '@nv/core';
 
-/** `NV_SIM_MTK_*` codes of the simulated MediaTek device (all start with `NV_SIM_MTK_`, README.mtk.md). */
-export const MTK_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', {
+const CODES = {
   NV_SIM_MTK_UNSUPPORTED_GENERATION: {
     meaning:
       'The simulated MediaTek device models moly-a and moly-b tables only; MAUI folders and files are not documented.',
@@ -45,4 +44,14 @@ export const MTK_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', {
       'The saved simulator state folder is missing a file, has a bad device.json or files that disagree with it.',
     fix: 'Recreate the state with nv sim mtk init.',
   },
-});
+};
+
+/** A code of the simulated MediaTek device (`NV_SIM_MTK_…`). */
+export type MtkSimErrorCode = keyof typeof CODES;
+
+/** `NV_SIM_MTK_*` codes of the simulated MediaTek device (all start with `NV_SIM_MTK_`, README.mtk.md). */
+export const MTK_SIM_ERROR_CODES: ErrorCodeTable<MtkSimErrorCode> = defineErrorCodes('NV_SIM_', CODES);
+
+declare module '@nv/core' {
+  interface NvErrorCodes extends Record<MtkSimErrorCode, true> {}
+}

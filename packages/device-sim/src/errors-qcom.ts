@@ -1,11 +1,6 @@
 import { defineErrorCodes, type ErrorCodeTable } from '@nv/core';
 
-/**
- * `NV_SIM_QCOM_*` and `NV_SIM_MCFG_*` codes of the simulated Qualcomm device. Boot refusals are not thrown: they are
- * reported in the boot result with the `NV_FSG_*`/`NV_EFS_*` code of the check that failed; these codes cover bad
- * simulator input and the MCFG outcomes of `qcom-mbn.md` §6.6.
- */
-export const QCOM_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', {
+const CODES = {
   NV_SIM_QCOM_STATE: {
     meaning: 'A saved simulated Qualcomm device state is malformed or from another simulator version.',
     fix: 'Create the device again (nv sim qcom boot without --state, or createQcomDevice) and save it anew.',
@@ -72,4 +67,18 @@ export const QCOM_SIM_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_SIM_', 
     meaning: 'A PLMN must be MCC-MNC with 3 and 2 or 3 digits (e.g. 310-410).',
     fix: 'Write the PLMN as MCC-MNC.',
   },
-});
+};
+
+/** A code of the simulated Qualcomm device (`NV_SIM_QCOM_…`, `NV_SIM_MCFG_…`). */
+export type QcomSimErrorCode = keyof typeof CODES;
+
+/**
+ * `NV_SIM_QCOM_*` and `NV_SIM_MCFG_*` codes of the simulated Qualcomm device. Boot refusals are not thrown: they are
+ * reported in the boot result with the `NV_FSG_*`/`NV_EFS_*` code of the check that failed; these codes cover bad
+ * simulator input and the MCFG outcomes of `qcom-mbn.md` §6.6.
+ */
+export const QCOM_SIM_ERROR_CODES: ErrorCodeTable<QcomSimErrorCode> = defineErrorCodes('NV_SIM_', CODES);
+
+declare module '@nv/core' {
+  interface NvErrorCodes extends Record<QcomSimErrorCode, true> {}
+}

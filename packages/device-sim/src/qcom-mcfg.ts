@@ -7,6 +7,7 @@
 import { NvError, bytesEqual, bytesToHex, hexToBytes } from '@nv/core';
 import { efsDelete, efsWrite, nvItemPath, type QcomEfs } from './qcom-efs-store.ts';
 import { syncEfs, type QcomDevice } from './qcom-device.ts';
+import type { QcomSimErrorCode } from './errors-qcom.ts';
 
 /**
  * Attribute bits (`qcom-mbn.md` §3.8).
@@ -89,7 +90,10 @@ export function mcfgConfigFromJson(c: QcomMcfgConfigJson): QcomMcfgConfig {
   return { ...c, items: c.items.map((i) => ({ ...i, data: hexToBytes(i.data) })) };
 }
 
-/** PDC / activation / selection outcome codes (`qcom-mbn.md` §6.6). */
+/**
+ * PDC / activation / selection outcomes (`qcom-mbn.md` §6.6): a refusal carries its declared `NV_SIM_MCFG_*` error
+ * code; the other outcomes are named without the `NV_` prefix, so that they cannot be taken for errors.
+ */
 export type QcomMcfgOutcome =
   | 'NV_SIM_MCFG_DUP_ID'
   | 'NV_SIM_MCFG_NO_SPACE'
@@ -98,13 +102,13 @@ export type QcomMcfgOutcome =
   | 'NV_SIM_MCFG_INCOMPATIBLE'
   | 'NV_SIM_MCFG_HASH'
   | 'NV_SIM_MCFG_HEADER_INVALID'
-  | 'NV_SIM_MCFG_NOOP_SAME_VERSION'
-  | 'NV_SIM_MCFG_APPLIED'
-  | 'NV_SIM_MCFG_LOADED'
-  | 'NV_SIM_MCFG_SELECTED_BY_IIN'
-  | 'NV_SIM_MCFG_SELECTED_BY_PLMN'
-  | 'NV_SIM_MCFG_SELECTED_WILDCARD'
-  | 'NV_SIM_MCFG_NO_MATCH';
+  | 'NOOP_SAME_VERSION'
+  | 'APPLIED'
+  | 'LOADED'
+  | 'SELECTED_BY_IIN'
+  | 'SELECTED_BY_PLMN'
+  | 'SELECTED_WILDCARD'
+  | 'NO_MATCH';
 
 /** Result of PDC LOAD. */
 export interface QcomPdcLoadResult {
@@ -117,7 +121,7 @@ export interface QcomPdcLoadResult {
 /**
  * QMI PDC LOAD (§6.1): id unique → space → trailer found → TLV 1 present → TLV 1 family = modem family.
  * Only the trailer's version is checked here; the header's is checked at activation.
- * @example pdcLoad(dev, 'tmo', config).outcome === 'NV_SIM_MCFG_LOADED'
+ * @example pdcLoad(dev, 'tmo', config).outcome === 'LOADED'
  */
 export function pdcLoad(device: QcomDevice, id: string, config: QcomMcfgConfig): QcomPdcLoadResult {
   const pdc = device.state.pdc;
@@ -139,11 +143,7 @@ export function pdcLoad(device: QcomDevice, id: string, config: QcomMcfgConfig):
     );
   }
   pdc.configs.push({ id, config: mcfgConfigToJson(config) });
-  return r(
-    true,
-    'NV_SIM_MCFG_LOADED',
-    `loaded ${config.configType === 0 ? 'HW' : 'SW'} config ${hex8(config.version)}`,
-  );
+  return r(true, 'LOADED', `loaded ${config.configType === 0 ? 'HW' : 'SW'} config ${hex8(config.version)}`);
 }
 
 /** What activation did to one item (§6.6 `APPLIED`). */
@@ -228,7 +228,7 @@ export function activateConfig(device: QcomDevice, id: string, subscription = 0)
     throw new RangeError('subscription must be 0…3');
   const efs = need(device);
   const stored = device.state.pdc.configs.find((c) => c.id === id);
-  if (!stored) throw new TypeError(`no config ${id} is loaded (NV_SIM_MCFG_NOT_LOADED)`);
+  if (!stored) throw mkErr('NV_SIM_MCFG_NOT_LOADED', `no config ${id} is loaded; load it with pdcLoad first`);
   const c = mcfgConfigFromJson(stored.config);
   const sub = c.configType === 0 ? 0 : subscription;
   const res = (
@@ -267,7 +267,7 @@ export function activateConfig(device: QcomDevice, id: string, subscription = 0)
   const current = readU32(efs.get(versionPath)?.data);
   const restoreFactory = current === MCFG_RESTORE_FACTORY_VERSION && sub === 0;
   if (current === c.version)
-    return res('NV_SIM_MCFG_NOOP_SAME_VERSION', `stored version ${hex8(current)} = header version: nothing applied`);
+    return res('NOOP_SAME_VERSION', `stored version ${hex8(current)} = header version: nothing applied`);
 
   // §6.2 step 5: wipe policyman state (SW: this subscription; HW: global).
   for (const p of [...efs.keys()]) {
@@ -281,7 +281,7 @@ export function activateConfig(device: QcomDevice, id: string, subscription = 0)
   else device.state.pdc.active.sw[String(sub)] = id;
   syncEfs(device);
   return res(
-    'NV_SIM_MCFG_APPLIED',
+    'APPLIED',
     `applied ${hex8(c.version)}${restoreFactory ? ' in restore-factory mode' : ''}`,
     applied,
     restoreFactory,
@@ -372,11 +372,7 @@ export function autoselectPath(slot: number): string {
 /** Result of autoselect. */
 export interface QcomMcfgSelection {
   slot: number;
-  outcome:
-    | 'NV_SIM_MCFG_SELECTED_BY_IIN'
-    | 'NV_SIM_MCFG_SELECTED_BY_PLMN'
-    | 'NV_SIM_MCFG_SELECTED_WILDCARD'
-    | 'NV_SIM_MCFG_NO_MATCH';
+  outcome: 'SELECTED_BY_IIN' | 'SELECTED_BY_PLMN' | 'SELECTED_WILDCARD' | 'NO_MATCH';
   /** Chosen config id. */
   selected: string | null;
   /** Config name (TLV 3) of the chosen config. */
@@ -398,7 +394,7 @@ export function checkIccid(iccid: string): string {
   return iccid.replace(/[Ff]$/, '');
 }
 
-function mkErr(code: string, message: string): NvError {
+function mkErr(code: QcomSimErrorCode, message: string): NvError {
   return new NvError(code, message);
 }
 
@@ -429,7 +425,7 @@ export function selectMcfg(device: QcomDevice, card: { iccid: string; plmn?: str
   if (autoselect === 0xde || (autoselect & (MCFG_AUTOSELECT.ICCID | MCFG_AUTOSELECT.PLMN)) === 0) {
     return {
       ...base,
-      outcome: 'NV_SIM_MCFG_NO_MATCH',
+      outcome: 'NO_MATCH',
       selected: null,
       detail: `autoselect is off (0x${autoselect.toString(16)})`,
     };
@@ -448,17 +444,17 @@ export function selectMcfg(device: QcomDevice, card: { iccid: string; plmn?: str
       (t.iinPrefixes ?? []).some(
         (p) => p.length > 0 && iccid.length > p.length && iccid.toLowerCase().startsWith(p.toLowerCase()),
       );
-    if (iinDirect) add(3, 'NV_SIM_MCFG_SELECTED_BY_IIN');
+    if (iinDirect) add(3, 'SELECTED_BY_IIN');
     else if (plmn && (t.plmns?.list ?? []).some((p) => p.mcc === plmn.mcc && p.mnc === plmn.mnc))
-      add(2, 'NV_SIM_MCFG_SELECTED_BY_PLMN');
-    else if (t.iins?.wildcard || t.plmns?.wildcard) add(1, 'NV_SIM_MCFG_SELECTED_WILDCARD');
+      add(2, 'SELECTED_BY_PLMN');
+    else if (t.iins?.wildcard || t.plmns?.wildcard) add(1, 'SELECTED_WILDCARD');
   }
   let best: Cand | undefined;
   for (const c of cands) if (!best || c.rank > best.rank || (c.rank === best.rank && c.ver > best.ver)) best = c;
   if (!best)
     return {
       ...base,
-      outcome: 'NV_SIM_MCFG_NO_MATCH',
+      outcome: 'NO_MATCH',
       selected: null,
       detail: 'no loaded SW config matches the ICCID or PLMN',
     };

@@ -98,9 +98,9 @@ describe('happy path: NvSource → QCN → EFS → tar.gz → signed .mbn → .i
 <NvEfsItemData fullpathname="/nv/item_files/ims/qp_ims_dpl_config" mcfgAttributes="0x19" mcfgVariant="2"><Member sizeOf="2" type="uint8">7 2</Member></NvEfsItemData>
 <NvTrlRecord><Member sizeOf="${tlvs.split(' ').length}" type="uint8">${tlvs}</Member></NvTrlRecord></NvData>`),
     );
-    expect(pdcLoad(dev, 'tmo', mcfgConfigFromMbn(mbn)).outcome).toBe('NV_SIM_MCFG_LOADED');
+    expect(pdcLoad(dev, 'tmo', mcfgConfigFromMbn(mbn)).outcome).toBe('LOADED');
     const sim = insertSim(dev, 0, { iccid: '8901260123456789012' });
-    expect(sim.selection).toMatchObject({ selected: 'tmo', outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN', autoselect: 0x81 });
+    expect(sim.selection).toMatchObject({ selected: 'tmo', outcome: 'SELECTED_BY_IIN', autoselect: 0x81 });
     expect(sim.activation?.applied).toEqual([
       {
         key: 'efs:/nv/item_files/ims/qp_ims_dpl_config',

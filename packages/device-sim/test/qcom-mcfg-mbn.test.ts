@@ -53,14 +53,14 @@ describe('real MCFG MBNs (built by @nv/qcom-mbn) on the simulated modem', () => 
       hashOk: true,
       trailer: { configVersion: 0x0501050d, name: 'Commercial-TMO', iins: { wildcard: false, values: [8901260] } },
     });
-    expect(pdcLoad(dev, 'tmo', tmo).outcome).toBe('NV_SIM_MCFG_LOADED');
+    expect(pdcLoad(dev, 'tmo', tmo).outcome).toBe('LOADED');
     expect(
       pdcLoad(
         dev,
         'att',
         mcfgConfigFromMbn(mbn('0x05010301', 3, { version: 0x05010301, name: 'ATT', iins: { list: [8901410] } })),
       ).outcome,
-    ).toBe('NV_SIM_MCFG_LOADED');
+    ).toBe('LOADED');
     expect(
       pdcLoad(
         dev,
@@ -69,9 +69,9 @@ describe('real MCFG MBNs (built by @nv/qcom-mbn) on the simulated modem', () => 
           mbn('0x05010801', 8, { version: 0x05010801, name: 'ROW', iins: { wildcard: true, list: [] } }),
         ),
       ).outcome,
-    ).toBe('NV_SIM_MCFG_LOADED');
+    ).toBe('LOADED');
     const r = insertSim(dev, 0, { iccid: '8901410987654321098' });
-    expect(r.selection).toMatchObject({ selected: 'att', outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN' });
+    expect(r.selection).toMatchObject({ selected: 'att', outcome: 'SELECTED_BY_IIN' });
     expect(r.activation?.applied).toEqual([
       { key: 'nv:71', target: '/nvm/num/71', action: 'written' },
       { key: 'efs:/nv/item_files/ims/IMS_enable', target: '/nv/item_files/ims/IMS_enable', action: 'written' },
@@ -86,10 +86,10 @@ describe('real MCFG MBNs (built by @nv/qcom-mbn) on the simulated modem', () => 
     pdcLoad(dev, 'v1', mcfgConfigFromMbn(mbn('0x05010501', 1, { version: 0x05010501 }, 0)));
     activateConfig(dev, 'v1');
     pdcLoad(dev, 'v2-bad', mcfgConfigFromMbn(mbn('0x05010501', 2, { version: 0x05010502 }, 1)));
-    expect(activateConfig(dev, 'v2-bad').outcome).toBe('NV_SIM_MCFG_NOOP_SAME_VERSION');
+    expect(activateConfig(dev, 'v2-bad').outcome).toBe('NOOP_SAME_VERSION');
     expect(readModem(dev).nv['71']).toBe('01');
     pdcLoad(dev, 'v2', mcfgConfigFromMbn(mbn('0x05010502', 2, { version: 0x05010502 }, 1)));
-    expect(activateConfig(dev, 'v2').outcome).toBe('NV_SIM_MCFG_APPLIED');
+    expect(activateConfig(dev, 'v2').outcome).toBe('APPLIED');
     expect(readModem(dev).nv['71']).toBe('02');
   });
 

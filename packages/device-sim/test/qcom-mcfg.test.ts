@@ -77,7 +77,7 @@ describe('PDC LOAD checks in order (qcom-mbn.md §6.1)', () => {
   it('id unique → space → trailer → TLV 1 → family', () => {
     const dev = booted();
     dev.state.pdc.capacity = 2;
-    expect(pdcLoad(dev, 'a', sw(0x05010501, [])).outcome).toBe('NV_SIM_MCFG_LOADED');
+    expect(pdcLoad(dev, 'a', sw(0x05010501, [])).outcome).toBe('LOADED');
     expect(pdcLoad(dev, 'a', sw(0x05010501, [])).outcome).toBe('NV_SIM_MCFG_DUP_ID');
     const { trailer: _dropped, ...noTrailer } = sw(0x05010501, []);
     expect(pdcLoad(dev, 'b', noTrailer).outcome).toBe('NV_SIM_MCFG_NO_TRAILER');
@@ -85,7 +85,7 @@ describe('PDC LOAD checks in order (qcom-mbn.md §6.1)', () => {
     expect(pdcLoad(dev, 'b', sw(0x05010501, [], { configVersion: 0x08010501 })).outcome).toBe(
       'NV_SIM_MCFG_INCOMPATIBLE',
     );
-    expect(pdcLoad(dev, 'b', sw(0x05010501, [])).outcome).toBe('NV_SIM_MCFG_LOADED');
+    expect(pdcLoad(dev, 'b', sw(0x05010501, [])).outcome).toBe('LOADED');
     expect(pdcLoad(dev, 'c', sw(0x05010501, [])).outcome).toBe('NV_SIM_MCFG_NO_SPACE');
   });
 });
@@ -103,6 +103,9 @@ describe('activation (§6.2)', () => {
     expect(activateConfig(dev, 'noact').outcome).toBe('NV_SIM_MCFG_HEADER_INVALID');
     expect(activateConfig(dev, 'unknown').outcome).toBe('NV_SIM_MCFG_HEADER_INVALID');
     expect(activateConfig(dev, 'fam').outcome).toBe('NV_SIM_MCFG_INCOMPATIBLE');
+    expect(() => activateConfig(dev, 'never-loaded')).toThrow(
+      expect.objectContaining({ code: 'NV_SIM_MCFG_NOT_LOADED' }) as Error,
+    );
   });
 
   it('applies attribute semantics: write, write-once, delete, update-only, index, wipe policyman', () => {
@@ -123,7 +126,7 @@ describe('activation (§6.2)', () => {
       ]),
     );
     const a = activateConfig(dev, 'tmo');
-    expect(a.outcome).toBe('NV_SIM_MCFG_APPLIED');
+    expect(a.outcome).toBe('APPLIED');
     expect(a.applied.map((x) => [x.key, x.target, x.action])).toEqual([
       ['nv:71', '/nvm/num/71', 'written'],
       ['nv:6828', '/nvm/num/6828', 'skipped-write-once'],
@@ -142,7 +145,7 @@ describe('activation (§6.2)', () => {
     // Survives a power cycle (synced to modemst).
     expect(bootQcom(dev).nv['71']).toBe('00');
     // Same header version again → no-op.
-    expect(activateConfig(dev, 'tmo').outcome).toBe('NV_SIM_MCFG_NOOP_SAME_VERSION');
+    expect(activateConfig(dev, 'tmo').outcome).toBe('NOOP_SAME_VERSION');
   });
 
   it('restore-factory mode applies only R items, and write-once items overwrite there', () => {
@@ -213,8 +216,8 @@ describe('scenario: MCFG header vs trailer version mismatch', () => {
     const v2 = sw(0x05010501, [efs('/nv/item_files/ims/IMS_enable', C | S, '07' + '01')], {
       configVersion: 0x05010502,
     });
-    expect(pdcLoad(dev, 'v2', v2).outcome).toBe('NV_SIM_MCFG_LOADED');
-    expect(activateConfig(dev, 'v2').outcome).toBe('NV_SIM_MCFG_NOOP_SAME_VERSION');
+    expect(pdcLoad(dev, 'v2', v2).outcome).toBe('LOADED');
+    expect(activateConfig(dev, 'v2').outcome).toBe('NOOP_SAME_VERSION');
     expect(readModem(dev).efs.find((e) => e.path === '/nv/item_files/ims/IMS_enable')?.sha256).toBe(
       '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d', // sha256 of 00
     );
@@ -224,7 +227,7 @@ describe('scenario: MCFG header vs trailer version mismatch', () => {
     pdcLoad(dev, 'v1', v1);
     activateConfig(dev, 'v1');
     pdcLoad(dev, 'v2', sw(0x05010502, [efs('/nv/item_files/ims/IMS_enable', C | S, '07' + '01')]));
-    expect(activateConfig(dev, 'v2').outcome).toBe('NV_SIM_MCFG_APPLIED');
+    expect(activateConfig(dev, 'v2').outcome).toBe('APPLIED');
     expect(readModem(dev).efs.find((e) => e.path === '/nv/item_files/ims/IMS_enable')?.sha256).toBe(
       '4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a', // sha256 of 01
     );
@@ -273,20 +276,20 @@ describe('autoselect by UIM (§6.4) and refresh on SIM change', () => {
     carriers(dev);
     expect(selectMcfg(dev, { iccid: '8901260123456789012' })).toMatchObject({
       selected: 'tmo',
-      outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN',
+      outcome: 'SELECTED_BY_IIN',
       name: 'Commercial-TMO',
     });
     expect(selectMcfg(dev, { iccid: '8901410123456789012' })).toMatchObject({
       selected: 'att',
-      outcome: 'NV_SIM_MCFG_SELECTED_BY_IIN',
+      outcome: 'SELECTED_BY_IIN',
     });
     expect(selectMcfg(dev, { iccid: '8944000000000000000', plmn: '310-410' })).toMatchObject({
       selected: 'att',
-      outcome: 'NV_SIM_MCFG_SELECTED_BY_PLMN',
+      outcome: 'SELECTED_BY_PLMN',
     });
     expect(selectMcfg(dev, { iccid: '8944000000000000000' })).toMatchObject({
       selected: 'generic',
-      outcome: 'NV_SIM_MCFG_SELECTED_WILDCARD',
+      outcome: 'SELECTED_WILDCARD',
     });
   });
   it('autoselect off (absent, build default 0x80) → no match', () => {
@@ -294,7 +297,7 @@ describe('autoselect by UIM (§6.4) and refresh on SIM change', () => {
     carriers(dev);
     expect(selectMcfg(dev, { iccid: '8901260123456789012' })).toMatchObject({
       selected: null,
-      outcome: 'NV_SIM_MCFG_NO_MATCH',
+      outcome: 'NO_MATCH',
       autoselect: 0x80,
     });
   });
@@ -302,7 +305,7 @@ describe('autoselect by UIM (§6.4) and refresh on SIM change', () => {
     const dev = booted(0x81);
     carriers(dev);
     const first = insertSim(dev, 0, { iccid: '8901260123456789012' });
-    expect(first).toMatchObject({ switchedBy: 'refresh', activation: { id: 'tmo', outcome: 'NV_SIM_MCFG_APPLIED' } });
+    expect(first).toMatchObject({ switchedBy: 'refresh', activation: { id: 'tmo', outcome: 'APPLIED' } });
     expect(readModem(dev).nv['71']).toBe('05');
     expect(insertSim(dev, 0, { iccid: '8901260123456789012' }).activation).toBeUndefined();
     const swap = insertSim(dev, 0, { iccid: '8901410123456789012' });
@@ -353,16 +356,16 @@ describe('boot-time MCFG pass (HW then SW per subscription)', () => {
     activateConfig(dev, 'sw', 0);
     bootQcom(dev);
     expect(applyActiveConfigs(dev).map((a) => [a.id, a.outcome])).toEqual([
-      ['hw', 'NV_SIM_MCFG_NOOP_SAME_VERSION'],
-      ['sw', 'NV_SIM_MCFG_NOOP_SAME_VERSION'],
+      ['hw', 'NOOP_SAME_VERSION'],
+      ['sw', 'NOOP_SAME_VERSION'],
     ]);
     erasePartition(dev, 'modemst1');
     erasePartition(dev, 'modemst2');
     const r = bootQcom(dev); // golden copy again: the MCFG-written items and stored versions are gone
     expect(r.nv['71']).toBeUndefined();
     expect(applyActiveConfigs(dev).map((a) => [a.id, a.outcome])).toEqual([
-      ['hw', 'NV_SIM_MCFG_APPLIED'],
-      ['sw', 'NV_SIM_MCFG_APPLIED'],
+      ['hw', 'APPLIED'],
+      ['sw', 'APPLIED'],
     ]);
     expect(readModem(dev).nv).toMatchObject({ '71': '05', '73': '11' });
   });

@@ -4,8 +4,7 @@
  */
 import { defineErrorCodes, type ErrorCodeTable } from '@nv/core';
 
-/** Every `NV_LID_*` code this package throws, with its meaning and fix (rendered by the docs and `nv errors`). */
-export const LID_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_LID_', {
+const CODES = {
   NV_LID_BAD_NAME: {
     meaning: 'A LID file name does not match PPPP + _/A/B + VVV (8 characters).',
     fix: 'Rename the file to the prefix + copy letter + 3-digit VERNO of its table entry, e.g. LD0B_001.',
@@ -144,4 +143,14 @@ export const LID_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_LID_', {
   },
   NV_LID_BIT_DUP_VALUE: { meaning: 'A value list maps the same raw number twice.', fix: 'Remove the duplicate value.' },
   NV_LID_BIT_MISSING_SEMI: { meaning: 'A `;` is missing after a value list (accepted, warning).', fix: 'Add the `;`.' },
-});
+};
+
+/** A code of `@nv/mtk-lid-file` (`NV_LID_…`). */
+export type LidErrorCode = keyof typeof CODES;
+
+/** Every `NV_LID_*` code this package throws, with its meaning and fix (rendered by the docs and `nv errors`). */
+export const LID_ERROR_CODES: ErrorCodeTable<LidErrorCode> = defineErrorCodes('NV_LID_', CODES);
+
+declare module '@nv/core' {
+  interface NvErrorCodes extends Record<LidErrorCode, true> {}
+}

@@ -4,6 +4,7 @@
  * @module
  */
 import { NvError, bytesToHex, checkLimit, decodeLatin1, hexToBytes } from '@nv/core';
+import type { LidErrorCode } from './errors.ts';
 
 /** Largest description accepted (characters). */
 export const LID_BIT_MAX_CHARS: number = 4 * 1024 * 1024;
@@ -77,7 +78,7 @@ interface Tok {
   column: number;
 }
 
-const err = (code: string, message: string, t: { line: number; column: number }, path?: string): NvError =>
+const err = (code: LidErrorCode, message: string, t: { line: number; column: number }, path?: string): NvError =>
   new NvError(code, `${message} (line ${t.line}, column ${t.column})`, {
     path,
     data: { line: t.line, column: t.column },
@@ -286,7 +287,7 @@ class Parser {
     const x = this.peek(k);
     return x.kind !== 'string' && x.text === text;
   }
-  fail(message: string, t: Tok = this.peek(), code = 'NV_LID_BIT_SYNTAX'): never {
+  fail(message: string, t: Tok = this.peek(), code: LidErrorCode = 'NV_LID_BIT_SYNTAX'): never {
     throw err(code, message, t, this.path);
   }
   expect(text: string): Tok {

@@ -16,6 +16,8 @@ import {
 import { LTABLE_MAX_ENTRIES, valueToNames } from './json.ts';
 import { LTABLE_TAGS, type Ltable, type LtableDefault, type LtableEntry, type LtableTag } from './model.ts';
 import type { LtableFinding } from './lint.ts';
+import type { CoreErrorCode } from '@nv/core';
+import type { LtableErrorCode } from './errors.ts';
 
 /** Hard limit on one C source text (16 Mi characters). */
 export const LTABLE_MAX_C_CHARS: number = 16 * 1024 * 1024;
@@ -74,7 +76,7 @@ class Ctx {
   constructor(options: LtableCImportOptions) {
     this.options = options;
   }
-  err(code: string, message: string, at: { line: number; col: number; off: number }): NvError {
+  err(code: LtableErrorCode | CoreErrorCode, message: string, at: { line: number; col: number; off: number }): NvError {
     return new NvError(code, `${this.file}:${at.line}:${at.col}: ${message}`, {
       offset: at.off,
       path: this.file,

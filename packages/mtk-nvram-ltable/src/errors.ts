@@ -4,8 +4,7 @@
  */
 import { defineErrorCodes, type ErrorCodeTable } from '@nv/core';
 
-/** Every `NV_LTABLE_*` code this package throws or reports, with its meaning and fix (spec §10, §9.3). */
-export const LTABLE_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_LTABLE_', {
+const CODES = {
   NV_LTABLE_SYNTAX: {
     meaning: 'The C source has unbalanced braces or quotes, or no LID table was found.',
     fix: 'Check the line and column in the message; the file must hold an `ltable_entry_struct name[] = {…};` array.',
@@ -154,4 +153,14 @@ export const LTABLE_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_LTABLE_',
     meaning: 'The LID was removed; its old file stays as an orphan or is deleted.',
     fix: 'Nothing to do unless the data must be migrated.',
   },
-});
+};
+
+/** A code of `@nv/mtk-nvram-ltable` (`NV_LTABLE_…`). */
+export type LtableErrorCode = keyof typeof CODES;
+
+/** Every `NV_LTABLE_*` code this package throws or reports, with its meaning and fix (spec §10, §9.3). */
+export const LTABLE_ERROR_CODES: ErrorCodeTable<LtableErrorCode> = defineErrorCodes('NV_LTABLE_', CODES);
+
+declare module '@nv/core' {
+  interface NvErrorCodes extends Record<LtableErrorCode, true> {}
+}

@@ -8,6 +8,7 @@ import { QCN_PAYLOAD_BYTES, type Qcn, type QcnEfsFile, type QcnItem } from './qc
 import type { EfsWarning } from './tree.ts';
 import type { NvInfoEntry } from './qcn-efs.ts';
 import { loadXml, type XmlElement, type XmlResolver } from './xml.ts';
+import type { EfsErrorCode } from './errors.ts';
 
 /** One member of a DataType / item layout: `sizeOf` is a repeat count (§3.2). */
 export interface NvMember {
@@ -300,7 +301,7 @@ export function compileNvSource(source: XmlElement, def: NvDefinition, options: 
       path: source.file,
     });
   const warnings: EfsWarning[] = [...(def.warnings ?? [])];
-  const soft = (code: string, message: string, path: string): void => {
+  const soft = (code: EfsErrorCode, message: string, path: string): void => {
     if (options.strict === true) throw new NvError(code, message, { path });
     warnings.push({ code, message, path });
   };

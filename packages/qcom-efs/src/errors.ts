@@ -5,8 +5,7 @@
  */
 import { defineErrorCodes, type ErrorCodeTable } from '@nv/core';
 
-/** Every `NV_EFS_*` code this package throws or warns with, with its meaning and fix (rendered by the docs and `nv errors`). */
-export const EFS_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_EFS_', {
+const CODES = {
   NV_EFS_XML_MALFORMED: {
     meaning: 'Not well-formed (line, column) (E).',
     fix: 'Correct the XML named in the message (file, line, item) and compile again.',
@@ -297,4 +296,14 @@ export const EFS_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_EFS_', {
     meaning: 'An EFS file is in no conf list and no backup list, so its QCN store was guessed (EFS_Backup) (W).',
     fix: 'List the path in /nv/item_files/conf/<module>.conf or under a folder of a .bl file if another store is wanted.',
   },
-});
+};
+
+/** A code of `@nv/qcom-efs` (`NV_EFS_…`). */
+export type EfsErrorCode = keyof typeof CODES;
+
+/** Every `NV_EFS_*` code this package throws or warns with, with its meaning and fix (rendered by the docs and `nv errors`). */
+export const EFS_ERROR_CODES: ErrorCodeTable<EfsErrorCode> = defineErrorCodes('NV_EFS_', CODES);
+
+declare module '@nv/core' {
+  interface NvErrorCodes extends Record<EfsErrorCode, true> {}
+}

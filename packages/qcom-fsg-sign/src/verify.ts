@@ -18,7 +18,7 @@ import {
   type MbnHeader,
   type SignedImageContainer,
 } from './container.ts';
-import type { FsgFinding } from './errors.ts';
+import type { FsgErrorCode, FsgFinding } from './errors.ts';
 import { formatId, hasIdPadQuirk, imageHash } from './hash.ts';
 import type { EfsImageMeta } from './meta.ts';
 import { metaForPartition, ramBufferFit } from './meta.ts';
@@ -870,7 +870,8 @@ export function assertVerified(result: VerifyResult, path?: string): void {
   const m = result.modemResult;
   if (!m.ok)
     throw new NvError(
-      m.code ?? 'NV_FSG_VERIFY',
+      // Every NV_FSG_* literal of this package is declared (scripts/repo-rules.test.ts), so the string is a code.
+      (m.code as FsgErrorCode | undefined) ?? 'NV_FSG_VERIFY',
       `the modem refuses this image at step ${m.step} (${m.name}): ${m.detail}`,
       { path, data: { step: m.step, check: m.name, secboot: m.secboot ?? null } },
     );

@@ -7,6 +7,8 @@ import { DEFAULT_LIMITS, NvError, bytesEqual, checkLimit, decodeLatin1 } from '@
 import { CANONICAL_DATA_OFFSET, openContainer, wrapCanonical, type HashOptions } from './elf.ts';
 import { VERSION_RECORD_ID, type McfgContainer, type McfgFile, type McfgFinding, type McfgItem } from './model.ts';
 import { decodeTrailer } from './trailer.ts';
+import type { CoreErrorCode } from '@nv/core';
+import type { MbnErrorCode } from './errors.ts';
 
 /** Options of {@link parseMbn}. */
 export interface ParseMbnOptions extends HashOptions {
@@ -107,7 +109,7 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
   const base = opened.dataOffset;
   const seg = bytes.subarray(base, base + opened.dataSize);
   const n = seg.length;
-  const err = (code: string, message: string, offset: number): NvError =>
+  const err = (code: MbnErrorCode | CoreErrorCode, message: string, offset: number): NvError =>
     new NvError(code, message, { offset: base + offset, ...where });
   if (n < 4 || seg[0] !== 0x4d || seg[1] !== 0x43 || seg[2] !== 0x46 || seg[3] !== 0x47)
     throw err('NV_MBN_BAD_MAGIC', 'the data segment does not start with "MCFG"', 0);

@@ -5,6 +5,7 @@
  */
 import { NvError, decodeLatin1 } from '@nv/core';
 import type { McfgFinding } from './model.ts';
+import type { MbnErrorCode } from './errors.ts';
 
 /** One TLV as stored. */
 export interface McfgTlv {
@@ -239,12 +240,12 @@ export function encodeTrailer(input: McfgTrailerInput): Uint8Array<ArrayBuffer> 
     if (!Number.isInteger(v) || v < 0 || v >= 2 ** (8 * n)) throw new RangeError(`${v} does not fit in ${n} bytes`);
     return Array.from({ length: n }, (_, i) => Math.floor(v / 2 ** (8 * i)) & 0xff);
   };
-  const ascii = (s: string, max: number, code: string, re: RegExp): number[] => {
+  const ascii = (s: string, max: number, code: MbnErrorCode, re: RegExp): number[] => {
     if (s.length > max || !re.test(s))
       throw new NvError(code, `trailer string "${s}" must match ${re} and have at most ${max} characters`);
     return Array.from(s, (c) => c.charCodeAt(0));
   };
-  const list = <T>(l: readonly T[], code: string, each: (x: T) => number[], wildcard?: boolean): number[] => {
+  const list = <T>(l: readonly T[], code: MbnErrorCode, each: (x: T) => number[], wildcard?: boolean): number[] => {
     if (l.length > 32) throw new NvError(code, `a trailer list holds at most 32 entries, got ${l.length}`);
     return [wildcard === true ? 1 : 0, l.length, ...l.flatMap(each)];
   };

@@ -210,7 +210,7 @@ describe('lint: every §5 rule has a failing fixture (and the clean file passes)
   });
   for (const row of rows) {
     it(`${row.code} (${row.severity}${row.options ? `, ${JSON.stringify(row.options)}` : ''})`, () => {
-      expect(MBN_ERRORS[row.code]).toBeDefined();
+      expect(Object.hasOwn(MBN_ERRORS, row.code), row.code).toBe(true);
       const result = lintMbn(row.bad(), row.options);
       const hit = result.findings.find((f) => f.code === row.code);
       expect(hit, JSON.stringify(result.findings)).toBeDefined();

@@ -112,11 +112,7 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
       );
     return lines.join('\n');
   });
-  if (
-    change.activation &&
-    change.activation.outcome !== 'NV_SIM_MCFG_APPLIED' &&
-    change.activation.outcome !== 'NV_SIM_MCFG_NOOP_SAME_VERSION'
-  )
+  if (change.activation && change.activation.outcome !== 'APPLIED' && change.activation.outcome !== 'NOOP_SAME_VERSION')
     ctx.fail();
 }
 
