@@ -198,6 +198,7 @@ export const SPEC_MAP = {
   // Project conventions: only the section the format code cites (library choices) has a home in the format pages.
   stack: { page: 'index', sections: { 1: 'index#libraries' } },
   architecture: { page: 'index', sections: {} },
+  cli: { page: 'index', sections: {} },
 };
 
 /** How comments name a spec (longest first), → SPEC_MAP key. */
@@ -213,8 +214,11 @@ const ALIASES = [
   ['fsg-sign', 'qcom-fsg-sign'],
   ['ltable', 'mtk-nvram-ltable'],
   ['stack', 'stack'],
+  ['cli', 'cli'],
 ];
 const ALIAS_OF = new Map(ALIASES);
+/** Specs about the project, not a format: never the default of a bare `§N`. */
+const PROJECT_SPECS = new Set(['stack', 'architecture', 'cli']);
 const NAME = ALIASES.map(([a]) => a).join('|');
 const NUM = String.raw`\d+(?:\.\d+)*`;
 /** `[spec ][`name[.md]`][ spec ]§N[–[§]M]`. Groups: name, from, to. */
@@ -231,7 +235,7 @@ const LIST_SEP = /^(?:[\s,;/+&()]|\band\b|\bor\b|\*)*$/;
 function packageSpec(relPath) {
   const m = /^packages\/([^/]+)\//.exec(relPath);
   if (!m) return undefined;
-  return SPEC_MAP[m[1]] && m[1] !== 'stack' && m[1] !== 'architecture' ? m[1] : undefined;
+  return SPEC_MAP[m[1]] && !PROJECT_SPECS.has(m[1]) ? m[1] : undefined;
 }
 
 /** A guess from the file name for files outside a format package (device-sim, CLI, core). */
@@ -357,7 +361,7 @@ function namedSpecs(text) {
   const counts = new Map();
   const add = (name) => {
     const k = ALIAS_OF.get(name);
-    if (k !== 'stack' && k !== 'architecture') counts.set(k, (counts.get(k) ?? 0) + 1);
+    if (!PROJECT_SPECS.has(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
   };
   for (const m of text.matchAll(REF_RE)) if (m[1]) add(m[1]);
   for (const m of text.matchAll(PATH_RE)) add(m[1]);
@@ -408,10 +412,12 @@ export function rewriteSource(text, relPath) {
     });
     newComment = newComment.replace(REF_RE, (all, name, from, to, offset) => {
       let spec;
-      if (name) spec = ALIAS_OF.get(name);
-      else if (lastSpec && LIST_SEP.test(newComment.slice(lastEnd, offset))) spec = lastSpec;
+      let inherited;
+      if (name) spec = inherited = ALIAS_OF.get(name);
+      else if (lastSpec && LIST_SEP.test(newComment.slice(lastEnd, offset))) spec = inherited = lastSpec;
       else spec = pickSpec(cands, own, from, newComment.slice(offset + all.length, offset + all.length + 8));
-      lastSpec = spec;
+      // Only a spec named in the comment carries over a list; a guessed one does not.
+      lastSpec = inherited;
       lastEnd = offset + all.length;
       const a = spec && targetOf(spec, from);
       const b = spec && to ? targetOf(spec, to) : a;
