@@ -12,3 +12,5 @@ export declare function rewriteSource(
 export declare function filesOf(root: string): string[];
 export declare function formatAnchors(dir?: string): Map<string, Set<string>>;
 export declare function missingTargets(anchors?: Map<string, Set<string>>): string[];
+export declare function citesStandard(before: string): boolean;
+export declare function outsideSpecCites(comment: string): string[];

@@ -228,6 +228,24 @@ const REF_RE = new RegExp(
 );
 /** A path to the outside specs folder without a section. */
 const PATH_RE = new RegExp(String.raw`(?:/work/)?(?:\.\./)*shared/specs/(${NAME})\.md`, 'g');
+/** A `§` that follows a standard's name (`RFC 5280 §4.1.2.5`, `ISO/IEC 7816-4 §5`) belongs to that standard. */
+const STANDARD_BEFORE = /\b(?:RFC|ISO(?:\/IEC)?|IEC|IEEE|FIPS|NIST SP|ITU-T|ECMA|X\.\d+)[\s-]*[\d.-]*[ \t]*$/;
+
+/** Whether the text just before a `§` names a standard (its sections are not ours to rewrite). */
+export function citesStandard(before) {
+  return STANDARD_BEFORE.test(before);
+}
+
+/** The citations of the outside specs left in a comment (`§N` not of a standard, `shared/specs/…`). */
+export function outsideSpecCites(comment) {
+  const out = [];
+  for (const m of comment.matchAll(/shared\/specs\/[\w.-]*/g)) out.push(m[0]);
+  for (const m of comment.matchAll(/§[ \t]?[\d.]*/g)) {
+    if (!citesStandard(comment.slice(Math.max(0, m.index - 32), m.index))) out.push(m[0]);
+  }
+  return out;
+}
+
 /** Separators that keep a bare `§N` in the list of the spec named before it. */
 const LIST_SEP = /^(?:[\s,;/+&()]|\band\b|\bor\b|\*)*$/;
 
@@ -411,6 +429,7 @@ export function rewriteSource(text, relPath) {
       return ref(SPEC_MAP[ALIAS_OF.get(name)].page);
     });
     newComment = newComment.replace(REF_RE, (all, name, from, to, offset) => {
+      if (!name && citesStandard(newComment.slice(Math.max(0, offset - 32), offset))) return all;
       let spec;
       let inherited;
       if (name) spec = inherited = ALIAS_OF.get(name);

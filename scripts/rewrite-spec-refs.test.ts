@@ -7,7 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commentRanges, missingTargets, rewriteSource, ROOT, SPEC_MAP } from './rewrite-spec-refs.mjs';
+import {
+  commentRanges,
+  missingTargets,
+  outsideSpecCites,
+  rewriteSource,
+  ROOT,
+  SPEC_MAP,
+} from './rewrite-spec-refs.mjs';
 
 const rw = (text: string, path = 'packages/qcom-efs/src/x.ts'): string => rewriteSource(text, path).text;
 
@@ -83,6 +90,15 @@ describe('rewrite-spec-refs', () => {
       ].join('\n'),
     );
     expect(commentRanges("a = '//'; // c")).toEqual([[10, 14]]);
+  });
+
+  it("leaves a standard's sections alone (RFC 5280 §4.1.2.5)", () => {
+    const src = '// RFC 5280 §4.1.2.5: UTCTime; (RFC 8017 §9.2 note 1); ISO/IEC 7816-4 §5.1; spec §3.2';
+    expect(rw(src, 'packages/qcom-fsg-sign/src/cert-build.ts')).toBe(
+      '// RFC 5280 §4.1.2.5: UTCTime; (RFC 8017 §9.2 note 1); ISO/IEC 7816-4 §5.1; docs/formats/fsg.md#image-hash',
+    );
+    expect(outsideSpecCites(src)).toEqual(['§3.2']);
+    expect(outsideSpecCites('// see shared/specs/qcom-efs.md')).toEqual(['shared/specs/qcom-efs.md']);
   });
 
   it('is idempotent', () => {
