@@ -20,9 +20,14 @@ interface Labels {
   readonly packages: string;
   readonly gettingStarted: string;
   readonly guideTitles: Readonly<Record<(typeof GUIDES)[number], string>>;
+  readonly formats: string;
+  readonly formatTitles: Readonly<Record<(typeof FORMATS)[number], string>>;
 }
 
 const GUIDES = ['qcom-fsg-preload', 'own-keys', 'mcfg', 'mtk-nvram-upgrade', 'lid-files', 'device-sim'] as const;
+
+/** The format reference (`formats/<page>.md`), in sidebar order; the code cites these pages by anchor. */
+const FORMATS = ['qcn', 'efs-tar', 'fsg', 'mcfg', 'lid-table', 'lid-files', 'bin-region', 'diag'] as const;
 
 const EN: Labels = {
   guides: 'Guides',
@@ -40,6 +45,17 @@ const EN: Labels = {
     'mtk-nvram-upgrade': 'MediaTek NVRAM upgrades',
     'lid-files': 'LID files and LID_BIT',
     'device-sim': 'The device simulator',
+  },
+  formats: 'Formats',
+  formatTitles: {
+    qcn: 'QCN and NV source XML',
+    'efs-tar': 'EFS tree and device tar',
+    fsg: 'FSG image and MBN v3 signing',
+    mcfg: 'MCFG MBN',
+    'lid-table': 'LID table',
+    'lid-files': 'LID files and LID_BIT',
+    'bin-region': 'nvram bin region',
+    diag: 'Qualcomm DIAG',
   },
 };
 
@@ -60,6 +76,17 @@ const ZH: Labels = {
     'lid-files': 'LID 文件与 LID_BIT',
     'device-sim': '设备模拟器',
   },
+  formats: '格式',
+  formatTitles: {
+    qcn: 'QCN 与 NV 源 XML',
+    'efs-tar': 'EFS 树与设备 tar',
+    fsg: 'FSG 镜像与 MBN v3 签名',
+    mcfg: 'MCFG MBN',
+    'lid-table': 'LID 表',
+    'lid-files': 'LID 文件与 LID_BIT',
+    'bin-region': 'nvram bin region',
+    diag: '高通 DIAG',
+  },
 };
 
 function themeFor(prefix: '' | '/zh', l: Labels): DefaultTheme.Config {
@@ -72,11 +99,16 @@ function themeFor(prefix: '' | '/zh', l: Labels): DefaultTheme.Config {
     { text: l.errors, link: `${prefix}/reference/errors` },
     { text: l.api, link: '/api/' },
   ];
+  const formatItems = [
+    { text: l.formats, link: `${prefix}/formats/` },
+    ...FORMATS.map((f) => ({ text: l.formatTitles[f], link: `${prefix}/formats/${f}` })),
+  ];
   const packageItems = PACKAGES.map((p) => ({ text: `@nv/${p}`, link: `${prefix}/packages/${p}` }));
   return {
     nav: [
       { text: l.guides, link: `${prefix}/guide/`, activeMatch: `^${prefix}/guide/` },
       { text: l.reference, items: referenceItems },
+      { text: l.formats, link: `${prefix}/formats/`, activeMatch: `^${prefix}/formats/` },
       { text: l.packages, items: packageItems },
       { text: l.inspector, link: `${prefix}/inspector` },
     ],
@@ -85,6 +117,10 @@ function themeFor(prefix: '' | '/zh', l: Labels): DefaultTheme.Config {
       [`${prefix}/reference/`]: [
         { text: l.reference, items: referenceItems },
         { text: l.packages, items: packageItems },
+      ],
+      [`${prefix}/formats/`]: [
+        { text: l.formats, items: formatItems },
+        { text: l.reference, items: referenceItems },
       ],
       [`${prefix}/packages/`]: [
         { text: l.packages, items: packageItems },

@@ -56,7 +56,7 @@ describe('external read: simulator vs @nv/mtk-lid-file externalRead on the same 
             c.gen,
           );
           const table: Ltable = { generation: c.gen, enumSet: c.gen, entries: [entry] };
-          // NAND keeps A/B copies on moly-a, so both models see the same file names (§7).
+          // NAND keeps A/B copies on moly-a, so both models see the same file names (ltable §7).
           const device = createMtkDevice(table, { seed: c.seed, platform: { storage: 'nand' } });
           if (!c.bin) device.binRegion = null;
           const damaged = Math.min(c.damagedRecord, c.records);
