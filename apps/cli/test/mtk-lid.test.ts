@@ -220,12 +220,58 @@ describe('nv mtk lid with a moly-a table', () => {
     expect(r.code).toBe(0);
     expect(json(r.stdout)).toEqual({
       ok: true,
-      files: [{ path: join('files', 'MA00_000'), ok: true, badRecords: [], generation: 'A' }],
+      files: [
+        { path: join('files', 'MA00_000'), ok: true, badRecords: [], generation: 'A', records: 1, recordSize: 4 },
+      ],
     });
     const d = await runNv(['mtk', 'lid', 'decode', 'files/MA00_000', '--ltable', 'table.json', '--json'], { cwd: a });
     expect((json(d.stdout) as { records: unknown[] }).records).toEqual([
       { index: 1, bytes: '01020304', checksumOk: true, checksum: '0406', offset: 0 },
     ]);
+  });
+});
+
+describe.skipIf(!hasTool('python3'))('nv mtk lid on a table-less NVRAM folder (issue 15.1; needs python3)', () => {
+  it('verify prints one line per file and ends green; decode takes the one split or asks for a record size', async () => {
+    const script = new URL('../../../packages/mtk-lid-file/scripts/make-nvram-folder.py', import.meta.url).pathname;
+    const f = join(dir, 'dump');
+    execFileSync('python3', [script, f]);
+    const v = await runNv(['mtk', 'lid', 'verify', 'NVRAM'], { cwd: f });
+    expect(v.code).toBe(0);
+    const lines = v.stdout.trim().split('\n');
+    expect(lines.filter((l) => /^ok\s/.test(l))).toHaveLength(7);
+    expect(lines.filter((l) => /^FAIL/.test(l))).toHaveLength(0);
+    expect(lines.at(-1)).toBe('7/7 files ok');
+    expect(lines.find((l) => l.includes('ML2B_001'))).toMatch(/10×512 \| 5×1026 .*NV_LID_AMBIGUOUS_LAYOUT/);
+    const j = await runNv(['mtk', 'lid', 'verify', 'NVRAM', '--json'], { cwd: f });
+    const files = (json(j.stdout) as { ok: boolean; files: { path: string; layouts?: unknown }[] }).files;
+    expect(files.find((x) => x.path.endsWith('ML2B_001'))!.layouts).toEqual([
+      { records: 10, size: 512 },
+      { records: 5, size: 1026 },
+    ]);
+    const one = await runNv(['mtk', 'lid', 'decode', join('NVRAM', 'NVD_CORE', 'SYS1_000'), '--json'], { cwd: f });
+    expect(one.code).toBe(0);
+    expect(json(one.stdout)).toMatchObject({ generation: 'A', recordSize: 64, badRecords: [] });
+    const amb = await runNv(['mtk', 'lid', 'decode', join('NVRAM', 'CALIBRAT', 'ML2B_001'), '--json'], { cwd: f });
+    expect(amb.code).toBe(1);
+    expect((json(amb.stdout) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'NV_LID_AMBIGUOUS_LAYOUT',
+      message: expect.stringContaining('--record-size') as string,
+    });
+    const hinted = await runNv(
+      ['mtk', 'lid', 'decode', join('NVRAM', 'CALIBRAT', 'ML2B_001'), '--record-size', '512', '--json'],
+      { cwd: f },
+    );
+    expect(hinted.code).toBe(0);
+    expect((json(hinted.stdout) as { records: unknown[] }).records).toHaveLength(10);
+    const bad = await runNv(['mtk', 'lid', 'decode', join('NVRAM', 'CALIBRAT', 'ML2B_001'), '--records', '0'], {
+      cwd: f,
+    });
+    expect(bad.code).toBe(2);
+    execFileSync('python3', [script, f, '--corrupt']);
+    const c = await runNv(['mtk', 'lid', 'verify', 'NVRAM'], { cwd: f });
+    expect(c.code).toBe(1);
+    expect(c.stdout).toMatch(/FAIL\s+NVRAM\/CALIBRAT\/ML1C_000 .*NV_LID_BAD_CHECKSUM/);
   });
 });
 

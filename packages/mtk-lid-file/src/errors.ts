@@ -19,8 +19,9 @@ export const LID_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_LID_', {
     fix: 'Give the table entry (--ltable) or force the generation with --gen A|B.',
   },
   NV_LID_AMBIGUOUS_LAYOUT: {
-    meaning: 'Several record sizes fit a generation-A file whose table entry is unknown.',
-    fix: 'Give the table entry (--ltable) so the record size is known.',
+    meaning:
+      'Several record splits of a table-less generation-A file have every checksum right (no byte is corrupt, but the record size is open).',
+    fix: 'Name the record size or count (--record-size / --records) or give the table entry (--ltable); verify passes such a file and lists the candidates.',
   },
   NV_LID_BAD_SIZE: {
     meaning: 'The file length differs from the length its table entry or header implies.',

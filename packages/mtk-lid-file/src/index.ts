@@ -20,6 +20,8 @@ export type {
   LidEncodeOptions,
   LidNamedFile,
   LidReconcileResult,
+  LidLayout,
+  LidLayoutHint,
 } from './lid-file.ts';
 export {
   LID_MAX_FILE_BYTES,
@@ -30,6 +32,9 @@ export {
   decodeLdiHeader,
   encodeLdiHeader,
   detectLidGeneration,
+  findLidLayouts,
+  describeLidLayouts,
+  LID_LAYOUT_SEARCH_MAX_BYTES,
   decodeLidFile,
   encodeLidFile,
   encodeLidFiles,

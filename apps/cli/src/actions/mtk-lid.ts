@@ -17,6 +17,7 @@ import {
   parseLidFileName,
   type LdiHeader,
   type LidBitLid,
+  type LidEntry,
   type LidGeneration,
 } from '@nv/mtk-lid-file';
 import { extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-lid-file/node';
@@ -85,7 +86,15 @@ function pickLidBit(lids: readonly LidBitLid[], entry: LtableEntry | undefined, 
 export async function lidDecode(
   ctx: CliContext,
   file: string,
-  flags: KeyFlags & { ltable?: string; lid?: string; struct?: string; gen?: 'A' | 'B'; bindToChip?: boolean },
+  flags: KeyFlags & {
+    ltable?: string;
+    lid?: string;
+    struct?: string;
+    gen?: 'A' | 'B';
+    bindToChip?: boolean;
+    recordSize?: number;
+    records?: number;
+  },
 ): Promise<void> {
   const path = ctx.resolvePath(file);
   const bytes = await readFileLimited(path, LID_MAX_FILE_BYTES);
@@ -98,12 +107,26 @@ export async function lidDecode(
   }
   const key = await keyBytes(ctx, flags);
   const bind = flags.bindToChip !== false;
-  // Detect first when the generation is open, so the key bytes can be typed for it.
-  const gen = generation ?? detectLidGeneration(bytes, entry, { path: file, bindToChip: bind }).generation;
-  const d = decodeLidFile(bytes, entry, {
+  const hint = {
+    ...(flags.recordSize === undefined ? {} : { recordSize: flags.recordSize }),
+    ...(flags.records === undefined ? {} : { records: flags.records }),
+  };
+  if (entry && (flags.recordSize !== undefined || flags.records !== undefined))
+    usage('--record-size/--records are for table-less files: the table entry already gives the layout');
+  // Detect first when the generation is open, so the key bytes can be typed for it; a table-less gen-A file takes
+  // its one verifying record split (or the --record-size/--records hint) as its entry (§3).
+  let layoutEntry: LidEntry | undefined = entry;
+  if (!generation) {
+    const det = detectLidGeneration(bytes, entry, { path: file, bindToChip: bind, ...hint });
+    generation = det.generation;
+    if (!entry && det.generation === 'A') layoutEntry = det.entry;
+  }
+  const gen = generation;
+  const d = decodeLidFile(bytes, layoutEntry, {
     path: file,
     generation: gen,
     bindToChip: bind,
+    ...hint,
     ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
   });
   let layout: LidBitLid | undefined;
@@ -248,11 +271,16 @@ export async function lidVerify(
           f.ok ? 'ok' : 'FAIL',
           f.path,
           f.generation ?? '-',
+          f.layouts
+            ? f.layouts.map((l) => `${l.records}×${l.size}`).join(' | ')
+            : f.records !== undefined
+              ? `${f.records}×${f.recordSize}`
+              : '-',
           f.badRecords.join(',') || '-',
           f.code ?? '',
           f.message ?? '',
         ]),
-        ['result', 'file', 'gen', 'bad records', 'code', 'detail'],
+        ['result', 'file', 'gen', 'records×size', 'bad records', 'code', 'detail'],
       ) + `${files.filter((f) => f.ok).length}/${files.length} files ok\n`,
   );
   if (!r.ok) ctx.fail();
