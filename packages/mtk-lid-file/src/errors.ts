@@ -143,6 +143,10 @@ export const LID_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_LID_', {
     meaning: 'sizeof(record struct) differs from the table record size.',
     fix: 'Use the struct of the firmware the table belongs to.',
   },
+  NV_LID_BIT_BAD_VALUE: {
+    meaning: 'A field value does not fit its C type (integer range, array length, struct member, number kind).',
+    fix: 'Give a value of the field type: signed/unsigned integers in range, 64-bit integers as decimal strings, arrays of the declared length, or hex of the raw bytes.',
+  },
   NV_LID_BIT_DUP_VALUE: { meaning: 'A value list maps the same raw number twice.', fix: 'Remove the duplicate value.' },
   NV_LID_BIT_MISSING_SEMI: { meaning: 'A `;` is missing after a value list (accepted, warning).', fix: 'Add the `;`.' },
 });

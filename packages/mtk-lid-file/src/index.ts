@@ -54,8 +54,11 @@ export type {
   LidBitResult,
   LidBitOptions,
   LidBitFieldValue,
+  LidBitShape,
+  LidBitJsonValue,
+  LidBitEdit,
 } from './lid-bit.ts';
-export { LID_BIT_MAX_CHARS, parseLidBit, decodeLidBitRecord, encodeLidBitRecord } from './lid-bit.ts';
+export { LID_BIT_MAX_CHARS, parseLidBit, decodeLidBitRecord, encodeLidBitRecord, applyLidBitEdits } from './lid-bit.ts';
 export type { ApFileCheck, FileVerEntry } from './ap.ts';
 export { apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer } from './ap.ts';
 export type {
