@@ -66,10 +66,15 @@ export const registerMtkLid: CommandRegistrar = (program, context) => {
           'B',
         ] as const),
       )
+      .option(
+        '--struct <description>',
+        'META LID_BIT description: write the edited "fields" of decode --struct --json output into their bits',
+      )
       .option('--key <hex>', KEY_HELP)
       .option('--key-file <file>', KEY_FILE_HELP)
       .option('--force', 'overwrite the output file'),
     'nv mtk lid encode records.json --ltable table.json -o LD0B_001',
+    'nv mtk lid encode edited.json --ltable table.json --struct demo_cfg.h -o MT79_002 --force',
   ).action(async (json, opts) => {
     const { lidEncode } = await import('../actions/mtk-lid.ts');
     await lidEncode(context(), json, opts);
