@@ -164,7 +164,7 @@ function lex(text: string, path: string | undefined): Tok[] {
       adv(j + 1 - i);
       continue;
     }
-    if ('{}[]();:*.,=#-+'.includes(c)) {
+    if ('{}[]();:*.,=#-+/%'.includes(c)) {
       toks.push({ kind: 'punct', text: c, ...at });
       adv(1);
       continue;
@@ -354,22 +354,76 @@ class Parser {
 const describe = (t: Tok): string =>
   t.kind === 'eof' ? 'end of input' : t.kind === 'string' ? `"${t.text}"` : `"${t.text}"`;
 
-function constValue(p: Parser, defines: Map<string, string>): number {
-  const x = p.peek();
-  if (x.kind === 'int') return p.int();
-  if (x.kind === 'ident') {
-    p.next();
-    const v = defines.get(x.text);
-    const n =
-      v === undefined
-        ? NaN
-        : /^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$/.test(v)
-          ? Number(/(0[xX][0-9a-fA-F]+|\d+)/.exec(v)![1])
-          : NaN;
-    if (!Number.isSafeInteger(n)) p.fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
-    return n;
-  }
-  return p.fail(`expected a number, found ${describe(x)}`);
+/**
+ * An integer constant expression (array sizes, record counts): numbers, #define names (expanded recursively),
+ * `+ - * / %` and parentheses — real editor headers size arrays as `[NUM_OF_BYTE_NP * NUM_NP]` or `[SIZE / 2]`.
+ */
+function constValue(p: Parser, defines: Map<string, string>, depth = 0): number {
+  const fail = (message: string, t: Tok, code = 'NV_LID_BIT_SYNTAX'): never => p.fail(message, t, code);
+  const primary = (): number => {
+    const x = p.peek();
+    if (p.is('(')) {
+      p.next();
+      const v = sum();
+      p.expect(')');
+      return v;
+    }
+    if (p.is('-')) {
+      p.next();
+      return -primary();
+    }
+    if (x.kind === 'int') return p.int();
+    if (x.kind === 'ident') {
+      p.next();
+      const v = defines.get(x.text);
+      if (v === undefined || v.trim() === '' || depth > 32)
+        return fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
+      let toks: Tok[];
+      try {
+        toks = lex(v, p.path);
+      } catch {
+        return fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
+      }
+      // Positions inside the macro text mean nothing to the user: report at the macro use.
+      const sub = new Parser(
+        toks.map((t) => ({ ...t, line: x.line, column: x.column })),
+        p.path,
+        p.warnings,
+      );
+      let n: number;
+      try {
+        n = constValue(sub, defines, depth + 1);
+      } catch {
+        return fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
+      }
+      if (sub.peek().kind !== 'eof')
+        return fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
+      return n;
+    }
+    return fail(`expected a number, found ${describe(x)}`, x);
+  };
+  const product = (): number => {
+    let v = primary();
+    while (p.is('*') || p.is('/') || p.is('%')) {
+      const op = p.next();
+      const r = primary();
+      if (op.text !== '*' && r === 0) fail('division by zero in a constant', op);
+      v = op.text === '*' ? v * r : op.text === '/' ? Math.trunc(v / r) : v % r;
+    }
+    return v;
+  };
+  const sum = (): number => {
+    let v = product();
+    while (p.is('+') || p.is('-')) {
+      const op = p.next();
+      v = op.text === '+' ? v + product() : v - product();
+    }
+    return v;
+  };
+  const at = p.peek();
+  const v = sum();
+  if (!Number.isSafeInteger(v) || v < 0) fail(`constant ${v} is not a size`, at);
+  return v;
 }
 
 function structShape(s: CStruct): LidBitShape {

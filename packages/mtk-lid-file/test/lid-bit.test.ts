@@ -185,6 +185,43 @@ describe('LID_BIT forms seen in public MOLY editor headers', () => {
   });
 });
 
+describe('LID_BIT: a MOLY-style editor header (constructs seen in public headers)', () => {
+  it('macro-expression array sizes, MULTIPLE_LID, bit fields on indexed bytes, empty bodies', () => {
+    const r = parseLidBit(fixture('moly-style.h'));
+    expect(r.warnings).toEqual([]);
+    expect(r.lids.map((l) => [l.lid, l.verno, l.records, l.recordSize])).toEqual([
+      ['NVRAM_EF_DEMO_CACHE_LID', '010', 1, 32],
+      ['NVRAM_EF_DEMO_WIDE_LID', '010', 1, 32],
+      ['NVRAM_EF_DEMO_LOCK_LID', '001', 1, 18],
+    ]);
+    const [cache, wide, lock] = r.lids as [LidBitLid, LidBitLid, LidBitLid];
+    expect(cache.fields.map((f) => [f.name, f.offset, f.bit, f.bits])).toEqual([
+      ['CacheByte', 0, 0, 256],
+      ['CacheByte[14]', 14, 0, 8],
+      ['CacheByte[14].default_lang', 14, 0, 8],
+    ]);
+    expect(wide.fields[0]!.shape).toEqual({ kind: 'array', length: 4, of: { kind: 'int', size: 8, signed: false } });
+    expect(lock.fields.find((f) => f.name === 'np_code')).toMatchObject({ offset: 9, bits: 72 });
+    const rec = new Uint8Array(18).fill(0xff);
+    expect(decodeLidBitRecord(lock, rec).find((f) => f.name === 'indication.pl')).toEqual({
+      name: 'indication.pl',
+      value: 1,
+      label: 'Supported',
+    });
+    expect(decodeLidBitRecord(wide, new Uint8Array(32).fill(0xff))[0]!.value).toEqual(
+      Array(4).fill('18446744073709551615'),
+    );
+  });
+  it('constant expressions: precedence, parentheses, division by zero, undefined macros', () => {
+    const t = (dim: string): string =>
+      `#define A 3\n#define B (A + 1)\ntypedef struct { kal_uint8 x[${dim}]; } s_struct;\nBEGIN_NVRAM_DATA\nLID_BIT "000" X s_struct * 1 { };\nEND_NVRAM_DATA`;
+    expect(parseLidBit(t('A * B - 2 / 2')).lids[0]!.recordSize).toBe(11);
+    expect(parseLidBit(t('(A + B) % 5')).lids[0]!.recordSize).toBe(2);
+    expect(nvErrorCode(() => parseLidBit(t('A / 0')))).toBe('NV_LID_BIT_SYNTAX');
+    expect(nvErrorCode(() => parseLidBit(t('A * C')))).toBe('NV_LID_BIT_UNRESOLVED');
+  });
+});
+
 describe('LID_BIT limits', () => {
   it('deep nesting is a syntax error, not a stack overflow', () => {
     const deep = `typedef struct { kal_uint8 a; } s;\nBEGIN_NVRAM_DATA\nLID_BIT "001" X s * 1 { ${'a { '.repeat(5000)}`;
