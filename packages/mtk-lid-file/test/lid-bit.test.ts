@@ -446,6 +446,28 @@ describe('field edits (issue 15.3)', () => {
       { numRuns: FUZZ_RUNS },
     );
   });
+  it('fuzz: arbitrary JSON as field values only throws NvError', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.constantFrom(...lid.fields.map((f) => f.name), 'nope'), fc.jsonValue(), fc.option(fc.string())),
+          {
+            maxLength: 4,
+          },
+        ),
+        (edits) => {
+          const fields = edits.map(([name, value, label]) => ({
+            name,
+            value: value as LidBitJsonValue,
+            ...(label === null ? {} : { label }),
+          }));
+          const code = nvErrorCode(() => applyLidBitEdits(lid, TYPED_REC, fields));
+          expect(['none', 'NV_LID_BIT_BAD_VALUE', 'NV_LID_BIT_UNKNOWN_FIELD']).toContain(code);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
   it('labels and text are edits too; conflicting edits are refused, never ignored', () => {
     const fields = decodeLidBitRecord(lid, TYPED_REC);
     const byLabel = applyLidBitEdits(lid, TYPED_REC, [{ name: 'flags.mode', value: 2, label: 'd' }]);

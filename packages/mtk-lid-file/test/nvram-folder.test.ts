@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@nv/core';
-import { hasTool, nvErrorCode } from '../../../scripts/test-tools.ts';
+import fc from 'fast-check';
+import { FUZZ_RUNS, hasTool, nvErrorCode } from '../../../scripts/test-tools.ts';
 import {
   decodeLidFile,
   detectLidGeneration,
@@ -140,5 +141,57 @@ describe('layout search limits', () => {
     });
     expect(r.files[1]).toMatchObject({ ok: false, code: 'NV_LID_BAD_CHECKSUM' });
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('fuzz: table-less detection', () => {
+  it('random and mutated files: decode/verify only throw NvError; a found layout verifies every record', () => {
+    const base = encodeLidFile(
+      [new Uint8Array(12), Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), new Uint8Array(12).fill(0xff)],
+      { lid: null, size: 12, records: 3, attributes: [] },
+      { generation: 'A' },
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }),
+          fc
+            .array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 3 })
+            .map((edits) => {
+              const b = base.slice();
+              for (const [at, v] of edits) b[at] = v;
+              return b;
+            }),
+        ),
+        (bytes) => {
+          let gen: string | undefined;
+          const code = nvErrorCode(() => {
+            const d = decodeLidFile(bytes);
+            gen = d.generation;
+            if (d.generation === 'A') expect(d.badRecords).toEqual([]);
+          });
+          expect([
+            'none',
+            'NV_LID_AMBIGUOUS_LAYOUT',
+            'NV_LID_BAD_CHECKSUM',
+            'NV_LID_UNKNOWN_GENERATION',
+            'NV_LID_BAD_HEADER_CHECKSUM',
+            'NV_LID_BAD_MAGIC',
+            'NV_LID_BAD_SIZE',
+            'NV_LID_HEADER_MISMATCH',
+            'NV_LID_KEY_REQUIRED',
+            'NV_LID_HW_BOUND',
+            'NV_LID_BAD_PADDING',
+            'NV_TRUNCATED',
+          ]).toContain(code);
+          const v = verifyLidFiles([{ path: 'X/ABCD_000', bytes }]).files[0]!;
+          // Verify passes exactly when no byte is corrupt: one verifying layout, or several (listed).
+          if (code === 'none' && gen === 'A') expect(v).toMatchObject({ ok: true, generation: 'A' });
+          if (code === 'NV_LID_AMBIGUOUS_LAYOUT') expect(v.ok && v.layouts!.length >= 2).toBe(true);
+          if (code === 'NV_LID_BAD_CHECKSUM' || code === 'NV_LID_UNKNOWN_GENERATION') expect(v.ok).toBe(false);
+        },
+      ),
+      { numRuns: FUZZ_RUNS },
+    );
   });
 });
