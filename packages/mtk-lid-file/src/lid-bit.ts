@@ -176,13 +176,95 @@ function lex(text: string, path: string | undefined): Tok[] {
 }
 
 // ------------------------------------------------------------------ preprocessor (line based)
+/**
+ * Value of a `#if`/`#elif` expression as the C preprocessor computes it: `defined(X)`/`defined X`, `!`, `&&`,
+ * `||`, comparisons, arithmetic, parentheses; a macro name is its (recursively evaluated) value, an unknown name
+ * is 0. Real editor headers guard blocks with `#if !defined(A)` and `#if defined(A) || defined(B)`.
+ * Unparseable expressions count as false.
+ */
+function evalCondition(expr: string, defines: ReadonlyMap<string, string>, depth = 0): number {
+  const toks: string[] = [];
+  const re = /\s*(defined\b|[A-Za-z_]\w*|0[xX][0-9a-fA-F]+|\d+|&&|\|\||==|!=|<=|>=|<<|>>|[!()<>+\-*/%~])[uUlL]*/y;
+  let m: RegExpExecArray | null;
+  while (re.lastIndex < expr.length && (m = re.exec(expr))) toks.push(m[1]!);
+  if (expr.slice(re.lastIndex).trim() !== '') return 0;
+  let i = 0;
+  const peek = (): string | undefined => toks[i];
+  const take = (t?: string): string => {
+    const x = toks[i];
+    if (x === undefined || (t !== undefined && x !== t)) throw new Error('bad #if');
+    i++;
+    return x;
+  };
+  const primary = (): number => {
+    const t = take();
+    if (t === '(') {
+      const v = or();
+      take(')');
+      return v;
+    }
+    if (t === '!') return primary() === 0 ? 1 : 0;
+    if (t === '-') return -primary();
+    if (t === '~') return ~primary();
+    if (t === 'defined') {
+      const paren = peek() === '(';
+      if (paren) take('(');
+      const name = take();
+      if (paren) take(')');
+      return defines.has(name) ? 1 : 0;
+    }
+    if (/^\d/.test(t)) return Number(t.length > 1 && t[0] === '0' && !/[xX]/.test(t) ? parseInt(t, 8) : t);
+    const v = defines.get(t);
+    if (v === undefined || v.trim() === '' || depth > 16) return 0;
+    return evalCondition(v, defines, depth + 1);
+  };
+  const binary = (next: () => number, ops: Record<string, (a: number, b: number) => number>) => (): number => {
+    let v = next();
+    while (peek() !== undefined && Object.hasOwn(ops, peek()!)) {
+      const op = take();
+      v = ops[op]!(v, next());
+    }
+    return v;
+  };
+  const mul = binary(primary, {
+    '*': (a, b) => a * b,
+    '/': (a, b) => (b ? Math.trunc(a / b) : 0),
+    '%': (a, b) => (b ? a % b : 0),
+  });
+  const add = binary(mul, { '+': (a, b) => a + b, '-': (a, b) => a - b });
+  const shift = binary(add, { '<<': (a, b) => a * 2 ** b, '>>': (a, b) => Math.floor(a / 2 ** b) });
+  const rel = binary(shift, {
+    '<': (a, b) => +(a < b),
+    '>': (a, b) => +(a > b),
+    '<=': (a, b) => +(a <= b),
+    '>=': (a, b) => +(a >= b),
+  });
+  const eq = binary(rel, { '==': (a, b) => +(a === b), '!=': (a, b) => +(a !== b) });
+  const and = binary(eq, { '&&': (a, b) => +(a !== 0 && b !== 0) });
+  const or = binary(and, { '||': (a, b) => +(a !== 0 || b !== 0) });
+  try {
+    const v = or();
+    return i === toks.length && Number.isFinite(v) ? v : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function preprocess(text: string, defines: Map<string, string>): string {
   const out: string[] = [];
   const stack: { active: boolean; taken: boolean }[] = [];
   const active = (): boolean => stack.every((s) => s.active);
-  const lines = text.split('\n');
+  // Editor headers from Windows trees are CRLF: `.` stops at `\r`, so a directive line would not match.
+  const lines = text.split(/\r?\n/);
   for (let k = 0; k < lines.length; k++) {
-    const raw = lines[k]!;
+    let raw = lines[k]!;
+    // A directive continued with `\` at line ends (multi-line #define): join, keeping line numbers.
+    let joined = 0;
+    while (/^\s*#/.test(raw) && raw.endsWith('\\') && k + 1 < lines.length) {
+      raw = raw.slice(0, -1) + ' ' + lines[++k]!;
+      joined++;
+    }
+    for (let j = 0; j < joined; j++) out.push('');
     const m = /^\s*#\s*(\w+)\s*(.*)$/.exec(raw);
     if (!m) {
       out.push(active() ? raw : '');
@@ -193,12 +275,7 @@ function preprocess(text: string, defines: Map<string, string>): string {
       .replace(/\/\/.*$/, '')
       .replace(/\/\*.*?\*\//g, '')
       .trim();
-    const cond = (): boolean => {
-      const d = /^(!?)\s*defined\s*\(?\s*(\w+)\s*\)?$/.exec(arg);
-      if (d) return defines.has(d[2]!) !== (d[1] === '!');
-      const v = defines.get(arg) ?? arg;
-      return /^\d+$/.test(v) ? Number(v) !== 0 : false;
-    };
+    const cond = (): boolean => evalCondition(arg, defines) !== 0;
     if (dir === 'ifdef' || dir === 'ifndef' || dir === 'if') {
       const v = dir === 'ifdef' ? defines.has(arg) : dir === 'ifndef' ? !defines.has(arg) : cond();
       stack.push({ active: v, taken: v });
@@ -812,6 +889,13 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
           if (!m)
             return p.fail(`VER_LID(${lid.text}) needs #define ${lid.text}_VERNO "NNN"`, lid, 'NV_LID_BIT_UNRESOLVED');
           verno = m[1]!;
+        } else if (p.peek().kind === 'ident' && p.peek(1).kind === 'ident' && p.peek(2).kind === 'ident') {
+          // `LID_BIT X_VERNO X_LID type * n`: the VERNO string given by its macro name (seen in MAUI headers).
+          const vt = p.ident();
+          const m = /^"(\d{3})"$/.exec((defines.get(vt.text) ?? '').trim());
+          if (!m) return p.fail(`"${vt.text}" needs #define ${vt.text} "NNN"`, vt, 'NV_LID_BIT_UNRESOLVED');
+          verno = m[1]!;
+          lid = p.ident();
         } else {
           verno = p.str();
           lid = p.ident();

@@ -212,6 +212,35 @@ describe('LID_BIT: a MOLY-style editor header (constructs seen in public headers
       Array(4).fill('18446744073709551615'),
     );
   });
+  it('CRLF lines, #if expressions, continued #defines, a VERNO given by its macro name', () => {
+    const text = [
+      '#define FEATURE_A',
+      '#define LEVEL 3',
+      '#define SIZE (2 + \\',
+      '              2)',
+      '#define NVRAM_EF_X_STRUCT_VERNO "007"',
+      'typedef struct { kal_uint8 a[SIZE]; } x_struct;',
+      '#if !defined(NOT_PRESENT) && (defined(FEATURE_A) || defined FEATURE_B) && LEVEL >= 2',
+      'BEGIN_NVRAM_DATA',
+      'LID_BIT MULTIPLE_LID NVRAM_EF_X_STRUCT_VERNO NVRAM_EF_X_LID x_struct * 1 { a: "A"; };',
+      'END_NVRAM_DATA',
+      '#elif 1',
+      'this is skipped',
+      '#endif',
+      '#if defined(FEATURE_B) || UNDEFINED_MACRO',
+      'this is skipped too',
+      '#endif',
+    ].join('\r\n');
+    const r = parseLidBit(text);
+    expect(r.lids.map((l) => [l.lid, l.verno, l.recordSize])).toEqual([['NVRAM_EF_X_LID', '007', 4]]);
+    // Line numbers survive the joined continuation line.
+    expect(nvErrorCode(() => parseLidBit(text.replace('a: "A"', 'b: "B"')))).toBe('NV_LID_BIT_UNKNOWN_FIELD');
+    try {
+      parseLidBit(text.replace('a: "A"', 'b: "B"'));
+    } catch (error) {
+      expect((error as { data: unknown }).data).toEqual({ line: 9, column: 76 });
+    }
+  });
   it('constant expressions: precedence, parentheses, division by zero, undefined macros', () => {
     const t = (dim: string): string =>
       `#define A 3\n#define B (A + 1)\ntypedef struct { kal_uint8 x[${dim}]; } s_struct;\nBEGIN_NVRAM_DATA\nLID_BIT "000" X s_struct * 1 { };\nEND_NVRAM_DATA`;
