@@ -364,11 +364,49 @@ function tablelessLayoutA(bytes: Uint8Array, hint: LidLayoutHint, path: string |
       `${fits.length} generation-A record splits of this ${bytes.length}-byte file verify: ${describeLidLayouts(fits)}; give --record-size or --records (or the table with --ltable)`,
       { path, data: { layouts: fits } },
     );
+  const likely = likelyLayoutA(bytes);
   throw new NvError(
     'NV_LID_BAD_CHECKSUM',
-    `no record split of this ${bytes.length}-byte generation-A file has every checksum right: it is corrupt (decode --record-size N or verify --ltable locates the bad record)`,
-    { path, offset: 0, data: { layouts: [] } },
+    `no record split of this ${bytes.length}-byte generation-A file has every checksum right: it is corrupt` +
+      (likely
+        ? ` (most likely ${likely.records}×${likely.size + 2}, records of ${likely.size}, with record${likely.badRecords.length > 1 ? 's' : ''} ${likely.badRecords.join(', ')} bad)`
+        : '') +
+      '; decode --record-size N or verify --ltable locates the bad record',
+    {
+      path,
+      offset: likely ? (likely.badRecords[0]! - 1) * (likely.size + 2) : 0,
+      data: { layouts: [], ...(likely ? { likely } : {}) },
+    },
   );
+}
+
+/**
+ * For a corrupt table-less file: the split under which most sections still verify, when at least half of them
+ * do and no other split does as well (a wrong split verifies a section only by chance, ~2⁻¹⁶). A hint only.
+ */
+function likelyLayoutA(bytes: Uint8Array): (LidLayout & { badRecords: number[] }) | undefined {
+  const len = bytes.length;
+  let best: (LidLayout & { badRecords: number[] }) | undefined;
+  let bestGood = 0;
+  let tie = false;
+  let budget = LID_LAYOUT_SEARCH_MAX_BYTES;
+  for (let s = Math.max(3, Math.ceil(len / 0xffff)); s <= len / 2; s++) {
+    if (len % s !== 0) continue;
+    if (budget < len) return undefined;
+    budget -= len;
+    const size = s - 2;
+    const bad: number[] = [];
+    for (let off = 0, i = 1; off < len; off += s, i++)
+      if (!cs2Accepts(bytes.subarray(off, off + size), bytes[off + size]! | (bytes[off + size + 1]! << 8))) bad.push(i);
+    const good = len / s - bad.length;
+    if (good < 1 || good * 2 < len / s) continue;
+    if (good > bestGood) {
+      best = { records: len / s, size, badRecords: bad };
+      bestGood = good;
+      tie = false;
+    } else if (good === bestGood) tie = true;
+  }
+  return tie ? undefined : best;
 }
 
 /**

@@ -102,6 +102,17 @@ describe.skipIf(!hasTool('python3'))('table-less NVRAM folder (§3, issue 15.1; 
     // No split: the file is bad; with its record size the bad record is located.
     const bad = file('CALIBRAT/ML1C_000');
     expect(nvErrorCode(() => decodeLidFile(bad))).toBe('NV_LID_BAD_CHECKSUM');
+    try {
+      decodeLidFile(bad);
+    } catch (error) {
+      // A hint, not a verdict: the split under which all but record 2 verify.
+      expect((error as Error).message).toContain('most likely 3×32, records of 30, with record 2 bad');
+      expect((error as { data: unknown }).data).toEqual({
+        layouts: [],
+        likely: { records: 3, size: 30, badRecords: [2] },
+      });
+      expect((error as { offset?: number }).offset).toBe(32);
+    }
     expect(decodeLidFile(bad, undefined, { recordSize: 30 }).badRecords).toEqual([2]);
   });
 
