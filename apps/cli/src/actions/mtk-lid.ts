@@ -175,7 +175,13 @@ export async function lidDecode(
     records,
   };
   ctx.result(json, () => {
-    let s = `generation ${d.generation}, ${d.records.length} records of ${d.recordSize} bytes${d.decrypted ? '' : ' (encrypted: give --key)'}\n`;
+    const how =
+      entry || d.generation === 'B'
+        ? ''
+        : flags.recordSize !== undefined || flags.records !== undefined
+          ? ' (no table: layout from --record-size/--records)'
+          : ' (no table: the one record split whose checksums all verify)';
+    let s = `generation ${d.generation}, ${d.records.length} records of ${d.recordSize} bytes${how}${d.decrypted ? '' : ' (encrypted: give --key)'}\n`;
     if (d.header)
       s += `header: LID 0x${d.header.lid.toString(16).toUpperCase()}, attr 0x${d.header.attr.toString(16)}, category 0x${d.header.category.toString(16)}, checksum ${d.headerChecksumOk ? 'ok' : 'BAD'}\n`;
     s += formatTable(
