@@ -220,12 +220,210 @@ describe('nv mtk lid with a moly-a table', () => {
     expect(r.code).toBe(0);
     expect(json(r.stdout)).toEqual({
       ok: true,
-      files: [{ path: join('files', 'MA00_000'), ok: true, badRecords: [], generation: 'A' }],
+      files: [
+        { path: join('files', 'MA00_000'), ok: true, badRecords: [], generation: 'A', records: 1, recordSize: 4 },
+      ],
     });
     const d = await runNv(['mtk', 'lid', 'decode', 'files/MA00_000', '--ltable', 'table.json', '--json'], { cwd: a });
     expect((json(d.stdout) as { records: unknown[] }).records).toEqual([
       { index: 1, bytes: '01020304', checksumOk: true, checksum: '0406', offset: 0 },
     ]);
+  });
+});
+
+describe.skipIf(!hasTool('python3'))('nv mtk lid on a table-less NVRAM folder (issue 15.1; needs python3)', () => {
+  it('verify prints one line per file and ends green; decode takes the one split or asks for a record size', async () => {
+    const script = new URL('../../../packages/mtk-lid-file/scripts/make-nvram-folder.py', import.meta.url).pathname;
+    const f = join(dir, 'dump');
+    execFileSync('python3', [script, f]);
+    const v = await runNv(['mtk', 'lid', 'verify', 'NVRAM'], { cwd: f });
+    expect(v.code).toBe(0);
+    const lines = v.stdout.trim().split('\n');
+    expect(lines.filter((l) => /^ok\s/.test(l))).toHaveLength(7);
+    expect(lines.filter((l) => /^FAIL/.test(l))).toHaveLength(0);
+    expect(lines.at(-1)).toBe('7/7 files ok');
+    expect(lines.find((l) => l.includes('ML2B_001'))).toMatch(/10×512 \| 5×1026 .*NV_LID_AMBIGUOUS_LAYOUT/);
+    const j = await runNv(['mtk', 'lid', 'verify', 'NVRAM', '--json'], { cwd: f });
+    const files = (json(j.stdout) as { ok: boolean; files: { path: string; layouts?: unknown }[] }).files;
+    expect(files.find((x) => x.path.endsWith('ML2B_001'))!.layouts).toEqual([
+      { records: 10, size: 512 },
+      { records: 5, size: 1026 },
+    ]);
+    const one = await runNv(['mtk', 'lid', 'decode', join('NVRAM', 'NVD_CORE', 'SYS1_000'), '--json'], { cwd: f });
+    expect(one.code).toBe(0);
+    expect(json(one.stdout)).toMatchObject({ generation: 'A', recordSize: 64, badRecords: [] });
+    const amb = await runNv(['mtk', 'lid', 'decode', join('NVRAM', 'CALIBRAT', 'ML2B_001'), '--json'], { cwd: f });
+    expect(amb.code).toBe(1);
+    expect((json(amb.stdout) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'NV_LID_AMBIGUOUS_LAYOUT',
+      message: expect.stringContaining('--record-size') as string,
+    });
+    const hinted = await runNv(
+      ['mtk', 'lid', 'decode', join('NVRAM', 'CALIBRAT', 'ML2B_001'), '--record-size', '512', '--json'],
+      { cwd: f },
+    );
+    expect(hinted.code).toBe(0);
+    expect((json(hinted.stdout) as { records: unknown[] }).records).toHaveLength(10);
+    const bad = await runNv(['mtk', 'lid', 'decode', join('NVRAM', 'CALIBRAT', 'ML2B_001'), '--records', '0'], {
+      cwd: f,
+    });
+    expect(bad.code).toBe(2);
+    execFileSync('python3', [script, f, '--corrupt']);
+    const c = await runNv(['mtk', 'lid', 'verify', 'NVRAM'], { cwd: f });
+    expect(c.code).toBe(1);
+    expect(c.stdout).toMatch(/FAIL\s+NVRAM\/CALIBRAT\/ML1C_000 .*NV_LID_BAD_CHECKSUM/);
+  });
+});
+
+describe.skipIf(!hasTool('python3'))('nv mtk lid encode with edited fields (issue 15.2/15.3; needs python3)', () => {
+  it('typed values; an edited field is written into its bits with the checksum; unchanged is byte-identical; misuse refused', async () => {
+    const script = new URL('../../../packages/mtk-lid-file/scripts/make-nvram-folder.py', import.meta.url).pathname;
+    const f = join(dir, 'edit');
+    execFileSync('python3', [script, f]);
+    copyFileSync(join(f, 'NVRAM', 'NVD_DATA', 'MT7A_000'), join(f, 'MT7A_000'));
+    writeFileSync(
+      join(f, 'table.json'),
+      JSON.stringify({
+        generation: 'moly-a',
+        entries: [
+          {
+            lid: 0x300,
+            name: 'NVRAM_EF_TYPED_CFG_LID',
+            size: 72,
+            records: 2,
+            attr: 0,
+            category: 0,
+            prefix: 'MT7A',
+            verno: '000',
+          },
+        ],
+      }),
+    );
+    const typed = join(FIX, 'typed.h');
+    const d = await runNv(['mtk', 'lid', 'decode', 'MT7A_000', '--ltable', 'table.json', '--struct', typed, '--json'], {
+      cwd: f,
+    });
+    expect(d.code).toBe(0);
+    type Doc = { records: { bytes: string; fields: { name: string; value: unknown; label?: string }[] }[] };
+    const doc = json(d.stdout) as Doc;
+    const field = (name: string): { name: string; value: unknown } =>
+      doc.records[0]!.fields.find((x) => x.name === name)!;
+    expect(field('temp').value).toBe(-8);
+    expect(field('offset').value).toEqual([-1, 1, -2, 127]);
+    expect(field('comp').value).toEqual([-8, 300, -32768, 32767]);
+    expect(field('big').value).toBe('-2');
+    expect(field('gains').value).toEqual([
+      { gain: -3, idx: 7 },
+      { gain: 1000, idx: 255 },
+    ]);
+    const enc = (file: string, out: string, extra: string[] = []): Promise<{ code: number; stdout: string }> =>
+      runNv(['mtk', 'lid', 'encode', file, '--ltable', 'table.json', '-o', out, '--json', ...extra], { cwd: f });
+    // Unchanged decode output: byte-identical.
+    writeFileSync(join(f, 'same.json'), d.stdout);
+    const same = await enc('same.json', 'MT7A_000', ['--struct', typed, '--force']);
+    expect(same.code).toBe(0);
+    expect(json(same.stdout)).toMatchObject({ edits: [] });
+    const orig = readFileSync(join(f, 'NVRAM', 'NVD_DATA', 'MT7A_000'));
+    expect(readFileSync(join(f, 'MT7A_000')).equals(orig)).toBe(true);
+    // Edit temp −8 → −9: bytes 0–1 become f7 ff, the record-1 checksum (bytes 72–73) follows, nothing else moves.
+    field('temp').value = -9;
+    writeFileSync(join(f, 'edited.json'), JSON.stringify(doc));
+    const e = await enc('edited.json', 'MT7A_000', ['--struct', typed, '--force']);
+    expect(e.code).toBe(0);
+    expect((json(e.stdout) as { edits: unknown[] }).edits).toEqual([{ record: 1, name: 'temp', from: -8, to: -9 }]);
+    const now = readFileSync(join(f, 'MT7A_000'));
+    const rec = now.subarray(0, 72);
+    let lo = 0,
+      hi = 0;
+    rec.forEach((b, i) => (i % 2 ? (hi += b) : (lo += b)));
+    const want = Buffer.from(orig);
+    want[0] = 0xf7;
+    want[72] = lo & 0xff;
+    want[73] = hi & 0xff;
+    expect(now.toString('hex')).toBe(want.toString('hex'));
+    // Fields without --struct, bytes and fields both edited, a value out of range: refused, nothing written.
+    const noStruct = await enc('edited.json', 'X1_000', []);
+    expect(noStruct.code).toBe(1);
+    expect((json(noStruct.stdout) as { error: { code: string } }).error.code).toBe('NV_BAD_INPUT');
+    const both = JSON.parse(JSON.stringify(doc)) as Doc;
+    both.records[0]!.bytes = `00${both.records[0]!.bytes.slice(2)}`;
+    writeFileSync(join(f, 'both.json'), JSON.stringify(both));
+    const b = await enc('both.json', 'MT7A_000', ['--struct', typed, '--force']);
+    expect((json(b.stdout) as { error: { code: string } }).error.code).toBe('NV_BAD_INPUT');
+    field('temp').value = 40000;
+    writeFileSync(join(f, 'range.json'), JSON.stringify(doc));
+    const r = await enc('range.json', 'MT7A_000', ['--struct', typed, '--force']);
+    expect(r.code).toBe(1);
+    expect((json(r.stdout) as { error: { code: string } }).error.code).toBe('NV_LID_BIT_BAD_VALUE');
+    expect(readFileSync(join(f, 'MT7A_000')).equals(now)).toBe(true);
+  });
+  it('a confidential gen-B LID: the edited record is re-encrypted with the key, its checksum recomputed', async () => {
+    writeFileSync(
+      join(dir, 'imei.h'),
+      '#define NVRAM_EF_IMEI_IMEISV_LID_VERNO "001"\ntypedef struct { kal_uint8 imei[8]; kal_uint8 filler[2]; } imei_struct;\nBEGIN_NVRAM_DATA\nLID_BIT VER_LID(NVRAM_EF_IMEI_IMEISV_LID) imei_struct * 10 { imei: "IMEI"; filler: "Filler"; };\nEND_NVRAM_DATA\n',
+    );
+    const d = await runNv(
+      ['mtk', 'lid', 'decode', 'LD0B_001', '--ltable', 'table.json', '--key', AES, '--struct', 'imei.h', '--json'],
+      { cwd: dir },
+    );
+    expect(d.code).toBe(0);
+    const doc = json(d.stdout) as {
+      header: { writeTimes: number };
+      records: { fields: { name: string; value: unknown }[] }[];
+    };
+    doc.records[0]!.fields.find((x) => x.name === 'filler')!.value = [255, 255];
+    writeFileSync(join(dir, 'imei-edit.json'), JSON.stringify(doc));
+    const e = await runNv(
+      [
+        'mtk',
+        'lid',
+        'encode',
+        'imei-edit.json',
+        '--ltable',
+        'table.json',
+        '--key',
+        AES,
+        '--struct',
+        'imei.h',
+        '-o',
+        'LD0B_001.edit',
+        '--lid',
+        'NVRAM_EF_IMEI_IMEISV_LID',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(e.code).toBe(0);
+    const before = readFileSync(join(dir, 'LD0B_001'));
+    const after = readFileSync(join(dir, 'LD0B_001.edit'));
+    // Only section 1 (bytes 64–95, AES-encrypted) changes; header and the other sections stay.
+    expect(after.subarray(0, 64).equals(before.subarray(0, 64))).toBe(true);
+    expect(after.subarray(96).equals(before.subarray(96))).toBe(true);
+    expect(after.subarray(64, 96).equals(before.subarray(64, 96))).toBe(false);
+    copyFileSync(join(dir, 'LD0B_001.edit'), join(dir, 'edit-LD0B_001'));
+    const back = await runNv(
+      [
+        'mtk',
+        'lid',
+        'decode',
+        'LD0B_001.edit',
+        '--ltable',
+        'table.json',
+        '--lid',
+        'NVRAM_EF_IMEI_IMEISV_LID',
+        '--key',
+        AES,
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(back.code).toBe(0);
+    expect((json(back.stdout) as { records: { bytes: string; checksumOk: boolean }[] }).records[0]).toMatchObject({
+      bytes: '00010121436587f0ffff',
+      checksumOk: true,
+    });
+    rmSync(join(dir, 'LD0B_001.edit'));
+    rmSync(join(dir, 'edit-LD0B_001'));
   });
 });
 

@@ -78,14 +78,20 @@ describe.concurrent('guides', () => {
       let release: (v?: unknown) => void = () => {};
       const after = previous;
       previous = new Promise((r) => (release = r));
-      it(`block ${i + 1}${needs.length ? ` (nv ${needs.join(', nv ')})` : ''}`, async () => {
-        try {
-          await after;
-          await runBlock();
-        } finally {
-          release();
-        }
-      });
+      // Blocks start together but run one after the other: each gets 60 s of its own on top of the wait for the
+      // blocks before it (a longer guide must not time out its last blocks on a busy machine).
+      it(
+        `block ${i + 1}${needs.length ? ` (nv ${needs.join(', nv ')})` : ''}`,
+        async () => {
+          try {
+            await after;
+            await runBlock();
+          } finally {
+            release();
+          }
+        },
+        60_000 * (i + 1),
+      );
       async function runBlock(): Promise<void> {
         mkdirSync(dir(), { recursive: true });
         for (const cmd of needs) if (!(await commandExists(cmd))) missingSoFar.push(cmd);

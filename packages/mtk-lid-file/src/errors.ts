@@ -18,8 +18,9 @@ const CODES = {
     fix: 'Give the table entry (--ltable) or force the generation with --gen A|B.',
   },
   NV_LID_AMBIGUOUS_LAYOUT: {
-    meaning: 'Several record sizes fit a generation-A file whose table entry is unknown.',
-    fix: 'Give the table entry (--ltable) so the record size is known.',
+    meaning:
+      'Several record splits of a table-less generation-A file have every checksum right (no byte is corrupt, but the record size is open).',
+    fix: 'Name the record size or count (--record-size / --records) or give the table entry (--ltable); verify passes such a file and lists the candidates.',
   },
   NV_LID_BAD_SIZE: {
     meaning: 'The file length differs from the length its table entry or header implies.',
@@ -140,6 +141,10 @@ const CODES = {
   NV_LID_BIT_SIZE_MISMATCH: {
     meaning: 'sizeof(record struct) differs from the table record size.',
     fix: 'Use the struct of the firmware the table belongs to.',
+  },
+  NV_LID_BIT_BAD_VALUE: {
+    meaning: 'A field value does not fit its C type (integer range, array length, struct member, number kind).',
+    fix: 'Give a value of the field type: signed/unsigned integers in range, 64-bit integers as decimal strings, arrays of the declared length, or hex of the raw bytes.',
   },
   NV_LID_BIT_DUP_VALUE: { meaning: 'A value list maps the same raw number twice.', fix: 'Remove the duplicate value.' },
   NV_LID_BIT_MISSING_SEMI: { meaning: 'A `;` is missing after a value list (accepted, warning).', fix: 'Add the `;`.' },

@@ -20,6 +20,8 @@ export type {
   LidEncodeOptions,
   LidNamedFile,
   LidReconcileResult,
+  LidLayout,
+  LidLayoutHint,
 } from './lid-file.ts';
 export {
   LID_MAX_FILE_BYTES,
@@ -30,6 +32,9 @@ export {
   decodeLdiHeader,
   encodeLdiHeader,
   detectLidGeneration,
+  findLidLayouts,
+  describeLidLayouts,
+  LID_LAYOUT_SEARCH_MAX_BYTES,
   decodeLidFile,
   encodeLidFile,
   encodeLidFiles,
@@ -49,8 +54,11 @@ export type {
   LidBitResult,
   LidBitOptions,
   LidBitFieldValue,
+  LidBitShape,
+  LidBitJsonValue,
+  LidBitEdit,
 } from './lid-bit.ts';
-export { LID_BIT_MAX_CHARS, parseLidBit, decodeLidBitRecord, encodeLidBitRecord } from './lid-bit.ts';
+export { LID_BIT_MAX_CHARS, parseLidBit, decodeLidBitRecord, encodeLidBitRecord, applyLidBitEdits } from './lid-bit.ts';
 export type { ApFileCheck, FileVerEntry } from './ap.ts';
 export { apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer } from './ap.ts';
 export type {

@@ -15,6 +15,16 @@ export interface LidBitValue {
   label: string;
 }
 
+/**
+ * C type of a whole member, for typed values: integers (little-endian, signed or not), floats, arrays (one level
+ * per dimension) and structs (members with their offsets inside the struct).
+ */
+export type LidBitShape =
+  | { kind: 'int'; size: 1 | 2 | 4 | 8; signed: boolean }
+  | { kind: 'float'; size: 4 | 8 }
+  | { kind: 'array'; length: number; of: LidBitShape }
+  | { kind: 'struct'; name: string; size: number; members: { name: string; offset: number; shape: LidBitShape }[] };
+
 /** One field of a record layout. `offset` is the byte offset of the element, `bit`/`bits` the LSB-first range in it. */
 export interface LidBitField {
   /** Full member chain (`mode`, `mode.power_save`, `cfg[2].gain`). */
@@ -28,6 +38,8 @@ export interface LidBitField {
   container?: number;
   /** C type of a whole member (`kal_uint8[4]`). */
   type?: string;
+  /** Typed layout of a whole member (absent for bit fields): decides the JSON value (see {@link LidBitJsonValue}). */
+  shape?: LidBitShape;
 }
 
 /** One `LID_BIT` entry. */
@@ -153,7 +165,7 @@ function lex(text: string, path: string | undefined): Tok[] {
       adv(j + 1 - i);
       continue;
     }
-    if ('{}[]();:*.,=#-+'.includes(c)) {
+    if ('{}[]();:*.,=#-+/%'.includes(c)) {
       toks.push({ kind: 'punct', text: c, ...at });
       adv(1);
       continue;
@@ -165,13 +177,95 @@ function lex(text: string, path: string | undefined): Tok[] {
 }
 
 // ------------------------------------------------------------------ preprocessor (line based)
+/**
+ * Value of a `#if`/`#elif` expression as the C preprocessor computes it: `defined(X)`/`defined X`, `!`, `&&`,
+ * `||`, comparisons, arithmetic, parentheses; a macro name is its (recursively evaluated) value, an unknown name
+ * is 0. Real editor headers guard blocks with `#if !defined(A)` and `#if defined(A) || defined(B)`.
+ * Unparseable expressions count as false.
+ */
+function evalCondition(expr: string, defines: ReadonlyMap<string, string>, depth = 0): number {
+  const toks: string[] = [];
+  const re = /\s*(defined\b|[A-Za-z_]\w*|0[xX][0-9a-fA-F]+|\d+|&&|\|\||==|!=|<=|>=|<<|>>|[!()<>+\-*/%~])[uUlL]*/y;
+  let m: RegExpExecArray | null;
+  while (re.lastIndex < expr.length && (m = re.exec(expr))) toks.push(m[1]!);
+  if (expr.slice(re.lastIndex).trim() !== '') return 0;
+  let i = 0;
+  const peek = (): string | undefined => toks[i];
+  const take = (t?: string): string => {
+    const x = toks[i];
+    if (x === undefined || (t !== undefined && x !== t)) throw new Error('bad #if');
+    i++;
+    return x;
+  };
+  const primary = (): number => {
+    const t = take();
+    if (t === '(') {
+      const v = or();
+      take(')');
+      return v;
+    }
+    if (t === '!') return primary() === 0 ? 1 : 0;
+    if (t === '-') return -primary();
+    if (t === '~') return ~primary();
+    if (t === 'defined') {
+      const paren = peek() === '(';
+      if (paren) take('(');
+      const name = take();
+      if (paren) take(')');
+      return defines.has(name) ? 1 : 0;
+    }
+    if (/^\d/.test(t)) return Number(t.length > 1 && t[0] === '0' && !/[xX]/.test(t) ? parseInt(t, 8) : t);
+    const v = defines.get(t);
+    if (v === undefined || v.trim() === '' || depth > 16) return 0;
+    return evalCondition(v, defines, depth + 1);
+  };
+  const binary = (next: () => number, ops: Record<string, (a: number, b: number) => number>) => (): number => {
+    let v = next();
+    while (peek() !== undefined && Object.hasOwn(ops, peek()!)) {
+      const op = take();
+      v = ops[op]!(v, next());
+    }
+    return v;
+  };
+  const mul = binary(primary, {
+    '*': (a, b) => a * b,
+    '/': (a, b) => (b ? Math.trunc(a / b) : 0),
+    '%': (a, b) => (b ? a % b : 0),
+  });
+  const add = binary(mul, { '+': (a, b) => a + b, '-': (a, b) => a - b });
+  const shift = binary(add, { '<<': (a, b) => a * 2 ** b, '>>': (a, b) => Math.floor(a / 2 ** b) });
+  const rel = binary(shift, {
+    '<': (a, b) => +(a < b),
+    '>': (a, b) => +(a > b),
+    '<=': (a, b) => +(a <= b),
+    '>=': (a, b) => +(a >= b),
+  });
+  const eq = binary(rel, { '==': (a, b) => +(a === b), '!=': (a, b) => +(a !== b) });
+  const and = binary(eq, { '&&': (a, b) => +(a !== 0 && b !== 0) });
+  const or = binary(and, { '||': (a, b) => +(a !== 0 || b !== 0) });
+  try {
+    const v = or();
+    return i === toks.length && Number.isFinite(v) ? v : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function preprocess(text: string, defines: Map<string, string>): string {
   const out: string[] = [];
   const stack: { active: boolean; taken: boolean }[] = [];
   const active = (): boolean => stack.every((s) => s.active);
-  const lines = text.split('\n');
+  // Editor headers from Windows trees are CRLF: `.` stops at `\r`, so a directive line would not match.
+  const lines = text.split(/\r?\n/);
   for (let k = 0; k < lines.length; k++) {
-    const raw = lines[k]!;
+    let raw = lines[k]!;
+    // A directive continued with `\` at line ends (multi-line #define): join, keeping line numbers.
+    let joined = 0;
+    while (/^\s*#/.test(raw) && raw.endsWith('\\') && k + 1 < lines.length) {
+      raw = raw.slice(0, -1) + ' ' + lines[++k]!;
+      joined++;
+    }
+    for (let j = 0; j < joined; j++) out.push('');
     const m = /^\s*#\s*(\w+)\s*(.*)$/.exec(raw);
     if (!m) {
       out.push(active() ? raw : '');
@@ -182,12 +276,7 @@ function preprocess(text: string, defines: Map<string, string>): string {
       .replace(/\/\/.*$/, '')
       .replace(/\/\*.*?\*\//g, '')
       .trim();
-    const cond = (): boolean => {
-      const d = /^(!?)\s*defined\s*\(?\s*(\w+)\s*\)?$/.exec(arg);
-      if (d) return defines.has(d[2]!) !== (d[1] === '!');
-      const v = defines.get(arg) ?? arg;
-      return /^\d+$/.test(v) ? Number(v) !== 0 : false;
-    };
+    const cond = (): boolean => evalCondition(arg, defines) !== 0;
     if (dir === 'ifdef' || dir === 'ifndef' || dir === 'if') {
       const v = dir === 'ifdef' ? defines.has(arg) : dir === 'ifndef' ? !defines.has(arg) : cond();
       stack.push({ active: v, taken: v });
@@ -215,39 +304,67 @@ function preprocess(text: string, defines: Map<string, string>): string {
 }
 
 // ------------------------------------------------------------------ C types
-const SCALARS: Readonly<Record<string, number>> = {
-  kal_uint8: 1,
-  kal_int8: 1,
-  kal_char: 1,
-  char: 1,
-  kal_bool: 1,
-  uint8_t: 1,
-  int8_t: 1,
-  U8: 1,
-  S8: 1,
-  kal_uint16: 2,
-  kal_int16: 2,
-  kal_wchar: 2,
-  short: 2,
-  uint16_t: 2,
-  int16_t: 2,
-  U16: 2,
-  S16: 2,
-  kal_uint32: 4,
-  kal_int32: 4,
-  int: 4,
-  long: 4,
-  uint32_t: 4,
-  int32_t: 4,
-  U32: 4,
-  S32: 4,
-  float: 4,
-  kal_uint64: 8,
-  kal_int64: 8,
-  uint64_t: 8,
-  int64_t: 8,
-  double: 8,
+interface Scalar {
+  size: number;
+  signed: boolean;
+  float?: boolean;
+}
+const u = (size: number): Scalar => ({ size, signed: false });
+const i = (size: number): Scalar => ({ size, signed: true });
+// ARM EABI: plain `char` is unsigned, `long` is 32 bits, `long long` 64.
+const SCALARS: Readonly<Record<string, Scalar>> = {
+  kal_uint8: u(1),
+  kal_int8: i(1),
+  kal_char: u(1),
+  char: u(1),
+  kal_bool: u(1),
+  uint8_t: u(1),
+  int8_t: i(1),
+  uint8: u(1),
+  int8: i(1),
+  U8: u(1),
+  S8: i(1),
+  kal_uint16: u(2),
+  kal_int16: i(2),
+  kal_wchar: u(2),
+  short: i(2),
+  uint16_t: u(2),
+  int16_t: i(2),
+  uint16: u(2),
+  int16: i(2),
+  U16: u(2),
+  S16: i(2),
+  kal_uint32: u(4),
+  kal_int32: i(4),
+  int: i(4),
+  long: i(4),
+  uint32_t: u(4),
+  int32_t: i(4),
+  uint32: u(4),
+  int32: i(4),
+  U32: u(4),
+  S32: i(4),
+  float: { size: 4, signed: true, float: true },
+  kal_uint64: u(8),
+  kal_int64: i(8),
+  uint64_t: u(8),
+  int64_t: i(8),
+  uint64: u(8),
+  int64: i(8),
+  U64: u(8),
+  S64: i(8),
+  double: { size: 8, signed: true, float: true },
 };
+
+function scalarShape(t: Scalar): LidBitShape {
+  if (t.float) return { kind: 'float', size: t.size as 4 | 8 };
+  if (t.size === 1 || t.size === 2 || t.size === 4 || t.size === 8)
+    return { kind: 'int', size: t.size, signed: t.signed };
+  return { kind: 'array', length: t.size, of: { kind: 'int', size: 1, signed: false } }; // opaque sized type
+}
+
+const wrapDims = (shape: LidBitShape, dims: readonly number[]): LidBitShape =>
+  dims.reduceRight<LidBitShape>((of, length) => ({ kind: 'array', length, of }), shape);
 
 interface CMember {
   name: string;
@@ -257,6 +374,8 @@ interface CMember {
   elemSize: number;
   size: number;
   struct?: CStruct;
+  /** Shape of one element (before the array dimensions). */
+  elem: LidBitShape;
 }
 interface CStruct {
   name: string;
@@ -313,37 +432,139 @@ class Parser {
 const describe = (t: Tok): string =>
   t.kind === 'eof' ? 'end of input' : t.kind === 'string' ? `"${t.text}"` : `"${t.text}"`;
 
-function constValue(p: Parser, defines: Map<string, string>): number {
-  const x = p.peek();
-  if (x.kind === 'int') return p.int();
-  if (x.kind === 'ident') {
-    p.next();
-    const v = defines.get(x.text);
-    const n =
-      v === undefined
-        ? NaN
-        : /^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$/.test(v)
-          ? Number(/(0[xX][0-9a-fA-F]+|\d+)/.exec(v)![1])
-          : NaN;
-    if (!Number.isSafeInteger(n)) p.fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
-    return n;
-  }
-  return p.fail(`expected a number, found ${describe(x)}`);
+/**
+ * An integer constant expression (array sizes, record counts): numbers, #define names (expanded recursively),
+ * `+ - * / %` and parentheses — real editor headers size arrays as `[NUM_OF_BYTE_NP * NUM_NP]` or `[SIZE / 2]`.
+ */
+function constValue(p: Parser, defines: Map<string, string>, depth = 0): number {
+  const fail = (message: string, t: Tok, code: LidErrorCode = 'NV_LID_BIT_SYNTAX'): never => p.fail(message, t, code);
+  const primary = (): number => {
+    const x = p.peek();
+    if (p.is('(')) {
+      p.next();
+      const v = sum();
+      p.expect(')');
+      return v;
+    }
+    if (p.is('-')) {
+      p.next();
+      return -primary();
+    }
+    if (x.kind === 'int') return p.int();
+    if (x.kind === 'ident') {
+      p.next();
+      const v = defines.get(x.text);
+      if (v === undefined || v.trim() === '' || depth > 32)
+        return fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
+      let toks: Tok[];
+      try {
+        toks = lex(v, p.path);
+      } catch {
+        return fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
+      }
+      // Positions inside the macro text mean nothing to the user: report at the macro use.
+      const sub = new Parser(
+        toks.map((t) => ({ ...t, line: x.line, column: x.column })),
+        p.path,
+        p.warnings,
+      );
+      let n: number;
+      try {
+        n = constValue(sub, defines, depth + 1);
+      } catch {
+        return fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
+      }
+      if (sub.peek().kind !== 'eof')
+        return fail(`"${x.text}" is not a #define of a number`, x, 'NV_LID_BIT_UNRESOLVED');
+      return n;
+    }
+    return fail(`expected a number, found ${describe(x)}`, x);
+  };
+  const product = (): number => {
+    let v = primary();
+    while (p.is('*') || p.is('/') || p.is('%')) {
+      const op = p.next();
+      const r = primary();
+      if (op.text !== '*' && r === 0) fail('division by zero in a constant', op);
+      v = op.text === '*' ? v * r : op.text === '/' ? Math.trunc(v / r) : v % r;
+    }
+    return v;
+  };
+  const sum = (): number => {
+    let v = product();
+    while (p.is('+') || p.is('-')) {
+      const op = p.next();
+      v = op.text === '+' ? v + product() : v - product();
+    }
+    return v;
+  };
+  const at = p.peek();
+  const v = sum();
+  if (!Number.isSafeInteger(v) || v < 0) fail(`constant ${v} is not a size`, at);
+  return v;
+}
+
+function structShape(s: CStruct): LidBitShape {
+  return {
+    kind: 'struct',
+    name: s.name,
+    size: s.size,
+    members: s.members.map((m) => ({ name: m.name, offset: m.offset, shape: wrapDims(m.elem, m.dims) })),
+  };
+}
+
+interface CType {
+  size: number;
+  align: number;
+  struct?: CStruct;
+  shape: LidBitShape;
 }
 
 function typeSize(
   name: string,
   structs: Map<string, CStruct>,
   extra: Readonly<Record<string, number>>,
-): { size: number; align: number; struct?: CStruct } | undefined {
+  aliases?: ReadonlyMap<string, Scalar>,
+  sign?: boolean,
+): CType | undefined {
   const s = structs.get(name);
-  if (s) return { size: s.size, align: s.align, struct: s };
+  if (s) return { size: s.size, align: s.align, struct: s, shape: structShape(s) };
   // Own keys only: `constructor`, `toString`… are Object.prototype members, not C types.
-  const scalar = Object.hasOwn(SCALARS, name) ? SCALARS[name] : undefined;
-  const n = scalar ?? (Object.hasOwn(extra, name) ? extra[name] : undefined);
+  const scalar = Object.hasOwn(SCALARS, name) ? SCALARS[name] : aliases?.get(name);
+  if (scalar) {
+    const t = sign === undefined || scalar.float ? scalar : { ...scalar, signed: sign };
+    return { size: t.size, align: t.size, shape: scalarShape(t) };
+  }
+  const n = Object.hasOwn(extra, name) ? extra[name] : undefined;
   return n === undefined
     ? undefined
-    : { size: n, align: Math.min(n, 8) > 0 ? (scalar !== undefined ? n : Math.min(n, 4)) : 1 };
+    : { size: n, align: n > 0 ? Math.min(n, 4) : 1, shape: scalarShape({ size: n, signed: false }) };
+}
+
+/** `unsigned`, `signed char`, `unsigned long long`… → the scalar they name (ARM EABI sizes). */
+function modifiedScalar(words: readonly string[]): Scalar | undefined {
+  const longs0 = words.filter((w) => w === 'long').length;
+  const sign = words.includes('unsigned')
+    ? false
+    : words.includes('signed') || longs0 >= 2 || (words.includes('short') && words.length > 1)
+      ? true
+      : undefined;
+  const base = words.filter((w) => !['unsigned', 'signed', 'const', 'volatile'].includes(w));
+  if (sign === undefined) return undefined;
+  const longs = base.filter((w) => w === 'long').length;
+  const kind =
+    base.find((w) => w !== 'long' && w !== 'int') ?? (longs >= 2 ? 'long long' : longs === 1 ? 'long' : 'int');
+  const size =
+    kind === 'char'
+      ? 1
+      : kind === 'short'
+        ? 2
+        : kind === 'long long'
+          ? 8
+          : kind === 'long' || kind === 'int'
+            ? 4
+            : undefined;
+  return size === undefined ? undefined : { size, signed: sign };
 }
 
 function parseTypedef(
@@ -351,6 +572,7 @@ function parseTypedef(
   structs: Map<string, CStruct>,
   defines: Map<string, string>,
   extra: Readonly<Record<string, number>>,
+  aliases: Map<string, Scalar>,
 ): void {
   p.expect('typedef');
   if (!p.is('struct')) {
@@ -359,12 +581,15 @@ function parseTypedef(
     while (!p.is(';') && p.peek().kind !== 'eof') words.push(p.next());
     p.expect(';');
     const alias = words.pop();
-    const base = words
-      .filter((w) => !['unsigned', 'signed', 'const'].includes(w.text))
-      .map((w) => w.text)
-      .join(' ');
-    const t = typeSize(base, structs, extra);
-    if (alias && t && !t.struct) (extra as Record<string, number>)[alias.text] = t.size;
+    const texts = words.map((w) => w.text);
+    const modified = modifiedScalar(texts);
+    const base = texts.filter((w) => !['unsigned', 'signed', 'const'].includes(w)).join(' ');
+    const scalar = modified ?? (Object.hasOwn(SCALARS, base) ? SCALARS[base] : aliases.get(base));
+    if (alias && scalar) aliases.set(alias.text, scalar);
+    else {
+      const t = typeSize(base, structs, extra, aliases);
+      if (alias && t && !t.struct) (extra as Record<string, number>)[alias.text] = t.size;
+    }
     return;
   }
   p.next();
@@ -375,8 +600,32 @@ function parseTypedef(
     align = 1;
   while (!p.is('}')) {
     let tt = p.ident();
-    while (['unsigned', 'signed', 'const', 'volatile', 'struct'].includes(tt.text)) tt = p.ident();
-    const t = typeSize(tt.text, structs, extra);
+    const mods: string[] = [];
+    while (['unsigned', 'signed', 'const', 'volatile', 'struct'].includes(tt.text)) {
+      mods.push(tt.text);
+      // `unsigned x;` alone is an unsigned int
+      if (
+        (tt.text === 'unsigned' || tt.text === 'signed') &&
+        p.peek().kind === 'ident' &&
+        /^[;,[]$/.test(p.peek(1).text)
+      )
+        break;
+      tt = p.ident();
+    }
+    while (
+      ['long', 'short'].includes(tt.text) &&
+      p.peek().kind === 'ident' &&
+      ['long', 'int'].includes(p.peek().text) &&
+      !/^[;,[]$/.test(p.peek(1).text)
+    ) {
+      mods.push(tt.text);
+      tt = p.ident();
+    }
+    const bare = tt.text === 'unsigned' || tt.text === 'signed';
+    const modified = modifiedScalar([...mods, ...(bare ? [] : [tt.text])]);
+    const t: CType | undefined = modified
+      ? { size: modified.size, align: modified.size, shape: scalarShape(modified) }
+      : typeSize(tt.text, structs, extra, aliases);
     if (!t) p.fail(`unknown type "${tt.text}"`, tt, 'NV_LID_BIT_UNKNOWN_TYPE');
     for (;;) {
       const name = p.ident();
@@ -394,7 +643,18 @@ function parseTypedef(
         );
       const count = dims.reduce((a, b) => a * b, 1);
       off = Math.ceil(off / t.align) * t.align;
-      const m: CMember = { name: name.text, type: tt.text, dims, offset: off, elemSize: t.size, size: t.size * count };
+      const m: CMember = {
+        name: name.text,
+        type: [
+          ...mods.filter((x) => x === 'unsigned' || x === 'signed' || x === 'long' || x === 'short'),
+          ...(bare ? [] : [tt.text]),
+        ].join(' '),
+        dims,
+        offset: off,
+        elemSize: t.size,
+        size: t.size * count,
+        elem: t.shape,
+      };
       if (t.struct) m.struct = t.struct;
       members.push(m);
       checkLimit('struct size', off + m.size, 1 << 24, { path: p.path });
@@ -421,6 +681,7 @@ interface Resolved {
   elemSize: number;
   scalar: boolean;
   type: string;
+  shape: LidBitShape;
 }
 
 function parsePath(p: Parser, root: CStruct): { name: string; r: Resolved; at: Tok } {
@@ -432,6 +693,7 @@ function parsePath(p: Parser, root: CStruct): { name: string; r: Resolved; at: T
   let offset = m.offset;
   let size = m.size;
   let dimsLeft = [...m.dims];
+  let shape = wrapDims(m.elem, m.dims);
   for (;;) {
     if (p.is('[')) {
       const b = p.next();
@@ -447,6 +709,7 @@ function parsePath(p: Parser, root: CStruct): { name: string; r: Resolved; at: T
       size = size / dim;
       offset += idx * size;
       name += `[${idx}]`;
+      if (shape.kind === 'array') shape = shape.of;
     } else if (p.is('.')) {
       p.next();
       const sub = p.ident();
@@ -458,6 +721,7 @@ function parsePath(p: Parser, root: CStruct): { name: string; r: Resolved; at: T
       offset += mm.offset;
       size = mm.size;
       dimsLeft = [...mm.dims];
+      shape = wrapDims(mm.elem, mm.dims);
       name += `.${sub.text}`;
     } else break;
   }
@@ -471,6 +735,7 @@ function parsePath(p: Parser, root: CStruct): { name: string; r: Resolved; at: T
       elemSize: last.elemSize,
       scalar: !last.struct,
       type: last.type + dimsLeft.map((d) => `[${d}]`).join(''),
+      shape,
     },
   };
 }
@@ -564,7 +829,15 @@ function parseItem(p: Parser, root: CStruct, out: LidBitField[], depth = 0): voi
     p.next();
     description = p.str();
   } else if (!p.is('{')) p.fail(`expected ":" or "{" after "${name}", found ${describe(p.peek())}`);
-  const f: LidBitField = { name, offset: r.offset, bit: 0, bits: r.size * 8, description, type: r.type };
+  const f: LidBitField = {
+    name,
+    offset: r.offset,
+    bit: 0,
+    bits: r.size * 8,
+    description,
+    type: r.type,
+    shape: r.shape,
+  };
   out.push(f);
   if (p.is('{')) parseBody(p, root, { name, r }, out, depth);
   semi(p, `"${name}"`);
@@ -589,10 +862,11 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
   const p: Parser = new Parser(toks, options.path, warnings);
   const structs = new Map<string, CStruct>();
   const extra: Record<string, number> = { ...options.typeSizes };
+  const aliases = new Map<string, Scalar>();
   const lids: LidBitLid[] = [];
   while (p.peek().kind !== 'eof') {
     if (p.is('typedef')) {
-      parseTypedef(p, structs, defines, extra);
+      parseTypedef(p, structs, defines, extra, aliases);
       continue;
     }
     if (p.is('BEGIN_NVRAM_DATA')) {
@@ -602,6 +876,8 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
         if (lt.kind === 'eof') p.fail('missing END_NVRAM_DATA');
         if (!p.is('LID_BIT')) p.fail(`expected LID_BIT or END_NVRAM_DATA, found ${describe(lt)}`);
         p.next();
+        // Real MOLY editor headers write `LID_BIT MULTIPLE_LID VER_LID(…)` for LIDs with A/B copies: a marker only.
+        if (p.is('MULTIPLE_LID')) p.next();
         let verno: string;
         let lid: Tok;
         if (p.is('VER_LID')) {
@@ -614,6 +890,13 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
           if (!m)
             return p.fail(`VER_LID(${lid.text}) needs #define ${lid.text}_VERNO "NNN"`, lid, 'NV_LID_BIT_UNRESOLVED');
           verno = m[1]!;
+        } else if (p.peek().kind === 'ident' && p.peek(1).kind === 'ident' && p.peek(2).kind === 'ident') {
+          // `LID_BIT X_VERNO X_LID type * n`: the VERNO string given by its macro name (seen in MAUI headers).
+          const vt = p.ident();
+          const m = /^"(\d{3})"$/.exec((defines.get(vt.text) ?? '').trim());
+          if (!m) return p.fail(`"${vt.text}" needs #define ${vt.text} "NNN"`, vt, 'NV_LID_BIT_UNRESOLVED');
+          verno = m[1]!;
+          lid = p.ident();
         } else {
           verno = p.str();
           lid = p.ident();
@@ -638,6 +921,18 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
         }
         p.expect('}');
         semi(p, `LID_BIT ${lid.text}`);
+        // An empty body (most LID_BIT entries of real editor headers): the record struct's own members, typed.
+        if (fields.length === 0)
+          for (const m of root!.members)
+            fields.push({
+              name: m.name,
+              offset: m.offset,
+              bit: 0,
+              bits: m.size * 8,
+              description: '',
+              type: m.type + m.dims.map((d) => `[${d}]`).join(''),
+              shape: wrapDims(m.elem, m.dims),
+            });
         lids.push({ lid: lid.text, verno, type: root.name, records, recordSize: root.size, fields });
       }
       p.next();
@@ -649,16 +944,28 @@ export function parseLidBit(text: string, options: LidBitOptions = {}): LidBitRe
   return { lids, warnings };
 }
 
+/**
+ * JSON value of a field. Integers of up to 32 bits are numbers (signed types negative: `kal_int16` `f8 ff` is −8);
+ * 64-bit integers are decimal strings (`"-2"`, `"18446744073709551615"`: JSON numbers lose precision past 2⁵³);
+ * finite floats are numbers, other floats (NaN, ±∞, −0) the hex of their bytes; arrays are JSON arrays (one level
+ * per dimension) and structs objects of their members. Fields without a known type (hand-made layouts) are
+ * unsigned integers up to 32 bits, else hex.
+ */
+export type LidBitJsonValue = number | string | LidBitJsonValue[] | { [member: string]: LidBitJsonValue };
+
 /** One decoded field value. */
 export interface LidBitFieldValue {
   name: string;
-  /** Integer value for fields of up to 32 bits; else lower-case hex of the bytes. */
-  value: number | string;
+  /** Typed value ({@link LidBitJsonValue}); a bit field is an unsigned integer of its bits. */
+  value: LidBitJsonValue;
   /** Label from the value list. */
   label?: string;
   /** Printable ASCII text of a byte array (NUL-terminated). */
   text?: string;
 }
+
+const badValue = (lid: LidBitLid, message: string): NvError =>
+  new NvError('NV_LID_BIT_BAD_VALUE', `${lid.lid}: ${message}`, { path: lid.lid });
 
 const readBits = (rec: Uint8Array, f: LidBitField): number => {
   const width = f.container ?? f.bits / 8;
@@ -667,8 +974,51 @@ const readBits = (rec: Uint8Array, f: LidBitField): number => {
   return f.container === undefined ? v : Math.floor(v / 2 ** f.bit) % 2 ** f.bits;
 };
 
+function readShape(dv: DataView, off: number, shape: LidBitShape): LidBitJsonValue {
+  switch (shape.kind) {
+    case 'int':
+      if (shape.size === 1) return shape.signed ? dv.getInt8(off) : dv.getUint8(off);
+      if (shape.size === 2) return shape.signed ? dv.getInt16(off, true) : dv.getUint16(off, true);
+      if (shape.size === 4) return shape.signed ? dv.getInt32(off, true) : dv.getUint32(off, true);
+      return (shape.signed ? dv.getBigInt64(off, true) : dv.getBigUint64(off, true)).toString();
+    case 'float': {
+      const v = shape.size === 4 ? dv.getFloat32(off, true) : dv.getFloat64(off, true);
+      if (Number.isFinite(v) && !Object.is(v, -0)) return v;
+      return bytesToHex(new Uint8Array(dv.buffer, dv.byteOffset + off, shape.size));
+    }
+    case 'array': {
+      const step = shapeSize(shape.of);
+      const out: LidBitJsonValue[] = new Array<LidBitJsonValue>(shape.length);
+      for (let k = 0; k < shape.length; k++) out[k] = readShape(dv, off + k * step, shape.of);
+      return out;
+    }
+    case 'struct': {
+      const out: Record<string, LidBitJsonValue> = {};
+      for (const m of shape.members) out[m.name] = readShape(dv, off + m.offset, m.shape);
+      return out;
+    }
+  }
+}
+
+function shapeSize(shape: LidBitShape): number {
+  switch (shape.kind) {
+    case 'int':
+    case 'float':
+      return shape.size;
+    case 'array':
+      return shape.length * shapeSize(shape.of);
+    case 'struct':
+      return shape.size;
+  }
+}
+
+const isByteArray = (f: LidBitField): boolean =>
+  f.shape !== undefined
+    ? f.shape.kind === 'array' && f.shape.of.kind === 'int' && f.shape.of.size === 1
+    : f.container === undefined && !(f.bits <= 32 && [8, 16, 32].includes(f.bits) && !/\[/.test(f.type ?? ''));
+
 /**
- * Decodes one record into named fields (multi-byte elements are LE integers; §12).
+ * Decodes one record into named, typed fields (§12; multi-byte elements are LE): see {@link LidBitJsonValue}.
  * @throws NvError `NV_LID_BAD_BUFFER_SIZE` when the record is not `recordSize` bytes.
  * @example decodeLidBitRecord(lid, hexToBytes('0500090041424344'))[1] // { name: 'mode.power_save', value: 1, label: 'on' }
  */
@@ -677,14 +1027,21 @@ export function decodeLidBitRecord(lid: LidBitLid, record: Uint8Array): LidBitFi
     throw new NvError('NV_LID_BAD_BUFFER_SIZE', `record is ${record.length} bytes, ${lid.type} is ${lid.recordSize}`, {
       path: lid.lid,
     });
+  const dv = new DataView(record.buffer, record.byteOffset, record.byteLength);
   return lid.fields.map((f) => {
     const bytes = record.subarray(f.offset, f.offset + f.bits / 8);
-    const small =
-      f.container !== undefined || (f.bits <= 32 && [8, 16, 32].includes(f.bits) && !/\[/.test(f.type ?? ''));
-    const out: LidBitFieldValue = { name: f.name, value: small ? readBits(record, f) : bytesToHex(bytes) };
-    const label = f.values?.find((v) => v.value === out.value)?.label;
+    let value: LidBitJsonValue;
+    if (f.container !== undefined) value = readBits(record, f);
+    else if (f.shape) value = readShape(dv, f.offset, f.shape);
+    else
+      value =
+        f.bits <= 32 && [8, 16, 32].includes(f.bits) && !/\[/.test(f.type ?? '')
+          ? readBits(record, f)
+          : bytesToHex(bytes);
+    const out: LidBitFieldValue = { name: f.name, value };
+    const label = typeof value === 'number' ? f.values?.find((v) => v.value === value)?.label : undefined;
     if (label !== undefined) out.label = label;
-    if (!small) {
+    if (isByteArray(f)) {
       const end = bytes.indexOf(0);
       const t = bytes.subarray(0, end < 0 ? bytes.length : end);
       if (t.length > 0 && t.every((b) => b >= 0x20 && b < 0x7f) && bytes.subarray(t.length).every((b) => b === 0))
@@ -694,15 +1051,107 @@ export function decodeLidBitRecord(lid: LidBitLid, record: Uint8Array): LidBitFi
   });
 }
 
+function writeInt(
+  dv: DataView,
+  off: number,
+  shape: Extract<LidBitShape, { kind: 'int' }>,
+  v: LidBitJsonValue | bigint,
+  what: string,
+  lid: LidBitLid,
+): void {
+  const bits = shape.size * 8;
+  let n: bigint;
+  if (typeof v === 'bigint') n = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
+  else if (typeof v === 'string' && /^-?(?:0|[1-9][0-9]*)$/.test(v.trim())) n = BigInt(v.trim());
+  else if (typeof v === 'string' && /^0[xX][0-9a-fA-F]+$/.test(v.trim())) n = BigInt(v.trim());
+  else
+    throw badValue(
+      lid,
+      `${what} = ${JSON.stringify(v)} is not an integer${shape.size === 8 ? ' (64-bit values are decimal strings)' : ''}`,
+    );
+  const lo = shape.signed ? -(1n << BigInt(bits - 1)) : 0n;
+  const hi = shape.signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
+  if (n < lo || n > hi)
+    throw badValue(
+      lid,
+      `${what} = ${n} does not fit ${shape.signed ? 'a signed' : 'an unsigned'} ${bits}-bit integer (${lo}…${hi})`,
+    );
+  if (shape.size === 8) dv.setBigUint64(off, BigInt.asUintN(64, n), true);
+  else {
+    let w = Number(BigInt.asUintN(bits, n));
+    for (let k = 0; k < shape.size; k++) {
+      dv.setUint8(off + k, w % 256);
+      w = Math.floor(w / 256);
+    }
+  }
+}
+
+function writeShape(
+  dv: DataView,
+  off: number,
+  shape: LidBitShape,
+  v: LidBitJsonValue | bigint,
+  what: string,
+  lid: LidBitLid,
+): void {
+  const size = shapeSize(shape);
+  // Raw bytes as hex are accepted for every composite or float field (and are how non-finite floats decode).
+  if (typeof v === 'string' && (shape.kind === 'array' || shape.kind === 'struct' || shape.kind === 'float')) {
+    if (shape.kind === 'float' && /^-?[0-9.]+(?:[eE][-+]?[0-9]+)?$/.test(v) && v.length !== size * 2)
+      throw badValue(lid, `${what}: give a number, or ${size * 2} hex digits of raw bytes`);
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(v) || v.length !== size * 2)
+      throw badValue(
+        lid,
+        `${what} needs ${size} bytes of hex (${size * 2} digits) or a typed value, got "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`,
+      );
+    new Uint8Array(dv.buffer, dv.byteOffset + off, size).set(hexToBytes(v));
+    return;
+  }
+  switch (shape.kind) {
+    case 'int':
+      writeInt(dv, off, shape, v, what, lid);
+      return;
+    case 'float':
+      if (typeof v !== 'number' || Number.isNaN(v))
+        throw badValue(lid, `${what} = ${JSON.stringify(v)} is not a number`);
+      if (shape.size === 4) dv.setFloat32(off, v, true);
+      else dv.setFloat64(off, v, true);
+      return;
+    case 'array': {
+      if (!Array.isArray(v) || v.length !== shape.length)
+        throw badValue(
+          lid,
+          `${what} needs an array of ${shape.length} values${Array.isArray(v) ? `, got ${v.length}` : ''} (or ${size} bytes of hex)`,
+        );
+      const step = shapeSize(shape.of);
+      v.forEach((x, k) => writeShape(dv, off + k * step, shape.of, x, `${what}[${k}]`, lid));
+      return;
+    }
+    case 'struct': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof v === 'bigint')
+        throw badValue(lid, `${what} needs an object of the members of ${shape.name} (or ${size} bytes of hex)`);
+      for (const key of Object.keys(v)) {
+        const m = shape.members.find((x) => x.name === key);
+        if (!m) throw badValue(lid, `${what}.${key} is not a member of ${shape.name}`);
+        writeShape(dv, off + m.offset, m.shape, v[key]!, `${what}.${key}`, lid);
+      }
+      return;
+    }
+  }
+}
+
 /**
  * Encodes named field values into a record (over `base`, default zeros): whole members first, then bit fields.
- * Values are integers (or labels of the value list) for integer fields and hex for arrays.
- * @throws NvError `NV_LID_BIT_UNKNOWN_FIELD` for an unknown name or label; RangeError for a value out of range.
- * @example encodeLidBitRecord(lid, { 'mode.rat': 2, label: '41424344' })
+ * Values are typed ({@link LidBitJsonValue}; a 64-bit integer may also be a `bigint` or a safe-integer number),
+ * labels of the value list for bit fields, or hex of the raw bytes for arrays, structs and floats.
+ * @throws NvError `NV_LID_BIT_UNKNOWN_FIELD` for an unknown name or label; `NV_LID_BIT_BAD_VALUE` for a value that
+ *   does not fit its type (range, array length, kind).
+ * @example encodeLidBitRecord(lid, { 'mode.rat': '3G', label: [65, 66, 67, 68] })
  */
 export function encodeLidBitRecord(
   lid: LidBitLid,
-  values: Readonly<Record<string, number | string>>,
+  values: Readonly<Record<string, LidBitJsonValue | bigint>>,
   base?: Uint8Array,
 ): Uint8Array<ArrayBuffer> {
   const rec = new Uint8Array(lid.recordSize);
@@ -719,25 +1168,30 @@ export function encodeLidBitRecord(
     if (!lid.fields.some((f) => f.name === name))
       throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `"${name}" is not a field of ${lid.lid}`, { path: lid.lid });
   }
+  const dv = new DataView(rec.buffer);
   const ordered = [...lid.fields].sort((a, b) => Number(a.container !== undefined) - Number(b.container !== undefined));
   for (const f of ordered) {
     let v = values[f.name];
     if (v === undefined) continue;
-    if (typeof v === 'string' && f.values && !/^[0-9a-fA-F]*$/.test(v)) {
-      const hit = f.values.find((x) => x.label === v);
-      if (!hit)
-        throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `"${v}" is not a value label of ${f.name}`, { path: lid.lid });
-      v = hit.value;
-    }
-    if (typeof v === 'string') {
-      const bytes = hexToBytes(v, f.name);
-      if (bytes.length !== f.bits / 8)
-        throw new RangeError(`${f.name} needs ${f.bits / 8} bytes of hex, got ${bytes.length}`);
-      rec.set(bytes, f.offset);
+    if (typeof v === 'string' && f.values && f.values.some((x) => x.label === v))
+      v = f.values.find((x) => x.label === v)!.value;
+    else if (typeof v === 'string' && f.values && !/^[0-9a-fA-F]*$/.test(v))
+      throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `"${v}" is not a value label of ${f.name}`, { path: lid.lid });
+    if (f.container === undefined && f.shape) {
+      writeShape(dv, f.offset, f.shape, v, f.name, lid);
       continue;
     }
-    if (!Number.isInteger(v) || v < 0 || v >= 2 ** f.bits)
-      throw new RangeError(`${f.name} = ${v} does not fit ${f.bits} bits`);
+    if (typeof v === 'string' && f.container === undefined) {
+      if (!/^(?:[0-9a-fA-F]{2})*$/.test(v) || v.length !== f.bits / 4)
+        throw badValue(lid, `${f.name} needs ${f.bits / 8} bytes of hex`);
+      rec.set(hexToBytes(v), f.offset);
+      continue;
+    }
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** f.bits)
+      throw badValue(
+        lid,
+        `${f.name} = ${JSON.stringify(typeof v === 'bigint' ? v.toString() : v)} does not fit ${f.bits} unsigned bits`,
+      );
     const width = f.container ?? f.bits / 8;
     let word = 0;
     for (let k = width - 1; k >= 0; k--) word = word * 256 + rec[f.offset + k]!;
@@ -752,4 +1206,78 @@ export function encodeLidBitRecord(
     }
   }
   return rec;
+}
+
+/** One applied field edit. */
+export interface LidBitEdit {
+  name: string;
+  from: LidBitJsonValue;
+  to: LidBitJsonValue;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Applies the fields of a `decode --json` record to its bytes: every field whose `value`, `label` or `text`
+ * differs from what `record` holds is an edit and is written into its bits; unchanged fields leave the bytes
+ * alone (so decode → applyLidBitEdits of untouched output is byte-identical). Nothing is ignored: an unknown
+ * field, a value that does not fit, or edits that overwrite each other are errors.
+ * @throws NvError `NV_LID_BIT_UNKNOWN_FIELD`, `NV_LID_BIT_BAD_VALUE`, `NV_LID_BAD_BUFFER_SIZE`.
+ * @example applyLidBitEdits(lid, rec, [{ name: 'temp', value: -9 }]).edits // [{ name: 'temp', from: -8, to: -9 }]
+ */
+export function applyLidBitEdits(
+  lid: LidBitLid,
+  record: Uint8Array,
+  fields: readonly { name: string; value?: LidBitJsonValue; label?: string; text?: string }[],
+): { record: Uint8Array<ArrayBuffer>; edits: LidBitEdit[] } {
+  const current = new Map(decodeLidBitRecord(lid, record).map((v) => [v.name, v]));
+  const values: Record<string, LidBitJsonValue> = {};
+  const edits: LidBitEdit[] = [];
+  for (const f of fields) {
+    const cur = current.get(f.name);
+    if (!cur)
+      throw new NvError('NV_LID_BIT_UNKNOWN_FIELD', `"${f.name}" is not a field of ${lid.lid}`, { path: lid.lid });
+    const field = lid.fields.find((x) => x.name === f.name)!;
+    const valueChanged = f.value !== undefined && !same(f.value, cur.value);
+    const labelChanged = f.label !== undefined && f.label !== cur.label;
+    const textChanged = f.text !== undefined && f.text !== cur.text;
+    if (!valueChanged && !labelChanged && !textChanged) continue;
+    let fromText: number[] | undefined;
+    if (textChanged) {
+      const n = field.bits / 8;
+      if (!isByteArray(field)) throw badValue(lid, `${f.name} has no text (it is not a byte array): edit its value`);
+      const codes = [...f.text!].map((c) => c.charCodeAt(0));
+      if (codes.some((c) => c > 0xff) || codes.length > n)
+        throw badValue(lid, `${f.name}: text "${f.text}" does not fit ${n} Latin-1 bytes`);
+      fromText = [...codes, ...new Array<number>(n - codes.length).fill(0)];
+    }
+    let target: LidBitJsonValue;
+    if (valueChanged) target = f.value!;
+    else if (labelChanged) target = f.label!;
+    else
+      target =
+        field.shape && field.shape.kind === 'array' && field.shape.length === fromText!.length
+          ? fromText!
+          : bytesToHex(Uint8Array.from(fromText!));
+    values[f.name] = target;
+    // value and label (or text) both changed must say the same thing.
+    const probe = encodeLidBitRecord(lid, { [f.name]: target }, record);
+    if (valueChanged && labelChanged && !same(encodeLidBitRecord(lid, { [f.name]: f.label! }, record), probe))
+      throw badValue(lid, `${f.name}: the edited value ${JSON.stringify(f.value)} and label "${f.label}" disagree`);
+    if (
+      valueChanged &&
+      textChanged &&
+      !same(encodeLidBitRecord(lid, { [f.name]: bytesToHex(Uint8Array.from(fromText!)) }, record), probe)
+    )
+      throw badValue(lid, `${f.name}: the edited value and text "${f.text}" disagree`);
+    edits.push({ name: f.name, from: cur.value, to: target });
+  }
+  if (edits.length === 0) return { record: Uint8Array.from(record), edits };
+  const out = encodeLidBitRecord(lid, values, record);
+  // Overlapping edits (a member and one of its bit fields) must agree: each edited field reads back as asked.
+  for (const e of edits) {
+    if (!same(encodeLidBitRecord(lid, { [e.name]: values[e.name]! }, out), out))
+      throw badValue(lid, `the edit of ${e.name} is overwritten by another edit of the same bits: edit one of them`);
+  }
+  return { record: out, edits };
 }

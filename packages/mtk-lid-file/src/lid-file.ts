@@ -101,7 +101,7 @@ export interface LidDecoded {
 }
 
 /** Options of {@link decodeLidFile} / {@link encodeLidFile}. */
-export interface LidCodecOptions {
+export interface LidCodecOptions extends LidLayoutHint {
   /** Force the generation (`decode --gen`). */
   readonly generation?: LidGeneration;
   /** Key for CONFIDENTIAL LIDs. */
@@ -263,16 +263,164 @@ function entryFromHeader(h: LdiHeader): LidEntry {
   };
 }
 
+/** One generation-A record split of a table-less file: `records` sections of `size` + 2 bytes. */
+export interface LidLayout {
+  records: number;
+  /** Record size (the section is 2 bytes longer). */
+  size: number;
+}
+
 /**
- * Detects the generation of a LID file (§3). With `entry`, gen A must match its length exactly; without it every
- * factorization `len = n × s` (s ≥ 3) whose every checksum verifies is tried.
- * @throws NvError `NV_LID_UNKNOWN_GENERATION`, `NV_LID_AMBIGUOUS_LAYOUT`.
+ * Most bytes the table-less layout search (§3) reads over all candidate splits before it gives up with `NV_LIMIT`
+ * (a crafted file can make hundreds of splits verify far into the file; real files reject a wrong split within
+ * its first sections).
+ */
+export const LID_LAYOUT_SEARCH_MAX_BYTES: number = 256 * 1024 * 1024;
+
+/**
+ * Every generation-A record split of a table-less file whose checksums all verify (§3): each `len = n × s` with
+ * `s ≥ 3` and `n ≤ 65535` (the record count is a u16), smallest section first. Work is bounded by
+ * {@link LID_LAYOUT_SEARCH_MAX_BYTES}.
+ * @throws NvError `NV_LIMIT` when the search would read more than the bound (give the record size instead).
+ * @example findLidLayouts(file) // [{ records: 10, size: 512 }, { records: 5, size: 1026 }]
+ */
+export function findLidLayouts(bytes: Uint8Array, options: { path?: string; maxScanBytes?: number } = {}): LidLayout[] {
+  const len = bytes.length;
+  const fits: LidLayout[] = [];
+  const max = options.maxScanBytes ?? LID_LAYOUT_SEARCH_MAX_BYTES;
+  let budget = max;
+  let tried = 0;
+  for (let s = Math.max(3, Math.ceil(len / 0xffff)); s <= len; s++) {
+    if (len % s !== 0) continue;
+    tried++;
+    const size = s - 2;
+    let ok = true;
+    for (let off = 0; off < len && ok; off += s) {
+      if (budget < s)
+        throw new NvError(
+          'NV_LIMIT',
+          `the record-split search of this ${len}-byte file read ${max} bytes over ${tried} candidate splits (${fits.length} verified so far) and gave up: give the record size (--record-size) or the table (--ltable)`,
+          { path: options.path, data: { tried, found: fits } },
+        );
+      budget -= s;
+      ok = cs2Accepts(bytes.subarray(off, off + size), bytes[off + size]! | (bytes[off + size + 1]! << 8));
+    }
+    if (ok) fits.push({ records: len / s, size });
+  }
+  return fits;
+}
+
+/** `10×514 (records of 512)` style list for messages. */
+export const describeLidLayouts = (layouts: readonly LidLayout[]): string =>
+  layouts.map((l) => `${l.records}×${l.size + 2} (records of ${l.size})`).join(', ');
+
+/** Hints for a table-less generation-A file (`--record-size`, `--records`). */
+export interface LidLayoutHint {
+  /** Record size (without the 2-byte checksum). */
+  readonly recordSize?: number;
+  /** Number of records. */
+  readonly records?: number;
+}
+
+function hintEntry(len: number, hint: LidLayoutHint, path: string | undefined): LidEntry | undefined {
+  const { recordSize, records } = hint;
+  if (recordSize === undefined && records === undefined) return undefined;
+  const bad = (msg: string): never => {
+    throw new NvError('NV_LID_BAD_SIZE', msg, { path, offset: len, data: { recordSize, records, actual: len } });
+  };
+  if (recordSize !== undefined && (!Number.isInteger(recordSize) || recordSize < 1))
+    throw new RangeError(`record size ${recordSize} must be a positive integer`);
+  if (records !== undefined && (!Number.isInteger(records) || records < 1 || records > 0xffff))
+    throw new RangeError(`record count ${records} must be 1…65535`);
+  if (recordSize !== undefined && records !== undefined) {
+    if (records * (recordSize + 2) !== len)
+      bad(
+        `${records} records of ${recordSize} (+2 checksum bytes) make ${records * (recordSize + 2)} bytes, the file has ${len}`,
+      );
+    return { lid: null, size: recordSize, records, attributes: [] };
+  }
+  if (recordSize !== undefined) {
+    if (len % (recordSize + 2) !== 0)
+      bad(`${len} bytes are not a whole number of ${recordSize + 2}-byte sections (records of ${recordSize} + 2)`);
+    return { lid: null, size: recordSize, records: len / (recordSize + 2), attributes: [] };
+  }
+  if (len % records! !== 0 || len / records! < 3) bad(`${len} bytes do not split into ${records} sections`);
+  return { lid: null, size: len / records! - 2, records: records!, attributes: [] };
+}
+
+/**
+ * Table-less generation-A layout (§3): the hint when given, else the single split whose checksums all verify.
+ * @throws NvError `NV_LID_AMBIGUOUS_LAYOUT` (several splits, `data.layouts`), `NV_LID_BAD_CHECKSUM` (none),
+ *   `NV_LID_BAD_SIZE` (hint does not fit), `NV_LIMIT`.
+ */
+function tablelessLayoutA(bytes: Uint8Array, hint: LidLayoutHint, path: string | undefined): LidEntry {
+  const hinted = hintEntry(bytes.length, hint, path);
+  if (hinted) return hinted;
+  const fits = findLidLayouts(bytes, path === undefined ? {} : { path });
+  if (fits.length === 1) return { lid: null, size: fits[0]!.size, records: fits[0]!.records, attributes: [] };
+  if (fits.length > 1)
+    throw new NvError(
+      'NV_LID_AMBIGUOUS_LAYOUT',
+      `${fits.length} generation-A record splits of this ${bytes.length}-byte file verify: ${describeLidLayouts(fits)}; give --record-size or --records (or the table with --ltable)`,
+      { path, data: { layouts: fits } },
+    );
+  const likely = likelyLayoutA(bytes);
+  throw new NvError(
+    'NV_LID_BAD_CHECKSUM',
+    `no record split of this ${bytes.length}-byte generation-A file has every checksum right: it is corrupt` +
+      (likely
+        ? ` (most likely ${likely.records}×${likely.size + 2}, records of ${likely.size}, with record${likely.badRecords.length > 1 ? 's' : ''} ${likely.badRecords.join(', ')} bad)`
+        : '') +
+      '; decode --record-size N or verify --ltable locates the bad record',
+    {
+      path,
+      offset: likely ? (likely.badRecords[0]! - 1) * (likely.size + 2) : 0,
+      data: { layouts: [], ...(likely ? { likely } : {}) },
+    },
+  );
+}
+
+/**
+ * For a corrupt table-less file: the split under which most sections still verify, when at least half of them
+ * do and no other split does as well (a wrong split verifies a section only by chance, ~2⁻¹⁶). A hint only.
+ */
+function likelyLayoutA(bytes: Uint8Array): (LidLayout & { badRecords: number[] }) | undefined {
+  const len = bytes.length;
+  let best: (LidLayout & { badRecords: number[] }) | undefined;
+  let bestGood = 0;
+  let tie = false;
+  let budget = LID_LAYOUT_SEARCH_MAX_BYTES;
+  for (let s = Math.max(3, Math.ceil(len / 0xffff)); s <= len / 2; s++) {
+    if (len % s !== 0) continue;
+    if (budget < len) return undefined;
+    budget -= len;
+    const size = s - 2;
+    const bad: number[] = [];
+    for (let off = 0, i = 1; off < len; off += s, i++)
+      if (!cs2Accepts(bytes.subarray(off, off + size), bytes[off + size]! | (bytes[off + size + 1]! << 8))) bad.push(i);
+    const good = len / s - bad.length;
+    if (good < 1 || good * 2 < len / s) continue;
+    if (good > bestGood) {
+      best = { records: len / s, size, badRecords: bad };
+      bestGood = good;
+      tie = false;
+    } else if (good === bestGood) tie = true;
+  }
+  return tie ? undefined : best;
+}
+
+/**
+ * Detects the generation of a LID file (§3). With `entry` (or a record size/count hint), gen A must match its
+ * length exactly; without, every split `len = n × s` (s ≥ 3) whose every checksum verifies is tried: exactly one
+ * is the layout, several are `NV_LID_AMBIGUOUS_LAYOUT`, none is `NV_LID_BAD_CHECKSUM`.
+ * @throws NvError `NV_LID_UNKNOWN_GENERATION`, `NV_LID_AMBIGUOUS_LAYOUT`, `NV_LID_BAD_CHECKSUM`,
+ *   `NV_LID_BAD_HEADER_CHECKSUM`, `NV_LID_BAD_SIZE`, `NV_LIMIT`.
  * @example detectLidGeneration(file) // { generation: 'B' }
  */
 export function detectLidGeneration(
   bytes: Uint8Array,
   entry?: LidEntry,
-  options: { bindToChip?: boolean; path?: string } = {},
+  options: { bindToChip?: boolean; path?: string } & LidLayoutHint = {},
 ): { generation: LidGeneration; entry?: LidEntry } {
   const bind = options.bindToChip !== false;
   const len = bytes.length;
@@ -286,25 +434,12 @@ export function detectLidGeneration(
   }
   if (entry) {
     if (lidFileSize(entry, 'A', bind) === len && len > 0) return { generation: 'A', entry };
-  } else {
-    const fits: LidEntry[] = [];
-    // Records are a u16 count: only sections of at least len / 0xFFFF bytes are candidates.
-    for (let s = Math.max(3, Math.ceil(len / 0xffff)); s <= len && fits.length < 2; s++) {
-      if (len % s !== 0) continue;
-      const size = s - 2;
-      let ok = true;
-      for (let off = 0; off < len && ok; off += s) {
-        ok = cs2Accepts(bytes.subarray(off, off + size), bytes[off + size]! | (bytes[off + size + 1]! << 8));
-      }
-      if (ok) fits.push({ lid: null, size, records: len / s, attributes: [] });
-    }
-    if (fits.length === 1) return { generation: 'A', entry: fits[0]! };
-    if (fits.length > 1) {
-      throw new NvError(
-        'NV_LID_AMBIGUOUS_LAYOUT',
-        `several generation-A layouts fit ${len} bytes (e.g. ${fits.map((f) => `${f.records}×${f.size + 2}`).join(', ')}); give the table entry`,
-        { path: options.path, data: { layouts: fits.map((f) => ({ records: f.records, size: f.size })) } },
-      );
+  } else if (len >= 3) {
+    try {
+      return { generation: 'A', entry: tablelessLayoutA(bytes, options, options.path) };
+    } catch (error) {
+      // A file with the LDI magic whose gen-A reading fails is a damaged gen-B file: say so below.
+      if (!magic || !NvError.isInstance(error) || error.code !== 'NV_LID_BAD_CHECKSUM') throw error;
     }
   }
   if (magic) {
@@ -336,7 +471,12 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   let generation = options.generation;
   let e = entry;
   if (!generation) {
-    const d = detectLidGeneration(bytes, entry, { bindToChip: bind, ...(path === undefined ? {} : { path }) });
+    const d = detectLidGeneration(bytes, entry, {
+      bindToChip: bind,
+      ...(path === undefined ? {} : { path }),
+      ...(options.recordSize === undefined ? {} : { recordSize: options.recordSize }),
+      ...(options.records === undefined ? {} : { records: options.records }),
+    });
     generation = d.generation;
     e = d.entry;
   }
@@ -364,10 +504,8 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
     }
     base = LDI_HEADER_SIZE;
   }
-  if (!e)
-    throw new NvError('NV_LID_UNKNOWN_GENERATION', 'generation A needs the table entry (record size) to decode', {
-      path,
-    });
+  // §3: a table-less gen-A file (a real NVRAM/ folder dump) uses its one verifying split, or the hint.
+  if (!e) e = tablelessLayoutA(bytes, options, path);
   checkLimit('record count', e.records, 0xffff, { path });
   checkLimit('record size', e.size, LID_MAX_FILE_BYTES, { path });
   const expected = lidFileSize(e, generation, bind);

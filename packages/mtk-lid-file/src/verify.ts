@@ -3,7 +3,14 @@
  * @module
  */
 import { NvError, bytesEqual } from '@nv/core';
-import { detectLidGeneration, decodeLidFile, type LidEntry, type LidGeneration } from './lid-file.ts';
+import {
+  describeLidLayouts,
+  detectLidGeneration,
+  decodeLidFile,
+  type LidEntry,
+  type LidGeneration,
+  type LidLayout,
+} from './lid-file.ts';
 import { lidKeyFromBytes } from './keys.ts';
 import { isLidFileName, parseLidFileName } from './names.ts';
 
@@ -14,6 +21,14 @@ export interface LidVerifyFile {
   /** 1-based indexes of records whose checksum failed. */
   badRecords: number[];
   generation?: LidGeneration;
+  /** Record count and size used (from the table entry, the gen-B header or the one verifying split). */
+  records?: number;
+  recordSize?: number;
+  /**
+   * Table-less gen-A file with several verifying record splits (§3): every candidate. The file passes (no byte is
+   * corrupt); `code` is `NV_LID_AMBIGUOUS_LAYOUT` as a note; decoding it needs `--record-size`/`--records`.
+   */
+  layouts?: LidLayout[];
   /** Why it is not ok, or a note (`NV_LID_KEY_REQUIRED` when a confidential gen-B file was checked by header only). */
   code?: string;
   message?: string;
@@ -68,12 +83,16 @@ export function verifyLidFiles(
           );
         }
       }
-      const gen =
-        options.generation ??
-        detectLidGeneration(f.bytes, entry, {
+      let gen = options.generation;
+      if (!gen) {
+        // Table-less gen A: the detected split is the entry (§3), so decode does not search again.
+        const det = detectLidGeneration(f.bytes, entry, {
           path: f.path,
           ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }),
-        }).generation;
+        });
+        gen = det.generation;
+        if (!entry && gen === 'A') entry = det.entry;
+      }
       const d = decodeLidFile(f.bytes, entry, {
         path: f.path,
         generation: gen,
@@ -82,6 +101,8 @@ export function verifyLidFiles(
         ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }),
       });
       v.generation = gen;
+      v.records = d.records.length;
+      v.recordSize = d.recordSize;
       const recordsChecked = d.decrypted || gen === 'A';
       v.badRecords = recordsChecked ? d.badRecords : [];
       v.ok = v.badRecords.length === 0 && d.headerChecksumOk !== false;
@@ -97,6 +118,14 @@ export function verifyLidFiles(
       v.code = error.code;
       v.message = error.message;
       v.ok = error.code === 'NV_LID_HW_BOUND'; // size matched; nothing else can be checked offline
+      const layouts = (error.data as { layouts?: LidLayout[] } | undefined)?.layouts;
+      if (error.code === 'NV_LID_AMBIGUOUS_LAYOUT' && layouts) {
+        // §3: every candidate split verifies, so no byte is corrupt; only decoding needs the record size.
+        v.ok = true;
+        v.generation = 'A';
+        v.layouts = layouts;
+        v.message = `checksums verify under ${layouts.length} record splits: ${describeLidLayouts(layouts)} (decode needs --record-size)`;
+      }
     }
     out.push(v);
   }

@@ -108,6 +108,24 @@ describe('generation B (§5)', () => {
     expect(d.badRecords).toEqual([]);
     expect(d.records[1]!.offset).toBe(96);
   });
+  it('§16 vector has write_times 0: a decoder test; the encoder writes 1 (§5) unless told otherwise (issue 15.8)', () => {
+    const spec = vec('genb-imei-confidential.bin'); // python-built from §16, write_times 0
+    const d = decodeLidFile(spec, imeiEntry, { key: AES_DEFAULT });
+    expect({ writeTimes: d.header!.writeTimes, headerOk: d.headerChecksumOk, bad: d.badRecords }).toEqual({
+      writeTimes: 0,
+      headerOk: true,
+      bad: [],
+    });
+    const records = [IMEI_B, ...Array.from({ length: 9 }, () => FF10)];
+    const ours = encodeLidFile(records, imeiEntry, { generation: 'B', key: AES_DEFAULT });
+    expect(bytesToHex(ours.subarray(44, 48))).toBe('01000000');
+    // Only write_times differs: it sits in the debug header, outside the header checksum (still 0x44A2).
+    expect(bytesToHex(ours.subarray(30, 32))).toBe('a244');
+    const diff = [...ours.keys()].filter((i) => ours[i] !== spec[i]);
+    expect(diff).toEqual([44]);
+    expect(sha(ours)).not.toBe('6848ff5db00f02d2eab4c8e1690081291939af751cbb691fe03891a3d3e4cd51');
+    expect(decodeLidFile(ours, imeiEntry, { key: AES_DEFAULT }).header!.writeTimes).toBe(1);
+  });
   it('decodes without an entry (header gives the layout) and re-encodes byte-exact', () => {
     const bytes = vec('genb-imei-confidential.bin');
     const d = decodeLidFile(bytes, undefined, { key: AES_DEFAULT });

@@ -6,6 +6,7 @@ import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {
   LID_BIT_MAX_CHARS,
   LID_MAX_FILE_BYTES,
+  applyLidBitEdits,
   decodeLidBitRecord,
   detectLidGeneration,
   effectiveLidEntry,
@@ -16,7 +17,10 @@ import {
   parseLidBit,
   parseLidFileName,
   type LdiHeader,
+  type LidBitEdit,
+  type LidBitJsonValue,
   type LidBitLid,
+  type LidEntry,
   type LidGeneration,
 } from '@nv/mtk-lid-file';
 import { extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-lid-file/node';
@@ -81,11 +85,43 @@ function pickLidBit(lids: readonly LidBitLid[], entry: LtableEntry | undefined, 
   );
 }
 
+async function readLayout(
+  ctx: CliContext,
+  structPath: string,
+  entry: LtableEntry | undefined,
+  recordSize: number,
+): Promise<LidBitLid> {
+  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(structPath), LID_BIT_MAX_CHARS));
+  const parsed = parseLidBit(text, {
+    path: structPath,
+    ...(entry ? { recordSizes: { [entry.name]: entry.size } } : {}),
+  });
+  for (const w of parsed.warnings) ctx.note(`warning ${w.code}: ${w.message} (line ${w.line}, column ${w.column})`);
+  const layout = pickLidBit(parsed.lids, entry, structPath);
+  if (layout.recordSize !== recordSize)
+    throw new NvError(
+      'NV_LID_BIT_SIZE_MISMATCH',
+      `sizeof(${layout.type}) is ${layout.recordSize}, the records are ${recordSize} bytes`,
+      { path: structPath },
+    );
+  return layout;
+}
+
+const showValue = (v: LidBitJsonValue): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+
 /** `nv mtk lid decode` */
 export async function lidDecode(
   ctx: CliContext,
   file: string,
-  flags: KeyFlags & { ltable?: string; lid?: string; struct?: string; gen?: 'A' | 'B'; bindToChip?: boolean },
+  flags: KeyFlags & {
+    ltable?: string;
+    lid?: string;
+    struct?: string;
+    gen?: 'A' | 'B';
+    bindToChip?: boolean;
+    recordSize?: number;
+    records?: number;
+  },
 ): Promise<void> {
   const path = ctx.resolvePath(file);
   const bytes = await readFileLimited(path, LID_MAX_FILE_BYTES);
@@ -98,30 +134,29 @@ export async function lidDecode(
   }
   const key = await keyBytes(ctx, flags);
   const bind = flags.bindToChip !== false;
-  // Detect first when the generation is open, so the key bytes can be typed for it.
-  const gen = generation ?? detectLidGeneration(bytes, entry, { path: file, bindToChip: bind }).generation;
-  const d = decodeLidFile(bytes, entry, {
+  const hint = {
+    ...(flags.recordSize === undefined ? {} : { recordSize: flags.recordSize }),
+    ...(flags.records === undefined ? {} : { records: flags.records }),
+  };
+  if (entry && (flags.recordSize !== undefined || flags.records !== undefined))
+    usage('--record-size/--records are for table-less files: the table entry already gives the layout');
+  // Detect first when the generation is open, so the key bytes can be typed for it; a table-less gen-A file takes
+  // its one verifying record split (or the --record-size/--records hint) as its entry (§3).
+  let layoutEntry: LidEntry | undefined = entry;
+  if (!generation) {
+    const det = detectLidGeneration(bytes, entry, { path: file, bindToChip: bind, ...hint });
+    generation = det.generation;
+    if (!entry && det.generation === 'A') layoutEntry = det.entry;
+  }
+  const gen = generation;
+  const d = decodeLidFile(bytes, layoutEntry, {
     path: file,
     generation: gen,
     bindToChip: bind,
+    ...hint,
     ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
   });
-  let layout: LidBitLid | undefined;
-  if (flags.struct !== undefined) {
-    const text = decodeUtf8(await readFileLimited(ctx.resolvePath(flags.struct), LID_BIT_MAX_CHARS));
-    const parsed = parseLidBit(text, {
-      path: flags.struct,
-      ...(entry ? { recordSizes: { [entry.name]: entry.size } } : {}),
-    });
-    for (const w of parsed.warnings) ctx.note(`warning ${w.code}: ${w.message} (line ${w.line}, column ${w.column})`);
-    layout = pickLidBit(parsed.lids, entry, flags.struct);
-    if (layout.recordSize !== d.recordSize)
-      throw new NvError(
-        'NV_LID_BIT_SIZE_MISMATCH',
-        `sizeof(${layout.type}) is ${layout.recordSize}, the file's records are ${d.recordSize} bytes`,
-        { path: flags.struct },
-      );
-  }
+  const layout = flags.struct !== undefined ? await readLayout(ctx, flags.struct, entry, d.recordSize) : undefined;
   const records = d.records.map((r) => ({
     index: r.index,
     bytes: bytesToHex(r.bytes),
@@ -140,7 +175,13 @@ export async function lidDecode(
     records,
   };
   ctx.result(json, () => {
-    let s = `generation ${d.generation}, ${d.records.length} records of ${d.recordSize} bytes${d.decrypted ? '' : ' (encrypted: give --key)'}\n`;
+    const how =
+      entry || d.generation === 'B'
+        ? ''
+        : flags.recordSize !== undefined || flags.records !== undefined
+          ? ' (no table: layout from --record-size/--records)'
+          : ' (no table: the one record split whose checksums all verify)';
+    let s = `generation ${d.generation}, ${d.records.length} records of ${d.recordSize} bytes${how}${d.decrypted ? '' : ' (encrypted: give --key)'}\n`;
     if (d.header)
       s += `header: LID 0x${d.header.lid.toString(16).toUpperCase()}, attr 0x${d.header.attr.toString(16)}, category 0x${d.header.category.toString(16)}, checksum ${d.headerChecksumOk ? 'ok' : 'BAD'}\n`;
     s += formatTable(
@@ -154,17 +195,61 @@ export async function lidDecode(
     if (layout)
       for (const r of records)
         for (const f of r.fields ?? [])
-          s += `  ${r.index}: ${f.name} = ${f.value}${f.label !== undefined ? ` (${f.label})` : ''}${f.text !== undefined ? ` "${f.text}"` : ''}\n`;
+          s += `  ${r.index}: ${f.name} = ${showValue(f.value)}${f.label !== undefined ? ` (${f.label})` : ''}${f.text !== undefined ? ` "${f.text}"` : ''}\n`;
     return s;
   });
   if (d.badRecords.length || d.headerChecksumOk === false) ctx.fail();
+}
+
+interface EncodeRecord {
+  bytes: Uint8Array;
+  fields?: { name: string; value?: LidBitJsonValue; label?: string; text?: string }[];
+  /** Stored checksum hex and verdict from `decode --json` (to tell an edit of `bytes` from the original). */
+  checksum?: string;
+  checksumOk?: boolean;
+}
+
+function parseEncodeRecords(jsonPath: string, list: unknown[]): EncodeRecord[] {
+  const bad = (i: number, what: string): never => {
+    throw new NvError('NV_BAD_INPUT', `${jsonPath}: record ${i + 1} ${what}`, {
+      path: jsonPath,
+      data: { record: i + 1 },
+    });
+  };
+  return list.map((r: unknown, i: number) => {
+    const o = typeof r === 'object' && r !== null ? (r as Record<string, unknown>) : undefined;
+    const hex = typeof r === 'string' ? r : typeof o?.['bytes'] === 'string' ? o['bytes'] : undefined;
+    if (hex === undefined || !/^(?:[0-9a-fA-F]{2})*$/.test(hex)) bad(i, 'must be a hex string (or {"bytes": "hex"})');
+    const out: EncodeRecord = { bytes: hexToBytes(hex!) };
+    if (o && o['fields'] !== undefined) {
+      const fields = o['fields'];
+      if (!Array.isArray(fields)) bad(i, '"fields" must be an array of {name, value}');
+      out.fields = (fields as unknown[]).map((f, k) => {
+        const fo = typeof f === 'object' && f !== null ? (f as Record<string, unknown>) : undefined;
+        if (!fo || typeof fo['name'] !== 'string') return bad(i, `field ${k + 1} needs a "name"`);
+        if (fo['label'] !== undefined && typeof fo['label'] !== 'string')
+          bad(i, `field ${fo['name']}: "label" must be a string`);
+        if (fo['text'] !== undefined && typeof fo['text'] !== 'string')
+          bad(i, `field ${fo['name']}: "text" must be a string`);
+        return {
+          name: fo['name'],
+          ...(fo['value'] !== undefined ? { value: fo['value'] as LidBitJsonValue } : {}),
+          ...(fo['label'] !== undefined ? { label: fo['label'] as string } : {}),
+          ...(fo['text'] !== undefined ? { text: fo['text'] as string } : {}),
+        };
+      });
+    }
+    if (typeof o?.['checksum'] === 'string') out.checksum = o['checksum'];
+    if (typeof o?.['checksumOk'] === 'boolean') out.checksumOk = o['checksumOk'];
+    return out;
+  });
 }
 
 /** `nv mtk lid encode` */
 export async function lidEncode(
   ctx: CliContext,
   jsonPath: string,
-  flags: KeyFlags & { ltable: string; output: string; lid?: string; gen?: 'A' | 'B'; force?: boolean },
+  flags: KeyFlags & { ltable: string; output: string; lid?: string; gen?: 'A' | 'B'; force?: boolean; struct?: string },
 ): Promise<void> {
   const text = decodeUtf8(await readFileLimited(ctx.resolvePath(jsonPath), 64 * 1024 * 1024));
   let raw: unknown;
@@ -184,19 +269,7 @@ export async function lidEncode(
     throw new NvError('NV_BAD_INPUT', `${jsonPath}: expected {"records": ["hex", …]} or the output of decode --json`, {
       path: jsonPath,
     });
-  const records = doc.records.map((r: unknown, i: number) => {
-    const hex =
-      typeof r === 'string'
-        ? r
-        : typeof r === 'object' && r !== null && typeof (r as { bytes?: unknown }).bytes === 'string'
-          ? (r as { bytes: string }).bytes
-          : undefined;
-    if (hex === undefined || !/^(?:[0-9a-fA-F]{2})*$/.test(hex))
-      throw new NvError('NV_BAD_INPUT', `${jsonPath}: record ${i + 1} must be a hex string (or {"bytes": "hex"})`, {
-        path: jsonPath,
-      });
-    return hexToBytes(hex);
-  });
+  const input = parseEncodeRecords(jsonPath, doc.records);
   const table = await readTable(ctx, flags.ltable);
   const lidSel =
     flags.lid ?? (typeof doc.name === 'string' ? doc.name : typeof doc.lid === 'number' ? String(doc.lid) : undefined);
@@ -204,12 +277,68 @@ export async function lidEncode(
   const gen = flags.gen ?? (doc.generation === 'A' || doc.generation === 'B' ? doc.generation : tableGeneration(table));
   const key = await keyBytes(ctx, flags);
   const header = typeof doc.header === 'object' && doc.header !== null ? (doc.header as Partial<LdiHeader>) : undefined;
-  const bytes = encodeLidFile(records, entry, {
+  const options = {
     generation: gen,
     path: flags.output,
     ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
     ...(header ? { header } : {}),
-  });
+  };
+  // Field edits (issue 15.3): a field of `decode --struct --json` output whose value differs from its record's
+  // bytes is written into its bits; the checksums are recomputed (and the record re-encrypted) by the encoder.
+  const records = input.map((r) => r.bytes);
+  const edits: (LidBitEdit & { record: number })[] = [];
+  if (input.some((r) => r.fields !== undefined)) {
+    if (flags.struct === undefined)
+      throw new NvError(
+        'NV_BAD_INPUT',
+        `${jsonPath}: the records carry "fields" (decode --struct output): give the same --struct so edited fields are written, or delete "fields" to encode the bytes as they are`,
+        { path: jsonPath },
+      );
+    const layout = await readLayout(ctx, flags.struct, entry, entry.size);
+    // What the records' checksums would be if their bytes were untouched: tells a bytes edit from the original.
+    let stored: string[] | undefined;
+    const storedChecksums = (): string[] => {
+      if (!stored) {
+        const again = decodeLidFile(encodeLidFile(records, entry, options), entry, {
+          ...options,
+          allowEncrypted: true,
+        });
+        stored = again.records.map((r) => r.checksum);
+      }
+      return stored;
+    };
+    input.forEach((r, i) => {
+      if (!r.fields) return;
+      if (r.bytes.length !== layout.recordSize)
+        throw new NvError(
+          'NV_LID_BAD_BUFFER_SIZE',
+          `record ${i + 1} is ${r.bytes.length} bytes, ${layout.type} is ${layout.recordSize}`,
+          { path: jsonPath, data: { record: i + 1 } },
+        );
+      let applied;
+      try {
+        applied = applyLidBitEdits(layout, r.bytes, r.fields);
+      } catch (error) {
+        if (NvError.isInstance(error))
+          throw new NvError(error.code, `record ${i + 1}: ${error.message}`, {
+            path: jsonPath,
+            data: { record: i + 1 },
+            cause: error,
+          });
+        throw error;
+      }
+      if (applied.edits.length === 0) return;
+      if (r.checksumOk === true && r.checksum !== undefined && r.checksum !== '' && storedChecksums()[i] !== r.checksum)
+        throw new NvError(
+          'NV_BAD_INPUT',
+          `record ${i + 1}: both its "bytes" and its fields (${applied.edits.map((e) => e.name).join(', ')}) were changed; edit one of them (delete "fields" to write the bytes as given)`,
+          { path: jsonPath, data: { record: i + 1 } },
+        );
+      records[i] = applied.record;
+      for (const e of applied.edits) edits.push({ record: i + 1, ...e });
+    });
+  }
+  const bytes = encodeLidFile(records, entry, options);
   // MULTIPLE: the A and B copies carry identical bytes; when -o names one copy, the other is written next to it.
   const out = ctx.resolvePath(flags.output);
   const outs = [out];
@@ -220,8 +349,18 @@ export async function lidEncode(
   for (const o of outs) await writeFileAtomic(o, bytes, { force: flags.force === true });
   const files = outs.map((o) => (o === out ? flags.output : join(dirname(flags.output), basename(o))));
   ctx.result(
-    { records: records.length, size: bytes.length, generation: gen, lid: entry.lid, name: entry.name, files },
-    () => `wrote ${files.join(' and ')}: ${records.length} records, ${bytes.length} bytes (generation ${gen})\n`,
+    {
+      records: records.length,
+      size: bytes.length,
+      generation: gen,
+      lid: entry.lid,
+      name: entry.name,
+      files,
+      ...(flags.struct !== undefined ? { edits } : {}),
+    },
+    () =>
+      `wrote ${files.join(' and ')}: ${records.length} records, ${bytes.length} bytes (generation ${gen})\n` +
+      edits.map((e) => `  record ${e.record}: ${e.name} ${showValue(e.from)} → ${showValue(e.to)}\n`).join(''),
   );
 }
 
@@ -248,11 +387,16 @@ export async function lidVerify(
           f.ok ? 'ok' : 'FAIL',
           f.path,
           f.generation ?? '-',
+          f.layouts
+            ? f.layouts.map((l) => `${l.records}×${l.size}`).join(' | ')
+            : f.records !== undefined
+              ? `${f.records}×${f.recordSize}`
+              : '-',
           f.badRecords.join(',') || '-',
           f.code ?? '',
           f.message ?? '',
         ]),
-        ['result', 'file', 'gen', 'bad records', 'code', 'detail'],
+        ['result', 'file', 'gen', 'records×size', 'bad records', 'code', 'detail'],
       ) + `${files.filter((f) => f.ok).length}/${files.length} files ok\n`,
   );
   if (!r.ok) ctx.fail();

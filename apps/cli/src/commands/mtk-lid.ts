@@ -31,10 +31,21 @@ export const registerMtkLid: CommandRegistrar = (program, context) => {
       .option('--lid <name-or-number>', 'table entry (default: the entry whose prefix the file name carries)')
       .option('--struct <description>', 'META LID_BIT description (with typedefs) to decode records into named fields')
       .addOption(new Option('--gen <gen>', 'force the generation').choices(['A', 'B'] as const))
+      .option(
+        '--record-size <n>',
+        'table-less generation A: record size (without its 2 checksum bytes) when several splits verify',
+        integerArg('--record-size', { min: 1, max: 16 * 1024 * 1024 }),
+      )
+      .option(
+        '--records <n>',
+        'table-less generation A: number of records when several splits verify',
+        integerArg('--records', { min: 1, max: 0xffff }),
+      )
       .option('--key <hex>', KEY_HELP)
       .option('--key-file <file>', KEY_FILE_HELP)
       .option('--no-bind-to-chip', 'MSP is not bound to the chip (no pad, decodable offline)'),
     'nv mtk lid decode LD0B_001 --ltable table.json --key 3f06…',
+    'nv mtk lid decode NVRAM/CALIBRAT/ML2B_001 --record-size 512',
     'nv mtk lid decode MT79_000 --ltable table.json --struct demo_cfg.h --json',
   ).action(async (file, opts) => {
     const { lidDecode } = await import('../actions/mtk-lid.ts');
@@ -55,10 +66,15 @@ export const registerMtkLid: CommandRegistrar = (program, context) => {
           'B',
         ] as const),
       )
+      .option(
+        '--struct <description>',
+        'META LID_BIT description: write the edited "fields" of decode --struct --json output into their bits',
+      )
       .option('--key <hex>', KEY_HELP)
       .option('--key-file <file>', KEY_FILE_HELP)
       .option('--force', 'overwrite the output file'),
     'nv mtk lid encode records.json --ltable table.json -o LD0B_001',
+    'nv mtk lid encode edited.json --ltable table.json --struct demo_cfg.h -o MT79_002 --force',
   ).action(async (json, opts) => {
     const { lidEncode } = await import('../actions/mtk-lid.ts');
     await lidEncode(context(), json, opts);
