@@ -14,7 +14,14 @@ import {
   type LtableGeneration,
 } from './enums.ts';
 import { LTABLE_MAX_ENTRIES, valueToNames } from './json.ts';
-import { LTABLE_TAGS, type Ltable, type LtableDefault, type LtableEntry, type LtableTag } from './model.ts';
+import {
+  LTABLE_TAGS,
+  ltableAutoTags,
+  type Ltable,
+  type LtableDefault,
+  type LtableEntry,
+  type LtableTag,
+} from './model.ts';
 import type { LtableFinding } from './lint.ts';
 
 /** Hard limit on one C source text (16 Mi characters). */
@@ -41,7 +48,7 @@ export interface LtableCImportOptions {
   readonly defines?: Readonly<Record<string, string>>;
   /** Struct sizes for `sizeof(T)`. */
   readonly structSizes?: Readonly<Record<string, number>>;
-  /** Planner tags per LID name; replace the automatic ones (`calibration-result` for CALIBRAT, `barcode` for the barcode LID). */
+  /** Planner tags per LID name; replace the automatic ones of `ltableAutoTags` (barcode, IMEI and SIM-lock LIDs by name, CALIBRAT). */
   readonly tags?: Readonly<Record<string, readonly LtableTag[]>>;
 }
 
@@ -1110,9 +1117,7 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
     const s = unquote(ctx, tagMacro.body) ?? '';
     tags = s.split(',').filter((x): x is LtableTag => (LTABLE_TAGS as readonly string[]).includes(x));
   } else {
-    tags = [];
-    if (name === 'NVRAM_EF_BARCODE_NUM_LID') tags.push('barcode');
-    else if (categories.includes('CALIBRAT') && gen !== 'maui') tags.push('calibration-result');
+    tags = ltableAutoTags(name, categories, gen);
   }
   const entry: LtableEntry = {
     lid,
