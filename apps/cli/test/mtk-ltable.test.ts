@@ -221,6 +221,32 @@ describe('nv mtk ltable', () => {
     expect([missing.code, JSON.parse(missing.stdout).error.code]).toEqual([1, 'NV_NOT_FOUND']);
   });
 
+  it('issue 15.6: lint of a vendor-style table flags the swapped entry and the missing VERNO define (exit 1)', async () => {
+    const r = await runNv([
+      'mtk',
+      'ltable',
+      'lint',
+      join(FIX, 'moly_vendor_style.c'),
+      '--generation',
+      'moly-b',
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      findings: { code: string; severity: string; message: string }[];
+    };
+    expect(out.ok).toBe(false);
+    expect(out.findings).toContainEqual(
+      expect.objectContaining({ code: 'NV_LTABLE_ORDER_SWAPPED', severity: 'error' }),
+    );
+    expect(out.findings.find((f) => f.code === 'NV_LTABLE_BAD_VERNO')?.message).toContain(
+      'NVRAM_EF_DEMO_NOVER_LID_VERNO is not defined',
+    );
+    const imp = await runNv(['mtk', 'ltable', 'import', join(FIX, 'moly_vendor_style.c'), '--generation', 'moly-b']);
+    expect(imp.stderr).toMatch(/error NV_LTABLE_ORDER_SWAPPED: .*64 record\(s\) of 2 byte\(s\)/);
+  });
+
   it('help shows an example', async () => {
     const r = await runNv(['mtk', 'ltable', 'plan', '--help']);
     expect(r.code).toBe(0);

@@ -17,6 +17,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 const json = (s: string): Record<string, unknown> => JSON.parse(s) as Record<string, unknown>;
+/** Swapped BCD (lid-file §9): digit 1 is the low nibble of byte 0. */
+const swapBcd = (hex: string): string => Array.from({ length: 8 }, (_, i) => hex[2 * i + 1]! + hex[2 * i]!).join('');
+/** Luhn check, written here from the definition (from the right, every second digit doubled). */
+const luhnOk = (digits: string): boolean =>
+  [...digits]
+    .reverse()
+    .map((c, i) => (i % 2 === 1 ? (Number(c) * 2 > 9 ? Number(c) * 2 - 9 : Number(c) * 2) : Number(c)))
+    .reduce((a, b) => a + b, 0) %
+    10 ===
+  0;
 
 describe('nv sim mtk (spawned)', () => {
   it('init creates a state folder; --json shape; refuses to overwrite without --force', async () => {
@@ -109,10 +119,13 @@ describe('nv sim mtk (spawned)', () => {
       ],
       { cwd: dir },
     );
-    expect(r.code).toBe(0);
+    // An assert is a failed boot (issue 15.4): exit 1, the JSON report still printed.
+    expect(r.code).toBe(1);
     const out = json(r.stdout);
     expect(out['asserted']).toMatchObject({ name: 'NVRAM_EF_IMEI_IMEISV_LID' });
     expect(out['planner']).toMatchObject({ agree: true });
+    expect((out['lids'] as unknown[]).length).toBe(15);
+    expect(out['unreached']).toHaveLength(14);
     const fa = await runNv(
       ['sim', 'mtk', 'upgrade', '--state', 'd2', '--from', 'old.json', '--to', 'bad.json', '--mode', 'format-all'],
       { cwd: dir },
@@ -173,19 +186,34 @@ describe('nv sim mtk (spawned)', () => {
         '--hex',
         '00010121436587f00000',
         '--backup',
+        '--secure',
+        '--factory',
         '--json',
       ],
       { cwd: dir },
     );
     expect(w.code).toBe(0);
     expect(json(w.stdout)).toMatchObject({ record: 2, size: 10 });
-    const r = await runNv(['sim', 'mtk', 'read', '--state', 'rw', '--lid', '0xEF10', '--record', '2', '--json'], {
-      cwd: dir,
-    });
+    const r = await runNv(
+      ['sim', 'mtk', 'read', '--state', 'rw', '--lid', '0xEF10', '--record', '2', '--secure', '--json'],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
     expect(json(r.stdout)).toMatchObject({ hex: '00010121436587f00000', size: 10 });
     const badIndex = await runNv(
-      ['sim', 'mtk', 'read', '--state', 'rw', '--lid', 'NVRAM_EF_IMEI_IMEISV_LID', '--record', '3', '--json'],
+      [
+        'sim',
+        'mtk',
+        'read',
+        '--state',
+        'rw',
+        '--lid',
+        'NVRAM_EF_IMEI_IMEISV_LID',
+        '--record',
+        '3',
+        '--secure',
+        '--json',
+      ],
       { cwd: dir },
     );
     expect(badIndex.code).toBe(1);
@@ -203,6 +231,8 @@ describe('nv sim mtk (spawned)', () => {
         '1',
         '--hex',
         '00',
+        '--secure',
+        '--factory',
         '--json',
       ],
       { cwd: dir },
@@ -274,6 +304,142 @@ describe('nv sim mtk (spawned)', () => {
     expect(broken.code).toBe(1);
     expect(json(broken.stdout)).toMatchObject({ error: { code: 'NV_SIM_MTK_BAD_STATE' } });
     expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/\.tmp|~/));
+  });
+
+  it('issue 15.4: a firmware-upgrade that asserts exits 1, names the LID, lists unreached LIDs; boot of the asserted device exits 1', async () => {
+    const r = await runNv(
+      [
+        'sim',
+        'mtk',
+        'upgrade',
+        '--state',
+        'as',
+        '--from',
+        'old.json',
+        '--to',
+        'bad.json',
+        '--mode',
+        'firmware-upgrade',
+      ],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ASSERT NVRAM_EF_IMEI_IMEISV_LID: /);
+    expect(r.stdout).toMatch(/NVRAM_EF_IMEI_IMEISV_LID\s+asserted/);
+    expect(r.stdout).toMatch(/NVRAM_EF_SMS_SETTING_LID\s+unreached/);
+    expect(r.stdout).toContain('UNREACHED 14');
+    expect(r.stdout).toContain('planner agrees on the LIDs the device processed before the assert');
+    const boot = await runNv(['sim', 'mtk', 'boot', '--state', 'as', '--json'], { cwd: dir });
+    expect(boot.code).toBe(1);
+    const out = json(boot.stdout) as { asserted: { name: string }; lids: { outcome: string }[] };
+    expect(out.asserted.name).toBe('NVRAM_EF_IMEI_IMEISV_LID');
+    expect(out.lids.filter((l) => l.outcome === 'unreached')).toHaveLength(14);
+  });
+
+  it('issue 15.4: --fail-on-loss exits 1 when any LID ends LOST, 0 without the flag', async () => {
+    const args = (state: string): string[] => [
+      'sim',
+      'mtk',
+      'upgrade',
+      '--state',
+      state,
+      '--from',
+      'old.json',
+      '--to',
+      'bad.json',
+      '--mode',
+      'format-all',
+      '--json',
+    ];
+    const plain = await runNv(args('fl1'), { cwd: dir });
+    expect(plain.code).toBe(0);
+    expect((json(plain.stdout)['lost'] as string[]).length).toBeGreaterThan(0);
+    const ci = await runNv([...args('fl2'), '--fail-on-loss'], { cwd: dir });
+    expect(ci.code).toBe(1);
+    expect(json(ci.stdout)['lost']).toEqual(json(plain.stdout)['lost']);
+    expect(ci.stderr).toContain('--fail-on-loss');
+    const safe = await runNv(
+      [
+        'sim',
+        'mtk',
+        'upgrade',
+        '--state',
+        'fl3',
+        '--from',
+        'old.json',
+        '--to',
+        'safe.json',
+        '--mode',
+        'firmware-upgrade',
+        '--fail-on-loss',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(safe.code).toBe(0);
+  });
+
+  it('issue 15.5: a plain write to the IMEI LID, a SIM-lock LID or a WRITEPROTECT LID is refused', async () => {
+    expect(
+      (await runNv(['sim', 'mtk', 'init', '--ltable', 'old.json', '--state', 'wp', '--json'], { cwd: dir })).code,
+    ).toBe(0);
+    const w = (lid: string, hex: string, ...extra: string[]) =>
+      runNv(['sim', 'mtk', 'write', '--state', 'wp', '--lid', lid, '--record', '1', '--hex', hex, ...extra, '--json'], {
+        cwd: dir,
+      });
+    const imei = await w('NVRAM_EF_IMEI_IMEISV_LID', '00010121436587f00000');
+    expect(imei.code).toBe(1);
+    expect(json(imei.stdout)).toMatchObject({ error: { code: 'NV_LID_SECURE_API_REQUIRED' } });
+    const sml = await w('NVRAM_EF_SML_LID', '00'.repeat(512));
+    expect(json(sml.stdout)).toMatchObject({ error: { code: 'NV_LID_SECURE_API_REQUIRED' } });
+    const wpOnly = await w('NVRAM_EF_IMEI_IMEISV_LID', '00010121436587f00000', '--secure');
+    expect(json(wpOnly.stdout)).toMatchObject({ error: { code: 'NV_LID_WRITE_PROTECTED' } });
+    const barcode = await w('NVRAM_EF_BARCODE_NUM_LID', '30'.repeat(64));
+    expect(json(barcode.stdout)).toMatchObject({ error: { code: 'NV_LID_WRITE_PROTECTED' } });
+    expect((await w('NVRAM_EF_BARCODE_NUM_LID', '30'.repeat(64), '--factory')).code).toBe(0);
+  });
+
+  it('issue 15.7: --key picks the device key; init prints it; the saved files decode with it; a wrong key is refused', async () => {
+    const key = '3f06bd14d45fa985dd027410f0214d22';
+    const init = await runNv(['sim', 'mtk', 'init', '--ltable', 'old.json', '--state', 'k', '--key', key], {
+      cwd: dir,
+    });
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain(`key of CONFIDENTIAL LIDs: ${key}`);
+    const dflt = await runNv(['sim', 'mtk', 'init', '--ltable', 'old.json', '--state', 'k0', '--json'], { cwd: dir });
+    expect(json(dflt.stdout)['key']).toBe('000102030405060708090a0b0c0d0e0f');
+    // The IMEI LID (CONFIDENTIAL) decodes with the printed key; its IMEIs are BCD with a valid Luhn digit.
+    const dec = await runNv(
+      [
+        'mtk',
+        'lid',
+        'decode',
+        join('k', 'nvdata', 'md', 'NVRAM', 'NVD_IMEI', 'LD0B_001'),
+        '--ltable',
+        'old.json',
+        '--key',
+        key,
+        '--no-bind-to-chip',
+        '--json',
+      ],
+      { cwd: dir },
+    );
+    expect(dec.code).toBe(0);
+    const rec = (json(dec.stdout) as { records: { hex?: string; bytes?: string }[] }).records[0]!;
+    const hex = rec.hex ?? rec.bytes ?? '';
+    expect(swapBcd(hex)).toMatch(/^\d{15}f$/);
+    expect(luhnOk(swapBcd(hex).slice(0, 15))).toBe(true);
+    const wrong = await runNv(['sim', 'mtk', 'boot', '--state', 'k', '--key', '00'.repeat(16), '--json'], { cwd: dir });
+    expect(wrong.code).toBe(1);
+    expect(json(wrong.stdout)).toMatchObject({ error: { code: 'NV_SIM_MTK_KEY_MISMATCH' } });
+    expect((await runNv(['sim', 'mtk', 'boot', '--state', 'k', '--key', key, '--json'], { cwd: dir })).code).toBe(0);
+    const short = await runNv(
+      ['sim', 'mtk', 'init', '--ltable', 'old.json', '--state', 'k2', '--key', '0102', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(json(short.stdout)).toMatchObject({ error: { code: 'NV_LID_KEY_REQUIRED' } });
   });
 
   it('--help shows an example on every level', async () => {

@@ -39,6 +39,11 @@ const CODES = {
     meaning: 'The --from table is not the table of the firmware installed on the simulated device in --state.',
     fix: 'Pass the table the state was created or last upgraded with, or start from a new state folder.',
   },
+  NV_SIM_MTK_KEY_MISMATCH: {
+    meaning:
+      'The --key given is not the key the simulated device was created with (its CONFIDENTIAL LIDs use that one).',
+    fix: 'Pass the key `nv sim mtk init` printed (also in device.json), or omit --key.',
+  },
   NV_SIM_MTK_BAD_STATE: {
     meaning:
       'The saved simulator state folder is missing a file, has a bad device.json or files that disagree with it.',

@@ -43,7 +43,8 @@ const AGREES: Readonly<Record<string, readonly MtkUpgradeOutcome[]>> = {
 
 /**
  * Compares a plan with the report of the same upgrade on the simulated device. Rules: if the device asserted, the
- * plan must hold an `assert` action; a planned `assert` needs a device assert, except the policy rows that are not
+ * plan must hold an `assert` action, and only the LIDs the device processed before the assert are compared (the
+ * asserting and the unreached LIDs go to `skipped`); a planned `assert` needs a device assert, except the policy rows that are not
  * device behaviour (row 3, CA/RF-band items: the device just applies the change; row 7 on moly-a: the spec names the
  * SML/SIM_LOCK loss assert for moly-b only); every other planned action must match the device's outcome
  * (`keep`→kept, `stale`→kept|restored, `restore`→restored, `reset`→reset, `lost`→lost, `migrate`→migrated, `fail`→failed; a
@@ -72,10 +73,23 @@ export function compareMtkPlan(plan: LtablePlan, report: MtkUpgradeReport): MtkP
         row: '-',
         simulated: `asserted: ${report.asserted.reason}`,
       });
-    return { agree: mismatches.length === 0, mismatches, skipped };
   }
   const byName = new Map(report.lids.map((l) => [l.name, l]));
   for (const a of plan.actions) {
+    // After an assert only the LIDs the device processed are judged: the asserting LID was checked above, the
+    // unreached ones have no outcome to compare.
+    const got0 = byName.get(a.name)?.outcome;
+    if (report.asserted !== undefined && (got0 === 'unreached' || got0 === 'asserted')) {
+      skipped.push({
+        name: a.name,
+        row: a.row,
+        reason:
+          got0 === 'asserted'
+            ? `the modem asserted on this LID (${report.asserted.reason})`
+            : `not processed: the modem asserted on ${report.asserted.name} first`,
+      });
+      continue;
+    }
     const why = policy(a.row);
     if (why !== undefined && (a.row === '3' || a.action === 'assert')) {
       skipped.push({ name: a.name, row: a.row, reason: why });

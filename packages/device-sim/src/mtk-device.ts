@@ -6,17 +6,32 @@
  * with the planner's decision table is a real test.
  * @module
  */
-import { NvError, bytesEqual, checkLimit } from '@nv/core';
-import { fileIdentity, isSysLid, type Ltable, type LtableEntry, type LtablePlatform } from '@nv/mtk-nvram-ltable';
+import { NvError, bytesEqual, checkLimit, hexToBytes } from '@nv/core';
+import { lidKeyFromBytes } from '@nv/mtk-lid-file';
+import {
+  LTABLE_IMEI_LIDS,
+  fileIdentity,
+  isSysLid,
+  type Ltable,
+  type LtableEntry,
+  type LtablePlatform,
+} from '@nv/mtk-nvram-ltable';
 import { fnv1a, mtkDefaultRecords, mtkRng } from './mtk-default.ts';
+import { mtkImeiRecord, mtkTestImei } from './mtk-imei.ts';
 
-/** The MediaTek partitions that hold LID files (ltable spec §2.1). */
-export type MtkPartition = 'nvdata' | 'protect_f' | 'protect_s';
+/**
+ * The partitions that hold LID files (ltable spec §2.1), plus `otp`: the one-time-programmable area where the
+ * simulator keeps `OTP` LIDs. §2.1 lists `otp` as "not modem NVRAM": OTP data lives outside nvdata, so no upgrade
+ * mode erases it and the version check does not scan it (README.mtk.md, Decisions).
+ */
+export type MtkPartition = 'nvdata' | 'protect_f' | 'protect_s' | 'otp';
 /**
  * Every LID-file partition.
  * @example MTK_PARTITIONS.map((p) => Object.keys(device.partitions[p]).length)
  */
-export const MTK_PARTITIONS: readonly MtkPartition[] = ['nvdata', 'protect_f', 'protect_s'];
+export const MTK_PARTITIONS: readonly MtkPartition[] = ['nvdata', 'protect_f', 'protect_s', 'otp'];
+/** The modem NVRAM partitions (what the version check scans and Format All erases). */
+export const MTK_NVRAM_PARTITIONS: readonly MtkPartition[] = ['nvdata', 'protect_f', 'protect_s'];
 
 /**
  * One LID file on a partition. The simulator keeps the record bytes in plain text plus what the on-disk format
@@ -75,18 +90,49 @@ export interface MtkDevice {
   asserted: MtkAssert | null;
   /** Number of firmware installs, for deterministic build ids. */
   builds: number;
+  /**
+   * Key of CONFIDENTIAL LIDs (hex) in the saved LID files: 16 bytes (AES-128) for moly-b; an RC4 key of 1…255 bytes
+   * or a 256-byte key-B state for moly-a (mtk-lid-file §4, §6). Default {@link MTK_SIM_DEFAULT_KEY}.
+   */
+  key: string;
 }
 
-/** Final state of one LID's data after a boot. */
-export type MtkLidOutcome = 'kept' | 'restored' | 'reset' | 'migrated' | 'garbled' | 'failed';
+/**
+ * The simulated device's default key for CONFIDENTIAL LIDs: 16 synthetic bytes `00…0f` (gen A: the RC4 key, gen B: the
+ * AES-128 key). Not a vendor key; `nv sim mtk init --key` picks another one (e.g. a real build's key).
+ */
+export const MTK_SIM_DEFAULT_KEY: string = '000102030405060708090a0b0c0d0e0f';
+
+/**
+ * Checks that `key` (hex) is a key the device's file generation can use.
+ * @throws NV_BAD_INPUT for non-hex text; NV_LID_KEY_REQUIRED for a length the generation cannot use.
+ * @example mtkSimKeyBytes('000102030405060708090a0b0c0d0e0f', 'moly-b').length // 16
+ */
+export function mtkSimKeyBytes(key: string, generation: Ltable['generation']): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})+$/.test(key))
+    throw new NvError('NV_BAD_INPUT', `key ${JSON.stringify(key)} is not an even number of hex digits`);
+  const bytes = hexToBytes(key);
+  lidKeyFromBytes(bytes, generation === 'moly-b' ? 'B' : 'A');
+  return bytes;
+}
+
+/**
+ * Final state of one LID's data after a boot. After an assert: `asserted` for the LID the modem stopped on,
+ * `unreached` for the LIDs the boot never got to (their data is whatever the partitions hold; nothing was decided).
+ */
+export type MtkLidOutcome =
+  'kept' | 'restored' | 'reset' | 'migrated' | 'garbled' | 'failed' | 'asserted' | 'unreached';
 
 /** Result of {@link bootMtkDevice}. */
 export interface MtkBootResult {
   /** Why the version check ran (`none`: the SYS record matched). */
   readonly trigger: 'none' | 'fresh-nvdata' | 'version-change' | 'sys-read-failed';
-  /** Set when the modem asserted (nothing of the boot was applied). */
+  /**
+   * Set when the modem asserted: the boot failed. An assert in the version check stops before any LID is processed;
+   * one in the first reads (step 6) stops after the LIDs read before it, which keep their outcomes.
+   */
   readonly asserted?: MtkAssert;
-  /** Per LID of the installed table. */
+  /** Per LID of the installed table (after an assert: `asserted` / `unreached` for the LIDs not processed). */
   readonly lids: {
     readonly name: string;
     readonly lid: number | null;
@@ -111,6 +157,8 @@ export interface MtkDeviceOptions {
   readonly firmware?: string;
   /** Write unit data (calibration, IMEI …) and user data, then back up to the bin region (default true). */
   readonly personalize?: boolean;
+  /** Key of CONFIDENTIAL LIDs, hex (default {@link MTK_SIM_DEFAULT_KEY}). */
+  readonly key?: string;
 }
 
 /** Where one copy of a LID lives. */
@@ -160,11 +208,13 @@ function assertGeneration(table: Ltable): void {
 
 /**
  * Where the copies of `entry` live under the firmware's effective attributes (ltable §2.2, §7; lid-file §2):
- * MULTIPLE IMPORTANT_L4 ⇒ copy A on protect_f, copy B on protect_s.
+ * MULTIPLE IMPORTANT_L4 ⇒ copy A on protect_f, copy B on protect_s; `OTP` LIDs ⇒ the `otp` partition (`md/<file>`).
  * @example mtkLidLocations(device, entry)[0].path // 'md/NVRAM/CALIBRAT/FT02_002'
  */
 export function mtkLidLocations(device: Pick<MtkDevice, 'table' | 'platform'>, entry: LtableEntry): MtkLidLocation[] {
   const id = fileIdentity(entry, device.table.generation, device.platform);
+  if (entry.categories.includes('OTP'))
+    return id.files.map((file) => ({ partition: 'otp' as const, path: `md/${file}`, folder: 'otp', file }));
   return id.files.map((file, i) => {
     if (id.location.partition === 'protect_f') {
       const partition: MtkPartition = i === 0 ? 'protect_f' : 'protect_s';
@@ -224,22 +274,26 @@ function resetLid(device: MtkDevice, entry: LtableEntry): void {
 /**
  * A fresh device with the firmware of `table`: every LID created from its default (first boot), then — unless
  * `personalize: false` — the factory writes unit data and user data and backs the unit up to the bin region.
- * @throws NV_SIM_MTK_UNSUPPORTED_GENERATION for MAUI tables; NV_LIMIT for a LID over 16 MiB or a table over 256 MiB.
+ * @throws NV_SIM_MTK_UNSUPPORTED_GENERATION for MAUI tables; NV_LIMIT for a LID over 16 MiB or a table over 256 MiB;
+ *   NV_BAD_INPUT / NV_LID_KEY_REQUIRED for a key the generation cannot use.
  * @example const device = createMtkDevice(sampleLtable('moly-b'), { seed: 7 });
  */
 export function createMtkDevice(table: Ltable, options: MtkDeviceOptions = {}): MtkDevice {
   assertGeneration(table);
+  const key = options.key ?? MTK_SIM_DEFAULT_KEY;
+  mtkSimKeyBytes(key, table.generation);
   const device: MtkDevice = {
     table,
     firmware: options.firmware ?? 'build-1',
     platform: { ...(options.platform ?? {}) },
     seed: options.seed ?? 1,
-    partitions: { nvdata: {}, protect_f: {}, protect_s: {} },
+    partitions: { nvdata: {}, protect_f: {}, protect_s: {}, otp: {} },
     binRegion: null,
     sys: null,
     factoryResetFlag: false,
     asserted: null,
     builds: 1,
+    key: key.toLowerCase(),
   };
   bootMtkDevice(device);
   if (options.personalize !== false) personalizeMtkDevice(device);
@@ -248,8 +302,8 @@ export function createMtkDevice(table: Ltable, options: MtkDeviceOptions = {}): 
 
 /**
  * The factory and the user at work: every non-SYS LID gets seeded, non-default records (unit data for
- * calibration/IMEI/barcode/SIM lock, settings for the rest), then the bin region backup is triggered (as the ATE
- * calibration / SN-writer do, §2.1).
+ * calibration/IMEI/barcode/SIM lock, settings for the rest; the IMEI LID gets valid test IMEIs, see `mtk-imei.ts`),
+ * then the bin region backup is triggered (as the ATE calibration / SN-writer do, §2.1).
  * @example personalizeMtkDevice(device, 42)
  */
 export function personalizeMtkDevice(device: MtkDevice, seed: number = device.seed): void {
@@ -259,6 +313,14 @@ export function personalizeMtkDevice(device: MtkDevice, seed: number = device.se
     const rng = mtkRng(fnv1a(`${seed}:${entry.name}`));
     const data = new Uint8Array(entry.size * entry.records);
     for (let i = 0; i < data.length; i++) data[i] = rng() & 0xff;
+    if (LTABLE_IMEI_LIDS.includes(entry.name) && entry.size >= 8) {
+      // IMEI records the SN writer programs: valid 15-digit test IMEIs (swapped BCD, Luhn), one per SIM slot
+      // (records 1–2); the other records stay unprogrammed (FF, lid-file §9). Gen B phones show 00 00 filler, gen A FF FF.
+      const filler = device.table.generation === 'moly-b' ? 0x00 : 0xff;
+      data.fill(0xff);
+      for (let r = 0; r < Math.min(2, entry.records); r++)
+        data.set(mtkImeiRecord(mtkTestImei(rng), entry.size, filler), r * entry.size);
+    }
     writeAll(device, entry, data, isMtkUnitData(entry));
   }
   backupMtkBinRegion(device);
@@ -278,6 +340,7 @@ export function cloneMtkDevice(device: MtkDevice): MtkDevice {
       nvdata: cloneFiles(device.partitions.nvdata),
       protect_f: cloneFiles(device.partitions.protect_f),
       protect_s: cloneFiles(device.partitions.protect_s),
+      otp: cloneFiles(device.partitions.otp),
     },
     binRegion: device.binRegion === null ? null : cloneFiles(device.binRegion),
     sys: device.sys === null ? null : { ...device.sys },
@@ -342,7 +405,8 @@ interface FileRef {
 
 function listFiles(device: MtkDevice): FileRef[] {
   const out: FileRef[] = [];
-  for (const partition of MTK_PARTITIONS) {
+  // The version check lists the NVRAM folders only: the OTP area is not scanned (README.mtk.md, Decisions).
+  for (const partition of MTK_NVRAM_PARTITIONS) {
     for (const path of Object.keys(device.partitions[partition]).sort()) {
       const parts = path.split('/');
       out.push({
@@ -370,7 +434,9 @@ function listFiles(device: MtkDevice): FileRef[] {
  * 5. phase 3 — SYS rewritten; factory-reset flag ⇒ factory-resettable LIDs reset;
  * 6. the first read of every LID (lid-file §8): copy repair for MULTIPLE, bin-region restore for CALIBRAT/IMPORTANT
  *    (gen B), FAULT_ASSERT ⇒ assert, else reset; gen A reads ciphered data with the other cipher mode unnoticed.
- * On an assert nothing of steps 2–6 is applied and `device.asserted` is set.
+ * On an assert `device.asserted` is set and the boot stops: an assert in steps 3–5 applies nothing, one in step 6
+ * keeps what was applied before it. The result names the asserting LID (`asserted`) and lists every LID the boot
+ * did not reach as `unreached`.
  * @example bootMtkDevice(device).lids.every((l) => l.outcome === 'kept')
  */
 export function bootMtkDevice(device: MtkDevice): MtkBootResult {
@@ -404,9 +470,35 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
         : device.sys.firmware !== device.firmware
           ? 'version-change'
           : 'none';
+  // LIDs whose first read completed before an assert (step 6); an assert earlier leaves every LID unreached.
+  const processed = new Set<LtableEntry>();
   const stop = (assert: MtkAssert): MtkBootResult => {
     device.asserted = assert;
-    return { trigger, asserted: assert, lids: [], deleted: [], orphans: [], apRestored };
+    return {
+      trigger,
+      asserted: assert,
+      lids: entries.map((e) => {
+        if (e.name === assert.name)
+          return { name: e.name, lid: e.lid, outcome: 'asserted' as const, reason: assert.reason };
+        if (processed.has(e)) return { name: e.name, lid: e.lid, ...lidOutcome(e) };
+        return {
+          name: e.name,
+          lid: e.lid,
+          outcome: 'unreached' as const,
+          reason: `not reached: the modem asserted on ${assert.name} first`,
+        };
+      }),
+      deleted: processed.size > 0 ? deleted : [],
+      orphans: processed.size > 0 ? orphans : [],
+      apRestored,
+    };
+  };
+  const lidOutcome = (e: LtableEntry): { outcome: MtkLidOutcome; reason: string } => {
+    const fromBin = (locs.get(e) as MtkLidLocation[]).some((l) => apRestored.includes(`${l.partition}:${l.path}`));
+    const fallback = fromBin
+      ? { outcome: 'restored' as const, reason: 'restored from the bin region by the AP nvram_daemon' }
+      : { outcome: 'kept' as const, reason: 'file present and valid' };
+    return outcome.get(e) ?? fallback;
   };
 
   if (trigger === 'sys-read-failed') {
@@ -475,6 +567,7 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
     }
     if (!b) {
       for (const e of entries) {
+        if (has(e.categories, 'OTP')) continue; // the OTP area is outside the version check
         if (has(e.attributes, 'SW_VERNO_RESET')) setOnce(e, 'reset', 'SW_VERNO_RESET: reset on every version change');
         else if (has(e.categories, 'IMPORTANT_C')) setOnce(e, 'reset', 'IMPORTANT_C is reset on a version change');
       }
@@ -519,7 +612,8 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
     for (const e of entries) {
       // factoryResettable (§4.2) minus the bin-region categories: a factory reset never loses calibration or IMEI
       // (README.mtk.md, Decisions); moly-a resets the LIDs whose effective attributes keep FACTORY_RESET.
-      const binned = has(e.categories, 'CALIBRAT') || has(e.categories, 'IMPORTANT');
+      // …and OTP data (one-time programmable, outside nvdata) is never reset.
+      const binned = has(e.categories, 'CALIBRAT') || has(e.categories, 'IMPORTANT') || has(e.categories, 'OTP');
       const resettable =
         !binned &&
         (b
@@ -538,16 +632,11 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
     const r = readLid(device, e);
     if ('assert' in r) return stop(r.assert);
     if (r.outcome !== undefined) outcome.set(e, { outcome: r.outcome, reason: r.reason });
+    processed.add(e);
   }
   return {
     trigger,
-    lids: entries.map((e) => {
-      const fromBin = (locs.get(e) as MtkLidLocation[]).some((l) => apRestored.includes(`${l.partition}:${l.path}`));
-      const fallback = fromBin
-        ? { outcome: 'restored' as const, reason: 'restored from the bin region by the AP nvram_daemon' }
-        : { outcome: 'kept' as const, reason: 'file present and valid' };
-      return { name: e.name, lid: e.lid, ...(outcome.get(e) ?? fallback) };
-    }),
+    lids: entries.map((e) => ({ name: e.name, lid: e.lid, ...lidOutcome(e) })),
     deleted,
     orphans,
     apRestored,
@@ -665,14 +754,53 @@ function checkIndex(e: LtableEntry, index: number, amount = 1): void {
   }
 }
 
+/** How a record is reached through the simulated modem API (lid-file §13). */
+export interface MtkApiOptions {
+  /**
+   * `plain` (default): `nvram_external_read_data` / `_write_data` / `_reset_data`; `secure`: the
+   * `nvram_external_secure_*` calls that IMEI and SIM-lock LIDs (tags `imei`, `sim-lock`) require.
+   */
+  readonly api?: 'plain' | 'secure';
+  /** Factory (META) mode, as the SN writer and calibration tools run: `WRITEPROTECT` does not apply. */
+  readonly factory?: boolean;
+}
+
+/** LIDs the plain external calls refuse (lid-file §13): IMEI and SIM-lock data, by their tags. */
+export const isMtkSecureLid = (entry: Pick<LtableEntry, 'tags'>): boolean =>
+  entry.tags.includes('imei') || entry.tags.includes('sim-lock');
+
+/** The modem's refusals of lid-file §13: secure API for IMEI/SIM-lock LIDs, write protection outside factory mode. */
+function checkApi(device: MtkDevice, e: LtableEntry, options: MtkApiOptions, write: boolean): void {
+  if (isMtkSecureLid(e) && options.api !== 'secure')
+    throw new NvError(
+      'NV_LID_SECURE_API_REQUIRED',
+      `${e.name} holds ${e.tags.includes('imei') ? 'IMEI' : 'SIM-lock'} data: the plain nvram_external_${write ? 'write' : 'read'}_data call is refused, use nvram_external_secure_${write ? 'write' : 'read'}_data (the secure API)`,
+      { path: e.name, data: { lid: e.name } },
+    );
+  if (write && options.factory !== true && has(effectiveAttrs(device, e), 'WRITEPROTECT'))
+    throw new NvError(
+      'NV_LID_WRITE_PROTECTED',
+      `${e.name} is WRITEPROTECT: the modem refuses external writes outside factory (META) mode`,
+      { path: e.name, data: { lid: e.name } },
+    );
+}
+
 /**
  * `nvram_external_read_data` (lid-file §13): one record (1-based), verified; a failing read runs the §8
  * recovery (copy repair, bin-region restore, reset to default, or assert). Only the requested record is verified.
- * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_ASSERTED, NV_SIM_MTK_READ_FAILED
- * @example readMtkRecord(device, 'NVRAM_EF_IMEI_IMEISV_LID', 1)
+ * IMEI and SIM-lock LIDs need `api: 'secure'` (`nvram_external_secure_read_data`).
+ * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_ASSERTED, NV_SIM_MTK_READ_FAILED,
+ *   NV_LID_SECURE_API_REQUIRED
+ * @example readMtkRecord(device, 'NVRAM_EF_IMEI_IMEISV_LID', 1, { api: 'secure' })
  */
-export function readMtkRecord(device: MtkDevice, lid: string | number, index: number): Uint8Array {
+export function readMtkRecord(
+  device: MtkDevice,
+  lid: string | number,
+  index: number,
+  options: MtkApiOptions = {},
+): Uint8Array {
   const e = findEntry(device, lid);
+  checkApi(device, e, options, false);
   checkIndex(e, index);
   const r = readLid(device, e, index);
   if ('assert' in r) {
@@ -689,17 +817,21 @@ export function readMtkRecord(device: MtkDevice, lid: string | number, index: nu
 /**
  * `nvram_external_write_data` (lid-file §13): writes one record to every copy, checksums recomputed. The other
  * records come from a copy without checksum errors, else from the defaults (the next read would have reset them).
- * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_BAD_BUFFER_SIZE, NV_SIM_MTK_ASSERTED
- * @example writeMtkRecord(device, 'NVRAM_EF_BARCODE_NUM_LID', 1, barcode)
+ * As the modem does, it refuses IMEI and SIM-lock LIDs without `api: 'secure'` and `WRITEPROTECT` LIDs (effective
+ * attributes) outside factory mode (`factory: true`).
+ * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_BAD_BUFFER_SIZE, NV_SIM_MTK_ASSERTED,
+ *   NV_LID_SECURE_API_REQUIRED, NV_LID_WRITE_PROTECTED
+ * @example writeMtkRecord(device, 'NVRAM_EF_IMEI_IMEISV_LID', 1, imei, { api: 'secure', factory: true })
  */
 export function writeMtkRecord(
   device: MtkDevice,
   lid: string | number,
   index: number,
   record: Uint8Array,
-  options: { unit?: boolean } = {},
+  options: MtkApiOptions & { unit?: boolean } = {},
 ): void {
   const e = findEntry(device, lid);
+  checkApi(device, e, options, true);
   checkIndex(e, index);
   if (record.length !== e.size)
     throw new NvError('NV_SIM_MTK_BAD_BUFFER_SIZE', `${e.name} records are ${e.size} bytes, got ${record.length}`, {
@@ -714,16 +846,25 @@ export function writeMtkRecord(
 }
 
 /**
- * `nvram_external_reset_data` (lid-file §13): rewrites `amount` records from `index` with their defaults.
- * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_ASSERTED
+ * `nvram_external_reset_data` (lid-file §13): rewrites `amount` records from `index` with their defaults. A reset is
+ * a write: the same refusals as {@link writeMtkRecord}.
+ * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_ASSERTED, NV_LID_SECURE_API_REQUIRED,
+ *   NV_LID_WRITE_PROTECTED
  * @example resetMtkRecords(device, 'NVRAM_EF_SMS_SETTING_LID', 1, 10)
  */
-export function resetMtkRecords(device: MtkDevice, lid: string | number, index: number, amount: number): void {
+export function resetMtkRecords(
+  device: MtkDevice,
+  lid: string | number,
+  index: number,
+  amount: number,
+  options: MtkApiOptions = {},
+): void {
   const e = findEntry(device, lid);
+  checkApi(device, e, options, true);
   checkIndex(e, index, amount);
   const def = mtkDefaultRecords(e);
   for (let i = index; i < index + amount; i++)
-    writeMtkRecord(device, e.name, i, def.subarray((i - 1) * e.size, i * e.size), { unit: false });
+    writeMtkRecord(device, e.name, i, def.subarray((i - 1) * e.size, i * e.size), { ...options, unit: false });
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The simulated MediaTek device as a folder: `device.json` (table, SYS record, flags, per-file bookkeeping) plus one
  * real LID file per stored copy, encoded by `@nv/mtk-lid-file` (gen A for moly-a, gen B with its `LDI` header for
- * moly-b; confidential LIDs ciphered with {@link MTK_SIM_KEY}): `nvdata/md/NVRAM/<folder>/<name>`,
- * `protect_f/md/<name>`, `protect_s/md/<name>`, and `nvram/<folder>/<name>` for the bin-region copies. The files are
+ * moly-b; confidential LIDs ciphered with the device key, default {@link MTK_SIM_KEY}): `nvdata/md/NVRAM/<folder>/<name>`,
+ * `protect_f/md/<name>`, `protect_s/md/<name>`, `otp/md/<name>` (OTP LIDs), and `nvram/<folder>/<name>` for the
+ * bin-region copies. The files are
  * the source of truth on load: `nv mtk lid decode/verify` can inspect them, and a byte edited in one shows up as a
  * checksum error on the simulated device. Pure: bytes in, bytes out; `node-mtk.ts` reads and writes the folder.
  * @module
@@ -21,7 +22,14 @@ import {
   type LidGeneration,
 } from '@nv/mtk-lid-file';
 import { ltableFromJson, ltableToJson } from '@nv/mtk-nvram-ltable';
-import { MTK_PARTITIONS, type MtkDevice, type MtkPartition, type MtkStoredLid } from './mtk-device.ts';
+import {
+  MTK_PARTITIONS,
+  MTK_SIM_DEFAULT_KEY,
+  mtkSimKeyBytes,
+  type MtkDevice,
+  type MtkPartition,
+  type MtkStoredLid,
+} from './mtk-device.ts';
 
 /** Name of the metadata file in a state folder. */
 export const MTK_STATE_FILE = 'device.json';
@@ -33,10 +41,11 @@ export const MTK_STATE_MAX_JSON: number = 64 * 1024 * 1024;
 export const MTK_STATE_MAX_FILES: number = 100_000;
 
 /**
- * The simulated device's key for CONFIDENTIAL LIDs (16 synthetic bytes `00…0f`; gen A uses them as the RC4 key, gen B
- * as the AES-128 key). Not a vendor key: real devices use the key of their build (mtk-lid-file §6).
+ * The simulated device's default key for CONFIDENTIAL LIDs (16 synthetic bytes `00…0f`; gen A uses them as the RC4
+ * key, gen B as the AES-128 key). Not a vendor key: real devices use the key of their build (mtk-lid-file §6). A
+ * device created with another key (`createMtkDevice(…, {key})`, `nv sim mtk init --key`) records it in `device.json`.
  */
-export const MTK_SIM_KEY: string = '000102030405060708090a0b0c0d0e0f';
+export const MTK_SIM_KEY: string = MTK_SIM_DEFAULT_KEY;
 
 /** One file of a state folder. */
 export interface MtkStateFile {
@@ -50,6 +59,7 @@ const PATH_RE: Readonly<Record<Where, RegExp>> = {
   nvdata: /^md\/NVRAM\/[A-Za-z0-9_]{1,32}\/[0-9A-Za-z_]{1,40}$/,
   protect_f: /^md\/[0-9A-Za-z_]{1,40}$/,
   protect_s: /^md\/[0-9A-Za-z_]{1,40}$/,
+  otp: /^md\/[0-9A-Za-z_]{1,40}$/,
   nvram: /^[A-Za-z0-9_]{1,32}\/[0-9A-Za-z_]{1,40}$/,
 };
 
@@ -79,9 +89,9 @@ const lidEntry = (
   attributes: f.ciphered ? ['CONFIDENTIAL'] : [],
 });
 // The simulated chip has no MSP hardware cipher: files are written as if MSP were not bound to the chip (README.mtk.md).
-const codec = (gen: LidGeneration) => ({
+const codec = (gen: LidGeneration, key: string) => ({
   generation: gen,
-  key: lidKeyFromBytes(hexToBytes(MTK_SIM_KEY), gen),
+  key: lidKeyFromBytes(hexToBytes(key), gen),
   bindToChip: false,
 });
 
@@ -91,20 +101,20 @@ const codec = (gen: LidGeneration) => ({
  * A LID without a number (null) is written with LID 0 in the gen-B header.
  * @example mtkStoredLidBytes(device, device.partitions.nvdata['md/NVRAM/NVD_IMEI/LD0B_001']!)
  */
-export function mtkStoredLidBytes(device: Pick<MtkDevice, 'table'>, f: MtkStoredLid): Uint8Array {
-  return lidBytes(fileGen(device), f);
+export function mtkStoredLidBytes(device: Pick<MtkDevice, 'table'> & { key?: string }, f: MtkStoredLid): Uint8Array {
+  return lidBytes(fileGen(device), f, device.key ?? MTK_SIM_DEFAULT_KEY);
 }
 
-function lidBytes(gen: LidGeneration, f: MtkStoredLid): Uint8Array {
+function lidBytes(gen: LidGeneration, f: MtkStoredLid, keyHex: string): Uint8Array {
   const entry = lidEntry(f);
   const records = Array.from({ length: f.records }, (_, i) => f.data.slice(i * f.recordSize, (i + 1) * f.recordSize));
-  const out = encodeLidFile(records, entry, codec(gen));
+  const out = encodeLidFile(records, entry, codec(gen, keyHex));
   const base = gen === 'B' ? LDI_HEADER_SIZE : 0;
   const section =
     gen === 'B'
       ? sectionSizeB(f.recordSize, entry.attributes, false)
       : sectionSizeA(f.recordSize, entry.attributes, false);
-  const key = hexToBytes(MTK_SIM_KEY);
+  const key = hexToBytes(keyHex);
   for (const i of f.bad) {
     // Flip the first stored checksum byte. Gen B ciphers the whole section (checksum included): decrypt, flip, re-encrypt
     // so that the padding stays valid and only chk8 fails (lid-file §5.3).
@@ -128,7 +138,7 @@ export function mtkDeviceToFiles(device: MtkDevice): MtkStateFile[] {
   const list: Record<string, unknown>[] = [];
   const add = (where: Where, path: string, f: MtkStoredLid): void => {
     list.push(meta(where, path, f));
-    files.push({ path: `${where}/${path}`, bytes: lidBytes(fileGen(device), f) });
+    files.push({ path: `${where}/${path}`, bytes: lidBytes(fileGen(device), f, device.key) });
   };
   for (const p of MTK_PARTITIONS)
     for (const path of Object.keys(device.partitions[p]).sort())
@@ -145,6 +155,7 @@ export function mtkDeviceToFiles(device: MtkDevice): MtkStateFile[] {
     sys: device.sys,
     factoryResetFlag: device.factoryResetFlag,
     asserted: device.asserted,
+    key: device.key,
     binRegion: device.binRegion === null ? 'blank' : 'present',
     table: ltableToJson(device.table),
     files: list,
@@ -195,6 +206,14 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
     throw bad('asserted must be null or {name, reason}');
   const platform = doc['platform'];
   if (!isObj(platform)) throw bad('platform must be an object');
+  // States written before the key was recorded used the default key.
+  const stateKey = doc['key'] === undefined ? MTK_SIM_DEFAULT_KEY : doc['key'];
+  if (typeof stateKey !== 'string') throw bad('key must be a hex string');
+  try {
+    mtkSimKeyBytes(stateKey, table.generation);
+  } catch (cause) {
+    throw new NvError('NV_SIM_MTK_BAD_STATE', `key: ${(cause as Error).message}`, { path: MTK_STATE_FILE, cause });
+  }
   const allowed: Record<string, readonly unknown[]> = {
     storage: ['emmc', 'nand'],
     bindToChip: [true, false],
@@ -211,11 +230,12 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
     builds: int(doc['builds'], 'builds'),
     seed: int(doc['seed'], 'seed'),
     platform,
-    partitions: { nvdata: {}, protect_f: {}, protect_s: {} },
+    partitions: { nvdata: {}, protect_f: {}, protect_s: {}, otp: {} },
     binRegion: doc['binRegion'] === 'blank' ? null : {},
     sys: sys === null ? null : { firmware: sys['firmware'] as string, ok: sys['ok'] as boolean },
     factoryResetFlag: doc['factoryResetFlag'] === true,
     asserted: asserted === null ? null : { name: asserted['name'] as string, reason: asserted['reason'] as string },
+    key: stateKey,
   };
   for (const m of files) {
     if (!isObj(m)) throw bad('every files[] item must be an object');
@@ -244,7 +264,7 @@ export function mtkDeviceFromFiles(json: Uint8Array, read: (path: string) => Uin
     };
     const gen = fileGen(device);
     // The file decides: gen-B header fields, record bytes, checksum state (lid-file decode).
-    const decoded = decodeLidFile(data, lidEntry(book), { ...codec(gen), path: rel });
+    const decoded = decodeLidFile(data, lidEntry(book), { ...codec(gen, stateKey), path: rel });
     const h = decoded.header;
     const recordSize = h?.recordSize ?? book.recordSize;
     const records = h?.totalRecords ?? book.records;

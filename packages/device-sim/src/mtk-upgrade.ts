@@ -8,7 +8,7 @@ import type { Ltable, LtableEntry, LtableUpgradeMode } from '@nv/mtk-nvram-ltabl
 import {
   _assertMtkTable,
   bootMtkDevice,
-  MTK_PARTITIONS,
+  MTK_NVRAM_PARTITIONS,
   mtkLidLocations,
   type MtkAssert,
   type MtkDevice,
@@ -49,8 +49,10 @@ export interface MtkUpgradeLid {
 /**
  * Result of {@link upgradeMtkDevice}: cli.md's `{kept[], reset[], migrated[], lost[], asserted?}` (LID names) plus
  * `restored[]` (back from the bin region), `garbled[]` (read with the wrong cipher mode), `failed[]` (unreadable:
- * checksum error and no bin-region copy), `removed[]` (LIDs of the old table only), and the files the modem deleted or left orphaned. Every LID of the new table is in exactly one
- * of kept / restored / reset / migrated / lost / garbled / failed, unless the modem asserted.
+ * checksum error and no bin-region copy), `unreached[]` (not processed: the modem asserted first), `removed[]` (LIDs
+ * of the old table only), and the files the modem deleted or left orphaned. Every LID of the new table is in exactly
+ * one of kept / restored / reset / migrated / lost / garbled / failed / unreached, except the LID the modem asserted
+ * on (`asserted`; its line in `lids` has outcome `asserted`). An assert is a failed boot.
  */
 export interface MtkUpgradeReport {
   readonly mode: MtkUpgradeMode;
@@ -64,6 +66,8 @@ export interface MtkUpgradeReport {
   readonly lost: string[];
   readonly garbled: string[];
   readonly failed: string[];
+  /** LIDs the boot never reached because the modem asserted first (nothing was decided for them). */
+  readonly unreached: string[];
   readonly removed: string[];
   readonly deleted: string[];
   readonly orphans: string[];
@@ -115,7 +119,8 @@ export function upgradeMtkDevice(
     erased.push(what);
   };
   if (mode === 'format-all') {
-    for (const p of MTK_PARTITIONS) erase(p);
+    // The OTP area is not an NVRAM partition: Format All leaves it alone.
+    for (const p of MTK_NVRAM_PARTITIONS) erase(p as 'nvdata' | 'protect_f' | 'protect_s');
     device.binRegion = null;
     erased.push('nvram');
   }
@@ -153,6 +158,7 @@ export function upgradeMtkDevice(
     lost: names('lost'),
     garbled: names('garbled'),
     failed: names('failed'),
+    unreached: names('unreached'),
     removed,
     deleted: boot.deleted,
     orphans: boot.orphans,

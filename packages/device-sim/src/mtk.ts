@@ -13,13 +13,18 @@ export type {
   MtkBootResult,
   MtkDeviceOptions,
   MtkLidLocation,
+  MtkApiOptions,
 } from './mtk-device.ts';
 export {
   MTK_PARTITIONS,
+  MTK_NVRAM_PARTITIONS,
+  MTK_SIM_DEFAULT_KEY,
+  mtkSimKeyBytes,
   MTK_SIM_MAX_LID_BYTES,
   MTK_SIM_MAX_DEVICE_BYTES,
   mtkLidLocations,
   isMtkUnitData,
+  isMtkSecureLid,
   createMtkDevice,
   personalizeMtkDevice,
   cloneMtkDevice,
@@ -34,6 +39,7 @@ export {
   mtkLidEquals,
 } from './mtk-device.ts';
 export { mtkDefaultRecords, mtkRng, fnv1a } from './mtk-default.ts';
+export { imeiLuhnDigit, mtkTestImei, mtkImeiRecord } from './mtk-imei.ts';
 export type {
   MtkUpgradeMode,
   MtkUpgradeOptions,

@@ -20,6 +20,9 @@ import {
   upgradeMtkDevice,
 } from '../src/mtk.ts';
 
+/** IMEI and SIM-lock LIDs: the secure API in factory mode (lid-file §13; issue 15.5). */
+const SECURE = { api: 'secure', factory: true } as const;
+
 const code = (f: () => unknown): string => {
   try {
     f();
@@ -114,8 +117,8 @@ describe('nvram_external_* (lid-file §13)', () => {
   it('reads and writes record i (1-based), both copies of MULTIPLE', () => {
     const d = createMtkDevice(sampleLtable());
     const rec = new Uint8Array(512).fill(0x42);
-    writeMtkRecord(d, 'NVRAM_EF_SML_LID', 1, rec);
-    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SML_LID', 1))).toBe('42'.repeat(512));
+    writeMtkRecord(d, 'NVRAM_EF_SML_LID', 1, rec, SECURE);
+    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SML_LID', 1, SECURE))).toBe('42'.repeat(512));
     expect(bytesToHex(d.partitions.protect_s['md/MP0EB002']!.data)).toBe('42'.repeat(512));
     const sms = sampleLtable().entries.find((e) => e.name === 'NVRAM_EF_SMS_SETTING_LID')!;
     writeMtkRecord(d, sms.lid!, 10, new Uint8Array(176).fill(7));
@@ -133,10 +136,12 @@ describe('nvram_external_* (lid-file §13)', () => {
 
   it('rejects bad indexes, buffer sizes and unknown LIDs with NV_SIM_MTK_ codes', () => {
     const d = createMtkDevice(sampleLtable());
-    expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 0))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
-    expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 3))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
-    expect(code(() => resetMtkRecords(d, 'NVRAM_EF_IMEI_IMEISV_LID', 2, 2))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
-    expect(code(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, new Uint8Array(9)))).toBe(
+    expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 0, SECURE))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
+    expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 3, SECURE))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
+    expect(code(() => resetMtkRecords(d, 'NVRAM_EF_IMEI_IMEISV_LID', 2, 2, SECURE))).toBe(
+      'NV_SIM_MTK_BAD_RECORD_INDEX',
+    );
+    expect(code(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, new Uint8Array(9), SECURE))).toBe(
       'NV_SIM_MTK_BAD_BUFFER_SIZE',
     );
     expect(code(() => readMtkRecord(d, 'NVRAM_EF_NOPE_LID', 1))).toBe('NV_SIM_MTK_UNKNOWN_LID');
@@ -146,7 +151,7 @@ describe('nvram_external_* (lid-file §13)', () => {
     const d = createMtkDevice(sampleLtable('moly-b'));
     const sml = bytesToHex(peekMtkLid(d, 'NVRAM_EF_SML_LID')!.data);
     corruptMtkLid(d, 'NVRAM_EF_SML_LID', { record: 1, copies: 'first' });
-    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SML_LID', 1))).toBe(sml);
+    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_SML_LID', 1, SECURE))).toBe(sml);
     expect(d.partitions.protect_f['md/MP0EA002']!.bad).toEqual([]);
 
     const cal = bytesToHex(peekMtkLid(d, 'NVRAM_EF_FT_RF_CAL_LID')!.data);
@@ -190,7 +195,7 @@ describe('bin region backup and restore (ltable §2.1, §8 AP at boot)', () => {
     const d = createMtkDevice(sampleLtable(), { personalize: false });
     expect(code(() => restoreMtkBinRegion(d))).toBe('NV_SIM_MTK_BIN_EMPTY');
     const imei = new Uint8Array(10).fill(0x21);
-    writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, imei);
+    writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, imei, SECURE);
     expect(backupMtkBinRegion(d)).toContain('NVD_IMEI/LD0B_001');
     corruptMtkLid(d, 'NVRAM_EF_IMEI_IMEISV_LID', { remove: true });
     corruptMtkLid(d, 'NVRAM_EF_BARCODE_NUM_LID', { record: 1 });
@@ -198,7 +203,7 @@ describe('bin region backup and restore (ltable §2.1, §8 AP at boot)', () => {
       'nvdata:md/NVRAM/CALIBRAT/MP09_000',
       'nvdata:md/NVRAM/NVD_IMEI/LD0B_001',
     ]);
-    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1))).toBe('21'.repeat(10));
+    expect(bytesToHex(readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, SECURE))).toBe('21'.repeat(10));
     expect(restoreMtkBinRegion(d, { all: true })).toHaveLength(6);
   });
 

@@ -14,6 +14,9 @@ import {
   type MtkDevice,
 } from '../src/mtk.ts';
 
+/** IMEI and SIM-lock LIDs: the secure API in factory mode (lid-file §13; issue 15.5). */
+const SECURE = { api: 'secure', factory: true } as const;
+
 const GENS = ['moly-a', 'moly-b'] as const;
 const SAFE_MODES: readonly LtableUpgradeMode[] = ['firmware-upgrade', 'factory-reset', 'download-only', 'ota'];
 const bump = (v: string): string => String(Number(v) + 1).padStart(3, '0');
@@ -144,13 +147,13 @@ describe('a broken LID checksum (lid-file §8)', () => {
       const bare = createMtkDevice(single, { seed: 8, platform });
       corruptMtkLid(bare, 'NVRAM_EF_SML_LID', { record: 1 });
       const sml = single.entries.find((e) => e.name === 'NVRAM_EF_SML_LID')!;
-      expect(bytesToHex(readMtkRecord(bare, 'NVRAM_EF_SML_LID', 1))).toBe(
+      expect(bytesToHex(readMtkRecord(bare, 'NVRAM_EF_SML_LID', 1, SECURE))).toBe(
         bytesToHex(mtkDefaultRecords(sml).subarray(0, 512)),
       );
       const safe = createMtkDevice(sampleLtable(gen), { seed: 8, platform });
       const unit = data(safe, 'NVRAM_EF_SML_LID');
       corruptMtkLid(safe, 'NVRAM_EF_SML_LID', { record: 1, copies: 'first' });
-      expect(bytesToHex(readMtkRecord(safe, 'NVRAM_EF_SML_LID', 1))).toBe(unit.slice(0, 1024));
+      expect(bytesToHex(readMtkRecord(safe, 'NVRAM_EF_SML_LID', 1, SECURE))).toBe(unit.slice(0, 1024));
     });
   }
 

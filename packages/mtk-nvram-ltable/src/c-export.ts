@@ -4,7 +4,7 @@
  */
 import { NvError } from '@nv/core';
 import { enumSetOf } from './json.ts';
-import type { Ltable, LtableEntry } from './model.ts';
+import { ltableAutoTags, type Ltable, type LtableEntry } from './model.ts';
 
 /** Options of {@link ltableToC}. */
 export interface LtableCExportOptions {
@@ -82,12 +82,7 @@ export function ltableToC(table: Ltable, options: LtableCExportOptions = {}): st
   }
   for (const e of table.entries) {
     lines.push(`#define ${e.name}_VERNO ${cString(e.verno)}`);
-    const auto =
-      e.name === 'NVRAM_EF_BARCODE_NUM_LID'
-        ? ['barcode']
-        : e.categories.includes('CALIBRAT') && !maui
-          ? ['calibration-result']
-          : [];
+    const auto = ltableAutoTags(e.name, e.categories, table.generation);
     if (e.tags.join(',') !== auto.join(',')) lines.push(`#define ${e.name}_NV_TAGS ${cString(e.tags.join(','))}`);
   }
   lines.push('');

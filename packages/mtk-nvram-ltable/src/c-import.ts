@@ -14,7 +14,14 @@ import {
   type LtableGeneration,
 } from './enums.ts';
 import { LTABLE_MAX_ENTRIES, valueToNames } from './json.ts';
-import { LTABLE_TAGS, type Ltable, type LtableDefault, type LtableEntry, type LtableTag } from './model.ts';
+import {
+  LTABLE_TAGS,
+  ltableAutoTags,
+  type Ltable,
+  type LtableDefault,
+  type LtableEntry,
+  type LtableTag,
+} from './model.ts';
 import type { LtableFinding } from './lint.ts';
 import type { CoreErrorCode } from '@nv/core';
 import type { LtableErrorCode } from './errors.ts';
@@ -43,7 +50,7 @@ export interface LtableCImportOptions {
   readonly defines?: Readonly<Record<string, string>>;
   /** Struct sizes for `sizeof(T)`. */
   readonly structSizes?: Readonly<Record<string, number>>;
-  /** Planner tags per LID name; replace the automatic ones (`calibration-result` for CALIBRAT, `barcode` for the barcode LID). */
+  /** Planner tags per LID name; replace the automatic ones of `ltableAutoTags` (barcode, IMEI and SIM-lock LIDs by name, CALIBRAT). */
   readonly tags?: Readonly<Record<string, readonly LtableTag[]>>;
 }
 
@@ -83,9 +90,15 @@ class Ctx {
       data: { line: at.line, column: at.col },
     });
   }
-  warn(code: string, message: string, at: { line: number; col: number }, name?: string): void {
+  warn(
+    code: string,
+    message: string,
+    at: { line: number; col: number },
+    name?: string,
+    severity: 'warning' | 'error' = 'warning',
+  ): void {
     this.warnings.push({
-      severity: 'warning',
+      severity,
       code,
       message: `${this.file}:${at.line}:${at.col}: ${message}`,
       file: this.file,
@@ -515,6 +528,45 @@ function expand(
 
 class Unresolved extends Error {}
 
+/**
+ * `sizeof` of the KAL and C scalar types (ARM EABI, as the modem is built): built in, so `sizeof(kal_int16)` needs no
+ * `--struct-size`. User struct sizes win. `kal_bool` and enums are left out: their size is build-specific.
+ */
+export const LTABLE_BUILTIN_SIZES: Readonly<Record<string, number>> = {
+  kal_uint8: 1,
+  kal_int8: 1,
+  kal_char: 1,
+  kal_uint16: 2,
+  kal_int16: 2,
+  kal_wchar: 2,
+  kal_uint32: 4,
+  kal_int32: 4,
+  kal_uint64: 8,
+  kal_int64: 8,
+  uint8_t: 1,
+  int8_t: 1,
+  uint16_t: 2,
+  int16_t: 2,
+  uint32_t: 4,
+  int32_t: 4,
+  uint64_t: 8,
+  int64_t: 8,
+  char: 1,
+  'signed char': 1,
+  'unsigned char': 1,
+  short: 2,
+  'unsigned short': 2,
+  int: 4,
+  unsigned: 4,
+  'unsigned int': 4,
+  long: 4,
+  'unsigned long': 4,
+  'long long': 8,
+  'unsigned long long': 8,
+  float: 4,
+  double: 8,
+};
+
 const TYPE_WORDS = new Set([
   'kal_uint8',
   'kal_uint16',
@@ -621,7 +673,14 @@ function evalExpr(
           const words: string[] = [];
           while (p < toks.length && peek() !== ')') words.push((toks[p++] as Tok).t);
           take(')');
-          const size = ctx.options.structSizes?.[words.filter((w) => w !== 'struct' && w !== 'const').join(' ')];
+          const typeName = words.filter((w) => w !== 'struct' && w !== 'const').join(' ');
+          const user = ctx.options.structSizes ?? {};
+          // Own keys only: `sizeof(constructor)` must not find Object.prototype's function.
+          const size = Object.hasOwn(user, typeName)
+            ? user[typeName]
+            : Object.hasOwn(LTABLE_BUILTIN_SIZES, typeName)
+              ? LTABLE_BUILTIN_SIZES[typeName]
+              : undefined;
           if (size === undefined) throw new Unresolved(`sizeof(${words.join(' ')}) needs a struct size`);
           return size;
         }
@@ -765,12 +824,54 @@ function closing(ctx: Ctx, toks: readonly Tok[], i: number): number {
     else if (t === '}' || t === ')' || t === ']') {
       d--;
       if (d === 0) {
-        if (t !== close) throw ctx.err('NV_LTABLE_SYNTAX', `expected ${close}, found ${t}`, toks[j] as Tok);
+        if (t !== close)
+          throw (
+            missingBrace(ctx, toks, i) ?? ctx.err('NV_LTABLE_SYNTAX', `expected ${close}, found ${t}`, toks[j] as Tok)
+          );
         return j;
       }
     }
   }
-  throw ctx.err('NV_LTABLE_SYNTAX', `unbalanced ${open}`, toks[i] as Tok);
+  throw missingBrace(ctx, toks, i) ?? ctx.err('NV_LTABLE_SYNTAX', `unbalanced ${open}`, toks[i] as Tok);
+}
+
+/**
+ * Where a `}` is missing in an initializer list opened at `i` (issue 15.6): entries (`{…}` one level down) hold no
+ * braces and end before the next entry, a `;` or the end of the text. Reports the line of the last token of the
+ * entry that is not closed, i.e. the line the `}` belongs on; undefined when the braces are not the problem.
+ */
+function missingBrace(ctx: Ctx, toks: readonly Tok[], i: number): NvError | undefined {
+  if ((toks[i] as Tok).t !== '{') return undefined;
+  const stack: Tok[] = [];
+  let prev: Tok = toks[i] as Tok;
+  const report = (entry: Tok, last: Tok, why: string): NvError =>
+    ctx.err(
+      'NV_LTABLE_SYNTAX',
+      `missing } after ${JSON.stringify(last.t)}: the ${entry === toks[i] ? 'list' : 'entry'} opened at line ${entry.line} is not closed (${why})`,
+      last,
+    );
+  for (let j = i; j < toks.length; j++) {
+    const tk = toks[j] as Tok;
+    if (tk.t === '{') {
+      // A `{` two levels down: the entry before it was never closed.
+      if (stack.length >= 2) {
+        const before = prev.t === ',' ? ((toks[j - 2] as Tok | undefined) ?? prev) : prev;
+        return report(stack[stack.length - 1] as Tok, before, `the next entry starts at line ${tk.line}`);
+      }
+      stack.push(tk);
+    } else if (tk.t === '}') {
+      // `};` that leaves a list open closed the entry instead: the entry lacked its `}`.
+      if (stack.length >= 2 && toks[j + 1]?.t === ';')
+        return report(stack[stack.length - 1] as Tok, prev, `the "};" at line ${tk.line} closes the list`);
+      stack.pop();
+      if (stack.length === 0) return undefined;
+    } else if (tk.t === ';' && stack.length > 0) {
+      return report(stack[stack.length - 1] as Tok, prev, `";" at line ${tk.line}`);
+    }
+    prev = tk;
+  }
+  const top = stack[stack.length - 1];
+  return top !== undefined ? report(top, prev, 'the text ends') : undefined;
 }
 
 /** Splits tokens at top-level commas (empty parts dropped: `,{` tolerated). */
@@ -957,7 +1058,7 @@ function findTables(ctx: Ctx, toks: readonly Tok[], file: string, out: RawEntry[
     const end = closing(ctx, toks, eq + 1);
     tables++;
     for (const part of splitTop(toks.slice(eq + 2, end))) {
-      if (part.length === 0) continue;
+      if (part.length === 0 || isTableEnd(ctx, part)) continue;
       const first = part[0] as Tok;
       if (first.t !== '{' || closing(ctx, part, 0) !== part.length - 1)
         throw ctx.err('NV_LTABLE_SYNTAX', `expected {…} entry, found ${first.t}`, first);
@@ -969,6 +1070,18 @@ function findTables(ctx: Ctx, toks: readonly Tok[], file: string, out: RawEntry[
     i = end;
   }
   return tables;
+}
+
+/**
+ * A table terminator, not an entry: vendor MOLY tables end with `NVRAM_LTABLE_END`, defined empty on target and `0`
+ * on host builds (seen in public LR12A sources; README, Decisions). Also a bare `0` / `{0}` element.
+ */
+function isTableEnd(ctx: Ctx, part: readonly Tok[]): boolean {
+  if (part.length === 1 && (part[0] as Tok).t === 'NVRAM_LTABLE_END') return true;
+  const inner = part.length >= 2 && part[0]?.t === '{' && part[part.length - 1]?.t === '}' ? part.slice(1, -1) : part;
+  if (inner.some((t) => t.t === ',')) return false;
+  const ex = expand(ctx, inner);
+  return ex.length === 0 || (ex.length === 1 && (ex[0] as Tok).t === '0');
 }
 
 const MOLY_A_ONLY =
@@ -1081,6 +1194,19 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
   }
   const records = num('records', recordsF);
   const size = num('size', sizeF);
+  // §11 pitfall: size and record count in the other generation's order still compile (issue 15.6).
+  const f2 = text(aF);
+  const f3 = text(bF);
+  const sizeFirst = /_SIZE\b|\bsizeof\b/.test(f2) && /_TOTAL\b/.test(f3) && !/_TOTAL\b/.test(f2);
+  const totalFirst = /_TOTAL\b/.test(f2) && /_SIZE\b|\bsizeof\b/.test(f3) && !/_SIZE\b|\bsizeof\b/.test(f2);
+  if (raw.maui ? totalFirst : sizeFirst)
+    ctx.warn(
+      'NV_LTABLE_ORDER_SWAPPED',
+      `${name}: fields 2 and 3 are ${JSON.stringify(f2)}, ${JSON.stringify(f3)}: ${raw.maui ? 'MOLY order (records, size) in a MAUI' : 'MAUI order (size, records) in a MOLY'} table; the modem reads ${records} record(s) of ${size} byte(s). Swap the two fields (spec §11)`,
+      aF[0] ?? raw.at,
+      name,
+      'error',
+    );
   const category = bitsOf(ctx, 'categories', catF, enumSet, name);
   const attr = bitsOf(ctx, 'attributes', attrF, enumSet, name);
   const str = (field: string, toks: Tok[]): string => {
@@ -1088,6 +1214,16 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
     const s = unquote(ctx, expanded);
     if (s !== undefined) return s;
     unresolved[field] = text(toks);
+    const missing = expanded.find((t) => t.k === 'id' && t.t.endsWith('_VERNO'));
+    if (field === 'verno' && missing !== undefined) {
+      ctx.warn(
+        'NV_LTABLE_UNRESOLVED',
+        `${name}: VERNO unknown: ${missing.t} is not defined (add #define ${missing.t} "000" — 3 digits — to the input)`,
+        toks[0] ?? raw.at,
+        name,
+      );
+      return '';
+    }
     ctx.warn(
       'NV_LTABLE_UNRESOLVED',
       `${name}: ${field} ${JSON.stringify(text(toks))} is not a string literal after macro expansion; text kept`,
@@ -1112,9 +1248,7 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
     const s = unquote(ctx, tagMacro.body) ?? '';
     tags = s.split(',').filter((x): x is LtableTag => (LTABLE_TAGS as readonly string[]).includes(x));
   } else {
-    tags = [];
-    if (name === 'NVRAM_EF_BARCODE_NUM_LID') tags.push('barcode');
-    else if (categories.includes('CALIBRAT') && gen !== 'maui') tags.push('calibration-result');
+    tags = ltableAutoTags(name, categories, gen);
   }
   const entry: LtableEntry = {
     lid,

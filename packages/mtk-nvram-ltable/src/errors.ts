@@ -13,6 +13,11 @@ const CODES = {
     meaning: 'The entry order (MOLY vs MAUI) cannot be decided.',
     fix: 'Pass --generation, or use the _TOTAL/_SIZE macro names so the order is visible.',
   },
+  NV_LTABLE_ORDER_SWAPPED: {
+    meaning:
+      'An entry lists record size and record count in the other generation’s order (e.g. `…_SIZE, …_TOTAL` in a MOLY table): it compiles, and the modem swaps them (spec §11).',
+    fix: 'Put the fields in the table’s order: MOLY `LID, TOTAL, SIZE`; MAUI `LID, SIZE, TOTAL`.',
+  },
   NV_LTABLE_FIELD_COUNT: {
     meaning: 'A table entry has fewer than 8 or more than 10 fields.',
     fix: 'Check the entry at the reported line; every entry needs LID, records, size, default, category, attr, prefix and VERNO.',

@@ -14,7 +14,7 @@ export {
   defaultEnumSet,
 } from './enums.ts';
 export type { LtableDefaultKind, LtableDefault, LtableTag, LtableEntry, Ltable } from './model.ts';
-export { LTABLE_DEFAULT_KINDS, LTABLE_TAGS } from './model.ts';
+export { LTABLE_DEFAULT_KINDS, LTABLE_TAGS, LTABLE_IMEI_LIDS, LTABLE_SIM_LOCK_LIDS, ltableAutoTags } from './model.ts';
 export { LTABLE_ERROR_CODES } from './errors.ts';
 export {
   LTABLE_MAX_ENTRIES,

@@ -104,7 +104,19 @@ export function lintLtable(table: Ltable, options: LtableLintOptions = {}): Ltab
     else seenPrefix.set(e.prefix, e.name);
     if (!PREFIX_RE.test(e.prefix))
       f('error', 'NV_LTABLE_BAD_PREFIX', `prefix ${JSON.stringify(e.prefix)} is not 4 × [0-9A-Za-z]`, 'prefix');
-    if (!VERNO_RE.test(e.verno))
+    const vernoText = e.unresolved?.['verno'];
+    if (vernoText !== undefined && e.verno === '') {
+      // The C source never gave a value: say which define is missing rather than `VERNO ""` (issue 15.6).
+      const m = /VER(?:_LID)?\s*\(\s*(\w+)\s*\)/.exec(vernoText);
+      f(
+        'error',
+        'NV_LTABLE_BAD_VERNO',
+        m
+          ? `VERNO unknown: ${m[1]}_VERNO is not defined (add #define ${m[1]}_VERNO "000")`
+          : `VERNO ${JSON.stringify(vernoText)} is not a string literal after macro expansion`,
+        'verno',
+      );
+    } else if (!VERNO_RE.test(e.verno))
       f('error', 'NV_LTABLE_BAD_VERNO', `VERNO ${JSON.stringify(e.verno)} is not 3 decimal digits`, 'verno');
     const prev = prevByName.get(e.name);
     if (prev !== undefined && prev.verno === '999' && e.verno !== '999')

@@ -43,6 +43,26 @@ export const LTABLE_TAGS: readonly LtableTag[] = [
   'sim-lock',
 ];
 
+/** LID names the importer tags `imei` (the IMEI LID, §5). */
+export const LTABLE_IMEI_LIDS: readonly string[] = ['NVRAM_EF_IMEI_IMEISV_LID'];
+/** LID names the importer tags `sim-lock` (the SIM-lock LIDs of §2.1: `IMPORTANT_L4` on protect_f/s). */
+export const LTABLE_SIM_LOCK_LIDS: readonly string[] = ['NVRAM_EF_SML_LID', 'NVRAM_EF_SIM_LOCK_LID'];
+
+/**
+ * Tags the C importer gives an entry without `<LID>_NV_TAGS` or `--tags` (§3.2): `barcode` for
+ * `NVRAM_EF_BARCODE_NUM_LID`, `imei` for the IMEI LID, `sim-lock` for `NVRAM_EF_SML_LID`/`NVRAM_EF_SIM_LOCK_LID`
+ * (by name: these are the LIDs the modem's secure API guards, lid-file §13), `calibration-result` for other
+ * CALIBRAT entries (not under maui).
+ * @example ltableAutoTags('NVRAM_EF_SML_LID', ['IMPORTANT_L4'], 'moly-b') // ['sim-lock']
+ */
+export function ltableAutoTags(name: string, categories: readonly string[], generation: string): LtableTag[] {
+  if (name === 'NVRAM_EF_BARCODE_NUM_LID') return ['barcode'];
+  if (LTABLE_IMEI_LIDS.includes(name)) return ['imei'];
+  if (LTABLE_SIM_LOCK_LIDS.includes(name)) return ['sim-lock'];
+  if (categories.includes('CALIBRAT') && generation !== 'maui') return ['calibration-result'];
+  return [];
+}
+
 /** One LID table row (§3.1/§3.2). Numbers and symbolic names always agree (import checks it). */
 export interface LtableEntry {
   /** LID number; null when the enum value cannot be computed (moly-a numbers depend on build features, §5). */

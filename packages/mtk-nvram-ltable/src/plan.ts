@@ -43,7 +43,8 @@ export type LtableChange =
   | 'l4Gone'
   | 'impGone'
   | 'unitGained'
-  | 'faultAssert';
+  | 'faultAssert'
+  | 'otp';
 /** What happens to a LID's data (§9.3 outcomes). */
 /** `fail`: the item stays unreadable (checksum error, and the bin-region copy fails the same way; lid-file §8.3). */
 export type LtableAction =
@@ -99,6 +100,17 @@ const FU_FR_DO: readonly LtableModeGroup[] = ['FU', 'FR', 'DO'];
  * `@nv/device-sim`). Row 24 (AP files) is not about LIDs and is not in this table.
  */
 export const LTABLE_DECISION_TABLE: readonly LtableDecisionRow[] = [
+  {
+    id: 'XO',
+    modes: ALL_MODES,
+    classes: 'any',
+    all: ['otp'],
+    none: ['verUp', 'sizeChanged', 'identityChanged'],
+    generations: ['moly-a', 'moly-b'],
+    outcome: { action: 'keep' },
+    reason:
+      'OTP LIDs live in the one-time-programmable area outside nvdata (§2.1: otp is not modem NVRAM): no upgrade mode erases them and the version check does not scan them',
+  },
   {
     id: '1',
     modes: ['FA'],
@@ -716,6 +728,8 @@ export function classifyChange(
   if (oldE.categories.includes('IMPORTANT') && !newE.categories.includes('IMPORTANT')) out.add('impGone');
   // FAULT_ASSERT: a first read that fails asserts instead of resetting (lid-file §8.3/§8.4).
   if (newE.attributes.includes('FAULT_ASSERT')) out.add('faultAssert');
+  // OTP data lives outside nvdata (§2.1; README, Decisions: row XO).
+  if (generation !== 'maui' && oldE.categories.includes('OTP') && newE.categories.includes('OTP')) out.add('otp');
   // An ordinary LID (user/rfdrv/rf) that becomes calibration/IMEI/SIM-lock data: there was no unit data to lose.
   const unit = (cls: readonly LtableClass[]): boolean => cls.some((c) => c === 'cal' || c === 'imp' || c === 'l4');
   if (!unit(entryClasses(oldE)) && unit(entryClasses(newE))) out.add('unitGained');

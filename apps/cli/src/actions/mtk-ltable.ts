@@ -99,7 +99,7 @@ export async function ltableImport(
   flags: LtableReadFlags & { output?: string; format?: 'json' | 'c'; force?: boolean },
 ): Promise<void> {
   const { table, warnings } = await readTable(ctx, files, flags);
-  for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
+  for (const w of warnings) ctx.note(`${w.severity} ${w.code}: ${w.message}`);
   const json = ltableToJson(table);
   if (flags.output !== undefined) {
     const asC = flags.format === 'c' || (flags.format === undefined && /\.(c|h)$/i.test(flags.output));
@@ -142,6 +142,8 @@ export async function ltableLint(
     ...(previous !== undefined ? { previous } : {}),
   });
   const findings = [...warnings, ...result.findings];
+  // Import findings of severity error (e.g. NV_LTABLE_ORDER_SWAPPED) fail the lint as well.
+  const ok = result.ok && !warnings.some((w) => w.severity === 'error');
   const human = (): string =>
     findings.length === 0
       ? `ok: ${table.entries.length} entries, no findings\n`
@@ -149,8 +151,8 @@ export async function ltableLint(
           findings.map((f) => [f.severity, f.code, f.message]),
           ['severity', 'code', 'message'],
         );
-  ctx.result({ ok: result.ok, findings }, human);
-  if (!result.ok) ctx.fail();
+  ctx.result({ ok, findings }, human);
+  if (!ok) ctx.fail();
 }
 
 /** `nv mtk ltable plan` */

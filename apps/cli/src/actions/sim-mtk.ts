@@ -9,6 +9,7 @@ import {
   bootMtkDevice,
   compareMtkPlan,
   createMtkDevice,
+  MTK_PARTITIONS,
   readMtkRecord,
   upgradeMtkDevice,
   writeMtkRecord,
@@ -21,7 +22,25 @@ interface TableFlags {
   generation?: string;
   storage?: 'emmc' | 'nand';
   seed?: number;
+  key?: string;
 }
+
+/** A --key given for an existing state must be the device's key (it decides how its CONFIDENTIAL files read). */
+function checkKey(device: MtkDevice, key: string | undefined, state: string): void {
+  if (key === undefined) return;
+  if (!/^([0-9a-f]{2})+$/i.test(key)) usage(`--key ${key}: expected an even number of hex digits`);
+  if (key.toLowerCase() !== device.key)
+    throw new NvError(
+      'NV_SIM_MTK_KEY_MISMATCH',
+      `--key is not the key of the simulated device in ${state} (created with ${device.key})`,
+      { path: state },
+    );
+}
+
+const keyFlag = (key: string | undefined): string | undefined => {
+  if (key !== undefined && !/^([0-9a-f]{2})+$/i.test(key)) usage(`--key ${key}: expected an even number of hex digits`);
+  return key;
+};
 
 async function readTable(ctx: CliContext, path: string, flags: TableFlags): Promise<Ltable> {
   const { table, warnings } = await readLtableFiles(
@@ -67,16 +86,18 @@ export async function simMtkInit(
   ctx: CliContext,
   flags: TableFlags & { ltable: string; state: string; blank?: boolean; backup?: boolean; force?: boolean },
 ): Promise<void> {
+  const key = keyFlag(flags.key);
   const table = await readTable(ctx, flags.ltable, flags);
   const device = createMtkDevice(table, {
     seed: flags.seed ?? 1,
     platform: { storage: flags.storage ?? 'emmc' },
     personalize: flags.blank !== true,
+    ...(key !== undefined ? { key } : {}),
   });
   // --no-backup: calibrated and IMEI written, but the bin-region backup was never triggered (§2.1).
   if (flags.backup === false) device.binRegion = null;
   await saveMtkDevice(ctx.resolvePath(flags.state), device, { force: flags.force === true });
-  const files = (['nvdata', 'protect_f', 'protect_s'] as const).flatMap((p) =>
+  const files = MTK_PARTITIONS.flatMap((p) =>
     Object.keys(device.partitions[p])
       .sort()
       .map((path) => `${p}:${path}`),
@@ -88,26 +109,37 @@ export async function simMtkInit(
       generation: table.generation,
       firmware: device.firmware,
       seed: device.seed,
+      key: device.key,
       lids: table.entries.length,
       files,
       binRegion,
     },
     () =>
-      `${files.join('\n')}\nbin region: ${binRegion.length === 0 ? 'blank' : binRegion.join(', ')}\n${table.entries.length} LIDs (${table.generation}) in ${flags.state}\n`,
+      `${files.join('\n')}\nbin region: ${binRegion.length === 0 ? 'blank' : binRegion.join(', ')}\n${table.entries.length} LIDs (${table.generation}) in ${flags.state}\n` +
+      `key of CONFIDENTIAL LIDs: ${device.key} (nv mtk lid decode <file> --key ${device.key} --no-bind-to-chip)\n`,
   );
 }
 
 /** `nv sim mtk upgrade` */
 export async function simMtkUpgrade(
   ctx: CliContext,
-  flags: TableFlags & { state: string; from: string; to: string; mode: string; firmware?: string },
+  flags: TableFlags & {
+    state: string;
+    from: string;
+    to: string;
+    mode: string;
+    firmware?: string;
+    failOnLoss?: boolean;
+  },
 ): Promise<void> {
+  const key = keyFlag(flags.key);
   const from = await readTable(ctx, flags.from, flags);
   const to = await readTable(ctx, flags.to, flags);
   const dir = ctx.resolvePath(flags.state);
   let device: MtkDevice;
   if (await stateExists(dir)) {
     device = await loadMtkDevice(dir);
+    checkKey(device, key, flags.state);
     if (tableKey(device.table) !== tableKey(from)) {
       throw new NvError(
         'NV_SIM_MTK_TABLE_MISMATCH',
@@ -116,7 +148,11 @@ export async function simMtkUpgrade(
       );
     }
   } else {
-    device = createMtkDevice(from, { seed: flags.seed ?? 1, platform: { storage: flags.storage ?? 'emmc' } });
+    device = createMtkDevice(from, {
+      seed: flags.seed ?? 1,
+      platform: { storage: flags.storage ?? 'emmc' },
+      ...(key !== undefined ? { key } : {}),
+    });
     ctx.note(`new device created from ${flags.from} (seed ${flags.seed ?? 1})`);
   }
   if (device.asserted !== null)
@@ -136,9 +172,10 @@ export async function simMtkUpgrade(
     planner: { agree: cmp.agree, mismatches: cmp.mismatches, skipped: cmp.skipped, blocked: plan.blocked },
   };
   ctx.result(json, () => {
+    let s = '';
     if (report.asserted !== undefined)
-      return `ASSERT ${report.asserted.name}: ${report.asserted.reason}\nplanner ${cmp.agree ? 'agrees' : 'disagrees'}\n`;
-    let s = formatTable(
+      s += `ASSERT ${report.asserted.name}: ${report.asserted.reason}\nthe boot failed: ${report.unreached.length} LID(s) not reached\n`;
+    s += formatTable(
       report.lids.map((l) => [l.name, l.outcome, l.reason]),
       ['lid', 'outcome', 'reason'],
     );
@@ -146,43 +183,58 @@ export async function simMtkUpgrade(
     if (report.deleted.length > 0) s += `deleted files: ${report.deleted.join(', ')}\n`;
     if (report.orphans.length > 0) s += `orphan files: ${report.orphans.join(', ')}\n`;
     s += `kept ${report.kept.length}, restored ${report.restored.length}, reset ${report.reset.length}, migrated ${report.migrated.length}, LOST ${report.lost.length}`;
-    s += `${report.failed.length > 0 ? `, UNREADABLE ${report.failed.length}` : ''}${report.garbled.length > 0 ? `, GARBLED ${report.garbled.length}` : ''}\n`;
+    s += `${report.failed.length > 0 ? `, UNREADABLE ${report.failed.length}` : ''}${report.garbled.length > 0 ? `, GARBLED ${report.garbled.length}` : ''}`;
+    s += `${report.unreached.length > 0 ? `, UNREACHED ${report.unreached.length}` : ''}\n`;
+    const judged = report.asserted !== undefined ? ' on the LIDs the device processed before the assert' : '';
     s += cmp.agree
-      ? 'planner agrees\n'
+      ? `planner agrees${judged}\n`
       : cmp.mismatches
           .map((m) => `planner disagrees on ${m.name}: planned ${m.planned} (row ${m.row}), device ${m.simulated}\n`)
           .join('');
     return s;
   });
+  // An assert is a failed boot (exit 1); --fail-on-loss also fails on any LOST unit data (for CI).
+  if (report.asserted !== undefined) ctx.fail();
+  else if (flags.failOnLoss === true && report.lost.length > 0) {
+    ctx.note(`--fail-on-loss: unit data lost in ${report.lost.join(', ')}`);
+    ctx.fail();
+  }
 }
 
 /** `nv sim mtk boot` */
-export async function simMtkBoot(ctx: CliContext, flags: { state: string }): Promise<void> {
+export async function simMtkBoot(ctx: CliContext, flags: { state: string; key?: string }): Promise<void> {
   const dir = ctx.resolvePath(flags.state);
   const device = await loadMtkDevice(dir);
+  checkKey(device, flags.key, flags.state);
   const boot = bootMtkDevice(device);
   await saveMtkDevice(dir, device, { force: true });
-  ctx.result(boot, () =>
-    boot.asserted !== undefined
-      ? `ASSERT ${boot.asserted.name}: ${boot.asserted.reason}\n`
-      : formatTable(
-          boot.lids.map((l) => [l.name, l.outcome, l.reason]),
-          ['lid', 'outcome', 'reason'],
-        ) +
-        `trigger: ${boot.trigger}${boot.apRestored.length > 0 ? `; AP restored ${boot.apRestored.join(', ')}` : ''}\n`,
+  ctx.result(
+    boot,
+    () =>
+      (boot.asserted !== undefined ? `ASSERT ${boot.asserted.name}: ${boot.asserted.reason}\n` : '') +
+      formatTable(
+        boot.lids.map((l) => [l.name, l.outcome, l.reason]),
+        ['lid', 'outcome', 'reason'],
+      ) +
+      `trigger: ${boot.trigger}${boot.apRestored.length > 0 ? `; AP restored ${boot.apRestored.join(', ')}` : ''}\n`,
   );
+  // An asserted modem did not boot: exit 1.
+  if (boot.asserted !== undefined) ctx.fail();
 }
 
 /** `nv sim mtk read` */
 export async function simMtkRead(
   ctx: CliContext,
-  flags: { state: string; lid: string; record: number },
+  flags: { state: string; lid: string; record: number; secure?: boolean; key?: string },
 ): Promise<void> {
   const dir = ctx.resolvePath(flags.state);
   const device = await loadMtkDevice(dir);
+  checkKey(device, flags.key, flags.state);
   let record: Uint8Array;
   try {
-    record = readMtkRecord(device, lidArg(flags.lid), flags.record);
+    record = readMtkRecord(device, lidArg(flags.lid), flags.record, {
+      api: flags.secure === true ? 'secure' : 'plain',
+    });
   } finally {
     // A read can repair, reset or assert: the device keeps that.
     await saveMtkDevice(dir, device, { force: true });
@@ -196,13 +248,26 @@ export async function simMtkRead(
 /** `nv sim mtk write` */
 export async function simMtkWrite(
   ctx: CliContext,
-  flags: { state: string; lid: string; record: number; hex: string; backup?: boolean },
+  flags: {
+    state: string;
+    lid: string;
+    record: number;
+    hex: string;
+    backup?: boolean;
+    secure?: boolean;
+    factory?: boolean;
+    key?: string;
+  },
 ): Promise<void> {
   if (!/^([0-9a-f]{2})*$/i.test(flags.hex)) usage(`--hex ${flags.hex}: expected an even number of hex digits`);
   const dir = ctx.resolvePath(flags.state);
   const device = await loadMtkDevice(dir);
+  checkKey(device, flags.key, flags.state);
   const bytes = hexToBytes(flags.hex);
-  writeMtkRecord(device, lidArg(flags.lid), flags.record, bytes);
+  writeMtkRecord(device, lidArg(flags.lid), flags.record, bytes, {
+    api: flags.secure === true ? 'secure' : 'plain',
+    factory: flags.factory === true,
+  });
   const backedUp = flags.backup === true ? backupMtkBinRegion(device) : [];
   await saveMtkDevice(dir, device, { force: true });
   ctx.result(

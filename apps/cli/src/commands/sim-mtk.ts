@@ -5,6 +5,8 @@ import { integerArg } from '../options.ts';
 
 const MODES = ['format-all', 'firmware-upgrade', 'factory-reset', 'download-only', 'ota'] as const;
 const GENERATIONS = ['moly-a', 'moly-b'] as const;
+const KEY_HELP =
+  'key of CONFIDENTIAL LIDs of the simulated device (hex; default 000102…0f): 16 bytes for moly-b (AES-128), an RC4 key or a 256-byte state for moly-a. A new device keeps it (printed by init, in device.json); for an existing state it must match';
 
 /** `nv sim mtk …`: the simulated MediaTek device of `@nv/device-sim/mtk` (init, upgrade, boot, read, write). */
 export const registerSimMtk: CommandRegistrar = (program, context) => {
@@ -34,7 +36,8 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
         new Option('--seed <n>', 'seed of the unit data of a new device (decimal or 0x hex)')
           .argParser(integerArg('--seed', { min: 0, max: 0xffffffff }))
           .default(1),
-      );
+      )
+      .addOption(new Option('--key <hex>', KEY_HELP));
 
   withExample(
     tableOptions(
@@ -55,6 +58,7 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
     'nv sim mtk init --ltable table.json --state dev',
     'nv sim mtk init --ltable nvram_ltable.c --generation moly-b --state dev --seed 7 --json',
     'nv sim mtk init --ltable table.json --state unbacked --no-backup',
+    'nv sim mtk init --ltable table.json --state dev --key 3f06bd14d45fa985dd027410f0214d22',
   );
 
   withExample(
@@ -62,7 +66,7 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
       mtk
         .command('upgrade')
         .description(
-          'flash the --to firmware in --mode, boot it, and report what happened to every LID (and whether the planner agrees)',
+          'flash the --to firmware in --mode, boot it, and report what happened to every LID (and whether the planner agrees); exit 1 when the modem asserts',
         )
         .requiredOption(
           '--state <dir>',
@@ -71,22 +75,25 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
         .requiredOption('--from <old>', 'table of the firmware on the device')
         .requiredOption('--to <new>', 'table of the new firmware')
         .addOption(new Option('--mode <mode>', 'upgrade mode').choices(MODES).makeOptionMandatory())
-        .option('--firmware <id>', 'build id of the new firmware (default: build-<n>)'),
+        .option('--firmware <id>', 'build id of the new firmware (default: build-<n>)')
+        .option('--fail-on-loss', 'exit 1 when any LID ends LOST (unit data replaced by a default), for CI'),
     ).action(async (opts) => {
       const { simMtkUpgrade } = await import('../actions/sim-mtk.ts');
       await simMtkUpgrade(context(), opts);
     }),
     'nv sim mtk upgrade --state dev --from old.json --to new.json --mode firmware-upgrade',
     'nv sim mtk upgrade --state dev --from old.json --to new.json --mode ota --json',
+    'nv sim mtk upgrade --state ci --from old.json --to new.json --mode firmware-upgrade --fail-on-loss',
   );
 
   withExample(
     mtk
       .command('boot')
       .description(
-        'reboot the simulated device: AP bin-region restore, SYS check, version check, first read of every LID',
+        'reboot the simulated device: AP bin-region restore, SYS check, version check, first read of every LID; exit 1 when the modem asserts',
       )
       .requiredOption('--state <dir>', 'device state folder')
+      .option('--key <hex>', KEY_HELP)
       .action(async (opts) => {
         const { simMtkBoot } = await import('../actions/sim-mtk.ts');
         await simMtkBoot(context(), opts);
@@ -101,26 +108,35 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
       .requiredOption('--state <dir>', 'device state folder')
       .requiredOption('--lid <name-or-number>', 'LID symbol or number')
       .requiredOption('--record <i>', 'record index, from 1', integerArg('--record', { min: 1, max: 0xffff }))
+      .option('--secure', 'use nvram_external_secure_read_data (required for IMEI and SIM-lock LIDs)')
+      .option('--key <hex>', KEY_HELP)
       .action(async (opts) => {
         const { simMtkRead } = await import('../actions/sim-mtk.ts');
         await simMtkRead(context(), opts);
       }),
-    'nv sim mtk read --state dev --lid NVRAM_EF_IMEI_IMEISV_LID --record 1',
+    'nv sim mtk read --state dev --lid NVRAM_EF_SMS_SETTING_LID --record 1',
+    'nv sim mtk read --state dev --lid NVRAM_EF_IMEI_IMEISV_LID --record 1 --secure',
   );
 
   withExample(
     mtk
       .command('write')
-      .description('nvram_external_write_data: write one record of a LID (both copies of MULTIPLE)')
+      .description(
+        'nvram_external_write_data: write one record of a LID (both copies of MULTIPLE); refuses WRITEPROTECT LIDs outside --factory and IMEI/SIM-lock LIDs without --secure',
+      )
       .requiredOption('--state <dir>', 'device state folder')
       .requiredOption('--lid <name-or-number>', 'LID symbol or number')
       .requiredOption('--record <i>', 'record index, from 1', integerArg('--record', { min: 1, max: 0xffff }))
       .requiredOption('--hex <bytes>', 'the record, hex (exactly the LID record size)')
       .option('--backup', 'trigger a bin-region backup afterwards (as the SN writer does)')
+      .option('--secure', 'use nvram_external_secure_write_data (required for IMEI and SIM-lock LIDs)')
+      .option('--factory', 'write in factory (META) mode, as the SN writer does: WRITEPROTECT does not apply')
+      .option('--key <hex>', KEY_HELP)
       .action(async (opts) => {
         const { simMtkWrite } = await import('../actions/sim-mtk.ts');
         await simMtkWrite(context(), opts);
       }),
-    'nv sim mtk write --state dev --lid NVRAM_EF_BARCODE_NUM_LID --record 1 --hex 3031… --backup',
+    'nv sim mtk write --state dev --lid NVRAM_EF_SMS_SETTING_LID --record 1 --hex 0102…',
+    'nv sim mtk write --state dev --lid NVRAM_EF_IMEI_IMEISV_LID --record 1 --hex 00010121436587f0ffff --secure --factory --backup',
   );
 };
