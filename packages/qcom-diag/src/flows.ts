@@ -240,9 +240,14 @@ export async function backupToQcn(
     skipped.push(...pulled.skipped);
   }
   const { qcn: fromTree, warnings } = efsTreeToQcn({ entries });
+  // RFNV items (ids ≥ 20000) are item files under /nv/item_files/rfnv: keep the file, drop the duplicate record.
+  const rfnv = new Set(fromTree.efs.map((f) => f.path));
+  const kept = items.filter(
+    (it) => it.id < 20000 || !rfnv.has(`/nv/item_files/rfnv/${String(it.id).padStart(8, '0')}`),
+  );
   const model = options.model ?? (await dev.buildId()).mobileModel & 0xffff;
-  const qcn: Qcn = { model, items, efs: fromTree.efs, extra: [] };
-  return { qcn, items: items.length, efs: fromTree.efs.length, skipped, warnings };
+  const qcn: Qcn = { model, items: kept, efs: fromTree.efs, extra: [] };
+  return { qcn, items: kept.length, efs: fromTree.efs.length, skipped, warnings };
 }
 
 function* range(from: number, to: number): Generator<number> {
