@@ -22,7 +22,15 @@ interface Labels {
   readonly guideTitles: Readonly<Record<(typeof GUIDES)[number], string>>;
 }
 
-const GUIDES = ['qcom-fsg-preload', 'own-keys', 'mcfg', 'mtk-nvram-upgrade', 'lid-files', 'device-sim'] as const;
+const GUIDES = [
+  'qcom-fsg-preload',
+  'own-keys',
+  'mcfg',
+  'mtk-nvram-upgrade',
+  'lid-files',
+  'device-sim',
+  'diag-backup',
+] as const;
 
 const EN: Labels = {
   guides: 'Guides',
@@ -40,6 +48,7 @@ const EN: Labels = {
     'mtk-nvram-upgrade': 'MediaTek NVRAM upgrades',
     'lid-files': 'LID files and LID_BIT',
     'device-sim': 'The device simulator',
+    'diag-backup': "Back up and restore a modem's NV",
   },
 };
 
@@ -59,6 +68,7 @@ const ZH: Labels = {
     'mtk-nvram-upgrade': 'MediaTek NVRAM 升级',
     'lid-files': 'LID 文件与 LID_BIT',
     'device-sim': '设备模拟器',
+    'diag-backup': '备份与恢复基带 NV',
   },
 };
 

@@ -49,6 +49,8 @@ export interface QcomDiagFaceOptions {
   spc?: string;
   /** Called after each write that changed the modem (e.g. to save the state). */
   onChange?: () => void;
+  /** Called on every received chunk (idle timers). */
+  onActivity?: () => void;
 }
 
 const ERR = { ENOENT: 2, EBADF: 9, EEXIST: 17, ENOTDIR: 20, EISDIR: 21, EINVAL: 22, ENOTEMPTY: 39 } as const;
@@ -94,6 +96,7 @@ export class QcomDiagFace {
 
   /** Bytes from the client → chunks to send back. Bad frames are dropped (the client times out and resends). */
   receive(bytes: Uint8Array): Uint8Array[] {
+    this.options.onActivity?.();
     const out: Uint8Array[] = [];
     for (const f of this.decoder.push(bytes)) {
       if (!f.ok) continue;

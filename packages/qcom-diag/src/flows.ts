@@ -361,7 +361,11 @@ export async function restoreFromQcn(
     if (!f.path.startsWith('/')) continue;
     checkAbort(options.signal, `before ${f.path}`);
     try {
-      await efsPut(dev, f.path, f.data, f.data.length <= 128 ? 'item' : 'file');
+      // A QCN does not record item vs regular file: keep the kind of the file being replaced, else by size.
+      const st = await dev.stat(f.path);
+      const kind =
+        st !== undefined && (st.mode & 0o170000) === 0o100000 ? 'file' : f.data.length <= 128 ? 'item' : 'file';
+      await efsPut(dev, f.path, f.data, kind);
       written++;
     } catch (e) {
       const code = (e as { code?: string }).code ?? '';

@@ -15,6 +15,7 @@ export interface SimQcomDiagServeFlags {
   badCrcEvery?: number;
   readOnly?: string;
   efsSubsystem?: string;
+  idleExit?: number;
 }
 
 /**
@@ -49,6 +50,7 @@ export async function simQcomDiagServe(ctx: CliContext, flags: SimQcomDiagServeF
   }
   bootQcom(dev);
   let saving: Promise<void> = Promise.resolve();
+  let lastActivity = Date.now();
   let dirty = false;
   const save = (): Promise<void> => {
     dirty = false;
@@ -66,6 +68,9 @@ export async function simQcomDiagServe(ctx: CliContext, flags: SimQcomDiagServeF
     },
     readOnlyIds,
     ...(efsSubsystems ? { efsSubsystems } : {}),
+    onActivity: () => {
+      lastActivity = Date.now();
+    },
     onChange: () => {
       if (!dirty) {
         dirty = true;
@@ -84,6 +89,21 @@ export async function simQcomDiagServe(ctx: CliContext, flags: SimQcomDiagServeF
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    if (flags.idleExit !== undefined) {
+      const idleMs = flags.idleExit * 1000;
+      const timer = setInterval(
+        () => {
+          if (Date.now() - lastActivity >= idleMs) {
+            clearInterval(timer);
+            ctx.note(`no request for ${flags.idleExit} s: stopping`);
+            stop();
+          }
+        },
+        Math.min(500, idleMs),
+      );
+      process.once('SIGINT', () => clearInterval(timer));
+      process.once('SIGTERM', () => clearInterval(timer));
+    }
   });
   await server.close();
   await save();

@@ -233,7 +233,12 @@ export const registerSimQcomDiag: CommandRegistrar = (program, context) => {
         ),
       )
       .option('--read-only <ids>', 'NV ids the modem refuses to write (comma-separated)')
-      .option('--efs-subsystem <id>', 'answer EFS2 on this subsystem only (0x13 or 0x3E)'),
+      .option('--efs-subsystem <id>', 'answer EFS2 on this subsystem only (0x13 or 0x3E)')
+      .addOption(
+        new Option('--idle-exit <seconds>', 'stop after this many seconds without a request (scripts, CI)').argParser(
+          integerArg('--idle-exit', { min: 1, max: 86_400 }),
+        ),
+      ),
     'nv sim qcom diag-serve --state ./phone --tcp 127.0.0.1:5555',
     'nv sim qcom diag-serve --state ./phone --tcp 127.0.0.1:0 --json --log-packets 2 --bad-crc-every 10',
   ).action(async (opts) => {
