@@ -5,11 +5,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hexToBytes } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core';
 import { decodeQcn, encodeEfsTar, encodeGzip, encodeQcn } from '@nv/qcom-efs';
 import { NODE_DEFLATE, readEfsFolder, writeEfsFolder } from '@nv/qcom-efs/node';
 import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
-import { DiagDevice, backupToQcn, diagInfo, efsList, efsPull, restoreFromQcn } from '@nv/qcom-diag';
+import {
+  DiagClient,
+  DiagDevice,
+  backupToQcn,
+  diagInfo,
+  efsList,
+  efsPull,
+  memoryTransport,
+  restoreFromQcn,
+} from '@nv/qcom-diag';
 import { openDiagClient } from '@nv/qcom-diag/node';
 import {
   bootQcom,
@@ -22,6 +31,7 @@ import {
 } from '../src/qcom.ts';
 import { nodeQcomFormats } from '../src/node-qcom.ts';
 import { serveQcomDiag, type QcomDiagServer } from '../src/node-qcom-diag.ts';
+import { QcomDiagFace } from '../src/qcom-diag-face.ts';
 import { nvErrorCodeAsync } from '../../../scripts/test-tools.ts';
 
 const HW = 0x009600e100000000n;
@@ -184,5 +194,82 @@ describe('DIAG face over TCP 127.0.0.1', () => {
     await modem.client.close();
     await new Promise((r) => setTimeout(r, 50));
     expect(readModem(dev).efs.find((f) => f.path === '/policyman/carrier_policy.xml')).toEqual(before);
+  });
+});
+
+describe('DIAG face in memory', () => {
+  const modem = (framing: 'hdlc' | 'length' = 'hdlc'): { dev: QcomDevice; modem: DiagDevice } => {
+    const dev = freshModem('0'.repeat(64));
+    const face = new QcomDiagFace(dev, { framing });
+    return {
+      dev,
+      modem: new DiagDevice(
+        new DiagClient(
+          memoryTransport((b) => face.receive(b)),
+          { framing },
+        ),
+      ),
+    };
+  };
+
+  it('speaks the length-prefixed framing (after "HDLC disable") end to end', async () => {
+    const { modem: m } = modem('length');
+    expect(bytesToHex((await m.nvRead(441)).data.subarray(0, 4))).toBe('7e7d0102');
+    expect(await m.readFile('/policyman/carrier_policy.xml')).toEqual(BIG);
+  });
+
+  it('Ctrl-C (an aborted signal) stops a restore between items, never inside one', async () => {
+    const { dev, modem: m } = modem();
+    const controller = new AbortController();
+    const items = [441, 6828].map((id) => ({ id, index: 0, subscription: 0, payload: Uint8Array.of(0x55) }));
+    let done = 0;
+    const run = restoreFromQcn(
+      m,
+      {
+        model: 0,
+        items,
+        efs: [{ store: 'EFS_Backup', path: '/policyman/carrier_policy.xml', data: new Uint8Array(900) }],
+        extra: [],
+      },
+      {
+        signal: controller.signal,
+        onProgress: () => {
+          if (++done === 1) controller.abort();
+        },
+      },
+    );
+    expect(await nvErrorCodeAsync(run)).toBe('NV_DIAG_ABORTED');
+    const nv = readModem(dev).nv;
+    expect(nv['441']).toBe('55000000'); // the first item was finished …
+    expect(nv['6828']).toBe('01'); // … the second never started
+    expect(readModem(dev).efs.find((f) => f.path === '/policyman/carrier_policy.xml')?.size).toBe(BIG.length);
+  });
+
+  it('a lost answer to unlink/mkdir (bad CRC, resend) is not reported as ENOENT/EEXIST', async () => {
+    const dev = freshModem('0'.repeat(64));
+    const face = new QcomDiagFace(dev, { faults: { badCrcEvery: 3 } }); // answers 3, 6, 9 … are lost
+    const m = new DiagDevice(
+      new DiagClient(
+        memoryTransport((b) => face.receive(b)),
+        { resendAfterMs: 5 },
+      ),
+    );
+    await m.efsSubsystem(); // answer 1
+    await m.stat('/'); // 2
+    await m.unlink('/policyman/carrier_policy.xml'); // 3 lost; the resend (4) finds no file
+    expect(m.client.stats.resends).toBe(1);
+    expect(readModem(dev).efs.some((f) => f.path === '/policyman/carrier_policy.xml')).toBe(false);
+    await m.mkdir('/newdir'); // 5
+    await m.mkdir('/newdir2'); // 6 lost; the resend (7) sees EEXIST
+    expect(m.client.stats.resends).toBe(2);
+    expect(dev.efs?.get('/newdir2')?.kind).toBe('dir');
+    expect(await nvErrorCodeAsync(m.mkdir('/newdir'))).toBe('NV_DIAG_EFS_ERRNO'); // 8: a real EEXIST, no resend
+  });
+
+  it('answers an unknown command with "bad command" and an NV read of an undefined index with bad parameter', async () => {
+    const { modem: m } = modem();
+    expect(await nvErrorCodeAsync(m.client.request(Uint8Array.of(0x7f, 1, 2)))).toBe('NV_DIAG_BAD_COMMAND');
+    expect((await m.nvRead(10, { arrayIndex: 5 })).statusName).toBe('bad parameter');
+    expect((await m.nvRead(10, { arrayIndex: 1 })).data.subarray(0, 3)).toEqual(Uint8Array.of(1, 0x0d, 0));
   });
 });

@@ -178,7 +178,15 @@ export class DiagDevice {
   /** One EFS2 call; the errno is checked unless `allowErrno`. */
   async efs(cmd: Efs2Command, fields: Efs2Fields, path?: string, allowErrno = false): Promise<Efs2Fields> {
     const sub = await this.efsSubsystem();
+    const resends = this.client.stats.resends;
     const rsp = decodeEfs2Response(cmd, await this.client.request(encodeEfs2Request(sub, cmd, fields)));
+    // DIAG has no request ids: after a resend (the first answer was lost to a bad CRC) a non-idempotent call sees
+    // its own first run. EEXIST for mkdir, ENOENT for unlink/rmdir then mean "done".
+    if (this.client.stats.resends !== resends) {
+      const errno = rsp['errno'];
+      if ((cmd === 'mkdir' && errno === 17) || ((cmd === 'unlink' || cmd === 'rmdir') && errno === 2))
+        return { ...rsp, errno: 0 };
+    }
     if (!allowErrno) checkEfsErrno(cmd, rsp, path);
     return rsp;
   }
