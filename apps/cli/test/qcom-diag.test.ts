@@ -91,6 +91,15 @@ describe('nv qcom diag against nv sim qcom diag-serve', () => {
     expect(tcp.endsWith(':0')).toBe(false);
   });
 
+  it('--port without the optional serialport package: NV_DIAG_NO_SERIAL (exit 1); --pty is a usage error', async () => {
+    const serial = await runNv(['--json', 'qcom', 'diag', 'info', '--port', '/dev/ttyUSB9'], { cwd: dir });
+    expect(serial.code).toBe(1);
+    expect(JSON.parse(serial.stdout).error.code).toBe('NV_DIAG_NO_SERIAL');
+    const pty = await runNv(['--json', 'sim', 'qcom', 'diag-serve', '--state', 'p2', '--pty'], { cwd: dir });
+    expect(pty.code).toBe(2);
+    expect(JSON.parse(pty.stdout).error.message).toContain('socat');
+  }, 60_000);
+
   it('info, nv read with named fields', async () => {
     const info = await nv(['info']);
     expect(info.code).toBe(0);
