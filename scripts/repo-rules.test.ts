@@ -15,9 +15,10 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   'qcom-fsg-sign': ['core'],
   'qcom-efs': ['core', 'qcom-fsg-sign'],
   'qcom-mbn': ['core'],
+  'qcom-diag': ['core', 'qcom-efs'],
   'mtk-nvram-ltable': ['core'],
   'mtk-lid-file': ['core', 'mtk-nvram-ltable'],
-  'device-sim': ['core', 'qcom-efs', 'qcom-fsg-sign', 'qcom-mbn', 'mtk-nvram-ltable', 'mtk-lid-file'],
+  'device-sim': ['core', 'qcom-efs', 'qcom-fsg-sign', 'qcom-mbn', 'qcom-diag', 'mtk-nvram-ltable', 'mtk-lid-file'],
 };
 
 function filesUnder(dir: string, ext = '.ts'): string[] {

@@ -2,6 +2,7 @@ import { CORE_ERROR_CODES, type ErrorCodeTable } from '@nv/core/errors';
 import { EFS_ERROR_CODES } from '@nv/qcom-efs/errors';
 import { FSG_ERROR_CODES } from '@nv/qcom-fsg-sign/errors';
 import { MBN_ERROR_CODES } from '@nv/qcom-mbn/errors';
+import { DIAG_ERROR_CODES } from '@nv/qcom-diag/errors';
 import { LTABLE_ERROR_CODES } from '@nv/mtk-nvram-ltable/errors';
 import { LID_ERROR_CODES } from '@nv/mtk-lid-file/errors';
 import { SIM_ERROR_CODES } from '@nv/device-sim/errors';
@@ -12,6 +13,7 @@ const TABLES: ReadonlyArray<readonly [string, ErrorCodeTable]> = [
   ['@nv/qcom-efs', EFS_ERROR_CODES],
   ['@nv/qcom-fsg-sign', FSG_ERROR_CODES],
   ['@nv/qcom-mbn', MBN_ERROR_CODES],
+  ['@nv/qcom-diag', DIAG_ERROR_CODES],
   ['@nv/mtk-nvram-ltable', LTABLE_ERROR_CODES],
   ['@nv/mtk-lid-file', LID_ERROR_CODES],
   ['@nv/device-sim', SIM_ERROR_CODES],

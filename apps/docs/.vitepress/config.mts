@@ -24,7 +24,15 @@ interface Labels {
   readonly formatTitles: Readonly<Record<(typeof FORMATS)[number], string>>;
 }
 
-const GUIDES = ['qcom-fsg-preload', 'own-keys', 'mcfg', 'mtk-nvram-upgrade', 'lid-files', 'device-sim'] as const;
+const GUIDES = [
+  'qcom-fsg-preload',
+  'own-keys',
+  'mcfg',
+  'mtk-nvram-upgrade',
+  'lid-files',
+  'device-sim',
+  'diag-backup',
+] as const;
 
 /** The format reference (`formats/<page>.md`), in sidebar order; the code cites these pages by anchor. */
 const FORMATS = ['qcn', 'efs-tar', 'fsg', 'mcfg', 'lid-table', 'lid-files', 'bin-region', 'diag'] as const;
@@ -45,6 +53,7 @@ const EN: Labels = {
     'mtk-nvram-upgrade': 'MediaTek NVRAM upgrades',
     'lid-files': 'LID files and LID_BIT',
     'device-sim': 'The device simulator',
+    'diag-backup': "Back up and restore a modem's NV",
   },
   formats: 'Formats',
   formatTitles: {
@@ -75,6 +84,7 @@ const ZH: Labels = {
     'mtk-nvram-upgrade': 'MediaTek NVRAM 升级',
     'lid-files': 'LID 文件与 LID_BIT',
     'device-sim': '设备模拟器',
+    'diag-backup': '备份与恢复基带 NV',
   },
   formats: '格式',
   formatTitles: {

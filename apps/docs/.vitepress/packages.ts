@@ -4,6 +4,7 @@ export const PACKAGES = [
   'qcom-efs',
   'qcom-fsg-sign',
   'qcom-mbn',
+  'qcom-diag',
   'mtk-nvram-ltable',
   'mtk-lid-file',
   'device-sim',

@@ -5,3 +5,5 @@
  */
 export { loadMtkDevice, saveMtkDevice } from './node-mtk.ts';
 export { hasQcomDevice, loadQcomDevice, nodeQcomFormats, saveQcomDevice } from './node-qcom.ts';
+export { serveQcomDiag } from './node-qcom-diag.ts';
+export type { QcomDiagServer } from './node-qcom-diag.ts';

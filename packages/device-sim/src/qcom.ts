@@ -101,3 +101,5 @@ export { QCOM_SIM_ERROR_CODES } from './errors-qcom.ts';
 export { mcfgConfigFromMbn } from './qcom-mcfg-mbn.ts';
 export { fsgAuthenticate, packageQcomFormats } from './qcom-package-formats.ts';
 export type { PackageQcomFormatsOptions } from './qcom-package-formats.ts';
+export { QcomDiagFace } from './qcom-diag-face.ts';
+export type { DiagFaults, QcomDiagFaceOptions } from './qcom-diag-face.ts';

@@ -9,6 +9,7 @@ import { registerMtkLtable } from './mtk-ltable.ts';
 import { registerMtkLid } from './mtk-lid.ts';
 import { registerSimMtk } from './sim-mtk.ts';
 import { registerSimQcom } from './sim-qcom.ts';
+import { registerQcomDiag, registerSimQcomDiag } from './qcom-diag.ts';
 
 /**
  * Every command group, in help order; each file belongs to one package's commands. A registrar that
@@ -19,9 +20,11 @@ export const REGISTRARS: readonly CommandRegistrar[] = [
   registerQcomEfs,
   registerQcomFsg,
   registerQcomMbn,
+  registerQcomDiag,
   registerMtkLtable,
   registerMtkLid,
   registerSimQcom,
+  registerSimQcomDiag,
   registerSimMtk,
   registerErrors,
   registerCompletion,
