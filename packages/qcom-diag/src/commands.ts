@@ -4,6 +4,7 @@
  * @module
  */
 import { ByteReader, ByteWriter, NvError, decodeLatin1, encodeLatin1 } from '@nv/core';
+import type { DiagErrorCode } from './errors.ts';
 
 /** Command codes (first payload byte). */
 export const DIAG_CMD = {
@@ -30,7 +31,7 @@ export const DIAG_CMD = {
 export const UNSOLICITED_CMDS: ReadonlySet<number> = new Set([DIAG_CMD.LOG, DIAG_CMD.EVENT, DIAG_CMD.EXT_MSG, 0x92]);
 
 /** Error replies: first byte, then the request echoed. */
-export const DIAG_ERROR_REPLIES: Readonly<Record<number, { code: string; name: string }>> = Object.freeze({
+export const DIAG_ERROR_REPLIES: Readonly<Record<number, { code: DiagErrorCode; name: string }>> = Object.freeze({
   0x13: { code: 'NV_DIAG_BAD_COMMAND', name: 'bad command' },
   0x14: { code: 'NV_DIAG_BAD_PARAMETER', name: 'bad parameter' },
   0x15: { code: 'NV_DIAG_BAD_LENGTH', name: 'bad length' },
