@@ -4,7 +4,10 @@ import { NvError, bytesEqual, decodeUtf8 } from '@nv/core';
 import { readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
   buildMbn,
+  diffIsEmpty,
   diffMbn,
+  formatDiffChange,
+  formatDiffValue,
   lintMbn,
   lintMcfgXml,
   parseMbn,
@@ -157,22 +160,26 @@ export async function mbnDiff(ctx: CliContext, a: string, b: string): Promise<vo
   const fa = parseMbn(await readInput(ctx, a), { ...NODE_HASH_OPTIONS, path: a });
   const fb = parseMbn(await readInput(ctx, b), { ...NODE_HASH_OPTIONS, path: b });
   const d = diffMbn(fa, fb);
-  const show = (v: unknown): string =>
-    v === null
-      ? '-'
-      : typeof v === 'object'
-        ? ((v as { text?: string; hex: string }).text ?? (v as { hex: string }).hex)
-        : String(v);
+  // Like diff(1): exit 1 when the files differ, 0 when they are the same.
+  if (!diffIsEmpty(d)) ctx.fail();
   ctx.result(
     d,
     () =>
       formatTable(
         [
-          ...d.added.map((x) => ['+', x.key, x.text ?? x.hex]),
-          ...d.removed.map((x) => ['-', x.key, x.text ?? x.hex]),
-          ...d.changed.map((c) => ['~', c.key, `${show(c.from)} → ${show(c.to)}`]),
+          ...d.added.map((x) => [
+            '+',
+            x.key,
+            `attr ${hex2(x.attributes)}${x.mask === undefined ? '' : ` mask ${hex2(x.mask)}`}  ${formatDiffValue(x)}`,
+          ]),
+          ...d.removed.map((x) => [
+            '-',
+            x.key,
+            `attr ${hex2(x.attributes)}${x.mask === undefined ? '' : ` mask ${hex2(x.mask)}`}  ${formatDiffValue(x)}`,
+          ]),
+          ...d.changed.map((c) => ['~', c.key, formatDiffChange(c)]),
         ],
-        ['', 'key', 'value'],
+        ['', 'key', 'change'],
       ) + `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed\n`,
   );
 }
@@ -181,7 +188,7 @@ export async function mbnDiff(ctx: CliContext, a: string, b: string): Promise<vo
 export async function mbnLint(
   ctx: CliContext,
   input: string,
-  flags: { target?: 'jo' | 'v4'; family?: number; buildRoot?: string },
+  flags: { target?: 'jo' | 'v4'; family?: number; buildRoot?: string; profile?: 'device' | 'build' },
 ): Promise<void> {
   const abs = ctx.resolvePath(input);
   const bytes = await readFileLimited(abs, MAX_MBN);
@@ -201,6 +208,7 @@ export async function mbnLint(
     ...NODE_HASH_OPTIONS,
     ...(flags.target === undefined ? {} : { target: flags.target }),
     ...(flags.family === undefined ? {} : { family: flags.family }),
+    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
   };
   const result =
     bytes[i] === 0x3c

@@ -102,8 +102,15 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
           integerArg('--family', { min: 0, max: 255 }),
         ),
       )
+      .addOption(
+        new Option(
+          '--profile <p>',
+          "device: judge as the modem does (default for MBN); build: add the vendor generator's rules (default for XML)",
+        ).choices(['device', 'build'] as const),
+      )
       .option('--build-root <dir>', 'folder that buildPath attributes are relative to (XML input)'),
     'nv qcom mbn lint mcfg_sw.mbn --target jo',
+    'nv qcom mbn lint mcfg_sw.mbn --profile build',
     'nv qcom mbn lint mcfg_sw.xml --json',
   ).action(async (file, opts) => {
     const { mbnLint } = await import('../actions/qcom-mbn.ts');
