@@ -82,6 +82,7 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
     ...(change.selection.name !== undefined ? { name: change.selection.name } : {}),
     outcome: change.selection.outcome,
     detail: change.selection.detail,
+    rejected: change.selection.rejected ?? [],
     autoselect: change.selection.autoselect,
     active,
     activation: change.activation
@@ -101,6 +102,10 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
       `loaded:   ${loaded.map((l) => `${l.id} ${l.outcome.replace('NV_SIM_MCFG_', '')}`).join(', ')}`,
       `selected: ${result.selected ?? '(none)'}${result.name ? ` (${result.name})` : ''} — ${result.outcome.replace('NV_SIM_MCFG_', '')}: ${result.detail}`,
     ];
+    // Why nothing (or not that one) was chosen: refused loads and configs that did not match, as in the JSON.
+    for (const l of loaded)
+      if (!l.ok) lines.push(`  refused ${l.id}: ${l.outcome.replace('NV_SIM_MCFG_', '')} — ${l.detail}`);
+    for (const r of result.rejected) lines.push(`  not chosen ${r.id}: ${r.reason}`);
     if (change.activation)
       lines.push(`activation: ${change.activation.outcome.replace('NV_SIM_MCFG_', '')} — ${change.activation.detail}`);
     if (result.applied.length > 0)
