@@ -287,7 +287,30 @@ describe('nv sim qcom boot', () => {
       { cwd: dir },
     );
     expect(badId.code).toBe(2);
-    expect(JSON.parse(badId.stdout).error.code).toBe('NV_BAD_NUMBER');
+    expect(JSON.parse(badId.stdout).error.code).toBe('NV_FSG_HWID_FORMAT');
+    // Issue 14.11: a 32-bit HW_ID (the msm_part alone) is refused, not zero-extended to 0x00000000009600E1.
+    const short = await runNv(
+      [
+        '--json',
+        'sim',
+        'qcom',
+        'boot',
+        '--fsg',
+        'fs.img',
+        '--root-hash',
+        ROOT,
+        '--hw-id',
+        '0x009600E1',
+        '--sw-id',
+        '0',
+      ],
+      { cwd: dir },
+    );
+    expect(short.code).toBe(2);
+    expect(JSON.parse(short.stdout).error).toMatchObject({
+      code: 'NV_FSG_HWID_FORMAT',
+      message: expect.stringContaining('0x009600E100000000'),
+    });
     const missing = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'nope.img', ...BASE], { cwd: dir });
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).error.code).toBe('NV_NOT_FOUND');

@@ -48,6 +48,7 @@ export {
   imageHashSteps,
   innerPad,
   outerPad,
+  parseHwId,
   parseId,
 } from './hash.ts';
 export type { ImageHashAlgorithm, ImageHashSteps } from './hash.ts';

@@ -21,6 +21,7 @@ import {
 } from '@nv/device-sim/qcom';
 import { UsageFailure, formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
+import { hwIdArg } from './hw-id.ts';
 
 const MAX_PARTITION = 64 * 1024 * 1024;
 
@@ -162,7 +163,7 @@ function rootHashArg(text: string, what: string): string {
 export async function simQcomBoot(ctx: CliContext, flags: SimQcomBootFlags): Promise<void> {
   const trust = {
     rootHash: rootHashArg(flags.rootHash, '--root-hash'),
-    hwId: bigId(flags.hwId, '--hw-id'),
+    hwId: hwIdArg(flags.hwId, '--hw-id'),
     swId: bigId(flags.swId, '--sw-id'),
   };
   const fuse =
@@ -170,7 +171,7 @@ export async function simQcomBoot(ctx: CliContext, flags: SimQcomBootFlags): Pro
       ? {
           rootHash:
             flags.fuseRootHash !== undefined ? rootHashArg(flags.fuseRootHash, '--fuse-root-hash') : trust.rootHash,
-          hwId: flags.fuseHwId !== undefined ? bigId(flags.fuseHwId, '--fuse-hw-id') : trust.hwId,
+          hwId: flags.fuseHwId !== undefined ? hwIdArg(flags.fuseHwId, '--fuse-hw-id') : trust.hwId,
         }
       : undefined;
   if (flags.fsg === undefined && flags.state === undefined)
