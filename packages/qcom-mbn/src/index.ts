@@ -23,7 +23,16 @@ export type { ParseMcfgXmlOptions } from './xml.ts';
 export { TLV_NAMES, decodeTrailer, encodeTrailer } from './trailer.ts';
 export type { McfgPlmn, McfgTlv, McfgTrailer, McfgTrailerInput } from './trailer.ts';
 export { CANONICAL_DATA_OFFSET, CANONICAL_HASH_OFFSET, openContainer, rewrapContainer, wrapCanonical } from './elf.ts';
-export type { HashOptions, HashSegmentInfo, OpenedContainer, Sha384 } from './elf.ts';
+export type {
+  HashOptions,
+  HashSegmentInfo,
+  HashSignature,
+  OpenedContainer,
+  RewrapOptions,
+  Sha384,
+  SignatureVerdict,
+  SignatureVerifier,
+} from './elf.ts';
 export {
   NO_FILES,
   buildItems,

@@ -251,6 +251,7 @@ export function lintMcfgFile(file: McfgFile, options: LintOptions = {}): LintRes
     );
   if (
     file.container.signed === true &&
+    !out.some((f) => f.code === 'NV_MBN_SIGNATURE_STALE') &&
     out.some((f) => f.code === 'NV_MBN_HASH_MISMATCH' || f.code === 'NV_MBN_HEADER_HASH_MISMATCH')
   ) {
     add(

@@ -32,7 +32,15 @@ const findingLine = (f: McfgFinding): string => `${f.severity.padEnd(7)} ${f.cod
 export async function mbnBuild(
   ctx: CliContext,
   xmlPath: string,
-  flags: { output: string; force?: boolean; buildRoot?: string; dialect?: number; format?: number; quirks?: 'jo' },
+  flags: {
+    output: string;
+    force?: boolean;
+    buildRoot?: string;
+    dialect?: number;
+    format?: number;
+    quirks?: 'jo';
+    stripSignature?: boolean;
+  },
 ): Promise<void> {
   const abs = ctx.resolvePath(xmlPath);
   const text = decodeUtf8(await readFileLimited(abs, MAX_MBN), { path: abs });
@@ -48,6 +56,7 @@ export async function mbnBuild(
       ...NODE_HASH_OPTIONS,
       ...(flags.format === undefined ? {} : { format: flags.format }),
       ...(flags.quirks === undefined ? {} : { quirks: flags.quirks }),
+      ...(flags.stripSignature === true ? { stripSignature: true } : {}),
       onWarning: (f) => warnings.push(f),
     },
   );
@@ -75,7 +84,7 @@ export async function mbnInspect(ctx: CliContext, inputs: string[], flags: { wor
   if (single) {
     const s = summarizeMcfg(parseMbn(await readInput(ctx, inputs[0]!), { ...NODE_HASH_OPTIONS, path: inputs[0]! }));
     ctx.result(s, () => {
-      const head = `format ${s.format}  ${s.typeName}  version ${s.version} (family ${s.family}, carrier ${s.carrier})  carrier index ${s.carrierIndex}  ${s.container.kind}${s.container.hashVersion === null ? '' : ` hash v${s.container.hashVersion}`}`;
+      const head = `format ${s.format}  ${s.typeName}  version ${s.version} (family ${s.family}, carrier ${s.carrier})  carrier index ${s.carrierIndex}  ${s.container.kind}${s.container.hashVersion === null ? '' : ` hash v${s.container.hashVersion}`}${s.container.signed ? `  signature ${s.container.signature === 'invalid' ? 'INVALID (no longer matches: changed after signing)' : s.container.signature}` : ''}`;
       const t = s.trailer;
       const trailer = [
         t.name !== undefined ? `name ${t.name}` : '',
