@@ -177,6 +177,28 @@ describe('nv qcom mbn', () => {
     expect(build.code).toBe(1);
   });
 
+  it('a signed MBN edited through to-xml → build warns NV_MBN_SIGNATURE_STALE; --strip-signature (issue 14.10)', async () => {
+    const signed = new URL('../../../packages/qcom-mbn/test/vectors/signed-v3-dummy.mbn', import.meta.url);
+    expect(
+      (await runNv(['qcom', 'mbn', 'to-xml', signed.pathname, '-o', 'sig.xml', '--force'], { cwd: dir })).code,
+    ).toBe(0);
+    writeFileSync(
+      join(dir, 'sig.xml'),
+      readFileSync(join(dir, 'sig.xml'), 'utf8').replace('version="0x0501050D"', 'version="0x0501050E"'),
+    );
+    const b = await runNv(['qcom', 'mbn', 'build', 'sig.xml', '-o', 'sig.mbn', '--force', '--json'], { cwd: dir });
+    expect(b.code).toBe(0);
+    expect(json(b.stdout)['warnings']).toEqual([expect.objectContaining({ code: 'NV_MBN_SIGNATURE_STALE' })]);
+    expect(b.stderr).toContain('NV_MBN_SIGNATURE_STALE');
+    const s = await runNv(
+      ['qcom', 'mbn', 'build', 'sig.xml', '-o', 'unsigned.mbn', '--force', '--strip-signature', '--json'],
+      { cwd: dir },
+    );
+    expect(json(s.stdout)['warnings']).toEqual([]);
+    const i = await runNv(['qcom', 'mbn', 'inspect', 'unsigned.mbn', '--json'], { cwd: dir });
+    expect(json(i.stdout)['container']).toMatchObject({ signed: false, signature: 'none', hashVersion: 3 });
+  });
+
   it('usage errors exit 2', async () => {
     const r = await runNv(['qcom', 'mbn', 'lint', 'kat.xml', '--target', 'x', '--json'], { cwd: dir });
     expect(r.code).toBe(2);
