@@ -22,6 +22,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let context: CliContext | undefined;
   const getContext = (): CliContext => (context ??= createContext(io, { json: wantsJson, verbose }));
 
+  // With --json, help text never reaches stdout as text: it is collected and printed as one JSON document.
+  let helpText: string | undefined;
+  const writeOut = (text: string): void => {
+    if (wantsJson) helpText = (helpText ?? '') + text;
+    else io.stdout.write(text);
+  };
   const program = new Command('nv')
     .description('Modem non-volatile data: Qualcomm QCN/EFS/FSG/MCFG and MediaTek NVRAM, exact and scriptable.')
     .version(pkg.version, '-V, --version', 'print the version')
@@ -30,7 +36,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .helpOption('-h, --help', 'show usage with an example')
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => void io.stdout.write(s),
+      writeOut,
       writeErr: (s) => void io.stderr.write(s),
       outputError: (s, write) => {
         if (!wantsJson) write(s);
@@ -42,13 +48,65 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       '\nExamples:\n  $ nv errors NV_TRUNCATED\n  $ nv --json errors\n\nNumbers may be given as decimal or 0x hex. Exit codes: 0 ok, 1 bad input or failed check, 2 usage.\n',
     );
   for (const register of REGISTRARS) register(program, getContext);
+  program.helpCommand(false); // `nv help [command…]` is handled below, for every level and with exit 0
 
+  const help = helpRequest(program, argv);
+  if (help !== undefined) {
+    if (typeof help === 'string') {
+      if (wantsJson) printJsonError(io, new NvError('NV_USAGE', help));
+      else io.stderr.write(`nv: ${help}\n`);
+      return EXIT_USAGE;
+    }
+    help.outputHelp();
+    return finishHelp(io, help, helpText);
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return context?.exitCode ?? EXIT_OK;
   } catch (error) {
+    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed' && wantsJson)
+      return finishHelp(io, undefined, helpText);
     return report(error, io, wantsJson, verbose);
   }
+}
+
+/** Prints collected `--json` help as `{command, help}` (nothing was written to stdout yet) and returns 0. */
+function finishHelp(io: CliIo, command: Command | undefined, text: string | undefined): number {
+  if (text === undefined) return EXIT_OK;
+  const usage = /^Usage: (\S+(?: [a-z][\w-]*)*)/.exec(text)?.[1];
+  io.stdout.write(`${JSON.stringify({ command: command ? commandPath(command) : (usage ?? 'nv'), help: text })}\n`);
+  return EXIT_OK;
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent as Command | null) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * `nv [group…] help [command…]`: the command whose help to show, a usage message for an unknown command, or
+ * undefined when the arguments are not a help request.
+ */
+function helpRequest(program: Command, argv: readonly string[]): Command | string | undefined {
+  const words = argv.filter((a) => a !== '--json' && a !== '--verbose');
+  let cmd: Command = program;
+  let i = 0;
+  const sub = (c: Command, name: string): Command | undefined =>
+    (c.commands as Command[]).find((x) => x.name() === name || x.aliases().includes(name));
+  for (; i < words.length && words[i] !== 'help'; i++) {
+    const next = sub(cmd, words[i]!);
+    if (!next) return undefined;
+    cmd = next;
+  }
+  if (i === words.length || sub(cmd, 'help') !== undefined) return undefined;
+  for (const w of words.slice(i + 1)) {
+    if (w.startsWith('-')) continue;
+    const next = sub(cmd, w);
+    if (!next) return `unknown command '${[commandPath(cmd), w].join(' ')}'; run nv --help for the list`;
+    cmd = next;
+  }
+  return cmd;
 }
 
 function report(error: unknown, io: CliIo, json: boolean, verbose: boolean): number {

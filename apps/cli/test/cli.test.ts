@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { runNv } from './_spawn.ts';
 import { run } from '../src/index.ts';
-import { createProgressBar, formatTable, jsonReplacer } from '../src/context.ts';
+import { createProgressBar, formatTable, jsonReplacer, userCwd } from '../src/context.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listErrorCodes } from '../src/error-tables.ts';
 import pkg from '../package.json' with { type: 'json' };
 
@@ -168,5 +171,68 @@ describe('output helpers', () => {
     expect(tty.text).not.toContain('\x1b[36m');
     bar2.end();
     expect(tty.text.endsWith('\r\x1b[2K')).toBe(true);
+  });
+});
+
+describe("issue 14.15: the user's folder through `pnpm -s nv`, and `nv help`", () => {
+  const pnpmEnv = (root: string, init: string): Record<string, string> => ({
+    INIT_CWD: init,
+    npm_lifecycle_event: 'nv',
+    npm_package_name: 'nv-toolkit',
+    npm_package_json: join(root, 'package.json'),
+  });
+  it("userCwd: INIT_CWD only for this workspace's nv script running at the workspace root", () => {
+    const env = pnpmEnv('/repo', '/repo/packages/x');
+    expect(userCwd(env, '/repo')).toBe('/repo/packages/x');
+    expect(userCwd({}, '/repo')).toBe('/repo');
+    // An installed nv under another package's script: paths are that script's.
+    expect(userCwd({ ...env, npm_lifecycle_event: 'build' }, '/repo')).toBe('/repo');
+    expect(userCwd({ ...env, npm_package_name: 'my-app' }, '/repo')).toBe('/repo');
+    // The script changed folder (`cd data && nv …`), or INIT_CWD is not absolute.
+    expect(userCwd(env, '/repo/data')).toBe('/repo/data');
+    expect(userCwd({ ...env, INIT_CWD: 'packages/x' }, '/repo')).toBe('/repo');
+  });
+  it('a relative path is resolved against INIT_CWD when run as the workspace script from a subfolder', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nv-initcwd-'));
+    try {
+      mkdirSync(join(root, 'sub'));
+      writeFileSync(join(root, 'sub', 'x.bin'), 'not an mbn');
+      const args = ['--json', 'qcom', 'mbn', 'inspect', 'x.bin'];
+      const r = await runNv(args, { cwd: root, env: pnpmEnv(root, join(root, 'sub')) });
+      // Found (and refused as a non-MBN), not NV_NOT_FOUND at the root.
+      expect(JSON.parse(r.stdout).error.code).toBe('NV_MBN_NOT_ELF');
+      const other = await runNv(args, {
+        cwd: root,
+        env: { ...pnpmEnv(root, join(root, 'sub')), npm_lifecycle_event: 'build' },
+      });
+      expect(JSON.parse(other.stdout).error.code).toBe('NV_NOT_FOUND');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+  it('nv help [command…] exits 0 at every level; unknown command exits 2', async () => {
+    const top = await runInProcess(['help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('Usage: nv [options] [command]');
+    const deep = await runInProcess(['help', 'qcom', 'mbn', 'lint']);
+    expect(deep.code).toBe(0);
+    expect(deep.stdout).toContain('Usage: nv qcom mbn lint');
+    expect(deep.stdout).toContain('$ nv qcom mbn lint');
+    const nested = await runInProcess(['qcom', 'help', 'mbn']);
+    expect(nested.code).toBe(0);
+    expect(nested.stdout).toContain('Usage: nv qcom mbn');
+    expect((await runInProcess(['help', 'nope'])).code).toBe(2);
+  });
+  it('under --json, help is one JSON document on stdout (nv help and --help)', async () => {
+    for (const args of [
+      ['--json', 'help', 'qcom', 'mbn', 'lint'],
+      ['qcom', 'mbn', 'lint', '--help', '--json'],
+    ]) {
+      const r = await runInProcess(args);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout) as { command: string; help: string };
+      expect(doc.command).toBe('nv qcom mbn lint');
+      expect(doc.help).toContain('Usage: nv qcom mbn lint');
+    }
   });
 });

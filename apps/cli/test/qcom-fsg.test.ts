@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm, readFile, readdir, writeFile, copyFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -258,7 +259,7 @@ describe('nv qcom fsg', () => {
       ],
       { cwd: dir },
     );
-    expect(JSON.parse(badId.stdout).error.code).toBe('NV_FSG_ID_FORMAT');
+    expect(JSON.parse(badId.stdout).error.code).toBe('NV_FSG_HWID_FORMAT');
     const exists = await runNv(
       [
         'qcom',
@@ -381,4 +382,64 @@ describe('nv qcom fsg', () => {
     },
     60_000,
   );
+});
+
+describe('--hw-id is the full 64-bit MSM_HW_ID (issue 14.11)', () => {
+  it('keygen, sign, verify and root-hash refuse a 32-bit HW_ID with NV_FSG_HWID_FORMAT (exit 2)', async () => {
+    const cases = [
+      ['qcom', 'fsg', 'keygen', '-o', 'k32', '--hw-id', '0x009600E1'],
+      [
+        'qcom',
+        'fsg',
+        'sign',
+        'fs_image.tar.gz',
+        '--keys',
+        'keys',
+        '--hw-id',
+        '0x009600E1',
+        '--sw-id',
+        '0',
+        '-o',
+        'x.mbn',
+      ],
+      ['qcom', 'fsg', 'verify', 'fs_image.tar.gz', '--root', 'keys', '--hw-id', '0x009600E1'],
+      ['qcom', 'fsg', 'root-hash', 'keys', '--c', '--hw-id', '9830625'],
+    ];
+    for (const args of cases) {
+      const r = await runNv(['--json', ...args], { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout).error.code).toBe('NV_FSG_HWID_FORMAT');
+    }
+    expect(existsSync(join(dir, 'k32'))).toBe(false);
+    expect(existsSync(join(dir, 'x.mbn'))).toBe(false);
+  }, 60_000);
+  it('sign and verify warn when --hw-id differs from the hwId keygen recorded in the keys folder', async () => {
+    const other = '0x000480E100000000';
+    const s = await runNv(
+      ['--json', 'qcom', 'fsg', 'sign', 'fs_image.tar.gz', '--keys', 'keys', '--hw-id', other, '--sw-id', '0'].concat([
+        '-o',
+        'other.mbn',
+        '--force',
+      ]),
+      { cwd: dir },
+    );
+    expect(s.code, s.stderr).toBe(0);
+    expect(JSON.parse(s.stdout).warnings).toEqual([
+      expect.objectContaining({ code: 'NV_FSG_KEYS_HWID_MISMATCH', severity: 'warning' }),
+    ]);
+    expect(s.stderr).toContain('NV_FSG_KEYS_HWID_MISMATCH');
+    const same = await runNv(
+      ['--json', 'qcom', 'fsg', 'sign', 'fs_image.tar.gz', '--keys', 'keys', '--hw-id', HW, '--sw-id', '0'].concat([
+        '-o',
+        'same.mbn',
+        '--force',
+      ]),
+      { cwd: dir },
+    );
+    expect(JSON.parse(same.stdout).warnings).toEqual([]);
+    const v = await runNv(['--json', 'qcom', 'fsg', 'verify', 'other.mbn', '--root', 'keys', '--hw-id', other], {
+      cwd: dir,
+    });
+    expect(JSON.parse(v.stdout).findings.map((f: { code: string }) => f.code)).toContain('NV_FSG_KEYS_HWID_MISMATCH');
+  }, 60_000);
 });

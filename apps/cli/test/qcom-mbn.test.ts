@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildMbn, parseMcfgXml, sampleMcfgXml } from '@nv/qcom-mbn';
+import { buildMbn, encodeMcfgSegment, parseMbn, parseMcfgXml, sampleMcfgXml, wrapCanonical } from '@nv/qcom-mbn';
 import { runNv } from './_spawn.ts';
 
 const KAT_XML = new URL('../../../packages/qcom-mbn/test/vectors/kat-4.5.xml', import.meta.url);
@@ -98,9 +98,9 @@ describe('nv qcom mbn', () => {
     expect(Buffer.compare(readFileSync(join(dir, 'att2.mbn')), readFileSync(join(dir, 'att.mbn')))).toBe(0);
   });
 
-  it('diff --json: {added, removed, changed} with decoded values', async () => {
+  it('diff --json: {added, removed, changed} with decoded values; exit 1 when the files differ', async () => {
     const r = await runNv(['qcom', 'mbn', 'diff', KAT_MBN.pathname, 'att.mbn', '--json'], { cwd: dir });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const d = json(r.stdout) as {
       added: { key: string }[];
       removed: { key: string }[];
@@ -129,6 +129,74 @@ describe('nv qcom mbn', () => {
     const x = await runNv(['qcom', 'mbn', 'lint', 'kat.xml', '--json'], { cwd: dir });
     expect(x.code).toBe(0);
     expect(json(x.stdout)).toEqual({ ok: true, findings: [] });
+  });
+
+  it('diff text view (issue 14.13): attribute and mask changes, numbers never as ASCII, exit 0 when equal', async () => {
+    const same = await runNv(['qcom', 'mbn', 'diff', KAT_MBN.pathname, KAT_MBN.pathname]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('0 added, 0 removed, 0 changed');
+    // Same value bytes, different attributes and mask: the old view printed `01 → 01`.
+    const xml = (attrs: string, mask: string, value: string): string =>
+      readFileSync(KAT_XML, 'utf8').replace(
+        /<NvItemData id="848"[\s\S]*?<\/NvItemData>/,
+        `<NvItemData id="848" mcfgAttributes="${attrs}" mcfgVariant="1"><Member sizeOf="1" type="uint8">${mask}</Member><Member sizeOf="1" type="uint8">0</Member><Member sizeOf="1" type="uint16">${value}</Member></NvItemData>`,
+      );
+    writeFileSync(join(dir, 'd1.xml'), xml('0x39', '7', '0x31'));
+    writeFileSync(join(dir, 'd2.xml'), xml('0x3B', '1', '0x32'));
+    for (const n of ['d1', 'd2'])
+      expect((await runNv(['qcom', 'mbn', 'build', `${n}.xml`, '-o', `${n}.mbn`, '--force'], { cwd: dir })).code).toBe(
+        0,
+      );
+    const r = await runNv(['qcom', 'mbn', 'diff', 'd1.mbn', 'd2.mbn'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const line = r.stdout.split('\n').find((l) => l.includes('nv:848#0'))!;
+    expect(line).toContain('attr 0x39 → 0x3B');
+    expect(line).toContain('mask 0x07 → 0x01');
+    // 0x0031 is the number 49, not the text "1".
+    expect(line).toContain('value 49 (31 00) → 50 (32 00)');
+    expect(line).not.toMatch(/"1"|"2"/);
+    for (const l of r.stdout.split('\n')) expect(l.length).toBeLessThan(160);
+  });
+
+  it('lint --profile (issue 14.12): generator-only rules are info by default, errors with --profile build', async () => {
+    // As vendors ship it: mcfg_autoselect_by_uim written by the MBN (the generator refuses to build this).
+    const kat = parseMbn(readFileSync(KAT_MBN));
+    const item = {
+      kind: 'efs' as const,
+      type: 2,
+      attrib: 0x09,
+      spOps: 0,
+      spare: 0,
+      path: '/nv/item_files/mcfg/mcfg_autoselect_by_uim',
+      data: Uint8Array.of(0x80),
+    };
+    writeFileSync(join(dir, 'auto.mbn'), wrapCanonical(encodeMcfgSegment({ ...kat, items: [...kat.items, item] })));
+    const dev = await runNv(['qcom', 'mbn', 'lint', 'auto.mbn', '--json'], { cwd: dir });
+    const build = await runNv(['qcom', 'mbn', 'lint', 'auto.mbn', '--profile', 'build', '--json'], { cwd: dir });
+    expect(dev.code, dev.stdout).toBe(0);
+    expect(build.code).toBe(1);
+  });
+
+  it('a signed MBN edited through to-xml → build warns NV_MBN_SIGNATURE_STALE; --strip-signature (issue 14.10)', async () => {
+    const signed = new URL('../../../packages/qcom-mbn/test/vectors/signed-v3-dummy.mbn', import.meta.url);
+    expect(
+      (await runNv(['qcom', 'mbn', 'to-xml', signed.pathname, '-o', 'sig.xml', '--force'], { cwd: dir })).code,
+    ).toBe(0);
+    writeFileSync(
+      join(dir, 'sig.xml'),
+      readFileSync(join(dir, 'sig.xml'), 'utf8').replace('version="0x0501050D"', 'version="0x0501050E"'),
+    );
+    const b = await runNv(['qcom', 'mbn', 'build', 'sig.xml', '-o', 'sig.mbn', '--force', '--json'], { cwd: dir });
+    expect(b.code).toBe(0);
+    expect(json(b.stdout)['warnings']).toEqual([expect.objectContaining({ code: 'NV_MBN_SIGNATURE_STALE' })]);
+    expect(b.stderr).toContain('NV_MBN_SIGNATURE_STALE');
+    const s = await runNv(
+      ['qcom', 'mbn', 'build', 'sig.xml', '-o', 'unsigned.mbn', '--force', '--strip-signature', '--json'],
+      { cwd: dir },
+    );
+    expect(json(s.stdout)['warnings']).toEqual([]);
+    const i = await runNv(['qcom', 'mbn', 'inspect', 'unsigned.mbn', '--json'], { cwd: dir });
+    expect(json(i.stdout)['container']).toMatchObject({ signed: false, signature: 'none', hashVersion: 3 });
   });
 
   it('usage errors exit 2', async () => {

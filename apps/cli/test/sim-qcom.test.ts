@@ -91,6 +91,38 @@ describe('nv sim qcom mcfg', () => {
     expect(r.stdout).toContain('selected: (none)');
   });
 
+  it('no match: the text view says why, as the JSON does (issue 14.14)', async () => {
+    // A family-10 file (refused at load) and a JO file whose IIN does not match the SIM.
+    await writeFile(join(dir, 'fam10.mbn'), mbn('0x0A01050D', 5, { version: 0x0a01050d, iins: { list: [8944] } }));
+    const args = ['sim', 'qcom', 'mcfg', '--mbn', 'fam10.mbn', 'tmo.mbn', '--iccid', '8944000000000000000'];
+    const r = await runNv(args, { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/refused fam10\.mbn: INCOMPATIBLE — trailer family 0xa ≠ modem family 0x5/);
+    expect(r.stdout).toMatch(/not chosen tmo\.mbn: no IIN match \(IINs 8901260 vs ICCID 8944000000000000000\)/);
+    const j = await runNv(['--json', ...args], { cwd: dir });
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      selected: null,
+      rejected: [{ id: 'tmo.mbn', reason: expect.stringContaining('no IIN match') }],
+      loaded: [
+        { id: 'fam10.mbn', ok: false, outcome: 'NV_SIM_MCFG_INCOMPATIBLE' },
+        { id: 'tmo.mbn', ok: true },
+      ],
+    });
+    // A format-4 file on a format-3 modem: loaded, matches, but its activation fails; the text says so.
+    await writeFile(
+      join(dir, 'v4.mbn'),
+      buildMbn(
+        parseMcfgXml(`<NvData McfgXmlVersion="2.0">
+  <NvConfigurationData carrierIndex="0" version="0x0501050D" type="1"/>
+  <NvItemData id="71" mcfgAttributes="0x09" mcfgVariant="1"><Member sizeOf="1" type="uint8">5</Member></NvItemData>
+  <NvTrlRecord><Member sizeOf="1" type="uint8">${[...encodeTrailer({ version: 0x0501050d, iins: { list: [8944] } })].join(' ')}</Member></NvTrlRecord>
+</NvData>`),
+      ),
+    );
+    const v4 = await runNv(['sim', 'qcom', 'mcfg', '--mbn', 'v4.mbn', '--iccid', '8944000000000000000'], { cwd: dir });
+    expect(v4.stdout).toMatch(/not chosen v4\.mbn: header format 4 .* ≠ the modem's format 3/);
+  });
+
   it('--state keeps the device: the same SIM again activates nothing, a new SIM switches', async () => {
     const st = join(dir, 'state');
     const a = await runNv(
@@ -255,7 +287,30 @@ describe('nv sim qcom boot', () => {
       { cwd: dir },
     );
     expect(badId.code).toBe(2);
-    expect(JSON.parse(badId.stdout).error.code).toBe('NV_BAD_NUMBER');
+    expect(JSON.parse(badId.stdout).error.code).toBe('NV_FSG_HWID_FORMAT');
+    // Issue 14.11: a 32-bit HW_ID (the msm_part alone) is refused, not zero-extended to 0x00000000009600E1.
+    const short = await runNv(
+      [
+        '--json',
+        'sim',
+        'qcom',
+        'boot',
+        '--fsg',
+        'fs.img',
+        '--root-hash',
+        ROOT,
+        '--hw-id',
+        '0x009600E1',
+        '--sw-id',
+        '0',
+      ],
+      { cwd: dir },
+    );
+    expect(short.code).toBe(2);
+    expect(JSON.parse(short.stdout).error).toMatchObject({
+      code: 'NV_FSG_HWID_FORMAT',
+      message: expect.stringContaining('0x009600E100000000'),
+    });
     const missing = await runNv(['--json', 'sim', 'qcom', 'boot', '--fsg', 'nope.img', ...BASE], { cwd: dir });
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).error.code).toBe('NV_NOT_FOUND');

@@ -380,6 +380,11 @@ export interface QcomMcfgSelection {
   /** Effective autoselect value. */
   autoselect: number;
   detail: string;
+  /**
+   * Loaded configs that are not candidates, each with the reason (HW config, no trailer, no IIN/PLMN match), and
+   * candidates that would fail activation (format or family ≠ the modem's).
+   */
+  rejected?: { id: string; reason: string }[];
 }
 
 /**
@@ -432,9 +437,28 @@ export function selectMcfg(device: QcomDevice, card: { iccid: string; plmn?: str
   }
   type Cand = { id: string; rank: number; ver: number; name?: string; how: QcomMcfgSelection['outcome'] };
   const cands: Cand[] = [];
+  const rejected: { id: string; reason: string }[] = [];
+  const build = device.state.build;
   for (const { id, config } of device.state.pdc.configs) {
-    if (config.configType !== 1 || !config.trailer) continue;
+    if (config.configType !== 1) {
+      rejected.push({
+        id,
+        reason: `config type ${config.configType} (${config.configType === 0 ? 'HW' : 'unknown'}), not a SW config`,
+      });
+      continue;
+    }
+    if (!config.trailer) {
+      rejected.push({ id, reason: 'no trailer, so no IIN or PLMN list to match' });
+      continue;
+    }
     const t = config.trailer;
+    const family = (config.version >>> 24) & 0x1f;
+    if (config.format !== build.mcfgFormat || family !== build.mcfgFamily)
+      rejected.push({
+        id,
+        reason: `header format ${config.format} / family 0x${family.toString(16)} ≠ the modem's format ${build.mcfgFormat} / family 0x${build.mcfgFamily.toString(16)}: activation would fail`,
+      });
+    const before = cands.length;
     const ver = ccdd(t.configVersion);
     const name = t.name;
     const add = (rank: number, how: Cand['how']): void =>
@@ -448,6 +472,14 @@ export function selectMcfg(device: QcomDevice, card: { iccid: string; plmn?: str
     else if (plmn && (t.plmns?.list ?? []).some((p) => p.mcc === plmn.mcc && p.mnc === plmn.mnc))
       add(2, 'SELECTED_BY_PLMN');
     else if (t.iins?.wildcard || t.plmns?.wildcard) add(1, 'SELECTED_WILDCARD');
+    if (cands.length === before) {
+      const iins = [...(t.iins?.values ?? []).map(String), ...(t.iinPrefixes ?? [])];
+      const plmns = (t.plmns?.list ?? []).map((p) => `${p.mcc}-${String(p.mnc).padStart(2, '0')}`);
+      rejected.push({
+        id,
+        reason: `no IIN match (IINs ${iins.length > 0 ? iins.join(',') : 'none'} vs ICCID ${iccid}), no PLMN match (PLMNs ${plmns.length > 0 ? plmns.join(',') : 'none'} vs ${plmn ? `${plmn.mcc}-${String(plmn.mnc).padStart(2, '0')}` : 'no --plmn'}), no wildcard`,
+      });
+    }
   }
   let best: Cand | undefined;
   for (const c of cands) if (!best || c.rank > best.rank || (c.rank === best.rank && c.ver > best.ver)) best = c;
@@ -456,10 +488,15 @@ export function selectMcfg(device: QcomDevice, card: { iccid: string; plmn?: str
       ...base,
       outcome: 'NO_MATCH',
       selected: null,
-      detail: 'no loaded SW config matches the ICCID or PLMN',
+      detail:
+        device.state.pdc.configs.length === 0
+          ? 'no config is loaded (every --mbn was refused at load)'
+          : 'no loaded SW config matches the ICCID or PLMN',
+      rejected,
     };
   return {
     ...base,
+    ...(rejected.length > 0 ? { rejected } : {}),
     outcome: best.how,
     selected: best.id,
     ...(best.name !== undefined ? { name: best.name } : {}),

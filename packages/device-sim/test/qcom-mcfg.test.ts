@@ -292,6 +292,27 @@ describe('autoselect by UIM (§6.4) and refresh on SIM change', () => {
       outcome: 'SELECTED_WILDCARD',
     });
   });
+  it('no match lists every loaded config with the reason it was not chosen (issue 14.14)', () => {
+    const dev = booted(0x81);
+    pdcLoad(
+      dev,
+      'tmo',
+      sw(0x0501050d, [], {
+        configVersion: 0x0501050d,
+        iins: { wildcard: false, values: [8901260] },
+        plmns: { wildcard: false, list: [{ mcc: 310, mnc: 260 }] },
+      }),
+    );
+    const r = selectMcfg(dev, { iccid: '8944000000000000000', plmn: '234-15' });
+    expect(r.selected).toBeNull();
+    expect(r.rejected).toEqual([
+      {
+        id: 'tmo',
+        reason:
+          'no IIN match (IINs 8901260 vs ICCID 8944000000000000000), no PLMN match (PLMNs 310-260 vs 234-15), no wildcard',
+      },
+    ]);
+  });
   it('autoselect off (absent, build default 0x80) → no match', () => {
     const dev = booted();
     carriers(dev);

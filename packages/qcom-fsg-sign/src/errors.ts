@@ -69,6 +69,15 @@ const CODES = {
     meaning: 'An ID (SW_ID, HW_ID, OEM_ID, MODEL_ID) is not decimal or 0x hex in its range.',
     fix: 'Give 64-bit IDs as 0x hex, e.g. --hw-id 0x009600E100000000.',
   },
+  NV_FSG_HWID_FORMAT: {
+    meaning:
+      'A HW_ID option is not the full 64-bit MSM_HW_ID (0x and 16 hex digits); a 32-bit value such as 0x009600E1 is the msm_part alone.',
+    fix: 'Give all 16 hex digits, msm_part<<32 | oem_id<<16 | model_id, e.g. --hw-id 0x009600E100000000 (MSM8909, OEM 0, model 0).',
+  },
+  NV_FSG_KEYS_HWID_MISMATCH: {
+    meaning: 'The HW_ID given differs from the hwId that keygen recorded in fsg-keys.json of the keys folder.',
+    fix: 'Use the HW_ID of fsg-keys.json (the modem build the keys were made for), or make keys for this HW_ID with keygen.',
+  },
   NV_FSG_HASH_SHA1: {
     meaning: 'The attestation certificate has no `07 0001 SHA256` OU, so the modem hashes the image with SHA-1.',
     fix: 'Sign with `nv qcom fsg sign`, which always uses SHA-256.',

@@ -34,6 +34,30 @@ export function parseId(text: string | bigint | number, what = 'ID', max: bigint
 }
 
 /**
+ * Parses a HW_ID option: exactly `0x` + 16 hex digits, the full 64-bit MSM_HW_ID (§3.1). A shorter value is refused
+ * rather than zero-extended: `0x009600E1` (the msm_part alone) would silently become `0x00000000009600E1`, which no
+ * modem build uses. Decimal is refused for the same reason (the upper 32 bits cannot be seen).
+ * @throws NvError `NV_FSG_HWID_FORMAT`, with a suggestion when the value looks like a msm_part.
+ * @example
+ * parseHwId('0x009600E100000000') // 0x009600E100000000n
+ */
+export function parseHwId(text: string, what = '--hw-id'): bigint {
+  const t = text.trim();
+  const m = /^0[xX]([0-9a-fA-F]+)$/.exec(t);
+  if (m && m[1]!.length === 16) return BigInt(t);
+  const digits = m ? m[1]!.length : undefined;
+  const hint =
+    m && digits !== undefined && digits <= 8
+      ? ` If ${t} is the msm_part, the HW_ID is 0x${m[1]!.toUpperCase().padStart(8, '0')}00000000 (OEM_ID 0, MODEL_ID 0) or 0x${m[1]!.toUpperCase().padStart(8, '0')}<OEM_ID 4 hex><MODEL_ID 4 hex>.`
+      : '';
+  throw new NvError(
+    'NV_FSG_HWID_FORMAT',
+    `${what} "${text}" ${digits !== undefined ? `has ${digits} hex digits` : 'is not 0x hex'}; the HW_ID is the full 64-bit MSM_HW_ID, 0x and 16 hex digits (msm_part<<32 | oem_id<<16 | model_id), e.g. 0x009600E100000000.${hint}`,
+    { data: { what } },
+  );
+}
+
+/**
  * `HW_ID = msm_part<<32 | oem_id<<16 | model_id` (§3.1).
  * @example
  * composeHwId(0x009600E1, 0, 0) // 0x009600E100000000n

@@ -55,6 +55,7 @@ export {
   imageHashSteps,
   innerPad,
   outerPad,
+  parseHwId,
   parseId,
 } from './hash.ts';
 export type { ImageHashAlgorithm, ImageHashSteps } from './hash.ts';

@@ -359,6 +359,37 @@ export interface FsgKeyFolder {
 }
 
 /**
+ * The `hwId` keygen recorded in `fsg-keys.json` of a keys folder, or undefined when the folder (or file, or field)
+ * is absent — e.g. keys made by another tool. A present but unreadable value is an error.
+ * @throws NvError `NV_FSG_KEYS_DIR`.
+ * @example
+ * await recordedHwId('keys') // 0x009600E100000000n
+ */
+export async function recordedHwId(dir: string): Promise<bigint | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'fsg-keys.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let v: unknown;
+  try {
+    v = (JSON.parse(text) as { hwId?: unknown }).hwId;
+  } catch (cause) {
+    throw new NvError('NV_FSG_KEYS_DIR', `${join(dir, 'fsg-keys.json')} is not JSON`, {
+      path: join(dir, 'fsg-keys.json'),
+      cause,
+    });
+  }
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^0x[0-9a-fA-F]{1,16}$/.test(v))
+    throw new NvError('NV_FSG_KEYS_DIR', `hwId ${JSON.stringify(v)} in fsg-keys.json is not 0x hex`, {
+      path: join(dir, 'fsg-keys.json'),
+    });
+  return BigInt(v);
+}
+
+/**
  * Reads `ca.key.pem`, `ca.crt.pem`, `root.crt.pem` from a keygen folder.
  * @throws NvError `NV_FSG_KEYS_DIR`.
  * @example

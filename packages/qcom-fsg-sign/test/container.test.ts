@@ -15,6 +15,7 @@ import {
   metaForPartition,
   outerPad,
   parseEfsImageMeta,
+  parseHwId,
   parseId,
   parseImgSector,
   parseMbnHeader,
@@ -241,6 +242,24 @@ describe('IDs and image hash (§3.1, §3.2 KATs)', () => {
     expect(codeOf(() => parseId('18446744073709551616'))).toBe('NV_FSG_ID_FORMAT');
     expect(composeHwId(0x009600e1, 0x1234, 0x5678)).toBe(0x009600e112345678n);
     expect(formatId(0x1bn)).toBe('000000000000001B');
+  });
+  it('parseHwId wants all 16 hex digits: a 32-bit msm_part is refused, not zero-extended (issue 14.11)', () => {
+    expect(parseHwId('0x009600E100000000')).toBe(hw);
+    expect(parseHwId(' 0x009600e100000000 ')).toBe(hw);
+    expect(parseHwId('0x0000000000000000')).toBe(0n);
+    for (const bad of ['0x009600E1', '0x9600E100000000', '9830625', '0', '0x', '0x009600E1000000001', 'zz'])
+      expect(
+        codeOf(() => parseHwId(bad)),
+        bad,
+      ).toBe('NV_FSG_HWID_FORMAT');
+    let message = '';
+    try {
+      parseHwId('0x009600E1');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('has 8 hex digits');
+    expect(message).toContain('0x009600E100000000');
   });
 });
 

@@ -16,7 +16,7 @@ import {
   type McfgXmlMember,
 } from './model.ts';
 import { parseMcfgXml } from './xml.ts';
-import { rewrapContainer, wrapCanonical, type HashOptions } from './elf.ts';
+import { rewrapContainer, wrapCanonical, type HashOptions, type RewrapOptions } from './elf.ts';
 
 /** NV ids the vendor generator refuses (§2.4 item 4). */
 const FORBIDDEN_NV_RANGES: readonly (readonly [number, number])[] = (
@@ -59,6 +59,8 @@ export interface BuildMbnOptions extends HashOptions {
   readonly onWarning?: (finding: McfgFinding) => void;
   /** `jo`: emulate the JO generator's leading-whitespace quirk (§2.2, inferred): an extra leading 0 element. */
   readonly quirks?: 'jo';
+  /** Remove the signature of a signed kept container (`nv:container`), for unsigned use. */
+  readonly stripSignature?: boolean;
 }
 
 /** A resolver that has no files (inline-only XML). */
@@ -612,7 +614,7 @@ export function wrapSegment(
   container: string | undefined,
   suffix: string | undefined,
   resolver: FileResolver,
-  options: HashOptions = {},
+  options: RewrapOptions = {},
 ): Uint8Array<ArrayBuffer> {
   const tail = suffix === undefined ? new Uint8Array(0) : sidecar(resolver, suffix);
   if (container === undefined)

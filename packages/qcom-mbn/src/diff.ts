@@ -17,7 +17,10 @@ export interface McfgDiffValue {
   readonly hex: string;
   /** Little-endian integer for 1, 2 or 4-byte values. */
   readonly int?: number;
-  /** Text when the value is printable ASCII (NULs trimmed). */
+  /**
+   * Text when the value is a printable ASCII string (≥ 3 characters, NULs trimmed). A 1, 2, 4 or 8-byte value
+   * without a NUL terminator is a number, never text.
+   */
   readonly text?: string;
 }
 
@@ -70,8 +73,70 @@ export function describeItem(item: McfgItem): McfgDiffValue {
   if (mask !== undefined) out.mask = mask;
   if (v.length === 1 || v.length === 2 || v.length === 4) out.int = v.reduce((s, b, i) => s + b * 2 ** (8 * i), 0);
   const text = decodeLatin1(v).replace(/\0+$/, '');
-  if (text.length > 0 && /^[\x20-\x7e]+$/.test(text)) out.text = text;
+  const numberSized = [1, 2, 4, 8].includes(v.length) && text.length === v.length;
+  if (text.length >= 3 && !numberSized && /^[\x20-\x7e]+$/.test(text)) out.text = text;
   return out;
+}
+
+const hx2 = (v: number): string => `0x${v.toString(16).toUpperCase().padStart(2, '0')}`;
+
+/** Up to `max` bytes of hex, then `… (n bytes)` so that lines stay readable. */
+function shortHex(hex: string, max = 16): string {
+  const n = hex.length / 2;
+  if (n === 0) return '(empty)';
+  const spaced = (h: string): string => h.replace(/(..)(?!$)/g, '$1 ');
+  return n <= max ? spaced(hex) : `${spaced(hex.slice(0, 2 * max))} … (${n} bytes)`;
+}
+
+/**
+ * One value for the text view: the integer (1, 2, 4-byte values), the string, or short hex.
+ *
+ * @example
+ * formatDiffValue(describeItem(item)); // '1 (01)'
+ */
+export function formatDiffValue(v: McfgDiffValue): string {
+  if (v.text !== undefined) return JSON.stringify(v.text);
+  if (v.int !== undefined) return `${v.int} (${shortHex(v.hex)})`;
+  return shortHex(v.hex);
+}
+
+/**
+ * The text view of one changed entry: each part that differs (attributes, mask, type, size, value), never
+ * `x → x`. Header/trailer fields print as `from → to`.
+ *
+ * @example
+ * formatDiffChange(change); // 'attr 0x19 → 0x09; mask 0x07 → 0x01'
+ */
+export function formatDiffChange(change: McfgDiffChange): string {
+  const { from, to } = change;
+  if (from === null || to === null || typeof from !== 'object' || typeof to !== 'object')
+    return `${from === null ? '-' : typeof from === 'object' ? formatDiffValue(from) : String(from)} → ${to === null ? '-' : typeof to === 'object' ? formatDiffValue(to) : String(to)}`;
+  const parts: string[] = [];
+  if (from.type !== to.type) parts.push(`type ${from.type} → ${to.type}`);
+  if (from.attributes !== to.attributes) parts.push(`attr ${hx2(from.attributes)} → ${hx2(to.attributes)}`);
+  if (from.mask !== to.mask)
+    parts.push(
+      `mask ${from.mask === undefined ? '-' : hx2(from.mask)} → ${to.mask === undefined ? '-' : hx2(to.mask)}`,
+    );
+  if (from.hex !== to.hex) {
+    const a = from.hex;
+    const b = to.hex;
+    let i = 0;
+    while (i < a.length && i < b.length && a.slice(i, i + 2) === b.slice(i, i + 2)) i += 2;
+    const big = Math.max(a.length, b.length) / 2 > 16;
+    parts.push(
+      big
+        ? `value (${a.length / 2} → ${b.length / 2} bytes) differs from +${i / 2}: ${shortHex(a.slice(i), 8)} → ${shortHex(b.slice(i), 8)}`
+        : `value ${formatDiffValue(from)} → ${formatDiffValue(to)}`,
+    );
+  } else if (from.size !== to.size) parts.push(`size ${from.size} → ${to.size}`);
+  // Same value bytes but different sp_ops/spare/index bytes.
+  return parts.length > 0 ? parts.join('; ') : 'prefix bytes (sp_ops/spare/index) differ';
+}
+
+/** True when {@link diffMbn} found any difference. */
+export function diffIsEmpty(d: McfgDiff): boolean {
+  return d.added.length === 0 && d.removed.length === 0 && d.changed.length === 0;
 }
 
 function keyed(file: McfgFile): Map<string, McfgItem> {

@@ -10,12 +10,43 @@ import type { McfgFinding } from './model.ts';
 /** A hash function over bytes (SHA-256 or SHA-384); `./node` passes node:crypto's, which is faster on big files. */
 export type Sha384 = (data: Uint8Array) => Uint8Array;
 
+/** Result of checking one signature of a signed hash segment (see {@link SignatureVerifier}). */
+export interface SignatureVerdict {
+  /** `oem` (the signature a device with modem auth checks) or `qti` (v5+ Qualcomm signature). */
+  readonly signer: 'oem' | 'qti';
+  /**
+   * `valid`: the attestation key of the chain signed this header + metadata + digest table. `invalid`: it did not
+   * (the table changed since signing: stale). `unknown`: no usable certificate or an unknown scheme.
+   */
+  readonly status: 'valid' | 'invalid' | 'unknown';
+  readonly detail: string;
+}
+
+/**
+ * Checks the signatures of a signed hash segment over the bytes they cover. Pure modules cannot do RSA/ECDSA;
+ * `./node` passes one built on node:crypto (`NODE_HASH_OPTIONS`).
+ */
+export type SignatureVerifier = (bytes: Uint8Array, hash: HashSegmentInfo) => readonly SignatureVerdict[];
+
 /** Hash options shared by parse, build and re-hash. */
 export interface HashOptions {
   /** A faster SHA-384 (same digests) for hash segments v6/v7; default `@nv/core` sha384. */
   readonly sha384?: Sha384;
   /** A faster SHA-256 (same digests), e.g. node:crypto's; default `@nv/core` sha256. */
   readonly sha256?: Sha384;
+  /** Verifies signatures of signed files (parse reports a stale one as `NV_MBN_SIGNATURE_STALE`). */
+  readonly verifySignature?: SignatureVerifier;
+}
+
+/** Options of {@link rewrapContainer} (and of build/re-hash with a kept container). */
+export interface RewrapOptions extends HashOptions {
+  /**
+   * Remove the signature: the hash header's signature and chain sizes become 0 and their bytes zeros (unsigned use;
+   * a device with modem auth fused then refuses the file, as it would a stale signature).
+   */
+  readonly stripSignature?: boolean;
+  /** Receives `NV_MBN_SIGNATURE_STALE` when a signed container's header or digest table changes. */
+  readonly onWarning?: (finding: McfgFinding) => void;
 }
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
@@ -76,8 +107,25 @@ export function wrapCanonical(segment: Uint8Array, options: HashOptions = {}): U
   return out;
 }
 
+/** One signature and its certificate chain in a hash segment (absolute offsets). */
+export interface HashSignature {
+  readonly signer: 'oem' | 'qti';
+  readonly offset: number;
+  readonly size: number;
+  readonly chainOffset: number;
+  readonly chainSize: number;
+}
+
 /** Hash-segment header facts (§3.4). */
 export interface HashSegmentInfo {
+  /** Absolute offset of the hash segment. */
+  readonly offset: number;
+  /** Bytes from the segment start that a signature covers: header, metadata, digest table. */
+  readonly signedSize: number;
+  /** Signatures after the table, in file order (empty when unsigned or when they do not fit the segment). */
+  readonly signatures: readonly HashSignature[];
+  /** Absolute offsets of the header words holding signature and chain sizes. */
+  readonly sizeWords: readonly number[];
   readonly version: number;
   /** Absolute offset of the digest table. */
   readonly tableOffset: number;
@@ -95,6 +143,8 @@ export interface OpenedContainer {
   readonly hashIndex: number;
   readonly dataIndex: number;
   readonly hash?: HashSegmentInfo;
+  /** Signature checks (signed files, when a {@link SignatureVerifier} was given). */
+  readonly signatures?: readonly SignatureVerdict[];
   readonly findings: McfgFinding[];
 }
 
@@ -163,7 +213,44 @@ function readHashHeader(
     });
     return undefined;
   }
-  return { version, tableOffset: off + table, tableSize, digestSize: version >= 6 ? 48 : 32, signed };
+  // Sizes of [signature, chain] pairs in file order after the table (§3.4): v3 OEM only; v5+ QTI then OEM.
+  const pairs: [HashSignature['signer'], number, number][] =
+    version === 3
+      ? [['oem', 7, 9]]
+      : version === 7
+        ? [
+            ['qti', 6, 7],
+            ['oem', 8, 9],
+          ]
+        : [
+            ['qti', 2, 3],
+            ['oem', 7, 9],
+          ];
+  const signatures: HashSignature[] = [];
+  let at = table + tableSize;
+  let fits = true;
+  for (const [signer, sw, cw] of pairs) {
+    const sigSize = w(sw);
+    const chainSize = w(cw);
+    if (sigSize > size - at || chainSize > size - at - sigSize || off + at + sigSize + chainSize > bytes.length) {
+      fits = false;
+      break;
+    }
+    if (sigSize > 0 || chainSize > 0)
+      signatures.push({ signer, offset: off + at, size: sigSize, chainOffset: off + at + sigSize, chainSize });
+    at += sigSize + chainSize;
+  }
+  return {
+    offset: off,
+    signedSize: table + tableSize,
+    signatures: fits ? signatures : [],
+    sizeWords: pairs.flatMap(([, sw, cw]) => [off + 4 * sw, off + 4 * cw]),
+    version,
+    tableOffset: off + table,
+    tableSize,
+    digestSize: version >= 6 ? 48 : 32,
+    signed,
+  };
 }
 
 /**
@@ -256,6 +343,18 @@ export function openContainer(bytes: Uint8Array, options: HashOptions = {}): Ope
     hash = readHashHeader(bytes, hp.offset, hp.filesz, findings);
     if (hash) verifySlots(bytes, hash, phdrs, dataIndex, options, findings);
   }
+  let signatures: readonly SignatureVerdict[] | undefined;
+  if (hash?.signed === true && options.verifySignature) {
+    signatures = options.verifySignature(bytes, hash);
+    for (const v of signatures)
+      if (v.status === 'invalid')
+        findings.push({
+          severity: 'warning',
+          code: 'NV_MBN_SIGNATURE_STALE',
+          message: `the ${v.signer.toUpperCase()} signature no longer matches the hash segment (header + digest table): the file was changed after signing (${v.detail}); fatal only if modem auth is fused — re-sign, or build with --strip-signature for unsigned use`,
+          offset: hash.offset,
+        });
+  }
   return {
     kind: 'elf',
     dataOffset: data.offset,
@@ -264,6 +363,7 @@ export function openContainer(bytes: Uint8Array, options: HashOptions = {}): Ope
     hashIndex,
     dataIndex,
     ...(hash ? { hash } : {}),
+    ...(signatures ? { signatures } : {}),
     findings,
   };
 }
@@ -316,7 +416,7 @@ export function rewrapContainer(
   prefix: Uint8Array,
   segment: Uint8Array,
   suffix: Uint8Array = new Uint8Array(0),
-  options: HashOptions = {},
+  options: RewrapOptions = {},
 ): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(prefix.length + segment.length + suffix.length);
   out.set(prefix, 0);
@@ -369,5 +469,20 @@ export function rewrapContainer(
   if (opened.dataIndex < slots) out.set(fn(segment), hash.tableOffset + opened.dataIndex * hash.digestSize);
   const p0 = opened.phdrs[0]!;
   if (slots > 0 && p0.filesz <= prefix.length) out.set(fn(out.subarray(0, p0.filesz)), hash.tableOffset);
+  if (hash.signed) {
+    if (options.stripSignature === true) {
+      for (const w of hash.sizeWords) wr32(out, w, 0);
+      for (const sig of hash.signatures) out.fill(0, sig.offset, sig.chainOffset + sig.chainSize);
+    } else {
+      const covered = (b: Uint8Array): Uint8Array => b.subarray(hash.offset, hash.offset + hash.signedSize);
+      if (!bytesEqual(covered(prefix), covered(out)))
+        options.onWarning?.({
+          severity: 'warning',
+          code: 'NV_MBN_SIGNATURE_STALE',
+          message: `the container is signed (hash v${hash.version}) and its digest table changed: the kept signature no longer matches (fatal only if modem auth is fused); re-sign with the OEM keys, or build with --strip-signature for unsigned use`,
+          offset: hash.offset,
+        });
+    }
+  }
   return out;
 }

@@ -23,7 +23,16 @@ export type { ParseMcfgXmlOptions } from './xml.ts';
 export { TLV_NAMES, decodeTrailer, encodeTrailer } from './trailer.ts';
 export type { McfgPlmn, McfgTlv, McfgTrailer, McfgTrailerInput } from './trailer.ts';
 export { CANONICAL_DATA_OFFSET, CANONICAL_HASH_OFFSET, openContainer, rewrapContainer, wrapCanonical } from './elf.ts';
-export type { HashOptions, HashSegmentInfo, OpenedContainer, Sha384 } from './elf.ts';
+export type {
+  HashOptions,
+  HashSegmentInfo,
+  HashSignature,
+  OpenedContainer,
+  RewrapOptions,
+  Sha384,
+  SignatureVerdict,
+  SignatureVerifier,
+} from './elf.ts';
 export {
   NO_FILES,
   buildItems,
@@ -44,8 +53,8 @@ export type { ParseMbnOptions } from './parse.ts';
 export { toXml } from './to-xml.ts';
 export type { ToXmlOptions, ToXmlResult } from './to-xml.ts';
 export { lintMbn, lintMcfgFile, lintMcfgXml } from './lint.ts';
-export type { LintOptions, LintResult } from './lint.ts';
-export { describeItem, diffKey, diffMbn } from './diff.ts';
+export type { LintOptions, LintProfile, LintResult } from './lint.ts';
+export { describeItem, diffIsEmpty, diffKey, diffMbn, formatDiffChange, formatDiffValue } from './diff.ts';
 export type { McfgDiff, McfgDiffChange, McfgDiffValue } from './diff.ts';
 export { inspectMbn, rehashMbn, summarizeMcfg } from './inspect.ts';
 export type { McfgSummary } from './inspect.ts';

@@ -4,7 +4,7 @@
  */
 import { bytesToHex } from '@nv/core';
 import { encodeMcfgSegment, wrapSegment } from './build.ts';
-import { rewrapContainer, wrapCanonical, type HashOptions } from './elf.ts';
+import { rewrapContainer, wrapCanonical, type HashOptions, type RewrapOptions, type SignatureVerdict } from './elf.ts';
 import type { McfgFile, McfgFinding } from './model.ts';
 import { parseMbn } from './parse.ts';
 import { decodeTrailer } from './trailer.ts';
@@ -23,6 +23,13 @@ export interface McfgSummary {
     readonly canonical: boolean;
     readonly hashVersion: number | null;
     readonly signed: boolean;
+    /**
+     * `none` (unsigned), `valid`, `invalid` (stale: changed after signing), or `unverified` (no verifier, or no
+     * usable certificate).
+     */
+    readonly signature: 'none' | 'valid' | 'invalid' | 'unverified';
+    /** Per-signature checks (signed files parsed with a verifier). */
+    readonly signatures?: readonly SignatureVerdict[];
   };
   readonly items: readonly {
     readonly type: number;
@@ -45,6 +52,14 @@ export interface McfgSummary {
     readonly buildId?: string;
   };
   readonly findings: readonly McfgFinding[];
+}
+
+function signatureStatus(file: McfgFile): McfgSummary['container']['signature'] {
+  if (file.container.signed !== true) return 'none';
+  const v = file.container.signatures ?? [];
+  if (v.some((x) => x.status === 'invalid')) return 'invalid';
+  const oem = v.find((x) => x.signer === 'oem');
+  return oem?.status === 'valid' ? 'valid' : 'unverified';
 }
 
 const hex8 = (v: number): string => `0x${v.toString(16).toUpperCase().padStart(8, '0')}`;
@@ -73,6 +88,8 @@ export function summarizeMcfg(file: McfgFile): McfgSummary {
       canonical: file.container.canonical,
       hashVersion: file.container.hashVersion ?? null,
       signed: file.container.signed ?? false,
+      signature: signatureStatus(file),
+      ...(file.container.signatures ? { signatures: file.container.signatures } : {}),
     },
     items: file.items.map((i) => ({
       type: i.type,
@@ -116,7 +133,7 @@ export function inspectMbn(bytes: Uint8Array, options: HashOptions & { path?: st
  * const fixed = rehashMbn({ ...parseMbn(bytes), version: 0x0501050e });
  * @throws NvError `NV_MBN_CONTAINER`
  */
-export function rehashMbn(file: McfgFile | Uint8Array, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
+export function rehashMbn(file: McfgFile | Uint8Array, options: RewrapOptions = {}): Uint8Array<ArrayBuffer> {
   const f = file instanceof Uint8Array ? parseMbn(file, options) : file;
   const segment = encodeMcfgSegment({
     format: f.format,

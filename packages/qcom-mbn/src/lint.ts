@@ -24,7 +24,16 @@ export interface LintOptions extends HashOptions {
   readonly target?: 'jo' | 'v4';
   /** Expected family byte AA of the version (§3.6), e.g. 5 for JO. */
   readonly family?: number;
+  /**
+   * `device` (default for MBNs): judge the file as the modem does; the generator's own rules (forbidden items,
+   * NV ids over 7232, duplicate keys) are only `info`. `build` (default for XML): add those rules as the vendor
+   * generator applies them, for files you are about to ship.
+   */
+  readonly profile?: LintProfile;
 }
+
+/** Lint profiles: what the modem accepts (`device`) or what the vendor generator accepts (`build`). */
+export type LintProfile = 'device' | 'build';
 
 /** Result of a lint: `ok` when there is no error-severity finding. */
 export interface LintResult {
@@ -60,6 +69,10 @@ export function lintMcfgFile(file: McfgFile, options: LintOptions = {}): LintRes
     });
   };
   const jo = options.target === 'jo';
+  const build = options.profile === 'build';
+  /** Severity of a generator-only rule: as given under `--profile build`, info otherwise. */
+  const gen = (severity: McfgFinding['severity']): McfgFinding['severity'] => (build ? severity : 'info');
+  const genNote = build ? '' : ' (generator rule; the modem applies it — see --profile build)';
   const family = options.family ?? (jo ? 5 : undefined);
   if (jo && file.format !== 3)
     add('error', 'NV_MBN_FORMAT', `target jo needs format 3, the file has ${file.format} (the JO modem rejects it)`);
@@ -73,7 +86,7 @@ export function lintMcfgFile(file: McfgFile, options: LintOptions = {}): LintRes
     );
   }
   const dialect = file.format === 4 ? 2 : 1;
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { offset: number; action: 'write' | 'delete' }>();
   for (const item of file.items) {
     const key = itemKey(item) ?? `type ${item.type}`;
     const at = item.offset;
@@ -131,14 +144,20 @@ export function lintMcfgFile(file: McfgFile, options: LintOptions = {}): LintRes
       const id = item.nvId!;
       if (id > MAX_NV_ID)
         add(
-          'error',
+          gen('error'),
           'NV_MBN_NV_ID_RANGE',
-          `NV ${id} is over ${MAX_NV_ID}; use an EFS item under /nv/item_files/`,
+          `NV ${id} is over ${MAX_NV_ID}; use an EFS item under /nv/item_files/${genNote}`,
           at,
           key,
         );
       if (isForbiddenNvId(id))
-        add('error', 'NV_MBN_FORBIDDEN_ITEM', `NV ${id} is on the forbidden list (§2.4)`, at, key);
+        add(
+          gen('error'),
+          'NV_MBN_FORBIDDEN_ITEM',
+          `NV ${id} is on the generator's forbidden list (§2.4)${genNote}`,
+          at,
+          key,
+        );
       if (id === 257 && c) {
         const data = item.data;
         const bits = data.length >= 8 ? (data[3]! | (data[4]! << 8) | (data[5]! << 16) | (data[6]! << 24)) >>> 0 : -1;
@@ -160,18 +179,29 @@ export function lintMcfgFile(file: McfgFile, options: LintOptions = {}): LintRes
       else if ((a & MCFG_ATTR.S || item.type === 4) && p.length + 15 > 127)
         add('warning', 'NV_MBN_EFS_PATH', `EFS path "${p}" is too long for _SubscriptionNN to be appended`, at, key);
       if (isForbiddenEfsPath(p))
-        add('error', 'NV_MBN_FORBIDDEN_ITEM', `EFS path ${p} must not be in an MCFG (§2.4)`, at, key);
+        add(
+          gen('error'),
+          'NV_MBN_FORBIDDEN_ITEM',
+          `EFS path ${p} is refused by the generator (§2.4)${genNote}`,
+          at,
+          key,
+        );
     }
-    if (seen.has(key) && !isDuplicateAllowed(item)) {
-      add(
-        dialect === 1 ? 'warning' : 'error',
-        'NV_MBN_DUPLICATE',
-        `${key} appears more than once (first at offset ${seen.get(key)})`,
-        at,
-        key,
-      );
+    const action = d && !c ? 'delete' : 'write';
+    const prev = seen.get(key);
+    if (prev !== undefined && !isDuplicateAllowed(item)) {
+      // The modem applies items in order: a write then a delete of the same key is a sequence, not a duplicate.
+      const sameAction = prev.action === action;
+      if (build || sameAction)
+        add(
+          build ? (dialect === 1 ? 'warning' : 'error') : 'info',
+          'NV_MBN_DUPLICATE',
+          `${key} appears more than once (first at offset ${prev.offset}${sameAction ? '' : `, as a ${prev.action}; this one is a ${action}`})${build ? '' : '; the modem applies both in order, the later wins'}`,
+          at,
+          key,
+        );
     }
-    if (!seen.has(key)) seen.set(key, at ?? 0);
+    seen.set(key, { offset: prev?.offset ?? at ?? 0, action });
   }
   const t = decodeTrailer(file.trailerTlvs);
   if (!t.tlvs.some((x) => x.id === 0))
@@ -221,6 +251,7 @@ export function lintMcfgFile(file: McfgFile, options: LintOptions = {}): LintRes
     );
   if (
     file.container.signed === true &&
+    !out.some((f) => f.code === 'NV_MBN_SIGNATURE_STALE') &&
     out.some((f) => f.code === 'NV_MBN_HASH_MISMATCH' || f.code === 'NV_MBN_HEADER_HASH_MISMATCH')
   ) {
     add(
@@ -278,7 +309,8 @@ export function lintMcfgXml(
       });
     const bytes = buildMbn(doc, resolver, { ...options, onWarning: (f) => out.push(f) });
     // A loop, not push(...findings): 10⁵ findings as arguments overflow the stack.
-    for (const f of lintMbn(bytes, options).findings) if (f.code !== 'NV_MBN_NONCANONICAL_CONTAINER') out.push(f);
+    for (const f of lintMbn(bytes, { ...options, profile: options.profile ?? 'build' }).findings)
+      if (f.code !== 'NV_MBN_NONCANONICAL_CONTAINER') out.push(f);
   } catch (error) {
     if (!NvError.isInstance(error)) throw error;
     out.push({

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { SignatureVerdict } from './elf.ts';
+
 /** Attribute bits of an item (§3.8). */
 export const MCFG_ATTR = {
   /** C: carries a value to write. */
@@ -67,6 +69,8 @@ export interface McfgContainer {
   readonly suffix?: Uint8Array;
   /** True when the hash segment carries a signature. */
   readonly signed?: boolean;
+  /** Signature checks, when parsed with a signature verifier (`./node` `NODE_HASH_OPTIONS`). */
+  readonly signatures?: readonly SignatureVerdict[];
 }
 
 /** One problem found while parsing or linting. */

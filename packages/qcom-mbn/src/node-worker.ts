@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { NvError } from '@nv/core';
 import { inspectMbn } from './inspect.ts';
-import type { CorpusEntry } from './node.ts';
+import { verifyMbnSignatures, type CorpusEntry } from './node.ts';
 
 const MAX_FILE = 64 * 1024 * 1024;
 const sha384 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha384').update(d).digest());
@@ -26,7 +26,11 @@ export function inspectOne(path: string): CorpusEntry {
     if (size > MAX_FILE)
       return { path, ok: false, error: { code: 'NV_LIMIT', message: `file is ${size} bytes, over ${MAX_FILE}` } };
     const bytes = new Uint8Array(readFileSync(path));
-    return { path, ok: true, summary: inspectMbn(bytes, { sha384, sha256, path }) };
+    return {
+      path,
+      ok: true,
+      summary: inspectMbn(bytes, { sha384, sha256, verifySignature: verifyMbnSignatures, path }),
+    };
   } catch (error) {
     if (NvError.isInstance(error)) return { path, ok: false, error: { code: error.code, message: error.message } };
     const e = error as NodeJS.ErrnoException;

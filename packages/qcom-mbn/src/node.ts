@@ -3,7 +3,13 @@
  * `to-xml` output with sidecars, and parallel corpus inspection with worker threads.
  * @module
  */
-import { createHash } from 'node:crypto';
+import {
+  X509Certificate,
+  constants as cryptoConstants,
+  createHash,
+  publicDecrypt,
+  verify as cryptoVerify,
+} from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -13,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NvError, checkLimit, encodeUtf8, type ProgressReporter } from '@nv/core';
 import { writeFileAtomic } from '@nv/core/node';
-import type { HashOptions } from './elf.ts';
+import type { HashOptions, HashSegmentInfo, SignatureVerdict } from './elf.ts';
 import type { McfgSummary } from './inspect.ts';
 import type { FileResolver } from './model.ts';
 import type { ToXmlResult } from './to-xml.ts';
@@ -41,8 +47,131 @@ export function nodeSha256(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(data).digest());
 }
 
-/** Hash options with node:crypto SHA-256/384; pass to `parseMbn`, `buildMbn`, `lintMbn`, `rehashMbn`. */
-export const NODE_HASH_OPTIONS: HashOptions = Object.freeze({ sha384: nodeSha384, sha256: nodeSha256 });
+/** The first DER certificate of a chain (SEQUENCE with a definite length), or undefined. */
+function firstCertificate(chain: Uint8Array): Uint8Array | undefined {
+  if (chain.length < 4 || chain[0] !== 0x30) return undefined;
+  let len = chain[1]!;
+  let head = 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || chain.length < 2 + n) return undefined;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + chain[2 + i]!;
+    head = 2 + n;
+  }
+  return head + len <= chain.length ? chain.subarray(0, head + len) : undefined;
+}
+
+const be64 = (v: bigint): Uint8Array => {
+  const out = new Uint8Array(8);
+  for (let i = 7; i >= 0; i--, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+};
+
+/**
+ * Checks the signatures of a signed hash segment with node:crypto, against the public key of the first certificate
+ * of each chain (the attestation certificate; the chain itself is not validated up to a root). Schemes, tried in
+ * this order, over the bytes the signature covers (hash-segment header, metadata, digest table):
+ * RSA-PSS (SHA-256/384, any salt) — what real v6 files use (SecTools "SHA256" OU, salt 32); RSA PKCS#1 v1.5;
+ * ECDSA (DER or raw r‖s); and for v3/v5 the secboot-1 construction `H(So ‖ H(Si ‖ H(signed)))` with SW_ID and
+ * HW_ID from the certificate's OU fields (`01 … SW_ID`, `02 … HW_ID`, `07 0001 SHA256` else SHA-1).
+ *
+ * @example
+ * parseMbn(bytes, NODE_HASH_OPTIONS).container.signatures; // [{ signer: 'oem', status: 'valid', … }]
+ */
+export function verifyMbnSignatures(bytes: Uint8Array, hash: HashSegmentInfo): SignatureVerdict[] {
+  const msg = bytes.subarray(hash.offset, hash.offset + hash.signedSize);
+  return hash.signatures.map((sig) => {
+    const base = { signer: sig.signer };
+    const der = firstCertificate(bytes.subarray(sig.chainOffset, sig.chainOffset + sig.chainSize));
+    let cert: X509Certificate;
+    try {
+      if (der === undefined) throw new Error('no DER certificate');
+      cert = new X509Certificate(der);
+    } catch {
+      return { ...base, status: 'unknown' as const, detail: 'no readable attestation certificate in the chain' };
+    }
+    const signature = bytes.subarray(sig.offset, sig.offset + sig.size);
+    const key = cert.publicKey;
+    const tries: [string, () => boolean][] = [];
+    for (const alg of ['sha256', 'sha384']) {
+      if (key.asymmetricKeyType === 'rsa') {
+        tries.push([
+          `RSA-PSS ${alg}`,
+          () =>
+            cryptoVerify(
+              alg,
+              msg,
+              { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: cryptoConstants.RSA_PSS_SALTLEN_AUTO },
+              signature,
+            ),
+        ]);
+        tries.push([`RSA PKCS#1 v1.5 ${alg}`, () => cryptoVerify(alg, msg, key, signature)]);
+      } else if (key.asymmetricKeyType === 'ec') {
+        tries.push([`ECDSA ${alg}`, () => cryptoVerify(alg, msg, key, signature)]);
+        tries.push([`ECDSA ${alg} (r‖s)`, () => cryptoVerify(alg, msg, { key, dsaEncoding: 'ieee-p1363' }, signature)]);
+      }
+    }
+    if (key.asymmetricKeyType === 'rsa' && hash.version <= 5) {
+      const ou = (n: string): bigint | undefined => {
+        const m = new RegExp(`^OU=${n} ([0-9A-Fa-f]{1,16}) `, 'm').exec(cert.subject);
+        return m ? BigInt(`0x${m[1]}`) : undefined;
+      };
+      const swId = ou('01');
+      const hwId = ou('02');
+      if (swId !== undefined && hwId !== undefined) {
+        const alg = /^OU=07 0001 SHA256$/m.test(cert.subject) ? 'sha256' : 'sha1';
+        const H = (...parts: Uint8Array[]): Uint8Array => {
+          const h = createHash(alg);
+          for (const p of parts) h.update(p);
+          return new Uint8Array(h.digest());
+        };
+        const h3 = H(be64(hwId ^ 0x5c5c5c5c5c5c5c5cn), H(be64(swId ^ 0x3636363636363636n), H(msg)));
+        tries.push([
+          `secboot v1 ${alg} (SW_ID/HW_ID OUs)`,
+          () => {
+            const em = new Uint8Array(publicDecrypt({ key, padding: cryptoConstants.RSA_PKCS1_PADDING }, signature));
+            const tail = em.subarray(em.length - h3.length);
+            return em.length <= h3.length + 19 && tail.every((b, i) => b === h3[i]);
+          },
+        ]);
+      }
+    }
+    for (const [name, attempt] of tries) {
+      try {
+        if (attempt())
+          return {
+            ...base,
+            status: 'valid' as const,
+            detail: `${name}, key of "${cert.subject.split('\n').find((l) => l.startsWith('CN=')) ?? 'attestation certificate'}"`,
+          };
+      } catch {
+        // a scheme that does not apply (wrong size, padding) is just not a match
+      }
+    }
+    if (tries.length === 0)
+      return {
+        ...base,
+        status: 'unknown' as const,
+        detail: `attestation key type ${key.asymmetricKeyType} is not supported`,
+      };
+    return {
+      ...base,
+      status: 'invalid' as const,
+      detail: `no scheme (${tries.map(([n]) => n).join(', ')}) verifies it with the attestation key`,
+    };
+  });
+}
+
+/**
+ * Hash options with node:crypto SHA-256/384 and signature checks; pass to `parseMbn`, `buildMbn`, `lintMbn`,
+ * `rehashMbn`.
+ */
+export const NODE_HASH_OPTIONS: HashOptions = Object.freeze({
+  sha384: nodeSha384,
+  sha256: nodeSha256,
+  verifySignature: verifyMbnSignatures,
+});
 
 /**
  * A {@link FileResolver} reading `buildPath`s relative to `baseDir` (the XML's folder or `--build-root`).

@@ -238,6 +238,7 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
       canonical,
       dataOffset: base,
       ...(opened.hash ? { hashVersion: opened.hash.version, signed: opened.hash.signed } : {}),
+      ...(opened.signatures ? { signatures: opened.signatures } : {}),
       ...(canonical ? {} : { prefix: bytes.slice(0, base) }),
       ...(end < bytes.length ? { suffix: bytes.slice(end) } : {}),
     };

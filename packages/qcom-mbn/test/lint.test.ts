@@ -47,6 +47,8 @@ const rehashed = (b: Uint8Array): Uint8Array => {
 /** A v3 hash segment that claims a signature (sig size word), as a fake-signed container. */
 const signed = patch(katMbn, 0x1000 + 28, 256);
 
+const BUILD: LintOptions = { profile: 'build' };
+
 interface Row {
   code: string;
   severity: 'error' | 'warning' | 'info';
@@ -95,18 +97,23 @@ const rows: Row[] = [
   { code: 'NV_MBN_ATTR_CONFLICT', severity: 'warning', bad: () => withItem({ attrib: 0x41 }) },
   { code: 'NV_MBN_SUBS_MASK', severity: 'error', bad: () => withItem({ attrib: 0x19, data: Uint8Array.of(0x10, 1) }) },
   { code: 'NV_MBN_INDEX_MISSING', severity: 'error', bad: () => withItem({ attrib: 0x39, data: Uint8Array.of(7) }) },
-  { code: 'NV_MBN_NV_ID_RANGE', severity: 'error', bad: () => withItem({ nvId: 7233 }) },
-  { code: 'NV_MBN_FORBIDDEN_ITEM', severity: 'error', bad: () => withItem({ nvId: 453 }) },
+  { code: 'NV_MBN_NV_ID_RANGE', severity: 'error', bad: () => withItem({ nvId: 7233 }), options: BUILD },
+  { code: 'NV_MBN_NV_ID_RANGE', severity: 'info', bad: () => withItem({ nvId: 7233 }) },
+  { code: 'NV_MBN_FORBIDDEN_ITEM', severity: 'error', bad: () => withItem({ nvId: 453 }), options: BUILD },
+  { code: 'NV_MBN_FORBIDDEN_ITEM', severity: 'info', bad: () => withItem({ nvId: 453 }) },
   {
     code: 'NV_MBN_FORBIDDEN_ITEM',
     severity: 'error',
     bad: () => withItem({ kind: 'efs', type: 2, nvId: undefined, path: '/nv/item_files/rfnv/00020000' }),
+    options: BUILD,
   },
-  { code: 'NV_MBN_DUPLICATE', severity: 'warning', bad: () => withItem({ nvId: 71 }) },
+  { code: 'NV_MBN_DUPLICATE', severity: 'warning', bad: () => withItem({ nvId: 71 }), options: BUILD },
+  { code: 'NV_MBN_DUPLICATE', severity: 'info', bad: () => withItem({ nvId: 71 }) },
   {
     code: 'NV_MBN_DUPLICATE',
     severity: 'error',
     bad: () => file({ format: 4, items: [...parts.items, parts.items[0]!] }),
+    options: BUILD,
   },
   {
     code: 'NV_MBN_EFS_TAGS',
@@ -218,6 +225,51 @@ describe('lint: every §5 rule has a failing fixture (and the clean file passes)
       if (row.severity === 'error') expect(result.ok).toBe(false);
     });
   }
+});
+
+describe('lint profiles (issue 14.12): the default judges a file as the modem does', () => {
+  // Shipped vendor files (a Motorola format-4 SW file of family 7 carries NV 8001 … as NV items; vendors write
+  // mcfg_autoselect_by_uim and delete a path they wrote earlier) are fine for the modem.
+  const autoselect: Partial<McfgItem> = {
+    kind: 'efs',
+    type: 2,
+    nvId: undefined,
+    path: '/nv/item_files/mcfg/mcfg_autoselect_by_uim',
+    attrib: 0x09,
+    data: Uint8Array.of(0x80),
+  };
+  const efs = (attrib: number, data: Uint8Array): McfgItem => ({
+    kind: 'efs',
+    type: 2,
+    attrib,
+    spOps: 0,
+    spare: 0,
+    path: '/nv/item_files/ims/qp_ims_dpl_config',
+    data,
+  });
+  it('mcfg_autoselect_by_uim and NV ids over 7232 are not errors by default, errors with --profile build', () => {
+    for (const bad of [withItem(autoselect), withItem({ nvId: 8001 })]) {
+      expect(lintMbn(bad).ok, JSON.stringify(lintMbn(bad).findings)).toBe(true);
+      expect(lintMbn(bad, BUILD).ok).toBe(false);
+    }
+  });
+  it('a write followed by a delete of the same path is a sequence, not a duplicate', () => {
+    const seq = file({ format: 4, items: [...parts.items, efs(0x40, new Uint8Array(0))] });
+    const r = lintMbn(seq);
+    expect(r.findings.filter((f) => f.code === 'NV_MBN_DUPLICATE')).toEqual([]);
+    expect(r.ok).toBe(true);
+    // Two writes of the same path: the modem applies both (info); the generator refuses (error).
+    const two = file({ format: 4, items: [...parts.items, efs(0x09, new Uint8Array(14))] });
+    expect(lintMbn(two).findings.find((f) => f.code === 'NV_MBN_DUPLICATE')?.severity).toBe('info');
+    expect(lintMbn(two, BUILD).findings.find((f) => f.code === 'NV_MBN_DUPLICATE')?.severity).toBe('error');
+  });
+  it('XML lint uses the build profile unless told otherwise', () => {
+    const xml = sampleMcfgXml().replace(
+      '<NvTrlRecord>',
+      '<NvItemData id="453" mcfgAttributes="0x09" mcfgVariant="1"><Member sizeOf="1" type="uint8">1</Member></NvItemData><NvTrlRecord>',
+    );
+    expect(lintMcfgXml(xml).ok).toBe(false);
+  });
 });
 
 describe('lint of MCFG XML', () => {

@@ -20,14 +20,36 @@ import {
   nodeSha256,
   readFsgKeyFolder,
   readRootCertificates,
+  recordedHwId,
   signFsgImage,
   writeFsgKeys,
   type SignOptions,
 } from '@nv/qcom-fsg-sign/node';
+import { stat } from 'node:fs/promises';
 import { formatTable, type CliContext } from '../context.ts';
+import { hwIdArg } from './hw-id.ts';
 import { usage } from '../options.ts';
 
 const hex16 = (v: bigint): string => `0x${v.toString(16).toUpperCase().padStart(16, '0')}`;
+
+/**
+ * Compares a HW_ID with the `hwId` keygen recorded in a keys folder (`fsg-keys.json`); a mismatch is a warning
+ * (stderr note + `warnings[]` in the JSON), since the modem build, not the folder, decides.
+ */
+async function checkRecordedHwId(ctx: CliContext, dir: string | undefined, hwId: bigint): Promise<FsgFinding[]> {
+  if (dir === undefined) return [];
+  const abs = ctx.resolvePath(dir);
+  if ((await stat(abs).catch(() => undefined))?.isDirectory() !== true) return [];
+  const recorded = await recordedHwId(abs);
+  if (recorded === undefined || recorded === hwId) return [];
+  const f: FsgFinding = {
+    severity: 'warning',
+    code: 'NV_FSG_KEYS_HWID_MISMATCH',
+    message: `--hw-id ${hex16(hwId)} differs from hwId ${hex16(recorded)} that keygen recorded in ${dir}/fsg-keys.json`,
+  };
+  ctx.note(`warning ${f.code}: ${f.message}`);
+  return [f];
+}
 
 function date(text: string | undefined, what: string): Date | undefined {
   if (text === undefined) return undefined;
@@ -62,7 +84,7 @@ export async function fsgKeygen(
     force?: boolean;
   },
 ): Promise<void> {
-  const hwId = parseId(flags.hwId, '--hw-id');
+  const hwId = hwIdArg(flags.hwId);
   const swId = parseId(flags.swId, '--sw-id');
   const notBefore = date(flags.notBefore, '--not-before');
   if (/test/i.test(flags.org)) usage('--org must not contain "test" (keygen never writes it into names)');
@@ -114,7 +136,7 @@ export async function fsgSign(
     force?: boolean;
   },
 ): Promise<void> {
-  const hwId = parseId(flags.hwId, '--hw-id');
+  const hwId = hwIdArg(flags.hwId);
   const swId = parseId(flags.swId, '--sw-id');
   if (flags.signerCmd !== undefined && flags.attestCert === undefined)
     usage('--signer-cmd needs --attest-cert (the certificate of the key the command signs with)');
@@ -148,6 +170,7 @@ export async function fsgSign(
     ...(flags.serialSeed !== undefined ? { serialSeed: flags.serialSeed } : {}),
     allowTestRoot: flags.allowTestRoot === true,
   };
+  const warnings = await checkRecordedHwId(ctx, flags.keys, hwId);
   const meta = await readMeta(ctx, flags.meta);
   if (meta) options.meta = meta;
   const r = await signFsgImage(payload, options);
@@ -157,7 +180,15 @@ export async function fsgSign(
     r.verify.findings.filter((f) => f.severity !== 'info'),
   );
   ctx.result(
-    { rootHash: r.rootHash, hash: r.hash, size: r.size, output: flags.output, hwId: hex16(hwId), swId: hex16(swId) },
+    {
+      rootHash: r.rootHash,
+      hash: r.hash,
+      size: r.size,
+      output: flags.output,
+      hwId: hex16(hwId),
+      swId: hex16(swId),
+      warnings,
+    },
     () =>
       `signed ${input} → ${flags.output} (${r.size} bytes)\nroot ${r.rootHash}\nH3   ${r.hash}\nnext: nv qcom fsg img ${flags.output} --meta efs_image_meta.bin -o ${flags.output}.img`,
   );
@@ -236,20 +267,23 @@ export async function fsgVerify(
     flags.rootHash !== undefined
       ? normalizeRootHash(flags.rootHash)
       : rootHashes(await readRootCertificates([ctx.resolvePath(flags.root as string)])).rootHash;
+  const hwId = flags.hwId !== undefined ? hwIdArg(flags.hwId) : undefined;
+  const warnings = hwId !== undefined ? await checkRecordedHwId(ctx, flags.root, hwId) : [];
   const meta = await readMeta(ctx, flags.meta);
-  const r = verifySignedImage(await readFileLimited(ctx.resolvePath(input)), {
+  const verified = verifySignedImage(await readFileLimited(ctx.resolvePath(input)), {
     rootHash,
-    ...(flags.hwId !== undefined ? { hwId: parseId(flags.hwId, '--hw-id') } : {}),
+    ...(hwId !== undefined ? { hwId } : {}),
     ...(flags.swId !== undefined ? { swId: parseId(flags.swId, '--sw-id') } : {}),
     ...(meta ? { meta } : {}),
     ...(flags.fuseRootHash !== undefined ? { fuseRootHash: normalizeRootHash(flags.fuseRootHash) } : {}),
-    ...(flags.fuseHwId !== undefined ? { fuseHwId: parseId(flags.fuseHwId, '--fuse-hw-id') } : {}),
+    ...(flags.fuseHwId !== undefined ? { fuseHwId: hwIdArg(flags.fuseHwId, '--fuse-hw-id') } : {}),
     allowDummyKey: flags.allowDummyKey === true,
     asPartition: flags.asPartition === true,
     strict: flags.strict === true,
     path: input,
     sha256: nodeSha256,
   });
+  const r = warnings.length > 0 ? { ...verified, findings: [...warnings, ...verified.findings] } : verified;
   ctx.result(r, () =>
     [
       formatTable(
@@ -284,7 +318,7 @@ export async function fsgRootHash(
 ): Promise<void> {
   const ders = await readRootCertificates(inputs.map((p) => ctx.resolvePath(p)));
   const r = rootHashes(ders);
-  const hwId = flags.hwId !== undefined ? parseId(flags.hwId, '--hw-id') : undefined;
+  const hwId = flags.hwId !== undefined ? hwIdArg(flags.hwId) : undefined;
   const swId = flags.swId !== undefined ? parseId(flags.swId, '--sw-id') : undefined;
   const c = rootHashC(r.rootHash, hwId, swId);
   ctx.result({ rootHash: r.rootHash, roots: r.roots, ...(flags.c ? { c } : {}) }, () =>

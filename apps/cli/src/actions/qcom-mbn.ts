@@ -4,7 +4,10 @@ import { NvError, bytesEqual, decodeUtf8 } from '@nv/core';
 import { readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
   buildMbn,
+  diffIsEmpty,
   diffMbn,
+  formatDiffChange,
+  formatDiffValue,
   lintMbn,
   lintMcfgXml,
   parseMbn,
@@ -29,7 +32,15 @@ const findingLine = (f: McfgFinding): string => `${f.severity.padEnd(7)} ${f.cod
 export async function mbnBuild(
   ctx: CliContext,
   xmlPath: string,
-  flags: { output: string; force?: boolean; buildRoot?: string; dialect?: number; format?: number; quirks?: 'jo' },
+  flags: {
+    output: string;
+    force?: boolean;
+    buildRoot?: string;
+    dialect?: number;
+    format?: number;
+    quirks?: 'jo';
+    stripSignature?: boolean;
+  },
 ): Promise<void> {
   const abs = ctx.resolvePath(xmlPath);
   const text = decodeUtf8(await readFileLimited(abs, MAX_MBN), { path: abs });
@@ -45,6 +56,7 @@ export async function mbnBuild(
       ...NODE_HASH_OPTIONS,
       ...(flags.format === undefined ? {} : { format: flags.format }),
       ...(flags.quirks === undefined ? {} : { quirks: flags.quirks }),
+      ...(flags.stripSignature === true ? { stripSignature: true } : {}),
       onWarning: (f) => warnings.push(f),
     },
   );
@@ -72,7 +84,7 @@ export async function mbnInspect(ctx: CliContext, inputs: string[], flags: { wor
   if (single) {
     const s = summarizeMcfg(parseMbn(await readInput(ctx, inputs[0]!), { ...NODE_HASH_OPTIONS, path: inputs[0]! }));
     ctx.result(s, () => {
-      const head = `format ${s.format}  ${s.typeName}  version ${s.version} (family ${s.family}, carrier ${s.carrier})  carrier index ${s.carrierIndex}  ${s.container.kind}${s.container.hashVersion === null ? '' : ` hash v${s.container.hashVersion}`}`;
+      const head = `format ${s.format}  ${s.typeName}  version ${s.version} (family ${s.family}, carrier ${s.carrier})  carrier index ${s.carrierIndex}  ${s.container.kind}${s.container.hashVersion === null ? '' : ` hash v${s.container.hashVersion}`}${s.container.signed ? `  signature ${s.container.signature === 'invalid' ? 'INVALID (no longer matches: changed after signing)' : s.container.signature}` : ''}`;
       const t = s.trailer;
       const trailer = [
         t.name !== undefined ? `name ${t.name}` : '',
@@ -157,22 +169,26 @@ export async function mbnDiff(ctx: CliContext, a: string, b: string): Promise<vo
   const fa = parseMbn(await readInput(ctx, a), { ...NODE_HASH_OPTIONS, path: a });
   const fb = parseMbn(await readInput(ctx, b), { ...NODE_HASH_OPTIONS, path: b });
   const d = diffMbn(fa, fb);
-  const show = (v: unknown): string =>
-    v === null
-      ? '-'
-      : typeof v === 'object'
-        ? ((v as { text?: string; hex: string }).text ?? (v as { hex: string }).hex)
-        : String(v);
+  // Like diff(1): exit 1 when the files differ, 0 when they are the same.
+  if (!diffIsEmpty(d)) ctx.fail();
   ctx.result(
     d,
     () =>
       formatTable(
         [
-          ...d.added.map((x) => ['+', x.key, x.text ?? x.hex]),
-          ...d.removed.map((x) => ['-', x.key, x.text ?? x.hex]),
-          ...d.changed.map((c) => ['~', c.key, `${show(c.from)} → ${show(c.to)}`]),
+          ...d.added.map((x) => [
+            '+',
+            x.key,
+            `attr ${hex2(x.attributes)}${x.mask === undefined ? '' : ` mask ${hex2(x.mask)}`}  ${formatDiffValue(x)}`,
+          ]),
+          ...d.removed.map((x) => [
+            '-',
+            x.key,
+            `attr ${hex2(x.attributes)}${x.mask === undefined ? '' : ` mask ${hex2(x.mask)}`}  ${formatDiffValue(x)}`,
+          ]),
+          ...d.changed.map((c) => ['~', c.key, formatDiffChange(c)]),
         ],
-        ['', 'key', 'value'],
+        ['', 'key', 'change'],
       ) + `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed\n`,
   );
 }
@@ -181,7 +197,7 @@ export async function mbnDiff(ctx: CliContext, a: string, b: string): Promise<vo
 export async function mbnLint(
   ctx: CliContext,
   input: string,
-  flags: { target?: 'jo' | 'v4'; family?: number; buildRoot?: string },
+  flags: { target?: 'jo' | 'v4'; family?: number; buildRoot?: string; profile?: 'device' | 'build' },
 ): Promise<void> {
   const abs = ctx.resolvePath(input);
   const bytes = await readFileLimited(abs, MAX_MBN);
@@ -201,6 +217,7 @@ export async function mbnLint(
     ...NODE_HASH_OPTIONS,
     ...(flags.target === undefined ? {} : { target: flags.target }),
     ...(flags.family === undefined ? {} : { family: flags.family }),
+    ...(flags.profile === undefined ? {} : { profile: flags.profile }),
   };
   const result =
     bytes[i] === 0x3c

@@ -21,6 +21,7 @@ import {
 } from '@nv/device-sim/qcom';
 import { UsageFailure, formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
+import { hwIdArg } from './hw-id.ts';
 
 const MAX_PARTITION = 64 * 1024 * 1024;
 
@@ -82,6 +83,7 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
     ...(change.selection.name !== undefined ? { name: change.selection.name } : {}),
     outcome: change.selection.outcome,
     detail: change.selection.detail,
+    rejected: change.selection.rejected ?? [],
     autoselect: change.selection.autoselect,
     active,
     activation: change.activation
@@ -101,6 +103,10 @@ export async function simQcomMcfg(ctx: CliContext, flags: SimQcomMcfgFlags): Pro
       `loaded:   ${loaded.map((l) => `${l.id} ${l.outcome.replace('NV_SIM_MCFG_', '')}`).join(', ')}`,
       `selected: ${result.selected ?? '(none)'}${result.name ? ` (${result.name})` : ''} — ${result.outcome.replace('NV_SIM_MCFG_', '')}: ${result.detail}`,
     ];
+    // Why nothing (or not that one) was chosen: refused loads and configs that did not match, as in the JSON.
+    for (const l of loaded)
+      if (!l.ok) lines.push(`  refused ${l.id}: ${l.outcome.replace('NV_SIM_MCFG_', '')} — ${l.detail}`);
+    for (const r of result.rejected) lines.push(`  not chosen ${r.id}: ${r.reason}`);
     if (change.activation)
       lines.push(`activation: ${change.activation.outcome.replace('NV_SIM_MCFG_', '')} — ${change.activation.detail}`);
     if (result.applied.length > 0)
@@ -153,7 +159,7 @@ function rootHashArg(text: string, what: string): string {
 export async function simQcomBoot(ctx: CliContext, flags: SimQcomBootFlags): Promise<void> {
   const trust = {
     rootHash: rootHashArg(flags.rootHash, '--root-hash'),
-    hwId: bigId(flags.hwId, '--hw-id'),
+    hwId: hwIdArg(flags.hwId, '--hw-id'),
     swId: bigId(flags.swId, '--sw-id'),
   };
   const fuse =
@@ -161,7 +167,7 @@ export async function simQcomBoot(ctx: CliContext, flags: SimQcomBootFlags): Pro
       ? {
           rootHash:
             flags.fuseRootHash !== undefined ? rootHashArg(flags.fuseRootHash, '--fuse-root-hash') : trust.rootHash,
-          hwId: flags.fuseHwId !== undefined ? bigId(flags.fuseHwId, '--fuse-hw-id') : trust.hwId,
+          hwId: flags.fuseHwId !== undefined ? hwIdArg(flags.fuseHwId, '--fuse-hw-id') : trust.hwId,
         }
       : undefined;
   if (flags.fsg === undefined && flags.state === undefined)

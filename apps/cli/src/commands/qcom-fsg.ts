@@ -25,7 +25,7 @@ export const registerQcomFsg: CommandRegistrar = (program, context) => {
       )
       .requiredOption('-o, --output <dir>', 'keys folder to create')
       .option('--sw-id <id>', 'FS_SIGNED_IMG_SOFTWARE_ID (64-bit, dec or 0x hex)', '0x0')
-      .option('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID (64-bit)', '0x0')
+      .option('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID, all 16 hex digits', '0x0000000000000000')
       .option('--oem-id <id>', 'OEM_ID (16-bit; default: from the HW_ID)')
       .option('--model-id <id>', 'MODEL_ID (16-bit; default: from the HW_ID)')
       .option('--org <name>', 'organisation in the certificate names', 'Customer')
@@ -56,7 +56,7 @@ export const registerQcomFsg: CommandRegistrar = (program, context) => {
         '--keys <dir>',
         'keys folder from keygen (reads ca.key.pem, ca.crt.pem, root.crt.pem; never root.key.pem)',
       )
-      .requiredOption('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID of the modem build')
+      .requiredOption('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID of the modem build (0x + 16 hex digits)')
       .requiredOption('--sw-id <id>', 'FS_SIGNED_IMG_SOFTWARE_ID of the modem build (0x0 on 3.x, 0x1B later)')
       .option('--oem-id <id>', 'OEM_ID OU (default: from the HW_ID)')
       .option('--model-id <id>', 'MODEL_ID OU (default: from the HW_ID)')
@@ -122,7 +122,7 @@ export const registerQcomFsg: CommandRegistrar = (program, context) => {
       .argument('<file>', '.mbn, .img or fsg dump')
       .option('--root-hash <hex>', 'FS_SIGNED_IMG_ROOT_HASH of the modem build')
       .option('--root <cert>', 'root certificate (PEM/DER) or keys folder instead of --root-hash')
-      .option('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID of the modem build')
+      .option('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID of the modem build (0x + 16 hex digits)')
       .option('--sw-id <id>', 'FS_SIGNED_IMG_SOFTWARE_ID of the modem build')
       .option('--meta <file>', 'efs_image_meta.bin (GOLDEN_RAM_SIZE check)')
       .option('--fuse-root-hash <hex>', 'fused root hash (secure-boot fused device)')

@@ -23,6 +23,10 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
       .requiredOption('-o, --output <file>', 'MBN to write')
       .option('--force', 'overwrite the output')
       .option('--build-root <dir>', 'folder that buildPath attributes are relative to (default: the XML folder)')
+      .option(
+        '--strip-signature',
+        'remove the signature of a signed container (nv:container) for unsigned use; without it an edit warns NV_MBN_SIGNATURE_STALE',
+      )
       .addOption(
         new Option('--quirks <q>', 'emulate the JO generator: leading whitespace in a Member adds a 0 element').choices(
           ['jo'] as const,
@@ -39,6 +43,7 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
         ),
       ),
     'nv qcom mbn build mcfg_sw.xml -o mcfg_sw.mbn',
+    'nv qcom mbn build edited.xml -o edited.mbn --strip-signature',
   ).action(async (xml, opts) => {
     const { mbnBuild } = await import('../actions/qcom-mbn.ts');
     await mbnBuild(context(), xml, opts);
@@ -102,8 +107,15 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
           integerArg('--family', { min: 0, max: 255 }),
         ),
       )
+      .addOption(
+        new Option(
+          '--profile <p>',
+          "device: judge as the modem does (default for MBN); build: add the vendor generator's rules (default for XML)",
+        ).choices(['device', 'build'] as const),
+      )
       .option('--build-root <dir>', 'folder that buildPath attributes are relative to (XML input)'),
     'nv qcom mbn lint mcfg_sw.mbn --target jo',
+    'nv qcom mbn lint mcfg_sw.mbn --profile build',
     'nv qcom mbn lint mcfg_sw.xml --json',
   ).action(async (file, opts) => {
     const { mbnLint } = await import('../actions/qcom-mbn.ts');

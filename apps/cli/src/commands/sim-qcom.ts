@@ -28,7 +28,10 @@ export const registerSimQcom: CommandRegistrar = (program, context) => {
       )
       .option('--modemst2 <file>', 'modemst2 partition image')
       .requiredOption('--root-hash <hex>', 'FS_SIGNED_IMG_ROOT_HASH of the modem build (64 hex digits)')
-      .requiredOption('--hw-id <id>', 'FS_SIGNED_IMG_MSM_HW_ID (decimal or 0x hex, 64-bit)')
+      .requiredOption(
+        '--hw-id <id>',
+        'FS_SIGNED_IMG_MSM_HW_ID: 0x and all 16 hex digits (msm_part<<32 | oem<<16 | model)',
+      )
       .requiredOption('--sw-id <id>', 'FS_SIGNED_IMG_SOFTWARE_ID (decimal or 0x hex, 64-bit)')
       .option('--fused', 'secure-boot fuses blown (fused root/HW_ID = --root-hash/--hw-id unless given below)')
       .option('--fuse-root-hash <hex>', 'fused root hash (implies --fused)')
