@@ -201,6 +201,10 @@ export const FSG_ERROR_CODES: ErrorCodeTable = defineErrorCodes('NV_FSG_', {
     'The image fails a modem check (the data names the first failing check).',
     'See the check list of `nv qcom fsg verify` for the reason.',
   ),
+  NV_FSG_SIGNED_INPUT: c(
+    'The input to sign is already a signed image (.mbn, .img or fsg dump), not the fs_image.tar.gz payload.',
+    'Take the payload out first: `nv qcom fsg unwrap <image> -o fs_image.tar.gz`, then sign that.',
+  ),
 });
 
 /** A finding's severity: `error` makes the modem refuse (or the tool refuse), `warning`/`info` do not. */
