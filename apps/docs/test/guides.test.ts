@@ -85,7 +85,9 @@ describe.concurrent('guides', () => {
         } finally {
           release();
         }
-      });
+        // A block's clock starts while earlier blocks of its guide still run (they are awaited above): a long guide
+        // (qcom-fsg-preload has 8 blocks of `nv` runs) needs more than the default on a loaded machine.
+      }, 300_000);
       async function runBlock(): Promise<void> {
         mkdirSync(dir(), { recursive: true });
         for (const cmd of needs) if (!(await commandExists(cmd))) missingSoFar.push(cmd);
