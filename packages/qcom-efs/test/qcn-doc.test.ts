@@ -344,3 +344,30 @@ describe('decode by definition (16.3)', () => {
     );
   });
 });
+
+describe('qcn.schema.json (16.2)', () => {
+  const schema = JSON.parse(readFileSync(new URL('../qcn.schema.json', import.meta.url), 'utf8'));
+  it('describes every key of the model, its required keys are written, hex values match its pattern', () => {
+    const j = qcnToJson(
+      decodeQcn(
+        encodeQcn({
+          ...base,
+          extra: [{ path: '00000000/default/Feature_Mask', type: 'stream', data: Uint8Array.of(1) }],
+        }),
+      ).qcn,
+    );
+    for (const k of Object.keys(j)) expect(Object.keys(schema.properties)).toContain(k);
+    for (const k of schema.required) expect(j).toHaveProperty(k);
+    const hexRe = new RegExp(schema.$defs.hex.pattern);
+    for (const i of j.items) {
+      for (const k of Object.keys(i)) expect(Object.keys(schema.properties.items.items.properties)).toContain(k);
+      expect(i.payload).toMatch(hexRe);
+    }
+    for (const f of j.efs) {
+      for (const k of Object.keys(f)) expect(Object.keys(schema.properties.efs.items.properties)).toContain(k);
+      expect(f.data).toMatch(hexRe);
+    }
+    expect(j.extra).toEqual([{ path: '00000000/default/Feature_Mask', data: '01' }]);
+    expect(schema.properties.format.const).toBe('nv-qcn');
+  });
+});

@@ -637,7 +637,16 @@ export async function qcnDecode(
         );
     }
     for (const f of efs) {
-      if (f.values === undefined || f.trailing !== undefined || f.path.startsWith('/nv/item_files/rfnv/')) continue;
+      // Only what compile places back in the same store: NV_Items (RFNV as NvItem ids >= 20000) and provisioning.
+      if (f.values === undefined || f.trailing !== undefined || f.store === 'EFS_Backup') continue;
+      const rfnv = /^\/nv\/item_files\/rfnv\/(\d{8})$/.exec(f.path);
+      if (rfnv !== null) {
+        if (f.store === 'NV_Items' && Number(rfnv[1]) >= 20000 && Number(rfnv[1]) <= 0xffff)
+          lines.push(
+            `  <NvItem id="${Number(rfnv[1])}" name="${esc(f.name ?? '')}" encoding="dec">${f.values}</NvItem>`,
+          );
+        continue;
+      }
       const prov = f.store === 'Provisioning_Item_Files' ? ' useProvisioningStore="true"' : '';
       lines.push(`  <NvEfsItem fullpathname="${esc(f.path)}" encoding="dec"${prov}>${f.values}</NvEfsItem>`);
     }
@@ -688,7 +697,15 @@ export async function efsToQcn(
     ]),
   );
   ctx.result(
-    { output: flags.output, container, items: qcn.items.length, stores, size: bytes.length, warnings: all },
+    {
+      output: flags.output,
+      container,
+      items: qcn.items.length,
+      efs: qcn.efs.length,
+      stores,
+      size: bytes.length,
+      warnings: all,
+    },
     () =>
       `${flags.output}: ${qcn.items.length} numbered items, NV_Items ${stores['NV_Items']}, Provisioning_Item_Files ${stores['Provisioning_Item_Files']}, EFS_Backup ${stores['EFS_Backup']} (from ${container})\n`,
   );
