@@ -146,6 +146,16 @@ describe('nv qcom qcn diff / convert / decode, efs to-qcn (issue 16)', () => {
     expect(d.changed).toEqual([]);
     expect(d.removed.map((e: { store: string }) => e.store)).toEqual(['Provisioning_Item_Files']);
     expect(d.added.map((e: { store: string }) => e.store)).toEqual(['EFS_Backup']);
+    // From the packed image as well: the same QCN.
+    expect((await runNv(['qcom', 'efs', 'pack', 'tree', '-o', 'tree.tar.gz'], { cwd: dir })).code).toBe(0);
+    const g = await runNv(
+      ['qcom', 'efs', 'to-qcn', 'tree.tar.gz', '--definition', 'def.xml', '-o', 'fromgz.xqcn', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(JSON.parse(g.stdout)).toMatchObject({ container: 'gzip>tar', items: 2, efs: 2 });
+    expect((await runNv(['qcom', 'qcn', 'diff', 'fromtree.qcn', 'fromgz.xqcn'], { cwd: dir })).code).toBe(0);
   });
 
   it.skipIf(!(hasTool('gsf') && hasTool('python3')))(

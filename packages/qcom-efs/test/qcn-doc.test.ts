@@ -165,6 +165,22 @@ const content = (q: Qcn) => ({
 });
 const viaJson = (q: Qcn): Qcn => qcnFromJson(JSON.parse(JSON.stringify(qcnToJson(q))));
 
+describe('diffQcn properties (16.1)', () => {
+  it('a model against itself is empty; swapping the sides swaps added and removed', () => {
+    fc.assert(
+      fc.property(arbQcn, arbQcn, (a, b) => {
+        expect(diffQcn(a, a)).toEqual({ added: [], removed: [], changed: [] });
+        const ab = diffQcn(a, b);
+        const ba = diffQcn(b, a);
+        expect(ba.added).toEqual(ab.removed);
+        expect(ba.removed).toEqual(ab.added);
+        expect(ba.changed.map((c) => [c.b, c.a])).toEqual(ab.changed.map((c) => [c.a, c.b]));
+      }),
+      { numRuns: Math.min(FUZZ_RUNS, 100) },
+    );
+  });
+});
+
 describe('JSON model and convert round trips (16.2)', () => {
   it('QCN → JSON → QCN → XQCN → JSON → QCN keeps the content (property)', () => {
     fc.assert(

@@ -57,7 +57,11 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
   );
 
   const qcn = withExample(
-    qcom.command('qcn').description('QCN backups (OLE2 compound files): inspect, expand into an EFS tree'),
+    qcom
+      .command('qcn')
+      .description(
+        'QCN backups (OLE2 compound files): inspect, diff, convert (XQCN, JSON), decode, expand into an EFS tree',
+      ),
     'nv qcom qcn inspect backup.qcn',
   );
   withExample(
