@@ -361,6 +361,27 @@ describe('decode by definition (16.3)', () => {
   });
 });
 
+describe('decode fuzz (16.3)', () => {
+  it('short and odd-length data never throws; the decoded prefix compiles back, the rest is trailing', () => {
+    const d = def;
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 20 }), (data) => {
+        const r = decodeEfsFile(efs('NV_Items', '/nv/item_files/rfnv/00020000', [...data]), d);
+        const back = compileNvSource(
+          parseXml(`<NvSource><NvItem id="20000" encoding="dec">${r.values}</NvItem></NvSource>`, 's.xml'),
+          d,
+        ).qcn.efs[0]?.data as Uint8Array;
+        const used =
+          r.values === '' ? 0 : Math.min(data.length, [1, 2, 4][Math.min(r.values!.split(',').length - 1, 2)]!);
+        expect(bytesToHex(back.subarray(0, used))).toBe(bytesToHex(data.subarray(0, used)));
+        const rest = data.subarray(used);
+        expect(r.trailing !== undefined).toBe(rest.some((b) => b !== 0));
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+});
+
 describe('qcn.schema.json (16.2)', () => {
   const schema = JSON.parse(readFileSync(new URL('../qcn.schema.json', import.meta.url), 'utf8'));
   it('describes every key of the model, its required keys are written, hex values match its pattern', () => {
