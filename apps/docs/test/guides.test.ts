@@ -86,7 +86,7 @@ describe.concurrent('guides', () => {
       let release: (v?: unknown) => void = () => {};
       const after = previous;
       previous = new Promise((r) => (release = r));
-      // Blocks start together but run one after the other: each gets 60 s of its own on top of the wait for the
+      // Blocks start together but run one after the other: each gets 120 s of its own on top of the wait for the
       // blocks before it (a longer guide must not time out its last blocks on a busy machine).
       it(
         `block ${i + 1}${needs.length ? ` (nv ${needs.join(', nv ')})` : ''}`,
@@ -98,7 +98,7 @@ describe.concurrent('guides', () => {
             release();
           }
         },
-        60_000 * (i + 1),
+        120_000 * (i + 1),
       );
       async function runBlock(): Promise<void> {
         mkdirSync(dir(), { recursive: true });

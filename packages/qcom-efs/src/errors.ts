@@ -296,6 +296,10 @@ const CODES = {
     meaning: 'An EFS file is in no conf list and no backup list, so its QCN store was guessed (EFS_Backup) (W).',
     fix: 'List the path in /nv/item_files/conf/<module>.conf or under a folder of a .bl file if another store is wanted.',
   },
+  NV_EFS_BAD_QCN_JSON: {
+    meaning: 'A QCN JSON model (`qcn convert` output, `qcn.schema.json`) has a missing or malformed value (E).',
+    fix: 'Correct the value at the JSON path named in the message; the schema is @nv/qcom-efs/qcn.schema.json.',
+  },
 };
 
 /** A code of `@nv/qcom-efs` (`NV_EFS_…`). */

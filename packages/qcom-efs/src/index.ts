@@ -83,3 +83,24 @@ export {
 } from './lint.ts';
 export type { LintFinding, LintLists, LintOptions, StrippedEntry } from './lint.ts';
 export { decodeXqcn, encodeXqcn } from './xqcn.ts';
+export {
+  QCN_JSON_FORMAT,
+  QCN_JSON_VERSION,
+  decodeEfsFile,
+  decodeQcnItem,
+  decodeWithDefinition,
+  diffQcn,
+  qcnFromJson,
+  qcnToJson,
+} from './qcn-doc.ts';
+export type {
+  DecodedFields,
+  DecodedItem,
+  DecodedValue,
+  QcnDiff,
+  QcnDiffEntry,
+  QcnJson,
+  QcnJsonEfsFile,
+  QcnJsonItem,
+  QcnJsonStream,
+} from './qcn-doc.ts';

@@ -355,6 +355,12 @@ export interface QcnWriteOptions {
   readonly producer?: string;
   /** FILETIME of storages (default 0, §3.5). */
   readonly filetime?: bigint;
+  /**
+   * Keep the layout a reader found (`qcn convert`: a QPST backup keeps its streams): records in the model's order
+   * instead of sorted by (id, index), and each EFS file's `<K>` stream name (`key`) when every file of a store has
+   * one and they are distinct. Default: sorted records, `%08X` keys in bytewise path order.
+   */
+  readonly keepLayout?: boolean;
 }
 
 /**
@@ -410,7 +416,8 @@ export function qcnToEntries(qcn: Qcn, options: QcnWriteOptions = {}): CfbEntry[
   const subs = [...new Set(qcn.items.map((i) => i.subscription))].sort((a, b) => a - b);
   if (!subs.includes(0)) subs.unshift(0);
   for (const sub of subs) {
-    const recs = qcn.items.filter((i) => i.subscription === sub).sort((a, b) => a.id - b.id || a.index - b.index);
+    const recs = qcn.items.filter((i) => i.subscription === sub);
+    if (options.keepLayout !== true) recs.sort((a, b) => a.id - b.id || a.index - b.index);
     const w = new ByteWriter(QCN_RECORD_BYTES * recs.length + 1);
     for (const r of recs) {
       if (r.payload.length > QCN_PAYLOAD_BYTES)
@@ -429,15 +436,19 @@ export function qcnToEntries(qcn: Qcn, options: QcnWriteOptions = {}): CfbEntry[
     });
   }
   for (const store of ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const) {
-    const files = qcn.efs
-      .filter((f) => f.store === store)
-      .sort((a, b) => cmp(encodeLatin1(a.path), encodeLatin1(b.path)));
+    const files = qcn.efs.filter((f) => f.store === store);
+    if (options.keepLayout !== true) files.sort((a, b) => cmp(encodeLatin1(a.path), encodeLatin1(b.path)));
     out.push(
       { path: `${modelName}/default/${store}/EFS_Dir`, type: 'storage' },
       { path: `${modelName}/default/${store}/EFS_Data`, type: 'storage' },
     );
+    const keys = files.map((f) => f.key?.toLowerCase());
+    const keep =
+      options.keepLayout === true &&
+      keys.every((k) => k !== undefined && /^[^/\\:!]{1,31}$/.test(k)) &&
+      new Set(keys).size === keys.length;
     files.forEach((f, i) => {
-      const k = i.toString(16).toUpperCase().padStart(8, '0');
+      const k = keep ? (f.key as string) : i.toString(16).toUpperCase().padStart(8, '0');
       const p = encodeLatin1(f.path);
       const dir =
         store === 'NV_Items'

@@ -227,6 +227,10 @@ const CODES = {
     meaning: 'The image fails a modem check (the data names the first failing check).',
     fix: 'See the check list of `nv qcom fsg verify` for the reason.',
   },
+  NV_FSG_SIGNED_INPUT: {
+    meaning: 'The input to sign is already a signed image (.mbn, .img or fsg dump), not the fs_image.tar.gz payload.',
+    fix: 'Take the payload out first: `nv qcom fsg unwrap <image> -o fs_image.tar.gz`, then sign that.',
+  },
 };
 
 /** A code of `@nv/qcom-fsg-sign` (`NV_FSG_…`). */

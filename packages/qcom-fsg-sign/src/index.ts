@@ -94,3 +94,5 @@ export {
   verifySignedImage,
 } from './verify.ts';
 export type { InspectCert, InspectResult, VerifyCheck, VerifyOptions, VerifyResult } from './verify.ts';
+export { unwrapFsgImage } from './unwrap.ts';
+export type { UnwrapResult } from './unwrap.ts';

@@ -21,8 +21,18 @@ import {
   nvInfoFromTree,
   parseNvInfo,
   qcnToEfsTree,
+  diffQcn,
+  decodeEfsFile,
+  decodeQcnItem,
+  efsTreeToQcn,
+  nvInfoFromDefinition,
+  qcnFromJson,
+  qcnToJson,
   type EfsTree,
   type EfsWarning,
+  type NvDefinition,
+  type Qcn,
+  type QcnDiffEntry,
   type NvInfoEntry,
   type TarFormat,
 } from '@nv/qcom-efs';
@@ -35,7 +45,7 @@ import {
   writeEfsFolder,
   writeEfsImageFile,
 } from '@nv/qcom-efs/node';
-import { stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 
@@ -47,6 +57,15 @@ function isXml(bytes: Uint8Array): boolean {
 
 function warn(ctx: CliContext, warnings: readonly EfsWarning[]): void {
   for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function isFolder(path: string): Promise<boolean> {
@@ -143,6 +162,37 @@ export async function efsUnpack(
   );
 }
 
+/** Merges NV info tables, later sources winning per id (§3.6: definition < reference tree < user table). */
+function mergeNvInfo(...tables: (readonly NvInfoEntry[])[]): NvInfoEntry[] {
+  const m = new Map<number, NvInfoEntry>();
+  for (const t of tables) for (const e of t) m.set(e.id, e);
+  return [...m.values()].sort((a, b) => a.id - b.id);
+}
+
+/** The NV info sidecar `nv qcom nv compile` writes beside its output (decision, README). */
+export const NV_INFO_SIDECAR = '.nv-info.json';
+
+async function readNvInfoJson(ctx: CliContext, file: string): Promise<NvInfoEntry[]> {
+  const bytes = await readFileLimited(ctx.resolvePath(file), 16 * 1024 * 1024);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw new NvError('NV_EFS_BAD_NV_INFO', `${file} is not valid JSON`, { path: file, cause });
+  }
+  try {
+    return parseNvInfo(json);
+  } catch (error) {
+    throw NvError.isInstance(error) ? error.withPath(file) : error;
+  }
+}
+
+function readDefinition(ctx: CliContext, file: string): NvDefinition {
+  const def = parseNvDefinition(loadXml(ctx.resolvePath(file), nodeXmlResolver()));
+  if (def.warnings !== undefined) warn(ctx, def.warnings);
+  return def;
+}
+
 async function readNvInfo(ctx: CliContext, flags: { nvInfo?: string; reference?: string }): Promise<NvInfoEntry[]> {
   const out: NvInfoEntry[] = [];
   if (flags.reference !== undefined) out.push(...nvInfoFromTree((await readTree(ctx, flags.reference)).tree));
@@ -162,10 +212,25 @@ async function readNvInfo(ctx: CliContext, flags: { nvInfo?: string; reference?:
   return out;
 }
 
-/** A QCN or an XQCN (XML, detected by its first non-blank character `<`). */
+function isJson(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  return bytes[i] === 0x7b;
+}
+
+/** A QCN, an XQCN (XML, detected by its first non-blank character `<`) or the JSON model (`{`). */
 async function readQcnFile(ctx: CliContext, file: string) {
   const bytes = await readFileLimited(ctx.resolvePath(file), 256 * 1024 * 1024);
   try {
+    if (isJson(bytes)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(bytes));
+      } catch (cause) {
+        throw new NvError('NV_EFS_BAD_QCN_JSON', `${file} is not valid JSON`, { path: file, cause });
+      }
+      return { bytes, xml: true, qcn: qcnFromJson(json), warnings: [] as EfsWarning[] };
+    }
     if (isXml(bytes)) return { bytes, xml: true, ...decodeXqcn(new TextDecoder().decode(bytes), file) };
     return { bytes, xml: false, ...decodeQcn(bytes) };
   } catch (error) {
@@ -246,10 +311,19 @@ export async function qcnToEfs(
     reference?: string;
     skipUnknown?: boolean;
     relativeRoot?: string;
+    definition?: string;
   },
 ): Promise<void> {
   const { qcn, warnings: qw } = await readQcnFile(ctx, file);
-  const nvInfo = await readNvInfo(ctx, flags);
+  // §3.6: the definition heuristic (or the sidecar nv compile wrote) < a reference tree < the user's table.
+  const base: NvInfoEntry[] = [];
+  const sidecar = ctx.resolvePath(file) + NV_INFO_SIDECAR;
+  if (flags.definition !== undefined) base.push(...nvInfoFromDefinition(readDefinition(ctx, flags.definition)));
+  else if (flags.nvInfo === undefined && (await exists(sidecar))) {
+    ctx.note(`using the NV sizes recorded by nv qcom nv compile in ${file}${NV_INFO_SIDECAR}`);
+    base.push(...(await readNvInfoJson(ctx, file + NV_INFO_SIDECAR)));
+  }
+  const nvInfo = mergeNvInfo(base, await readNvInfo(ctx, flags));
   const { tree, warnings } = qcnToEfsTree(qcn, {
     nvInfo,
     skipUnknown: flags.skipUnknown === true,
@@ -279,6 +353,7 @@ export async function nvCompile(
 ): Promise<void> {
   const out = ctx.resolvePath(flags.output);
   await assertCanWrite(out, flags.force === true);
+  await assertCanWrite(out + NV_INFO_SIDECAR, flags.force === true);
   const r = compileNvSourceFiles(ctx.resolvePath(master), ctx.resolvePath(flags.definition), {
     strict: flags.strict === true,
     ...(flags.efsVariableSize !== undefined ? { efsVariableSize: flags.efsVariableSize } : {}),
@@ -288,8 +363,30 @@ export async function nvCompile(
   // An output named *.xqcn gets the XML form (§2.5).
   const bytes = /\.xqcn$/i.test(flags.output) ? new TextEncoder().encode(encodeXqcn(r.qcn)) : encodeQcn(r.qcn);
   await writeFileAtomic(out, bytes, { force: flags.force === true });
+  // The NV sizes the definition gave, for a later `qcn to-efs` of this output (decision, README): a sidecar, since
+  // a QCN cannot carry them without a stream vendor readers do not know.
+  const def = parseNvDefinition(loadXml(ctx.resolvePath(flags.definition), nodeXmlResolver()));
+  const nvInfo = nvInfoFromDefinition(def).filter((e) => r.qcn.items.some((i) => i.id === e.id));
+  await writeFileAtomic(
+    out + NV_INFO_SIDECAR,
+    new TextEncoder().encode(
+      `${JSON.stringify(
+        nvInfo.map((e) => ({ id: e.id, size: e.size, arraySize: e.arraySize })),
+        null,
+        1,
+      )}\n`,
+    ),
+    { force: flags.force === true },
+  );
   ctx.result(
-    { items: r.items, efsItems: r.efsItems, warnings: r.warnings, output: flags.output, size: bytes.length },
+    {
+      items: r.items,
+      efsItems: r.efsItems,
+      warnings: r.warnings,
+      output: flags.output,
+      size: bytes.length,
+      nvInfo: flags.output + NV_INFO_SIDECAR,
+    },
     () => `${flags.output}: ${r.items} numbered items, ${r.efsItems} EFS items, ${r.warnings.length} warnings\n`,
   );
 }
@@ -441,5 +538,175 @@ export async function efsRepack(
       }
       return `${lines.join('\n')}\n`;
     },
+  );
+}
+
+/** Writes a QCN model in the format its file name says: `.json` (the model), `.xqcn`, else QCN. */
+function encodeByName(qcn: Qcn, name: string): Uint8Array {
+  if (/\.json$/i.test(name)) return new TextEncoder().encode(`${JSON.stringify(qcnToJson(qcn), null, 2)}\n`);
+  if (/\.xqcn$/i.test(name)) return new TextEncoder().encode(encodeXqcn(qcn, { keepLayout: true }));
+  return encodeQcn(qcn, { keepLayout: true });
+}
+
+/** `nv qcom qcn convert` (issue 16.2) */
+export async function qcnConvert(
+  ctx: CliContext,
+  input: string,
+  flags: { output: string; force?: boolean },
+): Promise<void> {
+  const out = ctx.resolvePath(flags.output);
+  await assertCanWrite(out, flags.force === true);
+  const { qcn, warnings } = await readQcnFile(ctx, input);
+  warn(ctx, warnings);
+  const bytes = encodeByName(qcn, flags.output);
+  await writeFileAtomic(out, bytes, { force: flags.force === true });
+  const format = /\.json$/i.test(flags.output) ? 'json' : /\.xqcn$/i.test(flags.output) ? 'xqcn' : 'qcn';
+  ctx.result(
+    {
+      output: flags.output,
+      format,
+      size: bytes.length,
+      items: qcn.items.length,
+      efs: qcn.efs.length,
+      extra: qcn.extra.length,
+      warnings,
+    },
+    () =>
+      `${flags.output}: ${format}, ${qcn.items.length} numbered items, ${qcn.efs.length} EFS files, ${qcn.extra.length} other streams\n`,
+  );
+}
+
+function diffLabel(e: QcnDiffEntry): string {
+  return e.kind === 'item'
+    ? `NV ${e.id}${e.index ? `_${e.index}` : ''}${e.subscription ? ` (sub ${e.subscription})` : ''}`
+    : `${e.store} ${e.path}`;
+}
+
+/** `nv qcom qcn diff` (issue 16.1): exit 1 when the two differ. */
+export async function qcnDiff(ctx: CliContext, a: string, b: string, flags: { definition?: string }): Promise<void> {
+  const ra = await readQcnFile(ctx, a);
+  const rb = await readQcnFile(ctx, b);
+  warn(ctx, [...ra.warnings, ...rb.warnings]);
+  const definition = flags.definition !== undefined ? readDefinition(ctx, flags.definition) : undefined;
+  const d = diffQcn(ra.qcn, rb.qcn, definition !== undefined ? { definition } : {});
+  const same = d.added.length + d.removed.length + d.changed.length === 0;
+  if (!same) ctx.fail();
+  const f = (x: unknown): string => (x === undefined ? '' : ` ${JSON.stringify(x)}`);
+  ctx.result({ same, ...d }, () => {
+    if (same) return `${a} and ${b}: same items and EFS files\n`;
+    const lines = [`${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`];
+    for (const e of d.removed) lines.push(`- ${diffLabel(e)}: ${e.value}${f(e.fields)}`);
+    for (const e of d.added) lines.push(`+ ${diffLabel(e)}: ${e.value}${f(e.fields)}`);
+    for (const e of d.changed) {
+      lines.push(`~ ${diffLabel(e)}`, `    a: ${e.a}${f(e.fieldsA)}`, `    b: ${e.b}${f(e.fieldsB)}`);
+    }
+    return `${lines.join('\n')}\n`;
+  });
+}
+
+/** `nv qcom qcn decode` (issue 16.3) */
+export async function qcnDecode(
+  ctx: CliContext,
+  file: string,
+  flags: { definition: string; id?: number[]; output?: string; force?: boolean },
+): Promise<void> {
+  const { qcn, warnings } = await readQcnFile(ctx, file);
+  warn(ctx, warnings);
+  const def = readDefinition(ctx, flags.definition);
+  const ids = flags.id !== undefined ? new Set(flags.id) : undefined;
+  const items = qcn.items
+    .filter((i) => ids === undefined || ids.has(i.id))
+    .map((i) => ({ id: i.id, index: i.index, subscription: i.subscription, ...decodeQcnItem(i, def) }));
+  const efs = qcn.efs
+    .filter((f) => {
+      const m = /^\/nv\/item_files\/rfnv\/(\d{8})$/.exec(f.path);
+      return ids === undefined || (m !== null && ids.has(Number(m[1])));
+    })
+    .map((f) => ({ store: f.store, path: f.path, ...decodeEfsFile(f, def) }));
+  if (flags.output !== undefined) {
+    // An NvSource that `nv qcom nv compile` turns back into the same bytes (decoded items; others as byteStream).
+    const out = ctx.resolvePath(flags.output);
+    await assertCanWrite(out, flags.force === true);
+    const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+    const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<NvSource>'];
+    for (const i of items) {
+      if (i.subscription !== 0) continue;
+      if (i.values !== undefined && i.trailing === undefined)
+        lines.push(
+          `  <NvItem id="${i.id}" index="${i.index}" name="${esc(i.name ?? '')}" encoding="dec">${i.values}</NvItem>`,
+        );
+    }
+    for (const f of efs) {
+      // Only what compile places back in the same store: NV_Items (RFNV as NvItem ids >= 20000) and provisioning.
+      if (f.values === undefined || f.trailing !== undefined || f.store === 'EFS_Backup') continue;
+      const rfnv = /^\/nv\/item_files\/rfnv\/(\d{8})$/.exec(f.path);
+      if (rfnv !== null) {
+        if (f.store === 'NV_Items' && Number(rfnv[1]) >= 20000 && Number(rfnv[1]) <= 0xffff)
+          lines.push(
+            `  <NvItem id="${Number(rfnv[1])}" name="${esc(f.name ?? '')}" encoding="dec">${f.values}</NvItem>`,
+          );
+        continue;
+      }
+      const prov = f.store === 'Provisioning_Item_Files' ? ' useProvisioningStore="true"' : '';
+      lines.push(`  <NvEfsItem fullpathname="${esc(f.path)}" encoding="dec"${prov}>${f.values}</NvEfsItem>`);
+    }
+    lines.push('</NvSource>', '');
+    await writeFileAtomic(out, new TextEncoder().encode(lines.join('\n')), { force: flags.force === true });
+  }
+  ctx.result({ items, efs, warnings, ...(flags.output !== undefined ? { output: flags.output } : {}) }, () => {
+    const lines: string[] = [];
+    for (const i of items)
+      lines.push(
+        `NV ${i.id}${i.index ? `_${i.index}` : ''}${i.subscription ? ` (sub ${i.subscription})` : ''} ${i.name ?? '(unknown)'}: ${
+          i.fields !== undefined ? JSON.stringify(i.fields) : i.bytes
+        }`,
+      );
+    for (const f of efs)
+      lines.push(
+        `${f.store} ${f.path}${f.name !== undefined ? ` ${f.name}` : ''}: ${f.fields !== undefined ? JSON.stringify(f.fields) : f.bytes}`,
+      );
+    return `${lines.join('\n')}\n`;
+  });
+}
+
+/** `nv qcom efs to-qcn` (issue 16.4, spec §3.8) */
+export async function efsToQcn(
+  ctx: CliContext,
+  input: string,
+  flags: { output: string; force?: boolean; model?: number; nvInfo?: string; definition?: string },
+): Promise<void> {
+  const out = ctx.resolvePath(flags.output);
+  await assertCanWrite(out, flags.force === true);
+  const { tree, container, warnings: rw } = await readTree(ctx, input);
+  const nvInfo = mergeNvInfo(
+    flags.definition !== undefined ? nvInfoFromDefinition(readDefinition(ctx, flags.definition)) : [],
+    flags.nvInfo !== undefined ? await readNvInfoJson(ctx, flags.nvInfo) : [],
+  );
+  const { qcn, warnings } = efsTreeToQcn(tree, {
+    nvInfo,
+    ...(flags.model !== undefined ? { model: flags.model } : {}),
+  });
+  const all = [...rw, ...warnings];
+  warn(ctx, all);
+  const bytes = encodeByName(qcn, flags.output);
+  await writeFileAtomic(out, bytes, { force: flags.force === true });
+  const stores = Object.fromEntries(
+    (['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const).map((s) => [
+      s,
+      qcn.efs.filter((f) => f.store === s).length,
+    ]),
+  );
+  ctx.result(
+    {
+      output: flags.output,
+      container,
+      items: qcn.items.length,
+      efs: qcn.efs.length,
+      stores,
+      size: bytes.length,
+      warnings: all,
+    },
+    () =>
+      `${flags.output}: ${qcn.items.length} numbered items, NV_Items ${stores['NV_Items']}, Provisioning_Item_Files ${stores['Provisioning_Item_Files']}, EFS_Backup ${stores['EFS_Backup']} (from ${container})\n`,
   );
 }

@@ -1,9 +1,11 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { NvError } from '@nv/core';
-import { readFileLimited, writeFileAtomic } from '@nv/core/node';
+import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
+  detectSignedImage,
   inspectSignedImage,
+  unwrapFsgImage,
   normalizeRootHash,
   parseEfsImageMeta,
   parseId,
@@ -146,6 +148,13 @@ export async function fsgSign(
     usage('give --keys <dir> (from keygen), or --ca-cert and --root-cert');
   const notBefore = date(flags.notBefore, '--not-before');
   const payload = await readFileLimited(ctx.resolvePath(input));
+  const signedAs = detectSignedImage(payload);
+  if (signedAs !== undefined)
+    throw new NvError(
+      'NV_FSG_SIGNED_INPUT',
+      `${input} is already a signed image (${signedAs}); unwrap it first: nv qcom fsg unwrap ${input} -o fs_image.tar.gz, then sign fs_image.tar.gz`,
+      { path: input, offset: 0, data: { container: signedAs } },
+    );
   const certFile = async (p: string): Promise<Uint8Array> =>
     certificatesFrom(await readFileLimited(ctx.resolvePath(p), 1024 * 1024), p)[0] as Uint8Array;
   const base =
@@ -327,5 +336,35 @@ export async function fsgRootHash(
       : ders.length > 1
         ? [...r.roots.map((h, i) => `${h}  ${inputs[i] ?? ''}`), `${r.rootHash}  (aggregate)`].join('\n')
         : r.rootHash,
+  );
+}
+
+/** `nv qcom fsg unwrap` (issue 16.5): the payload exactly as signed, and the old signer's root hash. */
+export async function fsgUnwrap(
+  ctx: CliContext,
+  input: string,
+  flags: { output: string; force?: boolean },
+): Promise<void> {
+  const out = ctx.resolvePath(flags.output);
+  await assertCanWrite(out, flags.force === true);
+  const r = unwrapFsgImage(await readFileLimited(ctx.resolvePath(input)), input);
+  await writeFileAtomic(out, r.payload, { force: flags.force === true });
+  const json = {
+    size: r.size,
+    signed: r.signed,
+    rootHash: r.rootHash,
+    knownRoot: r.knownRoot,
+    container: r.container,
+    format: r.format,
+    offset: r.offset,
+    trailingBytes: r.trailingBytes,
+    output: flags.output,
+  };
+  ctx.result(
+    json,
+    () =>
+      `${input} (${r.container}) → ${flags.output}: ${r.size} bytes of ${r.format} payload, exactly as signed\n` +
+      `old root ${r.rootHash ?? '(none)'}${r.knownRoot !== null ? ` (${r.knownRoot.label})` : ''}\n` +
+      `next: nv qcom fsg sign ${flags.output} --keys <your keys> --hw-id … --sw-id … -o ${flags.output}.mbn\n`,
   );
 }

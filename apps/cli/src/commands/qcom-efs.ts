@@ -57,7 +57,11 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
   );
 
   const qcn = withExample(
-    qcom.command('qcn').description('QCN backups (OLE2 compound files): inspect, expand into an EFS tree'),
+    qcom
+      .command('qcn')
+      .description(
+        'QCN backups (OLE2 compound files): inspect, diff, convert (XQCN, JSON), decode, expand into an EFS tree',
+      ),
     'nv qcom qcn inspect backup.qcn',
   );
   withExample(
@@ -81,12 +85,66 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       .option('--reference <tree>', 'a folder, tar or tar.gz of the same build whose /nvm/num sizes are used')
       .option('--skip-unknown', 'skip numbered items of unknown size (warning) instead of failing')
       .option('--relative-root <path>', 'EFS folder for relative EFS_Backup paths (default: skip them)')
+      .option(
+        '--definition <NvDefinition.xml>',
+        'take legacy NV sizes from this NvDefinition (heuristic; --reference and --nv-info win); without it a <file>.nv-info.json written by nv compile is used',
+      )
       .option('--force', 'replace an existing output folder')
       .action(async (file, opts) => {
         const { qcnToEfs } = await import('../actions/qcom-efs.ts');
         await qcnToEfs(context(), file, opts);
       }),
     'nv qcom qcn to-efs backup.qcn --nv-info sizes.json -o efs/',
+  );
+  withExample(
+    qcn
+      .command('diff')
+      .description(
+        'compare two QCN/XQCN/JSON backups: numbered items by (subscription, id, index), EFS files by (store, path); exit 1 when they differ',
+      )
+      .argument('<a>', 'QCN, XQCN or JSON model')
+      .argument('<b>', 'QCN, XQCN or JSON model')
+      .option('--definition <NvDefinition.xml>', 'also show the values as named fields')
+      .action(async (a, b, opts) => {
+        const { qcnDiff } = await import('../actions/qcom-efs.ts');
+        await qcnDiff(context(), a, b, opts);
+      }),
+    'nv qcom qcn diff stock.qcn mine.xqcn --definition NvDefinition.xml --json',
+  );
+  withExample(
+    qcn
+      .command('convert')
+      .description(
+        'QCN ↔ XQCN ↔ JSON model by the output extension (.qcn, .xqcn, .json; schema @nv/qcom-efs/qcn.schema.json); keeps items, EFS files and their stream names, property info and unknown streams',
+      )
+      .argument('<input>', 'QCN, XQCN or JSON model')
+      .requiredOption('-o, --output <file>', 'output: .json, .xqcn or .qcn')
+      .option('--force', 'replace an existing output file')
+      .action(async (input, opts) => {
+        const { qcnConvert } = await import('../actions/qcom-efs.ts');
+        await qcnConvert(context(), input, opts);
+      }),
+    'nv qcom qcn convert backup.qcn -o backup.json && nv qcom qcn convert backup.json -o edited.qcn',
+  );
+  withExample(
+    qcn
+      .command('decode')
+      .description(
+        'every item as named fields through its NvDefinition (arrays, nested DataTypes, signed types); unknown items as bytes',
+      )
+      .argument('<file>', 'QCN, XQCN or JSON model')
+      .requiredOption('--definition <NvDefinition.xml>', 'NvDefinition with the item layouts')
+      .addOption(new Option('--id <n>', 'only these NV ids (repeatable, or comma-separated)').argParser(idList))
+      .option(
+        '-o, --output <NvSource.xml>',
+        'also write the decoded values as an NvSource that nv compile turns back into the same bytes',
+      )
+      .option('--force', 'replace an existing output file')
+      .action(async (file, opts) => {
+        const { qcnDecode } = await import('../actions/qcom-efs.ts');
+        await qcnDecode(context(), file, opts);
+      }),
+    'nv qcom qcn decode backup.qcn --definition NvDefinition.xml --id 10 --json',
   );
 
   const efs = withExample(
@@ -120,6 +178,28 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
         await efsPack(context(), dir, opts);
       }),
     'nv qcom efs pack efs/ -o fs_image.tar.gz',
+  );
+  withExample(
+    efs
+      .command('to-qcn')
+      .description(
+        'EFS tree → QCN (spec §3.8): /nvm/num → numbered items, RFNV → NV_Items, conf-listed → Provisioning_Item_Files, the rest → EFS_Backup',
+      )
+      .argument('<input>', 'EFS tree folder, tar, tar.gz, .mbn, .img or fsg dump')
+      .requiredOption('-o, --output <out.qcn>', 'QCN to write (.xqcn or .json by extension)')
+      .option('--definition <NvDefinition.xml>', 'which /nvm/num items are indexed (array items)')
+      .option('--nv-info <sizes.json>', 'which /nvm/num items are indexed: {"<id>": {"size": n, "arraySize": k}}')
+      .addOption(
+        new Option('--model <n>', 'mobile model number of the QCN (default 0)').argParser(
+          integerArg('--model', { min: 0, max: 0xffff }),
+        ),
+      )
+      .option('--force', 'replace an existing output file')
+      .action(async (input, opts) => {
+        const { efsToQcn } = await import('../actions/qcom-efs.ts');
+        await efsToQcn(context(), input, opts);
+      }),
+    'nv qcom efs to-qcn fs_image.tar.gz -o backup.qcn --json',
   );
   withExample(
     efs

@@ -83,6 +83,22 @@ export const registerQcomFsg: CommandRegistrar = (program, context) => {
 
   withExample(
     fsg
+      .command('unwrap')
+      .description(
+        'the payload (fs_image.tar.gz) of a signed .mbn, .img or fsg dump exactly as signed, and the old root hash: unwrap → sign with your keys → img re-keys a stock image',
+      )
+      .argument('<image>', '.img, .mbn or fsg partition dump')
+      .requiredOption('-o, --output <fs_image.tar.gz>', 'the payload to write')
+      .option('--force', 'overwrite the output file')
+      .action(async (input, opts) => {
+        const { fsgUnwrap } = await import('../actions/qcom-fsg.ts');
+        await fsgUnwrap(context(), input, opts);
+      }),
+    'nv qcom fsg unwrap fsg.bin -o fs_image.tar.gz --json',
+  );
+
+  withExample(
+    fsg
       .command('img')
       .description('prepend the 512-byte EFS image sector (dest from efs_image_meta.bin) to a bare .mbn')
       .argument('<mbn>', 'fs_image.tar.gz.mbn')
