@@ -23,14 +23,14 @@ import { extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-l
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 
-interface KeyFlags {
+export interface KeyFlags {
   key?: string;
   keyFile?: string;
 }
 
 // Entries as the modem stores them: attributes after the boot-time rewrites (MULTIPLE dropped on eMMC for moly-a,
 // CONFIDENTIAL forced for secure categories…), so names, copies and ciphers match the files on the device.
-async function readTable(ctx: CliContext, path: string): Promise<Ltable> {
+export async function readTable(ctx: CliContext, path: string): Promise<Ltable> {
   const { table, warnings } = await readLtableFiles([ctx.resolvePath(path)]);
   for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
   return { ...table, entries: table.entries.map((e) => effectiveLidEntry(e, table.generation)) };
@@ -60,7 +60,7 @@ function pickEntry(table: Ltable, lid: string | undefined, fileName: string | un
   return e;
 }
 
-async function keyBytes(ctx: CliContext, flags: KeyFlags): Promise<Uint8Array | undefined> {
+export async function keyBytes(ctx: CliContext, flags: KeyFlags): Promise<Uint8Array | undefined> {
   if (flags.key !== undefined && flags.keyFile !== undefined) usage('give --key or --key-file, not both');
   if (flags.key !== undefined) {
     if (!/^(?:[0-9a-fA-F]{2})+$/.test(flags.key)) usage('--key must be hex bytes');
