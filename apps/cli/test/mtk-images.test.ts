@@ -184,3 +184,55 @@ describe.skipIf(!hasTool('python3'))('nv mtk nvram patch|build (needs python3: t
     expect(sized.stdout + sized.stderr).toContain('NV_LID_AP_BAD_SIZE');
   });
 });
+
+describe('nv mtk ap ls|decode|verify', () => {
+  const fileVer = new Uint8Array(148);
+  [...'NVRAM_VER_INFO'].forEach((c, i) => (fileVer[i] = c.charCodeAt(0)));
+  fileVer.set([0x30, 0x30, 0x30], 70);
+  [...'WIFI'].forEach((c, i) => (fileVer[74 + i] = c.charCodeAt(0)));
+  fileVer.set([0x30, 0x30, 0x31], 74 + 70);
+  beforeAll(() => {
+    mkdirSync(join(dir, 'ap', 'APCFG', 'APRDEB'), { recursive: true });
+    mkdirSync(join(dir, 'ap', 'APCFG', 'APRDCL'), { recursive: true });
+    mkdirSync(join(dir, 'ap', 'md', 'NVRAM'), { recursive: true });
+    writeFileSync(join(dir, 'ap', 'APCFG', 'APRDEB', 'WIFI'), Uint8Array.of(1, 2, 3, 4, 0xaa, 0x02));
+    writeFileSync(join(dir, 'ap', 'APCFG', 'APRDCL', 'FILE_VER'), fileVer);
+    writeFileSync(join(dir, 'ap', 'md', 'NVRAM', 'LD0B_001'), Uint8Array.of(0)); // not an AP file: ignored
+  });
+
+  it('verify a folder (only APCFG files), the lid-verify shape; a bad trailer exits 1', async () => {
+    const r = await runNv(['mtk', 'ap', 'verify', 'ap', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const doc = json(r.stdout) as { ok: boolean; files: { path: string; ok: boolean; ver?: string }[] };
+    expect(doc.files.map((f) => [f.path, f.ok, f.ver])).toEqual([
+      ['ap/APCFG/APRDCL/FILE_VER', true, undefined],
+      ['ap/APCFG/APRDEB/WIFI', true, '001'],
+    ]);
+    const ls = await runNv(['mtk', 'ap', 'ls', 'ap', '--json'], { cwd: dir });
+    expect((json(ls.stdout) as { files: unknown[] }).files).toHaveLength(2);
+    writeFileSync(join(dir, 'ap', 'APCFG', 'APRDEB', 'WIFI'), Uint8Array.of(1, 2, 3, 4, 0xaa, 0x07));
+    const bad = await runNv(['mtk', 'ap', 'verify', 'ap', '--json'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    const d = await runNv(['mtk', 'ap', 'decode', join('ap', 'APCFG', 'APRDEB', 'WIFI'), '--json'], { cwd: dir });
+    expect(d.code).toBe(1);
+    expect(json(d.stdout)).toMatchObject({ kind: 'ap', trailer: 'bad', stored: 7, computed: 2, data: '01020304' });
+    const fv = await runNv(['mtk', 'ap', 'decode', join('ap', 'APCFG', 'APRDCL', 'FILE_VER'), '--json'], { cwd: dir });
+    expect((json(fv.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name)).toEqual([
+      'NVRAM_VER_INFO',
+      'WIFI',
+    ]);
+    writeFileSync(join(dir, 'ap', 'APCFG', 'APRDEB', 'WIFI'), Uint8Array.of(1, 2, 3, 4, 0xaa, 0x02));
+  });
+
+  it.skipIf(!hasTool('mke2fs'))('verify an ext4 image the same way (needs mke2fs)', async () => {
+    execFileSync('mke2fs', ['-q', '-F', '-t', 'ext4', '-b', '1024', '-d', join(dir, 'ap'), join(dir, 'ap.img'), '2M'], {
+      stdio: 'ignore',
+    });
+    const r = await runNv(['mtk', 'ap', 'verify', 'ap.img', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect((json(r.stdout) as { files: { path: string }[] }).files.map((f) => f.path)).toEqual([
+      'APCFG/APRDCL/FILE_VER',
+      'APCFG/APRDEB/WIFI',
+    ]);
+  });
+});

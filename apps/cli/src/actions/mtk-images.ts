@@ -1,11 +1,14 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { NvError, decodeUtf8 } from '@nv/core';
+import { NvError, bytesToHex, decodeUtf8 } from '@nv/core';
 import { assertCanWrite, readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import {
   BIN_REGION_MAX_BYTES,
   LID_MAX_FILE_BYTES,
   buildBinRegion,
+  checkApFile,
+  parseFileVer,
+  verifyApFiles,
   isLidFileName,
   patchBinRegionFile,
   scanBinRegionTitles,
@@ -263,4 +266,117 @@ export async function nvramBuild(
     { output: flags.output, size: image.length, files: files.map((f) => ({ name: f.name, size: f.bytes.length })) },
     () => `built ${flags.output}: ${files.length} files, ${image.length} bytes\n`,
   );
+}
+
+async function isExtImage(path: string): Promise<boolean> {
+  let fh;
+  try {
+    if (!(await stat(path)).isFile()) return false;
+    fh = await open(path, 'r');
+    const b = new Uint8Array(2);
+    await fh.read(b, 0, 2, 1080);
+    return b[0] === 0x53 && b[1] === 0xef;
+  } catch (error) {
+    throw toNvIoError(error, path);
+  } finally {
+    await fh?.close();
+  }
+}
+
+// AP files of a folder or an image: those under an APCFG folder when there is one, else every non-LID file.
+async function readApFiles(ctx: CliContext, target: string): Promise<{ path: string; bytes: Uint8Array }[]> {
+  const abs = ctx.resolvePath(target);
+  let all: { path: string; bytes: Uint8Array }[];
+  if (await isExtImage(abs)) {
+    const m = await readExt4Files(await readExt4ImageFile(abs), { path: target, progress: ctx.progress() });
+    all = [...m].map(([path, bytes]) => ({ path, bytes }));
+  } else {
+    const rels: string[] = [];
+    await listTree(abs, abs, rels);
+    all = [];
+    for (const rel of rels)
+      all.push({ path: join(target, rel), bytes: await readFileLimited(join(abs, rel), LID_MAX_FILE_BYTES) });
+  }
+  const norm = (p: string): string => `/${p.split('\\').join('/')}`;
+  const ap = all.filter((f) => norm(f.path).includes('/APCFG/'));
+  return ap.length > 0 ? ap : all.filter((f) => !isLidFileName(basename(f.path)));
+}
+
+async function readSizes(ctx: CliContext, file: string | undefined): Promise<Record<string, number> | undefined> {
+  if (file === undefined) return undefined;
+  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(file), 16 * 1024 * 1024));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new NvError('NV_BAD_INPUT', `${file} is not valid JSON`, { path: file, cause });
+  }
+  if (
+    typeof raw !== 'object' ||
+    raw === null ||
+    Object.values(raw).some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+  )
+    throw new NvError('NV_BAD_INPUT', `${file} must be {"NAME": data size in bytes, …}`, { path: file });
+  return raw as Record<string, number>;
+}
+
+const apRows = (files: ReturnType<typeof verifyApFiles>['files']): string =>
+  formatTable(
+    files.map((f) => [
+      f.ok ? 'ok' : 'FAIL',
+      f.path,
+      String(f.size),
+      f.kind,
+      f.trailer ?? '-',
+      f.ver ?? '-',
+      f.code ?? '',
+    ]),
+    ['result', 'file', 'size', 'kind', 'trailer', 'ver', 'code'],
+  );
+
+/** `nv mtk ap ls` */
+export async function apLs(ctx: CliContext, target: string, flags: { sizes?: string }): Promise<void> {
+  const sizes = await readSizes(ctx, flags.sizes);
+  const r = verifyApFiles(await readApFiles(ctx, target), sizes ? { sizes } : {});
+  const files = r.files.map(({ entries: _e, message: _m, ...f }) => f);
+  ctx.result({ files }, () => apRows(r.files));
+}
+
+/** `nv mtk ap verify`: the `nv mtk lid verify` shape. */
+export async function apVerify(ctx: CliContext, target: string, flags: { sizes?: string }): Promise<void> {
+  const sizes = await readSizes(ctx, flags.sizes);
+  const r = verifyApFiles(await readApFiles(ctx, target), sizes ? { sizes } : {});
+  ctx.result(r, () => apRows(r.files) + `${r.files.filter((f) => f.ok).length}/${r.files.length} AP files ok\n`);
+  if (!r.ok) ctx.fail();
+}
+
+/** `nv mtk ap decode` */
+export async function apDecode(ctx: CliContext, file: string, flags: { size?: number }): Promise<void> {
+  const bytes = await readFileLimited(ctx.resolvePath(file), LID_MAX_FILE_BYTES);
+  if (basename(file) === 'FILE_VER') {
+    const entries = parseFileVer(bytes, bytes.length % 74 === 0 ? 'new' : 'old', file);
+    ctx.result({ kind: 'filever', size: bytes.length, entries }, () =>
+      formatTable(
+        entries.map((e) => [String(e.lid), e.name, e.ver]),
+        ['lid', 'name', 'ver'],
+      ),
+    );
+    return;
+  }
+  const c = checkApFile(bytes, flags.size, file);
+  const json = {
+    kind: 'ap',
+    size: bytes.length,
+    ok: c.ok,
+    trailer: c.trailer,
+    dataSize: c.data.length,
+    ...(c.stored !== undefined ? { stored: c.stored, computed: c.computed } : {}),
+    data: bytesToHex(c.data),
+  };
+  ctx.result(
+    json,
+    () =>
+      `${c.data.length} data bytes, trailer ${c.trailer}${c.stored !== undefined ? ` (CheckNo 0x${c.stored.toString(16)}, computed 0x${(c.computed ?? 0).toString(16)})` : ''}\n${json.data.length > 128 ? `${json.data.slice(0, 128)}…` : json.data}\n`,
+  );
+  if (!c.ok) ctx.fail();
 }

@@ -120,4 +120,45 @@ export const registerMtkImages: CommandRegistrar = (program, context) => {
     const { nvramBuild } = await import('../actions/mtk-images.ts');
     await nvramBuild(context(), dir, opts);
   });
+
+  const ap = withExample(
+    mtk.command('ap').description('AP-side NVRAM files (APCFG/APRDEB, APRDCL, FILE_VER): trailers, sizes, versions'),
+    'nv mtk ap verify nvdata/APCFG',
+  );
+  const apInput = '<dir-or-image>';
+  const apInputHelp = 'APCFG folder (or nvdata root), or an ext4 nvdata image';
+  const sizes = 'JSON {"WIFI": 512, …}: data size (recSize × recNum) per file from the AP table';
+  withExample(
+    ap
+      .command('ls')
+      .description('AP files with size, trailer state and FILE_VER version')
+      .argument(apInput, apInputHelp)
+      .option('--sizes <json>', sizes),
+    'nv mtk ap ls nvdata.img --json',
+  ).action(async (target, opts) => {
+    const { apLs } = await import('../actions/mtk-images.ts');
+    await apLs(context(), target, opts);
+  });
+  withExample(
+    ap
+      .command('decode')
+      .description('one AP file (data and check trailer) or FILE_VER (its entries)')
+      .argument('<file>', 'AP file, e.g. APCFG/APRDEB/WIFI')
+      .option('--size <n>', 'data size from the AP table (recSize × recNum)', integerArg('--size', { min: 0 })),
+    'nv mtk ap decode APCFG/APRDCL/FILE_VER --json',
+  ).action(async (file, opts) => {
+    const { apDecode } = await import('../actions/mtk-images.ts');
+    await apDecode(context(), file, opts);
+  });
+  withExample(
+    ap
+      .command('verify')
+      .description('check every AP file: trailer, size (with --sizes), FILE_VER (exit 1 on failure)')
+      .argument(apInput, apInputHelp)
+      .option('--sizes <json>', sizes),
+    'nv mtk ap verify nvdata/APCFG --sizes ap-sizes.json --json',
+  ).action(async (target, opts) => {
+    const { apVerify } = await import('../actions/mtk-images.ts');
+    await apVerify(context(), target, opts);
+  });
 };
