@@ -67,6 +67,8 @@ describe.skipIf(!hasTool('mke2fs') || !hasTool('debugfs'))('nv mtk nvdata (needs
       'md/NVRAM/NVD_DATA/AB12A001',
       'md/NVRAM/NVD_DATA/AB12B001',
     ]);
+    const lv = await runNv(['mtk', 'lid', 'verify', 'nvdata.img', '--json'], { cwd: dir });
+    expect(json(lv.stdout)).toEqual(json(v.stdout)); // nv mtk lid verify takes the image too
     const x = await runNv(['mtk', 'nvdata', 'extract', 'nvdata.img', '-o', 'out', '--json'], { cwd: dir });
     expect(x.code).toBe(0);
     expect(readFileSync(join(dir, 'out', 'md', 'README'), 'utf8')).toBe('not a LID');

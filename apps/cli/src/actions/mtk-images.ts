@@ -268,7 +268,8 @@ export async function nvramBuild(
   );
 }
 
-async function isExtImage(path: string): Promise<boolean> {
+/** True when `path` is a regular file with the ext superblock magic (an nvdata/protect image). */
+export async function isExtImage(path: string): Promise<boolean> {
   let fh;
   try {
     if (!(await stat(path)).isFile()) return false;

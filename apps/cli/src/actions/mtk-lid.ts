@@ -232,6 +232,9 @@ export async function lidVerify(
   flags: KeyFlags & { ltable?: string; gen?: 'A' | 'B' },
 ): Promise<void> {
   const root = ctx.resolvePath(target);
+  // An ext4 partition image (nvdata, protect*) is verified inside, without mounting.
+  const images = await import('./mtk-images.ts');
+  if (await images.isExtImage(root)) return images.nvdataVerify(ctx, target, flags);
   const entries = flags.ltable !== undefined ? (await readTable(ctx, flags.ltable)).entries : undefined;
   const key = await keyBytes(ctx, flags);
   const r = await verifyLidPath(root, {
