@@ -22,7 +22,15 @@ interface Labels {
   readonly guideTitles: Readonly<Record<(typeof GUIDES)[number], string>>;
 }
 
-const GUIDES = ['qcom-fsg-preload', 'own-keys', 'mcfg', 'mtk-nvram-upgrade', 'lid-files', 'device-sim'] as const;
+const GUIDES = [
+  'qcom-fsg-preload',
+  'own-keys',
+  'mcfg',
+  'mtk-nvram-upgrade',
+  'lid-files',
+  'partition-images',
+  'device-sim',
+] as const;
 
 const EN: Labels = {
   guides: 'Guides',
@@ -39,6 +47,7 @@ const EN: Labels = {
     mcfg: 'MCFG carrier configuration',
     'mtk-nvram-upgrade': 'MediaTek NVRAM upgrades',
     'lid-files': 'LID files and LID_BIT',
+    'partition-images': 'From a partition dump to a safe upgrade',
     'device-sim': 'The device simulator',
   },
 };
@@ -58,6 +67,7 @@ const ZH: Labels = {
     mcfg: 'MCFG 运营商配置',
     'mtk-nvram-upgrade': 'MediaTek NVRAM 升级',
     'lid-files': 'LID 文件与 LID_BIT',
+    'partition-images': '从分区转储到安全升级',
     'device-sim': '设备模拟器',
   },
 };

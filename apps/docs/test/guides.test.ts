@@ -11,7 +11,15 @@ import { run } from '@nv/cli';
 import { DOCS_DIR, runCommand } from './_site.ts';
 import { commandsOnly, nvCommandsOf, readGuide, shellBlocks } from './_guides.ts';
 
-const GUIDES = ['qcom-fsg-preload', 'own-keys', 'mcfg', 'mtk-nvram-upgrade', 'lid-files', 'device-sim'] as const;
+const GUIDES = [
+  'qcom-fsg-preload',
+  'own-keys',
+  'mcfg',
+  'mtk-nvram-upgrade',
+  'lid-files',
+  'partition-images',
+  'device-sim',
+] as const;
 const REPO = join(DOCS_DIR, '..', '..');
 
 let scratch = '';
