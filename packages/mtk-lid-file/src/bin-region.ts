@@ -68,6 +68,8 @@ export interface BinRegionInspection {
   checksum?: { stored: number; computed: number; ok: boolean };
   commonFileNum?: number;
   customFileNum?: number;
+  /** The i16 per-group counts of the title header (their number varies by build, §11). */
+  groupCounts?: number[];
   titles: BinRegionTitle[];
   files: BinRegionFile[];
   warnings: BinRegionWarning[];
@@ -439,6 +441,7 @@ export function inspectBinRegion(bytes: Uint8Array, options: BinRegionOptions = 
     checksum: { stored, computed, ok: stored === computed },
     commonFileNum: dv.getUint32(4, true),
     customFileNum: dv.getUint32(8, true),
+    groupCounts: Array.from({ length: Math.max(0, (flagAt - 16) / 2) }, (_, i) => dv.getInt16(12 + 2 * i, true)),
     titles,
     files,
     warnings,
