@@ -5,6 +5,7 @@
 // sources through tsx with a one-line notice on stderr. Plain JavaScript, Node built-ins only: it must start in a
 // few milliseconds and work before anything is built.
 import { spawn } from 'node:child_process';
+import module from 'node:module';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -80,6 +81,8 @@ async function main() {
   }
   if (!reason) {
     process.chdir(cwd);
+    // Node ≥ 22.1 keeps compiled bytecode of the dist between runs (a no-op where it does not exist).
+    module.enableCompileCache?.();
     await import(pathToFileURL(join(CLI, 'dist', 'cli.mjs')).href);
     return;
   }

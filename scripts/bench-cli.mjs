@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// Whole-process rows of issue 17's table, each a ratio against its reference measured side by side in this run
+// (interleaved rounds, medians): start-up through `pnpm -s nv`, `efs pack` vs tar | gzip -6, `fsg sign` vs the
+// OpenSSL pipeline, and peak memory (max RSS) against the image size. Runs the built CLI (apps/cli/dist; `pnpm
+// build:cli` first). In-process parse rates and the MCFG corpus are the packages' own `pnpm bench` rows.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = join(import.meta.dirname, '..');
+const NV = join(ROOT, 'apps', 'cli', 'dist', 'cli.mjs');
+if (!existsSync(NV)) {
+  console.error('bench-cli: apps/cli/dist/cli.mjs is missing; run `pnpm build:cli` first');
+  process.exit(1);
+}
+const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const dir = mkdtempSync(join(tmpdir(), 'nv-bench-cli-'));
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+const sh = (cmd) => {
+  const r = spawnSync('sh', ['-c', cmd], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+};
+const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+const nv = `${q(process.execPath)} ${q(NV)}`;
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/** Interleaved wall-clock medians of two shell commands; prints the ratio line. */
+function ratio(work, ours, reference, { rounds = 5, target } = {}) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < rounds; i++) {
+    let t = performance.now();
+    sh(ours);
+    a.push(performance.now() - t);
+    t = performance.now();
+    sh(reference);
+    b.push(performance.now() - t);
+  }
+  const r = median(a) / median(b);
+  console.log(`ratio ours/reference = ${r.toFixed(2)} (${work})${target ? `  [must reach ${target}]` : ''}`);
+  return r;
+}
+
+/** Peak RSS (bytes) of a command, through GNU time. */
+function peak(cmd) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'sh', '-c', `exec ${cmd}`], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+  return Number(r.stderr.trim().split('\n').pop()) * 1024;
+}
+
+// A seeded EFS tree like qcom-efs's pack bench: 300 folders, 2 300 item files (2–100 B), 400 files (1–10 KiB).
+function efsTree(root, files) {
+  let seed = 12345;
+  const rand = (n) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+  const dirs = [];
+  for (let i = 0; i < 300; i++) {
+    const parent = dirs.length === 0 || rand(4) === 0 ? '' : dirs[rand(dirs.length)];
+    dirs.push(`${parent}/d${i}`);
+    mkdirSync(join(root, dirs[i]), { recursive: true });
+  }
+  for (let i = 0; i < files; i++) {
+    const size = i < files * 0.85 ? 2 + rand(99) : 1024 + rand(9 * 1024);
+    writeFileSync(
+      join(root, dirs[rand(dirs.length)], `f${i}`),
+      new Uint8Array(size).map(() => (rand(4) === 0 ? rand(256) : 0)),
+    );
+  }
+}
+
+const [l1] = loadavg();
+console.log(
+  `nv bench (issue 17): ${cpus().length} cores, load ${l1.toFixed(1)}. Ratios are side by side in this run, so ` +
+    'they hold on a loaded machine better than seconds do; on a busy box process start-up is inflated for both sides.',
+);
+
+// 1. Start-up.
+ratio(
+  '`pnpm -s nv --help` vs `pnpm -s noop` (node -e 0 the same way)',
+  `cd ${q(ROOT)} && pnpm -s nv --help`,
+  `cd ${q(ROOT)} && pnpm -s noop`,
+  { target: '≤ 1.3×' },
+);
+ratio('`node dist/cli.mjs --help` vs `node -e 0`', `${nv} --help`, `${q(process.execPath)} -e 0`, { rounds: 7 });
+
+// 2. efs pack.
+const efs = join(dir, 'efs');
+efsTree(efs, 2700);
+if (has('tar') && has('gzip'))
+  ratio(
+    '`nv qcom efs pack`, 3 000-entry EFS tree, whole process, vs `tar -cf - . | gzip -6`',
+    `${nv} qcom efs pack efs -o ours.tar.gz --force`,
+    'tar --format=v7 -cf - -C efs . | gzip -6 > ref.tar.gz',
+    { target: '≤ 1.5×' },
+  );
+
+// 3. fsg sign, 3 MB tar.gz.
+const big = join(dir, 'big');
+mkdirSync(big);
+writeFileSync(join(big, 'payload'), randomBytes(3_000_000));
+sh('tar -czf fs3.tar.gz -C big . && ' + `${nv} qcom fsg keygen -o keys >/dev/null`);
+const signArgs = '--keys keys --hw-id 0x009600E100000000 --sw-id 0';
+if (has('openssl'))
+  ratio(
+    '`nv qcom fsg sign`, 3 MB tar.gz, whole process, vs openssl dgst ×3 + pkeyutl',
+    `${nv} qcom fsg sign fs3.tar.gz ${signArgs} -o fs3.mbn --force`,
+    'openssl dgst -sha256 -binary fs3.tar.gz >/dev/null && openssl dgst -sha256 -binary fs3.tar.gz >/dev/null && ' +
+      'openssl dgst -sha256 -binary fs3.tar.gz > d && openssl pkeyutl -sign -inkey keys/ca.key.pem -in d -pkeyopt rsa_padding_mode:pkcs1 >/dev/null',
+    { target: '≤ 2.0×' },
+  );
+
+// 4. Peak memory, 64 MB image (incompressible, so the tar.gz is ~64 MB too).
+if (existsSync('/usr/bin/time')) {
+  rmSync(big, { recursive: true });
+  mkdirSync(big);
+  for (let i = 0; i < 64; i++) writeFileSync(join(big, `f${i}`), randomBytes(1 << 20));
+  const image = 64 << 20;
+  const mb = (n) => `${(n / image).toFixed(2)}× the image`;
+  const rows = [
+    ['pack', `${nv} qcom efs pack big -o big.tar.gz --force`],
+    ['sign', `${nv} qcom fsg sign big.tar.gz ${signArgs} -o big.mbn --force`],
+    ['verify', `${nv} qcom fsg verify big.mbn --root keys/root.crt.pem --hw-id 0x009600E100000000 --sw-id 0`],
+  ];
+  for (const [work, cmd] of rows)
+    console.log(`peak memory ours/image = ${mb(peak(cmd))} (${work}, 64 MB image)  [must reach ≤ 2.5×]`);
+  console.log('peak memory of `sim qcom boot` is not measured here yet (needs an fsg .img with efs_image_meta.bin)');
+}
