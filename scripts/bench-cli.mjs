@@ -49,7 +49,11 @@ function ratio(work, ours, reference, { rounds = 5, target, profile } = {}) {
       sh(`${q(process.execPath)} -e 0`);
       node0.push(performance.now() - t);
     }
-    console.log(`  bounded by: \`node -e 0\` alone = ${(median(node0) / median(b)).toFixed(2)}× the reference;`);
+    const start = median(node0);
+    console.log(
+      `  bounded by: \`node -e 0\` alone = ${(start / median(b)).toFixed(2)}× the reference; ` +
+        `the work after Node's start = ${((median(a) - start) / median(b)).toFixed(2)}× the reference`,
+    );
     console.log(`  profile: ${profileSummary(profile)}`);
   }
   return r;
@@ -140,7 +144,7 @@ if (has('tar') && has('gzip'))
     '`nv qcom efs pack`, 3 000-entry EFS tree, whole process, vs `tar -cf - . | gzip -6`',
     `${nv} qcom efs pack efs -o ours.tar.gz --force`,
     'tar --format=v7 -cf - -C efs . | gzip -6 > ref.tar.gz',
-    { target: '≤ 1.5×' },
+    { target: '≤ 1.5×', profile: 'qcom efs pack efs -o prof.tar.gz --force' },
   );
 
 // 3. fsg sign, 3 MB tar.gz.

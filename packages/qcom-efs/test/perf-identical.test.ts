@@ -1,11 +1,13 @@
 // Issue 17: the fast Node paths (batched streaming deflate, node:zlib CRC-32) give the bytes of the one-shot
 // encoder: same input, same fs_image.tar.gz.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, concatBytes } from '@nv/core';
-import { crc32, encodeEfsTar, encodeGzip } from '../src/index.ts';
+import { crc32, encodeEfsTar, encodeGzip, normalizeEfsPath } from '../src/index.ts';
 import { NODE_DEFLATE, gzipChunks, readEfsFolder, writeEfsImageFile } from '../src/node.ts';
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -52,5 +54,40 @@ describe('gzipChunks (batched, native CRC) = encodeGzip (one shot)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** normalizeEfsPath as it was before the one-pass rewrite (regular expression + split), the reference. */
+function oldNormalize(path: string): string {
+  if (!path.startsWith('/')) return 'ERR not absolute';
+  if (path === '/') return '/';
+  const p = path.endsWith('/') ? path.slice(0, -1) : path;
+  if (!/^[\x20-\x7e]*$/.test(p)) return 'ERR non-ASCII';
+  for (const part of p.slice(1).split('/')) if (part === '' || part === '.' || part === '..') return 'ERR part';
+  return p;
+}
+function newNormalize(path: string): string {
+  try {
+    return normalizeEfsPath(path);
+  } catch (e) {
+    const m = (e as Error).message;
+    return m.includes('absolute') ? 'ERR not absolute' : m.includes('non-ASCII') ? 'ERR non-ASCII' : 'ERR part';
+  }
+}
+
+describe('normalizeEfsPath (one pass) = the regular-expression version', () => {
+  it('on paths over / . a x7f é \\x1f (fast-check)', () => {
+    const path = fc
+      .array(fc.constantFrom('/', '/', '.', 'a', 'b', '\x7f', 'é', '\x1f', ' '), { maxLength: 12 })
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(path, (p) => {
+        expect(newNormalize(p)).toBe(oldNormalize(p));
+        expect(newNormalize(`/${p}`)).toBe(oldNormalize(`/${p}`));
+      }),
+      { numRuns: FUZZ_RUNS * 10 },
+    );
+    for (const p of ['/', '/a/', '/a//b', '/./a', '/a/..', '/a/.b', '/..a', '/a/b/', '//', '/é/..'])
+      expect(newNormalize(p)).toBe(oldNormalize(p));
   });
 });
