@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,4 +52,22 @@ describe('scripts/nv.mjs freshness (issue 17: the root `nv` runs dist only when 
     unlinkSync(join(core, 'dist', 'index.mjs'));
     expect(staleReason(cli)).toBe(`${core} is not built`);
   });
+});
+
+describe('scripts/nv.mjs runs the CLI', () => {
+  it('from the folder pnpm passes as INIT_CWD (cli.md: relative paths are those of the user)', () => {
+    const here = mkdtempSync(join(scratch, 'cwd-'));
+    const r = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, 'nv.mjs'), 'qcom', 'efs', 'ls', 'missing.tar', '--json'],
+      {
+        cwd: join(import.meta.dirname, '..'),
+        env: { ...process.env, INIT_CWD: here, NV_FROM_SOURCE: '1' },
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'NV_NOT_FOUND', path: join(here, 'missing.tar') } });
+    expect(r.stderr).toBe('');
+  }, 60_000);
 });
