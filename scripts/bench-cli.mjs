@@ -5,7 +5,16 @@
 // build:cli` first). In-process parse rates and the MCFG corpus are the packages' own `pnpm bench` rows.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -195,4 +204,54 @@ if (existsSync('/usr/bin/time')) {
       'copies the image, boot inflates the tar, decodes it into file buffers and seals the restored EFS into modemst1 ' +
       'and modemst2 (plain + sealed + a new partition buffer each); streaming needs sparse partitions in device-sim',
   );
+}
+
+// 5. Parsing in process (built packages), MB/s: each parser in a loop for ~0.5 s over the demo's own files (and the
+// 60 MB tar above). The demo writes a QCN, MCFG MBNs and MTK LID files (those that need no AES key are used).
+{
+  const { gunzipSync } = await import('node:zlib');
+  sh(`${nv} demo --out demo >/dev/null`);
+  const dist = (pkg) => import(join(ROOT, 'packages', pkg, 'dist', 'index.mjs'));
+  const [efsPkg, mbnPkg, lidPkg] = await Promise.all([dist('qcom-efs'), dist('qcom-mbn'), dist('mtk-lid-file')]);
+  const files = (d) =>
+    readdirSync(join(dir, d), { recursive: true })
+      .map((f) => join(dir, d, f))
+      .filter((f) => statSync(f).isFile())
+      .map((f) => new Uint8Array(readFileSync(f)));
+  const lids = files('demo/mtk/device/nvdata').filter((b) => {
+    try {
+      lidPkg.decodeLidFile(b, undefined, { bindToChip: false });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const rate = (what, inputs, parse) => {
+    const bytes = inputs.reduce((n, b) => n + b.length, 0);
+    let done = 0;
+    const t = performance.now();
+    while (performance.now() - t < 500) {
+      for (const b of inputs) parse(b);
+      done += bytes;
+    }
+    const mbs = done / 1e6 / ((performance.now() - t) / 1000);
+    console.log(
+      `parse rate = ${mbs.toFixed(0)} MB/s (${what}, ${inputs.length} file(s), ${bytes} B)  [must reach ≥ 300]`,
+    );
+  };
+  rate('QCN decodeQcn', [new Uint8Array(readFileSync(join(dir, 'demo/qcom/sample.qcn')))], (b) => efsPkg.decodeQcn(b));
+  rate(
+    'MCFG parseMbn',
+    files('demo/mcfg').filter((b) => b[0] === 0x7f),
+    (b) => mbnPkg.parseMbn(b),
+  );
+  rate('LID decodeLidFile', lids, (b) => lidPkg.decodeLidFile(b, undefined, { bindToChip: false }));
+  // decodeTar checks every header and returns the member data as views (no copy), hence a very high rate.
+  if (existsSync(join(dir, 'b60.tar.gz')))
+    rate(
+      'tar decodeTar, headers checked, data as views',
+      [new Uint8Array(gunzipSync(readFileSync(join(dir, 'b60.tar.gz'))))],
+      (b) => efsPkg.decodeTar(b),
+    );
+  console.log('MCFG corpus (`nv qcom mbn inspect` over 10 000 files): see the qcom-mbn bench (bench/corpus.bench.ts)');
 }
