@@ -3,6 +3,7 @@
  * streaming `fs_image.tar.gz` pack.
  * @module
  */
+import * as zlib from 'node:zlib';
 import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
 import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign';
@@ -326,6 +327,10 @@ async function assertReplaceableFolder(target: string, inputs: readonly string[]
     );
 }
 
+/** node:zlib's CRC-32 (Node ≥ 20.15, native) with the pure one as fallback: the same numbers. */
+const fastCrc32: (data: Uint8Array, crc: number) => number =
+  typeof zlib.crc32 === 'function' ? (data, crc) => zlib.crc32(data, crc) : crc32;
+
 /**
  * The gzip of a chunk stream, streamed through node:zlib with the packer's fixed header (§3.11).
  * @example await writeFileAtomic('f.tar.gz', gzipChunks(efsTarChunks(tree)));
@@ -340,12 +345,32 @@ export async function* gzipChunks(
   let size = 0;
   yield GZIP_HEADER;
   let out = GZIP_HEADER.length;
+  // Issue 17: the tar comes as one small chunk per header and file; each write to the deflate stream costs a
+  // round trip through the zlib binding, so they are gathered into 256 KiB batches (deflate's output does not
+  // depend on how its input is split: the bytes stay those of encodeGzip, tested).
+  const batch = new Uint8Array(256 * 1024);
+  let used = 0;
+  const write = async (c: Uint8Array): Promise<void> => {
+    if (!deflate.write(c)) await new Promise<void>((r) => deflate.once('drain', () => r()));
+  };
   const feeder = (async () => {
     for (const c of chunks) {
-      crc = crc32(c, crc);
+      crc = fastCrc32(c, crc);
       size += c.length;
-      if (!deflate.write(c)) await new Promise<void>((r) => deflate.once('drain', () => r()));
+      if (c.length >= batch.length) {
+        if (used > 0) await write(batch.slice(0, used));
+        used = 0;
+        await write(c);
+      } else {
+        if (used + c.length > batch.length) {
+          await write(batch.slice(0, used));
+          used = 0;
+        }
+        batch.set(c, used);
+        used += c.length;
+      }
     }
+    if (used > 0) await write(batch.slice(0, used));
     deflate.end();
   })();
   for await (const piece of deflate as AsyncIterable<Buffer>) {

@@ -127,8 +127,12 @@ export function qcnFromEntries(
   }
   const modelName = [...models][0] as string;
   const used = new Set<CfbEntry>();
+  // One case-folded index instead of a lower-casing scan of every entry per lookup (issue 17: it was most of
+  // decodeQcn's time); the first stream of a name wins, as with find().
+  const streams = new Map<string, CfbEntry>();
+  for (const x of entries) if (x.type === 'stream' && !streams.has(lower(x.path))) streams.set(lower(x.path), x);
   const stream = (path: string): CfbEntry | undefined => {
-    const e = entries.find((x) => x.type === 'stream' && lower(x.path) === lower(path));
+    const e = streams.get(lower(path));
     if (e !== undefined) used.add(e);
     return e;
   };

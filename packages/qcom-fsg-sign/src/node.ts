@@ -596,7 +596,9 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
       `the 3 certificates take ${certs.length} bytes, over the ${CERT_CHAIN_SIZE}-byte chain`,
     );
   const chain = concatBytes(certs, new Uint8Array(CERT_CHAIN_SIZE - certs.length).fill(0xff));
-  const h3 = imageHash(concatBytes(header, payload), options.swId, options.hwId, 'sha256', nodeSha);
+  // H1 = SHA-256(header ‖ code) fed in two parts: no copy of the whole image just to hash it (issue 17).
+  const h1 = createNodeSha256().update(header).update(payload).digest();
+  const h3 = imageHash(header, options.swId, options.hwId, 'sha256', () => h1);
   const signature = await signer(h3);
   if (signature.length !== k)
     throw new NvError(
