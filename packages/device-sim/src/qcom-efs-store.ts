@@ -6,7 +6,7 @@
  */
 import { ByteReader, ByteWriter, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
 
-/** Kind of an EFS node (`qcom-efs.md` §2.1: item files carry the `S_IFITM` type bits 0160000). */
+/** Kind of an EFS node (docs/formats/efs-tar.md#paths: item files carry the `S_IFITM` type bits 0160000). */
 export type QcomEfsKind = 'item' | 'file' | 'dir' | 'symlink';
 
 /** One node of the simulated EFS. */
@@ -25,7 +25,7 @@ export interface QcomEfsNode {
 export type QcomEfs = Map<string, QcomEfsNode>;
 
 /**
- * Default modes per kind (`qcom-efs.md` §2.1).
+ * Default modes per kind (docs/formats/efs-tar.md#paths).
  * @example QCOM_EFS_MODES.item.toString(8) // '160777'
  */
 export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = Object.freeze({
@@ -79,7 +79,7 @@ export function efsDelete(efs: QcomEfs, path: string): boolean {
 }
 
 /**
- * The EFS path of a legacy NV item (`qcom-efs.md` §2.1): `/nvm/num/<id>[_<k>]`, `/nvm/context<n>/<id>[_<k>]` for subscription n ≥ 1.
+ * The EFS path of a legacy NV item (docs/formats/efs-tar.md#paths): `/nvm/num/<id>[_<k>]`, `/nvm/context<n>/<id>[_<k>]` for subscription n ≥ 1.
  * @example nvItemPath(10, 1, 1) // '/nvm/context1/10_1'
  */
 export function nvItemPath(id: number, index = 0, subscription = 0): string {

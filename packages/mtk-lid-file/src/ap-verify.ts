@@ -1,5 +1,5 @@
 /**
- * Verify a set of AP-side NVRAM files (`APCFG/APRDEB`, `APCFG/APRDCL`, §10): check trailers, sizes against the AP
+ * Verify a set of AP-side NVRAM files (`APCFG/APRDEB`, `APCFG/APRDCL`, docs/formats/lid-files.md#ap-files): check trailers, sizes against the AP
  * table when known, and `FILE_VER`.
  * @module
  */

@@ -103,7 +103,7 @@ export async function verifyLidPath(path: string, options: LidVerifyOptions = {}
 }
 
 /**
- * Inspects a bin-region partition image file (§11).
+ * Inspects a bin-region partition image file (docs/formats/bin-region.md#layout).
  * @throws NvError as `inspectBinRegion`, plus `NV_NOT_FOUND`/`NV_IO`.
  * @example (await inspectBinRegionFile('nvram.bin')).files
  */

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import { verifyApFiles } from '../src/index.ts';
 
-// Bytes written from the spec (§10, §16 vectors), not by encodeApFile: CheckNo(01 02 03 04) = 0x02.
+// Bytes written from the spec (docs/formats/lid-files.md#ap-files, docs/formats/lid-files.md#test-vectors vectors), not by encodeApFile: CheckNo(01 02 03 04) = 0x02.
 const WIFI = Uint8Array.of(1, 2, 3, 4, 0xaa, 0x02);
 const fileVer = (entries: [string, string][]): Uint8Array => {
   const out = new Uint8Array(entries.length * 74);

@@ -172,7 +172,7 @@ const CODES = {
 /** A code of `@nv/mtk-nvram-ltable` (`NV_LTABLE_…`). */
 export type LtableErrorCode = keyof typeof CODES;
 
-/** Every `NV_LTABLE_*` code this package throws or reports, with its meaning and fix (spec §10, §9.3). */
+/** Every `NV_LTABLE_*` code this package throws or reports, with its meaning and fix (docs/formats/lid-table.md#validation, docs/formats/lid-table.md#decision-table). */
 export const LTABLE_ERROR_CODES: ErrorCodeTable<LtableErrorCode> = defineErrorCodes('NV_LTABLE_', CODES);
 
 declare module '@nv/core' {

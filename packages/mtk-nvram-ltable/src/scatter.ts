@@ -136,7 +136,7 @@ export interface ScatterModeInference {
 }
 
 /**
- * Which upgrade mode a download is for NVRAM (spec §9.1): nothing of nvdata/protect/bin region written ⇒
+ * Which upgrade mode a download is for NVRAM (docs/formats/lid-table.md#modes): nothing of nvdata/protect/bin region written ⇒
  * `download-only`; nvdata written, protect and bin region kept ⇒ `firmware-upgrade`; protect written ⇒
  * `format-all` (the SIM lock and protect data are lost, as in Format All); the bin region written ⇒ its backup is
  * gone (`binRegion: 'empty'`). `download` lists partition names (case-insensitive); without it, every partition with

@@ -141,7 +141,7 @@ export async function lidDecode(
   if (entry && (flags.recordSize !== undefined || flags.records !== undefined))
     usage('--record-size/--records are for table-less files: the table entry already gives the layout');
   // Detect first when the generation is open, so the key bytes can be typed for it; a table-less gen-A file takes
-  // its one verifying record split (or the --record-size/--records hint) as its entry (§3).
+  // its one verifying record split (or the --record-size/--records hint) as its entry (docs/formats/lid-files.md#detection).
   let layoutEntry: LidEntry | undefined = entry;
   if (!generation) {
     const det = detectLidGeneration(bytes, entry, { path: file, bindToChip: bind, ...hint });
