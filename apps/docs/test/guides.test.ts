@@ -40,7 +40,8 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  // A guide's background server (diag-serve) may still be saving its state after `kill -INT`: retry the removal.
+  if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
 });
 
 const existence = new Map<string, boolean>();

@@ -1,6 +1,6 @@
 /**
  * DIAG framing (docs/formats/diag.md#framing): HDLC-like frames (escape(payload ‖ crc16le) ‖ 7E) and the length-prefixed mode of
- * diag-router after "HDLC disable" (7E 01 <u16le len> payload 7E). The decoder is streaming: feed it reads of any
+ * diag-router after "HDLC disable" (`7E 01 <u16le len> payload 7E`). The decoder is streaming: feed it reads of any
  * size (split or merged frames) and it hands back whole frames, good or bad.
  * @module
  */
@@ -39,7 +39,7 @@ export function encodeHdlcFrame(payload: Uint8Array): Uint8Array {
 }
 
 /**
- * One length-prefixed frame: 7E 01 <u16le len> payload 7E (no escaping, no CRC).
+ * One length-prefixed frame: `7E 01 <u16le len> payload 7E` (no escaping, no CRC).
  * @throws {RangeError} when the payload is over 65535 bytes
  * @example encodeLengthFrame(Uint8Array.of(0)) // 7E 01 01 00 00 7E
  */
