@@ -78,14 +78,8 @@ export function efsDelete(efs: QcomEfs, path: string): boolean {
   return efs.delete(path);
 }
 
-/**
- * The EFS path of a legacy NV item (`qcom-efs.md` §2.1): `/nvm/num/<id>[_<k>]`, `/nvm/context<n>/<id>[_<k>]` for subscription n ≥ 1.
- * @example nvItemPath(10, 1, 1) // '/nvm/context1/10_1'
- */
-export function nvItemPath(id: number, index = 0, subscription = 0): string {
-  const base = subscription === 0 ? '/nvm/num/' : `/nvm/context${subscription}/`;
-  return `${base}${id}${index > 0 ? `_${index}` : ''}`;
-}
+/** The EFS path of a legacy NV item: owned by `@nv/qcom-efs` (re-exported for the simulator's API). */
+export { nvItemPath } from '@nv/qcom-efs';
 
 /**
  * Key of an NV item in reports: `"<id>"`, `"<id>_<k>"`, with `"@<sub>"` for subscription ≥ 1; RFNV ids ≥ 20000 too.

@@ -4,9 +4,9 @@
  * @module
  */
 import { NvError, sha256Hex } from '@nv/core';
-import { detectSignedImage, unwrapSignedImage } from '@nv/qcom-fsg-sign';
+import { detectSignedImage, hasGzipMagic, isTarHeader, unwrapSignedImage } from '@nv/qcom-fsg-sign';
 import { decodeGzip, type DeflateBackend, type GunzipOptions } from './gzip.ts';
-import { TAR_BLOCK, tarToEfsTree, type TarDecodeOptions, type TarMember } from './tar.ts';
+import { tarToEfsTree, type TarDecodeOptions, type TarMember } from './tar.ts';
 import type { EfsEntryType, EfsTree, EfsWarning } from './tree.ts';
 
 /** A signed-container unwrapper: returns the code (the tar.gz) inside an `.mbn`/`.img`/`fsg` dump, or `undefined` when `bytes` is none of them. */
@@ -81,17 +81,9 @@ function findElfPayload(b: Uint8Array, base: number): { bytes: Uint8Array; offse
     const size = is64 ? Number(v.getBigUint64(at + 32, true)) : v.getUint32(at + 16, true);
     if (off + size > b.length || size === 0) continue;
     const seg = b.subarray(off, off + size);
-    if ((seg[0] === 0x1f && seg[1] === 0x8b) || isTarHeader(seg)) return { bytes: seg, offset: off };
+    if (hasGzipMagic(seg) || isTarHeader(seg)) return { bytes: seg, offset: off };
   }
   return none('no PT_LOAD segment holds a gzip or tar payload');
-}
-
-function isTarHeader(b: Uint8Array): boolean {
-  if (b.length < TAR_BLOCK || b[0] === 0) return false;
-  let sum = 0;
-  for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (b[i] as number);
-  const field = String.fromCharCode(...b.subarray(148, 156)).replace(/[\0 ]/g, '');
-  return /^[0-7]+$/.test(field) && parseInt(field, 8) === sum;
 }
 
 /**
@@ -125,7 +117,7 @@ function payloadToImage(
 ): EfsImage {
   let tar: Uint8Array;
   let tarBase = base;
-  if (view[0] === 0x1f && view[1] === 0x8b) {
+  if (hasGzipMagic(view)) {
     chain.push('gzip');
     const gz = decodeGzip(view, backend, { ...options, baseOffset: base });
     for (const w of gz.warnings) warnings.push(w);

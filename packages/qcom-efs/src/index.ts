@@ -58,6 +58,7 @@ export {
 } from './qcn.ts';
 export type { Qcn, QcnEfsFile, QcnItem, QcnPropertyInfo, QcnStore, QcnWriteOptions } from './qcn.ts';
 export { efsTreeToQcn, nvInfoFromTree, parseNvInfo, qcnToEfsTree } from './qcn-efs.ts';
+export { NV_ITEM_PATH_RE, nvItemPath } from './nv-path.ts';
 export type { EfsToQcnOptions, NvInfoEntry, QcnToEfsOptions } from './qcn-efs.ts';
 export { MAX_XML_BYTES, XINCLUDE_NS, joinPath, loadXml, parseXml, resolveCaseInsensitive } from './xml.ts';
 export type { XmlElement, XmlResolver } from './xml.ts';

@@ -343,9 +343,29 @@ export function isTarHeader(bytes: Uint8Array): boolean {
     .replace(/[\0 ]+$/, '')
     .trim();
   if (!/^[0-7]{1,8}$/.test(text)) return false;
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : (bytes[i] as number);
-  return sum === parseInt(text, 8);
+  return tarHeaderSum(bytes) === parseInt(text, 8);
+}
+
+/**
+ * The checksum of the 512-byte tar header at `at`: the byte sum with the checksum field (148–155) counted as spaces.
+ * The one implementation of the rule: the tar writer and reader of `@nv/qcom-efs` and the device simulator call it.
+ * @example
+ * tarHeaderSum(new Uint8Array(512)) // 256 (eight spaces)
+ */
+export function tarHeaderSum(bytes: Uint8Array, at = 0): number {
+  let sum = 256; // 8 × 0x20 for the checksum field
+  for (let i = at; i < at + 148; i++) sum += bytes[i] as number;
+  for (let i = at + 156; i < at + 512; i++) sum += bytes[i] as number;
+  return sum;
+}
+
+/**
+ * True when `bytes[at]`, `bytes[at + 1]` are the gzip magic `1F 8B` (RFC 1952); nothing else is checked.
+ * @example
+ * hasGzipMagic(Uint8Array.of(0x1f, 0x8b)) // true
+ */
+export function hasGzipMagic(bytes: Uint8Array, at = 0): boolean {
+  return bytes[at] === 0x1f && bytes[at + 1] === 0x8b;
 }
 
 /**
@@ -354,13 +374,7 @@ export function isTarHeader(bytes: Uint8Array): boolean {
  * isGzipHeader(hexToBytes('1f8b08000000000000ff')) // true
  */
 export function isGzipHeader(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 10 &&
-    bytes[0] === 0x1f &&
-    bytes[1] === 0x8b &&
-    bytes[2] === 8 &&
-    ((bytes[3] as number) & 0xe0) === 0
-  );
+  return bytes.length >= 10 && hasGzipMagic(bytes) && bytes[2] === 8 && ((bytes[3] as number) & 0xe0) === 0;
 }
 
 function elfMbnVersion(bytes: Uint8Array): number | undefined {
@@ -407,7 +421,7 @@ function rejectUnrecognised(bytes: Uint8Array, path?: string): never {
       { offset: 4, path },
     );
   }
-  if ((bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8) || isTarHeader(bytes)) {
+  if ((bytes.length >= 3 && hasGzipMagic(bytes) && bytes[2] === 8) || isTarHeader(bytes)) {
     throw new NvError(
       'NV_FSG_UNSIGNED',
       'this is a plain tar/gzip, not a signed image; sign it with `nv qcom fsg sign`',

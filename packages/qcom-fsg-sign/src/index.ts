@@ -18,6 +18,7 @@ export {
   detectSignedImage,
   encodeImgSector,
   encodeMbnHeader,
+  hasGzipMagic,
   isGzipHeader,
   isTarHeader,
   locateSignedImage,
@@ -26,6 +27,7 @@ export {
   parseImgSector,
   parseMbnHeader,
   signingHeader,
+  tarHeaderSum,
   unwrapPartitionImage,
   unwrapSignedImage,
 } from './container.ts';
