@@ -4,7 +4,14 @@
  * @module
  */
 import { NvError, sha256Hex } from '@nv/core';
-import { detectSignedImage, hasGzipMagic, isTarHeader, unwrapSignedImage } from '@nv/qcom-fsg-sign';
+import {
+  detectSignedImage,
+  elfLayout,
+  elfProgramHeader,
+  hasGzipMagic,
+  isTarHeader,
+  unwrapSignedImage,
+} from '@nv/qcom-fsg-sign';
 import { decodeGzip, type DeflateBackend, type GunzipOptions } from './gzip.ts';
 import { tarToEfsTree, type TarDecodeOptions, type TarMember } from './tar.ts';
 import type { EfsEntryType, EfsTree, EfsWarning } from './tree.ts';
@@ -63,22 +70,21 @@ function findElfPayload(b: Uint8Array, base: number): { bytes: Uint8Array; offse
   };
   const is64 = b[4] === 2;
   if ((b[4] !== 1 && b[4] !== 2) || b[5] !== 1) none('only little-endian ELF32/ELF64 is read');
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const need = (at: number, n: number): void => {
     if (at + n > b.length)
       throw new NvError('NV_TRUNCATED', 'the ELF header runs past the end of the file', { offset: base + b.length });
   };
   need(0, is64 ? 64 : 52);
-  const phoff = is64 ? Number(v.getBigUint64(32, true)) : v.getUint32(28, true);
-  const phentsize = v.getUint16(is64 ? 54 : 42, true);
-  const phnum = v.getUint16(is64 ? 56 : 44, true);
+  const layout = elfLayout(b);
+  const { phoff, phentsize, phnum } = layout;
   if (phnum > 256 || phentsize < (is64 ? 56 : 32)) none(`${phnum} program headers of ${phentsize} bytes`);
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
     need(at, phentsize);
-    if (v.getUint32(at, true) !== 1) continue; // PT_LOAD
-    const off = is64 ? Number(v.getBigUint64(at + 8, true)) : v.getUint32(at + 4, true);
-    const size = is64 ? Number(v.getBigUint64(at + 32, true)) : v.getUint32(at + 16, true);
+    const ph = elfProgramHeader(b, layout, i);
+    if (ph.type !== 1) continue; // PT_LOAD
+    const off = ph.offset;
+    const size = ph.fileSize;
     if (off + size > b.length || size === 0) continue;
     const seg = b.subarray(off, off + size);
     if (hasGzipMagic(seg) || isTarHeader(seg)) return { bytes: seg, offset: off };

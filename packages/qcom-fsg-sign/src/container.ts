@@ -377,22 +377,73 @@ export function isGzipHeader(bytes: Uint8Array): boolean {
   return bytes.length >= 10 && hasGzipMagic(bytes) && bytes[2] === 8 && ((bytes[3] as number) & 0xe0) === 0;
 }
 
+/** Where the program-header table of an ELF file is (from its ELF header); see {@link elfLayout}. */
+export interface ElfLayout {
+  /** `EI_CLASS` = 2 (ELF64); anything else is read as ELF32. */
+  is64: boolean;
+  /** `e_phoff`, `e_phentsize`, `e_phnum`. */
+  phoff: number;
+  phentsize: number;
+  phnum: number;
+}
+
+/** One program header; see {@link elfProgramHeader}. */
+export interface ElfProgramHeader {
+  /** `p_type` (0 = PT_NULL, 1 = PT_LOAD). */
+  type: number;
+  /** `p_flags` (Qualcomm keeps the segment kind in bits 24–26: 2 = hash segment). */
+  flags: number;
+  /** `p_offset`, `p_filesz`. */
+  offset: number;
+  fileSize: number;
+}
+
+/**
+ * Reads `e_phoff`/`e_phentsize`/`e_phnum` of a little-endian ELF32/ELF64 header. The one ELF program-header walk of
+ * the FSG side: this package (MBN version of an ELF image) and `@nv/qcom-efs` (ELF-wrapped EFS images) call it;
+ * callers check `EI_DATA`, the header length and their own limits. `@nv/qcom-mbn` keeps its strict ELF32 reader.
+ * @throws RangeError when `bytes` is shorter than the ELF header
+ * @example
+ * const l = elfLayout(bytes); for (let i = 0; i < l.phnum; i++) elfProgramHeader(bytes, l, i)
+ */
+export function elfLayout(bytes: Uint8Array): ElfLayout {
+  const is64 = bytes[4] === 2;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    is64,
+    phoff: is64 ? Number(dv.getBigUint64(32, true)) : dv.getUint32(28, true),
+    phentsize: dv.getUint16(is64 ? 54 : 42, true),
+    phnum: dv.getUint16(is64 ? 56 : 44, true),
+  };
+}
+
+/**
+ * Program header `i` of a little-endian ELF32/ELF64 file (`e_phoff + i × e_phentsize`).
+ * @throws RangeError when the header runs past the end of `bytes`
+ * @example elfProgramHeader(bytes, elfLayout(bytes), 0).type // 6 (PT_PHDR) or 0 (PT_NULL) …
+ */
+export function elfProgramHeader(bytes: Uint8Array, layout: ElfLayout, i: number): ElfProgramHeader {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const p = layout.phoff + i * layout.phentsize;
+  const is64 = layout.is64;
+  return {
+    type: dv.getUint32(p, true),
+    flags: dv.getUint32(is64 ? p + 4 : p + 24, true),
+    offset: is64 ? Number(dv.getBigUint64(p + 8, true)) : dv.getUint32(p + 4, true),
+    fileSize: is64 ? Number(dv.getBigUint64(p + 32, true)) : dv.getUint32(p + 16, true),
+  };
+}
+
 function elfMbnVersion(bytes: Uint8Array): number | undefined {
   // ELF32/64 LE: find the PT_NULL program header whose (p_flags>>24)&7 = 2 (hash segment); MBN version at +4 of its data.
   try {
-    const is64 = bytes[4] === 2;
-    const le = bytes[5] === 1;
-    if (!le) return undefined;
+    if (bytes[5] !== 1) return undefined;
+    const layout = elfLayout(bytes);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const phoff = is64 ? Number(dv.getBigUint64(32, true)) : dv.getUint32(28, true);
-    const phentsize = dv.getUint16(is64 ? 54 : 42, true);
-    const phnum = Math.min(dv.getUint16(is64 ? 56 : 44, true), 64);
+    const phnum = Math.min(layout.phnum, 64);
     for (let i = 0; i < phnum; i++) {
-      const p = phoff + i * phentsize;
-      const type = dv.getUint32(p, true);
-      const flags = dv.getUint32(is64 ? p + 4 : p + 24, true);
-      const off = is64 ? Number(dv.getBigUint64(p + 8, true)) : dv.getUint32(p + 4, true);
-      if (type === 0 && ((flags >>> 24) & 7) === 2) return dv.getUint32(off + 4, true);
+      const ph = elfProgramHeader(bytes, layout, i);
+      if (ph.type === 0 && ((ph.flags >>> 24) & 7) === 2) return dv.getUint32(ph.offset + 4, true);
     }
   } catch {
     return undefined;

@@ -16,6 +16,8 @@ export {
   checkImgSector,
   checkMbnHeader,
   detectSignedImage,
+  elfLayout,
+  elfProgramHeader,
   encodeImgSector,
   encodeMbnHeader,
   hasGzipMagic,
@@ -32,6 +34,8 @@ export {
   unwrapSignedImage,
 } from './container.ts';
 export type {
+  ElfLayout,
+  ElfProgramHeader,
   ImgPartition,
   ImgSector,
   LocatedImage,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
-import { hasGzipMagic, isGzipHeader, isTarHeader, tarHeaderSum } from '../src/index.ts';
+import { elfLayout, elfProgramHeader, hasGzipMagic, isGzipHeader, isTarHeader, tarHeaderSum } from '../src/index.ts';
 
 // issue 20.1: one owner for the tar header checksum and the gzip magic (qcom-efs, device-sim import these).
 describe('tarHeaderSum / hasGzipMagic (the shared container primitives)', () => {
@@ -52,4 +52,54 @@ describe('tarHeaderSum / hasGzipMagic (the shared container primitives)', () => 
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+// Fixture written from the ELF byte tables (System V gABI: Elf32_Ehdr/Elf64_Ehdr, Elf32_Phdr/Elf64_Phdr), not by our code.
+function elf(is64: boolean, phdrs: { type: number; flags: number; offset: number; size: number }[]): Uint8Array {
+  const eh = is64 ? 64 : 52;
+  const ph = is64 ? 56 : 32;
+  const out = new Uint8Array(eh + ph * phdrs.length);
+  const dv = new DataView(out.buffer);
+  out.set([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, 1, 1], 0);
+  if (is64) {
+    dv.setBigUint64(32, BigInt(eh), true);
+    dv.setUint16(54, ph, true);
+    dv.setUint16(56, phdrs.length, true);
+  } else {
+    dv.setUint32(28, eh, true);
+    dv.setUint16(42, ph, true);
+    dv.setUint16(44, phdrs.length, true);
+  }
+  phdrs.forEach((p, i) => {
+    const at = eh + i * ph;
+    dv.setUint32(at, p.type, true);
+    if (is64) {
+      dv.setUint32(at + 4, p.flags, true);
+      dv.setBigUint64(at + 8, BigInt(p.offset), true);
+      dv.setBigUint64(at + 32, BigInt(p.size), true);
+    } else {
+      dv.setUint32(at + 4, p.offset, true);
+      dv.setUint32(at + 16, p.size, true);
+      dv.setUint32(at + 24, p.flags, true);
+    }
+  });
+  return out;
+}
+
+describe('elfLayout / elfProgramHeader (the one FSG-side ELF walk)', () => {
+  for (const is64 of [false, true]) {
+    it(`reads ELF${is64 ? 64 : 32} program headers`, () => {
+      const hdrs = [
+        { type: 0, flags: 0x02200000, offset: 0x1000, size: 0x88 },
+        { type: 1, flags: 0x80000005, offset: 0x2000, size: 0x1234 },
+      ];
+      const b = elf(is64, hdrs);
+      const l = elfLayout(b);
+      expect(l).toEqual({ is64, phoff: is64 ? 64 : 52, phentsize: is64 ? 56 : 32, phnum: 2 });
+      expect([0, 1].map((i) => elfProgramHeader(b, l, i))).toEqual(
+        hdrs.map((h) => ({ type: h.type, flags: h.flags, offset: h.offset, fileSize: h.size })),
+      );
+      expect(() => elfProgramHeader(b, l, 2)).toThrow(RangeError);
+    });
+  }
 });
