@@ -8,6 +8,7 @@ import {
   detectSignedImage,
   elfLayout,
   elfProgramHeader,
+  hasElfMagic,
   hasGzipMagic,
   isTarHeader,
   unwrapSignedImage,
@@ -131,7 +132,7 @@ function payloadToImage(
     tarBase = 0; // offsets inside a decompressed tar are tar offsets (§4)
   } else if (isTarHeader(view)) {
     tar = view;
-  } else if (view.length > 0 && view[0] === 0x7f && view[1] === 0x45 && view[2] === 0x4c && view[3] === 0x46) {
+  } else if (hasElfMagic(view)) {
     // ELF-wrapped (newer SoCs, §3.12 (5), inferred): the first PT_LOAD segment holding a gzip or tar.
     const seg = findElfPayload(view, base);
     chain.push('elf');

@@ -42,7 +42,9 @@ export { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
 export { repackHostEntries } from './repack.ts';
 export type { HostTarEntry, RepackOptions, RepackRepair, RepairKind } from './repack.ts';
 export type { EfsManifest, ManifestEntry } from './manifest.ts';
-export { compareCfbNames, decodeCfb, encodeCfb } from './cfb.ts';
+export { compareCfbNames, decodeCfb, encodeCfb, hasCfbSignature } from './cfb.ts';
+export { sniffContainer } from './sniff.ts';
+export type { ContainerKind } from './sniff.ts';
 export type { CfbEntry, CfbWriteOptions } from './cfb.ts';
 export {
   EFS_BACKUP_HEADER,

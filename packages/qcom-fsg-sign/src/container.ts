@@ -322,16 +322,6 @@ export function detectSignedImage(bytes: Uint8Array): SignedImageContainer | und
   return looksLikeMbn(bytes, 0) ? 'mbn' : undefined;
 }
 
-function u32be(bytes: Uint8Array, at: number): number {
-  return (
-    (((bytes[at] as number) << 24) |
-      ((bytes[at + 1] as number) << 16) |
-      ((bytes[at + 2] as number) << 8) |
-      (bytes[at + 3] as number)) >>>
-    0
-  );
-}
-
 /**
  * True when a ustar/v7 tar header at 0 has a valid checksum (§2.2 row 5, §4 step 18).
  * @example
@@ -375,6 +365,14 @@ export function hasGzipMagic(bytes: Uint8Array, at = 0): boolean {
  */
 export function isGzipHeader(bytes: Uint8Array): boolean {
   return bytes.length >= 10 && hasGzipMagic(bytes) && bytes[2] === 8 && ((bytes[3] as number) & 0xe0) === 0;
+}
+
+/**
+ * True when `bytes` start with the ELF magic `7F 45 4C 46`.
+ * @example hasElfMagic(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46)) // true
+ */
+export function hasElfMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
 }
 
 /** Where the program-header table of an ELF file is (from its ELF header); see {@link elfLayout}. */
@@ -456,7 +454,7 @@ function elfMbnVersion(bytes: Uint8Array): number | undefined {
  * @throws NvError `NV_FSG_ELF_UNSUPPORTED`, `NV_FSG_MBN80_UNSUPPORTED`, `NV_FSG_UNSIGNED`, `NV_FSG_EMPTY`, `NV_FSG_NOT_MBN`.
  */
 function rejectUnrecognised(bytes: Uint8Array, path?: string): never {
-  if (bytes.length >= 4 && u32be(bytes, 0) === 0x7f454c46) {
+  if (hasElfMagic(bytes)) {
     const v = elfMbnVersion(bytes);
     const ver = v === undefined ? 'unknown MBN version' : `MBN v${v}${v >= 6 ? ' (SHA-384)' : ''}`;
     throw new NvError(

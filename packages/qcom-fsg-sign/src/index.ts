@@ -20,6 +20,7 @@ export {
   elfProgramHeader,
   encodeImgSector,
   encodeMbnHeader,
+  hasElfMagic,
   hasGzipMagic,
   isGzipHeader,
   isTarHeader,
