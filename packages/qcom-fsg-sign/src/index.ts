@@ -89,6 +89,7 @@ export {
   TEST_SUBJECT_MARKERS,
   findKnownRoot,
   hasTestSubject,
+  refusesDummyRoot,
   rootHashC,
   rootHashes,
 } from './roots.ts';
