@@ -5,9 +5,10 @@
  * @module
  */
 import { ByteReader, ByteWriter, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
+import { DEFAULT_MODES, type EfsEntryType } from '@nv/qcom-efs';
 
 /** Kind of an EFS node (`qcom-efs.md` §2.1: item files carry the `S_IFITM` type bits 0160000). */
-export type QcomEfsKind = 'item' | 'file' | 'dir' | 'symlink';
+export type QcomEfsKind = EfsEntryType;
 
 /** One node of the simulated EFS. */
 export interface QcomEfsNode {
@@ -25,15 +26,10 @@ export interface QcomEfsNode {
 export type QcomEfs = Map<string, QcomEfsNode>;
 
 /**
- * Default modes per kind (`qcom-efs.md` §2.1).
+ * Default modes per kind (`qcom-efs.md` §2.1): `@nv/qcom-efs`'s `DEFAULT_MODES`.
  * @example QCOM_EFS_MODES.item.toString(8) // '160777'
  */
-export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = Object.freeze({
-  item: 0o160777,
-  file: 0o100777,
-  dir: 0o40777,
-  symlink: 0o120777,
-});
+export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = DEFAULT_MODES;
 
 /**
  * An EFS holding only `/`.
