@@ -5,7 +5,7 @@
  * @module
  */
 import { ByteReader, ByteWriter, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
-import { DEFAULT_MODES, type EfsEntryType } from '@nv/qcom-efs';
+import { DEFAULT_MODES, NV_ITEM_PATH_RE, type EfsEntryType } from '@nv/qcom-efs';
 
 /** Kind of an EFS node (`qcom-efs.md` §2.1: item files carry the `S_IFITM` type bits 0160000). */
 export type QcomEfsKind = EfsEntryType;
@@ -82,10 +82,8 @@ export { nvItemPath } from '@nv/qcom-efs';
  * @example nvKeyOfPath('/nv/item_files/rfnv/00024997') // '24997'
  */
 export function nvKeyOfPath(path: string): string | undefined {
-  let m = /^\/nvm\/num\/(\d+)(_\d+)?$/.exec(path);
-  if (m) return `${m[1]}${m[2] ?? ''}`;
-  m = /^\/nvm\/context(\d+)\/(\d+)(_\d+)?$/.exec(path);
-  if (m) return `${m[2]}${m[3] ?? ''}@${m[1]}`;
+  let m = NV_ITEM_PATH_RE.exec(path);
+  if (m) return `${m[2]}${m[3] !== undefined ? `_${m[3]}` : ''}${m[1] !== undefined ? `@${m[1]}` : ''}`;
   m = /^\/nv\/item_files\/rfnv\/(\d{8})$/.exec(path);
   if (m) return String(Number(m[1]));
   return undefined;
