@@ -30,6 +30,7 @@ const GUIDES = [
   'mcfg',
   'mtk-nvram-upgrade',
   'lid-files',
+  'partition-images',
   'device-sim',
   'diag-backup',
 ] as const;
@@ -52,6 +53,7 @@ const EN: Labels = {
     mcfg: 'MCFG carrier configuration',
     'mtk-nvram-upgrade': 'MediaTek NVRAM upgrades',
     'lid-files': 'LID files and LID_BIT',
+    'partition-images': 'From a partition dump to a safe upgrade',
     'device-sim': 'The device simulator',
     'diag-backup': "Back up and restore a modem's NV",
   },
@@ -83,6 +85,7 @@ const ZH: Labels = {
     mcfg: 'MCFG 运营商配置',
     'mtk-nvram-upgrade': 'MediaTek NVRAM 升级',
     'lid-files': 'LID 文件与 LID_BIT',
+    'partition-images': '从分区转储到安全升级',
     'device-sim': '设备模拟器',
     'diag-backup': '备份与恢复基带 NV',
   },

@@ -17,6 +17,7 @@ const GUIDES = [
   'mcfg',
   'mtk-nvram-upgrade',
   'lid-files',
+  'partition-images',
   'device-sim',
   'diag-backup',
 ] as const;

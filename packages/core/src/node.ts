@@ -170,7 +170,10 @@ export async function readFileLimited(
     const chunks: Uint8Array[] = [];
     let total = 0;
     for (;;) {
-      const chunk = new Uint8Array(Math.min(Math.max(size - total, 64 * 1024), maxBytes + 1 - total, 16 * 1024 * 1024));
+      // The first read takes the whole stat size in one buffer (returned as is: no second copy of a 64 MB image,
+      // issue 17); later reads (a file that grew) take 64 KiB…16 MiB.
+      const cap = total === 0 ? 1024 * 1024 * 1024 : 16 * 1024 * 1024;
+      const chunk = new Uint8Array(Math.min(Math.max(size - total, 64 * 1024), maxBytes + 1 - total, cap));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       total += bytesRead;

@@ -75,7 +75,7 @@ export type QcomSimErrorCode = keyof typeof CODES;
 /**
  * `NV_SIM_QCOM_*` and `NV_SIM_MCFG_*` codes of the simulated Qualcomm device. Boot refusals are not thrown: they are
  * reported in the boot result with the `NV_FSG_*`/`NV_EFS_*` code of the check that failed; these codes cover bad
- * simulator input and the MCFG outcomes of `qcom-mbn.md` §6.6.
+ * simulator input and the MCFG outcomes of docs/formats/mcfg.md#sim-outcomes.
  */
 export const QCOM_SIM_ERROR_CODES: ErrorCodeTable<QcomSimErrorCode> = defineErrorCodes('NV_SIM_', CODES);
 

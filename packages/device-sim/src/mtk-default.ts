@@ -1,5 +1,5 @@
 /**
- * Default record bytes as the simulated modem writes them on a reset (mtk-lid-file §9), and a seeded PRNG.
+ * Default record bytes as the simulated modem writes them on a reset (docs/formats/lid-files.md#defaults), and a seeded PRNG.
  * @module
  */
 import { NvError } from '@nv/core';
@@ -8,7 +8,7 @@ import type { LtableEntry } from '@nv/mtk-nvram-ltable';
 
 /**
  * The bytes of every record of `entry` after a reset (`records × size`): `defaultRecords` of `@nv/mtk-lid-file`
- * (lid-file §9: ZERO, FF/NULL, arrays, MULTI_DEFAULT slices). Defaults that only exist inside a firmware image
+ * (docs/formats/lid-files.md#defaults: ZERO, FF/NULL, arrays, MULTI_DEFAULT slices). Defaults that only exist inside a firmware image
  * (`func`, `custpack`, `secupack`, `special`, `symbol`) or arrays shorter than needed cannot be evaluated offline
  * (`NV_LID_DEFAULT_UNAVAILABLE` / `NV_LID_DEFAULT_TOO_SHORT`): the simulator then uses a deterministic stand-in
  * derived from the symbol — it only needs them to differ from unit data and from other defaults (README.mtk.md).

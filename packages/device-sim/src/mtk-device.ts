@@ -1,7 +1,7 @@
 /**
  * The simulated MediaTek device: partitions `nvdata` (category folders), `protect_f`/`protect_s`, the `nvram`
- * bin region, the SYS record, and what the modem and the AP `nvram_daemon` do at boot (ltable spec §2, §7, §8;
- * mtk-lid-file §8, §9, §13). Names, folders and the §7 attribute rewrites come from `@nv/mtk-nvram-ltable`
+ * bin region, the SYS record, and what the modem and the AP `nvram_daemon` do at boot (docs/formats/lid-table.md#partitions, docs/formats/lid-table.md#effective-attributes, docs/formats/lid-table.md#boot-check;
+ * docs/formats/lid-files.md#read-errors, docs/formats/lid-files.md#defaults, docs/formats/lid-files.md#external-api). Names, folders and the docs/formats/lid-table.md#effective-attributes attribute rewrites come from `@nv/mtk-nvram-ltable`
  * (`fileIdentity`); the boot-time check below is the simulator's own model of the device, so that comparing it
  * with the planner's decision table is a real test.
  * @module
@@ -20,8 +20,8 @@ import { fnv1a, mtkDefaultRecords, mtkRng } from './mtk-default.ts';
 import { mtkImeiRecord, mtkTestImei } from './mtk-imei.ts';
 
 /**
- * The partitions that hold LID files (ltable spec §2.1), plus `otp`: the one-time-programmable area where the
- * simulator keeps `OTP` LIDs. §2.1 lists `otp` as "not modem NVRAM": OTP data lives outside nvdata, so no upgrade
+ * The partitions that hold LID files (docs/formats/lid-table.md#partitions), plus `otp`: the one-time-programmable area where the
+ * simulator keeps `OTP` LIDs. docs/formats/lid-table.md#partitions lists `otp` as "not modem NVRAM": OTP data lives outside nvdata, so no upgrade
  * mode erases it and the version check does not scan it (README.mtk.md, Decisions).
  */
 export type MtkPartition = 'nvdata' | 'protect_f' | 'protect_s' | 'otp';
@@ -50,7 +50,7 @@ export interface MtkStoredLid {
   attr: number;
   /** Gen-B header: category bits. */
   category: number;
-  /** Gen-B header checksum valid (mtk-lid-file §5.1); only the version scan checks it. */
+  /** Gen-B header checksum valid (docs/formats/lid-files.md#header-checksum); only the version scan checks it. */
   headerOk: boolean;
   /** Written with effective CONFIDENTIAL or MSP (the flash holds ciphertext). */
   ciphered: boolean;
@@ -80,11 +80,11 @@ export interface MtkDevice {
   seed: number;
   /** Files per partition, by path inside it (`md/NVRAM/<folder>/<name>` on nvdata, `md/<name>` on protect_f/s). */
   partitions: Record<MtkPartition, Record<string, MtkStoredLid>>;
-  /** Bin-region backup of the CALIBRAT and NVD_IMEI folders, by `<folder>/<name>`; `null` = blank partition (§2.1). */
+  /** Bin-region backup of the CALIBRAT and NVD_IMEI folders, by `<folder>/<name>`; `null` = blank partition (docs/formats/lid-table.md#partitions). */
   binRegion: Record<string, MtkStoredLid> | null;
   /** SYS LID record 1 (the coded firmware version), kept on nvdata; `null` when nvdata was erased. */
   sys: { firmware: string; ok: boolean } | null;
-  /** Factory-reset flag set (ltable §8). */
+  /** Factory-reset flag set (docs/formats/lid-table.md#boot-check). */
   factoryResetFlag: boolean;
   /** Set once the modem asserted; NVRAM access is refused afterwards. */
   asserted: MtkAssert | null;
@@ -92,7 +92,7 @@ export interface MtkDevice {
   builds: number;
   /**
    * Key of CONFIDENTIAL LIDs (hex) in the saved LID files: 16 bytes (AES-128) for moly-b; an RC4 key of 1…255 bytes
-   * or a 256-byte key-B state for moly-a (mtk-lid-file §4, §6). Default {@link MTK_SIM_DEFAULT_KEY}.
+   * or a 256-byte key-B state for moly-a (docs/formats/lid-files.md#gen-a, docs/formats/lid-files.md#key-derivation). Default {@link MTK_SIM_DEFAULT_KEY}.
    */
   key: string;
 }
@@ -151,7 +151,7 @@ export interface MtkBootResult {
 export interface MtkDeviceOptions {
   /** Seed for unit data (default 1). */
   readonly seed?: number;
-  /** Platform for the §7 rewrites (default eMMC smartphone, bound to chip, important partitions on). */
+  /** Platform for the docs/formats/lid-table.md#effective-attributes rewrites (default eMMC smartphone, bound to chip, important partitions on). */
   readonly platform?: LtablePlatform;
   /** Firmware build id (default `build-1`). */
   readonly firmware?: string;
@@ -166,7 +166,7 @@ export interface MtkLidLocation {
   readonly partition: MtkPartition;
   /** Path inside the partition. */
   readonly path: string;
-  /** Folder of §2.2 (`md` on protect_f/s). */
+  /** Folder of docs/formats/lid-table.md#folders (`md` on protect_f/s). */
   readonly folder: string;
   /** File name `PPPP{_|A|B}VVV`. */
   readonly file: string;
@@ -176,7 +176,7 @@ export interface MtkLidLocation {
 const lidName = (file: string): LidFileName | undefined => (isLidFileName(file) ? parseLidFileName(file) : undefined);
 const has = (list: readonly string[], name: string): boolean => list.includes(name);
 
-/** Largest LID (records × size) the simulator holds: the LID file limit of mtk-lid-file §14 (16 MiB). */
+/** Largest LID (records × size) the simulator holds: the LID file limit of docs/formats/lid-files.md#errors (16 MiB). */
 export const MTK_SIM_MAX_LID_BYTES: number = 16 * 1024 * 1024;
 /** Largest total of one copy of every LID of a table (256 MiB). */
 export const MTK_SIM_MAX_DEVICE_BYTES: number = 256 * 1024 * 1024;
@@ -208,7 +208,7 @@ function assertGeneration(table: Ltable): void {
 }
 
 /**
- * Where the copies of `entry` live under the firmware's effective attributes (ltable §2.2, §7; lid-file §2):
+ * Where the copies of `entry` live under the firmware's effective attributes (docs/formats/lid-table.md#folders, docs/formats/lid-table.md#effective-attributes; docs/formats/lid-files.md#name):
  * MULTIPLE IMPORTANT_L4 ⇒ copy A on protect_f, copy B on protect_s; `OTP` LIDs ⇒ the `otp` partition (`md/<file>`).
  * @example mtkLidLocations(device, entry)[0].path // 'md/NVRAM/CALIBRAT/FT02_002'
  */
@@ -267,7 +267,7 @@ function writeAll(device: MtkDevice, entry: LtableEntry, data: Uint8Array, unit:
     device.partitions[loc.partition][loc.path] = newFile(device, entry, data.slice(), unit);
 }
 
-/** Rewrites every copy of `entry` with its default (ltable §8 reset, lid-file §9). */
+/** Rewrites every copy of `entry` with its default (docs/formats/lid-table.md#boot-check reset, docs/formats/lid-files.md#defaults). */
 function resetLid(device: MtkDevice, entry: LtableEntry): void {
   writeAll(device, entry, mtkDefaultRecords(entry), false);
 }
@@ -304,7 +304,7 @@ export function createMtkDevice(table: Ltable, options: MtkDeviceOptions = {}): 
 /**
  * The factory and the user at work: every non-SYS LID gets seeded, non-default records (unit data for
  * calibration/IMEI/barcode/SIM lock, settings for the rest; the IMEI LID gets valid test IMEIs, see `mtk-imei.ts`),
- * then the bin region backup is triggered (as the ATE calibration / SN-writer do, §2.1).
+ * then the bin region backup is triggered (as the ATE calibration / SN-writer do, docs/formats/lid-table.md#partitions).
  * @example personalizeMtkDevice(device, 42)
  */
 export function personalizeMtkDevice(device: MtkDevice, seed: number = device.seed): void {
@@ -316,7 +316,7 @@ export function personalizeMtkDevice(device: MtkDevice, seed: number = device.se
     for (let i = 0; i < data.length; i++) data[i] = rng() & 0xff;
     if (LTABLE_IMEI_LIDS.includes(entry.name) && entry.size >= 8) {
       // IMEI records the SN writer programs: valid 15-digit test IMEIs (swapped BCD, Luhn), one per SIM slot
-      // (records 1–2); the other records stay unprogrammed (FF, lid-file §9). Gen B phones show 00 00 filler, gen A FF FF.
+      // (records 1–2); the other records stay unprogrammed (FF, docs/formats/lid-files.md#defaults). Gen B phones show 00 00 filler, gen A FF FF.
       const filler = device.table.generation === 'moly-b' ? 0x00 : 0xff;
       data.fill(0xff);
       for (let r = 0; r < Math.min(2, entry.records); r++)
@@ -353,7 +353,7 @@ const BIN_FOLDERS = ['CALIBRAT', 'NVD_IMEI'];
 
 /**
  * Triggers a bin-region backup: the `CALIBRAT` and `NVD_IMEI` folders of nvdata are packed into the `nvram`
- * partition, replacing what it held (ltable §2.1; lid-file §11). Returns the backed-up `<folder>/<name>`s.
+ * partition, replacing what it held (docs/formats/lid-table.md#partitions; docs/formats/bin-region.md#layout). Returns the backed-up `<folder>/<name>`s.
  * @example backupMtkBinRegion(device) // ['CALIBRAT/FT02_002', 'NVD_IMEI/LD0B_001', …]
  */
 export function backupMtkBinRegion(device: MtkDevice): string[] {
@@ -370,7 +370,7 @@ export function backupMtkBinRegion(device: MtkDevice): string[] {
 const fileValid = (f: MtkStoredLid): boolean => f.bad.length === 0 && f.data.length === f.recordSize * f.records;
 
 /**
- * The AP restore from the bin region (`nvram_daemon`, ltable §8 "AP at boot"): every backed-up file that is missing
+ * The AP restore from the bin region (`nvram_daemon`, docs/formats/lid-table.md#boot-check "AP at boot"): every backed-up file that is missing
  * on nvdata or fails its checksums is copied back. With `all`, every backed-up file is copied back.
  * @throws NV_SIM_MTK_BIN_EMPTY when the bin region is blank.
  * @example restoreMtkBinRegion(device, { all: true })
@@ -422,18 +422,18 @@ function listFiles(device: MtkDevice): FileRef[] {
 }
 
 /**
- * Boots the modem with the installed firmware (ltable §8 + lid-file §8):
+ * Boots the modem with the installed firmware (docs/formats/lid-table.md#boot-check + docs/formats/lid-files.md#read-errors):
  * 1. the AP `nvram_daemon` restores missing/invalid CALIBRAT and NVD_IMEI files from the bin region;
  * 2. the SYS record decides the trigger — erased nvdata or another build ⇒ version check; unreadable ⇒ reset all;
  * 3. version check — moly-b phase 1 per stored file (bad header, unknown prefix ⇒ delete, other name or header
  *    category ⇒ delete (backup first with RESERVE_BACKWARD), OTA_RESET ⇒ reset, record size/count change ⇒ assert
  *    for CALIBRAT/IMPORTANT/IMPORTANT_L4, migrate with RESERVE_BACKWARD, else kept); moly-a: SW_VERNO_RESET and
  *    IMPORTANT_C reset, other names stay as orphans (deleted on feature phones). Both: a file of an IMPORTANT or
- *    IMPORTANT_L4 LID under another VERNO ⇒ assert (§9.4); moly-b: an IMPORTANT_L4 file on protect_f/s that no
+ *    IMPORTANT_L4 LID under another VERNO ⇒ assert (docs/formats/lid-table.md#verno-rules); moly-b: an IMPORTANT_L4 file on protect_f/s that no
  *    IMPORTANT_L4 LID owns any more ⇒ assert (SML/SIM_LOCK loss check);
  * 4. phase 2 — LIDs without a file: restored from BACKUP (RESERVE_BACKWARD) or created from the default;
  * 5. phase 3 — SYS rewritten; factory-reset flag ⇒ factory-resettable LIDs reset;
- * 6. the first read of every LID (lid-file §8): copy repair for MULTIPLE, bin-region restore for CALIBRAT/IMPORTANT
+ * 6. the first read of every LID (docs/formats/lid-files.md#read-errors): copy repair for MULTIPLE, bin-region restore for CALIBRAT/IMPORTANT
  *    (gen B), FAULT_ASSERT ⇒ assert, else reset; gen A reads ciphered data with the other cipher mode unnoticed.
  * On an assert `device.asserted` is set and the boot stops: an assert in steps 3–5 applies nothing, one in step 6
  * keeps what was applied before it. The result names the asserting LID (`asserted`) and lists every LID the boot
@@ -503,7 +503,7 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
   };
 
   if (trigger === 'sys-read-failed') {
-    // ltable §8: a failed SYS read resets every LID (FAT reset).
+    // docs/formats/lid-table.md#boot-check: a failed SYS read resets every LID (FAT reset).
     for (const e of entries) setOnce(e, 'reset', 'SYS LID unreadable: every LID is reset (FAT reset)');
   }
   const drop = new Set<string>();
@@ -611,7 +611,7 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
   device.sys = { firmware: device.firmware, ok: true };
   if (device.factoryResetFlag) {
     for (const e of entries) {
-      // factoryResettable (§4.2) minus the bin-region categories: a factory reset never loses calibration or IMEI
+      // factoryResettable (docs/formats/lid-table.md#categories) minus the bin-region categories: a factory reset never loses calibration or IMEI
       // (README.mtk.md, Decisions); moly-a resets the LIDs whose effective attributes keep FACTORY_RESET.
       // …and OTP data (one-time programmable, outside nvdata) is never reset.
       const binned = has(e.categories, 'CALIBRAT') || has(e.categories, 'IMPORTANT') || has(e.categories, 'OTP');
@@ -657,7 +657,7 @@ function migrated(e: LtableEntry, old: MtkStoredLid): Uint8Array {
 type ReadResult = { assert: MtkAssert } | { outcome?: MtkLidOutcome; reason: string };
 
 /**
- * lid-file §8: verify the requested records (`index`, or all) of every copy, repair a bad copy from a good one, gen-B
+ * docs/formats/lid-files.md#read-errors: verify the requested records (`index`, or all) of every copy, repair a bad copy from a good one, gen-B
  * CALIBRAT/IMPORTANT ask the AP for the bin-region copy (failure ⇒ "bin-region restore fail", or assert with
  * FAULT_ASSERT; no reset), else FAULT_ASSERT asserts, INTERNAL fails, everything else is reset to its defaults.
  */
@@ -678,7 +678,7 @@ function readLid(device: MtkDevice, e: LtableEntry, index?: number): ReadResult 
         device.partitions[l.partition][l.path] = { ...good, data: good.data.slice(), bad: [...good.bad] };
     });
     if (!b && good.ciphered !== wantCipher) {
-      // Gen A checksums the stored bytes: they pass, but are decoded with the wrong cipher mode (§9.3 row 18).
+      // Gen A checksums the stored bytes: they pass, but are decoded with the wrong cipher mode (docs/formats/lid-table.md#decision-table row 18).
       for (const l of locs) {
         const f = device.partitions[l.partition][l.path] as MtkStoredLid;
         f.data = f.data.map((x) => x ^ 0x5a);
@@ -755,7 +755,7 @@ function checkIndex(e: LtableEntry, index: number, amount = 1): void {
   }
 }
 
-/** How a record is reached through the simulated modem API (lid-file §13). */
+/** How a record is reached through the simulated modem API (docs/formats/lid-files.md#external-api). */
 export interface MtkApiOptions {
   /**
    * `plain` (default): `nvram_external_read_data` / `_write_data` / `_reset_data`; `secure`: the
@@ -766,11 +766,11 @@ export interface MtkApiOptions {
   readonly factory?: boolean;
 }
 
-/** LIDs the plain external calls refuse (lid-file §13): IMEI and SIM-lock data, by their tags. */
+/** LIDs the plain external calls refuse (docs/formats/lid-files.md#external-api): IMEI and SIM-lock data, by their tags. */
 export const isMtkSecureLid = (entry: Pick<LtableEntry, 'tags'>): boolean =>
   entry.tags.includes('imei') || entry.tags.includes('sim-lock');
 
-/** The modem's refusals of lid-file §13: secure API for IMEI/SIM-lock LIDs, write protection outside factory mode. */
+/** The modem's refusals of docs/formats/lid-files.md#external-api: secure API for IMEI/SIM-lock LIDs, write protection outside factory mode. */
 function checkApi(device: MtkDevice, e: LtableEntry, options: MtkApiOptions, write: boolean): void {
   if (isMtkSecureLid(e) && options.api !== 'secure')
     throw new NvError(
@@ -787,7 +787,7 @@ function checkApi(device: MtkDevice, e: LtableEntry, options: MtkApiOptions, wri
 }
 
 /**
- * `nvram_external_read_data` (lid-file §13): one record (1-based), verified; a failing read runs the §8
+ * `nvram_external_read_data` (docs/formats/lid-files.md#external-api): one record (1-based), verified; a failing read runs the docs/formats/lid-table.md#boot-check
  * recovery (copy repair, bin-region restore, reset to default, or assert). Only the requested record is verified.
  * IMEI and SIM-lock LIDs need `api: 'secure'` (`nvram_external_secure_read_data`).
  * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_ASSERTED, NV_SIM_MTK_READ_FAILED,
@@ -816,7 +816,7 @@ export function readMtkRecord(
 }
 
 /**
- * `nvram_external_write_data` (lid-file §13): writes one record to every copy, checksums recomputed. The other
+ * `nvram_external_write_data` (docs/formats/lid-files.md#external-api): writes one record to every copy, checksums recomputed. The other
  * records come from a copy without checksum errors, else from the defaults (the next read would have reset them).
  * As the modem does, it refuses IMEI and SIM-lock LIDs without `api: 'secure'` and `WRITEPROTECT` LIDs (effective
  * attributes) outside factory mode (`factory: true`).
@@ -847,7 +847,7 @@ export function writeMtkRecord(
 }
 
 /**
- * `nvram_external_reset_data` (lid-file §13): rewrites `amount` records from `index` with their defaults. A reset is
+ * `nvram_external_reset_data` (docs/formats/lid-files.md#external-api): rewrites `amount` records from `index` with their defaults. A reset is
  * a write: the same refusals as {@link writeMtkRecord}.
  * @throws NV_SIM_MTK_UNKNOWN_LID, NV_SIM_MTK_BAD_RECORD_INDEX, NV_SIM_MTK_ASSERTED, NV_LID_SECURE_API_REQUIRED,
  *   NV_LID_WRITE_PROTECTED

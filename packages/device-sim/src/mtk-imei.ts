@@ -1,5 +1,5 @@
 /**
- * IMEI records of the simulated device (mtk-lid-file §9 "IMEI record"): 15 digits in swapped BCD — digit 1 in the
+ * IMEI records of the simulated device (docs/formats/lid-files.md#defaults "IMEI record"): 15 digits in swapped BCD — digit 1 in the
  * low nibble of byte 0 … digit 15 in the low nibble of byte 7, high nibble `F` — then filler bytes. The simulated
  * IMEIs are test IMEIs (reporting body `00`, never a real TAC) with a valid Luhn check digit, so an IMEI check on
  * them passes.
@@ -34,7 +34,7 @@ export function mtkTestImei(rng: () => number): string {
 }
 
 /**
- * One IMEI record: 15 digits as swapped BCD in 8 bytes, then `filler` up to `size` (lid-file §9).
+ * One IMEI record: 15 digits as swapped BCD in 8 bytes, then `filler` up to `size` (docs/formats/lid-files.md#defaults).
  * @throws NV_BAD_INPUT when `imei` is not 15 digits or `size` < 8.
  * @example bytesToHex(mtkImeiRecord('001010123456780', 10, 0)) // '00010121436587f00000'
  */

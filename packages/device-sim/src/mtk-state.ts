@@ -42,7 +42,7 @@ export const MTK_STATE_MAX_FILES: number = 100_000;
 
 /**
  * The simulated device's default key for CONFIDENTIAL LIDs (16 synthetic bytes `00…0f`; gen A uses them as the RC4
- * key, gen B as the AES-128 key). Not a vendor key: real devices use the key of their build (mtk-lid-file §6). A
+ * key, gen B as the AES-128 key). Not a vendor key: real devices use the key of their build (docs/formats/lid-files.md#key-derivation). A
  * device created with another key (`createMtkDevice(…, {key})`, `nv sim mtk init --key`) records it in `device.json`.
  */
 export const MTK_SIM_KEY: string = MTK_SIM_DEFAULT_KEY;
@@ -117,7 +117,7 @@ function lidBytes(gen: LidGeneration, f: MtkStoredLid, keyHex: string): Uint8Arr
   const key = hexToBytes(keyHex);
   for (const i of f.bad) {
     // Flip the first stored checksum byte. Gen B ciphers the whole section (checksum included): decrypt, flip, re-encrypt
-    // so that the padding stays valid and only chk8 fails (lid-file §5.3).
+    // so that the padding stays valid and only chk8 fails (docs/formats/lid-files.md#gen-b-cipher).
     const off = base + (i - 1) * section;
     if (gen === 'B' && f.ciphered) {
       const plain = aesEcbDecrypt(key, out.subarray(off, off + section));

@@ -1,6 +1,6 @@
 /**
- * Firmware upgrades of the simulated MediaTek device (ltable spec §9.1): what each mode does to the partitions,
- * then the boot of the new firmware (§8), and the report of what happened to every LID's data.
+ * Firmware upgrades of the simulated MediaTek device (docs/formats/lid-table.md#modes): what each mode does to the partitions,
+ * then the boot of the new firmware (docs/formats/lid-table.md#boot-check), and the report of what happened to every LID's data.
  * @module
  */
 import { NvError } from '@nv/core';
@@ -15,7 +15,7 @@ import {
   type MtkLidOutcome,
 } from './mtk-device.ts';
 
-/** Upgrade modes (`--mode`), as cli.md and ltable §9.1 name them. */
+/** Upgrade modes (`--mode`), as cli.md and docs/formats/lid-table.md#modes name them. */
 export type MtkUpgradeMode = LtableUpgradeMode;
 /**
  * Every upgrade mode.
@@ -77,7 +77,7 @@ export interface MtkUpgradeReport {
 }
 
 /**
- * Flashes the firmware of `newTable` in `mode` and boots it (ltable §9.1):
+ * Flashes the firmware of `newTable` in `mode` and boots it (docs/formats/lid-table.md#modes):
  * `format-all` erases nvdata, protect_f/s and the bin region; `firmware-upgrade` erases nvdata; `factory-reset`
  * erases nvdata and sets the factory-reset flag; `download-only`/`ota` erase nothing. Mutates `device`.
  * @throws NV_SIM_MTK_GEN_MISMATCH when the generations differ; NV_SIM_MTK_UNSUPPORTED_GENERATION; NV_LIMIT;
@@ -125,7 +125,7 @@ export function upgradeMtkDevice(
     erased.push('nvram');
   }
   if (mode === 'firmware-upgrade' || mode === 'factory-reset') erase('nvdata');
-  // SYS lives on nvdata (NVD_CORE / IMPORTNT, §2.2): erasing nvdata forgets the installed version.
+  // SYS lives on nvdata (NVD_CORE / IMPORTNT, docs/formats/lid-table.md#folders): erasing nvdata forgets the installed version.
   if (erased.includes('nvdata')) device.sys = null;
   if (mode === 'factory-reset') device.factoryResetFlag = true;
   device.builds += 1;

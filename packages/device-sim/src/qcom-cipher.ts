@@ -1,6 +1,6 @@
 /**
  * The simulated EFS encryption of modemst copies. Real modems encrypt modemst1/modemst2 with a key derived from a
- * hardware secret that differs between fused and unfused secure boot (`qcom-fsg-sign.md` §7, `qcom-efs.md` §5 #15).
+ * hardware secret that differs between fused and unfused secure boot (docs/formats/fsg.md#pitfalls, docs/formats/efs-tar.md#pitfalls #15).
  * The simulator uses a stand-in cipher, NOT a real one: an xorshift128 keystream seeded with SHA-256(key ‖ "ks") XORed
  * with the plaintext, plus an integrity tag SHA-256(key ‖ "tag" ‖ header ‖ 64-bit FNV-1a² digest of the plaintext ‖ length). What matters for the simulation is
  * that a copy sealed under one key is "not sane" under another, exactly like a real copy after a key change.

@@ -1,6 +1,6 @@
 /**
  * The simulated Qualcomm device: partitions, fuses, EFS key, and the first-boot state machine of
- * `qcom-fsg-sign.md` §4 / `qcom-efs.md` §1, §5.
+ * docs/formats/fsg.md#modem-checks / docs/formats/qcn.md#overview, docs/formats/efs-tar.md#pitfalls.
  * @module
  */
 import { NvError, bytesToHex, encodeLatin1, sha256 } from '@nv/core';
@@ -35,12 +35,12 @@ export type QcomPartitionName = 'modemst1' | 'modemst2' | 'fsg' | 'fsc';
  */
 export const QCOM_PARTITIONS: readonly QcomPartitionName[] = Object.freeze(['modemst1', 'modemst2', 'fsg', 'fsc']);
 /**
- * Default size of every partition: 1.5 MiB, as in known MSM8916-class devices (`qcom-efs.md` §2.9).
+ * Default size of every partition: 1.5 MiB, as in known MSM8916-class devices (docs/formats/efs-tar.md#containers).
  * @example dev.state.partitions.fsg.length === QCOM_DEFAULT_PARTITION_SIZE
  */
 export const QCOM_DEFAULT_PARTITION_SIZE = 0x180000;
 /**
- * The modem's default (dummy) root: the public QDST root, refused unless `allowDummyKey` (`qcom-fsg-sign.md` §4 step 3).
+ * The modem's default (dummy) root: the public QDST root, refused unless `allowDummyKey` (docs/formats/fsg.md#modem-checks step 3).
  * @example createQcomDevice({ trust: { rootHash: QCOM_DUMMY_ROOT_HASH, hwId: 0n, swId: 0n } }) // refuses every golden copy
  */
 export const QCOM_DUMMY_ROOT_HASH: string = DUMMY_ROOT_SHA256;
@@ -106,7 +106,7 @@ export interface QcomDeviceState {
   /** SIM slots (index = slot = subscription). */
   slots: (QcomSimCard | null)[];
   /**
-   * Internal sizes of the legacy NV items this modem build knows (`qcom-efs.md` §3.6), learned from every item that
+   * Internal sizes of the legacy NV items this modem build knows (docs/formats/qcn.md#nv-info), learned from every item that
    * was ever in its EFS. Part of the software, so it survives an EFS loss; QPST backup/restore uses it.
    */
   nvInfo?: Record<string, { size: number; arraySize: number }>;
@@ -324,7 +324,7 @@ export interface QcomBootError {
 export interface QcomBootOptions {
   /**
    * Boot online (the default on a real phone) rather than offline (factory/FTM). Online, the modem writes runtime
-   * state (policyman state, serving-system NVs) that a QCN or EFS dump taken afterwards carries (`qcom-efs.md` §5 #12).
+   * state (policyman state, serving-system NVs) that a QCN or EFS dump taken afterwards carries (docs/formats/efs-tar.md#pitfalls #12).
    */
   online?: boolean;
 }
@@ -337,7 +337,7 @@ export interface QcomBootResult {
   verified: boolean;
   /** Status of each modemst copy under the current key. */
   copies: Record<'modemst1' | 'modemst2', ModemstStatus>;
-  /** With a fused device: whether the fused root/HW_ID passed (§4 step 2). */
+  /** With a fused device: whether the fused root/HW_ID passed (docs/formats/fsg.md#modem-checks step 2). */
   fusedRoot?: boolean;
   /** Checks in the modem's order (fsg boots only). */
   checks: QcomFsgCheck[];
@@ -355,7 +355,7 @@ export interface QcomBootResult {
 }
 
 /**
- * Runtime state an online modem writes into EFS (`qcom-efs.md` §5 #12): policy-manager state and NVs written while
+ * Runtime state an online modem writes into EFS (docs/formats/efs-tar.md#pitfalls #12): policy-manager state and NVs written while
  * registered. Values are derived from the seed and boot count (deterministic).
  * @example bootQcom(dev, { online: true }).runtimeWrites // QCOM_ONLINE_RUNTIME_PATHS
  */
@@ -405,11 +405,11 @@ export function efsEntries(efs: QcomEfs): QcomTarEntry[] {
 }
 
 function payloadKind(code: Uint8Array): 'gzip' | 'tar' | undefined {
-  // §4 step 18, the checks of `@nv/qcom-fsg-sign` (its verifySignedImage runs the same ones).
+  // docs/formats/fsg.md#modem-checks step 18, the checks of `@nv/qcom-fsg-sign` (its verifySignedImage runs the same ones).
   return isGzipHeader(code) ? 'gzip' : isTarHeader(code) ? 'tar' : undefined;
 }
 
-// NV_EFS codes that are an assertion / fatal error in the modem's untar (qcom-efs.md §5 #3–#5, #10), not a clean refusal.
+// NV_EFS codes that are an assertion / fatal error in the modem's untar (docs/formats/efs-tar.md#pitfalls #3–#5, #10), not a clean refusal.
 const CRASH_CODES = new Set([
   'NV_EFS_BAD_TAR_CHECKSUM',
   'NV_EFS_BAD_TAR_PADDING',
@@ -420,10 +420,10 @@ const CRASH_CODES = new Set([
 
 /**
  * Boots the simulated modem. With a sane modemst copy (the newer of the two under the current key) the EFS comes
- * from it and fsg is ignored (§4 step 0, `qcom-efs.md` §5 #13). Otherwise the golden copy in fsg is checked in the
+ * from it and fsg is ignored (docs/formats/fsg.md#modem-checks step 0, docs/formats/efs-tar.md#pitfalls #13). Otherwise the golden copy in fsg is checked in the
  * modem's order — sector, fused root first (if fused), dummy root, secboot steps 4–16, size, payload format, untar —
  * and restored into a fresh EFS, which is then written to both modemst copies. A refused golden copy leaves an empty
- * EFS (the modem starts without the preloaded NVs, §4 note) which is written back too.
+ * EFS (the modem starts without the preloaded NVs, docs/formats/fsg.md#modem-checks note) which is written back too.
  *
  * @example
  * flashPartition(dev, 'fsg', img); const r = bootQcom(dev); r.source === 'fsg' && r.verified;
@@ -486,7 +486,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
     return refuse('img-sector', e.code, e.message);
   }
 
-  // §4 step 2: a fused device tries the fused root and HW_ID first; success skips to step 17.
+  // docs/formats/fsg.md#modem-checks step 2: a fused device tries the fused root and HW_ID first; success skips to step 17.
   let fusedRoot: boolean | undefined;
   let authenticated = false;
   const swId = BigInt(state.build.swId);
@@ -509,7 +509,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
     authenticated = a.ok;
   }
   if (!authenticated) {
-    // §4 step 3: the configured root is the public dummy key.
+    // docs/formats/fsg.md#modem-checks step 3: the configured root is the public dummy key.
     if (refusesDummyRoot(state.build.rootHash, state.build.allowDummyKey)) {
       checks.push({
         name: 'dummy-root',
@@ -548,7 +548,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
     }
   }
 
-  // §4 step 17: code offset + code_size < buf_size (strict), buf_size = GOLDEN_RAM_SIZE − 512.
+  // docs/formats/fsg.md#modem-checks step 17: code offset + code_size < buf_size (strict), buf_size = GOLDEN_RAM_SIZE − 512.
   const code = located.mbn.subarray(MBN_HEADER_SIZE, MBN_HEADER_SIZE + located.codeSize);
   if (state.build.goldenRamSize > 0) {
     const { ok, buffer: buf } = ramBufferFit(located.codeSize, state.build.goldenRamSize);
@@ -568,7 +568,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
         fusedRoot,
       );
   }
-  // §4 step 18: neither tar nor gzip → the modem crashes.
+  // docs/formats/fsg.md#modem-checks step 18: neither tar nor gzip → the modem crashes.
   const kind = payloadKind(code);
   checks.push({
     name: 'payload',
@@ -586,7 +586,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
       ),
       fusedRoot,
     );
-  // §4 step 19: untar into a fresh EFS.
+  // docs/formats/fsg.md#modem-checks step 19: untar into a fresh EFS.
   let entries: QcomTarEntry[];
   try {
     entries = formatsOf(device).readPayload(code);
@@ -661,7 +661,7 @@ function writeOnlineState(device: QcomDevice): string[] {
 export function writeNvItem(device: QcomDevice, id: number, data: Uint8Array, index = 0, subscription = 0): void {
   if (!Number.isInteger(id) || id < 0 || id > 65535) throw new RangeError('NV id must be 0…65535');
   const efs = requireEfs(device);
-  // RFNV ids (≥ 20000) live as item files under /nv/item_files/rfnv (qcom-efs.md §2.1).
+  // RFNV ids (≥ 20000) live as item files under /nv/item_files/rfnv (docs/formats/efs-tar.md#paths).
   const path = id >= 20000 ? `/nv/item_files/rfnv/${String(id).padStart(8, '0')}` : nvItemPath(id, index, subscription);
   efsWrite(efs, path, data, 'item');
   syncEfs(device);
@@ -689,7 +689,7 @@ export function readModem(device: QcomDevice): { nv: Record<string, string>; efs
 /**
  * Installs another modem build (e.g. a secure-boot build). With `blowFuses`, the build blows the secure-boot fuses
  * on install: from then on the modem tries the fused root first and the EFS key changes, so the existing modemst
- * copies no longer decrypt and every NV written since the preload is lost (`qcom-fsg-sign.md` §7).
+ * copies no longer decrypt and every NV written since the preload is lost (docs/formats/fsg.md#pitfalls).
  * @example installModemBuild(dev, { blowFuses: { rootHash, hwId } })
  */
 export function installModemBuild(

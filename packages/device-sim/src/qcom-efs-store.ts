@@ -7,7 +7,7 @@
 import { ByteReader, ByteWriter, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
 import { DEFAULT_MODES, NV_ITEM_PATH_RE, type EfsEntryType } from '@nv/qcom-efs';
 
-/** Kind of an EFS node (`qcom-efs.md` §2.1: item files carry the `S_IFITM` type bits 0160000). */
+/** Kind of an EFS node (docs/formats/efs-tar.md#paths: item files carry the `S_IFITM` type bits 0160000). */
 export type QcomEfsKind = EfsEntryType;
 
 /** One node of the simulated EFS. */
@@ -26,7 +26,7 @@ export interface QcomEfsNode {
 export type QcomEfs = Map<string, QcomEfsNode>;
 
 /**
- * Default modes per kind (`qcom-efs.md` §2.1): `@nv/qcom-efs`'s `DEFAULT_MODES`.
+ * Default modes per kind (docs/formats/efs-tar.md#paths): `@nv/qcom-efs`'s `DEFAULT_MODES`.
  * @example QCOM_EFS_MODES.item.toString(8) // '160777'
  */
 export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = DEFAULT_MODES;

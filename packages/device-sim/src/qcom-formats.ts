@@ -6,13 +6,13 @@
  * @module
  */
 
-/** One check of the modem's FSG verification, in the modem's order (`qcom-fsg-sign.md` §4). */
+/** One check of the modem's FSG verification, in the modem's order (docs/formats/fsg.md#modem-checks). */
 export interface QcomFsgCheck {
   /** Check name, as `@nv/qcom-fsg-sign` names them: `img-sector`, `fuse`, `dummy-root`, `sizes` … `crash-dump`, `size`, `payload`, then `untar`. */
   name: string;
   ok: boolean;
   detail: string;
-  /** secboot return value when the check is one of secboot's (§4 steps 4–16). */
+  /** secboot return value when the check is one of secboot's (docs/formats/fsg.md#modem-checks steps 4–16). */
   secboot?: number;
   /** `NV_FSG_*` / `NV_EFS_*` / `NV_SIM_QCOM_*` code when it failed. */
   code?: string;
@@ -28,7 +28,7 @@ export interface QcomFsgTrust {
   swId: bigint;
 }
 
-/** Outcome of secboot's authentication of the `.mbn` (§4 steps 4–16). */
+/** Outcome of secboot's authentication of the `.mbn` (docs/formats/fsg.md#modem-checks steps 4–16). */
 export interface QcomFsgAuthentication {
   ok: boolean;
   checks: QcomFsgCheck[];
@@ -41,7 +41,7 @@ export interface QcomFsgLocated {
   codeSize: number;
 }
 
-/** One entry of the device tar as the modem restores it (`qcom-efs.md` §2.7). */
+/** One entry of the device tar as the modem restores it (docs/formats/efs-tar.md#tar). */
 export interface QcomTarEntry {
   path: string;
   kind: 'item' | 'file' | 'dir' | 'symlink';
@@ -50,7 +50,7 @@ export interface QcomTarEntry {
   target?: string;
 }
 
-/** Internal size of a legacy NV item as the modem knows it (`qcom-efs.md` §3.6); `arraySize` 0 = not indexed. */
+/** Internal size of a legacy NV item as the modem knows it (docs/formats/qcn.md#nv-info); `arraySize` 0 = not indexed. */
 export interface QcomNvInfo {
   id: number;
   size: number;

@@ -1,5 +1,5 @@
 /**
- * The simulated modem's MCFG framework (`qcom-mbn.md` §6): PDC LOAD checks, activation with the item attribute
+ * The simulated modem's MCFG framework (docs/formats/mcfg.md#device): PDC LOAD checks, activation with the item attribute
  * semantics, autoselect by ICCID/PLMN and refresh on SIM change. It works on a parsed model of an MCFG file
  * ({@link QcomMcfgConfig}); the MBN bytes are parsed by `@nv/qcom-mbn` only.
  * @module
@@ -10,10 +10,10 @@ import { syncEfs, type QcomDevice } from './qcom-device.ts';
 import type { QcomSimErrorCode } from './errors-qcom.ts';
 import { MCFG_ATTR } from '@nv/qcom-mbn';
 
-/** Attribute bits (`qcom-mbn.md` §3.8): owned by `@nv/qcom-mbn`, re-exported for the simulator's API. */
+/** Attribute bits (docs/formats/mcfg.md#attributes): owned by `@nv/qcom-mbn`, re-exported for the simulator's API. */
 export { MCFG_ATTR } from '@nv/qcom-mbn';
 /**
- * Stored version meaning "apply in restore-factory mode" (§3.6).
+ * Stored version meaning "apply in restore-factory mode" (docs/formats/mcfg.md#version).
  * @example markRestoreFactory(dev, 1) // stores MCFG_RESTORE_FACTORY_VERSION
  */
 export const MCFG_RESTORE_FACTORY_VERSION = 0xfacd0000;
@@ -30,7 +30,7 @@ export interface QcomMcfgItem {
   data: Uint8Array;
 }
 
-/** Decoded trailer TLVs the device uses (§3.12). */
+/** Decoded trailer TLVs the device uses (docs/formats/mcfg.md#tlvs). */
 export interface QcomMcfgTrailer {
   /** TLV 1, config version. */
   configVersion?: number;
@@ -88,7 +88,7 @@ export function mcfgConfigFromJson(c: QcomMcfgConfigJson): QcomMcfgConfig {
 }
 
 /**
- * PDC / activation / selection outcomes (`qcom-mbn.md` §6.6): a refusal carries its declared `NV_SIM_MCFG_*` error
+ * PDC / activation / selection outcomes (docs/formats/mcfg.md#sim-outcomes): a refusal carries its declared `NV_SIM_MCFG_*` error
  * code; the other outcomes are named without the `NV_` prefix, so that they cannot be taken for errors.
  */
 export type QcomMcfgOutcome =
@@ -116,7 +116,7 @@ export interface QcomPdcLoadResult {
 }
 
 /**
- * QMI PDC LOAD (§6.1): id unique → space → trailer found → TLV 1 present → TLV 1 family = modem family.
+ * QMI PDC LOAD (docs/formats/mcfg.md#pdc): id unique → space → trailer found → TLV 1 present → TLV 1 family = modem family.
  * Only the trailer's version is checked here; the header's is checked at activation.
  * @example pdcLoad(dev, 'tmo', config).outcome === 'LOADED'
  */
@@ -143,7 +143,7 @@ export function pdcLoad(device: QcomDevice, id: string, config: QcomMcfgConfig):
   return r(true, 'LOADED', `loaded ${config.configType === 0 ? 'HW' : 'SW'} config ${hex8(config.version)}`);
 }
 
-/** What activation did to one item (§6.6 `APPLIED`). */
+/** What activation did to one item (docs/formats/mcfg.md#sim-outcomes `APPLIED`). */
 export type QcomMcfgItemAction =
   | 'written'
   | 'skipped-write-once'
@@ -215,9 +215,9 @@ function need(device: QcomDevice): QcomEfs {
 const KNOWN_TYPES = new Set([1, 2, 3, 4, 5, 6]);
 
 /**
- * Activates a loaded config on a subscription (§6.2): hash → header → compat on the **header** family → stored
+ * Activates a loaded config on a subscription (docs/formats/mcfg.md#activation): hash → header → compat on the **header** family → stored
  * version (equal → no-op; `0xFACD0000` on sub 0 → restore-factory mode) → wipe policyman state → apply items →
- * store the header version and mark active. HW configs apply once, on sub 0 (inferred, §6.3).
+ * store the header version and mark active. HW configs apply once, on sub 0 (inferred, docs/formats/mcfg.md#hw-sw).
  * @example activateConfig(dev, 'tmo', 0).applied
  */
 export function activateConfig(device: QcomDevice, id: string, subscription = 0): QcomMcfgActivation {
@@ -266,7 +266,7 @@ export function activateConfig(device: QcomDevice, id: string, subscription = 0)
   if (current === c.version)
     return res('NOOP_SAME_VERSION', `stored version ${hex8(current)} = header version: nothing applied`);
 
-  // §6.2 step 5: wipe policyman state (SW: this subscription; HW: global).
+  // docs/formats/fsg.md#openssl step 5: wipe policyman state (SW: this subscription; HW: global).
   for (const p of [...efs.keys()]) {
     if (!p.startsWith('/policyman/')) continue;
     const perSub = /_Subscription\d\d$/.test(p);
@@ -339,7 +339,7 @@ function applyItem(
 }
 
 /**
- * Autoselect bits of `mcfg_autoselect_by_uim` (§6.4).
+ * Autoselect bits of `mcfg_autoselect_by_uim` (docs/formats/mcfg.md#autoselect).
  * @example writeEfsFile(dev, autoselectPath(0), new Uint8Array([MCFG_AUTOSELECT.ICCID | MCFG_AUTOSELECT.REFRESH]))
  */
 export const MCFG_AUTOSELECT: Readonly<{
@@ -413,7 +413,7 @@ export function parsePlmn(plmn: string): { mcc: number; mnc: number } {
 const ccdd = (v: number | undefined): number => (v ?? 0) & 0xffff;
 
 /**
- * The config autoselect would pick for a SIM (§6.4), without activating it. Decision (open question §9.5): a direct
+ * The config autoselect would pick for a SIM (docs/formats/mcfg.md#autoselect), without activating it. Decision (open question docs/formats/mcfg.md#open-questions): a direct
  * ICCID match beats a direct PLMN match, which beats any wildcard; within a class the higher (CC, DD) of TLV 1 wins,
  * ties go to the first loaded.
  * @example selectMcfg(dev, { iccid: '8901260123456789012' }).selected
@@ -526,7 +526,7 @@ export function insertSim(device: QcomDevice, slot: number, card: { iccid: strin
 }
 
 /**
- * What the MCFG framework does at every boot (§6.2 "boot or switch; HW then SW; per subscription"): the active HW
+ * What the MCFG framework does at every boot (docs/formats/mcfg.md#activation "boot or switch; HW then SW; per subscription"): the active HW
  * config, then the active SW config of each subscription, are activated again. With their stored versions in EFS
  * this is a no-op; after an EFS loss (key change, erased modemst, FSG restore) the versions are gone and the items
  * are written again. Call it right after `bootQcom`.

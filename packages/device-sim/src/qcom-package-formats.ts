@@ -23,12 +23,12 @@ import type { QcomFormats, QcomFsgCheck, QcomTarEntry } from './qcom-formats.ts'
 export interface PackageQcomFormatsOptions {
   /** Raw-deflate backend for the gzip payload (`NODE_DEFLATE` from `@nv/qcom-efs/node` in Node). */
   deflate: DeflateBackend;
-  /** secboot's checks (§4 steps 4–16); default {@link fsgAuthenticate} (`@nv/qcom-fsg-sign`). */
+  /** secboot's checks (docs/formats/fsg.md#modem-checks steps 4–16); default {@link fsgAuthenticate} (`@nv/qcom-fsg-sign`). */
   authenticate?: QcomFormats['authenticate'];
 }
 
 /**
- * secboot's authentication (§4 steps 4–16) by `@nv/qcom-fsg-sign`'s `verifySignedImage`. The device runs steps 0–3
+ * secboot's authentication (docs/formats/fsg.md#modem-checks steps 4–16) by `@nv/qcom-fsg-sign`'s `verifySignedImage`. The device runs steps 0–3
  * and 17–19 itself, so the dummy-root rule is left to the device and no fuse options are passed here.
  * @example fsgAuthenticate(mbn, { rootHash, hwId: 0x009600E100000000n, swId: 0n }).ok
  */

@@ -33,7 +33,7 @@ function luhnValid(digits: string): boolean {
   });
   return sum % 10 === 0;
 }
-/** Digits of a swapped-BCD IMEI record (lid-file §9): low nibble first; the 16th nibble is the F filler. */
+/** Digits of a swapped-BCD IMEI record (docs/formats/lid-files.md#defaults): low nibble first; the 16th nibble is the F filler. */
 const bcdDigits = (rec: Uint8Array): string =>
   Array.from(rec.subarray(0, 8), (b) => (b & 0xf).toString(16) + (b >> 4).toString(16)).join('');
 

@@ -20,7 +20,7 @@ import {
   upgradeMtkDevice,
 } from '../src/mtk.ts';
 
-/** IMEI and SIM-lock LIDs: the secure API in factory mode (lid-file §13; issue 15.5). */
+/** IMEI and SIM-lock LIDs: the secure API in factory mode (docs/formats/lid-files.md#external-api; issue 15.5). */
 const SECURE = { api: 'secure', factory: true } as const;
 
 const code = (f: () => unknown): string => {

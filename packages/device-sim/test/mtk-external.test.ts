@@ -1,4 +1,4 @@
-// Differential: the simulator's nvram_external_read_data (its own §8 model over its partitions) against
+// Differential: the simulator's nvram_external_read_data (its own docs/formats/lid-files.md#read-errors model over its partitions) against
 // externalRead of @nv/mtk-lid-file over the same bytes (the LID files the simulator stores).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
@@ -56,7 +56,7 @@ describe('external read: simulator vs @nv/mtk-lid-file externalRead on the same 
             c.gen,
           );
           const table: Ltable = { generation: c.gen, enumSet: c.gen, entries: [entry] };
-          // NAND keeps A/B copies on moly-a, so both models see the same file names (ltable §7).
+          // NAND keeps A/B copies on moly-a, so both models see the same file names (docs/formats/lid-table.md#effective-attributes).
           const device = createMtkDevice(table, { seed: c.seed, platform: { storage: 'nand' } });
           if (!c.bin) device.binRegion = null;
           const damaged = Math.min(c.damagedRecord, c.records);

@@ -1,5 +1,5 @@
 /**
- * Issue 15.5: the simulated modem API refuses what the spec's modem refuses (lid-file §13): plain calls on IMEI and
+ * Issue 15.5: the simulated modem API refuses what the spec's modem refuses (docs/formats/lid-files.md#external-api): plain calls on IMEI and
  * SIM-lock LIDs (`NV_LID_SECURE_API_REQUIRED`), external writes of `WRITEPROTECT` LIDs outside factory mode
  * (`NV_LID_WRITE_PROTECTED`). The codes are the ones `@nv/mtk-lid-file` declares for these refusals.
  */

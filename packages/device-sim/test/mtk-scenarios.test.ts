@@ -14,7 +14,7 @@ import {
   type MtkDevice,
 } from '../src/mtk.ts';
 
-/** IMEI and SIM-lock LIDs: the secure API in factory mode (lid-file §13; issue 15.5). */
+/** IMEI and SIM-lock LIDs: the secure API in factory mode (docs/formats/lid-files.md#external-api; issue 15.5). */
 const SECURE = { api: 'secure', factory: true } as const;
 
 const GENS = ['moly-a', 'moly-b'] as const;
@@ -111,7 +111,7 @@ describe('RF band / CA combination item changed per LID (row 3)', () => {
 describe('a broken LID checksum (lid-file §8)', () => {
   for (const gen of GENS) {
     it(`${gen}: calibration lost without a bin-region backup, restored with one`, () => {
-      // Without protection: calibrated, never backed up (the bin region is written only when triggered, §2.1).
+      // Without protection: calibrated, never backed up (the bin region is written only when triggered, docs/formats/lid-table.md#partitions).
       const bare = createMtkDevice(sampleLtable(gen), { seed: 4 });
       bare.binRegion = null;
       corruptMtkLid(bare, 'NVRAM_EF_FT_RF_CAL_LID', { record: 1 });
@@ -138,7 +138,7 @@ describe('a broken LID checksum (lid-file §8)', () => {
     });
 
     it(`${gen}: a SIM-lock copy with a bad checksum is repaired from the other copy (MULTIPLE), lost without it`, () => {
-      const platform = { storage: 'nand' as const }; // moly-a keeps A/B copies only on NAND (§7)
+      const platform = { storage: 'nand' as const }; // moly-a keeps A/B copies only on NAND (docs/formats/lid-table.md#effective-attributes)
       const single = withChange(gen, 'NVRAM_EF_SML_LID', (e) => ({
         ...e,
         attr: e.attr & ~0x4,

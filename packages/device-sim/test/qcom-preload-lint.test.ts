@@ -1,4 +1,4 @@
-// Preload pitfalls of qcom-efs.md §5 #12 on real QCN bytes, caught by @nv/qcom-efs's lint: runtime state from an
+// Preload pitfalls of docs/formats/efs-tar.md#pitfalls #12 on real QCN bytes, caught by @nv/qcom-efs's lint: runtime state from an
 // online boot, and device-unique factory NVs in a shared preload.
 import { describe, it, expect } from 'vitest';
 import { concatBytes, hexToBytes } from '@nv/core';

@@ -21,7 +21,7 @@ import {
 } from '../src/qcom.ts';
 import { decodeQcn } from '@nv/qcom-efs';
 
-// secboot's checks (§4 steps 4–16) come from @nv/qcom-fsg-sign's verifier, which is not committed yet: this stub
+// secboot's checks (docs/formats/fsg.md#modem-checks steps 4–16) come from @nv/qcom-fsg-sign's verifier, which is not committed yet: this stub
 // accepts every image, so these tests cover steps 0, 1, 17, 18 and 19 with real container and tar bytes.
 const acceptAll: QcomFormats['authenticate'] = () => ({
   ok: true,
@@ -85,7 +85,7 @@ describe('first boot from a real .img (qcom-fsg-sign containers, qcom-efs tar/gz
       ['/nvm/num/10', 'item', '160777'],
       ['/nvm/num/10_1', 'item', '160777'],
     ]);
-    // A plain tar (no gzip) is valid FSG content too (qcom-efs.md §3.11).
+    // A plain tar (no gzip) is valid FSG content too (docs/formats/efs-tar.md#compress).
     const plain = device();
     flashPartition(plain, 'fsg', img(tar));
     expect(bootQcom(plain).nv['10']).toBe('1f00');

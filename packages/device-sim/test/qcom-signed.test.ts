@@ -1,4 +1,4 @@
-// FSG images signed with OpenSSL by the qcom-fsg-sign.md §6 recipe (independent of the code under test), restored by
+// FSG images signed with OpenSSL by the docs/formats/fsg.md#openssl recipe (independent of the code under test), restored by
 // the simulated modem with the real verifier (@nv/qcom-fsg-sign) and tar reader (@nv/qcom-efs).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';

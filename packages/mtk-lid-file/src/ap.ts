@@ -1,11 +1,11 @@
 /**
- * AP-side NVRAM files (`APCFG`, §10): the `0xAA` + CheckNo trailer and `FILE_VER`.
+ * AP-side NVRAM files (`APCFG`, docs/formats/lid-files.md#ap-files): the `0xAA` + CheckNo trailer and `FILE_VER`.
  * @module
  */
 import { NvError, decodeLatin1 } from '@nv/core';
 
 /**
- * CheckNo of AP file data (§10): `c = 0; c = (i even) ? (c + b) mod 256 : c XOR b`.
+ * CheckNo of AP file data (docs/formats/lid-files.md#ap-files): `c = 0; c = (i even) ? (c + b) mod 256 : c XOR b`.
  * @example apCheckNo(Uint8Array.of(1, 2, 3, 4)) // 0x02
  */
 export function apCheckNo(data: Uint8Array): number {
@@ -39,7 +39,7 @@ export interface ApFileCheck {
 }
 
 /**
- * Checks an AP file against its table size `recSize × recNum` (§10): size `data` or `data + 2` is accepted; with a
+ * Checks an AP file against its table size `recSize × recNum` (docs/formats/lid-files.md#ap-files): size `data` or `data + 2` is accepted; with a
  * trailer it must be `0xAA` + CheckNo (else `ok: false`: the device restores it from the bin region or resets it).
  * Without `dataSize` the file must carry a trailer.
  * @throws NvError `NV_LID_AP_BAD_SIZE`.
@@ -75,7 +75,7 @@ const trimNul = (b: Uint8Array): string => {
 };
 
 /**
- * Parses `APRDCL/FILE_VER` (§10): 74-byte `{name[70], ver[4]}` entries (entry 0 = `NVRAM_VER_INFO`/`000`, AP LID
+ * Parses `APRDCL/FILE_VER` (docs/formats/lid-files.md#ap-files): 74-byte `{name[70], ver[4]}` entries (entry 0 = `NVRAM_VER_INFO`/`000`, AP LID
  * n at entry n+1), or the old layout of a 4-byte version per LID (`layout: 'old'`).
  * @throws NvError `NV_LID_FILEVER_BAD_SIZE`.
  * @example parseFileVer(bytes)[0] // { lid: -1, name: 'NVRAM_VER_INFO', ver: '000' }

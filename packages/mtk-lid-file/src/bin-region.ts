@@ -1,5 +1,5 @@
 /**
- * The `nvram` bin-region partition (§11): blank check, bad-block bitmap, AllMap/AllFile, ulCheckSum, titles,
+ * The `nvram` bin-region partition (docs/formats/bin-region.md#layout): blank check, bad-block bitmap, AllMap/AllFile, ulCheckSum, titles,
  * per-file checks, extraction and in-place patching.
  * @module
  */
@@ -8,14 +8,14 @@ import { apCheckNo, checkApFile, parseFileVer } from './ap.ts';
 import { decodeLidFile } from './lid-file.ts';
 import { isLidFileName } from './names.ts';
 
-/** Largest partition image this package reads (§14). */
+/** Largest partition image this package reads (docs/formats/lid-files.md#errors). */
 export const BIN_REGION_MAX_BYTES: number = 256 * 1024 * 1024;
 /** Default erase block (eMMC/UFS). */
 export const BIN_REGION_BLOCK_SIZE = 0x20000;
 const BITMAP_MAGIC = 0xaabbccdd;
 const TITLE_FLAG = 0xfecf;
 
-/** Geometry options (§11: platform overridable). */
+/** Geometry options (docs/formats/bin-region.md#layout: platform overridable). */
 export interface BinRegionOptions {
   /** Erase block size (default 0x20000). */
   readonly blockSize?: number;
@@ -68,13 +68,15 @@ export interface BinRegionInspection {
   checksum?: { stored: number; computed: number; ok: boolean };
   commonFileNum?: number;
   customFileNum?: number;
+  /** The i16 per-group counts of the title header (their number varies by build, docs/formats/bin-region.md#layout). */
+  groupCounts?: number[];
   titles: BinRegionTitle[];
   files: BinRegionFile[];
   warnings: BinRegionWarning[];
 }
 
 /**
- * ulCheckSum of AllFile (§11): XOR on even words, add on odd words (mod 2³²), add the trailing partial word
+ * ulCheckSum of AllFile (docs/formats/bin-region.md#layout): XOR on even words, add on odd words (mod 2³²), add the trailing partial word
  * zero-extended, XOR the length.
  * @example binRegionChecksum(Uint8Array.of(1,2,3,4,5,6,7,8,9,10)) // 0x0C0A1205
  */
@@ -313,7 +315,7 @@ const NAME_CHAR = (b: number): boolean =>
   b === 0x2d;
 
 /**
- * Finds the titles of an AllMap by scanning for name/path strings (§11): `start` = u32 at name−8, `size` = u32 at
+ * Finds the titles of an AllMap by scanning for name/path strings (docs/formats/bin-region.md#layout): `start` = u32 at name−8, `size` = u32 at
  * name−4; the u32 at name−12 must be the name length (±1 for the NUL) unless the name is a full path.
  * @throws NvError `NV_LID_BIN_BAD_TITLE` when a title points outside AllFile.
  * @example scanBinRegionTitles(map, datSize)
@@ -386,7 +388,7 @@ function judge(name: string, body: Uint8Array): BinRegionFile {
 }
 
 /**
- * Inspects a bin-region partition image (§11 steps 1–7): blank check, bitmap, header, AllFile, ulCheckSum, titles,
+ * Inspects a bin-region partition image (docs/formats/bin-region.md#layout steps 1–7): blank check, bitmap, header, AllFile, ulCheckSum, titles,
  * per-file checks (AP trailer, LID decode, FILE_VER).
  * @throws NvError `NV_LIMIT`, `NV_LID_BIN_BAD_HEADER`, `NV_LID_BIN_BAD_FLAG`, `NV_LID_BIN_BAD_TITLE`.
  * @example inspectBinRegion(image).files // [{ name: 'LD0B_001', size: 384, ok: true, kind: 'lid' }]
@@ -439,6 +441,7 @@ export function inspectBinRegion(bytes: Uint8Array, options: BinRegionOptions = 
     checksum: { stored, computed, ok: stored === computed },
     commonFileNum: dv.getUint32(4, true),
     customFileNum: dv.getUint32(8, true),
+    groupCounts: Array.from({ length: Math.max(0, (flagAt - 16) / 2) }, (_, i) => dv.getInt16(12 + 2 * i, true)),
     titles,
     files,
     warnings,
@@ -448,7 +451,7 @@ export function inspectBinRegion(bytes: Uint8Array, options: BinRegionOptions = 
 }
 
 /**
- * Unpacks a bin region into `AllMap` and `AllFile` (the AP restore step, §11).
+ * Unpacks a bin region into `AllMap` and `AllFile` (the AP restore step, docs/formats/bin-region.md#layout).
  * @throws NvError as {@link inspectBinRegion}; `NV_LID_BIN_EMPTY` for a blank partition.
  * @example const { allMap, allFile } = unpackBinRegion(image)
  */
@@ -491,7 +494,7 @@ export function extractBinRegionFile(
 }
 
 /**
- * Patches one backed-up file in place (writer side inferred, §11): same size only; fixes the AP trailer when the
+ * Patches one backed-up file in place (writer side inferred, docs/formats/bin-region.md#layout): same size only; fixes the AP trailer when the
  * old body had a valid one, recomputes ulCheckSum; returns a new image.
  * @throws NvError `NV_LID_BIN_BAD_TITLE` (unknown name), `NV_LID_AP_BAD_SIZE` (size change), and as {@link unpackBinRegion}.
  * @example patchBinRegionFile(image, 'WIFI', newBody)
@@ -561,14 +564,14 @@ export interface BinRegionBuildOptions extends BinRegionOptions {
   readonly fill?: number;
   /** Content of bad blocks (default `fill`). */
   readonly badBlockFill?: number;
-  /** The i16 per-group counts of the title header (default `[files, 0, 0, 0, 0, 0]`; 6 variants exist, §11). */
+  /** The i16 per-group counts of the title header (default `[files, 0, 0, 0, 0, 0]`; 6 variants exist, docs/formats/bin-region.md#layout). */
   readonly groupCounts?: readonly number[];
   readonly commonFileNum?: number;
   readonly customFileNum?: number;
 }
 
 /**
- * Builds a bin-region partition image (writer side inferred from the reader, §11): header + AllMap in the first
+ * Builds a bin-region partition image (writer side inferred from the reader, docs/formats/bin-region.md#layout): header + AllMap in the first
  * good block, AllFile from the next good block, bad blocks skipped, bitmap ×3 + `0xAABBCCDD` at block N−1.
  * Titles use the classic layout `{nameSize, start, size, name[128]}` (names or full paths up to 127 bytes).
  * @throws RangeError for names over 127 bytes, bad blocks out of range, or too few blocks.

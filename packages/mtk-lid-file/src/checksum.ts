@@ -1,5 +1,5 @@
 /**
- * LID checksums: gen-A `cs2` (§4), gen-B `chk8` and its 2-byte API view (§5.2), gen-B header checksum (§5.1).
+ * LID checksums: gen-A `cs2` (docs/formats/lid-files.md#gen-a), gen-B `chk8` and its 2-byte API view (docs/formats/lid-files.md#chk8), gen-B header checksum (docs/formats/lid-files.md#header-checksum).
  * @module
  */
 import { md5 } from './crypto.ts';
@@ -9,7 +9,7 @@ export const LID_ZERO_CHECKSUM = 0xcdef;
 
 /**
  * Raw gen-A byte sums: `lo` = Σ even-offset bytes, `hi` = Σ odd-offset bytes (mod 256), as `lo | hi << 8`,
- * without the zero replacement (this is what the FF-default pointer path stores, §4).
+ * without the zero replacement (this is what the FF-default pointer path stores, docs/formats/lid-files.md#gen-a).
  * @example cs2Raw(Uint8Array.of(1, 2, 3)) // 0x0204
  */
 export function cs2Raw(record: Uint8Array): number {
@@ -26,7 +26,7 @@ export function cs2Raw(record: Uint8Array): number {
 }
 
 /**
- * Gen-A record checksum (§4): byte sums with 0 replaced by `0xCDEF`; stored little-endian.
+ * Gen-A record checksum (docs/formats/lid-files.md#gen-a): byte sums with 0 replaced by `0xCDEF`; stored little-endian.
  * @example cs2(new Uint8Array(10)) // 0xCDEF
  */
 export function cs2(record: Uint8Array): number {
@@ -36,7 +36,7 @@ export function cs2(record: Uint8Array): number {
 
 /**
  * True when `stored` is an acceptable gen-A checksum of `record`: `cs2`, or `0x0000` for an all-`FF` record whose
- * sums are zero (FF-default pointer path, §4).
+ * sums are zero (FF-default pointer path, docs/formats/lid-files.md#gen-a).
  * @example cs2Accepts(new Uint8Array(512).fill(0xff), 0) // true
  */
 export function cs2Accepts(record: Uint8Array, stored: number): boolean {
@@ -45,7 +45,7 @@ export function cs2Accepts(record: Uint8Array, stored: number): boolean {
 }
 
 /**
- * Gen-B 8-byte record checksum (§5.2): `EF CD 00…` for an all-zero record, else MD5 folded (`m[i] ^ m[i+8]`).
+ * Gen-B 8-byte record checksum (docs/formats/lid-files.md#chk8): `EF CD 00…` for an all-zero record, else MD5 folded (`m[i] ^ m[i+8]`).
  * @example bytesToHex(chk8(new Uint8Array(10).fill(0xff))) // '21364f4123fc17c1'
  */
 export function chk8(record: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -61,7 +61,7 @@ export function chk8(record: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * The 2-byte API view of a `chk8` (§5.2; never stored): sum of the four LE u16 mod 2¹⁶, `0xCDEF` → `0xCEDF`.
+ * The 2-byte API view of a `chk8` (docs/formats/lid-files.md#chk8; never stored): sum of the four LE u16 mod 2¹⁶, `0xCDEF` → `0xCEDF`.
  * @example chk8View(chk8(new Uint8Array(10).fill(0xff))) // 0x34AA
  */
 export function chk8View(c: Uint8Array): number {
@@ -72,9 +72,9 @@ export function chk8View(c: Uint8Array): number {
 }
 
 /**
- * Gen-B header checksum as devices compute it (§5.1): `hi = byte[1]`, `lo = byte[0] + Σ byte[0…29]` (mod 256).
+ * Gen-B header checksum as devices compute it (docs/formats/lid-files.md#header-checksum): `hi = byte[1]`, `lo = byte[0] + Σ byte[0…29]` (mod 256).
  * @throws RangeError when `header` is shorter than 30 bytes.
- * @example ldiHeaderChecksum(header) // 0x44A2 for the §16 IMEI header
+ * @example ldiHeaderChecksum(header) // 0x44A2 for the docs/formats/lid-files.md#test-vectors IMEI header
  */
 export function ldiHeaderChecksum(header: Uint8Array): number {
   if (header.length < 30) throw new RangeError('a gen-B header checksum needs 30 bytes');

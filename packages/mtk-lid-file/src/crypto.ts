@@ -1,6 +1,6 @@
 /**
- * The primitives the LID formats need (§15: WebCrypto has no ECB, MD5 or RC4): MD5 from `@noble/hashes` (its
- * `legacy` module), AES-ECB both ways and AES-CBC encrypt (for the §6 key derivation) from the audited
+ * The primitives the LID formats need (docs/formats/lid-files.md#pitfalls: WebCrypto has no ECB, MD5 or RC4): MD5 from `@noble/hashes` (its
+ * `legacy` module), AES-ECB both ways and AES-CBC encrypt (for the docs/formats/lid-files.md#key-derivation key derivation) from the audited
  * `@noble/ciphers`, and a hand-written RC4 output loop over a given state (no audited RC4 takes a raw,
  * possibly non-permutation state or a keystream skip; see the README's Decisions).
  * @module
@@ -65,7 +65,7 @@ export function aesEcbDecrypt(key: Uint8Array | AesKey, data: Uint8Array): Uint8
 }
 
 /**
- * AES-CBC encryption without padding (used by the §6 key derivation).
+ * AES-CBC encryption without padding (used by the docs/formats/lid-files.md#key-derivation key derivation).
  * @throws RangeError when `data.length` is not a multiple of 16 or the IV is not 16 bytes.
  * @example aesCbcEncrypt(key32, iv, table256)
  */
@@ -96,7 +96,7 @@ export function rc4KeySchedule(key: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * The RC4 output loop over a copy of `state` (§4: the state need not be a permutation for key B), skipping the
+ * The RC4 output loop over a copy of `state` (docs/formats/lid-files.md#gen-a: the state need not be a permutation for key B), skipping the
  * first `skip` bytes, XORed into `data` (a new array is returned; the state is not modified).
  * @throws RangeError when `state` is not 256 bytes.
  * @example rc4Xor(rc4KeySchedule(key), record)

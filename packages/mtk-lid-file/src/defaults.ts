@@ -1,5 +1,5 @@
 /**
- * Default record values (§9), so a reset can be reproduced offline.
+ * Default record values (docs/formats/lid-files.md#defaults), so a reset can be reproduced offline.
  * @module
  */
 import { NvError, hexToBytes } from '@nv/core';
@@ -22,7 +22,7 @@ export interface LidDefaultOptions {
 }
 
 /**
- * The default content of every record of a LID (§9): `NULL`/FF-default → `FF`; ZERO-default → `00`; an array →
+ * The default content of every record of a LID (docs/formats/lid-files.md#defaults): `NULL`/FF-default → `FF`; ZERO-default → `00`; an array →
  * `default[0…size)` per record, or its slice `size×(i−1)…size×i` with the MULTI_DEFAULT attribute; FUNC_DEFAULT
  * output (user-supplied) sliced the same way (without MULTI_DEFAULT every record = the first).
  * @throws NvError `NV_LID_DEFAULT_UNAVAILABLE`, `NV_LID_DEFAULT_TOO_SHORT`.
@@ -55,6 +55,6 @@ export function defaultRecords(entry: LidEntryWithDefault, options: LidDefaultOp
       { path: entry.name, data: { need, actual: source.length } },
     );
   }
-  void func; // FUNC_DEFAULT output is sliced exactly like an array default (§9).
+  void func; // FUNC_DEFAULT output is sliced exactly like an array default (docs/formats/lid-files.md#defaults).
   return Array.from({ length: records }, (_, i) => source.slice(multi ? i * size : 0, multi ? (i + 1) * size : size));
 }

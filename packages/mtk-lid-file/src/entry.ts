@@ -17,7 +17,7 @@ export function lidGenerationOf(generation: LtableGeneration): LidGeneration {
 
 /**
  * The entry as the modem stores it: attributes after the boot-time rewrites (e.g. MULTIPLE dropped on eMMC for
- * moly-a), the static `attr` kept for the gen-B header (decision: §17.1 is open; devices show static bits).
+ * moly-a), the static `attr` kept for the gen-B header (decision: docs/formats/lid-files.md#open-questions is open; devices show static bits).
  * @example effectiveLidEntry(entry, 'moly-a').attributes
  */
 export function effectiveLidEntry(

@@ -118,6 +118,27 @@ const CODES = {
     meaning: 'The bin-region title header flag is not 0xFECF.',
     fix: 'The map layout is unknown or corrupt.',
   },
+  NV_LID_IMAGE_BAD: {
+    meaning:
+      'A partition image is not an ext2/3/4 file system libext2fs can open (bad superblock or corrupt metadata).',
+    fix: 'Check that the dump is the nvdata/protect partition itself (magic 0xEF53 at byte 1080), whole and not sparse (simg2img first).',
+  },
+  NV_LID_IMAGE_NO_FILE: {
+    meaning: 'The path named inside an ext4 image does not exist, or a LID name matches several files.',
+    fix: 'List the image (nv mtk nvdata ls) and give the full path inside it with --path.',
+  },
+  NV_LID_IMAGE_FULL: {
+    meaning: 'The ext4 image has no free block or inode left for the new file.',
+    fix: 'Free space in the image (or make it larger with resize2fs) before putting the file.',
+  },
+  NV_LID_IMAGE_NO_LABEL: {
+    meaning: 'A file new to the image was created without an SELinux label (libext2fs in WASM writes no xattrs).',
+    fix: 'Run restorecon on the folder on the device after flashing, or replace an existing file instead of creating one.',
+  },
+  NV_LID_BIN_BUILD: {
+    meaning: 'A folder cannot be packed into a bin region: a name over 127 bytes, or more data than the blocks hold.',
+    fix: 'Shorten the path, give more --blocks, or a larger --block-size.',
+  },
   NV_LID_BIT_SYNTAX: {
     meaning: 'A LID_BIT description has a syntax error.',
     fix: 'Fix the description at the given line and column.',

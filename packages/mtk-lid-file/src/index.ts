@@ -88,3 +88,5 @@ export {
 export type { LidVerifyFile, LidVerifyResult, LidVerifyOptions } from './verify.ts';
 export { verifyLidFiles } from './verify.ts';
 export { lidGenerationOf, effectiveLidEntry } from './entry.ts';
+export type { ApVerifyFile, ApVerifyResult } from './ap-verify.ts';
+export { verifyApFiles } from './ap-verify.ts';

@@ -1,5 +1,5 @@
 /**
- * SW key derivation facts (§6). The package embeds no vendor key and no vendor table: callers supply C1, C2 and T
+ * SW key derivation facts (docs/formats/lid-files.md#key-derivation). The package embeds no vendor key and no vendor table: callers supply C1, C2 and T
  * (they are in the modem image) or the derived key itself.
  * @module
  */
@@ -8,7 +8,7 @@ import type { LidKey } from './lid-file.ts';
 import { NvError } from '@nv/core';
 
 /**
- * The default 32-byte seed of §6: bytes `01…12`, then `0B` (an octal `013` literal in vendor source), then
+ * The default 32-byte seed of docs/formats/lid-files.md#key-derivation: bytes `01…12`, then `0B` (an octal `013` literal in vendor source), then
  * `14…1C`, then `00 00 00 00`. It is an input of the derivation, not a key.
  */
 export const LID_DEFAULT_KEY_SEED: Uint8Array<ArrayBuffer> = Uint8Array.from([
@@ -34,7 +34,7 @@ export interface LidKeyTables {
 }
 
 /**
- * Runs the §6 derivation: swap the bytes of each 16-bit pair in seed and C1; `seed[i] ^= C2[i]`, `C1[i] ^= seed[i]`;
+ * Runs the docs/formats/lid-files.md#key-derivation derivation: swap the bytes of each 16-bit pair in seed and C1; `seed[i] ^= C2[i]`, `C1[i] ^= seed[i]`;
  * AES-256-CBC(key C1, IV seed[0…15]) of T without padding; first `n` bytes (16: gen-B AES key, 256: gen-A key-B state).
  * @throws RangeError when a table has the wrong length or `n` is not 1…256.
  * @example deriveLidKey({ c1, c2, t }, 16) // 3f06bd14… with the vendor tables

@@ -1,5 +1,5 @@
 /**
- * META `LID_BIT` description language (§12): a small preprocessor (`#define`, `#ifdef`…), C typedef layout
+ * META `LID_BIT` description language (docs/formats/lid-files.md#lid-bit): a small preprocessor (`#define`, `#ifdef`…), C typedef layout
  * (ARM EABI natural alignment) and the LID_BIT grammar → field layouts; records ↔ named fields.
  * @module
  */
@@ -148,7 +148,7 @@ function lex(text: string, path: string | undefined): Tok[] {
       continue;
     }
     if (c === '"' || c === '\u201c' || c === '\u201d') {
-      // Copied docs carry curly quotes (§15): accept them as string delimiters.
+      // Copied docs carry curly quotes (docs/formats/lid-files.md#pitfalls): accept them as string delimiters.
       let j = i + 1;
       let s = '';
       while (j < text.length && text[j] !== '"' && text[j] !== '\u201d' && text[j] !== '\u201c' && text[j] !== '\n') {
@@ -761,7 +761,7 @@ function semi(p: Parser, after: string): void {
     p.next();
     return;
   }
-  // Sloppy sources omit `;` after a value list or body (§15): accept with a warning.
+  // Sloppy sources omit `;` after a value list or body (docs/formats/lid-files.md#pitfalls): accept with a warning.
   const t = p.peek();
   p.warnings.push({
     code: 'NV_LID_BIT_MISSING_SEMI',
@@ -844,7 +844,7 @@ function parseItem(p: Parser, root: CStruct, out: LidBitField[], depth = 0): voi
 }
 
 /**
- * Parses META `LID_BIT` descriptions with their typedefs and #defines (§12) into field layouts. `GEN_FOR_PC` and
+ * Parses META `LID_BIT` descriptions with their typedefs and #defines (docs/formats/lid-files.md#lid-bit) into field layouts. `GEN_FOR_PC` and
  * `GEN_FOR_CPARSER` are defined. Bit fields are allocated LSB-first in listed order; `none` fields are fillers.
  * @throws NvError `NV_LID_BIT_SYNTAX`, `NV_LID_BIT_UNRESOLVED`, `NV_LID_BIT_UNKNOWN_TYPE`, `NV_LID_BIT_UNKNOWN_FIELD`,
  *   `NV_LID_BIT_WIDTH_OVERFLOW`, `NV_LID_BIT_SIZE_MISMATCH`, `NV_LID_BIT_DUP_VALUE`, `NV_LIMIT` — all with line/column.
@@ -1018,7 +1018,7 @@ const isByteArray = (f: LidBitField): boolean =>
     : f.container === undefined && !(f.bits <= 32 && [8, 16, 32].includes(f.bits) && !/\[/.test(f.type ?? ''));
 
 /**
- * Decodes one record into named, typed fields (§12; multi-byte elements are LE): see {@link LidBitJsonValue}.
+ * Decodes one record into named, typed fields (docs/formats/lid-files.md#lid-bit; multi-byte elements are LE): see {@link LidBitJsonValue}.
  * @throws NvError `NV_LID_BAD_BUFFER_SIZE` when the record is not `recordSize` bytes.
  * @example decodeLidBitRecord(lid, hexToBytes('0500090041424344'))[1] // { name: 'mode.power_save', value: 1, label: 'on' }
  */

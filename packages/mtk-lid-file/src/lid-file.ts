@@ -1,6 +1,6 @@
 /**
  * LID files of generation A (no header, `cs2`) and B (64-byte `LDI` header, `chk8`): detect, decode, encode,
- * compare and reconcile copies (§3–§5, §7, §8.2).
+ * compare and reconcile copies (docs/formats/lid-files.md#detection…#gen-b, docs/formats/lid-files.md#algorithms, docs/formats/lid-files.md#read-errors).
  * @module
  */
 import { NvError, bytesToHex, bytesEqual, checkLimit } from '@nv/core';
@@ -11,7 +11,7 @@ import { lidFileNamesOf } from './names.ts';
 /** On-disk generation: `A` (MOLY WR8/LR9/LR11, ltable `moly-a`) or `B` (MOLY LR12A, `moly-b`). */
 export type LidGeneration = 'A' | 'B';
 
-/** Largest LID file this package reads (§14). */
+/** Largest LID file this package reads (docs/formats/lid-files.md#errors). */
 export const LID_MAX_FILE_BYTES: number = 16 * 1024 * 1024;
 /** Gen-B header length. */
 export const LDI_HEADER_SIZE = 64;
@@ -36,12 +36,12 @@ export interface LidEntry {
   readonly categories?: readonly string[];
   readonly prefix?: string;
   readonly verno?: string;
-  /** Planner tags (`imei`, `sim-lock` need the secure external API, §13). */
+  /** Planner tags (`imei`, `sim-lock` need the secure external API, docs/formats/lid-files.md#external-api). */
   readonly tags?: readonly string[];
 }
 
 /**
- * Key of a confidential LID (§4, §6). Gen A: `rc4Key` (key A is the 4 bytes `12 AB CD EF`) or `rc4State` (key B:
+ * Key of a confidential LID (docs/formats/lid-files.md#gen-a, docs/formats/lid-files.md#key-derivation). Gen A: `rc4Key` (key A is the 4 bytes `12 AB CD EF`) or `rc4State` (key B:
  * the 256-byte derived output used directly); gen B: `aesKey` (16 bytes). The package ships no vendor key.
  */
 export type LidKey =
@@ -49,7 +49,7 @@ export type LidKey =
   | { readonly rc4State: Uint8Array; readonly skip?: number }
   | { readonly aesKey: Uint8Array };
 
-/** Every field of the gen-B 64-byte header (§5). Byte runs are lower-case hex. */
+/** Every field of the gen-B 64-byte header (docs/formats/lid-files.md#gen-b). Byte runs are lower-case hex. */
 export interface LdiHeader {
   lid: number;
   totalRecords: number;
@@ -117,7 +117,7 @@ export interface LidCodecOptions extends LidLayoutHint {
 const has = (e: LidEntry, a: string): boolean => e.attributes.includes(a);
 
 /**
- * Gen-A section length: record + 2 + pad (pad only for MSP bound to the chip, §4).
+ * Gen-A section length: record + 2 + pad (pad only for MSP bound to the chip, docs/formats/lid-files.md#gen-a).
  * @example sectionSizeA(10, []) // 12
  */
 export function sectionSizeA(size: number, attributes: readonly string[], bindToChip = true): number {
@@ -126,7 +126,7 @@ export function sectionSizeA(size: number, attributes: readonly string[], bindTo
 }
 
 /**
- * Gen-B section length: record + 8 + pad (pad for CONFIDENTIAL, or MSP bound to the chip, §5).
+ * Gen-B section length: record + 8 + pad (pad for CONFIDENTIAL, or MSP bound to the chip, docs/formats/lid-files.md#gen-b).
  * @example sectionSizeB(10, ['CONFIDENTIAL']) // 32
  */
 export function sectionSizeB(size: number, attributes: readonly string[], bindToChip = true): number {
@@ -154,7 +154,7 @@ const B_ATTR_BITS: readonly [string, number][] = [
 ];
 
 /**
- * Decodes the 64-byte gen-B header (every field, §5) without judging it.
+ * Decodes the 64-byte gen-B header (every field, docs/formats/lid-files.md#gen-b) without judging it.
  * @throws NvError `NV_TRUNCATED` under 64 bytes, `NV_LID_BAD_MAGIC` without `LDI\0`.
  * @example decodeLdiHeader(file).totalRecords
  */
@@ -197,7 +197,7 @@ function hexField(hex: string, len: number, what: string): Uint8Array {
 }
 
 /**
- * Encodes a gen-B header; `checksum` is ignored and recomputed (§5.1).
+ * Encodes a gen-B header; `checksum` is ignored and recomputed (docs/formats/lid-files.md#header-checksum).
  * @throws RangeError for out-of-range fields (API misuse).
  * @example encodeLdiHeader({ lid: 0xef10, totalRecords: 10, recordSize: 10, attr: 0x400a, category: 0x2000, writeTimes: 0 })
  */
@@ -271,14 +271,14 @@ export interface LidLayout {
 }
 
 /**
- * Most bytes the table-less layout search (§3) reads over all candidate splits before it gives up with `NV_LIMIT`
+ * Most bytes the table-less layout search (docs/formats/lid-files.md#detection) reads over all candidate splits before it gives up with `NV_LIMIT`
  * (a crafted file can make hundreds of splits verify far into the file; real files reject a wrong split within
  * its first sections).
  */
 export const LID_LAYOUT_SEARCH_MAX_BYTES: number = 256 * 1024 * 1024;
 
 /**
- * Every generation-A record split of a table-less file whose checksums all verify (§3): each `len = n × s` with
+ * Every generation-A record split of a table-less file whose checksums all verify (docs/formats/lid-files.md#detection): each `len = n × s` with
  * `s ≥ 3` and `n ≤ 65535` (the record count is a u16), smallest section first. Work is bounded by
  * {@link LID_LAYOUT_SEARCH_MAX_BYTES}.
  * @throws NvError `NV_LIMIT` when the search would read more than the bound (give the record size instead).
@@ -349,7 +349,7 @@ function hintEntry(len: number, hint: LidLayoutHint, path: string | undefined): 
 }
 
 /**
- * Table-less generation-A layout (§3): the hint when given, else the single split whose checksums all verify.
+ * Table-less generation-A layout (docs/formats/lid-files.md#detection): the hint when given, else the single split whose checksums all verify.
  * @throws NvError `NV_LID_AMBIGUOUS_LAYOUT` (several splits, `data.layouts`), `NV_LID_BAD_CHECKSUM` (none),
  *   `NV_LID_BAD_SIZE` (hint does not fit), `NV_LIMIT`.
  */
@@ -410,7 +410,7 @@ function likelyLayoutA(bytes: Uint8Array): (LidLayout & { badRecords: number[] }
 }
 
 /**
- * Detects the generation of a LID file (§3). With `entry` (or a record size/count hint), gen A must match its
+ * Detects the generation of a LID file (docs/formats/lid-files.md#detection). With `entry` (or a record size/count hint), gen A must match its
  * length exactly; without, every split `len = n × s` (s ≥ 3) whose every checksum verifies is tried: exactly one
  * is the layout, several are `NV_LID_AMBIGUOUS_LAYOUT`, none is `NV_LID_BAD_CHECKSUM`.
  * @throws NvError `NV_LID_UNKNOWN_GENERATION`, `NV_LID_AMBIGUOUS_LAYOUT`, `NV_LID_BAD_CHECKSUM`,
@@ -459,7 +459,7 @@ export function detectLidGeneration(
 }
 
 /**
- * Decodes a LID file (§7): every record with its checksum verdict; never stops at the first bad record.
+ * Decodes a LID file (docs/formats/lid-files.md#algorithms): every record with its checksum verdict; never stops at the first bad record.
  * @throws NvError `NV_LIMIT`, `NV_LID_UNKNOWN_GENERATION`, `NV_LID_AMBIGUOUS_LAYOUT`, `NV_LID_BAD_SIZE`,
  *   `NV_LID_BAD_MAGIC`, `NV_LID_HEADER_MISMATCH`, `NV_LID_KEY_REQUIRED`, `NV_LID_BAD_PADDING`, `NV_LID_HW_BOUND`.
  * @example decodeLidFile(bytes, entry, { key: { aesKey } }).records[0].bytes
@@ -504,7 +504,7 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
     }
     base = LDI_HEADER_SIZE;
   }
-  // §3: a table-less gen-A file (a real NVRAM/ folder dump) uses its one verifying split, or the hint.
+  // docs/formats/lid-files.md#detection: a table-less gen-A file (a real NVRAM/ folder dump) uses its one verifying split, or the hint.
   if (!e) e = tablelessLayoutA(bytes, options, path);
   checkLimit('record count', e.records, 0xffff, { path });
   checkLimit('record size', e.size, LID_MAX_FILE_BYTES, { path });
@@ -548,7 +548,7 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
     generation === 'A' ? sectionSizeA(e.size, e.attributes, bind) : sectionSizeB(e.size, e.attributes, bind);
   const records: LidRecord[] = [];
   const badRecords: number[] = [];
-  // §5.3: non-zero pad after decryption means a wrong key when every padded section shows it; a single corrupt
+  // docs/formats/lid-files.md#gen-b-cipher: non-zero pad after decryption means a wrong key when every padded section shows it; a single corrupt
   // section garbles only its own pad, so that record just fails (decode never stops at the first bad record).
   let badPads = 0;
   let firstBadPad: number | undefined;
@@ -561,7 +561,7 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
     if (generation === 'A') {
       const cipherText = sec.subarray(0, e.size);
       stored = sec.subarray(e.size, e.size + 2);
-      ok = cs2Accepts(cipherText, stored[0]! | (stored[1]! << 8)); // §4: checksum covers ciphertext
+      ok = cs2Accepts(cipherText, stored[0]! | (stored[1]! << 8)); // docs/formats/lid-files.md#gen-a: checksum covers ciphertext
       rec = cipher?.rc4 ? cipher.rc4(cipherText) : cipherText.slice();
     } else {
       let padOk = true;
@@ -614,7 +614,7 @@ export interface LidEncodeOptions extends LidCodecOptions {
 }
 
 /**
- * Encodes records into a LID file (§7): gen A encrypt → `cs2`; gen B `chk8` → zero pad → AES; header for gen B.
+ * Encodes records into a LID file (docs/formats/lid-files.md#algorithms): gen A encrypt → `cs2`; gen B `chk8` → zero pad → AES; header for gen B.
  * @throws NvError `NV_LID_BAD_BUFFER_SIZE` (record length ≠ size), `NV_LID_BAD_RECORD_INDEX` (record count),
  *   `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND` (MSP bound to the chip cannot be produced offline).
  * @example encodeLidFile([imei, ...nine], entry, { generation: 'B', key: { aesKey } })
@@ -705,7 +705,7 @@ export interface LidNamedFile {
 }
 
 /**
- * Encodes a LID and names its files (§7): `PPPP_VVV`, or `PPPPAVVV` + `PPPPBVVV` with identical bytes for MULTIPLE.
+ * Encodes a LID and names its files (docs/formats/lid-files.md#algorithms): `PPPP_VVV`, or `PPPPAVVV` + `PPPPBVVV` with identical bytes for MULTIPLE.
  * @throws NvError as {@link encodeLidFile}; `NV_LID_BAD_NAME` when the entry has no valid prefix/verno.
  * @example encodeLidFiles(records, entry, { generation: 'A' }).map((f) => f.name)
  */
@@ -718,7 +718,7 @@ export function encodeLidFiles(
   return lidFileNamesOf(entry.prefix ?? '', entry.verno ?? '', has(entry, 'MULTIPLE')).map((name) => ({ name, bytes }));
 }
 
-/** Outcome of {@link reconcileCopies} (§8.2). */
+/** Outcome of {@link reconcileCopies} (docs/formats/lid-files.md#read-errors). */
 export interface LidReconcileResult {
   /** `none` (both good), `copy-a-to-b`, `copy-b-to-a`, or `both-bad`. */
   action: 'none' | 'copy-a-to-b' | 'copy-b-to-a' | 'both-bad';
@@ -749,7 +749,7 @@ function copyOk(
 }
 
 /**
- * Compares the A/B copies of a MULTIPLE LID and decides what the modem does (§8.2): read A; if good check B; a
+ * Compares the A/B copies of a MULTIPLE LID and decides what the modem does (docs/formats/lid-files.md#read-errors): read A; if good check B; a
  * single good copy is copied over the bad (or missing) one; both bad ⇒ `both-bad`. Two good but different copies
  * keep both (the modem reads A) and report `mismatch`.
  * @throws NvError `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND` (nothing can be judged).

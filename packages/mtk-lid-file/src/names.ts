@@ -1,5 +1,5 @@
 /**
- * LID file names and folders (§2).
+ * LID file names and folders (docs/formats/lid-files.md#name).
  * @module
  */
 import { NvError } from '@nv/core';
@@ -20,7 +20,7 @@ export interface LidFileName {
 const NAME_RE = /^([0-9A-Za-z]{4})([_AB])([0-9]{3})(?:_([0-9A-F]{4})([0-9A-F]{4}))?$/;
 
 /**
- * Parses `PPPP` + `_`/`A`/`B` + `VVV` (§2), optionally followed by the gen-B `_RRRRSSSS` suffix.
+ * Parses `PPPP` + `_`/`A`/`B` + `VVV` (docs/formats/lid-files.md#name), optionally followed by the gen-B `_RRRRSSSS` suffix.
  * Lower-case `a`/`b` (older MAUI docs) are not accepted: MOLY writes upper case.
  * @throws NvError `NV_LID_BAD_NAME`.
  * @example parseLidFileName('LD0B_001') // { prefix: 'LD0B', copy: '_', verno: '001' }
@@ -81,7 +81,7 @@ export function lidFileNamesOf(prefix: string, verno: string, multiple: boolean)
     : [composeLidFileName(prefix, verno)];
 }
 
-/** Device path of a LID folder (§2). */
+/** Device path of a LID folder (docs/formats/lid-files.md#name). */
 export interface LidFolder extends LtableLocation {
   /** Device directory of copy A (or the single copy). */
   readonly devicePath: string;
@@ -92,7 +92,7 @@ export interface LidFolder extends LtableLocation {
 }
 
 /**
- * Partition, folder and device paths of a LID from its category names (§2, ltable §2.2).
+ * Partition, folder and device paths of a LID from its category names (docs/formats/lid-files.md#name, docs/formats/lid-table.md#folders).
  * @example lidFolder(['IMPORTANT'], 'moly-b').devicePath // '/mnt/vendor/nvdata/md/NVRAM/NVD_IMEI'
  */
 export function lidFolder(

@@ -103,7 +103,7 @@ export async function verifyLidPath(path: string, options: LidVerifyOptions = {}
 }
 
 /**
- * Inspects a bin-region partition image file (§11).
+ * Inspects a bin-region partition image file (docs/formats/bin-region.md#layout).
  * @throws NvError as `inspectBinRegion`, plus `NV_NOT_FOUND`/`NV_IO`.
  * @example (await inspectBinRegionFile('nvram.bin')).files
  */
@@ -209,3 +209,16 @@ export async function extractBinRegion(
     await fh.close();
   }
 }
+
+export {
+  EXT4_IMAGE_MAX_BYTES,
+  EXT4_IMAGE_MAX_ENTRIES,
+  checkExt4Magic,
+  listExt4Image,
+  putExt4File,
+  readExt4Files,
+  readExt4ImageFile,
+  type Ext4ImageEntry,
+  type Ext4PutOptions,
+  type Ext4PutResult,
+} from './node-ext4.ts';

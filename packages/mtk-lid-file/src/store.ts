@@ -1,5 +1,5 @@
 /**
- * The external read/write/reset calls (§13) with the device read-error behaviour (§8), over an in-memory folder.
+ * The external read/write/reset calls (docs/formats/lid-files.md#external-api) with the device read-error behaviour (docs/formats/lid-files.md#read-errors), over an in-memory folder.
  * @module
  */
 import { NvError } from '@nv/core';
@@ -26,9 +26,9 @@ export interface LidApiOptions extends Omit<LidCodecOptions, 'generation'> {
   readonly generation: LidGeneration;
   /** Bytes for defaults that cannot be evaluated offline (func/custpack/secupack). */
   readonly defaultBytes?: Uint8Array;
-  /** Gen B, CALIBRAT/IMPORTANT: the AP restore of one file from the bin region (§8.3); undefined = restore failed. */
+  /** Gen B, CALIBRAT/IMPORTANT: the AP restore of one file from the bin region (docs/formats/lid-files.md#read-errors); undefined = restore failed. */
   readonly restoreFromBinRegion?: (name: string) => Uint8Array | undefined;
-  /** Which call: the plain one, or the `_secure_` one (§13). Default `plain`. */
+  /** Which call: the plain one, or the `_secure_` one (docs/formats/lid-files.md#external-api). Default `plain`. */
   readonly api?: 'plain' | 'secure';
   /** Refuse the plain call for IMEI/SIM-lock LIDs (modems from "91" on, inferred). Default false. */
   readonly requireSecureApi?: boolean;
@@ -157,7 +157,7 @@ function writeAll(
 }
 
 /**
- * `nvram_external_read_data` (§13) with the §8 error behaviour: verify record `index`; for MULTIPLE copy a good
+ * `nvram_external_read_data` (docs/formats/lid-files.md#external-api) with the docs/formats/lid-files.md#read-errors error behaviour: verify record `index`; for MULTIPLE copy a good
  * copy over a bad one; gen B CALIBRAT/IMPORTANT ask the bin region; otherwise reset all records to defaults
  * (not INTERNAL; FAULT_ASSERT asserts). Mutates `store` like the modem would.
  * @throws NvError `NV_LID_BAD_RECORD_INDEX`, `NV_LID_BAD_BUFFER_SIZE` (bufferSize < size),
@@ -253,7 +253,7 @@ function currentRecords(
 }
 
 /**
- * `nvram_external_write_data` (§13): replace record `index` (exactly `size` bytes), recompute checksums and cipher,
+ * `nvram_external_write_data` (docs/formats/lid-files.md#external-api): replace record `index` (exactly `size` bytes), recompute checksums and cipher,
  * write both copies of a MULTIPLE LID; gen B bumps `write_times` and sets the debug header (inferred).
  * @throws NvError `NV_LID_BAD_RECORD_INDEX`, `NV_LID_BAD_BUFFER_SIZE`, `NV_LID_SECURE_API_REQUIRED`,
  *   `NV_LID_WRITE_PROTECTED`, `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND`, `NV_LID_DEFAULT_UNAVAILABLE`.
@@ -281,7 +281,7 @@ export function externalWrite(
 }
 
 /**
- * `nvram_external_reset_data` (§13): rewrite `amount` records from `index` with their defaults (§9).
+ * `nvram_external_reset_data` (docs/formats/lid-files.md#external-api): rewrite `amount` records from `index` with their defaults (docs/formats/lid-files.md#defaults).
  * @throws NvError `NV_LID_BAD_RECORD_INDEX`, `NV_LID_DEFAULT_UNAVAILABLE`, `NV_LID_DEFAULT_TOO_SHORT`, `NV_LID_KEY_REQUIRED`.
  * @example externalReset(store, entry, 1, entry.records, { generation: 'A' })
  */
@@ -304,7 +304,7 @@ export function externalReset(
 }
 
 /**
- * The files a LID has right after a reset (§9): every record at its default, named and encoded for the generation
+ * The files a LID has right after a reset (docs/formats/lid-files.md#defaults): every record at its default, named and encoded for the generation
  * (both copies of a MULTIPLE LID). What a simulator writes at first boot or after a VERNO bump.
  * @throws NvError `NV_LID_DEFAULT_UNAVAILABLE`, `NV_LID_DEFAULT_TOO_SHORT`, `NV_LID_KEY_REQUIRED`, `NV_LID_HW_BOUND`, `NV_LID_BAD_NAME`.
  * @example defaultLidFiles(entry, { generation: 'B' }) // [{ name: 'LD0B_001', bytes }]

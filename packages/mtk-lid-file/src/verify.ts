@@ -1,5 +1,5 @@
 /**
- * Verify a set of LID files (`verify(dir)`, §7): every checksum, header checks, A/B copy comparison.
+ * Verify a set of LID files (`verify(dir)`, docs/formats/lid-files.md#algorithms): every checksum, header checks, A/B copy comparison.
  * @module
  */
 import { NvError, bytesEqual } from '@nv/core';
@@ -25,7 +25,7 @@ export interface LidVerifyFile {
   records?: number;
   recordSize?: number;
   /**
-   * Table-less gen-A file with several verifying record splits (§3): every candidate. The file passes (no byte is
+   * Table-less gen-A file with several verifying record splits (docs/formats/lid-files.md#detection): every candidate. The file passes (no byte is
    * corrupt); `code` is `NV_LID_AMBIGUOUS_LAYOUT` as a note; decoding it needs `--record-size`/`--records`.
    */
   layouts?: LidLayout[];
@@ -85,7 +85,7 @@ export function verifyLidFiles(
       }
       let gen = options.generation;
       if (!gen) {
-        // Table-less gen A: the detected split is the entry (§3), so decode does not search again.
+        // Table-less gen A: the detected split is the entry (docs/formats/lid-files.md#detection), so decode does not search again.
         const det = detectLidGeneration(f.bytes, entry, {
           path: f.path,
           ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }),
@@ -120,7 +120,7 @@ export function verifyLidFiles(
       v.ok = error.code === 'NV_LID_HW_BOUND'; // size matched; nothing else can be checked offline
       const layouts = (error.data as { layouts?: LidLayout[] } | undefined)?.layouts;
       if (error.code === 'NV_LID_AMBIGUOUS_LAYOUT' && layouts) {
-        // §3: every candidate split verifies, so no byte is corrupt; only decoding needs the record size.
+        // docs/formats/lid-files.md#detection: every candidate split verifies, so no byte is corrupt; only decoding needs the record size.
         v.ok = true;
         v.generation = 'A';
         v.layouts = layouts;

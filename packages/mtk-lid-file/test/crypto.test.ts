@@ -20,7 +20,7 @@ import {
   type LidEntry,
 } from '../src/index.ts';
 
-// §6 default key-B state (test-only known answer; the package ships no key).
+// docs/formats/lid-files.md#key-derivation default key-B state (test-only known answer; the package ships no key).
 const KEY_B_STATE = hexToBytes(
   '3f06bd14d45fa985dd027410f0214d22e316bfcc6f4764e7ddee72bf1961555b29375276f9703bb648aeed08a091e4c5c06f63f0df60c776' +
     'b10e370bdf77f4bdc26183f0fb6e53794aca072fbe402d600befe16927b124445e97cb831236f4a6d8d10da8be30739217f84218fbde9c43' +
@@ -127,7 +127,7 @@ describe.skipIf(!hasTool('openssl'))('ciphers against openssl enc (needs Debian 
     );
     expect(enc(['-aes-128-ecb', '-nopad', '-K', key], plainSection)).toBe(bytesToHex(file.subarray(64)));
   });
-  // OpenSSL 3 hides RC4 in the legacy provider (§15): skip visibly when it is not built.
+  // OpenSSL 3 hides RC4 in the legacy provider (docs/formats/lid-files.md#pitfalls): skip visibly when it is not built.
   const rc4Available = ((): boolean => {
     try {
       enc(['-rc4', '-provider', 'legacy', '-provider', 'default', '-K', '00'.repeat(16)], new Uint8Array(1));

@@ -109,7 +109,7 @@ describe('generation B (§5)', () => {
     expect(d.records[1]!.offset).toBe(96);
   });
   it('§16 vector has write_times 0: a decoder test; the encoder writes 1 (§5) unless told otherwise (issue 15.8)', () => {
-    const spec = vec('genb-imei-confidential.bin'); // python-built from §16, write_times 0
+    const spec = vec('genb-imei-confidential.bin'); // python-built from docs/formats/lid-files.md#test-vectors, write_times 0
     const d = decodeLidFile(spec, imeiEntry, { key: AES_DEFAULT });
     expect({ writeTimes: d.header!.writeTimes, headerOk: d.headerChecksumOk, bad: d.badRecords }).toEqual({
       writeTimes: 0,
@@ -207,7 +207,7 @@ describe('generation A (§4)', () => {
         ),
       ),
     ).toBe(bytesToHex(bytes));
-    // Gen A checksums cover ciphertext: a wrong key still verifies but yields other plaintext (§4).
+    // Gen A checksums cover ciphertext: a wrong key still verifies but yields other plaintext (docs/formats/lid-files.md#gen-a).
     const wrong = decodeLidFile(bytes, entry, { key: { rc4Key: hexToBytes('12abcdee') } });
     expect(wrong.badRecords).toEqual([]);
     expect(wrong.records[0]!.bytes).not.toEqual(IMEI_A);
@@ -217,7 +217,7 @@ describe('generation A (§4)', () => {
     const d = decodeLidFile(bytes, { lid: null, size: 512, records: 3, attributes: [] });
     expect(d.records.map((r) => r.checksum)).toEqual(['0402', 'efcd', '0000']);
     expect(d.badRecords).toEqual([]);
-    // Encoders write 0xCDEF for the FF record (inferred, §4).
+    // Encoders write 0xCDEF for the FF record (inferred, docs/formats/lid-files.md#gen-a).
     const re = encodeLidFile(
       d.records.map((r) => r.bytes),
       { lid: null, size: 512, records: 3, attributes: [] },
@@ -233,7 +233,7 @@ describe('generation A (§4)', () => {
       { lid: null, size: 512, records: 10, attributes: [] },
       { generation: 'A' },
     );
-    // §3 example: 5140 = 10×514 = 5×1028, and an all-zero 10×514 file verifies under both layouts.
+    // docs/formats/lid-files.md#detection example: 5140 = 10×514 = 5×1028, and an all-zero 10×514 file verifies under both layouts.
     const crafted = new Uint8Array(5140);
     for (let i = 0; i < 10; i++) crafted.set([0xef, 0xcd], i * 514 + 512);
     expect(zeros).toEqual(crafted);

@@ -17,7 +17,7 @@ import {
 import { verifyLidPath } from '../src/node.ts';
 
 // A real-style NVRAM/ folder without its table, written by scripts/make-nvram-folder.py (python3 stdlib, straight
-// from the spec's §4 byte tables; it never calls this package) with its own brute-force list of verifying splits.
+// from the spec's docs/formats/lid-files.md#gen-a byte tables; it never calls this package) with its own brute-force list of verifying splits.
 const SCRIPT = new URL('../scripts/make-nvram-folder.py', import.meta.url).pathname;
 type Expected = Record<string, { size: number; splits: LidLayout[] }>;
 
@@ -35,7 +35,7 @@ describe.skipIf(!hasTool('python3'))('table-less NVRAM folder (§3, issue 15.1; 
   it('findLidLayouts lists exactly the splits the independent brute force finds', () => {
     expect(Object.keys(expected).length).toBeGreaterThanOrEqual(8);
     for (const [rel, e] of Object.entries(expected)) expect([rel, findLidLayouts(file(rel))]).toEqual([rel, e.splits]);
-    // The fixture covers the three cases of §3.
+    // The fixture covers the three cases of docs/formats/lid-files.md#detection.
     const counts = Object.values(expected).map((e) => Math.min(e.splits.length, 2));
     expect(new Set(counts)).toEqual(new Set([0, 1, 2]));
   });

@@ -1,5 +1,5 @@
 /**
- * The modem's boot-time version check (§8) as a pure function over a list of stored files: what the device
+ * The modem's boot-time version check (docs/formats/lid-table.md#boot-check) as a pure function over a list of stored files: what the device
  * simulator runs after an upgrade.
  * @module
  */
@@ -8,7 +8,7 @@ import { fileIdentity, isSysLid, type LtablePlatform } from './effective.ts';
 
 /** One LID file present on the device before boot. */
 export interface LtableStoredFile {
-  /** Folder (§2.2), e.g. `CALIBRAT`, `NVD_DATA`, or `md` on protect_f/s. */
+  /** Folder (docs/formats/lid-table.md#folders), e.g. `CALIBRAT`, `NVD_DATA`, or `md` on protect_f/s. */
   readonly folder: string;
   /** File name `PPPP{_|A|B}VVV`. */
   readonly name: string;
@@ -24,7 +24,7 @@ export interface LtableStoredFile {
   readonly records?: number;
 }
 
-/** Why the check runs (§8). `none`: no version change, only missing files are created. */
+/** Why the check runs (docs/formats/lid-table.md#boot-check). `none`: no version change, only missing files are created. */
 export type LtableBootTrigger =
   'none' | 'sys-mismatch' | 'build-time-mismatch' | 'firmware-check' | 'clean-boot' | 'sys-read-failed';
 
@@ -65,7 +65,7 @@ export interface LtableBootResult {
 
 const PROTECTED = ['CALIBRAT', 'IMPORTANT', 'IMPORTANT_L4'];
 const NO_ATTR_RESET = ['INTERNAL', 'CALIBRAT', 'IMPORTANT', 'IMPORTANT_L4', 'FUNC_DEFAULT'];
-// Attribute bits whose change resets a LID with the default-change-reset feature (§8 phase 1).
+// Attribute bits whose change resets a LID with the default-change-reset feature (docs/formats/lid-table.md#boot-check phase 1).
 const RESET_ATTR_BITS = 0x1 | 0x8 | 0x4 | 0x20 | 0x100 | 0x8000;
 
 const parseName = (name: string): { prefix: string; copy: string; verno: string } | undefined => {
@@ -74,9 +74,9 @@ const parseName = (name: string): { prefix: string; copy: string; verno: string 
 };
 
 /**
- * Runs the §8 boot-time version check. `moly-a`: SW_VERNO_RESET and missing files reset; files with other
+ * Runs the docs/formats/lid-table.md#boot-check boot-time version check. `moly-a`: SW_VERNO_RESET and missing files reset; files with other
  * vernos stay as orphans on smartphones (deleted on feature phones); IMPORTANT_C is reset. `moly-b`: phases 1–3.
- * Missing CALIBRAT/IMPORTANT files come back from the bin region (the AP daemon, §8) when it holds them.
+ * Missing CALIBRAT/IMPORTANT files come back from the bin region (the AP daemon, docs/formats/lid-table.md#boot-check) when it holds them.
  * @example bootCheck({ table: sampleLtable(), files: [], trigger: 'sys-mismatch' }).lids.every((l) => l.outcome === 'reset')
  */
 export function bootCheck(input: LtableBootInput): LtableBootResult {
@@ -183,7 +183,7 @@ export function bootCheck(input: LtableBootInput): LtableBootResult {
       const parsed = parseName(f.name);
       const owner = parsed ? byPrefix.get(parsed.prefix) : undefined;
       if (owner && owner.id.files.includes(f.name)) continue;
-      // moly-a: other vernos stay on smartphones, are deleted on feature phones (§8).
+      // moly-a: other vernos stay on smartphones, are deleted on feature phones (docs/formats/lid-table.md#boot-check).
       if (platform.device === 'feature-phone') deleted.push(`${f.folder}/${f.name}`);
       else orphans.push(`${f.folder}/${f.name}`);
       present.delete(`${f.folder}/${f.name}`);
@@ -218,7 +218,7 @@ export function bootCheck(input: LtableBootInput): LtableBootResult {
 
 /**
  * The files a device holds when every LID of `table` has been written once: `{folder, name}` per file, using the
- * effective identity (§7). A convenience for simulators and tests.
+ * effective identity (docs/formats/lid-table.md#effective-attributes). A convenience for simulators and tests.
  * @example storedFilesOf(sampleLtable()).length
  */
 export function storedFilesOf(table: Ltable, platform: LtablePlatform = {}): LtableStoredFile[] {

@@ -1,5 +1,5 @@
 /**
- * Export of a table back to C (§6 shapes), readable by {@link importLtableC}.
+ * Export of a table back to C (docs/formats/lid-table.md#c-import shapes), readable by {@link importLtableC}.
  * @module
  */
 import { NvError } from '@nv/core';

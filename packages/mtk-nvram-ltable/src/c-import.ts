@@ -1,5 +1,5 @@
 /**
- * Import of LID tables from C source (§6): a small hand-written preprocessor, tokenizer and initializer-list
+ * Import of LID tables from C source (docs/formats/lid-table.md#c-import): a small hand-written preprocessor, tokenizer and initializer-list
  * parser (pure: no wasm, no Node). See the README for why not tree-sitter.
  * @module
  */
@@ -394,7 +394,7 @@ function defineMacro(
   const m = /^\s*([A-Za-z_][A-Za-z_0-9]*)(\(([^)]*)\))?/.exec(rest);
   if (!m) throw ctx.err('NV_LTABLE_SYNTAX', '#define without a name', at);
   const name = m[1] as string;
-  // VER()/VER_LID() always mean the §6 (non-auto-gen) expansion; a source definition would add fields.
+  // VER()/VER_LID() always mean the docs/formats/lid-table.md#c-import (non-auto-gen) expansion; a source definition would add fields.
   if (BUILTIN_MACROS.has(name)) return;
   const params =
     m[2] !== undefined
@@ -432,7 +432,7 @@ function expand(
   const out: Tok[] = [];
   for (let i = 0; i < toks.length; i++) {
     const tk = toks[i] as Tok;
-    // keepPrefix: enum names resolved from the enum set, never from headers (§4.2).
+    // keepPrefix: enum names resolved from the enum set, never from headers (docs/formats/lid-table.md#categories).
     const mac =
       tk.k === 'id' && !hide.has(tk.t) && (keepPrefix === undefined || !tk.t.startsWith(keepPrefix))
         ? ctx.macros.get(tk.t)
@@ -598,7 +598,7 @@ function parseIntLiteral(t: string): number | undefined {
   let v: number;
   if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
   else if (/^0[0-7]*$/.test(s))
-    v = parseInt(s, 8); // leading 0 = octal (§6.5: 013 = 11)
+    v = parseInt(s, 8); // leading 0 = octal (docs/formats/lid-table.md#c-import: 013 = 11)
   else if (/^[1-9][0-9]*$/.test(s)) v = parseInt(s, 10);
   else return undefined;
   return Number.isSafeInteger(v) ? v : undefined;
@@ -1050,7 +1050,7 @@ function findTables(ctx: Ctx, toks: readonly Tok[], file: string, out: RawEntry[
     while (toks[j]?.t === 'const' || toks[j]?.t === '*') j++;
     if (toks[j]?.k !== 'id' || toks[j + 1]?.t !== '[') continue;
     let eq = closing(ctx, toks, j + 1) + 1;
-    // Linker-section attributes between the declarator and `=` (§3.1): `__attribute__((section("…")))`, macros.
+    // Linker-section attributes between the declarator and `=` (docs/formats/lid-table.md#entry): `__attribute__((section("…")))`, macros.
     while (toks[eq]?.k === 'id') eq = toks[eq + 1]?.t === '(' ? closing(ctx, toks, eq + 1) + 1 : eq + 1;
     if (toks[eq]?.t !== '=') continue;
     if (toks[eq + 1]?.t !== '{')
@@ -1114,7 +1114,7 @@ function bitsOf(
       tk,
     );
   };
-  // Enum names are resolved from the enum set, never from headers (§4.2): protect them from macro expansion.
+  // Enum names are resolved from the enum set, never from headers (docs/formats/lid-table.md#categories): protect them from macro expansion.
   try {
     return evalExpr(ctx, expand(ctx, toks, new Set(), 0, prefix), { names }) >>> 0;
   } catch (e) {
@@ -1149,7 +1149,7 @@ function readDefault(ctx: Ctx, toks: readonly Tok[]): LtableDefault {
     if (t[0] === '(' && last?.k === 'id') symbol = last.t;
   }
   if (symbol === undefined || !/^[A-Za-z_]\w*$/.test(symbol)) return { kind: 'symbol', symbol: t.join(' ') };
-  // The importer keeps shared arrays by their pointer identity (§11): a macro that names one is followed.
+  // The importer keeps shared arrays by their pointer identity (docs/formats/lid-table.md#pitfalls): a macro that names one is followed.
   const mac = ctx.macros.get(symbol);
   if (mac && mac.params === null && mac.body.length === 1 && (mac.body[0] as Tok).k === 'id')
     return readDefault(ctx, mac.body);
@@ -1190,11 +1190,11 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
     lid = evalExpr(ctx, expand(ctx, lidF), {});
   } catch (e) {
     if (!(e instanceof Unresolved)) throw e;
-    lid = null; // moly-a numbers depend on build features (§5): null without a warning.
+    lid = null; // moly-a numbers depend on build features (docs/formats/lid-table.md#lid-numbers): null without a warning.
   }
   const records = num('records', recordsF);
   const size = num('size', sizeF);
-  // §11 pitfall: size and record count in the other generation's order still compile (issue 15.6).
+  // docs/formats/lid-table.md#pitfalls pitfall: size and record count in the other generation's order still compile (issue 15.6).
   const f2 = text(aF);
   const f3 = text(bF);
   const sizeFirst = /_SIZE\b|\bsizeof\b/.test(f2) && /_TOTAL\b/.test(f3) && !/_TOTAL\b/.test(f2);
@@ -1271,7 +1271,7 @@ function buildEntry(ctx: Ctx, raw: RawEntry, gen: LtableGeneration, enumSet: Lta
 }
 
 /**
- * Imports LID tables from C sources (§6): every `ltable_entry_struct name[] = {…};` of every file, in order, merged
+ * Imports LID tables from C sources (docs/formats/lid-table.md#c-import): every `ltable_entry_struct name[] = {…};` of every file, in order, merged
  * into one table. Files are preprocessed in order with shared macros, so give headers first.
  * @throws NV_LTABLE_SYNTAX, NV_LTABLE_FIELD_COUNT, NV_LTABLE_LAYOUT_UNKNOWN, NV_LTABLE_UNKNOWN_ATTR,
  *   NV_LTABLE_UNKNOWN_CATEGORY, NV_LTABLE_GEN_MISMATCH, NV_LTABLE_ENUMSET_REQUIRED (message `file:line:col:`,

@@ -1,23 +1,23 @@
 /**
- * Folders (§2.2), boot-time effective attributes (§7) and file names (§1).
+ * Folders (docs/formats/lid-table.md#folders), boot-time effective attributes (docs/formats/lid-table.md#effective-attributes) and file names (docs/formats/lid-table.md#overview).
  * @module
  */
 import type { LtableGeneration } from './enums.ts';
 import type { LtableEntry } from './model.ts';
 
-/** Where the modem boots from and whether MSP binds to the chip (§7). */
+/** Where the modem boots from and whether MSP binds to the chip (docs/formats/lid-table.md#effective-attributes). */
 export interface LtablePlatform {
   /** `emmc` (smartphones, default) or `nand`. */
   readonly storage?: 'emmc' | 'nand';
   /** MSP data bound to the chip (default true). */
   readonly bindToChip?: boolean;
-  /** Smartphone (default) or feature phone; changes §7 row 3 and the §8 orphan rule. */
+  /** Smartphone (default) or feature phone; changes docs/formats/lid-table.md#effective-attributes row 3 and the docs/formats/lid-table.md#boot-check orphan rule. */
   readonly device?: 'smartphone' | 'feature-phone';
   /** The important-partitions feature (protect_f/s) is on (default true). */
   readonly importantPartitions?: boolean;
 }
 
-/** The id of one §7 rule that changed an entry. */
+/** The id of one docs/formats/lid-table.md#effective-attributes rule that changed an entry. */
 export type LtableRewriteRule =
   | 'msp-forces-multiple'
   | 'secure-forces-confidential'
@@ -26,7 +26,7 @@ export type LtableRewriteRule =
   | 'calibrat-exclusive-backup'
   | 'emmc-drops-multiple';
 
-/** The entry as the modem uses it after the §7 rewrites. */
+/** The entry as the modem uses it after the docs/formats/lid-table.md#effective-attributes rewrites. */
 export interface LtableEffective {
   readonly attributes: readonly string[];
   readonly categories: readonly string[];
@@ -38,13 +38,13 @@ export interface LtableEffective {
 export interface LtableLocation {
   /** `nvdata`, or `protect_f` for IMPORTANT_L4 (copy B on `protect_s` when MULTIPLE). */
   readonly partition: 'nvdata' | 'protect_f';
-  /** Folder name (§2.2). */
+  /** Folder name (docs/formats/lid-table.md#folders). */
   readonly folder: string;
-  /** The §2.2 category row that decided it (`USER` for the fallback). */
+  /** The docs/formats/lid-table.md#folders category row that decided it (`USER` for the fallback). */
   readonly by: string;
 }
 
-// §2.2 rows, first match wins. `null` folder = row absent in that generation.
+// docs/formats/lid-table.md#folders rows, first match wins. `null` folder = row absent in that generation.
 const FOLDER_ROWS: readonly { readonly cat: string; readonly a: string | null; readonly b: string | null }[] = [
   { cat: 'INTERNAL', a: 'NVD_CORE', b: 'NVD_CORE' },
   { cat: 'CALIBRAT', a: 'CALIBRAT', b: 'CALIBRAT' },
@@ -56,7 +56,7 @@ const FOLDER_ROWS: readonly { readonly cat: string; readonly a: string | null; r
 ];
 
 /**
- * The folder-selecting category names of §2.2 present in `categories`, in row order.
+ * The folder-selecting category names of docs/formats/lid-table.md#folders present in `categories`, in row order.
  * @example folderCategories(['CALIBRAT', 'IMPORTANT'], 'moly-b') // ['CALIBRAT', 'IMPORTANT']
  */
 export function folderCategories(categories: readonly string[], generation: LtableGeneration): string[] {
@@ -66,7 +66,7 @@ export function folderCategories(categories: readonly string[], generation: Ltab
 }
 
 /**
- * Partition and folder of a LID (§2.2, first matching row). MAUI has no documented folders: everything is `NVD_DATA`.
+ * Partition and folder of a LID (docs/formats/lid-table.md#folders, first matching row). MAUI has no documented folders: everything is `NVD_DATA`.
  * @example locationOf(['IMPORTANT_L1', 'FUNC_DEFAULT'], 'moly-b').folder // 'IMPORTNT'
  */
 export function locationOf(
@@ -97,7 +97,7 @@ export function isSysLid(entry: Pick<LtableEntry, 'name' | 'categories'>): boole
 }
 
 /**
- * Effective attributes after the boot-time rewrites (§7). Order (open question §13.2), chosen because eMMC phones
+ * Effective attributes after the boot-time rewrites (docs/formats/lid-table.md#effective-attributes). Order (open question docs/formats/lid-table.md#open-questions), chosen because eMMC phones
  * show a single-copy IMEI file `MP0B_001` although IMEI carries MSP: the forcing rules run first, then the
  * IMPORTANT and CALIBRAT rules, and the eMMC `MULTIPLE` removal last.
  * @example effectiveEntry(imei, 'moly-a').attributes // MULTIPLE removed on eMMC
@@ -159,7 +159,7 @@ export function effectiveEntry(
 }
 
 /**
- * File names of a LID: `PPPP_VVV` for one copy, `PPPPAVVV` + `PPPPBVVV` for MULTIPLE (MAUI: lower-case `a`/`b`, §11).
+ * File names of a LID: `PPPP_VVV` for one copy, `PPPPAVVV` + `PPPPBVVV` for MULTIPLE (MAUI: lower-case `a`/`b`, docs/formats/lid-table.md#pitfalls).
  * @example lidFileNames('MP0B', '001', false, 'moly-a') // ['MP0B_001']
  */
 export function lidFileNames(prefix: string, verno: string, multiple: boolean, generation: LtableGeneration): string[] {
@@ -169,7 +169,7 @@ export function lidFileNames(prefix: string, verno: string, multiple: boolean, g
     : [`${prefix}A${verno}`, `${prefix}B${verno}`];
 }
 
-/** The effective on-disk identity of an entry: location + file names (§9.2 (b)). */
+/** The effective on-disk identity of an entry: location + file names (docs/formats/lid-table.md#survival (b)). */
 export interface LtableFileIdentity {
   readonly location: LtableLocation;
   readonly files: readonly string[];
@@ -177,7 +177,7 @@ export interface LtableFileIdentity {
 }
 
 /**
- * Where the entry's files are and what they are called after the §7 rewrites.
+ * Where the entry's files are and what they are called after the docs/formats/lid-table.md#effective-attributes rewrites.
  * @example fileIdentity(entry, 'moly-b').files // ['LD0B_001']
  */
 export function fileIdentity(

@@ -1,12 +1,12 @@
 /**
- * Enum sets per generation (spec §4): attribute and category bit names, folder mapping (§2.2).
+ * Enum sets per generation (docs/formats/lid-table.md#attributes): attribute and category bit names, folder mapping (docs/formats/lid-table.md#folders).
  * @module
  */
 
-/** The modem software lines the spec describes (§1). */
+/** The modem software lines the spec describes (docs/formats/lid-table.md#overview). */
 export type LtableGeneration = 'maui' | 'moly-a' | 'moly-b';
 
-/** Which enum values decode the numbers: one per MOLY generation, three known MAUI variants (§4.3). */
+/** Which enum values decode the numbers: one per MOLY generation, three known MAUI variants (docs/formats/lid-table.md#maui-categories). */
 export type LtableEnumSet = 'moly-a' | 'moly-b' | 'maui-1' | 'maui-2' | 'maui-3';
 
 /** Every generation id, in spec order. */
@@ -21,7 +21,7 @@ export interface LtableEnumBit {
   readonly name: string;
   /** The value (0 for the "none" name such as `AVERAGE`/`USER`). */
   readonly value: number;
-  /** True for later-build bits that the spec lists as unverified (§4.1): lint warns `NV_LTABLE_UNVERIFIED_BIT`. */
+  /** True for later-build bits that the spec lists as unverified (docs/formats/lid-table.md#attributes): lint warns `NV_LTABLE_UNVERIFIED_BIT`. */
   readonly unverified?: boolean;
 }
 
@@ -36,7 +36,7 @@ export interface LtableEnumDefinition {
 const b = (name: string, value: number, unverified?: boolean): LtableEnumBit =>
   unverified === true ? Object.freeze({ name, value, unverified }) : Object.freeze({ name, value });
 
-// §4.1 attribute columns.
+// docs/formats/lid-table.md#attributes attribute columns.
 const ATTR_COMMON_LOW: readonly LtableEnumBit[] = [
   b('AVERAGE', 0),
   b('MULTI_DEFAULT', 0x1),
@@ -89,7 +89,7 @@ const ATTR_MAUI: readonly LtableEnumBit[] = [
   b('DIFFERENCE', 0x80),
 ];
 
-// §4.2 categories.
+// docs/formats/lid-table.md#categories categories.
 const CAT_MOLY_COMMON: readonly LtableEnumBit[] = [
   b('USER', 0),
   b('INTERNAL', 0x1),
@@ -106,7 +106,7 @@ const CAT_MOLY_COMMON: readonly LtableEnumBit[] = [
 ];
 const CAT_MOLY_A: readonly LtableEnumBit[] = [...CAT_MOLY_COMMON, b('IMPORTANT_C', 0x8000)];
 const CAT_MOLY_B: readonly LtableEnumBit[] = [...CAT_MOLY_COMMON, b('IMPORTANT_L1', 0x8000), b('RESERVED', 0x80000000)];
-// §4.3 MAUI variants.
+// docs/formats/lid-table.md#maui-categories MAUI variants.
 const CAT_MAUI_1: readonly LtableEnumBit[] = [
   b('USER', 0),
   b('SYSTEM', 1),
@@ -142,7 +142,7 @@ const CAT_MAUI_3: readonly LtableEnumBit[] = [
   b('SHADOW', 0x80),
 ];
 
-/** The enum sets of §4, keyed by id. */
+/** The enum sets of docs/formats/lid-table.md#attributes, keyed by id. */
 export const LTABLE_ENUMS: Readonly<Record<LtableEnumSet, LtableEnumDefinition>> = Object.freeze({
   'moly-a': Object.freeze({ enumSet: 'moly-a', generation: 'moly-a', attributes: ATTR_MOLY_A, categories: CAT_MOLY_A }),
   'moly-b': Object.freeze({ enumSet: 'moly-b', generation: 'moly-b', attributes: ATTR_MOLY_B, categories: CAT_MOLY_B }),
@@ -151,7 +151,7 @@ export const LTABLE_ENUMS: Readonly<Record<LtableEnumSet, LtableEnumDefinition>>
   'maui-3': Object.freeze({ enumSet: 'maui-3', generation: 'maui', attributes: ATTR_MAUI, categories: CAT_MAUI_3 }),
 } as const);
 
-/** `ALL` masks (§4.1/§4.2) — the largest value each field may hold. */
+/** `ALL` masks (docs/formats/lid-table.md#attributes/docs/formats/lid-table.md#categories) — the largest value each field may hold. */
 export const LTABLE_ATTR_MASK: Readonly<Record<LtableGeneration, number>> = {
   maui: 0xffff,
   'moly-a': 0xffff,
@@ -195,7 +195,7 @@ export function bitValue(bits: readonly LtableEnumBit[], name: string): number |
 }
 
 /**
- * The enum set a generation uses by default (MAUI has none: §4.3 requires `--enum-set`).
+ * The enum set a generation uses by default (MAUI has none: docs/formats/lid-table.md#maui-categories requires `--enum-set`).
  * @example defaultEnumSet('moly-a') // 'moly-a'
  */
 export function defaultEnumSet(generation: LtableGeneration): LtableEnumSet | undefined {

@@ -101,6 +101,15 @@ const CODES = {
     meaning: 'The JSON table does not match the published schema.',
     fix: 'Fix the entry and field named in the message (see ltable.schema.json).',
   },
+  NV_LTABLE_SCATTER_SYNTAX: {
+    meaning:
+      'A scatter file line is not "key: value" in a "- partition_index:" block, or the file uses the pre-2013 layout.',
+    fix: 'Give the MTxxxx_Android_scatter.txt of the firmware package (v1.1 or later); the line is in the message.',
+  },
+  NV_LTABLE_SCATTER_UNKNOWN_PARTITION: {
+    meaning: 'A --download partition name is not in the scatter file.',
+    fix: 'Use partition_name values of the scatter file (case does not matter), comma-separated.',
+  },
   NV_LTABLE_PLAN_BAD_MODE: {
     meaning: 'The upgrade mode is not one of format-all, firmware-upgrade, factory-reset, download-only, ota.',
     fix: 'Pass one of the five modes with --mode.',
@@ -163,7 +172,7 @@ const CODES = {
 /** A code of `@nv/mtk-nvram-ltable` (`NV_LTABLE_…`). */
 export type LtableErrorCode = keyof typeof CODES;
 
-/** Every `NV_LTABLE_*` code this package throws or reports, with its meaning and fix (spec §10, §9.3). */
+/** Every `NV_LTABLE_*` code this package throws or reports, with its meaning and fix (docs/formats/lid-table.md#validation, docs/formats/lid-table.md#decision-table). */
 export const LTABLE_ERROR_CODES: ErrorCodeTable<LtableErrorCode> = defineErrorCodes('NV_LTABLE_', CODES);
 
 declare module '@nv/core' {

@@ -77,3 +77,5 @@ export type { LtableCSource, LtableCImportOptions, LtableCImportResult } from '.
 export { LTABLE_MAX_C_CHARS, importLtableC } from './c-import.ts';
 export type { LtableCExportOptions } from './c-export.ts';
 export { ltableToC } from './c-export.ts';
+export type { Scatter, ScatterPartition, ScatterNvramRole, ScatterModeInference } from './scatter.ts';
+export { SCATTER_MAX_CHARS, parseScatter, scatterRole, inferUpgradeMode } from './scatter.ts';

@@ -1,5 +1,5 @@
 /**
- * JSON import/export of the table model (§3.2), validated against the published schema's rules.
+ * JSON import/export of the table model (docs/formats/lid-table.md#json), validated against the published schema's rules.
  * @module
  */
 import { NvError } from '@nv/core';
@@ -244,7 +244,7 @@ function readEntry(v: unknown, i: number, enumSet: LtableEnumSet, generation: Lt
 }
 
 /**
- * Validates a parsed JSON value as a table (§3.2) and normalizes it (names recomputed from numbers, canonical order).
+ * Validates a parsed JSON value as a table (docs/formats/lid-table.md#json) and normalizes it (names recomputed from numbers, canonical order).
  * @throws NV_LTABLE_BAD_JSON naming the entry and field; NV_LTABLE_UNKNOWN_ATTR/_UNKNOWN_CATEGORY/_GEN_MISMATCH/_ENUMSET_REQUIRED; NV_LIMIT.
  * @example ltableFromJson({ generation: 'moly-b', entries: [] })
  */
@@ -298,7 +298,7 @@ export function parseLtableJson(text: string): Ltable {
 }
 
 /**
- * The JSON-ready form of one entry (§3.2 field order).
+ * The JSON-ready form of one entry (docs/formats/lid-table.md#json field order).
  * @example ltableEntryToJson(sampleLtable().entries[0]).prefix // 'MT00'
  */
 export function ltableEntryToJson(e: LtableEntry): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /**
- * Table lint (§10).
+ * Table lint (docs/formats/lid-table.md#validation).
  * @module
  */
 import {
@@ -39,7 +39,7 @@ export interface LtableLintResult {
 
 /** Options of {@link lintLtable}. */
 export interface LtableLintOptions {
-  /** Platform for the §7 rewrites (default eMMC smartphone, MSP bound to chip). */
+  /** Platform for the docs/formats/lid-table.md#effective-attributes rewrites (default eMMC smartphone, MSP bound to chip). */
   readonly platform?: LtablePlatform;
   /** The table this one replaces: a VERNO changed from `999` is `NV_LTABLE_VERNO_OVERFLOW` (error). */
   readonly previous?: Ltable;
@@ -49,7 +49,7 @@ const PREFIX_RE = /^[0-9A-Za-z]{4}$/;
 const VERNO_RE = /^[0-9]{3}$/;
 
 /**
- * Checks every §10 rule. Never throws for table content: everything is a finding.
+ * Checks every docs/formats/lid-table.md#validation rule. Never throws for table content: everything is a finding.
  * @example lintLtable(sampleLtable()).ok // true
  */
 export function lintLtable(table: Ltable, options: LtableLintOptions = {}): LtableLintResult {
@@ -243,7 +243,7 @@ export function lintLtable(table: Ltable, options: LtableLintOptions = {}): Ltab
           'categories',
         );
       }
-      // Boot-time rewrites (§7) that change the on-disk names.
+      // Boot-time rewrites (docs/formats/lid-table.md#effective-attributes) that change the on-disk names.
       const eff = effectiveEntry(e, gen, platform);
       const declared = lidFileNames(e.prefix, e.verno, attrs.has('MULTIPLE'), gen);
       const actual = lidFileNames(e.prefix, e.verno, eff.attributes.includes('MULTIPLE'), gen);

@@ -1,10 +1,10 @@
 /**
- * The LID table model (spec §3.2).
+ * The LID table model (docs/formats/lid-table.md#json).
  * @module
  */
 import type { LtableEnumSet, LtableGeneration } from './enums.ts';
 
-/** How a LID's default value is given (§6 macro table). ZERO/FF/SPECIAL are shared arrays compared by pointer (§11). */
+/** How a LID's default value is given (docs/formats/lid-table.md#c-import macro table). ZERO/FF/SPECIAL are shared arrays compared by pointer (docs/formats/lid-table.md#pitfalls). */
 export type LtableDefaultKind = 'zero' | 'ff' | 'special' | 'bytes' | 'func' | 'custpack' | 'secupack' | 'symbol';
 
 /** Every default kind. */
@@ -28,7 +28,7 @@ export interface LtableDefault {
   readonly hex?: string;
 }
 
-/** Planner tags (§3.2); user-assignable, `calibration-result` is implied for CALIBRAT without another class tag. */
+/** Planner tags (docs/formats/lid-table.md#json); user-assignable, `calibration-result` is implied for CALIBRAT without another class tag. */
 export type LtableTag =
   'calibration-result' | 'rf-driver-param' | 'barcode' | 'ca-combo' | 'rf-band' | 'imei' | 'sim-lock';
 
@@ -43,15 +43,15 @@ export const LTABLE_TAGS: readonly LtableTag[] = [
   'sim-lock',
 ];
 
-/** LID names the importer tags `imei` (the IMEI LID, §5). */
+/** LID names the importer tags `imei` (the IMEI LID, docs/formats/lid-table.md#lid-numbers). */
 export const LTABLE_IMEI_LIDS: readonly string[] = ['NVRAM_EF_IMEI_IMEISV_LID'];
-/** LID names the importer tags `sim-lock` (the SIM-lock LIDs of §2.1: `IMPORTANT_L4` on protect_f/s). */
+/** LID names the importer tags `sim-lock` (the SIM-lock LIDs of docs/formats/lid-table.md#partitions: `IMPORTANT_L4` on protect_f/s). */
 export const LTABLE_SIM_LOCK_LIDS: readonly string[] = ['NVRAM_EF_SML_LID', 'NVRAM_EF_SIM_LOCK_LID'];
 
 /**
- * Tags the C importer gives an entry without `<LID>_NV_TAGS` or `--tags` (§3.2): `barcode` for
+ * Tags the C importer gives an entry without `<LID>_NV_TAGS` or `--tags` (docs/formats/lid-table.md#json): `barcode` for
  * `NVRAM_EF_BARCODE_NUM_LID`, `imei` for the IMEI LID, `sim-lock` for `NVRAM_EF_SML_LID`/`NVRAM_EF_SIM_LOCK_LID`
- * (by name: these are the LIDs the modem's secure API guards, lid-file §13), `calibration-result` for other
+ * (by name: these are the LIDs the modem's secure API guards, docs/formats/lid-files.md#external-api), `calibration-result` for other
  * CALIBRAT entries (not under maui).
  * @example ltableAutoTags('NVRAM_EF_SML_LID', ['IMPORTANT_L4'], 'moly-b') // ['sim-lock']
  */
@@ -63,9 +63,9 @@ export function ltableAutoTags(name: string, categories: readonly string[], gene
   return [];
 }
 
-/** One LID table row (§3.1/§3.2). Numbers and symbolic names always agree (import checks it). */
+/** One LID table row (docs/formats/lid-table.md#entry/docs/formats/lid-table.md#json). Numbers and symbolic names always agree (import checks it). */
 export interface LtableEntry {
-  /** LID number; null when the enum value cannot be computed (moly-a numbers depend on build features, §5). */
+  /** LID number; null when the enum value cannot be computed (moly-a numbers depend on build features, docs/formats/lid-table.md#lid-numbers). */
   lid: number | null;
   /** LID symbol, e.g. `NVRAM_EF_IMEI_IMEISV_LID`. Entries of two tables are paired by it. */
   name: string;
@@ -91,7 +91,7 @@ export interface LtableEntry {
   default: LtableDefault;
   /** Planner tags. */
   tags: readonly LtableTag[];
-  /** C expressions that could not be evaluated, by field (`size`, `records`, `verno`, `prefix`, `lid`); the field holds 0/''/null (§10 `NV_LTABLE_UNRESOLVED`). */
+  /** C expressions that could not be evaluated, by field (`size`, `records`, `verno`, `prefix`, `lid`); the field holds 0/''/null (docs/formats/lid-table.md#validation `NV_LTABLE_UNRESOLVED`). */
   unresolved?: Readonly<Record<string, string>>;
   /** Where the entry was read (C import), if known. */
   source?: { readonly file: string; readonly line: number };

@@ -1,5 +1,5 @@
 /**
- * Upgrade planner (§9): the §9.3 decision table as data rows; the first matching row gives the outcome.
+ * Upgrade planner (docs/formats/lid-table.md#upgrade): the docs/formats/lid-table.md#decision-table decision table as data rows; the first matching row gives the outcome.
  * @module
  */
 import { NvError } from '@nv/core';
@@ -7,7 +7,7 @@ import type { LtableGeneration } from './enums.ts';
 import type { Ltable, LtableEntry, LtableDefault } from './model.ts';
 import { fileIdentity, type LtablePlatform } from './effective.ts';
 
-/** CLI/upgrade modes (§9.1). `ota` behaves as `download-only`. */
+/** CLI/upgrade modes (docs/formats/lid-table.md#modes). `ota` behaves as `download-only`. */
 export type LtableUpgradeMode = 'format-all' | 'firmware-upgrade' | 'factory-reset' | 'download-only' | 'ota';
 /** Every mode. */
 export const LTABLE_UPGRADE_MODES: readonly LtableUpgradeMode[] = [
@@ -19,9 +19,9 @@ export const LTABLE_UPGRADE_MODES: readonly LtableUpgradeMode[] = [
 ];
 /** Mode groups of the decision table: FA, FU, FR, DO (download-only and ota). */
 export type LtableModeGroup = 'FA' | 'FU' | 'FR' | 'DO';
-/** Planner classes (§9.3). */
+/** Planner classes (docs/formats/lid-table.md#decision-table). */
 export type LtableClass = 'user' | 'cal' | 'rfdrv' | 'imp' | 'l4' | 'rf';
-/** Change facts the rows test (§9.5 step 2). */
+/** Change facts the rows test (docs/formats/lid-table.md#planner step 2). */
 export type LtableChange =
   | 'added'
   | 'removed'
@@ -45,8 +45,8 @@ export type LtableChange =
   | 'unitGained'
   | 'faultAssert'
   | 'otp';
-/** What happens to a LID's data (§9.3 outcomes). */
-/** `fail`: the item stays unreadable (checksum error, and the bin-region copy fails the same way; lid-file §8.3). */
+/** What happens to a LID's data (docs/formats/lid-table.md#decision-table outcomes). */
+/** `fail`: the item stays unreadable (checksum error, and the bin-region copy fails the same way; docs/formats/lid-files.md#read-errors). */
 export type LtableAction =
   'keep' | 'reset' | 'restore' | 'stale' | 'lost' | 'assert' | 'migrate' | 'orphan' | 'delete' | 'fail';
 /** Severity of a planner finding. */
@@ -95,7 +95,7 @@ const FU_FR: readonly LtableModeGroup[] = ['FU', 'FR'];
 const FU_FR_DO: readonly LtableModeGroup[] = ['FU', 'FR', 'DO'];
 
 /**
- * The §9.3 decision table, in order. Rows `X…` are additions and lettered rows (`4e`, `10r`, `18u`, …) refine a
+ * The docs/formats/lid-table.md#decision-table decision table, in order. Rows `X…` are additions and lettered rows (`4e`, `10r`, `18u`, …) refine a
  * spec row; each is explained in the README, Decisions (many were found by the planner-vs-simulator property test of
  * `@nv/device-sim`). Row 24 (AP files) is not about LIDs and is not in this table.
  */
@@ -581,11 +581,11 @@ export const LTABLE_DECISION_TABLE: readonly LtableDecisionRow[] = [
 
 /** Options of {@link planUpgrade}. */
 export interface LtablePlanOptions {
-  /** Bin region state for FU/FR (§9.1): `empty` after a Format All without a later backup. Default `present`. */
+  /** Bin region state for FU/FR (docs/formats/lid-table.md#modes): `empty` after a Format All without a later backup. Default `present`. */
   readonly binRegion?: 'present' | 'empty';
   /** VERNOs used before, per LID name (`--history`): an ↑V to one of them is a reuse (row 16). */
   readonly history?: Readonly<Record<string, readonly string[]>>;
-  /** Platform for the §7 rewrites. */
+  /** Platform for the docs/formats/lid-table.md#effective-attributes rewrites. */
   readonly platform?: LtablePlatform;
   /** moly-b structure/default-change-reset build feature (row 21). */
   readonly defaultChangeReset?: boolean;
@@ -649,7 +649,7 @@ export function modeGroup(mode: string): LtableModeGroup {
 }
 
 /**
- * Planner classes of one entry (§9.3): a primary class by category/tags, plus `rf` for `ca-combo`/`rf-band` tags.
+ * Planner classes of one entry (docs/formats/lid-table.md#decision-table): a primary class by category/tags, plus `rf` for `ca-combo`/`rf-band` tags.
  * CALIBRAT is `rfdrv` with `rf-driver-param` (an explicit tag wins over the `calibration-result` default), else `cal`;
  * `barcode` always makes an entry `cal`.
  * @example entryClasses({ categories: ['CALIBRAT'], tags: ['rf-driver-param'] }) // ['rfdrv']
@@ -677,7 +677,7 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x));
 
 /**
- * Change facts between an old and a new entry (§9.5 step 2). Either side may be undefined (added / removed).
+ * Change facts between an old and a new entry (docs/formats/lid-table.md#planner step 2). Either side may be undefined (added / removed).
  * @example classifyChange(old, { ...old, verno: '002' }, 'moly-b') // includes 'verUp'
  */
 export function classifyChange(
@@ -703,7 +703,7 @@ export function classifyChange(
   const nv = Number(newE.verno);
   if (oldE.verno !== newE.verno) {
     const reused = options.history?.[newE.name]?.includes(newE.verno) === true;
-    // §9.3 legend: ↑V means "verno changed" (either direction); ↓V is the downward special case of row 16.
+    // docs/formats/lid-table.md#decision-table legend: ↑V means "verno changed" (either direction); ↓V is the downward special case of row 16.
     out.add('verUp');
     if (Number.isFinite(ov) && Number.isFinite(nv) && nv < ov) out.add('verDown');
     if (reused) out.add('verReused');
@@ -724,18 +724,18 @@ export function classifyChange(
   )
     out.add('identityChanged');
   if (oldE.categories.includes('IMPORTANT_L4') && !newE.categories.includes('IMPORTANT_L4')) out.add('l4Gone');
-  // The new entry is no longer IMPORTANT: the modem's IMPORTANT VERNO assert (§9.4) does not look at it any more.
+  // The new entry is no longer IMPORTANT: the modem's IMPORTANT VERNO assert (docs/formats/lid-table.md#verno-rules) does not look at it any more.
   if (oldE.categories.includes('IMPORTANT') && !newE.categories.includes('IMPORTANT')) out.add('impGone');
-  // FAULT_ASSERT: a first read that fails asserts instead of resetting (lid-file §8.3/§8.4).
+  // FAULT_ASSERT: a first read that fails asserts instead of resetting (docs/formats/lid-files.md#read-errors).
   if (newE.attributes.includes('FAULT_ASSERT')) out.add('faultAssert');
-  // OTP data lives outside nvdata (§2.1; README, Decisions: row XO).
+  // OTP data lives outside nvdata (docs/formats/lid-table.md#partitions; README, Decisions: row XO).
   if (generation !== 'maui' && oldE.categories.includes('OTP') && newE.categories.includes('OTP')) out.add('otp');
   // An ordinary LID (user/rfdrv/rf) that becomes calibration/IMEI/SIM-lock data: there was no unit data to lose.
   const unit = (cls: readonly LtableClass[]): boolean => cls.some((c) => c === 'cal' || c === 'imp' || c === 'l4');
   if (!unit(entryClasses(oldE)) && unit(entryClasses(newE))) out.add('unitGained');
   for (const bit of ['CONFIDENTIAL', 'MSP'])
     if (o.effective.attributes.includes(bit) !== n.effective.attributes.includes(bit)) out.add('confToggled');
-  // moly-a SW_VERNO_RESET / moly-b OTA_RESET attribute; MAUI resets the SYSTEM category on a version change (§4.3).
+  // moly-a SW_VERNO_RESET / moly-b OTA_RESET attribute; MAUI resets the SYSTEM category on a version change (docs/formats/lid-table.md#maui-categories).
   if (
     generation === 'maui'
       ? newE.categories.includes('SYSTEM')
@@ -803,7 +803,7 @@ export function decide(
 }
 
 /**
- * Plans an upgrade (§9.5): pairs entries by name then prefix, classifies each change and applies the first matching
+ * Plans an upgrade (docs/formats/lid-table.md#planner): pairs entries by name then prefix, classifies each change and applies the first matching
  * decision-table row. Actions are in the new table's order, then removed LIDs.
  * @throws NV_LTABLE_PLAN_BAD_MODE; NV_LTABLE_PLAN_GEN_MISMATCH when the tables' generations differ.
  * @example planUpgrade(oldTable, newTable, 'firmware-upgrade').blocked

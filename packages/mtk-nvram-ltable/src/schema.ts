@@ -1,5 +1,5 @@
 /**
- * The published JSON schema of the table model (§3.2). `ltable.schema.json` in the package is this object
+ * The published JSON schema of the table model (docs/formats/lid-table.md#json). `ltable.schema.json` in the package is this object
  * (a test keeps them equal).
  * @module
  */

@@ -19,7 +19,7 @@ import {
 import { arbEntry, arbDefault, arbTable } from './arb.ts';
 
 type Gen = 'moly-a' | 'moly-b';
-// One entry per planner class (§12).
+// One entry per planner class (docs/formats/lid-table.md#test-vectors).
 const BASE: Record<string, LtableEntryInit> = {
   user: { name: 'NVRAM_EF_USER_LID', size: 16, prefix: 'US01', verno: '005', categories: ['USER'] },
   cal: {
@@ -112,7 +112,7 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
       expect([a.row, a.action]).toEqual(['4', 'assert']);
       expect(blocked[0]?.code).toBe('NV_LTABLE_PLAN_VERNO_FORBIDDEN');
     }
-    // ↓V is a VERNO change too (§9.3 legend "↑V verno changed").
+    // ↓V is a VERNO change too (docs/formats/lid-table.md#decision-table legend "↑V verno changed").
     expect(one('moly-a', 'imp', 'firmware-upgrade', (e) => ({ ...e, verno: '000' })).a.row).toBe('4');
   });
   it('row 5: VERNO bump on calibration / barcode is blocked', () => {
@@ -571,12 +571,12 @@ describe('decision table rows (§9.3), hand-derived expectations', () => {
       row: '19',
       oldFile: 'deleted',
     });
-    // A category change without a folder change still changes the gen-B header category (§8: deleted).
+    // A category change without a folder change still changes the gen-B header category (docs/formats/lid-table.md#boot-check: deleted).
     expect(one('moly-b', 'user', 'ota', (e) => ({ ...e, categories: ['USER', 'BACKUP_SDS'] })).a).toMatchObject({
       row: '19',
       action: 'reset',
     });
-    // moly-a on eMMC drops MULTIPLE (§7): adding it changes nothing on disk.
+    // moly-a on eMMC drops MULTIPLE (docs/formats/lid-table.md#effective-attributes): adding it changes nothing on disk.
     expect(one('moly-a', 'user', 'ota', (e) => ({ ...e, attributes: ['MULTIPLE'] })).a.row).toBe('X3');
   });
   it('row 20: size change without bump', () => {

@@ -1,5 +1,5 @@
 /**
- * DIAG command payloads (qcom-diag.md §3), both directions: the client encodes requests and decodes responses, the
+ * DIAG command payloads (docs/formats/diag.md#commands), both directions: the client encodes requests and decodes responses, the
  * device simulator decodes requests and encodes responses with the same functions. Little-endian throughout.
  * @module
  */
@@ -43,7 +43,7 @@ export const DIAG_ERROR_REPLIES: Readonly<Record<number, { code: DiagErrorCode; 
 /** NV item data bytes in an NV read/write packet. */
 export const NV_DATA_BYTES = 128;
 
-/** NV status names (qcom-diag.md §3). */
+/** NV status names (docs/formats/diag.md#commands). */
 export const NV_STATUS_NAMES: readonly string[] = Object.freeze([
   'done',
   'busy',

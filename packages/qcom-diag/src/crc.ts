@@ -1,5 +1,5 @@
 /**
- * CRC-16/X.25 (reflected polynomial 0x8408, init 0xFFFF, xorout 0xFFFF) of the DIAG HDLC trailer (qcom-diag.md §2).
+ * CRC-16/X.25 (reflected polynomial 0x8408, init 0xFFFF, xorout 0xFFFF) of the DIAG HDLC trailer (docs/formats/diag.md#framing).
  * Not CRC-16/CCITT-FALSE: that one is unreflected and has no final xor.
  * @module
  */

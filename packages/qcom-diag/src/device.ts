@@ -61,7 +61,7 @@ export interface EfsStat {
   mtime: number;
 }
 
-/** Bytes per EFS READ/WRITE call unless HELLO negotiated otherwise (inferred, qcom-diag.md §4). */
+/** Bytes per EFS READ/WRITE call unless HELLO negotiated otherwise (inferred, docs/formats/diag.md#efs2). */
 export const EFS_CHUNK_BYTES = 512;
 
 const S_IFMT = 0o170000;

@@ -1,5 +1,5 @@
 /**
- * The EFS2 subsystem (qcom-diag.md §4): `4B <0x13|0x3E> <u16 subcmd>` then i32 fields. One layout table drives
+ * The EFS2 subsystem (docs/formats/diag.md#efs2): `4B <0x13|0x3E> <u16 subcmd>` then i32 fields. One layout table drives
  * both directions, so the client's encoder and the simulator's decoder cannot disagree.
  * @module
  */

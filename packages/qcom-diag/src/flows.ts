@@ -1,5 +1,5 @@
 /**
- * What the toolkit builds on DIAG (qcom-diag.md §5), composing `@nv/qcom-efs` for every format: device info,
+ * What the toolkit builds on DIAG (docs/formats/diag.md#toolkit), composing `@nv/qcom-efs` for every format: device info,
  * EFS walk/pull into an {@link EfsTree} (`.nv-efs.json`-ready), QCN backup and restore, and the automatic backup of
  * what a write replaces. Ctrl-C safety: an `AbortSignal` is honoured only between files and items, so the file or
  * item being written is always finished.

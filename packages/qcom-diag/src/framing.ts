@@ -1,5 +1,5 @@
 /**
- * DIAG framing (qcom-diag.md §2): HDLC-like frames (escape(payload ‖ crc16le) ‖ 7E) and the length-prefixed mode of
+ * DIAG framing (docs/formats/diag.md#framing): HDLC-like frames (escape(payload ‖ crc16le) ‖ 7E) and the length-prefixed mode of
  * diag-router after "HDLC disable" (7E 01 <u16le len> payload 7E). The decoder is streaming: feed it reads of any
  * size (split or merged frames) and it hands back whole frames, good or bad.
  * @module

@@ -1,6 +1,6 @@
 /**
- * Microsoft Compound File Binary (MS-CFB) reader and writer for QCN files (`qcom-efs.md` §2.2, §3.5).
- * Written by hand: the `cfb` package's writer adds an undeletable `\x01Sh33tJ5` stream (stack.md §1), and an own
+ * Microsoft Compound File Binary (MS-CFB) reader and writer for QCN files (docs/formats/qcn.md#container, docs/formats/qcn.md#read-write).
+ * Written by hand: the `cfb` package's writer adds an undeletable `\x01Sh33tJ5` stream (docs/formats/index.md#libraries), and an own
  * reader gives stable error codes, hard limits and runs in the browser inspector.
  * @module
  */
@@ -16,14 +16,14 @@ export interface CfbEntry {
 
 /** Options of {@link encodeCfb}. */
 export interface CfbWriteOptions {
-  /** FILETIME (100-ns units since 1601, as bigint) for storages' creation/modified times; default 0 (§3.5). */
+  /** FILETIME (100-ns units since 1601, as bigint) for storages' creation/modified times; default 0 (docs/formats/qcn.md#read-write). */
   readonly filetime?: bigint;
 }
 
 const SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 /**
- * True when `bytes` start with the 8-byte compound-file signature `D0 CF 11 E0 A1 B1 1A E1` (§3.5): a QCN.
+ * True when `bytes` start with the 8-byte compound-file signature `D0 CF 11 E0 A1 B1 1A E1` (docs/formats/qcn.md#read-write): a QCN.
  * @example hasCfbSignature(qcnBytes) // true
  */
 export function hasCfbSignature(bytes: Uint8Array): boolean {
@@ -67,7 +67,7 @@ function checkName(name: string, path: string): void {
 }
 
 /**
- * Writes a CFB v3 file (§3.5): 512-B sectors, 64-B mini sectors, cutoff 4096, `Root Entry`, zero CLSIDs,
+ * Writes a CFB v3 file (docs/formats/qcn.md#read-write): 512-B sectors, 64-B mini sectors, cutoff 4096, `Root Entry`, zero CLSIDs,
  * balanced red-black sibling trees, deterministic layout (header, FAT, directory, mini FAT, mini stream, big streams).
  * @throws RangeError on invalid names or a file needing more than 109 FAT sectors (≈ 7 MB)
  * @example encodeCfb([{ path: 'File_Version', type: 'stream', data: Uint8Array.of(2, 0, 0, 0, 0, 0) }])
@@ -233,7 +233,7 @@ export function encodeCfb(entries: readonly CfbEntry[], options: CfbWriteOptions
 }
 
 /**
- * Reads a CFB v3/v4 file into streams and storages (§3.5): chains are followed with loop and bounds checks.
+ * Reads a CFB v3/v4 file into streams and storages (docs/formats/qcn.md#read-write): chains are followed with loop and bounds checks.
  * @throws NvError `NV_EFS_BAD_QCN_SIGNATURE`, `NV_EFS_QCN_CORRUPT`, `NV_TRUNCATED`, `NV_LIMIT`
  * @example decodeCfb(bytes).find((e) => e.path === 'File_Version')
  */

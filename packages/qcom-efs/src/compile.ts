@@ -1,5 +1,5 @@
 /**
- * NvDefinition layouts and the NvSource compiler (`qcom-efs.md` §3.1–§3.4): values → packed bytes → QCN.
+ * NvDefinition layouts and the NvSource compiler (docs/formats/qcn.md#nvsource…#placement): values → packed bytes → QCN.
  * @module
  */
 import { NvError } from '@nv/core';
@@ -10,7 +10,7 @@ import type { NvInfoEntry } from './qcn-efs.ts';
 import { loadXml, type XmlElement, type XmlResolver } from './xml.ts';
 import type { EfsErrorCode } from './errors.ts';
 
-/** One member of a DataType / item layout: `sizeOf` is a repeat count (§3.2). */
+/** One member of a DataType / item layout: `sizeOf` is a repeat count (docs/formats/qcn.md#nvdefinition). */
 export interface NvMember {
   readonly type: string;
   readonly sizeOf: number;
@@ -62,7 +62,7 @@ export interface DefinitionOptions {
   readonly strict?: boolean;
 }
 
-/** The eight built-in primitives (§3.2): byte width and signedness. */
+/** The eight built-in primitives (docs/formats/qcn.md#nvdefinition): byte width and signedness. */
 export const PRIMITIVES: Readonly<Record<string, { bytes: number; signed: boolean }>> = Object.freeze({
   uint8: { bytes: 1, signed: false },
   uint16: { bytes: 2, signed: false },
@@ -101,7 +101,7 @@ function members(e: XmlElement, where: string): NvMember[] {
 }
 
 /**
- * Reads an NvDefinition element tree (§3.2) and checks types: unknown types, cycles, duplicates, `sizeOf`.
+ * Reads an NvDefinition element tree (docs/formats/qcn.md#nvdefinition) and checks types: unknown types, cycles, duplicates, `sizeOf`.
  * @throws NvError `NV_EFS_XML_BAD_ROOT`, `NV_EFS_DEF_UNKNOWN_TYPE`, `NV_EFS_DEF_TYPE_CYCLE`, `NV_EFS_DEF_DUPLICATE`, `NV_EFS_BAD_DEF_SIZEOF`, `NV_EFS_XML_MISSING_ATTR`
  * @example const def = parseNvDefinition(loadXml('NvDefinition.xml', resolver));
  */
@@ -116,7 +116,7 @@ export function parseNvDefinition(root: XmlElement, options: DefinitionOptions =
   const efsItems = new Map<string, NvItemDefinition>();
   const itemNames = new Map<string, number>();
   const warnings: EfsWarning[] = [];
-  // Real vendor NvDefinition files repeat entries (NV 855 as uint8, later as uint16): the later wins (§4).
+  // Real vendor NvDefinition files repeat entries (NV 855 as uint8, later as uint16): the later wins (docs/formats/qcn.md#validation).
   const duplicate = (message: string): void => {
     if (options.strict === true) throw new NvError('NV_EFS_DEF_DUPLICATE', message, { path: root.file });
     warnings.push({ code: 'NV_EFS_DEF_DUPLICATE', message, path: root.file });
@@ -250,7 +250,7 @@ function flatten(def: NvDefinition, list: readonly NvMember[]): Slot[] {
 }
 
 /**
- * The packed size of a defined item's layout (no alignment, §3.2).
+ * The packed size of a defined item's layout (no alignment, docs/formats/qcn.md#nvdefinition).
  * @example layoutSize(def, def.items.get(10)!) // 3 for {uint8 nam; uint16}
  */
 export function layoutSize(def: NvDefinition, item: NvItemDefinition): number {
@@ -259,9 +259,9 @@ export function layoutSize(def: NvDefinition, item: NvItemDefinition): number {
 
 /** Options of {@link compileNvSource}. */
 export interface CompileOptions {
-  /** Warnings marked W/E in §4 become errors. */
+  /** Warnings marked W/E in docs/formats/qcn.md#validation become errors. */
   readonly strict?: boolean;
-  /** `variableSize` NvEfsItem: `pad` (QMSL 6.0.11, default) or `trim` (§3.3 (5)). */
+  /** `variableSize` NvEfsItem: `pad` (QMSL 6.0.11, default) or `trim` (docs/formats/qcn.md#values (5)). */
   readonly efsVariableSize?: 'pad' | 'trim';
   /** zlib for `compressed` items (the Node entry passes node:zlib). Required only if an item is compressed. */
   readonly deflate?: DeflateBackend;
@@ -285,8 +285,8 @@ interface Origin {
 }
 
 /**
- * Compiles an expanded NvSource against an NvDefinition into a QCN model (§3.1–§3.5).
- * @throws NvError every `NV_EFS_XML_*`/`NV_EFS_BAD_XML_*` code of §4, `NV_EFS_ITEM_TOO_LARGE`
+ * Compiles an expanded NvSource against an NvDefinition into a QCN model (docs/formats/qcn.md#nvsource…#read-write).
+ * @throws NvError every `NV_EFS_XML_*`/`NV_EFS_BAD_XML_*` code of docs/formats/qcn.md#validation, `NV_EFS_ITEM_TOO_LARGE`
  * @example const { qcn } = compileNvSource(loadXml('master.xml', r), parseNvDefinition(loadXml('def.xml', r)));
  */
 export function compileNvSource(source: XmlElement, def: NvDefinition, options: CompileOptions = {}): CompileResult {
@@ -458,7 +458,7 @@ function parseToken(
 ): bigint {
   let v: bigint;
   const at = member === undefined ? '' : ` member ${member}`;
-  // A 0x token is hex whatever the encoding: real master files write 0x00,… byte lists under dec (§3.3 1).
+  // A 0x token is hex whatever the encoding: real master files write 0x00,… byte lists under dec (docs/formats/qcn.md#values 1).
   if (encoding === 'dec' && !/^[+-]?0x/i.test(t)) {
     if (!/^[+-]?\d+$/.test(t))
       throw new NvError('NV_EFS_BAD_XML_TOKEN', `${where}${at}: "${t}" is not a decimal number`, {
@@ -496,7 +496,7 @@ function packValues(
 ): Uint8Array {
   const out: number[] = [];
   if (d.variantType) {
-    // §3.3 (6), inferred: u16 version, u16 count, then per element u16 typeid + that DataType's slots.
+    // docs/formats/qcn.md#values (6), inferred: u16 version, u16 count, then per element u16 typeid + that DataType's slots.
     const toks = tokens(e.text, where);
     let i = 0;
     const next = (bits: number): bigint => {
@@ -530,7 +530,7 @@ function packValues(
   let written = 0;
   const named = e.children.filter((c) => c.name !== 'xi:include');
   if (named.length > 0) {
-    // §3.3 (1b): children named after Member @name fill that member's slots.
+    // docs/formats/qcn.md#values (1b): children named after Member @name fill that member's slots.
     for (const c of named) {
       const mi = d.members.findIndex((m) => m.name === c.name);
       if (mi < 0)
@@ -553,7 +553,7 @@ function packValues(
         written = Math.max(written, si + 1);
       });
     }
-    written = slots.length; // named form: missing members are zero (§3.3 (1b))
+    written = slots.length; // named form: missing members are zero (docs/formats/qcn.md#values (1b))
   } else {
     const toks = tokens(e.text, where);
     if (toks.length > slots.length)
@@ -570,7 +570,7 @@ function packValues(
   return Uint8Array.from(out);
 }
 
-/** zlib stream (RFC 1950, `78 9C`) of `data` (§3.3 (7)). */
+/** zlib stream (RFC 1950, `78 9C`) of `data` (docs/formats/qcn.md#values (7)). */
 function zlib(data: Uint8Array, options: CompileOptions, where: string): Uint8Array {
   if (options.deflate === undefined)
     throw new TypeError(`${where} is compressed: pass options.deflate (NODE_DEFLATE from @nv/qcom-efs/node)`);
@@ -605,7 +605,7 @@ export function compileNvFiles(
 }
 
 /**
- * NV info from the NvDefinition (§3.6 source (3), a heuristic, inferred): legacy ids < 20000; indexed iff `maxIndex`
+ * NV info from the NvDefinition (docs/formats/qcn.md#nv-info source (3), a heuristic, inferred): legacy ids < 20000; indexed iff `maxIndex`
  * is present (arraySize = maxIndex + 1), `array_index` > 0 (arraySize = array_index; legacy-NV definition files) or the
  * first member is a `uint8` named `nam` (arraySize 1 unless maxIndex says more); size = layout − 1 for indexed items. Items whose layout does not fit a 128-byte record are left out.
  * Prefer a user table or a reference tree of the same build when there is one.

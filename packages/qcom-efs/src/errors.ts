@@ -1,6 +1,6 @@
 /**
  * `@nv/qcom-efs/errors`: this package's error codes (prefix `NV_EFS_`). Codes are never renamed or reused.
- * Severities (E error, W warning, W/E error under `strict`) follow `qcom-efs.md` §4.
+ * Severities (E error, W warning, W/E error under `strict`) follow docs/formats/qcn.md#validation.
  * @module
  */
 import { defineErrorCodes, type ErrorCodeTable } from '@nv/core';

@@ -1,5 +1,5 @@
 /**
- * gzip members (`qcom-efs.md` §2.8, §3.11) around a raw-deflate backend, so the pure code stays browser-safe:
+ * gzip members (docs/formats/efs-tar.md#gzip, docs/formats/efs-tar.md#compress) around a raw-deflate backend, so the pure code stays browser-safe:
  * the Node entry passes node:zlib (`NODE_DEFLATE` in `@nv/qcom-efs/node`).
  * @module
  */
@@ -18,10 +18,10 @@ export interface DeflateBackend {
   inflateRaw(data: Uint8Array, maxOutputBytes: number): { data: Uint8Array; consumed: number };
 }
 
-/** The packer's gzip header (§3.11): no flags, MTIME 0, XFL 0, OS `FF`. */
+/** The packer's gzip header (docs/formats/efs-tar.md#compress): no flags, MTIME 0, XFL 0, OS `FF`. */
 export const GZIP_HEADER: Uint8Array = Uint8Array.of(0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff);
 
-/** Inflation cap for device images (§3.12): 256 MiB. */
+/** Inflation cap for device images (docs/formats/efs-tar.md#unwrap): 256 MiB. */
 export const MAX_EFS_INFLATED_BYTES: number = 256 * 1024 * 1024;
 
 const CRC_TABLE = ((): Uint32Array => {
@@ -46,11 +46,11 @@ export function crc32(data: Uint8Array, crc = 0): number {
 
 /** Options of {@link encodeGzip}. */
 export interface GzipOptions {
-  /** Deflate level (default 6, zlib's default, §3.11). */
+  /** Deflate level (default 6, zlib's default, docs/formats/efs-tar.md#compress). */
   readonly level?: number;
   /** zlib memLevel (default 8; the device uses 4, inferred). */
   readonly memLevel?: number;
-  /** Zero-pad the file to a multiple of 512 like device dumps (§3.11, harmless, inferred). */
+  /** Zero-pad the file to a multiple of 512 like device dumps (docs/formats/efs-tar.md#compress, harmless, inferred). */
   readonly pad512?: boolean;
 }
 
@@ -67,7 +67,7 @@ export function gzipTrailer(crc: number, size: number): Uint8Array {
 }
 
 /**
- * One gzip member with the fixed header `1F 8B 08 00 00000000 00 FF` (§3.11): same input, same bytes.
+ * One gzip member with the fixed header `1F 8B 08 00 00000000 00 FF` (docs/formats/efs-tar.md#compress): same input, same bytes.
  * @example encodeGzip(tar, backend).subarray(0, 10) // 1f8b0800000000000 0ff
  */
 export function encodeGzip(
@@ -94,7 +94,7 @@ export interface GunzipOptions {
 }
 
 /**
- * Reads the first gzip member (§3.12): header checks as the modem (CM 8, FLG bits 5–7 clear; FEXTRA, FNAME,
+ * Reads the first gzip member (docs/formats/efs-tar.md#unwrap): header checks as the modem (CM 8, FLG bits 5–7 clear; FEXTRA, FNAME,
  * FCOMMENT, FHCRC skipped), then CRC32 and ISIZE verified. Bytes after the member are a warning (device dumps pad
  * to 512 B with garbage).
  * @throws NvError `NV_EFS_BAD_GZIP_HEADER`, `NV_EFS_BAD_GZIP_DATA`, `NV_LIMIT`, `NV_TRUNCATED`

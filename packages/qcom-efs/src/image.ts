@@ -1,5 +1,5 @@
 /**
- * Reading an EFS image out of whatever the user has (`qcom-efs.md` §3.12): tar, tar.gz, and — through
+ * Reading an EFS image out of whatever the user has (docs/formats/efs-tar.md#unwrap): tar, tar.gz, and — through
  * `unwrapSigned` (`@nv/qcom-fsg-sign`'s container parser) — `.mbn`, `.img` and whole `fsg` partition dumps.
  * @module
  */
@@ -24,7 +24,7 @@ export type SignedUnwrapper = (
 
 /** Options of {@link readEfsImage}. */
 export interface ReadEfsImageOptions extends GunzipOptions, Omit<TarDecodeOptions, 'baseOffset'> {
-  /** Unwraps `.mbn`/`.img`/`fsg`; default {@link unwrapFsgContainer} (`@nv/qcom-fsg-sign`'s parser, §1, §3.12). */
+  /** Unwraps `.mbn`/`.img`/`fsg`; default {@link unwrapFsgContainer} (`@nv/qcom-fsg-sign`'s parser, docs/formats/qcn.md#overview, docs/formats/efs-tar.md#unwrap). */
   readonly unwrapSigned?: SignedUnwrapper;
 }
 
@@ -40,7 +40,7 @@ export interface EfsImage {
   readonly members?: readonly TarMember[];
 }
 
-/** Container names in the chain for each `@nv/qcom-fsg-sign` kind (§3.12: `partition>img>mbn>gzip>tar`). */
+/** Container names in the chain for each `@nv/qcom-fsg-sign` kind (docs/formats/efs-tar.md#unwrap: `partition>img>mbn>gzip>tar`). */
 const CHAIN_NAMES: Readonly<Record<string, readonly string[]>> = {
   fsg: ['partition', 'img', 'mbn'],
   img: ['img', 'mbn'],
@@ -62,7 +62,7 @@ export function unwrapFsgContainer(
 
 /**
  * The payload of an ELF-wrapped image: the first PT_LOAD segment whose bytes start with gzip or a tar header
- * (§3.12 (5), inferred). ELF32/ELF64, little-endian.
+ * (docs/formats/efs-tar.md#unwrap (5), inferred). ELF32/ELF64, little-endian.
  * @throws NvError `NV_EFS_CONTAINER_UNKNOWN` when no segment holds one, `NV_TRUNCATED` on a cut header
  */
 function findElfPayload(b: Uint8Array, base: number): { bytes: Uint8Array; offset: number } {
@@ -94,7 +94,7 @@ function findElfPayload(b: Uint8Array, base: number): { bytes: Uint8Array; offse
 }
 
 /**
- * Detects and unwraps an EFS image (§3.12), returning the chain, the tar and the EFS tree.
+ * Detects and unwraps an EFS image (docs/formats/efs-tar.md#unwrap), returning the chain, the tar and the EFS tree.
  * Order: signed containers (`.mbn`, `.img`, `fsg` dump via `@nv/qcom-fsg-sign`), `1F 8B` gzip, a valid tar header, all `00`/`FF` (empty), else unknown.
  * @throws NvError `NV_EFS_CONTAINER_UNKNOWN`, gzip and tar codes, `NV_LIMIT`
  * @example const { chain, tree } = readEfsImage(bytes, backend);
@@ -129,11 +129,11 @@ function payloadToImage(
     const gz = decodeGzip(view, backend, { ...options, baseOffset: base });
     for (const w of gz.warnings) warnings.push(w);
     tar = gz.data;
-    tarBase = 0; // offsets inside a decompressed tar are tar offsets (§4)
+    tarBase = 0; // offsets inside a decompressed tar are tar offsets (docs/formats/qcn.md#validation)
   } else if (isTarHeader(view)) {
     tar = view;
   } else if (hasElfMagic(view)) {
-    // ELF-wrapped (newer SoCs, §3.12 (5), inferred): the first PT_LOAD segment holding a gzip or tar.
+    // ELF-wrapped (newer SoCs, docs/formats/efs-tar.md#unwrap (5), inferred): the first PT_LOAD segment holding a gzip or tar.
     const seg = findElfPayload(view, base);
     chain.push('elf');
     // The segment starts with gzip or tar (findElfPayload checks), so this recursion ends at once.

@@ -1,5 +1,5 @@
 /**
- * Preload lint (`qcom-efs.md` §5, cli.md `nv qcom efs lint`): runtime state, factory-information NVs, items missing
+ * Preload lint (docs/formats/efs-tar.md#pitfalls, cli.md `nv qcom efs lint`): runtime state, factory-information NVs, items missing
  * from the definition, and names/sizes the modem rejects. Works on an EFS tree; a QCN is linted through its tree view.
  * @module
  */
@@ -22,7 +22,7 @@ export interface LintFinding {
 }
 
 /**
- * Device-unique identity/factory NVs that must not go into a shared preload (§5 #12). Ids and names as in public
+ * Device-unique identity/factory NVs that must not go into a shared preload (docs/formats/efs-tar.md#pitfalls #12). Ids and names as in public
  * sources (the README names the source of each). Extend with `factoryIds`.
  */
 export const FACTORY_NV_IDS: Readonly<Record<number, string>> = Object.freeze({
@@ -43,7 +43,7 @@ export const FACTORY_NV_IDS: Readonly<Record<number, string>> = Object.freeze({
 });
 
 /**
- * Built-in runtime-state paths (§5 #12): a path, or a folder when it ends in `/`. Policy-manager state
+ * Built-in runtime-state paths (docs/formats/efs-tar.md#pitfalls #12): a path, or a folder when it ends in `/`. Policy-manager state
  * (`/policyman/`), except `/policyman/device_config.xml`, which guides keep. Extend with `runtimePaths`.
  */
 export const RUNTIME_PATHS: readonly string[] = Object.freeze(['/policyman/']);
@@ -53,7 +53,7 @@ const RUNTIME_KEEP = new Set(['/policyman/device_config.xml']);
 export interface LintOptions {
   /** Report numbered items and EFS items the definition lacks. */
   readonly definition?: NvDefinition;
-  /** Internal sizes to check `/nvm/num` files against (§5 #1). */
+  /** Internal sizes to check `/nvm/num` files against (docs/formats/efs-tar.md#pitfalls #1). */
   readonly nvInfo?: readonly NvInfoEntry[];
   /** Extra factory NV ids (added to {@link FACTORY_NV_IDS}). */
   readonly factoryIds?: readonly number[];
@@ -108,7 +108,7 @@ function factoryName(id: number, options: LintOptions): string | undefined {
 }
 
 /**
- * Lints an EFS tree as a preload (§5 #1, #6, #8, #9, #12, #16).
+ * Lints an EFS tree as a preload (docs/formats/efs-tar.md#pitfalls #1, #6, #8, #9, #12, #16).
  * @example const { ok, findings } = lintEfsTree(tree, { definition });
  */
 export function lintEfsTree(tree: EfsTree, options: LintOptions = {}): { ok: boolean; findings: LintFinding[] } {
@@ -118,7 +118,7 @@ export function lintEfsTree(tree: EfsTree, options: LintOptions = {}): { ok: boo
     const p = e.path;
     const nameBytes = encodeLatin1(p);
     if (nameBytes.length > 99) {
-      // Same rule as `pack --format ustar` (ustarSplit): the modem honours a POSIX prefix (§2.7), so a splittable
+      // Same rule as `pack --format ustar` (ustarSplit): the modem honours a POSIX prefix (docs/formats/efs-tar.md#tar), so a splittable
       // name is only a warning; an unsplittable one fits no device tar (issue 14.7).
       if (ustarSplit(nameBytes) < 0)
         findings.push({
@@ -325,7 +325,7 @@ function stripIdReason(id: number, options: StripOptions): string | undefined {
 }
 
 /**
- * Removes factory NVs and runtime state (§5 #12, `--strip-factory`) from a tree: `/nvm/num` and `/nvm/context<n>`
+ * Removes factory NVs and runtime state (docs/formats/efs-tar.md#pitfalls #12, `--strip-factory`) from a tree: `/nvm/num` and `/nvm/context<n>`
  * files of factory/runtime ids, and runtime paths.
  * @example stripFactoryFromTree(tree).removed // ['/nvm/num/550', '/policyman/ue_mode']
  */
@@ -441,8 +441,8 @@ function escapeRe(s: string): string {
 
 /**
  * Lints an EFS image read from a tar (issue 14.5): the tree findings of {@link lintEfsTree} plus what only the tar
- * shows. GNU long-name and pax headers and other typeflags the modem rejects (§5 #5) are errors; relative names and
- * lost item type bits (§5 #7, a re-tar by a host tar) and other suspect entries are warnings.
+ * shows. GNU long-name and pax headers and other typeflags the modem rejects (docs/formats/efs-tar.md#pitfalls #5) are errors; relative names and
+ * lost item type bits (docs/formats/efs-tar.md#pitfalls #7, a re-tar by a host tar) and other suspect entries are warnings.
  * @example lintEfsImage(await readEfsImageFile('fs_image.tar.gz', { strictTypeflag: false }))
  */
 export function lintEfsImage(
@@ -484,7 +484,7 @@ export function lintEfsImage(
       path: relative[0]?.path as string,
       message: `${relative.length} entries have relative names (${JSON.stringify(relative[0]?.path)}…) where the device writes absolute EFS paths; ${REPACK_HINT}`,
     });
-  // §5 #7: a host tar keeps only permission bits, so no entry has a file type in its mode and items become files.
+  // docs/formats/efs-tar.md#pitfalls #7: a host tar keeps only permission bits, so no entry has a file type in its mode and items become files.
   const typeless = data.filter((m) => (m.mode & S_IFMT) === 0);
   if (data.length > 0 && typeless.length === data.length) {
     const items = typeless.filter(

@@ -1,5 +1,5 @@
 /**
- * The `.nv-efs.json` manifest of a host folder (`qcom-efs.md` §3.9): kinds, modes, owners, mtimes and symlinks
+ * The `.nv-efs.json` manifest of a host folder (docs/formats/efs-tar.md#manifest): kinds, modes, owners, mtimes and symlinks
  * that a host file system cannot hold. Never packed.
  * @module
  */
@@ -19,7 +19,7 @@ export interface ManifestEntry {
   readonly target?: string;
 }
 
-/** The manifest (§3.9): `{version: 1, entries: {"/path": {...}}}`. */
+/** The manifest (docs/formats/efs-tar.md#manifest): `{version: 1, entries: {"/path": {...}}}`. */
 export interface EfsManifest {
   readonly version: 1;
   readonly entries: Readonly<Record<string, ManifestEntry>>;

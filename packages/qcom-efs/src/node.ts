@@ -3,6 +3,7 @@
  * streaming `fs_image.tar.gz` pack.
  * @module
  */
+import * as zlib from 'node:zlib';
 import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
 import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, hasGzipMagic, parseMbnHeader } from '@nv/qcom-fsg-sign';
@@ -45,7 +46,7 @@ import {
 } from './tree.ts';
 
 /**
- * node:zlib as the deflate backend (stack.md §1: byte-identical output, `maxOutputLength` → `NV_LIMIT`).
+ * node:zlib as the deflate backend (docs/formats/index.md#libraries: byte-identical output, `maxOutputLength` → `NV_LIMIT`).
  * @example decodeGzip(bytes, NODE_DEFLATE)
  */
 export const NODE_DEFLATE: DeflateBackend = {
@@ -84,7 +85,7 @@ export interface ReadFolderOptions {
 }
 
 /**
- * Reads a host folder into an EFS tree (§3.9): `.nv-efs.json` gives kinds/modes/owners/symlinks; unlisted files
+ * Reads a host folder into an EFS tree (docs/formats/efs-tar.md#manifest): `.nv-efs.json` gives kinds/modes/owners/symlinks; unlisted files
  * get {@link defaultKind}. Host symlinks are refused (EFS symlinks live only in the manifest).
  * @throws NvError `NV_EFS_BAD_MANIFEST`, `NV_EFS_BAD_PATH`, `NV_EFS_UNSAFE_PATH`, `NV_IO`
  * @example const { tree } = await readEfsFolder('efs/');
@@ -187,7 +188,7 @@ export async function readEfsFolder(
 }
 
 /**
- * Writes an EFS tree into a new host folder (unpack, §3.9): `/` maps to `dir`, the manifest is written, symlinks
+ * Writes an EFS tree into a new host folder (unpack, docs/formats/efs-tar.md#manifest): `/` maps to `dir`, the manifest is written, symlinks
  * are recorded in the manifest (and made as host links with `links`, only when they stay inside); refuses paths that
  * escape or collide case-insensitively. Atomic: on failure
  * no folder is left.
@@ -238,7 +239,7 @@ export async function writeEfsFolder(
         }
       }
       if (options.links === true) {
-        // Host links only on request, and only when the target stays inside the folder (§3.9).
+        // Host links only on request, and only when the target stays inside the folder (docs/formats/efs-tar.md#manifest).
         for (const e of sorted) {
           if (e.type !== 'symlink') continue;
           const host = resolve(tmp, `.${e.path}`);
@@ -326,8 +327,12 @@ async function assertReplaceableFolder(target: string, inputs: readonly string[]
     );
 }
 
+/** node:zlib's CRC-32 (Node ≥ 20.15, native) with the pure one as fallback: the same numbers. */
+const fastCrc32: (data: Uint8Array, crc: number) => number =
+  typeof zlib.crc32 === 'function' ? (data, crc) => zlib.crc32(data, crc) : crc32;
+
 /**
- * The gzip of a chunk stream, streamed through node:zlib with the packer's fixed header (§3.11).
+ * The gzip of a chunk stream, streamed through node:zlib with the packer's fixed header (docs/formats/efs-tar.md#compress).
  * @example await writeFileAtomic('f.tar.gz', gzipChunks(efsTarChunks(tree)));
  */
 export async function* gzipChunks(
@@ -340,12 +345,32 @@ export async function* gzipChunks(
   let size = 0;
   yield GZIP_HEADER;
   let out = GZIP_HEADER.length;
+  // Issue 17: the tar comes as one small chunk per header and file; each write to the deflate stream costs a
+  // round trip through the zlib binding, so they are gathered into 256 KiB batches (deflate's output does not
+  // depend on how its input is split: the bytes stay those of encodeGzip, tested).
+  const batch = new Uint8Array(256 * 1024);
+  let used = 0;
+  const write = async (c: Uint8Array): Promise<void> => {
+    if (!deflate.write(c)) await new Promise<void>((r) => deflate.once('drain', () => r()));
+  };
   const feeder = (async () => {
     for (const c of chunks) {
-      crc = crc32(c, crc);
+      crc = fastCrc32(c, crc);
       size += c.length;
-      if (!deflate.write(c)) await new Promise<void>((r) => deflate.once('drain', () => r()));
+      if (c.length >= batch.length) {
+        if (used > 0) await write(batch.slice(0, used));
+        used = 0;
+        await write(c);
+      } else {
+        if (used + c.length > batch.length) {
+          await write(batch.slice(0, used));
+          used = 0;
+        }
+        batch.set(c, used);
+        used += c.length;
+      }
     }
+    if (used > 0) await write(batch.slice(0, used));
     deflate.end();
   })();
   for await (const piece of deflate as AsyncIterable<Buffer>) {
@@ -436,7 +461,7 @@ export async function readEfsImageFile(path: string, options: ReadEfsImageOption
   try {
     const head = await readPartitionHead(path);
     if (head !== undefined) {
-      // A large fsg partition dump: read only the sector + .mbn, not the unused rest (bounded memory, §2.9).
+      // A large fsg partition dump: read only the sector + .mbn, not the unused rest (bounded memory, docs/formats/efs-tar.md#containers).
       bytes = head;
       let first = true;
       unwrapSigned = (b) => {
@@ -482,7 +507,7 @@ async function readPartitionHead(path: string): Promise<Uint8Array | undefined> 
 }
 
 /**
- * The file-system resolver for XML includes (§3.1 (3)): reads UTF-8 files (≤ 16 MiB) and lists folders.
+ * The file-system resolver for XML includes (docs/formats/qcn.md#nvsource (3)): reads UTF-8 files (≤ 16 MiB) and lists folders.
  * @example compileNvFiles('master.xml', 'def.xml', nodeXmlResolver())
  */
 export function nodeXmlResolver(): XmlResolver {
@@ -524,7 +549,7 @@ export function compileNvSourceFiles(
 
 /**
  * Reads an archive made by a host tar (GNU, bsdtar, pax, Python `tarfile`; ustar, GNU long names, pax headers,
- * V7) with tar-stream (stack.md §1: read-only use, errors wrapped). Used by `repack` only: the device reader is
+ * V7) with tar-stream (docs/formats/index.md#libraries: read-only use, errors wrapped). Used by `repack` only: the device reader is
  * `decodeTar`, which applies the modem's rules instead.
  * @throws NvError `NV_EFS_BAD_HOST_TAR` (tar-stream refused the archive), `NV_LIMIT`
  * @example const entries = await readHostTar(tarBytes);

@@ -1,5 +1,5 @@
 /**
- * Where a legacy (numbered) NV item lives in the EFS (`qcom-efs.md` §2.1): `/nvm/num/<id>[_<k>]` for subscription 0,
+ * Where a legacy (numbered) NV item lives in the EFS (docs/formats/efs-tar.md#paths): `/nvm/num/<id>[_<k>]` for subscription 0,
  * `/nvm/context<n>/<id>[_<k>]` for subscription n ≥ 1. The one owner of the rule: lint, QCN ↔ EFS and the device
  * simulator call it.
  * @module

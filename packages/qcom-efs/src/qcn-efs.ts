@@ -1,5 +1,5 @@
 /**
- * QCN ↔ EFS tree (`qcom-efs.md` §3.6–§3.8) and the NV info table of internal legacy NV sizes.
+ * QCN ↔ EFS tree (docs/formats/qcn.md#nv-info…#efs-to-qcn) and the NV info table of internal legacy NV sizes.
  * @module
  */
 import { NvError, decodeLatin1 } from '@nv/core';
@@ -16,7 +16,7 @@ import {
   type EfsWarning,
 } from './tree.ts';
 
-/** Internal size of one legacy NV (§3.6): `arraySize` 0 = not indexed. */
+/** Internal size of one legacy NV (docs/formats/qcn.md#nv-info): `arraySize` 0 = not indexed. */
 export interface NvInfoEntry {
   readonly id: number;
   /** Bytes of `/nvm/num/<id>` (for indexed items: without the index byte). */
@@ -25,7 +25,7 @@ export interface NvInfoEntry {
 }
 
 /**
- * Parses an NV info table (§3.6 source (1)): `[{id, size, arraySize?}]` or `{"<id>": size | {size, arraySize?}}`.
+ * Parses an NV info table (docs/formats/qcn.md#nv-info source (1)): `[{id, size, arraySize?}]` or `{"<id>": size | {size, arraySize?}}`.
  * @throws NvError `NV_EFS_BAD_NV_INFO`
  * @example parseNvInfo({ '10': { size: 2, arraySize: 2 } })
  */
@@ -57,7 +57,7 @@ export function parseNvInfo(json: unknown): NvInfoEntry[] {
 }
 
 /**
- * NV info from a reference tree of the same build (§3.6 source (2)): file sizes; a `_k` file proves arraySize > k.
+ * NV info from a reference tree of the same build (docs/formats/qcn.md#nv-info source (2)): file sizes; a `_k` file proves arraySize > k.
  * @example nvInfoFromTree(tree).find((e) => e.id === 10)
  */
 export function nvInfoFromTree(tree: EfsTree): NvInfoEntry[] {
@@ -76,7 +76,7 @@ export function nvInfoFromTree(tree: EfsTree): NvInfoEntry[] {
 
 /** Options of {@link qcnToEfsTree}. */
 export interface QcnToEfsOptions {
-  /** Internal sizes of legacy NVs (§3.6). Records without an entry are an error unless `skipUnknown`. */
+  /** Internal sizes of legacy NVs (docs/formats/qcn.md#nv-info). Records without an entry are an error unless `skipUnknown`. */
   readonly nvInfo?: readonly NvInfoEntry[];
   /** Skip records without an info entry (warning) instead of failing. */
   readonly skipUnknown?: boolean;
@@ -87,7 +87,7 @@ export interface QcnToEfsOptions {
 }
 
 /**
- * Expands a QCN into the EFS tree the modem would hold (§3.7): `/nvm/num/<id>[_<k>]` with the exact internal size,
+ * Expands a QCN into the EFS tree the modem would hold (docs/formats/qcn.md#qcn-to-efs): `/nvm/num/<id>[_<k>]` with the exact internal size,
  * `/nvm/context<n>/…` for subscription n (inferred), store files (EFS_Backup, then NV_Items, then Provisioning; later wins).
  * @throws NvError `NV_EFS_NV_INFO_MISSING`, `NV_EFS_NV_INDEX_RANGE`, `NV_EFS_BAD_PATH`
  * @example const { tree } = qcnToEfsTree(qcn, { nvInfo: [{ id: 10, size: 2, arraySize: 2 }] });
@@ -192,7 +192,7 @@ export interface EfsToQcnOptions {
 }
 
 /**
- * Collects an EFS tree into a QCN (§3.8): `/nvm/num`/`/nvm/context<n>` → records; RFNV → NV_Items; paths listed in
+ * Collects an EFS tree into a QCN (docs/formats/qcn.md#efs-to-qcn): `/nvm/num`/`/nvm/context<n>` → records; RFNV → NV_Items; paths listed in
  * `/nv/item_files/conf/*.conf` → Provisioning_Item_Files; files under folders named in `/nv/item_store/**\/*.bl` and
  * all others → EFS_Backup (others with a warning). Conf/`.bl` files, dirs and symlinks are skipped.
  * @throws NvError `NV_EFS_ITEM_TOO_LARGE`

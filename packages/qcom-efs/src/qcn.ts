@@ -1,5 +1,5 @@
 /**
- * QCN model, read and write (`qcom-efs.md` §2.2–§2.5, §3.5): File_Version, Mobile_Property_Info,
+ * QCN model, read and write (docs/formats/qcn.md#container…#stores, docs/formats/qcn.md#read-write): File_Version, Mobile_Property_Info,
  * NV_ITEM_ARRAY(_SIM_n) records and the three EFS stores; unknown streams are kept opaque.
  * @module
  */
@@ -7,28 +7,28 @@ import { ByteReader, ByteWriter, NvError, bytesEqual, decodeLatin1, encodeLatin1
 import { decodeCfb, encodeCfb, type CfbEntry } from './cfb.ts';
 import type { EfsWarning } from './tree.ts';
 
-/** The three EFS stores of a QCN (§2.5). */
+/** The three EFS stores of a QCN (docs/formats/qcn.md#stores). */
 export type QcnStore = 'NV_Items' | 'Provisioning_Item_Files' | 'EFS_Backup';
-/** Stores in the order they are applied to an EFS tree (§3.7 (2), inferred): later wins. */
+/** Stores in the order they are applied to an EFS tree (docs/formats/qcn.md#qcn-to-efs (2), inferred): later wins. */
 export const QCN_STORES: readonly QcnStore[] = Object.freeze([
   'EFS_Backup',
   'NV_Items',
   'Provisioning_Item_Files',
 ] as const);
 
-/** The constant 8-byte EFS_Backup Dir header (§2.5). */
+/** The constant 8-byte EFS_Backup Dir header (docs/formats/qcn.md#stores). */
 export const EFS_BACKUP_HEADER: Uint8Array = Uint8Array.of(1, 0, 1, 1, 0, 0, 0, 0);
-/** Size of one NV_ITEM_ARRAY record (§2.4). */
+/** Size of one NV_ITEM_ARRAY record (docs/formats/qcn.md#item-record). */
 export const QCN_RECORD_BYTES = 136;
-/** Payload bytes in a record (§2.4). */
+/** Payload bytes in a record (docs/formats/qcn.md#item-record). */
 export const QCN_PAYLOAD_BYTES = 128;
 
-/** The storage of the numbered-item arrays, inside `<MODEL>/default` (§2.2). */
+/** The storage of the numbered-item arrays, inside `<MODEL>/default` (docs/formats/qcn.md#container). */
 export const NUMBERED_STORAGE = 'NV_NUMBERED_ITEMS';
 const NUMBERED_ARRAY_RE = /^NV_ITEM_ARRAY(?:_SIM_(\d{1,2}))?$/i;
 
 /**
- * True for a stream the QCN reader keeps opaque on purpose (`Feature_Mask`, §2.2); any other stream in `extra` is
+ * True for a stream the QCN reader keeps opaque on purpose (`Feature_Mask`, docs/formats/qcn.md#container); any other stream in `extra` is
  * one it does not understand (`NV_EFS_QCN_UNKNOWN_STREAM`).
  * @example isOpaqueQcnStream('00000000/default/Feature_Mask', '00000000') // true
  */
@@ -36,7 +36,7 @@ export function isOpaqueQcnStream(path: string, modelName: string): boolean {
   return path.toLowerCase() === `${modelName}/default/feature_mask`.toLowerCase();
 }
 
-/** `Mobile_Property_Info` (§2.3). */
+/** `Mobile_Property_Info` (docs/formats/qcn.md#property-info). */
 export interface QcnPropertyInfo {
   /** u32 at 0, meaning unknown (QRCT 0). */
   readonly unknown: number;
@@ -47,7 +47,7 @@ export interface QcnPropertyInfo {
   readonly producer: string;
 }
 
-/** One legacy NV record (§2.4). */
+/** One legacy NV record (docs/formats/qcn.md#item-record). */
 export interface QcnItem {
   readonly id: number;
   /** Array index field (u16 @6). */
@@ -60,7 +60,7 @@ export interface QcnItem {
   readonly flag?: number;
 }
 
-/** One EFS store entry (§2.5). */
+/** One EFS store entry (docs/formats/qcn.md#stores). */
 export interface QcnEfsFile {
   readonly store: QcnStore;
   /** EFS path (absolute, or relative in EFS_Backup). */
@@ -88,7 +88,7 @@ export interface Qcn {
 }
 
 /**
- * Reads a QCN (§3.5): CFB signature; model = the root storage holding `default`; records; stores paired by
+ * Reads a QCN (docs/formats/qcn.md#read-write): CFB signature; model = the root storage holding `default`; records; stores paired by
  * identical `<K>` string; unknown streams kept.
  * @throws NvError `NV_EFS_BAD_QCN_SIGNATURE`, `NV_EFS_QCN_CORRUPT`, `NV_EFS_QCN_NO_MODEL`, `NV_EFS_BAD_QCN_PROPERTY_INFO`, `NV_EFS_BAD_QCN_RECORD`, `NV_EFS_QCN_UNPAIRED`, `NV_EFS_BAD_QCN_PATH`, `NV_EFS_BAD_QCN_BACKUP_HEADER`, `NV_LIMIT`
  * @example const { qcn, warnings } = decodeQcn(bytes);
@@ -101,7 +101,7 @@ export function decodeQcn(
 }
 
 /**
- * Interprets a compound-file tree (from a QCN or an XQCN) as a QCN model (§3.5).
+ * Interprets a compound-file tree (from a QCN or an XQCN) as a QCN model (docs/formats/qcn.md#read-write).
  * @throws NvError as {@link decodeQcn} (except the CFB codes)
  * @example qcnFromEntries(decodeCfb(bytes)).qcn.items
  */
@@ -127,8 +127,12 @@ export function qcnFromEntries(
   }
   const modelName = [...models][0] as string;
   const used = new Set<CfbEntry>();
+  // One case-folded index instead of a lower-casing scan of every entry per lookup (issue 17: it was most of
+  // decodeQcn's time); the first stream of a name wins, as with find().
+  const streams = new Map<string, CfbEntry>();
+  for (const x of entries) if (x.type === 'stream' && !streams.has(lower(x.path))) streams.set(lower(x.path), x);
   const stream = (path: string): CfbEntry | undefined => {
-    const e = entries.find((x) => x.type === 'stream' && lower(x.path) === lower(path));
+    const e = streams.get(lower(path));
     if (e !== undefined) used.add(e);
     return e;
   };
@@ -171,7 +175,7 @@ export function qcnFromEntries(
     }
   }
   const model = /^\d{1,8}$/.test(modelName) ? Number(modelName) : (propertyInfo?.modelNumber ?? 0);
-  // <MODEL>/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY and _SIM_<n> (§2.2, real QPST/QRCT/QMSL files); also the old
+  // <MODEL>/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY and _SIM_<n> (docs/formats/qcn.md#container, real QPST/QRCT/QMSL files); also the old
   // location <MODEL>/NV_NUMBERED_ITEMS/ that @nv/qcom-efs wrote before issue 14, with a warning.
   const items: QcnItem[] = [];
   const seen = new Map<string, number>();
@@ -237,7 +241,7 @@ export function qcnFromEntries(
       }
     }
   }
-  // EFS stores (§2.5).
+  // EFS stores (docs/formats/qcn.md#stores).
   const efs: QcnEfsFile[] = [];
   for (const store of ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const) {
     const dirPrefix = lower(`${modelName}/default/${store}/EFS_Dir/`);
@@ -320,7 +324,7 @@ export function qcnFromEntries(
     (e) =>
       !used.has(e) &&
       e.type === 'stream' &&
-      !(storeRoots.some((r) => lower(e.path).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0), // a 0-byte stream standing for an empty storage (§3.5)
+      !(storeRoots.some((r) => lower(e.path).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0), // a 0-byte stream standing for an empty storage (docs/formats/qcn.md#read-write)
   );
   for (const e of extra) {
     if (isOpaqueQcnStream(e.path, modelName)) continue;
@@ -353,7 +357,7 @@ function readVersion(d: Uint8Array): [number, number, number] {
 export interface QcnWriteOptions {
   /** Producer string of `Mobile_Property_Info` when the model has none (default `@nv/qcom-efs`). */
   readonly producer?: string;
-  /** FILETIME of storages (default 0, §3.5). */
+  /** FILETIME of storages (default 0, docs/formats/qcn.md#read-write). */
   readonly filetime?: bigint;
   /**
    * Keep the layout a reader found (`qcn convert`: a QPST backup keeps its streams): records in the model's order
@@ -364,7 +368,7 @@ export interface QcnWriteOptions {
 }
 
 /**
- * Writes a QCN deterministically (§3.5): File_Version 2.0.0, `%08d` model storage, property info, records sorted
+ * Writes a QCN deterministically (docs/formats/qcn.md#read-write): File_Version 2.0.0, `%08d` model storage, property info, records sorted
  * by (id, index) per subscription, all three stores with `%08X` keys in bytewise path order, extra streams kept.
  * @throws RangeError on payloads over 128 bytes, bad ids or names
  * @example const bytes = encodeQcn({ model: 0, items: [], efs: [], extra: [] });
@@ -374,7 +378,7 @@ export function encodeQcn(qcn: Qcn, options: QcnWriteOptions = {}): Uint8Array<A
 }
 
 /**
- * The compound-file tree of a QCN model (§3.5), shared by the QCN and XQCN writers.
+ * The compound-file tree of a QCN model (docs/formats/qcn.md#read-write), shared by the QCN and XQCN writers.
  * @throws RangeError as {@link encodeQcn}
  * @example qcnToEntries({ model: 0, items: [], efs: [], extra: [] }).map((e) => e.path)
  */

@@ -3,7 +3,7 @@
  * pax, Python `tarfile`) into the device EFS tree, listing every repair: `./` and relative names rooted at `/`, pax
  * and GNU long-name headers dropped, item bits and full modes restored (from a reference image, the archive's own
  * `.nv-efs.json`, or {@link defaultKind}), owners reset to 0, hard links copied, devices and FIFOs dropped. Names the
- * V7 device tar cannot hold (> 99 B) are an error, never truncated (§5 #6).
+ * V7 device tar cannot hold (> 99 B) are an error, never truncated (docs/formats/efs-tar.md#pitfalls #6).
  *
  * The reading of the foreign archive (tar-stream) lives in `host-tar.ts`; this module is pure.
  * @module

@@ -1,6 +1,6 @@
 /**
- * The device tar (`qcom-efs.md` §2.7, §3.10, §3.12): old V7 headers with absolute names, written by hand
- * because tar-stream always writes ustar magic and its own number format (stack.md §1).
+ * The device tar (docs/formats/efs-tar.md#tar, docs/formats/efs-tar.md#pack, docs/formats/efs-tar.md#unwrap): old V7 headers with absolute names, written by hand
+ * because tar-stream always writes ustar magic and its own number format (docs/formats/index.md#libraries).
  * @module
  */
 import { NvError, encodeLatin1, decodeLatin1, resolveLimits, enforceLimit, type Limits } from '@nv/core';
@@ -25,7 +25,7 @@ export type TarFormat = 'v7' | 'ustar';
 
 /** Options of {@link encodeEfsTar}. */
 export interface TarEncodeOptions extends NormalizeOptions {
-  /** Header flavour (default `v7`, §3.10 (1)). */
+  /** Header flavour (default `v7`, docs/formats/efs-tar.md#pack (1)). */
   readonly format?: TarFormat;
 }
 
@@ -42,7 +42,7 @@ function putString(h: Uint8Array, at: number, text: string): void {
 
 /**
  * Where a POSIX ustar header splits a name over 99 bytes into `prefix` (≤ 155 B) `/` `name` (≤ 99 B), or -1 when it
- * cannot (§3.10 (1)). The one rule `pack --format ustar` and `lint` share (issue 14.7).
+ * cannot (docs/formats/efs-tar.md#pack (1)). The one rule `pack --format ustar` and `lint` share (issue 14.7).
  * @example ustarSplit(encodeLatin1('/a'.repeat(60))) // 118
  */
 export function ustarSplit(name: Uint8Array): number {
@@ -54,7 +54,7 @@ export function ustarSplit(name: Uint8Array): number {
 }
 
 /**
- * One 512-B header (§2.7): name, `%07o\0` mode/uid/gid, `%011o\0` size/mtime, `%06o\0 ` checksum, typeflag,
+ * One 512-B header (docs/formats/efs-tar.md#tar): name, `%07o\0` mode/uid/gid, `%011o\0` size/mtime, `%06o\0 ` checksum, typeflag,
  * linkname; everything after 257 is NUL in V7.
  * @throws NvError `NV_EFS_TAR_NAME_TOO_LONG`
  * @example encodeTarHeader({ path: '/', type: 'dir', mode: 0o40777, uid: 0, gid: 0, mtime: 315964800 })
@@ -114,7 +114,7 @@ function writeTarHeader(h: Uint8Array, entry: EfsEntry, format: TarFormat): void
 
 /**
  * The device tar as chunks (one header, then the entry's zero-padded frames), in device order, ending with
- * two zero blocks (§3.10). Lets the Node entry stream into gzip without building the whole tar.
+ * two zero blocks (docs/formats/efs-tar.md#pack). Lets the Node entry stream into gzip without building the whole tar.
  * @throws NvError `NV_EFS_BAD_PATH`, `NV_EFS_TAR_NAME_TOO_LONG`
  * @example for (const chunk of efsTarChunks(tree)) sink.write(chunk);
  */
@@ -150,7 +150,7 @@ export function* efsTarChunks(
 }
 
 /**
- * Encodes an EFS tree as the device tar (§3.10): `/` first, breadth-first bytewise order, V7 headers, two zero blocks.
+ * Encodes an EFS tree as the device tar (docs/formats/efs-tar.md#pack): `/` first, breadth-first bytewise order, V7 headers, two zero blocks.
  * @throws NvError `NV_EFS_BAD_PATH`, `NV_EFS_TAR_NAME_TOO_LONG`
  * @example const { tar } = encodeEfsTar({ entries: [] }); // 1 536 B: `/` + two zero blocks
  */
@@ -186,7 +186,7 @@ export function encodeEfsTar(
   return { tar, entries: entries.length, warnings };
 }
 
-/** One raw tar member as read (§3.12). */
+/** One raw tar member as read (docs/formats/efs-tar.md#unwrap). */
 export interface TarMember {
   /** Normalised absolute path (`/` for the root). */
   readonly path: string;
@@ -289,7 +289,7 @@ export function parsePaxRecords(data: Uint8Array): Record<string, string> {
   return out;
 }
 
-/** What a typeflag that the modem rejects is, for messages (§5 #5). */
+/** What a typeflag that the modem rejects is, for messages (docs/formats/efs-tar.md#pitfalls #5). */
 function typeflagCause(typeflag: string, name: string): string {
   const n = JSON.stringify(name);
   switch (typeflag) {
@@ -313,12 +313,12 @@ function typeflagCause(typeflag: string, name: string): string {
   }
 }
 
-/** The fix every GNU/pax finding names: `repack` converts such a tar, but never stores names over 99 bytes (§5 #6). */
+/** The fix every GNU/pax finding names: `repack` converts such a tar, but never stores names over 99 bytes (docs/formats/efs-tar.md#pitfalls #6). */
 export const REPACK_HINT =
   'convert the archive with `nv qcom efs repack` (names over 99 bytes must be shortened first)';
 
 /**
- * Reads a tar (§3.12) with the device's rules: checksums, octal numbers (leading spaces, NUL/space ends; base-256
+ * Reads a tar (docs/formats/efs-tar.md#unwrap) with the device's rules: checksums, octal numbers (leading spaces, NUL/space ends; base-256
  * refused), zero padding, typeflags `0`/NUL/`5`/`2`, POSIX `prefix` only with `ustar\0` `00`, two zero blocks.
  * Extra zero blocks after the end are accepted; anything else after it is an error.
  * @throws NvError `NV_EFS_BAD_TAR_CHECKSUM`, `NV_EFS_BAD_TAR_NUMBER`, `NV_EFS_BAD_TAR_TYPEFLAG`, `NV_EFS_BAD_TAR_PADDING`, `NV_EFS_BAD_TAR_END`, `NV_TRUNCATED`, `NV_LIMIT`
@@ -389,7 +389,7 @@ export function decodeTar(
       if (strict) throw new NvError('NV_EFS_BAD_TAR_TYPEFLAG', message, { offset: base + at + 156, path: name });
       warnings.push({ code: 'NV_EFS_BAD_TAR_TYPEFLAG', message, path: name, offset: base + at + 156 });
     }
-    // Only regular files carry data on the device (dirs/symlinks have size 0, §2.7); other flags' data is skipped.
+    // Only regular files carry data on the device (dirs/symlinks have size 0, docs/formats/efs-tar.md#tar); other flags' data is skipped.
     const dataStart = at + TAR_BLOCK;
     const frames = Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
     enforceLimit(limits, 'maxInflatedBytes', size, { offset: base + at + 124 });
@@ -478,7 +478,7 @@ export function decodeTar(
 }
 
 /**
- * Reads a device tar into an EFS tree (§3.12): trailing `/` stripped, names rooted at `/`, type `item` iff
+ * Reads a device tar into an EFS tree (docs/formats/efs-tar.md#unwrap): trailing `/` stripped, names rooted at `/`, type `item` iff
  * size ≤ 128 and (`S_ISITM(mode)` or the name starts `efs_item_files/`, prefix stripped, inferred); a path seen
  * twice keeps the last; `/safe/sfs` is skipped.
  * @throws NvError as {@link decodeTar}, and `NV_EFS_BAD_PATH`

@@ -1,11 +1,11 @@
 /**
- * The EFS tree model (`qcom-efs.md` §2.1, §3.9): absolute EFS paths with kind, full `st_mode`, owner,
+ * The EFS tree model (docs/formats/efs-tar.md#paths, docs/formats/efs-tar.md#manifest): absolute EFS paths with kind, full `st_mode`, owner,
  * mtime and bytes. JSON-ready except for the `Uint8Array` data.
  * @module
  */
 import { NvError } from '@nv/core';
 
-/** File kinds an EFS holds (§2.1): `item` = EFS item file (≤ 128 B, type bits `0160000`). */
+/** File kinds an EFS holds (docs/formats/efs-tar.md#paths): `item` = EFS item file (≤ 128 B, type bits `0160000`). */
 export type EfsEntryType = 'item' | 'file' | 'dir' | 'symlink';
 
 /** One EFS path. */
@@ -30,7 +30,7 @@ export interface EfsTree {
   readonly entries: readonly EfsEntry[];
 }
 
-/** A warning with a stable code (§4 "W"). */
+/** A warning with a stable code (docs/formats/qcn.md#validation "W"). */
 export interface EfsWarning {
   readonly code: string;
   readonly message: string;
@@ -38,9 +38,9 @@ export interface EfsWarning {
   readonly offset?: number | undefined;
 }
 
-/** Type bits of `st_mode` (§2.1). */
+/** Type bits of `st_mode` (docs/formats/efs-tar.md#paths). */
 export const S_IFMT = 0o170000;
-/** EFS item file type bits (§2.1). */
+/** EFS item file type bits (docs/formats/efs-tar.md#paths). */
 export const S_IFITM = 0o160000;
 /** Regular file type bits. */
 export const S_IFREG = 0o100000;
@@ -48,12 +48,12 @@ export const S_IFREG = 0o100000;
 export const S_IFDIR = 0o040000;
 /** Symlink type bits. */
 export const S_IFLNK = 0o120000;
-/** The mtime the device dumper writes: 1980-01-06, the GPS epoch (§2.7). */
+/** The mtime the device dumper writes: 1980-01-06, the GPS epoch (docs/formats/efs-tar.md#tar). */
 export const DEVICE_MTIME = 315964800;
-/** Largest item file (§2.1). */
+/** Largest item file (docs/formats/efs-tar.md#paths). */
 export const MAX_ITEM_BYTES = 128;
 
-/** Default mode for each kind (§2.1, §3.7). */
+/** Default mode for each kind (docs/formats/efs-tar.md#paths, docs/formats/qcn.md#qcn-to-efs). */
 export const DEFAULT_MODES: Readonly<Record<EfsEntryType, number>> = Object.freeze({
   item: 0o160777,
   file: 0o100777,
@@ -62,7 +62,7 @@ export const DEFAULT_MODES: Readonly<Record<EfsEntryType, number>> = Object.free
 });
 
 /**
- * Checks an absolute EFS path (§4 `NV_EFS_BAD_PATH`): leading `/`, no empty/`.`/`..` parts, printable ASCII, no NUL.
+ * Checks an absolute EFS path (docs/formats/qcn.md#validation `NV_EFS_BAD_PATH`): leading `/`, no empty/`.`/`..` parts, printable ASCII, no NUL.
  * Returns it without a trailing `/` (the root stays `/`).
  * @throws NvError `NV_EFS_BAD_PATH`
  * @example normalizeEfsPath('/nvm/num/10/') // '/nvm/num/10'
@@ -75,10 +75,23 @@ export function normalizeEfsPath(path: string): string {
   if (!path.startsWith('/')) bad('is not absolute (must start with /)');
   if (path === '/') return '/';
   const p = path.endsWith('/') ? path.slice(0, -1) : path;
-  if (!/^[\x20-\x7e]*$/.test(p)) bad('has a non-ASCII or control character');
-  for (const part of p.slice(1).split('/')) {
-    if (part === '' || part === '.' || part === '..') bad(`has an empty, "." or ".." part`);
+  // One pass over the characters (issue 17: pack normalises every path of a 3 000-entry tree): the character check
+  // wins over the part check, as before.
+  let badChar = false;
+  let badPart = false;
+  let start = 1;
+  for (let i = 1; i <= p.length; i++) {
+    const c = i < p.length ? p.charCodeAt(i) : 0x2f;
+    if (c < 0x20 || c > 0x7e) badChar = true;
+    else if (c === 0x2f) {
+      const n = i - start;
+      if (n === 0 || (p.charCodeAt(start) === 0x2e && (n === 1 || (n === 2 && p.charCodeAt(start + 1) === 0x2e))))
+        badPart = true;
+      start = i + 1;
+    }
   }
+  if (badChar) bad('has a non-ASCII or control character');
+  if (badPart) bad(`has an empty, "." or ".." part`);
   return p;
 }
 
@@ -92,7 +105,7 @@ export function parentPath(path: string): string {
 }
 
 /**
- * The kind a file gets when nothing says otherwise (§3.7 (3), inferred): regular if larger than 128 B, under
+ * The kind a file gets when nothing says otherwise (docs/formats/qcn.md#qcn-to-efs (3), inferred): regular if larger than 128 B, under
  * `/nv/item_files/conf/` or `/nv/item_store/`, or ending `.xml`/`.conf`/`.bl`; else an item.
  * @example defaultKind('/nvm/num/10', 2) // 'item'
  */
@@ -110,7 +123,7 @@ export interface NormalizeOptions {
 }
 
 /**
- * Normalises a tree (§3.10 (1)): validates paths, adds `/` and every missing ancestor as `040777` dirs, checks
+ * Normalises a tree (docs/formats/efs-tar.md#pack (1)): validates paths, adds `/` and every missing ancestor as `040777` dirs, checks
  * that no path is both a file and a dir, and that modes carry the type bits of their kind. Later duplicates win.
  * @throws NvError `NV_EFS_BAD_PATH`
  * @example normalizeEfsTree({ entries: [{ path: '/a/b', type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) }] })
@@ -152,7 +165,7 @@ export function normalizeEfsTree(tree: EfsTree, options: NormalizeOptions = {}):
 }
 
 /**
- * Bytewise comparison of ASCII strings (§3.10: `.efs_private` < `CGPS_ME` < `apn_throttle`).
+ * Bytewise comparison of ASCII strings (docs/formats/efs-tar.md#pack: `.efs_private` < `CGPS_ME` < `apn_throttle`).
  * @example ['apn_throttle', 'CGPS_ME'].sort(compareBytewise) // ['CGPS_ME', 'apn_throttle']
  */
 export function compareBytewise(a: string, b: string): number {
@@ -160,7 +173,7 @@ export function compareBytewise(a: string, b: string): number {
 }
 
 /**
- * Entries in the device's order (§3.10 (2)): `/`, then breadth-first, each folder's children sorted bytewise.
+ * Entries in the device's order (docs/formats/efs-tar.md#pack (2)): `/`, then breadth-first, each folder's children sorted bytewise.
  * `/safe/sfs` and below are skipped as the device dumper does (warning `NV_EFS_TAR_SUSPECT_ENTRY`).
  * @throws NvError `NV_EFS_BAD_PATH`
  * @example deviceOrder(tree).entries.map((e) => e.path)

@@ -1,6 +1,6 @@
 /**
- * Lossless XML loading for NvSource/NvDefinition (`qcom-efs.md` §3.1) with `xi:include` expansion through a
- * resolver callback (the Node entry supplies the file-system one). fast-xml-parser is set up as stack.md §1 demands.
+ * Lossless XML loading for NvSource/NvDefinition (docs/formats/qcn.md#nvsource) with `xi:include` expansion through a
+ * resolver callback (the Node entry supplies the file-system one). fast-xml-parser is set up as docs/formats/index.md#libraries demands.
  * @module
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -18,14 +18,14 @@ export interface XmlElement {
 
 /**
  * Reads files for includes. `read` returns the text of an exact path or `undefined`; `list` the names in a folder
- * (for the case-insensitive match, §3.1 (3)) or `undefined` when it does not exist.
+ * (for the case-insensitive match, docs/formats/qcn.md#nvsource (3)) or `undefined` when it does not exist.
  */
 export interface XmlResolver {
   read(path: string): string | undefined;
   list(dir: string): readonly string[] | undefined;
 }
 
-/** The XInclude namespace (§3.1 (2)). */
+/** The XInclude namespace (docs/formats/qcn.md#nvsource (2)). */
 export const XINCLUDE_NS = 'http://www.w3.org/2001/XInclude';
 /** Largest XML file read (16 MiB). */
 export const MAX_XML_BYTES: number = 16 * 1024 * 1024;
@@ -69,7 +69,7 @@ function isInclude(name: string, ns: ReadonlyMap<string, string>): boolean {
   const prefix = name.slice(0, i);
   if (name.slice(i + 1) !== 'include') return false;
   const uri = ns.get(prefix);
-  // A master file may use xi:include without declaring xmlns:xi (§6 fixture): accept the conventional prefix.
+  // A master file may use xi:include without declaring xmlns:xi (docs/formats/qcn.md#test-vectors fixture): accept the conventional prefix.
   return uri === XINCLUDE_NS || (uri === undefined && prefix === 'xi');
 }
 
@@ -123,7 +123,7 @@ export function joinPath(base: string, rel: string): string {
 }
 
 /**
- * Finds a file: exact path first, then a case-insensitive match per component (§3.1 (3)).
+ * Finds a file: exact path first, then a case-insensitive match per component (docs/formats/qcn.md#nvsource (3)).
  * @throws NvError `NV_EFS_XML_INCLUDE_NOT_FOUND`, `NV_EFS_XML_INCLUDE_AMBIGUOUS`
  * @example resolveCaseInsensitive(resolver, 'Bands/BAND_A.xml', 'master.xml').path // 'bands/band_a.xml'
  */
@@ -169,7 +169,7 @@ export function resolveCaseInsensitive(
 
 /**
  * Loads an XML file and splices every `xi:include href="file#xpointer(/NvSource/*)"` (the included root's element
- * children, nesting ≤ 16, cycles refused) (§3.1).
+ * children, nesting ≤ 16, cycles refused) (docs/formats/qcn.md#nvsource).
  * @throws NvError `NV_EFS_XML_MALFORMED`, `NV_EFS_XML_INCLUDE_NOT_FOUND`, `NV_EFS_XML_INCLUDE_AMBIGUOUS`, `NV_EFS_XML_INCLUDE_CYCLE`, `NV_EFS_XML_XPOINTER_UNSUPPORTED`
  * @example loadXml('master.xml', resolver).children.length
  */

@@ -1,5 +1,5 @@
 /**
- * XQCN: the QCN compound-file tree as XML (`qcom-efs.md` §2.5): nested `<Storage Name>`, `<Stream Name Length
+ * XQCN: the QCN compound-file tree as XML (docs/formats/qcn.md#stores): nested `<Storage Name>`, `<Stream Name Length
  * Value="HH HH …">`. Real files vary attribute order and quotes, omit `Length` and print bytes unseparated, so
  * `Value` is read by deleting whitespace and taking hex pairs.
  * @module

@@ -18,7 +18,7 @@ import {
 } from '../src/index.ts';
 import { NODE_DEFLATE, compileNvSourceFiles, nodeXmlResolver } from '../src/node.ts';
 
-// Hand-written fixtures (qcom-efs.md §6): definition with every member kind, master + 3 includes.
+// Hand-written fixtures (docs/formats/qcn.md#test-vectors): definition with every member kind, master + 3 includes.
 const DEF = `<?xml version="1.0"?>
 <NvDefinition>
   <DataType name="uint8" typeid="1"><Member type="uint8" sizeOf="1"/></DataType>
@@ -156,7 +156,7 @@ describe('NvSource compile (§3.1–§3.4 known answers)', () => {
     expect(layoutSize(def, def.items.get(10)!)).toBe(3);
     expect(layoutSize(def, def.items.get(30)!)).toBe(40);
     expect(layoutSize(def, def.items.get(31)!)).toBe(9 + 8 + 8 + 1);
-    // §3.6 (3) heuristic: indexed via maxIndex → size = layout − 1; RFNV ids are not legacy items.
+    // docs/formats/qcn.md#nv-info (3) heuristic: indexed via maxIndex → size = layout − 1; RFNV ids are not legacy items.
     const info = nvInfoFromDefinition(def);
     expect(info.find((e) => e.id === 10)).toEqual({ id: 10, size: 2, arraySize: 2 });
     expect(info.find((e) => e.id === 30)).toEqual({ id: 30, size: 40, arraySize: 0 });

@@ -168,7 +168,7 @@ describe.skipIf(!hasTool('tar'))(
       const lint = lintEfsImage(image);
       expect(lint.ok).toBe(true);
       expect(lint.findings.find((x) => x.path === LONG)?.severity).toBe('warning');
-      // the host tar lost the item bits (§5 #7) and wrote ./ names: lint says so and names repack
+      // the host tar lost the item bits (docs/formats/efs-tar.md#pitfalls #7) and wrote ./ names: lint says so and names repack
       expect(lint.findings.map((x) => x.message).join('\n')).toMatch(/no entry has file-type bits[^\n]*efs repack/);
     });
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// Containers assembled by hand from qcom-efs.md §2.9 (not with @nv/qcom-fsg-sign's writer).
+// Containers assembled by hand from docs/formats/efs-tar.md#containers (not with @nv/qcom-fsg-sign's writer).
 const tar = encodeEfsTar({
   entries: [
     { path: '/nvm/num/10', type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: Uint8Array.of(0x1f, 0) },

@@ -19,7 +19,7 @@ import {
 } from '../src/index.ts';
 
 const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${name}`, import.meta.url)));
-/** The model without stream keys and the foreign model-storage name (round trips keep content, not names, §3.5). */
+/** The model without stream keys and the foreign model-storage name (round trips keep content, not names, docs/formats/qcn.md#read-write). */
 const canon = (q: Qcn): unknown =>
   JSON.parse(
     JSON.stringify(
@@ -61,7 +61,7 @@ describe('QCN known answers (§2.4, §3.5, §6)', () => {
   it('an independent CFB reader (npm cfb) sees the §2.2 tree with our bytes', () => {
     expect(stream('File_Version')).toBe('020000000000');
     // NV 10 = 0,31 → 88 00 01 00 0A 00 00 00 | 00 1F 00 | 125 × 00; records sorted by id.
-    // §2.2 (issue 14.1): the arrays live under default, beside Mobile_Property_Info, as in QPST/QRCT/QMSL files.
+    // docs/formats/qcn.md#container (issue 14.1): the arrays live under default, beside Mobile_Property_Info, as in QPST/QRCT/QMSL files.
     const arr = stream('00000000/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY');
     expect(cfb.FullPaths.some((p) => /^Root Entry\/00000000\/NV_NUMBERED_ITEMS/.test(p))).toBe(false);
     expect(arr.length).toBe(2 * 272);

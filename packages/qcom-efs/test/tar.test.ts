@@ -380,7 +380,7 @@ describe.skipIf(!hasTool('tar') || !hasTool('gzip') || !hasTool('python3'))(
         writeFileSync(join(dir, 'f'), 'hello');
         const gnu = new Uint8Array(execFileSync('tar', ['--format=v7', '-cf', '-', '-C', dir, 'f']));
         const t = tarToEfsTree(gnu).tree;
-        // GNU tar drops the item type bits (§5 #7): the file comes back regular.
+        // GNU tar drops the item type bits (docs/formats/efs-tar.md#pitfalls #7): the file comes back regular.
         expect(t.entries.find((e) => e.path === '/f')?.type).toBe('file');
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * Hand-written DER for the three certificates `keygen`/`sign` issue (spec §3.5, §3.6). Pure and browser-safe:
+ * Hand-written DER for the three certificates `keygen`/`sign` issue (docs/formats/fsg.md#ous, docs/formats/fsg.md#certificates). Pure and browser-safe:
  * it returns the TBSCertificate; the caller signs it (node:crypto, an HSM) and calls {@link assembleCertificate}.
  * Hand-written so that the issuer DN is the CA subject bytes verbatim, each OU is its own RDN as UTF8String,
  * and the extensions are exactly the profile (no library defaults).
@@ -9,7 +9,7 @@ import { concatBytes, encodeUtf8, hexToBytes } from '@nv/core';
 import { oid, seq, tlv, uint, uintBytes } from './der.ts';
 import { OID } from './x509.ts';
 
-/** The role of a certificate in the FSG chain (§3.6 profile). */
+/** The role of a certificate in the FSG chain (docs/formats/fsg.md#certificates profile). */
 export type CertRole = 'root' | 'ca' | 'attestation';
 
 /** What goes into one certificate. */
@@ -42,7 +42,7 @@ function time(d: Date): Uint8Array {
 }
 
 /**
- * Encodes a Name with one attribute per RDN, values as UTF8String (§3.5).
+ * Encodes a Name with one attribute per RDN, values as UTF8String (docs/formats/fsg.md#ous).
  * @example
  * encodeName([[OID.o, 'Acme'], [OID.cn, 'Acme FSG Root CA']])
  */
@@ -55,7 +55,7 @@ function ext(o: string, critical: boolean, value: Uint8Array): Uint8Array {
 }
 
 /**
- * Encodes the TBSCertificate of a root, CA or attestation certificate with the §3.6 profile.
+ * Encodes the TBSCertificate of a root, CA or attestation certificate with the docs/formats/fsg.md#certificates profile.
  * @throws RangeError when a key id the role needs is missing.
  * @example
  * const tbs = buildTbs({ role: 'root', serial, issuerName: name, subject: [[OID.o, 'Ex'], [OID.cn, 'Ex FSG Root CA']], notBefore, notAfter, spki, subjectKeyId });

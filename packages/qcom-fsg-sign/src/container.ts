@@ -1,5 +1,5 @@
 /**
- * MBN v3 40-byte header (spec §2.1), the 512-byte `.img` sector (§2.3) and input recognition (§2.2).
+ * MBN v3 40-byte header (docs/formats/fsg.md#mbn-header), the 512-byte `.img` sector (docs/formats/fsg.md#img-sector) and input recognition (docs/formats/fsg.md#recognise).
  * Pure and browser-safe.
  * @module
  */
@@ -8,21 +8,21 @@ import type { FsgFinding } from './errors.ts';
 
 /** Size of the MBN v3 header. */
 export const MBN_HEADER_SIZE = 40;
-/** Size of the `.img` sector the modem skips (§2.3). */
+/** Size of the `.img` sector the modem skips (docs/formats/fsg.md#img-sector). */
 export const IMG_SECTOR_SIZE = 512;
 /** Image id of an FSG image (`image_id` of the inner MBN header). */
 export const MBN_IMAGE_ID_EFS_TAR = 27;
-/** Fixed certificate chain size written by `sign` (QDST: 3 slots of 2 KiB, §3.4). */
+/** Fixed certificate chain size written by `sign` (QDST: 3 slots of 2 KiB, docs/formats/fsg.md#chain). */
 export const CERT_CHAIN_SIZE = 6144;
-/** ASCII magic at 0x28 of the `.img` sector (§2.3; 20 bytes, no NUL). */
+/** ASCII magic at 0x28 of the `.img` sector (docs/formats/fsg.md#img-sector; 20 bytes, no NUL). */
 export const IMG_MAGIC: Uint8Array = encodeLatin1('IMGEFS- SIGNED_IMAGE');
-/** Image ids of the `.img` sector per partition (§2.3). */
+/** Image ids of the `.img` sector per partition (docs/formats/fsg.md#img-sector). */
 export const IMG_PARTITION_IDS: Readonly<Record<ImgPartition, number>> = Object.freeze({ FSG: 20, FS1: 16, FS2: 17 });
 
 /** Which partition an `.img` is built for: FSG (golden copy), FS1 (modemst1), FS2 (modemst2). */
 export type ImgPartition = 'FSG' | 'FS1' | 'FS2';
 
-/** The ten u32 LE words of an MBN v3 header (§2.1). */
+/** The ten u32 LE words of an MBN v3 header (docs/formats/fsg.md#mbn-header). */
 export interface MbnHeader {
   imageId: number;
   version: number;
@@ -98,7 +98,7 @@ export function encodeMbnHeader(header: MbnHeader): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * The header `sign` writes: `(27, 3, 40, 0, code+k+chain, code, code, k, code+k, chain)` (§3.8 step 4).
+ * The header `sign` writes: `(27, 3, 40, 0, code+k+chain, code, code, k, code+k, chain)` (docs/formats/fsg.md#keygen-sign-img step 4).
  * @throws RangeError when sizes are not u32 or the sum overflows.
  * @example
  * signingHeader(141, 256).imageSize // 6541
@@ -135,7 +135,7 @@ export interface MbnLayout {
 }
 
 /**
- * True when the §2.1 pointer arithmetic holds (sizes exact or SecTools align4).
+ * True when the docs/formats/fsg.md#mbn-header pointer arithmetic holds (sizes exact or SecTools align4).
  * @example
  * mbnArithmeticHolds(signingHeader(141, 256)) // true
  */
@@ -149,7 +149,7 @@ export function mbnArithmeticHolds(h: MbnHeader): boolean {
 }
 
 /**
- * Layout of an MBN v3 image; pointers count from the header end (file offset = 40 + ptr − dest, §2.1).
+ * Layout of an MBN v3 image; pointers count from the header end (file offset = 40 + ptr − dest, docs/formats/fsg.md#mbn-header).
  * @throws NvError `NV_FSG_HEADER_SIZES` when the arithmetic does not hold.
  * @example
  * mbnLayout(parseMbnHeader(mbn)).signatureOffset
@@ -171,7 +171,7 @@ export function mbnLayout(h: MbnHeader, base = 0, path?: string): MbnLayout {
 }
 
 /**
- * `verify`'s header findings (§2.1 table).
+ * `verify`'s header findings (docs/formats/fsg.md#mbn-header table).
  * @example
  * checkMbnHeader(parseMbnHeader(mbn), mbn.length)
  */
@@ -204,7 +204,7 @@ export function checkMbnHeader(h: MbnHeader, available: number, base = 0): FsgFi
 }
 
 // ---------------------------------------------------------------------------------------------
-// .img sector (§2.3)
+// .img sector (docs/formats/fsg.md#img-sector)
 
 /** The fields of a 512-byte `.img` sector. */
 export interface ImgSector {
@@ -222,7 +222,7 @@ export interface ImgSector {
 }
 
 /**
- * Encodes the `.img` sector for an `.mbn` of `mbnSize` bytes (§2.3).
+ * Encodes the `.img` sector for an `.mbn` of `mbnSize` bytes (docs/formats/fsg.md#img-sector).
  * @throws RangeError for ids/sizes/dest outside u32.
  * @example
  * encodeImgSector({ mbnSize: 6581 }) // 14000000 03000000 d8010000 00000000 b5190000 b5190000 …
@@ -271,7 +271,7 @@ export function parseImgSector(bytes: Uint8Array, path?: string): ImgSector {
 }
 
 /**
- * `verify`'s `IMG_SECTOR` warnings (§2.3): non-zero fill, sizes ≠ len(.mbn), id not 16/17/20.
+ * `verify`'s `IMG_SECTOR` warnings (docs/formats/fsg.md#img-sector): non-zero fill, sizes ≠ len(.mbn), id not 16/17/20.
  * @example
  * checkImgSector(parseImgSector(img), mbnLength)
  */
@@ -291,7 +291,7 @@ export function checkImgSector(s: ImgSector, mbnSize: number): FsgFinding[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Input recognition (§2.2)
+// Input recognition (docs/formats/fsg.md#recognise)
 
 /** The three containers of a signed FSG image. */
 export type SignedImageContainer = 'mbn' | 'img' | 'fsg';
@@ -308,7 +308,7 @@ function looksLikeMbn(bytes: Uint8Array, at: number): boolean {
 }
 
 /**
- * Recognises a signed FSG image (§2.2 rows 1–2): `'img'` (sector + `.mbn`, nothing after it), `'fsg'` (a partition
+ * Recognises a signed FSG image (docs/formats/fsg.md#recognise rows 1–2): `'img'` (sector + `.mbn`, nothing after it), `'fsg'` (a partition
  * dump: sector + `.mbn` + fill), `'mbn'` (bare MBN v3). `undefined` for anything else. Never throws.
  * @example
  * detectSignedImage(bytes) // 'img'
@@ -323,7 +323,7 @@ export function detectSignedImage(bytes: Uint8Array): SignedImageContainer | und
 }
 
 /**
- * True when a ustar/v7 tar header at 0 has a valid checksum (§2.2 row 5, §4 step 18).
+ * True when a ustar/v7 tar header at 0 has a valid checksum (docs/formats/fsg.md#recognise row 5, docs/formats/fsg.md#modem-checks step 18).
  * @example
  * isTarHeader(tarBytes) // true
  */
@@ -359,7 +359,7 @@ export function hasGzipMagic(bytes: Uint8Array, at = 0): boolean {
 }
 
 /**
- * True for a gzip member header the modem's gunzip accepts: `1F 8B 08`, reserved flags 0 (§4 step 18).
+ * True for a gzip member header the modem's gunzip accepts: `1F 8B 08`, reserved flags 0 (docs/formats/fsg.md#modem-checks step 18).
  * @example
  * isGzipHeader(hexToBytes('1f8b08000000000000ff')) // true
  */
@@ -450,7 +450,7 @@ function elfMbnVersion(bytes: Uint8Array): number | undefined {
 }
 
 /**
- * Throws the §2.2 error for bytes that are not a signed image (rows 3–7).
+ * Throws the docs/formats/fsg.md#recognise error for bytes that are not a signed image (rows 3–7).
  * @throws NvError `NV_FSG_ELF_UNSUPPORTED`, `NV_FSG_MBN80_UNSUPPORTED`, `NV_FSG_UNSIGNED`, `NV_FSG_EMPTY`, `NV_FSG_NOT_MBN`.
  */
 function rejectUnrecognised(bytes: Uint8Array, path?: string): never {
@@ -511,8 +511,8 @@ export interface LocatedImage extends UnwrappedImage {
 }
 
 /**
- * Finds the `.mbn` in a bare `.mbn`, `.img` or `fsg` dump (§2.2) and checks its bounds.
- * @throws NvError §2.2 codes, `NV_FSG_HEADER_SIZES`, `NV_TRUNCATED`.
+ * Finds the `.mbn` in a bare `.mbn`, `.img` or `fsg` dump (docs/formats/fsg.md#recognise) and checks its bounds.
+ * @throws NvError docs/formats/fsg.md#recognise codes, `NV_FSG_HEADER_SIZES`, `NV_TRUNCATED`.
  * @example
  * locateSignedImage(bytes).mbn
  */
@@ -574,7 +574,7 @@ export function unwrapSignedImage(bytes: Uint8Array): UnwrappedImage {
 }
 
 /**
- * For partition images (`sim`, `--as-partition`): a bare `.mbn` is an error, the modem skips 512 bytes (§2.2 row 2).
+ * For partition images (`sim`, `--as-partition`): a bare `.mbn` is an error, the modem skips 512 bytes (docs/formats/fsg.md#recognise row 2).
  * @throws NvError `NV_FSG_IMG_SECTOR_MISSING` and the {@link unwrapSignedImage} codes.
  * @example
  * unwrapPartitionImage(fsgDump).code

@@ -1,5 +1,5 @@
 /**
- * A minimal DER reader and writer for X.509 certificates (spec §3.4–§3.6). Pure and browser-safe.
+ * A minimal DER reader and writer for X.509 certificates (docs/formats/fsg.md#chain…#certificates). Pure and browser-safe.
  * Hand-written on purpose: the modem compares DN bytes exactly, so names must be copied, never re-encoded.
  * @module
  */
@@ -16,7 +16,7 @@ export interface Tlv {
   end: number;
 }
 
-/** Hard limit on DER nesting (spec §8). */
+/** Hard limit on DER nesting (docs/formats/fsg.md#decisions). */
 export const MAX_DER_DEPTH = 16;
 
 function fail(message: string, offset: number, base: number, path?: string): never {

@@ -1,5 +1,5 @@
 /**
- * IDs (§3.1) and the HMAC-like image hash (§3.2). Pure and browser-safe.
+ * IDs (docs/formats/fsg.md#ids) and the HMAC-like image hash (docs/formats/fsg.md#image-hash). Pure and browser-safe.
  * @module
  */
 import { NvError, concatBytes, sha1, sha256 } from '@nv/core';
@@ -10,7 +10,7 @@ export type ImageHashAlgorithm = 'sha256' | 'sha1';
 const U64_MAX = 0xffffffffffffffffn;
 
 /**
- * Parses a 64-bit ID (decimal or `0x` hex) as bigint (§3.1).
+ * Parses a 64-bit ID (decimal or `0x` hex) as bigint (docs/formats/fsg.md#ids).
  * @throws NvError `NV_FSG_ID_FORMAT`.
  * @example
  * parseId('0x009600E100000000', 'HW_ID') // 0x009600E100000000n
@@ -34,7 +34,7 @@ export function parseId(text: string | bigint | number, what = 'ID', max: bigint
 }
 
 /**
- * Parses a HW_ID option: exactly `0x` + 16 hex digits, the full 64-bit MSM_HW_ID (§3.1). A shorter value is refused
+ * Parses a HW_ID option: exactly `0x` + 16 hex digits, the full 64-bit MSM_HW_ID (docs/formats/fsg.md#ids). A shorter value is refused
  * rather than zero-extended: `0x009600E1` (the msm_part alone) would silently become `0x00000000009600E1`, which no
  * modem build uses. Decimal is refused for the same reason (the upper 32 bits cannot be seen).
  * @throws NvError `NV_FSG_HWID_FORMAT`, with a suggestion when the value looks like a msm_part.
@@ -58,7 +58,7 @@ export function parseHwId(text: string, what = '--hw-id'): bigint {
 }
 
 /**
- * `HW_ID = msm_part<<32 | oem_id<<16 | model_id` (§3.1).
+ * `HW_ID = msm_part<<32 | oem_id<<16 | model_id` (docs/formats/fsg.md#ids).
  * @example
  * composeHwId(0x009600E1, 0, 0) // 0x009600E100000000n
  */
@@ -67,7 +67,7 @@ export function composeHwId(msmPart: number, oemId: number, modelId: number): bi
 }
 
 /**
- * `%016X` of a 64-bit ID (OU text, §3.1).
+ * `%016X` of a 64-bit ID (OU text, docs/formats/fsg.md#ids).
  * @example
  * formatId(0x1bn) // '000000000000001B'
  */
@@ -82,7 +82,7 @@ function be64(v: bigint): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * `Si = BE64(SW_ID ⊕ 0x3636363636363636)` (§3.2 step 3).
+ * `Si = BE64(SW_ID ⊕ 0x3636363636363636)` (docs/formats/fsg.md#image-hash step 3).
  * @example
  * bytesToHex(innerPad(0x1bn)) // '363636363636362d'
  */
@@ -91,7 +91,7 @@ export function innerPad(swId: bigint): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * `So = BE64(HW_ID ⊕ 0x5C5C5C5C5C5C5C5C)` (§3.2 step 3).
+ * `So = BE64(HW_ID ⊕ 0x5C5C5C5C5C5C5C5C)` (docs/formats/fsg.md#image-hash step 3).
  * @example
  * bytesToHex(outerPad(0x009600E100000000n)) // '5cca5cbd5c5c5c5c'
  */
@@ -107,7 +107,7 @@ export interface ImageHashSteps {
 }
 
 /**
- * The §3.2 image hash: `H3 = H(So ‖ H(Si ‖ H(signed)))` where `signed` = header ‖ code.
+ * The docs/formats/fsg.md#image-hash image hash: `H3 = H(So ‖ H(Si ‖ H(signed)))` where `signed` = header ‖ code.
  * `digest` lets Node pass a faster SHA-256 for `signed` (same result).
  * @example
  * bytesToHex(imageHash(encodeLatin1('abc'), 0n, 0x009600E100000000n)) // 'aac7b9ad…'
@@ -142,7 +142,7 @@ export function imageHashSteps(
 }
 
 /**
- * SecTools drops a zero byte of Si/So when the top byte of the ID is 0x36/0x5C (§4 `ID_PAD_QUIRK`, inferred).
+ * SecTools drops a zero byte of Si/So when the top byte of the ID is 0x36/0x5C (docs/formats/fsg.md#modem-checks `ID_PAD_QUIRK`, inferred).
  * @example
  * hasIdPadQuirk(0n, 0x5C00000000000000n) // true
  */

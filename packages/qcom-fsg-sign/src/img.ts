@@ -1,5 +1,5 @@
 /**
- * `img`: wrap a bare `.mbn` into the `.img` partition image (spec §2.3, §3.8). Pure and browser-safe.
+ * `img`: wrap a bare `.mbn` into the `.img` partition image (docs/formats/fsg.md#img-sector, docs/formats/fsg.md#keygen-sign-img). Pure and browser-safe.
  * @module
  */
 import { NvError, concatBytes } from '@nv/core';
@@ -18,8 +18,8 @@ export interface FsgImg {
 
 /**
  * Builds `sector ‖ .mbn` for FSG (default), FS1 or FS2; `dest` from the meta file (`<P>_RAM_ADDR + 512`, or 0).
- * @throws NvError `NV_FSG_IMG_SECTOR` when the input already is an `.img`, §2.2 codes for non-images, `NV_FSG_META_PARSE`,
- *   `NV_FSG_TOO_LARGE` when the code does not fit the partition's RAM buffer of the meta file (§4 step 17).
+ * @throws NvError `NV_FSG_IMG_SECTOR` when the input already is an `.img`, docs/formats/fsg.md#recognise codes for non-images, `NV_FSG_META_PARSE`,
+ *   `NV_FSG_TOO_LARGE` when the code does not fit the partition's RAM buffer of the meta file (docs/formats/fsg.md#modem-checks step 17).
  * @example
  * const { img, dest } = buildFsgImg(mbn, { meta: parseEfsImageMeta(metaBytes) });
  */

@@ -1,5 +1,5 @@
 /**
- * `efs_image_meta.bin` (spec §2.4): CSV text `EFS_IMAGE_KEYS,VALUES` then sorted `KEY,VALUE` rows.
+ * `efs_image_meta.bin` (docs/formats/fsg.md#meta): CSV text `EFS_IMAGE_KEYS,VALUES` then sorted `KEY,VALUE` rows.
  * Pure and browser-safe.
  * @module
  */
@@ -102,7 +102,7 @@ export function encodeEfsImageMeta(values: Readonly<Record<string, bigint | numb
 
 const PREFIX: Readonly<Record<ImgPartition, string>> = { FSG: 'GOLDEN', FS1: 'MODEM', FS2: 'SHARED' };
 
-/** The values the `.img` sector and §4 step 1/17 take from a meta file. */
+/** The values the `.img` sector and docs/formats/fsg.md#modem-checks step 1/17 take from a meta file. */
 export interface MetaForPartition {
   /** image_dest_ptr: `<P>_RAM_ADDR + 512`, or 0. */
   dest: number;
@@ -112,7 +112,7 @@ export interface MetaForPartition {
 }
 
 /**
- * Picks `dest` and RAM size for a partition (§2.3, §2.4).
+ * Picks `dest` and RAM size for a partition (docs/formats/fsg.md#img-sector, docs/formats/fsg.md#meta).
  * @throws NvError `NV_FSG_META_PARSE` when `<P>_RAM_ADDR + 512` is over 0xFFFFFFFF.
  * @example
  * metaForPartition(parseEfsImageMeta(bytes), 'FSG').dest
@@ -152,7 +152,7 @@ export function metaForPartition(meta: EfsImageMeta | undefined, partition: ImgP
 /** Result of {@link ramBufferFit}. */
 export interface RamBufferFit {
   ok: boolean;
-  /** 40 + code_size: where the code ends in the RAM buffer (the code offset 40 is inferred, §4 step 17). */
+  /** 40 + code_size: where the code ends in the RAM buffer (the code offset 40 is inferred, docs/formats/fsg.md#modem-checks step 17). */
   need: number;
   /** `<P>_RAM_SIZE` − 512: the buffer the modem loads the `.mbn` into. */
   buffer: number;
@@ -161,7 +161,7 @@ export interface RamBufferFit {
 }
 
 /**
- * THE size rule of §4 step 17, shared by `sign`, `img` and `verify` (issue 14.8): `40 + code_size < ramSize − 512`
+ * THE size rule of docs/formats/fsg.md#modem-checks step 17, shared by `sign`, `img` and `verify` (issue 14.8): `40 + code_size < ramSize − 512`
  * (strict). `ramSize` is `GOLDEN_RAM_SIZE` for FSG (`MODEM_`/`SHARED_RAM_SIZE` for FS1/FS2).
  * @example ramBufferFit(114688, 3145728).ok // true
  */

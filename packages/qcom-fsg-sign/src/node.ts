@@ -40,7 +40,7 @@ import { CERT_LIMITS, OID, keyIdOf, parseCertificate, type ParsedCert } from './
 export { buildFsgImg } from './img.ts';
 export type { FsgImg } from './img.ts';
 
-/** Signs H3: returns the raw type-1 RSA signature (k bytes, no DigestInfo, §3.3). An HSM or command can implement it. */
+/** Signs H3: returns the raw type-1 RSA signature (k bytes, no DigestInfo, docs/formats/fsg.md#signature). An HSM or command can implement it. */
 export type ImageSigner = (digest: Uint8Array) => Promise<Uint8Array>;
 
 /**
@@ -163,7 +163,7 @@ function pem(label: string, der: Uint8Array): string {
 }
 
 function serialFor(role: CertRole, seed: string | undefined): Uint8Array {
-  // Random 63-bit serials (§3.6); `serialSeed` makes them reproducible for byte-stable output.
+  // Random 63-bit serials (docs/formats/fsg.md#certificates); `serialSeed` makes them reproducible for byte-stable output.
   const b =
     seed === undefined
       ? new Uint8Array(randomBytes(8))
@@ -259,7 +259,7 @@ export interface FsgKeys {
 }
 
 /**
- * Generates the root CA and attestation CA (§3.6 profile, §3.8 keygen). The attestation key is made per image by `sign`.
+ * Generates the root CA and attestation CA (docs/formats/fsg.md#certificates profile, docs/formats/fsg.md#keygen-sign-img keygen). The attestation key is made per image by `sign`.
  * @throws RangeError for bad options; NvError `NV_FSG_CERT_TOO_LARGE` for very long names.
  * @example
  * const keys = await generateFsgKeys({ org: 'Acme', hwId: 0x009600E100000000n, swId: 0n });
@@ -445,7 +445,7 @@ export interface SignOptions {
   serialSeed?: string;
   /** Allow a publicly known test root/CA/attestation certificate (labs only). */
   allowTestRoot?: boolean;
-  /** efs_image_meta.bin of the modem build: the image must fit GOLDEN_RAM_SIZE − 512 (§4 step 17). */
+  /** efs_image_meta.bin of the modem build: the image must fit GOLDEN_RAM_SIZE − 512 (docs/formats/fsg.md#modem-checks step 17). */
   meta?: EfsImageMeta;
 }
 
@@ -461,7 +461,7 @@ export interface SignResult {
 }
 
 /**
- * Signs `fs_image.tar.gz` into an MBN v3 `.mbn` (§3.8): header, attestation certificate with the §3.5 OUs, H3, raw
+ * Signs `fs_image.tar.gz` into an MBN v3 `.mbn` (docs/formats/fsg.md#keygen-sign-img): header, attestation certificate with the docs/formats/fsg.md#ous OUs, H3, raw
  * type-1 signature, chain padded to 6144 bytes; then verifies it as the modem would (nothing is returned on failure).
  * @throws NvError `NV_FSG_PAYLOAD_FORMAT`, `NV_FSG_KEY_MISMATCH`, `NV_FSG_KEY_SIZE`, `NV_FSG_BAD_EXPONENT`,
  *   `NV_FSG_CERT_SIGNATURE`, `NV_FSG_CERT_STRUCTURE`, `NV_FSG_KNOWN_TEST_ROOT`, `NV_FSG_CERT_TOO_LARGE`, `NV_FSG_SIGNER`, `NV_FSG_SELF_CHECK`.
@@ -513,7 +513,7 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
     )
       throw new NvError('NV_FSG_KEY_MISMATCH', 'ca.key.pem does not belong to ca.crt.pem');
   }
-  // Step 3: §5 policy.
+  // Step 3: docs/formats/fsg.md#known-roots policy.
   const policy = (c: ParsedCert, what: string): void => {
     const known = findKnownRoot(c.sha256);
     if (known && options.allowTestRoot !== true)
@@ -577,7 +577,7 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
   }
   // Steps 4–6: header, chain, H3, signature.
   const header = encodeMbnHeader(signingHeader(codeSize, k, CERT_CHAIN_SIZE));
-  // §3.4: each certificate fits its 2048-byte slot of the fixed 6144-byte chain.
+  // docs/formats/fsg.md#chain: each certificate fits its 2048-byte slot of the fixed 6144-byte chain.
   for (const [what, d] of [
     ['attestation', attestCertDer],
     ['attestation CA', options.caCertDer],
@@ -596,7 +596,9 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
       `the 3 certificates take ${certs.length} bytes, over the ${CERT_CHAIN_SIZE}-byte chain`,
     );
   const chain = concatBytes(certs, new Uint8Array(CERT_CHAIN_SIZE - certs.length).fill(0xff));
-  const h3 = imageHash(concatBytes(header, payload), options.swId, options.hwId, 'sha256', nodeSha);
+  // H1 = SHA-256(header ‖ code) fed in two parts: no copy of the whole image just to hash it (issue 17).
+  const h1 = createNodeSha256().update(header).update(payload).digest();
+  const h3 = imageHash(header, options.swId, options.hwId, 'sha256', () => h1);
   const signature = await signer(h3);
   if (signature.length !== k)
     throw new NvError(

@@ -1,12 +1,12 @@
 /**
- * Attestation OU fields (spec §3.5). Pure and browser-safe.
+ * Attestation OU fields (docs/formats/fsg.md#ous). Pure and browser-safe.
  * @module
  */
 import type { FsgFinding } from './errors.ts';
 import { formatId } from './hash.ts';
 import { OID, type ParsedCert } from './x509.ts';
 
-/** Value width per OU name (§3.5). */
+/** Value width per OU name (docs/formats/fsg.md#ous). */
 export const OU_WIDTH: Readonly<Record<string, number>> = Object.freeze({
   SW_ID: 16,
   HW_ID: 16,
@@ -113,7 +113,7 @@ export function parseAttestationOus(cert: ParsedCert): OuParse {
 }
 
 /**
- * The OU texts `sign` writes, in order 01…07 (§3.5).
+ * The OU texts `sign` writes, in order 01…07 (docs/formats/fsg.md#ous).
  * @example
  * attestationOuTexts({ swId: 0n, hwId: 0x009600E100000000n, oemId: 0, modelId: 0, swSize: 181 })[0] // '01 0000000000000000 SW_ID'
  */

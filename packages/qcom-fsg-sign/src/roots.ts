@@ -1,5 +1,5 @@
 /**
- * Known public roots (spec §5) and the root hash (§3.7). Pure and browser-safe.
+ * Known public roots (docs/formats/fsg.md#known-roots) and the root hash (docs/formats/fsg.md#root-hash). Pure and browser-safe.
  * @module
  */
 import { bytesToHex, concatBytes, sha256 } from '@nv/core';
@@ -15,11 +15,11 @@ export interface KnownRoot {
   keyPublic: boolean;
 }
 
-/** The QDST dummy root hash the modem refuses (§4 step 3). */
+/** The QDST dummy root hash the modem refuses (docs/formats/fsg.md#modem-checks step 3). */
 export const DUMMY_ROOT_SHA256 = 'd58522cd602a501c3a798d201533ae31f924272b0b76f159fe81753b5fcfce60';
 
 /**
- * The modem's step 3 (`qcom-fsg-sign.md` §4): true when the configured root is the public QDST dummy root and the build
+ * The modem's step 3 (docs/formats/fsg.md#modem-checks): true when the configured root is the public QDST dummy root and the build
  * lacks `FEATURE_FS_TAR_ALLOW_DUMMY_KEY`, so the golden copy is refused. `verifySignedImage` and the device
  * simulator call it.
  * @example refusesDummyRoot(DUMMY_ROOT_SHA256) // true
@@ -41,7 +41,7 @@ export function findKnownRoot(hashHex: string): KnownRoot | undefined {
   return KNOWN_ROOTS.find((r) => r.hash === h);
 }
 
-/** Subject texts that mark a test root (§5), any case. */
+/** Subject texts that mark a test root (docs/formats/fsg.md#known-roots), any case. */
 export const TEST_SUBJECT_MARKERS: readonly string[] = Object.freeze([
   'test',
   'NOT SECURE',
@@ -59,7 +59,7 @@ export function hasTestSubject(subject: string): boolean {
   return TEST_SUBJECT_MARKERS.some((m) => s.includes(m.toLowerCase()));
 }
 
-/** Root hash result: each root and the aggregate (§3.7). */
+/** Root hash result: each root and the aggregate (docs/formats/fsg.md#root-hash). */
 export interface RootHashes {
   roots: string[];
   /** SHA-256 of the single root DER, or of DER₀‖DER₁‖… for several roots (MRC). */
@@ -67,7 +67,7 @@ export interface RootHashes {
 }
 
 /**
- * SHA-256 of each root DER and of their concatenation (§3.7).
+ * SHA-256 of each root DER and of their concatenation (docs/formats/fsg.md#root-hash).
  * @example
  * rootHashes([rootDer]).rootHash
  */
@@ -78,7 +78,7 @@ export function rootHashes(ders: readonly Uint8Array[]): RootHashes {
 }
 
 /**
- * The `fs_signed_img_param.c` lines (§3.7 `--c`): the root hash initializer (8 bytes per line) and the two ID defines.
+ * The `fs_signed_img_param.c` lines (docs/formats/fsg.md#root-hash `--c`): the root hash initializer (8 bytes per line) and the two ID defines.
  * @example
  * rootHashC('eee6…', 0x009600E100000000n, 0n)
  */

@@ -1,5 +1,5 @@
 /**
- * RSA public-key operations in pure bigint code (spec §3.3), so the browser inspector can verify too.
+ * RSA public-key operations in pure bigint code (docs/formats/fsg.md#signature), so the browser inspector can verify too.
  * Only verification: signing needs the private key and lives in `@nv/qcom-fsg-sign/node`.
  * @module
  */
@@ -47,7 +47,7 @@ export function rsaPublicOp(key: RsaPublicKey, signature: Uint8Array): Uint8Arra
 }
 
 /**
- * The type-1 encoded message `00 01 FF… 00 ‖ payload` of k bytes (§3.3).
+ * The type-1 encoded message `00 01 FF… 00 ‖ payload` of k bytes (docs/formats/fsg.md#signature).
  * @example
  * emsaPkcs1Type1(h3, 256) // 00 01 ff … ff 00 ‖ h3
  */
@@ -64,7 +64,7 @@ export const DIGEST_INFO_PREFIX: Readonly<Record<'sha1' | 'sha256', Uint8Array>>
 });
 
 /**
- * Verifies a raw type-1 signature over `payload` with no DigestInfo (the image signature, §3.3): exact EM compare.
+ * Verifies a raw type-1 signature over `payload` with no DigestInfo (the image signature, docs/formats/fsg.md#signature): exact EM compare.
  * @example
  * verifyRawType1(key, sig, h3) // true
  */

@@ -1,5 +1,5 @@
 /**
- * `verify` and `inspect` (spec §4): every check the modem performs, in its order, with the modem's error names.
+ * `verify` and `inspect` (docs/formats/fsg.md#modem-checks): every check the modem performs, in its order, with the modem's error names.
  * Pure and browser-safe (RSA verification in bigint code).
  * @module
  */
@@ -37,9 +37,9 @@ import {
   type SplitChain,
 } from './x509.ts';
 
-/** One check of {@link verifySignedImage}, in the modem's order (§4). */
+/** One check of {@link verifySignedImage}, in the modem's order (docs/formats/fsg.md#modem-checks). */
 export interface VerifyCheck {
-  /** §4 step number. */
+  /** docs/formats/fsg.md#modem-checks step number. */
   step: number;
   name: string;
   ok: boolean;
@@ -62,7 +62,7 @@ export interface VerifyOptions {
   swId?: bigint;
   /** efs_image_meta.bin for the step 17 size check. */
   meta?: EfsImageMeta;
-  /** Fused root hash and HW_ID (§4 step 2). */
+  /** Fused root hash and HW_ID (docs/formats/fsg.md#modem-checks step 2). */
   fuseRootHash?: string;
   fuseHwId?: bigint;
   /** The modem is built with FEATURE_FS_TAR_ALLOW_DUMMY_KEY. */
@@ -467,7 +467,7 @@ function authenticate(
 const KNOWN_EXTENSIONS = new Set<string>([OID.basicConstraints, OID.keyUsage, OID.ski, OID.aki, '2.5.29.37']);
 
 /**
- * §3.6 structure rules over attestation … root; the failure or undefined.
+ * docs/formats/fsg.md#certificates structure rules over attestation … root; the failure or undefined.
  * @example
  * structureFailure(splitChain(chain).certs)?.detail
  */
@@ -523,8 +523,8 @@ export function structureFailure(
 }
 
 /**
- * Verifies a `.mbn`, `.img` or `fsg` dump as the modem does (§4), every check in order.
- * @throws NvError for inputs that are not a signed image at all (§2.2 codes, `NV_FSG_HEADER_SIZES`, `NV_TRUNCATED`).
+ * Verifies a `.mbn`, `.img` or `fsg` dump as the modem does (docs/formats/fsg.md#modem-checks), every check in order.
+ * @throws NvError for inputs that are not a signed image at all (docs/formats/fsg.md#recognise codes, `NV_FSG_HEADER_SIZES`, `NV_TRUNCATED`).
  * @example
  * const r = verifySignedImage(bytes, { rootHash: 'eee6…', hwId: 0x009600E100000000n, swId: 0n });
  * r.ok; r.modemResult.code; r.checks.map((c) => c.name)
@@ -766,8 +766,8 @@ export interface InspectResult {
 }
 
 /**
- * Reads every part of a signed image without judging it against a build (§4 findings that need no configuration).
- * @throws NvError for inputs that are not a signed image at all (§2.2 codes, `NV_TRUNCATED`).
+ * Reads every part of a signed image without judging it against a build (docs/formats/fsg.md#modem-checks findings that need no configuration).
+ * @throws NvError for inputs that are not a signed image at all (docs/formats/fsg.md#recognise codes, `NV_TRUNCATED`).
  * @example
  * inspectSignedImage(bytes).ou.hwId
  */

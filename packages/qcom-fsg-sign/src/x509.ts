@@ -1,5 +1,5 @@
 /**
- * X.509 certificate parsing as secboot does it (spec §3.4–§3.6): the chain split, OUs, extensions, keys.
+ * X.509 certificate parsing as secboot does it (docs/formats/fsg.md#chain…#certificates): the chain split, OUs, extensions, keys.
  * Pure and browser-safe.
  * @module
  */
@@ -35,7 +35,7 @@ export const OID: Readonly<
   aki: '2.5.29.35',
 });
 
-/** Hard limits (spec §3.4, §8). */
+/** Hard limits (docs/formats/fsg.md#chain, docs/formats/fsg.md#decisions). */
 export const CERT_LIMITS: Readonly<
   Record<
     | 'maxCertBytes'
@@ -295,7 +295,7 @@ export function parseCertificate(
   };
 }
 
-/** A split certificate chain (§3.4). */
+/** A split certificate chain (docs/formats/fsg.md#chain). */
 export interface SplitChain {
   certs: ParsedCert[];
   /** Index of the root (first self-issued cert), or undefined when none within 3. */
@@ -308,7 +308,7 @@ export interface SplitChain {
 
 /**
  * Splits the chain as the modem does: certs in order until the first whose issuer DN bytes equal its subject DN bytes
- * (the root), at most 3; then everything must be 0xFF (§3.4).
+ * (the root), at most 3; then everything must be 0xFF (docs/formats/fsg.md#chain).
  * @throws NvError `NV_FSG_CHAIN_PARSE`, `NV_LIMIT`.
  * @example
  * splitChain(chainBytes).certs.length // 3

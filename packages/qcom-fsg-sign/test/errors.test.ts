@@ -3,7 +3,7 @@ import { FSG_ERROR_CODES } from '../src/errors.ts';
 
 describe('error codes', () => {
   // That every code used in src/ is declared (and every declared code used) is a repository rule for all packages
-  // (scripts/repo-rules.test.ts); here: the spec's §4 table is covered.
+  // (scripts/repo-rules.test.ts); here: the spec's docs/formats/fsg.md#modem-checks table is covered.
   it('every code of the §4 table is declared', () => {
     for (const name of [
       'IMG_SECTOR_MISSING',

@@ -1,5 +1,5 @@
 /**
- * Every §4 failure mode and finding, each produced by hand-assembling an image from the committed test keys
+ * Every docs/formats/fsg.md#modem-checks failure mode and finding, each produced by hand-assembling an image from the committed test keys
  * (certificates issued with the pure DER builder and node:crypto; the image assembled without `sign`'s self-check).
  */
 import { describe, it, expect } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * MCFG XML → MBN (spec qcom-mbn.md §2.3–§2.4, §3, §4.1), byte-identical to the vendor JO generator.
+ * MCFG XML → MBN (docs/formats/mcfg.md#dialects…#items, docs/formats/mcfg.md#layout, docs/formats/mcfg.md#build), byte-identical to the vendor JO generator.
  * @module
  */
 import { ByteWriter, NvError, concatBytes, encodeLatin1 } from '@nv/core';
@@ -18,7 +18,7 @@ import {
 import { parseMcfgXml } from './xml.ts';
 import { rewrapContainer, wrapCanonical, type HashOptions, type RewrapOptions } from './elf.ts';
 
-/** NV ids the vendor generator refuses (§2.4 item 4). */
+/** NV ids the vendor generator refuses (docs/formats/mcfg.md#items item 4). */
 const FORBIDDEN_NV_RANGES: readonly (readonly [number, number])[] = (
   '69,70,91,95,121-140,146,149-159,194,199-208,330-370,376-397,431-439,453,585-706,726-812,856-874,948-1013,' +
   '1033-1189,1210-1301,1312-1340,1351-1790,1877,1898-1903,2080-2085,3253-3282,3386-3388,3515,3632,4257,4548,6828,6838'
@@ -30,7 +30,7 @@ const FORBIDDEN_NV_RANGES: readonly (readonly [number, number])[] = (
   });
 
 /**
- * True when the vendor generator refuses NV `id` (§2.4).
+ * True when the vendor generator refuses NV `id` (docs/formats/mcfg.md#items).
  *
  * @example
  * isForbiddenNvId(453); // true
@@ -40,7 +40,7 @@ export function isForbiddenNvId(id: number): boolean {
 }
 
 /**
- * True when the vendor generator refuses EFS `path` (§2.4).
+ * True when the vendor generator refuses EFS `path` (docs/formats/mcfg.md#items).
  *
  * @example
  * isForbiddenEfsPath('/nv/item_files/rfnv/00020000'); // true
@@ -57,7 +57,7 @@ export interface BuildMbnOptions extends HashOptions {
   readonly format?: number;
   /** Receives warnings (dropped duplicates, masked values, directory order …). */
   readonly onWarning?: (finding: McfgFinding) => void;
-  /** `jo`: emulate the JO generator's leading-whitespace quirk (§2.2, inferred): an extra leading 0 element. */
+  /** `jo`: emulate the JO generator's leading-whitespace quirk (docs/formats/mcfg.md#values, inferred): an extra leading 0 element. */
   readonly quirks?: 'jo';
   /** Remove the signature of a signed kept container (`nv:container`), for unsigned use. */
   readonly stripSignature?: boolean;
@@ -83,7 +83,7 @@ export function itemKey(item: McfgItem): string | undefined {
 }
 
 /**
- * True when an item may repeat its key (§2.3: attr 0x20 or 0x10, or variant 3/4).
+ * True when an item may repeat its key (docs/formats/mcfg.md#dialects: attr 0x20 or 0x10, or variant 3/4).
  *
  * @example
  * isDuplicateAllowed({ attrib: 0x19, type: 1 }); // true (S bit)
@@ -93,7 +93,7 @@ export function isDuplicateAllowed(item: Pick<McfgItem, 'attrib' | 'type'>): boo
 }
 
 /**
- * Encodes one item with its 8-byte prefix (§3.7–§3.10).
+ * Encodes one item with its 8-byte prefix (docs/formats/mcfg.md#item-prefix…#efs-body).
  *
  * @example
  * encodeItem({ kind: 'nv', type: 1, attrib: 0x09, spOps: 0, spare: 0, nvId: 71, data: Uint8Array.of(1) });
@@ -147,7 +147,7 @@ function prefix(out: Uint8Array, length: number, item: McfgItem): void {
   );
 }
 
-/** The parts of an MCFG segment (§3.5, §3.11). */
+/** The parts of an MCFG segment (docs/formats/mcfg.md#mcfg-header, docs/formats/mcfg.md#trailer). */
 export interface McfgSegmentParts {
   readonly format: number;
   readonly configType: number;
@@ -156,12 +156,12 @@ export interface McfgSegmentParts {
   readonly version: number;
   readonly items: readonly McfgItem[];
   readonly trailerTlvs: Uint8Array;
-  /** Pad bytes; default 4 − total mod 4 zeros (§3.11, never 0). */
+  /** Pad bytes; default 4 − total mod 4 zeros (docs/formats/mcfg.md#trailer, never 0). */
   readonly trailerPad?: Uint8Array;
 }
 
 /**
- * Encodes the MCFG segment (§4.1 steps 2–5): header, version record, items, trailer, pad, back-pointer.
+ * Encodes the MCFG segment (docs/formats/mcfg.md#build steps 2–5): header, version record, items, trailer, pad, back-pointer.
  * @throws RangeError when a header field does not fit its width
  *
  * @example
@@ -223,7 +223,7 @@ export interface ItemBuildContext {
   readonly resolver: FileResolver;
   readonly warn: (f: McfgFinding) => void;
   readonly depth: number;
-  /** `jo`: emulate the dialect-1 generator's untrimmed leading whitespace (an extra leading 0 element, §2.2). */
+  /** `jo`: emulate the dialect-1 generator's untrimmed leading whitespace (an extra leading 0 element, docs/formats/mcfg.md#values). */
   readonly quirks?: 'jo';
 }
 
@@ -232,7 +232,7 @@ function concatMembers(members: readonly McfgXmlMember[], ctx: ItemBuildContext,
     ...members.map((m, i) => {
       let member = m;
       if (ctx.dialect === 1 && m.type !== 'string' && /^\s/.test(m.value)) {
-        // §2.2: the dialect-1 generator does not trim, so leading whitespace yields an extra leading 0 element.
+        // docs/formats/mcfg.md#values: the dialect-1 generator does not trim, so leading whitespace yields an extra leading 0 element.
         ctx.warn({
           severity: 'warning',
           code: 'NV_MBN_XML_MEMBER_WS',
@@ -255,7 +255,7 @@ function concatMembers(members: readonly McfgXmlMember[], ctx: ItemBuildContext,
 }
 
 /**
- * §2.3 trimming rule: which dialect drops the value and keeps only mask/index bytes.
+ * docs/formats/mcfg.md#dialects trimming rule: which dialect drops the value and keeps only mask/index bytes.
  *
  * @example
  * isTrimmed(0x18, 1); // true: dialect 1 trims when C is clear
@@ -296,7 +296,7 @@ function finish(
 
 function attrChecks(attrib: number, mask: number | undefined, ctx: ItemBuildContext, where: string): void {
   if (ctx.dialect !== 2) return;
-  // §2.3 dialect-2 attribute checks.
+  // docs/formats/mcfg.md#dialects dialect-2 attribute checks.
   if (attrib === 0 || ((attrib & MCFG_ATTR.C) === 0 && (attrib & (MCFG_ATTR.D | MCFG_ATTR.M)) === 0)) {
     throw new NvError(
       'NV_MBN_ATTR_NO_ACTION',
@@ -312,7 +312,7 @@ function attrChecks(attrib: number, mask: number | undefined, ctx: ItemBuildCont
 }
 
 function withMask(attrib: number, mask: number | undefined, body: Uint8Array, ctx: ItemBuildContext): Uint8Array {
-  // Dialect 2: the subscription_mask attribute is prepended as one byte when S is set (§2.3).
+  // Dialect 2: the subscription_mask attribute is prepended as one byte when S is set (docs/formats/mcfg.md#dialects).
   if (ctx.dialect === 2 && attrib & MCFG_ATTR.S) return concatBytes(Uint8Array.of(mask ?? 0), body);
   return body;
 }
@@ -340,7 +340,7 @@ function efsTarget(path: string, where: string): string {
 }
 
 /**
- * Turns one XML element into binary items (§2.4 steps 1–2), before duplicate handling.
+ * Turns one XML element into binary items (docs/formats/mcfg.md#items steps 1–2), before duplicate handling.
  * Exposed for `toXml`, which re-encodes every item to prove the round trip.
  * @throws NvError many `NV_MBN_XML_*` and item codes
  *
@@ -481,7 +481,7 @@ export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where:
       const prl = resolve(ctx, el.buildPath, where);
       if (prl.length < 4)
         throw new NvError('NV_MBN_PRL', `${where}: PRL file has ${prl.length} bytes, too short`, { path: where });
-      const length = (prl[0]! << 8) | prl[1]!; // §3.9: big-endian u16 at 0
+      const length = (prl[0]! << 8) | prl[1]!; // docs/formats/mcfg.md#nv-body: big-endian u16 at 0
       if (length < 4 || length > prl.length)
         throw new NvError(
           'NV_MBN_PRL',
@@ -517,7 +517,7 @@ export function elementToItems(el: McfgXmlElement, ctx: ItemBuildContext, where:
 }
 
 /**
- * Builds the item list of a document (§2.4): elements in order, trimming, zero-size drop, de-duplication
+ * Builds the item list of a document (docs/formats/mcfg.md#items): elements in order, trimming, zero-size drop, de-duplication
  * (dialect 1 drops later copies with a warning, dialect 2 fails).
  * @throws NvError `NV_MBN_DUPLICATE` and the {@link elementToItems} codes
  *
@@ -566,9 +566,9 @@ export function buildItems(
 }
 
 /**
- * Builds an MCFG MBN from a parsed XML document (§4.1).
+ * Builds an MCFG MBN from a parsed XML document (docs/formats/mcfg.md#build).
  * Container: canonical unsigned JO layout, or bare segment (`nv:container="bare"`), or the sidecar named by
- * `nv:container` re-hashed (§4.4).
+ * `nv:container` re-hashed (docs/formats/mcfg.md#rehash).
  *
  * @example
  * const mbn = buildMbn(parseMcfgXml(xmlText), NO_FILES);

@@ -1,5 +1,5 @@
 /**
- * Item-level diff of two MCFG files (spec qcom-mbn.md §1: keys `nv:<id>[#index]`, `efs:<path>`, per type).
+ * Item-level diff of two MCFG files (docs/formats/mcfg.md#overview: keys `nv:<id>[#index]`, `efs:<path>`, per type).
  * @module
  */
 import { bytesEqual, bytesToHex, decodeLatin1 } from '@nv/core';

@@ -1,5 +1,5 @@
 /**
- * The ELF32 "MBN" wrapper and its hash segment (spec qcom-mbn.md §3.1–§3.4, §4.4). Written by hand:
+ * The ELF32 "MBN" wrapper and its hash segment (docs/formats/mcfg.md#layout…#hash-segment, docs/formats/mcfg.md#rehash). Written by hand:
  * the layout is 148 bytes of headers plus a 136-byte hash table, and no ELF library reproduces the vendor's
  * exact bytes (flags, addresses, zero fill) or knows the Qualcomm hash-segment header.
  * @module
@@ -50,9 +50,9 @@ export interface RewrapOptions extends HashOptions {
 }
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
-/** Offset of the hash segment in the canonical layout (§3.1). */
+/** Offset of the hash segment in the canonical layout (docs/formats/mcfg.md#layout). */
 export const CANONICAL_HASH_OFFSET: number = 0x1000;
-/** Offset of the MCFG data segment in the canonical layout (§3.1). */
+/** Offset of the MCFG data segment in the canonical layout (docs/formats/mcfg.md#layout). */
 export const CANONICAL_DATA_OFFSET: number = 0x2000;
 const MAX_PHDRS = 64;
 
@@ -67,7 +67,7 @@ const wr32 = (b: Uint8Array, o: number, v: number): void => {
 };
 
 /**
- * The canonical unsigned JO file around an MCFG segment (§3.1–§3.4): ELF header, 3 program headers,
+ * The canonical unsigned JO file around an MCFG segment (docs/formats/mcfg.md#layout…#hash-segment): ELF header, 3 program headers,
  * v3 hash segment (SHA-256 of headers, empty self slot, SHA-256 of the segment), segment at 0x2000.
  *
  * @example
@@ -76,7 +76,7 @@ const wr32 = (b: Uint8Array, o: number, v: number): void => {
 export function wrapCanonical(segment: Uint8Array, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
   const h = options.sha256 ?? sha256;
   const n = segment.length;
-  const a = (n & ~0xfff) + 0x1000; // §3.3: adds a page even when n is page-aligned
+  const a = (n & ~0xfff) + 0x1000; // docs/formats/mcfg.md#program-headers: adds a page even when n is page-aligned
   const out = new Uint8Array(CANONICAL_DATA_OFFSET + n);
   out.set(ELF_MAGIC, 0);
   out.set([1, 1, 1], 4); // ELFCLASS32, LSB, EV_CURRENT
@@ -90,7 +90,7 @@ export function wrapCanonical(segment: Uint8Array, options: HashOptions = {}): U
   wr32(out, 0x18, 0); // e_entry
   wr32(out, 0x1c, 0x34); // e_phoff
   wr32(out, 0x20, 0); // e_shoff
-  wr32(out, 0x24, 5); // e_flags (§3.2)
+  wr32(out, 0x24, 5); // e_flags (docs/formats/mcfg.md#elf-header)
   h16(0x28, 0x34);
   h16(0x2a, 0x20);
   h16(0x2c, 3);
@@ -116,7 +116,7 @@ export interface HashSignature {
   readonly chainSize: number;
 }
 
-/** Hash-segment header facts (§3.4). */
+/** Hash-segment header facts (docs/formats/mcfg.md#hash-segment). */
 export interface HashSegmentInfo {
   /** Absolute offset of the hash segment. */
   readonly offset: number;
@@ -213,7 +213,7 @@ function readHashHeader(
     });
     return undefined;
   }
-  // Sizes of [signature, chain] pairs in file order after the table (§3.4): v3 OEM only; v5+ QTI then OEM.
+  // Sizes of [signature, chain] pairs in file order after the table (docs/formats/mcfg.md#hash-segment): v3 OEM only; v5+ QTI then OEM.
   const pairs: [HashSignature['signer'], number, number][] =
     version === 3
       ? [['oem', 7, 9]]
@@ -254,7 +254,7 @@ function readHashHeader(
 }
 
 /**
- * Finds the MCFG segment in a file: ELF path (§3.3 lookup, as the modem does) or a bare `MCFG` segment.
+ * Finds the MCFG segment in a file: ELF path (docs/formats/mcfg.md#program-headers lookup, as the modem does) or a bare `MCFG` segment.
  * Structural failures throw; hash problems become findings.
  * @throws NvError `NV_MBN_NOT_ELF`, `NV_MBN_ELF_CLASS`, `NV_MBN_PHDR_BOUNDS`, `NV_MBN_NO_DATA_SEGMENT`, `NV_TRUNCATED`
  *
@@ -406,7 +406,7 @@ function verifySlots(
 
 /**
  * Puts a new MCFG segment into an existing container prefix (`bytes[0, dataOffset)`), updating the data
- * program header's sizes and recomputing slot 0 and the data slot (§4.4).
+ * program header's sizes and recomputing slot 0 and the data slot (docs/formats/mcfg.md#rehash).
  * @throws NvError `NV_MBN_CONTAINER` and the {@link openContainer} codes
  *
  * @example

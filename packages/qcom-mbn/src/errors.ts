@@ -1,6 +1,6 @@
 /**
  * `@nv/qcom-mbn/errors`: this package's error codes (prefix `NV_MBN_`). Codes are never renamed or reused.
- * Lint findings use the same codes (spec qcom-mbn.md §5).
+ * Lint findings use the same codes (docs/formats/mcfg.md#validation).
  * @module
  */
 import { defineErrorCodes, type ErrorCodeTable } from '@nv/core';

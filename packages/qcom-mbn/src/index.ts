@@ -1,7 +1,7 @@
 /**
  * `@nv/qcom-mbn`: Qualcomm MCFG carrier configuration (`mcfg_sw.mbn`, `mcfg_hw.mbn`): MCFG XML ↔ ELF MBN,
  * byte-exact both ways, lint and diff. Pure: `Uint8Array` and plain objects in and out.
- * Spec: shared/specs/qcom-mbn.md.
+ * Spec: docs/formats/mcfg.md.
  * @module
  */
 export { MBN_ERROR_CODES, MBN_ERROR_CODES as MBN_ERRORS } from './errors.ts';

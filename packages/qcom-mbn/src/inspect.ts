@@ -1,5 +1,5 @@
 /**
- * JSON summaries (`nv qcom mbn inspect`, cli.md) and re-hash after edits (spec qcom-mbn.md §4.4).
+ * JSON summaries (`nv qcom mbn inspect`, cli.md) and re-hash after edits (docs/formats/mcfg.md#rehash).
  * @module
  */
 import { bytesToHex } from '@nv/core';
@@ -126,7 +126,7 @@ export function inspectMbn(bytes: Uint8Array, options: HashOptions & { path?: st
 }
 
 /**
- * Re-encodes a (possibly edited) file model and recomputes its hashes (§4.4): canonical files get the canonical
+ * Re-encodes a (possibly edited) file model and recomputes its hashes (docs/formats/mcfg.md#rehash): canonical files get the canonical
  * wrapper, others keep their container with updated sizes and digest slots; a signature becomes stale.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * Lint of MCFG MBN files and MCFG XML (spec qcom-mbn.md §5): every rule as a finding with its code and severity.
+ * Lint of MCFG MBN files and MCFG XML (docs/formats/mcfg.md#validation): every rule as a finding with its code and severity.
  * @module
  */
 import { NvError } from '@nv/core';
@@ -22,7 +22,7 @@ import { parseMcfgXml } from './xml.ts';
 export interface LintOptions extends HashOptions {
   /** `jo` (format 3, family 5, payload ≤ 255, unknown types are errors) or `v4` (format 4). */
   readonly target?: 'jo' | 'v4';
-  /** Expected family byte AA of the version (§3.6), e.g. 5 for JO. */
+  /** Expected family byte AA of the version (docs/formats/mcfg.md#version), e.g. 5 for JO. */
   readonly family?: number;
   /**
    * `device` (default for MBNs): judge the file as the modem does; the generator's own rules (forbidden items,
@@ -46,7 +46,7 @@ function done(findings: McfgFinding[]): LintResult {
 }
 
 /**
- * Lints a parsed file (semantic rules of §5; structural findings come from {@link parseMbn}).
+ * Lints a parsed file (semantic rules of docs/formats/mcfg.md#validation; structural findings come from {@link parseMbn}).
  *
  * @example
  * const { ok, findings } = lintMcfgFile(parseMbn(bytes), { target: 'jo' });

@@ -1,5 +1,5 @@
 /**
- * `Member` value encoding (spec qcom-mbn.md §2.2): typed integers of any byte width, little-endian,
+ * `Member` value encoding (docs/formats/mcfg.md#values): typed integers of any byte width, little-endian,
  * masked two's complement, zero-padded to `sizeOf`; `string` in dialect 2.
  * @module
  */
@@ -38,7 +38,7 @@ export function memberWidth(type: string, dialect: 1 | 2, path?: string): number
 }
 
 /**
- * Encodes one `Member` to bytes (§2.2). Returns the bytes and whether some value was masked (lint W).
+ * Encodes one `Member` to bytes (docs/formats/mcfg.md#values). Returns the bytes and whether some value was masked (lint W).
  * @throws NvError `NV_MBN_XML_MEMBER_TYPE`, `NV_MBN_XML_MEMBER_VALUE`
  *
  * @example
@@ -91,7 +91,7 @@ export function encodeMember(
       );
     }
     if (width > 4 && !isHex) {
-      // Decimal in wide fields: low 32 bits, then zero fill (§2.2, inferred).
+      // Decimal in wide fields: low 32 bits, then zero fill (docs/formats/mcfg.md#values, inferred).
       const low = BigInt.asUintN(32, value);
       if (value < 0n || value > 0xffffffffn) overflow = true;
       for (let b = 0; b < 4; b++) out[o + b] = Number((low >> BigInt(8 * b)) & 0xffn);
@@ -109,7 +109,7 @@ export function encodeMember(
 }
 
 /**
- * One `uint8` member holding `bytes` as decimal values (the canonical `to-xml` form, §4.3).
+ * One `uint8` member holding `bytes` as decimal values (the canonical `to-xml` form, docs/formats/mcfg.md#to-xml).
  *
  * @example
  * bytesMember(Uint8Array.of(1, 2)); // { type: 'uint8', sizeOf: 2, value: '1 2' }

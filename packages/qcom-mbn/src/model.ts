@@ -1,12 +1,12 @@
 /**
  * Data model of MCFG files: the binary view ({@link McfgFile}) and the XML view ({@link McfgXmlDocument}).
- * Spec: qcom-mbn.md §2 (XML), §3 (bytes).
+ * Spec: docs/formats/mcfg.md#xml (XML), docs/formats/mcfg.md#layout (bytes).
  * @module
  */
 
 import type { SignatureVerdict } from './elf.ts';
 
-/** Attribute bits of an item (§3.8). */
+/** Attribute bits of an item (docs/formats/mcfg.md#attributes). */
 export const MCFG_ATTR = {
   /** C: carries a value to write. */
   C: 0x01,
@@ -26,18 +26,18 @@ export const MCFG_ATTR = {
   U: 0x80,
 } as const;
 
-/** Version-record id (§3.5). */
+/** Version-record id (docs/formats/mcfg.md#mcfg-header). */
 export const VERSION_RECORD_ID = 4995;
-/** Highest NV id an NV item may carry (§2.1). */
+/** Highest NV id an NV item may carry (docs/formats/mcfg.md#xml). */
 export const MAX_NV_ID = 7232;
 
-/** One item of the MCFG segment, decoded as far as its type allows (§3.7–§3.10). */
+/** One item of the MCFG segment, decoded as far as its type allows (docs/formats/mcfg.md#item-prefix…#efs-body). */
 export interface McfgItem {
   /** `nv` (types 0, 1, 3 with a consistent body), `efs` (2, 4, 5, 6), `opaque` (anything else, body kept raw). */
   readonly kind: 'nv' | 'efs' | 'opaque';
   /** Item type byte (= `mcfgVariant`). */
   readonly type: number;
-  /** Attribute byte (§3.8). */
+  /** Attribute byte (docs/formats/mcfg.md#attributes). */
   readonly attrib: number;
   /** `sp_ops` byte, normally 0 (preserved). */
   readonly spOps: number;
@@ -55,9 +55,9 @@ export interface McfgItem {
 
 /** Where the MCFG segment sat and how it was wrapped. */
 export interface McfgContainer {
-  /** `elf` (canonical §3.1 or not) or `bare` (segment without wrapper). */
+  /** `elf` (canonical docs/formats/mcfg.md#layout or not) or `bare` (segment without wrapper). */
   readonly kind: 'elf' | 'bare';
-  /** True when the wrapper is exactly the §3.1 layout that {@link buildMbn} writes by default. */
+  /** True when the wrapper is exactly the docs/formats/mcfg.md#layout layout that {@link buildMbn} writes by default. */
   readonly canonical: boolean;
   /** Hash-segment version (3, 5, 6, 7), if any. */
   readonly hashVersion?: number;
@@ -83,7 +83,7 @@ export interface McfgFinding {
   readonly path?: string;
 }
 
-/** A parsed MCFG MBN (§4.2). */
+/** A parsed MCFG MBN (docs/formats/mcfg.md#parse). */
 export interface McfgFile {
   readonly format: number;
   /** 0 HW, 1 SW. */
@@ -91,7 +91,7 @@ export interface McfgFile {
   readonly itemCount: number;
   readonly carrierIndex: number;
   readonly spareCrc: number;
-  /** Header version word (§3.6). */
+  /** Header version word (docs/formats/mcfg.md#version). */
   readonly version: number;
   readonly items: readonly McfgItem[];
   /** Trailer TLV bytes as stored (after `MCFG_TRL`). */
@@ -105,7 +105,7 @@ export interface McfgFile {
   readonly segmentSize: number;
 }
 
-/** A `Member` element (§2.2): its type, element count and value text as written. */
+/** A `Member` element (docs/formats/mcfg.md#values): its type, element count and value text as written. */
 export interface McfgXmlMember {
   /** `uint8`, `int16`, `uint216`, `string` … */
   readonly type: string;
@@ -128,7 +128,7 @@ export interface McfgXmlItemCommon {
   readonly members: readonly McfgXmlMember[];
 }
 
-/** One item element of the XML, in document order (§2.1). */
+/** One item element of the XML, in document order (docs/formats/mcfg.md#xml). */
 export type McfgXmlElement =
   | ({ readonly kind: 'NvItemData'; readonly id: number } & McfgXmlItemCommon)
   | ({ readonly kind: 'NvEfsItemData'; readonly path: string } & McfgXmlItemCommon)
@@ -150,7 +150,7 @@ export type McfgXmlElement =
       readonly body: Uint8Array;
     };
 
-/** An MCFG XML document (§2). */
+/** An MCFG XML document (docs/formats/mcfg.md#xml). */
 export interface McfgXmlDocument {
   /** 1 (JO, format 3) or 2 (`McfgXmlVersion="2.0"`, format 4). */
   readonly dialect: 1 | 2;

@@ -1,5 +1,5 @@
 /**
- * MBN → model (spec qcom-mbn.md §4.2). Structural failures throw `NvError`; everything the file can still be
+ * MBN → model (docs/formats/mcfg.md#parse). Structural failures throw `NvError`; everything the file can still be
  * decoded with (hash mismatches, odd items, unknown types) becomes a finding. Unknown items stay opaque.
  * @module
  */
@@ -22,7 +22,7 @@ const rd32 = (b: Uint8Array, o: number): number =>
   (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 const rd16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
 
-/** Decodes the body of one item (§3.9, §3.10); inconsistent NV/EFS bodies stay opaque with a finding. */
+/** Decodes the body of one item (docs/formats/mcfg.md#nv-body, docs/formats/mcfg.md#efs-body); inconsistent NV/EFS bodies stay opaque with a finding. */
 function decodeItem(seg: Uint8Array, at: number, length: number, base: number, findings: McfgFinding[]): McfgItem {
   const type = seg[at + 4]!;
   const common = { type, attrib: seg[at + 5]!, spOps: seg[at + 6]!, spare: seg[at + 7]!, offset: base + at };
@@ -86,7 +86,7 @@ function decodeItem(seg: Uint8Array, at: number, length: number, base: number, f
 }
 
 /**
- * Parses an MCFG MBN (ELF or bare segment) into {@link McfgFile} (§4.2).
+ * Parses an MCFG MBN (ELF or bare segment) into {@link McfgFile} (docs/formats/mcfg.md#parse).
  *
  * @example
  * const file = parseMbn(bytes);

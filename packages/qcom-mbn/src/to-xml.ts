@@ -1,5 +1,5 @@
 /**
- * MBN model → MCFG XML (spec qcom-mbn.md §4.3). Every item is re-encoded through the builder and compared
+ * MBN model → MCFG XML (docs/formats/mcfg.md#to-xml). Every item is re-encoded through the builder and compared
  * byte for byte; anything that would not come back identical is written as `<nv:RawItem>`, so
  * `buildMbn(parseMcfgXml(toXml(parseMbn(x)).xml), files)` gives back `x`.
  * @module
@@ -23,7 +23,7 @@ import { hexUpper, writeMcfgXml } from './xml.ts';
 export interface ToXmlOptions {
   /** Base name of the sidecar folder `<name>.files/` (default `mcfg`). */
   readonly name?: string;
-  /** EFS data larger than this goes to a sidecar file via `NvEfsFile` (default 512, §4.3). */
+  /** EFS data larger than this goes to a sidecar file via `NvEfsFile` (default 512, docs/formats/mcfg.md#to-xml). */
   readonly inlineLimit?: number;
 }
 
@@ -165,7 +165,7 @@ function trailerMembers(
 }
 
 /**
- * Decompiles a parsed MBN to canonical MCFG XML plus sidecar files (§4.3).
+ * Decompiles a parsed MBN to canonical MCFG XML plus sidecar files (docs/formats/mcfg.md#to-xml).
  *
  * @example
  * const { xml, files } = toXml(parseMbn(bytes), { name: 'mcfg_sw' });

@@ -1,5 +1,5 @@
 /**
- * Trailer TLV codec (spec qcom-mbn.md §3.11–§3.12). The device simulator reads selection data
+ * Trailer TLV codec (docs/formats/mcfg.md#trailer…#tlvs). The device simulator reads selection data
  * (IIN list, PLMN list, IIN prefixes, config version) through {@link decodeTrailer}.
  * @module
  */
@@ -21,7 +21,7 @@ export interface McfgPlmn {
   readonly mnc: number;
 }
 
-/** Decoded trailer (§3.12); every field is present only when its TLV is well-formed. */
+/** Decoded trailer (docs/formats/mcfg.md#tlvs); every field is present only when its TLV is well-formed. */
 export interface McfgTrailer {
   readonly tlvs: readonly McfgTlv[];
   /** TLV 0 `[minor, major]`. */
@@ -51,7 +51,7 @@ export interface McfgTrailer {
   readonly findings: readonly McfgFinding[];
 }
 
-/** Names of known TLV ids (§3.12). */
+/** Names of known TLV ids (docs/formats/mcfg.md#tlvs). */
 export const TLV_NAMES: Readonly<Record<number, string>> = Object.freeze({
   0: 'format',
   1: 'config version',

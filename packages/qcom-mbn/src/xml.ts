@@ -1,6 +1,6 @@
 /**
- * MCFG XML dialect (spec qcom-mbn.md §2): lossless parse with fast-xml-parser (stack.md §1 options) into
- * {@link McfgXmlDocument}, and a canonical writer (§4.3: tab indent, `0x` upper-case hex attributes).
+ * MCFG XML dialect (docs/formats/mcfg.md#xml): lossless parse with fast-xml-parser (docs/formats/index.md#libraries options) into
+ * {@link McfgXmlDocument}, and a canonical writer (docs/formats/mcfg.md#to-xml: tab indent, `0x` upper-case hex attributes).
  * @module
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -9,7 +9,7 @@ import type { McfgXmlDocument, McfgXmlElement, McfgXmlMember } from './model.ts'
 
 /** Largest XML text accepted (an MCFG XML is at most a few MiB). */
 export const MAX_XML_CHARS: number = 64 * 1024 * 1024;
-/** Namespace of our `nv:` extension attributes and elements (§4.3). */
+/** Namespace of our `nv:` extension attributes and elements (docs/formats/mcfg.md#to-xml). */
 export const NV_XML_NAMESPACE: string = 'urn:nv:mcfg:1';
 
 type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
@@ -61,7 +61,7 @@ function decimal(value: string | undefined, what: string, path: string, required
     if (required) throw new NvError('NV_MBN_XML_ATTR', `${path}: attribute ${what} is required`, { path });
     return undefined;
   }
-  // §2.2: decimal only; the vendor reads "0x47" as 0, we refuse it.
+  // docs/formats/mcfg.md#values: decimal only; the vendor reads "0x47" as 0, we refuse it.
   if (!/^\s*\d+\s*$/.test(value) || value.trim().length > 10) {
     throw new NvError(
       'NV_MBN_XML_ATTR',
@@ -74,7 +74,7 @@ function decimal(value: string | undefined, what: string, path: string, required
 
 function hexAttr(value: string | undefined, what: string, path: string): number | undefined {
   if (value === undefined) return undefined;
-  // §2.2: always hex, 0x optional ("19" = 0x19), low 8 bits.
+  // docs/formats/mcfg.md#values: always hex, 0x optional ("19" = 0x19), low 8 bits.
   const m = /^\s*(?:0[xX])?([0-9a-fA-F]{1,8})\s*$/.exec(value);
   if (!m)
     throw new NvError('NV_MBN_XML_ATTR', `${path}: ${what}="${value}" must be hexadecimal (0x optional)`, { path });
@@ -108,7 +108,7 @@ function parseMembers(node: Node, tag: string, path: string): McfgXmlMember[] {
 }
 
 /**
- * Parses MCFG XML (§2) without losing any value text (fast-xml-parser with the stack.md §1 lossless options).
+ * Parses MCFG XML (docs/formats/mcfg.md#xml) without losing any value text (fast-xml-parser with the docs/formats/index.md#libraries lossless options).
  *
  * @example
  * const doc = parseMcfgXml('<NvData><NvConfigurationData type="1" version="0x0501050D" carrierIndex="0"/><NvTrlRecord/></NvData>');
@@ -347,7 +347,7 @@ function esc(s: string): string {
 }
 
 /**
- * `0x` + upper-case hex of `digits` digits (§4.3 canonical attributes).
+ * `0x` + upper-case hex of `digits` digits (docs/formats/mcfg.md#to-xml canonical attributes).
  *
  * @example
  * hexUpper(0x19, 2); // '0x19'
@@ -377,7 +377,7 @@ function commentSafe(s: string): string {
 }
 
 /**
- * Writes a document as canonical MCFG XML (§4.3): tab indent, `0x` + upper hex for version and attributes,
+ * Writes a document as canonical MCFG XML (docs/formats/mcfg.md#to-xml): tab indent, `0x` + upper hex for version and attributes,
  * `nv:` extensions only when the document needs them. `trailerComments[i]`, if given, is written before the
  * i-th trailer member (one comment per TLV).
  *

@@ -11,7 +11,7 @@ const hex = (b: Uint8Array): string => bytesToHex(b);
 const digest = (alg: string, b: Uint8Array): Uint8Array => new Uint8Array(createHash(alg).update(b).digest());
 
 /**
- * A container written by hand from §3.3/§3.4 with node:crypto (not our builder): hash segment v5, v6 or v7 at
+ * A container written by hand from docs/formats/mcfg.md#program-headers/docs/formats/mcfg.md#hash-segment with node:crypto (not our builder): hash segment v5, v6 or v7 at
  * 0x1000, data at 0x3000 (the signed layout), optional fake signature sizes.
  */
 function container(version: 5 | 6 | 7, seg: Uint8Array, signed = false): Uint8Array {

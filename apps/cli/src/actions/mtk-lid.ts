@@ -27,14 +27,14 @@ import { extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-l
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 
-interface KeyFlags {
+export interface KeyFlags {
   key?: string;
   keyFile?: string;
 }
 
 // Entries as the modem stores them: attributes after the boot-time rewrites (MULTIPLE dropped on eMMC for moly-a,
 // CONFIDENTIAL forced for secure categories…), so names, copies and ciphers match the files on the device.
-async function readTable(ctx: CliContext, path: string): Promise<Ltable> {
+export async function readTable(ctx: CliContext, path: string): Promise<Ltable> {
   const { table, warnings } = await readLtableFiles([ctx.resolvePath(path)]);
   for (const w of warnings) ctx.note(`warning ${w.code}: ${w.message}`);
   return { ...table, entries: table.entries.map((e) => effectiveLidEntry(e, table.generation)) };
@@ -64,7 +64,7 @@ function pickEntry(table: Ltable, lid: string | undefined, fileName: string | un
   return e;
 }
 
-async function keyBytes(ctx: CliContext, flags: KeyFlags): Promise<Uint8Array | undefined> {
+export async function keyBytes(ctx: CliContext, flags: KeyFlags): Promise<Uint8Array | undefined> {
   if (flags.key !== undefined && flags.keyFile !== undefined) usage('give --key or --key-file, not both');
   if (flags.key !== undefined) {
     if (!/^(?:[0-9a-fA-F]{2})+$/.test(flags.key)) usage('--key must be hex bytes');
@@ -141,7 +141,7 @@ export async function lidDecode(
   if (entry && (flags.recordSize !== undefined || flags.records !== undefined))
     usage('--record-size/--records are for table-less files: the table entry already gives the layout');
   // Detect first when the generation is open, so the key bytes can be typed for it; a table-less gen-A file takes
-  // its one verifying record split (or the --record-size/--records hint) as its entry (§3).
+  // its one verifying record split (or the --record-size/--records hint) as its entry (docs/formats/lid-files.md#detection).
   let layoutEntry: LidEntry | undefined = entry;
   if (!generation) {
     const det = detectLidGeneration(bytes, entry, { path: file, bindToChip: bind, ...hint });
@@ -371,6 +371,9 @@ export async function lidVerify(
   flags: KeyFlags & { ltable?: string; gen?: 'A' | 'B' },
 ): Promise<void> {
   const root = ctx.resolvePath(target);
+  // An ext4 partition image (nvdata, protect*) is verified inside, without mounting.
+  const images = await import('./mtk-images.ts');
+  if (await images.isExtImage(root)) return images.nvdataVerify(ctx, target, flags);
   const entries = flags.ltable !== undefined ? (await readTable(ctx, flags.ltable)).entries : undefined;
   const key = await keyBytes(ctx, flags);
   const r = await verifyLidPath(root, {

@@ -1,4 +1,4 @@
-import { NvError } from '@nv/core';
+import { NvError, decodeUtf8 } from '@nv/core';
 import { writeFileAtomic, readFileLimited } from '@nv/core/node';
 import {
   LTABLE_TAGS,
@@ -6,6 +6,10 @@ import {
   ltableToC,
   ltableToJson,
   planUpgrade,
+  parseScatter,
+  inferUpgradeMode,
+  SCATTER_MAX_CHARS,
+  type ScatterModeInference,
   serializeLtableJson,
   type Ltable,
   type LtableCImportOptions,
@@ -155,13 +159,32 @@ export async function ltableLint(
   if (!ok) ctx.fail();
 }
 
+// --scatter: the mode (and an emptied bin region) a download implies; exactly one of --mode/--scatter.
+async function scatterMode(
+  ctx: CliContext,
+  flags: { mode?: string; scatter?: string; download?: string },
+): Promise<ScatterModeInference | undefined> {
+  if ((flags.mode === undefined) === (flags.scatter === undefined)) usage('give --mode or --scatter (one of them)');
+  if (flags.download !== undefined && flags.scatter === undefined) usage('--download needs --scatter');
+  if (flags.scatter === undefined) return undefined;
+  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(flags.scatter), SCATTER_MAX_CHARS));
+  const scatter = parseScatter(text, { path: flags.scatter });
+  const list = flags.download
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  return inferUpgradeMode(scatter, list, { path: flags.scatter });
+}
+
 /** `nv mtk ltable plan` */
 export async function ltablePlan(
   ctx: CliContext,
   flags: LtableReadFlags & {
     from: string;
     to: string;
-    mode: string;
+    mode?: string;
+    scatter?: string;
+    download?: string;
     binRegion?: 'present' | 'empty';
     history?: string;
     storage?: 'emmc' | 'nand';
@@ -186,8 +209,10 @@ export async function ltablePlan(
     }
     history = raw as Record<string, string[]>;
   }
-  const plan = planUpgrade(oldT.table, newT.table, flags.mode as LtableUpgradeMode, {
-    binRegion: flags.binRegion ?? 'present',
+  const inferred = await scatterMode(ctx, flags);
+  const mode = (flags.mode ?? inferred?.mode) as LtableUpgradeMode;
+  const plan = planUpgrade(oldT.table, newT.table, mode, {
+    binRegion: inferred?.binRegion === 'empty' ? 'empty' : (flags.binRegion ?? 'present'),
     platform: { storage: flags.storage ?? 'emmc' },
     defaultChangeReset: flags.defaultChangeReset === true,
     ...(history !== undefined ? { history } : {}),
@@ -198,9 +223,13 @@ export async function ltablePlan(
     ok: plan.blocked.length === 0,
     actions: plan.actions,
     blocked: plan.blocked,
+    ...(inferred ? { inferred } : {}),
   };
   const human = (): string => {
-    let s = formatTable(
+    let s = inferred
+      ? `mode ${inferred.mode} (bin region ${inferred.binRegion}) from ${flags.scatter}:\n${inferred.reasons.map((r) => `  - ${r}\n`).join('')}`
+      : '';
+    s += formatTable(
       plan.actions.map((a) => [
         a.lid === null ? '-' : `0x${a.lid.toString(16).toUpperCase()}`,
         a.name,

@@ -163,7 +163,7 @@ export async function efsUnpack(
   );
 }
 
-/** Merges NV info tables, later sources winning per id (§3.6: definition < reference tree < user table). */
+/** Merges NV info tables, later sources winning per id (docs/formats/qcn.md#nv-info: definition < reference tree < user table). */
 function mergeNvInfo(...tables: (readonly NvInfoEntry[])[]): NvInfoEntry[] {
   const m = new Map<number, NvInfoEntry>();
   for (const t of tables) for (const e of t) m.set(e.id, e);
@@ -205,7 +205,7 @@ async function readNvInfo(ctx: CliContext, flags: { nvInfo?: string; reference?:
     } catch (cause) {
       throw new NvError('NV_EFS_BAD_NV_INFO', `${flags.nvInfo} is not valid JSON`, { path: flags.nvInfo, cause });
     }
-    // The user's table wins over the reference tree (§3.6).
+    // The user's table wins over the reference tree (docs/formats/qcn.md#nv-info).
     const user = parseNvInfo(json);
     const ids = new Set(user.map((e) => e.id));
     return [...out.filter((e) => !ids.has(e.id)), ...user];
@@ -316,7 +316,7 @@ export async function qcnToEfs(
   },
 ): Promise<void> {
   const { qcn, warnings: qw } = await readQcnFile(ctx, file);
-  // §3.6: the definition heuristic (or the sidecar nv compile wrote) < a reference tree < the user's table.
+  // docs/formats/qcn.md#nv-info: the definition heuristic (or the sidecar nv compile wrote) < a reference tree < the user's table.
   const base: NvInfoEntry[] = [];
   const sidecar = ctx.resolvePath(file) + NV_INFO_SIDECAR;
   if (flags.definition !== undefined) base.push(...nvInfoFromDefinition(readDefinition(ctx, flags.definition)));
@@ -361,7 +361,7 @@ export async function nvCompile(
     ...(flags.model !== undefined ? { model: flags.model } : {}),
   });
   warn(ctx, r.warnings);
-  // An output named *.xqcn gets the XML form (§2.5).
+  // An output named *.xqcn gets the XML form (docs/formats/qcn.md#stores).
   const bytes = /\.xqcn$/i.test(flags.output) ? new TextEncoder().encode(encodeXqcn(r.qcn)) : encodeQcn(r.qcn);
   await writeFileAtomic(out, bytes, { force: flags.force === true });
   // The NV sizes the definition gave, for a later `qcn to-efs` of this output (decision, README): a sidecar, since
@@ -667,7 +667,7 @@ export async function qcnDecode(
   });
 }
 
-/** `nv qcom efs to-qcn` (issue 16.4, spec §3.8) */
+/** `nv qcom efs to-qcn` (issue 16.4, docs/formats/qcn.md#efs-to-qcn) */
 export async function efsToQcn(
   ctx: CliContext,
   input: string,

@@ -94,7 +94,7 @@ export async function simMtkInit(
     personalize: flags.blank !== true,
     ...(key !== undefined ? { key } : {}),
   });
-  // --no-backup: calibrated and IMEI written, but the bin-region backup was never triggered (§2.1).
+  // --no-backup: calibrated and IMEI written, but the bin-region backup was never triggered (docs/formats/lid-table.md#partitions).
   if (flags.backup === false) device.binRegion = null;
   await saveMtkDevice(ctx.resolvePath(flags.state), device, { force: flags.force === true });
   const files = MTK_PARTITIONS.flatMap((p) =>
@@ -160,7 +160,7 @@ export async function simMtkUpgrade(
   const mode = flags.mode as LtableUpgradeMode;
   const binBefore = device.binRegion;
   const report = upgradeMtkDevice(device, to, mode, flags.firmware !== undefined ? { firmware: flags.firmware } : {});
-  // The planner is told what the device really has: a blank bin region changes rows 10/11 (§9.1).
+  // The planner is told what the device really has: a blank bin region changes rows 10/11 (docs/formats/lid-table.md#modes).
   const plan = planUpgrade(from, to, mode, {
     platform: device.platform,
     binRegion: binBefore === null ? 'empty' : 'present',

@@ -7,6 +7,7 @@ import { registerQcomFsg } from './qcom-fsg.ts';
 import { registerQcomMbn } from './qcom-mbn.ts';
 import { registerMtkLtable } from './mtk-ltable.ts';
 import { registerMtkLid } from './mtk-lid.ts';
+import { registerMtkImages } from './mtk-images.ts';
 import { registerSimMtk } from './sim-mtk.ts';
 import { registerSimQcom } from './sim-qcom.ts';
 import { registerQcomDiag, registerSimQcomDiag } from './qcom-diag.ts';
@@ -23,6 +24,7 @@ export const REGISTRARS: readonly CommandRegistrar[] = [
   registerQcomDiag,
   registerMtkLtable,
   registerMtkLid,
+  registerMtkImages,
   registerSimQcom,
   registerSimQcomDiag,
   registerSimMtk,

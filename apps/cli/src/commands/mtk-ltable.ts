@@ -92,7 +92,9 @@ export const registerMtkLtable: CommandRegistrar = (program, context) => {
         )
         .requiredOption('--from <old>', 'table of the firmware on the device (C or JSON)')
         .requiredOption('--to <new>', 'table of the new firmware (C or JSON)')
-        .addOption(new Option('--mode <mode>', 'upgrade mode').choices(MODES).makeOptionMandatory())
+        .addOption(new Option('--mode <mode>', 'upgrade mode (or --scatter)').choices(MODES))
+        .option('--scatter <file>', 'infer the mode from the firmware scatter file (MTxxxx_Android_scatter.txt)')
+        .option('--download <list>', 'with --scatter: comma-separated partitions written (default: is_download: true)')
         .addOption(
           new Option('--bin-region <state>', 'state of the nvram bin region')
             .choices(['present', 'empty'] as const)
@@ -112,5 +114,6 @@ export const registerMtkLtable: CommandRegistrar = (program, context) => {
     }),
     'nv mtk ltable plan --from old.c --to new.c --mode firmware-upgrade',
     'nv mtk ltable plan --from old.json --to new.json --mode ota --json',
+    'nv mtk ltable plan --from old.c --to new.c --scatter MT6765_Android_scatter.txt --download nvdata,md1img',
   );
 };

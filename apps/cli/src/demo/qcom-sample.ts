@@ -3,7 +3,7 @@
  * calibration-style items and a master NvSource that includes a per-band file, as vendor trees lay them out.
  */
 
-/** Definition: layouts of every item the master sets (qcom-efs.md §3.2). */
+/** Definition: layouts of every item the master sets (docs/formats/qcn.md#nvdefinition). */
 export const SAMPLE_NV_DEFINITION = `<?xml version="1.0" encoding="utf-8"?>
 <NvDefinition>
   <DataType name="uint8"><Member type="uint8" sizeOf="1"/></DataType>
@@ -22,7 +22,7 @@ export const SAMPLE_NV_DEFINITION = `<?xml version="1.0" encoding="utf-8"?>
 </NvDefinition>
 `;
 
-/** Master file: general settings plus an `xi:include` of the band file (§3.1). */
+/** Master file: general settings plus an `xi:include` of the band file (docs/formats/qcn.md#nvsource). */
 export const SAMPLE_NV_MASTER = `<?xml version="1.0" encoding="utf-8"?>
 <NvSource xmlns:xi="http://www.w3.org/2001/XInclude">
   <!-- Preferred mode: automatic (LTE/WCDMA/GSM) on NAM 0 -->

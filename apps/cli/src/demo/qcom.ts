@@ -20,7 +20,7 @@ import type { DemoRunner } from './runner.ts';
 import { SAMPLE_NV_FILES } from './qcom-sample.ts';
 
 const FLOW = 'qcom';
-/** MSM8909-class part, OEM 0, model 0 (qcom-fsg-sign.md §3.1). */
+/** MSM8909-class part, OEM 0, model 0 (docs/formats/fsg.md#ids). */
 const HW_ID = 0x0096_00e1_0000_0000n;
 /** EFS tar image type of later modem lines (SecTools `efs_tar`), version 0. */
 const SW_ID = 0x1bn;

@@ -1,0 +1,93 @@
+// Issue 17: the fast Node paths (batched streaming deflate, node:zlib CRC-32) give the bytes of the one-shot
+// encoder: same input, same fs_image.tar.gz.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bytesToHex, concatBytes } from '@nv/core';
+import { crc32, encodeEfsTar, encodeGzip, normalizeEfsPath } from '../src/index.ts';
+import { NODE_DEFLATE, gzipChunks, readEfsFolder, writeEfsImageFile } from '../src/node.ts';
+
+async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of it) parts.push(p);
+  return concatBytes(...parts);
+}
+
+let seed = 99;
+const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+const bytes = (n: number): Uint8Array => new Uint8Array(n).map(() => (rand(3) === 0 ? rand(256) : 0));
+
+describe('gzipChunks (batched, native CRC) = encodeGzip (one shot)', () => {
+  it('over many small chunks, chunks crossing the 256 KiB batch and one bigger than it', async () => {
+    const chunks = [
+      ...Array.from({ length: 3000 }, () => bytes(1 + rand(700))),
+      bytes(300 * 1024),
+      bytes(5),
+      bytes(256 * 1024),
+      bytes(256 * 1024 - 3),
+    ];
+    const whole = concatBytes(...chunks);
+    const expected = encodeGzip(whole, NODE_DEFLATE);
+    expect(bytesToHex(await collect(gzipChunks(chunks)))).toBe(bytesToHex(expected));
+    expect(bytesToHex(await collect(gzipChunks(chunks, { pad512: true })))).toBe(
+      bytesToHex(encodeGzip(whole, NODE_DEFLATE, { pad512: true })),
+    );
+    // The trailer CRC is the pure one's.
+    const out = await collect(gzipChunks(chunks));
+    expect(new DataView(out.buffer, out.byteOffset + out.length - 8).getUint32(0, true)).toBe(crc32(whole) >>> 0);
+  });
+
+  it('writeEfsImageFile streamed = in one piece = encodeGzip(encodeEfsTar) on a 2 000-file tree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nv-efs-perf-'));
+    try {
+      mkdirSync(join(dir, 'efs', 'nvm', 'num'), { recursive: true });
+      for (let i = 0; i < 2000; i++) writeFileSync(join(dir, 'efs', 'nvm', 'num', String(i)), bytes(2 + rand(120)));
+      const { tree } = await readEfsFolder(join(dir, 'efs'));
+      await writeEfsImageFile(join(dir, 'a.tar.gz'), tree, { stream: true });
+      await writeEfsImageFile(join(dir, 'b.tar.gz'), tree);
+      const expected = bytesToHex(encodeGzip(encodeEfsTar(tree).tar, NODE_DEFLATE));
+      expect(bytesToHex(readFileSync(join(dir, 'a.tar.gz')))).toBe(expected);
+      expect(bytesToHex(readFileSync(join(dir, 'b.tar.gz')))).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** normalizeEfsPath as it was before the one-pass rewrite (regular expression + split), the reference. */
+function oldNormalize(path: string): string {
+  if (!path.startsWith('/')) return 'ERR not absolute';
+  if (path === '/') return '/';
+  const p = path.endsWith('/') ? path.slice(0, -1) : path;
+  if (!/^[\x20-\x7e]*$/.test(p)) return 'ERR non-ASCII';
+  for (const part of p.slice(1).split('/')) if (part === '' || part === '.' || part === '..') return 'ERR part';
+  return p;
+}
+function newNormalize(path: string): string {
+  try {
+    return normalizeEfsPath(path);
+  } catch (e) {
+    const m = (e as Error).message;
+    return m.includes('absolute') ? 'ERR not absolute' : m.includes('non-ASCII') ? 'ERR non-ASCII' : 'ERR part';
+  }
+}
+
+describe('normalizeEfsPath (one pass) = the regular-expression version', () => {
+  it('on paths over / . a x7f é \\x1f (fast-check)', () => {
+    const path = fc
+      .array(fc.constantFrom('/', '/', '.', 'a', 'b', '\x7f', 'é', '\x1f', ' '), { maxLength: 12 })
+      .map((a) => a.join(''));
+    fc.assert(
+      fc.property(path, (p) => {
+        expect(newNormalize(p)).toBe(oldNormalize(p));
+        expect(newNormalize(`/${p}`)).toBe(oldNormalize(`/${p}`));
+      }),
+      { numRuns: FUZZ_RUNS * 10 },
+    );
+    for (const p of ['/', '/a/', '/a//b', '/./a', '/a/..', '/a/.b', '/..a', '/a/b/', '//', '/é/..'])
+      expect(newNormalize(p)).toBe(oldNormalize(p));
+  });
+});
