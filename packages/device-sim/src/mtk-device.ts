@@ -7,7 +7,7 @@
  * @module
  */
 import { NvError, bytesEqual, checkLimit, hexToBytes } from '@nv/core';
-import { lidKeyFromBytes } from '@nv/mtk-lid-file';
+import { isLidFileName, lidKeyFromBytes, parseLidFileName, type LidFileName } from '@nv/mtk-lid-file';
 import {
   LTABLE_IMEI_LIDS,
   fileIdentity,
@@ -172,7 +172,8 @@ export interface MtkLidLocation {
   readonly file: string;
 }
 
-const NAME_RE = /^([0-9A-Za-z]{4})([_ABab])(\d{3})$/;
+// LID file names are mtk-lid-file's rule (upper-case copy letters only, as MOLY writes them).
+const lidName = (file: string): LidFileName | undefined => (isLidFileName(file) ? parseLidFileName(file) : undefined);
 const has = (list: readonly string[], name: string): boolean => list.includes(name);
 
 /** Largest LID (records × size) the simulator holds: the LID file limit of docs/formats/lid-files.md#errors (16 MiB). */
@@ -511,8 +512,8 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
     for (const f of listFiles(device)) {
       const key = `${f.partition}:${f.path}`;
       const stored = device.partitions[f.partition][f.path] as MtkStoredLid;
-      const m = NAME_RE.exec(f.file);
-      const owner = m ? byPrefix.get(m[1] as string) : undefined;
+      const m = lidName(f.file);
+      const owner = m ? byPrefix.get(m.prefix) : undefined;
       const onProtect = f.partition !== 'nvdata';
       if (b && !stored.headerOk) {
         if (owner && has(owner.categories, 'IMPORTANT_L4') && onProtect)
@@ -531,10 +532,10 @@ export function bootMtkDevice(device: MtkDevice): MtkBootResult {
       }
       const mine = (locs.get(owner) as MtkLidLocation[]).some((l) => l.partition === f.partition && l.path === f.path);
       const protectedData = has(owner.categories, 'IMPORTANT') || has(owner.categories, 'IMPORTANT_L4');
-      if (protectedData && m[3] !== owner.verno) {
+      if (protectedData && m.verno !== owner.verno) {
         return stop({
           name: owner.name,
-          reason: `${key} holds ${owner.name} under VERNO ${m[3]}, the firmware wants ${owner.verno}: the modem asserts to protect IMEI/SIM-lock data (§9.4)`,
+          reason: `${key} holds ${owner.name} under VERNO ${m.verno}, the firmware wants ${owner.verno}: the modem asserts to protect IMEI/SIM-lock data (§9.4)`,
         });
       }
       if (b && onProtect && !has(owner.categories, 'IMPORTANT_L4')) {

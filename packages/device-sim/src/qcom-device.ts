@@ -4,6 +4,14 @@
  * @module
  */
 import { NvError, bytesToHex, encodeLatin1, sha256 } from '@nv/core';
+import {
+  DUMMY_ROOT_SHA256,
+  MBN_HEADER_SIZE,
+  isGzipHeader,
+  isTarHeader,
+  ramBufferFit,
+  refusesDummyRoot,
+} from '@nv/qcom-fsg-sign';
 import { deriveEfsKey, isBlank, openModemst, sealModemst, type ModemstStatus } from './qcom-cipher.ts';
 import {
   QCOM_EFS_MODES,
@@ -35,7 +43,7 @@ export const QCOM_DEFAULT_PARTITION_SIZE = 0x180000;
  * The modem's default (dummy) root: the public QDST root, refused unless `allowDummyKey` (docs/formats/fsg.md#modem-checks step 3).
  * @example createQcomDevice({ trust: { rootHash: QCOM_DUMMY_ROOT_HASH, hwId: 0n, swId: 0n } }) // refuses every golden copy
  */
-export const QCOM_DUMMY_ROOT_HASH = 'd58522cd602a501c3a798d201533ae31f924272b0b76f159fe81753b5fcfce60';
+export const QCOM_DUMMY_ROOT_HASH: string = DUMMY_ROOT_SHA256;
 
 /** The modem software build: its FSG trust constants and its MCFG family. JSON-ready (ids as `0x…` hex strings). */
 export interface QcomModemBuild {
@@ -397,17 +405,8 @@ export function efsEntries(efs: QcomEfs): QcomTarEntry[] {
 }
 
 function payloadKind(code: Uint8Array): 'gzip' | 'tar' | undefined {
-  // docs/formats/fsg.md#modem-checks step 18: gzip = 1F 8B, method 8, reserved flag bits 5–7 clear; tar = a header whose checksum holds.
-  if (code.length >= 4 && code[0] === 0x1f && code[1] === 0x8b)
-    return code[2] === 8 && ((code[3] as number) & 0xe0) === 0 ? 'gzip' : undefined;
-  if (code.length < 512 || code[0] === 0) return undefined;
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : (code[i] as number);
-  const field = new TextDecoder('latin1')
-    .decode(code.subarray(148, 156))
-    .replace(/[\0 ]+/g, ' ')
-    .trim();
-  return /^[0-7]+$/.test(field) && parseInt(field, 8) === sum ? 'tar' : undefined;
+  // docs/formats/fsg.md#modem-checks step 18, the checks of `@nv/qcom-fsg-sign` (its verifySignedImage runs the same ones).
+  return isGzipHeader(code) ? 'gzip' : isTarHeader(code) ? 'tar' : undefined;
 }
 
 // NV_EFS codes that are an assertion / fatal error in the modem's untar (docs/formats/efs-tar.md#pitfalls #3–#5, #10), not a clean refusal.
@@ -511,7 +510,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   }
   if (!authenticated) {
     // docs/formats/fsg.md#modem-checks step 3: the configured root is the public dummy key.
-    if (state.build.rootHash === QCOM_DUMMY_ROOT_HASH && !state.build.allowDummyKey) {
+    if (refusesDummyRoot(state.build.rootHash, state.build.allowDummyKey)) {
       checks.push({
         name: 'dummy-root',
         ok: false,
@@ -550,14 +549,13 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   }
 
   // docs/formats/fsg.md#modem-checks step 17: code offset + code_size < buf_size (strict), buf_size = GOLDEN_RAM_SIZE − 512.
-  const code = located.mbn.subarray(40, 40 + located.codeSize);
+  const code = located.mbn.subarray(MBN_HEADER_SIZE, MBN_HEADER_SIZE + located.codeSize);
   if (state.build.goldenRamSize > 0) {
-    const buf = state.build.goldenRamSize - 512;
-    const ok = 40 + located.codeSize < buf;
+    const { ok, buffer: buf } = ramBufferFit(located.codeSize, state.build.goldenRamSize);
     checks.push({
       name: 'size',
       ok,
-      detail: `40 + ${located.codeSize} ${ok ? '<' : '≥'} ${buf}`,
+      detail: `${MBN_HEADER_SIZE} + ${located.codeSize} ${ok ? '<' : '≥'} ${buf}`,
       ...(ok ? {} : { code: 'NV_FSG_TOO_LARGE' }),
     });
     if (!ok)

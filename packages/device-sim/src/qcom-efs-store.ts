@@ -5,9 +5,10 @@
  * @module
  */
 import { ByteReader, ByteWriter, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
+import { DEFAULT_MODES, NV_ITEM_PATH_RE, type EfsEntryType } from '@nv/qcom-efs';
 
 /** Kind of an EFS node (docs/formats/efs-tar.md#paths: item files carry the `S_IFITM` type bits 0160000). */
-export type QcomEfsKind = 'item' | 'file' | 'dir' | 'symlink';
+export type QcomEfsKind = EfsEntryType;
 
 /** One node of the simulated EFS. */
 export interface QcomEfsNode {
@@ -25,15 +26,10 @@ export interface QcomEfsNode {
 export type QcomEfs = Map<string, QcomEfsNode>;
 
 /**
- * Default modes per kind (docs/formats/efs-tar.md#paths).
+ * Default modes per kind (docs/formats/efs-tar.md#paths): `@nv/qcom-efs`'s `DEFAULT_MODES`.
  * @example QCOM_EFS_MODES.item.toString(8) // '160777'
  */
-export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = Object.freeze({
-  item: 0o160777,
-  file: 0o100777,
-  dir: 0o40777,
-  symlink: 0o120777,
-});
+export const QCOM_EFS_MODES: Readonly<Record<QcomEfsKind, number>> = DEFAULT_MODES;
 
 /**
  * An EFS holding only `/`.
@@ -78,24 +74,16 @@ export function efsDelete(efs: QcomEfs, path: string): boolean {
   return efs.delete(path);
 }
 
-/**
- * The EFS path of a legacy NV item (docs/formats/efs-tar.md#paths): `/nvm/num/<id>[_<k>]`, `/nvm/context<n>/<id>[_<k>]` for subscription n ≥ 1.
- * @example nvItemPath(10, 1, 1) // '/nvm/context1/10_1'
- */
-export function nvItemPath(id: number, index = 0, subscription = 0): string {
-  const base = subscription === 0 ? '/nvm/num/' : `/nvm/context${subscription}/`;
-  return `${base}${id}${index > 0 ? `_${index}` : ''}`;
-}
+/** The EFS path of a legacy NV item: owned by `@nv/qcom-efs` (re-exported for the simulator's API). */
+export { nvItemPath } from '@nv/qcom-efs';
 
 /**
  * Key of an NV item in reports: `"<id>"`, `"<id>_<k>"`, with `"@<sub>"` for subscription ≥ 1; RFNV ids ≥ 20000 too.
  * @example nvKeyOfPath('/nv/item_files/rfnv/00024997') // '24997'
  */
 export function nvKeyOfPath(path: string): string | undefined {
-  let m = /^\/nvm\/num\/(\d+)(_\d+)?$/.exec(path);
-  if (m) return `${m[1]}${m[2] ?? ''}`;
-  m = /^\/nvm\/context(\d+)\/(\d+)(_\d+)?$/.exec(path);
-  if (m) return `${m[2]}${m[3] ?? ''}@${m[1]}`;
+  let m = NV_ITEM_PATH_RE.exec(path);
+  if (m) return `${m[2]}${m[3] !== undefined ? `_${m[3]}` : ''}${m[1] !== undefined ? `@${m[1]}` : ''}`;
   m = /^\/nv\/item_files\/rfnv\/(\d{8})$/.exec(path);
   if (m) return String(Number(m[1]));
   return undefined;

@@ -8,13 +8,10 @@ import { NvError, bytesEqual, bytesToHex, hexToBytes } from '@nv/core';
 import { efsDelete, efsWrite, nvItemPath, type QcomEfs } from './qcom-efs-store.ts';
 import { syncEfs, type QcomDevice } from './qcom-device.ts';
 import type { QcomSimErrorCode } from './errors-qcom.ts';
+import { MCFG_ATTR } from '@nv/qcom-mbn';
 
-/**
- * Attribute bits (docs/formats/mcfg.md#attributes).
- * @example (item.attrib & MCFG_ATTR.W) !== 0 // write-once
- */
-export const MCFG_ATTR: Readonly<{ C: 0x01; M: 0x02; W: 0x04; R: 0x08; S: 0x10; I: 0x20; D: 0x40; U: 0x80 }> =
-  Object.freeze({ C: 0x01, M: 0x02, W: 0x04, R: 0x08, S: 0x10, I: 0x20, D: 0x40, U: 0x80 } as const);
+/** Attribute bits (docs/formats/mcfg.md#attributes): owned by `@nv/qcom-mbn`, re-exported for the simulator's API. */
+export { MCFG_ATTR } from '@nv/qcom-mbn';
 /**
  * Stored version meaning "apply in restore-factory mode" (docs/formats/mcfg.md#version).
  * @example markRestoreFactory(dev, 1) // stores MCFG_RESTORE_FACTORY_VERSION

@@ -224,6 +224,15 @@ describe('download-only: RESERVE_BACKWARD migrates a user item across a VERNO bu
     expect(r.reset).toContain('NVRAM_EF_SMS_SETTING_LID');
     expect(d.partitions.nvdata['md/NVRAM/NVD_DATA/MP2A_001']).toBeDefined();
   });
+
+  it('a file name with a lower-case copy letter is no LID file (mtk-lid-file parseLidFileName, issue 20.3)', () => {
+    // MOLY writes upper-case copy letters; `MP0Ba009` would otherwise claim the IMEI LID under another VERNO and assert.
+    const d = createMtkDevice(sampleLtable('moly-a'));
+    d.partitions.nvdata['md/NVRAM/NVD_IMEI/MP0Ba009'] = d.partitions.nvdata['md/NVRAM/NVD_IMEI/MP0B_001']!;
+    const r = upgradeMtkDevice(d, sampleLtable('moly-a'), 'download-only');
+    expect(r.asserted).toBeUndefined();
+    expect(r.orphans).toContain('nvdata:md/NVRAM/NVD_IMEI/MP0Ba009');
+  });
 });
 
 describe('VERNO reused (row 16)', () => {

@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvError, hexToBytes } from '@nv/core';
+import { NvError, encodeLatin1, hexToBytes } from '@nv/core';
+import { DUMMY_ROOT_SHA256, isGzipHeader, isTarHeader, tarHeaderSum } from '@nv/qcom-fsg-sign';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
+  QCOM_DUMMY_ROOT_HASH,
   QCOM_ONLINE_RUNTIME_PATHS,
   backupQcn,
   bootQcom,
@@ -157,6 +159,37 @@ describe('first boot from the golden copy (qcom-fsg-sign.md §4)', () => {
     );
     expect(bootQcom(dev)).toMatchObject({ crashed: true, error: { code: 'NV_FSG_PAYLOAD_FORMAT' } });
     expect(bootQcom(dev).crashed).toBe(true);
+  });
+
+  it('runs step 18 with the checks of @nv/qcom-fsg-sign, so the simulator and `fsg verify` agree (issue 20.3)', () => {
+    // A tar header whose checksum field starts with NUL, and a gzip header cut to 9 bytes: both refused by the verifier.
+    const tar = new Uint8Array(1024);
+    tar.set(encodeLatin1('a.txt'), 0);
+    tar.set(encodeLatin1('0000644\0'), 100);
+    tar[156] = 0x30;
+    tar.set(encodeLatin1(`\0${tarHeaderSum(tar).toString(8).padStart(6, '0')}\0`), 148);
+    const gz9 = Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0);
+    for (const code of [tar, gz9]) {
+      expect(isTarHeader(code) || isGzipHeader(code)).toBe(false);
+      const dev = device();
+      flashPartition(
+        dev,
+        'fsg',
+        fakeImg(fakeMbn([], { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, { rawCode: code })),
+      );
+      expect(bootQcom(dev)).toMatchObject({
+        crashed: true,
+        error: { code: 'NV_FSG_PAYLOAD_FORMAT', check: 'payload' },
+      });
+    }
+  });
+
+  it('refuses the dummy root whatever its letter case, as verifySignedImage does (issue 20.3)', () => {
+    const dev = device({ trust: { ...trust, rootHash: DUMMY_ROOT } });
+    flashPreload(dev, PRELOAD, { rootHash: DUMMY_ROOT, hwId: HW_ID, swId: 0n });
+    dev.state.build.rootHash = DUMMY_ROOT.toUpperCase();
+    expect(QCOM_DUMMY_ROOT_HASH).toBe(DUMMY_ROOT_SHA256);
+    expect(bootQcom(dev).error).toMatchObject({ code: 'NV_FSG_DUMMY_ROOT', check: 'dummy-root' });
   });
 });
 

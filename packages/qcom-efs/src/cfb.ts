@@ -21,6 +21,14 @@ export interface CfbWriteOptions {
 }
 
 const SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/**
+ * True when `bytes` start with the 8-byte compound-file signature `D0 CF 11 E0 A1 B1 1A E1` (docs/formats/qcn.md#read-write): a QCN.
+ * @example hasCfbSignature(qcnBytes) // true
+ */
+export function hasCfbSignature(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
+}
 const FREESECT = 0xffffffff;
 const ENDOFCHAIN = 0xfffffffe;
 const FATSECT = 0xfffffffd;
@@ -232,7 +240,7 @@ export function encodeCfb(entries: readonly CfbEntry[], options: CfbWriteOptions
 export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits> } = {}): CfbEntry[] {
   const limits = resolveLimits(options.limits);
   enforceLimit(limits, 'maxInputBytes', bytes.length);
-  if (bytes.length < 512 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
+  if (bytes.length < 512 || !hasCfbSignature(bytes)) {
     throw new NvError(
       'NV_EFS_BAD_QCN_SIGNATURE',
       'not a QCN: the compound-file signature D0 CF 11 E0 A1 B1 1A E1 is missing',

@@ -4,6 +4,7 @@
  * @module
  */
 import { NvError, checkLimit } from '@nv/core';
+import { hasGzipMagic } from '@nv/qcom-fsg-sign';
 import type { EfsWarning } from './tree.ts';
 
 /** Raw deflate (RFC 1951) provided by the host: node:zlib in Node, pako in browsers. */
@@ -110,12 +111,12 @@ export function decodeGzip(
     throw new NvError('NV_EFS_BAD_GZIP_HEADER', msg, { offset: base + at });
   };
   if (bytes.length < 18) {
-    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) bad('not a gzip file (no 1F 8B)', 0);
+    if (!hasGzipMagic(bytes)) bad('not a gzip file (no 1F 8B)', 0);
     throw new NvError('NV_TRUNCATED', `a gzip member needs at least 18 bytes, the file has ${bytes.length}`, {
       offset: base + bytes.length,
     });
   }
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) bad('not a gzip file (no 1F 8B)', 0);
+  if (!hasGzipMagic(bytes)) bad('not a gzip file (no 1F 8B)', 0);
   if (bytes[2] !== 8) bad(`gzip compression method ${bytes[2]} is not 8 (deflate); the modem refuses it (§5 #10)`, 2);
   const flg = bytes[3] as number;
   if ((flg & 0xe0) !== 0)
@@ -178,7 +179,7 @@ export function decodeGzip(
   const memberBytes = end + 8;
   if (memberBytes < bytes.length) {
     const zero = bytes.subarray(memberBytes).every((b) => b === 0);
-    const second = bytes[memberBytes] === 0x1f && bytes[memberBytes + 1] === 0x8b;
+    const second = hasGzipMagic(bytes, memberBytes);
     warnings.push({
       code: 'NV_EFS_GZIP_TRAILING_DATA',
       message: `${bytes.length - memberBytes} bytes after the gzip member are ignored${second ? ' (a second gzip member: only the first is read)' : zero ? ' (zero padding)' : ' (normal for device dumps, padded to 512 B)'}`,

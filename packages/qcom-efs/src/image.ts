@@ -4,9 +4,17 @@
  * @module
  */
 import { NvError, sha256Hex } from '@nv/core';
-import { detectSignedImage, unwrapSignedImage } from '@nv/qcom-fsg-sign';
+import {
+  detectSignedImage,
+  elfLayout,
+  elfProgramHeader,
+  hasElfMagic,
+  hasGzipMagic,
+  isTarHeader,
+  unwrapSignedImage,
+} from '@nv/qcom-fsg-sign';
 import { decodeGzip, type DeflateBackend, type GunzipOptions } from './gzip.ts';
-import { TAR_BLOCK, tarToEfsTree, type TarDecodeOptions, type TarMember } from './tar.ts';
+import { tarToEfsTree, type TarDecodeOptions, type TarMember } from './tar.ts';
 import type { EfsEntryType, EfsTree, EfsWarning } from './tree.ts';
 
 /** A signed-container unwrapper: returns the code (the tar.gz) inside an `.mbn`/`.img`/`fsg` dump, or `undefined` when `bytes` is none of them. */
@@ -63,35 +71,26 @@ function findElfPayload(b: Uint8Array, base: number): { bytes: Uint8Array; offse
   };
   const is64 = b[4] === 2;
   if ((b[4] !== 1 && b[4] !== 2) || b[5] !== 1) none('only little-endian ELF32/ELF64 is read');
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const need = (at: number, n: number): void => {
     if (at + n > b.length)
       throw new NvError('NV_TRUNCATED', 'the ELF header runs past the end of the file', { offset: base + b.length });
   };
   need(0, is64 ? 64 : 52);
-  const phoff = is64 ? Number(v.getBigUint64(32, true)) : v.getUint32(28, true);
-  const phentsize = v.getUint16(is64 ? 54 : 42, true);
-  const phnum = v.getUint16(is64 ? 56 : 44, true);
+  const layout = elfLayout(b);
+  const { phoff, phentsize, phnum } = layout;
   if (phnum > 256 || phentsize < (is64 ? 56 : 32)) none(`${phnum} program headers of ${phentsize} bytes`);
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
     need(at, phentsize);
-    if (v.getUint32(at, true) !== 1) continue; // PT_LOAD
-    const off = is64 ? Number(v.getBigUint64(at + 8, true)) : v.getUint32(at + 4, true);
-    const size = is64 ? Number(v.getBigUint64(at + 32, true)) : v.getUint32(at + 16, true);
+    const ph = elfProgramHeader(b, layout, i);
+    if (ph.type !== 1) continue; // PT_LOAD
+    const off = ph.offset;
+    const size = ph.fileSize;
     if (off + size > b.length || size === 0) continue;
     const seg = b.subarray(off, off + size);
-    if ((seg[0] === 0x1f && seg[1] === 0x8b) || isTarHeader(seg)) return { bytes: seg, offset: off };
+    if (hasGzipMagic(seg) || isTarHeader(seg)) return { bytes: seg, offset: off };
   }
   return none('no PT_LOAD segment holds a gzip or tar payload');
-}
-
-function isTarHeader(b: Uint8Array): boolean {
-  if (b.length < TAR_BLOCK || b[0] === 0) return false;
-  let sum = 0;
-  for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (b[i] as number);
-  const field = String.fromCharCode(...b.subarray(148, 156)).replace(/[\0 ]/g, '');
-  return /^[0-7]+$/.test(field) && parseInt(field, 8) === sum;
 }
 
 /**
@@ -125,7 +124,7 @@ function payloadToImage(
 ): EfsImage {
   let tar: Uint8Array;
   let tarBase = base;
-  if (view[0] === 0x1f && view[1] === 0x8b) {
+  if (hasGzipMagic(view)) {
     chain.push('gzip');
     const gz = decodeGzip(view, backend, { ...options, baseOffset: base });
     for (const w of gz.warnings) warnings.push(w);
@@ -133,7 +132,7 @@ function payloadToImage(
     tarBase = 0; // offsets inside a decompressed tar are tar offsets (docs/formats/qcn.md#validation)
   } else if (isTarHeader(view)) {
     tar = view;
-  } else if (view.length > 0 && view[0] === 0x7f && view[1] === 0x45 && view[2] === 0x4c && view[3] === 0x46) {
+  } else if (hasElfMagic(view)) {
     // ELF-wrapped (newer SoCs, docs/formats/efs-tar.md#unwrap (5), inferred): the first PT_LOAD segment holding a gzip or tar.
     const seg = findElfPayload(view, base);
     chain.push('elf');

@@ -42,7 +42,9 @@ export { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
 export { repackHostEntries } from './repack.ts';
 export type { HostTarEntry, RepackOptions, RepackRepair, RepairKind } from './repack.ts';
 export type { EfsManifest, ManifestEntry } from './manifest.ts';
-export { compareCfbNames, decodeCfb, encodeCfb } from './cfb.ts';
+export { compareCfbNames, decodeCfb, encodeCfb, hasCfbSignature } from './cfb.ts';
+export { sniffContainer } from './sniff.ts';
+export type { ContainerKind } from './sniff.ts';
 export type { CfbEntry, CfbWriteOptions } from './cfb.ts';
 export {
   EFS_BACKUP_HEADER,
@@ -58,6 +60,7 @@ export {
 } from './qcn.ts';
 export type { Qcn, QcnEfsFile, QcnItem, QcnPropertyInfo, QcnStore, QcnWriteOptions } from './qcn.ts';
 export { efsTreeToQcn, nvInfoFromTree, parseNvInfo, qcnToEfsTree } from './qcn-efs.ts';
+export { NV_ITEM_PATH_RE, nvItemPath } from './nv-path.ts';
 export type { EfsToQcnOptions, NvInfoEntry, QcnToEfsOptions } from './qcn-efs.ts';
 export { MAX_XML_BYTES, XINCLUDE_NS, joinPath, loadXml, parseXml, resolveCaseInsensitive } from './xml.ts';
 export type { XmlElement, XmlResolver } from './xml.ts';

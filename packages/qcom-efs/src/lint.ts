@@ -4,6 +4,7 @@
  * @module
  */
 import { NvError, encodeLatin1 } from '@nv/core';
+import { NV_ITEM_PATH_RE, nvItemPath } from './nv-path.ts';
 import type { CfbEntry } from './cfb.ts';
 import type { NvDefinition } from './compile.ts';
 import type { NvInfoEntry } from './qcn-efs.ts';
@@ -102,8 +103,6 @@ function isRuntimePath(p: string, options: Pick<LintOptions, 'runtimePaths'>): b
   return [...RUNTIME_PATHS, ...(options.runtimePaths ?? [])].some((r) => (r.endsWith('/') ? p.startsWith(r) : p === r));
 }
 
-const NUM_RE = /^\/nvm\/(?:num|context\d{1,2})\/(\d{1,5})(?:_\d{1,3})?$/;
-
 function factoryName(id: number, options: LintOptions): string | undefined {
   return FACTORY_NV_IDS[id] ?? (options.factoryIds?.includes(id) === true ? 'factory data' : undefined);
 }
@@ -175,9 +174,9 @@ export function lintEfsTree(tree: EfsTree, options: LintOptions = {}): { ok: boo
         path: p,
         message: `${p} is ${size} bytes; RFNV holds at most 8192 (§5 #16)`,
       });
-    const m = NUM_RE.exec(p);
+    const m = NV_ITEM_PATH_RE.exec(p);
     if (m !== null && e.data !== undefined) {
-      const id = Number(m[1]);
+      const id = Number(m[2]);
       const f = factoryName(id, options);
       if (f !== undefined)
         findings.push({
@@ -234,7 +233,7 @@ export function lintEfsTree(tree: EfsTree, options: LintOptions = {}): { ok: boo
 
 /** Where a numbered record lives as an EFS file (`/nvm/num/<id>`, `/nvm/context<n>/<id>`). */
 function recordPath(id: number, subscription: number): string {
-  return subscription === 0 ? `/nvm/num/${id}` : `/nvm/context${subscription}/${id}`;
+  return nvItemPath(id, 0, subscription);
 }
 
 /**
@@ -311,9 +310,9 @@ type StripOptions = Pick<LintOptions, 'factoryIds' | 'runtimeIds' | 'runtimePath
 
 /** Why an EFS path is stripped (undefined: kept). */
 function stripPathReason(p: string, options: StripOptions): string | undefined {
-  const m = NUM_RE.exec(p);
+  const m = NV_ITEM_PATH_RE.exec(p);
   if (m !== null) {
-    const r = stripIdReason(Number(m[1]), options);
+    const r = stripIdReason(Number(m[2]), options);
     if (r !== undefined) return r;
   }
   return isRuntimePath(p, options) ? 'runtime state' : undefined;

@@ -3,6 +3,7 @@
  * @module
  */
 import { NvError, decodeLatin1 } from '@nv/core';
+import { NV_ITEM_PATH_RE, nvItemPath } from './nv-path.ts';
 import { QCN_PAYLOAD_BYTES, QCN_STORES, type Qcn, type QcnEfsFile, type QcnItem, type QcnStore } from './qcn.ts';
 import {
   DEFAULT_MODES,
@@ -55,8 +56,6 @@ export function parseNvInfo(json: unknown): NvInfoEntry[] {
   return out;
 }
 
-const NUM_RE = /^\/nvm\/(?:num|context(\d{1,2}))\/(\d{1,5})(?:_(\d{1,3}))?$/;
-
 /**
  * NV info from a reference tree of the same build (docs/formats/qcn.md#nv-info source (2)): file sizes; a `_k` file proves arraySize > k.
  * @example nvInfoFromTree(tree).find((e) => e.id === 10)
@@ -64,7 +63,7 @@ const NUM_RE = /^\/nvm\/(?:num|context(\d{1,2}))\/(\d{1,5})(?:_(\d{1,3}))?$/;
 export function nvInfoFromTree(tree: EfsTree): NvInfoEntry[] {
   const map = new Map<number, { size: number; arraySize: number }>();
   for (const e of tree.entries) {
-    const m = NUM_RE.exec(e.path);
+    const m = NV_ITEM_PATH_RE.exec(e.path);
     if (m === null || e.data === undefined) continue;
     const id = Number(m[2]);
     if (id > 65535) continue;
@@ -103,13 +102,13 @@ export function qcnToEfsTree(qcn: Qcn, options: QcnToEfsOptions = {}): { tree: E
     files.set(path, { path, type: t, mode: DEFAULT_MODES[t], uid: 0, gid: 0, mtime, data });
   };
   for (const item of qcn.items) {
-    const dir = item.subscription === 0 ? '/nvm/num' : `/nvm/context${item.subscription}`;
+    const at = (k: number): string => nvItemPath(item.id, k, item.subscription);
     const e = info.get(item.id);
     if (e === undefined) {
       const message = `NV ${item.id}: its internal size is unknown, so /nvm/num/${item.id} cannot be written (a wrong size makes the modem delete it, §5 #1). Give sizes with --nv-info <sizes.json> or a reference tree of the same build`;
       if (options.skipUnknown !== true)
-        throw new NvError('NV_EFS_NV_INFO_MISSING', message, { path: `${dir}/${item.id}`, data: { id: item.id } });
-      warnings.push({ code: 'NV_EFS_NV_INFO_MISSING', message: `${message}; skipped`, path: `${dir}/${item.id}` });
+        throw new NvError('NV_EFS_NV_INFO_MISSING', message, { path: at(0), data: { id: item.id } });
+      warnings.push({ code: 'NV_EFS_NV_INFO_MISSING', message: `${message}; skipped`, path: at(0) });
       continue;
     }
     if (e.arraySize > 0) {
@@ -118,23 +117,23 @@ export function qcnToEfsTree(qcn: Qcn, options: QcnToEfsOptions = {}): { tree: E
         warnings.push({
           code: 'NV_EFS_XML_INDEX_MISMATCH',
           message: `NV ${item.id}: record index ${item.index} differs from payload index ${k}; the payload wins`,
-          path: `${dir}/${item.id}`,
+          path: at(0),
         });
       if (k >= e.arraySize)
         throw new NvError(
           'NV_EFS_NV_INDEX_RANGE',
           `NV ${item.id}: index ${k} is not below its array size ${e.arraySize}`,
-          { path: `${dir}/${item.id}_${k}`, data: { id: item.id, index: k } },
+          { path: at(k), data: { id: item.id, index: k } },
         );
-      put(k === 0 ? `${dir}/${item.id}` : `${dir}/${item.id}_${k}`, padded(item.payload).slice(1, 1 + e.size), 'item');
+      put(at(k), padded(item.payload).slice(1, 1 + e.size), 'item');
     } else {
       if (item.index !== 0)
         warnings.push({
           code: 'NV_EFS_XML_INDEX_MISMATCH',
           message: `NV ${item.id} is not indexed but its record index is ${item.index}`,
-          path: `${dir}/${item.id}`,
+          path: at(0),
         });
-      put(`${dir}/${item.id}`, padded(item.payload).slice(0, e.size), 'item');
+      put(at(0), padded(item.payload).slice(0, e.size), 'item');
     }
   }
   for (const store of QCN_STORES) {
@@ -204,7 +203,7 @@ export function efsTreeToQcn(tree: EfsTree, options: EfsToQcnOptions = {}): { qc
   const info = new Map((options.nvInfo ?? []).map((e) => [e.id, e]));
   const indexed = new Set<number>();
   for (const e of tree.entries) {
-    const m = NUM_RE.exec(e.path);
+    const m = NV_ITEM_PATH_RE.exec(e.path);
     if (m?.[3] !== undefined) indexed.add(Number(m[2]));
   }
   const conf = new Set<string>();
@@ -227,7 +226,7 @@ export function efsTreeToQcn(tree: EfsTree, options: EfsToQcnOptions = {}): { qc
       (e.path.startsWith('/nv/item_store/') && e.path.endsWith('.bl'))
     )
       continue;
-    const m = NUM_RE.exec(e.path);
+    const m = NV_ITEM_PATH_RE.exec(e.path);
     if (m !== null && Number(m[2]) <= 65535) {
       const sub = m[1] === undefined ? 0 : Number(m[1]);
       const id = Number(m[2]);

@@ -4,6 +4,7 @@
  * @module
  */
 import { NvError, encodeLatin1, decodeLatin1, resolveLimits, enforceLimit, type Limits } from '@nv/core';
+import { tarHeaderSum } from '@nv/qcom-fsg-sign';
 import {
   DEVICE_MTIME,
   MAX_ITEM_BYTES,
@@ -107,9 +108,7 @@ function writeTarHeader(h: Uint8Array, entry: EfsEntry, format: TarFormat): void
     putString(h, 257, 'ustar\u0000' + '00');
     if (prefix !== undefined) h.set(prefix, 345);
   }
-  h.fill(0x20, 148, 156);
-  let sum = 0;
-  for (let i = 0; i < TAR_BLOCK; i++) sum += h[i] as number;
+  const sum = tarHeaderSum(h);
   putString(h, 148, `${octal(sum, 6, 'checksum', entry.path)}\0 `);
 }
 
@@ -353,8 +352,7 @@ export function decodeTar(
     enforceLimit(limits, 'maxEntries', members.length + 1, { offset: base + at });
     const h = tar.subarray(at, at + TAR_BLOCK);
     const stored = parseOctal(h, 148, 8, 'checksum', base + at);
-    let sum = 0;
-    for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : (h[i] as number);
+    const sum = tarHeaderSum(h);
     if (sum !== stored) {
       throw new NvError(
         'NV_EFS_BAD_TAR_CHECKSUM',

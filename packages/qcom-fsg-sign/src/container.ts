@@ -322,16 +322,6 @@ export function detectSignedImage(bytes: Uint8Array): SignedImageContainer | und
   return looksLikeMbn(bytes, 0) ? 'mbn' : undefined;
 }
 
-function u32be(bytes: Uint8Array, at: number): number {
-  return (
-    (((bytes[at] as number) << 24) |
-      ((bytes[at + 1] as number) << 16) |
-      ((bytes[at + 2] as number) << 8) |
-      (bytes[at + 3] as number)) >>>
-    0
-  );
-}
-
 /**
  * True when a ustar/v7 tar header at 0 has a valid checksum (docs/formats/fsg.md#recognise row 5, docs/formats/fsg.md#modem-checks step 18).
  * @example
@@ -343,9 +333,29 @@ export function isTarHeader(bytes: Uint8Array): boolean {
     .replace(/[\0 ]+$/, '')
     .trim();
   if (!/^[0-7]{1,8}$/.test(text)) return false;
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : (bytes[i] as number);
-  return sum === parseInt(text, 8);
+  return tarHeaderSum(bytes) === parseInt(text, 8);
+}
+
+/**
+ * The checksum of the 512-byte tar header at `at`: the byte sum with the checksum field (148–155) counted as spaces.
+ * The one implementation of the rule: the tar writer and reader of `@nv/qcom-efs` and the device simulator call it.
+ * @example
+ * tarHeaderSum(new Uint8Array(512)) // 256 (eight spaces)
+ */
+export function tarHeaderSum(bytes: Uint8Array, at = 0): number {
+  let sum = 256; // 8 × 0x20 for the checksum field
+  for (let i = at; i < at + 148; i++) sum += bytes[i] as number;
+  for (let i = at + 156; i < at + 512; i++) sum += bytes[i] as number;
+  return sum;
+}
+
+/**
+ * True when `bytes[at]`, `bytes[at + 1]` are the gzip magic `1F 8B` (RFC 1952); nothing else is checked.
+ * @example
+ * hasGzipMagic(Uint8Array.of(0x1f, 0x8b)) // true
+ */
+export function hasGzipMagic(bytes: Uint8Array, at = 0): boolean {
+  return bytes[at] === 0x1f && bytes[at + 1] === 0x8b;
 }
 
 /**
@@ -354,31 +364,84 @@ export function isTarHeader(bytes: Uint8Array): boolean {
  * isGzipHeader(hexToBytes('1f8b08000000000000ff')) // true
  */
 export function isGzipHeader(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 10 &&
-    bytes[0] === 0x1f &&
-    bytes[1] === 0x8b &&
-    bytes[2] === 8 &&
-    ((bytes[3] as number) & 0xe0) === 0
-  );
+  return bytes.length >= 10 && hasGzipMagic(bytes) && bytes[2] === 8 && ((bytes[3] as number) & 0xe0) === 0;
+}
+
+/**
+ * True when `bytes` start with the ELF magic `7F 45 4C 46`.
+ * @example hasElfMagic(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46)) // true
+ */
+export function hasElfMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+}
+
+/** Where the program-header table of an ELF file is (from its ELF header); see {@link elfLayout}. */
+export interface ElfLayout {
+  /** `EI_CLASS` = 2 (ELF64); anything else is read as ELF32. */
+  is64: boolean;
+  /** `e_phoff`, `e_phentsize`, `e_phnum`. */
+  phoff: number;
+  phentsize: number;
+  phnum: number;
+}
+
+/** One program header; see {@link elfProgramHeader}. */
+export interface ElfProgramHeader {
+  /** `p_type` (0 = PT_NULL, 1 = PT_LOAD). */
+  type: number;
+  /** `p_flags` (Qualcomm keeps the segment kind in bits 24–26: 2 = hash segment). */
+  flags: number;
+  /** `p_offset`, `p_filesz`. */
+  offset: number;
+  fileSize: number;
+}
+
+/**
+ * Reads `e_phoff`/`e_phentsize`/`e_phnum` of a little-endian ELF32/ELF64 header. The one ELF program-header walk of
+ * the FSG side: this package (MBN version of an ELF image) and `@nv/qcom-efs` (ELF-wrapped EFS images) call it;
+ * callers check `EI_DATA`, the header length and their own limits. `@nv/qcom-mbn` keeps its strict ELF32 reader.
+ * @throws RangeError when `bytes` is shorter than the ELF header
+ * @example
+ * const l = elfLayout(bytes); for (let i = 0; i < l.phnum; i++) elfProgramHeader(bytes, l, i)
+ */
+export function elfLayout(bytes: Uint8Array): ElfLayout {
+  const is64 = bytes[4] === 2;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    is64,
+    phoff: is64 ? Number(dv.getBigUint64(32, true)) : dv.getUint32(28, true),
+    phentsize: dv.getUint16(is64 ? 54 : 42, true),
+    phnum: dv.getUint16(is64 ? 56 : 44, true),
+  };
+}
+
+/**
+ * Program header `i` of a little-endian ELF32/ELF64 file (`e_phoff + i × e_phentsize`).
+ * @throws RangeError when the header runs past the end of `bytes`
+ * @example elfProgramHeader(bytes, elfLayout(bytes), 0).type // 6 (PT_PHDR) or 0 (PT_NULL) …
+ */
+export function elfProgramHeader(bytes: Uint8Array, layout: ElfLayout, i: number): ElfProgramHeader {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const p = layout.phoff + i * layout.phentsize;
+  const is64 = layout.is64;
+  return {
+    type: dv.getUint32(p, true),
+    flags: dv.getUint32(is64 ? p + 4 : p + 24, true),
+    offset: is64 ? Number(dv.getBigUint64(p + 8, true)) : dv.getUint32(p + 4, true),
+    fileSize: is64 ? Number(dv.getBigUint64(p + 32, true)) : dv.getUint32(p + 16, true),
+  };
 }
 
 function elfMbnVersion(bytes: Uint8Array): number | undefined {
   // ELF32/64 LE: find the PT_NULL program header whose (p_flags>>24)&7 = 2 (hash segment); MBN version at +4 of its data.
   try {
-    const is64 = bytes[4] === 2;
-    const le = bytes[5] === 1;
-    if (!le) return undefined;
+    if (bytes[5] !== 1) return undefined;
+    const layout = elfLayout(bytes);
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const phoff = is64 ? Number(dv.getBigUint64(32, true)) : dv.getUint32(28, true);
-    const phentsize = dv.getUint16(is64 ? 54 : 42, true);
-    const phnum = Math.min(dv.getUint16(is64 ? 56 : 44, true), 64);
+    const phnum = Math.min(layout.phnum, 64);
     for (let i = 0; i < phnum; i++) {
-      const p = phoff + i * phentsize;
-      const type = dv.getUint32(p, true);
-      const flags = dv.getUint32(is64 ? p + 4 : p + 24, true);
-      const off = is64 ? Number(dv.getBigUint64(p + 8, true)) : dv.getUint32(p + 4, true);
-      if (type === 0 && ((flags >>> 24) & 7) === 2) return dv.getUint32(off + 4, true);
+      const ph = elfProgramHeader(bytes, layout, i);
+      if (ph.type === 0 && ((ph.flags >>> 24) & 7) === 2) return dv.getUint32(ph.offset + 4, true);
     }
   } catch {
     return undefined;
@@ -391,7 +454,7 @@ function elfMbnVersion(bytes: Uint8Array): number | undefined {
  * @throws NvError `NV_FSG_ELF_UNSUPPORTED`, `NV_FSG_MBN80_UNSUPPORTED`, `NV_FSG_UNSIGNED`, `NV_FSG_EMPTY`, `NV_FSG_NOT_MBN`.
  */
 function rejectUnrecognised(bytes: Uint8Array, path?: string): never {
-  if (bytes.length >= 4 && u32be(bytes, 0) === 0x7f454c46) {
+  if (hasElfMagic(bytes)) {
     const v = elfMbnVersion(bytes);
     const ver = v === undefined ? 'unknown MBN version' : `MBN v${v}${v >= 6 ? ' (SHA-384)' : ''}`;
     throw new NvError(
@@ -407,7 +470,7 @@ function rejectUnrecognised(bytes: Uint8Array, path?: string): never {
       { offset: 4, path },
     );
   }
-  if ((bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8) || isTarHeader(bytes)) {
+  if ((bytes.length >= 3 && hasGzipMagic(bytes) && bytes[2] === 8) || isTarHeader(bytes)) {
     throw new NvError(
       'NV_FSG_UNSIGNED',
       'this is a plain tar/gzip, not a signed image; sign it with `nv qcom fsg sign`',

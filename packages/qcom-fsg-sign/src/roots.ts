@@ -18,6 +18,16 @@ export interface KnownRoot {
 /** The QDST dummy root hash the modem refuses (docs/formats/fsg.md#modem-checks step 3). */
 export const DUMMY_ROOT_SHA256 = 'd58522cd602a501c3a798d201533ae31f924272b0b76f159fe81753b5fcfce60';
 
+/**
+ * The modem's step 3 (docs/formats/fsg.md#modem-checks): true when the configured root is the public QDST dummy root and the build
+ * lacks `FEATURE_FS_TAR_ALLOW_DUMMY_KEY`, so the golden copy is refused. `verifySignedImage` and the device
+ * simulator call it.
+ * @example refusesDummyRoot(DUMMY_ROOT_SHA256) // true
+ */
+export function refusesDummyRoot(rootHash: string | undefined, allowDummyKey = false): boolean {
+  return rootHash?.toLowerCase() === DUMMY_ROOT_SHA256 && !allowDummyKey;
+}
+
 /** All known roots (same data as the package's `known-roots.json`). */
 export const KNOWN_ROOTS: readonly KnownRoot[] = KNOWN_ROOT_LIST;
 

@@ -23,7 +23,7 @@ import { formatId, hasIdPadQuirk, imageHash } from './hash.ts';
 import type { EfsImageMeta } from './meta.ts';
 import { metaForPartition, ramBufferFit } from './meta.ts';
 import { ousToJson, parseAttestationOus, type AttestationOus } from './ou.ts';
-import { DUMMY_ROOT_SHA256, findKnownRoot, hasTestSubject, rootHashC } from './roots.ts';
+import { DUMMY_ROOT_SHA256, findKnownRoot, hasTestSubject, refusesDummyRoot, rootHashC } from './roots.ts';
 import { verifyPkcs1, verifyRawType1 } from './rsa.ts';
 import {
   CERT_LIMITS,
@@ -603,7 +603,7 @@ export function verifySignedImage(bytes: Uint8Array, options: VerifyOptions = {}
     }
   } else {
     const root = options.rootHash?.toLowerCase();
-    if (root === DUMMY_ROOT_SHA256 && options.allowDummyKey !== true)
+    if (refusesDummyRoot(root, options.allowDummyKey === true))
       checks.push({
         step: 3,
         name: 'dummy-root',

@@ -35,6 +35,7 @@ import {
   type QcnDiffEntry,
   type NvInfoEntry,
   type TarFormat,
+  sniffContainer,
 } from '@nv/qcom-efs';
 import {
   compileNvSourceFiles,
@@ -438,10 +439,7 @@ export async function efsLint(
   let removed: unknown[] = [];
   let removedText: string[] = [];
   const head = (await isFolder(path)) ? new Uint8Array(0) : (await readFileLimited(path)).subarray(0, 8);
-  if (
-    (head.length === 8 && head[0] === 0xd0 && head[1] === 0xcf) ||
-    (head.length > 0 && isXml(await readFileLimited(path, 256 * 1024 * 1024)))
-  ) {
+  if (sniffContainer(head) === 'cfb' || (head.length > 0 && isXml(await readFileLimited(path, 256 * 1024 * 1024)))) {
     const { bytes, xml, qcn, warnings } = await readQcnFile(ctx, input);
     warn(ctx, warnings);
     result = lintQcn(qcn, opts);
