@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 // Every guide's commands run (issue 11): the ```sh blocks of each guide are executed in order, with `nv` on
 // PATH, in a scratch folder where the guide's own setup block writes its inputs. A block runs iff every `nv`
 // command it (and the blocks before it) needs exists, i.e. `nv <cmd> --help` exits 0 with that command's usage;
@@ -40,8 +41,18 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  // A guide's background server (diag-serve) may still be saving its state after `kill -INT`: retry the removal.
-  if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+  if (!scratch) return;
+  // A failed removal means a guide left a process writing here (e.g. a diag-serve it did not wait for): name it.
+  try {
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (e) {
+    const left = execFileSync(
+      'sh',
+      ['-c', `find "${scratch}" | head -20; ps -eo pid,etimes,args | grep -v grep | grep -E "diag-serve|apps/cli" | head`],
+      { encoding: 'utf8' },
+    );
+    throw new Error(`${String(e)}\nleft:\n${left}`);
+  }
 });
 
 const existence = new Map<string, boolean>();
