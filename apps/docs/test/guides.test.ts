@@ -48,7 +48,10 @@ afterAll(() => {
   } catch (e) {
     const left = execFileSync(
       'sh',
-      ['-c', `find "${scratch}" | head -20; ps -eo pid,etimes,args | grep -v grep | grep -E "diag-serve|apps/cli" | head`],
+      [
+        '-c',
+        `find "${scratch}" | head -20; ps -eo pid,etimes,args | grep -v grep | grep -E "diag-serve|apps/cli" | head`,
+      ],
       { encoding: 'utf8' },
     );
     throw new Error(`${String(e)}\nleft:\n${left}`);
