@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme, type UserConfig } from 'vitepress';
+import { GUIDES } from './guides.ts';
 import { PACKAGES } from './packages.ts';
 
 const apiSidebarFile = fileURLToPath(new URL('../api/typedoc-sidebar.json', import.meta.url));
@@ -23,17 +24,6 @@ interface Labels {
   readonly formats: string;
   readonly formatTitles: Readonly<Record<(typeof FORMATS)[number], string>>;
 }
-
-const GUIDES = [
-  'qcom-fsg-preload',
-  'own-keys',
-  'mcfg',
-  'mtk-nvram-upgrade',
-  'lid-files',
-  'partition-images',
-  'device-sim',
-  'diag-backup',
-] as const;
 
 /** The format reference (`formats/<page>.md`), in sidebar order; the code cites these pages by anchor. */
 const FORMATS = ['qcn', 'efs-tar', 'fsg', 'mcfg', 'lid-table', 'lid-files', 'bin-region', 'diag'] as const;

@@ -10,18 +10,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { run } from '@nv/cli';
 import { DOCS_DIR, runCommand } from './_site.ts';
+import { GUIDES } from '../.vitepress/guides.ts';
 import { commandsOnly, nvCommandsOf, readGuide, shellBlocks } from './_guides.ts';
 
-const GUIDES = [
-  'qcom-fsg-preload',
-  'own-keys',
-  'mcfg',
-  'mtk-nvram-upgrade',
-  'lid-files',
-  'partition-images',
-  'device-sim',
-  'diag-backup',
-] as const;
 const REPO = join(DOCS_DIR, '..', '..');
 
 let scratch = '';
