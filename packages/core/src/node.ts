@@ -219,7 +219,15 @@ export async function findExecutable(
  * on large inputs such as partition dumps. Pure code keeps `createSha256`, which also runs in browsers.
  */
 export function createNodeSha256(): IncrementalHash {
-  const h = createHash('sha256');
+  return createNodeHash('sha256');
+}
+
+/** Digest names node:crypto computes for the toolkit (certificate chains still use SHA-1). */
+export type NodeDigestName = 'sha1' | 'sha256' | 'sha384';
+
+/** An incremental node:crypto hash behind the same `IncrementalHash` face as the pure `createSha256`. */
+export function createNodeHash(name: NodeDigestName): IncrementalHash {
+  const h = createHash(name);
   const api: IncrementalHash = {
     update(chunk) {
       h.update(chunk);
@@ -231,4 +239,23 @@ export function createNodeSha256(): IncrementalHash {
     },
   };
   return api;
+}
+
+/** One-shot SHA-1 through node:crypto (only for legacy certificate signatures). */
+export function nodeSha1(data: Uint8Array): Uint8Array {
+  return createNodeHash('sha1').update(data).digest();
+}
+
+/**
+ * One-shot SHA-256 through node:crypto: the Node adapter every package passes as its `sha256` hook.
+ * @example
+ * nodeSha256(new TextEncoder().encode('abc')).length; // 32
+ */
+export function nodeSha256(data: Uint8Array): Uint8Array {
+  return createNodeHash('sha256').update(data).digest();
+}
+
+/** One-shot SHA-384 through node:crypto (MBN hash segments v6/v7). */
+export function nodeSha384(data: Uint8Array): Uint8Array {
+  return createNodeHash('sha384').update(data).digest();
 }

@@ -41,3 +41,15 @@ describe('hashes', () => {
     );
   });
 });
+
+describe('node digest adapters', () => {
+  it('give the FIPS 180 "abc" digests', async () => {
+    const { nodeSha1, nodeSha256, nodeSha384 } = await import('../src/node.ts');
+    const abc = new TextEncoder().encode('abc');
+    expect(bytesToHex(nodeSha1(abc))).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
+    expect(bytesToHex(nodeSha256(abc))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(bytesToHex(nodeSha384(abc))).toBe(
+      'cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7',
+    );
+  });
+});
