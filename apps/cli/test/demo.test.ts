@@ -196,3 +196,40 @@ describe('demo output folder rules', () => {
     expect(r.stdout).toContain('steps succeeded');
   });
 });
+
+// Performance work must not change a byte (issue 17): every artefact that does not depend on the freshly generated
+// keys is compared with the digests recorded from the last release. NV_UPDATE_GOLDEN=1 records them again, for a
+// change that means to alter an output (say so in its changeset).
+describe('demo outputs are byte-identical to the recorded release (demo-golden.json)', () => {
+  const goldenPath = join(__dirname, 'demo-golden.json');
+  const keyDependent = (p: string): boolean =>
+    p.startsWith('qcom/keys/') || p === 'qcom/boot.json' || p.startsWith('qcom/fs_image.tar.gz.mbn');
+  it('every key-independent artefact has its recorded SHA-256, and the signed image carries the packed bytes', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const files = (await readdir(out, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) =>
+        join(e.parentPath ?? e.path, e.name)
+          .slice(out.length + 1)
+          .split('\\')
+          .join('/'),
+      )
+      .sort();
+    const digests: Record<string, string> = {};
+    for (const f of files)
+      if (!keyDependent(f))
+        digests[f] = createHash('sha256')
+          .update(await readFile(artefact(f)))
+          .digest('hex');
+    if (process.env['NV_UPDATE_GOLDEN'] === '1') await writeFile(goldenPath, JSON.stringify(digests, null, 2) + '\n');
+    const golden = JSON.parse(await readFile(goldenPath, 'utf8')) as Record<string, string>;
+    expect(digests).toEqual(golden);
+    expect(Object.keys(golden).length).toBeGreaterThan(40);
+
+    // The signed image is key-dependent (a fresh attestation key per image) but must carry the packed image
+    // unchanged right after the 40-byte MBN v3 header (docs/formats/fsg.md).
+    const gz = await readFile(artefact('qcom/fs_image.tar.gz'));
+    const mbn = await readFile(artefact('qcom/fs_image.tar.gz.mbn'));
+    expect(Buffer.compare(mbn.subarray(40, 40 + gz.length), gz)).toBe(0);
+  }, 60_000);
+});
