@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPackages, staleReason } from './nv.mjs';
+import { cliPackages, staleReason, userFolder } from './nv.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'nv-launcher-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -54,6 +54,27 @@ describe('scripts/nv.mjs freshness (issue 17: the root `nv` runs dist only when 
   });
 });
 
+const pnpmEnv = (root: string, init: string): Record<string, string> => ({
+  INIT_CWD: init,
+  npm_lifecycle_event: 'nv',
+  npm_package_name: 'nv-toolkit',
+  npm_package_json: join(root, 'package.json'),
+});
+
+describe("scripts/nv.mjs: the user's folder (issue 14.15)", () => {
+  it("userFolder: INIT_CWD only for this workspace's nv script running at the workspace root", () => {
+    const env = pnpmEnv('/repo', '/repo/packages/x');
+    expect(userFolder(env, '/repo')).toBe('/repo/packages/x');
+    expect(userFolder({}, '/repo')).toBe('/repo');
+    // Another package's script: paths are that script's.
+    expect(userFolder({ ...env, npm_lifecycle_event: 'build' }, '/repo')).toBe('/repo');
+    expect(userFolder({ ...env, npm_package_name: 'my-app' }, '/repo')).toBe('/repo');
+    // The script changed folder (`cd data && nv …`), or INIT_CWD is not absolute.
+    expect(userFolder(env, '/repo/data')).toBe('/repo/data');
+    expect(userFolder({ ...env, INIT_CWD: 'packages/x' }, '/repo')).toBe('/repo');
+  });
+});
+
 describe('scripts/nv.mjs runs the CLI', () => {
   it('from the folder pnpm passes as INIT_CWD (cli.md: relative paths are those of the user)', () => {
     const here = mkdtempSync(join(scratch, 'cwd-'));
@@ -62,12 +83,36 @@ describe('scripts/nv.mjs runs the CLI', () => {
       [join(import.meta.dirname, 'nv.mjs'), 'qcom', 'efs', 'ls', 'missing.tar', '--json'],
       {
         cwd: join(import.meta.dirname, '..'),
-        env: { ...process.env, INIT_CWD: here, NV_FROM_SOURCE: '1' },
+        env: { ...process.env, ...pnpmEnv(join(import.meta.dirname, '..'), here), NV_FROM_SOURCE: '1' },
         encoding: 'utf8',
       },
     );
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'NV_NOT_FOUND', path: join(here, 'missing.tar') } });
     expect(r.stderr).toBe('');
+  }, 60_000);
+});
+
+describe('the installed CLI ignores INIT_CWD (only the workspace launcher reads it)', () => {
+  it('bin resolves paths against its own working folder, even under the workspace nv script environment', () => {
+    const root = join(import.meta.dirname, '..');
+    const elsewhere = mkdtempSync(join(scratch, 'elsewhere-'));
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@nv/source',
+        join(root, 'apps', 'cli', 'src', 'bin.ts'),
+        'qcom',
+        'efs',
+        'ls',
+        'missing.tar',
+        '--json',
+      ],
+      { cwd: root, env: { ...process.env, ...pnpmEnv(root, elsewhere) }, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'NV_NOT_FOUND', path: join(root, 'missing.tar') } });
   }, 60_000);
 });

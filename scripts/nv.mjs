@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import module from 'node:module';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,10 +69,34 @@ export function staleReason(cliDir = CLI) {
   return '';
 }
 
+/** `name` of the workspace root package.json whose `nv` script is this launcher. */
+export const WORKSPACE_PACKAGE_NAME = 'nv-toolkit';
+
+/**
+ * The folder the CLI runs in: the user's (cli.md: relative paths are relative to the folder the user typed the
+ * command in). pnpm and npm run a root script at the workspace root and pass that folder as `INIT_CWD`; it is used
+ * only when all of these hold, so it never redirects anything else: the script is this workspace's `nv`
+ * (`npm_lifecycle_event` = `nv`, `npm_package_name` = {@link WORKSPACE_PACKAGE_NAME}); the process still runs at
+ * that package's root (a script doing `cd x && …` means x); `INIT_CWD` is absolute. The installed `nv` never reads
+ * `INIT_CWD`: called from another package's script it resolves paths against that script's folder, as every tool.
+ */
+export function userFolder(env, cwd) {
+  const init = env.INIT_CWD;
+  const pkgJson = env.npm_package_json;
+  if (
+    !init ||
+    !isAbsolute(init) ||
+    env.npm_lifecycle_event !== 'nv' ||
+    env.npm_package_name !== WORKSPACE_PACKAGE_NAME ||
+    !pkgJson ||
+    resolve(dirname(pkgJson)) !== resolve(cwd)
+  )
+    return cwd;
+  return resolve(init);
+}
+
 async function main() {
-  // pnpm runs root scripts at the workspace root and passes the user's folder as INIT_CWD (cli.md: relative paths
-  // are relative to the folder the user typed the command in).
-  const cwd = process.env.INIT_CWD || process.cwd();
+  const cwd = userFolder(process.env, process.cwd());
   let reason;
   try {
     reason = process.env.NV_FROM_SOURCE ? 'NV_FROM_SOURCE is set' : staleReason();

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // Thin shim: everything testable lives in run(); this only binds the process.
-import { userCwd } from './context.ts';
 import { run } from './run.ts';
 
 // A reader that stops early (`nv … | head`) closes the pipe: that is the reader's choice, not an error to report.
@@ -15,6 +14,6 @@ process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  // `pnpm -s nv` from a subfolder runs at the workspace root: paths are the user's folder's (INIT_CWD, see userCwd).
-  cwd: userCwd(process.env, process.cwd()),
+  // The root `pnpm -s nv` launcher (scripts/nv.mjs) has already moved to the user's folder.
+  cwd: process.cwd(),
 });

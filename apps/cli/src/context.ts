@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createColors } from 'picocolors';
 import { NvError, type ProgressReporter } from '@nv/core';
 
@@ -32,39 +32,6 @@ export interface CliContext {
   fail(): void;
   /** The exit code the run ends with if nothing throws: 0, or 1 after {@link CliContext.fail}. */
   readonly exitCode: 0 | 1;
-}
-
-/** `name` of the workspace root package.json whose `nv` script runs the CLI from source. */
-export const WORKSPACE_PACKAGE_NAME = 'nv-toolkit';
-
-/**
- * The folder relative paths are resolved against: the user's folder. pnpm and npm run a package script at the
- * package root and pass the folder the user typed the command in as `INIT_CWD`. That value is used only when all of
- * these hold, so that it never redirects paths of anything else:
- * - the running script is this workspace's `nv` script (`npm_lifecycle_event` = `nv` and `npm_package_name` =
- *   {@link WORKSPACE_PACKAGE_NAME}): an installed `nv` called from another package's script (`"build": "nv …"`)
- *   resolves paths against that script's folder, as every tool does;
- * - the process still runs at that package's root (`cwd` = the folder of `npm_package_json`): a script that does
- *   `cd x && nv …` means x;
- * - `INIT_CWD` is an absolute path.
- *
- * @example
- * userCwd({ INIT_CWD: '/repo/packages/x', npm_lifecycle_event: 'nv', npm_package_name: 'nv-toolkit', npm_package_json: '/repo/package.json' }, '/repo') // '/repo/packages/x'
- */
-export function userCwd(env: Readonly<Record<string, string | undefined>>, cwd: string): string {
-  const init = env['INIT_CWD'];
-  const pkgJson = env['npm_package_json'];
-  if (
-    init === undefined ||
-    init === '' ||
-    !isAbsolute(init) ||
-    env['npm_lifecycle_event'] !== 'nv' ||
-    env['npm_package_name'] !== WORKSPACE_PACKAGE_NAME ||
-    pkgJson === undefined ||
-    resolve(dirname(pkgJson)) !== resolve(cwd)
-  )
-    return cwd;
-  return resolve(init);
 }
 
 /** A failure of the command line itself (exit 2), carrying a typed error for `--json`. */

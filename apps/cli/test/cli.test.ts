@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { runNv } from './_spawn.ts';
 import { run } from '../src/index.ts';
-import { createProgressBar, formatTable, jsonReplacer, userCwd } from '../src/context.ts';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createProgressBar, formatTable, jsonReplacer } from '../src/context.ts';
 import { listErrorCodes } from '../src/error-tables.ts';
 import pkg from '../package.json' with { type: 'json' };
 
@@ -174,42 +171,7 @@ describe('output helpers', () => {
   });
 });
 
-describe("issue 14.15: the user's folder through `pnpm -s nv`, and `nv help`", () => {
-  const pnpmEnv = (root: string, init: string): Record<string, string> => ({
-    INIT_CWD: init,
-    npm_lifecycle_event: 'nv',
-    npm_package_name: 'nv-toolkit',
-    npm_package_json: join(root, 'package.json'),
-  });
-  it("userCwd: INIT_CWD only for this workspace's nv script running at the workspace root", () => {
-    const env = pnpmEnv('/repo', '/repo/packages/x');
-    expect(userCwd(env, '/repo')).toBe('/repo/packages/x');
-    expect(userCwd({}, '/repo')).toBe('/repo');
-    // An installed nv under another package's script: paths are that script's.
-    expect(userCwd({ ...env, npm_lifecycle_event: 'build' }, '/repo')).toBe('/repo');
-    expect(userCwd({ ...env, npm_package_name: 'my-app' }, '/repo')).toBe('/repo');
-    // The script changed folder (`cd data && nv …`), or INIT_CWD is not absolute.
-    expect(userCwd(env, '/repo/data')).toBe('/repo/data');
-    expect(userCwd({ ...env, INIT_CWD: 'packages/x' }, '/repo')).toBe('/repo');
-  });
-  it('a relative path is resolved against INIT_CWD when run as the workspace script from a subfolder', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'nv-initcwd-'));
-    try {
-      mkdirSync(join(root, 'sub'));
-      writeFileSync(join(root, 'sub', 'x.bin'), 'not an mbn');
-      const args = ['--json', 'qcom', 'mbn', 'inspect', 'x.bin'];
-      const r = await runNv(args, { cwd: root, env: pnpmEnv(root, join(root, 'sub')) });
-      // Found (and refused as a non-MBN), not NV_NOT_FOUND at the root.
-      expect(JSON.parse(r.stdout).error.code).toBe('NV_MBN_NOT_ELF');
-      const other = await runNv(args, {
-        cwd: root,
-        env: { ...pnpmEnv(root, join(root, 'sub')), npm_lifecycle_event: 'build' },
-      });
-      expect(JSON.parse(other.stdout).error.code).toBe('NV_NOT_FOUND');
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+describe('`nv help`', () => {
   it('nv help [command…] exits 0 at every level; unknown command exits 2', async () => {
     const top = await runInProcess(['help']);
     expect(top.code).toBe(0);
