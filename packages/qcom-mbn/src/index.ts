@@ -5,7 +5,7 @@
  * @module
  */
 export { MBN_ERROR_CODES, MBN_ERROR_CODES as MBN_ERRORS } from './errors.ts';
-export { MAX_NV_ID, MCFG_ATTR, VERSION_RECORD_ID } from './model.ts';
+export { MAX_NV_ID, MCFG_ATTR, NO_FILES, VERSION_RECORD_ID } from './model.ts';
 export type {
   FileResolver,
   McfgContainer,
@@ -16,6 +16,7 @@ export type {
   McfgXmlElement,
   McfgXmlItemCommon,
   McfgXmlMember,
+  SignatureVerdict,
 } from './model.ts';
 export { encodeMember, memberWidth } from './member.ts';
 export { MAX_XML_CHARS, NV_XML_NAMESPACE, parseMcfgXml, writeMcfgXml } from './xml.ts';
@@ -30,24 +31,15 @@ export type {
   OpenedContainer,
   RewrapOptions,
   Sha384,
-  SignatureVerdict,
   SignatureVerifier,
 } from './elf.ts';
-export {
-  NO_FILES,
-  buildItems,
-  buildMbn,
-  elementToItems,
-  encodeItem,
-  encodeMcfgSegment,
-  isDuplicateAllowed,
-  isForbiddenEfsPath,
-  isForbiddenNvId,
-  isTrimmed,
-  itemKey,
-  wrapSegment,
-} from './build.ts';
-export type { BuildMbnOptions, ItemBuildContext, McfgSegmentParts } from './build.ts';
+export { buildMbn } from './build.ts';
+export type { BuildMbnOptions } from './build.ts';
+export { buildItems, elementToItems } from './items.ts';
+export type { ItemBuildContext, ItemOptions } from './items.ts';
+export { encodeItem, encodeMcfgSegment, wrapSegment } from './encode.ts';
+export type { McfgSegmentParts } from './encode.ts';
+export { isDuplicateAllowed, isForbiddenEfsPath, isForbiddenNvId, isTrimmed, itemKey } from './rules.ts';
 export { parseMbn } from './parse.ts';
 export type { ParseMbnOptions } from './parse.ts';
 export { toXml } from './to-xml.ts';

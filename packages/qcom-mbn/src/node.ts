@@ -19,9 +19,9 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NvError, checkLimit, encodeUtf8, type ProgressReporter } from '@nv/core';
 import { writeFileAtomic } from '@nv/core/node';
-import type { HashOptions, HashSegmentInfo, SignatureVerdict } from './elf.ts';
+import type { HashOptions, HashSegmentInfo } from './elf.ts';
 import type { McfgSummary } from './inspect.ts';
-import type { FileResolver } from './model.ts';
+import type { FileResolver, SignatureVerdict } from './model.ts';
 import type { ToXmlResult } from './to-xml.ts';
 
 /** Largest file a resolver reads (EFS files are ≤ 64 KiB; containers and group XML are small). */
