@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { diffMbn } from '../src/diff.ts';
+import { diffMbn, diffRows } from '../src/diff.ts';
 import { wrapCanonical } from '../src/elf.ts';
 import { encodeMcfgSegment, type McfgSegmentParts } from '../src/encode.ts';
 import { parseMbn } from '../src/parse.ts';
@@ -40,5 +40,27 @@ describe('diff', () => {
     expect(nv71).toMatchObject({ from: { text: 'TMO' }, to: { text: 'ATT', int: 0x545441 } });
     expect(d.changed.some((c) => c.key.startsWith('nv:848'))).toBe(false);
     expect(diffMbn(kat, kat)).toEqual({ added: [], removed: [], changed: [] });
+  });
+});
+
+describe('diffRows: the text view `nv qcom mbn diff` prints', () => {
+  it('one row per entry: + added, - removed, ~ changed, with attributes, mask and value', () => {
+    const b = parseMbn(
+      wrapCanonical(
+        encodeMcfgSegment({
+          ...parts,
+          items: [
+            parts.items[0]!,
+            { kind: 'nv', type: 1, attrib: 0x19, spOps: 0, spare: 0, nvId: 6873, data: Uint8Array.of(7, 1) },
+          ],
+        }),
+      ),
+    );
+    expect(diffRows(diffMbn(kat, b))).toEqual([
+      ['+', 'nv:6873', 'attr 0x19 mask 0x07  1 (01)'],
+      ['-', 'nv:848#0', expect.stringMatching(/^attr 0x29 {2}/)],
+      ['-', 'efs:/nv/item_files/ims/qp_ims_dpl_config', expect.stringMatching(/^attr 0x09 {2}/)],
+    ]);
+    expect(diffRows(diffMbn(kat, kat))).toEqual([]);
   });
 });
