@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildMbn, encodeMcfgSegment, parseMbn, parseMcfgXml, sampleMcfgXml, wrapCanonical } from '@nv/qcom-mbn';
+import { buildMbn, parseMbn, parseMcfgXml, sampleMcfgXml, toXml } from '@nv/qcom-mbn';
 import { runNv } from './_spawn.ts';
 
 const KAT_XML = new URL('../../../packages/qcom-mbn/test/vectors/kat-4.5.xml', import.meta.url);
@@ -160,17 +160,18 @@ describe('nv qcom mbn', () => {
 
   it('lint --profile (issue 14.12): generator-only rules are info by default, errors with --profile build', async () => {
     // As vendors ship it: mcfg_autoselect_by_uim written by the MBN (the generator refuses to build this).
-    const kat = parseMbn(readFileSync(KAT_MBN));
-    const item = {
-      kind: 'efs' as const,
-      type: 2,
-      attrib: 0x09,
-      spOps: 0,
-      spare: 0,
+    // The generator refuses the path, so the item goes in through the public API as an nv:RawItem whose body is
+    // the EFS item body written from docs/formats/mcfg.md#efs-body (TLV 1 path with NUL, TLV 2 data).
+    const path = new TextEncoder().encode('/nv/item_files/mcfg/mcfg_autoselect_by_uim\0');
+    const body = [1, 0, path.length, 0, ...path, 2, 0, 1, 0, 0x80];
+    const raw = `<nv:RawItem type="2" attrib="0x09" spOps="0" spare="0">${body.map((x) => x.toString(16).padStart(2, '0')).join('')}</nv:RawItem>`;
+    const xml = toXml(parseMbn(readFileSync(KAT_MBN))).xml.replace('<NvTrlRecord>', `${raw}<NvTrlRecord>`);
+    const auto = buildMbn(parseMcfgXml(xml));
+    expect(parseMbn(auto).items.at(-1)).toMatchObject({
+      kind: 'efs',
       path: '/nv/item_files/mcfg/mcfg_autoselect_by_uim',
-      data: Uint8Array.of(0x80),
-    };
-    writeFileSync(join(dir, 'auto.mbn'), wrapCanonical(encodeMcfgSegment({ ...kat, items: [...kat.items, item] })));
+    });
+    writeFileSync(join(dir, 'auto.mbn'), auto);
     const dev = await runNv(['qcom', 'mbn', 'lint', 'auto.mbn', '--json'], { cwd: dir });
     const build = await runNv(['qcom', 'mbn', 'lint', 'auto.mbn', '--profile', 'build', '--json'], { cwd: dir });
     expect(dev.code, dev.stdout).toBe(0);

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
 import { buildMbn, parseMcfgXml, sampleMcfgXml } from '../src/index.ts';
-import { expandCorpus, inspectCorpus } from '../src/node.ts';
+import { expandCorpus } from '../src/node-corpus.ts';
+import { inspectCorpus } from '../src/node.ts';
 
 const FILES = Number(process.env['NV_BENCH_FILES'] ?? 10_000);
 const root = mkdtempSync(join(tmpdir(), 'nv-mbn-corpus-'));

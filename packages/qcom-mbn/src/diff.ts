@@ -139,6 +139,24 @@ export function diffIsEmpty(d: McfgDiff): boolean {
   return d.added.length === 0 && d.removed.length === 0 && d.changed.length === 0;
 }
 
+/**
+ * The text view of a diff, one row per entry: `+` added, `-` removed, `~` changed; then the key and what changed
+ * (attributes, mask and value for added/removed items; {@link formatDiffChange} for changes). `nv qcom mbn diff`
+ * prints these rows as a table.
+ *
+ * @example
+ * diffRows(diffMbn(parseMbn(a), parseMbn(b))); // [['~', 'header:version', '0x0501050D → 0x0501050E'], …]
+ */
+export function diffRows(d: McfgDiff): [sign: '+' | '-' | '~', key: string, change: string][] {
+  const item = (x: McfgDiffValue): string =>
+    `attr ${hx2(x.attributes)}${x.mask === undefined ? '' : ` mask ${hx2(x.mask)}`}  ${formatDiffValue(x)}`;
+  return [
+    ...d.added.map((x) => ['+', x.key, item(x)] as ['+', string, string]),
+    ...d.removed.map((x) => ['-', x.key, item(x)] as ['-', string, string]),
+    ...d.changed.map((c) => ['~', c.key, formatDiffChange(c)] as ['~', string, string]),
+  ];
+}
+
 function keyed(file: McfgFile): Map<string, McfgItem> {
   const map = new Map<string, McfgItem>();
   for (const item of file.items) {

@@ -5,22 +5,10 @@
  * @module
  */
 import { NvError, bytesEqual, sha256, sha384 } from '@nv/core';
-import type { McfgFinding } from './model.ts';
+import type { McfgFinding, SignatureVerdict } from './model.ts';
 
 /** A hash function over bytes (SHA-256 or SHA-384); `./node` passes node:crypto's, which is faster on big files. */
 export type Sha384 = (data: Uint8Array) => Uint8Array;
-
-/** Result of checking one signature of a signed hash segment (see {@link SignatureVerifier}). */
-export interface SignatureVerdict {
-  /** `oem` (the signature a device with modem auth checks) or `qti` (v5+ Qualcomm signature). */
-  readonly signer: 'oem' | 'qti';
-  /**
-   * `valid`: the attestation key of the chain signed this header + metadata + digest table. `invalid`: it did not
-   * (the table changed since signing: stale). `unknown`: no usable certificate or an unknown scheme.
-   */
-  readonly status: 'valid' | 'invalid' | 'unknown';
-  readonly detail: string;
-}
 
 /**
  * Checks the signatures of a signed hash segment over the bytes they cover. Pure modules cannot do RSA/ECDSA;

@@ -3,9 +3,9 @@
  * @module
  */
 import { bytesToHex } from '@nv/core';
-import { encodeMcfgSegment, wrapSegment } from './build.ts';
-import { rewrapContainer, wrapCanonical, type HashOptions, type RewrapOptions, type SignatureVerdict } from './elf.ts';
-import type { McfgFile, McfgFinding } from './model.ts';
+import { encodeMcfgSegment, wrapSegment } from './encode.ts';
+import { rewrapContainer, wrapCanonical, type HashOptions, type RewrapOptions } from './elf.ts';
+import type { McfgFile, McfgFinding, SignatureVerdict } from './model.ts';
 import { parseMbn } from './parse.ts';
 import { decodeTrailer } from './trailer.ts';
 

@@ -3,17 +3,10 @@
  * @module
  */
 import { NvError } from '@nv/core';
-import {
-  buildMbn,
-  isDuplicateAllowed,
-  isForbiddenEfsPath,
-  isForbiddenNvId,
-  itemKey,
-  NO_FILES,
-  type BuildMbnOptions,
-} from './build.ts';
+import { buildMbn, type BuildMbnOptions } from './build.ts';
 import type { HashOptions } from './elf.ts';
-import { MAX_NV_ID, MCFG_ATTR, type FileResolver, type McfgFile, type McfgFinding } from './model.ts';
+import { MAX_NV_ID, MCFG_ATTR, NO_FILES, type FileResolver, type McfgFile, type McfgFinding } from './model.ts';
+import { isDuplicateAllowed, isForbiddenEfsPath, isForbiddenNvId, itemKey } from './rules.ts';
 import { parseMbn } from './parse.ts';
 import { decodeTrailer } from './trailer.ts';
 import { parseMcfgXml } from './xml.ts';

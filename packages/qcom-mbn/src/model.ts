@@ -4,8 +4,6 @@
  * @module
  */
 
-import type { SignatureVerdict } from './elf.ts';
-
 /** Attribute bits of an item (docs/formats/mcfg.md#attributes). */
 export const MCFG_ATTR = {
   /** C: carries a value to write. */
@@ -51,6 +49,18 @@ export interface McfgItem {
   readonly data: Uint8Array;
   /** Absolute offset of the item in the file (parse only). */
   readonly offset?: number;
+}
+
+/** Result of checking one signature of a signed hash segment (see {@link SignatureVerifier}). */
+export interface SignatureVerdict {
+  /** `oem` (the signature a device with modem auth checks) or `qti` (v5+ Qualcomm signature). */
+  readonly signer: 'oem' | 'qti';
+  /**
+   * `valid`: the attestation key of the chain signed this header + metadata + digest table. `invalid`: it did not
+   * (the table changed since signing: stale). `unknown`: no usable certificate or an unknown scheme.
+   */
+  readonly status: 'valid' | 'invalid' | 'unknown';
+  readonly detail: string;
 }
 
 /** Where the MCFG segment sat and how it was wrapped. */
@@ -184,3 +194,6 @@ export interface FileResolver {
   /** Entries of a folder (names only, no `.`/`..`); needed only for `NvEfsDir`. */
   listDir?(path: string): { files: string[]; dirs: string[] } | undefined;
 }
+
+/** A resolver that has no files (inline-only XML). */
+export const NO_FILES: FileResolver = Object.freeze({ readFile: () => undefined });

@@ -5,14 +5,13 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createHash } from 'node:crypto';
 import { NvError } from '@nv/core';
+import { nodeSha256, nodeSha384 } from '@nv/core/node';
 import { inspectMbn } from './inspect.ts';
-import { verifyMbnSignatures, type CorpusEntry } from './node.ts';
+import type { CorpusEntry } from './node-corpus.ts';
+import { verifyMbnSignatures } from './node.ts';
 
 const MAX_FILE = 64 * 1024 * 1024;
-const sha384 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha384').update(d).digest());
-const sha256 = (d: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(d).digest());
 
 /**
  * Inspects one file; never throws (errors become entries).
@@ -29,7 +28,12 @@ export function inspectOne(path: string): CorpusEntry {
     return {
       path,
       ok: true,
-      summary: inspectMbn(bytes, { sha384, sha256, verifySignature: verifyMbnSignatures, path }),
+      summary: inspectMbn(bytes, {
+        sha384: nodeSha384,
+        sha256: nodeSha256,
+        verifySignature: verifyMbnSignatures,
+        path,
+      }),
     };
   } catch (error) {
     if (NvError.isInstance(error)) return { path, ok: false, error: { code: error.code, message: error.message } };

@@ -5,7 +5,9 @@
  * @module
  */
 import { bytesEqual, concatBytes, decodeLatin1, NvError } from '@nv/core';
-import { elementToItems, encodeItem, isDuplicateAllowed, itemKey, type ItemBuildContext } from './build.ts';
+import { encodeItem } from './encode.ts';
+import { elementToItems, type ItemBuildContext } from './items.ts';
+import { isDuplicateAllowed, itemKey } from './rules.ts';
 import { bytesMember, encodeMember, uintMember } from './member.ts';
 import {
   MCFG_ATTR,

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, sha256Hex } from '@nv/core';
 import { hasTool } from '../../../scripts/test-tools.ts';
-import { buildMbn, decodeTrailer, parseMbn, parseMcfgXml, sampleMcfgXml, toXml, wrapCanonical } from '../src/index.ts';
+import { buildMbn, decodeTrailer, parseMbn, parseMcfgXml, sampleMcfgXml, toXml } from '../src/index.ts';
+import { wrapCanonical } from '../src/elf.ts';
 
 const vectors = new URL('./vectors/', import.meta.url);
 const katMbn = new Uint8Array(readFileSync(new URL('kat-4.5.mbn', vectors)));

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bytesToHex } from '@nv/core';
 import { buildMbn, parseMbn, parseMcfgXml, sampleMcfgXml, toXml } from '../src/index.ts';
-import { createFileResolver, expandCorpus, inspectCorpus, nodeSha384, writeToXmlOutput } from '../src/node.ts';
+import { nodeSha256, nodeSha384 } from '@nv/core/node';
+import * as mbnNode from '../src/node.ts';
+import { NODE_HASH_OPTIONS, createFileResolver, inspectCorpus, writeToXmlOutput } from '../src/node.ts';
+import { expandCorpus } from '../src/node-corpus.ts';
 
 const withDir = async (fn: (dir: string) => Promise<void>): Promise<void> => {
   const dir = mkdtempSync(join(tmpdir(), 'nv-mbn-node-'));
@@ -16,8 +19,12 @@ const withDir = async (fn: (dir: string) => Promise<void>): Promise<void> => {
 };
 
 describe('./node', () => {
-  it('nodeSha384 is SHA-384', () => {
-    expect(bytesToHex(nodeSha384(new TextEncoder().encode('abc')))).toBe(
+  it("hashes through @nv/core/node's one adapter (issue 20.2): no package-local nodeSha256/nodeSha384", () => {
+    expect(NODE_HASH_OPTIONS.sha384).toBe(nodeSha384);
+    expect(NODE_HASH_OPTIONS.sha256).toBe(nodeSha256);
+    expect(Object.keys(mbnNode)).not.toContain('nodeSha384');
+    expect(Object.keys(mbnNode)).not.toContain('nodeSha256');
+    expect(bytesToHex(NODE_HASH_OPTIONS.sha384!(new TextEncoder().encode('abc')))).toBe(
       'cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7',
     );
   });

@@ -4,24 +4,21 @@ import { readFileSync } from 'node:fs';
 import { NvError, bytesToHex } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
-  buildItems,
   buildMbn,
   diffMbn,
-  encodeMcfgSegment,
-  isForbiddenNvId,
   lintMbn,
   parseMbn,
   parseMcfgXml,
   rehashMbn,
   sampleMcfgXml,
   toXml,
-  wrapCanonical,
   writeMcfgXml,
-  type FileResolver,
-  type McfgItem,
-  type McfgXmlDocument,
-  type McfgXmlElement,
 } from '../src/index.ts';
+import type { FileResolver, McfgItem, McfgXmlDocument, McfgXmlElement } from '../src/index.ts';
+import { wrapCanonical } from '../src/elf.ts';
+import { encodeMcfgSegment } from '../src/encode.ts';
+import { buildItems } from '../src/items.ts';
+import { isForbiddenNvId } from '../src/rules.ts';
 
 const hex = (b: Uint8Array): string => bytesToHex(b);
 const bytes = (max: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ maxLength: max });

@@ -4,10 +4,8 @@ import { NvError, bytesEqual, decodeUtf8 } from '@nv/core';
 import { readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
   buildMbn,
-  diffIsEmpty,
   diffMbn,
-  formatDiffChange,
-  formatDiffValue,
+  diffRows,
   lintMbn,
   lintMcfgXml,
   parseMbn,
@@ -169,27 +167,14 @@ export async function mbnDiff(ctx: CliContext, a: string, b: string): Promise<vo
   const fa = parseMbn(await readInput(ctx, a), { ...NODE_HASH_OPTIONS, path: a });
   const fb = parseMbn(await readInput(ctx, b), { ...NODE_HASH_OPTIONS, path: b });
   const d = diffMbn(fa, fb);
+  const rows = diffRows(d);
   // Like diff(1): exit 1 when the files differ, 0 when they are the same.
-  if (!diffIsEmpty(d)) ctx.fail();
+  if (rows.length > 0) ctx.fail();
   ctx.result(
     d,
     () =>
-      formatTable(
-        [
-          ...d.added.map((x) => [
-            '+',
-            x.key,
-            `attr ${hex2(x.attributes)}${x.mask === undefined ? '' : ` mask ${hex2(x.mask)}`}  ${formatDiffValue(x)}`,
-          ]),
-          ...d.removed.map((x) => [
-            '-',
-            x.key,
-            `attr ${hex2(x.attributes)}${x.mask === undefined ? '' : ` mask ${hex2(x.mask)}`}  ${formatDiffValue(x)}`,
-          ]),
-          ...d.changed.map((c) => ['~', c.key, formatDiffChange(c)]),
-        ],
-        ['', 'key', 'change'],
-      ) + `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed\n`,
+      formatTable(rows, ['', 'key', 'change']) +
+      `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed\n`,
   );
 }
 
