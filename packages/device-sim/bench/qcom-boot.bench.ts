@@ -6,7 +6,7 @@ import { bench, describe } from 'vitest';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { concatBytes } from '@nv/core';
-import { encodeEfsTar, encodeGzip, type EfsEntry } from '@nv/qcom-efs';
+import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
@@ -28,8 +28,8 @@ for (let i = 0; i < 2280; i++) {
     data,
   });
 }
-const { tar } = encodeEfsTar({ entries });
-const gz = encodeGzip(tar, NODE_DEFLATE);
+const packed = packEfsImage({ entries }, NODE_DEFLATE);
+const gz = packed.bytes;
 const mbn = concatBytes(
   encodeMbnHeader(signingHeader(gz.length, 256)),
   gz,
@@ -38,7 +38,7 @@ const mbn = concatBytes(
 );
 const img = concatBytes(encodeImgSector({ mbnSize: mbn.length }), mbn);
 const formats = packageQcomFormats({ deflate: NODE_DEFLATE, authenticate: () => ({ ok: true, checks: [] }) });
-const size = `${entries.length} entries, tar ${(tar.length / 1024).toFixed(0)} KiB, gz ${(gz.length / 1024).toFixed(0)} KiB`;
+const size = `${entries.length} entries, tar ${(packed.tarBytes / 1024).toFixed(0)} KiB, gz ${(gz.length / 1024).toFixed(0)} KiB`;
 
 function ours(): void {
   const dev = createQcomDevice({

@@ -5,7 +5,7 @@
  * @module
  */
 import { ByteReader, ByteWriter, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
-import { DEFAULT_MODES, NV_ITEM_PATH_RE, type EfsEntryType } from '@nv/qcom-efs';
+import { DEFAULT_MODES, NV_ITEM_PATH_RE, type EfsEntryType } from '@nv/qcom-efs/model';
 
 /** Kind of an EFS node (docs/formats/efs-tar.md#paths: item files carry the `S_IFITM` type bits 0160000). */
 export type QcomEfsKind = EfsEntryType;
@@ -75,7 +75,7 @@ export function efsDelete(efs: QcomEfs, path: string): boolean {
 }
 
 /** The EFS path of a legacy NV item: owned by `@nv/qcom-efs` (re-exported for the simulator's API). */
-export { nvItemPath } from '@nv/qcom-efs';
+export { nvItemPath } from '@nv/qcom-efs/model';
 
 /**
  * Key of an NV item in reports: `"<id>"`, `"<id>_<k>"`, with `"@<sub>"` for subscription ≥ 1; RFNV ids ≥ 20000 too.

@@ -6,17 +6,16 @@
  * @module
  */
 import {
-  DEVICE_MTIME,
-  decodeGzip,
   decodeQcn,
   efsTreeToQcn,
   encodeQcn,
   qcnToEfsTree,
-  tarToEfsTree,
+  readEfsImage,
   type DeflateBackend,
   type EfsEntry,
 } from '@nv/qcom-efs';
-import { isGzipHeader, unwrapPartitionImage, verifySignedImage } from '@nv/qcom-fsg-sign';
+import { DEVICE_MTIME } from '@nv/qcom-efs/model';
+import { unwrapPartitionImage, verifySignedImage } from '@nv/qcom-fsg-sign';
 import type { QcomFormats, QcomFsgCheck, QcomTarEntry } from './qcom-formats.ts';
 
 /** Options of {@link packageQcomFormats}. */
@@ -63,8 +62,8 @@ export function packageQcomFormats(options: PackageQcomFormatsOptions): QcomForm
     },
     authenticate: options.authenticate ?? fsgAuthenticate,
     readPayload(payload) {
-      const tar = isGzipHeader(payload) ? decodeGzip(payload, options.deflate).data : payload;
-      const { tree } = tarToEfsTree(tar, { strictTypeflag: true });
+      // The payload passed step 18 (gzip or tar): inflate and untar with the modem's rules, nothing to unwrap.
+      const { tree } = readEfsImage(payload, options.deflate, { strictTypeflag: true, unwrapSigned: () => undefined });
       return tree.entries.map((e): QcomTarEntry => ({
         path: e.path,
         kind: e.type,

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@nv/core';
-import { decodeQcn, encodeEfsTar, encodeGzip, encodeQcn } from '@nv/qcom-efs';
+import { decodeQcn, encodeQcn, packEfsImage } from '@nv/qcom-efs';
 import { NODE_DEFLATE, readEfsFolder, writeEfsFolder } from '@nv/qcom-efs/node';
 import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
 import {
@@ -166,7 +166,7 @@ describe('DIAG face over TCP 127.0.0.1', () => {
     const dir = join(work, 'efs');
     await writeEfsFolder(dir, pulled.tree);
     const { tree } = await readEfsFolder(dir); // what `nv qcom efs pack` reads
-    const tgz = encodeGzip(encodeEfsTar(tree).tar, NODE_DEFLATE);
+    const tgz = packEfsImage(tree, NODE_DEFLATE).bytes;
     const signed = await signFsgImage(tgz, {
       caKey: keys.caKey,
       caCertDer: keys.caCertDer,

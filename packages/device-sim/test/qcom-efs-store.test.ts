@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import { nvItemPath as efsNvItemPath } from '@nv/qcom-efs';
+import { nvItemPath as efsNvItemPath } from '@nv/qcom-efs/model';
 import { nvItemPath, nvKeyOfPath } from '../src/qcom.ts';
 
 // issue 20.1/20.3: the /nvm/num path rule is @nv/qcom-efs's; the simulator re-exports the builder and reads keys with

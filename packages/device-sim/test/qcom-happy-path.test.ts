@@ -1,15 +1,7 @@
 // The whole Qualcomm flow on the packages that own each format, ending on the simulated modem:
 // NvSource (+ xi:include) + NvDefinition → QCN → EFS tree → V7 tar.gz → signed .mbn → .img → first boot → MCFG by ICCID.
 import { describe, it, expect, beforeAll } from 'vitest';
-import {
-  compileNvFiles,
-  decodeQcn,
-  encodeEfsTar,
-  encodeGzip,
-  encodeQcn,
-  parseNvInfo,
-  qcnToEfsTree,
-} from '@nv/qcom-efs';
+import { compileNvFiles, decodeQcn, encodeQcn, packEfsImage, qcnToEfsTree } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
 import { buildMbn, encodeTrailer, parseMcfgXml } from '@nv/qcom-mbn';
@@ -57,9 +49,9 @@ describe('happy path: NvSource → QCN → EFS → tar.gz → signed .mbn → .i
     const compiled = compileNvFiles('master.xml', 'NvDefinition.xml', resolver, { deflate: NODE_DEFLATE });
     const qcnBytes = encodeQcn(compiled.qcn);
     const { tree } = qcnToEfsTree(decodeQcn(qcnBytes).qcn, {
-      nvInfo: parseNvInfo({ '10': { size: 2, arraySize: 2 } }),
+      nvInfo: [{ id: 10, size: 2, arraySize: 2 }],
     });
-    const tgz = encodeGzip(encodeEfsTar(tree).tar, NODE_DEFLATE);
+    const tgz = packEfsImage(tree, NODE_DEFLATE).bytes;
     const signed = await signFsgImage(tgz, {
       caKey: keys.caKey,
       caCertDer: keys.caCertDer,

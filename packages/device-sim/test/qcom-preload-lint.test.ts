@@ -3,17 +3,16 @@
 import { describe, it, expect } from 'vitest';
 import { concatBytes, hexToBytes } from '@nv/core';
 import {
-  FACTORY_NV_IDS,
   decodeQcn,
-  encodeEfsTar,
-  encodeGzip,
   encodeQcn,
-  lintQcn,
+  lint,
+  packEfsImage,
   qcnToEfsTree,
-  stripFactoryFromQcn,
+  stripFactory,
   type EfsEntry,
   type Qcn,
 } from '@nv/qcom-efs';
+import { FACTORY_NV_IDS } from '@nv/qcom-efs/model';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
 import {
@@ -46,7 +45,7 @@ const GOLDEN = [
 ];
 
 function img(entries: readonly EfsEntry[]): Uint8Array {
-  const tgz = encodeGzip(encodeEfsTar({ entries }).tar, NODE_DEFLATE);
+  const tgz = packEfsImage({ entries }, NODE_DEFLATE).bytes;
   const mbn = concatBytes(
     encodeMbnHeader(signingHeader(tgz.length, 256)),
     tgz,
@@ -75,7 +74,7 @@ describe('scenario: temporary NVs from online mode', () => {
     const golden = unit('golden');
     bootQcom(golden, { online: true });
     const qcn = decodeQcn(backupQcn(golden)).qcn;
-    const runtime = lintQcn(qcn)
+    const runtime = lint(qcn)
       .findings.filter((f) => f.code === 'NV_EFS_LINT_RUNTIME_STATE')
       .map((f) => f.path)
       .sort();
@@ -88,7 +87,7 @@ describe('scenario: temporary NVs from online mode', () => {
     const golden = unit('golden');
     bootQcom(golden, { online: false });
     const qcn = decodeQcn(backupQcn(golden)).qcn;
-    expect(lintQcn(qcn).findings.filter((f) => f.code === 'NV_EFS_LINT_RUNTIME_STATE')).toEqual([]);
+    expect(lint(qcn).findings.filter((f) => f.code === 'NV_EFS_LINT_RUNTIME_STATE')).toEqual([]);
     const r = bootQcom(unit('next', preloadFrom(qcn, golden)));
     expect(r.efs.some((f) => f.path.startsWith('/policyman/'))).toBe(false);
     expect(r.nv).toEqual({ '10': '1f00', '24997': '0102030405060708' });
@@ -103,14 +102,15 @@ describe('scenario: factory-info NVs in a shared preload', () => {
     bootQcom(a);
     writeNvItem(a, IMEI, hexToBytes('083a5a2010325476')); // the factory station writes unit A's IMEI
     const qcn = decodeQcn(backupQcn(a)).qcn;
-    expect(lintQcn(qcn).findings.map((f) => [f.code, f.id])).toContainEqual(['NV_EFS_LINT_FACTORY_DATA', IMEI]);
+    expect(lint(qcn).findings.map((f) => [f.code, f.id])).toContainEqual(['NV_EFS_LINT_FACTORY_DATA', IMEI]);
     const b = bootQcom(unit('B', preloadFrom(qcn, a)));
     expect(b.nv[String(IMEI)]).toBe('083a5a2010325476');
 
-    const stripped = stripFactoryFromQcn(qcn);
-    expect(stripped.removed).toEqual([IMEI]);
-    expect(lintQcn(stripped.qcn).findings.filter((f) => f.code === 'NV_EFS_LINT_FACTORY_DATA')).toEqual([]);
-    const c = bootQcom(unit('C', preloadFrom(decodeQcn(encodeQcn(stripped.qcn)).qcn, a)));
+    const stripped = stripFactory(encodeQcn(qcn));
+    expect(stripped.removed.map((r) => r.id)).toEqual([IMEI]);
+    const strippedQcn = decodeQcn(stripped.bytes).qcn;
+    expect(lint(strippedQcn).findings.filter((f) => f.code === 'NV_EFS_LINT_FACTORY_DATA')).toEqual([]);
+    const c = bootQcom(unit('C', preloadFrom(strippedQcn, a)));
     expect(c.nv[String(IMEI)]).toBeUndefined();
     expect(c.nv['24997']).toBe('0102030405060708');
   });

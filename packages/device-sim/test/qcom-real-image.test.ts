@@ -4,7 +4,8 @@ import { mkdtemp, mkdir, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concatBytes, hexToBytes } from '@nv/core';
-import { encodeEfsTar, encodeGzip, type EfsEntry } from '@nv/qcom-efs';
+import { gzipSync } from 'node:zlib';
+import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
 import { hasTool } from '../../../scripts/test-tools.ts';
@@ -72,9 +73,9 @@ describe('first boot from a real .img (qcom-fsg-sign containers, qcom-efs tar/gz
         e('/nv/item_files/conf/mcfg.conf', 'file', '2f6e760a'),
       ],
     };
-    const { tar } = encodeEfsTar(tree);
     const dev = device();
-    flashPartition(dev, 'fsg', img(encodeGzip(tar, NODE_DEFLATE)));
+    const tar = packEfsImage(tree, NODE_DEFLATE, { gzip: false }).bytes;
+    flashPartition(dev, 'fsg', img(packEfsImage(tree, NODE_DEFLATE).bytes));
     const r = bootQcom(dev);
     expect(r.error).toBeUndefined();
     expect(r).toMatchObject({ source: 'fsg', verified: true });
@@ -92,7 +93,9 @@ describe('first boot from a real .img (qcom-fsg-sign containers, qcom-efs tar/gz
   });
 
   it('a bare .mbn in fsg is refused with NV_FSG_IMG_SECTOR_MISSING (real container check)', () => {
-    const { tar } = encodeEfsTar({ entries: [e('/', 'dir'), e('/nvm/num/10', 'item', '1f00')] });
+    const tar = packEfsImage({ entries: [e('/', 'dir'), e('/nvm/num/10', 'item', '1f00')] }, NODE_DEFLATE, {
+      gzip: false,
+    }).bytes;
     const bare = img(tar).subarray(512);
     const dev = device();
     flashPartition(dev, 'fsg', bare);
@@ -100,11 +103,13 @@ describe('first boot from a real .img (qcom-fsg-sign containers, qcom-efs tar/gz
   });
 
   it('a corrupted tar header checksum makes the modem assert (qcom-efs.md §5 #3)', () => {
-    const { tar } = encodeEfsTar({ entries: [e('/', 'dir'), e('/nvm/num/10', 'item', '1f00')] });
+    const tar = packEfsImage({ entries: [e('/', 'dir'), e('/nvm/num/10', 'item', '1f00')] }, NODE_DEFLATE, {
+      gzip: false,
+    }).bytes;
     const bad = tar.slice();
     bad[512 + 10] = (bad[512 + 10] as number) ^ 0x01; // a name byte of the second header
     const dev = device();
-    flashPartition(dev, 'fsg', img(encodeGzip(bad, NODE_DEFLATE)));
+    flashPartition(dev, 'fsg', img(new Uint8Array(gzipSync(bad))));
     expect(bootQcom(dev)).toMatchObject({ crashed: true, error: { code: 'NV_EFS_BAD_TAR_CHECKSUM' } });
   });
 });
@@ -120,7 +125,7 @@ describe('scenario: fused vs non-fused key on upgrade, with a real QCN (@nv/qcom
       ],
     };
     const dev = device();
-    flashPartition(dev, 'fsg', img(encodeGzip(encodeEfsTar(tree).tar, NODE_DEFLATE)));
+    flashPartition(dev, 'fsg', img(packEfsImage(tree, NODE_DEFLATE).bytes));
     bootQcom(dev);
     writeNvItem(dev, 6828, hexToBytes('01')); // factory-station NV
     writeNvItem(dev, 24998, hexToBytes('aabbccdd')); // per-unit RF calibration (RFNV)
@@ -207,9 +212,9 @@ describe.skipIf(!hasTool('tar') || !hasTool('gzip'))(
     });
 
     it('protection: the same content packed as V7 by @nv/qcom-efs boots with item files', () => {
-      const { tar } = encodeEfsTar({ entries: [e('/', 'dir'), e('/nvm/num/10', 'item', '1f00')] });
       const dev = device();
-      flashPartition(dev, 'fsg', img(encodeGzip(tar, NODE_DEFLATE)));
+      const tgz = packEfsImage({ entries: [e('/', 'dir'), e('/nvm/num/10', 'item', '1f00')] }, NODE_DEFLATE).bytes;
+      flashPartition(dev, 'fsg', img(tgz));
       const r = bootQcom(dev);
       expect(r.crashed).toBe(false);
       expect(r.efs.find((x) => x.path === '/nvm/num/10')?.kind).toBe('item');

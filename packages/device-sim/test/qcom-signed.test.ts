@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexToBytes } from '@nv/core';
-import { encodeEfsTar, encodeGzip, type EfsEntry } from '@nv/qcom-efs';
+import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import {
@@ -93,10 +93,7 @@ describe.skipIf(!hasTool('openssl') || !hasTool('bash'))(
       dir = await mkdtemp(join(tmpdir(), 'nv-sim-signed-'));
       execFileSync('bash', ['-c', KEYS], { cwd: dir, stdio: 'pipe' });
       root = (await readFile(join(dir, 'root.sha256'), 'utf8')).trim();
-      await writeFile(
-        join(dir, 'payload.tar.gz'),
-        encodeGzip(encodeEfsTar(PRELOAD).tar, NODE_DEFLATE, { pad512: true }),
-      );
+      await writeFile(join(dir, 'payload.tar.gz'), packEfsImage(PRELOAD, NODE_DEFLATE, { pad512: true }).bytes);
     }, 60_000);
     afterAll(async () => {
       await rm(dir, { recursive: true, force: true });

@@ -6,9 +6,8 @@
  * @module
  */
 import { NvError } from '@nv/core';
+import { DEFAULT_MODES, DEVICE_MTIME } from '@nv/qcom-efs/model';
 import {
-  DEFAULT_MODES,
-  DEVICE_MTIME,
   efsTreeToQcn,
   type EfsEntry,
   type EfsTree,

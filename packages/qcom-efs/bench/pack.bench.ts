@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
-import { readEfsFolder, writeEfsImageFile } from '../src/node.ts';
+import { readEfsFolder, writeEfsImageFile } from '../src/node-efs.ts';
 
 // A realistic EFS tree like the spec's example (§2.9: 2 312 entries, tar 2 424 320 B): 300 folders, 1 700 small
 // item files (2–100 B), 300 regular files (1–10 KiB), seeded so every run packs the same bytes.

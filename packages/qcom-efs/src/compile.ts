@@ -7,7 +7,7 @@ import type { DeflateBackend } from './gzip.ts';
 import { QCN_PAYLOAD_BYTES, type Qcn, type QcnEfsFile, type QcnItem } from './qcn.ts';
 import type { EfsWarning } from './tree.ts';
 import type { NvInfoEntry } from './qcn-efs.ts';
-import { loadXml, type XmlElement, type XmlResolver } from './xml.ts';
+import { loadXml, parseXml, type XmlElement, type XmlResolver } from './xml.ts';
 import type { EfsErrorCode } from './errors.ts';
 
 /** One member of a DataType / item layout: `sizeOf` is a repeat count (docs/formats/qcn.md#nvdefinition). */
@@ -60,6 +60,8 @@ export interface NvDefinition {
 export interface DefinitionOptions {
   /** Duplicate definitions (`NV_EFS_DEF_DUPLICATE`) are errors instead of warnings (later wins). */
   readonly strict?: boolean;
+  /** File name for messages when the definition is given as XML text (default `NvDefinition.xml`). */
+  readonly file?: string;
 }
 
 /** The eight built-in primitives (docs/formats/qcn.md#nvdefinition): byte width and signedness. */
@@ -105,7 +107,8 @@ function members(e: XmlElement, where: string): NvMember[] {
  * @throws NvError `NV_EFS_XML_BAD_ROOT`, `NV_EFS_DEF_UNKNOWN_TYPE`, `NV_EFS_DEF_TYPE_CYCLE`, `NV_EFS_DEF_DUPLICATE`, `NV_EFS_BAD_DEF_SIZEOF`, `NV_EFS_XML_MISSING_ATTR`
  * @example const def = parseNvDefinition(loadXml('NvDefinition.xml', resolver));
  */
-export function parseNvDefinition(root: XmlElement, options: DefinitionOptions = {}): NvDefinition {
+export function parseNvDefinition(source: XmlElement | string, options: DefinitionOptions = {}): NvDefinition {
+  const root = typeof source === 'string' ? parseXml(source, options.file ?? 'NvDefinition.xml') : source;
   if (root.name !== 'NvDefinition')
     throw new NvError('NV_EFS_XML_BAD_ROOT', `${root.file}: root is <${root.name}>, expected <NvDefinition>`, {
       path: root.file,
@@ -590,17 +593,23 @@ function zlib(data: Uint8Array, options: CompileOptions, where: string): Uint8Ar
 }
 
 /**
- * Compiles files through a resolver: master NvSource (with includes) + NvDefinition → QCN model.
- * @throws NvError as {@link compileNvSource}, {@link parseNvDefinition} and `loadXml`
+ * Compiles NvSource → QCN model through a resolver (browser-safe; `compileNvSourceFiles` of `@nv/qcom-efs/node`
+ * reads the file system): the master NvSource (with its `xi:include`s) against an NvDefinition, given as a path the
+ * resolver reads or as a parsed {@link NvDefinition}.
+ * @throws NvError every `NV_EFS_XML_*`/`NV_EFS_BAD_XML_*` code of docs/formats/qcn.md#validation, `NV_EFS_ITEM_TOO_LARGE`,
+ *   the codes of {@link parseNvDefinition}, `NV_NOT_FOUND`
  * @example compileNvFiles('master.xml', 'NvDefinition.xml', resolver, { deflate: NODE_DEFLATE })
  */
 export function compileNvFiles(
   masterPath: string,
-  definitionPath: string,
+  definition: string | NvDefinition,
   resolver: XmlResolver,
   options: CompileOptions = {},
 ): CompileResult {
-  const def = parseNvDefinition(loadXml(definitionPath, resolver), { strict: options.strict === true });
+  const def =
+    typeof definition === 'string'
+      ? parseNvDefinition(loadXml(definition, resolver), { strict: options.strict === true })
+      : definition;
   return compileNvSource(loadXml(masterPath, resolver), def, options);
 }
 

@@ -13,8 +13,8 @@ import {
   isTarHeader,
   unwrapSignedImage,
 } from '@nv/qcom-fsg-sign';
-import { decodeGzip, type DeflateBackend, type GunzipOptions } from './gzip.ts';
-import { tarToEfsTree, type TarDecodeOptions, type TarMember } from './tar.ts';
+import { decodeGzip, encodeGzip, type DeflateBackend, type GunzipOptions, type GzipOptions } from './gzip.ts';
+import { encodeEfsTar, tarToEfsTree, type TarDecodeOptions, type TarEncodeOptions, type TarMember } from './tar.ts';
 import type { EfsEntryType, EfsTree, EfsWarning } from './tree.ts';
 
 /** A signed-container unwrapper: returns the code (the tar.gz) inside an `.mbn`/`.img`/`fsg` dump, or `undefined` when `bytes` is none of them. */
@@ -182,4 +182,37 @@ export function listEfsTree(tree: EfsTree): EfsListEntry[] {
     sha256: e.data !== undefined ? sha256Hex(e.data) : '',
     ...(e.target !== undefined ? { target: e.target } : {}),
   }));
+}
+
+/** Options of {@link packEfsImage}. */
+export interface PackEfsImageOptions extends TarEncodeOptions, GzipOptions {
+  /** `false`: the plain device tar (default: gzip it, the `fs_image.tar.gz`). */
+  readonly gzip?: boolean;
+}
+
+/** What {@link packEfsImage} made. */
+export interface PackedEfsImage {
+  /** The `fs_image.tar.gz` (or the tar with `gzip: false`). */
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Tar members written (the root included). */
+  readonly entries: number;
+  readonly tarBytes: number;
+  readonly warnings: EfsWarning[];
+}
+
+/**
+ * Packs an EFS tree into the device's `fs_image.tar.gz` in memory (docs/formats/efs-tar.md#pack, #compress): V7 tar in
+ * device order, gzip with the packer's fixed header. `writeEfsImageFile` of `@nv/qcom-efs/node` writes the same bytes
+ * to a file.
+ * @throws NvError `NV_EFS_BAD_PATH`, `NV_EFS_TAR_NAME_TOO_LONG`
+ * @example const { bytes } = packEfsImage(tree, NODE_DEFLATE);
+ */
+export function packEfsImage(
+  tree: EfsTree,
+  backend: DeflateBackend,
+  options: PackEfsImageOptions = {},
+): PackedEfsImage {
+  const { tar, entries, warnings } = encodeEfsTar(tree, options);
+  const bytes = options.gzip === false ? tar : encodeGzip(tar, backend, options);
+  return { bytes, entries, tarBytes: tar.length, warnings };
 }

@@ -5,10 +5,19 @@
  */
 import { NvError, encodeLatin1 } from '@nv/core';
 import { NV_ITEM_PATH_RE, nvItemPath } from './nv-path.ts';
-import type { CfbEntry } from './cfb.ts';
+import { decodeCfb, encodeCfb, type CfbEntry } from './cfb.ts';
+import { decodeXqcn, encodeXqcn } from './xqcn.ts';
 import type { NvDefinition } from './compile.ts';
 import type { NvInfoEntry } from './qcn-efs.ts';
-import { NUMBERED_STORAGE, QCN_RECORD_BYTES, isOpaqueQcnStream, qcnFromEntries, type Qcn } from './qcn.ts';
+import {
+  NUMBERED_STORAGE,
+  QCN_RECORD_BYTES,
+  decodeQcn,
+  isOpaqueQcnStream,
+  qcnFromEntries,
+  qcnToEntries,
+  type Qcn,
+} from './qcn.ts';
 import { MAX_ITEM_BYTES, S_IFMT, defaultKind, type EfsTree, type EfsWarning } from './tree.ts';
 import { REPACK_HINT, ustarSplit, type TarMember } from './tar.ts';
 
@@ -306,7 +315,7 @@ export function lintQcn(qcn: Qcn, options: LintOptions = {}): { ok: boolean; fin
 }
 
 /** What `--strip-factory` removes: factory or runtime ids, runtime paths. */
-type StripOptions = Pick<LintOptions, 'factoryIds' | 'runtimeIds' | 'runtimePaths'>;
+export type StripOptions = Pick<LintOptions, 'factoryIds' | 'runtimeIds' | 'runtimePaths'>;
 
 /** Why an EFS path is stripped (undefined: kept). */
 function stripPathReason(p: string, options: StripOptions): string | undefined {
@@ -341,9 +350,9 @@ export function stripFactoryFromTree(tree: EfsTree, options: StripOptions = {}):
 
 /**
  * Removes factory NVs and runtime state from a QCN model (records by id, store files by path).
- * @example stripFactoryFromQcn(qcn).removed // [550, 1943]
+ * @example stripFactoryFromQcnModel(qcn).removed // [550, 1943]
  */
-export function stripFactoryFromQcn(qcn: Qcn, options: StripOptions = {}): { qcn: Qcn; removed: number[] } {
+export function stripFactoryFromQcnModel(qcn: Qcn, options: StripOptions = {}): { qcn: Qcn; removed: number[] } {
   const removed: number[] = [];
   const items = qcn.items.filter((i) => {
     const drop = stripIdReason(i.id, options) !== undefined;
@@ -501,4 +510,54 @@ export function lintEfsImage(
   const tree = lintEfsTree(image.tree, options);
   for (const f of tree.findings) findings.push(f);
   return { ok: !findings.some((f) => f.severity === 'error'), findings };
+}
+
+/** What {@link lint} checks: a QCN model, or an EFS tree with what its reader saw (a folder: `{ tree, warnings: [] }`). */
+export type LintSubject =
+  Qcn | { readonly tree: EfsTree; readonly warnings: readonly EfsWarning[]; readonly members?: readonly TarMember[] };
+
+/** Result of {@link lint}. */
+export interface LintResult {
+  /** `false` when any finding is an error. */
+  readonly ok: boolean;
+  readonly findings: LintFinding[];
+}
+
+/**
+ * The preload lint (`nv qcom efs lint`, docs/formats/efs-tar.md#pitfalls): of a QCN model, or of an EFS image as read by
+ * `readEfsImage` with `strictTypeflag: false` (tar-level findings: GNU/pax headers, relative names, lost item bits),
+ * or of a folder's tree (`{ tree, warnings: [] }`).
+ * @example const { ok, findings } = lint(readEfsImage(bytes, NODE_DEFLATE, { strictTypeflag: false }), { definition });
+ */
+export function lint(subject: LintSubject, options: LintOptions = {}): LintResult {
+  return 'tree' in subject ? lintEfsImage(subject, options) : lintQcn(subject, options);
+}
+
+/**
+ * Removes factory NVs and runtime state (`--strip-factory`, docs/formats/efs-tar.md#pitfalls #12). From a QCN or
+ * XQCN file's bytes: in place on its compound-file tree (every other stream keeps its bytes and name), written as
+ * `format` (default `qcn`), each removal listed. From an EFS tree: the `/nvm/num`, `/nvm/context<n>` files of
+ * factory/runtime ids and the runtime paths.
+ * @throws NvError the QCN/XQCN reader's codes
+ * @example const { bytes, removed } = stripFactory(qcnBytes, { factoryIds: [6853] });
+ */
+export function stripFactory(
+  qcn: Uint8Array,
+  options?: StripOptions & { format?: 'qcn' | 'xqcn' },
+): { bytes: Uint8Array; removed: StrippedEntry[] };
+export function stripFactory(tree: EfsTree, options?: StripOptions): { tree: EfsTree; removed: string[] };
+export function stripFactory(
+  input: Uint8Array | EfsTree,
+  options: StripOptions & { format?: 'qcn' | 'xqcn' } = {},
+): { bytes: Uint8Array; removed: StrippedEntry[] } | { tree: EfsTree; removed: string[] } {
+  if (!(input instanceof Uint8Array)) return stripFactoryFromTree(input, options);
+  let i = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? 3 : 0;
+  while (i < input.length && (input[i] === 0x20 || input[i] === 0x0a || input[i] === 0x0d || input[i] === 0x09)) i++;
+  const entries = input[i] === 0x3c ? qcnToEntries(decodeXqcn(new TextDecoder().decode(input)).qcn) : decodeCfb(input);
+  const s = stripFactoryFromQcnEntries(entries, options);
+  const out = encodeCfb(s.entries);
+  return {
+    bytes: options.format === 'xqcn' ? new TextEncoder().encode(encodeXqcn(decodeQcn(out).qcn)) : out,
+    removed: s.removed,
+  };
 }

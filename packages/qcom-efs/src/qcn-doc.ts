@@ -425,3 +425,36 @@ export function decodeEfsFile(file: QcnEfsFile, def: NvDefinition): DecodedItem 
   if (d === undefined) return { bytes: bytesToHex(file.data), reason: 'not in the definition' };
   return decodeWithDefinition(file.data, def, d);
 }
+
+/** One numbered item of {@link decodeQcnValues}: its key and its decoded value. */
+export type DecodedQcnItem = {
+  readonly id: number;
+  readonly index: number;
+  readonly subscription: number;
+} & DecodedItem;
+
+/** One EFS store file of {@link decodeQcnValues}: its store and path and its decoded value. */
+export type DecodedQcnFile = { readonly store: QcnEfsFile['store']; readonly path: string } & DecodedItem;
+
+/**
+ * Decodes a QCN's values through an NvDefinition (`qcn decode`): every numbered item and every EFS store file, or
+ * with `ids` only those items and the RFNV files `/nv/item_files/rfnv/<8 digits>` of those ids.
+ * @example decodeQcnValues(qcn, def, { ids: [10] }).items[0].fields
+ */
+export function decodeQcnValues(
+  qcn: Qcn,
+  def: NvDefinition,
+  options: { ids?: readonly number[] } = {},
+): { items: DecodedQcnItem[]; efs: DecodedQcnFile[] } {
+  const ids = options.ids !== undefined ? new Set(options.ids) : undefined;
+  const items = qcn.items
+    .filter((i) => ids === undefined || ids.has(i.id))
+    .map((i) => ({ id: i.id, index: i.index, subscription: i.subscription, ...decodeQcnItem(i, def) }));
+  const efs = qcn.efs
+    .filter((f) => {
+      const m = RFNV_RE.exec(f.path);
+      return ids === undefined || (m !== null && ids.has(Number(m[1])));
+    })
+    .map((f) => ({ store: f.store, path: f.path, ...decodeEfsFile(f, def) }));
+  return { items, efs };
+}

@@ -6,17 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex } from '@nv/core';
 import { FUZZ_RUNS, hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
-import {
-  compileNvSource,
-  decodeQcn,
-  encodeQcn,
-  layoutSize,
-  nvInfoFromDefinition,
-  parseNvDefinition,
-  parseXml,
-  type XmlResolver,
-} from '../src/index.ts';
-import { NODE_DEFLATE, compileNvSourceFiles, nodeXmlResolver } from '../src/node.ts';
+import { compileNvSource, layoutSize, nvInfoFromDefinition, parseNvDefinition } from '../src/compile.ts';
+import { decodeQcn, encodeQcn } from '../src/qcn.ts';
+import { parseXml, type XmlResolver } from '../src/xml.ts';
+import { compileNvSourceFiles, nodeXmlResolver } from '../src/node-inputs.ts';
+import { NODE_DEFLATE } from '../src/node-zlib.ts';
 
 // Hand-written fixtures (docs/formats/qcn.md#test-vectors): definition with every member kind, master + 3 includes.
 const DEF = `<?xml version="1.0"?>
@@ -346,7 +340,7 @@ describe('errors name the file, item and token (§4)', () => {
   });
 });
 
-import { loadXml } from '../src/index.ts';
+import { loadXml } from '../src/xml.ts';
 function nodeLoad(r: XmlResolver) {
   return loadXml('m.xml', r);
 }

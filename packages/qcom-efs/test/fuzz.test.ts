@@ -2,18 +2,13 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError, encodeLatin1 } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import {
-  decodeCfb,
-  decodeManifest,
-  encodeCfb,
-  parseLintLists,
-  parseNvDefinition,
-  parseNvInfo,
-  stripFactoryFromQcnEntries,
-  parseXml,
-  loadXml,
-  decodeTar,
-} from '../src/index.ts';
+import { decodeCfb, encodeCfb } from '../src/cfb.ts';
+import { parseNvDefinition } from '../src/compile.ts';
+import { parseLintLists, stripFactoryFromQcnEntries } from '../src/lint.ts';
+import { decodeManifest } from '../src/manifest.ts';
+import { parseNvInfo } from '../src/qcn-efs.ts';
+import { decodeTar } from '../src/tar.ts';
+import { parseXml, loadXml } from '../src/xml.ts';
 
 const onlyNvError = (fn: () => unknown): void => {
   try {

@@ -1,7 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { nvErrorCode as code } from '../../../scripts/test-tools.ts';
-import { encodeEfsTar, encodeGzip, readEfsImage } from '../src/index.ts';
-import { NODE_DEFLATE, readEfsImageFile } from '../src/node.ts';
+import { encodeGzip } from '../src/gzip.ts';
+import { readEfsImage } from '../src/image.ts';
+import { encodeEfsTar } from '../src/tar.ts';
+import { readEfsImageFile } from '../src/node-efs.ts';
+import { NODE_DEFLATE } from '../src/node-zlib.ts';
 import { mkdtempSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,15 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import {
-  FACTORY_NV_IDS,
-  parseNvInfo,
-  parseNvDefinition,
-  parseXml,
-  lintEfsTree,
-  lintQcn,
-  stripFactoryFromQcn,
-  stripFactoryFromTree,
-  type EfsEntry,
-} from '../src/index.ts';
+import { parseNvDefinition } from '../src/compile.ts';
+import { FACTORY_NV_IDS, lintEfsTree, lintQcn, stripFactoryFromQcnModel, stripFactoryFromTree } from '../src/lint.ts';
+import { parseNvInfo } from '../src/qcn-efs.ts';
+import { type EfsEntry } from '../src/tree.ts';
+import { parseXml } from '../src/xml.ts';
 
 const f = (path: string, size: number, extra: Partial<EfsEntry> = {}): EfsEntry => ({
   path,
@@ -90,7 +84,7 @@ describe('preload lint (§5)', () => {
       'NV_EFS_LINT_FACTORY_DATA /nvm/num/550',
       'NV_EFS_LINT_NOT_IN_DEFINITION /nvm/num/550',
     ]);
-    expect(stripFactoryFromQcn(qcn).qcn.items.map((i) => i.id)).toEqual([10]);
+    expect(stripFactoryFromQcnModel(qcn).qcn.items.map((i) => i.id)).toEqual([10]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import { NV_ITEM_PATH_RE, nvItemPath } from '../src/index.ts';
+import { NV_ITEM_PATH_RE, nvItemPath } from '../src/nv-path.ts';
 
 // issue 20.1: the `/nvm/num/<id>` rule has one owner (lint, QCN ↔ EFS and device-sim call it).
 describe('nvItemPath / NV_ITEM_PATH_RE', () => {

@@ -7,8 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, concatBytes } from '@nv/core';
-import { crc32, encodeEfsTar, encodeGzip, normalizeEfsPath } from '../src/index.ts';
-import { NODE_DEFLATE, gzipChunks, readEfsFolder, writeEfsImageFile } from '../src/node.ts';
+import { crc32, encodeGzip } from '../src/gzip.ts';
+import { encodeEfsTar } from '../src/tar.ts';
+import { normalizeEfsPath } from '../src/tree.ts';
+import { readEfsFolder, writeEfsImageFile } from '../src/node-efs.ts';
+import { NODE_DEFLATE, gzipChunks } from '../src/node-zlib.ts';
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];

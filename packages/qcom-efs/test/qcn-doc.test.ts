@@ -10,25 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex } from '@nv/core';
 import { FUZZ_RUNS, hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
-import {
-  compileNvSource,
-  decodeCfb,
-  decodeQcn,
-  decodeQcnItem,
-  decodeEfsFile,
-  decodeXqcn,
-  diffQcn,
-  encodeQcn,
-  encodeXqcn,
-  layoutSize,
-  parseNvDefinition,
-  parseXml,
-  qcnFromJson,
-  qcnToJson,
-  type Qcn,
-  type QcnEfsFile,
-  type QcnItem,
-} from '../src/index.ts';
+import { decodeCfb } from '../src/cfb.ts';
+import { compileNvSource, layoutSize, parseNvDefinition } from '../src/compile.ts';
+import { decodeQcnItem, decodeEfsFile, diffQcn, qcnFromJson, qcnToJson } from '../src/qcn-doc.ts';
+import { decodeQcn, encodeQcn, type Qcn, type QcnEfsFile, type QcnItem } from '../src/qcn.ts';
+import { parseXml } from '../src/xml.ts';
+import { decodeXqcn, encodeXqcn } from '../src/xqcn.ts';
 
 const pad = (bytes: number[]): Uint8Array => {
   const p = new Uint8Array(128);

@@ -4,19 +4,10 @@ import { readFileSync } from 'node:fs';
 import CFB from 'cfb';
 import { NvError, bytesToHex, encodeLatin1 } from '@nv/core';
 import { FUZZ_RUNS, nvErrorCode as code } from '../../../scripts/test-tools.ts';
-import {
-  decodeCfb,
-  decodeQcn,
-  decodeXqcn,
-  encodeXqcn,
-  efsTreeToQcn,
-  encodeCfb,
-  encodeQcn,
-  nvInfoFromTree,
-  parseNvInfo,
-  qcnToEfsTree,
-  type Qcn,
-} from '../src/index.ts';
+import { decodeCfb, encodeCfb } from '../src/cfb.ts';
+import { efsTreeToQcn, nvInfoFromTree, parseNvInfo, qcnToEfsTree } from '../src/qcn-efs.ts';
+import { decodeQcn, encodeQcn, type Qcn } from '../src/qcn.ts';
+import { decodeXqcn, encodeXqcn } from '../src/xqcn.ts';
 
 const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${name}`, import.meta.url)));
 /** The model without stream keys and the foreign model-storage name (round trips keep content, not names, docs/formats/qcn.md#read-write). */

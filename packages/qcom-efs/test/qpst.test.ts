@@ -11,16 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex } from '@nv/core';
 import { hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
-import {
-  decodeCfb,
-  decodeQcn,
-  encodeCfb,
-  encodeQcn,
-  lintQcn,
-  parseLintLists,
-  stripFactoryFromQcnEntries,
-  type CfbEntry,
-} from '../src/index.ts';
+import { decodeCfb, encodeCfb, type CfbEntry } from '../src/cfb.ts';
+import { lintQcn, parseLintLists, stripFactoryFromQcnEntries } from '../src/lint.ts';
+import { decodeQcn, encodeQcn } from '../src/qcn.ts';
 
 const SCRIPT = new URL('../scripts/make-qpst-qcn.py', import.meta.url).pathname;
 const tools = hasTool('gsf') && hasTool('python3');

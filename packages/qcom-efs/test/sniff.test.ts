@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
-import { encodeCfb, hasCfbSignature, sniffContainer } from '../src/index.ts';
+import { encodeCfb, hasCfbSignature } from '../src/cfb.ts';
+import { sniffContainer } from '../src/sniff.ts';
 
 const vectors = join(import.meta.dirname, '../../qcom-fsg-sign/test/vectors');
 

@@ -7,20 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex, encodeLatin1 } from '@nv/core';
 import { FUZZ_RUNS, hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
-import {
-  decodeGzip,
-  decodeTar,
-  deviceOrder,
-  encodeEfsTar,
-  encodeGzip,
-  encodeTarHeader,
-  listEfsTree,
-  readEfsImage,
-  tarToEfsTree,
-  type EfsEntry,
-  type EfsTree,
-} from '../src/index.ts';
-import { NODE_DEFLATE } from '../src/node.ts';
+import { decodeGzip, encodeGzip } from '../src/gzip.ts';
+import { listEfsTree, readEfsImage } from '../src/image.ts';
+import { decodeTar, encodeEfsTar, encodeTarHeader, tarToEfsTree } from '../src/tar.ts';
+import { deviceOrder, type EfsEntry, type EfsTree } from '../src/tree.ts';
+import { NODE_DEFLATE } from '../src/node-zlib.ts';
 
 const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${name}`, import.meta.url)));
 const item = (path: string, data: number[] | Uint8Array): EfsEntry => ({

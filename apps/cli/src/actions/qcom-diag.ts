@@ -1,20 +1,15 @@
 import { NvError, bytesToHex, hexToBytes } from '@nv/core';
 import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
-  PRIMITIVES,
-  compileNvSource,
-  decodeQcn,
-  decodeXqcn,
-  encodeQcn,
-  encodeXqcn,
-  loadXml,
+  compileNvFiles,
   nvInfoFromDefinition,
-  parseNvDefinition,
-  parseXml,
+  readQcnDocument,
+  writeQcnDocument,
   type NvDefinition,
   type Qcn,
 } from '@nv/qcom-efs';
-import { nodeXmlResolver, writeEfsFolder } from '@nv/qcom-efs/node';
+import { PRIMITIVES } from '@nv/qcom-efs/model';
+import { readNvDefinitionFile, writeEfsFolder } from '@nv/qcom-efs/node';
 import {
   DiagDevice,
   IDENTITY_NV_IDS,
@@ -68,7 +63,7 @@ async function withModem<T>(
 }
 
 function loadDefinition(ctx: CliContext, path: string | undefined): NvDefinition | undefined {
-  return path === undefined ? undefined : parseNvDefinition(loadXml(ctx.resolvePath(path), nodeXmlResolver()));
+  return path === undefined ? undefined : readNvDefinitionFile(ctx.resolvePath(path));
 }
 
 function stamp(): string {
@@ -93,7 +88,7 @@ async function backupBeforeWrite(
   const path = ctx.resolvePath(flags.backup ?? `nv-diag-backup-${stamp()}.qcn`);
   await assertCanWrite(path, false);
   const { qcn, absent } = await snapshotTouched(modem, touched);
-  await writeFileAtomic(path, path.toLowerCase().endsWith('.xqcn') ? encodeXqcn(qcn) : encodeQcn(qcn));
+  await writeFileAtomic(path, writeQcnDocument(qcn, path.toLowerCase().endsWith('.xqcn') ? 'xqcn' : 'qcn'));
   ctx.note(
     `backed up ${qcn.items.length + qcn.efs.length} value(s) to ${path}${absent.length > 0 ? ` (not present before: ${absent.join(', ')})` : ''}`,
   );
@@ -205,11 +200,12 @@ export async function diagNvWrite(
     const values = flags.fields!.trim().startsWith('[')
       ? (JSON.parse(flags.fields!) as unknown[]).map(String).join(',')
       : flags.fields!;
-    const src = parseXml(
-      `<NvSource><NvItem id="${id}" encoding="dec">${values.replace(/[<&]/g, '')}</NvItem></NvSource>`,
-      '--fields',
-    );
-    const compiled = compileNvSource(src, def);
+    const src = `<NvSource><NvItem id="${id}" encoding="dec">${values.replace(/[<&]/g, '')}</NvItem></NvSource>`;
+    // The inline NvSource as the one file of a resolver (no includes); messages call it --fields.
+    const compiled = compileNvFiles('--fields', def, {
+      read: (p) => (p === '--fields' ? src : undefined),
+      list: () => [],
+    });
     const item = compiled.qcn.items.find((i) => i.id === id);
     if (item === undefined) throw new NvError('NV_BAD_INPUT', `--fields did not give a value for NV ${id}`);
     data = item.payload;
@@ -340,7 +336,7 @@ export async function diagBackup(ctx: CliContext, flags: DiagBackupFlags): Promi
     }),
   );
   progress.end();
-  await writeFileAtomic(out, out.toLowerCase().endsWith('.xqcn') ? encodeXqcn(r.qcn) : encodeQcn(r.qcn), {
+  await writeFileAtomic(out, writeQcnDocument(r.qcn, out.toLowerCase().endsWith('.xqcn') ? 'xqcn' : 'qcn'), {
     force: flags.force === true,
   });
   for (const s of r.skipped) ctx.note(`skipped ${s.path}: ${s.reason}`);
@@ -353,9 +349,8 @@ export async function diagBackup(ctx: CliContext, flags: DiagBackupFlags): Promi
 
 async function readQcn(ctx: CliContext, file: string): Promise<Qcn> {
   const bytes = await readFileLimited(ctx.resolvePath(file));
-  return file.toLowerCase().endsWith('.xqcn')
-    ? decodeXqcn(new TextDecoder().decode(bytes), file).qcn
-    : decodeQcn(bytes).qcn;
+  // QCN, XQCN or the JSON model, told apart by their first byte.
+  return readQcnDocument(bytes, { file }).qcn;
 }
 
 /** `nv qcom diag restore <file.qcn>`. */

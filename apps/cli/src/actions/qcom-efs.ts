@@ -1,47 +1,33 @@
 import { NvError, sha256Hex } from '@nv/core';
 import { readFileLimited, assertCanWrite, writeFileAtomic } from '@nv/core/node';
 import {
-  decodeCfb,
-  decodeXqcn,
-  encodeQcn,
-  encodeXqcn,
-  qcnToEntries,
-  lintEfsImage,
-  lintEfsTree,
-  lintQcn,
-  loadXml,
-  parseNvDefinition,
-  encodeCfb,
-  isOpaqueQcnStream,
-  parseLintLists,
-  stripFactoryFromQcnEntries,
-  stripFactoryFromTree,
-  decodeQcn,
-  listEfsTree,
-  nvInfoFromTree,
-  parseNvInfo,
-  qcnToEfsTree,
+  decodeQcnValues,
   diffQcn,
-  decodeEfsFile,
-  decodeQcnItem,
   efsTreeToQcn,
+  lint,
+  listEfsTree,
   nvInfoFromDefinition,
-  qcnFromJson,
-  qcnToJson,
+  nvInfoFromTree,
+  qcnToEfsTree,
+  readQcnDocument,
+  sniffContainer,
+  stripFactory,
+  writeQcnDocument,
   type EfsTree,
   type EfsWarning,
   type NvDefinition,
+  type NvInfoEntry,
   type Qcn,
   type QcnDiffEntry,
-  type NvInfoEntry,
   type TarFormat,
-  sniffContainer,
 } from '@nv/qcom-efs';
 import {
   compileNvSourceFiles,
-  nodeXmlResolver,
   readEfsFolder,
   readEfsImageFile,
+  readLintListsFile,
+  readNvDefinitionFile,
+  readNvInfoFile,
   repackEfsArchiveFile,
   writeEfsFolder,
   writeEfsImageFile,
@@ -174,22 +160,11 @@ function mergeNvInfo(...tables: (readonly NvInfoEntry[])[]): NvInfoEntry[] {
 export const NV_INFO_SIDECAR = '.nv-info.json';
 
 async function readNvInfoJson(ctx: CliContext, file: string): Promise<NvInfoEntry[]> {
-  const bytes = await readFileLimited(ctx.resolvePath(file), 16 * 1024 * 1024);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (cause) {
-    throw new NvError('NV_EFS_BAD_NV_INFO', `${file} is not valid JSON`, { path: file, cause });
-  }
-  try {
-    return parseNvInfo(json);
-  } catch (error) {
-    throw NvError.isInstance(error) ? error.withPath(file) : error;
-  }
+  return readNvInfoFile(ctx.resolvePath(file), file);
 }
 
 function readDefinition(ctx: CliContext, file: string): NvDefinition {
-  const def = parseNvDefinition(loadXml(ctx.resolvePath(file), nodeXmlResolver()));
+  const def = readNvDefinitionFile(ctx.resolvePath(file));
   if (def.warnings !== undefined) warn(ctx, def.warnings);
   return def;
 }
@@ -198,42 +173,19 @@ async function readNvInfo(ctx: CliContext, flags: { nvInfo?: string; reference?:
   const out: NvInfoEntry[] = [];
   if (flags.reference !== undefined) out.push(...nvInfoFromTree((await readTree(ctx, flags.reference)).tree));
   if (flags.nvInfo !== undefined) {
-    const bytes = await readFileLimited(ctx.resolvePath(flags.nvInfo), 16 * 1024 * 1024);
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (cause) {
-      throw new NvError('NV_EFS_BAD_NV_INFO', `${flags.nvInfo} is not valid JSON`, { path: flags.nvInfo, cause });
-    }
+    const user = await readNvInfoFile(ctx.resolvePath(flags.nvInfo), flags.nvInfo);
     // The user's table wins over the reference tree (docs/formats/qcn.md#nv-info).
-    const user = parseNvInfo(json);
     const ids = new Set(user.map((e) => e.id));
     return [...out.filter((e) => !ids.has(e.id)), ...user];
   }
   return out;
 }
 
-function isJson(bytes: Uint8Array): boolean {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  return bytes[i] === 0x7b;
-}
-
 /** A QCN, an XQCN (XML, detected by its first non-blank character `<`) or the JSON model (`{`). */
 async function readQcnFile(ctx: CliContext, file: string) {
   const bytes = await readFileLimited(ctx.resolvePath(file), 256 * 1024 * 1024);
   try {
-    if (isJson(bytes)) {
-      let json: unknown;
-      try {
-        json = JSON.parse(new TextDecoder().decode(bytes));
-      } catch (cause) {
-        throw new NvError('NV_EFS_BAD_QCN_JSON', `${file} is not valid JSON`, { path: file, cause });
-      }
-      return { bytes, xml: true, qcn: qcnFromJson(json), warnings: [] as EfsWarning[] };
-    }
-    if (isXml(bytes)) return { bytes, xml: true, ...decodeXqcn(new TextDecoder().decode(bytes), file) };
-    return { bytes, xml: false, ...decodeQcn(bytes) };
+    return { bytes, ...readQcnDocument(bytes, { file }) };
   } catch (error) {
     throw NvError.isInstance(error) ? error.withPath(file) : error;
   }
@@ -241,7 +193,7 @@ async function readQcnFile(ctx: CliContext, file: string) {
 
 /** `nv qcom qcn inspect` */
 export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
-  const { bytes, xml, qcn, warnings } = await readQcnFile(ctx, file);
+  const { qcn, warnings, streams } = await readQcnFile(ctx, file);
   warn(ctx, warnings);
   const items = qcn.items.map((i) => ({
     id: i.id,
@@ -252,19 +204,6 @@ export async function qcnInspect(ctx: CliContext, file: string): Promise<void> {
   }));
   const efs = qcn.efs.map((f) => ({ store: f.store, path: f.path, size: f.data.length, sha256: sha256Hex(f.data) }));
   // Every stream, with whether the reader understood it: an unknown one is never skipped silently.
-  const modelName = qcn.modelName ?? String(qcn.model).padStart(8, '0');
-  // The XQCN view is rebuilt by qcnToEntries, which maps a foreign model storage name to %08d: match both spellings.
-  const padded = String(qcn.model).padStart(8, '0');
-  const remap = (p: string): string =>
-    p.startsWith(`${modelName}/`) ? `${padded}/${p.slice(modelName.length + 1)}` : p;
-  const extra = new Set(qcn.extra.flatMap((e) => [e.path, remap(e.path)]));
-  const streams = (xml ? qcnToEntries(qcn) : decodeCfb(bytes))
-    .filter((e) => e.type === 'stream')
-    .map((e) => ({
-      path: e.path,
-      size: e.data?.length ?? 0,
-      known: !extra.has(e.path) || isOpaqueQcnStream(e.path, modelName) || isOpaqueQcnStream(e.path, padded),
-    }));
   const unknown = streams.filter((s) => !s.known);
   const json = {
     fileVersion: qcn.fileVersion === undefined ? null : qcn.fileVersion.join('.'),
@@ -362,11 +301,11 @@ export async function nvCompile(
   });
   warn(ctx, r.warnings);
   // An output named *.xqcn gets the XML form (docs/formats/qcn.md#stores).
-  const bytes = /\.xqcn$/i.test(flags.output) ? new TextEncoder().encode(encodeXqcn(r.qcn)) : encodeQcn(r.qcn);
+  const bytes = writeQcnDocument(r.qcn, /\.xqcn$/i.test(flags.output) ? 'xqcn' : 'qcn');
   await writeFileAtomic(out, bytes, { force: flags.force === true });
   // The NV sizes the definition gave, for a later `qcn to-efs` of this output (decision, README): a sidecar, since
   // a QCN cannot carry them without a stream vendor readers do not know.
-  const def = parseNvDefinition(loadXml(ctx.resolvePath(flags.definition), nodeXmlResolver()));
+  const def = readNvDefinitionFile(ctx.resolvePath(flags.definition));
   const nvInfo = nvInfoFromDefinition(def).filter((e) => r.qcn.items.some((i) => i.id === e.id));
   await writeFileAtomic(
     out + NV_INFO_SIDECAR,
@@ -411,22 +350,11 @@ export async function efsLint(
   const path = ctx.resolvePath(input);
   if (flags.stripFactory === true && flags.output === undefined) usage('--strip-factory needs -o/--output');
   const definition =
-    flags.definition !== undefined
-      ? parseNvDefinition(loadXml(ctx.resolvePath(flags.definition), nodeXmlResolver()))
-      : undefined;
+    flags.definition !== undefined ? readNvDefinitionFile(ctx.resolvePath(flags.definition)) : undefined;
   if (definition?.warnings !== undefined) warn(ctx, definition.warnings);
   const nvInfo = await readNvInfo(ctx, flags.nvInfo !== undefined ? { nvInfo: flags.nvInfo } : {});
   let lists = { factoryIds: [] as number[], runtimeIds: [] as number[], runtimePaths: [] as string[] };
-  if (flags.lists !== undefined) {
-    const bytes = await readFileLimited(ctx.resolvePath(flags.lists), 16 * 1024 * 1024);
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (cause) {
-      throw new NvError('NV_EFS_BAD_LINT_LIST', `${flags.lists} is not valid JSON`, { path: flags.lists, cause });
-    }
-    lists = parseLintLists(json, flags.lists);
-  }
+  if (flags.lists !== undefined) lists = await readLintListsFile(ctx.resolvePath(flags.lists), flags.lists);
   for (const p of flags.runtimePath ?? [])
     if (!p.startsWith('/')) usage(`--runtime-path ${p}: give an absolute EFS path`);
   const extend = {
@@ -440,26 +368,22 @@ export async function efsLint(
   let removedText: string[] = [];
   const head = (await isFolder(path)) ? new Uint8Array(0) : (await readFileLimited(path)).subarray(0, 8);
   if (sniffContainer(head) === 'cfb' || (head.length > 0 && isXml(await readFileLimited(path, 256 * 1024 * 1024)))) {
-    const { bytes, xml, qcn, warnings } = await readQcnFile(ctx, input);
+    const { bytes, format, qcn, warnings } = await readQcnFile(ctx, input);
     warn(ctx, warnings);
-    result = lintQcn(qcn, opts);
+    result = lint(qcn, opts);
     if (flags.stripFactory === true) {
       // In place on the compound-file tree: every stream but the removed records/files stays byte-identical.
-      const s = stripFactoryFromQcnEntries(xml ? qcnToEntries(qcn) : decodeCfb(bytes), extend);
+      const xqcn = format !== 'qcn' && /\.xqcn$/i.test(flags.output as string);
+      const s = stripFactory(bytes, { ...extend, format: xqcn ? 'xqcn' : 'qcn' });
       removed = s.removed;
       removedText = s.removed.map((r) => `${r.path} (${r.reason}) from ${r.streams.join(', ')}`);
-      const out = encodeCfb(s.entries);
-      await writeFileAtomic(
-        ctx.resolvePath(flags.output as string),
-        xml && /\.xqcn$/i.test(flags.output as string) ? new TextEncoder().encode(encodeXqcn(decodeQcn(out).qcn)) : out,
-        { force: flags.force === true },
-      );
+      await writeFileAtomic(ctx.resolvePath(flags.output as string), s.bytes, { force: flags.force === true });
     }
   } else if (await isFolder(path)) {
     const { tree } = await readTree(ctx, input);
-    result = lintEfsTree(tree, opts);
+    result = lint({ tree, warnings: [] }, opts);
     if (flags.stripFactory === true) {
-      const s = stripFactoryFromTree(tree, extend);
+      const s = stripFactory(tree, extend);
       removed = s.removed;
       removedText = s.removed;
       await writeEfsImageFile(ctx.resolvePath(flags.output as string), s.tree, { force: flags.force === true });
@@ -468,9 +392,9 @@ export async function efsLint(
     // A tar: GNU long-name/pax headers and other typeflags the modem rejects are error findings (issue 14.5).
     const image = await readEfsImageFile(path, { strictTypeflag: false });
     const tree = image.tree;
-    result = lintEfsImage(image, opts);
+    result = lint(image, opts);
     if (flags.stripFactory === true) {
-      const s = stripFactoryFromTree(tree);
+      const s = stripFactory(tree);
       removed = s.removed;
       await writeEfsImageFile(ctx.resolvePath(flags.output as string), s.tree, { force: flags.force === true });
     }
@@ -541,9 +465,9 @@ export async function efsRepack(
 
 /** Writes a QCN model in the format its file name says: `.json` (the model), `.xqcn`, else QCN. */
 function encodeByName(qcn: Qcn, name: string): Uint8Array {
-  if (/\.json$/i.test(name)) return new TextEncoder().encode(`${JSON.stringify(qcnToJson(qcn), null, 2)}\n`);
-  if (/\.xqcn$/i.test(name)) return new TextEncoder().encode(encodeXqcn(qcn, { keepLayout: true }));
-  return encodeQcn(qcn, { keepLayout: true });
+  return writeQcnDocument(qcn, /\.json$/i.test(name) ? 'json' : /\.xqcn$/i.test(name) ? 'xqcn' : 'qcn', {
+    keepLayout: true,
+  });
 }
 
 /** `nv qcom qcn convert` (issue 16.2) */
@@ -611,16 +535,7 @@ export async function qcnDecode(
   const { qcn, warnings } = await readQcnFile(ctx, file);
   warn(ctx, warnings);
   const def = readDefinition(ctx, flags.definition);
-  const ids = flags.id !== undefined ? new Set(flags.id) : undefined;
-  const items = qcn.items
-    .filter((i) => ids === undefined || ids.has(i.id))
-    .map((i) => ({ id: i.id, index: i.index, subscription: i.subscription, ...decodeQcnItem(i, def) }));
-  const efs = qcn.efs
-    .filter((f) => {
-      const m = /^\/nv\/item_files\/rfnv\/(\d{8})$/.exec(f.path);
-      return ids === undefined || (m !== null && ids.has(Number(m[1])));
-    })
-    .map((f) => ({ store: f.store, path: f.path, ...decodeEfsFile(f, def) }));
+  const { items, efs } = decodeQcnValues(qcn, def, flags.id !== undefined ? { ids: flags.id } : {});
   if (flags.output !== undefined) {
     // An NvSource that `nv qcom nv compile` turns back into the same bytes (decoded items; others as byteStream).
     const out = ctx.resolvePath(flags.output);

@@ -1,18 +1,15 @@
 import { bytesToHex, sha256Hex } from '@nv/core';
 import {
   decodeQcn,
-  encodeEfsTar,
-  encodeGzip,
   encodeQcn,
-  lintQcn,
-  loadXml,
+  lint,
   nvInfoFromDefinition,
-  parseNvDefinition,
+  packEfsImage,
   qcnToEfsTree,
   readEfsImage,
   type EfsTree,
 } from '@nv/qcom-efs';
-import { NODE_DEFLATE, compileNvSourceFiles, nodeXmlResolver, writeEfsFolder } from '@nv/qcom-efs/node';
+import { NODE_DEFLATE, compileNvSourceFiles, readNvDefinitionFile, writeEfsFolder } from '@nv/qcom-efs/node';
 import { verifySignedImage } from '@nv/qcom-fsg-sign';
 import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
 import { bootQcom, createQcomDevice, flashPartition, nvKeyOfPath, packageQcomFormats } from '@nv/device-sim/qcom';
@@ -46,20 +43,20 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
   });
 
   await run.step(FLOW, 'qcom.lint', 'Preload lint: no runtime, temporary or factory-information NVs', async () => {
-    const definition = parseNvDefinition(loadXml(run.path('qcom/nv/NvDefinition.xml'), nodeXmlResolver()));
-    const lint = lintQcn(decodeQcn(qcnBytes).qcn, { definition });
-    const errors = lint.findings.filter((f) => f.severity === 'error');
+    const definition = readNvDefinitionFile(run.path('qcom/nv/NvDefinition.xml'));
+    const result = lint(decodeQcn(qcnBytes).qcn, { definition });
+    const errors = result.findings.filter((f) => f.severity === 'error');
     return {
-      summary: lint.ok
-        ? `ok (${lint.findings.length} findings, none an error)`
+      summary: result.ok
+        ? `ok (${result.findings.length} findings, none an error)`
         : errors.map((f) => `${f.code}: ${f.message}`).join('; '),
-      data: { findings: lint.findings },
-      failed: !lint.ok,
+      data: { findings: result.findings },
+      failed: !result.ok,
     };
   });
 
   await run.step(FLOW, 'qcom.efs-tree', 'QCN → EFS tree (/nvm/num/<id> at the modem’s sizes, item files)', async () => {
-    const definition = parseNvDefinition(loadXml(run.path('qcom/nv/NvDefinition.xml'), nodeXmlResolver()));
+    const definition = readNvDefinitionFile(run.path('qcom/nv/NvDefinition.xml'));
     const r = qcnToEfsTree(decodeQcn(qcnBytes).qcn, { nvInfo: nvInfoFromDefinition(definition) });
     tree = r.tree;
     const { files } = await writeEfsFolder(run.path('qcom/efs'), tree);
@@ -70,15 +67,15 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
   });
 
   await run.step(FLOW, 'qcom.pack', 'EFS tree → fs_image.tar.gz (V7 tar, absolute names, device order)', async () => {
-    const tar = encodeEfsTar(tree);
-    gz = encodeGzip(tar.tar, NODE_DEFLATE);
+    const packed = packEfsImage(tree, NODE_DEFLATE);
+    gz = packed.bytes;
     await run.write('qcom/fs_image.tar.gz', gz);
     // Read it back the way the modem-side tools do, to prove the archive holds the tree.
     const back = readEfsImage(gz, NODE_DEFLATE);
     const same = back.tree.entries.length === tree.entries.length;
     return {
-      summary: `${tar.entries} entries, tar ${tar.tar.length} B, gzip ${gz.length} B; read back ${back.tree.entries.length} entries (${back.chain.join('>')})`,
-      data: { entries: tar.entries, tarBytes: tar.tar.length, gzBytes: gz.length },
+      summary: `${packed.entries} entries, tar ${packed.tarBytes} B, gzip ${gz.length} B; read back ${back.tree.entries.length} entries (${back.chain.join('>')})`,
+      data: { entries: packed.entries, tarBytes: packed.tarBytes, gzBytes: gz.length },
       failed: !same,
     };
   });

@@ -21,23 +21,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, encodeLatin1 } from '@nv/core';
 import { FUZZ_RUNS, hasTool, nvErrorCode as code, nvErrorCodeAsync } from '../../../scripts/test-tools.ts';
-import {
-  decodeTar,
-  encodeEfsTar,
-  lintEfsImage,
-  readEfsImage,
-  repackHostEntries,
-  ustarSplit,
-  type EfsEntry,
-} from '../src/index.ts';
-import {
-  NODE_DEFLATE,
-  readEfsImageFile,
-  readHostTar,
-  repackEfsArchiveFile,
-  writeEfsFolder,
-  writeEfsImageFile,
-} from '../src/node.ts';
+import { readEfsImage } from '../src/image.ts';
+import { lintEfsImage } from '../src/lint.ts';
+import { repackHostEntries } from '../src/repack.ts';
+import { decodeTar, encodeEfsTar, ustarSplit } from '../src/tar.ts';
+import { type EfsEntry } from '../src/tree.ts';
+import { readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '../src/node-efs.ts';
+import { readHostTar, repackEfsArchiveFile } from '../src/node-repack.ts';
+import { NODE_DEFLATE } from '../src/node-zlib.ts';
 
 let dir: string;
 /** Base-system extras used inside a test for an extra case only (not the test's subject): never a CI failure. */

@@ -4,8 +4,11 @@ import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex } from '@nv/core';
-import { decodeGzip, encodeEfsTar, encodeManifest, decodeManifest } from '../src/index.ts';
-import { NODE_DEFLATE, readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '../src/node.ts';
+import { decodeGzip } from '../src/gzip.ts';
+import { encodeManifest, decodeManifest } from '../src/manifest.ts';
+import { encodeEfsTar } from '../src/tar.ts';
+import { readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '../src/node-efs.ts';
+import { NODE_DEFLATE } from '../src/node-zlib.ts';
 
 describe('Node entry: folders, manifest, streamed pack', () => {
   it('folder → tar.gz (in memory and streamed give the same tar) → folder keeps kinds, modes and symlinks', async () => {

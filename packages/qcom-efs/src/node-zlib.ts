@@ -1,0 +1,104 @@
+/**
+ * node:zlib for the pure modules: the {@link DeflateBackend} (byte-identical to the pure gzip framing) and the
+ * streamed gzip of a chunk stream.
+ * @module
+ */
+import * as zlib from 'node:zlib';
+import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { NvError } from '@nv/core';
+import { GZIP_HEADER, crc32, gzipTrailer, type DeflateBackend, type GzipOptions } from './gzip.ts';
+
+/**
+ * node:zlib as the deflate backend (docs/formats/index.md#libraries: byte-identical output, `maxOutputLength` → `NV_LIMIT`).
+ * @example decodeGzip(bytes, NODE_DEFLATE)
+ */
+export const NODE_DEFLATE: DeflateBackend = {
+  deflateRaw(data, { level, memLevel }) {
+    const out = deflateRawSync(data, { level, memLevel, windowBits: 15 });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
+  inflateRaw(data, maxOutputBytes) {
+    try {
+      const r = inflateRawSync(data, { info: true, maxOutputLength: Math.max(1, maxOutputBytes) } as Parameters<
+        typeof inflateRawSync
+      >[1] & { info: true }) as unknown as {
+        buffer: Buffer;
+        engine: { bytesWritten: number };
+      };
+      return {
+        data: new Uint8Array(r.buffer.buffer, r.buffer.byteOffset, r.buffer.byteLength),
+        consumed: r.engine.bytesWritten,
+      };
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new NvError('NV_LIMIT', `the gzip data inflates to more than ${maxOutputBytes} bytes`, {
+          data: { what: 'maxInflatedBytes', max: maxOutputBytes },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  },
+};
+
+/** node:zlib's CRC-32 (Node ≥ 20.15, native) with the pure one as fallback: the same numbers. */
+const fastCrc32: (data: Uint8Array, crc: number) => number =
+  typeof zlib.crc32 === 'function' ? (data, crc) => zlib.crc32(data, crc) : crc32;
+
+/**
+ * The gzip of a chunk stream, streamed through node:zlib with the packer's fixed header (docs/formats/efs-tar.md#compress).
+ * @example await writeFileAtomic('f.tar.gz', gzipChunks(efsTarChunks(tree)));
+ */
+export async function* gzipChunks(
+  chunks: Iterable<Uint8Array>,
+  options: GzipOptions = {},
+  stats: { inBytes: number; outBytes: number } = { inBytes: 0, outBytes: 0 },
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const deflate = createDeflateRaw({ level: options.level ?? 6, memLevel: options.memLevel ?? 8, windowBits: 15 });
+  let crc = 0;
+  let size = 0;
+  yield GZIP_HEADER;
+  let out = GZIP_HEADER.length;
+  // Issue 17: the tar comes as one small chunk per header and file; each write to the deflate stream costs a
+  // round trip through the zlib binding, so they are gathered into 256 KiB batches (deflate's output does not
+  // depend on how its input is split: the bytes stay those of encodeGzip, tested).
+  const batch = new Uint8Array(256 * 1024);
+  let used = 0;
+  const write = async (c: Uint8Array): Promise<void> => {
+    if (!deflate.write(c)) await new Promise<void>((r) => deflate.once('drain', () => r()));
+  };
+  const feeder = (async () => {
+    for (const c of chunks) {
+      crc = fastCrc32(c, crc);
+      size += c.length;
+      if (c.length >= batch.length) {
+        if (used > 0) await write(batch.slice(0, used));
+        used = 0;
+        await write(c);
+      } else {
+        if (used + c.length > batch.length) {
+          await write(batch.slice(0, used));
+          used = 0;
+        }
+        batch.set(c, used);
+        used += c.length;
+      }
+    }
+    if (used > 0) await write(batch.slice(0, used));
+    deflate.end();
+  })();
+  for await (const piece of deflate as AsyncIterable<Buffer>) {
+    out += piece.length;
+    yield new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
+  }
+  await feeder;
+  yield gzipTrailer(crc, size);
+  out += 8;
+  if (options.pad512 === true && out % 512 !== 0) {
+    const pad = 512 - (out % 512);
+    out += pad;
+    yield new Uint8Array(pad);
+  }
+  stats.inBytes = size;
+  stats.outBytes = out;
+}
