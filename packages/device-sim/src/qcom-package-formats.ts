@@ -16,7 +16,8 @@ import {
   type DeflateBackend,
   type EfsEntry,
 } from '@nv/qcom-efs';
-import { isGzipHeader, unwrapPartitionImage, verifySignedImage } from '@nv/qcom-fsg-sign';
+import { verifySignedImage } from '@nv/qcom-fsg-sign';
+import { isGzipHeader, unwrapPartitionImage } from '@nv/qcom-fsg-sign/container';
 import type { QcomFormats, QcomFsgCheck, QcomTarEntry } from './qcom-formats.ts';
 
 /** Options of {@link packageQcomFormats}. */

@@ -11,7 +11,8 @@ import {
   qcnToEfsTree,
 } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
-import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
+import { buildFsgImg } from '@nv/qcom-fsg-sign';
+import { generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
 import { buildMbn, encodeTrailer, parseMcfgXml } from '@nv/qcom-mbn';
 import {
   bootQcom,

@@ -15,7 +15,7 @@ import {
   type Qcn,
 } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
-import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
+import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign/container';
 import {
   QCOM_ONLINE_RUNTIME_PATHS,
   backupQcn,

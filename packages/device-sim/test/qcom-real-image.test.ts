@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { concatBytes, hexToBytes } from '@nv/core';
 import { encodeEfsTar, encodeGzip, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
-import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
+import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign/container';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import {
   backupQcn,

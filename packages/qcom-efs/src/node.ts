@@ -6,7 +6,7 @@
 import * as zlib from 'node:zlib';
 import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
-import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, hasGzipMagic, parseMbnHeader } from '@nv/qcom-fsg-sign';
+import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, hasGzipMagic, parseMbnHeader } from '@nv/qcom-fsg-sign/container';
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NvError, SILENT_PROGRESS, checkLimit, resolveLimits, type Limits, type ProgressReporter } from '@nv/core';
