@@ -188,7 +188,7 @@ if (existsSync('/usr/bin/time')) {
   // sim qcom boot: a 60 MB image (an fsg partition image is capped at 64 MiB), wrapped by buildFsgImg (no meta).
   for (let i = 60; i < 64; i++) rmSync(join(big, `f${i}`));
   sh(`${nv} qcom efs pack big -o b60.tar.gz --force && ${nv} qcom fsg sign b60.tar.gz ${signArgs} -o b60.mbn --force`);
-  const { buildFsgImg } = await import(join(ROOT, 'packages', 'qcom-fsg-sign', 'dist', 'node.mjs'));
+  const { buildFsgImg } = await import(join(ROOT, 'packages', 'qcom-fsg-sign', 'dist', 'index.mjs'));
   const img = buildFsgImg(new Uint8Array(readFileSync(join(dir, 'b60.mbn')))).img;
   writeFileSync(join(dir, 'b60.img'), img);
   const rootHash = JSON.parse(

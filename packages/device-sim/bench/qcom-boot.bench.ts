@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { concatBytes } from '@nv/core';
 import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
-import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
+import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign/container';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
 import { bootQcom, createQcomDevice, flashPartition, packageQcomFormats } from '../src/qcom.ts';
 

@@ -4,14 +4,8 @@
  * @module
  */
 import { NvError, bytesToHex, encodeLatin1, sha256 } from '@nv/core';
-import {
-  DUMMY_ROOT_SHA256,
-  MBN_HEADER_SIZE,
-  isGzipHeader,
-  isTarHeader,
-  ramBufferFit,
-  refusesDummyRoot,
-} from '@nv/qcom-fsg-sign';
+import { DUMMY_ROOT_SHA256, checkBootImage } from '@nv/qcom-fsg-sign';
+import { MBN_HEADER_SIZE } from '@nv/qcom-fsg-sign/container';
 import { deriveEfsKey, isBlank, openModemst, sealModemst, type ModemstStatus } from './qcom-cipher.ts';
 import {
   QCOM_EFS_MODES,
@@ -404,11 +398,6 @@ export function efsEntries(efs: QcomEfs): QcomTarEntry[] {
   });
 }
 
-function payloadKind(code: Uint8Array): 'gzip' | 'tar' | undefined {
-  // docs/formats/fsg.md#modem-checks step 18, the checks of `@nv/qcom-fsg-sign` (its verifySignedImage runs the same ones).
-  return isGzipHeader(code) ? 'gzip' : isTarHeader(code) ? 'tar' : undefined;
-}
-
 // NV_EFS codes that are an assertion / fatal error in the modem's untar (docs/formats/efs-tar.md#pitfalls #3–#5, #10), not a clean refusal.
 const CRASH_CODES = new Set([
   'NV_EFS_BAD_TAR_CHECKSUM',
@@ -485,6 +474,13 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
     checks.push({ name: 'img-sector', ok: false, detail: e.message, code: e.code });
     return refuse('img-sector', e.code, e.message);
   }
+  // docs/formats/fsg.md#modem-checks steps 3, 17, 18: the checks of `@nv/qcom-fsg-sign` (its verifySignedImage runs the same ones).
+  const code = located.mbn.subarray(MBN_HEADER_SIZE, MBN_HEADER_SIZE + located.codeSize);
+  const boot = checkBootImage(code, {
+    rootHash: state.build.rootHash,
+    allowDummyKey: state.build.allowDummyKey,
+    ...(state.build.goldenRamSize > 0 ? { ramSize: state.build.goldenRamSize } : {}),
+  });
 
   // docs/formats/fsg.md#modem-checks step 2: a fused device tries the fused root and HW_ID first; success skips to step 17.
   let fusedRoot: boolean | undefined;
@@ -510,7 +506,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   }
   if (!authenticated) {
     // docs/formats/fsg.md#modem-checks step 3: the configured root is the public dummy key.
-    if (refusesDummyRoot(state.build.rootHash, state.build.allowDummyKey)) {
+    if (!boot.dummyRoot.ok) {
       checks.push({
         name: 'dummy-root',
         ok: false,
@@ -549,27 +545,14 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   }
 
   // docs/formats/fsg.md#modem-checks step 17: code offset + code_size < buf_size (strict), buf_size = GOLDEN_RAM_SIZE − 512.
-  const code = located.mbn.subarray(MBN_HEADER_SIZE, MBN_HEADER_SIZE + located.codeSize);
-  if (state.build.goldenRamSize > 0) {
-    const { ok, buffer: buf } = ramBufferFit(located.codeSize, state.build.goldenRamSize);
-    checks.push({
-      name: 'size',
-      ok,
-      detail: `${MBN_HEADER_SIZE} + ${located.codeSize} ${ok ? '<' : '≥'} ${buf}`,
-      ...(ok ? {} : { code: 'NV_FSG_TOO_LARGE' }),
-    });
+  if (!boot.size.skipped) {
+    const ok = boot.size.ok;
+    checks.push({ name: 'size', ok, detail: boot.size.detail, ...(ok ? {} : { code: 'NV_FSG_TOO_LARGE' }) });
     if (!ok)
-      return withFused(
-        refuse(
-          'size',
-          'NV_FSG_TOO_LARGE',
-          `the payload (${located.codeSize} bytes) does not fit the golden RAM buffer (${buf} bytes)`,
-        ),
-        fusedRoot,
-      );
+      return withFused(refuse('size', 'NV_FSG_TOO_LARGE', `the payload does not fit: ${boot.size.detail}`), fusedRoot);
   }
   // docs/formats/fsg.md#modem-checks step 18: neither tar nor gzip → the modem crashes.
-  const kind = payloadKind(code);
+  const kind = boot.payloadKind;
   checks.push({
     name: 'payload',
     ok: kind !== undefined,

@@ -15,7 +15,8 @@ import {
   type EfsEntry,
 } from '@nv/qcom-efs';
 import { DEVICE_MTIME } from '@nv/qcom-efs/model';
-import { unwrapPartitionImage, verifySignedImage } from '@nv/qcom-fsg-sign';
+import { verifySignedImage } from '@nv/qcom-fsg-sign';
+import { unwrapPartitionImage } from '@nv/qcom-fsg-sign/container';
 import type { QcomFormats, QcomFsgCheck, QcomTarEntry } from './qcom-formats.ts';
 
 /** Options of {@link packageQcomFormats}. */

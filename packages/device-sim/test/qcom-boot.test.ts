@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError, encodeLatin1, hexToBytes } from '@nv/core';
-import { DUMMY_ROOT_SHA256, isGzipHeader, isTarHeader, tarHeaderSum } from '@nv/qcom-fsg-sign';
+import { DUMMY_ROOT_SHA256 } from '@nv/qcom-fsg-sign';
+import { isGzipHeader, isTarHeader, tarHeaderSum } from '@nv/qcom-fsg-sign/container';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   QCOM_DUMMY_ROOT_HASH,

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@nv/core';
 import { decodeQcn, encodeQcn, packEfsImage } from '@nv/qcom-efs';
 import { NODE_DEFLATE, readEfsFolder, writeEfsFolder } from '@nv/qcom-efs/node';
-import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
+import { buildFsgImg } from '@nv/qcom-fsg-sign';
+import { generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
 import {
   DiagClient,
   DiagDevice,

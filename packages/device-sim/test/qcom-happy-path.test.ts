@@ -3,7 +3,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { compileNvFiles, decodeQcn, encodeQcn, packEfsImage, qcnToEfsTree } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
-import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
+import { buildFsgImg } from '@nv/qcom-fsg-sign';
+import { generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
 import { buildMbn, encodeTrailer, parseMcfgXml } from '@nv/qcom-mbn';
 import {
   bootQcom,

@@ -14,7 +14,7 @@ import {
 } from '@nv/qcom-efs';
 import { FACTORY_NV_IDS } from '@nv/qcom-efs/model';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
-import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
+import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign/container';
 import {
   QCOM_ONLINE_RUNTIME_PATHS,
   backupQcn,

@@ -7,7 +7,7 @@ import { concatBytes, hexToBytes } from '@nv/core';
 import { gzipSync } from 'node:zlib';
 import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
-import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign';
+import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign/container';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import {
   backupQcn,

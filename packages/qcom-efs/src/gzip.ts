@@ -4,7 +4,7 @@
  * @module
  */
 import { NvError, checkLimit } from '@nv/core';
-import { hasGzipMagic } from '@nv/qcom-fsg-sign';
+import { hasGzipMagic } from '@nv/qcom-fsg-sign/container';
 import type { EfsWarning } from './tree.ts';
 
 /** Raw deflate (RFC 1951) provided by the host: node:zlib in Node, pako in browsers. */

@@ -4,15 +4,8 @@
  * @module
  */
 import { NvError, sha256Hex } from '@nv/core';
-import {
-  detectSignedImage,
-  elfLayout,
-  elfProgramHeader,
-  hasElfMagic,
-  hasGzipMagic,
-  isTarHeader,
-  unwrapSignedImage,
-} from '@nv/qcom-fsg-sign';
+import { detectSignedImage, unwrapSignedImage } from '@nv/qcom-fsg-sign';
+import { elfLayout, elfProgramHeader, hasElfMagic, hasGzipMagic, isTarHeader } from '@nv/qcom-fsg-sign/container';
 import { decodeGzip, encodeGzip, type DeflateBackend, type GunzipOptions, type GzipOptions } from './gzip.ts';
 import { encodeEfsTar, tarToEfsTree, type TarDecodeOptions, type TarEncodeOptions, type TarMember } from './tar.ts';
 import type { EfsEntryType, EfsTree, EfsWarning } from './tree.ts';

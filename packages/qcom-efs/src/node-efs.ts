@@ -4,7 +4,7 @@
  * @module
  */
 import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
-import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign';
+import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign/container';
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NvError, SILENT_PROGRESS, checkLimit, type ProgressReporter } from '@nv/core';

@@ -4,7 +4,7 @@
  */
 import { NvError, checkLimit, resolveLimits, type Limits } from '@nv/core';
 import { readFileLimited } from '@nv/core/node';
-import { hasGzipMagic } from '@nv/qcom-fsg-sign';
+import { hasGzipMagic } from '@nv/qcom-fsg-sign/container';
 import { extract as tarExtract } from 'tar-stream';
 import { decodeGzip } from './gzip.ts';
 import { writeEfsImageFile } from './node-efs.ts';

@@ -3,13 +3,8 @@
  * container (`.img`/`fsg`/`.mbn` via `@nv/qcom-fsg-sign`, gzip, tar, ELF, CFB); the CLI and the simulator call it.
  * @module
  */
-import {
-  detectSignedImage,
-  hasElfMagic,
-  hasGzipMagic,
-  isTarHeader,
-  type SignedImageContainer,
-} from '@nv/qcom-fsg-sign';
+import { detectSignedImage, type SignedImageContainer } from '@nv/qcom-fsg-sign';
+import { hasElfMagic, hasGzipMagic, isTarHeader } from '@nv/qcom-fsg-sign/container';
 import { hasCfbSignature } from './cfb.ts';
 
 /** What {@link sniffContainer} recognises. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { NvError, encodeLatin1, decodeLatin1, resolveLimits, enforceLimit, type Limits } from '@nv/core';
-import { tarHeaderSum } from '@nv/qcom-fsg-sign';
+import { tarHeaderSum } from '@nv/qcom-fsg-sign/container';
 import {
   DEVICE_MTIME,
   MAX_ITEM_BYTES,

@@ -9,8 +9,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concatBytes } from '@nv/core';
-import { imageHash, verifySignedImage } from '../src/index.ts';
-import { certificatesFrom, nodeSha256, signFsgImage } from '../src/node.ts';
+import { imageHash } from '../src/hash.ts';
+import { verifySignedImage } from '../src/verify.ts';
+import { nodeSha256 } from '@nv/core/node';
+import { certificatesFrom, signFsgImage } from '../src/node.ts';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
 
 const V = join(import.meta.dirname, '../test/vectors');

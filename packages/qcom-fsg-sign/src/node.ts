@@ -18,7 +18,7 @@ import {
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NvError, bytesEqual, bytesToHex, concatBytes, sha256 } from '@nv/core';
-import { createNodeSha256, readFileLimited, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
+import { createNodeSha256, nodeSha256, readFileLimited, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import { assembleCertificate, buildTbs, type CertRole } from './cert-build.ts';
 import {
   CERT_CHAIN_SIZE,
@@ -36,9 +36,6 @@ import { findKnownRoot, rootHashC } from './roots.ts';
 import { verifyPkcs1 } from './rsa.ts';
 import { verifySignedImage, type VerifyResult } from './verify.ts';
 import { CERT_LIMITS, OID, keyIdOf, parseCertificate, type ParsedCert } from './x509.ts';
-
-export { buildFsgImg } from './img.ts';
-export type { FsgImg } from './img.ts';
 
 /** Signs H3: returns the raw type-1 RSA signature (k bytes, no DigestInfo, docs/formats/fsg.md#signature). An HSM or command can implement it. */
 export type ImageSigner = (digest: Uint8Array) => Promise<Uint8Array>;
@@ -216,20 +213,6 @@ async function rsaKey(bits: number, exponent: number): Promise<KeyObject> {
     );
   });
 }
-
-/**
- * SHA-256 through node:crypto (same digest as `@nv/core` sha256, faster on big images); pass it as
- * `verifySignedImage(bytes, { sha256: nodeSha256 })`.
- * @example
- * verifySignedImage(bytes, { rootHash, sha256: nodeSha256 })
- */
-export function nodeSha256(data: Uint8Array): Uint8Array {
-  const h = createNodeSha256();
-  h.update(data);
-  return h.digest();
-}
-
-const nodeSha = nodeSha256;
 
 /** Options of {@link generateFsgKeys}. */
 export interface KeygenOptions {
@@ -613,7 +596,7 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
     hwId: options.hwId,
     swId: options.swId,
     allowDummyKey: true,
-    sha256: nodeSha,
+    sha256: nodeSha256,
     ...(options.meta ? { meta: options.meta } : {}),
   });
   if (!verify.modemResult.ok)

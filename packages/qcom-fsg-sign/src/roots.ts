@@ -3,17 +3,8 @@
  * @module
  */
 import { bytesToHex, concatBytes, sha256 } from '@nv/core';
-import { KNOWN_ROOT_LIST } from './known-roots.ts';
+import { KNOWN_ROOT_LIST, type KnownRoot } from './known-roots.ts';
 import { formatId } from './hash.ts';
-
-/** One publicly known root: `dummy` (modem default), `test` (public test keys), `qualcomm` (production, not for FSG). */
-export interface KnownRoot {
-  algorithm: 'sha256' | 'sha384';
-  hash: string;
-  label: string;
-  kind: 'dummy' | 'test' | 'qualcomm';
-  keyPublic: boolean;
-}
 
 /** The QDST dummy root hash the modem refuses (docs/formats/fsg.md#modem-checks step 3). */
 export const DUMMY_ROOT_SHA256 = 'd58522cd602a501c3a798d201533ae31f924272b0b76f159fe81753b5fcfce60';

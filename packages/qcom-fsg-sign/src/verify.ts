@@ -603,59 +603,12 @@ export function verifySignedImage(bytes: Uint8Array, options: VerifyOptions = {}
     }
   } else {
     const root = options.rootHash?.toLowerCase();
-    if (refusesDummyRoot(root, options.allowDummyKey === true))
-      checks.push({
-        step: 3,
-        name: 'dummy-root',
-        ok: false,
-        code: 'NV_FSG_DUMMY_ROOT',
-        detail:
-          'the configured root is the public QDST dummy root d58522cd…; the modem refuses it unless built with FEATURE_FS_TAR_ALLOW_DUMMY_KEY',
-      });
-    else
-      checks.push({
-        step: 3,
-        name: 'dummy-root',
-        ok: true,
-        detail:
-          root === DUMMY_ROOT_SHA256
-            ? 'dummy root allowed (FEATURE_FS_TAR_ALLOW_DUMMY_KEY)'
-            : 'the configured root is not the QDST dummy root',
-      });
+    checks.push(dummyRootCheck(root, options.allowDummyKey === true));
     checks.push(...authenticate(p, root, options.hwId, options.swId));
   }
-  // Step 17: size.
+  // Steps 17–18: size, payload.
   const meta = options.meta ? metaForPartition(options.meta, 'FSG') : undefined;
-  if (meta?.ramSize === undefined)
-    checks.push({
-      step: 17,
-      name: 'size',
-      ok: true,
-      skipped: true,
-      detail: 'not checked: no GOLDEN_RAM_SIZE (--meta)',
-    });
-  else {
-    const fit = ramBufferFit(p.header.codeSize, meta.ramSize);
-    checks.push(
-      fit.ok
-        ? { step: 17, name: 'size', ok: true, detail: fit.detail }
-        : { step: 17, name: 'size', ok: false, code: 'NV_FSG_TOO_LARGE', detail: fit.detail },
-    );
-  }
-  // Step 18: payload.
-  const payloadOk = isGzipHeader(p.code) || isTarHeader(p.code);
-  checks.push(
-    payloadOk
-      ? { step: 18, name: 'payload', ok: true, detail: isGzipHeader(p.code) ? 'gzip' : 'tar' }
-      : {
-          step: 18,
-          name: 'payload',
-          ok: false,
-          code: 'NV_FSG_PAYLOAD_FORMAT',
-          detail:
-            'the code is neither gzip (1F 8B 08, reserved flags 0) nor a tar with a valid checksum: the modem would crash untarring it',
-        },
-  );
+  checks.push(sizeCheck(p.header.codeSize, meta?.ramSize), payloadCheck(p.code).check);
 
   // Findings outside the modem's checks.
   const certs = p.split?.certs ?? [];
@@ -731,6 +684,96 @@ export function verifySignedImage(bytes: Uint8Array, options: VerifyOptions = {}
       : { ok: true },
     ...(root ? { rootHash: root.sha256 } : {}),
     ...(hash !== undefined ? { hash } : {}),
+  };
+}
+
+/** docs/formats/fsg.md#modem-checks step 3: the configured root is the public QDST dummy root. */
+function dummyRootCheck(rootHash: string | undefined, allowDummyKey: boolean): VerifyCheck {
+  if (refusesDummyRoot(rootHash, allowDummyKey))
+    return {
+      step: 3,
+      name: 'dummy-root',
+      ok: false,
+      code: 'NV_FSG_DUMMY_ROOT',
+      detail:
+        'the configured root is the public QDST dummy root d58522cd…; the modem refuses it unless built with FEATURE_FS_TAR_ALLOW_DUMMY_KEY',
+    };
+  return {
+    step: 3,
+    name: 'dummy-root',
+    ok: true,
+    detail:
+      rootHash?.toLowerCase() === DUMMY_ROOT_SHA256
+        ? 'dummy root allowed (FEATURE_FS_TAR_ALLOW_DUMMY_KEY)'
+        : 'the configured root is not the QDST dummy root',
+  };
+}
+
+/** docs/formats/fsg.md#modem-checks step 17: `40 + code_size < GOLDEN_RAM_SIZE − 512`; skipped without a RAM size. */
+function sizeCheck(codeSize: number, ramSize: number | undefined): VerifyCheck {
+  if (ramSize === undefined)
+    return { step: 17, name: 'size', ok: true, skipped: true, detail: 'not checked: no GOLDEN_RAM_SIZE (--meta)' };
+  const fit = ramBufferFit(codeSize, ramSize);
+  return fit.ok
+    ? { step: 17, name: 'size', ok: true, detail: fit.detail }
+    : { step: 17, name: 'size', ok: false, code: 'NV_FSG_TOO_LARGE', detail: fit.detail };
+}
+
+/** docs/formats/fsg.md#modem-checks step 18: the code is a gzip member or a tar with a valid header checksum. */
+function payloadCheck(code: Uint8Array): { check: VerifyCheck; kind: 'gzip' | 'tar' | undefined } {
+  const kind = isGzipHeader(code) ? 'gzip' : isTarHeader(code) ? 'tar' : undefined;
+  return {
+    kind,
+    check:
+      kind !== undefined
+        ? { step: 18, name: 'payload', ok: true, detail: kind }
+        : {
+            step: 18,
+            name: 'payload',
+            ok: false,
+            code: 'NV_FSG_PAYLOAD_FORMAT',
+            detail:
+              'the code is neither gzip (1F 8B 08, reserved flags 0) nor a tar with a valid checksum: the modem would crash untarring it',
+          },
+  };
+}
+
+/** The modem build's settings {@link checkBootImage} needs (fs_signed_img_param.c, efs_image_meta.bin). */
+export interface BootImageOptions {
+  /** FS_SIGNED_IMG_ROOT_HASH (hex). */
+  rootHash?: string;
+  /** Built with FEATURE_FS_TAR_ALLOW_DUMMY_KEY. */
+  allowDummyKey?: boolean;
+  /** GOLDEN_RAM_SIZE; without it step 17 is skipped. */
+  ramSize?: number;
+}
+
+/** Result of {@link checkBootImage}: the checks the modem runs around secboot's authentication. */
+export interface BootImageChecks {
+  /** Step 3: the configured root is not the dummy root (or the build allows it). */
+  dummyRoot: VerifyCheck;
+  /** Step 17: the code fits the golden RAM buffer. */
+  size: VerifyCheck;
+  /** Step 18: the code is gzip or tar (else the modem crashes untarring it). */
+  payload: VerifyCheck;
+  /** What step 18 recognised. */
+  payloadKind: 'gzip' | 'tar' | undefined;
+}
+
+/**
+ * The modem's checks outside secboot's authentication (docs/formats/fsg.md#modem-checks steps 3, 17 and 18) for
+ * the code (`fs_image.tar.gz`, `code_size` bytes after the MBN header): the same checks {@link verifySignedImage}
+ * runs, for callers (the device simulator) that run the boot steps one by one. Never throws.
+ * @example
+ * const { dummyRoot, size, payload } = checkBootImage(code, { rootHash, ramSize: 0x300000 });
+ */
+export function checkBootImage(code: Uint8Array, build: BootImageOptions = {}): BootImageChecks {
+  const payload = payloadCheck(code);
+  return {
+    dummyRoot: dummyRootCheck(build.rootHash?.toLowerCase(), build.allowDummyKey === true),
+    size: sizeCheck(code.length, build.ramSize),
+    payload: payload.check,
+    payloadKind: payload.kind,
   };
 }
 

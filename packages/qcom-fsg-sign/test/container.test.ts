@@ -1,30 +1,30 @@
 import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { NvError, bytesToHex, concatBytes, encodeLatin1, hexToBytes } from '@nv/core';
-import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, hasTool, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import {
   checkImgSector,
   checkMbnHeader,
   detectSignedImage,
-  encodeEfsImageMeta,
+  elfLayout,
+  elfProgramHeader,
   encodeImgSector,
+  hasGzipMagic,
+  isGzipHeader,
+  isTarHeader,
+  tarHeaderSum,
   encodeMbnHeader,
-  imageHash,
-  innerPad,
   locateSignedImage,
-  metaForPartition,
-  outerPad,
-  parseEfsImageMeta,
-  parseHwId,
-  parseId,
   parseImgSector,
   parseMbnHeader,
   signingHeader,
   unwrapPartitionImage,
   unwrapSignedImage,
-  composeHwId,
-  formatId,
-} from '../src/index.ts';
+} from '../src/container.ts';
 
 /** A fake .mbn: header ‖ gzip-looking code ‖ 256-byte "signature" ‖ 6144-byte chain. */
 function fakeMbn(codeSize = 141): Uint8Array {
@@ -95,55 +95,6 @@ describe('.img sector (§2.3, §6 KAT)', () => {
       'NV_FSG_IMG_SECTOR',
       'NV_FSG_IMG_SECTOR',
     ]);
-  });
-});
-
-describe('efs_image_meta.bin (§2.4)', () => {
-  it('parses CRLF, L suffix, FS_ prefix, blank lines, unknown keys', () => {
-    const m = parseEfsImageMeta(
-      encodeLatin1(
-        'EFS_IMAGE_KEYS,VALUES\r\nFS_GOLDEN_RAM_ADDR,0x8A000000L\r\n\r\nGOLDEN_RAM_SIZE,3145728\nOTHER,1\r\n',
-      ),
-    );
-    expect(m.values).toEqual({ GOLDEN_RAM_ADDR: 0x8a000000n, GOLDEN_RAM_SIZE: 3145728n, OTHER: 1n });
-    const p = metaForPartition(m, 'FSG');
-    expect(p).toEqual({ dest: 0x8a000200, ramSize: 3145728, findings: [] });
-    expect(metaForPartition(m, 'FS1').findings.map((f) => f.code)).toEqual([
-      'NV_FSG_META_KEY_MISSING',
-      'NV_FSG_META_KEY_MISSING',
-    ]);
-  });
-  it('encodes like Python 2 csv and round-trips', () => {
-    const b = encodeEfsImageMeta({ GOLDEN_RAM_SIZE: 3145728n, GOLDEN_RAM_ADDR: 0x8a000000n });
-    expect(new TextDecoder().decode(b)).toBe(
-      'EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_ADDR,0x8a000000\r\nGOLDEN_RAM_SIZE,3145728\r\n',
-    );
-    expect(parseEfsImageMeta(b).values).toEqual({ GOLDEN_RAM_ADDR: 0x8a000000n, GOLDEN_RAM_SIZE: 3145728n });
-  });
-  it('rejects no header, duplicates, non-numbers, dest over 32 bits', () => {
-    expect(codeOf(() => parseEfsImageMeta(encodeLatin1('GOLDEN_RAM_ADDR,0x1\r\n')))).toBe('NV_FSG_META_PARSE');
-    expect(codeOf(() => parseEfsImageMeta(encodeLatin1('')))).toBe('NV_FSG_META_PARSE');
-    expect(codeOf(() => parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\nA,1\nA,2\n')))).toBe(
-      'NV_FSG_META_PARSE',
-    );
-    expect(codeOf(() => parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\nA,zz\n')))).toBe('NV_FSG_META_PARSE');
-    expect(
-      codeOf(() =>
-        metaForPartition(parseEfsImageMeta(encodeLatin1('EFS_IMAGE_KEYS,VALUES\nGOLDEN_RAM_ADDR,0xFFFFFF00\n')), 'FSG'),
-      ),
-    ).toBe('NV_FSG_META_PARSE');
-  });
-  it('fuzz: returns or throws NvError', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), (s) => {
-        try {
-          parseEfsImageMeta(encodeLatin1(`EFS_IMAGE_KEYS,VALUES\r\n${s}`.replace(/[^\x00-\xff]/g, '?')));
-        } catch (e) {
-          expect(NvError.isInstance(e)).toBe(true);
-        }
-      }),
-      { numRuns: FUZZ_RUNS },
-    );
   });
 });
 
@@ -220,52 +171,9 @@ describe('input recognition (§2.2)', () => {
   });
 });
 
-describe('IDs and image hash (§3.1, §3.2 KATs)', () => {
-  const hw = 0x009600e100000000n;
-  const abc = encodeLatin1('abc');
-  it('pads', () => {
-    expect(bytesToHex(outerPad(hw))).toBe('5cca5cbd5c5c5c5c');
-    expect(bytesToHex(innerPad(0n))).toBe('3636363636363636');
-    expect(bytesToHex(innerPad(0x1bn))).toBe('363636363636362d');
-  });
-  it('matches the three KATs', () => {
-    expect(bytesToHex(imageHash(abc, 0n, hw))).toBe('aac7b9ade25b9005deadf36b3eeda815537e2ef41276a29f86b79da342a3ed67');
-    expect(bytesToHex(imageHash(abc, 0x1bn, hw))).toBe(
-      '2fcb4d857534d892e20e4ee4ea4b371fb25dedb97e46458b1ee480f863e60beb',
-    );
-    expect(bytesToHex(imageHash(abc, 0n, hw, 'sha1'))).toBe('6c57fac03f1dbb94ec0097343783aa681a353029');
-  });
-  it('parses and formats IDs', () => {
-    expect(parseId('0x009600E100000000')).toBe(hw);
-    expect(parseId('27')).toBe(27n);
-    expect(codeOf(() => parseId('0x1_0'))).toBe('NV_FSG_ID_FORMAT');
-    expect(codeOf(() => parseId('18446744073709551616'))).toBe('NV_FSG_ID_FORMAT');
-    expect(composeHwId(0x009600e1, 0x1234, 0x5678)).toBe(0x009600e112345678n);
-    expect(formatId(0x1bn)).toBe('000000000000001B');
-  });
-  it('parseHwId wants all 16 hex digits: a 32-bit msm_part is refused, not zero-extended (issue 14.11)', () => {
-    expect(parseHwId('0x009600E100000000')).toBe(hw);
-    expect(parseHwId(' 0x009600e100000000 ')).toBe(hw);
-    expect(parseHwId('0x0000000000000000')).toBe(0n);
-    for (const bad of ['0x009600E1', '0x9600E100000000', '9830625', '0', '0x', '0x009600E1000000001', 'zz'])
-      expect(
-        codeOf(() => parseHwId(bad)),
-        bad,
-      ).toBe('NV_FSG_HWID_FORMAT');
-    let message = '';
-    try {
-      parseHwId('0x009600E1');
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toContain('has 8 hex digits');
-    expect(message).toContain('0x009600E100000000');
-  });
-});
-
 describe('parser fuzz and ELF naming', () => {
   it('parseMbnHeader / parseImgSector / parseCertificate on random bytes return or throw NvError', async () => {
-    const { parseCertificate } = await import('../src/index.ts');
+    const { parseCertificate } = await import('../src/x509.ts');
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 700 }), (b) => {
         for (const fn of [
@@ -315,4 +223,101 @@ describe('parser fuzz and ELF naming', () => {
       expect((e as Error).message).toContain('MBN v6 (SHA-384)');
     }
   });
+});
+
+// issue 20.1: one owner for the tar header checksum and the gzip magic (qcom-efs, device-sim import these).
+describe('tarHeaderSum / hasGzipMagic (the shared container primitives)', () => {
+  it('an all-zero header sums to eight spaces', () => {
+    expect(tarHeaderSum(new Uint8Array(512))).toBe(256);
+  });
+
+  it('counts the checksum field as spaces whatever it holds, and reads at an offset', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 512, maxLength: 512 }), fc.nat(64), (h, pad) => {
+        let want = 0;
+        for (let i = 0; i < 512; i++) want += i >= 148 && i < 156 ? 0x20 : (h[i] as number);
+        const shifted = new Uint8Array(pad + 512);
+        shifted.set(h, pad);
+        expect(tarHeaderSum(h)).toBe(want);
+        expect(tarHeaderSum(shifted, pad)).toBe(want);
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('hasGzipMagic checks 1F 8B only; isGzipHeader adds the modem rules', () => {
+    expect(hasGzipMagic(Uint8Array.of(0x1f, 0x8b))).toBe(true);
+    expect(hasGzipMagic(Uint8Array.of(0, 0x1f, 0x8b), 1)).toBe(true);
+    expect(hasGzipMagic(Uint8Array.of(0x1f))).toBe(false);
+    expect(hasGzipMagic(Uint8Array.of(0x8b, 0x1f))).toBe(false);
+    expect(isGzipHeader(Uint8Array.of(0x1f, 0x8b, 9, 0, 0, 0, 0, 0, 0, 0xff))).toBe(false);
+  });
+
+  it.skipIf(!hasTool('tar') || !hasTool('gzip'))('agrees with GNU tar and gzip', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nv-prim-'));
+    try {
+      writeFileSync(join(dir, 'a.txt'), 'hello');
+      execFileSync('tar', ['-C', dir, '--format=ustar', '-cf', join(dir, 'a.tar'), 'a.txt']);
+      const tar = readFileSync(join(dir, 'a.tar'));
+      const stored = parseInt(tar.subarray(148, 155).toString('latin1').replace(/\0.*$/, ''), 8);
+      expect(tarHeaderSum(tar)).toBe(stored);
+      expect(isTarHeader(tar)).toBe(true);
+      execFileSync('gzip', ['-k', join(dir, 'a.tar')]);
+      const gz = readFileSync(join(dir, 'a.tar.gz'));
+      expect(hasGzipMagic(gz) && isGzipHeader(gz)).toBe(true);
+      expect(hasGzipMagic(tar)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Fixture written from the ELF byte tables (System V gABI: Elf32_Ehdr/Elf64_Ehdr, Elf32_Phdr/Elf64_Phdr), not by our code.
+function elf(is64: boolean, phdrs: { type: number; flags: number; offset: number; size: number }[]): Uint8Array {
+  const eh = is64 ? 64 : 52;
+  const ph = is64 ? 56 : 32;
+  const out = new Uint8Array(eh + ph * phdrs.length);
+  const dv = new DataView(out.buffer);
+  out.set([0x7f, 0x45, 0x4c, 0x46, is64 ? 2 : 1, 1, 1], 0);
+  if (is64) {
+    dv.setBigUint64(32, BigInt(eh), true);
+    dv.setUint16(54, ph, true);
+    dv.setUint16(56, phdrs.length, true);
+  } else {
+    dv.setUint32(28, eh, true);
+    dv.setUint16(42, ph, true);
+    dv.setUint16(44, phdrs.length, true);
+  }
+  phdrs.forEach((p, i) => {
+    const at = eh + i * ph;
+    dv.setUint32(at, p.type, true);
+    if (is64) {
+      dv.setUint32(at + 4, p.flags, true);
+      dv.setBigUint64(at + 8, BigInt(p.offset), true);
+      dv.setBigUint64(at + 32, BigInt(p.size), true);
+    } else {
+      dv.setUint32(at + 4, p.offset, true);
+      dv.setUint32(at + 16, p.size, true);
+      dv.setUint32(at + 24, p.flags, true);
+    }
+  });
+  return out;
+}
+
+describe('elfLayout / elfProgramHeader (the one FSG-side ELF walk)', () => {
+  for (const is64 of [false, true]) {
+    it(`reads ELF${is64 ? 64 : 32} program headers`, () => {
+      const hdrs = [
+        { type: 0, flags: 0x02200000, offset: 0x1000, size: 0x88 },
+        { type: 1, flags: 0x80000005, offset: 0x2000, size: 0x1234 },
+      ];
+      const b = elf(is64, hdrs);
+      const l = elfLayout(b);
+      expect(l).toEqual({ is64, phoff: is64 ? 64 : 52, phentsize: is64 ? 56 : 32, phnum: 2 });
+      expect([0, 1].map((i) => elfProgramHeader(b, l, i))).toEqual(
+        hdrs.map((h) => ({ type: h.type, flags: h.flags, offset: h.offset, fileSize: h.size })),
+      );
+      expect(() => elfProgramHeader(b, l, 2)).toThrow(RangeError);
+    });
+  }
 });

@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex } from '@nv/core';
 import { hasTool, nvErrorCodeAsync as codeOf } from '../../../scripts/test-tools.ts';
-import { inspectSignedImage, parseEfsImageMeta, unwrapSignedImage, verifySignedImage } from '../src/index.ts';
+import { unwrapSignedImage } from '../src/container.ts';
+import { parseEfsImageMeta } from '../src/meta.ts';
+import { inspectSignedImage, verifySignedImage } from '../src/verify.ts';
+import { buildFsgImg } from '../src/img.ts';
 import {
-  buildFsgImg,
   certificatesFrom,
   createCommandSigner,
   createKeySigner,

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { bytesToHex } from '@nv/core';
 import { FUZZ_RUNS, nvErrorCode as code } from '../../../scripts/test-tools.ts';
-import { unwrapFsgImage } from '../src/index.ts';
+import { unwrapFsgImage } from '../src/unwrap.ts';
 
 const vec = (n: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${n}`, import.meta.url)));
 const tarGz = vec('fs_image.tar.gz');

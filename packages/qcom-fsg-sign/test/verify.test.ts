@@ -4,21 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NvError, concatBytes, encodeLatin1, sha256, bytesToHex, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import {
-  DUMMY_ROOT_SHA256,
-  KNOWN_ROOTS,
-  findKnownRoot,
-  inspectSignedImage,
-  parseEfsImageMeta,
-  rootHashC,
-  rootHashes,
-  splitChain,
-  verifySignedImage,
-  type VerifyOptions,
-  OID,
-  parseAttestationOus,
-  type ParsedCert,
-} from '../src/index.ts';
+import { parseEfsImageMeta } from '../src/meta.ts';
+import { parseAttestationOus } from '../src/ou.ts';
+import { DUMMY_ROOT_SHA256, KNOWN_ROOTS, findKnownRoot, rootHashC, rootHashes } from '../src/roots.ts';
+import { checkBootImage, inspectSignedImage, verifySignedImage, type VerifyOptions } from '../src/verify.ts';
+import { splitChain, OID, type ParsedCert } from '../src/x509.ts';
 
 const dir = join(import.meta.dirname, 'vectors');
 const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(join(dir, name)));
@@ -354,5 +344,45 @@ describe('hostile OUs (hardening pass)', () => {
         { severity: 'info', code: 'NV_FSG_CERT_INFO', message: `OU "01 0000 ${name}" is not used by the modem` },
       ]);
     }
+  });
+});
+
+describe('checkBootImage (steps 3, 17, 18 for the device simulator, issue 20.1)', () => {
+  const code = vec('fs.mbn').subarray(40, 40 + new DataView(vec('fs.mbn').buffer).getUint32(20, true));
+  const stepsOf = (o: VerifyOptions) =>
+    verifySignedImage(vec('fs.mbn'), o).checks.filter((c) => [3, 17, 18].includes(c.step));
+  it('gives the very checks verifySignedImage runs, with and without the dummy root and a RAM size', () => {
+    const ramSize = 40 + code.length + 512 + 1;
+    for (const [rootHash, allowDummyKey, ram] of [
+      [ROOT, false, undefined],
+      [DUMMY_ROOT_SHA256, false, ramSize],
+      [DUMMY_ROOT_SHA256, true, ramSize - 1],
+    ] as const) {
+      const meta =
+        ram === undefined
+          ? undefined
+          : parseEfsImageMeta(encodeLatin1(`EFS_IMAGE_KEYS,VALUES\r\nGOLDEN_RAM_SIZE,${ram}\r\n`));
+      const b = checkBootImage(code, { rootHash, allowDummyKey, ...(ram !== undefined ? { ramSize: ram } : {}) });
+      expect([b.dummyRoot, b.size, b.payload]).toEqual(
+        stepsOf({ ...BUILD, rootHash, allowDummyKey, ...(meta ? { meta } : {}) }),
+      );
+      expect(b.payloadKind).toBe('gzip');
+    }
+    expect(checkBootImage(code, { rootHash: DUMMY_ROOT_SHA256.toUpperCase() }).dummyRoot.code).toBe(
+      'NV_FSG_DUMMY_ROOT',
+    );
+    expect(checkBootImage(code, { ramSize: 40 + code.length + 512 }).size.code).toBe('NV_FSG_TOO_LARGE');
+    expect(checkBootImage(code, { ramSize: 40 + code.length + 513 }).size.ok).toBe(true);
+  });
+  it('step 18 names tar, gzip, or neither', () => {
+    const tar = new Uint8Array(1024);
+    tar.set(encodeLatin1('a.txt'));
+    let sum = 256;
+    for (const b of tar.subarray(0, 512)) sum += b;
+    tar.set(encodeLatin1(`${sum.toString(8).padStart(6, '0')}\0 `), 148);
+    expect(checkBootImage(tar).payloadKind).toBe('tar');
+    const junk = checkBootImage(new Uint8Array(600).fill(0x41));
+    expect(junk.payloadKind).toBeUndefined();
+    expect(junk.payload).toMatchObject({ step: 18, ok: false, code: 'NV_FSG_PAYLOAD_FORMAT' });
   });
 });

@@ -1,8 +1,9 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { NvError } from '@nv/core';
-import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node';
+import { assertCanWrite, nodeSha256, readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
+  buildFsgImg,
   detectSignedImage,
   inspectSignedImage,
   unwrapFsgImage,
@@ -16,10 +17,8 @@ import {
   type ImgPartition,
 } from '@nv/qcom-fsg-sign';
 import {
-  buildFsgImg,
   certificatesFrom,
   createCommandSigner,
-  nodeSha256,
   readFsgKeyFolder,
   readRootCertificates,
   recordedHwId,

@@ -10,8 +10,8 @@ import {
   type EfsTree,
 } from '@nv/qcom-efs';
 import { NODE_DEFLATE, compileNvSourceFiles, readNvDefinitionFile, writeEfsFolder } from '@nv/qcom-efs/node';
-import { verifySignedImage } from '@nv/qcom-fsg-sign';
-import { buildFsgImg, generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
+import { buildFsgImg, verifySignedImage } from '@nv/qcom-fsg-sign';
+import { generateFsgKeys, signFsgImage, type FsgKeys } from '@nv/qcom-fsg-sign/node';
 import { bootQcom, createQcomDevice, flashPartition, nvKeyOfPath, packageQcomFormats } from '@nv/device-sim/qcom';
 import type { DemoRunner } from './runner.ts';
 import { SAMPLE_NV_FILES } from './qcom-sample.ts';

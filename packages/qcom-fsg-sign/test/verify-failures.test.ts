@@ -15,17 +15,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatBytes, bytesToHex, hexToBytes } from '@nv/core';
 import { assembleCertificate, buildTbs, encodeName } from '../src/cert-build.ts';
-import {
-  OID,
-  encodeMbnHeader,
-  imageHash,
-  keyIdOf,
-  parseCertificate,
-  signingHeader,
-  verifySignedImage,
-  type MbnHeader,
-  type VerifyOptions,
-} from '../src/index.ts';
+import { encodeMbnHeader, signingHeader, type MbnHeader } from '../src/container.ts';
+import { imageHash } from '../src/hash.ts';
+import { verifySignedImage, type VerifyOptions } from '../src/verify.ts';
+import { OID, keyIdOf, parseCertificate } from '../src/x509.ts';
 import { certificatesFrom } from '../src/node.ts';
 
 const V = join(import.meta.dirname, 'vectors');

@@ -7,7 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, concatBytes } from '@nv/core';
-import { MBN_HEADER_SIZE, emsaPkcs1Type1, imageHash, modPow } from '../src/index.ts';
+import { MBN_HEADER_SIZE } from '../src/container.ts';
+import { imageHash } from '../src/hash.ts';
+import { emsaPkcs1Type1, modPow } from '../src/rsa.ts';
 import { readFsgKeyFolder, signFsgImage, writeFsgKeys } from '../src/node.ts';
 
 const HW = 0x009600e100000000n;
