@@ -7,41 +7,38 @@
 export {
   QCOM_DEFAULT_PARTITION_SIZE,
   QCOM_DUMMY_ROOT_HASH,
-  QCOM_ONLINE_RUNTIME_PATHS,
   QCOM_PARTITIONS,
   backupQcn,
-  bootQcom,
   createQcomDevice,
   currentEfsKey,
   efsEntries,
   erasePartition,
   flashPartition,
   installModemBuild,
-  deserializeQcomState,
   modemNvInfo,
   nvFingerprint,
   readModem,
   restoreQcn,
-  serializeQcomState,
   syncEfs,
   writeEfsFile,
   writeNvItem,
 } from './qcom-device.ts';
 export type {
   CreateQcomDeviceOptions,
-  QcomBootError,
-  QcomBootOptions,
-  QcomBootResult,
-  QcomBootSource,
   QcomDevice,
   QcomDeviceState,
   QcomFuses,
   QcomModemBuild,
   QcomPartitionName,
-  QcomSerializedState,
   QcomSimCard,
   QcomStoredConfig,
 } from './qcom-device.ts';
+export { QCOM_ONLINE_RUNTIME_PATHS, bootQcom } from './qcom-boot.ts';
+export type { QcomBootError, QcomBootOptions, QcomBootResult, QcomBootSource } from './qcom-boot.ts';
+export { deserializeQcomState, serializeQcomState } from './qcom-state.ts';
+export type { QcomSerializedState } from './qcom-state.ts';
+export { mcfgConfigFromJson, mcfgConfigToJson } from './qcom-mcfg-config.ts';
+export type { QcomMcfgConfig, QcomMcfgConfigJson, QcomMcfgItem, QcomMcfgTrailer } from './qcom-mcfg-config.ts';
 export { MODEMST_MAGIC, deriveEfsKey, openModemst, sealModemst } from './qcom-cipher.ts';
 export type { ModemstStatus, OpenedModemst } from './qcom-cipher.ts';
 export {
@@ -77,8 +74,6 @@ export {
   checkIccid,
   insertSim,
   markRestoreFactory,
-  mcfgConfigFromJson,
-  mcfgConfigToJson,
   mcfgVersionPath,
   parsePlmn,
   pdcLoad,
@@ -87,13 +82,9 @@ export {
 export type {
   QcomMcfgActivation,
   QcomMcfgApplied,
-  QcomMcfgConfig,
-  QcomMcfgConfigJson,
-  QcomMcfgItem,
   QcomMcfgItemAction,
   QcomMcfgOutcome,
   QcomMcfgSelection,
-  QcomMcfgTrailer,
   QcomPdcLoadResult,
   QcomSimChange,
 } from './qcom-mcfg.ts';
