@@ -15,7 +15,6 @@ export {
   packageQcomFormats,
   pdcLoad,
   restoreQcn,
-  selectMcfg,
 } from './qcom.ts';
 export type { QcomBootResult, QcomDevice } from './qcom.ts';
 export { bootMtkDevice, compareMtkPlan, createMtkDevice, mtkUpgradeMatrix, upgradeMtkDevice } from './mtk.ts';

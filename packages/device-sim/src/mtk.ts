@@ -17,14 +17,8 @@ export type {
 } from './mtk-device.ts';
 export {
   MTK_PARTITIONS,
-  MTK_NVRAM_PARTITIONS,
   MTK_SIM_DEFAULT_KEY,
-  mtkSimKeyBytes,
-  MTK_SIM_MAX_LID_BYTES,
-  MTK_SIM_MAX_DEVICE_BYTES,
   mtkLidLocations,
-  isMtkUnitData,
-  isMtkSecureLid,
   createMtkDevice,
   personalizeMtkDevice,
   cloneMtkDevice,
@@ -36,9 +30,8 @@ export {
   resetMtkRecords,
   corruptMtkLid,
   peekMtkLid,
-  mtkLidEquals,
 } from './mtk-device.ts';
-export { mtkDefaultRecords, mtkRng, fnv1a } from './mtk-default.ts';
+export { mtkDefaultRecords, mtkRng } from './mtk-default.ts';
 export { imeiLuhnDigit, mtkTestImei, mtkImeiRecord } from './mtk-imei.ts';
 export type {
   MtkUpgradeMode,
@@ -52,13 +45,4 @@ export type { MtkPlanMismatch, MtkPlanComparison, MtkUpgradeMatrixRow } from './
 export { compareMtkPlan, mtkUpgradeMatrix } from './mtk-compare.ts';
 export { MTK_SIM_ERROR_CODES } from './errors-mtk.ts';
 export type { MtkStateFile } from './mtk-state.ts';
-export {
-  MTK_STATE_FILE,
-  MTK_STATE_FORMAT,
-  MTK_STATE_MAX_JSON,
-  MTK_STATE_MAX_FILES,
-  MTK_SIM_KEY,
-  mtkStoredLidBytes,
-  mtkDeviceToFiles,
-  mtkDeviceFromFiles,
-} from './mtk-state.ts';
+export { MTK_STATE_FILE, MTK_SIM_KEY, mtkStoredLidBytes, mtkDeviceToFiles, mtkDeviceFromFiles } from './mtk-state.ts';

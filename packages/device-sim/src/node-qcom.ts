@@ -7,13 +7,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeUtf8, decodeUtf8 } from '@nv/core';
 import { readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
-import {
-  QCOM_PARTITIONS,
-  deserializeQcomState,
-  serializeQcomState,
-  type QcomDevice,
-  type QcomPartitionName,
-} from './qcom-device.ts';
+import { QCOM_PARTITIONS, type QcomDevice, type QcomPartitionName } from './qcom-device.ts';
+import { deserializeQcomState, serializeQcomState } from './qcom-state.ts';
 import type { QcomFormats } from './qcom-formats.ts';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { packageQcomFormats } from './qcom-package-formats.ts';

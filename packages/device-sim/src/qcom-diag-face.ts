@@ -21,7 +21,7 @@ import {
   type DiagFraming,
   type Efs2Command,
   type Efs2Fields,
-} from '@nv/qcom-diag';
+} from '@nv/qcom-diag/protocol';
 import { syncEfs, type QcomDevice } from './qcom-device.ts';
 import { QCOM_EFS_MODES, efsWrite, nvItemPath, type QcomEfs, type QcomEfsNode } from './qcom-efs-store.ts';
 

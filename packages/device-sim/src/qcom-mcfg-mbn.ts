@@ -4,7 +4,7 @@
  */
 import { NvError } from '@nv/core';
 import { decodeTrailer, parseMbn } from '@nv/qcom-mbn';
-import type { QcomMcfgConfig, QcomMcfgTrailer } from './qcom-mcfg.ts';
+import type { QcomMcfgConfig, QcomMcfgTrailer } from './qcom-mcfg-config.ts';
 
 const NO_TRAILER_CODES = new Set([
   'NV_MBN_TRAILER_OFFSET',

@@ -4,9 +4,10 @@
  * ({@link QcomMcfgConfig}); the MBN bytes are parsed by `@nv/qcom-mbn` only.
  * @module
  */
-import { NvError, bytesEqual, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError, bytesEqual } from '@nv/core';
 import { efsDelete, efsWrite, nvItemPath, type QcomEfs } from './qcom-efs-store.ts';
 import { syncEfs, type QcomDevice } from './qcom-device.ts';
+import { mcfgConfigFromJson, mcfgConfigToJson, type QcomMcfgConfig, type QcomMcfgItem } from './qcom-mcfg-config.ts';
 import type { QcomSimErrorCode } from './errors-qcom.ts';
 import { MCFG_ATTR } from '@nv/qcom-mbn';
 
@@ -17,76 +18,6 @@ export { MCFG_ATTR } from '@nv/qcom-mbn';
  * @example markRestoreFactory(dev, 1) // stores MCFG_RESTORE_FACTORY_VERSION
  */
 export const MCFG_RESTORE_FACTORY_VERSION = 0xfacd0000;
-
-/** One MCFG item (trailer excluded). `data` is the whole body data: [mask if S] [index if I] value. */
-export interface QcomMcfgItem {
-  /** Item type (`mcfgVariant`): 1/3 NV, 2/4/5 EFS, others opaque. */
-  type: number;
-  attrib: number;
-  /** NV id (types 1, 3). */
-  nvId?: number;
-  /** EFS path (types 2, 4, 5). */
-  path?: string;
-  data: Uint8Array;
-}
-
-/** Decoded trailer TLVs the device uses (docs/formats/mcfg.md#tlvs). */
-export interface QcomMcfgTrailer {
-  /** TLV 1, config version. */
-  configVersion?: number;
-  /** TLV 5. */
-  baseVersion?: number;
-  /** TLV 3. */
-  name?: string;
-  /** TLV 4: IIN list. */
-  iins?: { wildcard: boolean; values: number[] };
-  /** TLV 6: PLMN list. */
-  plmns?: { wildcard: boolean; list: { mcc: number; mnc: number }[] };
-  /** TLV 10: IIN prefixes. */
-  iinPrefixes?: string[];
-}
-
-/** An MCFG config as the modem sees it (a projection of `@nv/qcom-mbn`'s parsed file). */
-export interface QcomMcfgConfig {
-  /** `"MCFG"` magic present. */
-  magicOk: boolean;
-  /** Header format (3 or 4). */
-  format: number;
-  /** 0 HW, 1 SW. */
-  configType: number;
-  /** Header version AABBCCDD. */
-  version: number;
-  /** First record is 4995 with length 4. */
-  versionRecordOk: boolean;
-  carrierIndex: number;
-  /** Data-segment hash matches. */
-  hashOk: boolean;
-  /** Undefined when no trailer was found. */
-  trailer?: QcomMcfgTrailer;
-  items: QcomMcfgItem[];
-}
-
-/** JSON form of {@link QcomMcfgConfig} (item data as hex), as stored in the device state. */
-export type QcomMcfgConfigJson = Omit<QcomMcfgConfig, 'items'> & {
-  items: (Omit<QcomMcfgItem, 'data'> & { data: string })[];
-};
-
-/**
- * Config → JSON form.
- * @example JSON.stringify(mcfgConfigToJson(config))
- */
-export function mcfgConfigToJson(c: QcomMcfgConfig): QcomMcfgConfigJson {
-  return { ...c, items: c.items.map((i) => ({ ...i, data: bytesToHex(i.data) })) };
-}
-
-/**
- * JSON form → config.
- * @example mcfgConfigFromJson(dev.state.pdc.configs[0]!.config)
- */
-export function mcfgConfigFromJson(c: QcomMcfgConfigJson): QcomMcfgConfig {
-  return { ...c, items: c.items.map((i) => ({ ...i, data: hexToBytes(i.data) })) };
-}
-
 /**
  * PDC / activation / selection outcomes (docs/formats/mcfg.md#sim-outcomes): a refusal carries its declared `NV_SIM_MCFG_*` error
  * code; the other outcomes are named without the `NV_` prefix, so that they cannot be taken for errors.

@@ -1,105 +1,50 @@
 /**
- * `@nv/device-sim/qcom`: the simulated Qualcomm device — partitions, EFS key and fuses, first boot from the signed
- * FSG golden copy with the modem's checks in order, online/offline runtime state, QCN backup/restore, and the MCFG
- * framework (PDC load, activation, autoselect by ICCID/PLMN, refresh on SIM change). See README.qcom.md.
+ * `@nv/device-sim/qcom`: the simulated Qualcomm device — create it, flash its partitions, boot it (the signed FSG
+ * golden copy checked in the modem's order), write NV items and EFS files as QPST/DIAG would, QCN backup/restore,
+ * a modem build upgrade (fuses), the DIAG face for `@nv/qcom-diag`, and the MCFG framework (PDC load, SIM insert
+ * with autoselect). Save/load to a folder is in `@nv/device-sim/node`. See README.qcom.md.
  * @module
  */
 export {
   QCOM_DEFAULT_PARTITION_SIZE,
-  QCOM_DUMMY_ROOT_HASH,
-  QCOM_ONLINE_RUNTIME_PATHS,
-  QCOM_PARTITIONS,
   backupQcn,
-  bootQcom,
   createQcomDevice,
-  currentEfsKey,
-  efsEntries,
   erasePartition,
   flashPartition,
   installModemBuild,
-  deserializeQcomState,
-  modemNvInfo,
-  nvFingerprint,
   readModem,
   restoreQcn,
-  serializeQcomState,
-  syncEfs,
   writeEfsFile,
   writeNvItem,
 } from './qcom-device.ts';
 export type {
   CreateQcomDeviceOptions,
-  QcomBootError,
-  QcomBootOptions,
-  QcomBootResult,
-  QcomBootSource,
   QcomDevice,
   QcomDeviceState,
   QcomFuses,
   QcomModemBuild,
   QcomPartitionName,
-  QcomSerializedState,
   QcomSimCard,
   QcomStoredConfig,
 } from './qcom-device.ts';
-export { MODEMST_MAGIC, deriveEfsKey, openModemst, sealModemst } from './qcom-cipher.ts';
-export type { ModemstStatus, OpenedModemst } from './qcom-cipher.ts';
-export {
-  QCOM_EFS_MODES,
-  cloneEfs,
-  createEfs,
-  decodeEfs,
-  efsDelete,
-  efsNvItems,
-  efsWrite,
-  encodeEfs,
-  listEfs,
-  nvItemPath,
-  nvKeyOfPath,
-} from './qcom-efs-store.ts';
-export type { QcomEfs, QcomEfsKind, QcomEfsListing, QcomEfsNode } from './qcom-efs-store.ts';
-export type {
-  QcomFormats,
-  QcomNvInfo,
-  QcomFsgAuthentication,
-  QcomFsgCheck,
-  QcomFsgLocated,
-  QcomFsgTrust,
-  QcomTarEntry,
-} from './qcom-formats.ts';
-export {
-  MCFG_ATTR,
-  MCFG_AUTOSELECT,
-  MCFG_RESTORE_FACTORY_VERSION,
-  activateConfig,
-  applyActiveConfigs,
-  autoselectPath,
-  checkIccid,
-  insertSim,
-  markRestoreFactory,
-  mcfgConfigFromJson,
-  mcfgConfigToJson,
-  mcfgVersionPath,
-  parsePlmn,
-  pdcLoad,
-  selectMcfg,
-} from './qcom-mcfg.ts';
+export { bootQcom } from './qcom-boot.ts';
+export type { QcomBootError, QcomBootOptions, QcomBootResult, QcomBootSource } from './qcom-boot.ts';
+export { nvKeyOfPath } from './qcom-efs-store.ts';
+export type { QcomEfsListing } from './qcom-efs-store.ts';
+export type { QcomFormats, QcomFsgCheck, QcomFsgTrust, QcomNvInfo, QcomTarEntry } from './qcom-formats.ts';
+export { applyActiveConfigs, autoselectPath, insertSim, pdcLoad } from './qcom-mcfg.ts';
 export type {
   QcomMcfgActivation,
   QcomMcfgApplied,
-  QcomMcfgConfig,
-  QcomMcfgConfigJson,
-  QcomMcfgItem,
-  QcomMcfgItemAction,
   QcomMcfgOutcome,
   QcomMcfgSelection,
-  QcomMcfgTrailer,
   QcomPdcLoadResult,
   QcomSimChange,
 } from './qcom-mcfg.ts';
-export { QCOM_SIM_ERROR_CODES } from './errors-qcom.ts';
+export type { QcomMcfgConfig } from './qcom-mcfg-config.ts';
 export { mcfgConfigFromMbn } from './qcom-mcfg-mbn.ts';
-export { fsgAuthenticate, packageQcomFormats } from './qcom-package-formats.ts';
+export { packageQcomFormats } from './qcom-package-formats.ts';
 export type { PackageQcomFormatsOptions } from './qcom-package-formats.ts';
 export { QcomDiagFace } from './qcom-diag-face.ts';
 export type { DiagFaults, QcomDiagFaceOptions } from './qcom-diag-face.ts';
+export { QCOM_SIM_ERROR_CODES } from './errors-qcom.ts';

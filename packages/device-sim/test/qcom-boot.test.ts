@@ -5,26 +5,21 @@ import { DUMMY_ROOT_SHA256 } from '@nv/qcom-fsg-sign';
 import { isGzipHeader, isTarHeader, tarHeaderSum } from '@nv/qcom-fsg-sign/container';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
-  QCOM_DUMMY_ROOT_HASH,
-  QCOM_ONLINE_RUNTIME_PATHS,
   backupQcn,
   bootQcom,
   createQcomDevice,
-  decodeEfs,
-  encodeEfs,
-  createEfs,
-  efsWrite,
   erasePartition,
   flashPartition,
   installModemBuild,
-  openModemst,
   readModem,
   restoreQcn,
-  sealModemst,
-  deriveEfsKey,
   writeNvItem,
   type QcomDevice,
 } from '../src/qcom.ts';
+import { QCOM_DUMMY_ROOT_HASH } from '../src/qcom-device.ts';
+import { QCOM_ONLINE_RUNTIME_PATHS } from '../src/qcom-boot.ts';
+import { decodeEfs, encodeEfs, createEfs, efsWrite } from '../src/qcom-efs-store.ts';
+import { openModemst, sealModemst, deriveEfsKey } from '../src/qcom-cipher.ts';
 import {
   DUMMY_ROOT,
   HW_ID,

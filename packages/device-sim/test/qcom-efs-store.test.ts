@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import { nvItemPath as efsNvItemPath } from '@nv/qcom-efs/model';
-import { nvItemPath, nvKeyOfPath } from '../src/qcom.ts';
+import { nvKeyOfPath } from '../src/qcom.ts';
+import { nvItemPath } from '../src/qcom-efs-store.ts';
 
 // issue 20.1/20.3: the /nvm/num path rule is @nv/qcom-efs's; the simulator re-exports the builder and reads keys with
 // its pattern.

@@ -3,15 +3,9 @@ import fc from 'fast-check';
 import { NvError } from '@nv/core';
 import { buildMbn, encodeTrailer, parseMcfgXml } from '@nv/qcom-mbn';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import {
-  activateConfig,
-  bootQcom,
-  createQcomDevice,
-  mcfgConfigFromMbn,
-  pdcLoad,
-  readModem,
-  type QcomMcfgItem,
-} from '../src/qcom.ts';
+import { bootQcom, createQcomDevice, mcfgConfigFromMbn, pdcLoad, readModem } from '../src/qcom.ts';
+import { activateConfig } from '../src/qcom-mcfg.ts';
+import { type QcomMcfgItem } from '../src/qcom-mcfg-config.ts';
 
 const OUTCOMES = [
   'APPLIED',

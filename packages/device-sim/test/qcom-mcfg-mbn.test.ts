@@ -9,8 +9,8 @@ import {
   pdcLoad,
   readModem,
   writeEfsFile,
-  activateConfig,
 } from '../src/qcom.ts';
+import { activateConfig } from '../src/qcom-mcfg.ts';
 
 /** MCFG XML (dialect 1) with an NV 71 item and the trailer as raw TLV bytes from encodeTrailer. */
 function mbn(version: string, nv71: number, trailer: McfgTrailerInput, efsValue = 1): Uint8Array {

@@ -1,25 +1,22 @@
 import { describe, it, expect } from 'vitest';
 import { NvError, hexToBytes } from '@nv/core';
 import {
-  MCFG_ATTR,
-  activateConfig,
-  applyActiveConfigs,
   erasePartition,
   autoselectPath,
   bootQcom,
   createQcomDevice,
   flashPartition,
   insertSim,
-  markRestoreFactory,
   pdcLoad,
   readModem,
-  selectMcfg,
   writeEfsFile,
   writeNvItem,
   type QcomDevice,
   type QcomMcfgConfig,
-  type QcomMcfgItem,
 } from '../src/qcom.ts';
+import { selectMcfg } from '../src/qcom-mcfg.ts';
+import { MCFG_ATTR, activateConfig, applyActiveConfigs, markRestoreFactory } from '../src/qcom-mcfg.ts';
+import { type QcomMcfgItem } from '../src/qcom-mcfg-config.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
 
 const { C, W, R, S, I, D, U, M } = MCFG_ATTR;

@@ -16,16 +16,16 @@ import { FACTORY_NV_IDS } from '@nv/qcom-efs/model';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign/container';
 import {
-  QCOM_ONLINE_RUNTIME_PATHS,
   backupQcn,
   bootQcom,
   createQcomDevice,
   flashPartition,
-  modemNvInfo,
   packageQcomFormats,
   writeNvItem,
   type QcomDevice,
 } from '../src/qcom.ts';
+import { QCOM_ONLINE_RUNTIME_PATHS } from '../src/qcom-boot.ts';
+import { modemNvInfo } from '../src/qcom-device.ts';
 
 // Signatures are not the subject here (see qcom-signed.test.ts): secboot is stubbed to accept.
 const formats = packageQcomFormats({ deflate: NODE_DEFLATE, authenticate: () => ({ ok: true, checks: [] }) });

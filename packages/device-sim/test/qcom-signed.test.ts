@@ -9,14 +9,8 @@ import { hexToBytes } from '@nv/core';
 import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { hasTool } from '../../../scripts/test-tools.ts';
-import {
-  QCOM_DUMMY_ROOT_HASH,
-  bootQcom,
-  createQcomDevice,
-  flashPartition,
-  installModemBuild,
-  writeNvItem,
-} from '../src/qcom.ts';
+import { bootQcom, createQcomDevice, flashPartition, installModemBuild, writeNvItem } from '../src/qcom.ts';
+import { QCOM_DUMMY_ROOT_HASH } from '../src/qcom-device.ts';
 import { nodeQcomFormats } from '../src/node-qcom.ts';
 
 const KEYS = String.raw`set -euo pipefail

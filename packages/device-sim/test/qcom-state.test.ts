@@ -3,17 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, bytesToHex, hexToBytes, sha256Hex } from '@nv/core';
-import {
-  activateConfig,
-  bootQcom,
-  createQcomDevice,
-  deserializeQcomState,
-  flashPartition,
-  pdcLoad,
-  serializeQcomState,
-  writeNvItem,
-  QCOM_SIM_ERROR_CODES,
-} from '../src/qcom.ts';
+import { bootQcom, createQcomDevice, flashPartition, pdcLoad, writeNvItem, QCOM_SIM_ERROR_CODES } from '../src/qcom.ts';
+import { activateConfig } from '../src/qcom-mcfg.ts';
+import { deserializeQcomState, serializeQcomState } from '../src/qcom-state.ts';
 import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '../src/node-qcom.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
 

@@ -5,7 +5,7 @@
  */
 import { bench, describe } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { DiagFrameDecoder, encodeHdlcFrame } from '../src/index.ts';
+import { DiagFrameDecoder, encodeHdlcFrame } from '../src/framing.ts';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
 
 const payloads = Array.from({ length: 64 }, () => new Uint8Array(randomBytes(16 * 1024)));

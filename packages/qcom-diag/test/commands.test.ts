@@ -1,25 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bytesToHex, hexToBytes } from '@nv/core';
+import { DiagClient, DiagDevice, memoryTransport } from '../src/index.ts';
+import { DiagFrameDecoder, encodeHdlcFrame } from '../src/framing.ts';
 import {
-  DiagClient,
-  DiagDevice,
-  DiagFrameDecoder,
   decodeBuildIdResponse,
-  decodeEfs2Request,
-  decodeEfs2Response,
   decodeNvPacket,
   decodeVersionResponse,
   encodeBuildIdResponse,
-  encodeEfs2Request,
-  encodeEfs2Response,
-  encodeHdlcFrame,
   encodeNvPacket,
   encodeSpcRequest,
   encodeVersionResponse,
   errorReplyFor,
-  memoryTransport,
-} from '../src/index.ts';
+} from '../src/commands.ts';
+import { decodeEfs2Request, decodeEfs2Response, encodeEfs2Request, encodeEfs2Response } from '../src/efs2.ts';
 import { FUZZ_RUNS, nvErrorCode, nvErrorCodeAsync } from '../../../scripts/test-tools.ts';
 
 const hex = (s: string): Uint8Array => hexToBytes(s.replace(/\s+/g, ''));

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { bytesToHex, encodeLatin1, hexToBytes } from '@nv/core';
-import { CRC16_X25_RESIDUE, DiagFrameDecoder, crc16X25, encodeHdlcFrame, encodeLengthFrame } from '../src/index.ts';
+import { CRC16_X25_RESIDUE, crc16X25 } from '../src/crc.ts';
+import { DiagFrameDecoder, encodeHdlcFrame, encodeLengthFrame } from '../src/framing.ts';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 
 const hex = (s: string): Uint8Array => hexToBytes(s.replace(/\s+/g, ''));

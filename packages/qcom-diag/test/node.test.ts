@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { EventEmitter } from 'node:events';
 import { bytesToHex } from '@nv/core';
-import {
-  DiagClient,
-  DiagDevice,
-  DiagFrameDecoder,
-  encodeHdlcFrame,
-  encodeNvPacket,
-  decodeNvPacket,
-} from '../src/index.ts';
+import { DiagClient, DiagDevice } from '../src/index.ts';
+import { DiagFrameDecoder, encodeHdlcFrame } from '../src/framing.ts';
+import { encodeNvPacket, decodeNvPacket } from '../src/commands.ts';
 import { connectTcp, openDiagClient, openSerial, parseHostPort, type SerialLoader } from '../src/node.ts';
 import { nvErrorCode, nvErrorCodeAsync } from '../../../scripts/test-tools.ts';
 
