@@ -2,12 +2,13 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NvError, decodeUtf8 } from '@nv/core';
 import { assertCanWrite, readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
-import { LID_MAX_FILE_BYTES } from '@nv/mtk-lid-file';
 import { EXT4_BUILD_DEFAULTS, buildExt4Image, type Ext4BuildEntry } from '@nv/mtk-lid-file/node';
 import type { CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 
 const MAX_ENTRIES = 100_000;
+/** Largest single file put in an image (a LID or AP file is far smaller; the bound keeps memory in check). */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 type Owner = { mode?: number; uid?: number; gid?: number };
 
 /** `--size`: bytes, `0x` hex, or a whole number with `K`/`M`/`G` (binary units). */
@@ -96,7 +97,7 @@ export async function nvdataBuild(
     entries.push({
       path: f.rel,
       type: f.dir ? 'dir' : 'file',
-      ...(f.dir ? {} : { bytes: await readFileLimited(join(root, f.rel), LID_MAX_FILE_BYTES) }),
+      ...(f.dir ? {} : { bytes: await readFileLimited(join(root, f.rel), MAX_FILE_BYTES) }),
       ...owners.get(f.rel),
     });
   const rootOwner = owners.get('') ?? {};
