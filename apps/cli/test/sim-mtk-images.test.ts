@@ -123,5 +123,21 @@ describe('nv sim mtk --images: dump → plan → upgrade → dump → diff, as a
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'NV_EXISTS' } });
     expect((await readdir(join(dir, 'folders'))).sort()).toContain('nvdata');
-  }, 120_000);
+    // upgrade creating a new state takes --images too
+    await nv(
+      'sim',
+      'mtk',
+      'upgrade',
+      '--state',
+      'fresh',
+      '--from',
+      'old.json',
+      '--to',
+      'new.json',
+      '--mode',
+      'ota',
+      '--images',
+    );
+    expect((await readdir(join(dir, 'fresh'))).sort()).toContain('protect2.img');
+  }, 180_000);
 });
