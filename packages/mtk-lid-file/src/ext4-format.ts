@@ -16,8 +16,11 @@ import { NvError } from '@nv/core';
 export const EXT4_FORMAT_BLOCK_SIZE = 4096;
 /** Smallest image formatted (bytes): room for the metadata plus some files. */
 export const EXT4_FORMAT_MIN_BYTES: number = 256 * 1024;
-/** Largest image formatted (bytes); nvdata is 32–64 MiB and protect1/2 10 MiB on current phones. */
-export const EXT4_FORMAT_MAX_BYTES: number = 4 * 1024 * 1024 * 1024 - 4096;
+/**
+ * Largest image formatted (bytes): the image is built in memory, and images are read whole up to the same 1 GiB
+ * (`EXT4_IMAGE_MAX_BYTES`); nvdata is 32–64 MiB and protect1/2 10 MiB on current phones.
+ */
+export const EXT4_FORMAT_MAX_BYTES: number = 1024 * 1024 * 1024;
 
 /** Options of {@link formatExt4Image}. */
 export interface Ext4FormatOptions {

@@ -32,6 +32,7 @@ describe('formatExt4Image (no tool needed)', () => {
   it('sizes out of range and bad options are NvErrors', () => {
     expect(nvErrorCode(() => formatExt4Image(1000))).toBe('NV_LIMIT');
     expect(nvErrorCode(() => formatExt4Image(2 ** 40))).toBe('NV_LIMIT');
+    expect(nvErrorCode(() => formatExt4Image(1024 * MIB + 4096))).toBe('NV_LIMIT'); // over the 1 GiB in-memory bound
     expect(nvErrorCode(() => formatExt4Image(MIB, { label: 'x'.repeat(17) }))).toBe('NV_BAD_INPUT');
     expect(nvErrorCode(() => formatExt4Image(MIB, { uuid: new Uint8Array(3) }))).toBe('NV_BAD_INPUT');
     expect(nvErrorCode(() => formatExt4Image(MIB, { bytesPerInode: 10 }))).toBe('NV_BAD_INPUT');
