@@ -3,12 +3,18 @@
  * The lead re-exports these from `@nv/device-sim/node`.
  * @module
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { NvError } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic } from '@nv/core/node';
 import type { MtkDevice } from './mtk-device.ts';
 import { LID_MAX_FILE_BYTES } from '@nv/mtk-lid-file';
+import {
+  MTK_SIM_IMAGE_BYTES,
+  MTK_SIM_IMAGE_FILES,
+  mtkImagesToStateFiles,
+  mtkStateFilesToImages,
+} from './node-mtk-images.ts';
 import {
   MTK_STATE_FILE,
   MTK_STATE_MAX_FILES,
@@ -17,23 +23,68 @@ import {
   mtkDeviceToFiles,
 } from './mtk-state.ts';
 
+/** True when the state folder `dir` keeps its partitions as images (it has `nvdata.img`). */
+export async function mtkStateHasImages(dir: string): Promise<boolean> {
+  try {
+    return (await stat(join(dir, MTK_SIM_IMAGE_FILES.nvdata))).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Writes `device` to the folder `dir`, atomically (a temporary folder renamed into place).
- * @throws NV_EXISTS when `dir` is not empty and `force` is not set; NV_IO.
+ * Writes `device` to the folder `dir`, atomically (a temporary folder renamed into place). With `images` the
+ * partitions are image files (`nvdata.img`, `protect1.img`, `protect2.img`, `nvram.bin`; `otp/` stays a folder)
+ * next to `device.json`; without it, the folder keeps the layout it has (images when it has `nvdata.img`).
+ * @throws NV_EXISTS when `dir` is not empty and `force` is not set; NV_IO; NV_LID_IMAGE_FULL.
  * @example await saveMtkDevice('state', device, { force: true });
  */
-export async function saveMtkDevice(dir: string, device: MtkDevice, options: { force?: boolean } = {}): Promise<void> {
+export async function saveMtkDevice(
+  dir: string,
+  device: MtkDevice,
+  options: { force?: boolean; images?: boolean } = {},
+): Promise<void> {
+  const images = options.images ?? (await mtkStateHasImages(dir));
+  let files = mtkDeviceToFiles(device);
+  if (images)
+    files = [
+      ...files.filter((f) => f.path === MTK_STATE_FILE || f.path.startsWith('otp/')),
+      ...(await mtkStateFilesToImages(files, device.binRegion === null)),
+    ];
+  const { images: _i, ...rest } = options;
   await writeDirectoryAtomic(
     dir,
     async (tmp) => {
-      for (const f of mtkDeviceToFiles(device)) {
+      for (const f of files) {
         const target = join(tmp, ...f.path.split('/'));
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, f.bytes);
       }
     },
+    rest,
+  );
+}
+
+/**
+ * The partitions of `device` as a read-back gives them: `nvdata.img`, `protect1.img`, `protect2.img` (ext) and
+ * `nvram.bin` (bin region), written into a new folder `outDir` (atomically).
+ * @throws NV_EXISTS when `outDir` is not empty and `force` is not set; NV_IO; NV_LID_IMAGE_FULL.
+ * @example await dumpMtkDevice(device, 'dump')
+ */
+export async function dumpMtkDevice(
+  device: MtkDevice,
+  outDir: string,
+  options: { force?: boolean } = {},
+): Promise<{ files: { name: string; size: number }[] }> {
+  const images = await mtkStateFilesToImages(mtkDeviceToFiles(device), device.binRegion === null);
+  await writeDirectoryAtomic(
+    outDir,
+    async (tmp) => {
+      for (const f of images) await writeFile(join(tmp, f.path), f.bytes);
+    },
     options,
   );
+  return { files: images.map((f) => ({ name: f.path, size: f.bytes.length })) };
 }
 
 /**
@@ -49,8 +100,31 @@ export async function loadMtkDevice(dir: string): Promise<MtkDevice> {
   } catch (error) {
     throw NvError.isInstance(error) ? error : toNvIoError(error, jsonPath);
   }
-  // Collect the listed files first (the pure reader is synchronous).
+  // Collect the listed files first (the pure reader is synchronous); an --images state has them in its images.
   const listed = new Map<string, Uint8Array>();
+  if (await mtkStateHasImages(dir)) {
+    const images = new Map<string, Uint8Array>();
+    for (const [where, name] of Object.entries(MTK_SIM_IMAGE_FILES)) {
+      const limit = Math.max(MTK_SIM_IMAGE_BYTES[where as keyof typeof MTK_SIM_IMAGE_BYTES] * 4, 64 * 1024 * 1024);
+      try {
+        images.set(name, await readFileLimited(join(dir, name), limit));
+      } catch (error) {
+        if (!(NvError.isInstance(error) && error.code === 'NV_NOT_FOUND')) throw toNvIoError(error, join(dir, name));
+      }
+    }
+    try {
+      for (const [rel, bytes] of await mtkImagesToStateFiles((n) => images.get(n))) listed.set(rel, bytes);
+    } catch (error) {
+      // Image names in the errors are relative to the state folder.
+      if (!NvError.isInstance(error)) throw error;
+      throw new NvError(error.code, error.message, {
+        path: join(dir, error.path ?? MTK_SIM_IMAGE_FILES.nvdata),
+        offset: error.offset,
+        data: error.data,
+        cause: error.cause,
+      });
+    }
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(new TextDecoder().decode(json));

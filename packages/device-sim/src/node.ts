@@ -3,7 +3,7 @@
  * Qualcomm format backends that need node:zlib.
  * @module
  */
-export { loadMtkDevice, saveMtkDevice } from './node-mtk.ts';
+export { dumpMtkDevice, loadMtkDevice, mtkStateHasImages, saveMtkDevice } from './node-mtk.ts';
 export { hasQcomDevice, loadQcomDevice, nodeQcomFormats, saveQcomDevice } from './node-qcom.ts';
 export { serveQcomDiag } from './node-qcom-diag.ts';
 export type { QcomDiagServer } from './node-qcom-diag.ts';

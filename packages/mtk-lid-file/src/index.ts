@@ -90,3 +90,4 @@ export { verifyLidFiles } from './verify.ts';
 export { lidGenerationOf, effectiveLidEntry } from './entry.ts';
 export type { ApVerifyFile, ApVerifyResult } from './ap-verify.ts';
 export { verifyApFiles } from './ap-verify.ts';
+export { readBinRegionFiles } from './bin-region-files.ts';

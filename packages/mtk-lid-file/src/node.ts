@@ -222,3 +222,4 @@ export {
   type Ext4PutOptions,
   type Ext4PutResult,
 } from './node-ext4.ts';
+export { EXT4_BUILD_DEFAULTS, buildExt4Image, type Ext4BuildEntry, type Ext4BuildOptions } from './node-ext4-build.ts';

@@ -84,7 +84,14 @@ const lidArg = (text: string): string | number => (/^(0x[0-9a-f]+|\d+)$/i.test(t
 /** `nv sim mtk init` */
 export async function simMtkInit(
   ctx: CliContext,
-  flags: TableFlags & { ltable: string; state: string; blank?: boolean; backup?: boolean; force?: boolean },
+  flags: TableFlags & {
+    ltable: string;
+    state: string;
+    blank?: boolean;
+    backup?: boolean;
+    images?: boolean;
+    force?: boolean;
+  },
 ): Promise<void> {
   const key = keyFlag(flags.key);
   const table = await readTable(ctx, flags.ltable, flags);
@@ -96,7 +103,10 @@ export async function simMtkInit(
   });
   // --no-backup: calibrated and IMEI written, but the bin-region backup was never triggered (docs/formats/lid-table.md#partitions).
   if (flags.backup === false) device.binRegion = null;
-  await saveMtkDevice(ctx.resolvePath(flags.state), device, { force: flags.force === true });
+  await saveMtkDevice(ctx.resolvePath(flags.state), device, {
+    force: flags.force === true,
+    ...(flags.images === true ? { images: true } : {}),
+  });
   const files = MTK_PARTITIONS.flatMap((p) =>
     Object.keys(device.partitions[p])
       .sort()
@@ -130,6 +140,7 @@ export async function simMtkUpgrade(
     mode: string;
     firmware?: string;
     failOnLoss?: boolean;
+    images?: boolean;
   },
 ): Promise<void> {
   const key = keyFlag(flags.key);
@@ -137,6 +148,7 @@ export async function simMtkUpgrade(
   const to = await readTable(ctx, flags.to, flags);
   const dir = ctx.resolvePath(flags.state);
   let device: MtkDevice;
+  let created = false;
   if (await stateExists(dir)) {
     device = await loadMtkDevice(dir);
     checkKey(device, key, flags.state);
@@ -153,6 +165,7 @@ export async function simMtkUpgrade(
       platform: { storage: flags.storage ?? 'emmc' },
       ...(key !== undefined ? { key } : {}),
     });
+    created = true;
     ctx.note(`new device created from ${flags.from} (seed ${flags.seed ?? 1})`);
   }
   if (device.asserted !== null)
@@ -166,7 +179,7 @@ export async function simMtkUpgrade(
     binRegion: binBefore === null ? 'empty' : 'present',
   });
   const cmp = compareMtkPlan(plan, report);
-  await saveMtkDevice(dir, device, { force: true });
+  await saveMtkDevice(dir, device, { force: true, ...(created && flags.images === true ? { images: true } : {}) });
   const json = {
     ...report,
     planner: { agree: cmp.agree, mismatches: cmp.mismatches, skipped: cmp.skipped, blocked: plan.blocked },

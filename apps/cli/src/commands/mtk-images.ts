@@ -74,6 +74,24 @@ export const registerMtkImages: CommandRegistrar = (program, context) => {
     await nvdataPut(context(), image, file, opts);
   });
 
+  withExample(
+    nvdata
+      .command('build')
+      .description(
+        'make a new ext image from a folder (empty filesystem formatted, files written by libext2fs); owners and modes from --owners, else system:system 0771/0660',
+      )
+      .argument('<dir>', 'folder to put in the image (e.g. from nv mtk nvdata extract)')
+      .requiredOption('-o, --output <image>', 'the new image')
+      .option('--size <size>', 'image (partition) size: bytes or e.g. 32M (default: the files plus a quarter)')
+      .option('--owners <json>', 'mode/uid/gid per path: the output of nv mtk nvdata ls --json')
+      .option('--label <name>', 'volume label (up to 16 bytes)')
+      .option('--force', 'overwrite the output file'),
+    'nv mtk nvdata build nvdata/ -o nvdata.img --size 32M --owners ls.json',
+  ).action(async (dir, opts) => {
+    const { nvdataBuild } = await import('../actions/mtk-nvdata-build.ts');
+    await nvdataBuild(context(), dir, opts);
+  });
+
   const nvram = commandGroup(
     mtk,
     'nvram',

@@ -50,6 +50,10 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
         .requiredOption('--state <dir>', 'state folder to create')
         .option('--blank', 'leave LIDs at their defaults and the bin region blank (no factory step)')
         .option('--no-backup', 'write unit data but never trigger the bin-region backup (the bin region stays blank)')
+        .option(
+          '--images',
+          'keep the partitions as image files (nvdata.img, protect1.img, protect2.img ext; nvram.bin bin region)',
+        )
         .option('--force', 'replace an existing state folder'),
     ).action(async (opts) => {
       const { simMtkInit } = await import('../actions/sim-mtk.ts');
@@ -59,6 +63,7 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
     'nv sim mtk init --ltable nvram_ltable.c --generation moly-b --state dev --seed 7 --json',
     'nv sim mtk init --ltable table.json --state unbacked --no-backup',
     'nv sim mtk init --ltable table.json --state dev --key 3f06bd14d45fa985dd027410f0214d22',
+    'nv sim mtk init --ltable table.json --state phone --images',
   );
 
   withExample(
@@ -76,7 +81,8 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
         .requiredOption('--to <new>', 'table of the new firmware')
         .addOption(new Option('--mode <mode>', 'upgrade mode').choices(MODES).makeOptionMandatory())
         .option('--firmware <id>', 'build id of the new firmware (default: build-<n>)')
-        .option('--fail-on-loss', 'exit 1 when any LID ends LOST (unit data replaced by a default), for CI'),
+        .option('--fail-on-loss', 'exit 1 when any LID ends LOST (unit data replaced by a default), for CI')
+        .option('--images', 'a state created here keeps its partitions as image files (as init --images)'),
     ).action(async (opts) => {
       const { simMtkUpgrade } = await import('../actions/sim-mtk.ts');
       await simMtkUpgrade(context(), opts);
@@ -99,6 +105,23 @@ export const registerSimMtk: CommandRegistrar = (program, context) => {
         await simMtkBoot(context(), opts);
       }),
     'nv sim mtk boot --state dev',
+  );
+
+  withExample(
+    mtk
+      .command('dump')
+      .description(
+        'read the partitions back as a factory tool does: nvdata.img, protect1.img, protect2.img (ext) and nvram.bin (bin region) into a new folder',
+      )
+      .requiredOption('--state <dir>', 'device state folder')
+      .requiredOption('-o, --output <dir>', 'folder to create with the images')
+      .option('--force', 'replace an existing output folder')
+      .action(async (opts) => {
+        const { simMtkDump } = await import('../actions/sim-mtk-images.ts');
+        await simMtkDump(context(), opts);
+      }),
+    'nv sim mtk dump --state dev -o dump',
+    'nv sim mtk dump --state dev -o after --force --json',
   );
 
   withExample(
