@@ -83,7 +83,7 @@ export interface QcomStoredConfig {
   config: QcomMcfgConfigJson;
 }
 
-/** Everything that survives a power cycle. Partitions are bytes; the rest is JSON-ready. */
+/** Everything that survives a power cycle. Partitions are sparse (`qcom-partition.ts`); the rest is JSON-ready. */
 export interface QcomDeviceState {
   version: 1;
   /** Device-unique secret (seed of the simulation). */
