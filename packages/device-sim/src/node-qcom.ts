@@ -9,6 +9,7 @@ import { encodeUtf8, decodeUtf8 } from '@nv/core';
 import { readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
 import { QCOM_PARTITIONS, type QcomDevice, type QcomPartitionName } from './qcom-device.ts';
 import { deserializeQcomState, serializeQcomState } from './qcom-state.ts';
+import { partitionChunks, partitionFromBytes, type QcomPartition } from './qcom-partition.ts';
 import type { QcomFormats } from './qcom-formats.ts';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { packageQcomFormats } from './qcom-package-formats.ts';
@@ -36,7 +37,9 @@ export async function saveQcomDevice(device: QcomDevice, dir: string): Promise<v
     throw toNvIoError(e, dir);
   }
   const s = serializeQcomState(device);
-  for (const p of QCOM_PARTITIONS) await writeFileAtomic(join(dir, `${p}.bin`), s.partitions[p], { force: true });
+  // Raw full-size partitions (the layout every version reads), written in chunks from the sparse partitions.
+  for (const p of QCOM_PARTITIONS)
+    await writeFileAtomic(join(dir, `${p}.bin`), partitionChunks(s.partitions[p]), { force: true });
   await writeFileAtomic(join(dir, 'device.json'), encodeUtf8(s.json), { force: true });
 }
 
@@ -60,7 +63,9 @@ export async function hasQcomDevice(dir: string): Promise<boolean> {
 export async function loadQcomDevice(dir: string, formats?: QcomFormats): Promise<QcomDevice> {
   const jsonPath = join(dir, 'device.json');
   const json = decodeUtf8(await readFileLimited(jsonPath, 64 * 1024 * 1024), { path: jsonPath });
-  const partitions = {} as Record<QcomPartitionName, Uint8Array>;
-  for (const p of QCOM_PARTITIONS) partitions[p] = await readFileLimited(join(dir, `${p}.bin`), MAX_PARTITION);
+  // Each raw partition becomes sparse as it is read (its trailing fill is not held).
+  const partitions = {} as Record<QcomPartitionName, QcomPartition>;
+  for (const p of QCOM_PARTITIONS)
+    partitions[p] = partitionFromBytes(await readFileLimited(join(dir, `${p}.bin`), MAX_PARTITION));
   return deserializeQcomState(json, partitions, formats, jsonPath);
 }

@@ -7,7 +7,8 @@
 import { NvError, encodeLatin1, sha256 } from '@nv/core';
 import { checkBootImage } from '@nv/qcom-fsg-sign';
 import { MBN_HEADER_SIZE } from '@nv/qcom-fsg-sign/container';
-import { isBlank, openModemst, type ModemstStatus } from './qcom-cipher.ts';
+import { openModemst, type ModemstStatus } from './qcom-cipher.ts';
+import { isBlankPartition, readPartition, type QcomPartition } from './qcom-partition.ts';
 import {
   QCOM_EFS_MODES,
   createEfs,
@@ -82,6 +83,24 @@ export const QCOM_ONLINE_RUNTIME_PATHS: readonly string[] = Object.freeze([
 
 const SECBOOT_FAILURE = 1;
 
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Finds the `.mbn` in the written head of the fsg partition (no copy of the partition). When the head alone does not
+ * parse, the whole partition (head + fill) is given instead, so every outcome is the one of the full partition.
+ */
+function locateFsg(formats: QcomFormats, fsg: QcomPartition): ReturnType<QcomFormats['locateFsg']> {
+  const first = fsg.extents[0];
+  if (fsg.extents.length === 1 && first !== undefined && first.offset === 0) {
+    try {
+      return formats.locateFsg(first.bytes);
+    } catch (e) {
+      if (!NvError.isInstance(e)) throw e;
+    }
+  }
+  return formats.locateFsg(readPartition(fsg));
+}
+
 function entriesToEfs(entries: readonly QcomTarEntry[]): QcomEfs {
   const efs = createEfs();
   for (const e of entries) {
@@ -95,8 +114,11 @@ function entriesToEfs(entries: readonly QcomTarEntry[]): QcomEfs {
         ...(e.target !== undefined ? { target: e.target } : {}),
       });
     else {
-      efsWrite(efs, e.path, e.data, e.kind);
-      (efs.get(e.path) as { mode: number }).mode = e.mode || QCOM_EFS_MODES[e.kind];
+      // The entry's bytes are the EFS file (no copy): readPayload hands over fresh views of the inflated tar.
+      efsWrite(efs, e.path, NO_BYTES, e.kind);
+      const node = efs.get(e.path) as { mode: number; data: Uint8Array };
+      node.mode = e.mode || QCOM_EFS_MODES[e.kind];
+      node.data = e.data;
     }
   }
   return efs;
@@ -161,7 +183,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   };
 
   const fsg = state.partitions.fsg;
-  if (isBlank(fsg)) {
+  if (isBlankPartition(fsg)) {
     checks.push({ name: 'img-sector', ok: false, detail: 'fsg is erased', code: 'NV_SIM_QCOM_FSG_EMPTY' });
     return refuse(
       'img-sector',
@@ -171,7 +193,7 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   }
   let located;
   try {
-    located = formatsOf(device).locateFsg(fsg);
+    located = locateFsg(formatsOf(device), fsg);
     checks.push({ name: 'img-sector', ok: true, detail: `.mbn of ${located.mbn.length} bytes at 512` });
   } catch (e) {
     if (!NvError.isInstance(e)) throw e;

@@ -7,10 +7,11 @@
  * @module
  */
 import { ByteReader, ByteWriter, bytesEqual, concatBytes, encodeLatin1, sha256 } from '@nv/core';
+import { isBlankPartition, readPartition, type QcomPartition } from './qcom-partition.ts';
 
 /**
  * Magic of a simulated modemst copy.
- * @example new TextDecoder().decode(dev.state.partitions.modemst1.subarray(0, 8)) === MODEMST_MAGIC
+ * @example new TextDecoder().decode(readPartition(dev.state.partitions.modemst1, 0, 8)) === MODEMST_MAGIC
  */
 export const MODEMST_MAGIC = 'NVSIMST1';
 const HEADER = 20;
@@ -25,14 +26,14 @@ export function deriveEfsKey(seed: string, fused: boolean, fusedRootHash = ''): 
   return sha256(encodeLatin1(`nv-sim efs key|${seed}|${fused ? `fused|${fusedRootHash.toLowerCase()}` : 'unfused'}`));
 }
 
-function keystreamXor(key: Uint8Array, data: Uint8Array): Uint8Array {
+/** XOR with the key's keystream into `out` (may be `data` itself: every byte is read before it is written). */
+function keystreamXor(key: Uint8Array, data: Uint8Array, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
   // xorshift128 seeded from SHA-256(key ‖ "ks"): fast, deterministic, and different for every key.
   const seed = new DataView(sha256(concatBytes(key, encodeLatin1('ks'))).buffer);
   let x = seed.getUint32(0) | 1,
     y = seed.getUint32(4),
     z = seed.getUint32(8),
     w = seed.getUint32(12);
-  const out = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i += 4) {
     const t = x ^ (x << 11);
     x = y;
@@ -61,9 +62,38 @@ function digest64(data: Uint8Array): Uint8Array {
 }
 
 function tagOf(key: Uint8Array, header: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  return sha256(
-    concatBytes(key, encodeLatin1('tag'), header, digest64(plaintext), encodeLatin1(String(plaintext.length))),
-  );
+  return tagOfDigest(key, header, digest64(plaintext), plaintext.length);
+}
+
+function tagOfDigest(key: Uint8Array, header: Uint8Array, digest: Uint8Array, length: number): Uint8Array {
+  return sha256(concatBytes(key, encodeLatin1('tag'), header, digest, encodeLatin1(String(length))));
+}
+
+function headerOf(generation: number, length: number): Uint8Array {
+  const w = new ByteWriter(HEADER);
+  w.fixedString(MODEMST_MAGIC, 8)
+    .u32le(1)
+    .u32le(generation >>> 0)
+    .u32le(length);
+  return w.finish();
+}
+
+/** Offset of the ciphertext in a modemst copy (header + tag). */
+export const MODEMST_BODY_OFFSET: number = HEADER + TAG;
+
+/**
+ * Seals in place: `body` holds the plaintext and becomes the ciphertext (the keystream depends on the key only, so
+ * copies sealed under one key share it); returns a function giving the header + tag of each generation. The copy
+ * is `head(generation)` at 0 and `body` at {@link MODEMST_BODY_OFFSET}: the bytes {@link sealModemst} returns.
+ * @example const head = sealModemstInPlace(key, body); const copy1 = concatBytes(head(1), body)
+ */
+export function sealModemstInPlace(key: Uint8Array, body: Uint8Array): (generation: number) => Uint8Array {
+  const digest = digest64(body);
+  keystreamXor(key, body, body);
+  return (generation) => {
+    const header = headerOf(generation, body.length);
+    return concatBytes(header, tagOfDigest(key, header, digest, body.length));
+  };
 }
 
 /**
@@ -71,12 +101,7 @@ function tagOf(key: Uint8Array, header: Uint8Array, plaintext: Uint8Array): Uint
  * @example sealModemst(key, encodeEfs(efs), 1)
  */
 export function sealModemst(key: Uint8Array, plaintext: Uint8Array, generation: number): Uint8Array {
-  const w = new ByteWriter(HEADER + TAG + plaintext.length);
-  w.fixedString(MODEMST_MAGIC, 8)
-    .u32le(1)
-    .u32le(generation >>> 0)
-    .u32le(plaintext.length);
-  const header = w.finish();
+  const header = headerOf(generation, plaintext.length);
   const tag = tagOf(key, header, plaintext);
   return concatBytes(header, tag, keystreamXor(key, plaintext));
 }
@@ -113,19 +138,20 @@ export function isBlank(bytes: Uint8Array): boolean {
 
 /**
  * Opens a modemst copy with `key`: sane only when the magic, length and tag all check.
- * @example openModemst(currentEfsKey(dev.state), dev.state.partitions.modemst1).status // 'sane'
+ * @example openModemst(currentEfsKey(dev.state), dev.state.partitions.modemst1).status // 'sane' (a sparse partition)
  */
-export function openModemst(key: Uint8Array, partition: Uint8Array): OpenedModemst {
-  if (isBlank(partition)) return { status: 'erased', generation: 0 };
-  if (partition.length < HEADER + TAG) return { status: 'not-efs', generation: 0 };
-  const r = new ByteReader(partition);
+export function openModemst(key: Uint8Array, partition: QcomPartition): OpenedModemst {
+  if (isBlankPartition(partition)) return { status: 'erased', generation: 0 };
+  if (partition.size < HEADER + TAG) return { status: 'not-efs', generation: 0 };
+  const head = readPartition(partition, 0, HEADER + TAG);
+  const r = new ByteReader(head);
   if (r.fixedString(8) !== MODEMST_MAGIC || r.u32le() !== 1) return { status: 'not-efs', generation: 0 };
   const generation = r.u32le();
   const len = r.u32le();
-  if (len > partition.length - HEADER - TAG) return { status: 'not-efs', generation };
-  const tag = partition.subarray(HEADER, HEADER + TAG);
-  const plaintext = keystreamXor(key, partition.subarray(HEADER + TAG, HEADER + TAG + len));
-  const expect = tagOf(key, partition.subarray(0, HEADER), plaintext);
+  if (len > partition.size - HEADER - TAG) return { status: 'not-efs', generation };
+  const tag = head.subarray(HEADER, HEADER + TAG);
+  const plaintext = keystreamXor(key, readPartition(partition, HEADER + TAG, HEADER + TAG + len));
+  const expect = tagOf(key, head.subarray(0, HEADER), plaintext);
   if (!bytesEqual(tag, expect)) return { status: 'tag-mismatch', generation };
   return { status: 'sane', generation, plaintext };
 }

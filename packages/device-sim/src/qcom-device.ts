@@ -6,11 +6,12 @@
  */
 import { NvError, bytesToHex, encodeLatin1, sha256 } from '@nv/core';
 import { DUMMY_ROOT_SHA256 } from '@nv/qcom-fsg-sign';
-import { deriveEfsKey, openModemst, sealModemst } from './qcom-cipher.ts';
+import { MODEMST_BODY_OFFSET, deriveEfsKey, openModemst, sealModemstInPlace } from './qcom-cipher.ts';
 import {
   efsNvItems,
   efsWrite,
-  encodeEfs,
+  planEfsEncoding,
+  writeEfsEncoding,
   listEfs,
   nvItemPath,
   type QcomEfs,
@@ -18,6 +19,7 @@ import {
 } from './qcom-efs-store.ts';
 import type { QcomFormats, QcomFsgTrust, QcomNvInfo, QcomTarEntry } from './qcom-formats.ts';
 import type { QcomMcfgConfigJson } from './qcom-mcfg-config.ts';
+import { erasedPartition, headPartition, type QcomPartition } from './qcom-partition.ts';
 
 /** Partitions of the simulated device. */
 export type QcomPartitionName = 'modemst1' | 'modemst2' | 'fsg' | 'fsc';
@@ -28,7 +30,7 @@ export type QcomPartitionName = 'modemst1' | 'modemst2' | 'fsg' | 'fsc';
 export const QCOM_PARTITIONS: readonly QcomPartitionName[] = Object.freeze(['modemst1', 'modemst2', 'fsg', 'fsc']);
 /**
  * Default size of every partition: 1.5 MiB, as in known MSM8916-class devices (docs/formats/efs-tar.md#containers).
- * @example dev.state.partitions.fsg.length === QCOM_DEFAULT_PARTITION_SIZE
+ * @example dev.state.partitions.fsg.size === QCOM_DEFAULT_PARTITION_SIZE
  */
 export const QCOM_DEFAULT_PARTITION_SIZE = 0x180000;
 /**
@@ -81,14 +83,15 @@ export interface QcomStoredConfig {
   config: QcomMcfgConfigJson;
 }
 
-/** Everything that survives a power cycle. Partitions are bytes; the rest is JSON-ready. */
+/** Everything that survives a power cycle. Partitions are sparse (`qcom-partition.ts`); the rest is JSON-ready. */
 export interface QcomDeviceState {
   version: 1;
   /** Device-unique secret (seed of the simulation). */
   seed: string;
   fuses: QcomFuses;
   build: QcomModemBuild;
-  partitions: Record<QcomPartitionName, Uint8Array>;
+  /** Sparse partitions: only the bytes written are held (see `qcom-partition.ts`). */
+  partitions: Record<QcomPartitionName, QcomPartition>;
   /** Boot counter (derives online-mode values deterministically). */
   bootCount: number;
   /** Generation counter of modemst writes. */
@@ -153,8 +156,9 @@ export function createQcomDevice(options: CreateQcomDeviceOptions & { formats?: 
   const size = options.partitionSize ?? QCOM_DEFAULT_PARTITION_SIZE;
   if (!Number.isInteger(size) || size < 4096 || size > 64 * 1024 * 1024)
     throw new RangeError('partitionSize must be 4 KiB…64 MiB');
-  const partitions = {} as Record<QcomPartitionName, Uint8Array>;
-  for (const p of QCOM_PARTITIONS) partitions[p] = new Uint8Array(size).fill(0xff);
+  // Sparse: an erased partition holds no bytes (qcom-partition.ts).
+  const partitions = {} as Record<QcomPartitionName, QcomPartition>;
+  for (const p of QCOM_PARTITIONS) partitions[p] = erasedPartition(size);
   const state: QcomDeviceState = {
     version: 1,
     seed: options.seed ?? 'nv-sim',
@@ -186,20 +190,19 @@ export function createQcomDevice(options: CreateQcomDeviceOptions & { formats?: 
 
 /**
  * Flashes an image to a partition (rest of the partition zero-filled, as `fastboot flash` leaves it, inferred).
+ * The partition keeps `image` itself (no copy): do not modify it afterwards.
  * @example flashPartition(dev, 'fsg', await readFile('fs_image.tar.gz.mbn.img'))
  */
 export function flashPartition(device: QcomDevice, name: QcomPartitionName, image: Uint8Array): void {
   const part = device.state.partitions[name];
-  if (image.length > part.length) {
+  if (image.length > part.size) {
     throw new NvError(
       'NV_SIM_QCOM_PARTITION_SIZE',
-      `${name}: image of ${image.length} bytes does not fit the ${part.length}-byte partition`,
-      { path: name, data: { size: image.length, partition: part.length } },
+      `${name}: image of ${image.length} bytes does not fit the ${part.size}-byte partition`,
+      { path: name, data: { size: image.length, partition: part.size } },
     );
   }
-  const next = new Uint8Array(part.length);
-  next.set(image, 0);
-  device.state.partitions[name] = next;
+  device.state.partitions[name] = headPartition(part.size, image, 0x00);
   device.efs = undefined;
 }
 
@@ -208,7 +211,7 @@ export function flashPartition(device: QcomDevice, name: QcomPartitionName, imag
  * @example erasePartition(dev, 'modemst1'); erasePartition(dev, 'modemst2'); bootQcom(dev).source // 'fsg'
  */
 export function erasePartition(device: QcomDevice, name: QcomPartitionName): void {
-  device.state.partitions[name] = new Uint8Array(device.state.partitions[name].length).fill(0xff);
+  device.state.partitions[name] = erasedPartition(device.state.partitions[name].size);
   device.efs = undefined;
 }
 
@@ -229,7 +232,9 @@ export function syncEfs(device: QcomDevice, both = false): void {
   const efs = requireEfs(device);
   learnNvInfo(device.state, efs);
   const key = currentEfsKey(device.state);
-  const plain = encodeEfs(efs);
+  // The EFS is encoded straight into the ciphertext buffer and sealed in place; both copies share it (the keystream
+  // depends on the key only), each with its own header and tag (qcom-partition.ts).
+  const plan = planEfsEncoding(efs);
   const targets: QcomPartitionName[] = [];
   if (both) targets.push('modemst1', 'modemst2');
   else {
@@ -245,20 +250,32 @@ export function syncEfs(device: QcomDevice, both = false): void {
             : 'modemst2',
     );
   }
+  let head: ((generation: number) => Uint8Array) | undefined;
+  let body: Uint8Array | undefined;
   for (const t of targets) {
     device.state.generation += 1;
-    const sealed = sealModemst(key, plain, device.state.generation);
+    const sealedLength = MODEMST_BODY_OFFSET + plan.length;
     const part = device.state.partitions[t];
-    if (sealed.length > part.length) {
+    if (sealedLength > part.size) {
       throw new NvError(
         'NV_SIM_QCOM_PARTITION_SIZE',
-        `${t}: the EFS (${sealed.length} bytes sealed) does not fit the ${part.length}-byte partition`,
+        `${t}: the EFS (${sealedLength} bytes sealed) does not fit the ${part.size}-byte partition`,
         { path: t },
       );
     }
-    const next = new Uint8Array(part.length).fill(0xff);
-    next.set(sealed, 0);
-    device.state.partitions[t] = next;
+    if (body === undefined || head === undefined) {
+      body = new Uint8Array(plan.length);
+      writeEfsEncoding(plan, body, 0);
+      head = sealModemstInPlace(key, body);
+    }
+    device.state.partitions[t] = {
+      size: part.size,
+      fill: 0xff,
+      extents: [
+        { offset: 0, bytes: head(device.state.generation) },
+        ...(body.length > 0 ? [{ offset: MODEMST_BODY_OFFSET, bytes: body }] : []),
+      ],
+    };
   }
 }
 

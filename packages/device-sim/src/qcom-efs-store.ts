@@ -4,7 +4,7 @@
  * the modem's in-memory file system and its (simulator-private) serialisation inside a modemst copy.
  * @module
  */
-import { ByteReader, ByteWriter, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
+import { ByteReader, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
 import { DEFAULT_MODES, NV_ITEM_PATH_RE, type EfsEntryType } from '@nv/qcom-efs/model';
 
 /** Kind of an EFS node (docs/formats/efs-tar.md#paths: item files carry the `S_IFITM` type bits 0160000). */
@@ -147,23 +147,64 @@ const MAX_FILE = 16 * 1024 * 1024;
  * @example sealModemst(key, encodeEfs(efs), 1)
  */
 export function encodeEfs(efs: QcomEfs): Uint8Array {
-  const w = new ByteWriter(4096);
-  const paths = [...efs.keys()].sort();
-  w.u32le(paths.length);
-  for (const p of paths) {
-    const n = efs.get(p) as QcomEfsNode;
-    const pb = encodeLatin1(p);
-    const tb = encodeLatin1(n.target ?? '');
-    w.u8(KIND_CODES.indexOf(n.kind))
-      .u32le(n.mode >>> 0)
-      .u16le(pb.length)
-      .bytes(pb)
-      .u32le(n.data.length)
-      .bytes(n.data)
-      .u16le(tb.length)
-      .bytes(tb);
+  const plan = planEfsEncoding(efs);
+  const out = new Uint8Array(plan.length);
+  writeEfsEncoding(plan, out, 0);
+  return out;
+}
+
+/** What {@link encodeEfs} writes, measured first so that the bytes go straight into their final buffer. */
+export interface QcomEfsEncoding {
+  /** Encoded length in bytes. */
+  length: number;
+  /** Nodes sorted by path, with the path and target bytes. */
+  nodes: { node: QcomEfsNode; path: Uint8Array; target: Uint8Array }[];
+}
+
+function u16Len(n: number): number {
+  if (n > 0xffff)
+    throw new NvError('NV_RANGE', `value ${n} does not fit in u16 (0..65535)`, { data: { kind: 'u16', value: n } });
+  return n;
+}
+
+/**
+ * Measures the encoding of an EFS (see {@link encodeEfs}).
+ * @example const plan = planEfsEncoding(efs); writeEfsEncoding(plan, new Uint8Array(plan.length), 0)
+ */
+export function planEfsEncoding(efs: QcomEfs): QcomEfsEncoding {
+  let length = 4;
+  const nodes = [...efs.keys()].sort().map((p) => {
+    const node = efs.get(p) as QcomEfsNode;
+    const path = encodeLatin1(p);
+    const target = encodeLatin1(node.target ?? '');
+    length += 1 + 4 + 2 + u16Len(path.length) + 4 + node.data.length + 2 + u16Len(target.length);
+    return { node, path, target };
+  });
+  return { length, nodes };
+}
+
+/**
+ * Writes the encoding measured by {@link planEfsEncoding} into `out` at `at` (no intermediate buffer).
+ * @example writeEfsEncoding(plan, sealedCopy, 52)
+ */
+export function writeEfsEncoding(plan: QcomEfsEncoding, out: Uint8Array, at: number): void {
+  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let o = at;
+  v.setUint32(o, plan.nodes.length, true);
+  o += 4;
+  for (const { node, path, target } of plan.nodes) {
+    out[o] = KIND_CODES.indexOf(node.kind);
+    v.setUint32(o + 1, node.mode >>> 0, true);
+    v.setUint16(o + 5, path.length, true);
+    out.set(path, o + 7);
+    o += 7 + path.length;
+    v.setUint32(o, node.data.length, true);
+    out.set(node.data, o + 4);
+    o += 4 + node.data.length;
+    v.setUint16(o, target.length, true);
+    out.set(target, o + 2);
+    o += 2 + target.length;
   }
-  return w.finish();
 }
 
 /**

@@ -23,7 +23,7 @@ import type { QcomFormats, QcomFsgCheck, QcomTarEntry } from './qcom-formats.ts'
 export interface PackageQcomFormatsOptions {
   /** Raw-deflate backend for the gzip payload (`NODE_DEFLATE` from `@nv/qcom-efs/node` in Node). */
   deflate: DeflateBackend;
-  /** secboot's checks (docs/formats/fsg.md#modem-checks steps 4–16); default {@link fsgAuthenticate} (`@nv/qcom-fsg-sign`). */
+  /** secboot's checks (docs/formats/fsg.md#modem-checks steps 4–16); default `fsgAuthenticate` (`@nv/qcom-fsg-sign`'s verifier). */
   authenticate?: QcomFormats['authenticate'];
 }
 

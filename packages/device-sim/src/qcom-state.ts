@@ -5,6 +5,7 @@
  */
 import { NvError } from '@nv/core';
 import type { QcomFormats } from './qcom-formats.ts';
+import { partitionFromBytes, type QcomPartition } from './qcom-partition.ts';
 import {
   QCOM_PARTITIONS,
   type QcomDevice,
@@ -13,10 +14,13 @@ import {
   type QcomPartitionName,
 } from './qcom-device.ts';
 
-/** A device state split for storage: JSON text (everything but partitions) and the raw partitions. */
+/**
+ * A device state split for storage: JSON text (everything but partitions) and the partitions, still sparse (a
+ * saved `.bin` holds every byte: `partitionChunks` writes it without materialising it).
+ */
 export interface QcomSerializedState {
   json: string;
-  partitions: Record<QcomPartitionName, Uint8Array>;
+  partitions: Record<QcomPartitionName, QcomPartition>;
 }
 
 /**
@@ -90,7 +94,7 @@ function storedConfigOk(x: unknown): boolean {
  */
 export function deserializeQcomState(
   json: string,
-  partitions: Partial<Record<QcomPartitionName, Uint8Array>>,
+  partitions: Partial<Record<QcomPartitionName, Uint8Array | QcomPartition>>,
   formats?: QcomFormats,
   path?: string,
 ): QcomDevice {
@@ -154,11 +158,11 @@ export function deserializeQcomState(
       `${path ?? 'device state'}: pdc.configs[${bad}] is not a stored MCFG config`,
       { path, data: { index: bad } },
     );
-  const parts = {} as Record<QcomPartitionName, Uint8Array>;
+  const parts = {} as Record<QcomPartitionName, QcomPartition>;
   for (const p of QCOM_PARTITIONS) {
     const b = partitions[p];
     if (!b) throw new NvError('NV_SIM_QCOM_STATE', `${path ?? 'device state'}: partition ${p} is missing`, { path });
-    parts[p] = b;
+    parts[p] = b instanceof Uint8Array ? partitionFromBytes(b) : b;
   }
   const state = { ...(s as Omit<QcomDeviceState, 'partitions'>), partitions: parts };
   return formats ? { state, formats } : { state };

@@ -27,6 +27,7 @@ export type {
   QcomSimCard,
   QcomStoredConfig,
 } from './qcom-device.ts';
+export type { QcomPartition, QcomPartitionExtent } from './qcom-partition.ts';
 export { bootQcom } from './qcom-boot.ts';
 export type { QcomBootError, QcomBootOptions, QcomBootResult, QcomBootSource } from './qcom-boot.ts';
 export { nvKeyOfPath } from './qcom-efs-store.ts';

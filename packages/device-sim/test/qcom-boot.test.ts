@@ -20,6 +20,7 @@ import { QCOM_DUMMY_ROOT_HASH } from '../src/qcom-device.ts';
 import { QCOM_ONLINE_RUNTIME_PATHS } from '../src/qcom-boot.ts';
 import { decodeEfs, encodeEfs, createEfs, efsWrite } from '../src/qcom-efs-store.ts';
 import { openModemst, sealModemst, deriveEfsKey } from '../src/qcom-cipher.ts';
+import { partitionFromBytes } from '../src/qcom-partition.ts';
 import {
   DUMMY_ROOT,
   HW_ID,
@@ -343,12 +344,12 @@ describe('modemst copies (simulated cipher)', () => {
     efsWrite(efs, '/nvm/num/10', hexToBytes('1f00'));
     const k1 = deriveEfsKey('s', false);
     const sealed = sealModemst(k1, encodeEfs(efs), 7);
-    const opened = openModemst(k1, sealed);
+    const opened = openModemst(k1, partitionFromBytes(sealed));
     expect(opened.status).toBe('sane');
     expect(opened.generation).toBe(7);
     expect([...decodeEfs(opened.plaintext!).keys()]).toEqual(['/', '/nvm', '/nvm/num', '/nvm/num/10']);
-    expect(openModemst(deriveEfsKey('s', true, OWN_ROOT), sealed).status).toBe('tag-mismatch');
-    expect(openModemst(deriveEfsKey('other', false), sealed).status).toBe('tag-mismatch');
+    expect(openModemst(deriveEfsKey('s', true, OWN_ROOT), partitionFromBytes(sealed)).status).toBe('tag-mismatch');
+    expect(openModemst(deriveEfsKey('other', false), partitionFromBytes(sealed)).status).toBe('tag-mismatch');
   });
   it('fuzz: mutated copies are never sane with wrong bytes, and decodeEfs only throws NvError', () => {
     const efs = createEfs();
@@ -361,7 +362,7 @@ describe('modemst copies (simulated cipher)', () => {
       fc.property(fc.nat(sealed.length - 1), fc.integer({ min: 1, max: 255 }), fc.nat(sealed.length), (pos, x, cut) => {
         const m = sealed.slice(0, Math.max(cut, pos + 1));
         m[pos] = (m[pos] as number) ^ x;
-        const o = openModemst(key, m);
+        const o = openModemst(key, partitionFromBytes(m));
         expect(o.status).not.toBe('sane');
         const p = plain.slice(0, Math.min(cut, plain.length));
         if (pos < p.length) p[pos] = (p[pos] as number) ^ x;

@@ -6,6 +6,7 @@ import { NvError, bytesToHex, hexToBytes, sha256Hex } from '@nv/core';
 import { bootQcom, createQcomDevice, flashPartition, pdcLoad, writeNvItem, QCOM_SIM_ERROR_CODES } from '../src/qcom.ts';
 import { activateConfig } from '../src/qcom-mcfg.ts';
 import { deserializeQcomState, serializeQcomState } from '../src/qcom-state.ts';
+import { readPartition } from '../src/qcom-partition.ts';
 import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '../src/node-qcom.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
 
@@ -29,8 +30,12 @@ describe('determinism and state folders', () => {
       bootQcom(d, { online: true });
       writeNvItem(d, 6828, hexToBytes('01'));
     }
-    expect(sha256Hex(a.state.partitions.modemst1)).toBe(sha256Hex(b.state.partitions.modemst1));
-    expect(sha256Hex(a.state.partitions.modemst1)).not.toBe(sha256Hex(c.state.partitions.modemst1));
+    expect(sha256Hex(readPartition(a.state.partitions.modemst1))).toBe(
+      sha256Hex(readPartition(b.state.partitions.modemst1)),
+    );
+    expect(sha256Hex(readPartition(a.state.partitions.modemst1))).not.toBe(
+      sha256Hex(readPartition(c.state.partitions.modemst1)),
+    );
   });
 
   it('saves to a folder and loads back: the next boot uses modemst with the same NVs and MCFG store', async () => {
@@ -54,7 +59,9 @@ describe('determinism and state folders', () => {
       await saveQcomDevice(dev, dir);
       expect(await hasQcomDevice(dir)).toBe(true);
       const back = await loadQcomDevice(dir, fakeFormats);
-      expect(bytesToHex(back.state.partitions.fsg)).toBe(bytesToHex(dev.state.partitions.fsg));
+      expect(bytesToHex(readPartition(back.state.partitions.fsg))).toBe(
+        bytesToHex(readPartition(dev.state.partitions.fsg)),
+      );
       const r = bootQcom(back);
       expect(r.source).toMatch(/^modemst/);
       expect(r.nv).toEqual({ ...first.nv, '24998': 'aabb' });
@@ -79,7 +86,7 @@ describe('determinism and state folders', () => {
     // Not a timing assertion: it checks that default-size partitions work end to end.
     const dev = createQcomDevice({ trust: { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n }, formats: fakeFormats });
     flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n })));
-    expect(dev.state.partitions.modemst1.length).toBe(0x180000);
+    expect(dev.state.partitions.modemst1.size).toBe(0x180000);
     expect(bootQcom(dev, { online: true }).verified).toBe(true);
   });
 });

@@ -231,7 +231,7 @@ export class DiagDevice {
     return out;
   }
 
-  /** Whole file through OPEN/READ/CLOSE, in {@link EFS_CHUNK_BYTES} calls. */
+  /** Whole file through OPEN/READ/CLOSE, in calls of `EFS_CHUNK_BYTES` (512) bytes. */
   async readFile(path: string, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
     const max = options.maxBytes ?? 64 * 1024 * 1024;
     const { fd } = await this.efs('open', { oflag: EFS_O.RDONLY, mode: 0, path }, path);

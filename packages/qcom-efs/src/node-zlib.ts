@@ -19,9 +19,14 @@ export const NODE_DEFLATE: DeflateBackend = {
   },
   inflateRaw(data, maxOutputBytes) {
     try {
-      const r = inflateRawSync(data, { info: true, maxOutputLength: Math.max(1, maxOutputBytes) } as Parameters<
-        typeof inflateRawSync
-      >[1] & { info: true }) as unknown as {
+      // Output chunks of up to 4 MiB (not 16 KiB): large chunks are returned to the OS once the output is joined, so a
+      // 60 MB payload does not leave its size in the process's resident memory (issue 17, `sim qcom boot`).
+      const chunkSize = Math.min(4 << 20, Math.max(64 << 10, data.length));
+      const r = inflateRawSync(data, {
+        info: true,
+        chunkSize,
+        maxOutputLength: Math.max(1, maxOutputBytes),
+      } as Parameters<typeof inflateRawSync>[1] & { info: true }) as unknown as {
         buffer: Buffer;
         engine: { bytesWritten: number };
       };

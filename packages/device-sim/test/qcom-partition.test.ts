@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bytesEqual, bytesToHex, concatBytes, encodeLatin1 } from '@nv/core';
+import { bootQcom, createQcomDevice, erasePartition, flashPartition, writeNvItem } from '../src/qcom.ts';
+import { currentEfsKey } from '../src/qcom-device.ts';
+import { isBlank, openModemst, sealModemst } from '../src/qcom-cipher.ts';
+import { encodeEfs } from '../src/qcom-efs-store.ts';
+import {
+  erasedPartition,
+  headPartition,
+  heldBytes,
+  isBlankPartition,
+  partitionChunks,
+  partitionFromBytes,
+  readPartition,
+} from '../src/qcom-partition.ts';
+import { loadQcomDevice, saveQcomDevice } from '../src/node-qcom.ts';
+import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
+import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+
+const MIB = 1024 * 1024;
+const trust = { rootHash: OWN_ROOT, hwId: HW_ID, swId: 0n };
+const held = (dev: ReturnType<typeof createQcomDevice>): number => heldBytes(Object.values(dev.state.partitions));
+
+/** A golden copy whose EFS holds one incompressible-ish file of `n` bytes (xorshift, not gzip-friendly). */
+function bigImage(n: number): Uint8Array {
+  const data = new Uint8Array(n);
+  let x = 0x2545f491;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    data[i] = x & 0xff;
+  }
+  return fakeImg(fakeMbn([...PRELOAD, { path: '/big/blob', kind: 'file', data: bytesToHex(data) }], trust));
+}
+
+describe('sparse partitions (issue 17: memory of `sim qcom boot`)', () => {
+  it('a fresh device with 64 MiB partitions holds no partition bytes', () => {
+    const dev = createQcomDevice({ trust, formats: fakeFormats, partitionSize: 64 * MIB });
+    expect(held(dev)).toBe(0);
+    expect(dev.state.partitions.fsg.size).toBe(64 * MIB);
+    expect(isBlankPartition(dev.state.partitions.modemst1)).toBe(true);
+  });
+
+  it('flash keeps the image itself; the boot holds image + one sealed EFS shared by both modemst copies', () => {
+    const dev = createQcomDevice({ trust, formats: fakeFormats, partitionSize: 64 * MIB });
+    const img = bigImage(MIB);
+    flashPartition(dev, 'fsg', img);
+    expect(dev.state.partitions.fsg.extents[0]?.bytes).toBe(img); // no copy
+    expect(held(dev)).toBe(img.length);
+    const r = bootQcom(dev);
+    expect(r.source).toBe('fsg');
+    expect(r.verified).toBe(true);
+    const [m1, m2] = [dev.state.partitions.modemst1, dev.state.partitions.modemst2];
+    // The ciphertext depends on the key only: one buffer, two headers (generations 1 and 2).
+    expect(m1.extents[1]?.bytes).toBe(m2.extents[1]?.bytes);
+    const efsBytes = encodeEfs(dev.efs!).length;
+    expect(held(dev)).toBe(img.length + efsBytes + 2 * 52);
+    expect(held(dev)).toBeLessThan(3 * 64 * MIB * 0.05); // ≪ the 4 × 64 MiB of partitions
+  });
+
+  it('every partition reads byte for byte as the dense model wrote it (image + 0x00, sealed copy + 0xFF)', () => {
+    const size = 256 * 1024;
+    const dev = createQcomDevice({ trust, formats: fakeFormats, partitionSize: size, seed: 'dense' });
+    const img = fakeImg(fakeMbn(PRELOAD, trust));
+    flashPartition(dev, 'fsg', img);
+    bootQcom(dev);
+    writeNvItem(dev, 10, Uint8Array.of(0x1e, 0x00)); // re-seals the older copy only
+    const pad = (b: Uint8Array, fill: number): Uint8Array => {
+      const out = new Uint8Array(size).fill(fill);
+      out.set(b);
+      return out;
+    };
+    expect(bytesToHex(readPartition(dev.state.partitions.fsg))).toBe(bytesToHex(pad(img, 0)));
+    expect(bytesToHex(readPartition(dev.state.partitions.fsc))).toBe(bytesToHex(new Uint8Array(size).fill(0xff)));
+    const key = currentEfsKey(dev.state);
+    const plain = encodeEfs(dev.efs!);
+    // modemst1 got generation 3 (boot wrote 1 and 2), sealed by the reference sealModemst.
+    expect(bytesToHex(readPartition(dev.state.partitions.modemst1))).toBe(
+      bytesToHex(pad(sealModemst(key, plain, 3), 0xff)),
+    );
+    const o2 = openModemst(key, dev.state.partitions.modemst2);
+    expect(o2).toMatchObject({ status: 'sane', generation: 2 });
+    erasePartition(dev, 'modemst1');
+    expect(dev.state.partitions.modemst1.extents).toEqual([]);
+  });
+
+  it('saved state: full-size raw .bin files (readable by every loader), loaded back sparse', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nv-sparse-'));
+    try {
+      const size = MIB;
+      const dev = createQcomDevice({ trust, formats: fakeFormats, partitionSize: size });
+      const img = fakeImg(fakeMbn(PRELOAD, trust));
+      flashPartition(dev, 'fsg', img);
+      bootQcom(dev);
+      await saveQcomDevice(dev, dir);
+      for (const p of ['modemst1', 'modemst2', 'fsg', 'fsc'] as const) {
+        const file = await readFile(join(dir, `${p}.bin`));
+        expect(file.length).toBe(size);
+        expect(bytesEqual(file, readPartition(dev.state.partitions[p]))).toBe(true);
+      }
+      const back = await loadQcomDevice(dir, fakeFormats);
+      expect(held(back)).toBeLessThan(size / 4);
+      expect(bootQcom(back).source).toBe('modemst2'); // the newer copy
+      // A folder written by hand the dense way (what older versions saved) loads the same.
+      await writeFile(join(dir, 'fsc.bin'), concatBytes(encodeLatin1('x'), new Uint8Array(size - 1).fill(0xff)));
+      const again = await loadQcomDevice(dir, fakeFormats);
+      expect(readPartition(again.state.partitions.fsc, 0, 2)).toEqual(Uint8Array.of(0x78, 0xff));
+      expect(again.state.partitions.fsc.extents[0]?.bytes.length).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('property: any dump → sparse → the same bytes, the same blank verdict, the same chunks', () => {
+    const dump = fc
+      .tuple(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.constantFrom(0x00, 0xff, 0x41),
+        fc.nat(200),
+        fc.constantFrom(0x00, 0xff),
+      )
+      .map(([head, mid, n, tail]) => concatBytes(head, new Uint8Array(n).fill(mid), new Uint8Array(n % 7).fill(tail)));
+    fc.assert(
+      fc.property(dump, fc.nat(300), fc.nat(300), (bytes, a, b) => {
+        const p = partitionFromBytes(bytes);
+        expect(bytesToHex(readPartition(p))).toBe(bytesToHex(bytes));
+        expect(isBlankPartition(p)).toBe(isBlank(bytes));
+        expect(bytesToHex(concatBytes(...partitionChunks(p, 16)))).toBe(bytesToHex(bytes));
+        const [s, e] = [Math.min(a, b), Math.max(a, b)];
+        expect(bytesToHex(readPartition(p, s, e))).toBe(bytesToHex(bytes.slice(s, e)));
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+    expect(heldBytes([erasedPartition(1 << 26)])).toBe(0);
+    expect(() => headPartition(4, new Uint8Array(5), 0)).toThrow(RangeError);
+  });
+});
