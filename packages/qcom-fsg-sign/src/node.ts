@@ -2,7 +2,6 @@
  * `@nv/qcom-fsg-sign/node`: key generation, signing (node:crypto), signers (PEM key, external command), key folders.
  * @module
  */
-import { spawn } from 'node:child_process';
 import {
   createPrivateKey,
   createPublicKey,
@@ -78,8 +77,11 @@ export function createKeySigner(key: string | KeyObject): ImageSigner {
  * const signer = createCommandSigner('openssl pkeyutl -sign -inkey att.key -pkeyopt rsa_padding_mode:pkcs1');
  */
 export function createCommandSigner(command: string, options: { cwd?: string; timeoutMs?: number } = {}): ImageSigner {
-  return (digest) =>
-    new Promise((resolve, reject) => {
+  // node:child_process is loaded on first use: most runs sign with a key, and a short CLI process pays for every
+  // module it loads (issue 17).
+  return async (digest) => {
+    const { spawn } = await import('node:child_process');
+    return new Promise((resolve, reject) => {
       const child = spawn('sh', ['-c', command], {
         cwd: options.cwd,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -106,6 +108,7 @@ export function createCommandSigner(command: string, options: { cwd?: string; ti
       child.stdin.on('error', () => {});
       child.stdin.end(Buffer.from(digest));
     });
+  };
 }
 
 function privateKeyFrom(pem: string | Uint8Array, what: string): KeyObject {
