@@ -2,7 +2,8 @@
  * IDs (docs/formats/fsg.md#ids) and the HMAC-like image hash (docs/formats/fsg.md#image-hash). Pure and browser-safe.
  * @module
  */
-import { NvError, concatBytes, sha1, sha256 } from '@nv/core';
+import { NvError, concatBytes } from '@nv/core';
+import { sha1, sha256 } from './_digest.ts';
 
 /** The hash the modem uses for the image: SHA-256 with OU `07 0001 SHA256`, else SHA-1. */
 export type ImageHashAlgorithm = 'sha256' | 'sha1';

@@ -2,9 +2,7 @@
  * `@nv/qcom-fsg-sign/node`: key generation, signing (node:crypto), signers (PEM key, external command), key folders.
  * @module
  */
-import { spawn } from 'node:child_process';
 import {
-  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPair,
@@ -15,14 +13,25 @@ import {
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NvError, bytesEqual, bytesToHex, concatBytes, sha256 } from '@nv/core';
-import { createNodeSha256, nodeSha256, readFileLimited, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
+import { DEFAULT_LIMITS, NvError, bytesEqual, bytesToHex, checkLimit } from '@nv/core';
+import {
+  assertCanWrite,
+  createNodeSha256,
+  nodeSha1,
+  nodeSha256,
+  readFileLimited,
+  toNvIoError,
+  writeDirectoryAtomic,
+  writeFileAtomic,
+} from '@nv/core/node';
+import { sha1, sha256, useDigests } from './_digest.ts';
 import { assembleCertificate, buildTbs, type CertRole } from './cert-build.ts';
 import {
   CERT_CHAIN_SIZE,
   MBN_HEADER_SIZE,
+  detectSignedImage,
   encodeMbnHeader,
   isGzipHeader,
   isTarHeader,
@@ -36,6 +45,10 @@ import { findKnownRoot, rootHashC } from './roots.ts';
 import { verifyPkcs1 } from './rsa.ts';
 import { verifySignedImage, type VerifyResult } from './verify.ts';
 import { CERT_LIMITS, OID, keyIdOf, parseCertificate, type ParsedCert } from './x509.ts';
+
+// The Node entry hashes with node:crypto everywhere in this package (same digests as the pure code, which a test
+// checks; no cold start of the pure SHA code in a short CLI process, issue 17).
+useDigests({ sha1: nodeSha1, sha256: nodeSha256 });
 
 /** Signs H3: returns the raw type-1 RSA signature (k bytes, no DigestInfo, docs/formats/fsg.md#signature). An HSM or command can implement it. */
 export type ImageSigner = (digest: Uint8Array) => Promise<Uint8Array>;
@@ -64,8 +77,11 @@ export function createKeySigner(key: string | KeyObject): ImageSigner {
  * const signer = createCommandSigner('openssl pkeyutl -sign -inkey att.key -pkeyopt rsa_padding_mode:pkcs1');
  */
 export function createCommandSigner(command: string, options: { cwd?: string; timeoutMs?: number } = {}): ImageSigner {
-  return (digest) =>
-    new Promise((resolve, reject) => {
+  // node:child_process is loaded on first use: most runs sign with a key, and a short CLI process pays for every
+  // module it loads (issue 17).
+  return async (digest) => {
+    const { spawn } = await import('node:child_process');
+    return new Promise((resolve, reject) => {
       const child = spawn('sh', ['-c', command], {
         cwd: options.cwd,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -92,6 +108,7 @@ export function createCommandSigner(command: string, options: { cwd?: string; ti
       child.stdin.on('error', () => {});
       child.stdin.end(Buffer.from(digest));
     });
+  };
 }
 
 function privateKeyFrom(pem: string | Uint8Array, what: string): KeyObject {
@@ -430,6 +447,8 @@ export interface SignOptions {
   allowTestRoot?: boolean;
   /** efs_image_meta.bin of the modem build: the image must fit GOLDEN_RAM_SIZE − 512 (docs/formats/fsg.md#modem-checks step 17). */
   meta?: EfsImageMeta;
+  /** The payload's name in error messages (e.g. the path the user typed). */
+  path?: string;
 }
 
 /** Result of {@link signFsgImage}. */
@@ -444,22 +463,49 @@ export interface SignResult {
 }
 
 /**
- * Signs `fs_image.tar.gz` into an MBN v3 `.mbn` (docs/formats/fsg.md#keygen-sign-img): header, attestation certificate with the docs/formats/fsg.md#ous OUs, H3, raw
- * type-1 signature, chain padded to 6144 bytes; then verifies it as the modem would (nothing is returned on failure).
- * @throws NvError `NV_FSG_PAYLOAD_FORMAT`, `NV_FSG_KEY_MISMATCH`, `NV_FSG_KEY_SIZE`, `NV_FSG_BAD_EXPONENT`,
- *   `NV_FSG_CERT_SIGNATURE`, `NV_FSG_CERT_STRUCTURE`, `NV_FSG_KNOWN_TEST_ROOT`, `NV_FSG_CERT_TOO_LARGE`, `NV_FSG_SIGNER`, `NV_FSG_SELF_CHECK`.
- * @example
- * const keys = await readFsgKeyFolder('keys');
- * const { mbn, rootHash } = await signFsgImage(tgz, { ...keys, hwId: 0x009600E100000000n, swId: 0n });
+ * The `--attest-key`/`--attest-cert`/default key size of `options` in bytes (the MBN header's signature size), known
+ * before any key is made, so the output buffer and its header exist while the file is read and hashed.
  */
-export async function signFsgImage(payload: Uint8Array, options: SignOptions): Promise<SignResult> {
-  if (!isGzipHeader(payload) && !isTarHeader(payload))
+function attestationModulusBytes(options: SignOptions): number {
+  if (options.attestCertDer !== undefined) {
+    const key = parseCertificate(options.attestCertDer).key;
+    if (key === undefined) throw new NvError('NV_FSG_KEY_SIZE', 'the attestation certificate has no RSA key');
+    return key.size;
+  }
+  if (options.attestKey !== undefined) return checkRsaKey(options.attestKey, 'attestation key') / 8;
+  return (options.attestKeyBits ?? 2048) / 8;
+}
+
+/** The modem's input rules for the payload (docs/formats/fsg.md#modem-checks step 18), and no signed image. */
+function checkPayload(code: Uint8Array, path: string | undefined): void {
+  const signedAs = detectSignedImage(code);
+  if (signedAs !== undefined) {
+    const name = path ?? 'the input';
+    throw new NvError(
+      'NV_FSG_SIGNED_INPUT',
+      `${name} is already a signed image (${signedAs}); unwrap it first: nv qcom fsg unwrap ${name} -o fs_image.tar.gz, then sign fs_image.tar.gz`,
+      { path, offset: 0, data: { container: signedAs } },
+    );
+  }
+  if (!isGzipHeader(code) && !isTarHeader(code))
     throw new NvError(
       'NV_FSG_PAYLOAD_FORMAT',
       'the payload is neither gzip (1F 8B 08) nor a tar with a valid checksum; sign fs_image.tar.gz',
-      { offset: 0 },
+      { offset: 0, path },
     );
-  assertFitsRamBuffer(payload.length, options.meta, 'FSG');
+}
+
+/** What signing needs besides the image bytes: the checked chain, the attestation certificate and its signer. */
+interface Prepared {
+  attestCertDer: Uint8Array;
+  signer: ImageSigner;
+  k: number;
+  rootHash: string;
+}
+
+/** docs/formats/fsg.md#keygen-sign-img steps 2–3 and the attestation certificate (with a fresh key unless given). */
+async function prepareSigning(codeSize: number, options: SignOptions): Promise<Prepared> {
+  assertFitsRamBuffer(codeSize, options.meta, 'FSG');
   const root = parseCertificate(options.rootCertDer);
   const ca = parseCertificate(options.caCertDer);
   // Step 2: the root is self-signed, the CA verifies under the root, keys match.
@@ -469,7 +515,7 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
       issuer.key,
       c.signature,
       c.outerAlgorithm === OID.sha1WithRSA ? 'sha1' : 'sha256',
-      c.outerAlgorithm === OID.sha1WithRSA ? new Uint8Array(createHash('sha1').update(c.tbs).digest()) : sha256(c.tbs),
+      c.outerAlgorithm === OID.sha1WithRSA ? sha1(c.tbs) : sha256(c.tbs),
     );
   if (!bytesEqual(root.issuerRaw, root.subjectRaw) || !verifies(root, root))
     throw new NvError('NV_FSG_CERT_SIGNATURE', 'root.crt.pem is not self-signed');
@@ -512,7 +558,6 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
   let attestCertDer = options.attestCertDer;
   let signer = options.signer;
   let k: number;
-  const codeSize = payload.length;
   const signedLen = MBN_HEADER_SIZE + codeSize;
   if (attestCertDer !== undefined) {
     const att = parseCertificate(attestCertDer);
@@ -558,9 +603,13 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
     });
     signer ??= createKeySigner(attKey);
   }
-  // Steps 4–6: header, chain, H3, signature.
-  const header = encodeMbnHeader(signingHeader(codeSize, k, CERT_CHAIN_SIZE));
-  // docs/formats/fsg.md#chain: each certificate fits its 2048-byte slot of the fixed 6144-byte chain.
+  return { attestCertDer, signer, k, rootHash: root.sha256 };
+}
+
+/** Writes the fixed 6144-byte chain (docs/formats/fsg.md#chain) into `out`: three certificates, then 0xFF. */
+function writeChain(out: Uint8Array, attestCertDer: Uint8Array, options: SignOptions): void {
+  // Each certificate fits its 2048-byte slot of the fixed 6144-byte chain.
+  let at = 0;
   for (const [what, d] of [
     ['attestation', attestCertDer],
     ['attestation CA', options.caCertDer],
@@ -571,32 +620,59 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
         'NV_FSG_CERT_TOO_LARGE',
         `the ${what} certificate is ${d.length} bytes, over its 2048-byte slot of the chain`,
       );
+    if (at + d.length > CERT_CHAIN_SIZE)
+      throw new NvError('NV_FSG_CERT_TOO_LARGE', `the 3 certificates take over the ${CERT_CHAIN_SIZE}-byte chain`);
+    out.set(d, at);
+    at += d.length;
   }
-  const certs = concatBytes(attestCertDer, options.caCertDer, options.rootCertDer);
-  if (certs.length > CERT_CHAIN_SIZE)
-    throw new NvError(
-      'NV_FSG_CERT_TOO_LARGE',
-      `the 3 certificates take ${certs.length} bytes, over the ${CERT_CHAIN_SIZE}-byte chain`,
-    );
-  const chain = concatBytes(certs, new Uint8Array(CERT_CHAIN_SIZE - certs.length).fill(0xff));
-  // H1 = SHA-256(header ‖ code) fed in two parts: no copy of the whole image just to hash it (issue 17).
-  const h1 = createNodeSha256().update(header).update(payload).digest();
+  out.fill(0xff, at, CERT_CHAIN_SIZE);
+}
+
+/**
+ * Signs `codeSize` bytes of code that `fill` writes into the output (issue 17): the `.mbn` is one buffer from the
+ * start (header ‖ code ‖ signature ‖ chain), so the code is never copied again, H1 is hashed as the code arrives,
+ * and the attestation key is generated (thread pool) while `fill` reads and hashes.
+ */
+async function signSized(
+  codeSize: number,
+  options: SignOptions,
+  fill: (code: Uint8Array<ArrayBuffer>, hash: { update(data: Uint8Array): unknown }) => Promise<void>,
+): Promise<SignResult> {
+  const k = attestationModulusBytes(options);
+  const signedLen = MBN_HEADER_SIZE + codeSize;
+  const header = encodeMbnHeader(signingHeader(codeSize, k, CERT_CHAIN_SIZE));
+  const mbn = new Uint8Array(signedLen + k + CERT_CHAIN_SIZE);
+  mbn.set(header, 0);
+  const prepared = prepareSigning(codeSize, options);
+  // Handled here so a configuration error that comes while `fill` still reads is no unhandled rejection; it is
+  // reported by the `await` below, after the input errors (which come first, as before issue 17).
+  prepared.catch(() => undefined);
+  // H1 = SHA-256(header ‖ code), fed as the parts arrive (node:crypto, docs/formats/fsg.md#image-hash).
+  const h = createNodeSha256().update(header);
+  await fill(mbn.subarray(MBN_HEADER_SIZE, signedLen), h);
+  const h1 = h.digest();
+  const prep = await prepared;
+  if (prep.k !== k) throw new NvError('NV_FSG_KEY_SIZE', `the attestation key is ${prep.k * 8} bits, not ${k * 8}`);
+  writeChain(mbn.subarray(signedLen + k), prep.attestCertDer, options);
+  // Steps 4–6: H3 over the header, then the raw type-1 signature.
   const h3 = imageHash(header, options.swId, options.hwId, 'sha256', () => h1);
-  const signature = await signer(h3);
+  const signature = await prep.signer(h3);
   if (signature.length !== k)
     throw new NvError(
       'NV_FSG_SIGNER',
       `the signer returned ${signature.length} bytes, expected ${k} (raw type-1 RSA signature)`,
     );
-  const mbn = concatBytes(header, payload, signature, chain);
-  // Step 7: self-check.
-  const rootHash = root.sha256;
+  mbn.set(signature, signedLen);
+  // Step 7: self-check of the bytes in memory (never re-read from disk). H1 of the signed part is the digest
+  // just computed over these very bytes (unchanged since: only the signature and chain after them were written).
+  const isSigned = (d: Uint8Array): boolean =>
+    d.buffer === mbn.buffer && d.byteOffset === mbn.byteOffset && d.length === signedLen;
   const verify = verifySignedImage(mbn, {
-    rootHash,
+    rootHash: prep.rootHash,
     hwId: options.hwId,
     swId: options.swId,
     allowDummyKey: true,
-    sha256: nodeSha256,
+    sha256: (d) => (isSigned(d) ? h1 : nodeSha256(d)),
     ...(options.meta ? { meta: options.meta } : {}),
   });
   if (!verify.modemResult.ok)
@@ -605,8 +681,85 @@ export async function signFsgImage(payload: Uint8Array, options: SignOptions): P
       `the signed image fails ${verify.modemResult.name}: ${verify.modemResult.detail}`,
       { data: { ...verify.modemResult } },
     );
-  return { mbn, rootHash, hash: bytesToHex(h3), size: mbn.length, attestCertDer, verify };
+  return {
+    mbn,
+    rootHash: prep.rootHash,
+    hash: bytesToHex(h3),
+    size: mbn.length,
+    attestCertDer: prep.attestCertDer,
+    verify,
+  };
 }
+
+/**
+ * Signs `fs_image.tar.gz` into an MBN v3 `.mbn` (docs/formats/fsg.md#keygen-sign-img): header, attestation certificate with the docs/formats/fsg.md#ous OUs, H3, raw
+ * type-1 signature, chain padded to 6144 bytes; then verifies it as the modem would (nothing is returned on failure).
+ * For files, {@link signFsgFile} reads the payload straight into the output (one copy of the image in memory).
+ * @throws NvError `NV_FSG_SIGNED_INPUT`, `NV_FSG_PAYLOAD_FORMAT`, `NV_FSG_KEY_MISMATCH`, `NV_FSG_KEY_SIZE`, `NV_FSG_BAD_EXPONENT`,
+ *   `NV_FSG_CERT_SIGNATURE`, `NV_FSG_CERT_STRUCTURE`, `NV_FSG_KNOWN_TEST_ROOT`, `NV_FSG_CERT_TOO_LARGE`, `NV_FSG_SIGNER`, `NV_FSG_SELF_CHECK`.
+ * @example
+ * const keys = await readFsgKeyFolder('keys');
+ * const { mbn, rootHash } = await signFsgImage(tgz, { ...keys, hwId: 0x009600E100000000n, swId: 0n });
+ */
+export async function signFsgImage(payload: Uint8Array, options: SignOptions): Promise<SignResult> {
+  checkPayload(payload, options.path);
+  return signSized(payload.length, options, async (code, hash) => {
+    code.set(payload);
+    hash.update(payload);
+  });
+}
+
+/**
+ * Signs the file `input` into `output` (atomic; `force` to overwrite), as {@link signFsgImage} does, with one copy
+ * of the image in memory: the payload is read in 4 MiB parts straight into the `.mbn` buffer and hashed as it
+ * arrives, while the attestation key is generated (issue 17).
+ * @throws NvError the {@link signFsgImage} codes, `NV_EXISTS`, `NV_NOT_FOUND`, `NV_IO`, `NV_LIMIT`.
+ * @example
+ * const r = await signFsgFile('fs_image.tar.gz', 'fs_image.mbn', { ...(await readFsgKeyFolder('keys')), hwId, swId: 0n });
+ */
+export async function signFsgFile(
+  input: string,
+  output: string,
+  options: SignOptions & { force?: boolean },
+): Promise<SignResult> {
+  await assertCanWrite(output, options.force === true);
+  const name = options.path ?? input;
+  let handle;
+  try {
+    handle = await open(input, 'r');
+  } catch (error) {
+    throw toNvIoError(error, input);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new NvError('NV_IO', `${name} is not a regular file`, { path: input });
+    const size = st.size;
+    checkLimit(`size of ${name}`, size, DEFAULT_LIMITS.maxInputBytes, { path: input });
+    const r = await signSized(size, options, async (code, hash) => {
+      let at = 0;
+      while (at < size) {
+        const { bytesRead } = await handle.read(code, at, Math.min(READ_PART, size - at), at);
+        if (bytesRead === 0) break;
+        hash.update(code.subarray(at, at + bytesRead));
+        at += bytesRead;
+      }
+      const { bytesRead: more } = await handle.read(new Uint8Array(1), 0, 1, size);
+      if (at !== size || more !== 0)
+        throw new NvError('NV_IO', `${name} changed size while it was read (${size} bytes at the start)`, {
+          path: input,
+        });
+      checkPayload(code, name);
+    });
+    await writeFileAtomic(output, r.mbn, { force: options.force === true });
+    return r;
+  } catch (error) {
+    throw NvError.isInstance(error) ? error : toNvIoError(error, input);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+const READ_PART = 4 * 1024 * 1024;
 
 /**
  * Reads root certificates for `root-hash`: PEM/DER files, or a keys folder (its `root.crt.pem`).

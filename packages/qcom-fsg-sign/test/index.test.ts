@@ -40,7 +40,14 @@ describe('public API (index.ts, node.ts, container-api.ts)', () => {
   it('the Node entry signs and makes keys; no package-local SHA adapter, no pure re-exports', () => {
     expect(Object.keys(node)).not.toContain('nodeSha256');
     expect(Object.keys(node)).not.toContain('buildFsgImg');
-    for (const f of ['generateFsgKeys', 'writeFsgKeys', 'readFsgKeyFolder', 'signFsgImage', 'readRootCertificates'])
+    for (const f of [
+      'generateFsgKeys',
+      'writeFsgKeys',
+      'readFsgKeyFolder',
+      'signFsgImage',
+      'signFsgFile',
+      'readRootCertificates',
+    ])
       expect(Object.keys(node)).toContain(f);
   });
   it('internals are not exported from any entry', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   createKeySigner,
   readFsgKeyFolder,
   readRootCertificates,
+  signFsgFile,
   signFsgImage,
   writeFsgKeys,
   type FsgKeys,
@@ -195,6 +196,42 @@ describe('sign (§3.8) and img', () => {
     };
     expect(await codeOf(signFsgImage(TGZ, { ...base, hwId: HW + 1n }))).toBe('NV_FSG_SELF_CHECK');
     expect(await codeOf(createKeySigner(attestKey)(new Uint8Array(300)))).toBe('NV_FSG_SIGNER');
+  });
+  it('signFsgFile: input errors before key errors, a signed input named, no output file on failure (issue 17)', async () => {
+    const folder = await readFsgKeyFolder(join(tmp, 'keys'));
+    const pemDer = (n: string): Uint8Array => certificatesFrom(vec(n))[0] as Uint8Array;
+    // The committed test root is refused (KNOWN_TEST_ROOT) while the file is still being read: the payload error
+    // wins, and the early rejection is no unhandled rejection.
+    const testKeys = {
+      caCertDer: pemDer('test-ca.crt.pem'),
+      rootCertDer: pemDer('test-root.crt.pem'),
+      caKey: createPrivateKey(readFileSync(join(vdir, 'test-ca.key.pem'), 'utf8')),
+      hwId: HW,
+      swId: 0n,
+    };
+    await writeFile(join(tmp, 'junk.bin'), 'not a tarball at all');
+    expect(await codeOf(signFsgFile(join(tmp, 'junk.bin'), join(tmp, 'junk.mbn'), testKeys))).toBe(
+      'NV_FSG_PAYLOAD_FORMAT',
+    );
+    await writeFile(join(tmp, 'tgz'), TGZ);
+    expect(await codeOf(signFsgFile(join(tmp, 'tgz'), join(tmp, 'junk.mbn'), testKeys))).toBe('NV_FSG_KNOWN_TEST_ROOT');
+    const signed = await signFsgFile(join(tmp, 'tgz'), join(tmp, 'ok.mbn'), { ...folder, hwId: HW, swId: 0n });
+    expect(new Uint8Array(await readFile(join(tmp, 'ok.mbn')))).toEqual(signed.mbn);
+    let message = '';
+    try {
+      await signFsgFile(join(tmp, 'ok.mbn'), join(tmp, 'again.mbn'), { ...folder, hwId: HW, swId: 0n, path: 'ok.mbn' });
+    } catch (e) {
+      expect((e as NvError).code).toBe('NV_FSG_SIGNED_INPUT');
+      message = (e as Error).message;
+    }
+    expect(message).toContain('nv qcom fsg unwrap ok.mbn');
+    expect(await codeOf(signFsgFile(join(tmp, 'tgz'), join(tmp, 'ok.mbn'), { ...folder, hwId: HW, swId: 0n }))).toBe(
+      'NV_EXISTS',
+    );
+    expect(await codeOf(signFsgFile(join(tmp, 'nope'), join(tmp, 'x.mbn'), { ...folder, hwId: HW, swId: 0n }))).toBe(
+      'NV_NOT_FOUND',
+    );
+    expect((await readdir(tmp)).filter((f) => /junk\.mbn|again\.mbn|x\.mbn|\.tmp/.test(f))).toEqual([]);
   });
   it('img: wraps with dest from the meta file; refuses an .img input', async () => {
     const meta = parseEfsImageMeta(vec('efs_image_meta.bin'));

@@ -4,7 +4,6 @@ import { NvError } from '@nv/core';
 import { assertCanWrite, nodeSha256, readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
   buildFsgImg,
-  detectSignedImage,
   inspectSignedImage,
   unwrapFsgImage,
   normalizeRootHash,
@@ -22,7 +21,7 @@ import {
   readFsgKeyFolder,
   readRootCertificates,
   recordedHwId,
-  signFsgImage,
+  signFsgFile,
   writeFsgKeys,
   type SignOptions,
 } from '@nv/qcom-fsg-sign/node';
@@ -146,14 +145,6 @@ export async function fsgSign(
   if (flags.keys === undefined && (flags.caCert === undefined || flags.rootCert === undefined))
     usage('give --keys <dir> (from keygen), or --ca-cert and --root-cert');
   const notBefore = date(flags.notBefore, '--not-before');
-  const payload = await readFileLimited(ctx.resolvePath(input));
-  const signedAs = detectSignedImage(payload);
-  if (signedAs !== undefined)
-    throw new NvError(
-      'NV_FSG_SIGNED_INPUT',
-      `${input} is already a signed image (${signedAs}); unwrap it first: nv qcom fsg unwrap ${input} -o fs_image.tar.gz, then sign fs_image.tar.gz`,
-      { path: input, offset: 0, data: { container: signedAs } },
-    );
   const certFile = async (p: string): Promise<Uint8Array> =>
     certificatesFrom(await readFileLimited(ctx.resolvePath(p), 1024 * 1024), p)[0] as Uint8Array;
   const base =
@@ -181,8 +172,13 @@ export async function fsgSign(
   const warnings = await checkRecordedHwId(ctx, flags.keys, hwId);
   const meta = await readMeta(ctx, flags.meta);
   if (meta) options.meta = meta;
-  const r = await signFsgImage(payload, options);
-  await writeFileAtomic(ctx.resolvePath(flags.output), r.mbn, { force: flags.force === true });
+  // Reads the payload straight into the signed image (one copy in memory), refuses a signed input
+  // (NV_FSG_SIGNED_INPUT, naming the unwrap command) and writes the .mbn atomically.
+  const r = await signFsgFile(ctx.resolvePath(input), ctx.resolvePath(flags.output), {
+    ...options,
+    path: input,
+    force: flags.force === true,
+  });
   notes(
     ctx,
     r.verify.findings.filter((f) => f.severity !== 'info'),
