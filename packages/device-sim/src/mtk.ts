@@ -17,8 +17,6 @@ export type {
 } from './mtk-device.ts';
 export {
   MTK_PARTITIONS,
-  MTK_SIM_DEFAULT_KEY,
-  mtkLidLocations,
   createMtkDevice,
   personalizeMtkDevice,
   cloneMtkDevice,
@@ -28,11 +26,8 @@ export {
   readMtkRecord,
   writeMtkRecord,
   resetMtkRecords,
-  corruptMtkLid,
-  peekMtkLid,
 } from './mtk-device.ts';
-export { mtkDefaultRecords, mtkRng } from './mtk-default.ts';
-export { imeiLuhnDigit, mtkTestImei, mtkImeiRecord } from './mtk-imei.ts';
+
 export type {
   MtkUpgradeMode,
   MtkUpgradeOptions,
@@ -45,4 +40,4 @@ export type { MtkPlanMismatch, MtkPlanComparison, MtkUpgradeMatrixRow } from './
 export { compareMtkPlan, mtkUpgradeMatrix } from './mtk-compare.ts';
 export { MTK_SIM_ERROR_CODES } from './errors-mtk.ts';
 export type { MtkStateFile } from './mtk-state.ts';
-export { MTK_STATE_FILE, MTK_SIM_KEY, mtkStoredLidBytes, mtkDeviceToFiles, mtkDeviceFromFiles } from './mtk-state.ts';
+export { MTK_SIM_KEY, mtkDeviceToFiles, mtkDeviceFromFiles } from './mtk-state.ts';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as main from '../src/index.ts';
 import * as qcom from '../src/qcom.ts';
 import * as node from '../src/node.ts';
+import * as mtk from '../src/mtk.ts';
 
 const SRC = join(import.meta.dirname, '..', 'src');
 
@@ -63,6 +64,12 @@ describe('public entry points (issue 20.2)', () => {
     ]);
     expect(Object.keys(main).length).toBeLessThanOrEqual(20);
     expect(Object.keys(node).length).toBeLessThanOrEqual(20);
+  });
+  it('the MediaTek entry exports the device, boot, upgrade, record, bin-region and plan-comparison calls only', () => {
+    expect(Object.keys(mtk).length).toBeLessThanOrEqual(20);
+    // Fault injection and the sample records are test internals, not API.
+    for (const internal of ['corruptMtkLid', 'peekMtkLid', 'mtkRng', 'mtkDefaultRecords', 'mtkStoredLidBytes'])
+      expect(Object.keys(mtk)).not.toContain(internal);
   });
 });
 

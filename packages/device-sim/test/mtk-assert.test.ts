@@ -4,14 +4,8 @@
  */
 import { describe, it, expect } from 'vitest';
 import { planUpgrade, sampleLtable, sampleLtableUpgrade, type Ltable } from '@nv/mtk-nvram-ltable';
-import {
-  bootMtkDevice,
-  compareMtkPlan,
-  corruptMtkLid,
-  createMtkDevice,
-  upgradeMtkDevice,
-  type MtkUpgradeReport,
-} from '../src/mtk.ts';
+import { bootMtkDevice, compareMtkPlan, createMtkDevice, upgradeMtkDevice, type MtkUpgradeReport } from '../src/mtk.ts';
+import { corruptMtkLid } from '../src/mtk-device.ts';
 
 /** The sample moly-b table with FAULT_ASSERT (0x2000) on one LID. */
 function withFaultAssert(name: string): Ltable {

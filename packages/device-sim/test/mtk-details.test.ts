@@ -9,20 +9,17 @@ import { bytesToHex, decodeUtf8, hexToBytes } from '@nv/core';
 import { decodeLidFile, lidKeyFromBytes } from '@nv/mtk-lid-file';
 import { createLtableEntry, planUpgrade, sampleLtable, type Ltable } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
+import { MTK_SIM_DEFAULT_KEY, peekMtkLid } from '../src/mtk-device.ts';
 import {
-  MTK_SIM_DEFAULT_KEY,
   compareMtkPlan,
   createMtkDevice,
-  imeiLuhnDigit,
   mtkDeviceFromFiles,
   mtkDeviceToFiles,
-  mtkImeiRecord,
-  mtkRng,
-  mtkTestImei,
-  peekMtkLid,
   upgradeMtkDevice,
   MTK_UPGRADE_MODES,
 } from '../src/mtk.ts';
+import { imeiLuhnDigit, mtkImeiRecord, mtkTestImei } from '../src/mtk-imei.ts';
+import { mtkRng } from '../src/mtk-default.ts';
 
 /** Luhn validity of a full number, from the definition: from the right, every second digit doubled. */
 function luhnValid(digits: string): boolean {

@@ -9,16 +9,14 @@ import {
   readMtkRecord,
   writeMtkRecord,
   resetMtkRecords,
-  corruptMtkLid,
-  peekMtkLid,
   backupMtkBinRegion,
   restoreMtkBinRegion,
   cloneMtkDevice,
-  mtkDefaultRecords,
-  mtkLidLocations,
   MTK_SIM_ERROR_CODES,
   upgradeMtkDevice,
 } from '../src/mtk.ts';
+import { corruptMtkLid, peekMtkLid, mtkLidLocations } from '../src/mtk-device.ts';
+import { mtkDefaultRecords } from '../src/mtk-default.ts';
 
 /** IMEI and SIM-lock LIDs: the secure API in factory mode (docs/formats/lid-files.md#external-api; issue 15.5). */
 const SECURE = { api: 'secure', factory: true } as const;

@@ -6,14 +6,9 @@ import { NvError, bytesToHex, hexToBytes } from '@nv/core';
 import { createLtableEntry, type Ltable } from '@nv/mtk-nvram-ltable';
 import { decodeLidFile, externalRead, lidKeyFromBytes } from '@nv/mtk-lid-file';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import {
-  createMtkDevice,
-  corruptMtkLid,
-  mtkLidLocations,
-  mtkStoredLidBytes,
-  readMtkRecord,
-  MTK_SIM_KEY,
-} from '../src/mtk.ts';
+import { createMtkDevice, readMtkRecord, MTK_SIM_KEY } from '../src/mtk.ts';
+import { corruptMtkLid, mtkLidLocations } from '../src/mtk-device.ts';
+import { mtkStoredLidBytes } from '../src/mtk-state.ts';
 
 const CATS = [['USER'], ['CALIBRAT'], ['IMPORTANT'], ['IMPORTANT_L4'], ['CUSTOM_SENSITIVE']];
 

@@ -11,12 +11,12 @@ import {
   backupMtkBinRegion,
   bootMtkDevice,
   cloneMtkDevice,
-  corruptMtkLid,
   createMtkDevice,
   mtkDeviceToFiles,
   upgradeMtkDevice,
   type MtkDevice,
 } from '../src/mtk.ts';
+import { corruptMtkLid } from '../src/mtk-device.ts';
 import { dumpMtkDevice, loadMtkDevice, mtkStateHasImages, saveMtkDevice } from '../src/node-mtk.ts';
 import { MTK_SIM_IMAGE_BYTES, MTK_SIM_NVRAM_TITLE_PREFIX } from '../src/node-mtk-images.ts';
 

@@ -19,10 +19,10 @@ import {
   compareMtkPlan,
   mtkUpgradeMatrix,
   cloneMtkDevice,
-  peekMtkLid,
-  mtkDefaultRecords,
   MTK_UPGRADE_MODES,
 } from '../src/mtk.ts';
+import { peekMtkLid } from '../src/mtk-device.ts';
+import { mtkDefaultRecords } from '../src/mtk-default.ts';
 import { arbTablePair, kindInit, type Kind } from './mtk-arb.ts';
 
 describe('planner vs simulated device', () => {

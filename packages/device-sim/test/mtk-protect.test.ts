@@ -7,7 +7,8 @@ import { describe, it, expect } from 'vitest';
 import { NvError } from '@nv/core';
 import { LID_ERROR_CODES } from '@nv/mtk-lid-file';
 import { createLtableEntry, importLtableC, sampleLtable, type Ltable } from '@nv/mtk-nvram-ltable';
-import { createMtkDevice, peekMtkLid, readMtkRecord, resetMtkRecords, writeMtkRecord } from '../src/mtk.ts';
+import { createMtkDevice, readMtkRecord, resetMtkRecords, writeMtkRecord } from '../src/mtk.ts';
+import { peekMtkLid } from '../src/mtk-device.ts';
 
 const code = (f: () => unknown): string => {
   try {

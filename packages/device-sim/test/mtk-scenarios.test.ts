@@ -3,16 +3,9 @@
 import { describe, it, expect } from 'vitest';
 import { bytesToHex } from '@nv/core';
 import { planUpgrade, sampleLtable, type Ltable, type LtableEntry, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
-import {
-  createMtkDevice,
-  upgradeMtkDevice,
-  peekMtkLid,
-  corruptMtkLid,
-  bootMtkDevice,
-  readMtkRecord,
-  mtkDefaultRecords,
-  type MtkDevice,
-} from '../src/mtk.ts';
+import { createMtkDevice, upgradeMtkDevice, bootMtkDevice, readMtkRecord, type MtkDevice } from '../src/mtk.ts';
+import { peekMtkLid, corruptMtkLid } from '../src/mtk-device.ts';
+import { mtkDefaultRecords } from '../src/mtk-default.ts';
 
 /** IMEI and SIM-lock LIDs: the secure API in factory mode (docs/formats/lid-files.md#external-api; issue 15.5). */
 const SECURE = { api: 'secure', factory: true } as const;

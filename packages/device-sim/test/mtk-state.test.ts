@@ -10,16 +10,15 @@ import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 import {
   createMtkDevice,
   upgradeMtkDevice,
-  corruptMtkLid,
   mtkDeviceToFiles,
   mtkDeviceFromFiles,
   cloneMtkDevice,
   bootMtkDevice,
-  mtkStoredLidBytes,
-  MTK_STATE_FILE,
   type MtkDevice,
   type MtkStoredLid,
 } from '../src/mtk.ts';
+import { corruptMtkLid } from '../src/mtk-device.ts';
+import { mtkStoredLidBytes, MTK_STATE_FILE } from '../src/mtk-state.ts';
 import { saveMtkDevice, loadMtkDevice } from '../src/node-mtk.ts';
 import { MTK_UPGRADE_MODES } from '../src/mtk.ts';
 import { arbTablePair } from './mtk-arb.ts';
