@@ -57,12 +57,8 @@ if (parentPort && (workerData as { nvMbnCorpusWorker?: boolean } | null)?.nvMbnC
       return;
     }
     // JSON Lines mode: the text is made here, so the main thread receives one string per batch.
-    let lines = '';
-    let failed = 0;
-    for (const e of results) {
-      if (!e.ok) failed++;
-      lines += `${corpusLine(e)}\n`;
-    }
-    port.postMessage({ lines, failed });
+    const lines = results.map(corpusLine);
+    lines.push('');
+    port.postMessage({ lines: lines.join('\n'), failed: results.filter((e) => !e.ok).length });
   });
 }

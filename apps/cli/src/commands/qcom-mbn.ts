@@ -56,9 +56,10 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
       )
       .argument('<files...>', 'MBN files or folders')
       .addOption(
-        new Option('--workers <n>', 'worker threads for many files (default: cores)').argParser(
-          integerArg('--workers', { min: 0, max: 64 }),
-        ),
+        new Option(
+          '--workers <n>',
+          'worker threads for many files (default: none on ≤ 2 cores, else cores − 1, at most 8)',
+        ).argParser(integerArg('--workers', { min: 0, max: 64 })),
       )
       .option(
         '--jsonl',
