@@ -83,6 +83,23 @@ describe('nv qcom mbn', () => {
     });
   });
 
+  it('inspect --jsonl (issue 17): one line per file, the same objects as --json files[], in order; not with --json', async () => {
+    const corpus = join(dir, 'corpus');
+    if (!existsSync(corpus)) mkdirSync(corpus);
+    for (let i = 0; i < 40; i++)
+      writeFileSync(join(corpus, `m${i}.mbn`), i === 3 ? new Uint8Array(8) : readFileSync(KAT_MBN));
+    const whole = json((await runNv(['qcom', 'mbn', 'inspect', corpus, '--json'])).stdout) as { files: unknown[] };
+    const r = await runNv(['qcom', 'mbn', 'inspect', corpus, '--jsonl', '--workers', '2']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(40);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(whole.files);
+    expect(r.stderr).toContain('40 files, 1 failed');
+    const both = await runNv(['qcom', 'mbn', 'inspect', corpus, '--jsonl', '--json']);
+    expect(both.code).toBe(2);
+    expect(json(both.stdout)).toMatchObject({ error: { code: 'NV_USAGE' } });
+  });
+
   it('inspect of a non-MBN file: exit 1 with NV_MBN_NOT_ELF', async () => {
     const r = await runNv(['qcom', 'mbn', 'inspect', 'junk.mbn', '--json'], { cwd: dir });
     expect(r.code).toBe(1);

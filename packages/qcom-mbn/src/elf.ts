@@ -64,8 +64,18 @@ const wr32 = (b: Uint8Array, o: number, v: number): void => {
 export function wrapCanonical(segment: Uint8Array, options: HashOptions = {}): Uint8Array<ArrayBuffer> {
   const h = options.sha256 ?? sha256;
   const n = segment.length;
-  const a = (n & ~0xfff) + 0x1000; // docs/formats/mcfg.md#program-headers: adds a page even when n is page-aligned
   const out = new Uint8Array(CANONICAL_DATA_OFFSET + n);
+  writeCanonicalHeaders(out, n);
+  const hs = CANONICAL_HASH_OFFSET;
+  out.set(h(out.subarray(0, 0x94)), hs + 0x28);
+  out.set(h(segment), hs + 0x28 + 64);
+  out.set(segment, CANONICAL_DATA_OFFSET);
+  return out;
+}
+
+/** Writes everything of the canonical wrapper but the two digests into `out` (zero-filled, ≥ 0x2000 bytes). */
+function writeCanonicalHeaders(out: Uint8Array, n: number): void {
+  const a = (n & ~0xfff) + 0x1000; // docs/formats/mcfg.md#program-headers: adds a page even when n is page-aligned
   out.set(ELF_MAGIC, 0);
   out.set([1, 1, 1], 4); // ELFCLASS32, LSB, EV_CURRENT
   const h16 = (o: number, v: number): void => {
@@ -89,10 +99,27 @@ export function wrapCanonical(segment: Uint8Array, options: HashOptions = {}): U
   phdr(2, [1, CANONICAL_DATA_OFFSET, 0, 0, n, n, 6, 4]);
   const hs = CANONICAL_HASH_OFFSET;
   [0, 3, 0, a + 0x28, 0x60, 0x60, a + 0x88, 0, a + 0x88, 0].forEach((v, j) => wr32(out, hs + 4 * j, v));
-  out.set(h(out.subarray(0, 0x94)), hs + 0x28);
-  out.set(h(segment), hs + 0x28 + 64);
-  out.set(segment, CANONICAL_DATA_OFFSET);
-  return out;
+}
+
+let template: Uint8Array | undefined;
+
+/**
+ * True when `bytes` starts with exactly the wrapper {@link wrapCanonical} writes around an `n`-byte segment, digests
+ * aside (the caller knows from {@link openContainer}'s `digestsVerified` that both digests match). Compares in place
+ * against a reused template: no allocation and no second hash of the segment per parse.
+ */
+export function hasCanonicalHeaders(bytes: Uint8Array, n: number): boolean {
+  if (bytes.length < CANONICAL_DATA_OFFSET) return false;
+  const t = (template ??= new Uint8Array(CANONICAL_DATA_OFFSET));
+  t.fill(0, 0, CANONICAL_HASH_OFFSET + 0x28);
+  writeCanonicalHeaders(t, n);
+  const same = (from: number, to: number): boolean => {
+    for (let i = from; i < to; i++) if (bytes[i] !== t[i]) return false;
+    return true;
+  };
+  // Slot 0 (headers) at hash + 0x28 and slot 2 (data) at hash + 0x68 are digests; slot 1 is zero; the rest is fill.
+  const hs = CANONICAL_HASH_OFFSET;
+  return same(0, hs + 0x28) && same(hs + 0x48, hs + 0x68) && same(hs + 0x88, CANONICAL_DATA_OFFSET);
 }
 
 /** One signature and its certificate chain in a hash segment (absolute offsets). */
@@ -133,6 +160,8 @@ export interface OpenedContainer {
   readonly hash?: HashSegmentInfo;
   /** Signature checks (signed files, when a {@link SignatureVerifier} was given). */
   readonly signatures?: readonly SignatureVerdict[];
+  /** True when the hash segment's data slot and header slot (0) both match what they cover. */
+  readonly digestsVerified?: boolean;
   readonly findings: McfgFinding[];
 }
 
@@ -319,6 +348,7 @@ export function openContainer(bytes: Uint8Array, options: HashOptions = {}): Ope
     });
   const data = phdrs[dataIndex]!;
   let hash: HashSegmentInfo | undefined;
+  let digestsVerified = false;
   if (hashIndex < 0)
     findings.push({
       severity: 'error',
@@ -329,7 +359,7 @@ export function openContainer(bytes: Uint8Array, options: HashOptions = {}): Ope
   else {
     const hp = phdrs[hashIndex]!;
     hash = readHashHeader(bytes, hp.offset, hp.filesz, findings);
-    if (hash) verifySlots(bytes, hash, phdrs, dataIndex, options, findings);
+    if (hash) digestsVerified = verifySlots(bytes, hash, phdrs, dataIndex, options, findings);
   }
   let signatures: readonly SignatureVerdict[] | undefined;
   if (hash?.signed === true && options.verifySignature) {
@@ -352,6 +382,7 @@ export function openContainer(bytes: Uint8Array, options: HashOptions = {}): Ope
     dataIndex,
     ...(hash ? { hash } : {}),
     ...(signatures ? { signatures } : {}),
+    digestsVerified,
     findings,
   };
 }
@@ -367,13 +398,15 @@ function verifySlots(
   dataIndex: number,
   options: HashOptions,
   findings: McfgFinding[],
-): void {
+): boolean {
+  let ok = true;
   const fn = digestFn(hash, options);
   const slots = Math.floor(hash.tableSize / hash.digestSize);
   const slot = (i: number): Uint8Array =>
     bytes.subarray(hash.tableOffset + i * hash.digestSize, hash.tableOffset + (i + 1) * hash.digestSize);
   const d = phdrs[dataIndex]!;
   if (dataIndex >= slots || !bytesEqual(slot(dataIndex), fn(bytes.subarray(d.offset, d.offset + d.filesz)))) {
+    ok = false;
     findings.push({
       severity: 'error',
       code: 'NV_MBN_HASH_MISMATCH',
@@ -383,6 +416,7 @@ function verifySlots(
   }
   const p0 = phdrs[0]!;
   if (slots > 0 && p0.filesz <= bytes.length && !bytesEqual(slot(0), fn(bytes.subarray(0, p0.filesz)))) {
+    ok = false;
     findings.push({
       severity: 'warning',
       code: 'NV_MBN_HEADER_HASH_MISMATCH',
@@ -390,6 +424,7 @@ function verifySlots(
       offset: hash.tableOffset,
     });
   }
+  return ok && slots > 0 && p0.filesz <= bytes.length;
 }
 
 /**

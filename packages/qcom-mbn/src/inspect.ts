@@ -91,13 +91,17 @@ export function summarizeMcfg(file: McfgFile): McfgSummary {
       signature: signatureStatus(file),
       ...(file.container.signatures ? { signatures: file.container.signatures } : {}),
     },
-    items: file.items.map((i) => ({
-      type: i.type,
-      attributes: i.attrib,
-      ...(i.nvId === undefined ? {} : { id: i.nvId }),
-      ...(i.path === undefined ? {} : { path: i.path }),
-      size: i.data.length,
-    })),
+    items: file.items.map((i) => {
+      // Keys in this order (type, attributes, id?, path?, size), without an object spread per item.
+      const o: { type: number; attributes: number; id?: number; path?: string; size?: number } = {
+        type: i.type,
+        attributes: i.attrib,
+      };
+      if (i.nvId !== undefined) o.id = i.nvId;
+      if (i.path !== undefined) o.path = i.path;
+      o.size = i.data.length;
+      return o as McfgSummary['items'][number];
+    }),
     trailer: {
       ...(t.name === undefined ? {} : { name: t.name }),
       ...(t.version === undefined ? {} : { version: hex8(t.version) }),

@@ -1,6 +1,7 @@
 /**
  * Worker thread of {@link inspectCorpus} (`./node`): reads and inspects the files it is sent.
- * Messages in: `{ paths: string[] }` or `{ done: true }`; out: `{ results: CorpusEntry[] }`.
+ * Messages in: `{ paths: string[], lines?: boolean }` or `{ done: true }`; out: `{ results: CorpusEntry[] }`, or
+ * with `lines` `{ lines: string, failed: number }` (one JSON line per file, as `streamCorpus` writes them).
  * @module
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { NvError } from '@nv/core';
 import { nodeSha256, nodeSha384 } from '@nv/core/node';
 import { inspectMbn } from './inspect.ts';
-import type { CorpusEntry } from './node-corpus.ts';
+import { corpusLine, type CorpusEntry } from './node-corpus.ts';
 import { verifyMbnSignatures } from './node.ts';
 
 const MAX_FILE = 64 * 1024 * 1024;
@@ -45,11 +46,19 @@ export function inspectOne(path: string): CorpusEntry {
 // Only when started by inspectCorpus (a test runner's own worker thread must not be hijacked).
 if (parentPort && (workerData as { nvMbnCorpusWorker?: boolean } | null)?.nvMbnCorpusWorker === true) {
   const port = parentPort;
-  port.on('message', (msg: { paths?: string[]; done?: boolean }) => {
+  port.on('message', (msg: { paths?: string[]; lines?: boolean; done?: boolean }) => {
     if (msg.done) {
       port.close();
       return;
     }
-    port.postMessage({ results: (msg.paths ?? []).map(inspectOne) });
+    const results = (msg.paths ?? []).map(inspectOne);
+    if (msg.lines !== true) {
+      port.postMessage({ results });
+      return;
+    }
+    // JSON Lines mode: the text is made here, so the main thread receives one string per batch.
+    const lines = results.map(corpusLine);
+    lines.push('');
+    port.postMessage({ lines: lines.join('\n'), failed: results.filter((e) => !e.ok).length });
   });
 }

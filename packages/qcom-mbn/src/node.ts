@@ -19,7 +19,7 @@ import type { HashOptions, HashSegmentInfo } from './elf.ts';
 import type { FileResolver, SignatureVerdict } from './model.ts';
 import type { ToXmlResult } from './to-xml.ts';
 
-export { inspectCorpus } from './node-corpus.ts';
+export { inspectCorpus, streamCorpus } from './node-corpus.ts';
 export type { CorpusEntry, CorpusOptions } from './node-corpus.ts';
 
 /** Largest file a resolver reads (EFS files are ≤ 64 KiB; containers and group XML are small). */

@@ -3,8 +3,8 @@
  * decoded with (hash mismatches, odd items, unknown types) becomes a finding. Unknown items stay opaque.
  * @module
  */
-import { DEFAULT_LIMITS, NvError, bytesEqual, checkLimit, decodeLatin1 } from '@nv/core';
-import { CANONICAL_DATA_OFFSET, openContainer, wrapCanonical, type HashOptions } from './elf.ts';
+import { DEFAULT_LIMITS, NvError, checkLimit, decodeLatin1 } from '@nv/core';
+import { CANONICAL_DATA_OFFSET, hasCanonicalHeaders, openContainer, type HashOptions } from './elf.ts';
 import { VERSION_RECORD_ID, type McfgContainer, type McfgFile, type McfgFinding, type McfgItem } from './model.ts';
 import { decodeTrailer } from './trailer.ts';
 import type { CoreErrorCode } from '@nv/core';
@@ -22,17 +22,50 @@ const rd32 = (b: Uint8Array, o: number): number =>
   (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 const rd16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
 
-/** Decodes the body of one item (docs/formats/mcfg.md#nv-body, docs/formats/mcfg.md#efs-body); inconsistent NV/EFS bodies stay opaque with a finding. */
-function decodeItem(seg: Uint8Array, at: number, length: number, base: number, findings: McfgFinding[]): McfgItem {
+/** Short latin1 text: ASCII without TextDecoder's per-call cost, anything else through `decodeLatin1` (same text). */
+function latin1(bytes: Uint8Array, from: number, to: number): string {
+  if (to - from > 256) return decodeLatin1(bytes.subarray(from, to));
+  let s = '';
+  for (let i = from; i < to; i++) {
+    const c = bytes[i]!;
+    if (c >= 0x80) return decodeLatin1(bytes.subarray(from, to));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/**
+ * Decodes the body of one item (docs/formats/mcfg.md#nv-body, docs/formats/mcfg.md#efs-body); inconsistent NV/EFS
+ * bodies stay opaque with a finding. `copy` is this parse's one copy of the segment (its own buffer, offset 0):
+ * item data are views into it (one allocation per file instead of one per item; `new Uint8Array(buffer, …)` rather
+ * than `subarray`, which pays the species lookup per call), so a parsed file never aliases the caller's bytes.
+ */
+function decodeItem(
+  seg: Uint8Array,
+  copy: Uint8Array<ArrayBuffer>,
+  at: number,
+  length: number,
+  base: number,
+  findings: McfgFinding[],
+): McfgItem {
   const type = seg[at + 4]!;
-  const common = { type, attrib: seg[at + 5]!, spOps: seg[at + 6]!, spare: seg[at + 7]!, offset: base + at };
-  const body = seg.subarray(at + 8, at + length);
-  const opaque = (): McfgItem => ({ kind: 'opaque', ...common, data: body.slice() });
-  if (type === 0 || type === 1 || type === 3) {
-    if (body.length >= 4) {
-      const nvId = rd16(body, 0);
-      const dlen = rd16(body, 2);
-      if (length === 12 + dlen) return { kind: 'nv', ...common, nvId, data: body.slice(4) };
+  const b0 = at + 8;
+  const end = at + length;
+  if (type === 1 || type === 0 || type === 3) {
+    if (length >= 12) {
+      const nvId = seg[b0]! | (seg[b0 + 1]! << 8);
+      const dlen = seg[b0 + 2]! | (seg[b0 + 3]! << 8);
+      if (length === 12 + dlen)
+        return {
+          kind: 'nv',
+          type,
+          attrib: seg[at + 5]!,
+          spOps: seg[at + 6]!,
+          spare: seg[at + 7]!,
+          offset: base + at,
+          nvId,
+          data: new Uint8Array(copy.buffer, b0 + 4, end - b0 - 4),
+        };
       findings.push({
         severity: 'error',
         code: 'NV_MBN_ITEM_LENGTH',
@@ -47,30 +80,26 @@ function decodeItem(seg: Uint8Array, at: number, length: number, base: number, f
         message: `NV item of ${length} bytes is too short for its id and length`,
         offset: base + at,
       });
-    return opaque();
+    return opaqueItem(seg, copy, at, length, base);
   }
   if (type === 2 || type === 4 || type === 5 || type === 6) {
-    const fail = (message: string): McfgItem => {
-      findings.push({
-        severity: 'error',
-        code: 'NV_MBN_EFS_TAGS',
-        message: `EFS item: ${message}; kept opaque`,
-        offset: base + at,
-      });
-      return opaque();
-    };
-    if (body.length < 9) return fail(`body of ${body.length} bytes is too short`);
-    if (rd16(body, 0) !== 1) return fail('first tag is not 1 (path)');
-    const plen = rd16(body, 2);
-    if (plen < 1 || 4 + plen + 4 > body.length) return fail(`path length ${plen} does not fit`);
-    const pathBytes = body.subarray(4, 4 + plen - 1);
-    if (body[4 + plen - 1] !== 0 || pathBytes.includes(0))
-      return fail('path is not NUL-terminated at its declared length');
-    const t = 4 + plen;
-    if (rd16(body, t) !== 2) return fail('second tag is not 2 (data)');
-    const dlen = rd16(body, t + 2);
-    const path = decodeLatin1(pathBytes);
-    if (length !== 17 + pathBytes.length + dlen) {
+    const bodyLength = length - 8;
+    if (bodyLength < 9)
+      return badEfs(seg, copy, at, length, base, findings, `body of ${bodyLength} bytes is too short`);
+    if (rd16(seg, b0) !== 1) return badEfs(seg, copy, at, length, base, findings, 'first tag is not 1 (path)');
+    const plen = rd16(seg, b0 + 2);
+    if (plen < 1 || 4 + plen + 4 > bodyLength)
+      return badEfs(seg, copy, at, length, base, findings, `path length ${plen} does not fit`);
+    const p0 = b0 + 4;
+    const pEnd = p0 + plen - 1;
+    let nul = seg[pEnd] !== 0;
+    for (let i = p0; i < pEnd && !nul; i++) nul = seg[i] === 0;
+    if (nul) return badEfs(seg, copy, at, length, base, findings, 'path is not NUL-terminated at its declared length');
+    const t = pEnd + 1;
+    if (rd16(seg, t) !== 2) return badEfs(seg, copy, at, length, base, findings, 'second tag is not 2 (data)');
+    const dlen = rd16(seg, t + 2);
+    const path = latin1(seg, p0, pEnd);
+    if (length !== 17 + (plen - 1) + dlen) {
       findings.push({
         severity: 'error',
         code: 'NV_MBN_ITEM_LENGTH',
@@ -78,11 +107,56 @@ function decodeItem(seg: Uint8Array, at: number, length: number, base: number, f
         offset: base + at,
         path: `efs:${path}`,
       });
-      return opaque();
+      return opaqueItem(seg, copy, at, length, base);
     }
-    return { kind: 'efs', ...common, path, data: body.slice(t + 4) };
+    return {
+      kind: 'efs',
+      type,
+      attrib: seg[at + 5]!,
+      spOps: seg[at + 6]!,
+      spare: seg[at + 7]!,
+      offset: base + at,
+      path,
+      data: new Uint8Array(copy.buffer, t + 4, end - t - 4),
+    };
   }
-  return opaque();
+  return opaqueItem(seg, copy, at, length, base);
+}
+
+function opaqueItem(
+  seg: Uint8Array,
+  copy: Uint8Array<ArrayBuffer>,
+  at: number,
+  length: number,
+  base: number,
+): McfgItem {
+  return {
+    kind: 'opaque',
+    type: seg[at + 4]!,
+    attrib: seg[at + 5]!,
+    spOps: seg[at + 6]!,
+    spare: seg[at + 7]!,
+    offset: base + at,
+    data: new Uint8Array(copy.buffer, at + 8, length - 8),
+  };
+}
+
+function badEfs(
+  seg: Uint8Array,
+  copy: Uint8Array<ArrayBuffer>,
+  at: number,
+  length: number,
+  base: number,
+  findings: McfgFinding[],
+  message: string,
+): McfgItem {
+  findings.push({
+    severity: 'error',
+    code: 'NV_MBN_EFS_TAGS',
+    message: `EFS item: ${message}; kept opaque`,
+    offset: base + at,
+  });
+  return opaqueItem(seg, copy, at, length, base);
 }
 
 /**
@@ -156,6 +230,9 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
   if (itemCount === 0) throw err('NV_MBN_ITEM_COUNT', 'item count is 0; it must be 1 + the number of items', 8);
   checkLimit('MCFG item count', itemCount - 1, Math.floor((n - 24) / 8), { offset: base + 8, ...where });
   const items: McfgItem[] = [];
+  // Not seg.slice(): on a Node Buffer that is a view of the caller's (pooled) memory, not a copy at offset 0.
+  const copy = new Uint8Array(n);
+  copy.set(seg);
   let pos = 24;
   for (let i = 0; i < itemCount - 1; i++) {
     if (pos + 8 > n - 4) throw err('NV_MBN_ITEM_TRUNCATED', `item ${i} starts at ${pos}, past the segment end`, pos);
@@ -166,7 +243,7 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
         `item ${i} has length ${length}, which is under 8 or past the segment end`,
         pos,
       );
-    items.push(decodeItem(seg, pos, length, base, findings));
+    items.push(decodeItem(seg, copy, pos, length, base, findings));
     pos += length;
   }
   if (pos !== trailerStart) {
@@ -219,7 +296,8 @@ export function parseMbn(bytes: Uint8Array, options: ParseMbnOptions = {}): Mcfg
     const canonical =
       base === CANONICAL_DATA_OFFSET &&
       end === bytes.length &&
-      bytesEqual(bytes.subarray(0, base), wrapCanonical(seg, options).subarray(0, base));
+      opened.digestsVerified === true &&
+      hasCanonicalHeaders(bytes, n);
     if (!canonical)
       findings.push({
         severity: 'info',

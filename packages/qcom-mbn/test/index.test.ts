@@ -31,7 +31,14 @@ describe('entry points', () => {
   });
   it('./node: hash options, signature check, file resolver, to-xml writer, corpus inspection', () => {
     expect(Object.keys(node).sort()).toEqual(
-      ['NODE_HASH_OPTIONS', 'createFileResolver', 'inspectCorpus', 'verifyMbnSignatures', 'writeToXmlOutput'].sort(),
+      [
+        'NODE_HASH_OPTIONS',
+        'createFileResolver',
+        'inspectCorpus',
+        'streamCorpus',
+        'verifyMbnSignatures',
+        'writeToXmlOutput',
+      ].sort(),
     );
   });
   it('./errors: the table only', () => {

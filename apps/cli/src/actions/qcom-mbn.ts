@@ -14,8 +14,15 @@ import {
   toXml,
   type McfgFinding,
 } from '@nv/qcom-mbn';
-import { NODE_HASH_OPTIONS, createFileResolver, inspectCorpus, writeToXmlOutput } from '@nv/qcom-mbn/node';
+import {
+  NODE_HASH_OPTIONS,
+  createFileResolver,
+  inspectCorpus,
+  streamCorpus,
+  writeToXmlOutput,
+} from '@nv/qcom-mbn/node';
 import { formatTable, type CliContext } from '../context.ts';
+import { usage } from '../options.ts';
 
 const MAX_MBN = 64 * 1024 * 1024;
 
@@ -76,7 +83,22 @@ export async function mbnBuild(
 }
 
 /** `nv qcom mbn inspect`: one file → its summary; several files or a folder → `{files:[…]}` via worker threads. */
-export async function mbnInspect(ctx: CliContext, inputs: string[], flags: { workers?: number }): Promise<void> {
+export async function mbnInspect(
+  ctx: CliContext,
+  inputs: string[],
+  flags: { workers?: number; jsonl?: boolean },
+): Promise<void> {
+  if (flags.jsonl === true) {
+    if (ctx.json) usage('--jsonl writes one JSON document per file; it cannot be combined with --json');
+    // Corpus mode: lines go out as batches complete (bounded memory); the count goes to stderr.
+    const { total, failed } = await streamCorpus(
+      inputs.map((p) => ctx.resolvePath(p)),
+      (text) => ctx.io.stdout.write(text),
+      { ...(flags.workers === undefined ? {} : { workers: flags.workers }), progress: ctx.progress() },
+    );
+    ctx.note(`${total} files, ${failed} failed`);
+    return;
+  }
   const single =
     inputs.length === 1 && (await stat(ctx.resolvePath(inputs[0]!)).catch(() => undefined))?.isFile() === true;
   if (single) {

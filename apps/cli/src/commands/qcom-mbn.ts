@@ -56,12 +56,18 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
       )
       .argument('<files...>', 'MBN files or folders')
       .addOption(
-        new Option('--workers <n>', 'worker threads for many files (default: cores)').argParser(
-          integerArg('--workers', { min: 0, max: 64 }),
-        ),
+        new Option(
+          '--workers <n>',
+          'worker threads for many files (default: none on ≤ 2 cores, else cores − 1, at most 8)',
+        ).argParser(integerArg('--workers', { min: 0, max: 64 })),
+      )
+      .option(
+        '--jsonl',
+        'JSON Lines for corpora: one compact {path, ok, …} object per file on stdout as files complete, in input order (not with --json)',
       ),
     'nv qcom mbn inspect mcfg_sw.mbn --json',
     'nv qcom mbn inspect firmware/ --json',
+    'nv qcom mbn inspect firmware/ --jsonl > inventory.jsonl',
   ).action(async (files, opts) => {
     const { mbnInspect } = await import('../actions/qcom-mbn.ts');
     await mbnInspect(context(), files, opts);
