@@ -1,7 +1,7 @@
 import { bench, describe } from 'vitest';
 import { createCipheriv, createHash } from 'node:crypto';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
-import { decodeLidFile, encodeLidFile, type LidEntry } from '../src/index.ts';
+import { decodeLidFile, encodeLidFile, type LidEntry } from '../src/lid-file.ts';
 
 // A realistic gen-B nvdata folder: a few thousand LIDs, record sizes from 4 B to 16 KiB (calibration tables), ≈ 8 MiB of
 // records, every 8th LID confidential (AES-128-ECB).

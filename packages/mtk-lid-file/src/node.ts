@@ -211,8 +211,6 @@ export async function extractBinRegion(
 }
 
 export {
-  EXT4_IMAGE_MAX_BYTES,
-  EXT4_IMAGE_MAX_ENTRIES,
   checkExt4Magic,
   listExt4Image,
   putExt4File,

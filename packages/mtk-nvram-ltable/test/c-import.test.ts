@@ -4,14 +4,11 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { NvError } from '@nv/core';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
-import {
-  importLtableC,
-  ltableToC,
-  sampleLtable,
-  lintLtable,
-  type LtableCImportOptions,
-  type Ltable,
-} from '../src/index.ts';
+import { importLtableC, type LtableCImportOptions } from '../src/c-import.ts';
+import { ltableToC } from '../src/c-export.ts';
+import { sampleLtable } from '../src/sample.ts';
+import { lintLtable } from '../src/lint.ts';
+import type { Ltable } from '../src/model.ts';
 import { arbTable } from './arb.ts';
 
 const fx = (name: string) => ({ name, text: readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8') });

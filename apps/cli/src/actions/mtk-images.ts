@@ -3,16 +3,14 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { NvError, bytesToHex, decodeUtf8 } from '@nv/core';
 import { assertCanWrite, readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import {
-  BIN_REGION_MAX_BYTES,
-  LID_MAX_FILE_BYTES,
+  LID_LIMITS,
   buildBinRegion,
   checkApFile,
   parseFileVer,
   verifyApFiles,
   isLidFileName,
+  inspectBinRegion,
   patchBinRegionFile,
-  scanBinRegionTitles,
-  unpackBinRegion,
   verifyLidFiles,
 } from '@nv/mtk-lid-file';
 import { listExt4Image, putExt4File, readExt4Files, readExt4ImageFile } from '@nv/mtk-lid-file/node';
@@ -110,7 +108,7 @@ export async function nvdataPut(
   if (resolve(inPath) === resolve(outPath)) usage('-o must name a new image: the input image is never changed');
   await assertCanWrite(outPath, flags.force === true);
   const bytes = await readExt4ImageFile(inPath);
-  const body = await readFileLimited(ctx.resolvePath(file), LID_MAX_FILE_BYTES);
+  const body = await readFileLimited(ctx.resolvePath(file), LID_LIMITS.fileBytes);
   let target = flags.path;
   if (target === undefined) {
     const name = basename(file);
@@ -148,16 +146,14 @@ export async function nvramPatch(
   const outPath = ctx.resolvePath(flags.output);
   if (resolve(inPath) === resolve(outPath)) usage('-o must name a new file: the input partition is never changed');
   await assertCanWrite(outPath, flags.force === true);
-  const bytes = await readFileLimited(inPath, BIN_REGION_MAX_BYTES);
-  const body = await readFileLimited(ctx.resolvePath(flags.lid), BIN_REGION_MAX_BYTES);
+  const bytes = await readFileLimited(inPath, LID_LIMITS.binRegionBytes);
+  const body = await readFileLimited(ctx.resolvePath(flags.lid), LID_LIMITS.binRegionBytes);
   const name = flags.name ?? basename(flags.lid);
   const opts = { path: file, ...(flags.blockSize !== undefined ? { blockSize: flags.blockSize } : {}) };
   const out = patchBinRegionFile(bytes, name, body, opts);
-  const { allMap, allFile } = unpackBinRegion(out, opts);
-  const checksum = new DataView(allMap.buffer, allMap.byteOffset, 4).getUint32(0, true);
-  const title = scanBinRegionTitles(allMap, allFile.length, file).find(
-    (t) => t.name === name || t.name.slice(t.name.lastIndexOf('/') + 1) === name,
-  )!;
+  const inspection = inspectBinRegion(out, opts);
+  const checksum = inspection.checksum!.stored;
+  const title = inspection.titles.find((t) => t.name === name || t.name.slice(t.name.lastIndexOf('/') + 1) === name)!;
   await writeFileAtomic(outPath, out, { force: flags.force === true });
   ctx.result(
     { name: title.name, size: title.size, start: title.start, checksum, output: flags.output },
@@ -234,7 +230,7 @@ export async function nvramBuild(
   for (const rel of found) if (!used.has(rel)) names.push({ name: rel, rel });
   const files = [];
   for (const n of names)
-    files.push({ name: n.name, bytes: await readFileLimited(join(root, n.rel), BIN_REGION_MAX_BYTES) });
+    files.push({ name: n.name, bytes: await readFileLimited(join(root, n.rel), LID_LIMITS.binRegionBytes) });
   const bad =
     flags.badBlocks !== undefined
       ? flags.badBlocks.split(',').map((x) => {
@@ -296,7 +292,7 @@ async function readApFiles(ctx: CliContext, target: string): Promise<{ path: str
     await listTree(abs, abs, rels);
     all = [];
     for (const rel of rels)
-      all.push({ path: join(target, rel), bytes: await readFileLimited(join(abs, rel), LID_MAX_FILE_BYTES) });
+      all.push({ path: join(target, rel), bytes: await readFileLimited(join(abs, rel), LID_LIMITS.fileBytes) });
   }
   const norm = (p: string): string => `/${p.split('\\').join('/')}`;
   const ap = all.filter((f) => norm(f.path).includes('/APCFG/'));
@@ -353,7 +349,7 @@ export async function apVerify(ctx: CliContext, target: string, flags: { sizes?:
 
 /** `nv mtk ap decode` */
 export async function apDecode(ctx: CliContext, file: string, flags: { size?: number }): Promise<void> {
-  const bytes = await readFileLimited(ctx.resolvePath(file), LID_MAX_FILE_BYTES);
+  const bytes = await readFileLimited(ctx.resolvePath(file), LID_LIMITS.fileBytes);
   if (basename(file) === 'FILE_VER') {
     const entries = parseFileVer(bytes, bytes.length % 74 === 0 ? 'new' : 'old', file);
     ctx.result({ kind: 'filever', size: bytes.length, entries }, () =>

@@ -4,8 +4,7 @@ import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node'
 import type { Ltable, LtableEntry } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {
-  LID_BIT_MAX_CHARS,
-  LID_MAX_FILE_BYTES,
+  LID_LIMITS,
   applyLidBitEdits,
   decodeLidBitRecord,
   detectLidGeneration,
@@ -91,7 +90,7 @@ async function readLayout(
   entry: LtableEntry | undefined,
   recordSize: number,
 ): Promise<LidBitLid> {
-  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(structPath), LID_BIT_MAX_CHARS));
+  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(structPath), LID_LIMITS.lidBitChars));
   const parsed = parseLidBit(text, {
     path: structPath,
     ...(entry ? { recordSizes: { [entry.name]: entry.size } } : {}),
@@ -124,7 +123,7 @@ export async function lidDecode(
   },
 ): Promise<void> {
   const path = ctx.resolvePath(file);
-  const bytes = await readFileLimited(path, LID_MAX_FILE_BYTES);
+  const bytes = await readFileLimited(path, LID_LIMITS.fileBytes);
   let entry: LtableEntry | undefined;
   let generation = flags.gen;
   if (flags.ltable !== undefined) {
@@ -407,7 +406,7 @@ export async function lidVerify(
 
 /** `nv mtk lid-bit parse` */
 export async function lidBitParse(ctx: CliContext, file: string, flags: { ltable?: string }): Promise<void> {
-  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(file), LID_BIT_MAX_CHARS));
+  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(file), LID_LIMITS.lidBitChars));
   const recordSizes =
     flags.ltable !== undefined
       ? Object.fromEntries((await readTable(ctx, flags.ltable)).entries.map((e) => [e.name, e.size]))
