@@ -219,4 +219,5 @@ export {
   type Ext4ImageEntry,
   type Ext4PutOptions,
   type Ext4PutResult,
+  type Ext4PutStat,
 } from './node-ext4.ts';
