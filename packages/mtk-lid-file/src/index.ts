@@ -17,6 +17,7 @@ export type {
   LidRecord,
   LidDecoded,
   LidCodecOptions,
+  LidCrypto,
   LidEncodeOptions,
   LidNamedFile,
   LidLayout,

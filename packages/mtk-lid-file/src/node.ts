@@ -19,6 +19,7 @@ import {
 import { LID_MAX_FILE_BYTES } from './lid-file.ts';
 import { isLidFileName } from './names.ts';
 import { verifyLidFiles, type LidVerifyOptions, type LidVerifyResult } from './verify.ts';
+import { NODE_LID_CRYPTO } from './node-crypto.ts';
 
 const MAX_FILES = 100_000;
 
@@ -99,7 +100,7 @@ export async function verifyLidPath(path: string, options: LidVerifyOptions = {}
   } else paths.push(path);
   const files: { path: string; bytes: Uint8Array }[] = [];
   for (const p of paths) files.push({ path: p, bytes: await readFileLimited(p, LID_MAX_FILE_BYTES) });
-  return verifyLidFiles(files, options);
+  return verifyLidFiles(files, { crypto: NODE_LID_CRYPTO, ...options });
 }
 
 /**
@@ -210,6 +211,7 @@ export async function extractBinRegion(
   }
 }
 
+export { NODE_LID_CRYPTO };
 export {
   checkExt4Magic,
   listExt4Image,

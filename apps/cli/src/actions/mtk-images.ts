@@ -13,7 +13,7 @@ import {
   patchBinRegionFile,
   verifyLidFiles,
 } from '@nv/mtk-lid-file';
-import { listExt4Image, putExt4File, readExt4Files, readExt4ImageFile } from '@nv/mtk-lid-file/node';
+import { NODE_LID_CRYPTO, listExt4Image, putExt4File, readExt4Files, readExt4ImageFile } from '@nv/mtk-lid-file/node';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 import { keyBytes, readTable, type KeyFlags } from './mtk-lid.ts';
@@ -93,6 +93,7 @@ export async function nvdataVerify(
       ...(entries ? { entries } : {}),
       ...(key ? { key } : {}),
       ...(flags.gen ? { generation: flags.gen } : {}),
+      crypto: NODE_LID_CRYPTO,
     },
   );
   ctx.result(

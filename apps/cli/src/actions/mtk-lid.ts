@@ -22,7 +22,7 @@ import {
   type LidEntry,
   type LidGeneration,
 } from '@nv/mtk-lid-file';
-import { extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-lid-file/node';
+import { NODE_LID_CRYPTO, extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-lid-file/node';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 
@@ -154,6 +154,7 @@ export async function lidDecode(
     bindToChip: bind,
     ...hint,
     ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
+    crypto: NODE_LID_CRYPTO,
   });
   const layout = flags.struct !== undefined ? await readLayout(ctx, flags.struct, entry, d.recordSize) : undefined;
   const records = d.records.map((r) => ({
@@ -281,6 +282,7 @@ export async function lidEncode(
     path: flags.output,
     ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
     ...(header ? { header } : {}),
+    crypto: NODE_LID_CRYPTO,
   };
   // Field edits (issue 15.3): a field of `decode --struct --json` output whose value differs from its record's
   // bytes is written into its bits; the checksums are recomputed (and the record re-encrypted) by the encoder.
