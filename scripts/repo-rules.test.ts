@@ -306,6 +306,7 @@ const NOT_ERROR_CODES: Record<string, string> = {
   NV_LTABLE_GENERATION: 'C macro the LID-table C export writes and the importer reads as a hint',
   NV_LTABLE_ENUM_SET: 'C macro the LID-table C export writes and the importer reads as a hint',
   NV_NUMBERED_ITEMS: 'QCN storage name (qcom-efs: <MODEL>/default/NV_NUMBERED_ITEMS), not an error',
+  NV_PROGRESS: 'environment variable of the CLI (progress bars: always or never), not an error',
 };
 
 const isTableFile = (file: string): boolean => /\/src\/errors[^/]*\.ts$/.test(file);

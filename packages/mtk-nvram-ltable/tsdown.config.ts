@@ -1,6 +1,11 @@
 import type { UserConfig } from 'tsdown';
 import { libraryConfig } from '../../tsdown.base.ts';
 
-const config: UserConfig = libraryConfig({ index: 'src/index.ts', node: 'src/node.ts', errors: 'src/errors.ts' });
+const config: UserConfig = libraryConfig({
+  index: 'src/index.ts',
+  node: 'src/node.ts',
+  sample: 'src/sample.ts',
+  errors: 'src/errors.ts',
+});
 // tsdown loads its config through a default export.
 export default config;

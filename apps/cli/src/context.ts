@@ -50,9 +50,16 @@ function colorEnabled(stream: { isTTY?: boolean }, env: CliIo['env']): boolean {
 const PROGRESS_DELAY_MS = 1000;
 const PROGRESS_INTERVAL_MS = 100;
 
-/** A progress bar on stderr, shown only on a TTY and only once work has taken over a second. */
+/**
+ * A progress bar on stderr, shown only on a TTY and only once work has taken over a second. `NV_PROGRESS=always`
+ * draws it as if stderr were a TTY, from the first update (tests, logs); `NV_PROGRESS=never` turns it off.
+ */
 export function createProgressBar(io: CliIo, now: () => number = Date.now): ProgressReporter {
-  if (io.stderr.isTTY !== true) return { start() {}, update() {}, end() {} };
+  const mode = io.env['NV_PROGRESS'];
+  const always = mode === 'always';
+  if ((io.stderr.isTTY !== true && !always) || mode === 'never') return { start() {}, update() {}, end() {} };
+  const delay = always ? 0 : PROGRESS_DELAY_MS;
+  const interval = always ? 0 : PROGRESS_INTERVAL_MS;
   const colors = createColors(colorEnabled(io.stderr, io.env));
   let label = '';
   let total: number | undefined;
@@ -83,7 +90,7 @@ export function createProgressBar(io: CliIo, now: () => number = Date.now): Prog
     },
     update(done) {
       const t = now();
-      if (t - startedAt < PROGRESS_DELAY_MS || t - lastDraw < PROGRESS_INTERVAL_MS) return;
+      if (t - startedAt < delay || t - lastDraw < interval) return;
       lastDraw = t;
       draw(done);
     },
@@ -95,7 +102,7 @@ export function createProgressBar(io: CliIo, now: () => number = Date.now): Prog
 }
 
 /** Builds the context for one run. */
-export function createContext(io: CliIo, flags: { json: boolean; verbose: boolean }): CliContext {
+export function createContext(io: CliIo, flags: { json: boolean; verbose: boolean; quiet?: boolean }): CliContext {
   const color = createColors(!flags.json && colorEnabled(io.stdout, io.env));
   let exitCode: 0 | 1 = 0;
   return {
@@ -123,6 +130,8 @@ export function createContext(io: CliIo, flags: { json: boolean; verbose: boolea
       io.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
     },
     progress() {
+      // Never with --json (one document; scripts read stderr too) nor --quiet.
+      if (flags.json || flags.quiet === true) return { start() {}, update() {}, end() {} };
       return createProgressBar(io);
     },
   };

@@ -19,8 +19,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   // Known before parsing, so even a usage error from the parser comes out in the requested shape.
   const wantsJson = argv.includes('--json');
   const verbose = argv.includes('--verbose');
+  const quiet = argv.includes('--quiet');
   let context: CliContext | undefined;
-  const getContext = (): CliContext => (context ??= createContext(io, { json: wantsJson, verbose }));
+  const getContext = (): CliContext => (context ??= createContext(io, { json: wantsJson, verbose, quiet }));
 
   // With --json, help text never reaches stdout as text: it is collected and printed as one JSON document.
   let helpText: string | undefined;
@@ -33,6 +34,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .version(pkg.version, '-V, --version', 'print the version')
     .option('--json', 'print one JSON document on stdout (errors too); human text goes to stderr')
     .option('--verbose', 'show stack traces of internal errors')
+    .option('--quiet', 'no progress bars on stderr (warnings and errors still print)')
     .helpOption('-h, --help', 'show usage with an example')
     .exitOverride()
     .configureOutput({
@@ -89,7 +91,7 @@ function commandPath(command: Command): string {
  * undefined when the arguments are not a help request.
  */
 function helpRequest(program: Command, argv: readonly string[]): Command | string | undefined {
-  const words = argv.filter((a) => a !== '--json' && a !== '--verbose');
+  const words = argv.filter((a) => a !== '--json' && a !== '--verbose' && a !== '--quiet');
   let cmd: Command = program;
   let i = 0;
   const sub = (c: Command, name: string): Command | undefined =>

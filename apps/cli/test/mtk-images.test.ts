@@ -55,12 +55,18 @@ describe.skipIf(!hasTool('mke2fs') || !hasTool('debugfs'))('nv mtk nvdata (needs
   it('ls --json lists the tree; verify passes; extract writes the files', async () => {
     const ls = await runNv(['mtk', 'nvdata', 'ls', 'nvdata.img', '--json'], { cwd: dir });
     expect(ls.code).toBe(0);
-    const entries = (json(ls.stdout) as { entries: { path: string; type: string }[] }).entries;
+    const entries = (json(ls.stdout) as { entries: { path: string; type: string; label: string | null }[] }).entries;
     expect(entries.filter((e) => e.type === 'file').map((e) => e.path)).toEqual([
       'md/NVRAM/NVD_DATA/AB12A001',
       'md/NVRAM/NVD_DATA/AB12B001',
       'md/README',
     ]);
+    // SELinux labels (set by debugfs ea_set above, read by our own xattr reader).
+    const labels = Object.fromEntries(entries.map((e) => [e.path, e.label]));
+    expect(labels['md/NVRAM/NVD_DATA/AB12A001']).toBe('u:object_r:nvdata_file:s0');
+    expect(labels['md/README']).toBeNull();
+    const human = await runNv(['mtk', 'nvdata', 'ls', 'nvdata.img'], { cwd: dir });
+    expect(human.stdout).toMatch(/u:object_r:nvdata_file:s0\s+md\/NVRAM\/NVD_DATA\/AB12A001/);
     const v = await runNv(['mtk', 'nvdata', 'verify', 'nvdata.img', '--json'], { cwd: dir });
     expect(v.code).toBe(0);
     expect((json(v.stdout) as { ok: boolean; files: { path: string }[] }).files.map((f) => f.path)).toEqual([
@@ -84,7 +90,12 @@ describe.skipIf(!hasTool('mke2fs') || !hasTool('debugfs'))('nv mtk nvdata (needs
     expect(inPlace.code).toBe(2);
     const r = await runNv(['mtk', 'nvdata', 'put', 'nvdata.img', 'AB12A001', '-o', 'new.img', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(json(r.stdout)).toMatchObject({ action: 'replaced', target: 'md/NVRAM/NVD_DATA/AB12A001' });
+    expect(json(r.stdout)).toMatchObject({
+      action: 'replaced',
+      target: 'md/NVRAM/NVD_DATA/AB12A001',
+      before: { label: 'u:object_r:nvdata_file:s0' },
+      after: { label: 'u:object_r:nvdata_file:s0' },
+    });
     expect(dbg(join(dir, 'new.img'), 'ea_get /md/NVRAM/NVD_DATA/AB12A001 security.selinux')).toContain('nvdata_file');
     expect(new Uint8Array(Buffer.from(dbg(join(dir, 'new.img'), 'cat /md/NVRAM/NVD_DATA/AB12A001'), 'latin1'))).toEqual(
       bad,

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sampleLtable, serializeLtableJson, type Ltable } from '@nv/mtk-nvram-ltable';
+import { sampleLtable } from '@nv/mtk-nvram-ltable/sample';
+import { serializeLtableJson, type Ltable } from '@nv/mtk-nvram-ltable';
 import { runNv } from './_spawn.ts';
 
 const FIX = fileURLToPath(new URL('../../../packages/mtk-nvram-ltable/test/fixtures/', import.meta.url));

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sampleLtable, serializeLtableJson } from '@nv/mtk-nvram-ltable';
+import { sampleLtable } from '@nv/mtk-nvram-ltable/sample';
+import { serializeLtableJson } from '@nv/mtk-nvram-ltable';
 import { runNv } from './_spawn.ts';
 
 const SCATTER = fileURLToPath(

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sampleLtable, sampleLtableUpgrade, serializeLtableJson } from '@nv/mtk-nvram-ltable';
+import { serializeLtableJson } from '@nv/mtk-nvram-ltable';
+import { sampleLtable, sampleLtableUpgrade } from '@nv/mtk-nvram-ltable/sample';
 import { runNv } from './_spawn.ts';
 
 const SCATTER = fileURLToPath(

@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm, writeFile, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleLtable, sampleLtableUpgrade, serializeLtableJson } from '@nv/mtk-nvram-ltable';
+import { sampleLtable, sampleLtableUpgrade } from '@nv/mtk-nvram-ltable/sample';
+import { serializeLtableJson } from '@nv/mtk-nvram-ltable';
 import { runNv } from './_spawn.ts';
 
 let dir = '';

@@ -1,6 +1,7 @@
 import { bench, describe } from 'vitest';
 import { createHash } from 'node:crypto';
-import { createLtableEntry, planUpgrade, type Ltable, type LtableEntry } from '@nv/mtk-nvram-ltable';
+import { createLtableEntry } from '@nv/mtk-nvram-ltable/sample';
+import { planUpgrade, type Ltable, type LtableEntry } from '@nv/mtk-nvram-ltable';
 import { createMtkDevice, upgradeMtkDevice, mtkDeviceToFiles, cloneMtkDevice } from '../src/mtk.ts';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { NvError } from '@nv/core';
-import { defaultRecords } from '@nv/mtk-lid-file';
+import { defaultRecords } from '@nv/mtk-lid-file/modem';
 import type { LtableEntry } from '@nv/mtk-nvram-ltable';
 
 /**

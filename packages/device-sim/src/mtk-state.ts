@@ -9,18 +9,8 @@
  * @module
  */
 import { NvError, decodeUtf8, encodeUtf8, hexToBytes } from '@nv/core';
-import {
-  LDI_HEADER_SIZE,
-  aesEcbDecrypt,
-  aesEcbEncrypt,
-  decodeLidFile,
-  encodeLidFile,
-  lidKeyFromBytes,
-  sectionSizeA,
-  sectionSizeB,
-  type LidEntry,
-  type LidGeneration,
-} from '@nv/mtk-lid-file';
+import { decodeLidFile, encodeLidFile, lidKeyFromBytes, type LidEntry, type LidGeneration } from '@nv/mtk-lid-file';
+import { damageLidFile } from '@nv/mtk-lid-file/modem';
 import { ltableFromJson, ltableToJson } from '@nv/mtk-nvram-ltable';
 import {
   MTK_PARTITIONS,
@@ -108,25 +98,13 @@ export function mtkStoredLidBytes(device: Pick<MtkDevice, 'table'> & { key?: str
 function lidBytes(gen: LidGeneration, f: MtkStoredLid, keyHex: string): Uint8Array {
   const entry = lidEntry(f);
   const records = Array.from({ length: f.records }, (_, i) => f.data.slice(i * f.recordSize, (i + 1) * f.recordSize));
-  const out = encodeLidFile(records, entry, codec(gen, keyHex));
-  const base = gen === 'B' ? LDI_HEADER_SIZE : 0;
-  const section =
-    gen === 'B'
-      ? sectionSizeB(f.recordSize, entry.attributes, false)
-      : sectionSizeA(f.recordSize, entry.attributes, false);
-  const key = hexToBytes(keyHex);
-  for (const i of f.bad) {
-    // Flip the first stored checksum byte. Gen B ciphers the whole section (checksum included): decrypt, flip, re-encrypt
-    // so that the padding stays valid and only chk8 fails (docs/formats/lid-files.md#gen-b-cipher).
-    const off = base + (i - 1) * section;
-    if (gen === 'B' && f.ciphered) {
-      const plain = aesEcbDecrypt(key, out.subarray(off, off + section));
-      plain[f.recordSize] = (plain[f.recordSize] as number) ^ 0x01;
-      out.set(aesEcbEncrypt(key, plain), off);
-    } else out[off + f.recordSize] = (out[off + f.recordSize] as number) ^ 0x01;
-  }
-  if (gen === 'B' && !f.headerOk) out[30] = (out[30] as number) ^ 0xff;
-  return out;
+  const opts = codec(gen, keyHex);
+  // Bad records: the first stored checksum byte flipped (through the gen-B cipher when ciphered); a bad gen-B header.
+  return damageLidFile(encodeLidFile(records, entry, opts), entry, {
+    ...opts,
+    records: f.bad,
+    header: gen === 'B' && !f.headerOk,
+  });
 }
 
 /**

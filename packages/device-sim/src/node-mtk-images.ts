@@ -6,7 +6,8 @@
  * @module
  */
 import { NvError } from '@nv/core';
-import { buildBinRegion, readBinRegionFiles } from '@nv/mtk-lid-file';
+import { buildBinRegion } from '@nv/mtk-lid-file';
+import { readBinRegionFiles } from '@nv/mtk-lid-file/modem';
 import { buildExt4Image, readExt4Files } from '@nv/mtk-lid-file/node';
 import type { MtkStateFile } from './mtk-state.ts';
 

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { NvError } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic } from '@nv/core/node';
 import type { MtkDevice } from './mtk-device.ts';
-import { LID_MAX_FILE_BYTES } from '@nv/mtk-lid-file';
+import { LID_LIMITS } from '@nv/mtk-lid-file';
 import {
   MTK_SIM_IMAGE_BYTES,
   MTK_SIM_IMAGE_FILES,
@@ -140,7 +140,7 @@ export async function loadMtkDevice(dir: string): Promise<MtkDevice> {
       if (listed.has(rel) || listed.size > MTK_STATE_MAX_FILES) continue; // the pure reader reports the count limit
       try {
         // Size-checked: a listed path may name a huge file; no stored LID file is over LID_MAX_FILE_BYTES.
-        listed.set(rel, await readFileLimited(join(dir, ...rel.split('/')), LID_MAX_FILE_BYTES));
+        listed.set(rel, await readFileLimited(join(dir, ...rel.split('/')), LID_LIMITS.fileBytes));
       } catch (error) {
         if (!(NvError.isInstance(error) && error.code === 'NV_NOT_FOUND')) throw toNvIoError(error, join(dir, rel));
       }

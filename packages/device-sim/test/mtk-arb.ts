@@ -1,13 +1,8 @@
 // fast-check arbitraries for the MediaTek simulator tests: an old table (one entry per drawn class) and a new
 // table made from it by per-entry changes (VERNO bump, size, default, attributes, prefix, removal) plus added LIDs.
 import fc from 'fast-check';
-import {
-  createLtableEntry,
-  type Ltable,
-  type LtableEntry,
-  type LtableEntryInit,
-  type LtableTag,
-} from '@nv/mtk-nvram-ltable';
+import { createLtableEntry, type LtableEntryInit } from '@nv/mtk-nvram-ltable/sample';
+import type { Ltable, LtableEntry, LtableTag } from '@nv/mtk-nvram-ltable';
 
 type Gen = 'moly-a' | 'moly-b';
 export type Kind = 'user' | 'cust' | 'l1' | 'cal' | 'barcode' | 'rfdrv' | 'imp' | 'l4' | 'rf';

@@ -3,7 +3,8 @@
  * such, and the planner comparison judges only the LIDs the device processed.
  */
 import { describe, it, expect } from 'vitest';
-import { planUpgrade, sampleLtable, sampleLtableUpgrade, type Ltable } from '@nv/mtk-nvram-ltable';
+import { planUpgrade, type Ltable } from '@nv/mtk-nvram-ltable';
+import { sampleLtable, sampleLtableUpgrade } from '@nv/mtk-nvram-ltable/sample';
 import { bootMtkDevice, compareMtkPlan, createMtkDevice, upgradeMtkDevice, type MtkUpgradeReport } from '../src/mtk.ts';
 import { corruptMtkLid } from '../src/mtk-device.ts';
 

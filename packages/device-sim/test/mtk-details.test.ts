@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { bytesToHex, decodeUtf8, hexToBytes } from '@nv/core';
 import { decodeLidFile, lidKeyFromBytes } from '@nv/mtk-lid-file';
-import { createLtableEntry, planUpgrade, sampleLtable, type Ltable } from '@nv/mtk-nvram-ltable';
+import { createLtableEntry, sampleLtable } from '@nv/mtk-nvram-ltable/sample';
+import { planUpgrade, type Ltable } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 import { MTK_SIM_DEFAULT_KEY, peekMtkLid } from '../src/mtk-device.ts';
 import {

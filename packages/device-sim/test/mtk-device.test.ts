@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError, bytesToHex } from '@nv/core';
-import { sampleLtable, type Ltable } from '@nv/mtk-nvram-ltable';
+import { sampleLtable } from '@nv/mtk-nvram-ltable/sample';
+import type { Ltable } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   createMtkDevice,

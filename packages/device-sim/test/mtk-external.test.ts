@@ -3,8 +3,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError, bytesToHex, hexToBytes } from '@nv/core';
-import { createLtableEntry, type Ltable } from '@nv/mtk-nvram-ltable';
-import { decodeLidFile, externalRead, lidKeyFromBytes } from '@nv/mtk-lid-file';
+import { createLtableEntry } from '@nv/mtk-nvram-ltable/sample';
+import type { Ltable } from '@nv/mtk-nvram-ltable';
+import { decodeLidFile, lidKeyFromBytes } from '@nv/mtk-lid-file';
+import { externalRead } from '@nv/mtk-lid-file/modem';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import { createMtkDevice, readMtkRecord, MTK_SIM_KEY } from '../src/mtk.ts';
 import { corruptMtkLid, mtkLidLocations } from '../src/mtk-device.ts';

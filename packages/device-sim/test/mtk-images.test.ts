@@ -3,7 +3,7 @@ import { mkdtemp, rm, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { sampleLtable, sampleLtableUpgrade } from '@nv/mtk-nvram-ltable';
+import { sampleLtable, sampleLtableUpgrade } from '@nv/mtk-nvram-ltable/sample';
 import { inspectBinRegion } from '@nv/mtk-lid-file';
 import { buildExt4Image, listExt4Image, putExt4File } from '@nv/mtk-lid-file/node';
 import { hasTool, nvErrorCodeAsync } from '../../../scripts/test-tools.ts';

@@ -4,14 +4,11 @@ import fc from 'fast-check';
 import { bytesToHex } from '@nv/core';
 import {
   createLtableEntry,
-  planUpgrade,
   sampleLtable,
   sampleLtableUpgrade,
-  type Ltable,
-  type LtableEntry,
   type LtableEntryInit,
-  type LtableUpgradeMode,
-} from '@nv/mtk-nvram-ltable';
+} from '@nv/mtk-nvram-ltable/sample';
+import { planUpgrade, type Ltable, type LtableEntry, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   createMtkDevice,

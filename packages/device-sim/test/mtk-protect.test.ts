@@ -6,7 +6,8 @@
 import { describe, it, expect } from 'vitest';
 import { NvError } from '@nv/core';
 import { LID_ERROR_CODES } from '@nv/mtk-lid-file';
-import { createLtableEntry, importLtableC, sampleLtable, type Ltable } from '@nv/mtk-nvram-ltable';
+import { createLtableEntry, sampleLtable } from '@nv/mtk-nvram-ltable/sample';
+import { importLtableC, type Ltable } from '@nv/mtk-nvram-ltable';
 import { createMtkDevice, readMtkRecord, resetMtkRecords, writeMtkRecord } from '../src/mtk.ts';
 import { peekMtkLid } from '../src/mtk-device.ts';
 

@@ -2,7 +2,8 @@
 // "Protection" = the planner's verdict before shipping (the change is blocked), plus the release that follows it.
 import { describe, it, expect } from 'vitest';
 import { bytesToHex } from '@nv/core';
-import { planUpgrade, sampleLtable, type Ltable, type LtableEntry, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
+import { planUpgrade, type Ltable, type LtableEntry, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
+import { sampleLtable } from '@nv/mtk-nvram-ltable/sample';
 import { createMtkDevice, upgradeMtkDevice, bootMtkDevice, readMtkRecord, type MtkDevice } from '../src/mtk.ts';
 import { peekMtkLid, corruptMtkLid } from '../src/mtk-device.ts';
 import { mtkDefaultRecords } from '../src/mtk-default.ts';

@@ -4,7 +4,7 @@ import { mkdtemp, rm, readFile, writeFile, readdir, truncate } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError, encodeUtf8 } from '@nv/core';
-import { sampleLtable } from '@nv/mtk-nvram-ltable';
+import { sampleLtable } from '@nv/mtk-nvram-ltable/sample';
 import { execFileSync } from 'node:child_process';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 import {

@@ -1,7 +1,8 @@
 import { bench, describe } from 'vitest';
 import { createCipheriv, createHash } from 'node:crypto';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
-import { decodeLidFile, encodeLidFile, type LidEntry } from '../src/index.ts';
+import { decodeLidFile, encodeLidFile, type LidEntry } from '../src/lid-file.ts';
+import { NODE_LID_CRYPTO } from '../src/node-crypto.ts';
 
 // A realistic gen-B nvdata folder: a few thousand LIDs, record sizes from 4 B to 16 KiB (calibration tables), ≈ 8 MiB of
 // records, every 8th LID confidential (AES-128-ECB).
@@ -43,11 +44,20 @@ function verify(): void {
   lids.forEach((l, i) => decodeLidFile(files[i]!, l.entry, { generation: 'B', key: { aesKey: AES_KEY } }));
 }
 
+// The `./node` path: the same decode with node:crypto MD5/AES (`NODE_LID_CRYPTO`, what the CLI uses).
+function verifyNode(): void {
+  lids.forEach((l, i) =>
+    decodeLidFile(files[i]!, l.entry, { generation: 'B', key: { aesKey: AES_KEY }, crypto: NODE_LID_CRYPTO }),
+  );
+}
+
 describe(`gen-B encode of an nvdata folder (${sizeLabel})`, () => {
   bench('encodeLidFile (ours, pure TS MD5 + AES)', ours);
   bench('node:crypto MD5 + AES-ECB of the same records (reference)', reference);
-  bench('decodeLidFile + verify (ours)', verify);
+  bench('decodeLidFile + verify (ours, pure @noble)', verify);
+  bench('decodeLidFile + verify (ours, ./node NODE_LID_CRYPTO)', verifyNode);
 });
 
 await printRatio('gen-B encode', sizeLabel, ours, reference);
 await printRatio('gen-B decode+verify', sizeLabel, verify, reference);
+await printRatio('gen-B decode+verify, ./node crypto', sizeLabel, verifyNode, reference);

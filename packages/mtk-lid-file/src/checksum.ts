@@ -48,16 +48,47 @@ export function cs2Accepts(record: Uint8Array, stored: number): boolean {
  * Gen-B 8-byte record checksum (docs/formats/lid-files.md#chk8): `EF CD 00…` for an all-zero record, else MD5 folded (`m[i] ^ m[i+8]`).
  * @example bytesToHex(chk8(new Uint8Array(10).fill(0xff))) // '21364f4123fc17c1'
  */
-export function chk8(record: Uint8Array): Uint8Array<ArrayBuffer> {
+export function chk8(record: Uint8Array, digest: (data: Uint8Array) => Uint8Array = md5): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(8);
-  if (record.every((b) => b === 0)) {
+  let zero = true;
+  for (let i = 0; i < record.length; i++)
+    if (record[i] !== 0) {
+      zero = false;
+      break;
+    }
+  if (zero) {
     out[0] = 0xef;
     out[1] = 0xcd;
     return out;
   }
-  const m = md5(record);
+  const m = digest(record);
   for (let i = 0; i < 8; i++) out[i] = m[i]! ^ m[i + 8]!;
   return out;
+}
+
+/**
+ * Whether `stored` (8 bytes) is the {@link chk8} of `record`, without allocating (the decoder's hot path).
+ * @example chk8Matches(record, chk8(record)) // true
+ */
+export function chk8Matches(
+  record: Uint8Array,
+  stored: Uint8Array,
+  digest: (data: Uint8Array) => Uint8Array = md5,
+): boolean {
+  let zero = true;
+  for (let i = 0; i < record.length; i++)
+    if (record[i] !== 0) {
+      zero = false;
+      break;
+    }
+  if (zero) {
+    if (stored[0] !== 0xef || stored[1] !== 0xcd) return false;
+    for (let i = 2; i < 8; i++) if (stored[i] !== 0) return false;
+    return true;
+  }
+  const m = digest(record);
+  for (let i = 0; i < 8; i++) if (stored[i] !== (m[i]! ^ m[i + 8]!)) return false;
+  return true;
 }
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 import { NvError, bytesToHex, bytesEqual, checkLimit } from '@nv/core';
-import { cs2, cs2Accepts, chk8, ldiHeaderChecksum } from './checksum.ts';
+import { cs2, cs2Accepts, chk8, chk8Matches, ldiHeaderChecksum } from './checksum.ts';
 import { aesEcbDecrypt, aesEcbEncrypt, aesExpandKey, rc4KeySchedule, rc4Xor, type AesKey } from './crypto.ts';
 import { lidFileNamesOf } from './names.ts';
 
@@ -112,6 +112,20 @@ export interface LidCodecOptions extends LidLayoutHint {
   readonly allowEncrypted?: boolean;
   /** File name for errors. */
   readonly path?: string;
+  /**
+   * MD5 and AES-128-ECB to use instead of the pure ones (`@noble/hashes`, `@noble/ciphers`): `NODE_LID_CRYPTO` of
+   * `@nv/mtk-lid-file/node` uses node:crypto (same bytes, faster; README, Benchmark).
+   */
+  readonly crypto?: LidCrypto;
+}
+
+/** The primitives of the gen-B codec, replaceable by faster native ones ({@link LidCodecOptions.crypto}). */
+export interface LidCrypto {
+  /** MD5 digest (16 bytes). */
+  md5(data: Uint8Array): Uint8Array;
+  /** AES-128-ECB without padding, `data.length` a multiple of 16. */
+  aesEcbDecrypt(key: Uint8Array, data: Uint8Array): Uint8Array;
+  aesEcbEncrypt(key: Uint8Array, data: Uint8Array): Uint8Array;
 }
 
 const has = (e: LidEntry, a: string): boolean => e.attributes.includes(a);
@@ -548,6 +562,14 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
     generation === 'A' ? sectionSizeA(e.size, e.attributes, bind) : sectionSizeB(e.size, e.attributes, bind);
   const records: LidRecord[] = [];
   const badRecords: number[] = [];
+  const native = options.crypto;
+  const digest = native ? (d: Uint8Array) => native.md5(d) : undefined;
+  // ECB ciphers each 16-byte block alone: the whole record area is deciphered in one call (one key schedule per file).
+  let plainArea: Uint8Array | undefined;
+  if (generation === 'B' && cipher?.aes) {
+    const area = bytes.subarray(base, base + e.records * section);
+    plainArea = native ? native.aesEcbDecrypt(cipher.aes.key, area) : aesEcbDecrypt(cipher.aes, area);
+  }
   // docs/formats/lid-files.md#gen-b-cipher: non-zero pad after decryption means a wrong key when every padded section shows it; a single corrupt
   // section garbles only its own pad, so that record just fails (decode never stops at the first bad record).
   let badPads = 0;
@@ -565,8 +587,8 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
       rec = cipher?.rc4 ? cipher.rc4(cipherText) : cipherText.slice();
     } else {
       let padOk = true;
-      if (cipher?.aes) {
-        sec = aesEcbDecrypt(cipher.aes, sec);
+      if (plainArea) {
+        sec = plainArea.subarray(off - base, off - base + section);
         for (let p = e.size + 8; p < section; p++) {
           if (sec[p] !== 0) {
             padOk = false;
@@ -578,7 +600,7 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
       }
       rec = sec.slice(0, e.size);
       stored = sec.subarray(e.size, e.size + 8);
-      ok = padOk && (confidential && !cipher ? false : bytesEqual(stored, chk8(rec)));
+      ok = padOk && (confidential && !cipher ? false : chk8Matches(rec, stored, digest));
     }
     records.push({ index: i + 1, bytes: rec, checksumOk: ok, checksum: bytesToHex(stored), offset: off });
     if (!ok) badRecords.push(i + 1);
@@ -680,6 +702,8 @@ export function encodeLidFile(
     generation === 'A'
       ? sectionSizeA(entry.size, entry.attributes, bind)
       : sectionSizeB(entry.size, entry.attributes, bind);
+  const native = options.crypto;
+  const digest = native ? (d: Uint8Array) => native.md5(d) : undefined;
   records.forEach((r, i) => {
     const off = base + i * section;
     if (generation === 'A') {
@@ -689,12 +713,15 @@ export function encodeLidFile(
       out[off + entry.size] = c & 0xff;
       out[off + entry.size + 1] = c >>> 8;
     } else {
-      const sec = new Uint8Array(section);
-      sec.set(r);
-      sec.set(chk8(r), entry.size);
-      out.set(cipher?.aes ? aesEcbEncrypt(cipher.aes, sec) : sec, off);
+      // Record, chk8, zero pad (`out` is zero-filled); a ciphered area is enciphered in one call below.
+      out.set(r, off);
+      out.set(digest ? chk8(r, digest) : chk8(r), off + entry.size);
     }
   });
+  if (generation === 'B' && cipher?.aes && records.length > 0) {
+    const area = out.subarray(base, base + records.length * section);
+    area.set(native ? native.aesEcbEncrypt(cipher.aes.key, area) : aesEcbEncrypt(cipher.aes, area));
+  }
   return out;
 }
 

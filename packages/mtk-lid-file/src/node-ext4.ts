@@ -8,6 +8,7 @@
 import { NvError, SILENT_PROGRESS, type ProgressReporter } from '@nv/core';
 import { readFileLimited } from '@nv/core/node';
 import type { Ext2fsDisk, Ext2fsPromises, Ext2fsStats } from 'ext2fs';
+import { ext4SelinuxLabel } from './ext4-xattr.ts';
 
 /** Largest partition image read into memory (nvdata is 32–64 MiB on current phones). */
 export const EXT4_IMAGE_MAX_BYTES: number = 1024 * 1024 * 1024;
@@ -25,6 +26,8 @@ export interface Ext4ImageEntry {
   uid: number;
   gid: number;
   inode: number;
+  /** SELinux label (`security.selinux`, e.g. `u:object_r:nvdata_file:s0`); null when the inode has none. */
+  label: string | null;
 }
 
 const SUPERBLOCK = 1024;
@@ -155,11 +158,12 @@ async function walk(fs: Ext2fsPromises, dir: string, out: Ext4ImageEntry[], path
     if (out.length >= EXT4_IMAGE_MAX_ENTRIES)
       throw new NvError('NV_LIMIT', `more than ${EXT4_IMAGE_MAX_ENTRIES} entries in the image`, { path });
     if (!st) {
-      out.push({ path: rel, type: 'symlink', size: 0, mode: 0o777, uid: 0, gid: 0, inode: 0 });
+      out.push({ path: rel, type: 'symlink', size: 0, mode: 0o777, uid: 0, gid: 0, inode: 0, label: null });
       continue;
     }
     const type = typeOf(st);
-    out.push({ path: rel, type, size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, inode: st.ino });
+    const e = { path: rel, type, size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, inode: st.ino };
+    out.push({ ...e, label: null });
     if (type === 'dir' && name !== 'lost+found') await walk(fs, rel, out, path);
   }
 }
@@ -171,11 +175,14 @@ async function walk(fs: Ext2fsPromises, dir: string, out: Ext4ImageEntry[], path
  */
 export async function listExt4Image(bytes: Uint8Array, options: { path?: string } = {}): Promise<Ext4ImageEntry[]> {
   const copy = Uint8Array.from(bytes);
-  return withImage(copy, options.path, async (fs) => {
+  const out = await withImage(copy, options.path, async (fs) => {
     const out: Ext4ImageEntry[] = [];
     await walk(fs, '', out, options.path);
     return out;
   });
+  // Labels from the caller's bytes by our own reader (ext2fs has no xattr API): ext4-xattr.ts.
+  for (const e of out) if (e.inode !== 0) e.label = ext4SelinuxLabel(bytes, e.inode) ?? null;
+  return out;
 }
 
 /**
@@ -215,19 +222,37 @@ export interface Ext4PutOptions {
   readonly create?: boolean;
 }
 
+/** Owner, mode, inode and SELinux label of the target before and after {@link putExt4File}. */
+export interface Ext4PutStat {
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  inode: number;
+  /** `security.selinux`, null when none. */
+  label: string | null;
+}
+
 /** Result of {@link putExt4File}. */
 export interface Ext4PutResult {
   /** The new image (same size as the input). */
   image: Uint8Array<ArrayBuffer>;
   /** `replaced` kept the inode (owner, mode, xattrs such as security.selinux); `created` is a new inode. */
   action: 'replaced' | 'created';
-  before?: { size: number; mode: number; uid: number; gid: number; inode: number };
-  after: { size: number; mode: number; uid: number; gid: number; inode: number };
+  before?: Ext4PutStat;
+  after: Ext4PutStat;
   /** Non-fatal findings (`NV_LID_IMAGE_NO_LABEL` for a created file). */
   warnings: { code: string; message: string }[];
 }
 
-const pick = (st: Ext2fsStats) => ({ size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, inode: st.ino });
+const pick = (st: Ext2fsStats): Ext4PutStat => ({
+  size: st.size,
+  mode: st.mode & 0o7777,
+  uid: st.uid,
+  gid: st.gid,
+  inode: st.ino,
+  label: null,
+});
 
 /**
  * Writes `body` to `target` (a path inside the image) in a copy of the image. An existing file is rewritten in place
@@ -250,7 +275,7 @@ export async function putExt4File(
     });
   const abs = `/${rel.join('/')}`;
   const dir = `/${rel.slice(0, -1).join('/')}`;
-  return withImage(image, options.path, async (fs) => {
+  const result = await withImage(image, options.path, async (fs) => {
     let before: Ext2fsStats | undefined;
     try {
       before = await fs.lstat(abs);
@@ -310,6 +335,20 @@ export async function putExt4File(
     if (before) result.before = pick(before);
     return result;
   });
+  // The rewrite keeps the inode, so its xattrs stay; checked with our reader, never assumed (README, Decisions).
+  result.after.label = ext4SelinuxLabel(image, result.after.inode) ?? null;
+  if (result.before) {
+    result.before.label = ext4SelinuxLabel(bytes, result.before.inode) ?? null;
+    const b = result.before;
+    const a = result.after;
+    if (b.label !== a.label || b.uid !== a.uid || b.gid !== a.gid || b.mode !== a.mode || b.inode !== a.inode)
+      throw new NvError(
+        'NV_LID_IMAGE_BAD',
+        `${target}: owner, mode or SELinux label changed in the rewrite (${JSON.stringify(b)} → ${JSON.stringify(a)}); no image written`,
+        { path: options.path },
+      );
+  }
+  return result;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 import { LID_MAX_FILE_BYTES } from './lid-file.ts';
 import { isLidFileName } from './names.ts';
 import { verifyLidFiles, type LidVerifyOptions, type LidVerifyResult } from './verify.ts';
+import { NODE_LID_CRYPTO } from './node-crypto.ts';
 
 const MAX_FILES = 100_000;
 
@@ -99,7 +100,7 @@ export async function verifyLidPath(path: string, options: LidVerifyOptions = {}
   } else paths.push(path);
   const files: { path: string; bytes: Uint8Array }[] = [];
   for (const p of paths) files.push({ path: p, bytes: await readFileLimited(p, LID_MAX_FILE_BYTES) });
-  return verifyLidFiles(files, options);
+  return verifyLidFiles(files, { crypto: NODE_LID_CRYPTO, ...options });
 }
 
 /**
@@ -210,9 +211,8 @@ export async function extractBinRegion(
   }
 }
 
+export { NODE_LID_CRYPTO };
 export {
-  EXT4_IMAGE_MAX_BYTES,
-  EXT4_IMAGE_MAX_ENTRIES,
   checkExt4Magic,
   listExt4Image,
   putExt4File,
@@ -221,5 +221,6 @@ export {
   type Ext4ImageEntry,
   type Ext4PutOptions,
   type Ext4PutResult,
+  type Ext4PutStat,
 } from './node-ext4.ts';
 export { EXT4_BUILD_DEFAULTS, buildExt4Image, type Ext4BuildEntry, type Ext4BuildOptions } from './node-ext4-build.ts';

@@ -12,6 +12,7 @@ import {
   type LidLayout,
 } from './lid-file.ts';
 import { lidKeyFromBytes } from './keys.ts';
+import type { LidCrypto } from './lid-file.ts';
 import { isLidFileName, parseLidFileName } from './names.ts';
 
 /** One file verdict (the `cli.md` shape plus details). */
@@ -48,6 +49,8 @@ export interface LidVerifyOptions {
   readonly key?: Uint8Array;
   readonly generation?: LidGeneration;
   readonly bindToChip?: boolean;
+  /** Native MD5/AES (`NODE_LID_CRYPTO` of `./node`); default the pure ones. */
+  readonly crypto?: LidCrypto;
 }
 
 /**
@@ -99,6 +102,7 @@ export function verifyLidFiles(
         allowEncrypted: true,
         ...(options.key ? { key: lidKeyFromBytes(options.key, gen) } : {}),
         ...(options.bindToChip === undefined ? {} : { bindToChip: options.bindToChip }),
+        ...(options.crypto ? { crypto: options.crypto } : {}),
       });
       v.generation = gen;
       v.records = d.records.length;

@@ -6,12 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { NvError, bytesToHex, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
+import { apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer } from '../src/ap.ts';
 import {
-  apCheckNo,
-  encodeApFile,
-  checkApFile,
-  parseFileVer,
-  encodeFileVer,
   binRegionChecksum,
   inspectBinRegion,
   extractBinRegionFile,
@@ -19,7 +15,7 @@ import {
   unpackBinRegion,
   buildBinRegion,
   createBinRegionChecksum,
-} from '../src/index.ts';
+} from '../src/bin-region.ts';
 
 describe('AP files (§10)', () => {
   it('trailer known answers', () => {

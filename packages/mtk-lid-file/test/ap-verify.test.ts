@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import { verifyApFiles } from '../src/index.ts';
+import { verifyApFiles } from '../src/ap-verify.ts';
 
 // Bytes written from the spec (docs/formats/lid-files.md#ap-files, docs/formats/lid-files.md#test-vectors vectors), not by encodeApFile: CheckNo(01 02 03 04) = 0x02.
 const WIFI = Uint8Array.of(1, 2, 3, 4, 0xaa, 0x02);

@@ -4,21 +4,10 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { bytesToHex, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
-import {
-  md5,
-  aesEcbEncrypt,
-  aesEcbDecrypt,
-  aesCbcEncrypt,
-  rc4KeySchedule,
-  rc4Xor,
-  deriveLidKey,
-  lidKeyFromBytes,
-  LID_DEFAULT_KEY_SEED,
-  encodeLidFile,
-  decodeLidFile,
-  cs2,
-  type LidEntry,
-} from '../src/index.ts';
+import { md5, aesEcbEncrypt, aesEcbDecrypt, aesCbcEncrypt, rc4KeySchedule, rc4Xor } from '../src/crypto.ts';
+import { deriveLidKey, lidKeyFromBytes, LID_DEFAULT_KEY_SEED } from '../src/keys.ts';
+import { encodeLidFile, decodeLidFile, type LidEntry } from '../src/lid-file.ts';
+import { cs2 } from '../src/checksum.ts';
 
 // docs/formats/lid-files.md#key-derivation default key-B state (test-only known answer; the package ships no key).
 const KEY_B_STATE = hexToBytes(

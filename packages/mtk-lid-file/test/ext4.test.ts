@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { hexToBytes } from '@nv/core';
 import { FUZZ_RUNS, hasTool, nvErrorCode, nvErrorCodeAsync } from '../../../scripts/test-tools.ts';
-import { encodeLidFiles, verifyLidFiles, type LidEntry } from '../src/index.ts';
+import { encodeLidFiles, type LidEntry } from '../src/lid-file.ts';
+import { verifyLidFiles } from '../src/verify.ts';
 import { checkExt4Magic, listExt4Image, putExt4File, readExt4Files } from '../src/node.ts';
 
 const entry: LidEntry = {

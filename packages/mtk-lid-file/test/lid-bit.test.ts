@@ -8,13 +8,12 @@ import {
   decodeLidBitRecord,
   encodeLidBitRecord,
   applyLidBitEdits,
-  encodeLidFile,
-  cs2,
-  chk8,
   type LidBitLid,
   type LidBitShape,
   type LidBitJsonValue,
-} from '../src/index.ts';
+} from '../src/lid-bit.ts';
+import { encodeLidFile } from '../src/lid-file.ts';
+import { cs2, chk8 } from '../src/checksum.ts';
 import { nvErrorCode } from '../../../scripts/test-tools.ts';
 
 const fixture = (n: string): string => readFileSync(new URL(`./fixtures/${n}`, import.meta.url), 'utf8');

@@ -4,13 +4,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { NvError, bytesToHex, hexToBytes } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import { cs2, cs2Raw, cs2Accepts, chk8, chk8View, ldiHeaderChecksum } from '../src/checksum.ts';
 import {
-  cs2,
-  cs2Raw,
-  cs2Accepts,
-  chk8,
-  chk8View,
-  ldiHeaderChecksum,
   encodeLdiHeader,
   decodeLdiHeader,
   decodeLidFile,
@@ -20,7 +15,7 @@ import {
   reconcileCopies,
   lidFileSize,
   type LidEntry,
-} from '../src/index.ts';
+} from '../src/lid-file.ts';
 
 const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${name}`, import.meta.url)));
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError } from '@nv/core';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import { parseLidFileName, composeLidFileName, isLidFileName, lidFileNamesOf, lidFolder } from '../src/index.ts';
+import { parseLidFileName, composeLidFileName, isLidFileName, lidFileNamesOf, lidFolder } from '../src/names.ts';
 
 describe('file names (§2)', () => {
   it('parses and composes', () => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexToBytes } from '@nv/core';
 import { hasTool } from '../../../scripts/test-tools.ts';
-import { encodeLidFiles, externalWrite, type LidEntry } from '../src/index.ts';
+import { encodeLidFiles, type LidEntry } from '../src/lid-file.ts';
+import { externalWrite } from '../src/store.ts';
 import {
   readLidFolder,
   writeLidFolderChanges,

@@ -6,14 +6,8 @@ import { join } from 'node:path';
 import { bytesToHex, hexToBytes } from '@nv/core';
 import fc from 'fast-check';
 import { FUZZ_RUNS, hasTool, nvErrorCode } from '../../../scripts/test-tools.ts';
-import {
-  decodeLidFile,
-  detectLidGeneration,
-  encodeLidFile,
-  findLidLayouts,
-  verifyLidFiles,
-  type LidLayout,
-} from '../src/index.ts';
+import { decodeLidFile, detectLidGeneration, encodeLidFile, findLidLayouts, type LidLayout } from '../src/lid-file.ts';
+import { verifyLidFiles } from '../src/verify.ts';
 import { verifyLidPath } from '../src/node.ts';
 
 // A real-style NVRAM/ folder without its table, written by scripts/make-nvram-folder.py (python3 stdlib, straight

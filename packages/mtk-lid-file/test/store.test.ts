@@ -1,15 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import { bytesToHex, hexToBytes } from '@nv/core';
-import {
-  defaultRecords,
-  externalRead,
-  externalWrite,
-  externalReset,
-  decodeLidFile,
-  encodeLidFile,
-  type LidEntryWithDefault,
-} from '../src/index.ts';
+import { defaultRecords, type LidEntryWithDefault } from '../src/defaults.ts';
+import { externalRead, externalWrite, externalReset } from '../src/store.ts';
+import { decodeLidFile, encodeLidFile } from '../src/lid-file.ts';
 
 const AES = { aesKey: hexToBytes('3f06bd14d45fa985dd027410f0214d22') };
 const entry = (over: Partial<LidEntryWithDefault> = {}): LidEntryWithDefault => ({
@@ -155,8 +149,9 @@ describe('external read/write/reset (§8, §13)', () => {
 
 describe('ltable integration', () => {
   it('effective entry and generation from an @nv/mtk-nvram-ltable entry', async () => {
-    const { createLtableEntry } = await import('@nv/mtk-nvram-ltable');
-    const { effectiveLidEntry, lidGenerationOf, lidStoreNames } = await import('../src/index.ts');
+    const { createLtableEntry } = await import('@nv/mtk-nvram-ltable/sample');
+    const { effectiveLidEntry, lidGenerationOf } = await import('../src/entry.ts');
+    const { lidStoreNames } = await import('../src/store.ts');
     const e = createLtableEntry(
       {
         name: 'NVRAM_EF_X_LID',
@@ -180,7 +175,7 @@ describe('ltable integration', () => {
 
 describe('defaultLidFiles, RAW_DATA, MSP without chip binding', () => {
   it('default files of a MULTIPLE confidential LID decode to the defaults', async () => {
-    const { defaultLidFiles } = await import('../src/index.ts');
+    const { defaultLidFiles } = await import('../src/store.ts');
     const e = entry({
       attributes: ['MULTIPLE', 'CONFIDENTIAL', 'MULTI_DEFAULT'],
       attr: 0xd,

@@ -2,7 +2,12 @@
 // against JSON.parse of the same table as JSON (the cheapest way to load the same data).
 import { bench, describe } from 'vitest';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
-import { importLtableC, ltableToC, ltableToJson, planUpgrade, createLtableEntry, type Ltable } from '../src/index.ts';
+import { importLtableC } from '../src/c-import.ts';
+import { ltableToC } from '../src/c-export.ts';
+import { ltableToJson } from '../src/json.ts';
+import { planUpgrade } from '../src/plan.ts';
+import { createLtableEntry } from '../src/sample.ts';
+import type { Ltable } from '../src/model.ts';
 
 const N = 2000;
 const CATS = [['USER'], ['USER'], ['USER'], ['CALIBRAT'], ['IMPORTANT'], ['IMPORTANT_L4'], ['CUSTOM_SENSITIVE']];

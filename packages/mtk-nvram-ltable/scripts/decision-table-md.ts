@@ -1,6 +1,6 @@
 // Renders LTABLE_DECISION_TABLE as the Markdown table embedded in README.md (a test keeps them equal).
 // Run: pnpm exec tsx scripts/decision-table-md.ts
-import { LTABLE_DECISION_TABLE, type LtableRowOutcome } from '../src/index.ts';
+import { LTABLE_DECISION_TABLE, type LtableRowOutcome } from '../src/plan.ts';
 
 /** The Markdown table of the decision rows. */
 export function decisionTableMarkdown(): string {

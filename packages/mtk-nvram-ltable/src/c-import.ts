@@ -1,9 +1,13 @@
 /**
- * Import of LID tables from C source (docs/formats/lid-table.md#c-import): a small hand-written preprocessor, tokenizer and initializer-list
- * parser (pure: no wasm, no Node). See the README for why not tree-sitter.
+ * Import of LID tables from C source (docs/formats/lid-table.md#c-import): the LID-table reader (declarations, initializer
+ * lists, entries) on top of the general preprocessor (`c-preprocessor.ts`), lexer (`c-lexer.ts`) and expression
+ * evaluator (`c-expr.ts`). Pure: no wasm, no Node. See the README for why not tree-sitter.
  * @module
  */
 import { NvError, bytesToHex } from '@nv/core';
+import { CPreprocessor, expandMacros as expand, preprocessC } from './c-preprocessor.ts';
+import { cStringValue as unquote, stripCComments, tokenizeC, type CToken as Tok } from './c-lexer.ts';
+import { CUnresolved as Unresolved, evalCExpr, type CExprEnv } from './c-expr.ts';
 import {
   LTABLE_ENUMS,
   LTABLE_ENUM_SETS,
@@ -23,15 +27,9 @@ import {
   type LtableTag,
 } from './model.ts';
 import type { LtableFinding } from './lint.ts';
-import type { CoreErrorCode } from '@nv/core';
-import type { LtableErrorCode } from './errors.ts';
 
 /** Hard limit on one C source text (16 Mi characters). */
 export const LTABLE_MAX_C_CHARS: number = 16 * 1024 * 1024;
-const MAX_EXPANSION_DEPTH = 64;
-const MAX_EXPANDED_TOKENS = 100_000;
-const MAX_EXPR_DEPTH = 200;
-const MAX_COND_DEPTH = 256;
 
 /** One C source file. */
 export interface LtableCSource {
@@ -59,474 +57,6 @@ export interface LtableCImportResult {
   readonly table: Ltable;
   readonly warnings: LtableFinding[];
 }
-
-type TokKind = 'id' | 'num' | 'str' | 'chr' | 'p';
-interface Tok {
-  readonly k: TokKind;
-  readonly t: string;
-  readonly line: number;
-  readonly col: number;
-  readonly off: number;
-}
-interface Macro {
-  readonly params: readonly string[] | null;
-  readonly body: readonly Tok[];
-}
-
-class Ctx {
-  readonly macros = new Map<string, Macro>();
-  readonly warnings: LtableFinding[] = [];
-  readonly arrays = new Map<string, Uint8Array | null>();
-  readonly enums = new Map<string, number>();
-  file = '';
-  readonly options: LtableCImportOptions;
-  constructor(options: LtableCImportOptions) {
-    this.options = options;
-  }
-  err(code: LtableErrorCode | CoreErrorCode, message: string, at: { line: number; col: number; off: number }): NvError {
-    return new NvError(code, `${this.file}:${at.line}:${at.col}: ${message}`, {
-      offset: at.off,
-      path: this.file,
-      data: { line: at.line, column: at.col },
-    });
-  }
-  warn(
-    code: string,
-    message: string,
-    at: { line: number; col: number },
-    name?: string,
-    severity: 'warning' | 'error' = 'warning',
-  ): void {
-    this.warnings.push({
-      severity,
-      code,
-      message: `${this.file}:${at.line}:${at.col}: ${message}`,
-      file: this.file,
-      line: at.line,
-      column: at.col,
-      ...(name !== undefined ? { name } : {}),
-    });
-  }
-}
-
-// --- Lexing -------------------------------------------------------------------------------------------------
-
-/** Line and column (1-based) of a character offset. */
-function position(text: string, off: number): { line: number; col: number; off: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < off; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: off - lineStart + 1, off };
-}
-
-const blank = (s: string): string => s.replace(/[^\n]/g, ' ');
-
-/** Replaces comments by spaces (keeping newlines, so positions stay), normalizes curly quotes. */
-function stripComments(ctx: Ctx, src: string): string {
-  const out: string[] = [];
-  const special = /[/"'\u201c\u201d]/g;
-  let i = 0;
-  let smartWarned = false;
-  const n = src.length;
-  const smart = (at: number): void => {
-    if (!smartWarned) ctx.warn('NV_LTABLE_SMART_QUOTES', 'curly quotes normalized to "', position(src, at));
-    smartWarned = true;
-  };
-  while (i < n) {
-    special.lastIndex = i;
-    const m = special.exec(src);
-    if (!m) {
-      out.push(src.slice(i));
-      break;
-    }
-    const j = m.index;
-    out.push(src.slice(i, j));
-    const c = m[0];
-    i = j;
-    if (c === '\u201c' || c === '\u201d') {
-      smart(j);
-      out.push('"');
-      i++;
-      continue;
-    }
-    if (c === '/') {
-      if (src[j + 1] === '*') {
-        const end = src.indexOf('*/', j + 2);
-        if (end < 0) throw ctx.err('NV_LTABLE_SYNTAX', 'unterminated /* comment', position(src, j));
-        out.push(blank(src.slice(j, end + 2)));
-        i = end + 2;
-      } else if (src[j + 1] === '/') {
-        let end = src.indexOf('\n', j);
-        if (end < 0) end = n;
-        out.push(' '.repeat(end - j));
-        i = end;
-      } else {
-        out.push('/');
-        i++;
-      }
-      continue;
-    }
-    // String or character literal: copy to the closing quote (escapes honoured), curly quotes inside normalized.
-    let k = j + 1;
-    for (;;) {
-      if (k >= n || src[k] === '\n')
-        throw ctx.err(
-          'NV_LTABLE_SYNTAX',
-          `unterminated ${c === '"' ? 'string' : 'character'} literal`,
-          position(src, j),
-        );
-      const d = src[k] as string;
-      if (d === '\\' && k + 1 < n) {
-        k += 2;
-        continue;
-      }
-      if (d === '\u201c' || d === '\u201d') {
-        if (c === '"') break;
-        smart(k);
-      }
-      k++;
-      if (d === c) break;
-    }
-    let lit = src.slice(j, k);
-    if (/[\u201c\u201d]/.test(lit)) {
-      smart(j);
-      lit = lit.replace(/[\u201c\u201d]/g, '"');
-      if (!lit.endsWith(c) || lit.length < 2) {
-        lit += '"';
-        k++;
-      }
-    }
-    out.push(lit);
-    i = k;
-  }
-  return out.join('');
-}
-
-const PUNCT3 = ['<<=', '>>=', '...'];
-const PUNCT2 = new Set([
-  '<<',
-  '>>',
-  '<=',
-  '>=',
-  '==',
-  '!=',
-  '&&',
-  '||',
-  '##',
-  '->',
-  '++',
-  '--',
-  '+=',
-  '-=',
-  '*=',
-  '/=',
-  '|=',
-  '&=',
-  '^=',
-  '%=',
-]);
-const ID_RE = /[A-Za-z_][A-Za-z_0-9]*/y;
-const NUM_RE = /[0-9.][0-9A-Za-z_.]*/y;
-
-function tokenize(ctx: Ctx, text: string, line0: number, col0: number, off0: number): Tok[] {
-  const toks: Tok[] = [];
-  let i = 0;
-  let line = line0;
-  let lineStart = 1 - col0; // col = i - lineStart + 1
-  const n = text.length;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      i++;
-      line++;
-      lineStart = i;
-      continue;
-    }
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 92) {
-      i++;
-      continue;
-    }
-    const col = i - lineStart + 1;
-    let len: number;
-    let k: TokKind;
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) {
-      ID_RE.lastIndex = i;
-      ID_RE.test(text);
-      len = ID_RE.lastIndex - i;
-      k = 'id';
-    } else if ((c >= 48 && c <= 57) || (c === 46 && /[0-9]/.test(text[i + 1] ?? ''))) {
-      NUM_RE.lastIndex = i;
-      NUM_RE.test(text);
-      len = NUM_RE.lastIndex - i;
-      k = 'num';
-    } else if (c === 34 || c === 39) {
-      let j = i + 1;
-      while (j < n && text.charCodeAt(j) !== c) j += text.charCodeAt(j) === 92 ? 2 : 1;
-      if (j >= n) throw ctx.err('NV_LTABLE_SYNTAX', 'unterminated literal', { line, col, off: off0 + i });
-      len = j + 1 - i;
-      k = c === 34 ? 'str' : 'chr';
-    } else {
-      len = PUNCT3.includes(text.slice(i, i + 3)) ? 3 : PUNCT2.has(text.slice(i, i + 2)) ? 2 : 1;
-      k = 'p';
-    }
-    toks.push({ k, t: text.slice(i, i + len), line, col, off: off0 + i });
-    i += len;
-  }
-  return toks;
-}
-
-// --- Preprocessing ------------------------------------------------------------------------------------------
-
-/** Runs the directives: returns the active text (inactive and directive lines blanked) and fills ctx.macros. */
-function preprocess(ctx: Ctx, text: string): string {
-  const lines = text.split('\n');
-  const out: string[] = [];
-  // Stack of conditionals: active = this branch is taken; done = some branch was taken; parentActive.
-  const stack: { active: boolean; done: boolean; parent: boolean; line: number }[] = [];
-  let offset = 0;
-  const activeNow = (): boolean => stack.length === 0 || (stack[stack.length - 1] as { active: boolean }).active;
-  for (let li = 0; li < lines.length; li++) {
-    let raw = lines[li] as string;
-    const lineNo = li + 1;
-    const startOff = offset;
-    let consumed = 1;
-    // Line splicing for directives.
-    const trimmed = raw.trimStart();
-    if (trimmed.startsWith('#')) {
-      while (raw.endsWith('\\') && li + consumed < lines.length) {
-        raw = `${raw.slice(0, -1)} ${lines[li + consumed] as string}`;
-        consumed++;
-      }
-      const m = /^\s*#\s*([A-Za-z_]*)(.*)$/s.exec(raw) as RegExpExecArray;
-      const dir = m[1] as string;
-      const rest = m[2] as string;
-      const restCol = raw.length - rest.length + 1;
-      const at = { line: lineNo, col: raw.indexOf('#') + 1, off: startOff };
-      const cond = (): boolean => evalCondition(ctx, tokenize(ctx, rest, lineNo, restCol, startOff + restCol - 1), at);
-      switch (dir) {
-        case 'if':
-        case 'ifdef':
-        case 'ifndef': {
-          if (stack.length >= MAX_COND_DEPTH)
-            throw new NvError('NV_LIMIT', `${ctx.file}:${lineNo}: #if nesting over ${MAX_COND_DEPTH}`);
-          const parent = activeNow();
-          let v = false;
-          if (parent) {
-            const name = rest.trim().split(/\s+/)[0] ?? '';
-            v = dir === 'if' ? cond() : dir === 'ifdef' ? ctx.macros.has(name) : !ctx.macros.has(name);
-          }
-          stack.push({ active: parent && v, done: parent && v, parent, line: lineNo });
-          break;
-        }
-        case 'elif': {
-          const top = stack[stack.length - 1];
-          if (!top) throw ctx.err('NV_LTABLE_SYNTAX', '#elif without #if', at);
-          const v = top.parent && !top.done && cond();
-          top.active = v;
-          if (v) top.done = true;
-          break;
-        }
-        case 'else': {
-          const top = stack[stack.length - 1];
-          if (!top) throw ctx.err('NV_LTABLE_SYNTAX', '#else without #if', at);
-          top.active = top.parent && !top.done;
-          top.done = true;
-          break;
-        }
-        case 'endif':
-          if (!stack.pop()) throw ctx.err('NV_LTABLE_SYNTAX', '#endif without #if', at);
-          break;
-        case 'define':
-          if (activeNow()) defineMacro(ctx, rest, lineNo, restCol, startOff + restCol - 1, at);
-          break;
-        case 'undef':
-          if (activeNow()) ctx.macros.delete(rest.trim());
-          break;
-        default:
-          break; // #include, #pragma, #error, #line, null directive: ignored.
-      }
-      for (let k = 0; k < consumed; k++) out.push(' '.repeat((lines[li + k] as string).length));
-      for (let k = 0; k < consumed; k++) offset += (lines[li + k] as string).length + 1;
-      li += consumed - 1;
-      continue;
-    }
-    out.push(activeNow() ? raw : ' '.repeat(raw.length));
-    offset += raw.length + 1;
-  }
-  const open = stack[stack.length - 1];
-  if (open) throw ctx.err('NV_LTABLE_SYNTAX', '#if without #endif', { line: open.line, col: 1, off: 0 });
-  return out.join('\n');
-}
-
-const BUILTIN_MACROS = new Set(['VER', 'VER_LID']);
-
-function defineBuiltins(ctx: Ctx): void {
-  const at = { line: 0, col: 0, off: 0 };
-  ctx.macros.set('VER', {
-    params: ['L'],
-    body: [
-      { k: 'id', t: 'L', ...at },
-      { k: 'p', t: '##', ...at },
-      { k: 'id', t: '_VERNO', ...at },
-    ],
-  });
-  ctx.macros.set('VER_LID', {
-    params: ['L'],
-    body: [
-      { k: 'id', t: 'L', ...at },
-      { k: 'p', t: '##', ...at },
-      { k: 'id', t: '_VERNO', ...at },
-    ],
-  });
-}
-
-function defineMacro(
-  ctx: Ctx,
-  rest: string,
-  line: number,
-  col: number,
-  off: number,
-  at: { line: number; col: number; off: number },
-): void {
-  const m = /^\s*([A-Za-z_][A-Za-z_0-9]*)(\(([^)]*)\))?/.exec(rest);
-  if (!m) throw ctx.err('NV_LTABLE_SYNTAX', '#define without a name', at);
-  const name = m[1] as string;
-  // VER()/VER_LID() always mean the docs/formats/lid-table.md#c-import (non-auto-gen) expansion; a source definition would add fields.
-  if (BUILTIN_MACROS.has(name)) return;
-  const params =
-    m[2] !== undefined
-      ? (m[3] as string)
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== '')
-      : null;
-  const bodyStart = m[0].length;
-  const body = tokenize(ctx, rest.slice(bodyStart), line, col + bodyStart, off + bodyStart);
-  ctx.macros.set(name, { params, body });
-}
-
-/**
- * Appends `items` to `out` after checking the expansion limit: a spread `push(...items)` of a list with ~10⁵
- * tokens overflows the call stack (RangeError) before the limit check after it could run.
- */
-function append(ctx: Ctx, out: Tok[], items: readonly Tok[], at: Tok): void {
-  if (out.length + items.length > MAX_EXPANDED_TOKENS)
-    throw ctx.err('NV_LIMIT', `macro expansion over ${MAX_EXPANDED_TOKENS} tokens`, at);
-  for (const t of items) out.push(t);
-}
-
-/** Expands macros in a token list (object-like and function-like, `#` and `##`), with a recursion guard. */
-function expand(
-  ctx: Ctx,
-  toks: readonly Tok[],
-  hide: ReadonlySet<string> = new Set(),
-  depth = 0,
-  keepPrefix?: string,
-): Tok[] {
-  if (depth > MAX_EXPANSION_DEPTH)
-    throw new NvError('NV_LIMIT', `${ctx.file}: macro expansion deeper than ${MAX_EXPANSION_DEPTH}`);
-  if (!toks.some((t) => t.k === 'id' && ctx.macros.has(t.t))) return toks as Tok[];
-  const out: Tok[] = [];
-  for (let i = 0; i < toks.length; i++) {
-    const tk = toks[i] as Tok;
-    // keepPrefix: enum names resolved from the enum set, never from headers (docs/formats/lid-table.md#categories).
-    const mac =
-      tk.k === 'id' && !hide.has(tk.t) && (keepPrefix === undefined || !tk.t.startsWith(keepPrefix))
-        ? ctx.macros.get(tk.t)
-        : undefined;
-    if (!mac) {
-      out.push(tk);
-      continue;
-    }
-    const innerHide = new Set(hide).add(tk.t);
-    if (mac.params === null) {
-      append(
-        ctx,
-        out,
-        expand(
-          ctx,
-          mac.body.map((b) => ({ ...b, line: tk.line, col: tk.col, off: tk.off })),
-          innerHide,
-          depth + 1,
-          keepPrefix,
-        ),
-        tk,
-      );
-    } else {
-      if (toks[i + 1]?.t !== '(') {
-        out.push(tk);
-        continue;
-      }
-      const args: Tok[][] = [[]];
-      let d = 0;
-      let j = i + 2;
-      for (; j < toks.length; j++) {
-        const a = toks[j] as Tok;
-        if (a.t === '(') d++;
-        if (a.t === ')') {
-          if (d === 0) break;
-          d--;
-        }
-        if (a.t === ',' && d === 0) args.push([]);
-        else (args[args.length - 1] as Tok[]).push(a);
-      }
-      if (j >= toks.length) throw ctx.err('NV_LTABLE_SYNTAX', `unbalanced parentheses in ${tk.t}(…)`, tk);
-      const body: Tok[] = [];
-      for (let b = 0; b < mac.body.length; b++) {
-        const bt = mac.body[b] as Tok;
-        const pi = mac.params.indexOf(bt.t);
-        if (bt.t === '#' && b + 1 < mac.body.length && mac.params.includes((mac.body[b + 1] as Tok).t)) {
-          const arg = args[mac.params.indexOf((mac.body[b + 1] as Tok).t)] ?? [];
-          body.push({
-            k: 'str',
-            t: JSON.stringify(arg.map((a) => a.t).join(' ')),
-            line: tk.line,
-            col: tk.col,
-            off: tk.off,
-          });
-          b++;
-          continue;
-        }
-        if (bt.t === '##' && body.length > 0 && b + 1 < mac.body.length) {
-          const next = mac.body[b + 1] as Tok;
-          const ni = mac.params.indexOf(next.t);
-          const right = ni >= 0 ? (args[ni] ?? []).map((a) => a.t).join('') : next.t;
-          const left = body.pop() as Tok;
-          body.push({ ...left, k: 'id', t: left.t + right });
-          b++;
-          continue;
-        }
-        if (pi >= 0) {
-          // Operand of ## is pasted unexpanded; other uses are pre-expanded.
-          const pasted = mac.body[b + 1]?.t === '##';
-          append(
-            ctx,
-            body,
-            (pasted ? (args[pi] ?? []) : expand(ctx, args[pi] ?? [], hide, depth + 1, keepPrefix)).map((a) => ({
-              ...a,
-              line: tk.line,
-              col: tk.col,
-              off: tk.off,
-            })),
-            tk,
-          );
-        } else body.push({ ...bt, line: tk.line, col: tk.col, off: tk.off });
-      }
-      append(ctx, out, expand(ctx, body, innerHide, depth + 1, keepPrefix), tk);
-      i = j;
-    }
-    if (out.length > MAX_EXPANDED_TOKENS)
-      throw new NvError('NV_LIMIT', `${ctx.file}:${tk.line}: macro expansion over ${MAX_EXPANDED_TOKENS} tokens`);
-  }
-  return out;
-}
-
-// --- Integer expressions ------------------------------------------------------------------------------------
-
-class Unresolved extends Error {}
 
 /**
  * `sizeof` of the KAL and C scalar types (ARM EABI, as the modem is built): built in, so `sizeof(kal_int16)` needs no
@@ -593,219 +123,65 @@ const TYPE_WORDS = new Set([
   'nvram_lid_core_enum',
 ]);
 
-function parseIntLiteral(t: string): number | undefined {
-  const s = t.replace(/[uUlL]+$/, '');
-  let v: number;
-  if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
-  else if (/^0[0-7]*$/.test(s))
-    v = parseInt(s, 8); // leading 0 = octal (docs/formats/lid-table.md#c-import: 013 = 11)
-  else if (/^[1-9][0-9]*$/.test(s)) v = parseInt(s, 10);
-  else return undefined;
-  return Number.isSafeInteger(v) ? v : undefined;
-}
-
-/** Recursive-descent evaluator of C integer constant expressions over expanded tokens. */
-function evalExpr(
-  ctx: Ctx,
-  toks: readonly Tok[],
-  opts: { defined?: boolean; unknownIsZero?: boolean; names?: (id: string) => number | undefined },
-): number {
-  if (toks.length === 1 && (toks[0] as Tok).k === 'num') {
-    // Fast path for the common single literal (byte arrays, sizes).
-    const v = parseIntLiteral((toks[0] as Tok).t);
-    if (v !== undefined) return v;
-  }
-  let p = 0;
-  let depth = 0;
-  const peek = (): string | undefined => toks[p]?.t;
-  const take = (t: string): void => {
-    if (peek() !== t) throw new Unresolved(`expected ${t}`);
-    p++;
-  };
-  const deeper = <T>(f: () => T): T => {
-    if (++depth > MAX_EXPR_DEPTH)
-      throw new NvError('NV_LIMIT', `${ctx.file}: expression nested deeper than ${MAX_EXPR_DEPTH}`);
-    try {
-      return f();
-    } finally {
-      depth--;
-    }
-  };
-  const primary = (): number =>
-    deeper(() => {
-      const tk = toks[p];
-      if (!tk) throw new Unresolved('unexpected end');
-      if (tk.t === '(') {
-        // Cast: (type words [*]) operand.
-        let q = p + 1;
-        while (q < toks.length && (TYPE_WORDS.has((toks[q] as Tok).t) || (toks[q] as Tok).t === '*')) q++;
-        if (q > p + 1 && toks[q]?.t === ')') {
-          p = q + 1;
-          return unary();
-        }
-        p++;
-        const v = cond();
-        take(')');
-        return v;
-      }
-      p++;
-      if (tk.k === 'num') {
-        const v = parseIntLiteral(tk.t);
-        if (v === undefined) throw new Unresolved(`not an integer: ${tk.t}`);
-        return v;
-      }
-      if (tk.k === 'chr') {
-        const body = tk.t.slice(1, -1);
-        if (body.length === 1) return body.charCodeAt(0);
-        throw new Unresolved(`character ${tk.t}`);
-      }
-      if (tk.k === 'id') {
-        if (tk.t === 'defined' && opts.defined === true) {
-          const paren = peek() === '(';
-          if (paren) p++;
-          const name = toks[p]?.t ?? '';
-          p++;
-          if (paren) take(')');
-          return ctx.macros.has(name) ? 1 : 0;
-        }
-        if (tk.t === 'sizeof') {
-          take('(');
-          const words: string[] = [];
-          while (p < toks.length && peek() !== ')') words.push((toks[p++] as Tok).t);
-          take(')');
-          const typeName = words.filter((w) => w !== 'struct' && w !== 'const').join(' ');
-          const user = ctx.options.structSizes ?? {};
-          // Own keys only: `sizeof(constructor)` must not find Object.prototype's function.
-          const size = Object.hasOwn(user, typeName)
+/** Reader state: the preprocessor's (macros, warnings, file) plus byte arrays and enum constants seen so far. */
+class Ctx extends CPreprocessor {
+  readonly arrays = new Map<string, Uint8Array | null>();
+  readonly enums: Map<string, number>;
+  readonly options: LtableCImportOptions;
+  constructor(options: LtableCImportOptions) {
+    const enums = new Map<string, number>();
+    const user = options.structSizes ?? {};
+    super(
+      {
+        names: (id) => enums.get(id),
+        // Own keys only: `sizeof(constructor)` must not find Object.prototype's function.
+        sizeOf: (typeName) =>
+          Object.hasOwn(user, typeName)
             ? user[typeName]
             : Object.hasOwn(LTABLE_BUILTIN_SIZES, typeName)
               ? LTABLE_BUILTIN_SIZES[typeName]
-              : undefined;
-          if (size === undefined) throw new Unresolved(`sizeof(${words.join(' ')}) needs a struct size`);
-          return size;
-        }
-        const named = opts.names?.(tk.t) ?? ctx.enums.get(tk.t);
-        if (named !== undefined) return named;
-        if (opts.unknownIsZero === true) {
-          if (peek() === '(') throw new Unresolved(`function-like macro ${tk.t} is not defined`);
-          return 0;
-        }
-        throw new Unresolved(`${tk.t} is not defined`);
-      }
-      throw new Unresolved(`unexpected ${tk.t}`);
-    });
-  const unary = (): number =>
-    deeper(() => {
-      const t = peek();
-      if (t === '-') return (p++, -unary());
-      if (t === '+') return (p++, unary());
-      if (t === '~') return (p++, ~unary() >>> 0);
-      if (t === '!') return (p++, unary() === 0 ? 1 : 0);
-      return primary();
-    });
-  const levels: readonly (readonly string[])[] = [
-    ['||'],
-    ['&&'],
-    ['|'],
-    ['^'],
-    ['&'],
-    ['==', '!='],
-    ['<', '>', '<=', '>='],
-    ['<<', '>>'],
-    ['+', '-'],
-    ['*', '/', '%'],
-  ];
-  const apply = (op: string, a: number, b: number): number => {
-    switch (op) {
-      case '||':
-        return a !== 0 || b !== 0 ? 1 : 0;
-      case '&&':
-        return a !== 0 && b !== 0 ? 1 : 0;
-      case '|':
-        return (a | b) >>> 0;
-      case '^':
-        return (a ^ b) >>> 0;
-      case '&':
-        return (a & b) >>> 0;
-      case '==':
-        return a === b ? 1 : 0;
-      case '!=':
-        return a !== b ? 1 : 0;
-      case '<':
-        return a < b ? 1 : 0;
-      case '>':
-        return a > b ? 1 : 0;
-      case '<=':
-        return a <= b ? 1 : 0;
-      case '>=':
-        return a >= b ? 1 : 0;
-      case '<<':
-        return b >= 32 || b < 0 ? 0 : (a << b) >>> 0;
-      case '>>':
-        return b >= 32 || b < 0 ? 0 : a >>> b;
-      case '+':
-        return a + b;
-      case '-':
-        return a - b;
-      case '*':
-        return a * b;
-      case '/':
-        if (b === 0) throw new Unresolved('division by zero');
-        return Math.trunc(a / b);
-      default:
-        if (b === 0) throw new Unresolved('division by zero');
-        return a % b;
-    }
-  };
-  const binary = (level: number): number =>
-    deeper(() => {
-      if (level >= levels.length) return unary();
-      let a = binary(level + 1);
-      const ops = levels[level] as readonly string[];
-      while (ops.includes(peek() ?? '')) {
-        const op = (toks[p++] as Tok).t;
-        a = apply(op, a, binary(level + 1));
-      }
-      return a;
-    });
-  const cond = (): number =>
-    deeper(() => {
-      const c = binary(0);
-      if (peek() !== '?') return c;
-      p++;
-      const a = cond();
-      take(':');
-      const b = cond();
-      return c !== 0 ? a : b;
-    });
-  if (toks.length === 0) throw new Unresolved('empty expression');
-  const v = cond();
-  if (p !== toks.length) throw new Unresolved(`unexpected ${(toks[p] as Tok).t}`);
-  if (!Number.isSafeInteger(v)) throw new Unresolved('value out of range');
-  return v;
+              : undefined,
+        castWords: TYPE_WORDS,
+      },
+      BUILTIN_MACROS,
+    );
+    this.enums = enums;
+    this.options = options;
+  }
 }
 
-function evalCondition(ctx: Ctx, toks: Tok[], at: { line: number; col: number; off: number }): boolean {
-  // Protect `defined X` operands from expansion.
-  const prot: Tok[] = [];
-  for (let i = 0; i < toks.length; i++) {
-    const tk = toks[i] as Tok;
-    if (tk.t === 'defined') {
-      const paren = toks[i + 1]?.t === '(';
-      const nameTok = toks[i + (paren ? 2 : 1)];
-      const v = nameTok !== undefined && ctx.macros.has(nameTok.t) ? '1' : '0';
-      prot.push({ ...tk, k: 'num', t: v });
-      i += paren ? 3 : 1;
-      continue;
-    }
-    prot.push(tk);
-  }
-  try {
-    return evalExpr(ctx, expand(ctx, prot), { unknownIsZero: true }) !== 0;
-  } catch (e) {
-    if (e instanceof Unresolved) throw ctx.err('NV_LTABLE_SYNTAX', `cannot evaluate #if: ${e.message}`, at);
-    throw e;
-  }
+/** Evaluates expanded tokens in the reader's environment; `names` is asked before the enum constants. */
+function evalExpr(ctx: Ctx, toks: readonly Tok[], opts: { names?: (id: string) => number | undefined }): number {
+  const env: CExprEnv = ctx.env;
+  const names = opts.names;
+  return evalCExpr(toks, {
+    ...env,
+    file: ctx.file,
+    names: names === undefined ? env.names : (id) => names(id) ?? ctx.enums.get(id),
+  });
+}
+
+// VER()/VER_LID() always mean the docs/formats/lid-table.md#c-import (non-auto-gen) expansion; a source definition would add fields.
+const BUILTIN_MACROS = new Set(['VER', 'VER_LID']);
+
+function defineBuiltins(ctx: Ctx): void {
+  const at = { line: 0, col: 0, off: 0 };
+  ctx.macros.set('VER', {
+    params: ['L'],
+    body: [
+      { k: 'id', t: 'L', ...at },
+      { k: 'p', t: '##', ...at },
+      { k: 'id', t: '_VERNO', ...at },
+    ],
+  });
+  ctx.macros.set('VER_LID', {
+    params: ['L'],
+    body: [
+      { k: 'id', t: 'L', ...at },
+      { k: 'p', t: '##', ...at },
+      { k: 'id', t: '_VERNO', ...at },
+    ],
+  });
 }
 
 // --- Declarations -------------------------------------------------------------------------------------------
@@ -960,61 +336,6 @@ function collectArrays(ctx: Ctx, toks: readonly Tok[]): void {
 // --- Entries -------------------------------------------------------------------------------------------------
 
 const text = (toks: readonly Tok[]): string => toks.map((t) => t.t).join(' ');
-
-function unquote(ctx: Ctx, toks: readonly Tok[]): string | undefined {
-  if (toks.length === 0 || toks.some((t) => t.k !== 'str' && t.t !== '(' && t.t !== ')')) return undefined;
-  let s = '';
-  for (const t of toks) {
-    if (t.k !== 'str') continue;
-    const v = cUnescape(t.t.slice(1, -1));
-    if (v === undefined) throw ctx.err('NV_LTABLE_SYNTAX', `cannot read string ${t.t}`, t);
-    s += v;
-  }
-  return s;
-}
-
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  v: '\v',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  '?': '?',
-};
-
-/** C string-literal body → text (\x and octal as code units, \u/\U as code points); undefined when malformed. */
-function cUnescape(body: string): string | undefined {
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const d = body[++i];
-    if (d === undefined) return undefined;
-    const simple = SIMPLE_ESCAPES[d];
-    if (simple !== undefined) {
-      out += simple;
-      continue;
-    }
-    let m: RegExpExecArray | null;
-    if ((m = /^x([0-9a-fA-F]{1,2})/.exec(body.slice(i)))) out += String.fromCharCode(parseInt(m[1] as string, 16));
-    else if ((m = /^([0-7]{1,3})/.exec(body.slice(i)))) out += String.fromCharCode(parseInt(m[1] as string, 8) & 0xff);
-    else if ((m = /^u([0-9a-fA-F]{4})/.exec(body.slice(i))) ?? (m = /^U([0-9a-fA-F]{8})/.exec(body.slice(i)))) {
-      const cp = parseInt(m[1] as string, 16);
-      if (cp > 0x10ffff) return undefined;
-      out += String.fromCodePoint(cp);
-    } else return undefined;
-    i += (m[0] as string).length - 1;
-  }
-  return out;
-}
 
 interface RawEntry {
   readonly fields: Tok[][];
@@ -1285,8 +606,7 @@ export function importLtableC(
   const files: readonly LtableCSource[] = typeof sources === 'string' ? [{ name: 'input.c', text: sources }] : sources;
   const ctx = new Ctx(options);
   defineBuiltins(ctx);
-  for (const [k, v] of Object.entries(options.defines ?? {}))
-    ctx.macros.set(k, { params: null, body: tokenize(ctx, v === '' ? '1' : v, 0, 0, 0) });
+  for (const [k, v] of Object.entries(options.defines ?? {})) ctx.define(k, v);
   const raws: RawEntry[] = [];
   let tables = 0;
   for (const src of files) {
@@ -1297,8 +617,8 @@ export function importLtableC(
         `${src.name}: ${src.text.length} characters is over the limit of ${LTABLE_MAX_C_CHARS}`,
         { path: src.name },
       );
-    const active = preprocess(ctx, stripComments(ctx, src.text));
-    const toks = tokenize(ctx, active, 1, 1, 0);
+    const active = preprocessC(ctx, stripCComments(ctx, src.text));
+    const toks = tokenizeC(ctx, active, 1, 1, 0);
     collectEnums(ctx, toks);
     collectArrays(ctx, toks);
     tables += findTables(ctx, toks, src.name, raws);

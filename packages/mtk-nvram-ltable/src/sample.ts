@@ -1,5 +1,6 @@
 /**
- * Building entries from names, and a realistic built-in sample table (for `nv demo`, the device simulator and tests).
+ * `@nv/mtk-nvram-ltable/sample`: building entries from names, and a realistic built-in sample table (for `nv demo`, the
+ * device simulator and tests).
  * All data is synthetic (docs/formats/lid-table.md#test-vectors: never vendor tables).
  * @module
  */
@@ -48,7 +49,7 @@ export function createLtableEntry(init: LtableEntryInit, enumSet: LtableEnumSet)
 }
 
 /** moly-b LID group bases (docs/formats/lid-table.md#lid-numbers). */
-export const MOLY_B_LID_GROUPS: Readonly<Record<string, number>> = {
+const MOLY_B_LID_GROUPS: Readonly<Record<string, number>> = {
   UMTS: 0x0000,
   FT: 0x05c0,
   CUSTOMER: 0x08c0,

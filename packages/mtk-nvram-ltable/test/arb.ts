@@ -1,6 +1,7 @@
 // Shared fast-check arbitraries: random but valid tables of moly-a / moly-b.
 import fc from 'fast-check';
-import { createLtableEntry, type Ltable, type LtableEntry, type LtableTag, type LtableDefault } from '../src/index.ts';
+import { createLtableEntry } from '../src/sample.ts';
+import type { Ltable, LtableEntry, LtableTag, LtableDefault } from '../src/model.ts';
 
 const CATS: Record<'moly-a' | 'moly-b', string[][]> = {
   'moly-a': [

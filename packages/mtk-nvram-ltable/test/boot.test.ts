@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { bootCheck, storedFilesOf, sampleLtable, type Ltable } from '../src/index.ts';
+import { bootCheck, storedFilesOf } from '../src/boot.ts';
+import { sampleLtable } from '../src/sample.ts';
+import type { Ltable } from '../src/model.ts';
 
 const bump = (t: Ltable, name: string, patch: object): Ltable => ({
   ...t,

@@ -5,7 +5,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { NvError } from '@nv/core';
-import { importLtableC, lintLtable, LTABLE_ERROR_CODES } from '../src/index.ts';
+import { importLtableC } from '../src/c-import.ts';
+import { lintLtable } from '../src/lint.ts';
+import { LTABLE_ERROR_CODES } from '../src/errors.ts';
 
 const fixture = {
   name: 'moly_vendor_style.c',

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { LTABLE_ENUMS, decodeBits, bitValue } from '../src/index.ts';
+import { LTABLE_ENUMS, decodeBits, bitValue } from '../src/enums.ts';
 
 describe('enum sets (§4)', () => {
   it('decodes the real moly-b IMEI header attr 0x402A', () => {

@@ -3,14 +3,9 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { NvError } from '@nv/core';
 import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
-import {
-  LTABLE_JSON_SCHEMA,
-  ltableFromJson,
-  parseLtableJson,
-  serializeLtableJson,
-  ltableToJson,
-  sampleLtable,
-} from '../src/index.ts';
+import { LTABLE_JSON_SCHEMA } from '../src/schema.ts';
+import { ltableFromJson, parseLtableJson, serializeLtableJson, ltableToJson } from '../src/json.ts';
+import { sampleLtable } from '../src/sample.ts';
 import { arbTable } from './arb.ts';
 
 describe('JSON model (§3.2)', () => {

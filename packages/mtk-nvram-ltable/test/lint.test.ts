@@ -1,17 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
-import {
-  lintLtable,
-  sampleLtable,
-  createLtableEntry,
-  locationOf,
-  fileIdentity,
-  effectiveEntry,
-  type Ltable,
-  type LtableEntryInit,
-  type LtableEntry,
-} from '../src/index.ts';
+import { lintLtable } from '../src/lint.ts';
+import { sampleLtable, createLtableEntry, type LtableEntryInit } from '../src/sample.ts';
+import { locationOf, fileIdentity, effectiveEntry } from '../src/effective.ts';
+import type { Ltable, LtableEntry } from '../src/model.ts';
 import { arbTable } from './arb.ts';
 
 const codes = (t: Ltable, opts = {}) => lintLtable(t, opts).findings.map((f) => `${f.severity}:${f.code}`);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError } from '@nv/core';
 import { readLtableFiles } from '../src/node.ts';
-import { sampleLtable, serializeLtableJson } from '../src/index.ts';
+import { sampleLtable } from '../src/sample.ts';
+import { serializeLtableJson } from '../src/json.ts';
 
 let dir: string;
 beforeAll(async () => {

@@ -5,17 +5,13 @@ import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   LTABLE_DECISION_TABLE,
   LTABLE_UPGRADE_MODES,
-  createLtableEntry,
   planUpgrade,
-  sampleLtable,
-  sampleLtableUpgrade,
   entryClasses,
-  type Ltable,
-  type LtableEntry,
-  type LtableEntryInit,
   type LtableUpgradeMode,
   type LtablePlanOptions,
-} from '../src/index.ts';
+} from '../src/plan.ts';
+import { createLtableEntry, sampleLtable, sampleLtableUpgrade, type LtableEntryInit } from '../src/sample.ts';
+import type { Ltable, LtableEntry } from '../src/model.ts';
 import { arbEntry, arbDefault, arbTable } from './arb.ts';
 
 type Gen = 'moly-a' | 'moly-b';

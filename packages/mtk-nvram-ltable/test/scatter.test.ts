@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { FUZZ_RUNS, nvErrorCode } from '../../../scripts/test-tools.ts';
-import { inferUpgradeMode, parseScatter, scatterRole } from '../src/index.ts';
+import { inferUpgradeMode, parseScatter, scatterRole } from '../src/scatter.ts';
 
 const TEXT = readFileSync(new URL('./fixtures/MT6765_Android_scatter.txt', import.meta.url), 'utf8');
 

@@ -3,24 +3,38 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { NvError, bytesToHex, decodeUtf8 } from '@nv/core';
 import { assertCanWrite, readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import {
-  BIN_REGION_MAX_BYTES,
-  LID_MAX_FILE_BYTES,
+  LID_LIMITS,
   buildBinRegion,
   checkApFile,
   parseFileVer,
   verifyApFiles,
   isLidFileName,
+  inspectBinRegion,
   patchBinRegionFile,
-  scanBinRegionTitles,
-  unpackBinRegion,
   verifyLidFiles,
 } from '@nv/mtk-lid-file';
-import { listExt4Image, putExt4File, readExt4Files, readExt4ImageFile } from '@nv/mtk-lid-file/node';
+import { NODE_LID_CRYPTO, listExt4Image, putExt4File, readExt4Files, readExt4ImageFile } from '@nv/mtk-lid-file/node';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 import { keyBytes, readTable, type KeyFlags } from './mtk-lid.ts';
 
 const octal = (m: number): string => `0${m.toString(8).padStart(3, '0')}`;
+
+/** Runs `fn` under a progress bar of `steps` steps (stderr on a TTY only; none with --json or --quiet). */
+async function withSteps<T>(
+  ctx: CliContext,
+  label: string,
+  steps: number,
+  fn: (step: (done: number) => void) => Promise<T>,
+): Promise<T> {
+  const bar = ctx.progress();
+  bar.start(label, steps, 'items');
+  try {
+    return await fn((done) => bar.update(done));
+  } finally {
+    bar.end();
+  }
+}
 
 /** `nv mtk nvdata ls` */
 export async function nvdataLs(ctx: CliContext, image: string): Promise<void> {
@@ -28,8 +42,8 @@ export async function nvdataLs(ctx: CliContext, image: string): Promise<void> {
   const entries = await listExt4Image(await readExt4ImageFile(path), { path: image });
   ctx.result({ entries }, () =>
     formatTable(
-      entries.map((e) => [e.type, octal(e.mode), `${e.uid}:${e.gid}`, String(e.size), e.path]),
-      ['type', 'mode', 'owner', 'size', 'path'],
+      entries.map((e) => [e.type, octal(e.mode), `${e.uid}:${e.gid}`, String(e.size), e.label ?? '-', e.path]),
+      ['type', 'mode', 'owner', 'size', 'label', 'path'],
     ),
   );
 }
@@ -79,6 +93,7 @@ export async function nvdataVerify(
       ...(entries ? { entries } : {}),
       ...(key ? { key } : {}),
       ...(flags.gen ? { generation: flags.gen } : {}),
+      crypto: NODE_LID_CRYPTO,
     },
   );
   ctx.result(
@@ -109,32 +124,39 @@ export async function nvdataPut(
   const outPath = ctx.resolvePath(flags.output);
   if (resolve(inPath) === resolve(outPath)) usage('-o must name a new image: the input image is never changed');
   await assertCanWrite(outPath, flags.force === true);
-  const bytes = await readExt4ImageFile(inPath);
-  const body = await readFileLimited(ctx.resolvePath(file), LID_MAX_FILE_BYTES);
-  let target = flags.path;
-  if (target === undefined) {
-    const name = basename(file);
-    const hits = (await listExt4Image(bytes, { path: image })).filter(
-      (e) => e.type === 'file' && basename(e.path) === name,
-    );
-    if (hits.length !== 1)
-      throw new NvError(
-        'NV_LID_IMAGE_NO_FILE',
-        hits.length === 0
-          ? `no file named ${name} in ${image}: give --path (and --create to add it)`
-          : `${hits.length} files named ${name} in ${image} (${hits.map((h) => h.path).join(', ')}): give --path`,
-        { path: image, data: { matches: hits.map((h) => h.path) } },
+  const { r, target } = await withSteps(ctx, 'nvdata put', 4, async (step) => {
+    const bytes = await readExt4ImageFile(inPath);
+    step(1);
+    const body = await readFileLimited(ctx.resolvePath(file), LID_LIMITS.fileBytes);
+    let target = flags.path;
+    if (target === undefined) {
+      const name = basename(file);
+      const hits = (await listExt4Image(bytes, { path: image })).filter(
+        (e) => e.type === 'file' && basename(e.path) === name,
       );
-    target = hits[0]!.path;
-  }
-  const r = await putExt4File(bytes, target, body, { path: image, create: flags.create === true });
-  for (const w of r.warnings) ctx.note(`warning ${w.code}: ${w.message}`);
-  await writeFileAtomic(outPath, r.image, { force: flags.force === true });
+      if (hits.length !== 1)
+        throw new NvError(
+          'NV_LID_IMAGE_NO_FILE',
+          hits.length === 0
+            ? `no file named ${name} in ${image}: give --path (and --create to add it)`
+            : `${hits.length} files named ${name} in ${image} (${hits.map((h) => h.path).join(', ')}): give --path`,
+          { path: image, data: { matches: hits.map((h) => h.path) } },
+        );
+      target = hits[0]!.path;
+    }
+    step(2);
+    const r = await putExt4File(bytes, target, body, { path: image, create: flags.create === true });
+    step(3);
+    for (const w of r.warnings) ctx.note(`warning ${w.code}: ${w.message}`);
+    await writeFileAtomic(outPath, r.image, { force: flags.force === true });
+    step(4);
+    return { r, target };
+  });
   const { image: _img, ...rest } = r;
   ctx.result(
     { ...rest, target, output: flags.output },
     () =>
-      `${r.action} ${target} (${r.after.size} bytes, mode ${octal(r.after.mode)}, owner ${r.after.uid}:${r.after.gid}) in ${flags.output}\n`,
+      `${r.action} ${target} (${r.after.size} bytes, mode ${octal(r.after.mode)}, owner ${r.after.uid}:${r.after.gid}, label ${r.after.label ?? '-'}) in ${flags.output}\n`,
   );
 }
 
@@ -148,17 +170,22 @@ export async function nvramPatch(
   const outPath = ctx.resolvePath(flags.output);
   if (resolve(inPath) === resolve(outPath)) usage('-o must name a new file: the input partition is never changed');
   await assertCanWrite(outPath, flags.force === true);
-  const bytes = await readFileLimited(inPath, BIN_REGION_MAX_BYTES);
-  const body = await readFileLimited(ctx.resolvePath(flags.lid), BIN_REGION_MAX_BYTES);
   const name = flags.name ?? basename(flags.lid);
-  const opts = { path: file, ...(flags.blockSize !== undefined ? { blockSize: flags.blockSize } : {}) };
-  const out = patchBinRegionFile(bytes, name, body, opts);
-  const { allMap, allFile } = unpackBinRegion(out, opts);
-  const checksum = new DataView(allMap.buffer, allMap.byteOffset, 4).getUint32(0, true);
-  const title = scanBinRegionTitles(allMap, allFile.length, file).find(
-    (t) => t.name === name || t.name.slice(t.name.lastIndexOf('/') + 1) === name,
-  )!;
-  await writeFileAtomic(outPath, out, { force: flags.force === true });
+  const { checksum, title } = await withSteps(ctx, 'nvram patch', 4, async (step) => {
+    const bytes = await readFileLimited(inPath, LID_LIMITS.binRegionBytes);
+    const body = await readFileLimited(ctx.resolvePath(flags.lid), LID_LIMITS.binRegionBytes);
+    step(1);
+    const opts = { path: file, ...(flags.blockSize !== undefined ? { blockSize: flags.blockSize } : {}) };
+    const out = patchBinRegionFile(bytes, name, body, opts);
+    step(2);
+    const inspection = inspectBinRegion(out, opts);
+    const checksum = inspection.checksum!.stored;
+    const title = inspection.titles.find((t) => t.name === name || t.name.slice(t.name.lastIndexOf('/') + 1) === name)!;
+    step(3);
+    await writeFileAtomic(outPath, out, { force: flags.force === true });
+    step(4);
+    return { checksum, title };
+  });
   ctx.result(
     { name: title.name, size: title.size, start: title.start, checksum, output: flags.output },
     () => `patched ${title.name} (${title.size} bytes), ulCheckSum 0x${checksum.toString(16)}: ${flags.output}\n`,
@@ -232,36 +259,43 @@ export async function nvramBuild(
     used.add(rel);
   }
   for (const rel of found) if (!used.has(rel)) names.push({ name: rel, rel });
-  const files = [];
-  for (const n of names)
-    files.push({ name: n.name, bytes: await readFileLimited(join(root, n.rel), BIN_REGION_MAX_BYTES) });
-  const bad =
-    flags.badBlocks !== undefined
-      ? flags.badBlocks.split(',').map((x) => {
-          const v = Number(x.trim());
-          if (!Number.isInteger(v) || v < 0) usage(`--bad-blocks: "${x}" is not a block number`);
-          return v;
-        })
-      : layout.badBlocks;
-  const blockSize = flags.blockSize ?? layout.blockSize;
-  const blocks = flags.blocks ?? layout.blocks;
-  let image: Uint8Array;
-  try {
-    image = buildBinRegion(files, {
-      ...(blockSize !== undefined ? { blockSize } : {}),
-      ...(blocks !== undefined ? { blocks } : {}),
-      ...(bad ? { badBlocks: bad } : {}),
-      ...(flags.badBlockFill !== undefined ? { badBlockFill: flags.badBlockFill } : {}),
-      ...(layout.groupCounts ? { groupCounts: layout.groupCounts } : {}),
-      ...(layout.commonFileNum !== undefined ? { commonFileNum: layout.commonFileNum } : {}),
-      ...(layout.customFileNum !== undefined ? { customFileNum: layout.customFileNum } : {}),
-    });
-  } catch (error) {
-    if (error instanceof RangeError)
-      throw new NvError('NV_LID_BIN_BUILD', `${dir}: ${error.message}`, { path: dir, cause: error });
-    throw error;
-  }
-  await writeFileAtomic(outPath, image, { force: flags.force === true });
+  const { files, image } = await withSteps(ctx, 'nvram build', names.length + 2, async (step) => {
+    const files = [];
+    for (const n of names) {
+      files.push({ name: n.name, bytes: await readFileLimited(join(root, n.rel), LID_LIMITS.binRegionBytes) });
+      step(files.length);
+    }
+    const bad =
+      flags.badBlocks !== undefined
+        ? flags.badBlocks.split(',').map((x) => {
+            const v = Number(x.trim());
+            if (!Number.isInteger(v) || v < 0) usage(`--bad-blocks: "${x}" is not a block number`);
+            return v;
+          })
+        : layout.badBlocks;
+    const blockSize = flags.blockSize ?? layout.blockSize;
+    const blocks = flags.blocks ?? layout.blocks;
+    let image: Uint8Array;
+    try {
+      image = buildBinRegion(files, {
+        ...(blockSize !== undefined ? { blockSize } : {}),
+        ...(blocks !== undefined ? { blocks } : {}),
+        ...(bad ? { badBlocks: bad } : {}),
+        ...(flags.badBlockFill !== undefined ? { badBlockFill: flags.badBlockFill } : {}),
+        ...(layout.groupCounts ? { groupCounts: layout.groupCounts } : {}),
+        ...(layout.commonFileNum !== undefined ? { commonFileNum: layout.commonFileNum } : {}),
+        ...(layout.customFileNum !== undefined ? { customFileNum: layout.customFileNum } : {}),
+      });
+    } catch (error) {
+      if (error instanceof RangeError)
+        throw new NvError('NV_LID_BIN_BUILD', `${dir}: ${error.message}`, { path: dir, cause: error });
+      throw error;
+    }
+    step(names.length + 1);
+    await writeFileAtomic(outPath, image, { force: flags.force === true });
+    step(names.length + 2);
+    return { files, image };
+  });
   ctx.result(
     { output: flags.output, size: image.length, files: files.map((f) => ({ name: f.name, size: f.bytes.length })) },
     () => `built ${flags.output}: ${files.length} files, ${image.length} bytes\n`,
@@ -296,7 +330,7 @@ async function readApFiles(ctx: CliContext, target: string): Promise<{ path: str
     await listTree(abs, abs, rels);
     all = [];
     for (const rel of rels)
-      all.push({ path: join(target, rel), bytes: await readFileLimited(join(abs, rel), LID_MAX_FILE_BYTES) });
+      all.push({ path: join(target, rel), bytes: await readFileLimited(join(abs, rel), LID_LIMITS.fileBytes) });
   }
   const norm = (p: string): string => `/${p.split('\\').join('/')}`;
   const ap = all.filter((f) => norm(f.path).includes('/APCFG/'));
@@ -353,7 +387,7 @@ export async function apVerify(ctx: CliContext, target: string, flags: { sizes?:
 
 /** `nv mtk ap decode` */
 export async function apDecode(ctx: CliContext, file: string, flags: { size?: number }): Promise<void> {
-  const bytes = await readFileLimited(ctx.resolvePath(file), LID_MAX_FILE_BYTES);
+  const bytes = await readFileLimited(ctx.resolvePath(file), LID_LIMITS.fileBytes);
   if (basename(file) === 'FILE_VER') {
     const entries = parseFileVer(bytes, bytes.length % 74 === 0 ? 'new' : 'old', file);
     ctx.result({ kind: 'filever', size: bytes.length, entries }, () =>

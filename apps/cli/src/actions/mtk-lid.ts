@@ -4,8 +4,7 @@ import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node'
 import type { Ltable, LtableEntry } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {
-  LID_BIT_MAX_CHARS,
-  LID_MAX_FILE_BYTES,
+  LID_LIMITS,
   applyLidBitEdits,
   decodeLidBitRecord,
   detectLidGeneration,
@@ -23,7 +22,7 @@ import {
   type LidEntry,
   type LidGeneration,
 } from '@nv/mtk-lid-file';
-import { extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-lid-file/node';
+import { NODE_LID_CRYPTO, extractBinRegion, inspectBinRegionFile, verifyLidPath } from '@nv/mtk-lid-file/node';
 import { formatTable, type CliContext } from '../context.ts';
 import { usage } from '../options.ts';
 
@@ -91,7 +90,7 @@ async function readLayout(
   entry: LtableEntry | undefined,
   recordSize: number,
 ): Promise<LidBitLid> {
-  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(structPath), LID_BIT_MAX_CHARS));
+  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(structPath), LID_LIMITS.lidBitChars));
   const parsed = parseLidBit(text, {
     path: structPath,
     ...(entry ? { recordSizes: { [entry.name]: entry.size } } : {}),
@@ -124,7 +123,7 @@ export async function lidDecode(
   },
 ): Promise<void> {
   const path = ctx.resolvePath(file);
-  const bytes = await readFileLimited(path, LID_MAX_FILE_BYTES);
+  const bytes = await readFileLimited(path, LID_LIMITS.fileBytes);
   let entry: LtableEntry | undefined;
   let generation = flags.gen;
   if (flags.ltable !== undefined) {
@@ -155,6 +154,7 @@ export async function lidDecode(
     bindToChip: bind,
     ...hint,
     ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
+    crypto: NODE_LID_CRYPTO,
   });
   const layout = flags.struct !== undefined ? await readLayout(ctx, flags.struct, entry, d.recordSize) : undefined;
   const records = d.records.map((r) => ({
@@ -282,6 +282,7 @@ export async function lidEncode(
     path: flags.output,
     ...(key ? { key: lidKeyFromBytes(key, gen) } : {}),
     ...(header ? { header } : {}),
+    crypto: NODE_LID_CRYPTO,
   };
   // Field edits (issue 15.3): a field of `decode --struct --json` output whose value differs from its record's
   // bytes is written into its bits; the checksums are recomputed (and the record re-encrypted) by the encoder.
@@ -407,7 +408,7 @@ export async function lidVerify(
 
 /** `nv mtk lid-bit parse` */
 export async function lidBitParse(ctx: CliContext, file: string, flags: { ltable?: string }): Promise<void> {
-  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(file), LID_BIT_MAX_CHARS));
+  const text = decodeUtf8(await readFileLimited(ctx.resolvePath(file), LID_LIMITS.lidBitChars));
   const recordSizes =
     flags.ltable !== undefined
       ? Object.fromEntries((await readTable(ctx, flags.ltable)).entries.map((e) => [e.name, e.size]))

@@ -1,14 +1,7 @@
 import { hexToBytes } from '@nv/core';
 import { decodeLidFile, isLidFileName, lidKeyFromBytes, parseLidFileName } from '@nv/mtk-lid-file';
-import {
-  lintLtable,
-  ltableToC,
-  planUpgrade,
-  sampleLtable,
-  sampleLtableUpgrade,
-  serializeLtableJson,
-  type LtableUpgradeMode,
-} from '@nv/mtk-nvram-ltable';
+import { lintLtable, ltableToC, planUpgrade, serializeLtableJson, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
+import { sampleLtable, sampleLtableUpgrade } from '@nv/mtk-nvram-ltable/sample';
 import {
   createMtkDevice,
   mtkDeviceToFiles,
