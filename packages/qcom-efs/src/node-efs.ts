@@ -5,14 +5,14 @@
  */
 import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
 import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign';
-import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NvError, SILENT_PROGRESS, checkLimit, type ProgressReporter } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
-import { MAX_EFS_INFLATED_BYTES, encodeGzip, type GzipOptions } from './gzip.ts';
+import { MAX_EFS_INFLATED_BYTES, type GzipOptions } from './gzip.ts';
 import { readEfsImage, unwrapFsgContainer, type EfsImage, type ReadEfsImageOptions } from './image.ts';
 import { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
-import { NODE_DEFLATE, gzipChunks } from './node-zlib.ts';
+import { NODE_DEFLATE, gzipChunks, nodeGzip } from './node-zlib.ts';
 import { efsTarChunks, encodeEfsTar, type TarEncodeOptions } from './tar.ts';
 import {
   DEFAULT_MODES,
@@ -30,6 +30,38 @@ const MAX_TREE_BYTES = 512 * 1024 * 1024;
 
 /** Trees with less data than this are packed in memory (64 MiB). */
 const IN_MEMORY_BYTES = 64 * 1024 * 1024;
+
+/** Scratch buffer of {@link readHostFile}. */
+const SCRATCH = new Uint8Array(64 * 1024);
+
+/**
+ * A host file's bytes (issue 17: an EFS tree is thousands of files of a few bytes). open + read + close, without
+ * the fstat and the fresh buffer of readFileSync: one read into a scratch buffer, copied out at its length; a file
+ * that fills the buffer is read on to its end.
+ */
+function readHostFile(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    let n = readSync(fd, SCRATCH, 0, SCRATCH.length, null);
+    if (n < SCRATCH.length) return SCRATCH.slice(0, n);
+    const parts = [SCRATCH.slice()];
+    let total = n;
+    while ((n = readSync(fd, SCRATCH, 0, SCRATCH.length, null)) > 0) {
+      parts.push(SCRATCH.slice(0, n));
+      total += n;
+      checkLimit('EFS file size', total, MAX_TREE_BYTES, { path });
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Options of {@link readEfsFolder}. */
 export interface ReadFolderOptions {
@@ -96,8 +128,7 @@ export async function readEfsFolder(
       } else if (d.isFile()) {
         let data: Uint8Array;
         try {
-          const buf = readFileSync(hostPath);
-          data = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+          data = readHostFile(hostPath);
         } catch (error) {
           throw toNvIoError(error, hostPath);
         }
@@ -325,7 +356,7 @@ async function packTree(
   if (dataBytes < IN_MEMORY_BYTES && options.stream !== true) {
     // Small trees (every real EFS): one tar buffer and one deflate call are faster than a stream of 2 000 chunks.
     const { tar, entries: n, warnings: w } = encodeEfsTar(tree, options);
-    const out = options.gzip === false ? tar : encodeGzip(tar, NODE_DEFLATE, options);
+    const out = options.gzip === false ? tar : nodeGzip(tar, options);
     await writeFileAtomic(path, out, { force: options.force === true });
     return { entries: n, tarBytes: tar.length, gzBytes: options.gzip === false ? 0 : out.length, warnings: w };
   }
