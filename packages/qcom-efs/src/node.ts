@@ -11,8 +11,15 @@ import type { NvInfoEntry } from './qcn-efs.ts';
 import type { RepackOptions } from './repack.ts';
 
 export { NODE_DEFLATE } from './node-zlib.ts';
-export { readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from './node-efs.ts';
-export type { ReadFolderOptions } from './node-efs.ts';
+export {
+  listEfsImageFile,
+  readEfsFolder,
+  readEfsImageFile,
+  unpackEfsImageFile,
+  writeEfsFolder,
+  writeEfsImageFile,
+} from './node-efs.ts';
+export type { EfsListing, ReadFolderOptions, UnpackResult, WriteFolderOptions } from './node-efs.ts';
 export type { RepackResult } from './node-repack.ts';
 
 const inputs = () => import('./node-inputs.ts');

@@ -5,7 +5,14 @@
 import { stat } from 'node:fs/promises';
 import type { EfsTree, EfsWarning, TarFormat } from '@nv/qcom-efs';
 import { assertCanWrite } from '@nv/core/node';
-import { readEfsFolder, readEfsImageFile, writeEfsFolder, writeEfsImageFile } from '@nv/qcom-efs/node';
+import {
+  listEfsImageFile,
+  readEfsFolder,
+  readEfsImageFile,
+  unpackEfsImageFile,
+  writeEfsFolder,
+  writeEfsImageFile,
+} from '@nv/qcom-efs/node';
 import { formatTable, type CliContext } from '../context.ts';
 
 function warn(ctx: CliContext, warnings: readonly EfsWarning[]): void {
@@ -69,11 +76,9 @@ export async function efsPack(
 
 /** `nv qcom efs ls` */
 export async function efsLs(ctx: CliContext, file: string): Promise<void> {
-  const { tree, container, warnings } = await readTree(ctx, file);
+  // A big plain tar.gz is streamed (bounded memory, issue 17); the rows are the same.
+  const { container, entries, warnings } = await listEfsImageFile(ctx.resolvePath(file), { strictTypeflag: false });
   warn(ctx, warnings);
-  // The pure lister is loaded only here: pack and unpack start without the main entry (issue 17).
-  const { listEfsTree } = await import('@nv/qcom-efs');
-  const entries = listEfsTree(tree);
   ctx.result(
     { container, entries, warnings },
     () =>
@@ -95,15 +100,28 @@ export async function efsUnpack(
   file: string,
   flags: { output: string; force?: boolean; links?: boolean },
 ): Promise<void> {
-  const { tree, container, warnings } = await readTree(ctx, file);
-  warn(ctx, warnings);
-  const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, {
-    force: flags.force === true,
-    links: flags.links === true,
-    inputs: [ctx.resolvePath(file)],
-  });
+  const path = ctx.resolvePath(file);
+  // A folder input keeps the tree path (the same checks); an image file may be streamed (issue 17).
+  const { files, entries, container, warnings } = (await isFolder(path))
+    ? await (async () => {
+        const r = await readTree(ctx, file);
+        warn(ctx, r.warnings);
+        const w = await writeEfsFolder(ctx.resolvePath(flags.output), r.tree, {
+          force: flags.force === true,
+          links: flags.links === true,
+          inputs: [path],
+        });
+        return { files: w.files, entries: r.tree.entries.length, container: r.container, warnings: r.warnings };
+      })()
+    : await unpackEfsImageFile(path, ctx.resolvePath(flags.output), {
+        strictTypeflag: false,
+        force: flags.force === true,
+        links: flags.links === true,
+        inputs: [path],
+      });
+  if (!(await isFolder(path))) warn(ctx, warnings);
   ctx.result(
-    { files, entries: tree.entries.length, container, output: flags.output, warnings },
+    { files, entries, container, output: flags.output, warnings },
     () => `${flags.output}: ${files} files from ${container}\n`,
   );
 }
