@@ -182,6 +182,9 @@ if (existsSync('/usr/bin/time')) {
     ['pack', `${nv} qcom efs pack big -o big.tar.gz --force`],
     ['sign', `${nv} qcom fsg sign big.tar.gz ${signArgs} -o big.mbn --force`],
     ['verify', `${nv} qcom fsg verify big.mbn --root keys/root.crt.pem --hw-id 0x009600E100000000 --sw-id 0`],
+    // Streamed (node:zlib stream + incremental tar reader): bounded by the largest member, not the image.
+    ['efs ls, streamed', `${nv} qcom efs ls big.tar.gz`],
+    ['efs unpack, streamed', `${nv} qcom efs unpack big.tar.gz -o big-unpacked`],
   ];
   for (const [work, cmd] of rows)
     console.log(`peak memory ours/image = ${mb(peak(cmd))} (${work}, 64 MB image)  [must reach ≤ 2.5×]`);
@@ -240,6 +243,7 @@ if (existsSync('/usr/bin/time')) {
     console.log(
       `parse rate = ${mbs.toFixed(0)} MB/s (${what}, ${inputs.length} file(s), ${bytes} B)  [must reach ≥ 300]`,
     );
+    return mbs;
   };
   rate('QCN decodeQcn, the demo QCN (7 KB)', [new Uint8Array(readFileSync(join(dir, 'demo/qcom/sample.qcn')))], (b) =>
     efsPkg.decodeQcn(b),
@@ -266,7 +270,12 @@ if (existsSync('/usr/bin/time')) {
       });
     }
     const big = efsPkg.encodeQcn({ model: 0, items, efs: efsFiles, extra: [] });
-    rate('QCN decodeQcn, generated 20 000 items + 3 000 EFS files', [big], (b) => efsPkg.decodeQcn(b));
+    if (rate('QCN decodeQcn, generated 20 000 items + 3 000 EFS files', [big], (b) => efsPkg.decodeQcn(b)) < 300)
+      console.log(
+        '  bounded by: the per-stream cost of the compound file (each EFS file is two streams of a few bytes: a ' +
+          'directory entry, a mini-sector chain, a path check) and GC of the model objects; the numbered items ' +
+          '(one big stream) parse above 300 MB/s, see the next row',
+      );
     const itemsOnly = efsPkg.encodeQcn({ model: 0, items, efs: [], extra: [] });
     rate('QCN decodeQcn, generated 20 000 items only', [itemsOnly], (b) => efsPkg.decodeQcn(b));
   }
@@ -285,13 +294,10 @@ if (existsSync('/usr/bin/time')) {
     (b) => mbnPkg.parseMbn(b),
   );
   rate('LID decodeLidFile', lids, (b) => lidPkg.decodeLidFile(b, undefined, { bindToChip: false }));
-  // readEfsImage of the plain 60 MB tar: every header checked, the tree built, the data as views (no copy).
-  if (existsSync(join(dir, 'b60.tar.gz'))) {
+  // readEfsImage of a tar: every header checked, the tree built, the data as views (no copy). The 60 MB tar of
+  // 60 files is all data (60 headers), so its rate says nothing; the EFS-shaped tar is the row.
+  if (existsSync(join(dir, 'ours.tar.gz'))) {
     const { NODE_DEFLATE } = await import(join(ROOT, 'packages', 'qcom-efs', 'dist', 'node.mjs'));
-    const tar = new Uint8Array(gunzipSync(readFileSync(join(dir, 'b60.tar.gz'))));
-    rate('tar readEfsImage (60 MB tar), headers checked, data as views', [tar], (b) =>
-      efsPkg.readEfsImage(b, NODE_DEFLATE),
-    );
     // The EFS-shaped tar: 3 000 entries of a few bytes to 10 KiB (the pack bench's tree).
     const efsTar = new Uint8Array(gunzipSync(readFileSync(join(dir, 'ours.tar.gz'))));
     rate('tar readEfsImage (3 000-entry EFS tar)', [efsTar], (b) => efsPkg.readEfsImage(b, NODE_DEFLATE));

@@ -248,19 +248,28 @@ export function qcnFromEntries(
   }
   // EFS stores (docs/formats/qcn.md#stores).
   const efs: QcnEfsFile[] = [];
-  for (const store of ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const) {
-    const dirPrefix = lower(`${modelName}/default/${store}/EFS_Dir/`);
-    const dataPrefix = lower(`${modelName}/default/${store}/EFS_Data/`);
-    const dirs = new Map<string, CfbEntry>();
-    const datas = new Map<string, CfbEntry>();
-    for (const e of entries) {
-      if (e.type !== 'stream') continue;
-      const l = lowerOf(e);
-      if (l.startsWith(dirPrefix) && !l.slice(dirPrefix.length).includes('/'))
-        dirs.set(e.path.slice(dirPrefix.length), e);
-      if (l.startsWith(dataPrefix) && !l.slice(dataPrefix.length).includes('/'))
-        datas.set(e.path.slice(dataPrefix.length), e);
+  // One pass sorts the Dir/Data streams of the three stores (issue 17: a pass per store folded every path again).
+  const defaultPrefix = lower(`${modelName}/default/`);
+  // Read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's bytewise one).
+  const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
+  const pairs = new Map<string, { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> }>();
+  for (const store of STORE_ORDER) pairs.set(store, { dirs: new Map(), datas: new Map() });
+  const storeLower = STORE_ORDER.map((st) => [st, `${lower(st)}/efs_dir/`, `${lower(st)}/efs_data/`] as const);
+  for (const e of entries) {
+    if (e.type !== 'stream') continue;
+    const l = lowerOf(e);
+    if (!l.startsWith(defaultPrefix)) continue;
+    for (const [st, dirL, dataL] of storeLower) {
+      const pair = pairs.get(st) as { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> };
+      const at = defaultPrefix.length;
+      if (l.startsWith(dirL, at) && l.indexOf('/', at + dirL.length) < 0)
+        pair.dirs.set(e.path.slice(at + dirL.length), e);
+      if (l.startsWith(dataL, at) && l.indexOf('/', at + dataL.length) < 0)
+        pair.datas.set(e.path.slice(at + dataL.length), e);
     }
+  }
+  for (const store of STORE_ORDER) {
+    const { dirs, datas } = pairs.get(store) as { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> };
     for (const k of datas.keys())
       if (!dirs.has(k))
         throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Data/${k} has no EFS_Dir/${k}`, {
@@ -309,7 +318,12 @@ export function qcnFromEntries(
         });
       }
       const pathBytes = raw.subarray(0, end);
-      if (pathBytes.length === 0 || pathBytes.some((b) => b === 0 || b > 0x7e || b < 0x20)) {
+      let badByte = pathBytes.length === 0;
+      for (let i = 0; i < pathBytes.length && !badByte; i++) {
+        const b = pathBytes[i] as number;
+        badByte = b > 0x7e || b < 0x20;
+      }
+      if (badByte) {
         throw new NvError('NV_EFS_BAD_QCN_PATH', `${d.path}: the EFS path is empty, non-ASCII or has an inner NUL`, {
           path: d.path,
         });
