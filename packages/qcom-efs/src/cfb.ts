@@ -304,14 +304,18 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
       corrupt(`${what}: ${length} bytes claimed, the chain holds ${chain.length * size}`);
     const out = new Uint8Array(length);
     let got = 0;
-    for (const s of chain) {
-      if (got >= length) break;
-      const at = sectorAt(s);
-      const n = Math.min(size, length - got, bytes.length - at);
-      if (n < Math.min(size, length - got))
+    // Issue 17: runs of consecutive sectors (what writers lay out) are copied with one set() each.
+    for (let i = 0; i < chain.length && got < length;) {
+      const first = chain[i] as number;
+      let run = 1;
+      while (i + run < chain.length && chain[i + run] === first + run && got + run * size < length) run++;
+      const at = sectorAt(first + run - 1) - (run - 1) * size;
+      const n = Math.min(run * size, length - got, bytes.length - at);
+      if (n < Math.min(run * size, length - got))
         throw new NvError('NV_TRUNCATED', `${what} runs past the end of the file`, { offset: bytes.length });
       out.set(bytes.subarray(at, at + n), got);
       got += n;
+      i += run;
     }
     return out;
   };
@@ -320,14 +324,18 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
   const dir = readChain(v.getUint32(0x30, true), dirChain.length * size, 'directory');
   const dv = new DataView(dir.buffer);
   const entryCount = dir.length / 128;
-  const entry = (i: number) => {
+  // Each directory entry is decoded once (issue 17: the walk asked for most of them twice).
+  const entries: (DirEntry | undefined)[] = new Array(entryCount);
+  const entry = (i: number): DirEntry => {
     if (i >= entryCount) corrupt(`directory entry ${i} does not exist`);
+    const cached = entries[i];
+    if (cached !== undefined) return cached;
     const at = 128 * i;
     const nameLen = dv.getUint16(at + 0x40, true);
     if (nameLen > 64 || nameLen % 2 !== 0) corrupt(`directory entry ${i} has a name length of ${nameLen}`);
     let name = '';
     for (let c = 0; c < Math.max(0, nameLen / 2 - 1); c++) name += String.fromCharCode(dv.getUint16(at + 2 * c, true));
-    return {
+    const e: DirEntry = {
       name,
       type: dir[at + 0x42] as number,
       left: dv.getUint32(at + 0x44, true),
@@ -336,6 +344,8 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
       start: dv.getUint32(at + 0x74, true),
       size: major === 3 ? dv.getUint32(at + 0x78, true) : Number(dv.getBigUint64(at + 0x78, true)),
     };
+    entries[i] = e;
+    return e;
   };
   const rootEntry = entry(0);
   if (rootEntry.type !== 5) corrupt('the first directory entry is not the root');
@@ -359,10 +369,24 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
       if (s === ENDOFCHAIN || s * 4 + 4 > miniFatBytes.length || (s + 1) * MINI > miniStream.length)
         corrupt(`${what}: mini chain leaves the mini stream at ${s}`);
       if (++steps > miniStream.length / MINI + 1) corrupt(`${what}: the mini chain loops`);
-      const n = Math.min(MINI, length - got);
-      out.set(miniStream.subarray(s * MINI, s * MINI + n), got);
+      // A run of consecutive mini sectors is copied at once (issue 17).
+      const first = s;
+      let run = 1;
+      let next = miniFat.getUint32(s * 4, true);
+      while (
+        next === first + run &&
+        got + run * MINI < length &&
+        next * 4 + 4 <= miniFatBytes.length &&
+        (next + 1) * MINI <= miniStream.length
+      ) {
+        if (++steps > miniStream.length / MINI + 1) corrupt(`${what}: the mini chain loops`);
+        run++;
+        next = miniFat.getUint32(next * 4, true);
+      }
+      const n = Math.min(run * MINI, length - got);
+      out.set(miniStream.subarray(first * MINI, first * MINI + n), got);
       got += n;
-      s = miniFat.getUint32(s * 4, true);
+      s = next;
     }
     return out;
   };
@@ -402,6 +426,17 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
   };
   walk(rootEntry.child, '', 0);
   return result;
+}
+
+/** One decoded directory entry. */
+interface DirEntry {
+  readonly name: string;
+  readonly type: number;
+  readonly left: number;
+  readonly right: number;
+  readonly child: number;
+  readonly start: number;
+  readonly size: number;
 }
 
 function checkedSize(n: number, limits: Limits): number {

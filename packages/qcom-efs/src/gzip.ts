@@ -94,19 +94,11 @@ export interface GunzipOptions {
 }
 
 /**
- * Reads the first gzip member (docs/formats/efs-tar.md#unwrap): header checks as the modem (CM 8, FLG bits 5–7 clear; FEXTRA, FNAME,
- * FCOMMENT, FHCRC skipped), then CRC32 and ISIZE verified. Bytes after the member are a warning (device dumps pad
- * to 512 B with garbage).
- * @throws NvError `NV_EFS_BAD_GZIP_HEADER`, `NV_EFS_BAD_GZIP_DATA`, `NV_LIMIT`, `NV_TRUNCATED`
- * @example const { data } = decodeGzip(bytes, backend);
+ * Checks a gzip member's header as the modem does (CM 8, FLG bits 5–7 clear) and returns where the deflate data
+ * starts (FEXTRA, FNAME, FCOMMENT, FHCRC skipped). Shared by {@link decodeGzip} and the Node streaming reader.
+ * @throws NvError `NV_EFS_BAD_GZIP_HEADER`, `NV_TRUNCATED`
  */
-export function decodeGzip(
-  bytes: Uint8Array,
-  backend: DeflateBackend,
-  options: GunzipOptions = {},
-): { data: Uint8Array; memberBytes: number; warnings: EfsWarning[] } {
-  const base = options.baseOffset ?? 0;
-  const max = options.maxInflatedBytes ?? MAX_EFS_INFLATED_BYTES;
+export function gzipHeaderEnd(bytes: Uint8Array, base = 0): number {
   const bad = (msg: string, at: number): never => {
     throw new NvError('NV_EFS_BAD_GZIP_HEADER', msg, { offset: base + at });
   };
@@ -147,6 +139,24 @@ export function decodeGzip(
     need(2);
     at += 2;
   }
+  return at;
+}
+
+/**
+ * Reads the first gzip member (docs/formats/efs-tar.md#unwrap): header checks as the modem (CM 8, FLG bits 5–7 clear; FEXTRA, FNAME,
+ * FCOMMENT, FHCRC skipped), then CRC32 and ISIZE verified. Bytes after the member are a warning (device dumps pad
+ * to 512 B with garbage).
+ * @throws NvError `NV_EFS_BAD_GZIP_HEADER`, `NV_EFS_BAD_GZIP_DATA`, `NV_LIMIT`, `NV_TRUNCATED`
+ * @example const { data } = decodeGzip(bytes, backend);
+ */
+export function decodeGzip(
+  bytes: Uint8Array,
+  backend: DeflateBackend,
+  options: GunzipOptions = {},
+): { data: Uint8Array; memberBytes: number; warnings: EfsWarning[] } {
+  const base = options.baseOffset ?? 0;
+  const max = options.maxInflatedBytes ?? MAX_EFS_INFLATED_BYTES;
+  const at = gzipHeaderEnd(bytes, base);
   checkLimit('maxInflatedBytes', max, Number.MAX_SAFE_INTEGER);
   let inflated: { data: Uint8Array; consumed: number };
   try {

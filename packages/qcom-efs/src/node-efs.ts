@@ -3,16 +3,24 @@
  * tar → deflate → file) and read (tar, tar.gz, `.mbn`, `.img`, `fsg` dumps).
  * @module
  */
-import { mkdir, open, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv/qcom-fsg-sign/container';
-import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NvError, SILENT_PROGRESS, checkLimit, type ProgressReporter } from '@nv/core';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
-import { MAX_EFS_INFLATED_BYTES, encodeGzip, type GzipOptions } from './gzip.ts';
-import { readEfsImage, unwrapFsgContainer, type EfsImage, type ReadEfsImageOptions } from './image.ts';
+import { MAX_EFS_INFLATED_BYTES, type GzipOptions } from './gzip.ts';
+import {
+  listEfsTree,
+  readEfsImage,
+  unwrapFsgContainer,
+  type EfsImage,
+  type EfsListEntry,
+  type ReadEfsImageOptions,
+} from './image.ts';
 import { MANIFEST_NAME, decodeManifest, encodeManifest } from './manifest.ts';
-import { NODE_DEFLATE, gzipChunks } from './node-zlib.ts';
+import { NODE_DEFLATE, gzipChunks, nodeGzip } from './node-zlib.ts';
+import { streamEfsImage } from './node-image-stream.ts';
 import { efsTarChunks, encodeEfsTar, type TarEncodeOptions } from './tar.ts';
 import {
   DEFAULT_MODES,
@@ -30,6 +38,38 @@ const MAX_TREE_BYTES = 512 * 1024 * 1024;
 
 /** Trees with less data than this are packed in memory (64 MiB). */
 const IN_MEMORY_BYTES = 64 * 1024 * 1024;
+
+/** Scratch buffer of {@link readHostFile}. */
+const SCRATCH = new Uint8Array(64 * 1024);
+
+/**
+ * A host file's bytes (issue 17: an EFS tree is thousands of files of a few bytes). open + read + close, without
+ * the fstat and the fresh buffer of readFileSync: one read into a scratch buffer, copied out at its length; a file
+ * that fills the buffer is read on to its end.
+ */
+function readHostFile(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    let n = readSync(fd, SCRATCH, 0, SCRATCH.length, null);
+    if (n < SCRATCH.length) return SCRATCH.slice(0, n);
+    const parts = [SCRATCH.slice()];
+    let total = n;
+    while ((n = readSync(fd, SCRATCH, 0, SCRATCH.length, null)) > 0) {
+      parts.push(SCRATCH.slice(0, n));
+      total += n;
+      checkLimit('EFS file size', total, MAX_TREE_BYTES, { path });
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Options of {@link readEfsFolder}. */
 export interface ReadFolderOptions {
@@ -96,8 +136,7 @@ export async function readEfsFolder(
       } else if (d.isFile()) {
         let data: Uint8Array;
         try {
-          const buf = readFileSync(hostPath);
-          data = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+          data = readHostFile(hostPath);
         } catch (error) {
           throw toNvIoError(error, hostPath);
         }
@@ -151,12 +190,28 @@ export async function readEfsFolder(
 export async function writeEfsFolder(
   dir: string,
   tree: EfsTree,
-  options: {
-    force?: boolean;
-    links?: boolean;
-    /** Files this command reads (the archive): `--force` refuses an output folder that holds one (issue 14.9). */
-    inputs?: readonly string[];
-  } = {},
+  options: WriteFolderOptions = {},
+): Promise<{ files: number }> {
+  return writeFolder(dir, tree, options);
+}
+
+/** Options of {@link writeEfsFolder}. */
+export interface WriteFolderOptions {
+  readonly force?: boolean;
+  readonly links?: boolean;
+  /** Files this command reads (the archive): `--force` refuses an output folder that holds one (issue 14.9). */
+  readonly inputs?: readonly string[];
+}
+
+/**
+ * {@link writeEfsFolder}, with the file data optionally written by `fill` (the streaming unpack: the tree has no
+ * data, `fill` writes each file into the temporary folder, which holds every folder already).
+ */
+async function writeFolder(
+  dir: string,
+  tree: EfsTree,
+  options: WriteFolderOptions,
+  fill?: (tmp: string) => Promise<void>,
 ): Promise<{ files: number }> {
   const target = resolve(dir);
   if (options.force === true) await assertReplaceableFolder(target, options.inputs ?? []);
@@ -187,10 +242,11 @@ export async function writeEfsFolder(
           throw new NvError('NV_EFS_UNSAFE_PATH', `${e.path} escapes the output folder`, { path: e.path });
         if (e.type === 'dir') await mkdir(host, { recursive: true });
         else if (e.type === 'item' || e.type === 'file') {
-          await writeFile(host, e.data as Uint8Array, { flag: 'wx', mode: 0o644 });
+          if (fill === undefined) await writeFile(host, e.data as Uint8Array, { flag: 'wx', mode: 0o644 });
           files++;
         }
       }
+      if (fill !== undefined) await fill(tmp);
       if (options.links === true) {
         // Host links only on request, and only when the target stays inside the folder (docs/formats/efs-tar.md#manifest).
         for (const e of sorted) {
@@ -325,7 +381,7 @@ async function packTree(
   if (dataBytes < IN_MEMORY_BYTES && options.stream !== true) {
     // Small trees (every real EFS): one tar buffer and one deflate call are faster than a stream of 2 000 chunks.
     const { tar, entries: n, warnings: w } = encodeEfsTar(tree, options);
-    const out = options.gzip === false ? tar : encodeGzip(tar, NODE_DEFLATE, options);
+    const out = options.gzip === false ? tar : nodeGzip(tar, options);
     await writeFileAtomic(path, out, { force: options.force === true });
     return { entries: n, tarBytes: tar.length, gzBytes: options.gzip === false ? 0 : out.length, warnings: w };
   }
@@ -394,5 +450,97 @@ async function readPartitionHead(path: string): Promise<Uint8Array | undefined> 
     throw NvError.isInstance(error) ? error : toNvIoError(error, path);
   } finally {
     await fh?.close();
+  }
+}
+
+/** What {@link listEfsImageFile} lists. */
+export interface EfsListing {
+  /** The container chain (`img>mbn>gzip>tar`), or `folder`. */
+  readonly container: string;
+  readonly entries: EfsListEntry[];
+  readonly warnings: EfsWarning[];
+}
+
+/**
+ * `nv qcom efs ls`: the entries of an EFS image file (any container `readEfsImageFile` reads) or folder. A big plain
+ * `fs_image.tar.gz` or tar (over 16 MiB) is read as a stream, member by member, so memory stays bounded by its
+ * largest file (issue 17); the rows are those of `listEfsTree` either way.
+ * @throws NvError as {@link readEfsImageFile} and {@link readEfsFolder}
+ * @example const { container, entries } = await listEfsImageFile('fs_image.tar.gz');
+ */
+export async function listEfsImageFile(path: string, options: ReadEfsImageOptions = {}): Promise<EfsListing> {
+  if (await isDirectory(path)) {
+    const { tree, warnings } = await readEfsFolder(path);
+    return { container: 'folder', entries: listEfsTree(tree), warnings };
+  }
+  const rows = new Map<string, EfsListEntry>();
+  const streamed = await streamEfsImage(path, options, (_m, e) => {
+    if (e !== undefined) rows.set(e.path, listEfsTree({ entries: [e] })[0] as EfsListEntry);
+  });
+  if (streamed === undefined) {
+    const image = await readEfsImageFile(path, options);
+    return { container: image.chain.join('>'), entries: listEfsTree(image.tree), warnings: image.warnings };
+  }
+  for (const e of streamed.tree.entries)
+    if (!rows.has(e.path)) rows.set(e.path, listEfsTree({ entries: [e] })[0] as EfsListEntry);
+  return { container: streamed.chain.join('>'), entries: [...rows.values()], warnings: streamed.warnings };
+}
+
+/** Result of {@link unpackEfsImageFile}. */
+export interface UnpackResult {
+  readonly container: string;
+  /** Files written. */
+  readonly files: number;
+  /** Entries of the tree (folders and symlinks included). */
+  readonly entries: number;
+  readonly warnings: EfsWarning[];
+}
+
+/**
+ * `nv qcom efs unpack`: an EFS image file (any container) into a new folder, as {@link writeEfsFolder} writes a tree.
+ * A big plain `fs_image.tar.gz` or tar (over 16 MiB) is read twice as a stream — once for the tree and its checks,
+ * once for the data, each file written as it arrives — so memory stays bounded by its largest file (issue 17).
+ * @throws NvError as {@link readEfsImageFile} and {@link writeEfsFolder}
+ * @example await unpackEfsImageFile('fs_image.tar.gz', 'efs/');
+ */
+export async function unpackEfsImageFile(
+  path: string,
+  dir: string,
+  options: WriteFolderOptions & ReadEfsImageOptions = {},
+): Promise<UnpackResult> {
+  // Pass 1: the tree (metadata) and which member is the last one of each path.
+  const last = new Map<string, number>();
+  let index = 0;
+  const streamed = await streamEfsImage(path, options, (_m, e) => {
+    if (e !== undefined) last.set(e.path, index);
+    index++;
+  });
+  if (streamed === undefined) {
+    const image = await readEfsImageFile(path, options);
+    const { files } = await writeEfsFolder(dir, image.tree, options);
+    return { container: image.chain.join('>'), files, entries: image.tree.entries.length, warnings: image.warnings };
+  }
+  const { files } = await writeFolder(dir, streamed.tree, options, async (tmp) => {
+    // Pass 2: the data, each file written when its member arrives (the last of a repeated path wins).
+    let i = 0;
+    await streamEfsImage(path, options, async (_m, e) => {
+      const mine = i++;
+      if (e === undefined || (e.type !== 'item' && e.type !== 'file') || last.get(e.path) !== mine) return;
+      await writeFile(resolve(tmp, `.${e.path}`), e.data as Uint8Array, { flag: 'wx', mode: 0o644 });
+    });
+  });
+  return {
+    container: streamed.chain.join('>'),
+    files,
+    entries: streamed.tree.entries.length,
+    warnings: streamed.warnings,
+  };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }

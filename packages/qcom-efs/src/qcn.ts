@@ -111,10 +111,17 @@ export function qcnFromEntries(
 ): { qcn: Qcn; warnings: EfsWarning[] } {
   const warnings: EfsWarning[] = [...initialWarnings];
   const lower = (p: string): string => p.toLowerCase();
+  // Every path case-folded once (issue 17: the passes below folded each path again).
+  const folded = new Map<CfbEntry, string>();
+  for (const e of entries) folded.set(e, lower(e.path));
+  const lowerOf = (e: CfbEntry): string => folded.get(e) as string;
   const models = new Set<string>();
   for (const e of entries) {
-    const parts = e.path.split('/');
-    if (parts.length >= 2 && lower(parts[1] as string) === 'default') models.add(parts[0] as string);
+    const l = lowerOf(e);
+    const a = l.indexOf('/');
+    if (a < 0) continue;
+    const b = l.indexOf('/', a + 1);
+    if (l.slice(a + 1, b < 0 ? undefined : b) === 'default') models.add(e.path.slice(0, a));
   }
   if (models.size !== 1) {
     throw new NvError(
@@ -130,7 +137,7 @@ export function qcnFromEntries(
   // One case-folded index instead of a lower-casing scan of every entry per lookup (issue 17: it was most of
   // decodeQcn's time); the first stream of a name wins, as with find().
   const streams = new Map<string, CfbEntry>();
-  for (const x of entries) if (x.type === 'stream' && !streams.has(lower(x.path))) streams.set(lower(x.path), x);
+  for (const x of entries) if (x.type === 'stream' && !streams.has(lowerOf(x))) streams.set(lowerOf(x), x);
   const stream = (path: string): CfbEntry | undefined => {
     const e = streams.get(lower(path));
     if (e !== undefined) used.add(e);
@@ -178,12 +185,12 @@ export function qcnFromEntries(
   // <MODEL>/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY and _SIM_<n> (docs/formats/qcn.md#container, real QPST/QRCT/QMSL files); also the old
   // location <MODEL>/NV_NUMBERED_ITEMS/ that @nv/qcom-efs wrote before issue 14, with a warning.
   const items: QcnItem[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Map<number, number>();
   const arrayPrefix = lower(`${modelName}/default/${NUMBERED_STORAGE}/`);
   const legacyPrefix = lower(`${modelName}/${NUMBERED_STORAGE}/`);
   for (const e of entries) {
     if (e.type !== 'stream') continue;
-    const l = lower(e.path);
+    const l = lowerOf(e);
     const legacy = l.startsWith(legacyPrefix);
     if (!legacy && !l.startsWith(arrayPrefix)) continue;
     const name = e.path.slice((legacy ? legacyPrefix : arrayPrefix).length);
@@ -219,15 +226,13 @@ export function qcnFromEntries(
           message: `NV ${id}: record flag is ${flag}, not 1`,
           path: e.path,
         });
-      const key = `${subscription}/${id}/${index}`;
+      const key = (subscription * 0x10000 + id) * 0x10000 + index;
       const prev = seen.get(key);
-      const item: QcnItem = {
-        id,
-        index,
-        subscription,
-        payload: data.slice(at + 8, at + QCN_RECORD_BYTES),
-        ...(flag !== 1 ? { flag } : {}),
-      };
+      // A view: the stream's bytes are the reader's own copy (issue 17: a copy per record was most of the time);
+      // one object shape per case, not a spread.
+      const payload = data.subarray(at + 8, at + QCN_RECORD_BYTES);
+      const item: QcnItem =
+        flag !== 1 ? { id, index, subscription, payload, flag } : { id, index, subscription, payload };
       if (prev !== undefined) {
         warnings.push({
           code: 'NV_EFS_QCN_DUPLICATE_ITEM',
@@ -243,18 +248,28 @@ export function qcnFromEntries(
   }
   // EFS stores (docs/formats/qcn.md#stores).
   const efs: QcnEfsFile[] = [];
-  for (const store of ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const) {
-    const dirPrefix = lower(`${modelName}/default/${store}/EFS_Dir/`);
-    const dataPrefix = lower(`${modelName}/default/${store}/EFS_Data/`);
-    const dirs = new Map<string, CfbEntry>();
-    const datas = new Map<string, CfbEntry>();
-    for (const e of entries) {
-      const l = lower(e.path);
-      if (e.type === 'stream' && l.startsWith(dirPrefix) && !l.slice(dirPrefix.length).includes('/'))
-        dirs.set(e.path.slice(dirPrefix.length), e);
-      if (e.type === 'stream' && l.startsWith(dataPrefix) && !l.slice(dataPrefix.length).includes('/'))
-        datas.set(e.path.slice(dataPrefix.length), e);
+  // One pass sorts the Dir/Data streams of the three stores (issue 17: a pass per store folded every path again).
+  const defaultPrefix = lower(`${modelName}/default/`);
+  // Read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's bytewise one).
+  const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
+  const pairs = new Map<string, { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> }>();
+  for (const store of STORE_ORDER) pairs.set(store, { dirs: new Map(), datas: new Map() });
+  const storeLower = STORE_ORDER.map((st) => [st, `${lower(st)}/efs_dir/`, `${lower(st)}/efs_data/`] as const);
+  for (const e of entries) {
+    if (e.type !== 'stream') continue;
+    const l = lowerOf(e);
+    if (!l.startsWith(defaultPrefix)) continue;
+    for (const [st, dirL, dataL] of storeLower) {
+      const pair = pairs.get(st) as { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> };
+      const at = defaultPrefix.length;
+      if (l.startsWith(dirL, at) && l.indexOf('/', at + dirL.length) < 0)
+        pair.dirs.set(e.path.slice(at + dirL.length), e);
+      if (l.startsWith(dataL, at) && l.indexOf('/', at + dataL.length) < 0)
+        pair.datas.set(e.path.slice(at + dataL.length), e);
     }
+  }
+  for (const store of STORE_ORDER) {
+    const { dirs, datas } = pairs.get(store) as { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> };
     for (const k of datas.keys())
       if (!dirs.has(k))
         throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Data/${k} has no EFS_Dir/${k}`, {
@@ -303,7 +318,12 @@ export function qcnFromEntries(
         });
       }
       const pathBytes = raw.subarray(0, end);
-      if (pathBytes.length === 0 || pathBytes.some((b) => b === 0 || b > 0x7e || b < 0x20)) {
+      let badByte = pathBytes.length === 0;
+      for (let i = 0; i < pathBytes.length && !badByte; i++) {
+        const b = pathBytes[i] as number;
+        badByte = b > 0x7e || b < 0x20;
+      }
+      if (badByte) {
         throw new NvError('NV_EFS_BAD_QCN_PATH', `${d.path}: the EFS path is empty, non-ASCII or has an inner NUL`, {
           path: d.path,
         });
@@ -311,7 +331,7 @@ export function qcnFromEntries(
       efs.push({
         store,
         path: decodeLatin1(pathBytes),
-        data: (de.data as Uint8Array).slice(),
+        data: de.data as Uint8Array, // the reader's own copy (issue 17)
         key: k,
         ...(backupHeader !== undefined ? { backupHeader } : {}),
       });
@@ -324,7 +344,7 @@ export function qcnFromEntries(
     (e) =>
       !used.has(e) &&
       e.type === 'stream' &&
-      !(storeRoots.some((r) => lower(e.path).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0), // a 0-byte stream standing for an empty storage (docs/formats/qcn.md#read-write)
+      !(storeRoots.some((r) => lowerOf(e).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0), // a 0-byte stream standing for an empty storage (docs/formats/qcn.md#read-write)
   );
   for (const e of extra) {
     if (isOpaqueQcnStream(e.path, modelName)) continue;

@@ -328,96 +328,180 @@ export function decodeTar(
   tar: Uint8Array,
   options: TarDecodeOptions = {},
 ): { members: TarMember[]; warnings: EfsWarning[] } {
-  const limits = resolveLimits(options.limits);
-  const base = options.baseOffset ?? 0;
-  const strict = options.strictTypeflag ?? true;
+  const reader = new TarReader(options);
   const members: TarMember[] = [];
-  const warnings: EfsWarning[] = [];
-  let at = 0;
-  let ended = false;
+  reader.feed(tar, true, (m) => members.push(m));
+  return { members, warnings: reader.warnings };
+}
+
+/**
+ * The device tar reader of {@link decodeTar}, incremental (issue 17: `ls` and `unpack` of a big `fs_image.tar.gz`
+ * read it as a stream): `feed` takes the bytes not consumed yet plus new ones and returns how many it consumed;
+ * each member is handed to `onMember` with its data as a view of the bytes fed (copy it to keep it). A member is
+ * read only when its header and data are all there, so memory is bounded by the largest member.
+ */
+export class TarReader {
+  readonly warnings: EfsWarning[] = [];
+  private readonly limits: Limits;
+  private readonly base: number;
+  private readonly strict: boolean;
+  /** Offset in the tar of the first byte of the next `feed`. */
+  private pos = 0;
+  private count = 0;
+  private ended = false;
   // Name (and link target) announced by a GNU `L`/`K` or pax `x` header for the next member (non-strict mode only).
-  let pendingName: { name: string; kind: 'gnu' | 'pax' } | undefined;
-  let pendingLink: string | undefined;
-  while (at + TAR_BLOCK <= tar.length) {
-    if (isZeroBlock(tar, at)) {
-      if (at + 2 * TAR_BLOCK <= tar.length && isZeroBlock(tar, at + TAR_BLOCK)) {
-        ended = true;
-        at += 2 * TAR_BLOCK;
+  private pendingName: { name: string; kind: 'gnu' | 'pax' } | undefined;
+  private pendingLink: string | undefined;
+
+  constructor(options: TarDecodeOptions = {}) {
+    this.limits = resolveLimits(options.limits);
+    this.base = options.baseOffset ?? 0;
+    this.strict = options.strictTypeflag ?? true;
+  }
+
+  /**
+   * Reads every whole member of `tar` (which starts at the first byte not consumed by the previous call); `final`
+   * says no bytes follow. Returns how many bytes were consumed.
+   * @throws NvError as {@link decodeTar}
+   */
+  feed(tar: Uint8Array, final: boolean, onMember: (m: TarMember) => void): number {
+    const base = this.base + this.pos;
+    const limits = this.limits;
+    const strict = this.strict;
+    const warnings = this.warnings;
+    let at = 0;
+    if (this.ended) {
+      for (let i = 0; i < tar.length; i++)
+        if (tar[i] !== 0)
+          throw new NvError('NV_EFS_BAD_TAR_END', 'data after the two zero blocks that end the tar', {
+            offset: base + i,
+          });
+      this.pos += tar.length;
+      return tar.length;
+    }
+    while (at + TAR_BLOCK <= tar.length) {
+      if (isZeroBlock(tar, at)) {
+        if (at + 2 * TAR_BLOCK > tar.length && !final) break;
+        if (at + 2 * TAR_BLOCK <= tar.length && isZeroBlock(tar, at + TAR_BLOCK)) {
+          this.ended = true;
+          at += 2 * TAR_BLOCK;
+          break;
+        }
+        throw new NvError('NV_EFS_BAD_TAR_END', 'a single zero block is not the end of a tar: two are needed (§2.7)', {
+          offset: base + at,
+        });
+      }
+      enforceLimit(limits, 'maxEntries', this.count + 1, { offset: base + at });
+      const h = tar.subarray(at, at + TAR_BLOCK);
+      const stored = parseOctal(h, 148, 8, 'checksum', base + at);
+      const sum = tarHeaderSum(h);
+      if (sum !== stored) {
+        throw new NvError(
+          'NV_EFS_BAD_TAR_CHECKSUM',
+          `tar header checksum is ${stored.toString(8)} but the header sums to ${sum.toString(8)}; the modem asserts on it (§5 #3)`,
+          { offset: base + at + 148 },
+        );
+      }
+      const mode = parseOctal(h, 100, 8, 'mode', base + at);
+      const uid = parseOctal(h, 108, 8, 'uid', base + at);
+      const gid = parseOctal(h, 116, 8, 'gid', base + at);
+      const size = parseOctal(h, 124, 12, 'size', base + at);
+      const mtime = parseOctal(h, 136, 12, 'mtime', base + at);
+      const frames = Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
+      // Streaming: wait for the whole member (its header is read again when it is all there); the size limit is
+      // checked first so that a huge claimed size is refused instead of awaited.
+      if (!final && at + TAR_BLOCK + frames > tar.length) {
+        enforceLimit(limits, 'maxInflatedBytes', size, { offset: base + at + 124 });
         break;
       }
-      throw new NvError('NV_EFS_BAD_TAR_END', 'a single zero block is not the end of a tar: two are needed (§2.7)', {
-        offset: base + at,
-      });
-    }
-    enforceLimit(limits, 'maxEntries', members.length + 1, { offset: base + at });
-    const h = tar.subarray(at, at + TAR_BLOCK);
-    const stored = parseOctal(h, 148, 8, 'checksum', base + at);
-    const sum = tarHeaderSum(h);
-    if (sum !== stored) {
-      throw new NvError(
-        'NV_EFS_BAD_TAR_CHECKSUM',
-        `tar header checksum is ${stored.toString(8)} but the header sums to ${sum.toString(8)}; the modem asserts on it (§5 #3)`,
-        { offset: base + at + 148 },
-      );
-    }
-    const mode = parseOctal(h, 100, 8, 'mode', base + at);
-    const uid = parseOctal(h, 108, 8, 'uid', base + at);
-    const gid = parseOctal(h, 116, 8, 'gid', base + at);
-    const size = parseOctal(h, 124, 12, 'size', base + at);
-    const mtime = parseOctal(h, 136, 12, 'mtime', base + at);
-    const typeflag = String.fromCharCode(h[156] as number);
-    const linkname = cString(h, 157, 100);
-    let name = cString(h, 0, 100);
-    const magic = decodeLatin1(h.subarray(257, 265));
-    const prefix = cString(h, 345, 155);
-    if (prefix !== '') {
-      if (magic === 'ustar\u000000') name = `${prefix}/${name}`;
-      else
-        warnings.push({
-          code: 'NV_EFS_TAR_SUSPECT_ENTRY',
-          message: `entry ${name} has a prefix but no POSIX magic; the modem ignores the prefix (§2.7)`,
-          offset: base + at + 345,
-        });
-    }
-    if (members.length === 0 && name === '')
-      throw new NvError('NV_EFS_BAD_TAR_END', 'the first tar entry has an empty name (not a tar, §3.12)', {
-        offset: base + at,
-      });
-    const isData = typeflag === '0' || typeflag === '\0';
-    if (!ACCEPTED_TYPEFLAGS.has(typeflag)) {
-      const message = `${typeflagCause(typeflag, name)}: the modem accepts only typeflags 0, NUL, 5 and 2 and fails on this one (§5 #5); ${REPACK_HINT}`;
-      if (strict) throw new NvError('NV_EFS_BAD_TAR_TYPEFLAG', message, { offset: base + at + 156, path: name });
-      warnings.push({ code: 'NV_EFS_BAD_TAR_TYPEFLAG', message, path: name, offset: base + at + 156 });
-    }
-    // Only regular files carry data on the device (dirs/symlinks have size 0, docs/formats/efs-tar.md#tar); other flags' data is skipped.
-    const dataStart = at + TAR_BLOCK;
-    const frames = Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
-    enforceLimit(limits, 'maxInflatedBytes', size, { offset: base + at + 124 });
-    if (dataStart + frames > tar.length) {
-      throw new NvError('NV_TRUNCATED', `tar entry ${name} needs ${size} bytes of data; the tar ends first`, {
-        offset: base + tar.length,
-        path: name,
-      });
-    }
-    for (let i = dataStart + size; i < dataStart + frames; i++) {
-      if (tar[i] !== 0)
-        throw new NvError(
-          'NV_EFS_BAD_TAR_PADDING',
-          `frame padding after ${name} is not zero; the modem asserts on it (§5 #4)`,
-          { offset: base + i, path: name },
-        );
-    }
-    if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x') {
-      // Read the name these headers carry so that ls/unpack never show a name cut at 100 bytes (issue 14.5).
-      const body = tar.subarray(dataStart, dataStart + Math.min(size, MAX_LONG_HEADER_BYTES));
-      if (typeflag === 'L') pendingName = { name: cString(body, 0, body.length), kind: 'gnu' };
-      else if (typeflag === 'K') pendingLink = cString(body, 0, body.length);
-      else {
-        const pax = parsePaxRecords(body);
-        if (pax['path'] !== undefined) pendingName = { name: pax['path'], kind: 'pax' };
-        if (pax['linkpath'] !== undefined) pendingLink = pax['linkpath'];
+      const typeflag = String.fromCharCode(h[156] as number);
+      const linkname = cString(h, 157, 100);
+      let name = cString(h, 0, 100);
+      const magic = decodeLatin1(h.subarray(257, 265));
+      const prefix = cString(h, 345, 155);
+      if (prefix !== '') {
+        if (magic === 'ustar\u000000') name = `${prefix}/${name}`;
+        else
+          warnings.push({
+            code: 'NV_EFS_TAR_SUSPECT_ENTRY',
+            message: `entry ${name} has a prefix but no POSIX magic; the modem ignores the prefix (§2.7)`,
+            offset: base + at + 345,
+          });
       }
-      members.push({
+      if (this.count === 0 && name === '')
+        throw new NvError('NV_EFS_BAD_TAR_END', 'the first tar entry has an empty name (not a tar, §3.12)', {
+          offset: base + at,
+        });
+      const isData = typeflag === '0' || typeflag === '\0';
+      if (!ACCEPTED_TYPEFLAGS.has(typeflag)) {
+        const message = `${typeflagCause(typeflag, name)}: the modem accepts only typeflags 0, NUL, 5 and 2 and fails on this one (§5 #5); ${REPACK_HINT}`;
+        if (strict) throw new NvError('NV_EFS_BAD_TAR_TYPEFLAG', message, { offset: base + at + 156, path: name });
+        warnings.push({ code: 'NV_EFS_BAD_TAR_TYPEFLAG', message, path: name, offset: base + at + 156 });
+      }
+      // Only regular files carry data on the device (dirs/symlinks have size 0, docs/formats/efs-tar.md#tar); other flags' data is skipped.
+      const dataStart = at + TAR_BLOCK;
+      enforceLimit(limits, 'maxInflatedBytes', size, { offset: base + at + 124 });
+      if (dataStart + frames > tar.length) {
+        throw new NvError('NV_TRUNCATED', `tar entry ${name} needs ${size} bytes of data; the tar ends first`, {
+          offset: base + tar.length,
+          path: name,
+        });
+      }
+      for (let i = dataStart + size; i < dataStart + frames; i++) {
+        if (tar[i] !== 0)
+          throw new NvError(
+            'NV_EFS_BAD_TAR_PADDING',
+            `frame padding after ${name} is not zero; the modem asserts on it (§5 #4)`,
+            { offset: base + i, path: name },
+          );
+      }
+      this.count++;
+      if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x') {
+        // Read the name these headers carry so that ls/unpack never show a name cut at 100 bytes (issue 14.5).
+        const body = tar.subarray(dataStart, dataStart + Math.min(size, MAX_LONG_HEADER_BYTES));
+        if (typeflag === 'L') this.pendingName = { name: cString(body, 0, body.length), kind: 'gnu' };
+        else if (typeflag === 'K') this.pendingLink = cString(body, 0, body.length);
+        else {
+          const pax = parsePaxRecords(body);
+          if (pax['path'] !== undefined) this.pendingName = { name: pax['path'], kind: 'pax' };
+          if (pax['linkpath'] !== undefined) this.pendingLink = pax['linkpath'];
+        }
+        onMember({
+          path: name,
+          typeflag,
+          mode,
+          uid,
+          gid,
+          mtime,
+          size,
+          linkname,
+          headerOffset: base + at,
+          data: body,
+        });
+        at = dataStart + frames;
+        continue;
+      }
+      let longName: 'gnu' | 'pax' | undefined;
+      let rawName: string | undefined;
+      const pendingName = this.pendingName;
+      if (pendingName !== undefined && ACCEPTED_TYPEFLAGS.has(typeflag)) {
+        if (pendingName.name !== name) {
+          rawName = name;
+          longName = pendingName.kind;
+          warnings.push({
+            code: 'NV_EFS_BAD_TAR_TYPEFLAG',
+            message: `${pendingName.name} (${pendingName.name.length} B) is named by a ${pendingName.kind === 'gnu' ? 'GNU long-name' : 'pax'} header the modem does not read; it would see ${JSON.stringify(name)}; ${REPACK_HINT}`,
+            path: pendingName.name,
+            offset: base + at,
+          });
+          name = pendingName.name;
+        }
+      }
+      this.pendingName = undefined;
+      const link = this.pendingLink ?? linkname;
+      this.pendingLink = undefined;
+      const data = isData ? tar.subarray(dataStart, dataStart + size) : new Uint8Array(0);
+      onMember({
         path: name,
         typeflag,
         mode,
@@ -425,56 +509,28 @@ export function decodeTar(
         gid,
         mtime,
         size,
-        linkname,
+        linkname: link,
         headerOffset: base + at,
-        data: body,
+        data,
+        ...(longName !== undefined ? { longName, rawName: rawName as string } : {}),
       });
       at = dataStart + frames;
-      continue;
     }
-    let longName: 'gnu' | 'pax' | undefined;
-    let rawName: string | undefined;
-    if (pendingName !== undefined && ACCEPTED_TYPEFLAGS.has(typeflag)) {
-      if (pendingName.name !== name) {
-        rawName = name;
-        longName = pendingName.kind;
-        warnings.push({
-          code: 'NV_EFS_BAD_TAR_TYPEFLAG',
-          message: `${pendingName.name} (${pendingName.name.length} B) is named by a ${pendingName.kind === 'gnu' ? 'GNU long-name' : 'pax'} header the modem does not read; it would see ${JSON.stringify(name)}; ${REPACK_HINT}`,
-          path: pendingName.name,
-          offset: base + at,
-        });
-        name = pendingName.name;
+    if (this.ended) {
+      for (let i = at; i < tar.length; i++) {
+        if (tar[i] !== 0)
+          throw new NvError('NV_EFS_BAD_TAR_END', 'data after the two zero blocks that end the tar', {
+            offset: base + i,
+          });
       }
-    }
-    pendingName = undefined;
-    const link = pendingLink ?? linkname;
-    pendingLink = undefined;
-    const data = isData ? tar.subarray(dataStart, dataStart + size) : new Uint8Array(0);
-    members.push({
-      path: name,
-      typeflag,
-      mode,
-      uid,
-      gid,
-      mtime,
-      size,
-      linkname: link,
-      headerOffset: base + at,
-      data,
-      ...(longName !== undefined ? { longName, rawName: rawName as string } : {}),
-    });
-    at = dataStart + frames;
+      at = tar.length;
+    } else if (final)
+      throw new NvError('NV_EFS_BAD_TAR_END', 'the tar has no end (two zero blocks); it was cut short (§2.7)', {
+        offset: base + at,
+      });
+    this.pos += at;
+    return at;
   }
-  if (!ended)
-    throw new NvError('NV_EFS_BAD_TAR_END', 'the tar has no end (two zero blocks); it was cut short (§2.7)', {
-      offset: base + at,
-    });
-  for (let i = at; i < tar.length; i++) {
-    if (tar[i] !== 0)
-      throw new NvError('NV_EFS_BAD_TAR_END', 'data after the two zero blocks that end the tar', { offset: base + i });
-  }
-  return { members, warnings };
 }
 
 /**
@@ -489,11 +545,29 @@ export function tarToEfsTree(
   options: TarDecodeOptions = {},
 ): { tree: EfsTree; warnings: EfsWarning[]; members: TarMember[] } {
   const { members, warnings } = decodeTar(tar, options);
-  const byPath = new Map<string, EfsEntry>();
-  for (const m of members) {
+  const builder = new TarTreeBuilder(warnings);
+  for (const m of members) builder.add(m);
+  return { tree: builder.finish(), warnings, members };
+}
+
+/**
+ * The member → EFS entry rules of {@link tarToEfsTree}, one member at a time (the streaming `ls`/`unpack` feed it
+ * from a {@link TarReader}). Warnings go to the array given (after the reader's own, as in `tarToEfsTree`).
+ */
+export class TarTreeBuilder {
+  private readonly byPath = new Map<string, EfsEntry>();
+  readonly warnings: EfsWarning[];
+  constructor(warnings: EfsWarning[] = []) {
+    this.warnings = warnings;
+  }
+
+  /** Adds a member; `undefined` when it makes no entry. @throws NvError `NV_EFS_BAD_PATH` */
+  add(m: TarMember): EfsEntry | undefined {
+    const warnings = this.warnings;
+    const byPath = this.byPath;
     // Unsupported typeflags (kept only when not strict, already warned) never become entries; their names, such as
     // GNU tar's `./PaxHeaders/.`, are not EFS paths and are not checked as such.
-    if (!ACCEPTED_TYPEFLAGS.has(m.typeflag)) continue;
+    if (!ACCEPTED_TYPEFLAGS.has(m.typeflag)) return;
     let name = m.path;
     let itemByName = false;
     if (name.startsWith('efs_item_files/')) {
@@ -511,7 +585,7 @@ export function tarToEfsTree(
         path,
         offset: m.headerOffset,
       });
-      continue;
+      return;
     }
     let entry: EfsEntry;
     const perm = m.mode & 0o7777;
@@ -549,7 +623,7 @@ export function tarToEfsTree(
         mtime: m.mtime,
         data: m.data,
       };
-    } else continue;
+    } else return;
     if (byPath.has(path))
       warnings.push({
         code: 'NV_EFS_TAR_SUSPECT_ENTRY',
@@ -558,10 +632,16 @@ export function tarToEfsTree(
         offset: m.headerOffset,
       });
     byPath.set(path, entry);
+    return entry;
   }
-  if (!byPath.has('/'))
-    byPath.set('/', { path: '/', type: 'dir', mode: 0o040777, uid: 0, gid: 0, mtime: DEVICE_MTIME });
-  return { tree: { entries: [...byPath.values()] }, warnings, members };
+
+  /** The tree: entries in first-seen order (a path seen twice keeps its place and its last entry), `/` added. */
+  finish(): EfsTree {
+    const byPath = this.byPath;
+    if (!byPath.has('/'))
+      byPath.set('/', { path: '/', type: 'dir', mode: 0o040777, uid: 0, gid: 0, mtime: DEVICE_MTIME });
+    return { entries: [...byPath.values()] };
+  }
 }
 
 function normalizeName(name: string, offset: number): string {

@@ -129,6 +129,10 @@ export interface NormalizeOptions {
  * @example normalizeEfsTree({ entries: [{ path: '/a/b', type: 'item', mode: 0o160777, uid: 0, gid: 0, mtime: 0, data: new Uint8Array(1) }] })
  */
 export function normalizeEfsTree(tree: EfsTree, options: NormalizeOptions = {}): EfsTree {
+  // Issue 17: pack normalised the tree readEfsFolder had just normalised. A normalised tree is a fixed point (every
+  // ancestor present, paths and mode bits clean, so `options` change nothing); its entries array is remembered with
+  // its length, and an array changed since (a different length) is normalised again.
+  if (NORMALIZED.get(tree.entries) === tree.entries.length) return tree;
   const mtime = options.mtime ?? DEVICE_MTIME;
   const byPath = new Map<string, EfsEntry>();
   for (const e of tree.entries) {
@@ -161,8 +165,13 @@ export function normalizeEfsTree(tree: EfsTree, options: NormalizeOptions = {}):
       p = parentPath(p);
     }
   }
-  return { entries: [...byPath.values()] };
+  const entries = [...byPath.values()];
+  NORMALIZED.set(entries, entries.length);
+  return { entries };
 }
+
+/** Entries arrays returned by {@link normalizeEfsTree}, with their length then. */
+const NORMALIZED = new WeakMap<readonly EfsEntry[], number>();
 
 /**
  * Bytewise comparison of ASCII strings (docs/formats/efs-tar.md#pack: `.efs_private` < `CGPS_ME` < `apn_throttle`).

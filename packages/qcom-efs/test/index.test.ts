@@ -94,8 +94,7 @@ describe('readQcnDocument / writeQcnDocument', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(), (junk, at) => {
         const mutated = bin.slice();
-        const off = at % bin.length;
-        mutated.set(junk.subarray(0, Math.min(64, bin.length - off)), off);
+        mutated.set(junk.subarray(0, 64), at % (bin.length - 64));
         for (const b of [junk, mutated]) {
           try {
             readQcnDocument(b);

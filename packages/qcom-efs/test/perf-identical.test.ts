@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { bytesToHex, concatBytes } from '@nv/core';
 import { crc32, encodeGzip } from '../src/gzip.ts';
 import { encodeEfsTar } from '../src/tar.ts';
-import { normalizeEfsPath } from '../src/tree.ts';
+import { normalizeEfsPath, normalizeEfsTree } from '../src/tree.ts';
 import { readEfsFolder, writeEfsImageFile } from '../src/node-efs.ts';
-import { NODE_DEFLATE, gzipChunks } from '../src/node-zlib.ts';
+import { NODE_DEFLATE, gzipChunks, nodeGzip } from '../src/node-zlib.ts';
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
@@ -92,5 +92,55 @@ describe('normalizeEfsPath (one pass) = the regular-expression version', () => {
     );
     for (const p of ['/', '/a/', '/a//b', '/./a', '/a/..', '/a/.b', '/..a', '/a/b/', '//', '/é/..'])
       expect(newNormalize(p)).toBe(oldNormalize(p));
+  });
+});
+
+describe('pack without repeated work (issue 17) gives the same bytes', () => {
+  it('nodeGzip (native CRC) = encodeGzip (pure CRC), with and without pad512', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5000 }), fc.boolean(), (data, pad512) => {
+        expect(nodeGzip(data, { pad512 })).toEqual(encodeGzip(data, NODE_DEFLATE, { pad512 }));
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('readEfsFolder reads empty, 64 KiB − 1, 64 KiB, 64 KiB + 1 and 200 KiB files whole (scratch-buffer reads)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nv-efs-read-'));
+    try {
+      const sizes = [0, 65535, 65536, 65537, 200 * 1024];
+      sizes.forEach((n, i) =>
+        writeFileSync(
+          join(dir, `f${i}`),
+          Uint8Array.from({ length: n }, (_, k) => (k * 7 + i) & 0xff),
+        ),
+      );
+      const { tree } = await readEfsFolder(dir);
+      for (let i = 0; i < sizes.length; i++)
+        expect(tree.entries.find((e) => e.path === `/f${i}`)?.data).toEqual(
+          new Uint8Array(readFileSync(join(dir, `f${i}`))),
+        );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a normalised tree is normalised once; a changed entries array is normalised again', () => {
+    const e = (path: string) => ({
+      path,
+      type: 'item' as const,
+      mode: 0o777,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      data: Uint8Array.of(1),
+    });
+    const once = normalizeEfsTree({ entries: [e('/a/b')] });
+    expect(normalizeEfsTree(once)).toBe(once);
+    expect(normalizeEfsTree(once, { mtime: 5 })).toEqual(
+      normalizeEfsTree({ entries: [...once.entries] }, { mtime: 5 }),
+    );
+    (once.entries as unknown as ReturnType<typeof e>[]).push(e('/c/d'));
+    expect(normalizeEfsTree(once).entries.map((x) => x.path)).toEqual(['/a/b', '/', '/a', '/c/d', '/c']);
   });
 });

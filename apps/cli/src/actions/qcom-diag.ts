@@ -62,8 +62,8 @@ async function withModem<T>(
   }
 }
 
-function loadDefinition(ctx: CliContext, path: string | undefined): NvDefinition | undefined {
-  return path === undefined ? undefined : readNvDefinitionFile(ctx.resolvePath(path));
+async function loadDefinition(ctx: CliContext, path: string | undefined): Promise<NvDefinition | undefined> {
+  return path === undefined ? undefined : await readNvDefinitionFile(ctx.resolvePath(path));
 }
 
 function stamp(): string {
@@ -155,7 +155,7 @@ export interface DiagNvReadFlags extends DiagTransportFlags {
 
 /** `nv qcom diag nv read <id>`. */
 export async function diagNvRead(ctx: CliContext, id: number, flags: DiagNvReadFlags): Promise<void> {
-  const def = loadDefinition(ctx, flags.definition);
+  const def = await loadDefinition(ctx, flags.definition);
   const r = await withModem(flags, (m) =>
     m.nvRead(id, {
       ...(flags.index !== undefined ? { subscription: flags.index } : {}),
@@ -196,7 +196,8 @@ export async function diagNvWrite(
   let data: Uint8Array;
   if (hex !== undefined) data = hexToBytes(hex);
   else {
-    const def = loadDefinition(ctx, flags.definition) ?? usage('--fields needs --definition <NvDefinition.xml>');
+    const def =
+      (await loadDefinition(ctx, flags.definition)) ?? usage('--fields needs --definition <NvDefinition.xml>');
     const values = flags.fields!.trim().startsWith('[')
       ? (JSON.parse(flags.fields!) as unknown[]).map(String).join(',')
       : flags.fields!;
@@ -315,7 +316,7 @@ export interface DiagBackupFlags extends DiagTransportFlags {
 export async function diagBackup(ctx: CliContext, flags: DiagBackupFlags): Promise<void> {
   const out = ctx.resolvePath(flags.output);
   await assertCanWrite(out, flags.force === true);
-  const def = loadDefinition(ctx, flags.definition);
+  const def = await loadDefinition(ctx, flags.definition);
   let ids: number[] | undefined;
   if (flags.items !== undefined) {
     const m = /^(\d+)-(\d+)$/.exec(flags.items.trim());

@@ -5,7 +5,6 @@ import {
   diffQcn,
   efsTreeToQcn,
   lint,
-  listEfsTree,
   nvInfoFromDefinition,
   nvInfoFromTree,
   qcnToEfsTree,
@@ -13,17 +12,14 @@ import {
   sniffContainer,
   stripFactory,
   writeQcnDocument,
-  type EfsTree,
   type EfsWarning,
   type NvDefinition,
   type NvInfoEntry,
   type Qcn,
   type QcnDiffEntry,
-  type TarFormat,
 } from '@nv/qcom-efs';
 import {
   compileNvSourceFiles,
-  readEfsFolder,
   readEfsImageFile,
   readLintListsFile,
   readNvDefinitionFile,
@@ -32,8 +28,9 @@ import {
   writeEfsFolder,
   writeEfsImageFile,
 } from '@nv/qcom-efs/node';
-import { access, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { formatTable, type CliContext } from '../context.ts';
+import { isFolder, readTree } from './qcom-efs-image.ts';
 import { usage } from '../options.ts';
 
 function isXml(bytes: Uint8Array): boolean {
@@ -55,100 +52,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** A tree from a folder (with manifest) or any EFS image file. */
-async function readTree(
-  ctx: CliContext,
-  input: string,
-): Promise<{ tree: EfsTree; container: string; warnings: EfsWarning[] }> {
-  const path = ctx.resolvePath(input);
-  if (await isFolder(path)) {
-    const { tree, warnings } = await readEfsFolder(path);
-    return { tree, container: 'folder', warnings };
-  }
-  const image = await readEfsImageFile(path, { strictTypeflag: false });
-  return { tree: image.tree, container: image.chain.join('>'), warnings: image.warnings };
-}
-
-/** `nv qcom efs pack` */
-export async function efsPack(
-  ctx: CliContext,
-  dir: string,
-  flags: { output: string; force?: boolean; format?: TarFormat; tar?: boolean; pad512?: boolean; mtime?: number },
-): Promise<void> {
-  const out = ctx.resolvePath(flags.output);
-  await assertCanWrite(out, flags.force === true);
-  const { tree, warnings: rw } = await readEfsFolder(
-    ctx.resolvePath(dir),
-    flags.mtime !== undefined ? { mtime: flags.mtime } : {},
-  );
-  const r = await writeEfsImageFile(out, tree, {
-    force: flags.force === true,
-    gzip: flags.tar !== true,
-    pad512: flags.pad512 === true,
-    progress: ctx.progress(),
-    ...(flags.format !== undefined ? { format: flags.format } : {}),
-  });
-  warn(ctx, [...rw, ...r.warnings]);
-  ctx.result(
-    {
-      entries: r.entries,
-      tarBytes: r.tarBytes,
-      gzBytes: r.gzBytes,
-      output: flags.output,
-      warnings: [...rw, ...r.warnings],
-    },
-    () =>
-      `${flags.output}: ${r.entries} entries, tar ${r.tarBytes} B${flags.tar === true ? '' : `, gzip ${r.gzBytes} B`}\n`,
-  );
-}
-
-/** `nv qcom efs ls` */
-export async function efsLs(ctx: CliContext, file: string): Promise<void> {
-  const { tree, container, warnings } = await readTree(ctx, file);
-  warn(ctx, warnings);
-  const entries = listEfsTree(tree);
-  ctx.result(
-    { container, entries, warnings },
-    () =>
-      `${container}\n${formatTable(
-        entries.map((e) => [
-          e.mode,
-          e.type,
-          String(e.size),
-          e.target !== undefined ? `${e.path} -> ${e.target}` : e.path,
-        ]),
-        ['mode', 'type', 'size', 'path'],
-      )}`,
-  );
-}
-
-/** `nv qcom efs unpack` */
-export async function efsUnpack(
-  ctx: CliContext,
-  file: string,
-  flags: { output: string; force?: boolean; links?: boolean },
-): Promise<void> {
-  const { tree, container, warnings } = await readTree(ctx, file);
-  warn(ctx, warnings);
-  const { files } = await writeEfsFolder(ctx.resolvePath(flags.output), tree, {
-    force: flags.force === true,
-    links: flags.links === true,
-    inputs: [ctx.resolvePath(file)],
-  });
-  ctx.result(
-    { files, entries: tree.entries.length, container, output: flags.output, warnings },
-    () => `${flags.output}: ${files} files from ${container}\n`,
-  );
-}
-
 /** Merges NV info tables, later sources winning per id (docs/formats/qcn.md#nv-info: definition < reference tree < user table). */
 function mergeNvInfo(...tables: (readonly NvInfoEntry[])[]): NvInfoEntry[] {
   const m = new Map<number, NvInfoEntry>();
@@ -163,8 +66,8 @@ async function readNvInfoJson(ctx: CliContext, file: string): Promise<NvInfoEntr
   return readNvInfoFile(ctx.resolvePath(file), file);
 }
 
-function readDefinition(ctx: CliContext, file: string): NvDefinition {
-  const def = readNvDefinitionFile(ctx.resolvePath(file));
+async function readDefinition(ctx: CliContext, file: string): Promise<NvDefinition> {
+  const def = await readNvDefinitionFile(ctx.resolvePath(file));
   if (def.warnings !== undefined) warn(ctx, def.warnings);
   return def;
 }
@@ -258,7 +161,7 @@ export async function qcnToEfs(
   // docs/formats/qcn.md#nv-info: the definition heuristic (or the sidecar nv compile wrote) < a reference tree < the user's table.
   const base: NvInfoEntry[] = [];
   const sidecar = ctx.resolvePath(file) + NV_INFO_SIDECAR;
-  if (flags.definition !== undefined) base.push(...nvInfoFromDefinition(readDefinition(ctx, flags.definition)));
+  if (flags.definition !== undefined) base.push(...nvInfoFromDefinition(await readDefinition(ctx, flags.definition)));
   else if (flags.nvInfo === undefined && (await exists(sidecar))) {
     ctx.note(`using the NV sizes recorded by nv qcom nv compile in ${file}${NV_INFO_SIDECAR}`);
     base.push(...(await readNvInfoJson(ctx, file + NV_INFO_SIDECAR)));
@@ -294,7 +197,7 @@ export async function nvCompile(
   const out = ctx.resolvePath(flags.output);
   await assertCanWrite(out, flags.force === true);
   await assertCanWrite(out + NV_INFO_SIDECAR, flags.force === true);
-  const r = compileNvSourceFiles(ctx.resolvePath(master), ctx.resolvePath(flags.definition), {
+  const r = await compileNvSourceFiles(ctx.resolvePath(master), ctx.resolvePath(flags.definition), {
     strict: flags.strict === true,
     ...(flags.efsVariableSize !== undefined ? { efsVariableSize: flags.efsVariableSize } : {}),
     ...(flags.model !== undefined ? { model: flags.model } : {}),
@@ -305,7 +208,7 @@ export async function nvCompile(
   await writeFileAtomic(out, bytes, { force: flags.force === true });
   // The NV sizes the definition gave, for a later `qcn to-efs` of this output (decision, README): a sidecar, since
   // a QCN cannot carry them without a stream vendor readers do not know.
-  const def = readNvDefinitionFile(ctx.resolvePath(flags.definition));
+  const def = await readNvDefinitionFile(ctx.resolvePath(flags.definition));
   const nvInfo = nvInfoFromDefinition(def).filter((e) => r.qcn.items.some((i) => i.id === e.id));
   await writeFileAtomic(
     out + NV_INFO_SIDECAR,
@@ -350,7 +253,7 @@ export async function efsLint(
   const path = ctx.resolvePath(input);
   if (flags.stripFactory === true && flags.output === undefined) usage('--strip-factory needs -o/--output');
   const definition =
-    flags.definition !== undefined ? readNvDefinitionFile(ctx.resolvePath(flags.definition)) : undefined;
+    flags.definition !== undefined ? await readNvDefinitionFile(ctx.resolvePath(flags.definition)) : undefined;
   if (definition?.warnings !== undefined) warn(ctx, definition.warnings);
   const nvInfo = await readNvInfo(ctx, flags.nvInfo !== undefined ? { nvInfo: flags.nvInfo } : {});
   let lists = { factoryIds: [] as number[], runtimeIds: [] as number[], runtimePaths: [] as string[] };
@@ -509,7 +412,7 @@ export async function qcnDiff(ctx: CliContext, a: string, b: string, flags: { de
   const ra = await readQcnFile(ctx, a);
   const rb = await readQcnFile(ctx, b);
   warn(ctx, [...ra.warnings, ...rb.warnings]);
-  const definition = flags.definition !== undefined ? readDefinition(ctx, flags.definition) : undefined;
+  const definition = flags.definition !== undefined ? await readDefinition(ctx, flags.definition) : undefined;
   const d = diffQcn(ra.qcn, rb.qcn, definition !== undefined ? { definition } : {});
   const same = d.added.length + d.removed.length + d.changed.length === 0;
   if (!same) ctx.fail();
@@ -534,7 +437,7 @@ export async function qcnDecode(
 ): Promise<void> {
   const { qcn, warnings } = await readQcnFile(ctx, file);
   warn(ctx, warnings);
-  const def = readDefinition(ctx, flags.definition);
+  const def = await readDefinition(ctx, flags.definition);
   const { items, efs } = decodeQcnValues(qcn, def, flags.id !== undefined ? { ids: flags.id } : {});
   if (flags.output !== undefined) {
     // An NvSource that `nv qcom nv compile` turns back into the same bytes (decoded items; others as byteStream).
@@ -592,7 +495,7 @@ export async function efsToQcn(
   await assertCanWrite(out, flags.force === true);
   const { tree, container, warnings: rw } = await readTree(ctx, input);
   const nvInfo = mergeNvInfo(
-    flags.definition !== undefined ? nvInfoFromDefinition(readDefinition(ctx, flags.definition)) : [],
+    flags.definition !== undefined ? nvInfoFromDefinition(await readDefinition(ctx, flags.definition)) : [],
     flags.nvInfo !== undefined ? await readNvInfoJson(ctx, flags.nvInfo) : [],
   );
   const { qcn, warnings } = efsTreeToQcn(tree, {

@@ -174,7 +174,7 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       )
       .option('--force', 'replace an existing output file')
       .action(async (dir, opts) => {
-        const { efsPack } = await import('../actions/qcom-efs.ts');
+        const { efsPack } = await import('../actions/qcom-efs-image.ts');
         await efsPack(context(), dir, opts);
       }),
     'nv qcom efs pack efs/ -o fs_image.tar.gz',
@@ -207,7 +207,7 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       .description('list the entries of a tar, tar.gz, .mbn, .img, whole fsg partition dump or EFS tree folder')
       .argument('<file>', 'tar, tar.gz, .mbn, .img, fsg dump or folder')
       .action(async (file) => {
-        const { efsLs } = await import('../actions/qcom-efs.ts');
+        const { efsLs } = await import('../actions/qcom-efs-image.ts');
         await efsLs(context(), file);
       }),
     'nv qcom efs ls fs_image.tar.gz --json',
@@ -221,7 +221,7 @@ export const registerQcomEfs: CommandRegistrar = (program, context) => {
       .option('--links', 'also make host symlinks for EFS symlinks whose target stays inside the folder')
       .option('--force', 'replace an existing output folder')
       .action(async (file, opts) => {
-        const { efsUnpack } = await import('../actions/qcom-efs.ts');
+        const { efsUnpack } = await import('../actions/qcom-efs-image.ts');
         await efsUnpack(context(), file, opts);
       }),
     'nv qcom efs unpack fs_image.tar.gz -o efs/',

@@ -33,7 +33,7 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
 
   await run.step(FLOW, 'qcom.compile', 'NvSource + NvDefinition (with xi:include) → QCN', async () => {
     for (const [name, text] of Object.entries(SAMPLE_NV_FILES)) await run.write(`qcom/nv/${name}`, text);
-    const r = compileNvSourceFiles(run.path('qcom/nv/master.xml'), run.path('qcom/nv/NvDefinition.xml'));
+    const r = await compileNvSourceFiles(run.path('qcom/nv/master.xml'), run.path('qcom/nv/NvDefinition.xml'));
     qcnBytes = encodeQcn(r.qcn);
     await run.write('qcom/sample.qcn', qcnBytes);
     return {
@@ -43,7 +43,7 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
   });
 
   await run.step(FLOW, 'qcom.lint', 'Preload lint: no runtime, temporary or factory-information NVs', async () => {
-    const definition = readNvDefinitionFile(run.path('qcom/nv/NvDefinition.xml'));
+    const definition = await readNvDefinitionFile(run.path('qcom/nv/NvDefinition.xml'));
     const result = lint(decodeQcn(qcnBytes).qcn, { definition });
     const errors = result.findings.filter((f) => f.severity === 'error');
     return {
@@ -56,7 +56,7 @@ export async function runQcomFlow(run: DemoRunner): Promise<void> {
   });
 
   await run.step(FLOW, 'qcom.efs-tree', 'QCN → EFS tree (/nvm/num/<id> at the modem’s sizes, item files)', async () => {
-    const definition = readNvDefinitionFile(run.path('qcom/nv/NvDefinition.xml'));
+    const definition = await readNvDefinitionFile(run.path('qcom/nv/NvDefinition.xml'));
     const r = qcnToEfsTree(decodeQcn(qcnBytes).qcn, { nvInfo: nvInfoFromDefinition(definition) });
     tree = r.tree;
     const { files } = await writeEfsFolder(run.path('qcom/efs'), tree);

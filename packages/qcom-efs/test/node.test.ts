@@ -1,0 +1,46 @@
+/**
+ * Issue 17: `@nv/qcom-efs/node` starts without the XML compiler (fast-xml-parser) and tar-stream, so `nv qcom efs
+ * pack`, `ls` and `unpack` do not load them (they were most of the ~65 modules a pack loaded). Checked on the static
+ * import graph of the sources (the bundle keeps the same split: dynamic imports become separate chunks).
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/** Every module and package reached from `entry` through static imports (type-only imports and `import()` skipped). */
+function staticGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(join(SRC, file), 'utf8');
+    for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '([^']+)';/gms)) {
+      const spec = m[1] as string;
+      if (spec.startsWith('./')) visit(spec.slice(2));
+      else seen.add(spec);
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+describe('@nv/qcom-efs/node loads the XML compiler and tar-stream only on first use', () => {
+  it('node.ts reaches neither xml.ts/compile.ts/fast-xml-parser nor tar-stream statically', () => {
+    const graph = staticGraph('node.ts');
+    expect(graph.has('node-efs.ts')).toBe(true);
+    for (const heavy of ['xml.ts', 'compile.ts', 'xqcn.ts', 'fast-xml-parser', 'tar-stream', 'node-repack.ts'])
+      expect(graph.has(heavy), heavy).toBe(false);
+    // …while the main entry does reach them (the check above is not vacuous).
+    expect(staticGraph('index.ts').has('fast-xml-parser')).toBe(true);
+  });
+
+  it('the lazily loaded calls still work', async () => {
+    const node = await import('../src/node.ts');
+    await expect(node.readNvDefinitionFile(join(SRC, 'does-not-exist.xml'))).rejects.toMatchObject({
+      code: 'NV_NOT_FOUND',
+    });
+  });
+});
