@@ -349,7 +349,7 @@ if (existsSync('/usr/bin/time')) {
       `  per CPU second (what a loaded machine does not inflate): ${cpuRate((b) => mbnPkg.parseMbn(b, NODE_HASH_OPTIONS)).toFixed(0)} MB/s`,
     );
     rate('MCFG parseMbn, pure entry (@nv/core SHA-256), realistic sizes', mcfgs, (b) => mbnPkg.parseMbn(b));
-    const core = await import(join(ROOT, 'packages', 'core', 'dist', 'index.mjs'));
+    const core = await import(join(ROOT, 'packages', 'core', 'dist', 'hash.mjs'));
     console.log(
       `  bounded by: @nv/core's pure-JS sha256 alone over the same bytes runs at ${cpuRate((b) => core.sha256(b)).toFixed(0)} MB/s ` +
         'per CPU second; the pure entry hashes every segment byte once (node:crypto is the Node path)',

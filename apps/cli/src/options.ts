@@ -1,4 +1,5 @@
-import { NvError, parseInteger, type ParseNumberOptions } from '@nv/core';
+import { NvError } from '@nv/core';
+import { parseInteger, type ParseNumberOptions } from '@nv/core/numbers';
 import { UsageFailure } from './context.ts';
 
 /**

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { decodeLidFile, lidKeyFromBytes, parseLidFileName } from '@nv/mtk-lid-file';
 import { parseLtableJson } from '@nv/mtk-nvram-ltable';
 import { MTK_SIM_KEY } from '@nv/device-sim/mtk';
-import { hexToBytes } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import { lintMbn } from '@nv/qcom-mbn';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import { runNv } from './_spawn.ts';

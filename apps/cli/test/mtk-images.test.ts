@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hexToBytes } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import { encodeLidFiles, type LidEntry } from '@nv/mtk-lid-file';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import { runNv } from './_spawn.ts';

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hexToBytes } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import { decodeQcn } from '@nv/qcom-efs';
 import { loadQcomDevice, nodeQcomFormats, saveQcomDevice } from '@nv/device-sim/node';
 import { bootQcom, createQcomDevice, readModem, writeEfsFile, writeNvItem } from '@nv/device-sim/qcom';

@@ -1,6 +1,7 @@
 import { bench, describe } from 'vitest';
 import { createHash } from 'node:crypto';
-import { ByteReader, ByteWriter, sha256 } from '../src/index.ts';
+import { ByteReader, ByteWriter } from '../src/bytes.ts';
+import { sha256 } from '../src/hash.ts';
 import { printRatio } from '../../../scripts/bench-ratio.ts';
 
 // A realistic NV workload: 64 Ki records of (u16 id, u32 size, 128-byte body) ≈ 8.4 MiB.

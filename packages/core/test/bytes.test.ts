@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { NvError } from '../src/index.ts';
 import {
   ByteReader,
   ByteWriter,
-  NvError,
   bytesEqual,
   bytesToHex,
   concatBytes,
@@ -12,7 +12,7 @@ import {
   encodeLatin1,
   firstDifference,
   hexToBytes,
-} from '../src/index.ts';
+} from '../src/bytes.ts';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 
 function catchNv(fn: () => unknown): NvError {

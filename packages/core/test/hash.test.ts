@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { bytesToHex, createSha256, encodeUtf8, sha1, sha256, sha256Hex, sha384 } from '../src/index.ts';
+import { bytesToHex, encodeUtf8 } from '../src/bytes.ts';
+import { createSha256, sha1, sha256, sha256Hex, sha384 } from '../src/hash.ts';
 import { createNodeSha256 } from '../src/node.ts';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { NvError } from '../src/index.ts';
 import {
-  NvError,
   checkRange,
   formatHex,
   parseBigInteger,
   parseBigIntegerList,
   parseInteger,
   parseIntegerList,
-} from '../src/index.ts';
+} from '../src/numbers.ts';
 import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 
 describe('parseInteger', () => {

@@ -5,7 +5,7 @@
 import { bench, describe } from 'vitest';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { concatBytes } from '@nv/core';
+import { concatBytes } from '@nv/core/bytes';
 import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { encodeImgSector, encodeMbnHeader, signingHeader } from '@nv/qcom-fsg-sign/container';

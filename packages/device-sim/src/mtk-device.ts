@@ -6,7 +6,8 @@
  * with the planner's decision table is a real test.
  * @module
  */
-import { NvError, bytesEqual, checkLimit, hexToBytes } from '@nv/core';
+import { NvError, checkLimit } from '@nv/core';
+import { bytesEqual, hexToBytes } from '@nv/core/bytes';
 import { isLidFileName, lidKeyFromBytes, parseLidFileName, type LidFileName } from '@nv/mtk-lid-file';
 import {
   LTABLE_IMEI_LIDS,

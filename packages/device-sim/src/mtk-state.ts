@@ -8,7 +8,8 @@
  * checksum error on the simulated device. Pure: bytes in, bytes out; `node-mtk.ts` reads and writes the folder.
  * @module
  */
-import { NvError, decodeUtf8, encodeUtf8, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeUtf8, encodeUtf8, hexToBytes } from '@nv/core/bytes';
 import { decodeLidFile, encodeLidFile, lidKeyFromBytes, type LidEntry, type LidGeneration } from '@nv/mtk-lid-file';
 import { damageLidFile } from '@nv/mtk-lid-file/modem';
 import { ltableFromJson, ltableToJson } from '@nv/mtk-nvram-ltable';

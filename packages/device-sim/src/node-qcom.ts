@@ -5,7 +5,7 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeUtf8, decodeUtf8 } from '@nv/core';
+import { encodeUtf8, decodeUtf8 } from '@nv/core/bytes';
 import { readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
 import { QCOM_PARTITIONS, type QcomDevice, type QcomPartitionName } from './qcom-device.ts';
 import { deserializeQcomState, serializeQcomState } from './qcom-state.ts';

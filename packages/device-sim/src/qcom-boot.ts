@@ -4,7 +4,9 @@
  * restored into a fresh EFS; online runtime writes.
  * @module
  */
-import { NvError, encodeLatin1, sha256 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { encodeLatin1 } from '@nv/core/bytes';
+import { sha256 } from '@nv/core/hash';
 import { checkBootImage } from '@nv/qcom-fsg-sign';
 import { MBN_HEADER_SIZE } from '@nv/qcom-fsg-sign/container';
 import { openModemst, type ModemstStatus } from './qcom-cipher.ts';

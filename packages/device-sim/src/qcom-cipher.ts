@@ -6,7 +6,8 @@
  * that a copy sealed under one key is "not sane" under another, exactly like a real copy after a key change.
  * @module
  */
-import { ByteReader, ByteWriter, bytesEqual, concatBytes, encodeLatin1, sha256 } from '@nv/core';
+import { ByteReader, ByteWriter, bytesEqual, concatBytes, encodeLatin1 } from '@nv/core/bytes';
+import { sha256 } from '@nv/core/hash';
 import { isBlankPartition, readPartition, type QcomPartition } from './qcom-partition.ts';
 
 /**

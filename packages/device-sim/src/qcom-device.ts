@@ -4,7 +4,9 @@
  * The first-boot state machine is in `qcom-boot.ts`; the saved-state format in `qcom-state.ts`.
  * @module
  */
-import { NvError, bytesToHex, encodeLatin1, sha256 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, encodeLatin1 } from '@nv/core/bytes';
+import { sha256 } from '@nv/core/hash';
 import { DUMMY_ROOT_SHA256 } from '@nv/qcom-fsg-sign';
 import { MODEMST_BODY_OFFSET, deriveEfsKey, openModemst, sealModemstInPlace } from './qcom-cipher.ts';
 import {

@@ -5,7 +5,8 @@
  * server is in `node-qcom-diag.ts`. Framing and command layouts come from `@nv/qcom-diag` (one owner).
  * @module
  */
-import { NvError, decodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeLatin1 } from '@nv/core/bytes';
 import {
   DIAG_CMD,
   DiagFrameDecoder,

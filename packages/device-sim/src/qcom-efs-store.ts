@@ -4,7 +4,9 @@
  * the modem's in-memory file system and its (simulator-private) serialisation inside a modemst copy.
  * @module
  */
-import { ByteReader, NvError, bytesToHex, decodeLatin1, encodeLatin1, sha256Hex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { ByteReader, bytesToHex, decodeLatin1, encodeLatin1 } from '@nv/core/bytes';
+import { sha256Hex } from '@nv/core/hash';
 import { DEFAULT_MODES, NV_ITEM_PATH_RE, type EfsEntryType } from '@nv/qcom-efs/model';
 
 /** Kind of an EFS node (docs/formats/efs-tar.md#paths: item files carry the `S_IFITM` type bits 0160000). */

@@ -3,7 +3,7 @@
  * device state stores it after PDC LOAD. Below both `qcom-device.ts` (state) and `qcom-mcfg.ts` (the framework).
  * @module
  */
-import { bytesToHex, hexToBytes } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 
 /** One MCFG item (trailer excluded). `data` is the whole body data: [mask if S] [index if I] value. */
 export interface QcomMcfgItem {

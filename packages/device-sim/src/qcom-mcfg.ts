@@ -4,7 +4,8 @@
  * ({@link QcomMcfgConfig}); the MBN bytes are parsed by `@nv/qcom-mbn` only.
  * @module
  */
-import { NvError, bytesEqual } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual } from '@nv/core/bytes';
 import { efsDelete, efsWrite, nvItemPath, type QcomEfs } from './qcom-efs-store.ts';
 import { syncEfs, type QcomDevice } from './qcom-device.ts';
 import { mcfgConfigFromJson, mcfgConfigToJson, type QcomMcfgConfig, type QcomMcfgItem } from './qcom-mcfg-config.ts';

@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { bytesToHex, decodeUtf8, hexToBytes } from '@nv/core';
+import { bytesToHex, decodeUtf8, hexToBytes } from '@nv/core/bytes';
 import { decodeLidFile, lidKeyFromBytes } from '@nv/mtk-lid-file';
 import { createLtableEntry, sampleLtable } from '@nv/mtk-nvram-ltable/sample';
 import { planUpgrade, type Ltable } from '@nv/mtk-nvram-ltable';

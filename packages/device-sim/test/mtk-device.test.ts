@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvError, bytesToHex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { sampleLtable } from '@nv/mtk-nvram-ltable/sample';
 import type { Ltable } from '@nv/mtk-nvram-ltable';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';

@@ -2,7 +2,8 @@
 // externalRead of @nv/mtk-lid-file over the same bytes (the LID files the simulator stores).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { createLtableEntry } from '@nv/mtk-nvram-ltable/sample';
 import type { Ltable } from '@nv/mtk-nvram-ltable';
 import { decodeLidFile, lidKeyFromBytes } from '@nv/mtk-lid-file';

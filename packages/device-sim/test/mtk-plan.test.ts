@@ -1,7 +1,7 @@
 // The upgrade plan of @nv/mtk-nvram-ltable against what the simulated device does, for every mode (issue 9).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import {
   createLtableEntry,
   sampleLtable,

@@ -1,7 +1,7 @@
 // Issue 9 MediaTek pitfalls: each scenario shows the damage without protection and none with it.
 // "Protection" = the planner's verdict before shipping (the change is blocked), plus the release that follows it.
 import { describe, it, expect } from 'vitest';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { planUpgrade, type Ltable, type LtableEntry, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { sampleLtable } from '@nv/mtk-nvram-ltable/sample';
 import { createMtkDevice, upgradeMtkDevice, bootMtkDevice, readMtkRecord, type MtkDevice } from '../src/mtk.ts';

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvError, encodeLatin1, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { encodeLatin1, hexToBytes } from '@nv/core/bytes';
 import { DUMMY_ROOT_SHA256 } from '@nv/qcom-fsg-sign';
 import { isGzipHeader, isTarHeader, tarHeaderSum } from '@nv/qcom-fsg-sign/container';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';

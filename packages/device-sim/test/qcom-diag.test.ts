@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex, hexToBytes } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { decodeQcn, encodeQcn, packEfsImage } from '@nv/qcom-efs';
 import { NODE_DEFLATE, readEfsFolder, writeEfsFolder } from '@nv/qcom-efs/node';
 import { buildFsgImg } from '@nv/qcom-fsg-sign';

@@ -6,17 +6,9 @@
  * the modem's reaction) with the modem's check names and codes; the real-bytes happy path needs the real packages.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import {
-  NvError,
-  bytesEqual,
-  bytesToHex,
-  concatBytes,
-  decodeUtf8,
-  encodeLatin1,
-  encodeUtf8,
-  hexToBytes,
-  sha256,
-} from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual, bytesToHex, concatBytes, decodeUtf8, encodeLatin1, encodeUtf8, hexToBytes } from '@nv/core/bytes';
+import { sha256 } from '@nv/core/hash';
 import type { QcomFormats, QcomFsgCheck, QcomFsgTrust, QcomTarEntry } from '../src/qcom.ts';
 
 export const OWN_ROOT = 'a16984e397f7a16a5649597cb07811e30aa2fb1ba951c38ca46053f4a574dd7f';

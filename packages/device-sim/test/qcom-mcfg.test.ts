@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { NvError, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import {
   erasePartition,
   autoselectPath,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesEqual, bytesToHex, concatBytes, encodeLatin1 } from '@nv/core';
+import { bytesEqual, bytesToHex, concatBytes, encodeLatin1 } from '@nv/core/bytes';
 import { bootQcom, createQcomDevice, erasePartition, flashPartition, writeNvItem } from '../src/qcom.ts';
 import { currentEfsKey } from '../src/qcom-device.ts';
 import { isBlank, openModemst, sealModemst } from '../src/qcom-cipher.ts';

@@ -1,7 +1,7 @@
 // Preload pitfalls of docs/formats/efs-tar.md#pitfalls #12 on real QCN bytes, caught by @nv/qcom-efs's lint: runtime state from an
 // online boot, and device-unique factory NVs in a shared preload.
 import { describe, it, expect } from 'vitest';
-import { concatBytes, hexToBytes } from '@nv/core';
+import { concatBytes, hexToBytes } from '@nv/core/bytes';
 import {
   decodeQcn,
   encodeQcn,

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { concatBytes, hexToBytes } from '@nv/core';
+import { concatBytes, hexToBytes } from '@nv/core/bytes';
 import { gzipSync } from 'node:zlib';
 import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';

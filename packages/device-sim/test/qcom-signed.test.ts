@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hexToBytes } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import { packEfsImage, type EfsEntry } from '@nv/qcom-efs';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { hasTool } from '../../../scripts/test-tools.ts';

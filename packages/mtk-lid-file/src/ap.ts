@@ -2,7 +2,8 @@
  * AP-side NVRAM files (`APCFG`, docs/formats/lid-files.md#ap-files): the `0xAA` + CheckNo trailer and `FILE_VER`.
  * @module
  */
-import { NvError, decodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeLatin1 } from '@nv/core/bytes';
 
 /**
  * CheckNo of AP file data (docs/formats/lid-files.md#ap-files): `c = 0; c = (i even) ? (c + b) mod 256 : c XOR b`.

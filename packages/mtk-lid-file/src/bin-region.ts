@@ -3,7 +3,8 @@
  * per-file checks, extraction and in-place patching.
  * @module
  */
-import { NvError, checkLimit, decodeLatin1 } from '@nv/core';
+import { NvError, checkLimit } from '@nv/core';
+import { decodeLatin1 } from '@nv/core/bytes';
 import { apCheckNo, checkApFile, parseFileVer } from './ap.ts';
 import { decodeLidFile } from './lid-file.ts';
 import { isLidFileName } from './names.ts';

@@ -2,7 +2,8 @@
  * Default record values (docs/formats/lid-files.md#defaults), so a reset can be reproduced offline.
  * @module
  */
-import { NvError, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import type { LtableDefault } from '@nv/mtk-nvram-ltable';
 import type { LidEntry } from './lid-file.ts';
 

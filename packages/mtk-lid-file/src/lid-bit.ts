@@ -3,7 +3,8 @@
  * (ARM EABI natural alignment) and the LID_BIT grammar → field layouts; records ↔ named fields.
  * @module
  */
-import { NvError, bytesToHex, checkLimit, decodeLatin1, hexToBytes } from '@nv/core';
+import { NvError, checkLimit } from '@nv/core';
+import { bytesToHex, decodeLatin1, hexToBytes } from '@nv/core/bytes';
 import type { LidErrorCode } from './errors.ts';
 
 /** Largest description accepted (characters). */

@@ -3,7 +3,8 @@
  * compare and reconcile copies (docs/formats/lid-files.md#detection…#gen-b, docs/formats/lid-files.md#algorithms, docs/formats/lid-files.md#read-errors).
  * @module
  */
-import { NvError, bytesToHex, bytesEqual, checkLimit } from '@nv/core';
+import { NvError, checkLimit } from '@nv/core';
+import { bytesToHex, bytesEqual } from '@nv/core/bytes';
 import { cs2, cs2Accepts, chk8, chk8Matches, ldiHeaderChecksum } from './checksum.ts';
 import { aesEcbDecrypt, aesEcbEncrypt, aesExpandKey, rc4KeySchedule, rc4Xor, type AesKey } from './crypto.ts';
 import { lidFileNamesOf } from './names.ts';

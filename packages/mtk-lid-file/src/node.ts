@@ -5,7 +5,8 @@
 import { readSync } from 'node:fs';
 import { appendFile, mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { NvError, bytesEqual, checkLimit } from '@nv/core';
+import { NvError, checkLimit } from '@nv/core';
+import { bytesEqual } from '@nv/core/bytes';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import {
   BIN_REGION_MAX_BYTES,

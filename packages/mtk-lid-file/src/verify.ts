@@ -2,7 +2,8 @@
  * Verify a set of LID files (`verify(dir)`, docs/formats/lid-files.md#algorithms): every checksum, header checks, A/B copy comparison.
  * @module
  */
-import { NvError, bytesEqual } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual } from '@nv/core/bytes';
 import {
   describeLidLayouts,
   detectLidGeneration,

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 import { apCheckNo, encodeApFile, checkApFile, parseFileVer, encodeFileVer } from '../src/ap.ts';
 import {

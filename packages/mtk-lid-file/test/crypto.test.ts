@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { bytesToHex, hexToBytes } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
 import { md5, aesEcbEncrypt, aesEcbDecrypt, aesCbcEncrypt, rc4KeySchedule, rc4Xor } from '../src/crypto.ts';
 import { deriveLidKey, lidKeyFromBytes, LID_DEFAULT_KEY_SEED } from '../src/keys.ts';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { hexToBytes } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import { damageLidFile } from '../src/damage.ts';
 import { decodeLidFile, encodeLidFile, type LidEntry } from '../src/lid-file.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { hexToBytes } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS, hasTool, nvErrorCode, nvErrorCodeAsync } from '../../../scripts/test-tools.ts';
 import { encodeLidFiles, type LidEntry } from '../src/lid-file.ts';
 import { verifyLidFiles } from '../src/verify.ts';

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   parseLidBit,

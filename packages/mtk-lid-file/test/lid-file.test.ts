@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import { cs2, cs2Raw, cs2Accepts, chk8, chk8View, ldiHeaderChecksum } from '../src/checksum.ts';
 import {

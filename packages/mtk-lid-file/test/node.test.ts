@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hexToBytes } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import { encodeLidFiles, type LidEntry } from '../src/lid-file.ts';
 import { externalWrite } from '../src/store.ts';

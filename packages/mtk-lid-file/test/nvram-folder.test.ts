@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex, hexToBytes } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import fc from 'fast-check';
 import { FUZZ_RUNS, hasTool, nvErrorCode } from '../../../scripts/test-tools.ts';
 import { decodeLidFile, detectLidGeneration, encodeLidFile, findLidLayouts, type LidLayout } from '../src/lid-file.ts';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
-import { bytesToHex, hexToBytes } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { defaultRecords, type LidEntryWithDefault } from '../src/defaults.ts';
 import { externalRead, externalWrite, externalReset } from '../src/store.ts';
 import { decodeLidFile, encodeLidFile } from '../src/lid-file.ts';

@@ -4,7 +4,8 @@
  * evaluator (`c-expr.ts`). Pure: no wasm, no Node. See the README for why not tree-sitter.
  * @module
  */
-import { NvError, bytesToHex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { CPreprocessor, expandMacros as expand, preprocessC } from './c-preprocessor.ts';
 import { cStringValue as unquote, stripCComments, tokenizeC, type CToken as Tok } from './c-lexer.ts';
 import { CUnresolved as Unresolved, evalCExpr, type CExprEnv } from './c-expr.ts';

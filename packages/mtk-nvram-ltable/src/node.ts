@@ -3,7 +3,8 @@
  * @module
  */
 import { readFileLimited, toNvIoError } from '@nv/core/node';
-import { NvError, decodeLatin1, decodeUtf8 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeLatin1, decodeUtf8 } from '@nv/core/bytes';
 import { importLtableC, LTABLE_MAX_C_CHARS, type LtableCImportOptions, type LtableCImportResult } from './c-import.ts';
 import { parseLtableJson } from './json.ts';
 

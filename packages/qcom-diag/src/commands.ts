@@ -3,7 +3,8 @@
  * device simulator decodes requests and encodes responses with the same functions. Little-endian throughout.
  * @module
  */
-import { ByteReader, ByteWriter, NvError, decodeLatin1, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { ByteReader, ByteWriter, decodeLatin1, encodeLatin1 } from '@nv/core/bytes';
 import type { DiagErrorCode } from './errors.ts';
 
 /** Command codes (first payload byte). */

@@ -3,7 +3,8 @@
  * both directions, so the client's encoder and the simulator's decoder cannot disagree.
  * @module
  */
-import { ByteReader, ByteWriter, NvError, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { ByteReader, ByteWriter, encodeLatin1 } from '@nv/core/bytes';
 import { DIAG_CMD, subsystemHeader } from './commands.ts';
 
 /** EFS2 subsystem ids: the classic one and the one newer modems answer on. */

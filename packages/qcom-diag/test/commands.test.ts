@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bytesToHex, hexToBytes } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { DiagClient, DiagDevice, memoryTransport } from '../src/index.ts';
 import { DiagFrameDecoder, encodeHdlcFrame } from '../src/framing.ts';
 import {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { bytesToHex, encodeLatin1, hexToBytes } from '@nv/core';
+import { bytesToHex, encodeLatin1, hexToBytes } from '@nv/core/bytes';
 import { CRC16_X25_RESIDUE, crc16X25 } from '../src/crc.ts';
 import { DiagFrameDecoder, encodeHdlcFrame, encodeLengthFrame } from '../src/framing.ts';
 import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { EventEmitter } from 'node:events';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { DiagClient, DiagDevice } from '../src/index.ts';
 import { DiagFrameDecoder, encodeHdlcFrame } from '../src/framing.ts';
 import { encodeNvPacket, decodeNvPacket } from '../src/commands.ts';

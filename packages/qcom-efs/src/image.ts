@@ -3,7 +3,8 @@
  * `unwrapSigned` (`@nv/qcom-fsg-sign`'s container parser) — `.mbn`, `.img` and whole `fsg` partition dumps.
  * @module
  */
-import { NvError, sha256Hex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { sha256Hex } from '@nv/core/hash';
 import { detectSignedImage, unwrapSignedImage } from '@nv/qcom-fsg-sign';
 import { elfLayout, elfProgramHeader, hasElfMagic, hasGzipMagic, isTarHeader } from '@nv/qcom-fsg-sign/container';
 import { decodeGzip, encodeGzip, type DeflateBackend, type GunzipOptions, type GzipOptions } from './gzip.ts';

@@ -3,7 +3,8 @@
  * from the definition, and names/sizes the modem rejects. Works on an EFS tree; a QCN is linted through its tree view.
  * @module
  */
-import { NvError, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { encodeLatin1 } from '@nv/core/bytes';
 import { NV_ITEM_PATH_RE, nvItemPath } from './nv-path.ts';
 import { decodeCfb, encodeCfb, type CfbEntry } from './cfb.ts';
 import { decodeXqcn, encodeXqcn } from './xqcn.ts';

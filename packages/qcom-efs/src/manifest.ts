@@ -3,7 +3,8 @@
  * that a host file system cannot hold. Never packed.
  * @module
  */
-import { NvError, decodeUtf8, encodeUtf8 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeUtf8, encodeUtf8 } from '@nv/core/bytes';
 import { DEFAULT_MODES, normalizeEfsPath, type EfsEntryType, type EfsTree } from './tree.ts';
 
 /** Name of the manifest at the folder root. */

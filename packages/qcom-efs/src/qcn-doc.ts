@@ -4,7 +4,8 @@
  * (the reverse of `compileNvSource`).
  * @module
  */
-import { NvError, bytesEqual, bytesToHex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual, bytesToHex } from '@nv/core/bytes';
 import type { CfbEntry } from './cfb.ts';
 import { PRIMITIVES, type NvDefinition, type NvItemDefinition, type NvMember } from './compile.ts';
 import { QCN_PAYLOAD_BYTES, type Qcn, type QcnEfsFile, type QcnItem, type QcnPropertyInfo } from './qcn.ts';

@@ -2,7 +2,8 @@
  * QCN ↔ EFS tree (docs/formats/qcn.md#nv-info…#efs-to-qcn) and the NV info table of internal legacy NV sizes.
  * @module
  */
-import { NvError, decodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeLatin1 } from '@nv/core/bytes';
 import { NV_ITEM_PATH_RE, nvItemPath } from './nv-path.ts';
 import { QCN_PAYLOAD_BYTES, QCN_STORES, type Qcn, type QcnEfsFile, type QcnItem, type QcnStore } from './qcn.ts';
 import {

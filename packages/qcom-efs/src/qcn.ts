@@ -3,7 +3,8 @@
  * NV_ITEM_ARRAY(_SIM_n) records and the three EFS stores; unknown streams are kept opaque.
  * @module
  */
-import { ByteReader, ByteWriter, NvError, bytesEqual, decodeLatin1, encodeLatin1, type Limits } from '@nv/core';
+import { NvError, type Limits } from '@nv/core';
+import { ByteReader, ByteWriter, bytesEqual, decodeLatin1, encodeLatin1 } from '@nv/core/bytes';
 import { decodeCfb, encodeCfb, type CfbEntry } from './cfb.ts';
 import type { EfsWarning } from './tree.ts';
 

@@ -8,7 +8,8 @@
  * The reading of the foreign archive (tar-stream) lives in `host-tar.ts`; this module is pure.
  * @module
  */
-import { NvError, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { encodeLatin1 } from '@nv/core/bytes';
 import { MANIFEST_NAME, decodeManifest, type ManifestEntry } from './manifest.ts';
 import {
   DEFAULT_MODES,

@@ -3,7 +3,8 @@
  * because tar-stream always writes ustar magic and its own number format (docs/formats/index.md#libraries).
  * @module
  */
-import { NvError, encodeLatin1, decodeLatin1, resolveLimits, enforceLimit, type Limits } from '@nv/core';
+import { NvError, resolveLimits, enforceLimit, type Limits } from '@nv/core';
+import { encodeLatin1, decodeLatin1 } from '@nv/core/bytes';
 import { tarHeaderSum } from '@nv/qcom-fsg-sign/container';
 import {
   DEVICE_MTIME,

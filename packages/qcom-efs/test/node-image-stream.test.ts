@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '@nv/core';
+import { sha256Hex } from '@nv/core/hash';
 import { listEfsTree, packEfsImage, readEfsImage } from '../src/index.ts';
 import { listEfsImageFile, unpackEfsImageFile } from '../src/node-efs.ts';
 import { NODE_DEFLATE } from '../src/node-zlib.ts';

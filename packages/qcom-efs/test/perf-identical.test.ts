@@ -6,7 +6,7 @@ import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex, concatBytes } from '@nv/core';
+import { bytesToHex, concatBytes } from '@nv/core/bytes';
 import { crc32, encodeGzip } from '../src/gzip.ts';
 import { encodeEfsTar } from '../src/tar.ts';
 import { normalizeEfsPath, normalizeEfsTree } from '../src/tree.ts';

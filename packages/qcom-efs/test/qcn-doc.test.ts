@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { FUZZ_RUNS, hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
 import { decodeCfb } from '../src/cfb.ts';
 import { compileNvSource, layoutSize, parseNvDefinition } from '../src/compile.ts';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { hasTool, nvErrorCode as code } from '../../../scripts/test-tools.ts';
 import { decodeCfb, encodeCfb, type CfbEntry } from '../src/cfb.ts';
 import { lintQcn, parseLintLists, stripFactoryFromQcnEntries } from '../src/lint.ts';

@@ -19,7 +19,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NvError, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { encodeLatin1 } from '@nv/core/bytes';
 import { FUZZ_RUNS, hasTool, nvErrorCode as code, nvErrorCodeAsync } from '../../../scripts/test-tools.ts';
 import { readEfsImage } from '../src/image.ts';
 import { lintEfsImage } from '../src/lint.ts';

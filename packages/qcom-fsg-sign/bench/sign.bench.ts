@@ -8,7 +8,7 @@ import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { concatBytes } from '@nv/core';
+import { concatBytes } from '@nv/core/bytes';
 import { imageHash } from '../src/hash.ts';
 import { verifySignedImage } from '../src/verify.ts';
 import { nodeSha256 } from '@nv/core/node';

@@ -4,7 +4,7 @@
  * the pure code in a short CLI process). Internal.
  * @module
  */
-import { sha1 as pureSha1, sha256 as pureSha256 } from '@nv/core';
+import { sha1 as pureSha1, sha256 as pureSha256 } from '@nv/core/hash';
 
 type Digest = (data: Uint8Array) => Uint8Array;
 const current: { sha1: Digest; sha256: Digest } = { sha1: pureSha1, sha256: pureSha256 };

@@ -5,7 +5,7 @@
  * and the extensions are exactly the profile (no library defaults).
  * @module
  */
-import { concatBytes, encodeUtf8, hexToBytes } from '@nv/core';
+import { concatBytes, encodeUtf8, hexToBytes } from '@nv/core/bytes';
 import { oid, seq, tlv, uint, uintBytes } from './der.ts';
 import { OID } from './x509.ts';
 

@@ -3,7 +3,8 @@
  * Pure and browser-safe.
  * @module
  */
-import { NvError, ByteWriter, bytesEqual, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { ByteWriter, bytesEqual, encodeLatin1 } from '@nv/core/bytes';
 import type { FsgFinding } from './errors.ts';
 
 /** Size of the MBN v3 header. */

@@ -3,7 +3,8 @@
  * Hand-written on purpose: the modem compares DN bytes exactly, so names must be copied, never re-encoded.
  * @module
  */
-import { NvError, bytesToHex, concatBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, concatBytes } from '@nv/core/bytes';
 
 /** One DER element; offsets are absolute in the bytes given to {@link readTlv}. */
 export interface Tlv {

@@ -2,7 +2,8 @@
  * IDs (docs/formats/fsg.md#ids) and the HMAC-like image hash (docs/formats/fsg.md#image-hash). Pure and browser-safe.
  * @module
  */
-import { NvError, concatBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { concatBytes } from '@nv/core/bytes';
 import { sha1, sha256 } from './_digest.ts';
 
 /** The hash the modem uses for the image: SHA-256 with OU `07 0001 SHA256`, else SHA-1. */

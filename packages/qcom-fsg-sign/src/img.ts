@@ -2,7 +2,8 @@
  * `img`: wrap a bare `.mbn` into the `.img` partition image (docs/formats/fsg.md#img-sector, docs/formats/fsg.md#keygen-sign-img). Pure and browser-safe.
  * @module
  */
-import { NvError, concatBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { concatBytes } from '@nv/core/bytes';
 import { encodeImgSector, locateSignedImage, type ImgPartition } from './container.ts';
 import type { FsgFinding } from './errors.ts';
 import { assertFitsRamBuffer, metaForPartition, type EfsImageMeta } from './meta.ts';

@@ -3,7 +3,8 @@
  * Pure and browser-safe.
  * @module
  */
-import { NvError, decodeLatin1, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeLatin1, encodeLatin1 } from '@nv/core/bytes';
 import type { FsgFinding } from './errors.ts';
 import type { ImgPartition } from './container.ts';
 

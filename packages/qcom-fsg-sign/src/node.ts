@@ -15,7 +15,8 @@ import {
 } from 'node:crypto';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_LIMITS, NvError, bytesEqual, bytesToHex, checkLimit } from '@nv/core';
+import { DEFAULT_LIMITS, NvError, checkLimit } from '@nv/core';
+import { bytesEqual, bytesToHex } from '@nv/core/bytes';
 import {
   assertCanWrite,
   createNodeSha256,

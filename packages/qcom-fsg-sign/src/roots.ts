@@ -2,7 +2,7 @@
  * Known public roots (docs/formats/fsg.md#known-roots) and the root hash (docs/formats/fsg.md#root-hash). Pure and browser-safe.
  * @module
  */
-import { bytesToHex, concatBytes } from '@nv/core';
+import { bytesToHex, concatBytes } from '@nv/core/bytes';
 import { sha256 } from './_digest.ts';
 import { KNOWN_ROOT_LIST, type KnownRoot } from './known-roots.ts';
 import { formatId } from './hash.ts';

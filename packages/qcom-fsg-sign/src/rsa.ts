@@ -3,7 +3,7 @@
  * Only verification: signing needs the private key and lives in `@nv/qcom-fsg-sign/node`.
  * @module
  */
-import { bytesEqual, bytesToHex, concatBytes, hexToBytes } from '@nv/core';
+import { bytesEqual, bytesToHex, concatBytes, hexToBytes } from '@nv/core/bytes';
 
 /**
  * `base^exp mod m` by square-and-multiply.

@@ -3,7 +3,8 @@
  * Pure and browser-safe (RSA verification in bigint code).
  * @module
  */
-import { NvError, bytesEqual, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual, bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { sha1, sha256 } from './_digest.ts';
 import {
   IMG_SECTOR_SIZE,

@@ -3,7 +3,8 @@
  * Pure and browser-safe.
  * @module
  */
-import { NvError, bytesEqual, bytesToHex, decodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual, bytesToHex, decodeLatin1 } from '@nv/core/bytes';
 import { sha1, sha256 } from './_digest.ts';
 import { bytesToBigInt, checkDepth, children, content, oidToString, readTlv, whole, type Tlv } from './der.ts';
 import type { RsaPublicKey } from './rsa.ts';

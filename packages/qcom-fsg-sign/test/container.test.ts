@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { NvError, bytesToHex, concatBytes, encodeLatin1, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, concatBytes, encodeLatin1, hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS, hasTool, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import {
   checkImgSector,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { bytesToHex, encodeLatin1 } from '@nv/core';
+import { bytesToHex, encodeLatin1 } from '@nv/core/bytes';
 import { nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import { imageHash, innerPad, outerPad, parseHwId, parseId, composeHwId, formatId } from '../src/hash.ts';
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvError, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { encodeLatin1 } from '@nv/core/bytes';
 import { FUZZ_RUNS, nvErrorCode as codeOf } from '../../../scripts/test-tools.ts';
 import { encodeEfsImageMeta, metaForPartition, parseEfsImageMeta } from '../src/meta.ts';
 

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesToHex, concatBytes, sha256 as sha } from '@nv/core';
+import { bytesToHex, concatBytes } from '@nv/core/bytes';
+import { sha256 as sha } from '@nv/core/hash';
 import { MBN_HEADER_SIZE } from '../src/container.ts';
 import { imageHash } from '../src/hash.ts';
 import { emsaPkcs1Type1, modPow } from '../src/rsa.ts';
@@ -83,7 +84,7 @@ describe('node:crypto signing = the pure code, byte for byte', () => {
 
 describe('the digests the Node entry installs (node:crypto) = the pure ones', () => {
   it('SHA-1 and SHA-256 agree on random data, and inspect/verify give the same result with either', async () => {
-    const { sha1: pureSha1, sha256: pureSha256 } = await import('@nv/core');
+    const { sha1: pureSha1, sha256: pureSha256 } = await import('@nv/core/hash');
     const { nodeSha1, nodeSha256 } = await import('@nv/core/node');
     const digest = await import('../src/_digest.ts');
     const { inspectSignedImage, verifySignedImage } = await import('../src/verify.ts');

@@ -5,7 +5,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NvError, bytesToHex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { hasTool, nvErrorCodeAsync as codeOf } from '../../../scripts/test-tools.ts';
 import { unwrapSignedImage } from '../src/container.ts';
 import { parseEfsImageMeta } from '../src/meta.ts';

@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { FUZZ_RUNS, nvErrorCode as code } from '../../../scripts/test-tools.ts';
 import { unwrapFsgImage } from '../src/unwrap.ts';
 

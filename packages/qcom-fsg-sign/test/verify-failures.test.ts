@@ -13,7 +13,7 @@ import {
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { concatBytes, bytesToHex, hexToBytes } from '@nv/core';
+import { concatBytes, bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { assembleCertificate, buildTbs, encodeName } from '../src/cert-build.ts';
 import { encodeMbnHeader, signingHeader, type MbnHeader } from '../src/container.ts';
 import { imageHash } from '../src/hash.ts';

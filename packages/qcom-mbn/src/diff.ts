@@ -2,7 +2,7 @@
  * Item-level diff of two MCFG files (docs/formats/mcfg.md#overview: keys `nv:<id>[#index]`, `efs:<path>`, per type).
  * @module
  */
-import { bytesEqual, bytesToHex, decodeLatin1 } from '@nv/core';
+import { bytesEqual, bytesToHex, decodeLatin1 } from '@nv/core/bytes';
 import { MCFG_ATTR, type McfgFile, type McfgItem } from './model.ts';
 import { decodeTrailer } from './trailer.ts';
 

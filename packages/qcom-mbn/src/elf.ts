@@ -4,7 +4,9 @@
  * exact bytes (flags, addresses, zero fill) or knows the Qualcomm hash-segment header.
  * @module
  */
-import { NvError, bytesEqual, sha256, sha384 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual } from '@nv/core/bytes';
+import { sha256, sha384 } from '@nv/core/hash';
 import type { McfgFinding, SignatureVerdict } from './model.ts';
 
 /** A hash function over bytes (SHA-256 or SHA-384); `./node` passes node:crypto's, which is faster on big files. */

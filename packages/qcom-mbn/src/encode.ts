@@ -4,7 +4,8 @@
  * version record, items, trailer, pad, back-pointer) and its container (canonical ELF, bare, or a kept sidecar).
  * @module
  */
-import { ByteWriter, NvError, concatBytes, encodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { ByteWriter, concatBytes, encodeLatin1 } from '@nv/core/bytes';
 import { rewrapContainer, wrapCanonical, type RewrapOptions } from './elf.ts';
 import { VERSION_RECORD_ID, type FileResolver, type McfgItem } from './model.ts';
 import { itemKey } from './rules.ts';

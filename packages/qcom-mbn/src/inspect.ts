@@ -2,7 +2,7 @@
  * JSON summaries (`nv qcom mbn inspect`, cli.md) and re-hash after edits (docs/formats/mcfg.md#rehash).
  * @module
  */
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { encodeMcfgSegment, wrapSegment } from './encode.ts';
 import { rewrapContainer, wrapCanonical, type HashOptions, type RewrapOptions } from './elf.ts';
 import type { McfgFile, McfgFinding, SignatureVerdict } from './model.ts';

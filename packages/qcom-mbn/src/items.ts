@@ -4,7 +4,8 @@
  * group files, then duplicate handling over the document.
  * @module
  */
-import { NvError, concatBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { concatBytes } from '@nv/core/bytes';
 import { encodeMember } from './member.ts';
 import {
   MAX_NV_ID,

@@ -13,7 +13,8 @@ import {
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { NvError, checkLimit, encodeUtf8 } from '@nv/core';
+import { NvError, checkLimit } from '@nv/core';
+import { encodeUtf8 } from '@nv/core/bytes';
 import { nodeSha256, nodeSha384, writeFileAtomic } from '@nv/core/node';
 import type { HashOptions, HashSegmentInfo } from './elf.ts';
 import type { FileResolver, SignatureVerdict } from './model.ts';

@@ -3,7 +3,8 @@
  * decoded with (hash mismatches, odd items, unknown types) becomes a finding. Unknown items stay opaque.
  * @module
  */
-import { DEFAULT_LIMITS, NvError, checkLimit, decodeLatin1 } from '@nv/core';
+import { DEFAULT_LIMITS, NvError, checkLimit } from '@nv/core';
+import { decodeLatin1 } from '@nv/core/bytes';
 import { CANONICAL_DATA_OFFSET, hasCanonicalHeaders, openContainer, type HashOptions } from './elf.ts';
 import { VERSION_RECORD_ID, type McfgContainer, type McfgFile, type McfgFinding, type McfgItem } from './model.ts';
 import { decodeTrailer } from './trailer.ts';

@@ -4,7 +4,8 @@
  * `buildMbn(parseMcfgXml(toXml(parseMbn(x)).xml), files)` gives back `x`.
  * @module
  */
-import { bytesEqual, concatBytes, decodeLatin1, NvError } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual, concatBytes, decodeLatin1 } from '@nv/core/bytes';
 import { encodeItem } from './encode.ts';
 import { elementToItems, type ItemBuildContext } from './items.ts';
 import { isDuplicateAllowed, itemKey } from './rules.ts';

@@ -3,7 +3,8 @@
  * (IIN list, PLMN list, IIN prefixes, config version) through {@link decodeTrailer}.
  * @module
  */
-import { NvError, decodeLatin1 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeLatin1 } from '@nv/core/bytes';
 import type { McfgFinding } from './model.ts';
 import type { MbnErrorCode } from './errors.ts';
 

@@ -4,7 +4,8 @@
  * @module
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import type { McfgXmlDocument, McfgXmlElement, McfgXmlMember } from './model.ts';
 
 /** Largest XML text accepted (an MCFG XML is at most a few MiB). */

@@ -1,5 +1,6 @@
 /** Helpers shared by the XML-side tests (documents, items as rows, error codes). */
-import { NvError, bytesToHex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { buildItems } from '../src/items.ts';
 import { parseMcfgXml } from '../src/xml.ts';
 import type { FileResolver, McfgFinding } from '../src/model.ts';

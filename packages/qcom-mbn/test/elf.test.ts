@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { buildMbn, lintMbn, parseMbn, parseMcfgXml, rehashMbn, toXml, type FileResolver } from '../src/index.ts';
 import { NODE_HASH_OPTIONS } from '../src/node.ts';
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { NvError, bytesToHex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { encodeItem, encodeMcfgSegment, wrapSegment, type McfgSegmentParts } from '../src/encode.ts';
 import { NO_FILES } from '../src/model.ts';
 import { parseMbn } from '../src/parse.ts';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { rehashMbn } from '../src/inspect.ts';
 import { lintMbn } from '../src/lint.ts';
 import { parseMbn } from '../src/parse.ts';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { sha256 } from '@nv/core';
+import { sha256 } from '@nv/core/hash';
 import { wrapCanonical } from '../src/elf.ts';
 import { encodeMcfgSegment, type McfgSegmentParts } from '../src/encode.ts';
 import { MBN_ERROR_CODES } from '../src/errors.ts';

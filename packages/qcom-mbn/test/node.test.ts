@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { bytesToHex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { buildMbn, parseMbn, parseMcfgXml, sampleMcfgXml, toXml } from '../src/index.ts';
 import { nodeSha256, nodeSha384 } from '@nv/core/node';
 import * as mbnNode from '../src/node.ts';

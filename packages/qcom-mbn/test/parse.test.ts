@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { decodeLatin1, encodeLatin1, sha256 } from '@nv/core';
+import { decodeLatin1, encodeLatin1 } from '@nv/core/bytes';
+import { sha256 } from '@nv/core/hash';
 import { parseMbn } from '../src/parse.ts';
 import { realisticMcfgMbns } from '../../../scripts/mcfg-corpus.mjs';
 import * as mbn from '../src/index.ts';

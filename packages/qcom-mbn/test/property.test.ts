@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { NvError, bytesToHex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import {
   buildMbn,

@@ -1,6 +1,7 @@
 import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { NvError, bytesToHex, decodeUtf8 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, decodeUtf8 } from '@nv/core/bytes';
 import { assertCanWrite, readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import {
   LID_LIMITS,

@@ -1,5 +1,6 @@
 import { basename, dirname, join, relative } from 'node:path';
-import { NvError, bytesToHex, decodeUtf8, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, decodeUtf8, hexToBytes } from '@nv/core/bytes';
 import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node';
 import type { Ltable, LtableEntry } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';

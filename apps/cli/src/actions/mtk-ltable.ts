@@ -1,4 +1,5 @@
-import { NvError, decodeUtf8 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeUtf8 } from '@nv/core/bytes';
 import { writeFileAtomic, readFileLimited } from '@nv/core/node';
 import {
   LTABLE_TAGS,

@@ -1,6 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NvError, decodeUtf8 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { decodeUtf8 } from '@nv/core/bytes';
 import { assertCanWrite, readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
 import { EXT4_BUILD_DEFAULTS, buildExt4Image, type Ext4BuildEntry } from '@nv/mtk-lid-file/node';
 import type { CliContext } from '../context.ts';

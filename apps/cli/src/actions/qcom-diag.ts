@@ -1,4 +1,5 @@
-import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { assertCanWrite, readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
   compileNvFiles,

@@ -1,4 +1,5 @@
-import { NvError, sha256Hex } from '@nv/core';
+import { NvError } from '@nv/core';
+import { sha256Hex } from '@nv/core/hash';
 import { readFileLimited, assertCanWrite, writeFileAtomic } from '@nv/core/node';
 import {
   decodeQcnValues,

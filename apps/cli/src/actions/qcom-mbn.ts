@@ -1,6 +1,7 @@
 import { dirname, basename } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { NvError, bytesEqual, decodeUtf8 } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesEqual, decodeUtf8 } from '@nv/core/bytes';
 import { readFileLimited, writeFileAtomic } from '@nv/core/node';
 import {
   buildMbn,

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import { NvError, bytesToHex, hexToBytes } from '@nv/core';
+import { NvError } from '@nv/core';
+import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { toNvIoError } from '@nv/core/node';
 import { loadMtkDevice, saveMtkDevice } from '@nv/device-sim/node';
 import { planUpgrade, type Ltable, type LtableGeneration, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';

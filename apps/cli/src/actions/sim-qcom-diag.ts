@@ -1,4 +1,5 @@
-import { NvError, parseInteger } from '@nv/core';
+import { NvError } from '@nv/core';
+import { parseInteger } from '@nv/core/numbers';
 import { hasQcomDevice, loadQcomDevice, nodeQcomFormats, saveQcomDevice, serveQcomDiag } from '@nv/device-sim/node';
 import { bootQcom, createQcomDevice, type QcomDevice } from '@nv/device-sim/qcom';
 import { parseHostPort } from '@nv/qcom-diag/node';

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { NvError, parseBigInteger } from '@nv/core';
+import { NvError } from '@nv/core';
+import { parseBigInteger } from '@nv/core/numbers';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { readFileLimited } from '@nv/core/node';
 import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '@nv/device-sim/node';

@@ -1,4 +1,4 @@
-import { bytesEqual, firstDifference } from '@nv/core';
+import { bytesEqual, firstDifference } from '@nv/core/bytes';
 import { buildMbn, lintMbn, parseMbn, parseMcfgXml, sampleMcfgXml, toXml } from '@nv/qcom-mbn';
 import {
   autoselectPath,

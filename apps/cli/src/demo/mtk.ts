@@ -1,4 +1,4 @@
-import { hexToBytes } from '@nv/core';
+import { hexToBytes } from '@nv/core/bytes';
 import { decodeLidFile, isLidFileName, lidKeyFromBytes, parseLidFileName } from '@nv/mtk-lid-file';
 import { lintLtable, ltableToC, planUpgrade, serializeLtableJson, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { sampleLtable, sampleLtableUpgrade } from '@nv/mtk-nvram-ltable/sample';

@@ -1,4 +1,5 @@
-import { bytesToHex, sha256Hex } from '@nv/core';
+import { bytesToHex } from '@nv/core/bytes';
+import { sha256Hex } from '@nv/core/hash';
 import {
   decodeQcn,
   encodeQcn,
