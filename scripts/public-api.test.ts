@@ -47,6 +47,15 @@ describe('public APIs are narrow (one typedoc page per entry point)', () => {
     },
     60_000,
   );
+  it('the API reference documents every entry point (typedoc entryPoints = the exported sources)', () => {
+    for (const p of new Set(entries.map((e) => e.pkg))) {
+      const typedoc = JSON.parse(readFileSync(join(ROOT, 'packages', p, 'typedoc.json'), 'utf8')) as {
+        entryPoints: string[];
+      };
+      const sources = entries.filter((e) => e.pkg === p).map((e) => e.source);
+      expect(typedoc.entryPoints.map((f) => join(ROOT, 'packages', p, f)).sort(), p).toEqual(sources.sort());
+    }
+  });
   it('no package or app imports another package past its entry points', () => {
     const offenders: string[] = [];
     for (const top of ['packages', 'apps']) {

@@ -8,7 +8,7 @@ import { NvError } from '@nv/core';
 import { bytesToHex } from '@nv/core/bytes';
 import { CPreprocessor, expandMacros as expand, preprocessC } from './c-preprocessor.ts';
 import { cStringValue as unquote, stripCComments, tokenizeC, type CToken as Tok } from './c-lexer.ts';
-import { CUnresolved as Unresolved, evalCExpr, type CExprEnv } from './c-expr.ts';
+import { C_CAST_WORDS, CUnresolved as Unresolved, evalCExpr, type CExprEnv } from './c-expr.ts';
 import {
   LTABLE_ENUMS,
   LTABLE_ENUM_SETS,
@@ -98,27 +98,15 @@ export const LTABLE_BUILTIN_SIZES: Readonly<Record<string, number>> = {
   double: 8,
 };
 
+// The C scalar words (c-expr's cast list) plus MediaTek's `kal_*` typedefs and the LID enum types.
 const TYPE_WORDS = new Set([
+  ...C_CAST_WORDS,
   'kal_uint8',
   'kal_uint16',
   'kal_uint32',
   'kal_int8',
   'kal_int16',
   'kal_int32',
-  'uint8_t',
-  'uint16_t',
-  'uint32_t',
-  'int8_t',
-  'int16_t',
-  'int32_t',
-  'unsigned',
-  'signed',
-  'int',
-  'char',
-  'short',
-  'long',
-  'const',
-  'void',
   'kal_char',
   'nvram_lid_enum',
   'nvram_lid_core_enum',
