@@ -44,18 +44,19 @@ export function cs2Accepts(record: Uint8Array, stored: number): boolean {
   return stored === 0 && cs2Raw(record) === 0 && record.every((b) => b === 0xff);
 }
 
+/** An all-zero record: its chk8 is the fixed `EF CD 00…` instead of a digest. */
+function isAllZero(record: Uint8Array): boolean {
+  for (let i = 0; i < record.length; i++) if (record[i] !== 0) return false;
+  return true;
+}
+
 /**
  * Gen-B 8-byte record checksum (docs/formats/lid-files.md#chk8): `EF CD 00…` for an all-zero record, else MD5 folded (`m[i] ^ m[i+8]`).
  * @example bytesToHex(chk8(new Uint8Array(10).fill(0xff))) // '21364f4123fc17c1'
  */
 export function chk8(record: Uint8Array, digest: (data: Uint8Array) => Uint8Array = md5): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(8);
-  let zero = true;
-  for (let i = 0; i < record.length; i++)
-    if (record[i] !== 0) {
-      zero = false;
-      break;
-    }
+  const zero = isAllZero(record);
   if (zero) {
     out[0] = 0xef;
     out[1] = 0xcd;
@@ -75,12 +76,7 @@ export function chk8Matches(
   stored: Uint8Array,
   digest: (data: Uint8Array) => Uint8Array = md5,
 ): boolean {
-  let zero = true;
-  for (let i = 0; i < record.length; i++)
-    if (record[i] !== 0) {
-      zero = false;
-      break;
-    }
+  const zero = isAllZero(record);
   if (zero) {
     if (stored[0] !== 0xef || stored[1] !== 0xcd) return false;
     for (let i = 2; i < 8; i++) if (stored[i] !== 0) return false;

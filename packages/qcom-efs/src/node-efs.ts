@@ -8,6 +8,7 @@ import { IMG_MAGIC, IMG_SECTOR_SIZE, MBN_HEADER_SIZE, parseMbnHeader } from '@nv
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NvError, SILENT_PROGRESS, checkLimit, type ProgressReporter } from '@nv/core';
+import { concatBytes } from '@nv/core/bytes';
 import { readFileLimited, toNvIoError, writeDirectoryAtomic, writeFileAtomic } from '@nv/core/node';
 import { MAX_EFS_INFLATED_BYTES, type GzipOptions } from './gzip.ts';
 import {
@@ -59,13 +60,7 @@ function readHostFile(path: string): Uint8Array {
       total += n;
       checkLimit('EFS file size', total, MAX_TREE_BYTES, { path });
     }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatBytes(...parts);
   } finally {
     closeSync(fd);
   }
