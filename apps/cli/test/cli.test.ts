@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
+import { memoryStream } from './_memory-stream.ts';
 import { runNv } from './_spawn.ts';
 import { run } from '../src/index.ts';
 import { createProgressBar, formatTable, jsonReplacer } from '../src/context.ts';
 import { listErrorCodes } from '../src/error-tables.ts';
 import pkg from '../package.json' with { type: 'json' };
-
-function memoryStream(isTTY = false): Writable & { text: string; isTTY: boolean; columns: number } {
-  const s = new Writable({
-    write(chunk, _enc, cb) {
-      s.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string; isTTY: boolean; columns: number };
-  s.text = '';
-  s.isTTY = isTTY;
-  s.columns = 80;
-  return s;
-}
 
 async function runInProcess(args: string[], env: Record<string, string> = {}) {
   const stdout = memoryStream();

@@ -3,32 +3,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { memoryStream } from './_memory-stream.ts';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import { run } from '../src/index.ts';
 
 // Progress bars on image work (issue 19): stderr only, only on a TTY (or NV_PROGRESS=always), never with --json or
 // --quiet; stdout is the same with or without them. Runs in process with a fake TTY stderr.
-function memoryStream(isTTY: boolean): Writable & { text: string; isTTY: boolean; columns: number } {
-  const s = new Writable({
-    write(chunk, _enc, cb) {
-      s.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string; isTTY: boolean; columns: number };
-  s.text = '';
-  s.isTTY = isTTY;
-  s.columns = 100;
-  return s;
-}
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'nv-cli-progress-'))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function nv(args: string[], opts: { tty?: boolean; env?: Record<string, string> } = {}) {
-  const stdout = memoryStream(false);
-  const stderr = memoryStream(opts.tty ?? false);
+  const stdout = memoryStream(false, 100);
+  const stderr = memoryStream(opts.tty ?? false, 100);
   const code = await run(args, { stdout, stderr, env: { NO_COLOR: '1', ...opts.env }, cwd: dir });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

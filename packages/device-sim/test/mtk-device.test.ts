@@ -1,10 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { NvError } from '@nv/core';
 import { bytesToHex } from '@nv/core/bytes';
 import { sampleLtable } from '@nv/mtk-nvram-ltable/sample';
 import type { Ltable } from '@nv/mtk-nvram-ltable';
-import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, nvErrorCode } from '../../../scripts/test-tools.ts';
 import {
   createMtkDevice,
   bootMtkDevice,
@@ -23,15 +22,6 @@ import { mtkDefaultRecords } from '../src/mtk-default.ts';
 /** IMEI and SIM-lock LIDs: the secure API in factory mode (docs/formats/lid-files.md#external-api; issue 15.5). */
 const SECURE = { api: 'secure', factory: true } as const;
 
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
 const entry = (t: Ltable, name: string) => t.entries.find((e) => e.name === name)!;
 
 describe('simulated MediaTek device: partitions and folders (ltable §2, §7)', () => {
@@ -94,17 +84,17 @@ describe('simulated MediaTek device: partitions and folders (ltable §2, §7)', 
   });
 
   it('refuses MAUI tables and LIDs over the hard limits, before touching the device', () => {
-    expect(code(() => createMtkDevice({ generation: 'maui', enumSet: 'maui-1', entries: [] }))).toBe(
+    expect(nvErrorCode(() => createMtkDevice({ generation: 'maui', enumSet: 'maui-1', entries: [] }))).toBe(
       'NV_SIM_MTK_UNSUPPORTED_GENERATION',
     );
     const huge = sampleLtable();
     huge.entries = huge.entries.map((e) =>
       e.name === 'NVRAM_EF_SMS_SETTING_LID' ? { ...e, size: 0x100000, records: 17 } : e,
     );
-    expect(code(() => createMtkDevice(huge))).toBe('NV_LIMIT');
+    expect(nvErrorCode(() => createMtkDevice(huge))).toBe('NV_LIMIT');
     const d = createMtkDevice(sampleLtable());
     const before = cloneMtkDevice(d);
-    expect(code(() => upgradeMtkDevice(d, huge, 'format-all'))).toBe('NV_LIMIT');
+    expect(nvErrorCode(() => upgradeMtkDevice(d, huge, 'format-all'))).toBe('NV_LIMIT');
     expect(d).toEqual(before);
   });
 
@@ -136,15 +126,19 @@ describe('nvram_external_* (lid-file §13)', () => {
 
   it('rejects bad indexes, buffer sizes and unknown LIDs with NV_SIM_MTK_ codes', () => {
     const d = createMtkDevice(sampleLtable());
-    expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 0, SECURE))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
-    expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 3, SECURE))).toBe('NV_SIM_MTK_BAD_RECORD_INDEX');
-    expect(code(() => resetMtkRecords(d, 'NVRAM_EF_IMEI_IMEISV_LID', 2, 2, SECURE))).toBe(
+    expect(nvErrorCode(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 0, SECURE))).toBe(
       'NV_SIM_MTK_BAD_RECORD_INDEX',
     );
-    expect(code(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, new Uint8Array(9), SECURE))).toBe(
+    expect(nvErrorCode(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 3, SECURE))).toBe(
+      'NV_SIM_MTK_BAD_RECORD_INDEX',
+    );
+    expect(nvErrorCode(() => resetMtkRecords(d, 'NVRAM_EF_IMEI_IMEISV_LID', 2, 2, SECURE))).toBe(
+      'NV_SIM_MTK_BAD_RECORD_INDEX',
+    );
+    expect(nvErrorCode(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, new Uint8Array(9), SECURE))).toBe(
       'NV_SIM_MTK_BAD_BUFFER_SIZE',
     );
-    expect(code(() => readMtkRecord(d, 'NVRAM_EF_NOPE_LID', 1))).toBe('NV_SIM_MTK_UNKNOWN_LID');
+    expect(nvErrorCode(() => readMtkRecord(d, 'NVRAM_EF_NOPE_LID', 1))).toBe('NV_SIM_MTK_UNKNOWN_LID');
   });
 
   it('a read with a broken checksum: MULTIPLE copy repair, bin-region restore (gen B), else reset (lid-file §8)', () => {
@@ -172,7 +166,7 @@ describe('nvram_external_* (lid-file §13)', () => {
     // Gen B CALIBRAT without a bin-region copy: "bin-region restore fail", the read fails, nothing is reset.
     d.binRegion = null;
     corruptMtkLid(d, 'NVRAM_EF_BARCODE_NUM_LID', { record: 1 });
-    expect(code(() => readMtkRecord(d, 'NVRAM_EF_BARCODE_NUM_LID', 1))).toBe('NV_SIM_MTK_READ_FAILED');
+    expect(nvErrorCode(() => readMtkRecord(d, 'NVRAM_EF_BARCODE_NUM_LID', 1))).toBe('NV_SIM_MTK_READ_FAILED');
     expect(peekMtkLid(d, 'NVRAM_EF_BARCODE_NUM_LID')!.bad).toEqual([1]);
   });
 
@@ -184,16 +178,16 @@ describe('nvram_external_* (lid-file §13)', () => {
     );
     const d = createMtkDevice(t);
     corruptMtkLid(d, 'NVRAM_EF_SMS_SETTING_LID', { record: 1 });
-    expect(code(() => readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 1))).toBe('NV_SIM_MTK_ASSERTED');
+    expect(nvErrorCode(() => readMtkRecord(d, 'NVRAM_EF_SMS_SETTING_LID', 1))).toBe('NV_SIM_MTK_ASSERTED');
     expect(d.asserted?.name).toBe('NVRAM_EF_SMS_SETTING_LID');
-    expect(code(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1))).toBe('NV_SIM_MTK_ASSERTED');
+    expect(nvErrorCode(() => readMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1))).toBe('NV_SIM_MTK_ASSERTED');
   });
 });
 
 describe('bin region backup and restore (ltable §2.1, §8 AP at boot)', () => {
   it('backup packs CALIBRAT + NVD_IMEI; restore brings back removed or damaged files; blank region refuses', () => {
     const d = createMtkDevice(sampleLtable(), { personalize: false });
-    expect(code(() => restoreMtkBinRegion(d))).toBe('NV_SIM_MTK_BIN_EMPTY');
+    expect(nvErrorCode(() => restoreMtkBinRegion(d))).toBe('NV_SIM_MTK_BIN_EMPTY');
     const imei = new Uint8Array(10).fill(0x21);
     writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, imei, SECURE);
     expect(backupMtkBinRegion(d)).toContain('NVD_IMEI/LD0B_001');
@@ -252,7 +246,7 @@ describe('locations', () => {
 
   it('upgrading between generations is refused', () => {
     const d = createMtkDevice(sampleLtable('moly-b'));
-    expect(code(() => upgradeMtkDevice(d, sampleLtable('moly-a'), 'ota'))).toBe('NV_SIM_MTK_GEN_MISMATCH');
-    expect(code(() => upgradeMtkDevice(d, sampleLtable('moly-b'), 'sideways' as never))).toBe('NV_BAD_INPUT');
+    expect(nvErrorCode(() => upgradeMtkDevice(d, sampleLtable('moly-a'), 'ota'))).toBe('NV_SIM_MTK_GEN_MISMATCH');
+    expect(nvErrorCode(() => upgradeMtkDevice(d, sampleLtable('moly-b'), 'sideways' as never))).toBe('NV_BAD_INPUT');
   });
 });

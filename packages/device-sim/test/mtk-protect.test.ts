@@ -4,22 +4,12 @@
  * (`NV_LID_WRITE_PROTECTED`). The codes are the ones `@nv/mtk-lid-file` declares for these refusals.
  */
 import { describe, it, expect } from 'vitest';
-import { NvError } from '@nv/core';
+import { nvErrorCode } from '../../../scripts/test-tools.ts';
 import { LID_ERROR_CODES } from '@nv/mtk-lid-file';
 import { createLtableEntry, sampleLtable } from '@nv/mtk-nvram-ltable/sample';
 import { importLtableC, type Ltable } from '@nv/mtk-nvram-ltable';
 import { createMtkDevice, readMtkRecord, resetMtkRecords, writeMtkRecord } from '../src/mtk.ts';
 import { peekMtkLid } from '../src/mtk-device.ts';
-
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
-};
 
 describe('write protection and the secure API (issue 15.5)', () => {
   it('the refusal codes are declared in the mtk-lid-file error table', () => {
@@ -32,16 +22,18 @@ describe('write protection and the secure API (issue 15.5)', () => {
       const d = createMtkDevice(sampleLtable(gen));
       const imeiBefore = peekMtkLid(d, 'NVRAM_EF_IMEI_IMEISV_LID')!.data.slice();
       const imei = new Uint8Array(10).fill(0x11);
-      expect(code(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, imei))).toBe('NV_LID_SECURE_API_REQUIRED');
-      expect(code(() => writeMtkRecord(d, 'NVRAM_EF_SML_LID', 1, new Uint8Array(512)))).toBe(
+      expect(nvErrorCode(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, imei))).toBe(
         'NV_LID_SECURE_API_REQUIRED',
       );
-      expect(code(() => readMtkRecord(d, 'NVRAM_EF_SIM_LOCK_LID', 1))).toBe('NV_LID_SECURE_API_REQUIRED');
+      expect(nvErrorCode(() => writeMtkRecord(d, 'NVRAM_EF_SML_LID', 1, new Uint8Array(512)))).toBe(
+        'NV_LID_SECURE_API_REQUIRED',
+      );
+      expect(nvErrorCode(() => readMtkRecord(d, 'NVRAM_EF_SIM_LOCK_LID', 1))).toBe('NV_LID_SECURE_API_REQUIRED');
       // Secure API but not in factory mode: the IMEI LID is WRITEPROTECT.
-      expect(code(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, imei, { api: 'secure' }))).toBe(
+      expect(nvErrorCode(() => writeMtkRecord(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, imei, { api: 'secure' }))).toBe(
         'NV_LID_WRITE_PROTECTED',
       );
-      expect(code(() => resetMtkRecords(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, 1, { api: 'secure' }))).toBe(
+      expect(nvErrorCode(() => resetMtkRecords(d, 'NVRAM_EF_IMEI_IMEISV_LID', 1, 1, { api: 'secure' }))).toBe(
         'NV_LID_WRITE_PROTECTED',
       );
       expect(peekMtkLid(d, 'NVRAM_EF_IMEI_IMEISV_LID')!.data).toEqual(imeiBefore);
@@ -58,7 +50,7 @@ describe('write protection and the secure API (issue 15.5)', () => {
       'WRITEPROTECT',
     );
     const rec = new Uint8Array(64).fill(0x30);
-    expect(code(() => writeMtkRecord(d, 'NVRAM_EF_BARCODE_NUM_LID', 1, rec))).toBe('NV_LID_WRITE_PROTECTED');
+    expect(nvErrorCode(() => writeMtkRecord(d, 'NVRAM_EF_BARCODE_NUM_LID', 1, rec))).toBe('NV_LID_WRITE_PROTECTED');
     expect(readMtkRecord(d, 'NVRAM_EF_BARCODE_NUM_LID', 1)).toHaveLength(64);
     writeMtkRecord(d, 'NVRAM_EF_BARCODE_NUM_LID', 1, rec, { factory: true });
     expect(readMtkRecord(d, 'NVRAM_EF_BARCODE_NUM_LID', 1)).toEqual(rec);
@@ -108,7 +100,9 @@ describe('write protection and the secure API (issue 15.5)', () => {
       ['NVRAM_EF_SMS_LID', []],
     ]);
     const d = createMtkDevice(table);
-    expect(code(() => writeMtkRecord(d, 'NVRAM_EF_SML_LID', 1, new Uint8Array(16)))).toBe('NV_LID_SECURE_API_REQUIRED');
+    expect(nvErrorCode(() => writeMtkRecord(d, 'NVRAM_EF_SML_LID', 1, new Uint8Array(16)))).toBe(
+      'NV_LID_SECURE_API_REQUIRED',
+    );
     writeMtkRecord(d, 'NVRAM_EF_SMS_LID', 1, new Uint8Array(16));
   });
 });

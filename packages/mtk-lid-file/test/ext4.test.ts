@@ -6,20 +6,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS, hasTool, nvErrorCode, nvErrorCodeAsync } from '../../../scripts/test-tools.ts';
-import { encodeLidFiles, type LidEntry } from '../src/lid-file.ts';
+import { encodeLidFiles } from '../src/lid-file.ts';
 import { verifyLidFiles } from '../src/verify.ts';
 import { checkExt4Magic, listExt4Image, putExt4File, readExt4Files } from '../src/node.ts';
+import { AB12_ENTRY } from './_entry.ts';
 
-const entry: LidEntry = {
-  lid: 0x33,
-  size: 4,
-  records: 2,
-  attr: 4,
-  category: 0,
-  attributes: ['MULTIPLE'],
-  prefix: 'AB12',
-  verno: '001',
-};
+const entry = AB12_ENTRY;
 
 describe('checkExt4Magic (no tool needed)', () => {
   it('names the offset of the magic and recognises sparse images', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexToBytes } from '@nv/core/bytes';
 import { hasTool } from '../../../scripts/test-tools.ts';
-import { encodeLidFiles, type LidEntry } from '../src/lid-file.ts';
+import { encodeLidFiles } from '../src/lid-file.ts';
 import { externalWrite } from '../src/store.ts';
 import {
   readLidFolder,
@@ -14,22 +14,14 @@ import {
   extractBinRegion,
   inspectBinRegionFile,
 } from '../src/node.ts';
+import { AB12_ENTRY } from './_entry.ts';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'nv-lid-'))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('folders on disk', () => {
-  const entry: LidEntry = {
-    lid: 0x33,
-    size: 4,
-    records: 2,
-    attr: 4,
-    category: 0,
-    attributes: ['MULTIPLE'],
-    prefix: 'AB12',
-    verno: '001',
-  };
+  const entry = AB12_ENTRY;
   it('verify: good files, A/B mismatch, bad checksum with record index', async () => {
     const folder = join(dir, 'NVRAM', 'NVD_DATA');
     mkdirSync(folder, { recursive: true });

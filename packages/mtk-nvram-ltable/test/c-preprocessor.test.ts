@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NvError } from '@nv/core';
-import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, hasTool, nvErrorCode } from '../../../scripts/test-tools.ts';
 import { CPreprocessor, expandMacros, preprocessCSource } from '../src/c-preprocessor.ts';
 import { CReporter, tokenizeC } from '../src/c-lexer.ts';
 
@@ -37,15 +37,6 @@ int g = GONE;
 const run = (text: string, defines: Record<string, string> = {}): string[] => {
   const { tokens, preprocessor } = preprocessCSource(text, { file: 'a.h', defines });
   return expandMacros(preprocessor, tokens).map((t) => t.t);
-};
-const failCode = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    if (NvError.isInstance(e)) return e.code;
-    throw e;
-  }
-  return 'no error';
 };
 
 describe('c-preprocessor: directives and macro expansion on any header', () => {
@@ -96,10 +87,10 @@ describe('c-preprocessor: directives and macro expansion on any header', () => {
         7,
       ]);
     }
-    expect(failCode(() => preprocessCSource('#if 1\n'))).toBe('NV_LTABLE_SYNTAX');
-    expect(failCode(() => preprocessCSource('#endif\n'))).toBe('NV_LTABLE_SYNTAX');
-    expect(failCode(() => preprocessCSource('#if 1 +\n#endif\n'))).toBe('NV_LTABLE_SYNTAX');
-    expect(failCode(() => run('#define F(x) x\nF(1'))).toBe('NV_LTABLE_SYNTAX');
+    expect(nvErrorCode(() => preprocessCSource('#if 1\n'))).toBe('NV_LTABLE_SYNTAX');
+    expect(nvErrorCode(() => preprocessCSource('#endif\n'))).toBe('NV_LTABLE_SYNTAX');
+    expect(nvErrorCode(() => preprocessCSource('#if 1 +\n#endif\n'))).toBe('NV_LTABLE_SYNTAX');
+    expect(nvErrorCode(() => run('#define F(x) x\nF(1'))).toBe('NV_LTABLE_SYNTAX');
   });
 
   it('recursive macros stop; exponential macros, deep #if nesting and 150 000-token bodies hit NV_LIMIT, not the stack', () => {
@@ -108,13 +99,13 @@ describe('c-preprocessor: directives and macro expansion on any header', () => {
     expect(run('#define W 1\nW\n#undef W\n#define W 2')).toEqual(['2']);
     expect(run('#define A B\n#define B A\nA')).toEqual(['A']);
     const bomb = Array.from({ length: 40 }, (_, i) => `#define M${i} M${i + 1} M${i + 1}`).join('\n');
-    expect(failCode(() => run(`${bomb}\nM0`))).toBe('NV_LIMIT');
-    expect(failCode(() => run(`#if ${'('.repeat(5000)}1${')'.repeat(5000)}\n#endif`))).toBe('NV_LIMIT');
-    expect(failCode(() => run(`${'#if 1\n'.repeat(300)}${'#endif\n'.repeat(300)}`))).toBe('NV_LIMIT');
+    expect(nvErrorCode(() => run(`${bomb}\nM0`))).toBe('NV_LIMIT');
+    expect(nvErrorCode(() => run(`#if ${'('.repeat(5000)}1${')'.repeat(5000)}\n#endif`))).toBe('NV_LIMIT');
+    expect(nvErrorCode(() => run(`${'#if 1\n'.repeat(300)}${'#endif\n'.repeat(300)}`))).toBe('NV_LIMIT');
     // Regression (hardening pass): `out.push(...expanded)` of ~10⁵ tokens overflowed the call stack.
     const big = `#define A ${'1 + '.repeat(150_000)}1\n`;
-    expect(failCode(() => run(`${big}A`))).toBe('NV_LIMIT');
-    expect(failCode(() => run(`#define F(x) x\n${big}F(A)`))).toBe('NV_LIMIT');
+    expect(nvErrorCode(() => run(`${big}A`))).toBe('NV_LIMIT');
+    expect(nvErrorCode(() => run(`#define F(x) x\n${big}F(A)`))).toBe('NV_LIMIT');
   });
 
   it('fuzz: random directive soups preprocess or throw NvError, never anything else', () => {
