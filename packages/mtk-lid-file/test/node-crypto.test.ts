@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { hexToBytes } from '@nv/core/bytes';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 import { NODE_LID_CRYPTO } from '../src/node-crypto.ts';
 import { aesEcbDecrypt, aesEcbEncrypt, md5 } from '../src/crypto.ts';
@@ -74,5 +76,22 @@ describe('NODE_LID_CRYPTO (node:crypto) ≡ the pure @noble primitives', () => {
       }),
       { numRuns: FUZZ_RUNS },
     );
+  });
+});
+
+describe('NODE_LID_CRYPTO on files our encoder did not make (test/vectors, python-built from the spec tables)', () => {
+  const vec = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./vectors/${name}`, import.meta.url)));
+  const AES_DEFAULT = { aesKey: hexToBytes('3f06bd14d45fa985dd027410f0214d22') };
+  it.each([
+    ['genb-imei-confidential.bin', AES_DEFAULT],
+    ['genb-plain.bin', undefined],
+  ] as const)('%s decodes to the same records, checksums and verdicts on both paths', (name, key) => {
+    const bytes = vec(name);
+    const pure = decodeLidFile(bytes, undefined, key ? { key } : {});
+    const native = decodeLidFile(bytes, undefined, { ...(key ? { key } : {}), crypto: NODE_LID_CRYPTO });
+    expect(native).toEqual(pure);
+    expect(pure.headerChecksumOk).toBe(true);
+    expect(pure.badRecords).toEqual([]);
+    expect(pure.records.length).toBeGreaterThan(1);
   });
 });

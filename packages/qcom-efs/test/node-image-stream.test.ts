@@ -4,9 +4,10 @@
  * reader. The peak RSS is measured in a child process (a generous bound, not a timing).
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hasTool } from '../../../scripts/test-tools.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from '@nv/core/hash';
@@ -143,3 +144,32 @@ describe('TarReader fed in pieces = fed at once', () => {
     }
   });
 });
+
+describe.skipIf(!hasTool('tar') || !hasTool('gzip'))(
+  'streamed ls and unpack of a GNU tar + gzip image our writer did not make (needs tar, gzip)',
+  () => {
+    it('rows and warnings = the whole-file reader; unpacked bytes = the source files', async () => {
+      const src = join(dir, 'gnu-src');
+      mkdirSync(join(src, 'nv', 'item_files', 'rfnv'), { recursive: true });
+      const sources = new Map<string, Uint8Array>();
+      // 18 MiB of incompressible data, so the file is over the 16 MiB streaming threshold.
+      for (let i = 0; i < 18; i++) sources.set(`/big${i}`, new Uint8Array(randomBytes(MiB)));
+      for (let i = 0; i < 30; i++)
+        sources.set(`/nv/item_files/rfnv/${String(i).padStart(8, '0')}`, Uint8Array.of(i, 7));
+      for (const [p, data] of sources) writeFileSync(join(src, p), data);
+      const gz = join(dir, 'gnu.tar.gz');
+      execFileSync('sh', [
+        '-c',
+        `tar --format=ustar --owner=0 --group=0 --numeric-owner -cf - -C '${src}' . | gzip -6 > '${gz}'`,
+      ]);
+      expect(statSync(gz).size).toBeGreaterThan(16 * MiB);
+      const whole = readEfsImage(new Uint8Array(readFileSync(gz)), NODE_DEFLATE, { strictTypeflag: false });
+      const streamed = await listEfsImageFile(gz, { strictTypeflag: false });
+      expect(streamed.entries).toEqual(listEfsTree(whole.tree));
+      expect(streamed.warnings).toEqual(whole.warnings);
+      const out = join(dir, 'gnu-out');
+      await unpackEfsImageFile(gz, out, { strictTypeflag: false });
+      for (const [p, data] of sources) expect(sha256Hex(readFileSync(join(out, p))), p).toBe(sha256Hex(data));
+    }, 180_000);
+  },
+);
