@@ -1,5 +1,5 @@
 /** Helpers shared by the XML-side tests (documents, items as rows, error codes). */
-import { NvError } from '@nv/core';
+import { nvErrorCode } from '../../../scripts/test-tools.ts';
 import { bytesToHex } from '@nv/core/bytes';
 import { buildItems } from '../src/items.ts';
 import { parseMcfgXml } from '../src/xml.ts';
@@ -9,15 +9,8 @@ import { encodeMember } from '../src/member.ts';
 export const hex = (b: Uint8Array): string => bytesToHex(b);
 export const member = (type: string, value: string, sizeOf?: number, dialect: 1 | 2 = 1): string =>
   hex(encodeMember({ type, value, ...(sizeOf === undefined ? {} : { sizeOf }) }, dialect).bytes);
-export const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (NvError.isInstance(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-};
+/** The `NvError` code a call throws (the repository's one helper). */
+export const code: (fn: () => unknown) => string = nvErrorCode;
 export const doc = (body: string, root = '<NvData>'): string =>
   `${root}<NvConfigurationData carrierIndex="0" version="0x0501050D" type="1"/>${body}<NvTrlRecord><Member sizeOf="5" type="uint8">0 2 0 0 1</Member></NvTrlRecord></NvData>`;
 export const D2 = '<NvData McfgXmlVersion="2.0">';

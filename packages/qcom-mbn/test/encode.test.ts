@@ -1,25 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { NvError } from '@nv/core';
 import { bytesToHex } from '@nv/core/bytes';
 import { encodeItem, encodeMcfgSegment, wrapSegment, type McfgSegmentParts } from '../src/encode.ts';
 import { NO_FILES } from '../src/model.ts';
 import { parseMbn } from '../src/parse.ts';
+import { nvErrorCode } from '../../../scripts/test-tools.ts';
 
 // encode.ts is the mirror of parse.ts. Expected bytes are written by hand from the byte tables of
 // docs/formats/mcfg.md#item-prefix…#efs-body and #mcfg-header/#trailer, and from the vector that
 // scripts/make-vectors.py assembles from those tables (not by our writer).
 const katMbn = new Uint8Array(readFileSync(new URL('./vectors/kat-4.5.mbn', import.meta.url)));
 const hex = (b: Uint8Array): string => bytesToHex(b);
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (NvError.isInstance(error)) return error.code;
-    throw error;
-  }
-  return 'no error';
-};
 
 describe('encode.ts: items', () => {
   it('NV item: prefix (u32 length, type, attrib, sp_ops, spare), u16 id, u16 size, data', () => {
@@ -60,7 +51,7 @@ describe('encode.ts: items', () => {
       nvId: 10,
       data: new Uint8Array(0x10000),
     };
-    expect(code(() => encodeItem(big))).toBe('NV_MBN_EFS_TOO_LARGE');
+    expect(nvErrorCode(() => encodeItem(big))).toBe('NV_MBN_EFS_TOO_LARGE');
   });
 });
 
@@ -108,6 +99,6 @@ describe('encode.ts: segment and container', () => {
   it('wrapSegment: canonical by default, bare as is, a missing sidecar is NV_MBN_CONTAINER', () => {
     expect(hex(wrapSegment(katSegment, undefined, undefined, NO_FILES))).toBe(hex(katMbn));
     expect(hex(wrapSegment(katSegment, 'bare', undefined, NO_FILES))).toBe(hex(katSegment));
-    expect(code(() => wrapSegment(katSegment, 'prefix.bin', undefined, NO_FILES))).toBe('NV_MBN_CONTAINER');
+    expect(nvErrorCode(() => wrapSegment(katSegment, 'prefix.bin', undefined, NO_FILES))).toBe('NV_MBN_CONTAINER');
   });
 });
