@@ -164,7 +164,7 @@ if (has('tar') && has('gzip'))
     '`nv qcom efs pack`, 3 000-entry EFS tree, whole process, vs `tar -cf - . | gzip -6`',
     `${nv} qcom efs pack efs -o ours.tar.gz --force`,
     'tar --format=v7 -cf - -C efs . | gzip -6 > ref.tar.gz',
-    { target: '≤ 1.5×', profile: 'qcom efs pack efs -o prof.tar.gz --force' },
+    { target: '≤ 1.5×', profile: 'qcom efs pack efs -o prof.tar.gz --force', floor: `${nv} --help` },
   );
 
 // 3. fsg sign, 3 MB tar.gz.
@@ -241,14 +241,29 @@ if (existsSync('/usr/bin/time')) {
     spawnSync(process.execPath, [NV, 'qcom', 'fsg', 'root-hash', 'keys', '--json'], { cwd: dir, encoding: 'utf8' })
       .stdout,
   ).rootHash;
-  const sim = peak(`${nv} sim qcom boot --fsg b60.img --root-hash ${rootHash} --hw-id 0x009600E100000000 --sw-id 0`);
+  const boot = (image) =>
+    peak(`${nv} sim qcom boot --fsg ${image} --root-hash ${rootHash} --hw-id 0x009600E100000000 --sw-id 0`);
+  const sim = boot('b60.img');
   console.log(
     `peak memory ours/image = ${(sim / img.length).toFixed(2)}× the image (sim qcom boot, 60 MB image)  [must reach ≤ 2.5×]`,
   );
+  // What bounds it, measured: the same command on a one-file image (Node, the simulator's modules, the device),
+  // plus what the simulated device must hold: the fsg partition (the image: the simulated flash is in memory) and
+  // the inflated EFS in modem RAM (the tar, the files being views into it).
+  mkdirSync(join(dir, 'one'));
+  writeFileSync(join(dir, 'one', 'f'), 'x');
+  sh(`${nv} qcom efs pack one -o one.tar.gz --force && ${nv} qcom fsg sign one.tar.gz ${signArgs} -o one.mbn --force`);
+  writeFileSync(join(dir, 'one.img'), buildFsgImg(new Uint8Array(readFileSync(join(dir, 'one.mbn')))).img);
+  const base = boot('one.img');
+  const { gunzipSync } = await import('node:zlib');
+  const inflated = gunzipSync(readFileSync(join(dir, 'b60.tar.gz'))).length;
+  const floor = base + img.length + inflated;
+  const x = (n) => `${(n / img.length).toFixed(2)}×`;
   console.log(
-    '  bounded by: the fsg image (held as the partition), the inflated EFS in modem RAM and one sealed modemst ' +
-      'body (shared by both copies) ≈ 3× the image, plus the Node baseline and the inflate buffer (node:zlib ' +
-      'concatenates its output); the floor with an incompressible gzip payload is image + EFS + baseline ≈ 2.7×',
+    `  bounded by: the baseline (the same boot of a one-file image) ${x(base)} + the fsg partition (the image) ` +
+      `1.00× + the inflated EFS in modem RAM ${x(inflated)} = ${x(floor)} the image; ours is ${x(sim - floor)} ` +
+      'above that. The sealed modemst copies are made only when read or saved (lazy sealing), and node:zlib ' +
+      'inflates into one buffer sized by the gzip trailer: no other copy of the image is held.',
   );
 }
 

@@ -82,19 +82,28 @@ function headerOf(generation: number, length: number): Uint8Array {
 /** Offset of the ciphertext in a modemst copy (header + tag). */
 export const MODEMST_BODY_OFFSET: number = HEADER + TAG;
 
+/** Size of a modemst copy's header (magic, version, generation, length); the 32-B tag follows it. */
+export const MODEMST_HEADER_SIZE: number = HEADER;
+
+/**
+ * The header of a modemst copy: `"NVSIMST1"`, u32 version 1, u32 generation, u32 length.
+ * @example modemstHeader(1, body.length)
+ */
+export function modemstHeader(generation: number, length: number): Uint8Array {
+  return headerOf(generation, length);
+}
+
 /**
  * Seals in place: `body` holds the plaintext and becomes the ciphertext (the keystream depends on the key only, so
- * copies sealed under one key share it); returns a function giving the header + tag of each generation. The copy
- * is `head(generation)` at 0 and `body` at {@link MODEMST_BODY_OFFSET}: the bytes {@link sealModemst} returns.
- * @example const head = sealModemstInPlace(key, body); const copy1 = concatBytes(head(1), body)
+ * copies sealed under one key share it); returns a function giving the tag of each copy's header. The copy is
+ * `header` at 0, `tag(header)` at {@link MODEMST_HEADER_SIZE} and `body` at {@link MODEMST_BODY_OFFSET}: the bytes
+ * {@link sealModemst} returns.
+ * @example const tag = sealModemstInPlace(key, body); const h = modemstHeader(1, body.length); concatBytes(h, tag(h), body)
  */
-export function sealModemstInPlace(key: Uint8Array, body: Uint8Array): (generation: number) => Uint8Array {
+export function sealModemstInPlace(key: Uint8Array, body: Uint8Array): (header: Uint8Array) => Uint8Array {
   const digest = digest64(body);
   keystreamXor(key, body, body);
-  return (generation) => {
-    const header = headerOf(generation, body.length);
-    return concatBytes(header, tagOfDigest(key, header, digest, body.length));
-  };
+  return (header) => tagOfDigest(key, header, digest, body.length);
 }
 
 /**

@@ -8,7 +8,14 @@ import { NvError } from '@nv/core';
 import { bytesToHex, encodeLatin1 } from '@nv/core/bytes';
 import { sha256 } from '@nv/core/hash';
 import { DUMMY_ROOT_SHA256 } from '@nv/qcom-fsg-sign';
-import { MODEMST_BODY_OFFSET, deriveEfsKey, openModemst, sealModemstInPlace } from './qcom-cipher.ts';
+import {
+  MODEMST_BODY_OFFSET,
+  MODEMST_HEADER_SIZE,
+  deriveEfsKey,
+  modemstHeader,
+  openModemst,
+  sealModemstInPlace,
+} from './qcom-cipher.ts';
 import {
   efsNvItems,
   efsWrite,
@@ -21,7 +28,7 @@ import {
 } from './qcom-efs-store.ts';
 import type { QcomFormats, QcomFsgTrust, QcomNvInfo, QcomTarEntry } from './qcom-formats.ts';
 import type { QcomMcfgConfigJson } from './qcom-mcfg-config.ts';
-import { erasedPartition, headPartition, type QcomPartition } from './qcom-partition.ts';
+import { erasedPartition, extentOf, headPartition, lazyExtent, type QcomPartition } from './qcom-partition.ts';
 
 /** Partitions of the simulated device. */
 export type QcomPartitionName = 'modemst1' | 'modemst2' | 'fsg' | 'fsc';
@@ -235,7 +242,9 @@ export function syncEfs(device: QcomDevice, both = false): void {
   learnNvInfo(device.state, efs);
   const key = currentEfsKey(device.state);
   // The EFS is encoded straight into the ciphertext buffer and sealed in place; both copies share it (the keystream
-  // depends on the key only), each with its own header and tag (qcom-partition.ts).
+  // depends on the key only), each with its own header and tag (qcom-partition.ts). Sealing is lazy (issue 17):
+  // the plan captures the EFS as it is now, and the ciphertext is made when a copy is first read (a boot that is
+  // neither saved nor read back never holds it). The header is written now, so a copy is never "blank".
   const plan = planEfsEncoding(efs);
   const targets: QcomPartitionName[] = [];
   if (both) targets.push('modemst1', 'modemst2');
@@ -252,8 +261,15 @@ export function syncEfs(device: QcomDevice, both = false): void {
             : 'modemst2',
     );
   }
-  let head: ((generation: number) => Uint8Array) | undefined;
-  let body: Uint8Array | undefined;
+  let sealed: { body: Uint8Array; tag: (header: Uint8Array) => Uint8Array } | undefined;
+  const seal = (): { body: Uint8Array; tag: (header: Uint8Array) => Uint8Array } => {
+    if (sealed === undefined) {
+      const body = new Uint8Array(plan.length);
+      writeEfsEncoding(plan, body, 0);
+      sealed = { body, tag: sealModemstInPlace(key, body) };
+    }
+    return sealed;
+  };
   for (const t of targets) {
     device.state.generation += 1;
     const sealedLength = MODEMST_BODY_OFFSET + plan.length;
@@ -265,17 +281,14 @@ export function syncEfs(device: QcomDevice, both = false): void {
         { path: t },
       );
     }
-    if (body === undefined || head === undefined) {
-      body = new Uint8Array(plan.length);
-      writeEfsEncoding(plan, body, 0);
-      head = sealModemstInPlace(key, body);
-    }
+    const header = modemstHeader(device.state.generation, plan.length);
     device.state.partitions[t] = {
       size: part.size,
       fill: 0xff,
       extents: [
-        { offset: 0, bytes: head(device.state.generation) },
-        ...(body.length > 0 ? [{ offset: MODEMST_BODY_OFFSET, bytes: body }] : []),
+        extentOf(0, header),
+        lazyExtent(MODEMST_HEADER_SIZE, MODEMST_BODY_OFFSET - MODEMST_HEADER_SIZE, () => seal().tag(header)),
+        lazyExtent(MODEMST_BODY_OFFSET, plan.length, () => seal().body),
       ],
     };
   }

@@ -159,8 +159,8 @@ export function encodeEfs(efs: QcomEfs): Uint8Array {
 export interface QcomEfsEncoding {
   /** Encoded length in bytes. */
   length: number;
-  /** Nodes sorted by path, with the path and target bytes. */
-  nodes: { node: QcomEfsNode; path: Uint8Array; target: Uint8Array }[];
+  /** Nodes sorted by path, as they were when planned (a later change to the EFS does not reach the plan). */
+  nodes: { kind: QcomEfsNode['kind']; mode: number; data: Uint8Array; path: Uint8Array; target: Uint8Array }[];
 }
 
 function u16Len(n: number): number {
@@ -180,7 +180,8 @@ export function planEfsEncoding(efs: QcomEfs): QcomEfsEncoding {
     const path = encodeLatin1(p);
     const target = encodeLatin1(node.target ?? '');
     length += 1 + 4 + 2 + u16Len(path.length) + 4 + node.data.length + 2 + u16Len(target.length);
-    return { node, path, target };
+    // File data are never written in place (efsWrite and the DIAG face store new arrays), so the reference is a snapshot.
+    return { kind: node.kind, mode: node.mode, data: node.data, path, target };
   });
   return { length, nodes };
 }
@@ -194,15 +195,15 @@ export function writeEfsEncoding(plan: QcomEfsEncoding, out: Uint8Array, at: num
   let o = at;
   v.setUint32(o, plan.nodes.length, true);
   o += 4;
-  for (const { node, path, target } of plan.nodes) {
-    out[o] = KIND_CODES.indexOf(node.kind);
-    v.setUint32(o + 1, node.mode >>> 0, true);
+  for (const { kind, mode, data, path, target } of plan.nodes) {
+    out[o] = KIND_CODES.indexOf(kind);
+    v.setUint32(o + 1, mode >>> 0, true);
     v.setUint16(o + 5, path.length, true);
     out.set(path, o + 7);
     o += 7 + path.length;
-    v.setUint32(o, node.data.length, true);
-    out.set(node.data, o + 4);
-    o += 4 + node.data.length;
+    v.setUint32(o, data.length, true);
+    out.set(data, o + 4);
+    o += 4 + data.length;
     v.setUint16(o, target.length, true);
     out.set(target, o + 2);
     o += 2 + target.length;

@@ -3,13 +3,60 @@
  * (`0xFF` erased, `0x00` after `fastboot flash`), and the extents actually written. Extents are immutable and never
  * overlap, so two partitions may share one (the two modemst copies share their ciphertext: it depends on the key
  * only, see `qcom-cipher.ts`). A fresh 64 MiB device holds no partition bytes; a flashed fsg holds the image only.
+ * A sealed modemst copy is a lazy extent: its length is known when the modem writes it, its bytes are made the
+ * first time anything reads them (a boot that nobody saves or reads back never holds the sealed EFS).
  * @module
  */
 
 /** Bytes written at `offset`. Never modified after it is stored. */
 export interface QcomPartitionExtent {
   readonly offset: number;
+  /** `bytes.length`, known without making the bytes of a lazy extent. */
+  readonly length: number;
   readonly bytes: Uint8Array;
+}
+
+/**
+ * An extent holding `bytes` (taken, not copied).
+ * @example extentOf(0, image)
+ */
+export function extentOf(offset: number, bytes: Uint8Array): QcomPartitionExtent {
+  return { offset, length: bytes.length, bytes };
+}
+
+/** An extent whose bytes are made on first read, once; {@link heldBytes} counts it only after that. */
+class LazyExtent implements QcomPartitionExtent {
+  readonly offset: number;
+  readonly length: number;
+  #bytes: Uint8Array | undefined;
+  #make: (() => Uint8Array) | undefined;
+  constructor(offset: number, length: number, make: () => Uint8Array) {
+    this.offset = offset;
+    this.length = length;
+    this.#make = make;
+  }
+  get made(): boolean {
+    return this.#bytes !== undefined;
+  }
+  get bytes(): Uint8Array {
+    if (this.#bytes === undefined) {
+      const bytes = (this.#make as () => Uint8Array)();
+      if (bytes.length !== this.length)
+        throw new RangeError(`a lazy extent of ${this.length} bytes was made with ${bytes.length}`);
+      this.#bytes = bytes;
+      this.#make = undefined; // let go of what the maker captured
+    }
+    return this.#bytes;
+  }
+}
+
+/**
+ * An extent of `length` bytes made by `make` the first time it is read (`make` must not depend on state that changes
+ * later: it captures what it needs when the extent is created).
+ * @example lazyExtent(52, plan.length, () => seal().body)
+ */
+export function lazyExtent(offset: number, length: number, make: () => Uint8Array): QcomPartitionExtent {
+  return new LazyExtent(offset, length, make);
 }
 
 /** A partition: `size` bytes, of which only `extents` are held; every other byte reads as `fill`. */
@@ -34,7 +81,7 @@ export function erasedPartition(size: number): QcomPartition {
  */
 export function headPartition(size: number, bytes: Uint8Array, fill: 0x00 | 0xff): QcomPartition {
   if (bytes.length > size) throw new RangeError(`${bytes.length} bytes do not fit a ${size}-byte partition`);
-  return { size, fill, extents: bytes.length > 0 ? [{ offset: 0, bytes }] : [] };
+  return { size, fill, extents: bytes.length > 0 ? [extentOf(0, bytes)] : [] };
 }
 
 /**
@@ -45,12 +92,12 @@ export function readPartition(p: QcomPartition, start: number = 0, end: number =
   const s = Math.max(0, Math.min(start, p.size));
   const e = Math.max(s, Math.min(end, p.size));
   for (const x of p.extents) {
-    if (x.offset <= s && e <= x.offset + x.bytes.length) return x.bytes.subarray(s - x.offset, e - x.offset);
+    if (x.offset <= s && e <= x.offset + x.length) return x.bytes.subarray(s - x.offset, e - x.offset);
   }
   const out = new Uint8Array(e - s).fill(p.fill);
   for (const x of p.extents) {
     const from = Math.max(s, x.offset);
-    const to = Math.min(e, x.offset + x.bytes.length);
+    const to = Math.min(e, x.offset + x.length);
     if (from < to) out.set(x.bytes.subarray(from - x.offset, to - x.offset), from - s);
   }
   return out;
@@ -69,8 +116,8 @@ export function* partitionChunks(p: QcomPartition, chunk: number = 1 << 20): Gen
       yield fill.subarray(0, n);
       at += n;
     }
-    if (x.bytes.length > 0) yield x.bytes;
-    at = x.offset + x.bytes.length;
+    if (x.length > 0) yield x.bytes;
+    at = x.offset + x.length;
   }
   while (at < p.size) {
     const n = Math.min(chunk, p.size - at);
@@ -90,7 +137,7 @@ function allEqual(bytes: Uint8Array, b: number): boolean {
  * @example isBlankPartition(erasedPartition(4096)) // true
  */
 export function isBlankPartition(p: QcomPartition): boolean {
-  const held = p.extents.reduce((n, x) => n + x.bytes.length, 0);
+  const held = p.extents.reduce((n, x) => n + x.length, 0);
   const first = p.extents[0];
   const b = held < p.size || first === undefined ? p.fill : (first.bytes[0] as number);
   if (b !== 0x00 && b !== 0xff) return false;
@@ -112,7 +159,8 @@ export function partitionFromBytes(bytes: Uint8Array): QcomPartition {
 }
 
 /**
- * Bytes the partitions hold in memory, each shared extent counted once (for tests and the README's figure).
+ * Bytes the partitions hold in memory, each shared extent counted once and a lazy extent only once it is made (for
+ * tests and the README's figure).
  * @example heldBytes(Object.values(dev.state.partitions)) // 0 for a fresh device
  */
 export function heldBytes(partitions: Iterable<QcomPartition>): number {
@@ -120,6 +168,7 @@ export function heldBytes(partitions: Iterable<QcomPartition>): number {
   let n = 0;
   for (const p of partitions)
     for (const x of p.extents) {
+      if (x instanceof LazyExtent && !x.made) continue;
       const key = x.bytes;
       if (seen.has(key)) continue;
       seen.add(key);

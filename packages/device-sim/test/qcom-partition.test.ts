@@ -56,11 +56,37 @@ describe('sparse partitions (issue 17: memory of `sim qcom boot`)', () => {
     expect(r.source).toBe('fsg');
     expect(r.verified).toBe(true);
     const [m1, m2] = [dev.state.partitions.modemst1, dev.state.partitions.modemst2];
-    // The ciphertext depends on the key only: one buffer, two headers (generations 1 and 2).
-    expect(m1.extents[1]?.bytes).toBe(m2.extents[1]?.bytes);
+    // Sealing is lazy: until a copy is read, the device holds the image and the two 20-B headers only.
+    expect(held(dev)).toBe(img.length + 2 * 20);
+    expect(isBlankPartition(m1)).toBe(false); // the header answers; the ciphertext is still not made
+    expect(held(dev)).toBe(img.length + 2 * 20);
+    // The ciphertext depends on the key only: one buffer, two headers (generations 1 and 2), two tags.
+    expect(m1.extents[2]?.bytes).toBe(m2.extents[2]?.bytes);
     const efsBytes = encodeEfs(dev.efs!).length;
+    expect(held(dev)).toBe(img.length + efsBytes + 2 * 20);
+    expect(openModemst(currentEfsKey(dev.state), m1)).toMatchObject({ status: 'sane', generation: 1 });
+    expect(held(dev)).toBe(img.length + efsBytes + 2 * 20 + 32); // modemst1's tag, made when read
+    expect(openModemst(currentEfsKey(dev.state), m2)).toMatchObject({ status: 'sane', generation: 2 });
     expect(held(dev)).toBe(img.length + efsBytes + 2 * 52);
     expect(held(dev)).toBeLessThan(3 * 64 * MIB * 0.05); // ≪ the 4 × 64 MiB of partitions
+  });
+
+  it('a lazily sealed copy is the EFS as it was when written, not as it is when first read', () => {
+    const dev = createQcomDevice({ trust, formats: fakeFormats, partitionSize: MIB, seed: 'lazy' });
+    flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, trust)));
+    bootQcom(dev); // seals generations 1 and 2, lazily
+    const key = currentEfsKey(dev.state);
+    const atBoot = encodeEfs(dev.efs!);
+    writeNvItem(dev, 10, Uint8Array.of(0x1e, 0x00)); // changes the EFS, re-seals modemst1 (generation 3)
+    const now = encodeEfs(dev.efs!);
+    expect(bytesEqual(atBoot, now)).toBe(false);
+    // modemst2 is read only now: it must hold the boot's EFS, byte for byte as the eager reference seals it.
+    expect(bytesToHex(readPartition(dev.state.partitions.modemst2, 0, 52 + atBoot.length))).toBe(
+      bytesToHex(sealModemst(key, atBoot, 2)),
+    );
+    expect(bytesToHex(readPartition(dev.state.partitions.modemst1, 0, 52 + now.length))).toBe(
+      bytesToHex(sealModemst(key, now, 3)),
+    );
   });
 
   it('every partition reads byte for byte as the dense model wrote it (image + 0x00, sealed copy + 0xFF)', () => {

@@ -13,9 +13,11 @@ export interface DeflateBackend {
   deflateRaw(data: Uint8Array, options: { level: number; memLevel: number }): Uint8Array;
   /**
    * Raw inflate of the first deflate stream in `data`; `consumed` = input bytes it used. Must throw `NV_LIMIT`
-   * (an `NvError`) when the output would exceed `maxOutputBytes`.
+   * (an `NvError`) when the output would exceed `maxOutputBytes`. `expectedBytes`, when given, is the size the
+   * gzip trailer announces (a hint only: it may be wrong, the output must not depend on it); a backend may use it to
+   * inflate into one buffer of that size instead of joining pieces (half the peak memory for a large payload).
    */
-  inflateRaw(data: Uint8Array, maxOutputBytes: number): { data: Uint8Array; consumed: number };
+  inflateRaw(data: Uint8Array, maxOutputBytes: number, expectedBytes?: number): { data: Uint8Array; consumed: number };
 }
 
 /** The packer's gzip header (docs/formats/efs-tar.md#compress): no flags, MTIME 0, XFL 0, OS `FF`. */
@@ -159,8 +161,13 @@ export function decodeGzip(
   const at = gzipHeaderEnd(bytes, base);
   checkLimit('maxInflatedBytes', max, Number.MAX_SAFE_INTEGER);
   let inflated: { data: Uint8Array; consumed: number };
+  // The ISIZE of a member that ends the input (fs_image.tar.gz, an image's code segment): a size hint only.
+  const hint =
+    bytes.length >= at + 8
+      ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true)
+      : undefined;
   try {
-    inflated = backend.inflateRaw(bytes.subarray(at), max);
+    inflated = backend.inflateRaw(bytes.subarray(at), max, hint);
   } catch (cause) {
     if (NvError.isInstance(cause)) throw cause;
     throw new NvError('NV_EFS_BAD_GZIP_DATA', `the deflate data is damaged: ${(cause as Error).message}`, {

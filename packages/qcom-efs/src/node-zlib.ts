@@ -17,11 +17,18 @@ export const NODE_DEFLATE: DeflateBackend = {
     const out = deflateRawSync(data, { level, memLevel, windowBits: 15 });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
-  inflateRaw(data, maxOutputBytes) {
+  inflateRaw(data, maxOutputBytes, expectedBytes) {
     try {
-      // Output chunks of up to 4 MiB (not 16 KiB): large chunks are returned to the OS once the output is joined, so a
-      // 60 MB payload does not leave its size in the process's resident memory (issue 17, `sim qcom boot`).
-      const chunkSize = Math.min(4 << 20, Math.max(64 << 10, data.length));
+      // Issue 17 (`sim qcom boot`): node:zlib joins its output pieces at the end, so a 60 MB payload briefly needs
+      // twice its size. With the trailer's ISIZE as the piece size, a right hint gives one piece and no join (the
+      // result is a view of it); a wrong one only costs the join again. The hint is capped by the limit and by what
+      // deflate can expand this input to (1032:1), so a hostile ISIZE cannot reserve more than that. Without a
+      // hint: pieces of up to 4 MiB (not 16 KiB), which are returned to the OS once joined.
+      const plausible =
+        expectedBytes !== undefined && expectedBytes > 0 && expectedBytes <= maxOutputBytes
+          ? Math.min(expectedBytes, data.length * 1032)
+          : 0;
+      const chunkSize = plausible >= 64 << 10 ? plausible + 1 : Math.min(4 << 20, Math.max(64 << 10, data.length));
       const r = inflateRawSync(data, {
         info: true,
         chunkSize,

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToHex, concatBytes } from '@nv/core/bytes';
-import { crc32, encodeGzip } from '../src/gzip.ts';
+import { crc32, decodeGzip, encodeGzip } from '../src/gzip.ts';
 import { encodeEfsTar } from '../src/tar.ts';
 import { normalizeEfsPath, normalizeEfsTree } from '../src/tree.ts';
 import { readEfsFolder, writeEfsImageFile } from '../src/node-efs.ts';
@@ -142,5 +142,49 @@ describe('pack without repeated work (issue 17) gives the same bytes', () => {
     );
     (once.entries as unknown as ReturnType<typeof e>[]).push(e('/c/d'));
     expect(normalizeEfsTree(once).entries.map((x) => x.path)).toEqual(['/a/b', '/', '/a', '/c/d', '/c']);
+  });
+});
+
+describe('NODE_DEFLATE.inflateRaw with the trailer size hint (issue 17: `sim qcom boot` memory)', () => {
+  const data = bytes(300 * 1024);
+  const raw = NODE_DEFLATE.deflateRaw(data, { level: 6, memLevel: 8 });
+  const framed = concatBytes(raw, Uint8Array.of(1, 2, 3)); // bytes after the deflate stream
+
+  it('a right hint inflates into one buffer (no join); any hint gives the same bytes and the same consumed count', () => {
+    const plain = NODE_DEFLATE.inflateRaw(framed, 1 << 30);
+    expect(bytesToHex(plain.data)).toBe(bytesToHex(data));
+    expect(plain.consumed).toBe(raw.length);
+    const hinted = NODE_DEFLATE.inflateRaw(framed, 1 << 30, data.length);
+    expect(hinted.data.buffer.byteLength).toBe(data.length + 1); // the one piece, returned as a view
+    for (const hint of [data.length, 0, 1, 70_000, data.length - 1, data.length + 5, 2 ** 32 - 1]) {
+      const r = NODE_DEFLATE.inflateRaw(framed, 1 << 30, hint);
+      expect(bytesToHex(r.data)).toBe(bytesToHex(data));
+      expect(r.consumed).toBe(raw.length);
+    }
+  });
+
+  it('a hostile hint reserves no more than deflate can expand the input to, and the limit still holds', () => {
+    const tiny = NODE_DEFLATE.deflateRaw(new Uint8Array(100), { level: 6, memLevel: 8 });
+    const r = NODE_DEFLATE.inflateRaw(tiny, 1 << 30, 2 ** 32 - 1);
+    expect(r.data.length).toBe(100);
+    expect(r.data.buffer.byteLength).toBeLessThanOrEqual(Math.max(4 << 20, tiny.length * 1032 + 1));
+    expect(() => NODE_DEFLATE.inflateRaw(framed, 1000, data.length)).toThrow(/inflates to more than 1000/);
+  });
+
+  it('decodeGzip passes the ISIZE of a member that ends the input, and reads the same with padding after it', () => {
+    const gz = encodeGzip(data, NODE_DEFLATE);
+    const seen: (number | undefined)[] = [];
+    const spy = {
+      ...NODE_DEFLATE,
+      inflateRaw: (d: Uint8Array, max: number, hint?: number) => (
+        seen.push(hint),
+        NODE_DEFLATE.inflateRaw(d, max, hint)
+      ),
+    };
+    expect(bytesToHex(decodeGzip(gz, spy).data)).toBe(bytesToHex(data));
+    const padded = encodeGzip(data, NODE_DEFLATE, { pad512: true });
+    expect(bytesToHex(decodeGzip(padded, spy).data)).toBe(bytesToHex(data));
+    expect(seen[0]).toBe(data.length);
+    if (padded.length > gz.length) expect(seen[1]).not.toBe(data.length); // a wrong hint: same bytes, as asserted
   });
 });
