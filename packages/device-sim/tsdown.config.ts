@@ -6,6 +6,8 @@ const config: UserConfig = libraryConfig({
   qcom: 'src/qcom.ts',
   mtk: 'src/mtk.ts',
   node: 'src/node.ts',
+  'qcom-node': 'src/qcom-node.ts',
+  'mtk-node': 'src/mtk-node.ts',
   errors: 'src/errors.ts',
 });
 // tsdown loads its config through a default export.

@@ -9,7 +9,7 @@ import { encodeLatin1 } from '@nv/core/bytes';
 import { sha256 } from '@nv/core/hash';
 import { checkBootImage } from '@nv/qcom-fsg-sign';
 import { MBN_HEADER_SIZE } from '@nv/qcom-fsg-sign/container';
-import { openModemst, type ModemstStatus } from './qcom-cipher.ts';
+import { checkModemst, openModemst, type ModemstStatus } from './qcom-cipher.ts';
 import { isBlankPartition, readPartition, type QcomPartition } from './qcom-partition.ts';
 import {
   QCOM_EFS_MODES,
@@ -151,8 +151,9 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   const online = options.online ?? false;
   state.bootCount += 1;
   const key = currentEfsKey(state);
-  const c1 = openModemst(key, state.partitions.modemst1);
-  const c2 = openModemst(key, state.partitions.modemst2);
+  // Both copies are checked window by window; only the one the modem boots from is decrypted whole.
+  const c1 = checkModemst(key, state.partitions.modemst1);
+  const c2 = checkModemst(key, state.partitions.modemst2);
   const copies = { modemst1: c1.status, modemst2: c2.status };
   const base = { copies, online, runtimeWrites: [] as string[] };
 
@@ -161,7 +162,9 @@ export function bootQcom(device: QcomDevice, options: QcomBootOptions = {}): Qco
   else if (c1.status === 'sane') pick = 'modemst1';
   else if (c2.status === 'sane') pick = 'modemst2';
   if (pick !== undefined) {
-    const plain = (pick === 'modemst1' ? c1 : c2).plaintext as Uint8Array;
+    const opened = openModemst(key, state.partitions[pick]);
+    if (opened.plaintext === undefined) throw new Error(`${pick} was sane when checked and is not when opened`);
+    const plain = opened.plaintext;
     device.efs = decodeEfs(plain, { path: pick, baseOffset: 52 });
     const writes = online ? writeOnlineState(device) : [];
     return finish(device, {

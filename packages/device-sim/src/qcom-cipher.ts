@@ -27,39 +27,91 @@ export function deriveEfsKey(seed: string, fused: boolean, fusedRootHash = ''): 
   return sha256(encodeLatin1(`nv-sim efs key|${seed}|${fused ? `fused|${fusedRootHash.toLowerCase()}` : 'unfused'}`));
 }
 
-/** XOR with the key's keystream into `out` (may be `data` itself: every byte is read before it is written). */
-function keystreamXor(key: Uint8Array, data: Uint8Array, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
-  // xorshift128 seeded from SHA-256(key ‖ "ks"): fast, deterministic, and different for every key.
-  const seed = new DataView(sha256(concatBytes(key, encodeLatin1('ks'))).buffer);
-  let x = seed.getUint32(0) | 1,
-    y = seed.getUint32(4),
-    z = seed.getUint32(8),
-    w = seed.getUint32(12);
-  for (let i = 0; i < data.length; i += 4) {
-    const t = x ^ (x << 11);
-    x = y;
-    y = z;
-    z = w;
-    w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
-    for (let j = 0; j < 4 && i + j < data.length; j++) out[i + j] = (data[i + j] as number) ^ ((w >>> (8 * j)) & 0xff);
+/**
+ * The key's keystream: xorshift128 seeded from SHA-256(key ‖ "ks"), one 32-bit word per 4 bytes. XORs windows in
+ * order; every window but the last must be a multiple of 4 bytes (so that a word never spans two windows).
+ */
+class Keystream {
+  #x: number;
+  #y: number;
+  #z: number;
+  #w: number;
+  constructor(key: Uint8Array) {
+    const seed = new DataView(sha256(concatBytes(key, encodeLatin1('ks'))).buffer);
+    this.#x = seed.getUint32(0) | 1;
+    this.#y = seed.getUint32(4);
+    this.#z = seed.getUint32(8);
+    this.#w = seed.getUint32(12);
   }
+  /** XOR the next `data.length` keystream bytes into `out` (may be `data`: each byte is read before it is written). */
+  xor(data: Uint8Array, out: Uint8Array): void {
+    let x = this.#x,
+      y = this.#y,
+      z = this.#z,
+      w = this.#w;
+    const n = data.length;
+    let i = 0;
+    // Four bytes per word, unrolled (issue 17: a 60 MB EFS is decrypted at every boot from modemst).
+    for (; i + 4 <= n; i += 4) {
+      const t = x ^ (x << 11);
+      x = y;
+      y = z;
+      z = w;
+      w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+      out[i] = (data[i] as number) ^ (w & 0xff);
+      out[i + 1] = (data[i + 1] as number) ^ ((w >>> 8) & 0xff);
+      out[i + 2] = (data[i + 2] as number) ^ ((w >>> 16) & 0xff);
+      out[i + 3] = (data[i + 3] as number) ^ (w >>> 24);
+    }
+    if (i < n) {
+      const t = x ^ (x << 11);
+      x = y;
+      y = z;
+      z = w;
+      w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+      for (let j = 0; i + j < n; j++) out[i + j] = (data[i + j] as number) ^ ((w >>> (8 * j)) & 0xff);
+    }
+    this.#x = x;
+    this.#y = y;
+    this.#z = z;
+    this.#w = w;
+  }
+}
+
+/** XOR with the key's keystream into `out` (may be `data` itself). */
+function keystreamXor(key: Uint8Array, data: Uint8Array, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
+  new Keystream(key).xor(data, out);
   return out;
 }
 
 /** Two FNV-1a lanes (64 bits): each byte step is a bijection, so any single-byte change changes the result. */
-function digest64(data: Uint8Array): Uint8Array {
-  let a = 0x811c9dc5,
-    b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i] as number;
-    a = Math.imul(a ^ v, 0x01000193);
-    b = Math.imul(b ^ v, 0x5bd1e995);
-    b = (b << 13) | (b >>> 19);
+class Digest64 {
+  #a = 0x811c9dc5;
+  #b = 0x01000193 ^ 0x5bd1e995;
+  update(data: Uint8Array): void {
+    let a = this.#a,
+      b = this.#b;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i] as number;
+      a = Math.imul(a ^ v, 0x01000193);
+      b = Math.imul(b ^ v, 0x5bd1e995);
+      b = (b << 13) | (b >>> 19);
+    }
+    this.#a = a;
+    this.#b = b;
   }
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setUint32(0, a >>> 0, true);
-  new DataView(out.buffer).setUint32(4, b >>> 0, true);
-  return out;
+  digest(): Uint8Array {
+    const out = new Uint8Array(8);
+    new DataView(out.buffer).setUint32(0, this.#a >>> 0, true);
+    new DataView(out.buffer).setUint32(4, this.#b >>> 0, true);
+    return out;
+  }
+}
+
+function digest64(data: Uint8Array): Uint8Array {
+  const d = new Digest64();
+  d.update(data);
+  return d.digest();
 }
 
 function tagOf(key: Uint8Array, header: Uint8Array, plaintext: Uint8Array): Uint8Array {
@@ -146,22 +198,56 @@ export function isBlank(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** The header of a copy, or the verdict when the header alone decides it. */
+function modemstHead(
+  partition: QcomPartition,
+): { verdict: OpenedModemst } | { generation: number; length: number; head: Uint8Array } {
+  if (isBlankPartition(partition)) return { verdict: { status: 'erased', generation: 0 } };
+  if (partition.size < HEADER + TAG) return { verdict: { status: 'not-efs', generation: 0 } };
+  const head = readPartition(partition, 0, HEADER + TAG);
+  const r = new ByteReader(head);
+  if (r.fixedString(8) !== MODEMST_MAGIC || r.u32le() !== 1) return { verdict: { status: 'not-efs', generation: 0 } };
+  const generation = r.u32le();
+  const length = r.u32le();
+  if (length > partition.size - HEADER - TAG) return { verdict: { status: 'not-efs', generation } };
+  return { generation, length, head };
+}
+
 /**
  * Opens a modemst copy with `key`: sane only when the magic, length and tag all check.
  * @example openModemst(currentEfsKey(dev.state), dev.state.partitions.modemst1).status // 'sane' (a sparse partition)
  */
 export function openModemst(key: Uint8Array, partition: QcomPartition): OpenedModemst {
-  if (isBlankPartition(partition)) return { status: 'erased', generation: 0 };
-  if (partition.size < HEADER + TAG) return { status: 'not-efs', generation: 0 };
-  const head = readPartition(partition, 0, HEADER + TAG);
-  const r = new ByteReader(head);
-  if (r.fixedString(8) !== MODEMST_MAGIC || r.u32le() !== 1) return { status: 'not-efs', generation: 0 };
-  const generation = r.u32le();
-  const len = r.u32le();
-  if (len > partition.size - HEADER - TAG) return { status: 'not-efs', generation };
-  const tag = head.subarray(HEADER, HEADER + TAG);
-  const plaintext = keystreamXor(key, readPartition(partition, HEADER + TAG, HEADER + TAG + len));
+  const h = modemstHead(partition);
+  if ('verdict' in h) return h.verdict;
+  const { generation, length, head } = h;
+  const plaintext = keystreamXor(key, readPartition(partition, HEADER + TAG, HEADER + TAG + length));
   const expect = tagOf(key, head.subarray(0, HEADER), plaintext);
-  if (!bytesEqual(tag, expect)) return { status: 'tag-mismatch', generation };
+  if (!bytesEqual(head.subarray(HEADER, HEADER + TAG), expect)) return { status: 'tag-mismatch', generation };
   return { status: 'sane', generation, plaintext };
+}
+
+/** Window of {@link checkModemst} (a multiple of 4: the keystream's word). */
+const CHECK_WINDOW = 1 << 20;
+
+/**
+ * {@link openModemst}'s verdict without the plaintext: the copy is decrypted and digested 1 MiB at a time, so
+ * checking both copies (every boot and every NV write picks one) holds no second EFS in memory (issue 17).
+ * @example checkModemst(key, dev.state.partitions.modemst2) // { status: 'sane', generation: 2 }
+ */
+export function checkModemst(key: Uint8Array, partition: QcomPartition): { status: ModemstStatus; generation: number } {
+  const h = modemstHead(partition);
+  if ('verdict' in h) return { status: h.verdict.status, generation: h.verdict.generation };
+  const { generation, length, head } = h;
+  const ks = new Keystream(key);
+  const digest = new Digest64();
+  const window = new Uint8Array(Math.min(CHECK_WINDOW, length));
+  for (let at = 0; at < length; at += CHECK_WINDOW) {
+    const cipher = readPartition(partition, HEADER + TAG + at, HEADER + TAG + Math.min(length, at + CHECK_WINDOW));
+    const plain = window.subarray(0, cipher.length);
+    ks.xor(cipher, plain);
+    digest.update(plain);
+  }
+  const expect = tagOfDigest(key, head.subarray(0, HEADER), digest.digest(), length);
+  return { status: bytesEqual(head.subarray(HEADER, HEADER + TAG), expect) ? 'sane' : 'tag-mismatch', generation };
 }

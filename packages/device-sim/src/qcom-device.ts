@@ -13,7 +13,7 @@ import {
   MODEMST_HEADER_SIZE,
   deriveEfsKey,
   modemstHeader,
-  openModemst,
+  checkModemst,
   sealModemstInPlace,
 } from './qcom-cipher.ts';
 import {
@@ -249,8 +249,8 @@ export function syncEfs(device: QcomDevice, both = false): void {
   const targets: QcomPartitionName[] = [];
   if (both) targets.push('modemst1', 'modemst2');
   else {
-    const a = openModemst(key, device.state.partitions.modemst1);
-    const b = openModemst(key, device.state.partitions.modemst2);
+    const a = checkModemst(key, device.state.partitions.modemst1);
+    const b = checkModemst(key, device.state.partitions.modemst2);
     targets.push(
       a.status !== 'sane'
         ? 'modemst1'

@@ -236,7 +236,9 @@ export function decodeEfs(bytes: Uint8Array, where: { path?: string; baseOffset?
       const path = decodeLatin1(r.bytesView(plen, 'path'));
       const dlen = r.u32le('data length');
       if (dlen > MAX_FILE || dlen > r.remaining) fail(`data length ${dlen}`);
-      const data = r.copy(dlen, 'data');
+      // A view: the plaintext is the boot's own buffer and file data are never written in place (issue 17: a 60 MB
+      // EFS is not held twice after a boot from modemst).
+      const data = r.bytesView(dlen, 'data');
       const tlen = r.u16le('target length');
       const target = decodeLatin1(r.bytesView(tlen, 'target'));
       efs.set(path, { kind: kind as QcomEfsKind, mode, data, ...(kind === 'symlink' ? { target } : {}) });

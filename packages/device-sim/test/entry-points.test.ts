@@ -75,6 +75,45 @@ describe('public entry points (issue 20.2)', () => {
 
 describe('module graph (issue 20.3)', () => {
   it('no module imports (even a type) from a module that imports it back', () => {
-    expect(importCycles(SRC, ['index.ts', 'qcom.ts', 'mtk.ts', 'node.ts', 'errors.ts'])).toEqual([]);
+    expect(
+      importCycles(SRC, ['index.ts', 'qcom.ts', 'mtk.ts', 'node.ts', 'qcom-node.ts', 'mtk-node.ts', 'errors.ts']),
+    ).toEqual([]);
+  });
+});
+
+// Issue 17: `@nv/device-sim/qcom/node` (what `nv sim qcom` imports) reaches no MediaTek module, so a Qualcomm
+// simulation loads neither the LID tables, AES nor ext2fs (the bundle keeps the split: one chunk graph per entry).
+/** Every module and package reached from `entry` through static imports (type-only imports skipped). */
+function staticGraph(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(join(SRC, file), 'utf8');
+    for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '([^']+)';/gms)) {
+      const spec = m[1] as string;
+      if (spec.startsWith('./')) visit(spec.slice(2));
+      else seen.add(spec);
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
+describe('the Qualcomm and MediaTek Node entries load one side each', () => {
+  it('qcom-node.ts reaches no MediaTek module or package', () => {
+    const graph = staticGraph('qcom-node.ts');
+    expect(graph.has('node-qcom.ts')).toBe(true);
+    const mtk = [...graph].filter((m) => /mtk/i.test(m) || m === 'ext2fs' || m.startsWith('@noble/ciphers'));
+    expect(mtk).toEqual([]);
+  });
+
+  it('mtk-node.ts reaches no Qualcomm-only module; node.ts offers both halves', async () => {
+    const graph = staticGraph('mtk-node.ts');
+    expect([...graph].filter((m) => /qcom/i.test(m))).toEqual([]);
+    const both = await import('../src/node.ts');
+    const qcom = await import('../src/qcom-node.ts');
+    const mtk = await import('../src/mtk-node.ts');
+    expect(Object.keys(both).sort()).toEqual([...Object.keys(qcom), ...Object.keys(mtk)].sort());
   });
 });

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { NvError } from '@nv/core';
-import { encodeLatin1, hexToBytes } from '@nv/core/bytes';
+import { concatBytes, encodeLatin1, hexToBytes } from '@nv/core/bytes';
+import { sha256 } from '@nv/core/hash';
 import { DUMMY_ROOT_SHA256 } from '@nv/qcom-fsg-sign';
 import { isGzipHeader, isTarHeader, tarHeaderSum } from '@nv/qcom-fsg-sign/container';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
@@ -20,7 +21,7 @@ import {
 import { QCOM_DUMMY_ROOT_HASH } from '../src/qcom-device.ts';
 import { QCOM_ONLINE_RUNTIME_PATHS } from '../src/qcom-boot.ts';
 import { decodeEfs, encodeEfs, createEfs, efsWrite } from '../src/qcom-efs-store.ts';
-import { openModemst, sealModemst, deriveEfsKey } from '../src/qcom-cipher.ts';
+import { checkModemst, openModemst, sealModemst, deriveEfsKey } from '../src/qcom-cipher.ts';
 import { partitionFromBytes } from '../src/qcom-partition.ts';
 import {
   DUMMY_ROOT,
@@ -365,6 +366,7 @@ describe('modemst copies (simulated cipher)', () => {
         m[pos] = (m[pos] as number) ^ x;
         const o = openModemst(key, partitionFromBytes(m));
         expect(o.status).not.toBe('sane');
+        expect(checkModemst(key, partitionFromBytes(m))).toEqual({ status: o.status, generation: o.generation });
         const p = plain.slice(0, Math.min(cut, plain.length));
         if (pos < p.length) p[pos] = (p[pos] as number) ^ x;
         try {
@@ -375,5 +377,44 @@ describe('modemst copies (simulated cipher)', () => {
       }),
       { numRuns: FUZZ_RUNS },
     );
+  });
+
+  it('the keystream is the xorshift128 of the module doc, word by word, for any length (a reference written from it)', () => {
+    // Reference: seed = SHA-256(key ‖ "ks"), x|1, y, z, w big-endian words; one xorshift128 step per 4 bytes, its word
+    // little-endian over the bytes. Independent of the unrolled implementation.
+    const reference = (key: Uint8Array, plain: Uint8Array): Uint8Array => {
+      const seed = new DataView(sha256(concatBytes(key, encodeLatin1('ks'))).buffer);
+      let [x, y, z, w] = [seed.getUint32(0) | 1, seed.getUint32(4), seed.getUint32(8), seed.getUint32(12)];
+      const out = new Uint8Array(plain.length);
+      for (let i = 0; i < plain.length; i++) {
+        if (i % 4 === 0) {
+          const t = x ^ (x << 11);
+          [x, y, z] = [y, z, w];
+          w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+        }
+        out[i] = (plain[i] as number) ^ ((w >>> (8 * (i % 4))) & 0xff);
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), fc.string(), (plain, seed) => {
+        const key = deriveEfsKey(seed, false);
+        const sealed = sealModemst(key, plain, 3);
+        expect(sealed.subarray(52)).toEqual(reference(key, plain));
+      }),
+      { numRuns: FUZZ_RUNS },
+    );
+  });
+
+  it('checkModemst gives openModemst verdict over windows: a copy of 1 MiB × 2 + 7 bytes, sane and damaged in its last window', () => {
+    const key = deriveEfsKey('w', false);
+    const plain = new Uint8Array(2 * 1024 * 1024 + 7).map((_, i) => (i * 31) & 0xff);
+    const sealed = sealModemst(key, plain, 9);
+    expect(checkModemst(key, partitionFromBytes(sealed))).toEqual({ status: 'sane', generation: 9 });
+    expect(openModemst(key, partitionFromBytes(sealed)).plaintext).toEqual(plain);
+    const bad = sealed.slice();
+    bad[bad.length - 2] = (bad[bad.length - 2] as number) ^ 1;
+    expect(checkModemst(key, partitionFromBytes(bad))).toEqual({ status: 'tag-mismatch', generation: 9 });
+    expect(checkModemst(deriveEfsKey('v', false), partitionFromBytes(sealed)).status).toBe('tag-mismatch');
   });
 });

@@ -17,7 +17,7 @@ import {
   partitionFromBytes,
   readPartition,
 } from '../src/qcom-partition.ts';
-import { loadQcomDevice, saveQcomDevice } from '../src/node-qcom.ts';
+import { loadQcomDevice, readPartitionFile, saveQcomDevice } from '../src/node-qcom.ts';
 import { HW_ID, OWN_ROOT, PRELOAD, fakeFormats, fakeImg, fakeMbn } from './qcom-fixtures.ts';
 import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
 
@@ -137,6 +137,71 @@ describe('sparse partitions (issue 17: memory of `sim qcom boot`)', () => {
       const again = await loadQcomDevice(dir, fakeFormats);
       expect(readPartition(again.state.partitions.fsc, 0, 2)).toEqual(Uint8Array.of(0x78, 0xff));
       expect(again.state.partitions.fsc.extents[0]?.bytes.length).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loading reads no trailing fill and shares one ciphertext between the modemst copies, as before saving', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nv-share-'));
+    try {
+      const dev = createQcomDevice({ trust, formats: fakeFormats, partitionSize: 4 * MIB });
+      flashPartition(dev, 'fsg', bigImage(2 * MIB));
+      bootQcom(dev);
+      await saveQcomDevice(dev, dir);
+      const back = await loadQcomDevice(dir, fakeFormats);
+      const [m1, m2] = [back.state.partitions.modemst1, back.state.partitions.modemst2];
+      expect(m1.extents.at(-1)?.bytes).toBe(m2.extents.at(-1)?.bytes); // one buffer
+      const efsBytes = encodeEfs(dev.efs!).length;
+      // fsg: the image; modemst: two 52-B heads and one ciphertext; fsc: nothing.
+      expect(held(back)).toBe(dev.state.partitions.fsg.extents[0]!.length + 2 * 52 + efsBytes);
+      for (const p of ['modemst1', 'modemst2', 'fsg', 'fsc'] as const)
+        expect(bytesEqual(readPartition(back.state.partitions[p]), readPartition(dev.state.partitions[p]))).toBe(true);
+      expect(bootQcom(back).source).toBe('modemst2');
+      // Different ciphertexts (a later write re-seals one copy) are not shared.
+      writeNvItem(back, 10, Uint8Array.of(1, 0));
+      await saveQcomDevice(back, dir);
+      const again = await loadQcomDevice(dir, fakeFormats);
+      expect(again.state.partitions.modemst1.extents.at(-1)?.bytes).not.toBe(
+        again.state.partitions.modemst2.extents.at(-1)?.bytes,
+      );
+      expect(bootQcom(again).source).toBe('modemst1');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('property: readPartitionFile(file) reads as partitionFromBytes(the file bytes), fill and all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'nv-part-'));
+    try {
+      const dump = fc
+        .tuple(
+          fc.uint8Array({ maxLength: 64 }),
+          fc.constantFrom(0x00, 0xff, 0x41),
+          fc.nat(3 * 1024),
+          fc.constantFrom(0x00, 0xff),
+          fc.nat(2 * 1024 * 1024),
+        )
+        .map(([head, mid, n, tail, t]) =>
+          concatBytes(head, new Uint8Array(n).fill(mid), new Uint8Array(t % 5 === 0 ? t : t % 700).fill(tail)),
+        );
+      let i = 0;
+      await fc.assert(
+        fc.asyncProperty(dump, async (bytes) => {
+          const file = join(dir, `p${i++}.bin`);
+          await writeFile(file, bytes);
+          const p = await readPartitionFile(file, 64 * MIB);
+          const ref = partitionFromBytes(bytes);
+          expect(p.size).toBe(ref.size);
+          expect(p.fill).toBe(ref.fill);
+          expect(heldBytes([p])).toBe(heldBytes([ref]));
+          expect(bytesEqual(readPartition(p), bytes)).toBe(true);
+        }),
+        { numRuns: Math.min(FUZZ_RUNS, 60) },
+      );
+      await expect(readPartitionFile(join(dir, 'missing.bin'), MIB)).rejects.toMatchObject({ code: 'NV_NOT_FOUND' });
+      await writeFile(join(dir, 'big.bin'), new Uint8Array(MIB + 1));
+      await expect(readPartitionFile(join(dir, 'big.bin'), MIB)).rejects.toMatchObject({ code: 'NV_LIMIT' });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

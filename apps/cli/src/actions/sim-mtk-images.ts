@@ -1,4 +1,4 @@
-import { dumpMtkDevice, loadMtkDevice } from '@nv/device-sim/node';
+import { dumpMtkDevice, loadMtkDevice } from '@nv/device-sim/mtk/node';
 import { formatTable, type CliContext } from '../context.ts';
 
 /** `nv sim mtk dump` */

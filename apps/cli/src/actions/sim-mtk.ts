@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { NvError } from '@nv/core';
 import { bytesToHex, hexToBytes } from '@nv/core/bytes';
 import { toNvIoError } from '@nv/core/node';
-import { loadMtkDevice, saveMtkDevice } from '@nv/device-sim/node';
+import { loadMtkDevice, saveMtkDevice } from '@nv/device-sim/mtk/node';
 import { planUpgrade, type Ltable, type LtableGeneration, type LtableUpgradeMode } from '@nv/mtk-nvram-ltable';
 import { readLtableFiles } from '@nv/mtk-nvram-ltable/node';
 import {

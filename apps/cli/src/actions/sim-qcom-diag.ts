@@ -1,6 +1,12 @@
 import { NvError } from '@nv/core';
 import { parseInteger } from '@nv/core/numbers';
-import { hasQcomDevice, loadQcomDevice, nodeQcomFormats, saveQcomDevice, serveQcomDiag } from '@nv/device-sim/node';
+import {
+  hasQcomDevice,
+  loadQcomDevice,
+  nodeQcomFormats,
+  saveQcomDevice,
+  serveQcomDiag,
+} from '@nv/device-sim/qcom/node';
 import { bootQcom, createQcomDevice, type QcomDevice } from '@nv/device-sim/qcom';
 import { parseHostPort } from '@nv/qcom-diag/node';
 import type { CliContext } from '../context.ts';

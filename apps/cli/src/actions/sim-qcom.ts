@@ -3,7 +3,7 @@ import { NvError } from '@nv/core';
 import { parseBigInteger } from '@nv/core/numbers';
 import { NODE_DEFLATE } from '@nv/qcom-efs/node';
 import { readFileLimited } from '@nv/core/node';
-import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '@nv/device-sim/node';
+import { hasQcomDevice, loadQcomDevice, saveQcomDevice } from '@nv/device-sim/qcom/node';
 import {
   QCOM_DEFAULT_PARTITION_SIZE,
   autoselectPath,
