@@ -3,7 +3,7 @@
  * @module
  */
 import { NvError } from '@nv/core';
-import { decodeTrailer, parseMbn } from '@nv/qcom-mbn';
+import { decodeTrailer, parseMbn } from '@nv/qcom-mbn/read';
 import type { QcomMcfgConfig, QcomMcfgTrailer } from './qcom-mcfg-config.ts';
 
 const NO_TRAILER_CODES = new Set([

@@ -10,10 +10,10 @@ import { efsDelete, efsWrite, nvItemPath, type QcomEfs } from './qcom-efs-store.
 import { syncEfs, type QcomDevice } from './qcom-device.ts';
 import { mcfgConfigFromJson, mcfgConfigToJson, type QcomMcfgConfig, type QcomMcfgItem } from './qcom-mcfg-config.ts';
 import type { QcomSimErrorCode } from './errors-qcom.ts';
-import { MCFG_ATTR } from '@nv/qcom-mbn';
+import { MCFG_ATTR } from '@nv/qcom-mbn/read';
 
 /** Attribute bits (docs/formats/mcfg.md#attributes): owned by `@nv/qcom-mbn`, re-exported for the simulator's API. */
-export { MCFG_ATTR } from '@nv/qcom-mbn';
+export { MCFG_ATTR } from '@nv/qcom-mbn/read';
 /**
  * Stored version meaning "apply in restore-factory mode" (docs/formats/mcfg.md#version).
  * @example markRestoreFactory(dev, 1) // stores MCFG_RESTORE_FACTORY_VERSION

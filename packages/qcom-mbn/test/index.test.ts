@@ -1,6 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import * as main from '../src/index.ts';
 import * as node from '../src/node.ts';
+import * as read from '../src/read.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as errors from '../src/errors.ts';
 
 // Issue 20.2: each entry point exports the task-level API (≤ 20 runtime values), no aliases, no internals.
@@ -41,10 +44,42 @@ describe('entry points', () => {
       ].sort(),
     );
   });
+  it('./read: the reading half of the main entry, the same functions, and no XML layer in its import graph', () => {
+    expect(Object.keys(read).sort()).toEqual(
+      [
+        'MCFG_ATTR',
+        'decodeTrailer',
+        'diffMbn',
+        'diffRows',
+        'inspectMbn',
+        'parseMbn',
+        'rehashMbn',
+        'summarizeMcfg',
+      ].sort(),
+    );
+    for (const [k, v] of Object.entries(read)) expect(v).toBe(main[k as keyof typeof main]);
+    // Issue 17: every module and package reached from read.ts through static value imports.
+    const src = join(import.meta.dirname, '..', 'src');
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(join(src, file), 'utf8');
+      for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '([^']+)';/gms)) {
+        const spec = m[1] as string;
+        if (spec.startsWith('./')) visit(spec.slice(2));
+        else seen.add(spec);
+      }
+    };
+    visit('read.ts');
+    expect(seen.has('parse.ts')).toBe(true);
+    for (const heavy of ['xml.ts', 'items.ts', 'to-xml.ts', 'lint.ts', 'fast-xml-parser'])
+      expect(seen).not.toContain(heavy);
+  });
   it('./errors: the table only', () => {
     expect(Object.keys(errors)).toEqual(['MBN_ERROR_CODES']);
   });
   it('every entry point stays at most 20 runtime values', () => {
-    for (const entry of [main, node, errors]) expect(Object.keys(entry).length).toBeLessThanOrEqual(20);
+    for (const entry of [main, read, node, errors]) expect(Object.keys(entry).length).toBeLessThanOrEqual(20);
   });
 });

@@ -69,7 +69,7 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
     'nv qcom mbn inspect firmware/ --json',
     'nv qcom mbn inspect firmware/ --jsonl > inventory.jsonl',
   ).action(async (files, opts) => {
-    const { mbnInspect } = await import('../actions/qcom-mbn.ts');
+    const { mbnInspect } = await import('../actions/qcom-mbn-read.ts');
     await mbnInspect(context(), files, opts);
   });
   withExample(
@@ -94,7 +94,7 @@ export const registerQcomMbn: CommandRegistrar = (program, context) => {
       .argument('<b.mbn>', 'new'),
     'nv qcom mbn diff tmo.mbn att.mbn --json',
   ).action(async (a, b) => {
-    const { mbnDiff } = await import('../actions/qcom-mbn.ts');
+    const { mbnDiff } = await import('../actions/qcom-mbn-read.ts');
     await mbnDiff(context(), a, b);
   });
   withExample(
