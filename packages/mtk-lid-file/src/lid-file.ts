@@ -131,6 +131,15 @@ export interface LidCrypto {
 
 const has = (e: LidEntry, a: string): boolean => e.attributes.includes(a);
 
+// Lower-case hex of `len` bytes of `bytes` from `at`: the same string as @nv/core's bytesToHex of that run, from a
+// table of the 256 byte strings, without a view or a per-byte toString (every record's stored checksum is one).
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
+function hexAt(bytes: Uint8Array, at: number, len: number): string {
+  let out = '';
+  for (let i = at; i < at + len; i++) out += HEX_BYTE[bytes[i]!]!;
+  return out;
+}
+
 /**
  * Gen-A section length: record + 2 + pad (pad only for MSP bound to the chip, docs/formats/lid-files.md#gen-a).
  * @example sectionSizeA(10, []) // 12
@@ -193,13 +202,13 @@ export function decodeLdiHeader(bytes: Uint8Array, path?: string): LdiHeader {
     recordSize: dv.getUint32(8, true),
     attr: dv.getUint32(12, true),
     category: dv.getUint32(16, true),
-    defvalChkrstH: bytesToHex(bytes.subarray(20, 30)),
+    defvalChkrstH: hexAt(bytes, 20, 10),
     checksum: dv.getUint16(30, true),
     lastWriteTaskId: dv.getUint32(32, true),
-    defvalChkrstL: bytesToHex(bytes.subarray(36, 42)),
+    defvalChkrstL: hexAt(bytes, 36, 6),
     lastWriteTime: dv.getUint16(42, true),
     writeTimes: dv.getUint32(44, true),
-    structChkrst: bytesToHex(bytes.subarray(48, 64)),
+    structChkrst: hexAt(bytes, 48, 16),
   };
 }
 
@@ -565,45 +574,54 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   const badRecords: number[] = [];
   const native = options.crypto;
   const digest = native ? (d: Uint8Array) => native.md5(d) : undefined;
-  // ECB ciphers each 16-byte block alone: the whole record area is deciphered in one call (one key schedule per file).
-  let plainArea: Uint8Array | undefined;
+  const size = e.size;
+  const n = e.records;
+  // Records are views into one private copy of the record area (one allocation per file instead of one per record;
+  // no record aliases the caller's `bytes`): ECB ciphers each 16-byte block alone, so a confidential gen-B area is
+  // deciphered in one call (one key schedule per file) and that output is the copy (a native cipher's output is
+  // copied once more, it may be a buffer the provider reuses).
+  let area: Uint8Array;
+  let ciphered = false;
   if (generation === 'B' && cipher?.aes) {
-    const area = bytes.subarray(base, base + e.records * section);
-    plainArea = native ? native.aesEcbDecrypt(cipher.aes.key, area) : aesEcbDecrypt(cipher.aes, area);
-  }
+    const cipherArea = bytes.subarray(base, base + n * section);
+    area = native ? native.aesEcbDecrypt(cipher.aes.key, cipherArea).slice() : aesEcbDecrypt(cipher.aes, cipherArea);
+    ciphered = true;
+  } else if (cipher?.rc4)
+    area = bytes.subarray(base, base + n * section); // RC4 returns fresh records
+  else area = bytes.slice(base, base + n * section);
   // docs/formats/lid-files.md#gen-b-cipher: non-zero pad after decryption means a wrong key when every padded section shows it; a single corrupt
   // section garbles only its own pad, so that record just fails (decode never stops at the first bad record).
   let badPads = 0;
   let firstBadPad: number | undefined;
-  for (let i = 0; i < e.records; i++) {
-    const off = base + i * section;
-    let sec = bytes.subarray(off, off + section);
+  const rc4 = cipher?.rc4;
+  const unverifiable = confidential && !cipher;
+  for (let i = 0, at = 0; i < n; i++, at += section) {
     let ok: boolean;
-    let rec: Uint8Array;
-    let stored: Uint8Array;
+    let rec = area.subarray(at, at + size);
     if (generation === 'A') {
-      const cipherText = sec.subarray(0, e.size);
-      stored = sec.subarray(e.size, e.size + 2);
-      ok = cs2Accepts(cipherText, stored[0]! | (stored[1]! << 8)); // docs/formats/lid-files.md#gen-a: checksum covers ciphertext
-      rec = cipher?.rc4 ? cipher.rc4(cipherText) : cipherText.slice();
+      ok = cs2Accepts(rec, area[at + size]! | (area[at + size + 1]! << 8)); // docs/formats/lid-files.md#gen-a: checksum covers ciphertext
+      if (rc4) rec = rc4(rec);
     } else {
       let padOk = true;
-      if (plainArea) {
-        sec = plainArea.subarray(off - base, off - base + section);
-        for (let p = e.size + 8; p < section; p++) {
-          if (sec[p] !== 0) {
+      if (ciphered) {
+        for (let p = at + size + 8; p < at + section; p++) {
+          if (area[p] !== 0) {
             padOk = false;
-            firstBadPad ??= off + p;
+            firstBadPad ??= base + p;
             break;
           }
         }
         if (!padOk) badPads++;
       }
-      rec = sec.slice(0, e.size);
-      stored = sec.subarray(e.size, e.size + 8);
-      ok = padOk && (confidential && !cipher ? false : chk8Matches(rec, stored, digest));
+      ok = padOk && !unverifiable && chk8Matches(rec, area, at + size, digest);
     }
-    records.push({ index: i + 1, bytes: rec, checksumOk: ok, checksum: bytesToHex(stored), offset: off });
+    records.push({
+      index: i + 1,
+      bytes: rec,
+      checksumOk: ok,
+      checksum: hexAt(area, at + size, generation === 'A' ? 2 : 8),
+      offset: base + at,
+    });
     if (!ok) badRecords.push(i + 1);
   }
   if (badPads > 0 && badPads === e.records) {
