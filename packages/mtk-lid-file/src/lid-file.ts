@@ -129,6 +129,20 @@ export interface LidCrypto {
   aesEcbEncrypt(key: Uint8Array, data: Uint8Array): Uint8Array;
 }
 
+/**
+ * Internal (not exported by the package): a {@link LidCrypto} may carry, under this key, an MD5 whose result the codec
+ * only reads at once (it need not be a fresh plain `Uint8Array`). `NODE_LID_CRYPTO` puts node:crypto's Buffer-returning
+ * one-shot here, sparing the chk8 of every record the plain view `md5` wraps its result in.
+ */
+export const MD5_READ_AT_ONCE: unique symbol = Symbol('@nv/mtk-lid-file: MD5 read at once');
+
+/** The MD5 the chk8 of a record uses: the provider's read-at-once one, its `md5`, or the pure one (undefined). */
+function chk8Digest(native: LidCrypto | undefined): ((data: Uint8Array) => Uint8Array) | undefined {
+  if (!native) return undefined;
+  const fast = (native as { [MD5_READ_AT_ONCE]?: (data: Uint8Array) => Uint8Array })[MD5_READ_AT_ONCE];
+  return fast ?? ((d) => native.md5(d));
+}
+
 const has = (e: LidEntry, a: string): boolean => e.attributes.includes(a);
 
 // Lower-case hex of `len` bytes of `bytes` from `at`: the same string as @nv/core's bytesToHex of that run, from a
@@ -573,7 +587,7 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   const records: LidRecord[] = [];
   const badRecords: number[] = [];
   const native = options.crypto;
-  const digest = native ? (d: Uint8Array) => native.md5(d) : undefined;
+  const digest = chk8Digest(native);
   const size = e.size;
   const n = e.records;
   // Records are views into one private copy of the record area (one allocation per file instead of one per record;
@@ -722,7 +736,7 @@ export function encodeLidFile(
       ? sectionSizeA(entry.size, entry.attributes, bind)
       : sectionSizeB(entry.size, entry.attributes, bind);
   const native = options.crypto;
-  const digest = native ? (d: Uint8Array) => native.md5(d) : undefined;
+  const digest = chk8Digest(native);
   records.forEach((r, i) => {
     const off = base + i * section;
     if (generation === 'A') {

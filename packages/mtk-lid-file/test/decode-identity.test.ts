@@ -8,11 +8,13 @@ import { NODE_LID_CRYPTO } from '../src/node-crypto.ts';
 import { md5, md5Scratch, rc4KeySchedule, rc4Xor } from '../src/crypto.ts';
 import { chk8 } from '../src/checksum.ts';
 import {
+  MD5_READ_AT_ONCE,
   decodeLidFile,
   encodeLidFile,
   sectionSizeA,
   sectionSizeB,
   type LidCodecOptions,
+  type LidCrypto,
   type LidDecoded,
   type LidEntry,
   type LidGeneration,
@@ -169,6 +171,30 @@ describe('decodeLidFile ≡ a straightforward record-by-record reading (issue 17
     );
   });
 
+  it("a provider's reused output buffer never becomes a record: the deciphered area is copied once", () => {
+    const entry: LidEntry = { lid: 9, size: 24, records: 2, attr: 8, category: 0, attributes: ['CONFIDENTIAL'] };
+    const scratch = new Uint8Array(64);
+    const reusing: LidCrypto = {
+      md5: (d) => NODE_LID_CRYPTO.md5(d),
+      aesEcbEncrypt: (k, d) => NODE_LID_CRYPTO.aesEcbEncrypt(k, d),
+      aesEcbDecrypt: (k, d) => {
+        scratch.set(NODE_LID_CRYPTO.aesEcbDecrypt(k, d));
+        return scratch.subarray(0, d.length);
+      },
+    };
+    const file = (v: number): Uint8Array =>
+      encodeLidFile([new Uint8Array(24).fill(v), new Uint8Array(24).fill(v + 1)], entry, {
+        generation: 'B',
+        key: { aesKey: AES_KEY },
+      });
+    const options = { generation: 'B', key: { aesKey: AES_KEY }, crypto: reusing } as const;
+    const first = decodeLidFile(file(1), entry, options);
+    decodeLidFile(file(7), entry, options);
+    expect(first.badRecords).toEqual([]);
+    expect([...first.records[0]!.bytes]).toEqual(new Array(24).fill(1));
+    expect([...first.records[1]!.bytes]).toEqual(new Array(24).fill(2));
+  });
+
   it('the reused MD5 hasher (md5Scratch) gives RFC 1321 digests whatever the order of sizes', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 8 }), (inputs) => {
@@ -176,6 +202,9 @@ describe('decodeLidFile ≡ a straightforward record-by-record reading (issue 17
           const want = createHash('md5').update(data).digest('hex');
           expect(bytesToHex(md5Scratch(data))).toBe(want);
           expect(bytesToHex(md5(data))).toBe(want);
+          // NODE_LID_CRYPTO's read-at-once MD5 (the chk8 path of the ./node decode) is node:crypto's digest.
+          const fast = (NODE_LID_CRYPTO as { [MD5_READ_AT_ONCE]?: (d: Uint8Array) => Uint8Array })[MD5_READ_AT_ONCE];
+          expect(bytesToHex(fast!(data))).toBe(want);
         }
       }),
       { numRuns: FUZZ_RUNS },
