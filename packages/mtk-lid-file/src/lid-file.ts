@@ -74,7 +74,10 @@ export interface LdiHeader {
 export interface LidRecord {
   /** 1-based record index. */
   index: number;
-  /** Plain record bytes (ciphertext when the LID is confidential and no key was given with `allowEncrypted`). */
+  /**
+   * Plain record bytes (ciphertext when the LID is confidential and no key was given with `allowEncrypted`): a view
+   * into the decoder's own copy of the file's record area, shared by the records of one result, never the input.
+   */
   bytes: Uint8Array;
   checksumOk: boolean;
   /** Stored checksum bytes (hex). */
