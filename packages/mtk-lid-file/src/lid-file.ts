@@ -612,9 +612,15 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   let firstBadPad: number | undefined;
   const rc4 = cipher?.rc4;
   const unverifiable = confidential && !cipher;
+  // A record equal to the one before it with the same stored chk8 has the same verdict (a function of the two
+  // alone): the default records of a multi-record LID are often all alike, and their MD5 is then taken once.
+  let prevRec: Uint8Array | undefined;
+  let prevSum = '';
+  let prevMatch = false;
   for (let i = 0, at = 0; i < n; i++, at += section) {
     let ok: boolean;
     let rec = area.subarray(at, at + size);
+    const checksum = hexAt(area, at + size, generation === 'A' ? 2 : 8);
     if (generation === 'A') {
       ok = cs2Accepts(rec, area[at + size]! | (area[at + size + 1]! << 8)); // docs/formats/lid-files.md#gen-a: checksum covers ciphertext
       if (rc4) rec = rc4(rec);
@@ -630,15 +636,16 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
         }
         if (!padOk) badPads++;
       }
-      ok = padOk && !unverifiable && chk8Matches(rec, area, at + size, digest);
+      if (!padOk || unverifiable) ok = false;
+      else if (checksum === prevSum && bytesEqual(rec, prevRec!)) ok = prevMatch;
+      else {
+        ok = chk8Matches(rec, area, at + size, digest);
+        prevRec = rec;
+        prevSum = checksum;
+        prevMatch = ok;
+      }
     }
-    records.push({
-      index: i + 1,
-      bytes: rec,
-      checksumOk: ok,
-      checksum: hexAt(area, at + size, generation === 'A' ? 2 : 8),
-      offset: base + at,
-    });
+    records.push({ index: i + 1, bytes: rec, checksumOk: ok, checksum, offset: base + at });
     if (!ok) badRecords.push(i + 1);
   }
   if (badPads > 0 && badPads === e.records) {

@@ -105,6 +105,7 @@ const arbCase = fc
     wrongKey: fc.boolean(),
     withoutKey: fc.boolean(),
     native: fc.boolean(),
+    repeat: fc.boolean(),
   })
   .map((c) => {
     let s = c.seed;
@@ -119,6 +120,8 @@ const arbCase = fc
     const recs = Array.from({ length: c.records }, () =>
       Uint8Array.from({ length: c.size }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 16) & 0xff),
     );
+    // Alike records (defaults) share one MD5 in the decoder; flips below make some differ again.
+    if (c.repeat) for (let r = 1; r < c.records; r++) recs[r] = recs[0]!.slice();
     // All-zero and all-FF records take the special checksum paths.
     for (const [r, v] of c.special) if (r < c.records) recs[r]!.fill(v);
     const key = c.generation === 'A' ? { rc4Key: RC4_KEY } : { aesKey: AES_KEY };
