@@ -81,13 +81,33 @@ export function chk8Matches(
   at: number,
   digest: (data: Uint8Array) => Uint8Array = md5Scratch,
 ): boolean {
-  if (isAllZero(record)) {
-    if (area[at] !== 0xef || area[at + 1] !== 0xcd) return false;
-    for (let i = 2; i < 8; i++) if (area[at + i] !== 0) return false;
-    return true;
-  }
+  if (isAllZero(record)) return isZeroChk8(area, at);
   const m = digest(record);
   for (let i = 0; i < 8; i++) if (area[at + i] !== (m[i]! ^ m[i + 8]!)) return false;
+  return true;
+}
+
+/**
+ * {@link chk8Matches} with an MD5 that returns its digest as a 16-character latin1 string (node:crypto's cheapest
+ * one-shot output: no Buffer per record).
+ * @example chk8MatchesLatin1(record, area, at, (d) => hash('md5', d, 'latin1'))
+ */
+export function chk8MatchesLatin1(
+  record: Uint8Array,
+  area: Uint8Array,
+  at: number,
+  digest: (data: Uint8Array) => string,
+): boolean {
+  if (isAllZero(record)) return isZeroChk8(area, at);
+  const m = digest(record);
+  for (let i = 0; i < 8; i++) if (area[at + i] !== (m.charCodeAt(i) ^ m.charCodeAt(i + 8))) return false;
+  return true;
+}
+
+/** Whether the 8 bytes at `at` are the all-zero record's chk8 `EF CD 00…`. */
+function isZeroChk8(area: Uint8Array, at: number): boolean {
+  if (area[at] !== 0xef || area[at + 1] !== 0xcd) return false;
+  for (let i = 2; i < 8; i++) if (area[at + i] !== 0) return false;
   return true;
 }
 

@@ -5,7 +5,7 @@
  */
 import { NvError, checkLimit } from '@nv/core';
 import { bytesToHex, bytesEqual } from '@nv/core/bytes';
-import { cs2, cs2Accepts, chk8, chk8Matches, ldiHeaderChecksum } from './checksum.ts';
+import { cs2, cs2Accepts, chk8, chk8Matches, chk8MatchesLatin1, ldiHeaderChecksum } from './checksum.ts';
 import { aesEcbDecrypt, aesEcbEncrypt, aesExpandKey, rc4KeySchedule, rc4Xor, type AesKey } from './crypto.ts';
 import { lidFileNamesOf } from './names.ts';
 
@@ -133,25 +133,46 @@ export interface LidCrypto {
 }
 
 /**
- * Internal (not exported by the package): a {@link LidCrypto} may carry, under this key, an MD5 whose result the codec
- * only reads at once (it need not be a fresh plain `Uint8Array`). `NODE_LID_CRYPTO` puts node:crypto's Buffer-returning
- * one-shot here, sparing the chk8 of every record the plain view `md5` wraps its result in.
+ * Internal (not exported by the package): a {@link LidCrypto} may carry, under this key, an MD5 that returns its
+ * digest as a 16-character latin1 string (one character per byte). `NODE_LID_CRYPTO` puts node:crypto's one-shot
+ * `hash(…, 'latin1')` here: a string result spares each record's chk8 the Buffer (an off-heap allocation) that costs
+ * node:crypto most of a call on a small record.
  */
-export const MD5_READ_AT_ONCE: unique symbol = Symbol('@nv/mtk-lid-file: MD5 read at once');
+export const MD5_LATIN1: unique symbol = Symbol('@nv/mtk-lid-file: MD5 as a latin1 string');
 
-/** The MD5 the chk8 of a record uses: the provider's read-at-once one, its `md5`, or the pure one (undefined). */
-function chk8Digest(native: LidCrypto | undefined): ((data: Uint8Array) => Uint8Array) | undefined {
-  if (!native) return undefined;
-  const fast = (native as { [MD5_READ_AT_ONCE]?: (data: Uint8Array) => Uint8Array })[MD5_READ_AT_ONCE];
-  return fast ?? ((d) => native.md5(d));
-}
+const md5Latin1Of = (native: LidCrypto | undefined): ((data: Uint8Array) => string) | undefined =>
+  native && (native as { [MD5_LATIN1]?: (data: Uint8Array) => string })[MD5_LATIN1];
 
 const has = (e: LidEntry, a: string): boolean => e.attributes.includes(a);
 
-// Lower-case hex of `len` bytes of `bytes` from `at`: the same string as @nv/core's bytesToHex of that run, from a
-// table of the 256 byte strings, without a view or a per-byte toString (every record's stored checksum is one).
+/** Whether the 8 stored chk8 bytes at `a` and at `b` of `area` are the same. */
+function sameChk8(area: Uint8Array, a: number, b: number): boolean {
+  for (let i = 0; i < 8; i++) if (area[a + i] !== area[b + i]) return false;
+  return true;
+}
+
+// Lower-case hex of `len` bytes of `bytes` from `at`: the same string as @nv/core's bytesToHex of that run, without a
+// view or a per-byte toString (every record's stored checksum is one). An 8-byte chk8 is built flat in one
+// `String.fromCharCode` from a digit-code table (a concatenation past 12 characters makes a rope, flattened later).
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
+const HEX_HI = Uint8Array.from(HEX_BYTE, (h) => h.charCodeAt(0));
+const HEX_LO = Uint8Array.from(HEX_BYTE, (h) => h.charCodeAt(1));
 function hexAt(bytes: Uint8Array, at: number, len: number): string {
+  if (len === 8) {
+    const h = HEX_HI;
+    const l = HEX_LO;
+    const b0 = bytes[at]!;
+    const b1 = bytes[at + 1]!;
+    const b2 = bytes[at + 2]!;
+    const b3 = bytes[at + 3]!;
+    const b4 = bytes[at + 4]!;
+    const b5 = bytes[at + 5]!;
+    const b6 = bytes[at + 6]!;
+    const b7 = bytes[at + 7]!;
+    // prettier-ignore
+    return String.fromCharCode(h[b0]!, l[b0]!, h[b1]!, l[b1]!, h[b2]!, l[b2]!, h[b3]!, l[b3]!,
+      h[b4]!, l[b4]!, h[b5]!, l[b5]!, h[b6]!, l[b6]!, h[b7]!, l[b7]!);
+  }
   let out = '';
   for (let i = at; i < at + len; i++) out += HEX_BYTE[bytes[i]!]!;
   return out;
@@ -590,7 +611,8 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   const records: LidRecord[] = [];
   const badRecords: number[] = [];
   const native = options.crypto;
-  const digest = chk8Digest(native);
+  const latin1 = md5Latin1Of(native);
+  const digest = native && !latin1 ? (d: Uint8Array) => native.md5(d) : undefined;
   const size = e.size;
   const n = e.records;
   // Records are views into one private copy of the record area (one allocation per file instead of one per record;
@@ -615,7 +637,7 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   // A record equal to the one before it with the same stored chk8 has the same verdict (a function of the two
   // alone): the default records of a multi-record LID are often all alike, and their MD5 is then taken once.
   let prevRec: Uint8Array | undefined;
-  let prevSum = '';
+  let prevAt = -1;
   let prevMatch = false;
   for (let i = 0, at = 0; i < n; i++, at += section) {
     let ok: boolean;
@@ -637,11 +659,11 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
         if (!padOk) badPads++;
       }
       if (!padOk || unverifiable) ok = false;
-      else if (checksum === prevSum && bytesEqual(rec, prevRec!)) ok = prevMatch;
+      else if (prevAt >= 0 && sameChk8(area, prevAt + size, at + size) && bytesEqual(rec, prevRec!)) ok = prevMatch;
       else {
-        ok = chk8Matches(rec, area, at + size, digest);
+        ok = latin1 ? chk8MatchesLatin1(rec, area, at + size, latin1) : chk8Matches(rec, area, at + size, digest);
         prevRec = rec;
-        prevSum = checksum;
+        prevAt = at;
         prevMatch = ok;
       }
     }
@@ -746,7 +768,7 @@ export function encodeLidFile(
       ? sectionSizeA(entry.size, entry.attributes, bind)
       : sectionSizeB(entry.size, entry.attributes, bind);
   const native = options.crypto;
-  const digest = chk8Digest(native);
+  const digest = native ? (d: Uint8Array) => native.md5(d) : undefined;
   records.forEach((r, i) => {
     const off = base + i * section;
     if (generation === 'A') {
