@@ -2,7 +2,7 @@
  * LID checksums: gen-A `cs2` (docs/formats/lid-files.md#gen-a), gen-B `chk8` and its 2-byte API view (docs/formats/lid-files.md#chk8), gen-B header checksum (docs/formats/lid-files.md#header-checksum).
  * @module
  */
-import { md5 } from './crypto.ts';
+import { md5Scratch } from './crypto.ts';
 
 /** The value gen A stores instead of a zero sum, and gen B stores (LE) for an all-zero record. */
 export const LID_ZERO_CHECKSUM = 0xcdef;
@@ -54,7 +54,10 @@ function isAllZero(record: Uint8Array): boolean {
  * Gen-B 8-byte record checksum (docs/formats/lid-files.md#chk8): `EF CD 00…` for an all-zero record, else MD5 folded (`m[i] ^ m[i+8]`).
  * @example bytesToHex(chk8(new Uint8Array(10).fill(0xff))) // '21364f4123fc17c1'
  */
-export function chk8(record: Uint8Array, digest: (data: Uint8Array) => Uint8Array = md5): Uint8Array<ArrayBuffer> {
+export function chk8(
+  record: Uint8Array,
+  digest: (data: Uint8Array) => Uint8Array = md5Scratch,
+): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(8);
   const zero = isAllZero(record);
   if (zero) {
@@ -68,22 +71,43 @@ export function chk8(record: Uint8Array, digest: (data: Uint8Array) => Uint8Arra
 }
 
 /**
- * Whether `stored` (8 bytes) is the {@link chk8} of `record`, without allocating (the decoder's hot path).
- * @example chk8Matches(record, chk8(record)) // true
+ * Whether the 8 bytes of `area` at `at` are the {@link chk8} of `record`, without allocating (the decoder's hot
+ * path: the stored checksum is read in place).
+ * @example chk8Matches(record, chk8(record), 0) // true
  */
 export function chk8Matches(
   record: Uint8Array,
-  stored: Uint8Array,
-  digest: (data: Uint8Array) => Uint8Array = md5,
+  area: Uint8Array,
+  at: number,
+  digest: (data: Uint8Array) => Uint8Array = md5Scratch,
 ): boolean {
-  const zero = isAllZero(record);
-  if (zero) {
-    if (stored[0] !== 0xef || stored[1] !== 0xcd) return false;
-    for (let i = 2; i < 8; i++) if (stored[i] !== 0) return false;
-    return true;
-  }
+  if (isAllZero(record)) return isZeroChk8(area, at);
   const m = digest(record);
-  for (let i = 0; i < 8; i++) if (stored[i] !== (m[i]! ^ m[i + 8]!)) return false;
+  for (let i = 0; i < 8; i++) if (area[at + i] !== (m[i]! ^ m[i + 8]!)) return false;
+  return true;
+}
+
+/**
+ * {@link chk8Matches} with an MD5 that returns its digest as a 16-character latin1 string (node:crypto's cheapest
+ * one-shot output: no Buffer per record).
+ * @example chk8MatchesLatin1(record, area, at, (d) => hash('md5', d, 'latin1'))
+ */
+export function chk8MatchesLatin1(
+  record: Uint8Array,
+  area: Uint8Array,
+  at: number,
+  digest: (data: Uint8Array) => string,
+): boolean {
+  if (isAllZero(record)) return isZeroChk8(area, at);
+  const m = digest(record);
+  for (let i = 0; i < 8; i++) if (area[at + i] !== (m.charCodeAt(i) ^ m.charCodeAt(i + 8))) return false;
+  return true;
+}
+
+/** Whether the 8 bytes at `at` are the all-zero record's chk8 `EF CD 00…`. */
+function isZeroChk8(area: Uint8Array, at: number): boolean {
+  if (area[at] !== 0xef || area[at + 1] !== 0xcd) return false;
+  for (let i = 2; i < 8; i++) if (area[at + i] !== 0) return false;
   return true;
 }
 

@@ -17,6 +17,25 @@ export function md5(data: Uint8Array): Uint8Array<ArrayBuffer> {
   return nobleMd5(data) as Uint8Array<ArrayBuffer>;
 }
 
+// One hasher reset from a pristine one (`_cloneInto`, the `Hash` interface's own reuse, as noble's HMAC does) and one
+// output block, for the decoder's per-record chk8: a record of a few bytes otherwise pays more for the hasher's
+// construction (state, block buffer, view, output copy) than for its one compression.
+const MD5_INITIAL = nobleMd5.create();
+const md5Work = nobleMd5.create();
+const md5Out = new Uint8Array(16);
+
+/**
+ * MD5 of `data` into a scratch block shared by every call: read it before the next call (the chk8 hot path;
+ * {@link md5} returns a fresh array).
+ * @example md5Scratch(record)[0]
+ */
+export function md5Scratch(data: Uint8Array): Uint8Array {
+  MD5_INITIAL._cloneInto(md5Work);
+  md5Work.update(data);
+  md5Work.digestInto(md5Out);
+  return md5Out;
+}
+
 // ---------------------------------------------------------------- AES (FIPS-197)
 /** An AES key checked once (16, 24 or 32 bytes) and reused for every section of a file. */
 export interface AesKey {

@@ -5,7 +5,7 @@
  */
 import { NvError, checkLimit } from '@nv/core';
 import { bytesToHex, bytesEqual } from '@nv/core/bytes';
-import { cs2, cs2Accepts, chk8, chk8Matches, ldiHeaderChecksum } from './checksum.ts';
+import { cs2, cs2Accepts, chk8, chk8Matches, chk8MatchesLatin1, ldiHeaderChecksum } from './checksum.ts';
 import { aesEcbDecrypt, aesEcbEncrypt, aesExpandKey, rc4KeySchedule, rc4Xor, type AesKey } from './crypto.ts';
 import { lidFileNamesOf } from './names.ts';
 
@@ -74,7 +74,10 @@ export interface LdiHeader {
 export interface LidRecord {
   /** 1-based record index. */
   index: number;
-  /** Plain record bytes (ciphertext when the LID is confidential and no key was given with `allowEncrypted`). */
+  /**
+   * Plain record bytes (ciphertext when the LID is confidential and no key was given with `allowEncrypted`): a view
+   * into the decoder's own copy of the file's record area, shared by the records of one result, never the input.
+   */
   bytes: Uint8Array;
   checksumOk: boolean;
   /** Stored checksum bytes (hex). */
@@ -129,7 +132,51 @@ export interface LidCrypto {
   aesEcbEncrypt(key: Uint8Array, data: Uint8Array): Uint8Array;
 }
 
+/**
+ * Internal (not exported by the package): a {@link LidCrypto} may carry, under this key, an MD5 that returns its
+ * digest as a 16-character latin1 string (one character per byte). `NODE_LID_CRYPTO` puts node:crypto's one-shot
+ * `hash(…, 'latin1')` here: a string result spares each record's chk8 the Buffer (an off-heap allocation) that costs
+ * node:crypto most of a call on a small record.
+ */
+export const MD5_LATIN1: unique symbol = Symbol('@nv/mtk-lid-file: MD5 as a latin1 string');
+
+const md5Latin1Of = (native: LidCrypto | undefined): ((data: Uint8Array) => string) | undefined =>
+  native && (native as { [MD5_LATIN1]?: (data: Uint8Array) => string })[MD5_LATIN1];
+
 const has = (e: LidEntry, a: string): boolean => e.attributes.includes(a);
+
+/** Whether the 8 stored chk8 bytes at `a` and at `b` of `area` are the same. */
+function sameChk8(area: Uint8Array, a: number, b: number): boolean {
+  for (let i = 0; i < 8; i++) if (area[a + i] !== area[b + i]) return false;
+  return true;
+}
+
+// Lower-case hex of `len` bytes of `bytes` from `at`: the same string as @nv/core's bytesToHex of that run, without a
+// view or a per-byte toString (every record's stored checksum is one). An 8-byte chk8 is built flat in one
+// `String.fromCharCode` from a digit-code table (a concatenation past 12 characters makes a rope, flattened later).
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
+const HEX_HI = Uint8Array.from(HEX_BYTE, (h) => h.charCodeAt(0));
+const HEX_LO = Uint8Array.from(HEX_BYTE, (h) => h.charCodeAt(1));
+function hexAt(bytes: Uint8Array, at: number, len: number): string {
+  if (len === 8) {
+    const h = HEX_HI;
+    const l = HEX_LO;
+    const b0 = bytes[at]!;
+    const b1 = bytes[at + 1]!;
+    const b2 = bytes[at + 2]!;
+    const b3 = bytes[at + 3]!;
+    const b4 = bytes[at + 4]!;
+    const b5 = bytes[at + 5]!;
+    const b6 = bytes[at + 6]!;
+    const b7 = bytes[at + 7]!;
+    // prettier-ignore
+    return String.fromCharCode(h[b0]!, l[b0]!, h[b1]!, l[b1]!, h[b2]!, l[b2]!, h[b3]!, l[b3]!,
+      h[b4]!, l[b4]!, h[b5]!, l[b5]!, h[b6]!, l[b6]!, h[b7]!, l[b7]!);
+  }
+  let out = '';
+  for (let i = at; i < at + len; i++) out += HEX_BYTE[bytes[i]!]!;
+  return out;
+}
 
 /**
  * Gen-A section length: record + 2 + pad (pad only for MSP bound to the chip, docs/formats/lid-files.md#gen-a).
@@ -193,13 +240,13 @@ export function decodeLdiHeader(bytes: Uint8Array, path?: string): LdiHeader {
     recordSize: dv.getUint32(8, true),
     attr: dv.getUint32(12, true),
     category: dv.getUint32(16, true),
-    defvalChkrstH: bytesToHex(bytes.subarray(20, 30)),
+    defvalChkrstH: hexAt(bytes, 20, 10),
     checksum: dv.getUint16(30, true),
     lastWriteTaskId: dv.getUint32(32, true),
-    defvalChkrstL: bytesToHex(bytes.subarray(36, 42)),
+    defvalChkrstL: hexAt(bytes, 36, 6),
     lastWriteTime: dv.getUint16(42, true),
     writeTimes: dv.getUint32(44, true),
-    structChkrst: bytesToHex(bytes.subarray(48, 64)),
+    structChkrst: hexAt(bytes, 48, 16),
   };
 }
 
@@ -564,46 +611,63 @@ export function decodeLidFile(bytes: Uint8Array, entry?: LidEntry, options: LidC
   const records: LidRecord[] = [];
   const badRecords: number[] = [];
   const native = options.crypto;
-  const digest = native ? (d: Uint8Array) => native.md5(d) : undefined;
-  // ECB ciphers each 16-byte block alone: the whole record area is deciphered in one call (one key schedule per file).
-  let plainArea: Uint8Array | undefined;
+  const latin1 = md5Latin1Of(native);
+  const digest = native && !latin1 ? (d: Uint8Array) => native.md5(d) : undefined;
+  const size = e.size;
+  const n = e.records;
+  // Records are views into one private copy of the record area (one allocation per file instead of one per record;
+  // no record aliases the caller's `bytes`): ECB ciphers each 16-byte block alone, so a confidential gen-B area is
+  // deciphered in one call (one key schedule per file) and that output is the copy (a native cipher's output is
+  // copied once more, it may be a buffer the provider reuses).
+  let area: Uint8Array;
+  let ciphered = false;
   if (generation === 'B' && cipher?.aes) {
-    const area = bytes.subarray(base, base + e.records * section);
-    plainArea = native ? native.aesEcbDecrypt(cipher.aes.key, area) : aesEcbDecrypt(cipher.aes, area);
-  }
+    const cipherArea = bytes.subarray(base, base + n * section);
+    area = native ? native.aesEcbDecrypt(cipher.aes.key, cipherArea).slice() : aesEcbDecrypt(cipher.aes, cipherArea);
+    ciphered = true;
+  } else if (cipher?.rc4)
+    area = bytes.subarray(base, base + n * section); // RC4 returns fresh records
+  else area = bytes.slice(base, base + n * section);
   // docs/formats/lid-files.md#gen-b-cipher: non-zero pad after decryption means a wrong key when every padded section shows it; a single corrupt
   // section garbles only its own pad, so that record just fails (decode never stops at the first bad record).
   let badPads = 0;
   let firstBadPad: number | undefined;
-  for (let i = 0; i < e.records; i++) {
-    const off = base + i * section;
-    let sec = bytes.subarray(off, off + section);
+  const rc4 = cipher?.rc4;
+  const unverifiable = confidential && !cipher;
+  // A record equal to the one before it with the same stored chk8 has the same verdict (a function of the two
+  // alone): the default records of a multi-record LID are often all alike, and their MD5 is then taken once.
+  let prevRec: Uint8Array | undefined;
+  let prevAt = -1;
+  let prevMatch = false;
+  for (let i = 0, at = 0; i < n; i++, at += section) {
     let ok: boolean;
-    let rec: Uint8Array;
-    let stored: Uint8Array;
+    let rec = area.subarray(at, at + size);
+    const checksum = hexAt(area, at + size, generation === 'A' ? 2 : 8);
     if (generation === 'A') {
-      const cipherText = sec.subarray(0, e.size);
-      stored = sec.subarray(e.size, e.size + 2);
-      ok = cs2Accepts(cipherText, stored[0]! | (stored[1]! << 8)); // docs/formats/lid-files.md#gen-a: checksum covers ciphertext
-      rec = cipher?.rc4 ? cipher.rc4(cipherText) : cipherText.slice();
+      ok = cs2Accepts(rec, area[at + size]! | (area[at + size + 1]! << 8)); // docs/formats/lid-files.md#gen-a: checksum covers ciphertext
+      if (rc4) rec = rc4(rec);
     } else {
       let padOk = true;
-      if (plainArea) {
-        sec = plainArea.subarray(off - base, off - base + section);
-        for (let p = e.size + 8; p < section; p++) {
-          if (sec[p] !== 0) {
+      if (ciphered) {
+        for (let p = at + size + 8; p < at + section; p++) {
+          if (area[p] !== 0) {
             padOk = false;
-            firstBadPad ??= off + p;
+            firstBadPad ??= base + p;
             break;
           }
         }
         if (!padOk) badPads++;
       }
-      rec = sec.slice(0, e.size);
-      stored = sec.subarray(e.size, e.size + 8);
-      ok = padOk && (confidential && !cipher ? false : chk8Matches(rec, stored, digest));
+      if (!padOk || unverifiable) ok = false;
+      else if (prevAt >= 0 && sameChk8(area, prevAt + size, at + size) && bytesEqual(rec, prevRec!)) ok = prevMatch;
+      else {
+        ok = latin1 ? chk8MatchesLatin1(rec, area, at + size, latin1) : chk8Matches(rec, area, at + size, digest);
+        prevRec = rec;
+        prevAt = at;
+        prevMatch = ok;
+      }
     }
-    records.push({ index: i + 1, bytes: rec, checksumOk: ok, checksum: bytesToHex(stored), offset: off });
+    records.push({ index: i + 1, bytes: rec, checksumOk: ok, checksum, offset: base + at });
     if (!ok) badRecords.push(i + 1);
   }
   if (badPads > 0 && badPads === e.records) {
