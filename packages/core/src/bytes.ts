@@ -452,10 +452,13 @@ export class ByteWriter {
 
 /** Lower-case hex of the bytes, no separators. */
 export function bytesToHex(bytes: Uint8Array): string {
+  // A table, not a toString per byte (issue 17: every LID record's checksum is printed as hex when decoded).
   let out = '';
-  for (const b of bytes) out += (b < 16 ? '0' : '') + b.toString(16);
+  for (let i = 0; i < bytes.length; i++) out += HEX_BYTE[bytes[i] as number] as string;
   return out;
 }
+
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
 
 /**
  * Parses hex (upper or lower case; spaces, colons and an optional leading `0x` allowed) into bytes.

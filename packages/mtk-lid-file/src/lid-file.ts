@@ -151,31 +151,9 @@ function sameChk8(area: Uint8Array, a: number, b: number): boolean {
   return true;
 }
 
-// Lower-case hex of `len` bytes of `bytes` from `at`: the same string as @nv/core's bytesToHex of that run, without a
-// view or a per-byte toString (every record's stored checksum is one). An 8-byte chk8 is built flat in one
-// `String.fromCharCode` from a digit-code table (a concatenation past 12 characters makes a rope, flattened later).
-const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
-const HEX_HI = Uint8Array.from(HEX_BYTE, (h) => h.charCodeAt(0));
-const HEX_LO = Uint8Array.from(HEX_BYTE, (h) => h.charCodeAt(1));
+// Lower-case hex of `len` bytes of `bytes` from `at` (a stored checksum or a header field).
 function hexAt(bytes: Uint8Array, at: number, len: number): string {
-  if (len === 8) {
-    const h = HEX_HI;
-    const l = HEX_LO;
-    const b0 = bytes[at]!;
-    const b1 = bytes[at + 1]!;
-    const b2 = bytes[at + 2]!;
-    const b3 = bytes[at + 3]!;
-    const b4 = bytes[at + 4]!;
-    const b5 = bytes[at + 5]!;
-    const b6 = bytes[at + 6]!;
-    const b7 = bytes[at + 7]!;
-    // prettier-ignore
-    return String.fromCharCode(h[b0]!, l[b0]!, h[b1]!, l[b1]!, h[b2]!, l[b2]!, h[b3]!, l[b3]!,
-      h[b4]!, l[b4]!, h[b5]!, l[b5]!, h[b6]!, l[b6]!, h[b7]!, l[b7]!);
-  }
-  let out = '';
-  for (let i = at; i < at + len; i++) out += HEX_BYTE[bytes[i]!]!;
-  return out;
+  return bytesToHex(bytes.subarray(at, at + len));
 }
 
 /**
