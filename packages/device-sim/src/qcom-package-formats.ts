@@ -13,7 +13,7 @@ import {
   readEfsImage,
   type DeflateBackend,
   type EfsEntry,
-} from '@nv/qcom-efs';
+} from '@nv/qcom-efs/binary';
 import { DEVICE_MTIME } from '@nv/qcom-efs/model';
 import { verifySignedImage } from '@nv/qcom-fsg-sign';
 import { unwrapPartitionImage } from '@nv/qcom-fsg-sign/container';

@@ -16,7 +16,7 @@ import {
   type Qcn,
   type QcnEfsFile,
   type QcnItem,
-} from '@nv/qcom-efs';
+} from '@nv/qcom-efs/binary';
 import { NV_STATUS } from './commands.ts';
 import { IDENTITY_NV_IDS, type DiagDevice } from './device.ts';
 

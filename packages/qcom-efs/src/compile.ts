@@ -9,6 +9,7 @@ import type { EfsWarning } from './tree.ts';
 import type { NvInfoEntry } from './qcn-efs.ts';
 import { loadXml, parseXml, type XmlElement, type XmlResolver } from './xml.ts';
 import type { EfsErrorCode } from './errors.ts';
+import { PRIMITIVES } from './primitives.ts';
 
 /** One member of a DataType / item layout: `sizeOf` is a repeat count (docs/formats/qcn.md#nvdefinition). */
 export interface NvMember {
@@ -63,18 +64,6 @@ export interface DefinitionOptions {
   /** File name for messages when the definition is given as XML text (default `NvDefinition.xml`). */
   readonly file?: string;
 }
-
-/** The eight built-in primitives (docs/formats/qcn.md#nvdefinition): byte width and signedness. */
-export const PRIMITIVES: Readonly<Record<string, { bytes: number; signed: boolean }>> = Object.freeze({
-  uint8: { bytes: 1, signed: false },
-  uint16: { bytes: 2, signed: false },
-  uint32: { bytes: 4, signed: false },
-  uint64: { bytes: 8, signed: false },
-  int8: { bytes: 1, signed: true },
-  int16: { bytes: 2, signed: true },
-  int32: { bytes: 4, signed: true },
-  int64: { bytes: 8, signed: true },
-});
 
 const MAX_SLOTS = 65536;
 const bool = (v: string | undefined): boolean => v !== undefined && /^(true|1|yes)$/i.test(v.trim());

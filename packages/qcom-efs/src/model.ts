@@ -7,5 +7,5 @@
 export { nvItemPath, NV_ITEM_PATH_RE } from './nv-path.ts';
 export { DEFAULT_MODES, DEVICE_MTIME } from './tree.ts';
 export type { EfsEntry, EfsEntryType, EfsTree, EfsWarning } from './tree.ts';
-export { FACTORY_NV_IDS } from './lint.ts';
-export { PRIMITIVES } from './compile.ts';
+export { FACTORY_NV_IDS } from './factory-nv.ts';
+export { PRIMITIVES } from './primitives.ts';

@@ -7,7 +7,8 @@
 import { NvError } from '@nv/core';
 import { bytesEqual, bytesToHex } from '@nv/core/bytes';
 import type { CfbEntry } from './cfb.ts';
-import { PRIMITIVES, type NvDefinition, type NvItemDefinition, type NvMember } from './compile.ts';
+import type { NvDefinition, NvItemDefinition, NvMember } from './compile.ts';
+import { PRIMITIVES } from './primitives.ts';
 import { QCN_PAYLOAD_BYTES, type Qcn, type QcnEfsFile, type QcnItem, type QcnPropertyInfo } from './qcn.ts';
 
 /** `format` of the JSON model. */

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseNvDefinition } from '../src/compile.ts';
-import { FACTORY_NV_IDS, lintEfsTree, lintQcn, stripFactoryFromQcnModel, stripFactoryFromTree } from '../src/lint.ts';
+import { FACTORY_NV_IDS } from '../src/factory-nv.ts';
+import { lintEfsTree, lintQcn, stripFactoryFromQcnModel, stripFactoryFromTree } from '../src/lint.ts';
 import { parseNvInfo } from '../src/qcn-efs.ts';
 import { type EfsEntry } from '../src/tree.ts';
 import { parseXml } from '../src/xml.ts';

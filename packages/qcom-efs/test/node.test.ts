@@ -37,6 +37,19 @@ describe('@nv/qcom-efs/node loads the XML compiler and tar-stream only on first 
     expect(staticGraph('index.ts').has('fast-xml-parser')).toBe(true);
   });
 
+  it('binary.ts (QCN, QCN ↔ tree, image, sniff) reaches no XML module: the same functions as the main entry', async () => {
+    const graph = staticGraph('binary.ts');
+    for (const used of ['qcn.ts', 'qcn-efs.ts', 'image.ts', 'sniff.ts']) expect(graph.has(used), used).toBe(true);
+    for (const heavy of ['xml.ts', 'compile.ts', 'xqcn.ts', 'lint.ts', 'fast-xml-parser', 'tar-stream'])
+      expect(graph.has(heavy), heavy).toBe(false);
+    // ./model (the simulator's and the DIAG client's tables) stays off the XML layer too.
+    for (const heavy of ['xml.ts', 'compile.ts', 'lint.ts', 'fast-xml-parser'])
+      expect(staticGraph('model.ts').has(heavy), `model.ts → ${heavy}`).toBe(false);
+    const binary = await import('../src/binary.ts');
+    const main = await import('../src/index.ts');
+    for (const [k, v] of Object.entries(binary)) expect(v, k).toBe(main[k as keyof typeof main]);
+  });
+
   it('the lazily loaded calls still work', async () => {
     const node = await import('../src/node.ts');
     await expect(node.readNvDefinitionFile(join(SRC, 'does-not-exist.xml'))).rejects.toMatchObject({
