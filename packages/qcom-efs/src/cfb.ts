@@ -298,70 +298,72 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
     }
     return out;
   };
+  // One copy of the whole file; every stream whose sectors (or mini sectors) are consecutive, which is what writers
+  // lay out, is a view of it (issue 17: a fresh buffer per stream of a few bytes was most of the reader's time and
+  // GC). The streams still never share memory with the caller's `bytes`.
+  const file = new Uint8Array(bytes.length);
+  file.set(bytes);
   const readChain = (start: number, length: number, what: string): Uint8Array => {
     const chain = chainOf(start, what);
     if (chain.length * size < length)
       corrupt(`${what}: ${length} bytes claimed, the chain holds ${chain.length * size}`);
-    const out = new Uint8Array(length);
+    let out: Uint8Array | undefined;
     let got = 0;
-    // Issue 17: runs of consecutive sectors (what writers lay out) are copied with one set() each.
+    // Runs of consecutive sectors are taken with one subarray each; a stream in one run is that view.
     for (let i = 0; i < chain.length && got < length;) {
       const first = chain[i] as number;
       let run = 1;
       while (i + run < chain.length && chain[i + run] === first + run && got + run * size < length) run++;
       const at = sectorAt(first + run - 1) - (run - 1) * size;
-      const n = Math.min(run * size, length - got, bytes.length - at);
+      const n = Math.min(run * size, length - got, file.length - at);
       if (n < Math.min(run * size, length - got))
-        throw new NvError('NV_TRUNCATED', `${what} runs past the end of the file`, { offset: bytes.length });
-      out.set(bytes.subarray(at, at + n), got);
+        throw new NvError('NV_TRUNCATED', `${what} runs past the end of the file`, { offset: file.length });
+      if (got === 0 && n === length) return file.subarray(at, at + n);
+      out ??= new Uint8Array(length);
+      out.set(file.subarray(at, at + n), got);
       got += n;
       i += run;
     }
-    return out;
+    return out ?? new Uint8Array(length);
   };
   const dirChain = chainOf(v.getUint32(0x30, true), 'directory');
   enforceLimit(limits, 'maxEntries', dirChain.length * (size / 128));
   const dir = readChain(v.getUint32(0x30, true), dirChain.length * size, 'directory');
-  const dv = new DataView(dir.buffer);
+  const dv = new DataView(dir.buffer, dir.byteOffset, dir.byteLength);
   const entryCount = dir.length / 128;
-  // Each directory entry is decoded once (issue 17: the walk asked for most of them twice).
-  const entries: (DirEntry | undefined)[] = new Array(entryCount);
-  const entry = (i: number): DirEntry => {
+  // Directory entries are read in place, no object per entry (issue 17). An entry is checked when the walk first
+  // reaches it (its index, its name length), which is where the errors were raised before.
+  const checkEntry = (i: number): number => {
     if (i >= entryCount) corrupt(`directory entry ${i} does not exist`);
-    const cached = entries[i];
-    if (cached !== undefined) return cached;
     const at = 128 * i;
     const nameLen = dv.getUint16(at + 0x40, true);
     if (nameLen > 64 || nameLen % 2 !== 0) corrupt(`directory entry ${i} has a name length of ${nameLen}`);
-    let name = '';
-    for (let c = 0; c < Math.max(0, nameLen / 2 - 1); c++) name += String.fromCharCode(dv.getUint16(at + 2 * c, true));
-    const e: DirEntry = {
-      name,
-      type: dir[at + 0x42] as number,
-      left: dv.getUint32(at + 0x44, true),
-      right: dv.getUint32(at + 0x48, true),
-      child: dv.getUint32(at + 0x4c, true),
-      start: dv.getUint32(at + 0x74, true),
-      size: major === 3 ? dv.getUint32(at + 0x78, true) : Number(dv.getBigUint64(at + 0x78, true)),
-    };
-    entries[i] = e;
-    return e;
+    return at;
   };
-  const rootEntry = entry(0);
-  if (rootEntry.type !== 5) corrupt('the first directory entry is not the root');
+  const nameAt = (at: number): string => {
+    const chars = dv.getUint16(at + 0x40, true) / 2 - 1;
+    let name = '';
+    for (let c = 0; c < chars; c++) name += String.fromCharCode(dv.getUint16(at + 2 * c, true));
+    return name;
+  };
+  const sizeAt = (at: number): number =>
+    major === 3 ? dv.getUint32(at + 0x78, true) : Number(dv.getBigUint64(at + 0x78, true));
+  const rootAt = checkEntry(0);
+  if (dir[rootAt + 0x42] !== 5) corrupt('the first directory entry is not the root');
+  const rootSize = sizeAt(rootAt);
   const miniCutoff = v.getUint32(0x38, true);
   const miniStream =
-    rootEntry.size > 0
-      ? readChain(rootEntry.start, checkedSize(rootEntry.size, limits), 'mini stream')
+    rootSize > 0
+      ? readChain(dv.getUint32(rootAt + 0x74, true), checkedSize(rootSize, limits), 'mini stream')
       : new Uint8Array(0);
   const miniFatStart = v.getUint32(0x3c, true);
   const miniFatBytes =
     miniFatStart === ENDOFCHAIN || miniFatStart === FREESECT
       ? new Uint8Array(0)
       : readChain(miniFatStart, chainOf(miniFatStart, 'mini FAT').length * size, 'mini FAT');
-  const miniFat = new DataView(miniFatBytes.buffer);
+  const miniFat = new DataView(miniFatBytes.buffer, miniFatBytes.byteOffset, miniFatBytes.byteLength);
   const readMini = (start: number, length: number, what: string): Uint8Array => {
-    const out = new Uint8Array(length);
+    let out: Uint8Array | undefined;
     let s = start;
     let got = 0;
     let steps = 0;
@@ -369,7 +371,7 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
       if (s === ENDOFCHAIN || s * 4 + 4 > miniFatBytes.length || (s + 1) * MINI > miniStream.length)
         corrupt(`${what}: mini chain leaves the mini stream at ${s}`);
       if (++steps > miniStream.length / MINI + 1) corrupt(`${what}: the mini chain loops`);
-      // A run of consecutive mini sectors is copied at once (issue 17).
+      // A run of consecutive mini sectors is one subarray; a stream in one run is that view (issue 17).
       const first = s;
       let run = 1;
       let next = miniFat.getUint32(s * 4, true);
@@ -384,14 +386,18 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
         next = miniFat.getUint32(next * 4, true);
       }
       const n = Math.min(run * MINI, length - got);
+      if (got === 0 && n === length) return miniStream.subarray(first * MINI, first * MINI + n);
+      out ??= new Uint8Array(length);
       out.set(miniStream.subarray(first * MINI, first * MINI + n), got);
       got += n;
       s = next;
     }
-    return out;
+    return out ?? new Uint8Array(length);
   };
   const result: CfbEntry[] = [];
-  const visited = new Set<number>([0]);
+  const visited = new Uint8Array(entryCount);
+  visited[0] = 1;
+  let visitedCount = 1;
   // In-order walk of each storage's sibling tree (iterative: writers may chain siblings as a long list).
   const walk = (top: number, prefix: string, depth: number): void => {
     if (depth > limits.maxDepth) corrupt('the storage tree is nested too deep');
@@ -399,44 +405,36 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
     let id = top;
     while (id !== NOSTREAM || stack.length > 0) {
       while (id !== NOSTREAM) {
-        if (visited.has(id)) corrupt(`directory entry ${id} is reached twice (the tree loops)`);
-        visited.add(id);
-        enforceLimit(limits, 'maxEntries', visited.size);
+        if (visited[id] === 1) corrupt(`directory entry ${id} is reached twice (the tree loops)`);
+        visited[id] = 1;
+        enforceLimit(limits, 'maxEntries', ++visitedCount);
         stack.push(id);
-        id = entry(id).left;
+        id = dv.getUint32(checkEntry(id) + 0x44, true);
       }
       const cur = stack.pop() as number;
-      const e = entry(cur);
-      const path = prefix === '' ? e.name : `${prefix}/${e.name}`;
-      if (e.type === 1) {
+      const at = 128 * cur;
+      const name = nameAt(at);
+      const path = prefix === '' ? name : `${prefix}/${name}`;
+      const type = dir[at + 0x42] as number;
+      if (type === 1) {
         result.push({ path, type: 'storage' });
-        walk(e.child, path, depth + 1);
-      } else if (e.type === 2) {
-        const length = checkedSize(e.size, limits);
+        walk(dv.getUint32(at + 0x4c, true), path, depth + 1);
+      } else if (type === 2) {
+        const length = checkedSize(sizeAt(at), limits);
+        const start = dv.getUint32(at + 0x74, true);
         const data =
           length === 0
             ? new Uint8Array(0)
             : length < miniCutoff
-              ? readMini(e.start, length, path)
-              : readChain(e.start, length, path);
+              ? readMini(start, length, path)
+              : readChain(start, length, path);
         result.push({ path, type: 'stream', data });
-      } else if (e.type !== 0) corrupt(`directory entry ${cur} (${path}) has type ${e.type}`);
-      id = e.right;
+      } else if (type !== 0) corrupt(`directory entry ${cur} (${path}) has type ${type}`);
+      id = dv.getUint32(at + 0x48, true);
     }
   };
-  walk(rootEntry.child, '', 0);
+  walk(dv.getUint32(rootAt + 0x4c, true), '', 0);
   return result;
-}
-
-/** One decoded directory entry. */
-interface DirEntry {
-  readonly name: string;
-  readonly type: number;
-  readonly left: number;
-  readonly right: number;
-  readonly child: number;
-  readonly start: number;
-  readonly size: number;
 }
 
 function checkedSize(n: number, limits: Limits): number {

@@ -112,17 +112,19 @@ export function qcnFromEntries(
 ): { qcn: Qcn; warnings: EfsWarning[] } {
   const warnings: EfsWarning[] = [...initialWarnings];
   const lower = (p: string): string => p.toLowerCase();
-  // Every path case-folded once (issue 17: the passes below folded each path again).
-  const folded = new Map<CfbEntry, string>();
-  for (const e of entries) folded.set(e, lower(e.path));
-  const lowerOf = (e: CfbEntry): string => folded.get(e) as string;
+  // Every path case-folded once, by entry index; `used` is a flag per index (issue 17: Maps and Sets keyed by the
+  // entry objects were a third of the EFS-store time).
+  const count = entries.length;
+  const folded: string[] = new Array<string>(count);
+  for (let i = 0; i < count; i++) folded[i] = lower((entries[i] as CfbEntry).path);
+  const used = new Uint8Array(count);
   const models = new Set<string>();
-  for (const e of entries) {
-    const l = lowerOf(e);
+  for (let i = 0; i < count; i++) {
+    const l = folded[i] as string;
     const a = l.indexOf('/');
     if (a < 0) continue;
     const b = l.indexOf('/', a + 1);
-    if (l.slice(a + 1, b < 0 ? undefined : b) === 'default') models.add(e.path.slice(0, a));
+    if (l.slice(a + 1, b < 0 ? undefined : b) === 'default') models.add((entries[i] as CfbEntry).path.slice(0, a));
   }
   if (models.size !== 1) {
     throw new NvError(
@@ -134,15 +136,17 @@ export function qcnFromEntries(
     );
   }
   const modelName = [...models][0] as string;
-  const used = new Set<CfbEntry>();
-  // One case-folded index instead of a lower-casing scan of every entry per lookup (issue 17: it was most of
-  // decodeQcn's time); the first stream of a name wins, as with find().
-  const streams = new Map<string, CfbEntry>();
-  for (const x of entries) if (x.type === 'stream' && !streams.has(lowerOf(x))) streams.set(lowerOf(x), x);
+  // The first stream of a case-folded name (two look-ups: a scan, not an index of every path).
   const stream = (path: string): CfbEntry | undefined => {
-    const e = streams.get(lower(path));
-    if (e !== undefined) used.add(e);
-    return e;
+    const l = lower(path);
+    for (let i = 0; i < count; i++) {
+      const e = entries[i] as CfbEntry;
+      if (e.type === 'stream' && folded[i] === l) {
+        used[i] = 1;
+        return e;
+      }
+    }
+    return undefined;
   };
   let fileVersion: [number, number, number] | undefined;
   const fv = stream('File_Version');
@@ -186,18 +190,21 @@ export function qcnFromEntries(
   // <MODEL>/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY and _SIM_<n> (docs/formats/qcn.md#container, real QPST/QRCT/QMSL files); also the old
   // location <MODEL>/NV_NUMBERED_ITEMS/ that @nv/qcom-efs wrote before issue 14, with a warning.
   const items: QcnItem[] = [];
-  const seen = new Map<number, number>();
+  // (id, index) → position in `items`, one table per subscription (issue 17: a Map keyed by a 40-bit number, a
+  // boxed double per record, was a third of decodeQcn).
+  const seen = new Map<number, ItemSlots>();
   const arrayPrefix = lower(`${modelName}/default/${NUMBERED_STORAGE}/`);
   const legacyPrefix = lower(`${modelName}/${NUMBERED_STORAGE}/`);
-  for (const e of entries) {
+  for (let i = 0; i < count; i++) {
+    const e = entries[i] as CfbEntry;
     if (e.type !== 'stream') continue;
-    const l = lowerOf(e);
+    const l = folded[i] as string;
     const legacy = l.startsWith(legacyPrefix);
     if (!legacy && !l.startsWith(arrayPrefix)) continue;
     const name = e.path.slice((legacy ? legacyPrefix : arrayPrefix).length);
     const m = NUMBERED_ARRAY_RE.exec(name);
     if (m === null) continue; // kept in `extra`, reported as an unknown stream below
-    used.add(e);
+    used[i] = 1;
     if (legacy)
       warnings.push({
         code: 'NV_EFS_QCN_LEGACY_LOCATION',
@@ -205,6 +212,8 @@ export function qcnFromEntries(
         path: e.path,
       });
     const subscription = m[1] === undefined ? 0 : Number(m[1]);
+    let slots = seen.get(subscription);
+    if (slots === undefined) seen.set(subscription, (slots = new ItemSlots()));
     const data = e.data as Uint8Array;
     if (data.length % QCN_RECORD_BYTES !== 0)
       throw new NvError('NV_EFS_BAD_QCN_RECORD', `${e.path} is ${data.length} bytes, not a multiple of 136`, {
@@ -227,14 +236,14 @@ export function qcnFromEntries(
           message: `NV ${id}: record flag is ${flag}, not 1`,
           path: e.path,
         });
-      const key = (subscription * 0x10000 + id) * 0x10000 + index;
-      const prev = seen.get(key);
+      const key = ((id << 16) | index) >>> 0;
+      const prev = slots.get(key);
       // A view: the stream's bytes are the reader's own copy (issue 17: a copy per record was most of the time);
       // one object shape per case, not a spread.
       const payload = data.subarray(at + 8, at + QCN_RECORD_BYTES);
       const item: QcnItem =
         flag !== 1 ? { id, index, subscription, payload, flag } : { id, index, subscription, payload };
-      if (prev !== undefined) {
+      if (prev >= 0) {
         warnings.push({
           code: 'NV_EFS_QCN_DUPLICATE_ITEM',
           message: `NV ${id} index ${index} appears twice; the last wins`,
@@ -242,7 +251,7 @@ export function qcnFromEntries(
         });
         items[prev] = item;
       } else {
-        seen.set(key, items.length);
+        slots.set(key, items.length);
         items.push(item);
       }
     }
@@ -251,37 +260,45 @@ export function qcnFromEntries(
   const efs: QcnEfsFile[] = [];
   // One pass sorts the Dir/Data streams of the three stores (issue 17: a pass per store folded every path again).
   const defaultPrefix = lower(`${modelName}/default/`);
+  const at = defaultPrefix.length;
   // Read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's bytewise one).
   const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
-  const pairs = new Map<string, { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> }>();
-  for (const store of STORE_ORDER) pairs.set(store, { dirs: new Map(), datas: new Map() });
-  const storeLower = STORE_ORDER.map((st) => [st, `${lower(st)}/efs_dir/`, `${lower(st)}/efs_data/`] as const);
-  for (const e of entries) {
+  // Per store: `<K>` → entry index of its EFS_Dir and EFS_Data streams (a later duplicate `<K>` replaces the value,
+  // keeping the first one's place, as Map.set does).
+  const dirs = STORE_ORDER.map(() => new Map<string, number>());
+  const datas = STORE_ORDER.map(() => new Map<string, number>());
+  const dirL = STORE_ORDER.map((st) => `${lower(st)}/efs_dir/`);
+  const dataL = STORE_ORDER.map((st) => `${lower(st)}/efs_data/`);
+  for (let i = 0; i < count; i++) {
+    const e = entries[i] as CfbEntry;
     if (e.type !== 'stream') continue;
-    const l = lowerOf(e);
+    const l = folded[i] as string;
     if (!l.startsWith(defaultPrefix)) continue;
-    for (const [st, dirL, dataL] of storeLower) {
-      const pair = pairs.get(st) as { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> };
-      const at = defaultPrefix.length;
-      if (l.startsWith(dirL, at) && l.indexOf('/', at + dirL.length) < 0)
-        pair.dirs.set(e.path.slice(at + dirL.length), e);
-      if (l.startsWith(dataL, at) && l.indexOf('/', at + dataL.length) < 0)
-        pair.datas.set(e.path.slice(at + dataL.length), e);
+    for (let s = 0; s < STORE_ORDER.length; s++) {
+      const d = dirL[s] as string;
+      const x = dataL[s] as string;
+      if (l.startsWith(d, at) && l.indexOf('/', at + d.length) < 0)
+        (dirs[s] as Map<string, number>).set(e.path.slice(at + d.length), i);
+      if (l.startsWith(x, at) && l.indexOf('/', at + x.length) < 0)
+        (datas[s] as Map<string, number>).set(e.path.slice(at + x.length), i);
     }
   }
-  for (const store of STORE_ORDER) {
-    const { dirs, datas } = pairs.get(store) as { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> };
-    for (const k of datas.keys())
-      if (!dirs.has(k))
+  for (let s = 0; s < STORE_ORDER.length; s++) {
+    const store = STORE_ORDER[s] as QcnStore;
+    const storeDirs = dirs[s] as Map<string, number>;
+    const storeDatas = datas[s] as Map<string, number>;
+    for (const k of storeDatas.keys())
+      if (!storeDirs.has(k))
         throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Data/${k} has no EFS_Dir/${k}`, {
           path: `${modelName}/default/${store}/EFS_Data/${k}`,
         });
-    for (const [k, d] of dirs) {
-      const de = datas.get(k);
-      if (de === undefined)
+    for (const [k, di] of storeDirs) {
+      const d = entries[di] as CfbEntry;
+      const dei = storeDatas.get(k);
+      if (dei === undefined)
         throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Dir/${k} has no EFS_Data/${k}`, { path: d.path });
-      used.add(d);
-      used.add(de);
+      used[di] = 1;
+      used[dei] = 1;
       let raw = d.data as Uint8Array;
       let backupHeader: Uint8Array | undefined;
       if (store === 'EFS_Backup') {
@@ -318,10 +335,9 @@ export function qcnFromEntries(
           path: d.path,
         });
       }
-      const pathBytes = raw.subarray(0, end);
-      let badByte = pathBytes.length === 0;
-      for (let i = 0; i < pathBytes.length && !badByte; i++) {
-        const b = pathBytes[i] as number;
+      let badByte = end === 0;
+      for (let j = 0; j < end && !badByte; j++) {
+        const b = raw[j] as number;
         badByte = b > 0x7e || b < 0x20;
       }
       if (badByte) {
@@ -329,24 +345,27 @@ export function qcnFromEntries(
           path: d.path,
         });
       }
-      efs.push({
-        store,
-        path: decodeLatin1(pathBytes),
-        data: de.data as Uint8Array, // the reader's own copy (issue 17)
-        key: k,
-        ...(backupHeader !== undefined ? { backupHeader } : {}),
-      });
+      const path = asciiString(raw, end);
+      const data = (entries[dei] as CfbEntry).data as Uint8Array; // the reader's own copy (issue 17)
+      // One literal per shape (a spread made each object through the slow path).
+      efs.push(
+        backupHeader !== undefined ? { store, path, data, key: k, backupHeader } : { store, path, data, key: k },
+      );
     }
   }
   const storeRoots = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'].map((s) =>
     lower(`${modelName}/default/${s}`),
   );
-  const extra = entries.filter(
-    (e) =>
-      !used.has(e) &&
+  const extra: CfbEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = entries[i] as CfbEntry;
+    if (
+      used[i] === 0 &&
       e.type === 'stream' &&
-      !(storeRoots.some((r) => lowerOf(e).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0), // a 0-byte stream standing for an empty storage (docs/formats/qcn.md#read-write)
-  );
+      !(storeRoots.some((r) => (folded[i] as string).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0) // a 0-byte stream standing for an empty storage (docs/formats/qcn.md#read-write)
+    )
+      extra.push(e);
+  }
   for (const e of extra) {
     if (isOpaqueQcnStream(e.path, modelName)) continue;
     warnings.push({
@@ -367,6 +386,61 @@ export function qcnFromEntries(
     },
     warnings,
   };
+}
+
+/**
+ * A printable-ASCII path (checked by the caller) as a string: a loop for the short ones (issue 17: TextDecoder's
+ * call cost dominated a few-byte path), decodeLatin1 for long ones; the same string either way.
+ */
+function asciiString(b: Uint8Array, end: number): string {
+  if (end > 64) return decodeLatin1(b.subarray(0, end));
+  let s = '';
+  for (let i = 0; i < end; i++) s += String.fromCharCode(b[i] as number);
+  return s;
+}
+
+/**
+ * An open-addressing table from a 32-bit (id, index) key to an item position, over typed arrays (no boxed keys);
+ * `get` answers -1 when absent.
+ */
+class ItemSlots {
+  private keys = new Uint32Array(256);
+  /** Position + 1; 0 marks an empty slot. */
+  private values = new Int32Array(256);
+  private size = 0;
+  private shift = 24;
+
+  get(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let h = Math.imul(key, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & mask) {
+      const v = this.values[h] as number;
+      if (v === 0) return -1;
+      if (this.keys[h] === key) return v - 1;
+    }
+  }
+
+  set(key: number, position: number): void {
+    if (2 * (this.size + 1) > this.keys.length) this.grow();
+    this.put(key, position + 1);
+    this.size++;
+  }
+
+  private put(key: number, value: number): void {
+    const mask = this.keys.length - 1;
+    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (this.values[h] !== 0) h = (h + 1) & mask;
+    this.keys[h] = key;
+    this.values[h] = value;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2);
+    this.shift--;
+    for (let i = 0; i < keys.length; i++) if (values[i] !== 0) this.put(keys[i] as number, values[i] as number);
+  }
 }
 
 function readVersion(d: Uint8Array): [number, number, number] {
