@@ -313,14 +313,28 @@ if (existsSync('/usr/bin/time')) {
       });
     }
     const big = efsPkg.encodeQcn({ model: 0, items, efs: efsFiles, extra: [] });
-    if (rate('QCN decodeQcn, generated 20 000 items + 3 000 EFS files', [big], (b) => efsPkg.decodeQcn(b)) < 300)
+    // Per CPU second as well (process.cpuUsage, GC helper threads included): on the shared box the wall-clock row
+    // swings with the other sessions' load, this one much less.
+    const cpuRate = (b) => {
+      const c = process.cpuUsage();
+      let done = 0;
+      for (const t = performance.now(); performance.now() - t < 500; done += b.length) efsPkg.decodeQcn(b);
+      const used = process.cpuUsage(c);
+      return done / 1e6 / ((used.user + used.system) / 1e6);
+    };
+    const row = rate('QCN decodeQcn, generated 20 000 items + 3 000 EFS files', [big], (b) => efsPkg.decodeQcn(b));
+    console.log(`  per CPU second: ${cpuRate(big).toFixed(0)} MB/s`);
+    if (row < 300)
       console.log(
-        '  bounded by: the per-stream cost of the compound file (each EFS file is two streams of a few bytes: a ' +
-          'directory entry, a mini-sector chain, a path check) and GC of the model objects; the numbered items ' +
-          '(one big stream) parse above 300 MB/s, see the next row',
+        '  bounded by (cpu profile of this file, issue 17): about a fifth is the copy of the file the reader keeps ' +
+          '(streams are views of it, never of the caller bytes) and the GC its 5.7 MB buffer triggers; a quarter ' +
+          'is GC of the model (20 000 items, each a payload view, and 3 000 EFS files from 6 000 streams); the ' +
+          'rest is the record loop, case-folding each stream path once and the directory walk. Wall-clock rows ' +
+          'below ~300 MB/s on this box are JIT warm-up and other sessions: see the per-CPU-second line',
       );
     const itemsOnly = efsPkg.encodeQcn({ model: 0, items, efs: [], extra: [] });
     rate('QCN decodeQcn, generated 20 000 items only', [itemsOnly], (b) => efsPkg.decodeQcn(b));
+    console.log(`  per CPU second: ${cpuRate(itemsOnly).toFixed(0)} MB/s`);
   }
   // The QPST shape made by an independent CFB writer (gsf createole; small: it checks the layout, not the size).
   if (has('gsf') && has('python3')) {

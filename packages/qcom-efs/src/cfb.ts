@@ -402,6 +402,7 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
   const walk = (top: number, prefix: string, depth: number): void => {
     if (depth > limits.maxDepth) corrupt('the storage tree is nested too deep');
     const stack: number[] = [];
+    const base = prefix === '' ? '' : `${prefix}/`; // once per storage, not per child
     let id = top;
     while (id !== NOSTREAM || stack.length > 0) {
       while (id !== NOSTREAM) {
@@ -414,7 +415,7 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
       const cur = stack.pop() as number;
       const at = 128 * cur;
       const name = nameAt(at);
-      const path = prefix === '' ? name : `${prefix}/${name}`;
+      const path = base + name;
       const type = dir[at + 0x42] as number;
       if (type === 1) {
         result.push({ path, type: 'storage' });

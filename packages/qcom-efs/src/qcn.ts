@@ -119,12 +119,16 @@ export function qcnFromEntries(
   for (let i = 0; i < count; i++) folded[i] = lower((entries[i] as CfbEntry).path);
   const used = new Uint8Array(count);
   const models = new Set<string>();
+  let lastModel = '';
   for (let i = 0; i < count; i++) {
     const l = folded[i] as string;
     const a = l.indexOf('/');
     if (a < 0) continue;
     const b = l.indexOf('/', a + 1);
-    if (l.slice(a + 1, b < 0 ? undefined : b) === 'default') models.add((entries[i] as CfbEntry).path.slice(0, a));
+    // The second segment is `default` (no substring made); the model name is sliced once per run of equal ones.
+    if ((b < 0 ? l.length : b) - a - 1 !== 7 || !l.startsWith('default', a + 1)) continue;
+    const path = (entries[i] as CfbEntry).path;
+    if (a !== lastModel.length || !path.startsWith(lastModel)) models.add((lastModel = path.slice(0, a)));
   }
   if (models.size !== 1) {
     throw new NvError(
@@ -220,6 +224,9 @@ export function qcnFromEntries(
         path: e.path,
       });
     const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    slots.reserve(data.length / QCN_RECORD_BYTES);
+    // A plain Uint8Array (what the reader makes) takes the direct view constructor; a subclass keeps subarray's.
+    const plain = data.constructor === Uint8Array;
     for (let at = 0; at < data.length; at += QCN_RECORD_BYTES) {
       const len = v.getUint16(at, true);
       if (len !== QCN_RECORD_BYTES)
@@ -240,7 +247,9 @@ export function qcnFromEntries(
       const prev = slots.get(key);
       // A view: the stream's bytes are the reader's own copy (issue 17: a copy per record was most of the time);
       // one object shape per case, not a spread.
-      const payload = data.subarray(at + 8, at + QCN_RECORD_BYTES);
+      const payload = plain
+        ? new Uint8Array(data.buffer, data.byteOffset + at + 8, QCN_PAYLOAD_BYTES)
+        : data.subarray(at + 8, at + QCN_RECORD_BYTES);
       const item: QcnItem =
         flag !== 1 ? { id, index, subscription, payload, flag } : { id, index, subscription, payload };
       if (prev >= 0) {
@@ -263,10 +272,12 @@ export function qcnFromEntries(
   const at = defaultPrefix.length;
   // Read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's bytewise one).
   const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
-  // Per store: `<K>` → entry index of its EFS_Dir and EFS_Data streams (a later duplicate `<K>` replaces the value,
-  // keeping the first one's place, as Map.set does).
-  const dirs = STORE_ORDER.map(() => new Map<string, number>());
-  const datas = STORE_ORDER.map(() => new Map<string, number>());
+  // Per store, in entry order: the `<K>` names (for Data: where it begins) and entry indexes of its EFS_Dir and
+  // EFS_Data streams.
+  const dirKeys = STORE_ORDER.map((): string[] => []);
+  const dirIdx = STORE_ORDER.map((): number[] => []);
+  const dataStarts = STORE_ORDER.map((): number[] => []);
+  const dataIdx = STORE_ORDER.map((): number[] => []);
   const dirL = STORE_ORDER.map((st) => `${lower(st)}/efs_dir/`);
   const dataL = STORE_ORDER.map((st) => `${lower(st)}/efs_data/`);
   for (let i = 0; i < count; i++) {
@@ -274,28 +285,44 @@ export function qcnFromEntries(
     if (e.type !== 'stream') continue;
     const l = folded[i] as string;
     if (!l.startsWith(defaultPrefix)) continue;
+    const first = l.charCodeAt(at);
     for (let s = 0; s < STORE_ORDER.length; s++) {
       const d = dirL[s] as string;
       const x = dataL[s] as string;
-      if (l.startsWith(d, at) && l.indexOf('/', at + d.length) < 0)
-        (dirs[s] as Map<string, number>).set(e.path.slice(at + d.length), i);
-      if (l.startsWith(x, at) && l.indexOf('/', at + x.length) < 0)
-        (datas[s] as Map<string, number>).set(e.path.slice(at + x.length), i);
+      if (d.charCodeAt(0) !== first) continue; // not this store (Dir and Data prefixes share the first letter)
+      if (l.startsWith(d, at) && l.indexOf('/', at + d.length) < 0) {
+        (dirKeys[s] as string[]).push(e.path.slice(at + d.length));
+        (dirIdx[s] as number[]).push(i);
+      }
+      if (l.startsWith(x, at) && l.indexOf('/', at + x.length) < 0) {
+        (dataStarts[s] as number[]).push(at + x.length); // where `<K>` begins: sliced only when paired by Map
+        (dataIdx[s] as number[]).push(i);
+      }
     }
   }
   for (let s = 0; s < STORE_ORDER.length; s++) {
     const store = STORE_ORDER[s] as QcnStore;
-    const storeDirs = dirs[s] as Map<string, number>;
-    const storeDatas = datas[s] as Map<string, number>;
-    for (const k of storeDatas.keys())
-      if (!storeDirs.has(k))
+    // Pairs by identical `<K>`: a later duplicate `<K>` replaces the earlier one in its place (Map.set). When the
+    // Dir and Data names are the same distinct names in the same order (what the sorted sibling trees of every
+    // writer give) the pairs are positional and no Map is needed (issue 17).
+    const [keys, pairs] = pairStore(
+      dirKeys[s] as string[],
+      dirIdx[s] as number[],
+      dataStarts[s] as number[],
+      dataIdx[s] as number[],
+      entries,
+      (k) => {
         throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Data/${k} has no EFS_Dir/${k}`, {
           path: `${modelName}/default/${store}/EFS_Data/${k}`,
         });
-    for (const [k, di] of storeDirs) {
+      },
+    );
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j] as string;
+      const di = pairs[2 * j] as number;
+      const dei = pairs[2 * j + 1] as number;
       const d = entries[di] as CfbEntry;
-      const dei = storeDatas.get(k);
-      if (dei === undefined)
+      if (dei < 0)
         throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Dir/${k} has no EFS_Data/${k}`, { path: d.path });
       used[di] = 1;
       used[dei] = 1;
@@ -345,7 +372,7 @@ export function qcnFromEntries(
           path: d.path,
         });
       }
-      const path = asciiString(raw, end);
+      const path = decodeLatin1(raw.subarray(0, end));
       const data = (entries[dei] as CfbEntry).data as Uint8Array; // the reader's own copy (issue 17)
       // One literal per shape (a spread made each object through the slow path).
       efs.push(
@@ -389,14 +416,73 @@ export function qcnFromEntries(
 }
 
 /**
- * A printable-ASCII path (checked by the caller) as a string: a loop for the short ones (issue 17: TextDecoder's
- * call cost dominated a few-byte path), decodeLatin1 for long ones; the same string either way.
+ * The Dir/Data pairs of one store: `<K>` names in the order of the Dir Map, and per name the entry indexes of its Dir
+ * and Data streams (Data -1 when missing). Data streams come as entry index and where their `<K>` begins in the
+ * path. `noDir` is called with the first Data name no Dir has, as the Map version did before looking at the Dirs.
  */
-function asciiString(b: Uint8Array, end: number): string {
-  if (end > 64) return decodeLatin1(b.subarray(0, end));
-  let s = '';
-  for (let i = 0; i < end; i++) s += String.fromCharCode(b[i] as number);
-  return s;
+function pairStore(
+  dirKeys: string[],
+  dirIdx: number[],
+  dataStarts: number[],
+  dataIdx: number[],
+  entries: readonly CfbEntry[],
+  noDir: (k: string) => never,
+): [string[], number[]] {
+  const dataPath = (j: number): string => (entries[dataIdx[j] as number] as CfbEntry).path;
+  let positional = dirKeys.length === dataStarts.length && increasingNames(dirKeys);
+  for (let j = 0; positional && j < dirKeys.length; j++) {
+    const k = dirKeys[j] as string;
+    const p = dataPath(j);
+    const from = dataStarts[j] as number;
+    positional = p.length === from + k.length && p.startsWith(k, from);
+  }
+  const pairs: number[] = new Array<number>(2 * dirKeys.length);
+  if (positional) {
+    for (let j = 0; j < dirKeys.length; j++) {
+      pairs[2 * j] = dirIdx[j] as number;
+      pairs[2 * j + 1] = dataIdx[j] as number;
+    }
+    return [dirKeys, pairs];
+  }
+  const dirs = new Map<string, number>();
+  const datas = new Map<string, number>();
+  dirKeys.forEach((k, j) => dirs.set(k, dirIdx[j] as number));
+  dataStarts.forEach((from, j) => datas.set(dataPath(j).slice(from), dataIdx[j] as number));
+  for (const k of datas.keys()) if (!dirs.has(k)) noDir(k);
+  const keys = [...dirs.keys()];
+  pairs.length = 2 * keys.length;
+  keys.forEach((k, j) => {
+    pairs[2 * j] = dirs.get(k) as number;
+    pairs[2 * j + 1] = datas.get(k) ?? -1;
+  });
+  return [keys, pairs];
+}
+
+/**
+ * True when every name sorts strictly after the one before in compound-file order (shorter first, then by
+ * upper-cased code units), for ASCII names: then they are distinct. False for anything else (the caller then pairs
+ * by Map).
+ */
+function increasingNames(names: readonly string[]): boolean {
+  for (let j = 1; j < names.length; j++) {
+    const a = names[j - 1] as string;
+    const b = names[j] as string;
+    if (a.length !== b.length) {
+      if (a.length > b.length) return false;
+      continue;
+    }
+    let order = 0;
+    for (let c = 0; c < a.length && order === 0; c++) {
+      let x = a.charCodeAt(c);
+      let y = b.charCodeAt(c);
+      if (x > 0x7f || y > 0x7f) return false;
+      if (x >= 0x61 && x <= 0x7a) x -= 0x20;
+      if (y >= 0x61 && y <= 0x7a) y -= 0x20;
+      order = x - y;
+    }
+    if (order >= 0) return false;
+  }
+  return true;
 }
 
 /**
@@ -417,6 +503,11 @@ class ItemSlots {
       if (v === 0) return -1;
       if (this.keys[h] === key) return v - 1;
     }
+  }
+
+  /** Room for `more` keys without growing on the way. */
+  reserve(more: number): void {
+    while (2 * (this.size + more) > this.keys.length) this.grow();
   }
 
   set(key: number, position: number): void {
