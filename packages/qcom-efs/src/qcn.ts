@@ -194,9 +194,9 @@ export function qcnFromEntries(
   // <MODEL>/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY and _SIM_<n> (docs/formats/qcn.md#container, real QPST/QRCT/QMSL files); also the old
   // location <MODEL>/NV_NUMBERED_ITEMS/ that @nv/qcom-efs wrote before issue 14, with a warning.
   const items: QcnItem[] = [];
-  // (id, index) → position in `items`, one table per subscription (issue 17: a Map keyed by a 40-bit number, a
+  // (id, index) → position in `items`, one index per subscription (issue 17: a Map keyed by a 40-bit number, a
   // boxed double per record, was a third of decodeQcn).
-  const seen = new Map<number, ItemSlots>();
+  const seen = new Map<number, ItemIndex>();
   const arrayPrefix = lower(`${modelName}/default/${NUMBERED_STORAGE}/`);
   const legacyPrefix = lower(`${modelName}/${NUMBERED_STORAGE}/`);
   for (let i = 0; i < count; i++) {
@@ -217,14 +217,14 @@ export function qcnFromEntries(
       });
     const subscription = m[1] === undefined ? 0 : Number(m[1]);
     let slots = seen.get(subscription);
-    if (slots === undefined) seen.set(subscription, (slots = new ItemSlots()));
+    if (slots === undefined) seen.set(subscription, (slots = new ItemIndex()));
+    slots.begin(items);
     const data = e.data as Uint8Array;
     if (data.length % QCN_RECORD_BYTES !== 0)
       throw new NvError('NV_EFS_BAD_QCN_RECORD', `${e.path} is ${data.length} bytes, not a multiple of 136`, {
         path: e.path,
       });
     const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    slots.reserve(data.length / QCN_RECORD_BYTES);
     // A plain Uint8Array (what the reader makes) takes the direct view constructor; a subclass keeps subarray's.
     const plain = data.constructor === Uint8Array;
     for (let at = 0; at < data.length; at += QCN_RECORD_BYTES) {
@@ -244,7 +244,7 @@ export function qcnFromEntries(
           path: e.path,
         });
       const key = ((id << 16) | index) >>> 0;
-      const prev = slots.get(key);
+      const prev = slots.find(key, items);
       // A view: the stream's bytes are the reader's own copy (issue 17: a copy per record was most of the time);
       // one object shape per case, not a spread.
       const payload = plain
@@ -260,7 +260,7 @@ export function qcnFromEntries(
         });
         items[prev] = item;
       } else {
-        slots.set(key, items.length);
+        slots.add(key, items.length);
         items.push(item);
       }
     }
@@ -486,15 +486,63 @@ function increasingNames(names: readonly string[]): boolean {
 }
 
 /**
+ * The items of one subscription by (id, index) key. While its records come in strictly increasing key order from
+ * one stream (what every writer that sorts gives) no look-up is needed: a new key is greater than all before it.
+ * The first key out of order, or a second stream, builds the table from the items so far (all distinct).
+ */
+class ItemIndex {
+  private table: ItemSlots | undefined;
+  /** Sorted mode: the items of this subscription are `items[from, to)`, the greatest key `last`. */
+  private from = -1;
+  private to = -1;
+  private last = -1;
+
+  /** A stream of this subscription starts; its items will be pushed from `items.length` on. */
+  begin(items: readonly QcnItem[]): void {
+    if (this.from < 0) this.from = this.to = items.length;
+    else this.toTable(items);
+  }
+
+  /** Position of the item with `key`, -1 when it is new (then {@link add} follows). */
+  find(key: number, items: readonly QcnItem[]): number {
+    if (this.table === undefined) {
+      if (key > this.last) {
+        this.last = key;
+        return -1;
+      }
+      this.toTable(items);
+    }
+    return (this.table as ItemSlots).get(key);
+  }
+
+  add(key: number, position: number): void {
+    if (this.table === undefined) this.to = position + 1;
+    else this.table.set(key, position);
+  }
+
+  private toTable(items: readonly QcnItem[]): void {
+    if (this.table !== undefined) return;
+    const table = new ItemSlots();
+    table.reserve(this.to - this.from);
+    for (let p = this.from; p < this.to; p++) {
+      const it = items[p] as QcnItem;
+      table.set(((it.id << 16) | it.index) >>> 0, p);
+    }
+    this.table = table;
+  }
+}
+
+/**
  * An open-addressing table from a 32-bit (id, index) key to an item position, over typed arrays (no boxed keys);
  * `get` answers -1 when absent.
  */
 class ItemSlots {
-  private keys = new Uint32Array(256);
+  // 16 slots: small typed arrays live on the V8 heap (a QCN with a few items allocates no buffer).
+  private keys = new Uint32Array(16);
   /** Position + 1; 0 marks an empty slot. */
-  private values = new Int32Array(256);
+  private values = new Int32Array(16);
   private size = 0;
-  private shift = 24;
+  private shift = 28;
 
   get(key: number): number {
     const mask = this.keys.length - 1;

@@ -361,6 +361,38 @@ describe('decodeCfb / decodeQcn = the reference readers (issue 17 fast path)', (
     }
   });
 
+  it('duplicate records in sorted, unsorted and split item arrays: the same items and warnings (hand-made)', () => {
+    const records = (...keys: [number, number][]): Uint8Array => {
+      const out = new Uint8Array(136 * keys.length);
+      const v = new DataView(out.buffer);
+      keys.forEach(([id, index], i) => {
+        v.setUint16(136 * i, 136, true);
+        v.setUint16(136 * i + 2, 1, true);
+        v.setUint16(136 * i + 4, id, true);
+        v.setUint16(136 * i + 6, index, true);
+        out[136 * i + 8] = i + 1; // which record won
+      });
+      return out;
+    };
+    const qcn = (...arrays: [string, Uint8Array][]): Uint8Array =>
+      encodeCfb([
+        { path: 'File_Version', type: 'stream', data: Uint8Array.of(2, 0, 0, 0, 0, 0) },
+        ...arrays.map(([path, data]) => ({ path: `00000000/${path}`, type: 'stream' as const, data })),
+      ]);
+    const A = 'default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY';
+    const cases = [
+      qcn([A, records([1, 0], [2, 0], [3, 0], [3, 0])]), // sorted, the last record repeats the one before
+      qcn([A, records([1, 0], [5, 1], [2, 0], [5, 1], [1, 0])]), // out of order, then repeats
+      qcn([A, records([1, 0], [2, 0])], ['NV_NUMBERED_ITEMS/NV_ITEM_ARRAY', records([2, 0], [3, 0])]), // two streams
+      qcn([A, records([0xffff, 0xffff], [0, 0], [0xffff, 0xffff])]), // the greatest key, then the least
+      qcn([A, records(...Array.from({ length: 300 }, (_, i): [number, number] => [i % 97, i % 3]))]), // grows
+    ];
+    for (const b of cases) expect(same(b)).not.toContain('"error"');
+    const dups = (b: Uint8Array): number =>
+      decodeQcn(b).warnings.filter((w) => w.code === 'NV_EFS_QCN_DUPLICATE_ITEM').length;
+    expect(cases.map(dups)).toEqual([1, 2, 1, 1, 300 - 291]);
+  });
+
   it('streams are the reader’s own bytes: overwriting the input afterwards changes no decoded byte', () => {
     const q: Qcn = {
       model: 0,
