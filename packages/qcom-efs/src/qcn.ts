@@ -199,12 +199,43 @@ export function qcnFromEntries(
   const seen = new Map<number, ItemIndex>();
   const arrayPrefix = lower(`${modelName}/default/${NUMBERED_STORAGE}/`);
   const legacyPrefix = lower(`${modelName}/${NUMBERED_STORAGE}/`);
+  // The EFS store streams: `<MODEL>/default/<store>/EFS_Dir|EFS_Data/<K>` (docs/formats/qcn.md#stores).
+  const defaultPrefix = lower(`${modelName}/default/`);
+  const at = defaultPrefix.length;
+  // Read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's bytewise one).
+  const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
+  const dirL = STORE_ORDER.map((st) => `${lower(st)}/efs_dir/`);
+  const dataL = STORE_ORDER.map((st) => `${lower(st)}/efs_data/`);
+  // Every prefix tested below ends with `/`, so whether a folded path starts with it depends only on the path up to
+  // its last `/`: the tests are made once per storage (the walk lists a storage's streams together), not per stream
+  // (issue 17). `itemClass`: 0 none, 1 under arrayPrefix, 2 under legacyPrefix; `storeClass[i]`: 0 none, else
+  // 1 + 2·store + (0 Dir, 1 Data) for a stream directly in an EFS_Dir/EFS_Data storage.
+  const storeClass = new Uint8Array(count);
+  let groupEnd = -2;
+  let groupParent = '';
+  let itemClass = 0;
+  let groupStore = 0;
   for (let i = 0; i < count; i++) {
     const e = entries[i] as CfbEntry;
     if (e.type !== 'stream') continue;
     const l = folded[i] as string;
-    const legacy = l.startsWith(legacyPrefix);
-    if (!legacy && !l.startsWith(arrayPrefix)) continue;
+    const p = l.lastIndexOf('/');
+    if (p !== groupEnd || !l.startsWith(groupParent)) {
+      groupEnd = p;
+      groupParent = l.slice(0, p + 1);
+      itemClass = l.startsWith(legacyPrefix) ? 2 : l.startsWith(arrayPrefix) ? 1 : 0;
+      groupStore = 0;
+      if (l.startsWith(defaultPrefix))
+        for (let s = 0; s < STORE_ORDER.length && groupStore === 0; s++) {
+          const d = dirL[s] as string;
+          const x = dataL[s] as string;
+          if (l.startsWith(d, at) && l.indexOf('/', at + d.length) < 0) groupStore = 1 + 2 * s;
+          else if (l.startsWith(x, at) && l.indexOf('/', at + x.length) < 0) groupStore = 2 + 2 * s;
+        }
+    }
+    storeClass[i] = groupStore;
+    if (itemClass === 0) continue;
+    const legacy = itemClass === 2;
     const name = e.path.slice((legacy ? legacyPrefix : arrayPrefix).length);
     const m = NUMBERED_ARRAY_RE.exec(name);
     if (m === null) continue; // kept in `extra`, reported as an unknown stream below
@@ -267,37 +298,22 @@ export function qcnFromEntries(
   }
   // EFS stores (docs/formats/qcn.md#stores).
   const efs: QcnEfsFile[] = [];
-  // One pass sorts the Dir/Data streams of the three stores (issue 17: a pass per store folded every path again).
-  const defaultPrefix = lower(`${modelName}/default/`);
-  const at = defaultPrefix.length;
-  // Read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's bytewise one).
-  const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
   // Per store, in entry order: the `<K>` names (for Data: where it begins) and entry indexes of its EFS_Dir and
   // EFS_Data streams.
   const dirKeys = STORE_ORDER.map((): string[] => []);
   const dirIdx = STORE_ORDER.map((): number[] => []);
   const dataStarts = STORE_ORDER.map((): number[] => []);
   const dataIdx = STORE_ORDER.map((): number[] => []);
-  const dirL = STORE_ORDER.map((st) => `${lower(st)}/efs_dir/`);
-  const dataL = STORE_ORDER.map((st) => `${lower(st)}/efs_data/`);
   for (let i = 0; i < count; i++) {
-    const e = entries[i] as CfbEntry;
-    if (e.type !== 'stream') continue;
-    const l = folded[i] as string;
-    if (!l.startsWith(defaultPrefix)) continue;
-    const first = l.charCodeAt(at);
-    for (let s = 0; s < STORE_ORDER.length; s++) {
-      const d = dirL[s] as string;
-      const x = dataL[s] as string;
-      if (d.charCodeAt(0) !== first) continue; // not this store (Dir and Data prefixes share the first letter)
-      if (l.startsWith(d, at) && l.indexOf('/', at + d.length) < 0) {
-        (dirKeys[s] as string[]).push(e.path.slice(at + d.length));
-        (dirIdx[s] as number[]).push(i);
-      }
-      if (l.startsWith(x, at) && l.indexOf('/', at + x.length) < 0) {
-        (dataStarts[s] as number[]).push(at + x.length); // where `<K>` begins: sliced only when paired by Map
-        (dataIdx[s] as number[]).push(i);
-      }
+    const c = storeClass[i] as number;
+    if (c === 0) continue;
+    const s = (c - 1) >> 1;
+    if ((c & 1) === 1) {
+      (dirKeys[s] as string[]).push((entries[i] as CfbEntry).path.slice(at + (dirL[s] as string).length));
+      (dirIdx[s] as number[]).push(i);
+    } else {
+      (dataStarts[s] as number[]).push(at + (dataL[s] as string).length); // where `<K>` begins: sliced if paired by Map
+      (dataIdx[s] as number[]).push(i);
     }
   }
   for (let s = 0; s < STORE_ORDER.length; s++) {
