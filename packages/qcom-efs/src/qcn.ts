@@ -111,7 +111,6 @@ export function qcnFromEntries(
   initialWarnings: readonly EfsWarning[] = [],
 ): { qcn: Qcn; warnings: EfsWarning[] } {
   const warnings: EfsWarning[] = [...initialWarnings];
-  const lower = (p: string): string => p.toLowerCase();
   // Every path case-folded once, by entry index; `used` is a flag per index (issue 17: Maps and Sets keyed by the
   // entry objects were a third of the EFS-store time).
   const count = entries.length;
@@ -140,20 +139,8 @@ export function qcnFromEntries(
     );
   }
   const modelName = [...models][0] as string;
-  // The first stream of a case-folded name (two look-ups: a scan, not an index of every path).
-  const stream = (path: string): CfbEntry | undefined => {
-    const l = lower(path);
-    for (let i = 0; i < count; i++) {
-      const e = entries[i] as CfbEntry;
-      if (e.type === 'stream' && folded[i] === l) {
-        used[i] = 1;
-        return e;
-      }
-    }
-    return undefined;
-  };
   let fileVersion: [number, number, number] | undefined;
-  const fv = stream('File_Version');
+  const fv = firstStream(entries, folded, used, 'File_Version');
   if (fv?.data === undefined || fv.data.length !== 6) {
     warnings.push({
       code: 'NV_EFS_BAD_QCN_FILE_VERSION',
@@ -171,7 +158,7 @@ export function qcnFromEntries(
       });
   }
   let propertyInfo: QcnPropertyInfo | undefined;
-  const pi = stream(`${modelName}/default/Mobile_Property_Info`);
+  const pi = firstStream(entries, folded, used, `${modelName}/default/Mobile_Property_Info`);
   if (pi?.data !== undefined) {
     try {
       const r = new ByteReader(pi.data, { path: pi.path });
@@ -202,10 +189,8 @@ export function qcnFromEntries(
   // The EFS store streams: `<MODEL>/default/<store>/EFS_Dir|EFS_Data/<K>` (docs/formats/qcn.md#stores).
   const defaultPrefix = lower(`${modelName}/default/`);
   const at = defaultPrefix.length;
-  // Read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's bytewise one).
-  const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
-  const dirL = STORE_ORDER.map((st) => `${lower(st)}/efs_dir/`);
-  const dataL = STORE_ORDER.map((st) => `${lower(st)}/efs_data/`);
+  const dirL = STORE_DIR_PREFIX;
+  const dataL = STORE_DATA_PREFIX;
   // Every prefix tested below ends with `/`, so whether a folded path starts with it depends only on the path up to
   // its last `/`: the tests are made once per storage (the walk lists a storage's streams together), not per stream
   // (issue 17). `itemClass`: 0 none, 1 under arrayPrefix, 2 under legacyPrefix; `storeClass[i]`: 0 none, else
@@ -300,10 +285,10 @@ export function qcnFromEntries(
   const efs: QcnEfsFile[] = [];
   // Per store, in entry order: the `<K>` names (for Data: where it begins) and entry indexes of its EFS_Dir and
   // EFS_Data streams.
-  const dirKeys = STORE_ORDER.map((): string[] => []);
-  const dirIdx = STORE_ORDER.map((): number[] => []);
-  const dataStarts = STORE_ORDER.map((): number[] => []);
-  const dataIdx = STORE_ORDER.map((): number[] => []);
+  const dirKeys: string[][] = [[], [], []];
+  const dirIdx: number[][] = [[], [], []];
+  const dataStarts: number[][] = [[], [], []];
+  const dataIdx: number[][] = [[], [], []];
   for (let i = 0; i < count; i++) {
     const c = storeClass[i] as number;
     if (c === 0) continue;
@@ -596,6 +581,35 @@ class ItemSlots {
     this.shift--;
     for (let i = 0; i < keys.length; i++) if (values[i] !== 0) this.put(keys[i] as number, values[i] as number);
   }
+}
+
+// The stores are read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's
+// bytewise one); their EFS_Dir and EFS_Data storages below `<MODEL>/default/`, case-folded.
+const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
+const STORE_DIR_PREFIX: readonly string[] = STORE_ORDER.map((st) => `${st.toLowerCase()}/efs_dir/`);
+const STORE_DATA_PREFIX: readonly string[] = STORE_ORDER.map((st) => `${st.toLowerCase()}/efs_data/`);
+
+/** Case-folds a path (module functions, not per-call closures: stable call targets for the JIT, issue 17). */
+function lower(p: string): string {
+  return p.toLowerCase();
+}
+
+/** The first stream whose case-folded path is `path`'s, marked used (two look-ups: a scan, not an index). */
+function firstStream(
+  entries: readonly CfbEntry[],
+  folded: readonly string[],
+  used: Uint8Array,
+  path: string,
+): CfbEntry | undefined {
+  const l = lower(path);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as CfbEntry;
+    if (e.type === 'stream' && folded[i] === l) {
+      used[i] = 1;
+      return e;
+    }
+  }
+  return undefined;
 }
 
 function readVersion(d: Uint8Array): [number, number, number] {
