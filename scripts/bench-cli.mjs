@@ -339,8 +339,9 @@ if (existsSync('/usr/bin/time')) {
         '  bounded by (cpu profile, warm, issue 17): a fifth is copying the streams into the buffer the reader ' +
           'keeps (streams are views of it, never of the caller bytes; fresh memory is slow to touch on this box), ' +
           'a fifth GC, a fifth the 20 000 item objects and their payload views, a sixth case-folding and ' +
-          'classifying the 6 000 stream paths, a tenth the directory walk. Below 300 MB/s here means the box is ' +
-          'loaded: see the per-CPU-second figure',
+          'classifying the 6 000 stream paths, a tenth the directory walk. Side by side at load 3–5 this row was ' +
+          '293–455 MB/s (old code 118–137); lower figures come with more load (the per-CPU-second figure counts ' +
+          'the GC and compiler threads too)',
       );
     const itemsOnly = efsPkg.encodeQcn({ model: 0, items, efs: [], extra: [] });
     rate('QCN decodeQcn, generated 20 000 items only', [itemsOnly], (b) => efsPkg.decodeQcn(b));
