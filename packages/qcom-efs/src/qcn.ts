@@ -111,8 +111,8 @@ export function qcnFromEntries(
   initialWarnings: readonly EfsWarning[] = [],
 ): { qcn: Qcn; warnings: EfsWarning[] } {
   const warnings: EfsWarning[] = [...initialWarnings];
-  // Every path case-folded once, by entry index; `used` is a flag per index (issue 17: Maps and Sets keyed by the
-  // entry objects were a third of the EFS-store time).
+  // Every path case-folded once, by entry index; `used` is a flag per index (issue 17: no Map or Set keyed by the
+  // entry objects).
   const count = entries.length;
   const folded: string[] = new Array<string>(count);
   for (let i = 0; i < count; i++) folded[i] = lower((entries[i] as CfbEntry).path);
@@ -182,7 +182,7 @@ export function qcnFromEntries(
   // location <MODEL>/NV_NUMBERED_ITEMS/ that @nv/qcom-efs wrote before issue 14, with a warning.
   const items: QcnItem[] = [];
   // (id, index) → position in `items`, one index per subscription (issue 17: a Map keyed by a 40-bit number, a
-  // boxed double per record, was a third of decodeQcn).
+  // boxed double per record, was the costliest line of decodeQcn).
   const seen = new Map<number, ItemIndex>();
   const arrayPrefix = lower(`${modelName}/default/${NUMBERED_STORAGE}/`);
   const legacyPrefix = lower(`${modelName}/${NUMBERED_STORAGE}/`);
