@@ -335,14 +335,39 @@ if (existsSync('/usr/bin/time')) {
       });
     }
     const big = efsPkg.encodeQcn({ model: 0, items, efs: efsFiles, extra: [] });
-    if (rate('QCN decodeQcn, generated 20 000 items + 3 000 EFS files', [big], (b) => efsPkg.decodeQcn(b)) < 300)
+    // Warm JIT (what these rows report): the first decodes of a 5.7 MB file run unoptimised, and on the loaded
+    // 2-core box the optimising compiler's thread waits its turn, so the rows warm up for 1.5 s first; the cold
+    // first decode is printed as its own figure.
+    const cold = performance.now();
+    efsPkg.decodeQcn(big);
+    const coldMs = performance.now() - cold;
+    for (const t = performance.now(); performance.now() - t < 1500;) efsPkg.decodeQcn(big);
+    // Per CPU second as well (process.cpuUsage, GC and compiler threads included): on the shared box the wall-clock
+    // row swings with the other sessions' load, this one much less.
+    const cpuRate = (b) => {
+      const c = process.cpuUsage();
+      let done = 0;
+      for (const t = performance.now(); performance.now() - t < 500; done += b.length) efsPkg.decodeQcn(b);
+      const used = process.cpuUsage(c);
+      return done / 1e6 / ((used.user + used.system) / 1e6);
+    };
+    const row = rate('QCN decodeQcn, generated 20 000 items + 3 000 EFS files', [big], (b) => efsPkg.decodeQcn(b));
+    console.log(
+      `  per CPU second: ${cpuRate(big).toFixed(0)} MB/s; the first (cold) decode: ${coldMs.toFixed(0)} ms ` +
+        `(${(big.length / 1e3 / coldMs).toFixed(0)} MB/s)`,
+    );
+    if (row < 300)
       console.log(
-        '  bounded by: the per-stream cost of the compound file (each EFS file is two streams of a few bytes: a ' +
-          'directory entry, a mini-sector chain, a path check) and GC of the model objects; the numbered items ' +
-          '(one big stream) parse above 300 MB/s, see the next row',
+        '  bounded by (cpu profile, warm, issue 17): a fifth is copying the streams into the buffer the reader ' +
+          'keeps (streams are views of it, never of the caller bytes; fresh memory is slow to touch on this box), ' +
+          'a fifth GC, a fifth the 20 000 item objects and their payload views, a sixth case-folding and ' +
+          'classifying the 6 000 stream paths, a tenth the directory walk. Side by side at load 3–5 this row was ' +
+          '293–455 MB/s (old code 118–137); lower figures come with more load (the per-CPU-second figure counts ' +
+          'the GC and compiler threads too)',
       );
     const itemsOnly = efsPkg.encodeQcn({ model: 0, items, efs: [], extra: [] });
     rate('QCN decodeQcn, generated 20 000 items only', [itemsOnly], (b) => efsPkg.decodeQcn(b));
+    console.log(`  per CPU second: ${cpuRate(itemsOnly).toFixed(0)} MB/s`);
   }
   // The QPST shape made by an independent CFB writer (gsf createole; small: it checks the layout, not the size).
   if (has('gsf') && has('python3')) {

@@ -248,9 +248,6 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
     );
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const corrupt = (msg: string, offset?: number): never => {
-    throw new NvError('NV_EFS_QCN_CORRUPT', msg, { offset });
-  };
   const major = v.getUint16(0x1a, true);
   const shift = v.getUint16(0x1e, true);
   if (!((major === 3 && shift === 9) || (major === 4 && shift === 12)))
@@ -287,81 +284,174 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
     const at = sectorAt(s);
     for (let j = 0; j < size / 4; j++) fat[i * (size / 4) + j] = u32(at + 4 * j);
   });
-  const chainOf = (start: number, what: string): number[] => {
-    const out: number[] = [];
-    let s = start;
-    while (s !== ENDOFCHAIN) {
-      if (s >= fat.length || s >= sectorCount) corrupt(`${what}: chain leaves the file at sector ${s}`);
-      if (out.length > sectorCount) corrupt(`${what}: the sector chain loops`);
-      out.push(s);
-      s = fat[s] as number;
-    }
-    return out;
-  };
-  const readChain = (start: number, length: number, what: string): Uint8Array => {
-    const chain = chainOf(start, what);
-    if (chain.length * size < length)
-      corrupt(`${what}: ${length} bytes claimed, the chain holds ${chain.length * size}`);
-    const out = new Uint8Array(length);
-    let got = 0;
-    // Issue 17: runs of consecutive sectors (what writers lay out) are copied with one set() each.
-    for (let i = 0; i < chain.length && got < length;) {
-      const first = chain[i] as number;
-      let run = 1;
-      while (i + run < chain.length && chain[i + run] === first + run && got + run * size < length) run++;
-      const at = sectorAt(first + run - 1) - (run - 1) * size;
-      const n = Math.min(run * size, length - got, bytes.length - at);
-      if (n < Math.min(run * size, length - got))
-        throw new NvError('NV_TRUNCATED', `${what} runs past the end of the file`, { offset: bytes.length });
-      out.set(bytes.subarray(at, at + n), got);
-      got += n;
-      i += run;
-    }
-    return out;
-  };
-  const dirChain = chainOf(v.getUint32(0x30, true), 'directory');
+  const r = new CfbReader(bytes, limits, major, size, sectorCount, fat, v.getUint32(0x38, true));
+  const dirChain = r.chainOf(v.getUint32(0x30, true), 'directory');
   enforceLimit(limits, 'maxEntries', dirChain.length * (size / 128));
-  const dir = readChain(v.getUint32(0x30, true), dirChain.length * size, 'directory');
-  const dv = new DataView(dir.buffer);
-  const entryCount = dir.length / 128;
-  // Each directory entry is decoded once (issue 17: the walk asked for most of them twice).
-  const entries: (DirEntry | undefined)[] = new Array(entryCount);
-  const entry = (i: number): DirEntry => {
-    if (i >= entryCount) corrupt(`directory entry ${i} does not exist`);
-    const cached = entries[i];
-    if (cached !== undefined) return cached;
-    const at = 128 * i;
-    const nameLen = dv.getUint16(at + 0x40, true);
-    if (nameLen > 64 || nameLen % 2 !== 0) corrupt(`directory entry ${i} has a name length of ${nameLen}`);
-    let name = '';
-    for (let c = 0; c < Math.max(0, nameLen / 2 - 1); c++) name += String.fromCharCode(dv.getUint16(at + 2 * c, true));
-    const e: DirEntry = {
-      name,
-      type: dir[at + 0x42] as number,
-      left: dv.getUint32(at + 0x44, true),
-      right: dv.getUint32(at + 0x48, true),
-      child: dv.getUint32(at + 0x4c, true),
-      start: dv.getUint32(at + 0x74, true),
-      size: major === 3 ? dv.getUint32(at + 0x78, true) : Number(dv.getBigUint64(at + 0x78, true)),
-    };
-    entries[i] = e;
-    return e;
-  };
-  const rootEntry = entry(0);
-  if (rootEntry.type !== 5) corrupt('the first directory entry is not the root');
-  const miniCutoff = v.getUint32(0x38, true);
+  r.setDirectory(r.readChain(v.getUint32(0x30, true), dirChain.length * size, 'directory', true));
+  const rootAt = r.checkEntry(0);
+  if (r.dir[rootAt + 0x42] !== 5) corrupt('the first directory entry is not the root');
+  const rootSize = r.sizeAt(rootAt);
   const miniStream =
-    rootEntry.size > 0
-      ? readChain(rootEntry.start, checkedSize(rootEntry.size, limits), 'mini stream')
+    rootSize > 0
+      ? r.readChain(r.dv.getUint32(rootAt + 0x74, true), checkedSize(rootSize, limits), 'mini stream')
       : new Uint8Array(0);
   const miniFatStart = v.getUint32(0x3c, true);
   const miniFatBytes =
     miniFatStart === ENDOFCHAIN || miniFatStart === FREESECT
       ? new Uint8Array(0)
-      : readChain(miniFatStart, chainOf(miniFatStart, 'mini FAT').length * size, 'mini FAT');
-  const miniFat = new DataView(miniFatBytes.buffer);
-  const readMini = (start: number, length: number, what: string): Uint8Array => {
-    const out = new Uint8Array(length);
+      : r.readChain(miniFatStart, r.chainOf(miniFatStart, 'mini FAT').length * size, 'mini FAT', true);
+  r.setMini(miniStream, miniFatBytes);
+  r.walk(r.dv.getUint32(rootAt + 0x4c, true), '', 0);
+  return r.result;
+}
+
+/** Throws `NV_EFS_QCN_CORRUPT`. */
+function corrupt(msg: string, offset?: number): never {
+  throw new NvError('NV_EFS_QCN_CORRUPT', msg, { offset });
+}
+
+/**
+ * The state of one {@link decodeCfb} past the header and FAT. Methods, not closures made per call: V8 keeps one
+ * optimised copy and stable call targets across calls (issue 17: fresh closures per file deoptimised the walk on
+ * every call, and the first dozens of files ran unoptimised).
+ */
+class CfbReader {
+  /**
+   * The reader's copy of the file, filled where a stream lies: every stream whose sectors (or mini sectors) are
+   * consecutive, which is what writers lay out, is a view of it (issue 17: a fresh buffer per stream of a few bytes
+   * was most of the reader's time and GC). The streams never share memory with the caller's `bytes`; the directory
+   * and mini FAT, read only here, are not copied (fresh memory is slow to touch: a copy of all of a 6 MB file was a
+   * fifth of the time).
+   */
+  private readonly file: Uint8Array;
+  private readonly bytes: Uint8Array;
+  dir: Uint8Array = new Uint8Array(0);
+  dv: DataView = new DataView(new ArrayBuffer(0));
+  private entryCount = 0;
+  private miniStream: Uint8Array = new Uint8Array(0);
+  private miniFatBytes: Uint8Array = new Uint8Array(0);
+  private miniFat: DataView = new DataView(new ArrayBuffer(0));
+  private visited: Uint8Array = new Uint8Array(0);
+  private visitedCount = 1;
+  readonly result: CfbEntry[] = [];
+
+  private readonly limits: Limits;
+  private readonly major: number;
+  private readonly size: number;
+  private readonly sectorCount: number;
+  private readonly fat: Uint32Array;
+  private readonly miniCutoff: number;
+
+  constructor(
+    bytes: Uint8Array,
+    limits: Limits,
+    major: number,
+    size: number,
+    sectorCount: number,
+    fat: Uint32Array,
+    miniCutoff: number,
+  ) {
+    this.limits = limits;
+    this.major = major;
+    this.size = size;
+    this.sectorCount = sectorCount;
+    this.fat = fat;
+    this.miniCutoff = miniCutoff;
+    this.bytes = bytes;
+    this.file = new Uint8Array(bytes.length);
+  }
+
+  sectorAt(s: number): number {
+    if (s >= this.sectorCount) corrupt(`sector ${s} is past the end of the file`);
+    return this.size * (s + 1);
+  }
+
+  chainOf(start: number, what: string): number[] {
+    const out: number[] = [];
+    let s = start;
+    while (s !== ENDOFCHAIN) {
+      if (s >= this.fat.length || s >= this.sectorCount) corrupt(`${what}: chain leaves the file at sector ${s}`);
+      if (out.length > this.sectorCount) corrupt(`${what}: the sector chain loops`);
+      out.push(s);
+      s = this.fat[s] as number;
+    }
+    return out;
+  }
+
+  /** The bytes of a sector chain: a view of the reader's copy, or of the input when `internal` (never returned). */
+  readChain(start: number, length: number, what: string, internal = false): Uint8Array {
+    const size = this.size;
+    const file = this.file;
+    const bytes = this.bytes;
+    const chain = this.chainOf(start, what);
+    if (chain.length * size < length)
+      corrupt(`${what}: ${length} bytes claimed, the chain holds ${chain.length * size}`);
+    let out: Uint8Array | undefined;
+    let got = 0;
+    // Runs of consecutive sectors are taken with one subarray each; a stream in one run is that view.
+    for (let i = 0; i < chain.length && got < length;) {
+      const first = chain[i] as number;
+      let run = 1;
+      while (i + run < chain.length && chain[i + run] === first + run && got + run * size < length) run++;
+      const at = this.sectorAt(first + run - 1) - (run - 1) * size;
+      const n = Math.min(run * size, length - got, file.length - at);
+      if (n < Math.min(run * size, length - got))
+        throw new NvError('NV_TRUNCATED', `${what} runs past the end of the file`, { offset: file.length });
+      if (got === 0 && n === length) {
+        if (internal) return bytes.subarray(at, at + n);
+        file.set(bytes.subarray(at, at + n), at);
+        return file.subarray(at, at + n);
+      }
+      out ??= new Uint8Array(length);
+      out.set(bytes.subarray(at, at + n), got);
+      got += n;
+      i += run;
+    }
+    return out ?? new Uint8Array(length);
+  }
+
+  setDirectory(dir: Uint8Array): void {
+    this.dir = dir;
+    this.dv = new DataView(dir.buffer, dir.byteOffset, dir.byteLength);
+    this.entryCount = dir.length / 128;
+    this.visited = new Uint8Array(this.entryCount);
+    this.visited[0] = 1;
+  }
+
+  setMini(miniStream: Uint8Array, miniFatBytes: Uint8Array): void {
+    this.miniStream = miniStream;
+    this.miniFatBytes = miniFatBytes;
+    this.miniFat = new DataView(miniFatBytes.buffer, miniFatBytes.byteOffset, miniFatBytes.byteLength);
+  }
+
+  /**
+   * Directory entries are read in place, no object per entry (issue 17). An entry is checked when the walk first
+   * reaches it (its index, its name length), which is where the errors were raised before; answers its offset.
+   */
+  checkEntry(i: number): number {
+    if (i >= this.entryCount) corrupt(`directory entry ${i} does not exist`);
+    const at = 128 * i;
+    const nameLen = this.dv.getUint16(at + 0x40, true);
+    if (nameLen > 64 || nameLen % 2 !== 0) corrupt(`directory entry ${i} has a name length of ${nameLen}`);
+    return at;
+  }
+
+  nameAt(at: number): string {
+    const chars = this.dv.getUint16(at + 0x40, true) / 2 - 1;
+    let name = '';
+    for (let c = 0; c < chars; c++) name += String.fromCharCode(this.dv.getUint16(at + 2 * c, true));
+    return name;
+  }
+
+  sizeAt(at: number): number {
+    return this.major === 3 ? this.dv.getUint32(at + 0x78, true) : Number(this.dv.getBigUint64(at + 0x78, true));
+  }
+
+  readMini(start: number, length: number, what: string): Uint8Array {
+    const miniStream = this.miniStream;
+    const miniFatBytes = this.miniFatBytes;
+    const miniFat = this.miniFat;
+    let out: Uint8Array | undefined;
     let s = start;
     let got = 0;
     let steps = 0;
@@ -369,7 +459,7 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
       if (s === ENDOFCHAIN || s * 4 + 4 > miniFatBytes.length || (s + 1) * MINI > miniStream.length)
         corrupt(`${what}: mini chain leaves the mini stream at ${s}`);
       if (++steps > miniStream.length / MINI + 1) corrupt(`${what}: the mini chain loops`);
-      // A run of consecutive mini sectors is copied at once (issue 17).
+      // A run of consecutive mini sectors is one subarray; a stream in one run is that view (issue 17).
       const first = s;
       let run = 1;
       let next = miniFat.getUint32(s * 4, true);
@@ -384,59 +474,54 @@ export function decodeCfb(bytes: Uint8Array, options: { limits?: Partial<Limits>
         next = miniFat.getUint32(next * 4, true);
       }
       const n = Math.min(run * MINI, length - got);
+      if (got === 0 && n === length) return miniStream.subarray(first * MINI, first * MINI + n);
+      out ??= new Uint8Array(length);
       out.set(miniStream.subarray(first * MINI, first * MINI + n), got);
       got += n;
       s = next;
     }
-    return out;
-  };
-  const result: CfbEntry[] = [];
-  const visited = new Set<number>([0]);
-  // In-order walk of each storage's sibling tree (iterative: writers may chain siblings as a long list).
-  const walk = (top: number, prefix: string, depth: number): void => {
-    if (depth > limits.maxDepth) corrupt('the storage tree is nested too deep');
+    return out ?? new Uint8Array(length);
+  }
+
+  /** In-order walk of each storage's sibling tree (iterative: writers may chain siblings as a long list). */
+  walk(top: number, prefix: string, depth: number): void {
+    if (depth > this.limits.maxDepth) corrupt('the storage tree is nested too deep');
+    const dv = this.dv;
+    const dir = this.dir;
+    const visited = this.visited;
     const stack: number[] = [];
+    const base = prefix === '' ? '' : `${prefix}/`; // once per storage, not per child
     let id = top;
     while (id !== NOSTREAM || stack.length > 0) {
       while (id !== NOSTREAM) {
-        if (visited.has(id)) corrupt(`directory entry ${id} is reached twice (the tree loops)`);
-        visited.add(id);
-        enforceLimit(limits, 'maxEntries', visited.size);
+        if (visited[id] === 1) corrupt(`directory entry ${id} is reached twice (the tree loops)`);
+        visited[id] = 1;
+        enforceLimit(this.limits, 'maxEntries', ++this.visitedCount);
         stack.push(id);
-        id = entry(id).left;
+        id = dv.getUint32(this.checkEntry(id) + 0x44, true);
       }
       const cur = stack.pop() as number;
-      const e = entry(cur);
-      const path = prefix === '' ? e.name : `${prefix}/${e.name}`;
-      if (e.type === 1) {
-        result.push({ path, type: 'storage' });
-        walk(e.child, path, depth + 1);
-      } else if (e.type === 2) {
-        const length = checkedSize(e.size, limits);
+      const at = 128 * cur;
+      const name = this.nameAt(at);
+      const path = base + name;
+      const type = dir[at + 0x42] as number;
+      if (type === 1) {
+        this.result.push({ path, type: 'storage' });
+        this.walk(dv.getUint32(at + 0x4c, true), path, depth + 1);
+      } else if (type === 2) {
+        const length = checkedSize(this.sizeAt(at), this.limits);
+        const start = dv.getUint32(at + 0x74, true);
         const data =
           length === 0
             ? new Uint8Array(0)
-            : length < miniCutoff
-              ? readMini(e.start, length, path)
-              : readChain(e.start, length, path);
-        result.push({ path, type: 'stream', data });
-      } else if (e.type !== 0) corrupt(`directory entry ${cur} (${path}) has type ${e.type}`);
-      id = e.right;
+            : length < this.miniCutoff
+              ? this.readMini(start, length, path)
+              : this.readChain(start, length, path);
+        this.result.push({ path, type: 'stream', data });
+      } else if (type !== 0) corrupt(`directory entry ${cur} (${path}) has type ${type}`);
+      id = dv.getUint32(at + 0x48, true);
     }
-  };
-  walk(rootEntry.child, '', 0);
-  return result;
-}
-
-/** One decoded directory entry. */
-interface DirEntry {
-  readonly name: string;
-  readonly type: number;
-  readonly left: number;
-  readonly right: number;
-  readonly child: number;
-  readonly start: number;
-  readonly size: number;
+  }
 }
 
 function checkedSize(n: number, limits: Limits): number {

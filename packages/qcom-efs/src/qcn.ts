@@ -111,18 +111,23 @@ export function qcnFromEntries(
   initialWarnings: readonly EfsWarning[] = [],
 ): { qcn: Qcn; warnings: EfsWarning[] } {
   const warnings: EfsWarning[] = [...initialWarnings];
-  const lower = (p: string): string => p.toLowerCase();
-  // Every path case-folded once (issue 17: the passes below folded each path again).
-  const folded = new Map<CfbEntry, string>();
-  for (const e of entries) folded.set(e, lower(e.path));
-  const lowerOf = (e: CfbEntry): string => folded.get(e) as string;
+  // Every path case-folded once, by entry index; `used` is a flag per index (issue 17: no Map or Set keyed by the
+  // entry objects).
+  const count = entries.length;
+  const folded: string[] = new Array<string>(count);
+  for (let i = 0; i < count; i++) folded[i] = lower((entries[i] as CfbEntry).path);
+  const used = new Uint8Array(count);
   const models = new Set<string>();
-  for (const e of entries) {
-    const l = lowerOf(e);
+  let lastModel = '';
+  for (let i = 0; i < count; i++) {
+    const l = folded[i] as string;
     const a = l.indexOf('/');
     if (a < 0) continue;
     const b = l.indexOf('/', a + 1);
-    if (l.slice(a + 1, b < 0 ? undefined : b) === 'default') models.add(e.path.slice(0, a));
+    // The second segment is `default` (no substring made); the model name is sliced once per run of equal ones.
+    if ((b < 0 ? l.length : b) - a - 1 !== 7 || !l.startsWith('default', a + 1)) continue;
+    const path = (entries[i] as CfbEntry).path;
+    if (a !== lastModel.length || !path.startsWith(lastModel)) models.add((lastModel = path.slice(0, a)));
   }
   if (models.size !== 1) {
     throw new NvError(
@@ -134,18 +139,8 @@ export function qcnFromEntries(
     );
   }
   const modelName = [...models][0] as string;
-  const used = new Set<CfbEntry>();
-  // One case-folded index instead of a lower-casing scan of every entry per lookup (issue 17: it was most of
-  // decodeQcn's time); the first stream of a name wins, as with find().
-  const streams = new Map<string, CfbEntry>();
-  for (const x of entries) if (x.type === 'stream' && !streams.has(lowerOf(x))) streams.set(lowerOf(x), x);
-  const stream = (path: string): CfbEntry | undefined => {
-    const e = streams.get(lower(path));
-    if (e !== undefined) used.add(e);
-    return e;
-  };
   let fileVersion: [number, number, number] | undefined;
-  const fv = stream('File_Version');
+  const fv = firstStream(entries, folded, used, 'File_Version');
   if (fv?.data === undefined || fv.data.length !== 6) {
     warnings.push({
       code: 'NV_EFS_BAD_QCN_FILE_VERSION',
@@ -163,7 +158,7 @@ export function qcnFromEntries(
       });
   }
   let propertyInfo: QcnPropertyInfo | undefined;
-  const pi = stream(`${modelName}/default/Mobile_Property_Info`);
+  const pi = firstStream(entries, folded, used, `${modelName}/default/Mobile_Property_Info`);
   if (pi?.data !== undefined) {
     try {
       const r = new ByteReader(pi.data, { path: pi.path });
@@ -186,18 +181,50 @@ export function qcnFromEntries(
   // <MODEL>/default/NV_NUMBERED_ITEMS/NV_ITEM_ARRAY and _SIM_<n> (docs/formats/qcn.md#container, real QPST/QRCT/QMSL files); also the old
   // location <MODEL>/NV_NUMBERED_ITEMS/ that @nv/qcom-efs wrote before issue 14, with a warning.
   const items: QcnItem[] = [];
-  const seen = new Map<number, number>();
+  // (id, index) → position in `items`, one index per subscription (issue 17: a Map keyed by a 40-bit number, a
+  // boxed double per record, was the costliest line of decodeQcn).
+  const seen = new Map<number, ItemIndex>();
   const arrayPrefix = lower(`${modelName}/default/${NUMBERED_STORAGE}/`);
   const legacyPrefix = lower(`${modelName}/${NUMBERED_STORAGE}/`);
-  for (const e of entries) {
+  // The EFS store streams: `<MODEL>/default/<store>/EFS_Dir|EFS_Data/<K>` (docs/formats/qcn.md#stores).
+  const defaultPrefix = lower(`${modelName}/default/`);
+  const at = defaultPrefix.length;
+  const dirL = STORE_DIR_PREFIX;
+  const dataL = STORE_DATA_PREFIX;
+  // Every prefix tested below ends with `/`, so whether a folded path starts with it depends only on the path up to
+  // its last `/`: the tests are made once per storage (the walk lists a storage's streams together), not per stream
+  // (issue 17). `itemClass`: 0 none, 1 under arrayPrefix, 2 under legacyPrefix; `storeClass[i]`: 0 none, else
+  // 1 + 2·store + (0 Dir, 1 Data) for a stream directly in an EFS_Dir/EFS_Data storage.
+  const storeClass = new Uint8Array(count);
+  let groupEnd = -2;
+  let groupParent = '';
+  let itemClass = 0;
+  let groupStore = 0;
+  for (let i = 0; i < count; i++) {
+    const e = entries[i] as CfbEntry;
     if (e.type !== 'stream') continue;
-    const l = lowerOf(e);
-    const legacy = l.startsWith(legacyPrefix);
-    if (!legacy && !l.startsWith(arrayPrefix)) continue;
+    const l = folded[i] as string;
+    const p = l.lastIndexOf('/');
+    if (p !== groupEnd || !l.startsWith(groupParent)) {
+      groupEnd = p;
+      groupParent = l.slice(0, p + 1);
+      itemClass = l.startsWith(legacyPrefix) ? 2 : l.startsWith(arrayPrefix) ? 1 : 0;
+      groupStore = 0;
+      if (l.startsWith(defaultPrefix))
+        for (let s = 0; s < STORE_ORDER.length && groupStore === 0; s++) {
+          const d = dirL[s] as string;
+          const x = dataL[s] as string;
+          if (l.startsWith(d, at) && l.indexOf('/', at + d.length) < 0) groupStore = 1 + 2 * s;
+          else if (l.startsWith(x, at) && l.indexOf('/', at + x.length) < 0) groupStore = 2 + 2 * s;
+        }
+    }
+    storeClass[i] = groupStore;
+    if (itemClass === 0) continue;
+    const legacy = itemClass === 2;
     const name = e.path.slice((legacy ? legacyPrefix : arrayPrefix).length);
     const m = NUMBERED_ARRAY_RE.exec(name);
     if (m === null) continue; // kept in `extra`, reported as an unknown stream below
-    used.add(e);
+    used[i] = 1;
     if (legacy)
       warnings.push({
         code: 'NV_EFS_QCN_LEGACY_LOCATION',
@@ -205,12 +232,17 @@ export function qcnFromEntries(
         path: e.path,
       });
     const subscription = m[1] === undefined ? 0 : Number(m[1]);
+    let slots = seen.get(subscription);
+    if (slots === undefined) seen.set(subscription, (slots = new ItemIndex()));
+    slots.begin(items);
     const data = e.data as Uint8Array;
     if (data.length % QCN_RECORD_BYTES !== 0)
       throw new NvError('NV_EFS_BAD_QCN_RECORD', `${e.path} is ${data.length} bytes, not a multiple of 136`, {
         path: e.path,
       });
     const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    // A plain Uint8Array (what the reader makes) takes the direct view constructor; a subclass keeps subarray's.
+    const plain = data.constructor === Uint8Array;
     for (let at = 0; at < data.length; at += QCN_RECORD_BYTES) {
       const len = v.getUint16(at, true);
       if (len !== QCN_RECORD_BYTES)
@@ -227,14 +259,16 @@ export function qcnFromEntries(
           message: `NV ${id}: record flag is ${flag}, not 1`,
           path: e.path,
         });
-      const key = (subscription * 0x10000 + id) * 0x10000 + index;
-      const prev = seen.get(key);
+      const key = ((id << 16) | index) >>> 0;
+      const prev = slots.find(key, items);
       // A view: the stream's bytes are the reader's own copy (issue 17: a copy per record was most of the time);
       // one object shape per case, not a spread.
-      const payload = data.subarray(at + 8, at + QCN_RECORD_BYTES);
+      const payload = plain
+        ? new Uint8Array(data.buffer, data.byteOffset + at + 8, QCN_PAYLOAD_BYTES)
+        : data.subarray(at + 8, at + QCN_RECORD_BYTES);
       const item: QcnItem =
         flag !== 1 ? { id, index, subscription, payload, flag } : { id, index, subscription, payload };
-      if (prev !== undefined) {
+      if (prev >= 0) {
         warnings.push({
           code: 'NV_EFS_QCN_DUPLICATE_ITEM',
           message: `NV ${id} index ${index} appears twice; the last wins`,
@@ -242,46 +276,57 @@ export function qcnFromEntries(
         });
         items[prev] = item;
       } else {
-        seen.set(key, items.length);
+        slots.add(key, items.length);
         items.push(item);
       }
     }
   }
   // EFS stores (docs/formats/qcn.md#stores).
   const efs: QcnEfsFile[] = [];
-  // One pass sorts the Dir/Data streams of the three stores (issue 17: a pass per store folded every path again).
-  const defaultPrefix = lower(`${modelName}/default/`);
-  // Read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's bytewise one).
-  const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
-  const pairs = new Map<string, { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> }>();
-  for (const store of STORE_ORDER) pairs.set(store, { dirs: new Map(), datas: new Map() });
-  const storeLower = STORE_ORDER.map((st) => [st, `${lower(st)}/efs_dir/`, `${lower(st)}/efs_data/`] as const);
-  for (const e of entries) {
-    if (e.type !== 'stream') continue;
-    const l = lowerOf(e);
-    if (!l.startsWith(defaultPrefix)) continue;
-    for (const [st, dirL, dataL] of storeLower) {
-      const pair = pairs.get(st) as { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> };
-      const at = defaultPrefix.length;
-      if (l.startsWith(dirL, at) && l.indexOf('/', at + dirL.length) < 0)
-        pair.dirs.set(e.path.slice(at + dirL.length), e);
-      if (l.startsWith(dataL, at) && l.indexOf('/', at + dataL.length) < 0)
-        pair.datas.set(e.path.slice(at + dataL.length), e);
+  // Per store, in entry order: the `<K>` names (for Data: where it begins) and entry indexes of its EFS_Dir and
+  // EFS_Data streams.
+  const dirKeys: string[][] = [[], [], []];
+  const dirIdx: number[][] = [[], [], []];
+  const dataStarts: number[][] = [[], [], []];
+  const dataIdx: number[][] = [[], [], []];
+  for (let i = 0; i < count; i++) {
+    const c = storeClass[i] as number;
+    if (c === 0) continue;
+    const s = (c - 1) >> 1;
+    if ((c & 1) === 1) {
+      (dirKeys[s] as string[]).push((entries[i] as CfbEntry).path.slice(at + (dirL[s] as string).length));
+      (dirIdx[s] as number[]).push(i);
+    } else {
+      (dataStarts[s] as number[]).push(at + (dataL[s] as string).length); // where `<K>` begins: sliced if paired by Map
+      (dataIdx[s] as number[]).push(i);
     }
   }
-  for (const store of STORE_ORDER) {
-    const { dirs, datas } = pairs.get(store) as { dirs: Map<string, CfbEntry>; datas: Map<string, CfbEntry> };
-    for (const k of datas.keys())
-      if (!dirs.has(k))
+  for (let s = 0; s < STORE_ORDER.length; s++) {
+    const store = STORE_ORDER[s] as QcnStore;
+    // Pairs by identical `<K>`: a later duplicate `<K>` replaces the earlier one in its place (Map.set). When the
+    // Dir and Data names are the same distinct names in the same order (what the sorted sibling trees of every
+    // writer give) the pairs are positional and no Map is needed (issue 17).
+    const [keys, pairs] = pairStore(
+      dirKeys[s] as string[],
+      dirIdx[s] as number[],
+      dataStarts[s] as number[],
+      dataIdx[s] as number[],
+      entries,
+      (k) => {
         throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Data/${k} has no EFS_Dir/${k}`, {
           path: `${modelName}/default/${store}/EFS_Data/${k}`,
         });
-    for (const [k, d] of dirs) {
-      const de = datas.get(k);
-      if (de === undefined)
+      },
+    );
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j] as string;
+      const di = pairs[2 * j] as number;
+      const dei = pairs[2 * j + 1] as number;
+      const d = entries[di] as CfbEntry;
+      if (dei < 0)
         throw new NvError('NV_EFS_QCN_UNPAIRED', `${store}/EFS_Dir/${k} has no EFS_Data/${k}`, { path: d.path });
-      used.add(d);
-      used.add(de);
+      used[di] = 1;
+      used[dei] = 1;
       let raw = d.data as Uint8Array;
       let backupHeader: Uint8Array | undefined;
       if (store === 'EFS_Backup') {
@@ -318,10 +363,9 @@ export function qcnFromEntries(
           path: d.path,
         });
       }
-      const pathBytes = raw.subarray(0, end);
-      let badByte = pathBytes.length === 0;
-      for (let i = 0; i < pathBytes.length && !badByte; i++) {
-        const b = pathBytes[i] as number;
+      let badByte = end === 0;
+      for (let j = 0; j < end && !badByte; j++) {
+        const b = raw[j] as number;
         badByte = b > 0x7e || b < 0x20;
       }
       if (badByte) {
@@ -329,24 +373,27 @@ export function qcnFromEntries(
           path: d.path,
         });
       }
-      efs.push({
-        store,
-        path: decodeLatin1(pathBytes),
-        data: de.data as Uint8Array, // the reader's own copy (issue 17)
-        key: k,
-        ...(backupHeader !== undefined ? { backupHeader } : {}),
-      });
+      const path = decodeLatin1(raw.subarray(0, end));
+      const data = (entries[dei] as CfbEntry).data as Uint8Array; // the reader's own copy (issue 17)
+      // One literal per shape (a spread made each object through the slow path).
+      efs.push(
+        backupHeader !== undefined ? { store, path, data, key: k, backupHeader } : { store, path, data, key: k },
+      );
     }
   }
   const storeRoots = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'].map((s) =>
     lower(`${modelName}/default/${s}`),
   );
-  const extra = entries.filter(
-    (e) =>
-      !used.has(e) &&
+  const extra: CfbEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = entries[i] as CfbEntry;
+    if (
+      used[i] === 0 &&
       e.type === 'stream' &&
-      !(storeRoots.some((r) => lowerOf(e).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0), // a 0-byte stream standing for an empty storage (docs/formats/qcn.md#read-write)
-  );
+      !(storeRoots.some((r) => (folded[i] as string).startsWith(`${r}/`)) && (e.data?.length ?? 0) === 0) // a 0-byte stream standing for an empty storage (docs/formats/qcn.md#read-write)
+    )
+      extra.push(e);
+  }
   for (const e of extra) {
     if (isOpaqueQcnStream(e.path, modelName)) continue;
     warnings.push({
@@ -367,6 +414,202 @@ export function qcnFromEntries(
     },
     warnings,
   };
+}
+
+/**
+ * The Dir/Data pairs of one store: `<K>` names in the order of the Dir Map, and per name the entry indexes of its Dir
+ * and Data streams (Data -1 when missing). Data streams come as entry index and where their `<K>` begins in the
+ * path. `noDir` is called with the first Data name no Dir has, as the Map version did before looking at the Dirs.
+ */
+function pairStore(
+  dirKeys: string[],
+  dirIdx: number[],
+  dataStarts: number[],
+  dataIdx: number[],
+  entries: readonly CfbEntry[],
+  noDir: (k: string) => never,
+): [string[], number[]] {
+  const dataPath = (j: number): string => (entries[dataIdx[j] as number] as CfbEntry).path;
+  let positional = dirKeys.length === dataStarts.length && increasingNames(dirKeys);
+  for (let j = 0; positional && j < dirKeys.length; j++) {
+    const k = dirKeys[j] as string;
+    const p = dataPath(j);
+    const from = dataStarts[j] as number;
+    positional = p.length === from + k.length && p.startsWith(k, from);
+  }
+  const pairs: number[] = new Array<number>(2 * dirKeys.length);
+  if (positional) {
+    for (let j = 0; j < dirKeys.length; j++) {
+      pairs[2 * j] = dirIdx[j] as number;
+      pairs[2 * j + 1] = dataIdx[j] as number;
+    }
+    return [dirKeys, pairs];
+  }
+  const dirs = new Map<string, number>();
+  const datas = new Map<string, number>();
+  dirKeys.forEach((k, j) => dirs.set(k, dirIdx[j] as number));
+  dataStarts.forEach((from, j) => datas.set(dataPath(j).slice(from), dataIdx[j] as number));
+  for (const k of datas.keys()) if (!dirs.has(k)) noDir(k);
+  const keys = [...dirs.keys()];
+  pairs.length = 2 * keys.length;
+  keys.forEach((k, j) => {
+    pairs[2 * j] = dirs.get(k) as number;
+    pairs[2 * j + 1] = datas.get(k) ?? -1;
+  });
+  return [keys, pairs];
+}
+
+/**
+ * True when every name sorts strictly after the one before in compound-file order (shorter first, then by
+ * upper-cased code units), for ASCII names: then they are distinct. False for anything else (the caller then pairs
+ * by Map).
+ */
+function increasingNames(names: readonly string[]): boolean {
+  for (let j = 1; j < names.length; j++) {
+    const a = names[j - 1] as string;
+    const b = names[j] as string;
+    if (a.length !== b.length) {
+      if (a.length > b.length) return false;
+      continue;
+    }
+    let order = 0;
+    for (let c = 0; c < a.length && order === 0; c++) {
+      let x = a.charCodeAt(c);
+      let y = b.charCodeAt(c);
+      if (x > 0x7f || y > 0x7f) return false;
+      if (x >= 0x61 && x <= 0x7a) x -= 0x20;
+      if (y >= 0x61 && y <= 0x7a) y -= 0x20;
+      order = x - y;
+    }
+    if (order >= 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The items of one subscription by (id, index) key. While its records come in strictly increasing key order from
+ * one stream (what every writer that sorts gives) no look-up is needed: a new key is greater than all before it.
+ * The first key out of order, or a second stream, builds the table from the items so far (all distinct).
+ */
+class ItemIndex {
+  private table: ItemSlots | undefined;
+  /** Sorted mode: the items of this subscription are `items[from, to)`, the greatest key `last`. */
+  private from = -1;
+  private to = -1;
+  private last = -1;
+
+  /** A stream of this subscription starts; its items will be pushed from `items.length` on. */
+  begin(items: readonly QcnItem[]): void {
+    if (this.from < 0) this.from = this.to = items.length;
+    else this.toTable(items);
+  }
+
+  /** Position of the item with `key`, -1 when it is new (then {@link add} follows). */
+  find(key: number, items: readonly QcnItem[]): number {
+    if (this.table === undefined) {
+      if (key > this.last) {
+        this.last = key;
+        return -1;
+      }
+      this.toTable(items);
+    }
+    return (this.table as ItemSlots).get(key);
+  }
+
+  add(key: number, position: number): void {
+    if (this.table === undefined) this.to = position + 1;
+    else this.table.set(key, position);
+  }
+
+  private toTable(items: readonly QcnItem[]): void {
+    if (this.table !== undefined) return;
+    const table = new ItemSlots();
+    table.reserve(this.to - this.from);
+    for (let p = this.from; p < this.to; p++) {
+      const it = items[p] as QcnItem;
+      table.set(((it.id << 16) | it.index) >>> 0, p);
+    }
+    this.table = table;
+  }
+}
+
+/**
+ * An open-addressing table from a 32-bit (id, index) key to an item position, over typed arrays (no boxed keys);
+ * `get` answers -1 when absent.
+ */
+class ItemSlots {
+  // 16 slots: small typed arrays live on the V8 heap (a QCN with a few items allocates no buffer).
+  private keys = new Uint32Array(16);
+  /** Position + 1; 0 marks an empty slot. */
+  private values = new Int32Array(16);
+  private size = 0;
+  private shift = 28;
+
+  get(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let h = Math.imul(key, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & mask) {
+      const v = this.values[h] as number;
+      if (v === 0) return -1;
+      if (this.keys[h] === key) return v - 1;
+    }
+  }
+
+  /** Room for `more` keys without growing on the way. */
+  reserve(more: number): void {
+    while (2 * (this.size + more) > this.keys.length) this.grow();
+  }
+
+  set(key: number, position: number): void {
+    if (2 * (this.size + 1) > this.keys.length) this.grow();
+    this.put(key, position + 1);
+    this.size++;
+  }
+
+  private put(key: number, value: number): void {
+    const mask = this.keys.length - 1;
+    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (this.values[h] !== 0) h = (h + 1) & mask;
+    this.keys[h] = key;
+    this.values[h] = value;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2);
+    this.shift--;
+    for (let i = 0; i < keys.length; i++) if (values[i] !== 0) this.put(keys[i] as number, values[i] as number);
+  }
+}
+
+// The stores are read in this order (NV_Items, provisioning, backup): the order of `qcn.efs` (not QCN_STORES's
+// bytewise one); their EFS_Dir and EFS_Data storages below `<MODEL>/default/`, case-folded.
+const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as const;
+const STORE_DIR_PREFIX: readonly string[] = STORE_ORDER.map((st) => `${st.toLowerCase()}/efs_dir/`);
+const STORE_DATA_PREFIX: readonly string[] = STORE_ORDER.map((st) => `${st.toLowerCase()}/efs_data/`);
+
+/** Case-folds a path (module functions, not per-call closures: stable call targets for the JIT, issue 17). */
+function lower(p: string): string {
+  return p.toLowerCase();
+}
+
+/** The first stream whose case-folded path is `path`'s, marked used (two look-ups: a scan, not an index). */
+function firstStream(
+  entries: readonly CfbEntry[],
+  folded: readonly string[],
+  used: Uint8Array,
+  path: string,
+): CfbEntry | undefined {
+  const l = lower(path);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as CfbEntry;
+    if (e.type === 'stream' && folded[i] === l) {
+      used[i] = 1;
+      return e;
+    }
+  }
+  return undefined;
 }
 
 function readVersion(d: Uint8Array): [number, number, number] {
