@@ -4,6 +4,8 @@
  * With `NV_REQUIRE_TOOLS=1` (set in CI) a missing tool is a failure instead of a skip.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const cache = new Map<string, boolean>();
 
@@ -59,4 +61,25 @@ export async function nvErrorCodeAsync(p: Promise<unknown>): Promise<string> {
     return codeOrRethrow(e);
   }
   return 'none';
+}
+
+/**
+ * Every module (`./x.ts`, relative to `srcDir`) and package reached from `entry` through static value imports and
+ * re-exports (type-only imports and `import()` skipped): what loading that entry point loads (issue 17 start-up
+ * tests; the bundle keeps the split, one chunk graph per entry).
+ */
+export function staticImportGraph(srcDir: string, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(join(srcDir, file), 'utf8');
+    for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '([^']+)';/gms)) {
+      const spec = m[1] as string;
+      if (spec.startsWith('./')) visit(spec.slice(2));
+      else seen.add(spec);
+    }
+  };
+  visit(entry);
+  return seen;
 }

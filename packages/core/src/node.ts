@@ -4,7 +4,7 @@
  * @module
  */
 import { constants as fsConstants } from 'node:fs';
-import { access, lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { access, lstat, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { delimiter, dirname, basename, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { NvError } from './errors.ts';
@@ -151,21 +151,7 @@ export async function readFileLimited(
   path: string,
   maxBytes: number = DEFAULT_LIMITS.maxInputBytes,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (s.isDirectory()) throw new NvError('NV_IO', `${path} is a folder, a file was expected`, { path });
-    size = s.size;
-  } catch (error) {
-    throw toNvIoError(error, path);
-  }
-  checkLimit(`size of ${path}`, size, maxBytes, { path });
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw toNvIoError(error, path);
-  }
+  const { handle, size } = await openFileLimited(path, maxBytes);
   try {
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -193,6 +179,32 @@ export async function readFileLimited(
     throw NvError.isInstance(error) ? error : toNvIoError(error, path);
   } finally {
     await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Opens a file for reading after {@link readFileLimited}'s checks (a file, not a folder; at most `maxBytes` by its
+ * `stat` size), for readers that take only part of it. The caller closes the handle.
+ * @throws NvError `NV_NOT_FOUND`, `NV_IO`, `NV_LIMIT`
+ * @example const { handle, size } = await openFileLimited('fsg.bin', 64 << 20); try { … } finally { await handle.close(); }
+ */
+export async function openFileLimited(
+  path: string,
+  maxBytes: number = DEFAULT_LIMITS.maxInputBytes,
+): Promise<{ handle: FileHandle; size: number }> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) throw new NvError('NV_IO', `${path} is a folder, a file was expected`, { path });
+    size = s.size;
+  } catch (error) {
+    throw toNvIoError(error, path);
+  }
+  checkLimit(`size of ${path}`, size, maxBytes, { path });
+  try {
+    return { handle: await open(path, 'r'), size };
+  } catch (error) {
+    throw toNvIoError(error, path);
   }
 }
 

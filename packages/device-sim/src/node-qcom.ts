@@ -3,11 +3,11 @@
  * the partitions) and `modemst1.bin`, `modemst2.bin`, `fsg.bin`, `fsc.bin` (raw partition bytes).
  * @module
  */
-import { mkdir, open, stat } from 'node:fs/promises';
-import { NvError, checkLimit } from '@nv/core';
+import { mkdir, stat } from 'node:fs/promises';
+import { NvError } from '@nv/core';
 import { join } from 'node:path';
 import { bytesEqual, encodeUtf8, decodeUtf8 } from '@nv/core/bytes';
-import { readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
+import { openFileLimited, readFileLimited, toNvIoError, writeFileAtomic } from '@nv/core/node';
 import { QCOM_PARTITIONS, type QcomDevice, type QcomPartitionName } from './qcom-device.ts';
 import { MODEMST_BODY_OFFSET } from './qcom-cipher.ts';
 import { deserializeQcomState, serializeQcomState } from './qcom-state.ts';
@@ -93,21 +93,7 @@ export async function readPartitionFile(
   options: { loaded?: readonly QcomPartition[]; split?: number } = {},
 ): Promise<QcomPartition> {
   const loaded = options.loaded ?? [];
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (s.isDirectory()) throw new NvError('NV_IO', `${path} is a folder, a file was expected`, { path });
-    size = s.size;
-  } catch (error) {
-    throw toNvIoError(error, path);
-  }
-  checkLimit(`size of ${path}`, size, maxBytes, { path });
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw toNvIoError(error, path);
-  }
+  const { handle, size } = await openFileLimited(path, maxBytes);
   try {
     const read = async (start: number, end: number): Promise<Uint8Array> => {
       const out = new Uint8Array(end - start);
@@ -147,7 +133,9 @@ export async function readPartitionFile(
     if (split > 0 && end > split)
       return { size, fill, extents: [extentOf(0, await read(0, split)), extentOf(split, await read(split, end))] };
     return headPartition(size, await read(0, end), fill);
+  } catch (error) {
+    throw toNvIoError(error, path);
   } finally {
-    await handle.close();
+    await handle.close().catch(() => undefined);
   }
 }

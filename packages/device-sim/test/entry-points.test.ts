@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { staticImportGraph } from '../../../scripts/test-tools.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as main from '../src/index.ts';
@@ -83,22 +84,7 @@ describe('module graph (issue 20.3)', () => {
 
 // Issue 17: `@nv/device-sim/qcom/node` (what `nv sim qcom` imports) reaches no MediaTek module, so a Qualcomm
 // simulation loads neither the LID tables, AES nor ext2fs (the bundle keeps the split: one chunk graph per entry).
-/** Every module and package reached from `entry` through static imports (type-only imports skipped). */
-function staticGraph(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const text = readFileSync(join(SRC, file), 'utf8');
-    for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '([^']+)';/gms)) {
-      const spec = m[1] as string;
-      if (spec.startsWith('./')) visit(spec.slice(2));
-      else seen.add(spec);
-    }
-  };
-  visit(entry);
-  return seen;
-}
+const staticGraph = (entry: string): Set<string> => staticImportGraph(SRC, entry);
 
 describe('the Qualcomm and MediaTek Node entries load one side each', () => {
   it('qcom-node.ts reaches no MediaTek module or package', () => {

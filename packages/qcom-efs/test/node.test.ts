@@ -4,28 +4,13 @@
  * import graph of the sources (the bundle keeps the same split: dynamic imports become separate chunks).
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { staticImportGraph } from '../../../scripts/test-tools.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
-/** Every module and package reached from `entry` through static imports (type-only imports and `import()` skipped). */
-function staticGraph(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    const text = readFileSync(join(SRC, file), 'utf8');
-    for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '([^']+)';/gms)) {
-      const spec = m[1] as string;
-      if (spec.startsWith('./')) visit(spec.slice(2));
-      else seen.add(spec);
-    }
-  };
-  visit(entry);
-  return seen;
-}
+const staticGraph = (entry: string): Set<string> => staticImportGraph(SRC, entry);
 
 describe('@nv/qcom-efs/node loads the XML compiler and tar-stream only on first use', () => {
   it('node.ts reaches neither xml.ts/compile.ts/fast-xml-parser nor tar-stream statically', () => {

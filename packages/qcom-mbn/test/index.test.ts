@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
+import { staticImportGraph } from '../../../scripts/test-tools.ts';
 import * as main from '../src/index.ts';
 import * as node from '../src/node.ts';
 import * as read from '../src/read.ts';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as errors from '../src/errors.ts';
 
@@ -59,19 +59,7 @@ describe('entry points', () => {
     );
     for (const [k, v] of Object.entries(read)) expect(v).toBe(main[k as keyof typeof main]);
     // Issue 17: every module and package reached from read.ts through static value imports.
-    const src = join(import.meta.dirname, '..', 'src');
-    const seen = new Set<string>();
-    const visit = (file: string): void => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const text = readFileSync(join(src, file), 'utf8');
-      for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*? from '([^']+)';/gms)) {
-        const spec = m[1] as string;
-        if (spec.startsWith('./')) visit(spec.slice(2));
-        else seen.add(spec);
-      }
-    };
-    visit('read.ts');
+    const seen = staticImportGraph(join(import.meta.dirname, '..', 'src'), 'read.ts');
     expect(seen.has('parse.ts')).toBe(true);
     for (const heavy of ['xml.ts', 'items.ts', 'to-xml.ts', 'lint.ts', 'fast-xml-parser'])
       expect(seen).not.toContain(heavy);
