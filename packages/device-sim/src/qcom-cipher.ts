@@ -145,17 +145,85 @@ export function modemstHeader(generation: number, length: number): Uint8Array {
   return headerOf(generation, length);
 }
 
+/** A modemst copy's sealed parts, each made when first asked for (see {@link modemstSealer}). */
+export interface ModemstSealer {
+  /** The tag of a copy with this header. */
+  tag(header: Uint8Array): Uint8Array;
+  /** The whole ciphertext (made once, then shared by every copy). */
+  body(): Uint8Array;
+  /** The ciphertext in windows of 1 MiB, made as they are taken (the whole body when it is already made). */
+  bodyWindows(): Generator<Uint8Array>;
+}
+
+/** Window of {@link ModemstSealer.bodyWindows} and {@link checkModemst} (a multiple of 4: the keystream's word). */
+const WINDOW = 1 << 20;
+
 /**
- * Seals in place: `body` holds the plaintext and becomes the ciphertext (the keystream depends on the key only, so
- * copies sealed under one key share it); returns a function giving the tag of each copy's header. The copy is
- * `header` at 0, `tag(header)` at {@link MODEMST_HEADER_SIZE} and `body` at {@link MODEMST_BODY_OFFSET}: the bytes
- * {@link sealModemst} returns.
- * @example const tag = sealModemstInPlace(key, body); const h = modemstHeader(1, body.length); concatBytes(h, tag(h), body)
+ * Seals a plaintext of `length` bytes given as pieces (`pieces()` yields them again on every call), lazily: the
+ * keystream depends on the key only, so every copy under one key shares the ciphertext; each copy has its own header
+ * and tag. The copy is `header` at 0, `tag(header)` at {@link MODEMST_HEADER_SIZE} and the ciphertext at
+ * {@link MODEMST_BODY_OFFSET}: the bytes {@link sealModemst} returns.
+ * @example const s = modemstSealer(key, plain.length, () => [plain]); const h = modemstHeader(1, plain.length); concatBytes(h, s.tag(h), s.body())
  */
-export function sealModemstInPlace(key: Uint8Array, body: Uint8Array): (header: Uint8Array) => Uint8Array {
-  const digest = digest64(body);
-  keystreamXor(key, body, body);
-  return (header) => tagOfDigest(key, header, digest, body.length);
+export function modemstSealer(key: Uint8Array, length: number, pieces: () => Iterable<Uint8Array>): ModemstSealer {
+  let digest: Uint8Array | undefined;
+  let body: Uint8Array | undefined;
+  const digestOf = (): Uint8Array => {
+    if (digest === undefined) {
+      const d = new Digest64();
+      for (const piece of pieces()) d.update(piece);
+      digest = d.digest();
+    }
+    return digest;
+  };
+  return {
+    tag: (header) => tagOfDigest(key, header, digestOf(), length),
+    body: () => {
+      if (body === undefined) {
+        const b = new Uint8Array(length);
+        let at = 0;
+        for (const piece of pieces()) {
+          b.set(piece, at);
+          at += piece.length;
+        }
+        digest ??= digest64(b);
+        keystreamXor(key, b, b);
+        body = b;
+      }
+      return body;
+    },
+    *bodyWindows() {
+      if (body !== undefined) {
+        yield body;
+        return;
+      }
+      const ks = new Keystream(key);
+      let window = new Uint8Array(Math.min(WINDOW, length));
+      let used = 0;
+      let done = 0;
+      for (const piece of pieces()) {
+        for (let at = 0; at < piece.length;) {
+          if (used === window.length) throw new RangeError(`the pieces hold more than the ${length} bytes planned`);
+          const n = Math.min(piece.length - at, window.length - used);
+          window.set(piece.subarray(at, at + n), used);
+          used += n;
+          at += n;
+          if (used === window.length) {
+            ks.xor(window, window);
+            yield window;
+            done += used;
+            window = new Uint8Array(Math.min(WINDOW, length - done));
+            used = 0;
+          }
+        }
+      }
+      if (done + used !== length) throw new RangeError(`sealed ${done + used} bytes, ${length} were planned`);
+      if (used > 0) {
+        ks.xor(window, window);
+        yield window;
+      }
+    },
+  };
 }
 
 /**
@@ -227,9 +295,6 @@ export function openModemst(key: Uint8Array, partition: QcomPartition): OpenedMo
   return { status: 'sane', generation, plaintext };
 }
 
-/** Window of {@link checkModemst} (a multiple of 4: the keystream's word). */
-const CHECK_WINDOW = 1 << 20;
-
 /**
  * {@link openModemst}'s verdict without the plaintext: the copy is decrypted and digested 1 MiB at a time, so
  * checking both copies (every boot and every NV write picks one) holds no second EFS in memory (issue 17).
@@ -241,9 +306,9 @@ export function checkModemst(key: Uint8Array, partition: QcomPartition): { statu
   const { generation, length, head } = h;
   const ks = new Keystream(key);
   const digest = new Digest64();
-  const window = new Uint8Array(Math.min(CHECK_WINDOW, length));
-  for (let at = 0; at < length; at += CHECK_WINDOW) {
-    const cipher = readPartition(partition, HEADER + TAG + at, HEADER + TAG + Math.min(length, at + CHECK_WINDOW));
+  const window = new Uint8Array(Math.min(WINDOW, length));
+  for (let at = 0; at < length; at += WINDOW) {
+    const cipher = readPartition(partition, HEADER + TAG + at, HEADER + TAG + Math.min(length, at + WINDOW));
     const plain = window.subarray(0, cipher.length);
     ks.xor(cipher, plain);
     digest.update(plain);

@@ -14,13 +14,13 @@ import {
   deriveEfsKey,
   modemstHeader,
   checkModemst,
-  sealModemstInPlace,
+  modemstSealer,
 } from './qcom-cipher.ts';
 import {
   efsNvItems,
   efsWrite,
   planEfsEncoding,
-  writeEfsEncoding,
+  efsEncodingPieces,
   listEfs,
   nvItemPath,
   type QcomEfs,
@@ -261,15 +261,7 @@ export function syncEfs(device: QcomDevice, both = false): void {
             : 'modemst2',
     );
   }
-  let sealed: { body: Uint8Array; tag: (header: Uint8Array) => Uint8Array } | undefined;
-  const seal = (): { body: Uint8Array; tag: (header: Uint8Array) => Uint8Array } => {
-    if (sealed === undefined) {
-      const body = new Uint8Array(plan.length);
-      writeEfsEncoding(plan, body, 0);
-      sealed = { body, tag: sealModemstInPlace(key, body) };
-    }
-    return sealed;
-  };
+  const sealer = modemstSealer(key, plan.length, () => efsEncodingPieces(plan));
   for (const t of targets) {
     device.state.generation += 1;
     const sealedLength = MODEMST_BODY_OFFSET + plan.length;
@@ -287,8 +279,9 @@ export function syncEfs(device: QcomDevice, both = false): void {
       fill: 0xff,
       extents: [
         extentOf(0, header),
-        lazyExtent(MODEMST_HEADER_SIZE, MODEMST_BODY_OFFSET - MODEMST_HEADER_SIZE, () => seal().tag(header)),
-        lazyExtent(MODEMST_BODY_OFFSET, plan.length, () => seal().body),
+        lazyExtent(MODEMST_HEADER_SIZE, MODEMST_BODY_OFFSET - MODEMST_HEADER_SIZE, () => sealer.tag(header)),
+        // Saving a state streams the ciphertext window by window (partitionChunks) instead of making it whole.
+        lazyExtent(MODEMST_BODY_OFFSET, plan.length, sealer.body, sealer.bodyWindows),
       ],
     };
   }

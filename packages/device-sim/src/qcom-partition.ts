@@ -30,10 +30,16 @@ class LazyExtent implements QcomPartitionExtent {
   readonly length: number;
   #bytes: Uint8Array | undefined;
   #make: (() => Uint8Array) | undefined;
-  constructor(offset: number, length: number, make: () => Uint8Array) {
+  readonly #chunks: (() => Iterable<Uint8Array>) | undefined;
+  constructor(offset: number, length: number, make: () => Uint8Array, chunks?: () => Iterable<Uint8Array>) {
     this.offset = offset;
     this.length = length;
     this.#make = make;
+    this.#chunks = chunks;
+  }
+  /** The bytes in pieces, without making them whole when they are not made yet and a chunk maker was given. */
+  pieces(): Iterable<Uint8Array> {
+    return this.#bytes === undefined && this.#chunks !== undefined ? this.#chunks() : [this.bytes];
   }
   get made(): boolean {
     return this.#bytes !== undefined;
@@ -52,11 +58,17 @@ class LazyExtent implements QcomPartitionExtent {
 
 /**
  * An extent of `length` bytes made by `make` the first time it is read (`make` must not depend on state that changes
- * later: it captures what it needs when the extent is created).
+ * later: it captures what it needs when the extent is created). `chunks`, when given, yields the same bytes in
+ * pieces: {@link partitionChunks} uses it, so writing the partition out does not make the extent whole.
  * @example lazyExtent(52, plan.length, () => seal().body)
  */
-export function lazyExtent(offset: number, length: number, make: () => Uint8Array): QcomPartitionExtent {
-  return new LazyExtent(offset, length, make);
+export function lazyExtent(
+  offset: number,
+  length: number,
+  make: () => Uint8Array,
+  chunks?: () => Iterable<Uint8Array>,
+): QcomPartitionExtent {
+  return new LazyExtent(offset, length, make, chunks);
 }
 
 /** A partition: `size` bytes, of which only `extents` are held; every other byte reads as `fill`. */
@@ -116,7 +128,8 @@ export function* partitionChunks(p: QcomPartition, chunk: number = 1 << 20): Gen
       yield fill.subarray(0, n);
       at += n;
     }
-    if (x.length > 0) yield x.bytes;
+    if (x instanceof LazyExtent) yield* x.pieces();
+    else if (x.length > 0) yield x.bytes;
     at = x.offset + x.length;
   }
   while (at < p.size) {

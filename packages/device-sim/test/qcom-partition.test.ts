@@ -71,6 +71,25 @@ describe('sparse partitions (issue 17: memory of `sim qcom boot`)', () => {
     expect(held(dev)).toBeLessThan(3 * 64 * MIB * 0.05); // ≪ the 4 × 64 MiB of partitions
   });
 
+  it('writing a lazily sealed copy out streams it: the sealed bytes, over several windows, without making it whole', () => {
+    const dev = createQcomDevice({ trust, formats: fakeFormats, partitionSize: 4 * MIB, seed: 'stream' });
+    const img = bigImage(2 * MIB + 3); // an EFS over two 1 MiB windows, not a multiple of 4
+    flashPartition(dev, 'fsg', img);
+    bootQcom(dev);
+    const key = currentEfsKey(dev.state);
+    const plain = encodeEfs(dev.efs!);
+    const m2 = dev.state.partitions.modemst2;
+    const chunks = [...partitionChunks(m2)];
+    expect(chunks.length).toBeGreaterThan(4); // header, tag, ≥ 3 windows, fill
+    expect(held(dev)).toBe(img.length + 2 * 20 + 32); // only modemst2's tag was made, no ciphertext
+    const expected = new Uint8Array(m2.size).fill(0xff);
+    expected.set(sealModemst(key, plain, 2));
+    expect(bytesEqual(concatBytes(...chunks), expected)).toBe(true);
+    // Made whole afterwards (a read), the copy is the same bytes, and chunks then give the made body.
+    expect(bytesEqual(readPartition(m2), expected)).toBe(true);
+    expect(bytesEqual(concatBytes(...partitionChunks(m2)), expected)).toBe(true);
+  });
+
   it('a lazily sealed copy is the EFS as it was when written, not as it is when first read', () => {
     const dev = createQcomDevice({ trust, formats: fakeFormats, partitionSize: MIB, seed: 'lazy' });
     flashPartition(dev, 'fsg', fakeImg(fakeMbn(PRELOAD, trust)));
