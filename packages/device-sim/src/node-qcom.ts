@@ -95,8 +95,10 @@ export async function readPartitionFile(
   const loaded = options.loaded ?? [];
   const { handle, size } = await openFileLimited(path, maxBytes);
   try {
-    const read = async (start: number, end: number): Promise<Uint8Array> => {
-      const out = new Uint8Array(end - start);
+    // `into`: a scratch buffer to read into (the scans below read the whole fill window by window; fresh windows
+    // would pile up as garbage, tens of MB for a 64 MB partition of 0xFF).
+    const read = async (start: number, end: number, into?: Uint8Array): Promise<Uint8Array> => {
+      const out = into === undefined ? new Uint8Array(end - start) : into.subarray(0, end - start);
       for (let at = 0; at < out.length;) {
         const { bytesRead } = await handle.read(out, at, out.length - at, start + at);
         if (bytesRead === 0)
@@ -109,9 +111,10 @@ export async function readPartitionFile(
     const fill: 0x00 | 0xff = (await read(size - 1, size))[0] === 0x00 ? 0x00 : 0xff;
     // The end of the data: scan back window by window for the last byte that is not the fill.
     let end = 0;
+    const scratch = new Uint8Array(Math.min(WINDOW, size));
     for (let hi = size; hi > 0 && end === 0; hi -= WINDOW) {
       const lo = Math.max(0, hi - WINDOW);
-      const w = await read(lo, hi);
+      const w = await read(lo, hi, scratch);
       for (let i = w.length - 1; i >= 0; i--)
         if (w[i] !== fill) {
           end = lo + i + 1;
@@ -125,7 +128,7 @@ export async function readPartitionFile(
       let same = true;
       for (let at = 0; at < x.length && same; at += WINDOW) {
         const n = Math.min(WINDOW, x.length - at);
-        same = bytesEqual(await read(x.offset + at, x.offset + at + n), x.bytes.subarray(at, at + n));
+        same = bytesEqual(await read(x.offset + at, x.offset + at + n, scratch), x.bytes.subarray(at, at + n));
       }
       if (same) return { size, fill, extents: [extentOf(0, await read(0, x.offset)), x] };
     }
