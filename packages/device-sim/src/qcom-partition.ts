@@ -30,7 +30,7 @@ class LazyExtent implements QcomPartitionExtent {
   readonly length: number;
   #bytes: Uint8Array | undefined;
   #make: (() => Uint8Array) | undefined;
-  readonly #chunks: (() => Iterable<Uint8Array>) | undefined;
+  #chunks: (() => Iterable<Uint8Array>) | undefined;
   constructor(offset: number, length: number, make: () => Uint8Array, chunks?: () => Iterable<Uint8Array>) {
     this.offset = offset;
     this.length = length;
@@ -50,7 +50,8 @@ class LazyExtent implements QcomPartitionExtent {
       if (bytes.length !== this.length)
         throw new RangeError(`a lazy extent of ${this.length} bytes was made with ${bytes.length}`);
       this.#bytes = bytes;
-      this.#make = undefined; // let go of what the maker captured
+      this.#make = undefined; // let go of what the makers captured
+      this.#chunks = undefined;
     }
     return this.#bytes;
   }
@@ -60,7 +61,7 @@ class LazyExtent implements QcomPartitionExtent {
  * An extent of `length` bytes made by `make` the first time it is read (`make` must not depend on state that changes
  * later: it captures what it needs when the extent is created). `chunks`, when given, yields the same bytes in
  * pieces: {@link partitionChunks} uses it, so writing the partition out does not make the extent whole.
- * @example lazyExtent(52, plan.length, () => seal().body)
+ * @example lazyExtent(52, plan.length, sealer.body, sealer.bodyWindows)
  */
 export function lazyExtent(
   offset: number,
