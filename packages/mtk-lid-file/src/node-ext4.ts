@@ -222,16 +222,8 @@ export interface Ext4PutOptions {
   readonly create?: boolean;
 }
 
-/** Owner, mode, inode and SELinux label of the target before and after {@link putExt4File}. */
-export interface Ext4PutStat {
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  inode: number;
-  /** `security.selinux`, null when none. */
-  label: string | null;
-}
+/** Owner, mode, inode and SELinux label of the target before and after {@link putExt4File}: the listing's fields. */
+export type Ext4PutStat = Pick<Ext4ImageEntry, 'size' | 'mode' | 'uid' | 'gid' | 'inode' | 'label'>;
 
 /** Result of {@link putExt4File}. */
 export interface Ext4PutResult {
