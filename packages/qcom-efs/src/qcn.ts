@@ -115,7 +115,7 @@ export function qcnFromEntries(
   // entry objects).
   const count = entries.length;
   const folded: string[] = new Array<string>(count);
-  for (let i = 0; i < count; i++) folded[i] = lower((entries[i] as CfbEntry).path);
+  for (let i = 0; i < count; i++) folded[i] = (entries[i] as CfbEntry).path.toLowerCase();
   const used = new Uint8Array(count);
   const models = new Set<string>();
   let lastModel = '';
@@ -184,10 +184,10 @@ export function qcnFromEntries(
   // (id, index) → position in `items`, one index per subscription (issue 17: a Map keyed by a 40-bit number, a
   // boxed double per record, was the costliest line of decodeQcn).
   const seen = new Map<number, ItemIndex>();
-  const arrayPrefix = lower(`${modelName}/default/${NUMBERED_STORAGE}/`);
-  const legacyPrefix = lower(`${modelName}/${NUMBERED_STORAGE}/`);
+  const arrayPrefix = `${modelName}/default/${NUMBERED_STORAGE}/`.toLowerCase();
+  const legacyPrefix = `${modelName}/${NUMBERED_STORAGE}/`.toLowerCase();
   // The EFS store streams: `<MODEL>/default/<store>/EFS_Dir|EFS_Data/<K>` (docs/formats/qcn.md#stores).
-  const defaultPrefix = lower(`${modelName}/default/`);
+  const defaultPrefix = `${modelName}/default/`.toLowerCase();
   const at = defaultPrefix.length;
   const dirL = STORE_DIR_PREFIX;
   const dataL = STORE_DATA_PREFIX;
@@ -382,7 +382,7 @@ export function qcnFromEntries(
     }
   }
   const storeRoots = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'].map((s) =>
-    lower(`${modelName}/default/${s}`),
+    `${modelName}/default/${s}`.toLowerCase(),
   );
   const extra: CfbEntry[] = [];
   for (let i = 0; i < count; i++) {
@@ -589,11 +589,6 @@ const STORE_ORDER = ['NV_Items', 'Provisioning_Item_Files', 'EFS_Backup'] as con
 const STORE_DIR_PREFIX: readonly string[] = STORE_ORDER.map((st) => `${st.toLowerCase()}/efs_dir/`);
 const STORE_DATA_PREFIX: readonly string[] = STORE_ORDER.map((st) => `${st.toLowerCase()}/efs_data/`);
 
-/** Case-folds a path (module functions, not per-call closures: stable call targets for the JIT, issue 17). */
-function lower(p: string): string {
-  return p.toLowerCase();
-}
-
 /** The first stream whose case-folded path is `path`'s, marked used (two look-ups: a scan, not an index). */
 function firstStream(
   entries: readonly CfbEntry[],
@@ -601,7 +596,7 @@ function firstStream(
   used: Uint8Array,
   path: string,
 ): CfbEntry | undefined {
-  const l = lower(path);
+  const l = path.toLowerCase();
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i] as CfbEntry;
     if (e.type === 'stream' && folded[i] === l) {
