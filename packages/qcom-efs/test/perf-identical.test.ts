@@ -2,7 +2,8 @@
 // encoder: same input, same fs_image.tar.gz.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FUZZ_RUNS } from '../../../scripts/test-tools.ts';
+import { FUZZ_RUNS, hasTool } from '../../../scripts/test-tools.ts';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,4 +188,28 @@ describe('NODE_DEFLATE.inflateRaw with the trailer size hint (issue 17: `sim qco
     expect(seen[0]).toBe(data.length);
     if (padded.length > gz.length) expect(seen[1]).not.toBe(data.length); // a wrong hint: same bytes, as asserted
   });
+
+  it.skipIf(!hasTool('gzip'))(
+    'on a member GNU gzip wrote (FNAME set, -9): the hint is its ISIZE and the bytes are its input (needs gzip)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'nv-gz-hint-'));
+      try {
+        writeFileSync(join(dir, 'payload.tar'), data);
+        const gz = new Uint8Array(execFileSync('gzip', ['-9', '-c', join(dir, 'payload.tar')]));
+        expect(gz[3]! & 0x08).toBe(0x08); // FNAME: a header our packer never writes
+        const seen: (number | undefined)[] = [];
+        const spy = {
+          ...NODE_DEFLATE,
+          inflateRaw: (d: Uint8Array, max: number, hint?: number) => (
+            seen.push(hint),
+            NODE_DEFLATE.inflateRaw(d, max, hint)
+          ),
+        };
+        expect(bytesToHex(decodeGzip(gz, spy).data)).toBe(bytesToHex(data));
+        expect(seen).toEqual([data.length]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
