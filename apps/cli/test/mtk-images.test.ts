@@ -4,8 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexToBytes } from '@nv/core/bytes';
-import { encodeLidFiles } from '@nv/mtk-lid-file';
-import { AB12_ENTRY } from '../../../packages/mtk-lid-file/test/_entry.ts';
+import { encodeLidFiles, type LidEntry } from '@nv/mtk-lid-file';
 import { hasTool } from '../../../scripts/test-tools.ts';
 import { runNv } from './_spawn.ts';
 
@@ -14,8 +13,16 @@ beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'nv-cli-img-'))));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const json = (s: string): unknown => JSON.parse(s);
 
-// The mtk-lid-file folder and image tests' LID (two 4-byte records, A/B copies).
-const entry = AB12_ENTRY;
+const entry: LidEntry = {
+  lid: 0x33,
+  size: 4,
+  records: 2,
+  attr: 4,
+  category: 0,
+  attributes: ['MULTIPLE'],
+  prefix: 'AB12',
+  verno: '001',
+};
 
 describe.skipIf(!hasTool('mke2fs') || !hasTool('debugfs'))('nv mtk nvdata (needs e2fsprogs: mke2fs, debugfs)', () => {
   const dbg = (image: string, cmd: string): string =>
